@@ -100,6 +100,7 @@ export const DTYPES: { readonly [D in DType]: DTypeInfo } = {
 /** All dtype names in type-number order. */
 export const DTYPE_NAMES: readonly DType[] = Object.keys(DTYPES) as DType[];
 
+// 'boolean' is Numba's spelling in signatures (numba.boolean); NumPy itself rejects it.
 const ALIASES: Readonly<Record<string, DType>> = {
   b1: 'bool', bool_: 'bool', boolean: 'bool',
   i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16',
@@ -119,8 +120,7 @@ const ALIASES: Readonly<Record<string, DType>> = {
 export function normalizeDType(dtype: unknown): DType {
   if (typeof dtype === 'string') {
     if (Object.prototype.hasOwnProperty.call(DTYPES, dtype)) return dtype as DType;
-    const alias = ALIASES[dtype];
-    if (alias !== undefined) return alias;
+    if (Object.prototype.hasOwnProperty.call(ALIASES, dtype)) return ALIASES[dtype]!;
   }
   throw new DTypeError(
     'E_DTYPE_UNKNOWN',

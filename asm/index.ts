@@ -1,0 +1,39 @@
+/**
+ * numbats' prebuilt Wasm module: copy / cast / fill loops over the shared heap.
+ *
+ * Built by scripts/build-asm.mjs (asc -O3, SIMD, shared imported memory; the module imports
+ * nothing but `env.memory`) and loaded by src/runtime/builtin-module.ts.
+ *
+ * ABI (all pointers are byte addresses in the imported memory, all ints are i32):
+ *   dtype codes   0 bool, 1 int8, 2 uint8, 3 int16, 4 uint16, 5 int32, 6 uint32, 7 int64,
+ *                 8 uint64, 9 float32, 10 float64 (DTYPES[d].code in src/dtype/dtypes.ts).
+ *   copy plan     [ndim, shape[0..ndim), srcPtr, srcByteStrides[0..ndim),
+ *                  dstPtr, dstByteStrides[0..ndim)]
+ *   fill plan     [ndim, shape[0..ndim), dstPtr, dstByteStrides[0..ndim)]
+ *   Strides are in BYTES (unlike NDArray strides, which are in elements), may be negative or
+ *   0, and are added with u32 wraparound. ndim is 0..32; ndim - 1 is the innermost dim.
+ *   Conversions are NumPy's astype(unsafe) on x86-64 (see convert.ts).
+ *   Source and destination must not overlap, except a same-dtype copy of identical or
+ *   contiguous-to-contiguous ranges (memory.copy is a memmove).
+ */
+import { dispatchCopy, dispatchCopyContiguous, dispatchFill } from './dispatch';
+
+/** End of the module's static data: the JS heap allocator hands out memory above it. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Copy every element of an N-d plan from src to dst, converting srcType -> dstType. */
+export function copy(srcType: i32, dstType: i32, plan: usize): void {
+  dispatchCopy(srcType, dstType, plan);
+}
+
+/** Convert n contiguous elements from src (srcType) to dst (dstType): the 1-D fast path. */
+export function copyContiguous(srcType: i32, dstType: i32, src: usize, dst: usize, n: usize): void {
+  dispatchCopyContiguous(srcType, dstType, src, dst, n);
+}
+
+/** Set every element of an N-d plan to the one dstType element stored at value. */
+export function fill(dstType: i32, plan: usize, value: usize): void {
+  dispatchFill(dstType, plan, value);
+}

@@ -1,0 +1,88 @@
+/**
+ * Benchmark plumbing: timing with warm-up and medians, a Python/NumPy side-runner, and the
+ * result table. Names follow `op=copy,dtype=float64,layout=contiguous,n=1e7` so results can
+ * be parsed; every function's result is consumed so nothing is optimised away.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface Case {
+  /** Parseable name, e.g. `op=copy,dtype=float64,n=1e7`. */
+  name: string;
+  /** Elements processed per call, for ns/element. */
+  elements: number;
+  /** numbats. */
+  run: () => unknown;
+  /** The same work as a plain JS loop over TypedArrays. */
+  baseline: () => unknown;
+  /** Key of the same case in bench/numpy/*.py output, when NumPy has one. */
+  numpy?: string;
+}
+
+export interface Result {
+  name: string;
+  numbats: number;
+  plainJs: number;
+  numpy?: number;
+}
+
+let sink = 0;
+function consume(x: unknown): void {
+  if (typeof x === 'number') sink += x;
+  else if (x && typeof x === 'object' && 'size' in x) sink += Number((x as { size: number }).size);
+}
+
+/** Median ns per call of `fn` over `reps` timed calls after `warmup` calls. */
+export function timeIt(fn: () => unknown, reps = 15, warmup = 3): number {
+  for (let i = 0; i < warmup; i++) consume(fn());
+  const t: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    consume(fn());
+    t.push(Number(process.hrtime.bigint() - t0));
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)]!;
+}
+
+/** The Python interpreter that has NumPy, or undefined (NumPy columns are then skipped). */
+export function findNumpyPython(): { python: string; version: string } | undefined {
+  const candidates = [process.env.NUMBATS_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[];
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python, version: r.stdout.trim() };
+  }
+  return undefined;
+}
+
+/** Run bench/numpy/<script> and return its {key: ns per element} JSON. */
+export function runNumpy(python: string, script: string): Record<string, number> {
+  const path = fileURLToPath(new URL(`./numpy/${script}`, import.meta.url));
+  // OpenBLAS variables set on some machines slow NumPy down; they do not matter for ufuncs.
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync(python, [path], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${script} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, number>;
+}
+
+/** Print results as a markdown table of ns/element and ratios (numbats time / other time). */
+export function formatTable(results: Result[], caseElements: Map<string, number>): string {
+  const f = (x: number) => x.toFixed(3);
+  const lines = [
+    '| case | numbats ns/el | plain JS ns/el | numbats / JS | NumPy ns/el | numbats / NumPy |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of results) {
+    const n = caseElements.get(r.name)!;
+    const nb = r.numbats / n;
+    const js = r.plainJs / n;
+    const np = r.numpy;
+    lines.push(
+      `| ${r.name} | ${f(nb)} | ${f(js)} | ${(nb / js).toFixed(2)}x | ${np === undefined ? 'n/a' : f(np)} | ${np === undefined ? 'n/a' : (nb / np).toFixed(2) + 'x'} |`,
+    );
+  }
+  if (sink === -1) lines.push('');
+  return lines.join('\n');
+}

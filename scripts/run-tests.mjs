@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// The project's test command (`npm test`): builds the prebuilt Wasm module when it is
+// missing or older than asm/, runs vitest, and ends with the plain summary line
+// `N passed, N failed, N skipped` that this project's CI reads (DESIGN.md decision 11).
+// Exits non-zero on any failure, or when no test ran at all.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const generated = join(root, 'src/runtime/generated/builtin-wasm.ts');
+
+function newestMtime(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'build') continue;
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+if (!existsSync(generated) || statSync(generated).mtimeMs < newestMtime(join(root, 'asm'))) {
+  const b = spawnSync(process.execPath, [join(root, 'scripts/build-asm.mjs')], { stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+mkdirSync(join(root, '.cache'), { recursive: true });
+const report = join(root, '.cache/vitest-report.json');
+const vitest = join(root, 'node_modules/vitest/vitest.mjs');
+const r = spawnSync(
+  process.execPath,
+  [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { stdio: 'inherit', cwd: root },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(report)) {
+  const j = JSON.parse(readFileSync(report, 'utf8'));
+  passed = j.numPassedTests ?? 0;
+  failed = (j.numFailedTests ?? 0) + (j.numFailedTestSuites ?? 0);
+  skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
+} else {
+  failed = 1;
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(r.status !== 0 || failed > 0 || passed === 0 ? 1 : 0);

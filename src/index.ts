@@ -1,0 +1,31 @@
+/**
+ * numbats: NumPy-style ndarrays and ufuncs for TypeScript, compiled to WebAssembly.
+ *
+ * ```ts
+ * import * as nb from 'numbats';
+ * const a = nb.arange(6, undefined, undefined, 'float64').reshape([2, 3]);
+ * console.log(a.T.toString());
+ * ```
+ *
+ * @packageDocumentation
+ */
+export {
+  DTYPES, DTYPE_NAMES, normalizeDType,
+  type DType, type DTypeAlias, type DTypeLike, type DTypeKind, type DTypeInfo, type Scalar, type ScalarOf,
+  type TypedArrayOf, type AnyTypedArray,
+} from './dtype/dtypes.js';
+export { promoteTypes, resultType } from './dtype/promotion.js';
+export { canCast, CASTING_MODES, type Casting } from './dtype/casting.js';
+export { NDArray, isNDArray, type NestedArray, type CanonicalDType } from './ndarray/ndarray.js';
+export type { SliceSpec } from './ndarray/views.js';
+export {
+  array, asarray, empty, zeros, ones, full, arange, linspace, type ArrayLikeInput, type DTypeOption,
+} from './ndarray/creation.js';
+export { broadcastShapes } from './broadcast/broadcast-shapes.js';
+export { broadcastTo, broadcastArrays } from './broadcast/broadcast-to.js';
+export { fromNdarray } from './interop/scijs.js';
+export { scope } from './runtime/lifetime.js';
+export { heapStats } from './runtime/stats.js';
+export {
+  NumbatsError, ShapeError, CastingError, DTypeError, IndexError, KernelError, TargetError, MemoryError, ValueError,
+} from './util/errors.js';

@@ -1,0 +1,368 @@
+/**
+ * NDArray: a dtype, a layout (shape, strides, offset; all in elements) and a storage.
+ * One class for every dtype and rank (no generated classes); views share the storage.
+ */
+import ndarrayPkg from 'ndarray';
+import { normalizeDType, type DType, type DTypeLike, type Scalar, type ScalarOf, type TypedArrayOf, DTYPES } from '../dtype/dtypes.js';
+import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.js';
+import { IndexError, ValueError } from '../util/errors.js';
+import { throwDisposed } from '../runtime/lifetime.js';
+import { Block } from '../runtime/lifetime.js';
+import { copyLayout } from './copy.js';
+import { fromStorage, toStorage } from './element.js';
+import { formatArray } from './format.js';
+import { cStrides, isCContiguous, sizeOf } from './layout.js';
+import { allocateStorage, type Storage } from './storage.js';
+import {
+  normalizeIndex, reshapeStrides, resolveReshape, sliceLayout, transposeLayout, type Layout, type SliceSpec,
+} from './views.js';
+
+/** Nested JS arrays of an array's elements, as `toArray()` returns them. */
+export type NestedArray<T> = T | NestedArray<T>[];
+
+/** Canonical dtype name of a dtype or alias type. */
+export type CanonicalDType<T extends DTypeLike> = T extends DType ? T : T extends keyof AliasMap ? AliasMap[T] : DType;
+interface AliasMap {
+  b1: 'bool'; i1: 'int8'; u1: 'uint8'; i2: 'int16'; u2: 'uint16'; i4: 'int32'; u4: 'uint32';
+  i8: 'int64'; u8: 'uint64'; f4: 'float32'; f8: 'float64';
+}
+
+/**
+ * An n-dimensional array of one dtype.
+ *
+ * @example
+ * ```ts
+ * const a = nb.arange(6).reshape([2, 3]);
+ * a.shape;           // [2, 3]
+ * a.get(1, 2);       // 5n (int64 elements read as bigint)
+ * a.T.toString();    // 'array([[0, 3],\n       [1, 4],\n       [2, 5]])'
+ * ```
+ */
+export class NDArray<D extends DType = DType> {
+  readonly dtype: D;
+  readonly shape: readonly number[];
+  /** Strides in elements (not bytes) for each axis. */
+  readonly strides: readonly number[];
+  /** Index in `data` of the element at index (0, ..., 0). */
+  readonly offset: number;
+  /** @internal */
+  readonly storage: Storage;
+  /** False for read-only views such as the result of `broadcastTo`. */
+  readonly writeable: boolean;
+
+  /** @internal Arrays are made by the creation functions (`nb.array`, `nb.zeros`, ...). */
+  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, writeable = true) {
+    this.storage = storage;
+    this.dtype = storage.dtype as D;
+    this.shape = Object.freeze(shape.slice());
+    this.strides = Object.freeze(strides.slice());
+    this.offset = offset;
+    this.writeable = writeable;
+  }
+
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** Bytes per element. */
+  get itemsize(): number {
+    return DTYPES[this.dtype].itemSize;
+  }
+
+  /**
+   * The TypedArray this array views (element `i, j, ...` is at `offset + i*strides[0] + ...`).
+   * For `wasm` storage it is a view of the shared heap: it keeps the memory alive while held.
+   */
+  get data(): TypedArrayOf[D] {
+    return this.storage.data as TypedArrayOf[D];
+  }
+
+  /** Where the elements live: `'wasm'` (the shared heap) or `'js'` (a wrapped TypedArray). */
+  get storageKind(): 'wasm' | 'js' {
+    return this.storage.kind;
+  }
+
+  /** True once `dispose()` released the memory (of this array or any view sharing it). */
+  get disposed(): boolean {
+    return this.storage.disposed;
+  }
+
+  /** @internal The heap block, for scopes. */
+  get heapBlock(): Block | undefined {
+    return this.storage.kind === 'wasm' ? this.storage.block : undefined;
+  }
+
+  /** @internal */
+  get layout(): Layout {
+    return { shape: this.shape.slice(), strides: this.strides.slice(), offset: this.offset };
+  }
+
+  private checkAlive(): void {
+    if (this.storage.disposed) throwDisposed();
+  }
+
+  private flatIndex(index: readonly number[]): number {
+    if (index.length !== this.ndim) {
+      throw new IndexError(
+        'E_INDEX_COUNT',
+        `expected ${this.ndim} indices for a ${this.ndim}-dimensional array, got ${index.length}; use slice() for views`,
+      );
+    }
+    let k = this.offset;
+    for (let i = 0; i < index.length; i++) k += normalizeIndex(index[i]!, this.shape[i]!, i) * this.strides[i]!;
+    return k;
+  }
+
+  /**
+   * The element at `index` (negative indices count from the end).
+   *
+   * @throws IndexError for a wrong number of indices or an index out of range.
+   * @example
+   * ```ts
+   * nb.array([[1, 2], [3, 4]], { dtype: 'float64' }).get(1, -1); // 4
+   * ```
+   */
+  get(...index: number[]): ScalarOf<D> {
+    this.checkAlive();
+    return fromStorage(this.data[this.flatIndex(index)]!, this.dtype) as ScalarOf<D>;
+  }
+
+  /**
+   * Set the element at `index` to `value` (the last argument), converted as NumPy 2 converts
+   * a Python scalar: an integer must fit an integer dtype, NaN cannot become an integer.
+   *
+   * @example
+   * ```ts
+   * const a = nb.zeros([2, 2]);
+   * a.set(0, 1, 7.5);
+   * ```
+   */
+  set(...args: [...index: number[], value: Scalar]): void {
+    this.checkAlive();
+    if (!this.writeable) throw new ValueError('E_VALUE_READONLY', 'assignment destination is read-only (a broadcast view)');
+    const value = args.pop() as Scalar;
+    const k = this.flatIndex(args as number[]);
+    (this.data as unknown as Array<number | bigint>)[k] = toStorage(value, this.dtype);
+  }
+
+  /**
+   * The only element of a size-1 array.
+   *
+   * @throws ValueError (`E_VALUE_ITEM`) when size is not 1.
+   * @example
+   * ```ts
+   * nb.array([[2.5]]).item(); // 2.5
+   * ```
+   */
+  item(): ScalarOf<D> {
+    this.checkAlive();
+    if (this.size !== 1) {
+      throw new ValueError('E_VALUE_ITEM', `can only convert an array of size 1 to a scalar (size is ${this.size})`);
+    }
+    return fromStorage(this.data[this.offset]!, this.dtype) as ScalarOf<D>;
+  }
+
+  /**
+   * The elements as nested JS arrays (a bare scalar for a 0-d array).
+   *
+   * @example
+   * ```ts
+   * nb.arange(4, undefined, undefined, 'int32').reshape([2, 2]).toArray(); // [[0, 1], [2, 3]]
+   * ```
+   */
+  toArray(): NestedArray<ScalarOf<D>> {
+    this.checkAlive();
+    const data = this.data;
+    const build = (axis: number, k: number): NestedArray<ScalarOf<D>> => {
+      if (axis === this.ndim) return fromStorage(data[k]!, this.dtype) as ScalarOf<D>;
+      const out: NestedArray<ScalarOf<D>>[] = new Array(this.shape[axis]!);
+      for (let i = 0; i < out.length; i++) out[i] = build(axis + 1, k + i * this.strides[axis]!);
+      return out;
+    };
+    return build(0, this.offset);
+  }
+
+  /**
+   * NumPy's repr: `array([1., 2.])`, with `dtype=` when NumPy would print it.
+   *
+   * @example
+   * ```ts
+   * nb.array([1, 2], { dtype: 'int8' }).toString(); // 'array([1, 2], dtype=int8)'
+   * ```
+   */
+  toString(): string {
+    this.checkAlive();
+    return formatArray(this);
+  }
+
+  /** @internal Node's console.log shows the repr. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.storage.disposed ? 'array(<disposed>)' : this.toString();
+  }
+
+  private view(layout: Layout, writeable = this.writeable): NDArray<D> {
+    return new NDArray<D>(this.storage, layout.shape, layout.strides, layout.offset, writeable);
+  }
+
+  /**
+   * A view with a new shape (one dim may be -1); copies only when the layout forces it.
+   *
+   * @throws ShapeError (`E_SHAPE_RESHAPE`) when the sizes differ.
+   * @example
+   * ```ts
+   * nb.arange(6).reshape([3, -1]).shape; // [3, 2]
+   * ```
+   */
+  reshape(shape: readonly number[] | number): NDArray<D> {
+    this.checkAlive();
+    const newShape = resolveReshape(this.size, this.shape, shape);
+    const strides = reshapeStrides(this.layout, newShape);
+    if (strides !== null) return this.view({ shape: newShape, strides, offset: this.offset });
+    return this.copy().reshape(newShape);
+  }
+
+  /**
+   * Permute the axes (reverse them by default). A view.
+   *
+   * @example
+   * ```ts
+   * nb.zeros([2, 3, 4]).transpose([1, 0, 2]).shape; // [3, 2, 4]
+   * ```
+   */
+  transpose(axes?: readonly number[]): NDArray<D> {
+    this.checkAlive();
+    return this.view(transposeLayout(this.layout, axes));
+  }
+
+  /** The transpose (axes reversed). A view. */
+  get T(): NDArray<D> {
+    return this.transpose();
+  }
+
+  /**
+   * A view selected by NumPy basic indexing: integers, slice strings (`':'`, `'1:-1'`,
+   * `'::2'`, `'::-1'`), `'...'` and `null` (new axis).
+   *
+   * @throws IndexError for malformed specs, too many indices, or an index out of range.
+   * @example
+   * ```ts
+   * const a = nb.arange(12).reshape([3, 4]);
+   * a.slice('1:', '::-2').toArray(); // [[7n, 5n], [11n, 9n]]
+   * a.slice(null, 0).shape;          // [1, 4]
+   * ```
+   */
+  slice(...specs: SliceSpec[]): NDArray<D> {
+    this.checkAlive();
+    return this.view(sliceLayout(this.layout, specs));
+  }
+
+  /**
+   * A C-contiguous copy in the heap.
+   *
+   * @example
+   * ```ts
+   * const b = a.slice('::2').copy();
+   * ```
+   */
+  copy(): NDArray<D> {
+    return this.astype(this.dtype) as NDArray<D>;
+  }
+
+  /**
+   * A copy converted to `dtype`. `casting` (default `'unsafe'`) limits which conversions are
+   * allowed; NumPy's unsafe results are reproduced (float to int truncates, integers wrap).
+   * With `copy: false` the array itself is returned when it already has that dtype.
+   *
+   * @throws CastingError (`E_CAST_RULE`) when the casting rule forbids the conversion.
+   * @example
+   * ```ts
+   * nb.array([1.7, -1.7, 300]).astype('int8').toArray(); // [1, -1, 44]
+   * ```
+   */
+  astype<T extends DTypeLike>(dtype: T, options: { casting?: Casting; copy?: boolean } = {}): NDArray<CanonicalDType<T>> {
+    this.checkAlive();
+    const to = normalizeDType(dtype);
+    const casting = normalizeCasting(options.casting ?? 'unsafe');
+    assertCanCast(this.dtype, to, casting, 'astype');
+    if (options.copy === false && to === this.dtype) return this as unknown as NDArray<CanonicalDType<T>>;
+    const storage = allocateStorage(to, this.size);
+    const strides = cStrides(this.shape);
+    copyLayout(
+      { storage: this.storage, shape: this.shape.slice(), strides: this.strides.slice(), offset: this.offset },
+      { storage, shape: this.shape.slice(), strides, offset: 0 },
+    );
+    return new NDArray<CanonicalDType<T>>(storage, this.shape, strides, 0);
+  }
+
+  /** True when the elements are laid out in C order without gaps. */
+  get isContiguous(): boolean {
+    return isCContiguous(this.shape, this.strides);
+  }
+
+  /**
+   * A 1-d view when the array is C-contiguous, else a 1-d copy.
+   *
+   * @example
+   * ```ts
+   * nb.zeros([2, 3]).ravel().shape; // [6]
+   * ```
+   */
+  ravel(): NDArray<D> {
+    return this.reshape([this.size]);
+  }
+
+  /**
+   * A 1-d copy, always.
+   *
+   * @example
+   * ```ts
+   * nb.zeros([2, 3]).flatten().shape; // [6]
+   * ```
+   */
+  flatten(): NDArray<D> {
+    return this.copy().reshape([this.size]);
+  }
+
+  /**
+   * A scijs `ndarray` over the same memory (no copy).
+   *
+   * @example
+   * ```ts
+   * const s = nb.zeros([2, 2]).toNdarray(); // s.get(0, 0) === 0
+   * ```
+   */
+  toNdarray(): ndarrayPkg.NdArray<ndarrayPkg.Data> {
+    this.checkAlive();
+    return ndarrayPkg(this.data as ndarrayPkg.Data, this.shape.slice(), this.strides.slice(), this.offset);
+  }
+
+  /**
+   * Release the array's heap memory now, for it and every view of it. Later reads throw
+   * `MemoryError` (`E_MEMORY_DISPOSED`). Optional: unreachable arrays are released anyway.
+   *
+   * @example
+   * ```ts
+   * const t = nb.zeros([1e6]);
+   * t.dispose();
+   * ```
+   */
+  dispose(): void {
+    this.storage.dispose();
+  }
+
+  /** `using a = nb.zeros(...)` disposes at the end of the block. */
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}
+
+/** True for NDArray instances. */
+export function isNDArray(x: unknown): x is NDArray {
+  return x instanceof NDArray;
+}

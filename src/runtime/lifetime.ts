@@ -1,0 +1,177 @@
+/**
+ * When heap blocks are released: automatically when their array is unreachable, or
+ * deterministically through `dispose()`, `Symbol.dispose` and {@link scope}.
+ *
+ * Each block is tracked by its *owner*, the TypedArray that views it (what `NDArray.data`
+ * returns): every view of an array holds that TypedArray, and a user who keeps `a.data`
+ * keeps the block too. Release paths:
+ *   1. FinalizationRegistry: after the owner is collected, between tasks (async code).
+ *   2. Synchronous sweep under heap pressure (heap.ts calls {@link onHeapPressure}) before
+ *      the heap grows: WeakRefs of all tracked owners are checked; once the heap is past
+ *      {@link GC_FLOOR_BYTES} a full GC runs first (see gc-hooks.ts for why that is needed
+ *      inside one synchronous loop). If a collection frees less than a quarter of the heap,
+ *      the heap grows as well, so that collections stay rare when most data is live; it also
+ *      grows (up to {@link GC_GROWTH_CAP_BYTES}) while collections take too much of the time.
+ *   3. `dispose()` / scopes: immediately.
+ * A released block is marked `freed`, so the other paths never free it twice.
+ */
+import { MemoryError } from '../util/errors.js';
+import { clearKeptObjects, collectGarbage } from './gc-hooks.js';
+import type { Heap } from './heap.js';
+import { heapByteLength } from './wasm-memory.js';
+
+/** Below this heap size, pressure grows the heap instead of forcing a collection. */
+export const GC_FLOOR_BYTES = 256 * 2 ** 20;
+/**
+ * Up to this size the heap also grows when forced collections cost too much time: more
+ * than {@link GC_TIME_SHARE} of the time since the previous one. Measured: a full GC costs
+ * 3-15 ms depending on the JS heap, while filling 256 MiB of temporaries takes ~10 ms.
+ */
+export const GC_GROWTH_CAP_BYTES = 512 * 2 ** 20;
+export const GC_TIME_SHARE = 0.5;
+
+/** One allocated heap block and the object whose reachability keeps it. */
+export class Block {
+  freed = false;
+  constructor(
+    readonly heap: Heap,
+    readonly ptr: number,
+    readonly bytes: number,
+    readonly ref: WeakRef<object>,
+  ) {}
+}
+
+const tracked = new Set<Block>();
+const registry = new FinalizationRegistry<Block>((block) => release(block));
+const scopes: Block[][] = [];
+let sweeps = 0;
+let forcedCollections = 0;
+let lastCollectionEnd = 0;
+
+/**
+ * Start tracking a block whose reachability is that of `owner`.
+ *
+ * @example
+ * ```ts
+ * const ptr = heap.alloc(n * 8);
+ * const data = new Float64Array(heapMemory().buffer, ptr, n);
+ * const block = trackBlock(heap, ptr, n * 8, data);
+ * ```
+ */
+export function trackBlock(heap: Heap, ptr: number, bytes: number, owner: object): Block {
+  const block = new Block(heap, ptr, bytes, new WeakRef(owner));
+  tracked.add(block);
+  registry.register(owner, block, block);
+  scopes[scopes.length - 1]?.push(block);
+  return block;
+}
+
+function release(block: Block): void {
+  if (block.freed) return;
+  block.freed = true;
+  tracked.delete(block);
+  block.heap.free(block.ptr);
+}
+
+/** Release a block now. Idempotent. */
+export function disposeBlock(block: Block): void {
+  if (block.freed) return;
+  registry.unregister(block);
+  release(block);
+}
+
+/** Throw the error for use after dispose. */
+export function throwDisposed(): never {
+  throw new MemoryError(
+    'E_MEMORY_DISPOSED',
+    'this array was disposed (by dispose(), a `using` declaration or the end of nb.scope()); ' +
+      'its memory may already hold other data. Keep the array alive, or copy() it before disposing',
+  );
+}
+
+/** Free the blocks whose owner was collected; returns the bytes released. */
+export function sweep(): number {
+  sweeps++;
+  let freed = 0;
+  for (const block of tracked) {
+    if (block.ref.deref() === undefined) {
+      freed += block.bytes;
+      disposeBlock(block);
+    }
+  }
+  return freed;
+}
+
+/**
+ * The heap's pressure handler: release what is unreachable; say whether to grow anyway.
+ */
+export function onHeapPressure(needed: number): boolean {
+  clearKeptObjects();
+  let freed = sweep();
+  if (freed >= needed * 4) return false;
+  const size = heapByteLength();
+  if (size < GC_FLOOR_BYTES) return false;
+  const start = performance.now();
+  if (!collectGarbage()) return true;
+  const end = performance.now();
+  const costly = end - start > GC_TIME_SHARE * (end - lastCollectionEnd);
+  lastCollectionEnd = end;
+  forcedCollections++;
+  freed += sweep();
+  return freed < size / 4 || (costly && size < GC_GROWTH_CAP_BYTES);
+}
+
+/** Counters: sweeps run, collections forced, blocks tracked now. */
+export function lifetimeStats(): { sweeps: number; forcedCollections: number; trackedBlocks: number } {
+  return { sweeps, forcedCollections, trackedBlocks: tracked.size };
+}
+
+/** Anything a scope callback may return: arrays in it (at any depth) survive the scope. */
+type Keepable = unknown;
+
+/** Collect the blocks reachable from a scope's result (NDArrays, arrays and plain objects of them). */
+function blocksOf(value: Keepable, out: Set<Block>, seen: Set<unknown>): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  const block = (value as { heapBlock?: unknown }).heapBlock;
+  if (block instanceof Block) {
+    out.add(block);
+    return;
+  }
+  const values = Array.isArray(value) ? value : Object.getPrototypeOf(value) === Object.prototype ? Object.values(value) : [];
+  for (const v of values) blocksOf(v, out, seen);
+}
+
+/**
+ * Run `fn` and dispose every array created during it, except those it returns (inside
+ * arrays or plain objects too), which move to the enclosing scope. Synchronous only.
+ *
+ * @example
+ * ```ts
+ * const total = nb.scope(() => {
+ *   const t = nb.ones([1000]);          // disposed when the scope ends
+ *   return t.slice('::2').copy();       // kept
+ * });
+ * ```
+ */
+export function scope<T>(fn: () => T): T {
+  const mine: Block[] = [];
+  scopes.push(mine);
+  let result: T;
+  try {
+    result = fn();
+  } catch (err) {
+    scopes.pop();
+    for (const b of mine) disposeBlock(b);
+    throw err;
+  }
+  scopes.pop();
+  const keep = new Set<Block>();
+  blocksOf(result, keep, new Set());
+  const parent = scopes[scopes.length - 1];
+  for (const b of mine) {
+    if (keep.has(b)) parent?.push(b);
+    else disposeBlock(b);
+  }
+  return result;
+}

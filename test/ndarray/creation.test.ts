@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import * as nb from '../../src/index.js';
+import { decodeNested, loadFixture } from '../helpers/fixtures.js';
+
+interface RangeCase {
+  fn: 'arange' | 'linspace';
+  args: number[];
+  options?: { endpoint?: boolean; dtype?: nb.DType };
+  dtype: nb.DType;
+  values: unknown[];
+}
+
+describe('arange and linspace equal NumPy', () => {
+  const { cases } = loadFixture<{ cases: RangeCase[] }>('ranges');
+  it.each(cases.map((c) => [`${c.fn}(${c.args.join(', ')}${c.options ? ', ' + JSON.stringify(c.options) : ''})`, c] as const))(
+    '%s',
+    (_n, c) => {
+      const r =
+        c.fn === 'arange'
+          ? nb.arange(c.args[0]!, c.args[1], c.args[2])
+          : nb.linspace(c.args[0]!, c.args[1]!, c.args[2], c.options ?? {});
+      expect(r.dtype).toBe(c.dtype);
+      expect(r.toArray()).toEqual(decodeNested(c.values, c.dtype));
+    },
+  );
+});
+
+describe('array() infers dtypes as NumPy does for Python values', () => {
+  const cases: Array<[string, unknown, nb.DType]> = [
+    ['[1, 2, 3]', [1, 2, 3], 'int64'],
+    ['[1, 2.5]', [1, 2.5], 'float64'],
+    ['[true, false]', [true, false], 'bool'],
+    ['[true, 2]', [true, 2], 'int64'],
+    ['[1n, 2n]', [1n, 2n], 'int64'],
+    ['[2n ** 63n]', [2n ** 63n], 'uint64'],
+    ['[1, NaN]', [1, NaN], 'float64'],
+    ['[1e300]', [1e300], 'float64'],
+    ['[]', [], 'float64'],
+    ['[[1, 2], [3, 4]]', [[1, 2], [3, 4]], 'int64'],
+  ];
+  for (const [label, data, dtype] of cases) {
+    it(`${label} -> ${dtype}`, () => {
+      expect(nb.array(data as nb.ArrayLikeInput).dtype).toBe(dtype);
+    });
+  }
+
+  it('keeps a TypedArray dtype and copies it into the heap', () => {
+    const ta = new Float32Array([1, 2, 3]);
+    const a = nb.array(ta);
+    expect(a.dtype).toBe('float32');
+    expect(a.storageKind).toBe('wasm');
+    ta[0] = 9;
+    expect(a.get(0)).toBe(1);
+  });
+
+  it('converts a TypedArray to a requested dtype', () => {
+    expect(nb.array(new Int32Array([-1, 300]), { dtype: 'uint8' }).toArray()).toEqual([255, 44]);
+  });
+
+  it('stacks nested NDArrays', () => {
+    expect(nb.array([nb.array([1, 2]), nb.array([3, 4])]).toArray()).toEqual([[1n, 2n], [3n, 4n]]);
+  });
+
+  it('makes 0-d arrays from scalars', () => {
+    const a = nb.array(2.5);
+    expect(a.shape).toEqual([]);
+    expect(a.item()).toBe(2.5);
+  });
+});
+
+describe('asarray avoids copies', () => {
+  it('returns the same NDArray for a matching dtype', () => {
+    const a = nb.zeros([2]);
+    expect(nb.asarray(a)).toBe(a);
+    expect(nb.asarray(a, { dtype: 'float32' })).not.toBe(a);
+  });
+  it('wraps a TypedArray without copying', () => {
+    const ta = new Int16Array([1, 2, 3]);
+    const a = nb.asarray(ta);
+    expect(a.storageKind).toBe('js');
+    ta[1] = 7;
+    expect(a.get(1)).toBe(7);
+    a.set(2, -5);
+    expect(ta[2]).toBe(-5);
+    expect(a.slice('::-1').copy().toArray()).toEqual([-5, 7, 1]);
+  });
+  it('copies with copy: true', () => {
+    const ta = new Float64Array([1]);
+    expect(nb.asarray(ta, { copy: true }).storageKind).toBe('wasm');
+  });
+});
+
+describe('filled arrays', () => {
+  it('zeros, ones, full and empty have the requested shape and dtype', () => {
+    expect(nb.zeros([2, 3]).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    expect(nb.zeros(3, 'int64').toArray()).toEqual([0n, 0n, 0n]);
+    expect(nb.ones([2], 'bool').toArray()).toEqual([true, true]);
+    expect(nb.ones([2], 'f4').dtype).toBe('float32');
+    expect(nb.full([2, 2], 7).dtype).toBe('int64');
+    expect(nb.full([2], 0.5, 'float32').toArray()).toEqual([0.5, 0.5]);
+    expect(nb.full([3], 65535n, 'uint16').toArray()).toEqual([65535, 65535, 65535]);
+    expect(nb.empty([4, 0]).size).toBe(0);
+  });
+  it('full rejects a value the dtype cannot hold', () => {
+    expect(() => nb.full([3], -1n, 'uint16')).toThrow(nb.DTypeError);
+    expect(() => nb.full([2], 300, 'int8')).toThrowError(expect.objectContaining({ code: 'E_DTYPE_OVERFLOW' }));
+    expect(() => nb.full([2], NaN, 'int32')).toThrowError(expect.objectContaining({ code: 'E_DTYPE_CONVERT' }));
+  });
+});
+
+describe('element access', () => {
+  it('get and set with negative indices; int64 reads bigint', () => {
+    const a = nb.zeros([2, 3], 'int64');
+    a.set(-1, -1, 5);
+    expect(a.get(1, 2)).toBe(5n);
+    a.set(0, 0, 2n ** 62n);
+    expect(a.get(0, 0)).toBe(2n ** 62n);
+  });
+  it('writes convert as NumPy 2 converts Python scalars', () => {
+    const a = nb.zeros([1], 'int8');
+    a.set(0, 2.9);
+    expect(a.get(0)).toBe(2);
+    a.set(0, true);
+    expect(a.get(0)).toBe(1);
+    expect(() => a.set(0, 128)).toThrow(nb.DTypeError);
+    expect(() => a.set(0, Infinity)).toThrow(nb.DTypeError);
+    const b = nb.zeros([1], 'bool');
+    b.set(0, NaN);
+    expect(b.get(0)).toBe(true);
+    const f = nb.zeros([1], 'float32');
+    f.set(0, 0.1);
+    expect(f.get(0)).toBe(Math.fround(0.1));
+  });
+  it('bad indices throw IndexError', () => {
+    const a = nb.zeros([2, 3]);
+    expect(() => a.get(2, 0)).toThrowError(expect.objectContaining({ code: 'E_INDEX_RANGE' }));
+    expect(() => a.get(0)).toThrowError(expect.objectContaining({ code: 'E_INDEX_COUNT' }));
+    expect(() => a.get(0, 1.5)).toThrow(nb.IndexError);
+    expect(() => a.item()).toThrowError(expect.objectContaining({ code: 'E_VALUE_ITEM' }));
+  });
+  it('toArray of a 0-d array is the scalar', () => {
+    expect(nb.array(true).toArray()).toBe(true);
+  });
+});
+
+describe('bad creation arguments throw typed errors', () => {
+  it('unknown dtype', () => {
+    expect(() => nb.zeros([2], 'float128' as nb.DType)).toThrowError(expect.objectContaining({ code: 'E_DTYPE_UNKNOWN' }));
+    expect(() => nb.array([1], { dtype: 'int' as nb.DType })).toThrow(nb.DTypeError);
+  });
+  it('bad shapes', () => {
+    for (const bad of [[-1], [1.5], [NaN], 'x', [2, '3']]) {
+      expect(() => nb.zeros(bad as unknown as number[]), JSON.stringify(bad)).toThrowError(expect.objectContaining({ code: 'E_SHAPE_INVALID' }));
+    }
+  });
+  it('ragged nested data', () => {
+    expect(() => nb.array([[1, 2], [3]])).toThrowError(expect.objectContaining({ code: 'E_SHAPE_RAGGED' }));
+    expect(() => nb.array([[1, 2], 3] as never)).toThrow(nb.ShapeError);
+  });
+  it('non-numeric elements', () => {
+    expect(() => nb.array(['a'] as never)).toThrow(nb.DTypeError);
+  });
+  it('bad ranges', () => {
+    expect(() => nb.arange(0, 1, 0)).toThrowError(expect.objectContaining({ code: 'E_VALUE_STEP' }));
+    expect(() => nb.linspace(0, 1, -1)).toThrowError(expect.objectContaining({ code: 'E_VALUE_NUM' }));
+  });
+});
