@@ -8,10 +8,13 @@
 /** Most dimensions a plan may have (NumPy's NPY_MAXDIMS in 1.24). */
 export const MAX_DIMS: i32 = 32;
 
-/** Number of dimensions. */
+/** Number of dimensions. Outside 0..MAX_DIMS the plan is malformed and the call traps. */
 @inline
 export function planNdim(plan: usize): i32 {
-  return load<i32>(plan);
+  const ndim = load<i32>(plan);
+  // A trap (WebAssembly.RuntimeError in JS) rather than a walk through arbitrary memory.
+  if (<u32>ndim > <u32>MAX_DIMS) unreachable();
+  return ndim;
 }
 
 /** Address of shape[0]. */

@@ -106,7 +106,7 @@ function cvt32F64x2x2(lo: v128, hi: v128): v128 {
   const okLo = v128.and(f64x2.gt(lo, min), f64x2.lt(lo, max));
   const okHi = v128.and(f64x2.gt(hi, min), f64x2.lt(hi, max));
   const t = i32x4.shuffle(i32x4.trunc_sat_f64x2_s_zero(lo), i32x4.trunc_sat_f64x2_s_zero(hi), 0, 1, 4, 5);
-  return t;
+  return v128.bitselect(t, i32x4.splat(i32.MIN_VALUE), low32Of64x2(okLo, okHi));
 }
 
 /** Convert 4 contiguous elements at src (type S) to dst (type D). Requires hasSimdStep<S, D>(). */

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Write test/fixtures/astype.json: NumPy's `astype` (unsafe casting) for all 121 dtype pairs.
 
-Run from the repository root:  python3 scripts/cast-fixtures.py
-Deterministic and NumPy-only; the JSON is committed and read by
-test/runtime/cast-loops.test.ts and test/dtype/convert-scalar.test.ts.
+Run from the repository root with NumPy 1.24 (here: /usr/bin/python3; a `python3` earlier on
+PATH may carry another NumPy):  /usr/bin/python3 scripts/cast-fixtures.py
+Deterministic and NumPy-only (NumPy 2.4 gives the same JSON apart from the version field).
+The JSON is committed and read by test/runtime/cast-loops.test.ts and
+test/dtype/convert-scalar.test.ts.
 
 What is recorded, per source dtype:
   inputs[src]          the input vector (edge values that src can hold, plus its min/max)
@@ -28,6 +30,7 @@ and "-0" as strings.
 import json
 import math
 import os
+import sys
 import warnings
 
 import numpy as np
@@ -113,6 +116,9 @@ def same(a, b):
 
 
 def main():
+    if not np.__version__.startswith('1.24.'):
+        print(f'warning: NumPy {np.__version__}; the reference is NumPy 1.24 (/usr/bin/python3)',
+              file=sys.stderr)
     inputs, results, differs = {}, {}, {}
     for src in DTYPES:
         a = inputs_for(src)

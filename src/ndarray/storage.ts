@@ -11,7 +11,6 @@
 import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { disposeBlock, throwDisposed, trackBlock, type Block } from '../runtime/lifetime.js';
 import { runtime } from '../runtime/runtime.js';
-import { heapBytes } from '../runtime/wasm-memory.js';
 
 /** Storage in the Wasm heap. */
 export class HeapStorage {
@@ -79,7 +78,7 @@ export function allocateStorage(dtype: DType, length: number, zero = false): Hea
   const info = DTYPES[dtype];
   const bytes = Math.max(1, length) * info.itemSize;
   const ptr = heap.alloc(bytes);
-  if (zero) heapBytes().fill(0, ptr, ptr + length * info.itemSize);
+  if (zero) runtime().loops.zeroBytes(ptr, length * info.itemSize);
   // Fetch the buffer after alloc: the allocation may have grown the memory.
   const array = new info.TypedArray(runtime().memory.buffer, ptr, length);
   const block = trackBlock(heap, ptr, heap.sizeOf(ptr)!, array);

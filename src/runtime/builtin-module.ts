@@ -15,8 +15,10 @@
  *   copy: `[ndim, shape[0..ndim), srcPtr, srcByteStrides[0..ndim), dstPtr, dstByteStrides[0..ndim)]`;
  *   fill: `[ndim, shape[0..ndim), dstPtr, dstByteStrides[0..ndim)]`.
  *   Strides are in BYTES (NDArray strides are in elements: multiply by the item size), may
- *   be negative or 0, and wrap as u32. 0 ≤ ndim ≤ 32; the last dimension is the innermost,
- *   and rows whose inner strides equal the item sizes take the SIMD path.
+ *   be negative or 0, and wrap as u32. 0 ≤ ndim ≤ 32 (otherwise the call traps with a
+ *   `WebAssembly.RuntimeError`); the last dimension is the innermost, and rows whose inner
+ *   strides equal the item sizes take the SIMD path. The caller's planner should merge
+ *   mergeable dimensions first, so that rows are long.
  * - Conversions are NumPy's `astype(..., casting='unsafe')` on x86-64, including NaN and
  *   out-of-range float -> integer (see src/dtype/convert-scalar.ts for the table).
  * - The module keeps no state in memory: concurrent calls from workers on disjoint data are safe.
@@ -40,6 +42,8 @@ export interface BuiltinExports {
    * (already converted, e.g. by `convertScalar`).
    */
   fill(dstType: number, plan: number, value: number): void;
+  /** Zero `n` bytes at `ptr` (memory.fill: far faster than TypedArray.fill on shared memory). */
+  zeroBytes(ptr: number, n: number): void;
 }
 
 /** SHA-256 (hex) of the embedded module: use it in cache keys that depend on the built-ins. */

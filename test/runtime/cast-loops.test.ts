@@ -305,7 +305,7 @@ describe('copy with many dimensions', () => {
     const c = pairs.find((p) => p.src === 'float64' && p.dst === 'float32')!;
     // Sizes 2 at every 8th dimension, 1 elsewhere, 5 innermost; the source is padded at the
     // size-2 levels so that no two dimensions could be merged.
-    const shape = Array.from({ length: 32 }, (_, i) => (i % 8 === 0 ? 2 : 1));
+    const shape: number[] = Array.from({ length: 32 }, (_, i) => (i % 8 === 0 ? 2 : 1));
     shape[31] = 5;
     const srcStrides: number[] = [];
     const dstStrides: number[] = [];
@@ -318,6 +318,15 @@ describe('copy with many dimensions', () => {
       dStride *= shape[i]!;
     }
     checkPlan(c, shape, srcStrides, dstStrides);
+  });
+
+  it('traps on a plan with more than 32 or fewer than 0 dimensions', () => {
+    const p = alloc(1024);
+    for (const ndim of [33, -1]) {
+      view.setInt32(p, ndim, true);
+      expect(() => wasm.copy(DTYPES.float64.code, DTYPES.float64.code, p)).toThrow(WebAssembly.RuntimeError);
+      expect(() => wasm.fill(DTYPES.float64.code, p, p)).toThrow(WebAssembly.RuntimeError);
+    }
   });
 });
 
