@@ -78,7 +78,7 @@ export function formatTable(results: Result[], caseElements: Map<string, number>
     const n = caseElements.get(r.name)!;
     const nb = r.numbats / n;
     const js = r.plainJs / n;
-    const np = r.numpy;
+    const np = r.numpy === undefined ? undefined : r.numpy / n;
     lines.push(
       `| ${r.name} | ${f(nb)} | ${f(js)} | ${(nb / js).toFixed(2)}x | ${np === undefined ? 'n/a' : f(np)} | ${np === undefined ? 'n/a' : (nb / np).toFixed(2) + 'x'} |`,
     );

@@ -12,11 +12,11 @@
 export {
   DTYPES, DTYPE_NAMES, normalizeDType,
   type DType, type DTypeAlias, type DTypeLike, type DTypeKind, type DTypeInfo, type Scalar, type ScalarOf,
-  type TypedArrayOf, type AnyTypedArray,
+  type TypedArrayOf, type AnyTypedArray, type TypedArrayCtor,
 } from './dtype/dtypes.js';
-export { promoteTypes, resultType } from './dtype/promotion.js';
+export { promoteTypes, resultType, type DTypeHolder, type ResultTypeArg } from './dtype/promotion.js';
 export { canCast, CASTING_MODES, type Casting } from './dtype/casting.js';
-export { NDArray, isNDArray, type NestedArray, type CanonicalDType } from './ndarray/ndarray.js';
+export { NDArray, isNDArray, type NestedArray, type CanonicalDType, type AliasMap } from './ndarray/ndarray.js';
 export type { SliceSpec } from './ndarray/views.js';
 export {
   array, asarray, empty, zeros, ones, full, arange, linspace, type ArrayLikeInput, type DTypeOption,
@@ -25,7 +25,7 @@ export { broadcastShapes } from './broadcast/broadcast-shapes.js';
 export { broadcastTo, broadcastArrays } from './broadcast/broadcast-to.js';
 export { fromNdarray } from './interop/scijs.js';
 export { scope } from './runtime/lifetime.js';
-export { heapStats } from './runtime/stats.js';
+export { heapStats, type HeapStatistics } from './runtime/stats.js';
 export {
   NumbatsError, ShapeError, CastingError, DTypeError, IndexError, KernelError, TargetError, MemoryError, ValueError,
 } from './util/errors.js';

@@ -45,7 +45,7 @@ export type ScalarOf<D extends DType> = D extends 'bool' ? boolean : D extends '
 /** A JS scalar that can be written into any array (converted as NumPy would). */
 export type Scalar = number | bigint | boolean;
 
-type TypedArrayCtor = {
+export type TypedArrayCtor = {
   new (length: number): AnyTypedArray;
   new (buffer: ArrayBufferLike, byteOffset: number, length: number): AnyTypedArray;
   readonly BYTES_PER_ELEMENT: number;

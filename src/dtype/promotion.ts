@@ -100,7 +100,7 @@ export function weakScalarKind(x: Scalar): WeakScalarKind {
  * - dtypes, aliases and dtype holders (NDArrays) are strong; JS booleans are strong `bool`
  *   (as Python's `True` is `np.bool` in NumPy 2).
  * - JS integers and bigints are weak Python ints, other numbers weak Python floats (see
- *   {@link weakScalarKind}). A weak scalar lifts the result to its kind's default type only
+ *   `weakScalarKind`). A weak scalar lifts the result to its kind's default type only
  *   when every strong operand is of a lower kind (`bool + 1` is `int64`, `int8 + 2.5` is
  *   `float64`) and is otherwise absorbed (`uint8 + 300` is `uint8`, `float32 + 2.5` is
  *   `float32`).
@@ -114,7 +114,7 @@ export function weakScalarKind(x: Scalar): WeakScalarKind {
  *
  * Out-of-range weak integers: like NumPy 2's `result_type`, this does *not* check that a
  * weak integer fits (`resultType('int8', 300)` is `'int8'`); an operation that uses the
- * value must call {@link checkWeakIntFits}, which throws as NumPy 2's `int8_array + 300`
+ * value must call `checkWeakIntFits`, which throws as NumPy 2's `int8_array + 300`
  * does. The one exception is a lone integer outside int64 ∪ uint64, for which NumPy
  * answers `object`: numbats has no object dtype, so that throws `E_DTYPE_OVERFLOW`.
  *

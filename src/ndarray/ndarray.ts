@@ -22,7 +22,7 @@ export type NestedArray<T> = T | NestedArray<T>[];
 
 /** Canonical dtype name of a dtype or alias type. */
 export type CanonicalDType<T extends DTypeLike> = T extends DType ? T : T extends keyof AliasMap ? AliasMap[T] : DType;
-interface AliasMap {
+export interface AliasMap {
   b1: 'bool'; i1: 'int8'; u1: 'uint8'; i2: 'int16'; u2: 'uint16'; i4: 'int32'; u4: 'uint32';
   i8: 'int64'; u8: 'uint64'; f4: 'float32'; f8: 'float64';
 }
@@ -362,7 +362,15 @@ export class NDArray<D extends DType = DType> {
   }
 }
 
-/** True for NDArray instances. */
+/**
+ * True for NDArray instances.
+ *
+ * @example
+ * ```ts
+ * nb.isNDArray(nb.zeros([1])); // true
+ * nb.isNDArray([1, 2]);        // false
+ * ```
+ */
 export function isNDArray(x: unknown): x is NDArray {
   return x instanceof NDArray;
 }
