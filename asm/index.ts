@@ -18,6 +18,8 @@
  *   contiguous-to-contiguous ranges (memory.copy is a memmove).
  */
 import { dispatchCopy, dispatchCopyContiguous, dispatchFill } from './dispatch';
+import { ufuncLoop } from './loops/generated/index';
+import { copyWherePlan } from './where';
 
 /** End of the module's static data: the JS heap allocator hands out memory above it. */
 export function heapBase(): usize {
@@ -45,4 +47,14 @@ export function fill(dstType: i32, plan: usize, value: usize): void {
  */
 export function zeroBytes(ptr: usize, n: usize): void {
   memory.fill(ptr, 0, n);
+}
+
+/** Run built-in ufunc loop `id` (src/builtins/loop-registry.ts) over an N-d ufunc plan. */
+export function ufunc(id: i32, plan: usize): void {
+  ufuncLoop(id, plan);
+}
+
+/** Masked copy for `where=`: plan [ndim, shape, src, mask, dst]; elements of `size` bytes. */
+export function copyWhere(size: i32, plan: usize): void {
+  copyWherePlan(size, plan);
 }

@@ -29,3 +29,5 @@ export { heapStats, type HeapStatistics } from './runtime/stats.js';
 export {
   NumbatsError, ShapeError, CastingError, DTypeError, IndexError, KernelError, TargetError, MemoryError, ValueError,
 } from './util/errors.js';
+export * from './builtins/generated/exports.js';
+export type { Ufunc, Ufunc2, UfuncOptions, UfuncInput, UfuncAttributes } from './ufunc/types.js';

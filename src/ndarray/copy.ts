@@ -12,66 +12,11 @@
  *      the scratch block and calls `copy`, which runs the whole N-d nest inside Wasm.
  */
 import { DTYPES, type DType } from '../dtype/dtypes.js';
-import { simplifyPlan, type IterationPlan } from '../broadcast/iteration-plan.js';
+import { simplifyPlan } from '../broadcast/iteration-plan.js';
 import { runtime } from '../runtime/runtime.js';
-import { heapBytes } from '../runtime/wasm-memory.js';
-import { extentOf } from './layout.js';
-import type { Storage } from './storage.js';
-import type { Layout } from './views.js';
+import { overlaps, stage, writePlan, type Operand } from './operand.js';
 
-/** An operand: where its elements are and how they are laid out. */
-export interface Operand extends Layout {
-  storage: Storage;
-}
-
-interface HeapView {
-  /** Byte address of the layout's element at `offset`. */
-  base: number;
-  release(writeBack: boolean): void;
-}
-
-function stage(op: Operand, forceCopy: boolean): HeapView {
-  const { storage } = op;
-  const itemSize = DTYPES[storage.dtype].itemSize;
-  if (storage.kind === 'wasm' && !forceCopy) {
-    return { base: storage.ptr + op.offset * itemSize, release: () => {} };
-  }
-  const [lo, hi] = extentOf(op.shape, op.strides, op.offset);
-  const count = hi - lo + 1;
-  const { heap } = runtime();
-  const tmp = heap.alloc(Math.max(1, count) * itemSize);
-  const data = storage.data;
-  const bytes = new Uint8Array(data.buffer, data.byteOffset + lo * itemSize, count * itemSize);
-  heapBytes().set(bytes, tmp);
-  return {
-    base: tmp + (op.offset - lo) * itemSize,
-    release(writeBack: boolean) {
-      if (writeBack) bytes.set(heapBytes().subarray(tmp, tmp + count * itemSize));
-      heap.free(tmp);
-    },
-  };
-}
-
-function overlaps(a: Operand, b: Operand): boolean {
-  if (a.storage !== b.storage) return false;
-  const [alo, ahi] = extentOf(a.shape, a.strides, a.offset);
-  const [blo, bhi] = extentOf(b.shape, b.strides, b.offset);
-  return alo <= bhi && blo <= ahi;
-}
-
-/** Write a plan for `bases.length` operands into the scratch block: [ndim, shape, (ptr, byteStrides) per operand]. */
-function writePlan(plan: IterationPlan, bases: number[], itemSizes: number[]): number {
-  const { scratch } = runtime();
-  const words = new Int32Array(runtime().memory.buffer, scratch, 1 + plan.shape.length + bases.length * (1 + plan.shape.length));
-  let w = 0;
-  words[w++] = plan.shape.length;
-  for (const d of plan.shape) words[w++] = d;
-  bases.forEach((base, k) => {
-    words[w++] = base;
-    for (const s of plan.strides[k]!) words[w++] = s * itemSizes[k]!;
-  });
-  return scratch;
-}
+export type { Operand } from './operand.js';
 
 /**
  * Copy `src` into `dst` (same shape), converting dtypes as NumPy's unsafe cast does.

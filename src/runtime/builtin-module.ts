@@ -44,6 +44,10 @@ export interface BuiltinExports {
   fill(dstType: number, plan: number, value: number): void;
   /** Zero `n` bytes at `ptr` (memory.fill: far faster than TypedArray.fill on shared memory). */
   zeroBytes(ptr: number, n: number): void;
+  /** Run built-in ufunc loop `id` (src/builtins/loop-registry.ts) over an N-d plan of nin + nout operands. */
+  ufunc(id: number, plan: number): void;
+  /** Masked copy (`where=`): plan [ndim, shape, src, mask, dst], elements of `size` bytes. */
+  copyWhere(size: number, plan: number): void;
 }
 
 /** SHA-256 (hex) of the embedded module: use it in cache keys that depend on the built-ins. */

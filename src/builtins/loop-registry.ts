@@ -1,0 +1,52 @@
+/**
+ * Every loop of the built-in table, numbered. The generator emits a Wasm switch over these
+ * ids and the runtime calls `ufunc(id, plan)` with them, so both sides enumerate the table
+ * here, in one order: table order, then each row's loop order.
+ */
+import type { DType } from '../dtype/dtypes.js';
+import { parseTypes, type LoopRow } from './loop-types.js';
+import { UFUNC_TABLE, type UfuncName } from './ufunc-table.js';
+
+/** A numbered loop: NumPy's ArrayMethod reduced to what numbats needs. */
+export interface LoopRecord {
+  /** Index passed to the Wasm `ufunc` export. */
+  readonly id: number;
+  readonly ufunc: UfuncName;
+  readonly types: string;
+  readonly ins: readonly DType[];
+  readonly outs: readonly DType[];
+  readonly row: LoopRow;
+}
+
+function build(): { all: LoopRecord[]; byUfunc: Map<UfuncName, LoopRecord[]> } {
+  const all: LoopRecord[] = [];
+  const byUfunc = new Map<UfuncName, LoopRecord[]>();
+  for (const name of Object.keys(UFUNC_TABLE) as UfuncName[]) {
+    const list: LoopRecord[] = [];
+    for (const row of UFUNC_TABLE[name].loops as LoopRow[]) {
+      const { ins, outs } = parseTypes(row.types);
+      const rec: LoopRecord = { id: all.length, ufunc: name, types: row.types, ins, outs, row };
+      all.push(rec);
+      list.push(rec);
+    }
+    byUfunc.set(name, list);
+  }
+  return { all, byUfunc };
+}
+
+const registry = build();
+
+/** All loops, by id. */
+export const ALL_LOOPS: readonly LoopRecord[] = registry.all;
+
+/**
+ * The loops of one built-in ufunc, in dispatch order.
+ *
+ * @example
+ * ```ts
+ * loopsOf('add').map((l) => l.types); // ['bool,bool->bool', 'int8,int8->int8', ...]
+ * ```
+ */
+export function loopsOf(name: UfuncName): readonly LoopRecord[] {
+  return registry.byUfunc.get(name)!;
+}

@@ -1,0 +1,103 @@
+/**
+ * The vocabulary of the built-in ufunc table: loop records, and builders that turn a dtype
+ * group plus an AssemblyScript body into loop records (NumPy's `TD(...)` entries, spelled
+ * with full dtype names).
+ *
+ * A loop body is AssemblyScript source, because the built-ins need NumPy semantics (floor
+ * division, Python-sign modulo, NaN-propagating maximum, integer division by zero = 0) and
+ * SIMD forms that the JS-semantics kernel language of `vectorize` does not express.
+ * Conventions for bodies (the generator wraps them into functions):
+ *   - inputs are `a` (and `b`), already loaded as the loop's AS input types; bool inputs
+ *     arrive as AS `bool`;
+ *   - `scalar` is an expression of the output type (nout 1), or statements assigning `r0`
+ *     and `r1` (nout 2);
+ *   - `simd` is a v128 expression of `va` (and `vb`), present only when every operand has
+ *     the same lane type, computing the same lanes as `scalar`.
+ */
+import type { DType } from '../dtype/dtypes.js';
+
+/** AssemblyScript type of each dtype inside loops. */
+export const AS_TYPE = {
+  bool: 'bool', int8: 'i8', uint8: 'u8', int16: 'i16', uint16: 'u16', int32: 'i32', uint32: 'u32',
+  int64: 'i64', uint64: 'u64', float32: 'f32', float64: 'f64',
+} as const satisfies Record<DType, string>;
+
+export type AsType = (typeof AS_TYPE)[DType];
+
+/** What a body template is told about its loop. */
+export interface LoopTypes {
+  /** AS types of the inputs and outputs. */
+  ins: AsType[];
+  outs: AsType[];
+  /** dtypes of the inputs and outputs. */
+  inDtypes: DType[];
+  outDtypes: DType[];
+}
+
+/** How a contiguous row is reduced into one value (reduce's inner loop). */
+export type ReduceKind = 'pairwise' | 'simd' | 'sequential';
+
+/** One inner loop of a ufunc: a dtype signature and its body. */
+export interface LoopRow {
+  /** `'float64,float64->float64'`: input dtypes, `->`, output dtypes. */
+  types: string;
+  scalar: string;
+  simd?: string | undefined;
+  /** How `reduce` runs a contiguous row (binary loops whose inputs and output share a type). */
+  reduce?: ReduceKind | undefined;
+}
+
+/** Integer dtypes in NumPy's loop order. */
+export const SIGNED_INTS = ['int8', 'int16', 'int32', 'int64'] as const satisfies readonly DType[];
+export const UNSIGNED_INTS = ['uint8', 'uint16', 'uint32', 'uint64'] as const satisfies readonly DType[];
+/** NumPy's order: b B h H i I l L (signed before unsigned at each size). */
+export const INTS = ['int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64'] as const satisfies readonly DType[];
+export const FLOATS = ['float32', 'float64'] as const satisfies readonly DType[];
+export const NUMERIC = [...INTS, ...FLOATS] as const satisfies readonly DType[];
+export const ALL = ['bool', ...NUMERIC] as const satisfies readonly DType[];
+
+/** Parse `'a,b->c'` into dtype lists. */
+export function parseTypes(types: string): { ins: DType[]; outs: DType[] } {
+  const [i, o] = types.split('->');
+  return { ins: i!.split(',') as DType[], outs: o!.split(',') as DType[] };
+}
+
+export function loopTypes(types: string): LoopTypes {
+  const { ins, outs } = parseTypes(types);
+  return { ins: ins.map((d) => AS_TYPE[d]), outs: outs.map((d) => AS_TYPE[d]), inDtypes: ins, outDtypes: outs };
+}
+
+type Body = (t: LoopTypes) => string | undefined;
+
+/**
+ * Loops whose `nin` inputs and `nout` outputs all have one dtype, for each dtype of `group`.
+ *
+ * @example
+ * ```ts
+ * same(FLOATS, 2, 1, { scalar: () => 'a + b', simd: (t) => `v128.add<${t.ins[0]}>(va, vb)`, reduce: 'pairwise' });
+ * ```
+ */
+export function same(
+  group: readonly DType[], nin: number, nout: number,
+  body: { scalar: Body; simd?: Body; reduce?: ReduceKind },
+): LoopRow[] {
+  return group.map((d) => typed(`${Array(nin).fill(d).join(',')}->${Array(nout).fill(d).join(',')}`, body));
+}
+
+/**
+ * Loops with inputs of one dtype and outputs of another fixed dtype (comparisons: `->bool`).
+ *
+ * @example
+ * ```ts
+ * toType(NUMERIC, 2, 'bool', { scalar: () => 'a < b' });
+ * ```
+ */
+export function toType(group: readonly DType[], nin: number, out: DType, body: { scalar: Body; simd?: Body }): LoopRow[] {
+  return group.map((d) => typed(`${Array(nin).fill(d).join(',')}->${out}`, body));
+}
+
+/** One loop with explicit types. */
+export function typed(types: string, body: { scalar: Body; simd?: Body; reduce?: ReduceKind }): LoopRow {
+  const t = loopTypes(types);
+  return { types, scalar: body.scalar(t)!, simd: body.simd?.(t), reduce: body.reduce };
+}

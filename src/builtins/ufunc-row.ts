@@ -1,0 +1,39 @@
+/**
+ * The shape of one row of the built-in ufunc table (NumPy's `Ufunc(...)` in
+ * generate_umath.py, as typed data).
+ */
+import type { Scalar } from '../dtype/dtypes.js';
+import type { LoopRow } from './loop-types.js';
+
+/**
+ * How a ufunc picks its loop (NumPy's type resolvers; see src/ufunc/dispatch.ts):
+ *  - `linear`: NumPy's default: the first loop, in table order, that every input casts to
+ *    safely (a weak JS integer fits any integer or float loop, a weak float any float loop);
+ *  - `uniform`: NumPy's SimpleUniformOperation: all operands take resultType(inputs), and
+ *    the loop of exactly that type runs (add, subtract, maximum, bitwise ops, ...);
+ *  - `comparison`: inputs as `uniform`, the output is bool (less, equal, logical ops);
+ *  - `trueDivide`: integer and bool inputs use the float64 loop, others as `uniform`.
+ */
+export type ResolverKind = 'linear' | 'uniform' | 'comparison' | 'trueDivide';
+
+export interface UfuncRow {
+  /** NumPy's name (`floor_divide`); the table key is numbats' camelCase name. */
+  numpy: string;
+  nin: 1 | 2;
+  nout: 1 | 2;
+  /** Value of an empty reduction, or null when there is none (NumPy's `identity`). */
+  identity: Scalar | null;
+  /**
+   * True when reducing over several axes at once is allowed (NumPy: a reorderable ufunc,
+   * e.g. add, multiply, maximum; false for subtract, divide, power...).
+   */
+  reorderable: boolean;
+  /** One-line description, shown in the API docs. */
+  doc: string;
+  /** A TSDoc example body: code lines, results as comments. */
+  example: string;
+  /** Defaults to `linear`. */
+  resolver?: ResolverKind;
+  /** Inner loops in NumPy's order: dispatch takes the first one the inputs fit. */
+  loops: LoopRow[];
+}

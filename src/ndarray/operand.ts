@@ -1,0 +1,93 @@
+/**
+ * Operands of the Wasm loops: a storage plus a layout, made addressable in the heap, and
+ * the plans that describe them to the loops.
+ *
+ * Plan layout (int32 words in the heap scratch block): [ndim, shape[0..ndim), then per
+ * operand: ptr, byteStrides[0..ndim)]; the innermost dimension is last (see asm/index.ts).
+ */
+import { DTYPES } from '../dtype/dtypes.js';
+import type { IterationPlan } from '../broadcast/iteration-plan.js';
+import { runtime } from '../runtime/runtime.js';
+import { heapBytes } from '../runtime/wasm-memory.js';
+import { extentOf } from './layout.js';
+import type { Storage } from './storage.js';
+import type { Layout } from './views.js';
+
+/** An operand: where its elements are and how they are laid out. */
+export interface Operand extends Layout {
+  storage: Storage;
+}
+
+/** An operand made addressable in the heap. */
+export interface HeapView {
+  /** Byte address of the layout's element at `offset`. */
+  base: number;
+  /** Free the staging block, copying it back to the original storage first when `writeBack`. */
+  release(writeBack: boolean): void;
+}
+
+/**
+ * Make `op` addressable by the Wasm loops: `wasm` storage in place; `js` storage (or any
+ * operand when `forceCopy`) through a temporary heap block holding the spanned elements.
+ *
+ * @example
+ * ```ts
+ * const v = stage(op, false);
+ * try { loops.copy(..., v.base ...) } finally { v.release(false); }
+ * ```
+ */
+export function stage(op: Operand, forceCopy: boolean): HeapView {
+  const { storage } = op;
+  const itemSize = DTYPES[storage.dtype].itemSize;
+  if (storage.kind === 'wasm' && !forceCopy) {
+    return { base: storage.ptr + op.offset * itemSize, release: () => {} };
+  }
+  const [lo, hi] = extentOf(op.shape, op.strides, op.offset);
+  const count = hi - lo + 1;
+  const { heap } = runtime();
+  const tmp = heap.alloc(Math.max(1, count) * itemSize);
+  const data = storage.data;
+  const bytes = new Uint8Array(data.buffer, data.byteOffset + lo * itemSize, Math.max(0, count) * itemSize);
+  if (count > 0) heapBytes().set(bytes, tmp);
+  return {
+    base: tmp + (op.offset - lo) * itemSize,
+    release(writeBack: boolean) {
+      if (writeBack && count > 0) bytes.set(heapBytes().subarray(tmp, tmp + count * itemSize));
+      heap.free(tmp);
+    },
+  };
+}
+
+/** True when two operands may touch the same memory. */
+export function overlaps(a: Operand, b: Operand): boolean {
+  if (a.storage !== b.storage) return false;
+  const [alo, ahi] = extentOf(a.shape, a.strides, a.offset);
+  const [blo, bhi] = extentOf(b.shape, b.strides, b.offset);
+  return alo <= bhi && blo <= ahi;
+}
+
+/** True when two operands are the same elements in the same order (safe for elementwise in-place). */
+export function sameLayout(a: Operand, b: Operand): boolean {
+  return (
+    a.storage === b.storage && a.offset === b.offset && a.shape.length === b.shape.length &&
+    a.shape.every((d, i) => d === b.shape[i] && (d === 1 || a.strides[i] === b.strides[i]))
+  );
+}
+
+/**
+ * Write a plan for `bases.length` operands into the scratch block and return its address.
+ * The scratch block serves one call at a time on this thread.
+ */
+export function writePlan(plan: IterationPlan, bases: readonly number[], itemSizes: readonly number[]): number {
+  const { scratch, memory } = runtime();
+  const ndim = plan.shape.length;
+  const words = new Int32Array(memory.buffer, scratch, 1 + ndim + bases.length * (1 + ndim));
+  let w = 0;
+  words[w++] = ndim;
+  for (const d of plan.shape) words[w++] = d;
+  bases.forEach((base, k) => {
+    words[w++] = base;
+    for (const s of plan.strides[k]!) words[w++] = s * itemSizes[k]!;
+  });
+  return scratch;
+}

@@ -1,0 +1,75 @@
+/**
+ * Running one chosen loop over operands that already have the loop's dtypes and a common
+ * (broadcast) shape: the "iteration plan" step of DESIGN.md's pipeline.
+ *
+ * Steps:
+ *   1. inputs are viewed with broadcast strides (stride 0 on broadcast dims);
+ *   2. an input that overlaps an output without being exactly the same elements is copied
+ *      first (`a[1:] = a[:-1] + 1`-like calls read old values, as in NumPy); exact aliasing
+ *      (`add(a, a, { out: a })`) is safe for elementwise loops and runs in place;
+ *   3. operands are made addressable in the heap (js storage is staged);
+ *   4. the loop nest is simplified (ordered by the first output's strides) and written as a
+ *      plan; one call into Wasm runs the whole N-d iteration.
+ */
+import { broadcastStrides } from '../broadcast/broadcast-shapes.js';
+import { simplifyPlan } from '../broadcast/iteration-plan.js';
+import { DTYPES } from '../dtype/dtypes.js';
+import type { NDArray } from '../ndarray/ndarray.js';
+import { overlaps, sameLayout, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
+import { runtime } from '../runtime/runtime.js';
+
+/** Operand of `a` viewed with the given shape (broadcast when `broadcast`). */
+export function operandOf(a: NDArray, shape: readonly number[]): Operand {
+  return {
+    storage: a.storage,
+    shape: shape.slice(),
+    strides: broadcastStrides(a.shape, a.strides, shape),
+    offset: a.offset,
+  };
+}
+
+/**
+ * Run Wasm loop `loopId` with `ins` (already of the loop's input dtypes) writing `outs`
+ * (of the loop's output dtypes, each exactly `shape`).
+ *
+ * @example
+ * ```ts
+ * runLoop(loop.id, [a, b], [out], out.shape);
+ * ```
+ */
+export function runLoop(loopId: number, ins: readonly NDArray[], outs: readonly NDArray[], shape: readonly number[]): void {
+  const outOps = outs.map((o) => operandOf(o, shape));
+  const inOps = ins.map((a) => operandOf(a, shape));
+  const plan = simplifyPlan(shape, [...inOps, ...outOps].map((o) => o.strides), ins.length);
+  if (plan.size === 0) return;
+  const views: HeapView[] = [];
+  try {
+    for (const op of inOps) {
+      const copyFirst = outOps.some((o) => overlaps(op, o) && !sameLayout(op, o));
+      views.push(stage(op, copyFirst));
+    }
+    for (const op of outOps) views.push(stage(op, false));
+    const sizes = [...ins, ...outs].map((a) => DTYPES[a.dtype].itemSize);
+    runtime().loops.ufunc(loopId, writePlan(plan, views.map((v) => v.base), sizes));
+  } finally {
+    views.forEach((v, k) => v.release(k >= ins.length));
+  }
+}
+
+/**
+ * Copy `src` into `dst` where `mask` (bool, broadcast to `shape`) is true; `src` and `dst`
+ * have the same dtype and shape.
+ */
+export function copyWhere(src: NDArray, mask: NDArray, dst: NDArray, shape: readonly number[]): void {
+  const ops = [operandOf(src, shape), operandOf(mask, shape), operandOf(dst, shape)];
+  const plan = simplifyPlan(shape, ops.map((o) => o.strides), 2);
+  if (plan.size === 0) return;
+  const views: HeapView[] = [];
+  try {
+    ops.forEach((op, k) => views.push(stage(op, k < 2 && overlaps(op, ops[2]!) && !sameLayout(op, ops[2]!))));
+    const size = DTYPES[dst.dtype].itemSize;
+    runtime().loops.copyWhere(size, writePlan(plan, views.map((v) => v.base), [size, 1, size]));
+  } finally {
+    views.forEach((v, k) => v.release(k === 2));
+  }
+}

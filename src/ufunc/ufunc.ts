@@ -1,0 +1,47 @@
+/**
+ * Building ufunc objects: a callable with NumPy's attributes (name, nin, nout, nargs,
+ * ntypes, types, identity, signature) and methods.
+ */
+import type { Scalar } from '../dtype/dtypes.js';
+import type { LoopRecord } from '../builtins/loop-registry.js';
+import type { ResolverKind } from '../builtins/ufunc-row.js';
+import { callUfunc } from './call.js';
+import type { Ufunc, Ufunc2 } from './types.js';
+
+/** What a ufunc is made from. */
+export interface UfuncSpec {
+  name: string;
+  nin: number;
+  nout: number;
+  identity: Scalar | null;
+  reorderable: boolean;
+  resolver: ResolverKind;
+  loops: readonly LoopRecord[];
+}
+
+/**
+ * A callable ufunc for `spec`.
+ *
+ * @example
+ * ```ts
+ * const add = createUfunc({ name: 'add', nin: 2, nout: 1, identity: 0, reorderable: true, resolver: 'uniform', loops });
+ * add(nb.array([1, 2]), 3);
+ * ```
+ */
+export function createUfunc(spec: UfuncSpec): Ufunc | Ufunc2 {
+  const target = { ...spec };
+  const f = (...args: unknown[]) => callUfunc(target, args);
+  const types = Object.freeze(spec.loops.map((l) => l.types));
+  Object.defineProperties(f, {
+    name: { value: spec.name },
+    nin: { value: spec.nin, enumerable: true },
+    nout: { value: spec.nout, enumerable: true },
+    nargs: { value: spec.nin + spec.nout, enumerable: true },
+    ntypes: { value: types.length, enumerable: true },
+    types: { value: types, enumerable: true },
+    identity: { value: spec.identity, enumerable: true },
+    signature: { value: null, enumerable: true },
+    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `<ufunc '${spec.name}'>` },
+  });
+  return f as unknown as Ufunc | Ufunc2;
+}
