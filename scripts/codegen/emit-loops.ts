@@ -55,7 +55,7 @@ function unaryRow(l: LoopRecord): string {
   if (l.row.simd !== undefined) {
     const L = 16 / size(a);
     lines.push(
-      `  if (s0 == ${size(a)} && s1 == ${size(o)}) {`,
+      `  if (s0 == ${size(a)} && s1 == ${size(o)} && (p0 == p1 || p0 + <usize>(n * ${size(a)}) <= p1 || p1 + <usize>(n * ${size(o)}) <= p0)) {`,
       `    for (; i + ${L} <= n; i += ${L}) { v128.store(p1, v_${l.id}(v128.load(p0))); p0 += 16; p1 += 16; }`,
       '  }',
     );
@@ -73,13 +73,16 @@ function binaryRow(l: LoopRecord): string {
   const L = 16 / sz;
   const branches: string[] = [];
   if (l.row.simd !== undefined) {
+    // SIMD rows read a whole vector before writing it: only when no input row partially
+    // overlaps the output row (accumulate runs rows whose input is the output shifted by one).
+    const apart = (p: string) => `(${p} == p2 || ${p} + <usize>(n * ${sz}) <= p2 || p2 + <usize>(n * ${sz}) <= ${p})`;
     branches.push(
-      `if (s0 == ${sz} && s1 == ${sz} && s2 == ${sz}) {\n` +
+      `if (s0 == ${sz} && s1 == ${sz} && s2 == ${sz} && ${apart('p0')} && ${apart('p1')}) {\n` +
         `    for (; i + ${L} <= n; i += ${L}) { v128.store(p2, v_${l.id}(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }\n  }`,
-      `if (s0 == 0 && s1 == ${sz} && s2 == ${sz} && p0 != p2) {\n` +
+      `if (s0 == 0 && s1 == ${sz} && s2 == ${sz} && ${apart('p1')}) {\n` +
         `    const va = v128.splat<${lane(a)}>(${a === 'bool' ? `load<u8>(p0)` : `load<${a}>(p0)`});\n` +
         `    for (; i + ${L} <= n; i += ${L}) { v128.store(p2, v_${l.id}(va, v128.load(p1))); p1 += 16; p2 += 16; }\n  }`,
-      `if (s1 == 0 && s0 == ${sz} && s2 == ${sz}) {\n` +
+      `if (s1 == 0 && s0 == ${sz} && s2 == ${sz} && ${apart('p0')}) {\n` +
         `    const vb = v128.splat<${lane(b)}>(${b === 'bool' ? `load<u8>(p1)` : `load<${b}>(p1)`});\n` +
         `    for (; i + ${L} <= n; i += ${L}) { v128.store(p2, v_${l.id}(v128.load(p0), vb)); p0 += 16; p2 += 16; }\n  }`,
     );

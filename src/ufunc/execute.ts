@@ -28,6 +28,21 @@ export function operandOf(a: NDArray, shape: readonly number[]): Operand {
   };
 }
 
+/** Options of {@link runLoop} for the ufunc methods. */
+export interface RunOptions {
+  /**
+   * Operand whose strides order the loop nest (default: the first output). Reductions order
+   * by the input, so that a reduced axis with the larger input stride stays outer.
+   */
+  orderBy?: number;
+  /**
+   * Run even though an input partially overlaps an output, reading values the loop has just
+   * written (accumulate's out[i] = op(out[i-1], a[i])). Elements are visited in increasing
+   * index order along every dim, and SIMD row paths only run on non-overlapping rows.
+   */
+  allowOverlap?: boolean;
+}
+
 /**
  * Run Wasm loop `loopId` with `ins` (already of the loop's input dtypes) writing `outs`
  * (of the loop's output dtypes, each exactly `shape`).
@@ -37,15 +52,18 @@ export function operandOf(a: NDArray, shape: readonly number[]): Operand {
  * runLoop(loop.id, [a, b], [out], out.shape);
  * ```
  */
-export function runLoop(loopId: number, ins: readonly NDArray[], outs: readonly NDArray[], shape: readonly number[]): void {
+export function runLoop(
+  loopId: number, ins: readonly NDArray[], outs: readonly NDArray[], shape: readonly number[],
+  options: RunOptions = {},
+): void {
   const outOps = outs.map((o) => operandOf(o, shape));
   const inOps = ins.map((a) => operandOf(a, shape));
-  const plan = simplifyPlan(shape, [...inOps, ...outOps].map((o) => o.strides), ins.length);
+  const plan = simplifyPlan(shape, [...inOps, ...outOps].map((o) => o.strides), options.orderBy ?? ins.length);
   if (plan.size === 0) return;
   const views: HeapView[] = [];
   try {
     for (const op of inOps) {
-      const copyFirst = outOps.some((o) => overlaps(op, o) && !sameLayout(op, o));
+      const copyFirst = !options.allowOverlap && outOps.some((o) => overlaps(op, o) && !sameLayout(op, o));
       views.push(stage(op, copyFirst));
     }
     for (const op of outOps) views.push(stage(op, false));

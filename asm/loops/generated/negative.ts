@@ -7,7 +7,7 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 @inline function v_34(va: v128): v128 { return v128.neg<i8>(va); }
 function r_34(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 1 && s1 == 1) {
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
     for (; i + 16 <= n; i += 16) { v128.store(p1, v_34(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<i8>(p1, k_34(load<i8>(p0))); p0 += s0; p1 += s1; }
@@ -19,7 +19,7 @@ export function loop_34(plan: usize): void { walk2(plan, r_34); }
 @inline function v_35(va: v128): v128 { return v128.neg<u8>(va); }
 function r_35(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 1 && s1 == 1) {
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
     for (; i + 16 <= n; i += 16) { v128.store(p1, v_35(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<u8>(p1, k_35(load<u8>(p0))); p0 += s0; p1 += s1; }
@@ -31,7 +31,7 @@ export function loop_35(plan: usize): void { walk2(plan, r_35); }
 @inline function v_36(va: v128): v128 { return v128.neg<i16>(va); }
 function r_36(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 2 && s1 == 2) {
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
     for (; i + 8 <= n; i += 8) { v128.store(p1, v_36(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<i16>(p1, k_36(load<i16>(p0))); p0 += s0; p1 += s1; }
@@ -43,7 +43,7 @@ export function loop_36(plan: usize): void { walk2(plan, r_36); }
 @inline function v_37(va: v128): v128 { return v128.neg<u16>(va); }
 function r_37(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 2 && s1 == 2) {
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
     for (; i + 8 <= n; i += 8) { v128.store(p1, v_37(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<u16>(p1, k_37(load<u16>(p0))); p0 += s0; p1 += s1; }
@@ -55,7 +55,7 @@ export function loop_37(plan: usize): void { walk2(plan, r_37); }
 @inline function v_38(va: v128): v128 { return v128.neg<i32>(va); }
 function r_38(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4) {
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     for (; i + 4 <= n; i += 4) { v128.store(p1, v_38(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<i32>(p1, k_38(load<i32>(p0))); p0 += s0; p1 += s1; }
@@ -67,7 +67,7 @@ export function loop_38(plan: usize): void { walk2(plan, r_38); }
 @inline function v_39(va: v128): v128 { return v128.neg<u32>(va); }
 function r_39(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4) {
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     for (; i + 4 <= n; i += 4) { v128.store(p1, v_39(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<u32>(p1, k_39(load<u32>(p0))); p0 += s0; p1 += s1; }
@@ -79,7 +79,7 @@ export function loop_39(plan: usize): void { walk2(plan, r_39); }
 @inline function v_40(va: v128): v128 { return v128.neg<i64>(va); }
 function r_40(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8) {
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_40(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<i64>(p1, k_40(load<i64>(p0))); p0 += s0; p1 += s1; }
@@ -91,7 +91,7 @@ export function loop_40(plan: usize): void { walk2(plan, r_40); }
 @inline function v_41(va: v128): v128 { return v128.neg<u64>(va); }
 function r_41(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8) {
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_41(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<u64>(p1, k_41(load<u64>(p0))); p0 += s0; p1 += s1; }
@@ -103,7 +103,7 @@ export function loop_41(plan: usize): void { walk2(plan, r_41); }
 @inline function v_42(va: v128): v128 { return v128.neg<f32>(va); }
 function r_42(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4) {
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     for (; i + 4 <= n; i += 4) { v128.store(p1, v_42(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<f32>(p1, k_42(load<f32>(p0))); p0 += s0; p1 += s1; }
@@ -115,7 +115,7 @@ export function loop_42(plan: usize): void { walk2(plan, r_42); }
 @inline function v_43(va: v128): v128 { return v128.neg<f64>(va); }
 function r_43(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8) {
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_43(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<f64>(p1, k_43(load<f64>(p0))); p0 += s0; p1 += s1; }
