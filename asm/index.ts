@@ -18,7 +18,7 @@
  *   contiguous-to-contiguous ranges (memory.copy is a memmove).
  */
 import { dispatchCopy, dispatchCopyContiguous, dispatchFill } from './dispatch';
-import { ufuncLoop } from './loops/generated/index';
+import { ufuncLoop, ufuncRow2 as ufuncRow2Dispatch, ufuncRow3 as ufuncRow3Dispatch } from './loops/generated/index';
 import { copyWherePlan } from './where';
 
 /** End of the module's static data: the JS heap allocator hands out memory above it. */
@@ -57,4 +57,14 @@ export function ufunc(id: i32, plan: usize): void {
 /** Masked copy for `where=`: plan [ndim, shape, src, mask, dst]; elements of `size` bytes. */
 export function copyWhere(size: i32, plan: usize): void {
   copyWherePlan(size, plan);
+}
+
+/** One 2-operand row of loop `id` (n elements, byte strides): the fast path for 1-d calls. */
+export function ufuncRow2(id: i32, n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  ufuncRow2Dispatch(id, n, p0, s0, p1, s1);
+}
+
+/** One 3-operand row of loop `id` (n elements, byte strides): the fast path for 1-d calls. */
+export function ufuncRow3(id: i32, n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  ufuncRow3Dispatch(id, n, p0, s0, p1, s1, p2, s2);
 }

@@ -4,6 +4,7 @@
  * be parsed; every function's result is consumed so nothing is optimised away.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface Case {
@@ -32,14 +33,26 @@ function consume(x: unknown): void {
   else if (x && typeof x === 'object' && 'size' in x) sink += Number((x as { size: number }).size);
 }
 
-/** Median ns per call of `fn` over `reps` timed calls after `warmup` calls. */
-export function timeIt(fn: () => unknown, reps = 15, warmup = 3): number {
-  for (let i = 0; i < warmup; i++) consume(fn());
+/**
+ * Median ns per call of `fn`. Calls are timed in batches of at least ~20 ms (so that a
+ * 16-element call is JIT-optimised and timer overhead vanishes), after a warm-up batch.
+ */
+export function timeIt(fn: () => unknown, reps = 11): number {
+  const now = () => Number(process.hrtime.bigint());
+  // Calibrate the batch size (and warm up).
+  let batch = 1;
+  for (;;) {
+    const t0 = now();
+    for (let i = 0; i < batch; i++) consume(fn());
+    const dt = now() - t0;
+    if (dt >= 20e6 || batch >= 1 << 22) break;
+    batch *= dt < 2e6 ? 10 : 2;
+  }
   const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = process.hrtime.bigint();
-    consume(fn());
-    t.push(Number(process.hrtime.bigint() - t0));
+  for (let r = 0; r < reps; r++) {
+    const t0 = now();
+    for (let i = 0; i < batch; i++) consume(fn());
+    t.push((now() - t0) / batch);
   }
   t.sort((a, b) => a - b);
   return t[Math.floor(t.length / 2)]!;
@@ -57,7 +70,9 @@ export function findNumpyPython(): { python: string; version: string } | undefin
 
 /** Run bench/numpy/<script> and return its {key: ns per element} JSON. */
 export function runNumpy(python: string, script: string): Record<string, number> {
-  const path = fileURLToPath(new URL(`./numpy/${script}`, import.meta.url));
+  // From bench/ (tsx) or from dist/bench/ (compiled): the scripts stay in bench/numpy/.
+  const here = fileURLToPath(new URL(`./numpy/${script}`, import.meta.url));
+  const path = existsSync(here) ? here : fileURLToPath(new URL(`../../bench/numpy/${script}`, import.meta.url));
   // OpenBLAS variables set on some machines slow NumPy down; they do not matter for ufuncs.
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;

@@ -5,10 +5,12 @@
  */
 import { cpus } from 'node:os';
 import { ndarrayCases } from './ndarray.bench.js';
+import { ufuncCases } from './ufuncs.bench.js';
 import { findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
 
 const suites: Array<{ name: string; cases: () => Case[]; numpyScript?: string }> = [
   { name: 'ndarray', cases: ndarrayCases, numpyScript: 'ndarray.py' },
+  { name: 'ufuncs', cases: ufuncCases, numpyScript: 'ufuncs.py' },
 ];
 
 const py = findNumpyPython();
@@ -16,7 +18,8 @@ console.log(`# numbats benchmarks — ${new Date().toISOString().slice(0, 10)}`)
 console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
 console.log(py ? `NumPy ${py.version} (${py.python})` : 'NumPy: not found (no python3 with numpy); NumPy columns skipped');
 
-for (const suite of suites) {
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.name))) {
   const cases = suite.cases();
   const np = py && suite.numpyScript ? runNumpy(py.python, suite.numpyScript) : {};
   const results: Result[] = [];

@@ -51,7 +51,7 @@ function unaryRow(l: LoopRecord): string {
   const { ins, outs } = typesOf(l);
   const a = ins[0]!;
   const o = outs[0]!;
-  const lines = [`function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {`, '  let i = 0;'];
+  const lines = [`export function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {`, '  let i = 0;'];
   if (l.row.simd !== undefined) {
     const L = 16 / size(a);
     lines.push(
@@ -68,7 +68,7 @@ function binaryRow(l: LoopRecord): string {
   const { ins, outs } = typesOf(l);
   const [a, b] = ins as [AsType, AsType];
   const o = outs[0]!;
-  const lines = [`function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {`, '  let i = 0;'];
+  const lines = [`export function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {`, '  let i = 0;'];
   const sz = size(o);
   const L = 16 / sz;
   const branches: string[] = [];
@@ -131,12 +131,12 @@ ${fold}
 function twoOutRow(l: LoopRecord): string {
   const { ins } = typesOf(l);
   if (ins.length === 1) {
-    return `function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+    return `export function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   for (let i = 0; i < n; i++) { k_${l.id}(${load(ins[0]!, 'p0')}, p1, p2); p0 += s0; p1 += s1; p2 += s2; }
 }
 `;
   }
-  return `function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  return `export function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_${l.id}(${load(ins[0]!, 'p0')}, ${load(ins[1]!, 'p1')}, p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 `;
@@ -186,11 +186,26 @@ export function emitLoopFiles(helpers: ReadonlyMap<string, string>): Map<string,
   const dispatch = [
     HEADER,
     '// ufuncLoop(id, plan): run loop `id` (src/builtins/loop-registry.ts numbering) over an N-d plan.',
-    ...names.map((n) => `import { ${byUfunc.get(n)!.map((l) => `loop_${l.id}`).join(', ')} } from './${n}';`),
+    ...names.map((n) => `import { ${byUfunc.get(n)!.flatMap((l) => [`loop_${l.id}`, `r_${l.id}`]).join(', ')} } from './${n}';`),
     '',
     'export function ufuncLoop(id: i32, plan: usize): void {',
     '  switch (id) {',
     ...ALL_LOOPS.map((l) => `    case ${l.id}: loop_${l.id}(plan); break;`),
+    '    default: unreachable();',
+    '  }',
+    '}',
+    '',
+    '// One row without a plan: the JS fast path for 1-d (or merged-to-1-d) calls.',
+    'export function ufuncRow2(id: i32, n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {',
+    '  switch (id) {',
+    ...ALL_LOOPS.filter((l) => l.ins.length + l.outs.length === 2).map((l) => `    case ${l.id}: r_${l.id}(n, p0, s0, p1, s1); break;`),
+    '    default: unreachable();',
+    '  }',
+    '}',
+    '',
+    'export function ufuncRow3(id: i32, n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {',
+    '  switch (id) {',
+    ...ALL_LOOPS.filter((l) => l.ins.length + l.outs.length === 3).map((l) => `    case ${l.id}: r_${l.id}(n, p0, s0, p1, s1, p2, s2); break;`),
     '    default: unreachable();',
     '  }',
     '}',

@@ -300,9 +300,11 @@ export class NDArray<D extends DType = DType> {
     return new NDArray<CanonicalDType<T>>(storage, this.shape, strides, 0);
   }
 
+  private contiguity: boolean | undefined;
+
   /** True when the elements are laid out in C order without gaps. */
   get isContiguous(): boolean {
-    return isCContiguous(this.shape, this.strides);
+    return (this.contiguity ??= isCContiguous(this.shape, this.strides));
   }
 
   /**

@@ -46,6 +46,10 @@ export interface BuiltinExports {
   zeroBytes(ptr: number, n: number): void;
   /** Run built-in ufunc loop `id` (src/builtins/loop-registry.ts) over an N-d plan of nin + nout operands. */
   ufunc(id: number, plan: number): void;
+  /** One row of a 2-operand loop: n elements at byte strides s0, s1 (no plan: the 1-d fast path). */
+  ufuncRow2(id: number, n: number, p0: number, s0: number, p1: number, s1: number): void;
+  /** One row of a 3-operand loop (binary, or unary with two outputs). */
+  ufuncRow3(id: number, n: number, p0: number, s0: number, p1: number, s1: number, p2: number, s2: number): void;
   /** Masked copy (`where=`): plan [ndim, shape, src, mask, dst], elements of `size` bytes. */
   copyWhere(size: number, plan: number): void;
 }

@@ -6,6 +6,7 @@ import type { Scalar } from '../dtype/dtypes.js';
 import type { LoopRecord } from '../builtins/loop-registry.js';
 import type { ResolverKind } from '../builtins/ufunc-row.js';
 import { callUfunc } from './call.js';
+import { tryFastCall } from './fast-path.js';
 import type { Ufunc, Ufunc2 } from './types.js';
 
 /** What a ufunc is made from. */
@@ -30,7 +31,7 @@ export interface UfuncSpec {
  */
 export function createUfunc(spec: UfuncSpec): Ufunc | Ufunc2 {
   const target = { ...spec };
-  const f = (...args: unknown[]) => callUfunc(target, args);
+  const f = (...args: unknown[]) => tryFastCall(target, args) ?? callUfunc(target, args);
   const types = Object.freeze(spec.loops.map((l) => l.types));
   Object.defineProperties(f, {
     name: { value: spec.name },

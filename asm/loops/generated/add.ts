@@ -6,7 +6,7 @@ import { pairwiseSum } from '../../ufunc/reduce';
 // add: bool,bool->bool
 @inline function k_0(a: bool, b: bool): bool { return <bool>(a || b); }
 @inline function v_0(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function r_0(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_0(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_0(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -55,7 +55,7 @@ function red_1(acc: i8, p: usize, n: i32): i8 {
   for (; i < n; i++) { acc = k_1(acc, load<i8>(p)); p += 1; }
   return acc;
 }
-function r_1(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_1(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_1(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -107,7 +107,7 @@ function red_2(acc: u8, p: usize, n: i32): u8 {
   for (; i < n; i++) { acc = k_2(acc, load<u8>(p)); p += 1; }
   return acc;
 }
-function r_2(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_2(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_2(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -151,7 +151,7 @@ function red_3(acc: i16, p: usize, n: i32): i16 {
   for (; i < n; i++) { acc = k_3(acc, load<i16>(p)); p += 2; }
   return acc;
 }
-function r_3(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_3(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_3(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -195,7 +195,7 @@ function red_4(acc: u16, p: usize, n: i32): u16 {
   for (; i < n; i++) { acc = k_4(acc, load<u16>(p)); p += 2; }
   return acc;
 }
-function r_4(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_4(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_4(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -235,7 +235,7 @@ function red_5(acc: i32, p: usize, n: i32): i32 {
   for (; i < n; i++) { acc = k_5(acc, load<i32>(p)); p += 4; }
   return acc;
 }
-function r_5(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_5(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_5(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -275,7 +275,7 @@ function red_6(acc: u32, p: usize, n: i32): u32 {
   for (; i < n; i++) { acc = k_6(acc, load<u32>(p)); p += 4; }
   return acc;
 }
-function r_6(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_6(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_6(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -313,7 +313,7 @@ function red_7(acc: i64, p: usize, n: i32): i64 {
   for (; i < n; i++) { acc = k_7(acc, load<i64>(p)); p += 8; }
   return acc;
 }
-function r_7(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_7(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_7(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -351,7 +351,7 @@ function red_8(acc: u64, p: usize, n: i32): u64 {
   for (; i < n; i++) { acc = k_8(acc, load<u64>(p)); p += 8; }
   return acc;
 }
-function r_8(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_8(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_8(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -372,7 +372,7 @@ export function loop_8(plan: usize): void { walk3(plan, r_8); }
 // add: float32,float32->float32
 @inline function k_9(a: f32, b: f32): f32 { return <f32>(a + b); }
 @inline function v_9(va: v128, vb: v128): v128 { return v128.add<f32>(va, vb); }
-function r_9(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_9(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_9(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -393,7 +393,7 @@ export function loop_9(plan: usize): void { walk3(plan, r_9); }
 // add: float64,float64->float64
 @inline function k_10(a: f64, b: f64): f64 { return <f64>(a + b); }
 @inline function v_10(va: v128, vb: v128): v128 { return v128.add<f64>(va, vb); }
-function r_10(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_10(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_10(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }

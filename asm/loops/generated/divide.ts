@@ -5,7 +5,7 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 // divide: float32,float32->float32
 @inline function k_32(a: f32, b: f32): f32 { return <f32>(a / b); }
 @inline function v_32(va: v128, vb: v128): v128 { return v128.div<f32>(va, vb); }
-function r_32(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_32(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_32(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -23,7 +23,7 @@ export function loop_32(plan: usize): void { walk3(plan, r_32); }
 // divide: float64,float64->float64
 @inline function k_33(a: f64, b: f64): f64 { return <f64>(a / b); }
 @inline function v_33(va: v128, vb: v128): v128 { return v128.div<f64>(va, vb); }
-function r_33(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_33(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_33(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }

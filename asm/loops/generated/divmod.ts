@@ -9,7 +9,7 @@ import { floorDivFloat, floorDivInt, modFloat, modInt } from '../../ufunc/ops';
   r0 = floorDivInt<i8>(a, b); r1 = modInt<i8>(a, b);
   store<i8>(q0, r0); store<i8>(q1, r1);
 }
-function r_68(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_68(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_68(load<i8>(p0), load<i8>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_68(plan: usize): void { walk4(plan, r_68); }
@@ -20,7 +20,7 @@ export function loop_68(plan: usize): void { walk4(plan, r_68); }
   r0 = floorDivInt<u8>(a, b); r1 = modInt<u8>(a, b);
   store<u8>(q0, r0); store<u8>(q1, r1);
 }
-function r_69(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_69(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_69(load<u8>(p0), load<u8>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_69(plan: usize): void { walk4(plan, r_69); }
@@ -31,7 +31,7 @@ export function loop_69(plan: usize): void { walk4(plan, r_69); }
   r0 = floorDivInt<i16>(a, b); r1 = modInt<i16>(a, b);
   store<i16>(q0, r0); store<i16>(q1, r1);
 }
-function r_70(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_70(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_70(load<i16>(p0), load<i16>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_70(plan: usize): void { walk4(plan, r_70); }
@@ -42,7 +42,7 @@ export function loop_70(plan: usize): void { walk4(plan, r_70); }
   r0 = floorDivInt<u16>(a, b); r1 = modInt<u16>(a, b);
   store<u16>(q0, r0); store<u16>(q1, r1);
 }
-function r_71(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_71(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_71(load<u16>(p0), load<u16>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_71(plan: usize): void { walk4(plan, r_71); }
@@ -53,7 +53,7 @@ export function loop_71(plan: usize): void { walk4(plan, r_71); }
   r0 = floorDivInt<i32>(a, b); r1 = modInt<i32>(a, b);
   store<i32>(q0, r0); store<i32>(q1, r1);
 }
-function r_72(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_72(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_72(load<i32>(p0), load<i32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_72(plan: usize): void { walk4(plan, r_72); }
@@ -64,7 +64,7 @@ export function loop_72(plan: usize): void { walk4(plan, r_72); }
   r0 = floorDivInt<u32>(a, b); r1 = modInt<u32>(a, b);
   store<u32>(q0, r0); store<u32>(q1, r1);
 }
-function r_73(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_73(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_73(load<u32>(p0), load<u32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_73(plan: usize): void { walk4(plan, r_73); }
@@ -75,7 +75,7 @@ export function loop_73(plan: usize): void { walk4(plan, r_73); }
   r0 = floorDivInt<i64>(a, b); r1 = modInt<i64>(a, b);
   store<i64>(q0, r0); store<i64>(q1, r1);
 }
-function r_74(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_74(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_74(load<i64>(p0), load<i64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_74(plan: usize): void { walk4(plan, r_74); }
@@ -86,7 +86,7 @@ export function loop_74(plan: usize): void { walk4(plan, r_74); }
   r0 = floorDivInt<u64>(a, b); r1 = modInt<u64>(a, b);
   store<u64>(q0, r0); store<u64>(q1, r1);
 }
-function r_75(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_75(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_75(load<u64>(p0), load<u64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_75(plan: usize): void { walk4(plan, r_75); }
@@ -97,7 +97,7 @@ export function loop_75(plan: usize): void { walk4(plan, r_75); }
   r0 = floorDivFloat<f32>(a, b); r1 = modFloat<f32>(a, b);
   store<f32>(q0, r0); store<f32>(q1, r1);
 }
-function r_76(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_76(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_76(load<f32>(p0), load<f32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_76(plan: usize): void { walk4(plan, r_76); }
@@ -108,7 +108,7 @@ export function loop_76(plan: usize): void { walk4(plan, r_76); }
   r0 = floorDivFloat<f64>(a, b); r1 = modFloat<f64>(a, b);
   store<f64>(q0, r0); store<f64>(q1, r1);
 }
-function r_77(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+export function r_77(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
   for (let i = 0; i < n; i++) { k_77(load<f64>(p0), load<f64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
 export function loop_77(plan: usize): void { walk4(plan, r_77); }

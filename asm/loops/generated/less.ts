@@ -4,7 +4,7 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // less: bool,bool->bool
 @inline function k_57(a: bool, b: bool): bool { return <bool>(a < b); }
-function r_57(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_57(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_57((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -12,7 +12,7 @@ export function loop_57(plan: usize): void { walk3(plan, r_57); }
 
 // less: int8,int8->bool
 @inline function k_58(a: i8, b: i8): bool { return <bool>(a < b); }
-function r_58(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_58(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_58(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -20,7 +20,7 @@ export function loop_58(plan: usize): void { walk3(plan, r_58); }
 
 // less: uint8,uint8->bool
 @inline function k_59(a: u8, b: u8): bool { return <bool>(a < b); }
-function r_59(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_59(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_59(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -28,7 +28,7 @@ export function loop_59(plan: usize): void { walk3(plan, r_59); }
 
 // less: int16,int16->bool
 @inline function k_60(a: i16, b: i16): bool { return <bool>(a < b); }
-function r_60(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_60(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_60(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -36,7 +36,7 @@ export function loop_60(plan: usize): void { walk3(plan, r_60); }
 
 // less: uint16,uint16->bool
 @inline function k_61(a: u16, b: u16): bool { return <bool>(a < b); }
-function r_61(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_61(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_61(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -44,7 +44,7 @@ export function loop_61(plan: usize): void { walk3(plan, r_61); }
 
 // less: int32,int32->bool
 @inline function k_62(a: i32, b: i32): bool { return <bool>(a < b); }
-function r_62(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_62(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_62(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -52,7 +52,7 @@ export function loop_62(plan: usize): void { walk3(plan, r_62); }
 
 // less: uint32,uint32->bool
 @inline function k_63(a: u32, b: u32): bool { return <bool>(a < b); }
-function r_63(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_63(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_63(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -60,7 +60,7 @@ export function loop_63(plan: usize): void { walk3(plan, r_63); }
 
 // less: int64,int64->bool
 @inline function k_64(a: i64, b: i64): bool { return <bool>(a < b); }
-function r_64(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_64(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_64(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -68,7 +68,7 @@ export function loop_64(plan: usize): void { walk3(plan, r_64); }
 
 // less: uint64,uint64->bool
 @inline function k_65(a: u64, b: u64): bool { return <bool>(a < b); }
-function r_65(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_65(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_65(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -76,7 +76,7 @@ export function loop_65(plan: usize): void { walk3(plan, r_65); }
 
 // less: float32,float32->bool
 @inline function k_66(a: f32, b: f32): bool { return <bool>(a < b); }
-function r_66(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_66(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_66(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -84,7 +84,7 @@ export function loop_66(plan: usize): void { walk3(plan, r_66); }
 
 // less: float64,float64->bool
 @inline function k_67(a: f64, b: f64): bool { return <bool>(a < b); }
-function r_67(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_67(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, <u8>(k_67(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }

@@ -6,7 +6,7 @@ import { maxNaN } from '../../ufunc/ops';
 // maximum: bool,bool->bool
 @inline function k_46(a: bool, b: bool): bool { return <bool>(a || b); }
 @inline function v_46(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function r_46(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_46(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_46(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -55,7 +55,7 @@ function red_47(acc: i8, p: usize, n: i32): i8 {
   for (; i < n; i++) { acc = k_47(acc, load<i8>(p)); p += 1; }
   return acc;
 }
-function r_47(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_47(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_47(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -107,7 +107,7 @@ function red_48(acc: u8, p: usize, n: i32): u8 {
   for (; i < n; i++) { acc = k_48(acc, load<u8>(p)); p += 1; }
   return acc;
 }
-function r_48(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_48(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_48(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -151,7 +151,7 @@ function red_49(acc: i16, p: usize, n: i32): i16 {
   for (; i < n; i++) { acc = k_49(acc, load<i16>(p)); p += 2; }
   return acc;
 }
-function r_49(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_49(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_49(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -195,7 +195,7 @@ function red_50(acc: u16, p: usize, n: i32): u16 {
   for (; i < n; i++) { acc = k_50(acc, load<u16>(p)); p += 2; }
   return acc;
 }
-function r_50(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_50(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_50(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -235,7 +235,7 @@ function red_51(acc: i32, p: usize, n: i32): i32 {
   for (; i < n; i++) { acc = k_51(acc, load<i32>(p)); p += 4; }
   return acc;
 }
-function r_51(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_51(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_51(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -275,7 +275,7 @@ function red_52(acc: u32, p: usize, n: i32): u32 {
   for (; i < n; i++) { acc = k_52(acc, load<u32>(p)); p += 4; }
   return acc;
 }
-function r_52(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_52(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_52(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -295,7 +295,7 @@ export function loop_52(plan: usize): void { walk3(plan, r_52); }
 
 // maximum: int64,int64->int64
 @inline function k_53(a: i64, b: i64): i64 { return <i64>((a >= b ? a : b)); }
-function r_53(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_53(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<i64>(p2, k_53(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -303,7 +303,7 @@ export function loop_53(plan: usize): void { walk3(plan, r_53); }
 
 // maximum: uint64,uint64->uint64
 @inline function k_54(a: u64, b: u64): u64 { return <u64>((a >= b ? a : b)); }
-function r_54(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_54(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u64>(p2, k_54(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -331,7 +331,7 @@ function red_55(acc: f32, p: usize, n: i32): f32 {
   for (; i < n; i++) { acc = k_55(acc, load<f32>(p)); p += 4; }
   return acc;
 }
-function r_55(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_55(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_55(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -369,7 +369,7 @@ function red_56(acc: f64, p: usize, n: i32): f64 {
   for (; i < n; i++) { acc = k_56(acc, load<f64>(p)); p += 8; }
   return acc;
 }
-function r_56(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_56(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_56(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }

@@ -5,7 +5,7 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 // multiply: bool,bool->bool
 @inline function k_21(a: bool, b: bool): bool { return <bool>(a && b); }
 @inline function v_21(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function r_21(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_21(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_21(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -22,7 +22,7 @@ export function loop_21(plan: usize): void { walk3(plan, r_21); }
 
 // multiply: int8,int8->int8
 @inline function k_22(a: i8, b: i8): i8 { return <i8>(a * b); }
-function r_22(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_22(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<i8>(p2, k_22(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -30,7 +30,7 @@ export function loop_22(plan: usize): void { walk3(plan, r_22); }
 
 // multiply: uint8,uint8->uint8
 @inline function k_23(a: u8, b: u8): u8 { return <u8>(a * b); }
-function r_23(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_23(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   for (; i < n; i++) { store<u8>(p2, k_23(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -62,7 +62,7 @@ function red_24(acc: i16, p: usize, n: i32): i16 {
   for (; i < n; i++) { acc = k_24(acc, load<i16>(p)); p += 2; }
   return acc;
 }
-function r_24(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_24(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_24(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -106,7 +106,7 @@ function red_25(acc: u16, p: usize, n: i32): u16 {
   for (; i < n; i++) { acc = k_25(acc, load<u16>(p)); p += 2; }
   return acc;
 }
-function r_25(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_25(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_25(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -146,7 +146,7 @@ function red_26(acc: i32, p: usize, n: i32): i32 {
   for (; i < n; i++) { acc = k_26(acc, load<i32>(p)); p += 4; }
   return acc;
 }
-function r_26(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_26(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_26(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -186,7 +186,7 @@ function red_27(acc: u32, p: usize, n: i32): u32 {
   for (; i < n; i++) { acc = k_27(acc, load<u32>(p)); p += 4; }
   return acc;
 }
-function r_27(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_27(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_27(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -224,7 +224,7 @@ function red_28(acc: i64, p: usize, n: i32): i64 {
   for (; i < n; i++) { acc = k_28(acc, load<i64>(p)); p += 8; }
   return acc;
 }
-function r_28(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_28(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_28(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -262,7 +262,7 @@ function red_29(acc: u64, p: usize, n: i32): u64 {
   for (; i < n; i++) { acc = k_29(acc, load<u64>(p)); p += 8; }
   return acc;
 }
-function r_29(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_29(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_29(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -283,7 +283,7 @@ export function loop_29(plan: usize): void { walk3(plan, r_29); }
 // multiply: float32,float32->float32
 @inline function k_30(a: f32, b: f32): f32 { return <f32>(a * b); }
 @inline function v_30(va: v128, vb: v128): v128 { return v128.mul<f32>(va, vb); }
-function r_30(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_30(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_30(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -301,7 +301,7 @@ export function loop_30(plan: usize): void { walk3(plan, r_30); }
 // multiply: float64,float64->float64
 @inline function k_31(a: f64, b: f64): f64 { return <f64>(a * b); }
 @inline function v_31(va: v128, vb: v128): v128 { return v128.mul<f64>(va, vb); }
-function r_31(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_31(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_31(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }

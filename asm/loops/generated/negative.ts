@@ -5,7 +5,7 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 // negative: int8->int8
 @inline function k_34(a: i8): i8 { return <i8>(<i8>(-a)); }
 @inline function v_34(va: v128): v128 { return v128.neg<i8>(va); }
-function r_34(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_34(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
     for (; i + 16 <= n; i += 16) { v128.store(p1, v_34(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -17,7 +17,7 @@ export function loop_34(plan: usize): void { walk2(plan, r_34); }
 // negative: uint8->uint8
 @inline function k_35(a: u8): u8 { return <u8>(<u8>(-a)); }
 @inline function v_35(va: v128): v128 { return v128.neg<u8>(va); }
-function r_35(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_35(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
     for (; i + 16 <= n; i += 16) { v128.store(p1, v_35(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -29,7 +29,7 @@ export function loop_35(plan: usize): void { walk2(plan, r_35); }
 // negative: int16->int16
 @inline function k_36(a: i16): i16 { return <i16>(<i16>(-a)); }
 @inline function v_36(va: v128): v128 { return v128.neg<i16>(va); }
-function r_36(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_36(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
     for (; i + 8 <= n; i += 8) { v128.store(p1, v_36(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -41,7 +41,7 @@ export function loop_36(plan: usize): void { walk2(plan, r_36); }
 // negative: uint16->uint16
 @inline function k_37(a: u16): u16 { return <u16>(<u16>(-a)); }
 @inline function v_37(va: v128): v128 { return v128.neg<u16>(va); }
-function r_37(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_37(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
     for (; i + 8 <= n; i += 8) { v128.store(p1, v_37(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -53,7 +53,7 @@ export function loop_37(plan: usize): void { walk2(plan, r_37); }
 // negative: int32->int32
 @inline function k_38(a: i32): i32 { return <i32>(<i32>(-a)); }
 @inline function v_38(va: v128): v128 { return v128.neg<i32>(va); }
-function r_38(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_38(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     for (; i + 4 <= n; i += 4) { v128.store(p1, v_38(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -65,7 +65,7 @@ export function loop_38(plan: usize): void { walk2(plan, r_38); }
 // negative: uint32->uint32
 @inline function k_39(a: u32): u32 { return <u32>(<u32>(-a)); }
 @inline function v_39(va: v128): v128 { return v128.neg<u32>(va); }
-function r_39(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_39(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     for (; i + 4 <= n; i += 4) { v128.store(p1, v_39(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -77,7 +77,7 @@ export function loop_39(plan: usize): void { walk2(plan, r_39); }
 // negative: int64->int64
 @inline function k_40(a: i64): i64 { return <i64>(<i64>(-a)); }
 @inline function v_40(va: v128): v128 { return v128.neg<i64>(va); }
-function r_40(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_40(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_40(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -89,7 +89,7 @@ export function loop_40(plan: usize): void { walk2(plan, r_40); }
 // negative: uint64->uint64
 @inline function k_41(a: u64): u64 { return <u64>(<u64>(-a)); }
 @inline function v_41(va: v128): v128 { return v128.neg<u64>(va); }
-function r_41(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_41(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_41(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -101,7 +101,7 @@ export function loop_41(plan: usize): void { walk2(plan, r_41); }
 // negative: float32->float32
 @inline function k_42(a: f32): f32 { return <f32>(<f32>(-a)); }
 @inline function v_42(va: v128): v128 { return v128.neg<f32>(va); }
-function r_42(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_42(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     for (; i + 4 <= n; i += 4) { v128.store(p1, v_42(v128.load(p0))); p0 += 16; p1 += 16; }
@@ -113,7 +113,7 @@ export function loop_42(plan: usize): void { walk2(plan, r_42); }
 // negative: float64->float64
 @inline function k_43(a: f64): f64 { return <f64>(<f64>(-a)); }
 @inline function v_43(va: v128): v128 { return v128.neg<f64>(va); }
-function r_43(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+export function r_43(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_43(v128.load(p0))); p0 += 16; p1 += 16; }

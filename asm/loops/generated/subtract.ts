@@ -5,7 +5,7 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 // subtract: int8,int8->int8
 @inline function k_11(a: i8, b: i8): i8 { return <i8>(a - b); }
 @inline function v_11(va: v128, vb: v128): v128 { return v128.sub<i8>(va, vb); }
-function r_11(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_11(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_11(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -23,7 +23,7 @@ export function loop_11(plan: usize): void { walk3(plan, r_11); }
 // subtract: uint8,uint8->uint8
 @inline function k_12(a: u8, b: u8): u8 { return <u8>(a - b); }
 @inline function v_12(va: v128, vb: v128): v128 { return v128.sub<u8>(va, vb); }
-function r_12(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_12(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_12(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -41,7 +41,7 @@ export function loop_12(plan: usize): void { walk3(plan, r_12); }
 // subtract: int16,int16->int16
 @inline function k_13(a: i16, b: i16): i16 { return <i16>(a - b); }
 @inline function v_13(va: v128, vb: v128): v128 { return v128.sub<i16>(va, vb); }
-function r_13(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_13(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_13(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -59,7 +59,7 @@ export function loop_13(plan: usize): void { walk3(plan, r_13); }
 // subtract: uint16,uint16->uint16
 @inline function k_14(a: u16, b: u16): u16 { return <u16>(a - b); }
 @inline function v_14(va: v128, vb: v128): v128 { return v128.sub<u16>(va, vb); }
-function r_14(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_14(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_14(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -77,7 +77,7 @@ export function loop_14(plan: usize): void { walk3(plan, r_14); }
 // subtract: int32,int32->int32
 @inline function k_15(a: i32, b: i32): i32 { return <i32>(a - b); }
 @inline function v_15(va: v128, vb: v128): v128 { return v128.sub<i32>(va, vb); }
-function r_15(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_15(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_15(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -95,7 +95,7 @@ export function loop_15(plan: usize): void { walk3(plan, r_15); }
 // subtract: uint32,uint32->uint32
 @inline function k_16(a: u32, b: u32): u32 { return <u32>(a - b); }
 @inline function v_16(va: v128, vb: v128): v128 { return v128.sub<u32>(va, vb); }
-function r_16(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_16(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_16(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -113,7 +113,7 @@ export function loop_16(plan: usize): void { walk3(plan, r_16); }
 // subtract: int64,int64->int64
 @inline function k_17(a: i64, b: i64): i64 { return <i64>(a - b); }
 @inline function v_17(va: v128, vb: v128): v128 { return v128.sub<i64>(va, vb); }
-function r_17(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_17(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_17(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -131,7 +131,7 @@ export function loop_17(plan: usize): void { walk3(plan, r_17); }
 // subtract: uint64,uint64->uint64
 @inline function k_18(a: u64, b: u64): u64 { return <u64>(a - b); }
 @inline function v_18(va: v128, vb: v128): v128 { return v128.sub<u64>(va, vb); }
-function r_18(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_18(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_18(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -149,7 +149,7 @@ export function loop_18(plan: usize): void { walk3(plan, r_18); }
 // subtract: float32,float32->float32
 @inline function k_19(a: f32, b: f32): f32 { return <f32>(a - b); }
 @inline function v_19(va: v128, vb: v128): v128 { return v128.sub<f32>(va, vb); }
-function r_19(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_19(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_19(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
@@ -167,7 +167,7 @@ export function loop_19(plan: usize): void { walk3(plan, r_19); }
 // subtract: float64,float64->float64
 @inline function k_20(a: f64, b: f64): f64 { return <f64>(a - b); }
 @inline function v_20(va: v128, vb: v128): v128 { return v128.sub<f64>(va, vb); }
-function r_20(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+export function r_20(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_20(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
