@@ -17,7 +17,8 @@ const fmt = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : '
  * ```
  */
 export function broadcastShapes(...shapes: readonly (readonly number[] | number)[]): number[] {
-  const dims = shapes.map((s) => checkShape(s));
+  // NDArray shapes are frozen and were validated when the array was made.
+  const dims = shapes.map((s) => (Array.isArray(s) && Object.isFrozen(s) ? (s as readonly number[]) : checkShape(s)));
   const ndim = Math.max(0, ...dims.map((s) => s.length));
   const out = new Array<number>(ndim).fill(1);
   for (const s of dims) {
