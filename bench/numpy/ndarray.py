@@ -1,22 +1,10 @@
 """NumPy side of bench/ndarray.bench.ts: prints {case: median ns per element} as JSON."""
 import json
-import time
 
 import numpy as np
+from timing import median_ns
 
 N = 10**7
-
-
-def median_ns(fn, elements, reps=15, warmup=3):
-    for _ in range(warmup):
-        fn()
-    t = []
-    for _ in range(reps):
-        t0 = time.perf_counter_ns()
-        fn()
-        t.append(time.perf_counter_ns() - t0)
-    t.sort()
-    return t[len(t) // 2] / elements
 
 
 a = np.arange(N, dtype=np.float64)

@@ -1,24 +1,11 @@
 """NumPy side of bench/ufuncs.bench.ts: prints {case: median ns per element} as JSON
 (ns per call for the n=16 cases)."""
 import json
-import time
 
 import numpy as np
+from timing import median_ns
 
 N = 10**7
-
-
-def median_ns(fn, elements, reps=15, warmup=3):
-    for _ in range(warmup):
-        fn()
-    t = []
-    for _ in range(reps):
-        t0 = time.perf_counter_ns()
-        fn()
-        t.append(time.perf_counter_ns() - t0)
-    t.sort()
-    return t[len(t) // 2] / elements
-
 
 x = np.linspace(0, 1, N)
 y = np.linspace(1, 2, N)
@@ -31,19 +18,6 @@ s = np.linspace(0, 1, 16)
 so = np.empty(16)
 
 
-def small(fn, reps=200_000):
-    for _ in range(1000):
-        fn()
-    best = []
-    for _ in range(5):
-        t0 = time.perf_counter_ns()
-        for _ in range(reps):
-            fn()
-        best.append((time.perf_counter_ns() - t0) / reps)
-    best.sort()
-    return best[len(best) // 2]
-
-
 res = {
     'add_out': median_ns(lambda: np.add(x, y, out=out), N),
     'add_new': median_ns(lambda: np.add(x, y), N),
@@ -52,8 +26,8 @@ res = {
     'add_transposed': median_ns(lambda: A.T + B, 4 * 10**6),
     'sin': median_ns(lambda: np.sin(x, out=out), N),
     'exp': median_ns(lambda: np.exp(x, out=out), N),
-    'add_small_out': small(lambda: np.add(s, s, out=so)),
-    'add_small_new': small(lambda: np.add(s, s)),
+    'add_small_out': median_ns(lambda: np.add(s, s, out=so)),
+    'add_small_new': median_ns(lambda: np.add(s, s)),
     'sum': median_ns(lambda: np.add.reduce(x), N),
     'sum_axis0': median_ns(lambda: np.add.reduce(A, axis=0), 4 * 10**6),
 }
