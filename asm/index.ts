@@ -16,10 +16,22 @@
  *   Conversions are NumPy's astype(unsafe) on x86-64 (see convert.ts).
  *   Source and destination must not overlap, except a same-dtype copy of identical or
  *   contiguous-to-contiguous ranges (memory.copy is a memmove).
+ *   gufunc plan   the ufunc plan over the loop (batch) dims only: [ndim, shape[0..ndim), then
+ *                 per operand (inputs, then outputs) ptr, byteStrides[0..ndim)]; ptr is the
+ *                 operand's first core element. ndim 0: one core call.
+ *   gufunc core   [D, work, workBytes, size[0..D), then per operand (inputs, then outputs)
+ *                 the byte strides of its core dims in signature order] (i32 words, 4-byte
+ *                 aligned). D: distinct core dims, in order of first appearance in the
+ *                 signature (matmul (n?,k),(k,m?)->(n?,m?): n, k, m; strides A n k, B k m,
+ *                 C n m; vecdot (n),(n)->(): n; strides x1 n, x2 n). A missing optional dim
+ *                 has size 1 and stride 0. work: a 16-byte aligned scratch block of workBytes
+ *                 bytes that the kernel may use (0, 0 when none), e.g. matmul's packed panels.
+ *                 Outputs never overlap inputs (the caller copies overlapping inputs first).
  */
 import { dispatchCopy, dispatchCopyContiguous, dispatchFill } from './dispatch';
 import { ufuncLoop, ufuncRow2 as ufuncRow2Dispatch, ufuncRow3 as ufuncRow3Dispatch } from './loops/generated/index';
 import { copyWherePlan } from './where';
+import { gufuncKernel } from './gufunc/index';
 
 /** End of the module's static data: the JS heap allocator hands out memory above it. */
 export function heapBase(): usize {
@@ -67,4 +79,12 @@ export function ufuncRow2(id: i32, n: i32, p0: usize, s0: usize, p1: usize, s1: 
 /** One 3-operand row of loop `id` (n elements, byte strides): the fast path for 1-d calls. */
 export function ufuncRow3(id: i32, n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   ufuncRow3Dispatch(id, n, p0, s0, p1, s1, p2, s2);
+}
+
+/**
+ * Run built-in gufunc kernel `kernelId` (asm/gufunc/index.ts: 16 * op + dtype code, op 0
+ * matmul, 1 vecdot) over a gufunc plan of the loop dims, with the core block at `core`.
+ */
+export function gufunc(kernelId: i32, plan: usize, core: usize): void {
+  gufuncKernel(kernelId, plan, core);
 }

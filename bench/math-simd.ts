@@ -49,6 +49,8 @@ function arg(name: string, dflt: number): number {
 }
 const N = arg('n', 1e7);
 const RUNS = arg('runs', 7);
+/** --block=B: call each loop on the same B elements N / B times (data in cache: the compute cost alone). */
+const BLOCK = arg('block', 0);
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const funcs = FUNCS.filter((f) => only.length === 0 || only.includes(f.name));
 
@@ -128,7 +130,11 @@ async function main(): Promise<void> {
   const e = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...a: number[]) => number>;
   const src = e.heapBase();
   const dst = src + N * 8 + 4096;
-  console.log(`# asm/math kernels, N = ${N.toExponential(0)} contiguous, median of ${RUNS} runs, ns/element`);
+  console.log(
+    `# asm/math kernels, N = ${N.toExponential(0)} contiguous` +
+      (BLOCK > 0 ? ` (as ${N / BLOCK} calls on the same ${BLOCK} elements: in cache)` : '') +
+      `, median of ${RUNS} runs, ns/element`,
+  );
   console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
   console.log('| function | dtype | domain | simd | scalar kernel | AS Math | JS Math |');
   console.log('|---|---|---|---:|---:|---:|---:|');
@@ -139,9 +145,13 @@ async function main(): Promise<void> {
       const input = new Arr(memory.buffer, src, N);
       const [lo, hi] = f.domain;
       for (let i = 0; i < N; i++) input[i] = lo + (hi - lo) * Math.random();
-      const simd = time(() => e[`simd_${f.name}${bits}`](src, dst, N));
-      const scalar = time(() => e[`scalar_${f.name}${bits}`](src, dst, N));
-      const native = time(() => e[`native_${f.name}${bits}`](src, dst, N));
+      const loop = (fn: (...a: number[]) => number) => () => {
+        if (BLOCK > 0) for (let k = 0; k < N; k += BLOCK) fn(src, dst, BLOCK);
+        else fn(src, dst, N);
+      };
+      const simd = time(loop(e[`simd_${f.name}${bits}`]));
+      const scalar = time(loop(e[`scalar_${f.name}${bits}`]));
+      const native = time(loop(e[`native_${f.name}${bits}`]));
       const jsIn = new Arr(N);
       const jsOut = new Arr(N);
       jsIn.set(input);

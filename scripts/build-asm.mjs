@@ -70,7 +70,7 @@ async function main() {
     process.exit(1);
   }
   const exports = WebAssembly.Module.exports(module).map((e) => e.name);
-  for (const name of ['heapBase', 'copy', 'copyContiguous', 'fill', 'zeroBytes', 'ufunc', 'copyWhere']) {
+  for (const name of ['heapBase', 'copy', 'copyContiguous', 'fill', 'zeroBytes', 'ufunc', 'copyWhere', 'gufunc']) {
     if (!exports.includes(name)) {
       process.stderr.write(`build-asm: export ${name} is missing (have ${exports.join(', ')})\n`);
       process.exit(1);

@@ -31,3 +31,5 @@ export {
 } from './util/errors.js';
 export * from './builtins/generated/exports.js';
 export type { Ufunc, Ufunc2, UfuncOptions, UfuncInput, UfuncAttributes } from './ufunc/types.js';
+export * from './builtins/gufuncs.js';
+export type { Gufunc, GufuncOptions } from './ufunc/gufunc.js';

@@ -1,39 +1,87 @@
 /**
- * exp and exp2, float64x2 / float32x4 and scalar.
+ * exp and exp2 for float64x2 / float32x4 lanes, and scalar versions.
  *
- * exp64x2: x = k ln2 + r with k = round(x / ln2) (the 1.5 * 2^52 "toint" trick, which also
- * leaves k in the low mantissa bits), r = (x - k ln2hi) - k ln2lo (Cody-Waite; ln2hi has 32
- * significant bits, so k ln2hi is exact for |k| < 2^21), |r| <= ln2/2. exp(r) = 1 + r + r^2 q(r),
- * q of degree 9 (total degree 11), a minimax fit of (e^r - 1 - r) / r^2 weighted for relative
- * error of e^r on [-ln2/2, ln2/2] (Remez, `python3 scripts/math-fixtures.py --coefficients`;
- * approximation error 2^-57.9). The result is p * 2^k by adding k to p's exponent field when
- * |x| <= 708 in both lanes (2^k stays normal); otherwise a slow path clamps x to
- * [-746, 710] and scales in two steps, p * 2^(k/2) * 2^(k - k/2), so overflow gives inf and
- * underflow rounds once into the subnormal range (gradual underflow), and NaN propagates.
+ * Method (both dtypes): x = k c + r with c = ln2 (exp) or 1 (exp2) and k = round(x / c),
+ * found with the "toint" trick, (y + 1.5 * 2^m) - 1.5 * 2^m for m = 52 / 23 mantissa bits,
+ * which also leaves k in the low mantissa bits of y + 1.5 * 2^m. exp reduces by Cody-Waite,
+ * r = (x - k ln2hi) - k ln2lo, with ln2hi short enough that k ln2hi is exact; exp2's
+ * r = x - k is exact. Then 2^k (the scale) times a polynomial:
+ *   exp  float64  e^r = 1 + r + r^2 q(r), q degree 9 (total 11), |r| <= ln2/2
+ *   exp  float32  e^r = 1 + r + r^2 q(r), q degree 4 (total 6)
+ *   exp2 float64  2^r = 1 + r P(r), P degree 10, |r| <= 1/2
+ *   exp2 float32  2^r = 1 + r P(r), P degree 5
+ * Coefficients: Remez minimax fits of the relative error of e^r / 2^r, computed by
+ * `python3 scripts/math-fixtures.py --coefficients` (approximation errors 2^-57.9, 2^-28.3,
+ * 2^-58.0, 2^-28.9), rounded to the working precision. Polynomials are evaluated by Estrin's
+ * scheme: fewer dependent steps than Horner, which matters because the loops are limited by
+ * how many iterations the CPU can keep in flight.
+ *
+ * Scaling: when every lane has |x| small enough that 2^k and p 2^k are normal, k is added to
+ * p's exponent field (two integer ops). Otherwise a slow path clamps x (so k stays small) and
+ * multiplies by 2^(floor(k/2)) then 2^(k - floor(k/2)): overflow gives +inf, the second
+ * multiply rounds once into the subnormal range (correct gradual underflow), exp(-inf) = 0,
+ * exp(+inf) = inf, NaN propagates (Wasm min/max keep NaN).
+ *
+ * Measured accuracy (scripts/math-fixtures.py points, test/math/simd-math.test.ts): see the
+ * table in test/math/simd-math.test.ts's output; at the time of writing max 1.01 ulp (exp
+ * float64), 1.0 (exp2 float64), 0.9 (exp float32), 0.9 (exp2 float32).
  */
-import { k64, mad64, all64 } from './common';
+import { k64, k32, mad64, mad32, all64, all32 } from './common';
 
 // prettier-ignore
 const EXP64: usize = memory.data<f64>([
-  1.4426950408889634,       // 0 1/ln2
-  6755399441055744.0,       // 1 toint = 1.5 * 2^52: (y + toint) - toint rounds y to an integer
-  6.93147180369123816490e-01, // 2 ln2hi (0x3fe62e42fee00000, 32 bits: k * ln2hi exact)
-  1.90821492927058770002e-10, // 3 ln2lo = ln2 - ln2hi
-  708.0,                    // 4 fast path |x| <= 708: k in [-1021, 1021]
-  // 5..14: q(r) = c2 + c3 r + ... + c11 r^9 (Remez, relative error of e^r 2^-57.9)
+  1.4426950408889634,         //  0 1/ln2
+  6755399441055744.0,         //  1 toint = 1.5 * 2^52
+  6.93147180369123816490e-01, //  2 ln2hi = 0x3fe62e42fee00000 (32 bits: k * ln2hi exact for |k| < 2^21)
+  1.90821492927058770002e-10, //  3 ln2lo = ln2 - ln2hi
+  708.0,                      //  4 fast path while |x| <= 708: k in [-1021, 1021], p 2^k normal
+  // 5..14: q(r) = c2 + c3 r + ... + c11 r^9, e^r = 1 + r + r^2 q (Remez, relative error 2^-57.9)
   0.5000000000000011, 0.16666666666666413, 0.041666666666530267, 0.008333333333494333,
   0.001388888894359774, 0.00019841269506780452, 2.4801493136149254e-05, 2.7557586265557286e-06,
   2.763023393073865e-07, 2.5000072597918104e-08,
-  1.0,                      // 15
-  0.5,                      // 16
-  710.0,                    // 17 slow-path clamp: exp(710) = inf
-  -746.0,                   // 18 slow-path clamp: exp(-746) rounds to 0
-  6755399441056767.0,       // 19 toint + 1023: bits of (k + this) << 52 = 2^k
+  1.0,                        // 15
+  0.5,                        // 16
+  710.0,                      // 17 slow-path clamp: exp(710) = inf
+  -746.0,                     // 18 slow-path clamp: exp(-746) rounds to 0
+  6755399441056767.0,         // 19 toint + 1023: bits of (k + this) << 52 are 2^k
+  1021.0,                     // 20 exp2 fast path while |x| <= 1021
+  1025.0,                     // 21 exp2 slow-path clamp: 2^1025 = inf
+  -1080.0,                    // 22 exp2 slow-path clamp: 2^-1080 rounds to 0
+  0.6931471805599453,         // 23 ln2 (exp2: 2^r = e^(r ln2))
 ]);
 
-/** exp(r) for |r| <= ln2/2 (a bit beyond is fine): 1 + r + r^2 q(r), q by Estrin's scheme. */
+// prettier-ignore
+const EXP32: usize = memory.data<f32>([
+  1.4426950408889634,         //  0 1/ln2
+  12582912.0,                 //  1 toint = 1.5 * 2^23
+  0.693145751953125,          //  2 ln2hi = 0x3f317200 (16 bits: k * ln2hi exact for |k| < 2^8)
+  1.428606765330187045e-06,   //  3 ln2lo = ln2 - ln2hi
+  86.0,                       //  4 fast path while |x| <= 86: k in [-124, 124]
+  // 5..9: q(r) = c2 + ... + c6 r^4, e^r = 1 + r + r^2 q (Remez, relative error 2^-28.3)
+  0.4999999403953552, 0.1666652113199234, 0.04166838899254799, 0.008368710055947304,
+  0.001381461275741458,
+  1.0,                        // 10
+  0.5,                        // 11
+  89.0,                       // 12 slow-path clamp: expf(89) = inf
+  -104.0,                     // 13 slow-path clamp: expf(-104) rounds to 0
+  12583039.0,                 // 14 toint + 127: bits of (k + this) << 23 are 2^k
+  125.0,                      // 15 exp2 fast path while |x| <= 125
+  129.0,                      // 16 exp2 slow-path clamp: 2^129 = inf
+  -151.0,                     // 17 exp2 slow-path clamp: 2^-151 rounds to 0
+  0.6931471805599453,         // 18 ln2 (exp2: 2^r = e^(r ln2))
+]);
+
+// ---- float64 ----------------------------------------------------------------------------------
+
+/**
+ * e^r = 1 + r + r^2 q(r) for |r| <= ln2/2 (a little beyond is fine). The last sum is done as
+ * hi + (((1 - hi) + r) + r^2 q) with hi = 1 + r, so that only the final rounding is at the
+ * result's scale (measured max error 0.6 ulp instead of 1.0 for the plain sum).
+ */
+// @ts-ignore: decorator
 @inline function expPoly64(r: v128): v128 {
   const T = EXP64;
+  const one = k64(T + 15 * 8);
   const r2 = f64x2.mul(r, r);
   const r4 = f64x2.mul(r2, r2);
   const a0 = mad64(r, k64(T + 6 * 8), k64(T + 5 * 8));
@@ -41,33 +89,16 @@ const EXP64: usize = memory.data<f64>([
   const a2 = mad64(r, k64(T + 10 * 8), k64(T + 9 * 8));
   const a3 = mad64(r, k64(T + 12 * 8), k64(T + 11 * 8));
   const a4 = mad64(r, k64(T + 14 * 8), k64(T + 13 * 8));
-  const b0 = mad64(r2, a1, a0);
-  const b1 = mad64(r2, a3, a2);
-  const q = mad64(r4, mad64(r4, a4, b1), b0);
-  return f64x2.add(k64(T + 15 * 8), mad64(r2, q, r));
+  const q = mad64(r4, mad64(r4, a4, mad64(r2, a3, a2)), mad64(r2, a1, a0));
+  const hi = f64x2.add(one, r);
+  const lo = f64x2.add(f64x2.sub(one, hi), r);
+  return f64x2.add(hi, mad64(r2, q, lo));
 }
 
-/** e^x for two float64 lanes. */
-export function exp64x2(x: v128): v128 {
+/** p * 2^k with k = kf (an integer-valued double) in two steps: exact, then one rounding. */
+// @ts-ignore: decorator
+@inline function scaleSlow64(p: v128, kf: v128): v128 {
   const T = EXP64;
-  const t = mad64(x, k64(T), k64(T + 8));
-  const kf = f64x2.sub(t, k64(T + 8));
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, k64(T + 2 * 8))), f64x2.mul(kf, k64(T + 3 * 8)));
-  const p = expPoly64(r);
-  if (all64(f64x2.le(f64x2.abs(x), k64(T + 4 * 8)))) {
-    return i64x2.add(p, i64x2.shl(t, 52));
-  }
-  return exp64x2Slow(x);
-}
-
-/** exp64x2 for lanes that may overflow, underflow, or be NaN (see the header). */
-function exp64x2Slow(x: v128): v128 {
-  const T = EXP64;
-  const xc = f64x2.max(f64x2.min(x, k64(T + 17 * 8)), k64(T + 18 * 8));
-  const t = mad64(xc, k64(T), k64(T + 8));
-  const kf = f64x2.sub(t, k64(T + 8));
-  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, k64(T + 2 * 8))), f64x2.mul(kf, k64(T + 3 * 8)));
-  const p = expPoly64(r);
   const k1 = f64x2.floor(f64x2.mul(kf, k64(T + 16 * 8)));
   const k2 = f64x2.sub(kf, k1);
   const s1 = i64x2.shl(f64x2.add(k1, k64(T + 19 * 8)), 52);
@@ -75,7 +106,148 @@ function exp64x2Slow(x: v128): v128 {
   return f64x2.mul(f64x2.mul(p, s1), s2);
 }
 
+/** e^x for two float64 lanes. */
+// @ts-ignore: decorator
+@inline export function exp64x2(x: v128): v128 {
+  const T = EXP64;
+  if (!all64(f64x2.le(f64x2.abs(x), k64(T + 4 * 8)))) return exp64x2Slow(x);
+  const t = mad64(x, k64(T), k64(T + 8));
+  const kf = f64x2.sub(t, k64(T + 8));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, k64(T + 2 * 8))), f64x2.mul(kf, k64(T + 3 * 8)));
+  return i64x2.add(expPoly64(r), i64x2.shl(t, 52));
+}
+
+/** exp64x2 when a lane may overflow, underflow or be NaN. */
+function exp64x2Slow(x: v128): v128 {
+  const T = EXP64;
+  const xc = f64x2.max(f64x2.min(x, k64(T + 17 * 8)), k64(T + 18 * 8));
+  const kf = f64x2.sub(mad64(xc, k64(T), k64(T + 8)), k64(T + 8));
+  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, k64(T + 2 * 8))), f64x2.mul(kf, k64(T + 3 * 8)));
+  return scaleSlow64(expPoly64(r), kf);
+}
+
+/** 2^x for two float64 lanes. */
+// @ts-ignore: decorator
+@inline export function exp264x2(x: v128): v128 {
+  const T = EXP64;
+  if (!all64(f64x2.le(f64x2.abs(x), k64(T + 20 * 8)))) return exp264x2Slow(x);
+  const t = f64x2.add(x, k64(T + 8));
+  const r = f64x2.sub(x, f64x2.sub(t, k64(T + 8)));
+  return i64x2.add(expPoly64(f64x2.mul(r, k64(T + 23 * 8))), i64x2.shl(t, 52));
+}
+
+/** exp264x2 when a lane may overflow, underflow or be NaN. */
+function exp264x2Slow(x: v128): v128 {
+  const T = EXP64;
+  const xc = f64x2.max(f64x2.min(x, k64(T + 21 * 8)), k64(T + 22 * 8));
+  const kf = f64x2.sub(f64x2.add(xc, k64(T + 8)), k64(T + 8));
+  return scaleSlow64(expPoly64(f64x2.mul(f64x2.sub(xc, kf), k64(T + 23 * 8))), kf);
+}
+
+/**
+ * e^x for |x| <= 708 with no range check, NaN propagating (for tanh): the scale 2^k is built
+ * as a double and multiplied in, so garbage exponent bits from a NaN lane cannot make a number.
+ */
+// @ts-ignore: decorator
+@inline export function expNoCheck64(x: v128): v128 {
+  const T = EXP64;
+  const t = mad64(x, k64(T), k64(T + 8));
+  const kf = f64x2.sub(t, k64(T + 8));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, k64(T + 2 * 8))), f64x2.mul(kf, k64(T + 3 * 8)));
+  return f64x2.mul(expPoly64(r), i64x2.shl(f64x2.add(kf, k64(T + 19 * 8)), 52));
+}
+
 /** e^x, float64 (the SIMD kernel on one lane, so strided and contiguous loops agree bit for bit). */
 export function exp64(x: f64): f64 {
   return f64x2.extract_lane(exp64x2(f64x2.splat(x)), 0);
+}
+
+/** 2^x, float64. */
+export function exp264(x: f64): f64 {
+  return f64x2.extract_lane(exp264x2(f64x2.splat(x)), 0);
+}
+
+// ---- float32 ----------------------------------------------------------------------------------
+
+/** e^r = 1 + r + r^2 q(r), float32, |r| <= ln2/2, with the same last sum as expPoly64. */
+// @ts-ignore: decorator
+@inline function expPoly32(r: v128): v128 {
+  const T = EXP32;
+  const one = k32(T + 10 * 4);
+  const r2 = f32x4.mul(r, r);
+  const a0 = mad32(r, k32(T + 6 * 4), k32(T + 5 * 4));
+  const a1 = mad32(r, k32(T + 8 * 4), k32(T + 7 * 4));
+  const q = mad32(r2, mad32(r2, k32(T + 9 * 4), a1), a0);
+  const hi = f32x4.add(one, r);
+  const lo = f32x4.add(f32x4.sub(one, hi), r);
+  return f32x4.add(hi, mad32(r2, q, lo));
+}
+
+/** p * 2^k, float32, in two steps (see scaleSlow64). */
+// @ts-ignore: decorator
+@inline function scaleSlow32(p: v128, kf: v128): v128 {
+  const T = EXP32;
+  const k1 = f32x4.floor(f32x4.mul(kf, k32(T + 11 * 4)));
+  const k2 = f32x4.sub(kf, k1);
+  const s1 = i32x4.shl(f32x4.add(k1, k32(T + 14 * 4)), 23);
+  const s2 = i32x4.shl(f32x4.add(k2, k32(T + 14 * 4)), 23);
+  return f32x4.mul(f32x4.mul(p, s1), s2);
+}
+
+/** e^x for four float32 lanes. */
+// @ts-ignore: decorator
+@inline export function exp32x4(x: v128): v128 {
+  const T = EXP32;
+  if (!all32(f32x4.le(f32x4.abs(x), k32(T + 4 * 4)))) return exp32x4Slow(x);
+  const t = mad32(x, k32(T), k32(T + 4));
+  const kf = f32x4.sub(t, k32(T + 4));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(kf, k32(T + 2 * 4))), f32x4.mul(kf, k32(T + 3 * 4)));
+  return i32x4.add(expPoly32(r), i32x4.shl(t, 23));
+}
+
+/** exp32x4 when a lane may overflow, underflow or be NaN. */
+function exp32x4Slow(x: v128): v128 {
+  const T = EXP32;
+  const xc = f32x4.max(f32x4.min(x, k32(T + 12 * 4)), k32(T + 13 * 4));
+  const kf = f32x4.sub(mad32(xc, k32(T), k32(T + 4)), k32(T + 4));
+  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(kf, k32(T + 2 * 4))), f32x4.mul(kf, k32(T + 3 * 4)));
+  return scaleSlow32(expPoly32(r), kf);
+}
+
+/** 2^x for four float32 lanes. */
+// @ts-ignore: decorator
+@inline export function exp232x4(x: v128): v128 {
+  const T = EXP32;
+  if (!all32(f32x4.le(f32x4.abs(x), k32(T + 15 * 4)))) return exp232x4Slow(x);
+  const t = f32x4.add(x, k32(T + 4));
+  const r = f32x4.sub(x, f32x4.sub(t, k32(T + 4)));
+  return i32x4.add(expPoly32(f32x4.mul(r, k32(T + 18 * 4))), i32x4.shl(t, 23));
+}
+
+/** exp232x4 when a lane may overflow, underflow or be NaN. */
+function exp232x4Slow(x: v128): v128 {
+  const T = EXP32;
+  const xc = f32x4.max(f32x4.min(x, k32(T + 16 * 4)), k32(T + 17 * 4));
+  const kf = f32x4.sub(f32x4.add(xc, k32(T + 4)), k32(T + 4));
+  return scaleSlow32(expPoly32(f32x4.mul(f32x4.sub(xc, kf), k32(T + 18 * 4))), kf);
+}
+
+/** e^x for |x| <= 86, float32, no range check, NaN propagating (see expNoCheck64). */
+// @ts-ignore: decorator
+@inline export function expNoCheck32(x: v128): v128 {
+  const T = EXP32;
+  const t = mad32(x, k32(T), k32(T + 4));
+  const kf = f32x4.sub(t, k32(T + 4));
+  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(kf, k32(T + 2 * 4))), f32x4.mul(kf, k32(T + 3 * 4)));
+  return f32x4.mul(expPoly32(r), i32x4.shl(f32x4.add(kf, k32(T + 14 * 4)), 23));
+}
+
+/** e^x, float32. */
+export function exp32(x: f32): f32 {
+  return f32x4.extract_lane(exp32x4(f32x4.splat(x)), 0);
+}
+
+/** 2^x, float32. */
+export function exp232(x: f32): f32 {
+  return f32x4.extract_lane(exp232x4(f32x4.splat(x)), 0);
 }

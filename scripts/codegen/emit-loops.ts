@@ -146,6 +146,10 @@ function emitLoop(l: LoopRecord): string {
   const { ins, outs } = typesOf(l);
   let out = `// ${l.ufunc}: ${l.types}\n` + kernel(l);
   if (l.row.simd !== undefined) {
+    // The SIMD row paths step every operand by 16 bytes: all lanes must have one width.
+    if ([...ins, ...outs].some((t) => size(t) !== size(outs[0]!)) || outs.length !== 1) {
+      throw new Error(`${l.ufunc} ${l.types}: a simd body needs one output and operands of one width`);
+    }
     const params = ins.map((_, i) => `v${'ab'[i]}: v128`).join(', ');
     out += `@inline function v_${l.id}(${params}): v128 { return ${l.row.simd}; }\n`;
   }

@@ -37,6 +37,16 @@ export interface LoopTypes {
 /** How a contiguous row is reduced into one value (reduce's inner loop). */
 export type ReduceKind = 'pairwise' | 'simd' | 'sequential';
 
+/**
+ * An error a loop reports by trapping (`unreachable()` in its body): NumPy raises from
+ * inside the loop (integer power with a negative exponent), Wasm cannot, so the call turns
+ * the trap into a ValueError with this code and message.
+ */
+export interface LoopTrap {
+  code: string;
+  message: string;
+}
+
 /** One inner loop of a ufunc: a dtype signature and its body. */
 export interface LoopRow {
   /** `'float64,float64->float64'`: input dtypes, `->`, output dtypes. */
@@ -45,6 +55,8 @@ export interface LoopRow {
   simd?: string | undefined;
   /** How `reduce` runs a contiguous row (binary loops whose inputs and output share a type). */
   reduce?: ReduceKind | undefined;
+  /** Set when the body may trap to report an error (see LoopTrap). */
+  traps?: LoopTrap | undefined;
 }
 
 /** Integer dtypes in NumPy's loop order. */
@@ -69,6 +81,14 @@ export function loopTypes(types: string): LoopTypes {
 
 type Body = (t: LoopTypes) => string | undefined;
 
+/** The bodies of a loop builder: one template per dtype of the group. */
+export interface LoopBody {
+  scalar: Body;
+  simd?: Body;
+  reduce?: ReduceKind;
+  traps?: LoopTrap;
+}
+
 /**
  * Loops whose `nin` inputs and `nout` outputs all have one dtype, for each dtype of `group`.
  *
@@ -77,10 +97,7 @@ type Body = (t: LoopTypes) => string | undefined;
  * same(FLOATS, 2, 1, { scalar: () => 'a + b', simd: (t) => `v128.add<${t.ins[0]}>(va, vb)`, reduce: 'pairwise' });
  * ```
  */
-export function same(
-  group: readonly DType[], nin: number, nout: number,
-  body: { scalar: Body; simd?: Body; reduce?: ReduceKind },
-): LoopRow[] {
+export function same(group: readonly DType[], nin: number, nout: number, body: LoopBody): LoopRow[] {
   return group.map((d) => typed(`${Array(nin).fill(d).join(',')}->${Array(nout).fill(d).join(',')}`, body));
 }
 
@@ -92,12 +109,34 @@ export function same(
  * toType(NUMERIC, 2, 'bool', { scalar: () => 'a < b' });
  * ```
  */
-export function toType(group: readonly DType[], nin: number, out: DType, body: { scalar: Body; simd?: Body }): LoopRow[] {
+export function toType(group: readonly DType[], nin: number, out: DType, body: LoopBody): LoopRow[] {
   return group.map((d) => typed(`${Array(nin).fill(d).join(',')}->${out}`, body));
 }
 
 /** One loop with explicit types. */
-export function typed(types: string, body: { scalar: Body; simd?: Body; reduce?: ReduceKind }): LoopRow {
+export function typed(types: string, body: LoopBody): LoopRow {
   const t = loopTypes(types);
-  return { types, scalar: body.scalar(t)!, simd: body.simd?.(t), reduce: body.reduce };
+  const row: LoopRow = { types, scalar: body.scalar(t)!, simd: body.simd?.(t), reduce: body.reduce };
+  if (body.traps !== undefined) row.traps = body.traps;
+  return row;
 }
+
+// Body templates used across the table. `t.ins[0]` is the AS type of the first input, which
+// is also the v128 lane type of same-type loops.
+
+/** `v128.<op><T>(va, vb)`. */
+export const vop = (op: string) => (t: LoopTypes): string => `v128.${op}<${t.ins[0]}>(va, vb)`;
+/** `v128.<op><T>(va)`. */
+export const vop1 = (op: string) => (t: LoopTypes): string => `v128.${op}<${t.ins[0]}>(va)`;
+/** A generic helper or builtin called with the loop's type: `f<T>(a)`. */
+export const fn1 = (f: string) => (t: LoopTypes): string => `${f}<${t.ins[0]}>(a)`;
+/** `f<T>(a, b)`. */
+export const fn2 = (f: string) => (t: LoopTypes): string => `${f}<${t.ins[0]}>(a, b)`;
+/** AssemblyScript's libm: `Math.f(a)` for float64 loops, `Mathf.f(a)` for float32. */
+export const math1 = (f: string) => (t: LoopTypes): string => `${t.ins[0] === 'f64' ? 'Math' : 'Mathf'}.${f}(a)`;
+/** `Math.f(a, b)` / `Mathf.f(a, b)`. */
+export const math2 = (f: string) => (t: LoopTypes): string => `${t.ins[0] === 'f64' ? 'Math' : 'Mathf'}.${f}(a, b)`;
+/** True for loops whose first input has 1-byte lanes (bool, int8, uint8). */
+export const byteLanes = (t: LoopTypes): boolean => t.ins[0] === 'bool' || t.ins[0] === 'i8' || t.ins[0] === 'u8';
+/** The v128 lane type of an AS type (bool lanes are bytes). */
+export const laneOf = (t: string): string => (t === 'bool' ? 'u8' : t);

@@ -11,10 +11,16 @@ import type { LoopRow } from './loop-types.js';
  *    safely (a weak JS integer fits any integer or float loop, a weak float any float loop);
  *  - `uniform`: NumPy's SimpleUniformOperation: all operands take resultType(inputs), and
  *    the loop of exactly that type runs (add, subtract, maximum, bitwise ops, ...);
- *  - `comparison`: inputs as `uniform`, the output is bool (less, equal, logical ops);
+ *  - `comparison`: inputs as `uniform`, the output is bool (less, equal, ...); a weak
+ *    integer outside the array's range is compared exactly, as NumPy 2 does (int8 < 300 is
+ *    true everywhere, not an error);
+ *  - `logical`: NumPy's logical-ufunc promoter: inputs that match a loop exactly use it,
+ *    anything else is tested for truth through the bool loop (logical_and/or/xor);
  *  - `trueDivide`: integer and bool inputs use the float64 loop, others as `uniform`.
+ * Every kind first takes a loop whose inputs match the (strong) input dtypes exactly, as
+ * NumPy's dispatcher does before it promotes (`int64 < uint64` uses 'int64,uint64->bool').
  */
-export type ResolverKind = 'linear' | 'uniform' | 'comparison' | 'trueDivide';
+export type ResolverKind = 'linear' | 'uniform' | 'comparison' | 'logical' | 'trueDivide';
 
 export interface UfuncRow {
   /** NumPy's name (`floor_divide`); the table key is numbats' camelCase name. */
@@ -25,7 +31,8 @@ export interface UfuncRow {
   identity: Scalar | null;
   /**
    * True when reducing over several axes at once is allowed (NumPy: a reorderable ufunc,
-   * e.g. add, multiply, maximum; false for subtract, divide, power...).
+   * e.g. add, multiply, maximum; false for subtract, divide, power..., and for every ufunc
+   * that cannot reduce at all: unary ones, two outputs, mixed input types).
    */
   reorderable: boolean;
   /** One-line description, shown in the API docs. */

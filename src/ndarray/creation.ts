@@ -218,7 +218,7 @@ export function full<T extends DTypeLike = DType>(shape: readonly number[] | num
   const dt = dtype === undefined ? inferDType([value]) : normalizeDType(dtype);
   const raw = toStorage(value, dt);
   const out = empty(shape, dt);
-  fillLayout({ storage: out.storage, shape: out.shape.slice(), strides: out.strides.slice(), offset: 0 }, raw);
+  fillLayout({ storage: out.storage, shape: [...out.shape], strides: [...out.strides], offset: 0 }, raw);
   return out as unknown as NDArray<CanonicalDType<T>>;
 }
 

@@ -54,8 +54,8 @@ export class NDArray<D extends DType = DType> {
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, writeable = true) {
     this.storage = storage;
     this.dtype = storage.dtype as D;
-    this.shape = Object.freeze(shape.slice());
-    this.strides = Object.freeze(strides.slice());
+    this.shape = Object.freeze([...shape]);
+    this.strides = Object.freeze([...strides]);
     this.offset = offset;
     this.writeable = writeable;
   }
@@ -100,7 +100,7 @@ export class NDArray<D extends DType = DType> {
 
   /** @internal */
   get layout(): Layout {
-    return { shape: this.shape.slice(), strides: this.strides.slice(), offset: this.offset };
+    return { shape: [...this.shape], strides: [...this.strides], offset: this.offset };
   }
 
   private checkAlive(): void {
@@ -294,8 +294,8 @@ export class NDArray<D extends DType = DType> {
     const storage = allocateStorage(to, this.size);
     const strides = cStrides(this.shape);
     copyLayout(
-      { storage: this.storage, shape: this.shape.slice(), strides: this.strides.slice(), offset: this.offset },
-      { storage, shape: this.shape.slice(), strides, offset: 0 },
+      { storage: this.storage, shape: [...this.shape], strides: [...this.strides], offset: this.offset },
+      { storage, shape: [...this.shape], strides, offset: 0 },
     );
     return new NDArray<CanonicalDType<T>>(storage, this.shape, strides, 0);
   }
@@ -341,7 +341,7 @@ export class NDArray<D extends DType = DType> {
    */
   toNdarray(): ndarrayPkg.NdArray<ndarrayPkg.Data> {
     this.checkAlive();
-    return ndarrayPkg(this.data as ndarrayPkg.Data, this.shape.slice(), this.strides.slice(), this.offset);
+    return ndarrayPkg(this.data as ndarrayPkg.Data, [...this.shape], [...this.strides], this.offset);
   }
 
   /**

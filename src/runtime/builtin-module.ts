@@ -52,6 +52,12 @@ export interface BuiltinExports {
   ufuncRow3(id: number, n: number, p0: number, s0: number, p1: number, s1: number, p2: number, s2: number): void;
   /** Masked copy (`where=`): plan [ndim, shape, src, mask, dst], elements of `size` bytes. */
   copyWhere(size: number, plan: number): void;
+  /**
+   * Run built-in gufunc kernel `kernelId` (16 * op + dtype code; op 0 matmul, 1 vecdot) over
+   * a plan of the loop dims, with a core block `[D, work, workBytes, sizes[D], core byte
+   * strides per operand]` at `core` (layouts in asm/index.ts).
+   */
+  gufunc(kernelId: number, plan: number, core: number): void;
 }
 
 /** SHA-256 (hex) of the embedded module: use it in cache keys that depend on the built-ins. */

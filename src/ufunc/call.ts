@@ -8,6 +8,16 @@
  *   5. run the loop (execute.ts) straight into `out` when its dtype is the loop's and there
  *      is no mask; otherwise into a temporary that is then cast and/or copied where `where`
  *      is true.
+ * Three NumPy 2 rules need the inputs' values, not only their kinds, so they live here:
+ *   - a call whose inputs are all JS scalars treats them as strong (`np.sqrt(2)` is
+ *     float64, typed as `np.asarray(2)`: int64), not as weak scalars;
+ *   - a comparison with a weak integer outside the array dtype's range compares exactly
+ *     (`int8 < 300` is true) instead of raising: a loop where the value fits is used, or
+ *     the float64 loop with the value as ±Infinity when no integer dtype holds it;
+ *   - the logical ufuncs truth-test inputs that their exact loops do not take (through the
+ *     bool loop, whatever the casting rule), as NumPy's logical promoter does.
+ * A loop that reports an error by trapping (LoopRow.traps: integer power with a negative
+ * exponent) raises that error as a ValueError.
  */
 import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import { DTYPES, normalizeDType, type DType } from '../dtype/dtypes.js';
@@ -17,7 +27,9 @@ import { copyLayout } from '../ndarray/copy.js';
 import { asarray, empty, full, zeros } from '../ndarray/creation.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, ValueError } from '../util/errors.js';
-import { resolveLoop, type DispatchTarget, type FixedSignature, type InputKind } from './dispatch.js';
+import type { LoopRecord } from '../builtins/loop-registry.js';
+import { canCast } from '../dtype/casting.js';
+import { inputFits, resolveLoop, type DispatchTarget, type FixedSignature, type InputKind } from './dispatch.js';
 import { copyWhere, operandOf, runLoop } from './execute.js';
 import type { UfuncInput, UfuncOptions } from './types.js';
 
@@ -32,7 +44,7 @@ export function isOptions(x: unknown): x is UfuncOptions {
 export function splitArgs(name: string, nin: number, args: readonly unknown[]): [UfuncInput[], UfuncOptions] {
   const last = args[args.length - 1];
   const opts = isOptions(last) ? last : {};
-  const inputs = (isOptions(last) ? args.slice(0, -1) : args.slice()) as UfuncInput[];
+  const inputs = (isOptions(last) ? args.slice(0, -1) : [...args]) as UfuncInput[];
   for (const k of Object.keys(opts)) {
     if (!OPTION_KEYS.has(k)) {
       throw new ValueError('E_VALUE_OPTION', `ufunc '${name}' got an unknown option '${k}' (options: ${[...OPTION_KEYS].join(', ')})`);
@@ -93,8 +105,57 @@ function outList(name: string, nout: number, out: UfuncOptions['out']): (NDArray
 
 /** A weak scalar as a 0-d array of the loop's dtype (NumPy 2: an integer must fit). */
 function scalarOperand(x: number | bigint, dtype: DType): NDArray {
+  if (dtype === 'bool') return full([], x !== 0 && x !== 0n, 'bool'); // logical ufuncs: truth value
   if (DTYPES[dtype].kind !== 'f' && (typeof x === 'bigint' || Number.isInteger(x))) checkWeakIntFits(x, dtype);
   return full([], DTYPES[dtype].kind === 'f' ? Number(x) : x, dtype);
+}
+
+type Classified = ReturnType<typeof classify>;
+
+/** True when weak integer `x` is a value of integer dtype `d`. */
+function intFits(x: number | bigint, d: DType): boolean {
+  const v = BigInt(x);
+  return v >= BigInt(DTYPES[d].min) && v <= BigInt(DTYPES[d].max);
+}
+
+/**
+ * A comparison whose weak integer does not fit the chosen loop's integer dtype: the first
+ * loop that takes the strong inputs safely and holds the value (int8 < 300: int16;
+ * int64 < 2**63: 'int64,uint64->bool'). A value outside int64 ∪ uint64 compares like
+ * ±Infinity with every integer, so it becomes a weak float of that sign.
+ */
+function widenComparison(t: DispatchTarget, classified: Classified[], loop: LoopRecord): LoopRecord {
+  const misfit = classified.some(
+    (c, i) => c.array === undefined && c.kind === 'weak-int' && DTYPES[loop.ins[i]!].kind !== 'f' && !intFits(c.scalar!, loop.ins[i]!),
+  );
+  if (!misfit) return loop;
+  for (const c of classified) {
+    if (c.kind !== 'weak-int' || c.array !== undefined) continue;
+    const v = BigInt(c.scalar!);
+    if (v > BigInt(DTYPES.uint64.max) || v < BigInt(DTYPES.int64.min)) {
+      c.kind = 'weak-float';
+      c.scalar = v > 0n ? Infinity : -Infinity;
+    }
+  }
+  const wider = t.loops.find((l) =>
+    l.ins.every((d, i) => {
+      const c = classified[i]!;
+      if (c.array !== undefined) return canCast(c.array.dtype, d, 'safe');
+      return inputFits(c.kind, d, 'safe') && (c.kind !== 'weak-int' || DTYPES[d].kind === 'f' || intFits(c.scalar!, d));
+    }),
+  );
+  return wider ?? loop;
+}
+
+/** Run the loop; a trap of a loop that reports errors by trapping becomes its ValueError. */
+function runChecked(loop: LoopRecord, ins: NDArray[], outs: NDArray[], shape: number[]): void {
+  if (loop.row.traps === undefined) return runLoop(loop.id, ins, outs, shape);
+  try {
+    runLoop(loop.id, ins, outs, shape);
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) throw new ValueError(loop.row.traps.code, loop.row.traps.message);
+    throw e;
+  }
 }
 
 /**
@@ -108,15 +169,33 @@ function scalarOperand(x: number | bigint, dtype: DType): NDArray {
 export function callUfunc(t: DispatchTarget & { nout: number }, args: readonly unknown[]): NDArray | NDArray[] {
   const [inputs, opts] = splitArgs(t.name, t.nin, args);
   const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');
-  const classified = inputs.map(classify);
+  // Only JS scalars: strong, typed as np.asarray types them (NumPy: weak only next to arrays).
+  const allScalars = inputs.every((x) => typeof x === 'number' || typeof x === 'bigint');
+  const classified: Classified[] = inputs.map((x) => {
+    if (!allScalars) return classify(x);
+    const array = asarray(x);
+    return { kind: array.dtype, array };
+  });
   const outs = outList(t.name, t.nout, opts.out);
-  const loop = resolveLoop(t, classified.map((c) => c.kind), fixedSignature(t.nin, t.nout, opts), casting);
+  const fixed = fixedSignature(t.nin, t.nout, opts);
+  let loop = resolveLoop(t, classified.map((c) => c.kind), fixed, casting);
+  if (t.resolver === 'comparison' && fixed === undefined) loop = widenComparison(t, classified, loop);
+  // The logical promoter's bool loop truth-tests its inputs: no casting rule applies.
+  const truthTest = t.resolver === 'logical' && fixed === undefined;
 
   const ins = classified.map((c, i) => {
     const want = loop.ins[i]!;
-    if (c.array === undefined) return scalarOperand(c.scalar!, want);
+    if (c.array === undefined) {
+      // A weak scalar of a higher kind than the loop's (a float into an integer loop, as
+      // `dtype=` can ask for) is cast as its default dtype is: by the casting rule.
+      const asDtype = c.kind === 'weak-float' ? 'float64' : 'int64';
+      if (!(truthTest && want === 'bool') && DTYPES[want].kind !== 'f' && (c.kind === 'weak-float' || want === 'bool')) {
+        assertCanCast(asDtype, want, casting, `ufunc '${t.name}' input ${i}`);
+      }
+      return scalarOperand(c.scalar!, want);
+    }
     if (c.array.dtype === want) return c.array;
-    assertCanCast(c.array.dtype, want, casting, `ufunc '${t.name}' input ${i}`);
+    if (!(truthTest && want === 'bool')) assertCanCast(c.array.dtype, want, casting, `ufunc '${t.name}' input ${i}`);
     return c.array.astype(want);
   });
   const shape = broadcastShapes(...ins.map((a) => a.shape), ...outs.filter((o) => o !== null).map((o) => o!.shape));
@@ -140,7 +219,7 @@ export function callUfunc(t: DispatchTarget & { nout: number }, args: readonly u
     const o = outs[k];
     return o !== null && o !== undefined && o.dtype === d && mask === undefined ? o : empty(shape, d);
   });
-  runLoop(loop.id, ins, targets, shape);
+  runChecked(loop, ins, targets, shape);
   const results = targets.map((tgt, k) => {
     const o = outs[k] ?? null;
     if (tgt === o) return o;

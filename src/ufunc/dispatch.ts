@@ -12,7 +12,7 @@
  * NumPy's order (float32) is taken, e.g. `sqrt(int8)` is float32 (NumPy: float16).
  */
 import { DTYPES, type DType } from '../dtype/dtypes.js';
-import { canCast, type Casting } from '../dtype/casting.js';
+import { assertCanCast, canCast, type Casting } from '../dtype/casting.js';
 import { resultType } from '../dtype/promotion.js';
 import type { LoopRecord } from '../builtins/loop-registry.js';
 import type { ResolverKind } from '../builtins/ufunc-row.js';
@@ -50,19 +50,64 @@ function noLoop(t: DispatchTarget, kinds: readonly InputKind[], detail: string):
   );
 }
 
+/** The CastingError for the first input that `loop` takes only under a looser rule than `casting`. */
+function castError(t: DispatchTarget, kinds: readonly InputKind[], loop: LoopRecord, casting: Casting): never {
+  kinds.forEach((k, i) => {
+    if (inputFits(k, loop.ins[i]!, casting)) return;
+    // A weak scalar is cast as its default dtype is (a JS float as float64).
+    const from = k === 'weak-int' ? 'int64' : k === 'weak-float' ? 'float64' : k;
+    assertCanCast(from, loop.ins[i]!, casting, `ufunc '${t.name}' input ${i}`);
+  });
+  noLoop(t, kinds, `the inputs cannot be cast to the requested signature with casting '${casting}'`);
+}
+
 function byResolver(t: DispatchTarget, kinds: readonly InputKind[]): LoopRecord | undefined {
+  // NumPy's dispatcher first looks for a loop registered for exactly the operand DTypes
+  // (weak scalars never match one); only then does the resolver promote.
+  const exact = t.loops.find((l) => l.ins.every((d, i) => d === kinds[i]));
+  if (exact !== undefined) return exact;
   const uniform = (common: DType) => t.loops.find((l) => l.ins.every((d) => d === common));
   switch (t.resolver) {
     case 'uniform':
     case 'comparison':
       return uniform(resultType(...kinds.map(stand)));
+    case 'logical':
+      // NumPy's logical-ufunc promoter: anything without an exact loop is truth-tested
+      // through the bool loop (call.ts casts those inputs to bool whatever their kind).
+      return uniform('bool');
     case 'trueDivide': {
       const integral = kinds.every((k) => k === 'weak-int' || (k !== 'weak-float' && DTYPES[k].kind !== 'f'));
       return integral ? uniform('float64') : uniform(resultType(...kinds.map(stand)));
     }
     case 'linear':
-      return t.loops.find((l) => l.ins.every((d, i) => inputFits(kinds[i]!, d, 'safe')));
+      return t.loops.find((l) => l.ins.every((d, i) => fitsLinear(kinds, i, d)));
   }
+}
+
+/** NumPy's simplified kind order for weak-scalar decisions: bool 0, integers 1, floats 2. */
+function kindRank(k: InputKind): number {
+  if (k === 'weak-int') return 1;
+  if (k === 'weak-float') return 2;
+  const kind = DTYPES[k].kind;
+  return kind === 'b' ? 0 : kind === 'f' ? 2 : 1;
+}
+
+/**
+ * Can input `i` feed a loop input of dtype `d` in NumPy's legacy linear search (the
+ * default type resolver, `should_use_min_scalar_weak_literals`)? Weak scalars fit any
+ * loop of their kind or higher (a JS integer any integer or float loop) only while some
+ * array input is of at least the weak scalars' highest kind; otherwise they take part as
+ * their default dtypes, int64 and float64: `fmod(boolArray, 2)` is int64 and
+ * `arctan2(int8Array, 2.5)` float64, but `arctan2(int8Array, 2)` stays in the small float
+ * loops and `ldexp(float32Array, 3)` uses 'float32,int32->float32'.
+ */
+function fitsLinear(kinds: readonly InputKind[], i: number, d: DType): boolean {
+  const k = kinds[i]!;
+  if (k !== 'weak-int' && k !== 'weak-float') return canCast(k, d, 'safe');
+  const strong = kinds.filter((x) => x !== 'weak-int' && x !== 'weak-float');
+  const weakRank = Math.max(...kinds.filter((x) => x === 'weak-int' || x === 'weak-float').map(kindRank));
+  if (strong.length > 0 && Math.max(...strong.map(kindRank)) >= weakRank) return inputFits(k, d, 'safe');
+  return canCast(k === 'weak-int' ? 'int64' : 'float64', d, 'safe');
 }
 
 const caches = new WeakMap<DispatchTarget, Map<string, LoopRecord>>();
@@ -88,11 +133,23 @@ export function resolveLoop(
   if (fixed !== undefined) {
     const matches = t.loops.filter((l) => [...l.ins, ...l.outs].every((d, i) => fixed[i] == null || fixed[i] === d));
     if (matches.length === 0) noLoop(t, kinds, `no loop has the requested signature (${fixed.map((d) => d ?? '*').join(', ')})`);
-    loop =
-      matches.find((l) => l.ins.every((d, i) => inputFits(kinds[i]!, d, 'safe'))) ??
-      matches.find((l) => l.ins.every((d, i) => inputFits(kinds[i]!, d, casting)));
-    if (loop === undefined) {
-      noLoop(t, kinds, `the inputs cannot be cast to the requested signature with casting '${casting}'`);
+    if (fixed.slice(t.nin).every((d) => d == null)) {
+      // Only inputs fixed (NumPy's type-tuple search): the free inputs must cast safely (the
+      // logical ufuncs truth-test anything: under `casting`); the fixed ones are cast under
+      // `casting` by the caller, which raises CastingError.
+      const free = (i: number, d: DType) =>
+        t.resolver === 'logical' ? inputFits(kinds[i]!, d, casting) : fitsLinear(kinds, i, d);
+      loop = matches.find((l) => l.ins.every((d, i) => fixed[i] != null || free(i, d)));
+      if (loop === undefined) noLoop(t, kinds, 'the free inputs cannot be cast safely to a loop with the requested signature');
+    } else {
+      // Outputs fixed (`dtype=`, full signatures): the first matching loop the inputs fit
+      // safely, else under `casting`; a loop that matches but takes the inputs only under a
+      // looser rule is a casting error (NumPy: "Cannot cast ufunc 'add' input 0 from float64
+      // to int32 with casting rule 'same_kind'").
+      loop =
+        matches.find((l) => l.ins.every((d, i) => fitsLinear(kinds, i, d))) ??
+        matches.find((l) => l.ins.every((d, i) => inputFits(kinds[i]!, d, casting)));
+      if (loop === undefined) castError(t, kinds, matches[0]!, casting);
     }
   } else {
     loop = byResolver(t, kinds);

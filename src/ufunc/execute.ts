@@ -22,7 +22,7 @@ import { runtime } from '../runtime/runtime.js';
 export function operandOf(a: NDArray, shape: readonly number[]): Operand {
   return {
     storage: a.storage,
-    shape: shape.slice(),
+    shape: [...shape],
     strides: broadcastStrides(a.shape, a.strides, shape),
     offset: a.offset,
   };

@@ -7,7 +7,10 @@ import type { LoopRecord } from '../builtins/loop-registry.js';
 import type { ResolverKind } from '../builtins/ufunc-row.js';
 import { callUfunc } from './call.js';
 import { tryFastCall } from './fast-path.js';
+import { attachMethods } from './methods/index.js';
 import type { Ufunc, Ufunc2 } from './types.js';
+
+export type { ReduceOptions, AccumulateOptions, AtIndices, AtIndexItem, AxisOption } from './methods/index.js';
 
 /** What a ufunc is made from. */
 export interface UfuncSpec {
@@ -44,5 +47,7 @@ export function createUfunc(spec: UfuncSpec): Ufunc | Ufunc2 {
     signature: { value: null, enumerable: true },
     [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `<ufunc '${spec.name}'>` },
   });
+  // reduce, accumulate, reduceat, outer, at (src/ufunc/methods/).
+  attachMethods(f, target);
   return f as unknown as Ufunc | Ufunc2;
 }

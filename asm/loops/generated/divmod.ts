@@ -4,111 +4,111 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { floorDivFloat, floorDivInt, modFloat, modInt } from '../../ufunc/ops';
 
 // divmod: int8,int8->int8,int8
-@inline function k_68(a: i8, b: i8, q0: usize, q1: usize): void {
+@inline function k_74(a: i8, b: i8, q0: usize, q1: usize): void {
   let r0: i8; let r1: i8;
   r0 = floorDivInt<i8>(a, b); r1 = modInt<i8>(a, b);
   store<i8>(q0, r0); store<i8>(q1, r1);
 }
-export function r_68(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_68(load<i8>(p0), load<i8>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_74(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_74(load<i8>(p0), load<i8>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_68(plan: usize): void { walk4(plan, r_68); }
+export function loop_74(plan: usize): void { walk4(plan, r_74); }
 
 // divmod: uint8,uint8->uint8,uint8
-@inline function k_69(a: u8, b: u8, q0: usize, q1: usize): void {
+@inline function k_75(a: u8, b: u8, q0: usize, q1: usize): void {
   let r0: u8; let r1: u8;
   r0 = floorDivInt<u8>(a, b); r1 = modInt<u8>(a, b);
   store<u8>(q0, r0); store<u8>(q1, r1);
 }
-export function r_69(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_69(load<u8>(p0), load<u8>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_75(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_75(load<u8>(p0), load<u8>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_69(plan: usize): void { walk4(plan, r_69); }
+export function loop_75(plan: usize): void { walk4(plan, r_75); }
 
 // divmod: int16,int16->int16,int16
-@inline function k_70(a: i16, b: i16, q0: usize, q1: usize): void {
+@inline function k_76(a: i16, b: i16, q0: usize, q1: usize): void {
   let r0: i16; let r1: i16;
   r0 = floorDivInt<i16>(a, b); r1 = modInt<i16>(a, b);
   store<i16>(q0, r0); store<i16>(q1, r1);
 }
-export function r_70(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_70(load<i16>(p0), load<i16>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_76(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_76(load<i16>(p0), load<i16>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_70(plan: usize): void { walk4(plan, r_70); }
+export function loop_76(plan: usize): void { walk4(plan, r_76); }
 
 // divmod: uint16,uint16->uint16,uint16
-@inline function k_71(a: u16, b: u16, q0: usize, q1: usize): void {
+@inline function k_77(a: u16, b: u16, q0: usize, q1: usize): void {
   let r0: u16; let r1: u16;
   r0 = floorDivInt<u16>(a, b); r1 = modInt<u16>(a, b);
   store<u16>(q0, r0); store<u16>(q1, r1);
 }
-export function r_71(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_71(load<u16>(p0), load<u16>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_77(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_77(load<u16>(p0), load<u16>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_71(plan: usize): void { walk4(plan, r_71); }
+export function loop_77(plan: usize): void { walk4(plan, r_77); }
 
 // divmod: int32,int32->int32,int32
-@inline function k_72(a: i32, b: i32, q0: usize, q1: usize): void {
+@inline function k_78(a: i32, b: i32, q0: usize, q1: usize): void {
   let r0: i32; let r1: i32;
   r0 = floorDivInt<i32>(a, b); r1 = modInt<i32>(a, b);
   store<i32>(q0, r0); store<i32>(q1, r1);
 }
-export function r_72(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_72(load<i32>(p0), load<i32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_78(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_78(load<i32>(p0), load<i32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_72(plan: usize): void { walk4(plan, r_72); }
+export function loop_78(plan: usize): void { walk4(plan, r_78); }
 
 // divmod: uint32,uint32->uint32,uint32
-@inline function k_73(a: u32, b: u32, q0: usize, q1: usize): void {
+@inline function k_79(a: u32, b: u32, q0: usize, q1: usize): void {
   let r0: u32; let r1: u32;
   r0 = floorDivInt<u32>(a, b); r1 = modInt<u32>(a, b);
   store<u32>(q0, r0); store<u32>(q1, r1);
 }
-export function r_73(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_73(load<u32>(p0), load<u32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_79(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_79(load<u32>(p0), load<u32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_73(plan: usize): void { walk4(plan, r_73); }
+export function loop_79(plan: usize): void { walk4(plan, r_79); }
 
 // divmod: int64,int64->int64,int64
-@inline function k_74(a: i64, b: i64, q0: usize, q1: usize): void {
+@inline function k_80(a: i64, b: i64, q0: usize, q1: usize): void {
   let r0: i64; let r1: i64;
   r0 = floorDivInt<i64>(a, b); r1 = modInt<i64>(a, b);
   store<i64>(q0, r0); store<i64>(q1, r1);
 }
-export function r_74(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_74(load<i64>(p0), load<i64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_80(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_80(load<i64>(p0), load<i64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_74(plan: usize): void { walk4(plan, r_74); }
+export function loop_80(plan: usize): void { walk4(plan, r_80); }
 
 // divmod: uint64,uint64->uint64,uint64
-@inline function k_75(a: u64, b: u64, q0: usize, q1: usize): void {
+@inline function k_81(a: u64, b: u64, q0: usize, q1: usize): void {
   let r0: u64; let r1: u64;
   r0 = floorDivInt<u64>(a, b); r1 = modInt<u64>(a, b);
   store<u64>(q0, r0); store<u64>(q1, r1);
 }
-export function r_75(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_75(load<u64>(p0), load<u64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_81(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_81(load<u64>(p0), load<u64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_75(plan: usize): void { walk4(plan, r_75); }
+export function loop_81(plan: usize): void { walk4(plan, r_81); }
 
 // divmod: float32,float32->float32,float32
-@inline function k_76(a: f32, b: f32, q0: usize, q1: usize): void {
+@inline function k_82(a: f32, b: f32, q0: usize, q1: usize): void {
   let r0: f32; let r1: f32;
   r0 = floorDivFloat<f32>(a, b); r1 = modFloat<f32>(a, b);
   store<f32>(q0, r0); store<f32>(q1, r1);
 }
-export function r_76(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_76(load<f32>(p0), load<f32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_82(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_82(load<f32>(p0), load<f32>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_76(plan: usize): void { walk4(plan, r_76); }
+export function loop_82(plan: usize): void { walk4(plan, r_82); }
 
 // divmod: float64,float64->float64,float64
-@inline function k_77(a: f64, b: f64, q0: usize, q1: usize): void {
+@inline function k_83(a: f64, b: f64, q0: usize, q1: usize): void {
   let r0: f64; let r1: f64;
   r0 = floorDivFloat<f64>(a, b); r1 = modFloat<f64>(a, b);
   store<f64>(q0, r0); store<f64>(q1, r1);
 }
-export function r_77(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
-  for (let i = 0; i < n; i++) { k_77(load<f64>(p0), load<f64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
+export function r_83(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize, p3: usize, s3: usize): void {
+  for (let i = 0; i < n; i++) { k_83(load<f64>(p0), load<f64>(p1), p2, p3); p0 += s0; p1 += s1; p2 += s2; p3 += s3; }
 }
-export function loop_77(plan: usize): void { walk4(plan, r_77); }
+export function loop_83(plan: usize): void { walk4(plan, r_83); }

@@ -3,121 +3,121 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // negative: int8->int8
-@inline function k_34(a: i8): i8 { return <i8>(<i8>(-a)); }
-@inline function v_34(va: v128): v128 { return v128.neg<i8>(va); }
-export function r_34(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_84(a: i8): i8 { return <i8>(<i8>(-a)); }
+@inline function v_84(va: v128): v128 { return v128.neg<i8>(va); }
+export function r_84(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_34(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_84(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i8>(p1, k_34(load<i8>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_84(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_34(plan: usize): void { walk2(plan, r_34); }
+export function loop_84(plan: usize): void { walk2(plan, r_84); }
 
 // negative: uint8->uint8
-@inline function k_35(a: u8): u8 { return <u8>(<u8>(-a)); }
-@inline function v_35(va: v128): v128 { return v128.neg<u8>(va); }
-export function r_35(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_85(a: u8): u8 { return <u8>(<u8>(-a)); }
+@inline function v_85(va: v128): v128 { return v128.neg<u8>(va); }
+export function r_85(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_35(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_85(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u8>(p1, k_35(load<u8>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_85(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_35(plan: usize): void { walk2(plan, r_35); }
+export function loop_85(plan: usize): void { walk2(plan, r_85); }
 
 // negative: int16->int16
-@inline function k_36(a: i16): i16 { return <i16>(<i16>(-a)); }
-@inline function v_36(va: v128): v128 { return v128.neg<i16>(va); }
-export function r_36(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_86(a: i16): i16 { return <i16>(<i16>(-a)); }
+@inline function v_86(va: v128): v128 { return v128.neg<i16>(va); }
+export function r_86(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_36(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_86(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i16>(p1, k_36(load<i16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i16>(p1, k_86(load<i16>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_36(plan: usize): void { walk2(plan, r_36); }
+export function loop_86(plan: usize): void { walk2(plan, r_86); }
 
 // negative: uint16->uint16
-@inline function k_37(a: u16): u16 { return <u16>(<u16>(-a)); }
-@inline function v_37(va: v128): v128 { return v128.neg<u16>(va); }
-export function r_37(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_87(a: u16): u16 { return <u16>(<u16>(-a)); }
+@inline function v_87(va: v128): v128 { return v128.neg<u16>(va); }
+export function r_87(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_37(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_87(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u16>(p1, k_37(load<u16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u16>(p1, k_87(load<u16>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_37(plan: usize): void { walk2(plan, r_37); }
+export function loop_87(plan: usize): void { walk2(plan, r_87); }
 
 // negative: int32->int32
-@inline function k_38(a: i32): i32 { return <i32>(<i32>(-a)); }
-@inline function v_38(va: v128): v128 { return v128.neg<i32>(va); }
-export function r_38(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_88(a: i32): i32 { return <i32>(<i32>(-a)); }
+@inline function v_88(va: v128): v128 { return v128.neg<i32>(va); }
+export function r_88(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_38(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_88(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i32>(p1, k_38(load<i32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i32>(p1, k_88(load<i32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_38(plan: usize): void { walk2(plan, r_38); }
+export function loop_88(plan: usize): void { walk2(plan, r_88); }
 
 // negative: uint32->uint32
-@inline function k_39(a: u32): u32 { return <u32>(<u32>(-a)); }
-@inline function v_39(va: v128): v128 { return v128.neg<u32>(va); }
-export function r_39(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_89(a: u32): u32 { return <u32>(<u32>(-a)); }
+@inline function v_89(va: v128): v128 { return v128.neg<u32>(va); }
+export function r_89(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_39(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_89(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p1, k_39(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u32>(p1, k_89(load<u32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_39(plan: usize): void { walk2(plan, r_39); }
+export function loop_89(plan: usize): void { walk2(plan, r_89); }
 
 // negative: int64->int64
-@inline function k_40(a: i64): i64 { return <i64>(<i64>(-a)); }
-@inline function v_40(va: v128): v128 { return v128.neg<i64>(va); }
-export function r_40(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_90(a: i64): i64 { return <i64>(<i64>(-a)); }
+@inline function v_90(va: v128): v128 { return v128.neg<i64>(va); }
+export function r_90(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_40(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_90(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i64>(p1, k_40(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i64>(p1, k_90(load<i64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_40(plan: usize): void { walk2(plan, r_40); }
+export function loop_90(plan: usize): void { walk2(plan, r_90); }
 
 // negative: uint64->uint64
-@inline function k_41(a: u64): u64 { return <u64>(<u64>(-a)); }
-@inline function v_41(va: v128): v128 { return v128.neg<u64>(va); }
-export function r_41(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_91(a: u64): u64 { return <u64>(<u64>(-a)); }
+@inline function v_91(va: v128): v128 { return v128.neg<u64>(va); }
+export function r_91(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_41(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_91(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u64>(p1, k_41(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u64>(p1, k_91(load<u64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_41(plan: usize): void { walk2(plan, r_41); }
+export function loop_91(plan: usize): void { walk2(plan, r_91); }
 
 // negative: float32->float32
-@inline function k_42(a: f32): f32 { return <f32>(<f32>(-a)); }
-@inline function v_42(va: v128): v128 { return v128.neg<f32>(va); }
-export function r_42(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_92(a: f32): f32 { return <f32>(<f32>(-a)); }
+@inline function v_92(va: v128): v128 { return v128.neg<f32>(va); }
+export function r_92(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_42(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_92(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_42(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_92(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_42(plan: usize): void { walk2(plan, r_42); }
+export function loop_92(plan: usize): void { walk2(plan, r_92); }
 
 // negative: float64->float64
-@inline function k_43(a: f64): f64 { return <f64>(<f64>(-a)); }
-@inline function v_43(va: v128): v128 { return v128.neg<f64>(va); }
-export function r_43(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_93(a: f64): f64 { return <f64>(<f64>(-a)); }
+@inline function v_93(va: v128): v128 { return v128.neg<f64>(va); }
+export function r_93(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_43(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_93(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_43(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_93(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_43(plan: usize): void { walk2(plan, r_43); }
+export function loop_93(plan: usize): void { walk2(plan, r_93); }

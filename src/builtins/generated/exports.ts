@@ -54,6 +54,71 @@ export const multiply = makeBuiltin('multiply');
 export const divide = makeBuiltin('divide');
 
 /**
+ * Return the largest integer smaller or equal to the division of the inputs (x // 0 is 0 for integers).
+ *
+ * NumPy: `numpy.floor_divide`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.floorDivide(nb.array([7, -7], { dtype: 'int32' }), 2).toArray(); // [3, -4]
+ * ```
+ */
+export const floorDivide = makeBuiltin('floorDivide');
+
+/**
+ * First array elements raised to powers from second array, element-wise (integer powers wrap; negative integer exponents throw).
+ *
+ * NumPy: `numpy.power`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.power(nb.array([2, 3], { dtype: 'int32' }), 3).toArray(); // [8, 27]
+ * ```
+ */
+export const power = makeBuiltin('power');
+
+/**
+ * Returns the element-wise remainder of division, with the sign of the divisor (Python's %).
+ *
+ * NumPy: `numpy.remainder`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.remainder(nb.array([7.5, -7.5]), 2).toArray(); // [1.5, 0.5]
+ * ```
+ */
+export const remainder = makeBuiltin('remainder');
+
+/**
+ * Returns the element-wise remainder of division, with the sign of the dividend (C's fmod).
+ *
+ * NumPy: `numpy.fmod`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.fmod(nb.array([7.5, -7.5]), 2).toArray(); // [1.5, -1.5]
+ * ```
+ */
+export const fmod = makeBuiltin('fmod');
+
+/**
+ * Return element-wise quotient and remainder simultaneously (floor division, Python-sign modulo).
+ *
+ * NumPy: `numpy.divmod`. 2 inputs, 2 outputs; identity none.
+ * Loops (dispatch order): int8,int8->int8,int8; uint8,uint8->uint8,uint8; int16,int16->int16,int16; uint16,uint16->uint16,uint16; int32,int32->int32,int32; uint32,uint32->uint32,uint32; int64,int64->int64,int64; uint64,uint64->uint64,uint64; float32,float32->float32,float32; float64,float64->float64,float64.
+ *
+ * @example
+ * ```ts
+ * const [q, r] = nb.divmod(nb.array([7, -7]), 2); // q: [3n, -4n], r: [1n, 1n]
+ * ```
+ */
+export const divmod = makeBuiltin('divmod');
+
+/**
  * Numerical negative, element-wise.
  *
  * NumPy: `numpy.negative`. 1 input, 1 output; identity none.
@@ -65,6 +130,97 @@ export const divide = makeBuiltin('divide');
  * ```
  */
 export const negative = makeBuiltin('negative');
+
+/**
+ * Numerical positive, element-wise (a copy).
+ *
+ * NumPy: `numpy.positive`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.positive(nb.array([1.5, -2])).toArray(); // [1.5, -2]
+ * ```
+ */
+export const positive = makeBuiltin('positive');
+
+/**
+ * Calculate the absolute value element-wise (integer minimums wrap: absolute(int8 -128) is -128).
+ *
+ * NumPy: `numpy.absolute`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.absolute(nb.array([-1.5, 2])).toArray(); // [1.5, 2]
+ * ```
+ */
+export const absolute = makeBuiltin('absolute');
+
+/**
+ * Returns an element-wise indication of the sign of a number: -1, 0 or 1 (NaN for NaN).
+ *
+ * NumPy: `numpy.sign`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.sign(nb.array([-5, 0, 2.5])).toArray(); // [-1, 0, 1]
+ * ```
+ */
+export const sign = makeBuiltin('sign');
+
+/**
+ * Return the element-wise square of the input.
+ *
+ * NumPy: `numpy.square`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.square(nb.array([3, -4], { dtype: 'int16' })).toArray(); // [9, 16]
+ * ```
+ */
+export const square = makeBuiltin('square');
+
+/**
+ * Return the reciprocal of the argument, element-wise (integers: 1 / x truncated, as NumPy).
+ *
+ * NumPy: `numpy.reciprocal`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.reciprocal(nb.array([2, 0.5])).toArray(); // [0.5, 2]
+ * ```
+ */
+export const reciprocal = makeBuiltin('reciprocal');
+
+/**
+ * Return the complex conjugate, element-wise (the identity for real dtypes).
+ *
+ * NumPy: `numpy.conjugate`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.conjugate(nb.array([1.5, -2])).toArray(); // [1.5, -2]
+ * ```
+ */
+export const conjugate = makeBuiltin('conjugate');
+
+/**
+ * First array elements raised to powers from second array, element-wise, computed in float64.
+ *
+ * NumPy: `numpy.float_power`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.floatPower(nb.array([2, 4], { dtype: 'int8' }), -1).toArray(); // [0.5, 0.25]
+ * ```
+ */
+export const floatPower = makeBuiltin('floatPower');
 
 /**
  * Return the non-negative square-root of an array, element-wise.
@@ -80,7 +236,397 @@ export const negative = makeBuiltin('negative');
 export const sqrt = makeBuiltin('sqrt');
 
 /**
- * Element-wise maximum of array elements; NaNs propagate.
+ * Return the cube-root of an array, element-wise.
+ *
+ * NumPy: `numpy.cbrt`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.cbrt(nb.array([8, -27])).toArray(); // [2, -3]
+ * ```
+ */
+export const cbrt = makeBuiltin('cbrt');
+
+/**
+ * Calculate the exponential of all elements in the input array.
+ *
+ * NumPy: `numpy.exp`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.exp(nb.array([0, 1])).toArray(); // [1, 2.718281828459045]
+ * ```
+ */
+export const exp = makeBuiltin('exp');
+
+/**
+ * Calculate 2**p for all p in the input array.
+ *
+ * NumPy: `numpy.exp2`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.exp2(nb.array([3, -1])).toArray(); // [8, 0.5]
+ * ```
+ */
+export const exp2 = makeBuiltin('exp2');
+
+/**
+ * Calculate exp(x) - 1 for all elements in the array (accurate near 0).
+ *
+ * NumPy: `numpy.expm1`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.expm1(nb.array([1e-10])).toArray(); // [1.00000000005e-10]
+ * ```
+ */
+export const expm1 = makeBuiltin('expm1');
+
+/**
+ * Natural logarithm, element-wise.
+ *
+ * NumPy: `numpy.log`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.log(nb.array([1, Math.E])).toArray(); // [0, 1]
+ * ```
+ */
+export const log = makeBuiltin('log');
+
+/**
+ * Base-2 logarithm of x, element-wise.
+ *
+ * NumPy: `numpy.log2`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.log2(nb.array([8, 0.5])).toArray(); // [3, -1]
+ * ```
+ */
+export const log2 = makeBuiltin('log2');
+
+/**
+ * Return the base 10 logarithm of the input array, element-wise.
+ *
+ * NumPy: `numpy.log10`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.log10(nb.array([1000, 0.01])).toArray(); // [3, -2]
+ * ```
+ */
+export const log10 = makeBuiltin('log10');
+
+/**
+ * Return the natural logarithm of one plus the input array, element-wise (accurate near 0).
+ *
+ * NumPy: `numpy.log1p`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.log1p(nb.array([0, 1e-10])).toArray(); // [0, 9.999999999500001e-11]
+ * ```
+ */
+export const log1p = makeBuiltin('log1p');
+
+/**
+ * Logarithm of the sum of exponentiations of the inputs, log(exp(x1) + exp(x2)), without overflow.
+ *
+ * NumPy: `numpy.logaddexp`. 2 inputs, 1 output; identity -Infinity.
+ * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.logaddexp(nb.array([1000]), 1000).toArray(); // [1000.6931471805599]
+ * ```
+ */
+export const logaddexp = makeBuiltin('logaddexp');
+
+/**
+ * Logarithm of the sum of exponentiations of the inputs in base 2, log2(2**x1 + 2**x2).
+ *
+ * NumPy: `numpy.logaddexp2`. 2 inputs, 1 output; identity -Infinity.
+ * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.logaddexp2(nb.array([3]), 3).toArray(); // [4]
+ * ```
+ */
+export const logaddexp2 = makeBuiltin('logaddexp2');
+
+/**
+ * Trigonometric sine, element-wise.
+ *
+ * NumPy: `numpy.sin`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.sin(nb.array([0, Math.PI / 2])).toArray(); // [0, 1]
+ * ```
+ */
+export const sin = makeBuiltin('sin');
+
+/**
+ * Cosine element-wise.
+ *
+ * NumPy: `numpy.cos`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.cos(nb.array([0, Math.PI])).toArray(); // [1, -1]
+ * ```
+ */
+export const cos = makeBuiltin('cos');
+
+/**
+ * Compute tangent element-wise.
+ *
+ * NumPy: `numpy.tan`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.tan(nb.array([0])).toArray(); // [0]
+ * ```
+ */
+export const tan = makeBuiltin('tan');
+
+/**
+ * Inverse sine, element-wise.
+ *
+ * NumPy: `numpy.arcsin`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.arcsin(nb.array([0, 1])).toArray(); // [0, 1.5707963267948966]
+ * ```
+ */
+export const arcsin = makeBuiltin('arcsin');
+
+/**
+ * Trigonometric inverse cosine, element-wise.
+ *
+ * NumPy: `numpy.arccos`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.arccos(nb.array([1, -1])).toArray(); // [0, 3.141592653589793]
+ * ```
+ */
+export const arccos = makeBuiltin('arccos');
+
+/**
+ * Trigonometric inverse tangent, element-wise.
+ *
+ * NumPy: `numpy.arctan`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.arctan(nb.array([0, 1])).toArray(); // [0, 0.7853981633974483]
+ * ```
+ */
+export const arctan = makeBuiltin('arctan');
+
+/**
+ * Element-wise arc tangent of x1/x2 choosing the quadrant correctly.
+ *
+ * NumPy: `numpy.arctan2`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.arctan2(nb.array([1, -1]), -1).toArray(); // [2.356194490192345, -2.356194490192345]
+ * ```
+ */
+export const arctan2 = makeBuiltin('arctan2');
+
+/**
+ * Given the "legs" of a right triangle, return its hypotenuse, without overflow.
+ *
+ * NumPy: `numpy.hypot`. 2 inputs, 1 output; identity 0.
+ * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.hypot(nb.array([3, 5]), 4).toArray(); // [5, 6.4031242374328485]
+ * ```
+ */
+export const hypot = makeBuiltin('hypot');
+
+/**
+ * Hyperbolic sine, element-wise.
+ *
+ * NumPy: `numpy.sinh`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.sinh(nb.array([0])).toArray(); // [0]
+ * ```
+ */
+export const sinh = makeBuiltin('sinh');
+
+/**
+ * Hyperbolic cosine, element-wise.
+ *
+ * NumPy: `numpy.cosh`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.cosh(nb.array([0])).toArray(); // [1]
+ * ```
+ */
+export const cosh = makeBuiltin('cosh');
+
+/**
+ * Compute hyperbolic tangent element-wise.
+ *
+ * NumPy: `numpy.tanh`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.tanh(nb.array([0, Infinity])).toArray(); // [0, 1]
+ * ```
+ */
+export const tanh = makeBuiltin('tanh');
+
+/**
+ * Inverse hyperbolic sine element-wise.
+ *
+ * NumPy: `numpy.arcsinh`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.arcsinh(nb.array([0])).toArray(); // [0]
+ * ```
+ */
+export const arcsinh = makeBuiltin('arcsinh');
+
+/**
+ * Inverse hyperbolic cosine, element-wise.
+ *
+ * NumPy: `numpy.arccosh`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.arccosh(nb.array([1])).toArray(); // [0]
+ * ```
+ */
+export const arccosh = makeBuiltin('arccosh');
+
+/**
+ * Inverse hyperbolic tangent element-wise.
+ *
+ * NumPy: `numpy.arctanh`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.arctanh(nb.array([0])).toArray(); // [0]
+ * ```
+ */
+export const arctanh = makeBuiltin('arctanh');
+
+/**
+ * Convert angles from degrees to radians (x * (pi / 180), the constant rounded in the loop dtype).
+ *
+ * NumPy: `numpy.deg2rad`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.deg2rad(nb.array([180])).toArray(); // [3.141592653589793]
+ * ```
+ */
+export const deg2rad = makeBuiltin('deg2rad');
+
+/**
+ * Convert angles from radians to degrees (x * (180 / pi), the constant rounded in the loop dtype).
+ *
+ * NumPy: `numpy.rad2deg`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.rad2deg(nb.array([Math.PI / 2])).toArray(); // [90]
+ * ```
+ */
+export const rad2deg = makeBuiltin('rad2deg');
+
+/**
+ * Return the floor of the input, element-wise (integers are returned unchanged, as NumPy 2).
+ *
+ * NumPy: `numpy.floor`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.floor(nb.array([-1.5, 2.5])).toArray(); // [-2, 2]
+ * ```
+ */
+export const floor = makeBuiltin('floor');
+
+/**
+ * Return the ceiling of the input, element-wise.
+ *
+ * NumPy: `numpy.ceil`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.ceil(nb.array([-1.5, 2.5])).toArray(); // [-1, 3]
+ * ```
+ */
+export const ceil = makeBuiltin('ceil');
+
+/**
+ * Return the truncated value of the input, element-wise (rounded towards zero).
+ *
+ * NumPy: `numpy.trunc`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64; float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.trunc(nb.array([-1.5, 2.5])).toArray(); // [-1, 2]
+ * ```
+ */
+export const trunc = makeBuiltin('trunc');
+
+/**
+ * Round elements of the array to the nearest integer (ties to even).
+ *
+ * NumPy: `numpy.rint`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.rint(nb.array([0.5, 1.5, -2.5])).toArray(); // [0, 2, -2]
+ * ```
+ */
+export const rint = makeBuiltin('rint');
+
+/**
+ * Element-wise maximum of array elements; NaNs propagate (equal arguments give the second, as NumPy 2).
  *
  * NumPy: `numpy.maximum`. 2 inputs, 1 output; identity none.
  * Loops (dispatch order): bool,bool->bool; int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
@@ -93,10 +639,75 @@ export const sqrt = makeBuiltin('sqrt');
 export const maximum = makeBuiltin('maximum');
 
 /**
+ * Element-wise minimum of array elements; NaNs propagate (equal arguments give the second, as NumPy 2).
+ *
+ * NumPy: `numpy.minimum`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.minimum(nb.array([1, NaN, 3]), 2).toArray(); // [1, NaN, 2]
+ * ```
+ */
+export const minimum = makeBuiltin('minimum');
+
+/**
+ * Element-wise maximum of array elements; a NaN is ignored unless both are NaN.
+ *
+ * NumPy: `numpy.fmax`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.fmax(nb.array([1, NaN, 3]), 2).toArray(); // [2, 2, 3]
+ * ```
+ */
+export const fmax = makeBuiltin('fmax');
+
+/**
+ * Element-wise minimum of array elements; a NaN is ignored unless both are NaN.
+ *
+ * NumPy: `numpy.fmin`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.fmin(nb.array([1, NaN, 3]), 2).toArray(); // [1, 2, 2]
+ * ```
+ */
+export const fmin = makeBuiltin('fmin');
+
+/**
+ * Return (x1 == x2) element-wise.
+ *
+ * NumPy: `numpy.equal`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; int64,uint64->bool; uint64,int64->bool; float32,float32->bool; float64,float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.equal(nb.array([1, 2]), 2).toArray(); // [false, true]
+ * ```
+ */
+export const equal = makeBuiltin('equal');
+
+/**
+ * Return (x1 != x2) element-wise.
+ *
+ * NumPy: `numpy.not_equal`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; int64,uint64->bool; uint64,int64->bool; float32,float32->bool; float64,float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.notEqual(nb.array([1, 2]), 2).toArray(); // [true, false]
+ * ```
+ */
+export const notEqual = makeBuiltin('notEqual');
+
+/**
  * Return the truth value of (x1 < x2) element-wise.
  *
  * NumPy: `numpy.less`. 2 inputs, 1 output; identity none.
- * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; float32,float32->bool; float64,float64->bool.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; int64,uint64->bool; uint64,int64->bool; float32,float32->bool; float64,float64->bool.
  *
  * @example
  * ```ts
@@ -106,14 +717,339 @@ export const maximum = makeBuiltin('maximum');
 export const less = makeBuiltin('less');
 
 /**
- * Return element-wise quotient and remainder simultaneously (floor division, Python-sign modulo).
+ * Return the truth value of (x1 <= x2) element-wise.
  *
- * NumPy: `numpy.divmod`. 2 inputs, 2 outputs; identity none.
- * Loops (dispatch order): int8,int8->int8,int8; uint8,uint8->uint8,uint8; int16,int16->int16,int16; uint16,uint16->uint16,uint16; int32,int32->int32,int32; uint32,uint32->uint32,uint32; int64,int64->int64,int64; uint64,uint64->uint64,uint64; float32,float32->float32,float32; float64,float64->float64,float64.
+ * NumPy: `numpy.less_equal`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; int64,uint64->bool; uint64,int64->bool; float32,float32->bool; float64,float64->bool.
  *
  * @example
  * ```ts
- * const [q, r] = nb.divmod(nb.array([7, -7]), 2); // q: [3n, -4n], r: [1n, 1n]
+ * nb.lessEqual(nb.array([1, 5]), 1).toArray(); // [true, false]
  * ```
  */
-export const divmod = makeBuiltin('divmod');
+export const lessEqual = makeBuiltin('lessEqual');
+
+/**
+ * Return the truth value of (x1 > x2) element-wise.
+ *
+ * NumPy: `numpy.greater`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; int64,uint64->bool; uint64,int64->bool; float32,float32->bool; float64,float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.greater(nb.array([1, 5]), 3).toArray(); // [false, true]
+ * ```
+ */
+export const greater = makeBuiltin('greater');
+
+/**
+ * Return the truth value of (x1 >= x2) element-wise.
+ *
+ * NumPy: `numpy.greater_equal`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; int64,uint64->bool; uint64,int64->bool; float32,float32->bool; float64,float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.greaterEqual(nb.array([1, 5]), 5).toArray(); // [false, true]
+ * ```
+ */
+export const greaterEqual = makeBuiltin('greaterEqual');
+
+/**
+ * Compute the truth value of x1 AND x2 element-wise.
+ *
+ * NumPy: `numpy.logical_and`. 2 inputs, 1 output; identity true.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; float32,float32->bool; float64,float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.logicalAnd(nb.array([0, 1, 2]), true).toArray(); // [false, true, true]
+ * ```
+ */
+export const logicalAnd = makeBuiltin('logicalAnd');
+
+/**
+ * Compute the truth value of x1 OR x2 element-wise.
+ *
+ * NumPy: `numpy.logical_or`. 2 inputs, 1 output; identity false.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; float32,float32->bool; float64,float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.logicalOr(nb.array([0, 1]), false).toArray(); // [false, true]
+ * ```
+ */
+export const logicalOr = makeBuiltin('logicalOr');
+
+/**
+ * Compute the truth value of x1 XOR x2, element-wise.
+ *
+ * NumPy: `numpy.logical_xor`. 2 inputs, 1 output; identity false.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->bool; uint8,uint8->bool; int16,int16->bool; uint16,uint16->bool; int32,int32->bool; uint32,uint32->bool; int64,int64->bool; uint64,uint64->bool; float32,float32->bool; float64,float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.logicalXor(nb.array([0, 1]), true).toArray(); // [true, false]
+ * ```
+ */
+export const logicalXor = makeBuiltin('logicalXor');
+
+/**
+ * Compute the truth value of NOT x element-wise.
+ *
+ * NumPy: `numpy.logical_not`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->bool; uint8->bool; int16->bool; uint16->bool; int32->bool; uint32->bool; int64->bool; uint64->bool; float32->bool; float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.logicalNot(nb.array([0, 1.5])).toArray(); // [true, false]
+ * ```
+ */
+export const logicalNot = makeBuiltin('logicalNot');
+
+/**
+ * Compute the bit-wise AND of two arrays element-wise.
+ *
+ * NumPy: `numpy.bitwise_and`. 2 inputs, 1 output; identity -1.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64.
+ *
+ * @example
+ * ```ts
+ * nb.bitwiseAnd(nb.array([12, 10], { dtype: 'uint8' }), 6).toArray(); // [4, 2]
+ * ```
+ */
+export const bitwiseAnd = makeBuiltin('bitwiseAnd');
+
+/**
+ * Compute the bit-wise OR of two arrays element-wise.
+ *
+ * NumPy: `numpy.bitwise_or`. 2 inputs, 1 output; identity 0.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64.
+ *
+ * @example
+ * ```ts
+ * nb.bitwiseOr(nb.array([12, 10], { dtype: 'uint8' }), 1).toArray(); // [13, 11]
+ * ```
+ */
+export const bitwiseOr = makeBuiltin('bitwiseOr');
+
+/**
+ * Compute the bit-wise XOR of two arrays element-wise.
+ *
+ * NumPy: `numpy.bitwise_xor`. 2 inputs, 1 output; identity 0.
+ * Loops (dispatch order): bool,bool->bool; int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64.
+ *
+ * @example
+ * ```ts
+ * nb.bitwiseXor(nb.array([12, 10], { dtype: 'uint8' }), 6).toArray(); // [10, 12]
+ * ```
+ */
+export const bitwiseXor = makeBuiltin('bitwiseXor');
+
+/**
+ * Compute bit-wise inversion, or bit-wise NOT, element-wise (logical NOT for bool).
+ *
+ * NumPy: `numpy.invert`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->int8; uint8->uint8; int16->int16; uint16->uint16; int32->int32; uint32->uint32; int64->int64; uint64->uint64.
+ *
+ * @example
+ * ```ts
+ * nb.invert(nb.array([0, 5], { dtype: 'uint8' })).toArray(); // [255, 250]
+ * ```
+ */
+export const invert = makeBuiltin('invert');
+
+/**
+ * Shift the bits of an integer to the left (counts of the bit width or more give 0).
+ *
+ * NumPy: `numpy.left_shift`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64.
+ *
+ * @example
+ * ```ts
+ * nb.leftShift(nb.array([1, 3], { dtype: 'int8' }), 2).toArray(); // [4, 12]
+ * ```
+ */
+export const leftShift = makeBuiltin('leftShift');
+
+/**
+ * Shift the bits of an integer to the right (arithmetic for signed dtypes).
+ *
+ * NumPy: `numpy.right_shift`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64.
+ *
+ * @example
+ * ```ts
+ * nb.rightShift(nb.array([16, -16], { dtype: 'int8' }), 2).toArray(); // [4, -4]
+ * ```
+ */
+export const rightShift = makeBuiltin('rightShift');
+
+/**
+ * Returns the greatest common divisor of |x1| and |x2|.
+ *
+ * NumPy: `numpy.gcd`. 2 inputs, 1 output; identity 0.
+ * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64.
+ *
+ * @example
+ * ```ts
+ * nb.gcd(nb.array([12, 20], { dtype: 'int32' }), 8).toArray(); // [4, 4]
+ * ```
+ */
+export const gcd = makeBuiltin('gcd');
+
+/**
+ * Returns the lowest common multiple of |x1| and |x2|.
+ *
+ * NumPy: `numpy.lcm`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64.
+ *
+ * @example
+ * ```ts
+ * nb.lcm(nb.array([4, 6], { dtype: 'int32' }), 10).toArray(); // [20, 30]
+ * ```
+ */
+export const lcm = makeBuiltin('lcm');
+
+/**
+ * Test element-wise for NaN and return result as a boolean array.
+ *
+ * NumPy: `numpy.isnan`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->bool; uint8->bool; int16->bool; uint16->bool; int32->bool; uint32->bool; int64->bool; uint64->bool; float32->bool; float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.isnan(nb.array([1, NaN])).toArray(); // [false, true]
+ * ```
+ */
+export const isnan = makeBuiltin('isnan');
+
+/**
+ * Test element-wise for positive or negative infinity.
+ *
+ * NumPy: `numpy.isinf`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->bool; uint8->bool; int16->bool; uint16->bool; int32->bool; uint32->bool; int64->bool; uint64->bool; float32->bool; float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.isinf(nb.array([1, -Infinity, NaN])).toArray(); // [false, true, false]
+ * ```
+ */
+export const isinf = makeBuiltin('isinf');
+
+/**
+ * Test element-wise for finiteness (not infinity and not Not a Number).
+ *
+ * NumPy: `numpy.isfinite`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): bool->bool; int8->bool; uint8->bool; int16->bool; uint16->bool; int32->bool; uint32->bool; int64->bool; uint64->bool; float32->bool; float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.isfinite(nb.array([1, -Infinity, NaN])).toArray(); // [true, false, false]
+ * ```
+ */
+export const isfinite = makeBuiltin('isfinite');
+
+/**
+ * Returns element-wise True where signbit is set (less than zero, and -0.0).
+ *
+ * NumPy: `numpy.signbit`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->bool; float64->bool.
+ *
+ * @example
+ * ```ts
+ * nb.signbit(nb.array([-0, 0, -2], { dtype: 'float64' })).toArray(); // [true, false, true]
+ * ```
+ */
+export const signbit = makeBuiltin('signbit');
+
+/**
+ * Change the sign of x1 to that of x2, element-wise.
+ *
+ * NumPy: `numpy.copysign`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.copysign(nb.array([1, 2]), -0.0).toArray(); // [-1, -2]
+ * ```
+ */
+export const copysign = makeBuiltin('copysign');
+
+/**
+ * Return the next floating-point value after x1 towards x2, element-wise.
+ *
+ * NumPy: `numpy.nextafter`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.nextafter(nb.array([1]), 2).toArray(); // [1.0000000000000002]
+ * ```
+ */
+export const nextafter = makeBuiltin('nextafter');
+
+/**
+ * Return the distance between x and the nearest adjacent number (away from zero, with the sign of x).
+ *
+ * NumPy: `numpy.spacing`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.spacing(nb.array([1, -1])).toArray(); // [2.220446049250313e-16, -2.220446049250313e-16]
+ * ```
+ */
+export const spacing = makeBuiltin('spacing');
+
+/**
+ * Return the fractional and integral parts of an array, element-wise (both with the sign of x).
+ *
+ * NumPy: `numpy.modf`. 1 input, 2 outputs; identity none.
+ * Loops (dispatch order): float32->float32,float32; float64->float64,float64.
+ *
+ * @example
+ * ```ts
+ * const [frac, whole] = nb.modf(nb.array([2.5, -1.25])); // frac: [0.5, -0.25], whole: [2, -1]
+ * ```
+ */
+export const modf = makeBuiltin('modf');
+
+/**
+ * Decompose the elements of x into mantissa (in [0.5, 1)) and twos exponent (int32).
+ *
+ * NumPy: `numpy.frexp`. 1 input, 2 outputs; identity none.
+ * Loops (dispatch order): float32->float32,int32; float64->float64,int32.
+ *
+ * @example
+ * ```ts
+ * const [m, e] = nb.frexp(nb.array([8, 0.75])); // m: [0.5, 0.75], e: [4, 0]
+ * ```
+ */
+export const frexp = makeBuiltin('frexp');
+
+/**
+ * Returns x1 * 2**x2, element-wise (x2 an int32 or int64 array).
+ *
+ * NumPy: `numpy.ldexp`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): float32,int32->float32; float32,int64->float32; float64,int32->float64; float64,int64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.ldexp(nb.array([1.5, 3]), 2).toArray(); // [6, 12]
+ * ```
+ */
+export const ldexp = makeBuiltin('ldexp');
+
+/**
+ * Compute the Heaviside step function: 0 for x1 < 0, x2 for x1 == 0, 1 for x1 > 0.
+ *
+ * NumPy: `numpy.heaviside`. 2 inputs, 1 output; identity none.
+ * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.heaviside(nb.array([-1.5, 0, 2]), 0.5).toArray(); // [0, 0.5, 1]
+ * ```
+ */
+export const heaviside = makeBuiltin('heaviside');

@@ -1,0 +1,241 @@
+/**
+ * sin and cos for float64x2 / float32x4 lanes, and scalar versions.
+ *
+ * float64 (sin64x2, cos64x2): Cody-Waite reduction by pi/2 as in musl's __rem_pio2 "medium"
+ * case, always doing its first two rounds: n = round(x 2/pi) (toint trick; n's low bits stay
+ * in the mantissa of x 2/pi + 1.5 * 2^52), r = x - n pio2_1 (exact: 33-bit pio2_1, |n| < 2^20),
+ * then the second 33 bits and a 53-bit tail with the rounding error carried along, giving
+ * y0 + y1 = x - n pi/2 to about 2^-100 absolute. Then musl's kernels __sin(y0, y1) (degree 13,
+ * |error| < 2^-58) and __cos(y0, y1) (degree 14, < 2^-58), coefficients from FreeBSD/musl
+ * (Sun's fdlibm: Remez on [-pi/4, pi/4]). Both are computed, and selected per lane by n & 1;
+ * n & 2 flips the sign (cos uses n + 1).
+ * Lanes leave the fast path when |x| > 1647099 (n would need more than 20 bits) or x is
+ * within |x| 2^-49 of a multiple of pi/2 (musl's test for needing a third round; never for
+ * random data): if any lane does, those lanes are recomputed with AssemblyScript's scalar
+ * Math.sin / Math.cos (musl with Payne-Hanek reduction). +-inf take that path (NaN); NaN
+ * propagates on the fast path; sin(-0) = -0 (n = +0 keeps x - n pio2_1 = -0).
+ *
+ * float32 (sin32x4, cos32x4): computed in float64 (two f64x2 halves), as musl's sinf/cosf:
+ * y = (x - n pio2hi) - n pio2lo with a 25-bit pio2hi (exact for |n| < 2^28), then musl's
+ * __sindf (degree 9, |sin(x)/x - s(x)| < 2^-37.5) and __cosdf (degree 8, < 2^-34.1). The f64
+ * result is rounded once to f32, so errors stay close to 0.5 ulp. Lanes with |x| >= 2^28 pi/2
+ * or inf fall back to Math.sin/Math.cos in float64, rounded.
+ *
+ * Scalar sin64(x) etc. run the SIMD kernel on one lane, so strided and contiguous loops give
+ * bit-identical results. Measured accuracy: see test/math/simd-math.test.ts output (max
+ * about 0.6-0.9 ulp float64, 0.5 ulp float32).
+ */
+import { k64, mad64, high32, pack32 } from './common';
+import { remPio2Large, remY0, remY1 } from './rem-pio2';
+
+// prettier-ignore
+const TRIG64: usize = memory.data<f64>([
+  0.63661977236758134308,     //  0 2/pi
+  6755399441055744.0,         //  1 toint = 1.5 * 2^52
+  1.57079632673412561417e+00, //  2 pio2_1  = 0x3ff921fb54400000, first 33 bits of pi/2
+  6.07710050630396597660e-11, //  3 pio2_2  = 0x3dd0b4611a600000, next 33 bits
+  2.02226624879595063154e-21, //  4 pio2_2t = pi/2 - pio2_1 - pio2_2
+  1647099.0,                  //  5 fast path while |x| <= this (~2^20 pi/2)
+  1.7763568394002505e-15,     //  6 2^-49: y0 this much smaller than x needs a third round
+  0.5,                        //  7
+  1.0,                        //  8
+  // 9..14: __sin S1..S6
+  -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04,
+  2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10,
+  // 15..20: __cos C1..C6
+  4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05,
+  -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11,
+  // 21: the integer 1 (as an i64 bit pattern: 4.9e-324)
+  5e-324,
+]);
+
+// prettier-ignore
+const TRIG32: usize = memory.data<f64>([
+  0.63661977236758134308,     //  0 2/pi
+  6755399441055744.0,         //  1 toint
+  1.57079631090164184570,     //  2 pio2hi = 0x3ff921fb50000000 (25 bits: n pio2hi exact, |n| < 2^28)
+  1.58932547735281966916e-08, //  3 pio2lo = pi/2 - pio2hi
+  // 4..7: __sindf S1..S4 (|sin(x)/x - s(x)| < 2^-37.5 on [-pi/4, pi/4])
+  -0.166666666416265235595, 0.0083333293858894631756, -0.000198393348360966317347,
+  0.0000027183114939898219064,
+  // 8..11: __cosdf C0..C3 (|cos(x) - c(x)| < 2^-34.1)
+  -0.499999997251031003120, 0.0416666233237390631894, -0.00138867637746099294692,
+  0.0000243904487962774090654,
+  1.0,                        // 12
+  5e-324,                     // 13 the integer 1
+  421657440.0,                // 14 fast path while |x| < 2^28 pi/2 (as musl's __rem_pio2f)
+]);
+
+/**
+ * The kernels on reduced arguments: (q & 1 ? cos : sin)(y + yy), negated when q & 2, where q is
+ * n (sin) or n + 1 (cos) in the low bits of each i64 lane.
+ */
+// @ts-ignore: decorator
+@inline function trigKernel64(y: v128, yy: v128, q: v128): v128 {
+  const T = TRIG64;
+  const half = k64(T + 7 * 8);
+  const one = k64(T + 8 * 8);
+  const z = f64x2.mul(y, y);
+  const z2 = f64x2.mul(z, z);
+  // musl __sin(y, yy, 1)
+  const sr = f64x2.add(
+    mad64(z, mad64(z, k64(T + 12 * 8), k64(T + 11 * 8)), k64(T + 10 * 8)),
+    f64x2.mul(f64x2.mul(z, z2), mad64(z, k64(T + 14 * 8), k64(T + 13 * 8))),
+  );
+  const v = f64x2.mul(z, y);
+  const s = f64x2.sub(
+    y,
+    f64x2.sub(
+      f64x2.sub(f64x2.mul(z, f64x2.sub(f64x2.mul(half, yy), f64x2.mul(v, sr))), yy),
+      f64x2.mul(v, k64(T + 9 * 8)),
+    ),
+  );
+  // musl __cos(y, yy)
+  const cr = f64x2.add(
+    f64x2.mul(z, mad64(z, mad64(z, k64(T + 17 * 8), k64(T + 16 * 8)), k64(T + 15 * 8))),
+    f64x2.mul(f64x2.mul(z2, z2), mad64(z, mad64(z, k64(T + 20 * 8), k64(T + 19 * 8)), k64(T + 18 * 8))),
+  );
+  const hz = f64x2.mul(half, z);
+  const w1 = f64x2.sub(one, hz);
+  const c = f64x2.add(
+    w1,
+    f64x2.add(f64x2.sub(f64x2.sub(one, w1), hz), f64x2.sub(f64x2.mul(z, cr), f64x2.mul(y, yy))),
+  );
+  const i1 = k64(T + 21 * 8);
+  const odd = i64x2.eq(v128.and(q, i1), i1);
+  return v128.xor(v128.bitselect(c, s, odd), i64x2.shl(i64x2.shr_u(q, 1), 63));
+}
+
+/** sin (cosine = false) or cos of two float64 lanes. */
+// @ts-ignore: decorator
+@inline function trig64(x: v128, cosine: bool): v128 {
+  const T = TRIG64;
+  const ax = f64x2.abs(x);
+  // n = round(x 2/pi); t's low mantissa bits are n (two's complement).
+  const t = mad64(x, k64(T), k64(T + 8));
+  const fn = f64x2.sub(t, k64(T + 8));
+  // Rounds 1 and 2 of musl's __rem_pio2 (r0 exact; w carries the rounding error of r).
+  const r0 = f64x2.sub(x, f64x2.mul(fn, k64(T + 2 * 8)));
+  let w = f64x2.mul(fn, k64(T + 3 * 8));
+  const r = f64x2.sub(r0, w);
+  w = f64x2.sub(f64x2.mul(fn, k64(T + 4 * 8)), f64x2.sub(f64x2.sub(r0, r), w));
+  const y = f64x2.sub(r, w);
+  const yy = f64x2.sub(f64x2.sub(r, y), w);
+  const res = trigKernel64(y, yy, cosine ? i64x2.add(t, k64(T + 21 * 8)) : t);
+  const bad = v128.or(f64x2.gt(ax, k64(T + 5 * 8)), f64x2.lt(f64x2.abs(y), f64x2.mul(ax, k64(T + 6 * 8))));
+  if (v128.any_true(bad)) return trigSlow64(x, res, bad, cosine);
+  return res;
+}
+
+/** `bad` lanes of trig64 redone with the exact large-argument reduction (rem-pio2.ts). */
+function trigSlow64(x: v128, res: v128, bad: v128, cosine: bool): v128 {
+  const n0 = remPio2Large(f64x2.extract_lane(x, 0));
+  const y0 = remY0, yy0 = remY1;
+  const n1 = remPio2Large(f64x2.extract_lane(x, 1));
+  const y = f64x2.replace_lane(f64x2.splat(y0), 1, remY0);
+  const yy = f64x2.replace_lane(f64x2.splat(yy0), 1, remY1);
+  const c = <i64>cosine;
+  const q = i64x2.replace_lane(i64x2.splat(<i64>n0 + c), 1, <i64>n1 + c);
+  return v128.bitselect(trigKernel64(y, yy, q), res, bad);
+}
+
+/** sin of two float64 lanes. */
+// @ts-ignore: decorator
+@inline export function sin64x2(x: v128): v128 {
+  return trig64(x, false);
+}
+
+/** cos of two float64 lanes. */
+// @ts-ignore: decorator
+@inline export function cos64x2(x: v128): v128 {
+  return trig64(x, true);
+}
+
+/** sin(x), float64 (the SIMD kernel on one lane). */
+export function sin64(x: f64): f64 {
+  return f64x2.extract_lane(trig64(f64x2.splat(x), false), 0);
+}
+
+/** cos(x), float64. */
+export function cos64(x: f64): f64 {
+  return f64x2.extract_lane(trig64(f64x2.splat(x), true), 0);
+}
+
+// ---- float32, computed in float64 halves ------------------------------------------------------
+
+/** sin or cos of two float32 values promoted to f64x2 lanes (|x| < 2^28 pi/2 or NaN). */
+// @ts-ignore: decorator
+@inline function trig32Half(x: v128, cosine: bool): v128 {
+  const T = TRIG32;
+  const t = mad64(x, k64(T), k64(T + 8));
+  const fn = f64x2.sub(t, k64(T + 8));
+  const y = f64x2.sub(f64x2.sub(x, f64x2.mul(fn, k64(T + 2 * 8))), f64x2.mul(fn, k64(T + 3 * 8)));
+  const z = f64x2.mul(y, y);
+  const w = f64x2.mul(z, z);
+  // musl __sindf: (y + s (S1 + z S2)) + s w (S3 + z S4), s = z y
+  const s3 = f64x2.mul(z, y);
+  const s = f64x2.add(
+    mad64(s3, mad64(z, k64(T + 5 * 8), k64(T + 4 * 8)), y),
+    f64x2.mul(f64x2.mul(s3, w), mad64(z, k64(T + 7 * 8), k64(T + 6 * 8))),
+  );
+  // musl __cosdf: ((1 + z C0) + w C1) + (w z) (C2 + z C3)
+  const c = f64x2.add(
+    mad64(w, k64(T + 9 * 8), mad64(z, k64(T + 8 * 8), k64(T + 12 * 8))),
+    f64x2.mul(f64x2.mul(w, z), mad64(z, k64(T + 11 * 8), k64(T + 10 * 8))),
+  );
+  const i1 = k64(T + 13 * 8);
+  const q = cosine ? i64x2.add(t, i1) : t;
+  const odd = i64x2.eq(v128.and(q, i1), i1);
+  return v128.xor(v128.bitselect(c, s, odd), i64x2.shl(i64x2.shr_u(q, 1), 63));
+}
+
+/** sin or cos of four float32 lanes. */
+// @ts-ignore: decorator
+@inline function trig32(x: v128, cosine: bool): v128 {
+  const lo = trig32Half(f64x2.promote_low_f32x4(x), cosine);
+  const hi = trig32Half(f64x2.promote_low_f32x4(high32(x)), cosine);
+  const res = pack32(lo, hi);
+  const bound = f32x4.splat(<f32>load<f64>(TRIG32 + 14 * 8));
+  const bad = f32x4.ge(f32x4.abs(x), bound);
+  if (v128.any_true(bad)) return trigSlow32(x, res, bad, cosine);
+  return res;
+}
+
+/** Lanes of `bad` recomputed with the float64 sin64 / cos64, rounded to float32. */
+function trigSlow32(x: v128, res: v128, bad: v128, cosine: bool): v128 {
+  let slow = res;
+  slow = f32x4.replace_lane(slow, 0, trigScalarSlow32(f32x4.extract_lane(x, 0), cosine));
+  slow = f32x4.replace_lane(slow, 1, trigScalarSlow32(f32x4.extract_lane(x, 1), cosine));
+  slow = f32x4.replace_lane(slow, 2, trigScalarSlow32(f32x4.extract_lane(x, 2), cosine));
+  slow = f32x4.replace_lane(slow, 3, trigScalarSlow32(f32x4.extract_lane(x, 3), cosine));
+  return v128.bitselect(slow, res, bad);
+}
+
+// @ts-ignore: decorator
+@inline function trigScalarSlow32(x: f32, cosine: bool): f32 {
+  return <f32>(cosine ? cos64(<f64>x) : sin64(<f64>x));
+}
+
+/** sin of four float32 lanes. */
+// @ts-ignore: decorator
+@inline export function sin32x4(x: v128): v128 {
+  return trig32(x, false);
+}
+
+/** cos of four float32 lanes. */
+// @ts-ignore: decorator
+@inline export function cos32x4(x: v128): v128 {
+  return trig32(x, true);
+}
+
+/** sin(x), float32 (the SIMD kernel's float64 half on one lane: same bits as sin32x4). */
+export function sin32(x: f32): f32 {
+  if (!(Mathf.abs(x) < <f32>load<f64>(TRIG32 + 14 * 8))) return trigScalarSlow32(x, false);
+  return <f32>f64x2.extract_lane(trig32Half(f64x2.splat(<f64>x), false), 0);
+}
+
+/** cos(x), float32. */
+export function cos32(x: f32): f32 {
+  if (!(Mathf.abs(x) < <f32>load<f64>(TRIG32 + 14 * 8))) return trigScalarSlow32(x, true);
+  return <f32>f64x2.extract_lane(trig32Half(f64x2.splat(<f64>x), true), 0);
+}

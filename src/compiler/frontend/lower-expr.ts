@@ -1,0 +1,242 @@
+/**
+ * ESTree expressions → untyped IR expressions (the expression half of lowering).
+ *
+ * Steps for each expression node:
+ *   1. literals: numbers, bigints and booleans become constants (strings, null, regexps are
+ *      rejected); `Infinity`, `NaN`, `Math.PI`, `Number.EPSILON`... become constants too;
+ *   2. names resolve to a local, a parameter, or an error: a closure variable (NB1010),
+ *      a use in the temporal dead zone (NB2011), `this`/`arguments` (NB1011);
+ *   3. operators map one to one to IR ops (JavaScript's meaning is kept; types come later);
+ *   4. calls resolve to an intrinsic (`Math.sin`), a helper (`options.helpers`), or
+ *      `__name(f, "f")` (esbuild's keepNames wrapper, which is transparent); anything else
+ *      is NB1016/NB1017;
+ *   5. member chains `a[i][j]`, `a.length`, `a[i].length` on a parameter become load/length
+ *      nodes; every other property access is NB1031.
+ * Anything that is not an expression of the kernel language has a coded diagnostic.
+ */
+import type * as acorn from 'acorn';
+import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
+import type { BinaryOp, CompareOp, Expr } from '../ir/nodes.js';
+import { kernelError, type DiagnosticCode, type SourceText } from './diagnostics.js';
+import type { Scopes } from './scope.js';
+
+type E = Expr<null>;
+
+/** What expression lowering needs to know about its surroundings. */
+export interface ExprContext {
+  readonly source: SourceText;
+  /** Subtract from acorn offsets. */
+  readonly shift: number;
+  readonly scopes: Scopes;
+  /** Names callable as helpers. */
+  readonly helpers: ReadonlySet<string>;
+  /** The function's own name (a call to it is recursion). */
+  readonly selfName: string | null;
+}
+
+const BINARY: Readonly<Record<string, BinaryOp>> = {
+  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '**': 'pow',
+  '&': 'band', '|': 'bor', '^': 'bxor', '<<': 'shl', '>>': 'shr', '>>>': 'ushr',
+};
+const COMPARE: Readonly<Record<string, CompareOp>> = {
+  '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '===': 'eq', '!=': 'ne', '!==': 'ne',
+};
+
+/** The binary op of a compound assignment operator (`+=` → add), or undefined. */
+export function compoundOp(operator: string): BinaryOp | undefined {
+  return BINARY[operator.slice(0, -1)];
+}
+
+export function fail(ctx: ExprContext, code: DiagnosticCode, node: acorn.Node | number, args: (string | number)[] = []): never {
+  const at = typeof node === 'number' ? node : node.start - ctx.shift;
+  throw kernelError(code, ctx.source, at, args);
+}
+
+/** Offset of a node in the original text. */
+export const pos = (ctx: ExprContext, node: acorn.Node): number => node.start - ctx.shift;
+
+/** `Math.sin` → 'Math.sin' for a non-computed member chain of identifiers, else null. */
+export function dottedName(node: acorn.Node): string | null {
+  if (node.type === 'Identifier') return (node as acorn.Identifier).name;
+  if (node.type === 'MemberExpression') {
+    const m = node as acorn.MemberExpression;
+    if (m.computed || m.property.type !== 'Identifier') return null;
+    const base = dottedName(m.object);
+    return base === null ? null : `${base}.${m.property.name}`;
+  }
+  return null;
+}
+
+/** A member chain `p[i][j]` / `p[i].length` on parameter p, split into its parts. */
+export interface ArrayAccess {
+  readonly array: number;
+  readonly indices: readonly E[];
+  readonly length: boolean;
+}
+
+/** Split a member chain on a parameter; fails with a diagnostic on anything else. */
+export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): ArrayAccess {
+  const indices: acorn.Expression[] = [];
+  let length = false;
+  let cur: acorn.Node = node;
+  if (!node.computed) {
+    if (node.property.type === 'Identifier' && node.property.name === 'length') {
+      length = true;
+      cur = node.object;
+    } else {
+      const prop = node.property.type === 'Identifier' ? node.property.name : '#private';
+      fail(ctx, 'NB1031', node.property, [`.${prop}`]);
+    }
+  }
+  while (cur.type === 'MemberExpression') {
+    const m = cur as acorn.MemberExpression;
+    if (m.optional) fail(ctx, 'NB1029', m, ['?.']);
+    if (!m.computed) {
+      const prop = m.property.type === 'Identifier' ? m.property.name : '#private';
+      fail(ctx, 'NB1031', m.property, [`.${prop}`]);
+    }
+    indices.unshift(m.property as acorn.Expression);
+    cur = m.object;
+  }
+  if (cur.type === 'ChainExpression') fail(ctx, 'NB1029', cur, ['?.']);
+  if (cur.type !== 'Identifier') fail(ctx, 'NB1031', cur, ['on an expression']);
+  const name = (cur as acorn.Identifier).name;
+  const b = ctx.scopes.lookup(name);
+  if (b === null) {
+    if (name === 'Math' || name === 'Number') fail(ctx, 'NB1031', node, [`${name}[...]`]);
+    fail(ctx, 'NB1010', cur, [name]);
+  }
+  if (b.kind === 'pending') fail(ctx, 'NB2011', cur, [name, 'is used before its declaration']);
+  if (b.kind === 'local') fail(ctx, 'NB2015', cur, [name]);
+  return { array: b.index, indices: indices.map((i) => lowerExpr(ctx, i)), length };
+}
+
+/** Lower one expression. */
+export function lowerExpr(ctx: ExprContext, node: acorn.Node): E {
+  const at = pos(ctx, node);
+  switch (node.type) {
+    case 'Literal': return literal(ctx, node as acorn.Literal);
+    case 'Identifier': return identifier(ctx, node as acorn.Identifier);
+    case 'ThisExpression': return fail(ctx, 'NB1011', node, ['this']);
+    case 'Super': return fail(ctx, 'NB1011', node, ['super']);
+    case 'MetaProperty': return fail(ctx, 'NB1011', node, ['new.target / import.meta']);
+    case 'ImportExpression': return fail(ctx, 'NB1011', node, ['import()']);
+    case 'TemplateLiteral': case 'TaggedTemplateExpression': return fail(ctx, 'NB1014', node);
+    case 'ObjectExpression': return fail(ctx, 'NB1012', node);
+    case 'ArrayExpression': return fail(ctx, 'NB1013', node);
+    case 'NewExpression': return fail(ctx, 'NB1015', node);
+    case 'SpreadElement': return fail(ctx, 'NB1018', node);
+    case 'AwaitExpression': return fail(ctx, 'NB1003', node);
+    case 'YieldExpression': return fail(ctx, 'NB1004', node);
+    case 'ChainExpression': return fail(ctx, 'NB1029', node, ['?.']);
+    case 'SequenceExpression': return fail(ctx, 'NB1029', node, [',']);
+    case 'ArrowFunctionExpression': case 'FunctionExpression': case 'ClassExpression': return fail(ctx, 'NB1025', node);
+    case 'AssignmentExpression': return fail(ctx, 'NB1028', node, ['assignment']);
+    case 'UpdateExpression': return fail(ctx, 'NB1028', node, [(node as acorn.UpdateExpression).operator]);
+    case 'UnaryExpression': {
+      const u = node as acorn.UnaryExpression;
+      const op = ({ '-': 'neg', '+': 'pos', '!': 'not', '~': 'bitnot' } as const)[u.operator as '-' | '+' | '!' | '~'];
+      if (op === undefined) return fail(ctx, 'NB1029', node, [u.operator]);
+      return { kind: 'unary', op, arg: lowerExpr(ctx, u.argument), at, type: null };
+    }
+    case 'BinaryExpression': {
+      const b = node as acorn.BinaryExpression;
+      if (b.left.type === 'PrivateIdentifier') return fail(ctx, 'NB1029', node, ['#x in']);
+      const cmp = COMPARE[b.operator];
+      const left = lowerExpr(ctx, b.left);
+      const right = lowerExpr(ctx, b.right);
+      if (cmp) return { kind: 'compare', op: cmp, left, right, operand: null, at, type: null };
+      const op = BINARY[b.operator];
+      if (op === undefined) return fail(ctx, 'NB1029', node, [b.operator]);
+      return { kind: 'binary', op, left, right, at, type: null };
+    }
+    case 'LogicalExpression': {
+      const l = node as acorn.LogicalExpression;
+      if (l.operator === '??') return fail(ctx, 'NB1029', node, ['??']);
+      return {
+        kind: 'logical', op: l.operator === '&&' ? 'and' : 'or', left: lowerExpr(ctx, l.left), right: lowerExpr(ctx, l.right), at, type: null,
+      };
+    }
+    case 'ConditionalExpression': {
+      const c = node as acorn.ConditionalExpression;
+      return {
+        kind: 'select', cond: lowerExpr(ctx, c.test), then: lowerExpr(ctx, c.consequent), else: lowerExpr(ctx, c.alternate), at, type: null,
+      };
+    }
+    case 'CallExpression': return call(ctx, node as acorn.CallExpression);
+    case 'MemberExpression': return member(ctx, node as acorn.MemberExpression);
+    default: return fail(ctx, 'NB1036', node, [node.type]);
+  }
+}
+
+function literal(ctx: ExprContext, node: acorn.Literal): E {
+  const at = pos(ctx, node);
+  const v = node.value;
+  if (typeof v === 'number' || typeof v === 'boolean') return { kind: 'const', value: v, at, type: null };
+  if (typeof v === 'bigint') return { kind: 'const', value: v, at, type: null };
+  if ('bigint' in node && typeof node.bigint === 'string') return { kind: 'const', value: BigInt(node.bigint), at, type: null };
+  if (typeof v === 'string') return fail(ctx, 'NB1014', node);
+  if (v === null && !('regex' in node && node.regex)) return fail(ctx, 'NB1036', node, ['null']);
+  return fail(ctx, 'NB1036', node, ['a regular expression']);
+}
+
+function identifier(ctx: ExprContext, node: acorn.Identifier): E {
+  const at = pos(ctx, node);
+  const b = ctx.scopes.lookup(node.name);
+  if (b?.kind === 'local') return { kind: 'local', id: b.id, at, type: null };
+  if (b?.kind === 'param') return { kind: 'param', index: b.index, at, type: null };
+  if (b?.kind === 'pending') return fail(ctx, 'NB2011', node, [node.name, 'is used before its declaration']);
+  const c = CONSTANTS.get(node.name);
+  if (c !== undefined) return { kind: 'const', value: c, at, type: null };
+  if (node.name === 'undefined') return fail(ctx, 'NB1036', node, ['undefined']);
+  if (node.name === 'arguments') return fail(ctx, 'NB1011', node, ['arguments']);
+  if (ctx.helpers.has(node.name)) return fail(ctx, 'NB2013', node, [node.name, 'a helper can only be called']);
+  if (node.name === 'Math' || node.name === 'Number') return fail(ctx, 'NB1031', node, [node.name]);
+  return fail(ctx, 'NB1010', node, [node.name]);
+}
+
+function call(ctx: ExprContext, node: acorn.CallExpression): E {
+  const at = pos(ctx, node);
+  if (node.optional) return fail(ctx, 'NB1029', node, ['?.']);
+  const spread = node.arguments.find((a) => a.type === 'SpreadElement');
+  if (spread) return fail(ctx, 'NB1018', spread);
+  const callee = node.callee;
+  if (callee.type === 'Super') return fail(ctx, 'NB1011', callee, ['super']);
+  const name = dottedName(callee);
+  // esbuild's keepNames: __name(fn, "name") is fn.
+  if (name === '__name' && node.arguments.length === 2) return lowerExpr(ctx, node.arguments[0]!);
+  if (name !== null && callee.type === 'Identifier') {
+    const b = ctx.scopes.lookup(name);
+    if (b === null && ctx.helpers.has(name)) {
+      return { kind: 'helper', name, index: -1, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
+    }
+    if (b === null && name === ctx.selfName) return fail(ctx, 'NB2014', callee, [name]);
+  }
+  if (name !== null) {
+    const intrinsic = lookupCallable(name);
+    if (intrinsic !== undefined) {
+      return { kind: 'call', fn: intrinsic, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
+    }
+    if (/^Math\.[A-Za-z0-9_]+$/.test(name)) return fail(ctx, 'NB1017', callee, [name]);
+  }
+  return fail(ctx, 'NB1016', callee, [name ?? ctx.source.text.slice(callee.start - ctx.shift, callee.end - ctx.shift)]);
+}
+
+function member(ctx: ExprContext, node: acorn.MemberExpression): E {
+  const at = pos(ctx, node);
+  if (node.optional) return fail(ctx, 'NB1029', node, ['?.']);
+  const name = dottedName(node);
+  if (name !== null && (name.startsWith('Math.') || name.startsWith('Number.'))) {
+    const c = CONSTANTS.get(name);
+    if (c !== undefined) return { kind: 'const', value: c, at, type: null };
+    if (lookupCallable(name) !== undefined) return fail(ctx, 'NB1031', node, [`${name} (as a value; call it)`]);
+    return fail(ctx, 'NB1017', node, [name]);
+  }
+  const acc = arrayAccess(ctx, node);
+  if (acc.length) {
+    return { kind: 'length', array: acc.array, axis: acc.indices.length, at, type: null };
+  }
+  return { kind: 'load', array: acc.array, indices: acc.indices, at, type: null };
+}
+
+export { COMPARE, BINARY };

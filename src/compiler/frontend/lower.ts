@@ -1,0 +1,237 @@
+/**
+ * ESTree → untyped IR: statements and the function itself (expressions: lower-expr.ts).
+ *
+ * Steps:
+ *   1. parameters must be plain names (NB1005); the arrow body `x => e` becomes `return e`;
+ *   2. each block opens a scope whose let/const names are pending until declared;
+ *      `let`/`const` need an initializer (NB2011), `var` is rejected (NB1026);
+ *   3. statements map to IR statements: assignments and `++`/`--` (statements only) become
+ *      assign/store with the compound operator spelled out (`s += x` → `s = s + x`),
+ *      `if`/`for`/`while`/`break`/`continue`/`return` stay structured; `a, b` sequences are
+ *      split at statement level (for-loop updates); expression statements with no effect
+ *      are checked and dropped (`'use strict'`, esbuild's `__name(f, "f")`);
+ *   4. everything else (switch, do-while, for-of, try, labels, nested functions, ...) is a
+ *      coded KernelError at the construct.
+ * The result is an IRFunction<null>: names resolved to parameters and unique locals, no
+ * types yet.
+ */
+import type * as acorn from 'acorn';
+import type { Expr, IRFunction, Stmt, Target } from '../ir/nodes.js';
+import { arrayAccess, compoundOp, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
+import type { ParsedKernel } from './parse.js';
+import { Scopes } from './scope.js';
+
+type S = Stmt<null>;
+type E = Expr<null>;
+
+/** Options of {@link lowerFunction}. */
+export interface LowerOptions {
+  /** Name the emitters give the function. */
+  readonly emitName: string;
+  /** Names callable as helpers. */
+  readonly helpers: ReadonlySet<string>;
+}
+
+/**
+ * Lower a parsed kernel to the untyped IR.
+ *
+ * @example
+ * ```ts
+ * const ir = lowerFunction(parseKernel('(x) => x + 1', 'inc'), { emitName: 'kernel', helpers: new Set() });
+ * ir.body[0].kind; // 'return'
+ * ```
+ */
+export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFunction<null> {
+  const { fn, source, shift } = parsed;
+  const paramNames = fn.params.map((p) => {
+    if (p.type === 'Identifier') return p.name;
+    const code = p.type === 'ObjectPattern' || p.type === 'ArrayPattern' ? 'NB1019' : 'NB1005';
+    throw failAt(parsed, code, p);
+  });
+  const scopes = new Scopes(paramNames);
+  const selfName = fn.id?.name ?? null;
+  const ctx: ExprContext = { source, shift, scopes, helpers: options.helpers, selfName };
+  let body: S[];
+  if (fn.body.type === 'BlockStatement') {
+    body = block(ctx, fn.body.body);
+  } else {
+    scopes.push();
+    body = [{ kind: 'return', value: lowerExpr(ctx, fn.body), at: pos(ctx, fn.body) }];
+    scopes.pop();
+  }
+  return {
+    name: options.emitName,
+    source,
+    params: paramNames.map((name, i) => ({ name, emitName: scopes.paramEmitNames[i]!, at: fn.params[i]!.start - shift })),
+    locals: scopes.locals,
+    body,
+    returns: null,
+  };
+}
+
+function failAt(parsed: ParsedKernel, code: 'NB1005' | 'NB1019', node: acorn.Node): never {
+  return fail({ source: parsed.source, shift: parsed.shift } as ExprContext, code, node);
+}
+
+/** Names declared directly in a statement list (pending until their declaration runs). */
+function declaredNames(stmts: readonly acorn.Node[]): string[] {
+  const names: string[] = [];
+  for (const s of stmts) {
+    if (s.type !== 'VariableDeclaration') continue;
+    for (const d of (s as acorn.VariableDeclaration).declarations) if (d.id.type === 'Identifier') names.push(d.id.name);
+  }
+  return names;
+}
+
+function block(ctx: ExprContext, stmts: readonly acorn.Node[]): S[] {
+  ctx.scopes.push(declaredNames(stmts));
+  const out: S[] = [];
+  for (const s of stmts) out.push(...statement(ctx, s));
+  ctx.scopes.pop();
+  return out;
+}
+
+/** A statement in a position that is its own block (if/loop bodies without braces). */
+function nested(ctx: ExprContext, node: acorn.Node): S[] {
+  return node.type === 'BlockStatement' ? block(ctx, (node as acorn.BlockStatement).body) : block(ctx, [node]);
+}
+
+function statement(ctx: ExprContext, node: acorn.Node): S[] {
+  const at = pos(ctx, node);
+  switch (node.type) {
+    case 'BlockStatement': return block(ctx, (node as acorn.BlockStatement).body);
+    case 'EmptyStatement': return [];
+    case 'VariableDeclaration': return declaration(ctx, node as acorn.VariableDeclaration);
+    case 'ExpressionStatement': {
+      const e = node as acorn.ExpressionStatement;
+      if (e.directive !== undefined) return [];
+      return effect(ctx, e.expression);
+    }
+    case 'IfStatement': {
+      const s = node as acorn.IfStatement;
+      return [{
+        kind: 'if', cond: lowerExpr(ctx, s.test), then: nested(ctx, s.consequent),
+        else: s.alternate ? nested(ctx, s.alternate) : [], at,
+      }];
+    }
+    case 'ForStatement': return forStatement(ctx, node as acorn.ForStatement);
+    case 'WhileStatement': {
+      const s = node as acorn.WhileStatement;
+      return [{ kind: 'while', cond: lowerExpr(ctx, s.test), body: nested(ctx, s.body), at }];
+    }
+    case 'BreakStatement': case 'ContinueStatement': {
+      const s = node as acorn.BreakStatement;
+      if (s.label) return fail(ctx, 'NB1021', node);
+      return [{ kind: node.type === 'BreakStatement' ? 'break' : 'continue', at }];
+    }
+    case 'ReturnStatement': {
+      const s = node as acorn.ReturnStatement;
+      return [{ kind: 'return', value: s.argument ? lowerExpr(ctx, s.argument) : null, at }];
+    }
+    case 'LabeledStatement': return fail(ctx, 'NB1021', node);
+    case 'TryStatement': return fail(ctx, 'NB1020', node, ['try']);
+    case 'ThrowStatement': return fail(ctx, 'NB1020', node, ['throw']);
+    case 'SwitchStatement': return fail(ctx, 'NB1030', node, ['switch']);
+    case 'DoWhileStatement': return fail(ctx, 'NB1030', node, ['do...while']);
+    case 'ForInStatement': return fail(ctx, 'NB1030', node, ['for...in']);
+    case 'ForOfStatement': return fail(ctx, 'NB1030', node, ['for...of']);
+    case 'WithStatement': return fail(ctx, 'NB1030', node, ['with']);
+    case 'DebuggerStatement': return fail(ctx, 'NB1030', node, ['debugger']);
+    case 'FunctionDeclaration': case 'ClassDeclaration': return fail(ctx, 'NB1025', node);
+    default: return fail(ctx, 'NB1030', node, [node.type]);
+  }
+}
+
+function declaration(ctx: ExprContext, node: acorn.VariableDeclaration): S[] {
+  if (node.kind === 'var') return fail(ctx, 'NB1026', node);
+  if (node.kind !== 'let' && node.kind !== 'const') return fail(ctx, 'NB1030', node, [node.kind]);
+  const out: S[] = [];
+  for (const d of node.declarations) {
+    if (d.id.type !== 'Identifier') return fail(ctx, 'NB1019', d.id);
+    if (!d.init) return fail(ctx, 'NB2011', d, [d.id.name, 'is declared without a value: kernels need `let x = value` (the value gives its type)']);
+    const init = lowerExpr(ctx, d.init);
+    const id = ctx.scopes.declare(d.id.name, node.kind === 'const', pos(ctx, d.id));
+    out.push({ kind: 'let', local: id, init, at: pos(ctx, d) });
+  }
+  return out;
+}
+
+/** An expression used as a statement: assignments, updates, sequences; others are checked and dropped. */
+function effect(ctx: ExprContext, e: acorn.Expression): S[] {
+  switch (e.type) {
+    case 'AssignmentExpression': return [assignment(ctx, e)];
+    case 'UpdateExpression': return [update(ctx, e)];
+    case 'SequenceExpression': return e.expressions.flatMap((x) => effect(ctx, x));
+    case 'CallExpression': {
+      // esbuild's keepNames emits `__name(f, "f");` statements after function declarations.
+      if (e.callee.type === 'Identifier' && e.callee.name === '__name' && ctx.scopes.lookup('__name') === null) return [];
+      lowerExpr(ctx, e);
+      return [];
+    }
+    default:
+      lowerExpr(ctx, e);
+      return [];
+  }
+}
+
+/** Where an assignment writes: a local/parameter, or an array element. */
+type Place = { kind: 'var'; target: Target; read: E } | { kind: 'elem'; array: number; indices: readonly E[]; read: E };
+
+function place(ctx: ExprContext, node: acorn.Node): Place {
+  const at = pos(ctx, node);
+  if (node.type === 'Identifier') {
+    const name = (node as acorn.Identifier).name;
+    const b = ctx.scopes.lookup(name);
+    if (b === null) return fail(ctx, 'NB1010', node, [name]);
+    if (b.kind === 'pending') return fail(ctx, 'NB2011', node, [name, 'is used before its declaration']);
+    if (b.kind === 'local') {
+      if (b.isConst) return fail(ctx, 'NB2010', node, [name]);
+      return { kind: 'var', target: { kind: 'local', id: b.id }, read: { kind: 'local', id: b.id, at, type: null } };
+    }
+    return { kind: 'var', target: { kind: 'param', index: b.index }, read: { kind: 'param', index: b.index, at, type: null } };
+  }
+  if (node.type === 'MemberExpression') {
+    const acc = arrayAccess(ctx, node as acorn.MemberExpression);
+    if (acc.length) return fail(ctx, 'NB2016', node, ['.length', 'core dimensions are read-only']);
+    return { kind: 'elem', array: acc.array, indices: acc.indices, read: { kind: 'load', array: acc.array, indices: acc.indices, at, type: null } };
+  }
+  if (node.type === 'ObjectPattern' || node.type === 'ArrayPattern') return fail(ctx, 'NB1019', node);
+  return fail(ctx, 'NB1031', node, ['as an assignment target']);
+}
+
+function write(p: Place, value: E, at: number): S {
+  return p.kind === 'var'
+    ? { kind: 'assign', target: p.target, value, at }
+    : { kind: 'store', array: p.array, indices: p.indices, value, at };
+}
+
+function assignment(ctx: ExprContext, node: acorn.AssignmentExpression): S {
+  const at = pos(ctx, node);
+  if (node.operator === '&&=' || node.operator === '||=' || node.operator === '??=') return fail(ctx, 'NB1029', node, [node.operator]);
+  const p = place(ctx, node.left);
+  const rhs = lowerExpr(ctx, node.right);
+  if (node.operator === '=') return write(p, rhs, at);
+  const op = compoundOp(node.operator);
+  if (op === undefined) return fail(ctx, 'NB1029', node, [node.operator]);
+  return write(p, { kind: 'binary', op, left: p.read, right: rhs, at, type: null }, at);
+}
+
+function update(ctx: ExprContext, node: acorn.UpdateExpression): S {
+  const at = pos(ctx, node);
+  const p = place(ctx, node.argument);
+  const one: E = { kind: 'const', value: 1, at, type: null };
+  return write(p, { kind: 'binary', op: node.operator === '++' ? 'add' : 'sub', left: p.read, right: one, at, type: null }, at);
+}
+
+function forStatement(ctx: ExprContext, node: acorn.ForStatement): S[] {
+  const at = pos(ctx, node);
+  ctx.scopes.push(node.init?.type === 'VariableDeclaration' ? declaredNames([node.init]) : []);
+  let init: S[] = [];
+  if (node.init?.type === 'VariableDeclaration') init = declaration(ctx, node.init);
+  else if (node.init) init = effect(ctx, node.init);
+  const cond = node.test ? lowerExpr(ctx, node.test) : null;
+  const update = node.update ? effect(ctx, node.update) : [];
+  const body = nested(ctx, node.body);
+  ctx.scopes.pop();
+  return [{ kind: 'for', init, cond, update, body, at }];
+}

@@ -1,0 +1,184 @@
+/**
+ * The kernel IR: structured (no CFG: every target language has if/for/while), one node type
+ * per construct, shared by the untyped IR (what lowering produces, `T = null`) and the typed
+ * IR (after inference, `T = DType`).
+ *
+ * Invariants of the typed IR (checked by passes/validate.ts):
+ *   - every expression has a dtype; operands of unary/binary ops have the node's type,
+ *     compare operands have `operand`'s type, conditions are bool; every conversion is an
+ *     explicit `cast` node (emitters never convert implicitly);
+ *   - `floordiv`/`truncdiv`/`mod` on integers define division by zero as 0 (see infer.ts);
+ *   - shifts appear only on int32/uint32/int64/uint64 (smaller types are widened first);
+ *   - weak literals are gone: every `const` carries a concrete dtype and a value of that
+ *     dtype's JS representation (boolean, number, or bigint for 64-bit integers).
+ * Positions (`at`) are offsets into the source text of the function the node came from.
+ */
+import type { DType } from '../../dtype/dtypes.js';
+import type { SourceText } from '../frontend/diagnostics.js';
+
+export type UnaryOp = 'neg' | 'pos' | 'not' | 'bitnot' | 'truthy';
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow' | 'floordiv' | 'truncdiv'
+  | 'band' | 'bor' | 'bxor' | 'shl' | 'shr' | 'ushr';
+export type CompareOp = 'lt' | 'le' | 'gt' | 'ge' | 'eq' | 'ne';
+export type LogicalOp = 'and' | 'or';
+
+/** A scalar constant: a JS number/bigint/boolean (untyped), or the dtype's JS value (typed). */
+export type ConstValue = number | bigint | boolean;
+
+interface Base<T> {
+  /** Offset of the construct in its function's source text. */
+  readonly at: number;
+  readonly type: T;
+}
+
+export interface ConstExpr<T> extends Base<T> { readonly kind: 'const'; readonly value: ConstValue }
+export interface ParamExpr<T> extends Base<T> { readonly kind: 'param'; readonly index: number }
+export interface LocalExpr<T> extends Base<T> { readonly kind: 'local'; readonly id: number }
+export interface UnaryExpr<T> extends Base<T> { readonly kind: 'unary'; readonly op: UnaryOp; readonly arg: Expr<T> }
+export interface BinaryExpr<T> extends Base<T> {
+  readonly kind: 'binary'; readonly op: BinaryOp; readonly left: Expr<T>; readonly right: Expr<T>;
+}
+export interface CompareExpr<T> extends Base<T> {
+  readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr<T>; readonly right: Expr<T>;
+  /** The type both operands are compared in (typed IR). */
+  readonly operand: T;
+}
+export interface LogicalExpr<T> extends Base<T> {
+  readonly kind: 'logical'; readonly op: LogicalOp; readonly left: Expr<T>; readonly right: Expr<T>;
+}
+export interface SelectExpr<T> extends Base<T> {
+  readonly kind: 'select'; readonly cond: Expr<T>; readonly then: Expr<T>; readonly else: Expr<T>;
+}
+/** Conversion to `type` with NumPy's unsafe-cast semantics (src/dtype/convert-scalar.ts). */
+export interface CastExpr<T> extends Base<T> { readonly kind: 'cast'; readonly arg: Expr<T> }
+/** A call of an intrinsic (ir/intrinsics.ts): `Math.sin`, ... */
+export interface CallExpr<T> extends Base<T> { readonly kind: 'call'; readonly fn: string; readonly args: readonly Expr<T>[] }
+/** A call of a helper kernel: by name (untyped) or index into the program's helpers (typed). */
+export interface HelperCallExpr<T> extends Base<T> {
+  readonly kind: 'helper'; readonly name: string; readonly index: number; readonly args: readonly Expr<T>[];
+}
+/** `a[i]`, `a[i][j]`: one element of array parameter `array`. */
+export interface LoadExpr<T> extends Base<T> {
+  readonly kind: 'load'; readonly array: number; readonly indices: readonly Expr<T>[];
+}
+/** `a.length` (axis 0), `a[i].length` (axis 1): a core dimension's size (int32). */
+export interface LengthExpr<T> extends Base<T> { readonly kind: 'length'; readonly array: number; readonly axis: number }
+
+export type Expr<T> =
+  | ConstExpr<T> | ParamExpr<T> | LocalExpr<T> | UnaryExpr<T> | BinaryExpr<T> | CompareExpr<T>
+  | LogicalExpr<T> | SelectExpr<T> | CastExpr<T> | CallExpr<T> | HelperCallExpr<T> | LoadExpr<T> | LengthExpr<T>;
+
+/** What an assignment writes: a local or a scalar parameter. */
+export type Target = { readonly kind: 'local'; readonly id: number } | { readonly kind: 'param'; readonly index: number };
+
+export interface LetStmt<T> { readonly kind: 'let'; readonly at: number; readonly local: number; readonly init: Expr<T> }
+export interface AssignStmt<T> { readonly kind: 'assign'; readonly at: number; readonly target: Target; readonly value: Expr<T> }
+export interface StoreStmt<T> {
+  readonly kind: 'store'; readonly at: number; readonly array: number; readonly indices: readonly Expr<T>[]; readonly value: Expr<T>;
+}
+export interface IfStmt<T> {
+  readonly kind: 'if'; readonly at: number; readonly cond: Expr<T>; readonly then: readonly Stmt<T>[]; readonly else: readonly Stmt<T>[];
+}
+export interface ForStmt<T> {
+  readonly kind: 'for'; readonly at: number; readonly init: readonly Stmt<T>[]; readonly cond: Expr<T> | null;
+  readonly update: readonly Stmt<T>[]; readonly body: readonly Stmt<T>[];
+}
+export interface WhileStmt<T> { readonly kind: 'while'; readonly at: number; readonly cond: Expr<T>; readonly body: readonly Stmt<T>[] }
+export interface BreakStmt { readonly kind: 'break'; readonly at: number }
+export interface ContinueStmt { readonly kind: 'continue'; readonly at: number }
+export interface ReturnStmt<T> { readonly kind: 'return'; readonly at: number; readonly value: Expr<T> | null }
+
+export type Stmt<T> =
+  | LetStmt<T> | AssignStmt<T> | StoreStmt<T> | IfStmt<T> | ForStmt<T> | WhileStmt<T>
+  | BreakStmt | ContinueStmt | ReturnStmt<T>;
+
+/** A parameter: its source name, the name emitters print, and (typed) its type. */
+export interface Param {
+  readonly name: string;
+  readonly emitName: string;
+  readonly at: number;
+  /** Scalar dtype, or an array type (gufunc kernels). Unset in the untyped IR. */
+  readonly scalar?: DType;
+  readonly array?: { readonly dtype: DType; readonly ndim: number; readonly isOutput: boolean; readonly coreDims: readonly number[] };
+}
+
+/** A local variable (unique per declaration: shadowing is resolved by lowering). */
+export interface Local<T> {
+  readonly id: number;
+  readonly name: string;
+  readonly emitName: string;
+  readonly at: number;
+  readonly isConst: boolean;
+  readonly type: T;
+}
+
+export interface IRFunction<T> {
+  /** The name emitters give the function (`kernel`, `h_clamp_0`, ...). */
+  readonly name: string;
+  readonly source: SourceText;
+  readonly params: readonly Param[];
+  readonly locals: readonly Local<T>[];
+  readonly body: readonly Stmt<T>[];
+  /** Return type: a dtype, 'void' (gufunc kernels), or null (untyped). */
+  readonly returns: T | 'void';
+}
+
+/** Core dimensions of a gufunc kernel (what src/ufunc/gufunc-signature.ts parses). */
+export interface CoreInfo {
+  /** Number of inputs; the remaining parameters are outputs. */
+  readonly nin: number;
+  /** Distinct core dims, by name (`'n'`, or a frozen size such as `'3'`). */
+  readonly dims: readonly string[];
+  /** Per parameter: its core dims as indices into `dims`. */
+  readonly operands: readonly (readonly number[])[];
+}
+
+/** A typed program: the kernel, the helper specialisations it calls, and its kind. */
+export interface IRProgram {
+  readonly kind: 'scalar' | 'gufunc';
+  readonly main: IRFunction<DType>;
+  readonly helpers: readonly IRFunction<DType>[];
+  /** gufunc kernels only. */
+  readonly core?: CoreInfo;
+  readonly fastmath: boolean;
+}
+
+/** Visit every expression of a statement list (pre-order), including nested statements. */
+export function forEachExpr<T>(body: readonly Stmt<T>[], f: (e: Expr<T>) => void): void {
+  const expr = (e: Expr<T>): void => {
+    f(e);
+    switch (e.kind) {
+      case 'unary': case 'cast': expr(e.arg); break;
+      case 'binary': case 'compare': case 'logical': expr(e.left); expr(e.right); break;
+      case 'select': expr(e.cond); expr(e.then); expr(e.else); break;
+      case 'call': case 'helper': e.args.forEach(expr); break;
+      case 'load': e.indices.forEach(expr); break;
+      default: break;
+    }
+  };
+  forEachStmt(body, (s) => {
+    switch (s.kind) {
+      case 'let': expr(s.init); break;
+      case 'assign': expr(s.value); break;
+      case 'store': s.indices.forEach(expr); expr(s.value); break;
+      case 'if': case 'while': expr(s.cond); break;
+      case 'for': if (s.cond) expr(s.cond); break;
+      case 'return': if (s.value) expr(s.value); break;
+      default: break;
+    }
+  });
+}
+
+/** Visit every statement (pre-order), descending into blocks. */
+export function forEachStmt<T>(body: readonly Stmt<T>[], f: (s: Stmt<T>) => void): void {
+  for (const s of body) {
+    f(s);
+    switch (s.kind) {
+      case 'if': forEachStmt(s.then, f); forEachStmt(s.else, f); break;
+      case 'for': forEachStmt(s.init, f); forEachStmt(s.update, f); forEachStmt(s.body, f); break;
+      case 'while': forEachStmt(s.body, f); break;
+      default: break;
+    }
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * `ufunc.reduce(a, { axis, keepdims, initial, where, dtype, out })`, NumPy's semantics.
+ *
+ * How it runs (one Wasm call in the common case):
+ *   1. the accumulator `res` has the input's shape with the reduced axes kept as size 1, so
+ *      that broadcast to the input's shape it has stride 0 on them;
+ *   2. `res` starts as `initial`, else the ufunc's identity, else (no identity: maximum,
+ *      subtract, ...) the first slice along the reduced axis, the rest being reduced;
+ *   3. one `runLoop` with ins [res, a], outs [res] ordered by the input's strides: a reduced
+ *      axis with a large stride stays outer (contiguous SIMD rows `res[j] = op(res[j], a[i, j])`,
+ *      NumPy's outer reduction), a reduced innermost axis gives the row reduce path
+ *      (NumPy's pairwise sum for float add, four SIMD accumulators for other reorderable ops).
+ * NumPy-exact float sums: NumPy sums each row of its iteration pairwise, so numbats makes
+ * sure its rows are the same: a reduced inner axis that is not contiguous (`a[::2]`,
+ * `a[::-1]`) is first copied into a contiguous array in the same element order (NumPy's
+ * pairwise sum takes strides), and when the input needs a cast NumPy sums each 8192-element
+ * buffer pairwise and the buffers in sequence, which is done here too.
+ * `where=`: masked-out elements are replaced by the identity (or, for maximum/minimum/fmax/
+ * fmin, by `initial`), which changes no result; other ufuncs without an identity reduce one
+ * slice at a time under the mask. NumPy sums each run of unmasked elements pairwise, so a
+ * masked float sum may differ from NumPy's in the last bits.
+ */
+import { broadcastStrides } from '../../broadcast/broadcast-shapes.js';
+import { broadcastTo } from '../../broadcast/broadcast-to.js';
+import { simplifyPlan } from '../../broadcast/iteration-plan.js';
+import type { DTypeLike, Scalar } from '../../dtype/dtypes.js';
+import type { LoopRecord } from '../../builtins/loop-registry.js';
+import { fillLayout } from '../../ndarray/copy.js';
+import { asarray, empty, type ArrayLikeInput } from '../../ndarray/creation.js';
+import { toStorage } from '../../ndarray/element.js';
+import type { NDArray } from '../../ndarray/ndarray.js';
+import { overlaps } from '../../ndarray/operand.js';
+import { ValueError } from '../../util/errors.js';
+import { copyWhere, operandOf, runLoop } from '../execute.js';
+import type { UfuncInput } from '../types.js';
+import { normalizeAxes, type AxisOption } from './axes.js';
+import {
+  checkOptions, checkOut, copyInto, copyK, emptyOrdered, identityOf, kOrder, requireBinary, resolveReduceLoop,
+  viewOf, type MethodTarget,
+} from './common.js';
+
+/** Options of `ufunc.reduce`. */
+export interface ReduceOptions {
+  /** Axis or axes to reduce (default 0; `null`: all). Several axes need a reorderable ufunc. */
+  axis?: AxisOption;
+  /** Keep the reduced axes as size-1 dimensions. */
+  keepdims?: boolean;
+  /** Starting value (replaces the identity; `null`: start from the first element). */
+  initial?: Scalar | null;
+  /** Reduce only where true (broadcast to the input); needs an identity or `initial`. */
+  where?: ArrayLikeInput;
+  /** Dtype of the accumulator and result. */
+  dtype?: DTypeLike | null;
+  /** Where to write the result (its shape: the result's). */
+  out?: NDArray | null | readonly (NDArray | null)[];
+}
+
+const KEYS = ['axis', 'keepdims', 'initial', 'where', 'dtype', 'out'] as const;
+
+/** Ufuncs without identity for which op(x, x) == x: masked elements can be replaced by `initial`. */
+const IDEMPOTENT = new Set(['maximum', 'minimum', 'fmax', 'fmin']);
+
+/** NumPy's ufunc buffer size (elements): buffered (cast) float sums are pairwise per block. */
+export const NUMPY_BUFSIZE = 8192;
+
+/** Block of a cast reduction for other loops (elements): converted blocks stay in L2. */
+const CAST_BLOCK = 32768;
+
+/**
+ * Reduce `a` along `axis` with a binary ufunc.
+ *
+ * @throws ValueError (`E_VALUE_REDUCE` for a unary ufunc or one with two outputs,
+ *   `E_VALUE_REORDERABLE`, `E_VALUE_EMPTY_REDUCTION`, `E_VALUE_WHERE_INITIAL`), ShapeError
+ *   (`E_SHAPE_AXIS`, `E_SHAPE_AXIS_REPEATED`, `E_SHAPE_OUT`), DTypeError (no loop).
+ * @example
+ * ```ts
+ * nb.add.reduce(nb.arange(6).reshape([2, 3]), { axis: 1 }).toArray(); // [3n, 12n]
+ * ```
+ */
+export function reduce(t: MethodTarget, a: UfuncInput, opts: ReduceOptions = {}): NDArray {
+  requireBinary(t, 'reduce');
+  checkOptions(t.name, 'reduce', opts, KEYS);
+  const arr = asarray(a);
+  const axes = normalizeAxes(opts.axis, arr.ndim);
+  const reduced = arr.shape.map((_, i) => axes.includes(i));
+  const kshape = arr.shape.map((d, i) => (reduced[i] ? 1 : d));
+  const keepdims = opts.keepdims === true;
+  const finalShape = keepdims ? kshape : arr.shape.filter((_, i) => !reduced[i]);
+  const out = checkOut(t.name, 'reduce', opts.out, finalShape);
+  const loop = resolveReduceLoop(t, arr.dtype, out, opts.dtype, 'reduce');
+  if (axes.length > 1 && !t.reorderable) {
+    throw new ValueError(
+      'E_VALUE_REORDERABLE',
+      `reduction operation '${t.name}' is not reorderable, so at most one axis may be specified`,
+    );
+  }
+  const dt = loop.outs[0]!;
+  const inDt = loop.ins[1]!;
+  const start: Scalar | undefined =
+    opts.initial === undefined ? identityOf(t, dt) : opts.initial === null ? undefined : opts.initial;
+  let mask: NDArray | undefined;
+  if (opts.where !== undefined && opts.where !== true) {
+    if (start === undefined) {
+      throw new ValueError(
+        'E_VALUE_WHERE_INITIAL',
+        `reduction operation '${t.name}' does not have an identity, so to use a where mask one has to specify 'initial'`,
+      );
+    }
+    const w = asarray(opts.where);
+    mask = broadcastTo(w.dtype === 'bool' ? w : w.astype('bool'), arr.shape);
+  }
+  if (start === undefined && axes.some((ax) => arr.shape[ax] === 0)) {
+    throw new ValueError('E_VALUE_EMPTY_REDUCTION', `zero-size array to reduction operation ${t.name} which has no identity`);
+  }
+
+  const temps: NDArray[] = [];
+  const temp = (x: NDArray): NDArray => (temps.push(x), x);
+  const direct =
+    out !== undefined && out.dtype === dt && out.storage.kind === 'wasm' &&
+    !overlaps(operandOf(out, out.shape), operandOf(arr, arr.shape));
+  let res: NDArray;
+  if (direct) {
+    // out viewed with the reduced axes as size-1 dims (any stride: they broadcast).
+    let k = 0;
+    res = keepdims ? out : viewOf(out, kshape, kshape.map((_, i) => (reduced[i] ? 0 : out.strides[k++]!)));
+  } else res = empty(kshape, dt);
+  try {
+    if (start !== undefined) {
+      const raw = toStorage(start, dt);
+      // A small fresh accumulator is filled from JS (no fill plan, no scratch value block).
+      if (!direct && res.size <= 4096) (res.data as unknown as { fill(v: number | bigint): void }).fill(raw);
+      else fillLayout(operandOf(res, kshape), raw);
+    }
+    if (arr.size > 0) {
+      let input = arr;
+      const cast = arr.dtype !== inDt;
+      let done = false;
+      if (start === undefined) {
+        // NumPy: copy the first element along the reduced axes, reduce the rest (one axis),
+        // or everything again (several axes: only idempotent ufuncs lack an identity there).
+        copyInto(arr.slice(...arr.shape.map((_, i) => (reduced[i] ? '0:1' : ':'))), res);
+        if (axes.length === 0) done = true;
+        else if (axes.length === 1) input = input.slice(...arr.shape.map((_, i) => (reduced[i] ? '1:' : ':')));
+      }
+      if (!done && mask !== undefined) {
+        if (cast) input = temp(copyK(input, inDt));
+        if (t.identity !== null || IDEMPOTENT.has(t.name)) {
+          const fill = t.identity !== null ? identityOf(t, inDt)! : start!;
+          const filled = temp(emptyOrdered(input.shape, kOrder(input.shape, input.strides), inDt));
+          fillLayout(operandOf(filled, filled.shape), toStorage(fill, inDt));
+          copyWhere(input, mask, filled, input.shape);
+          input = filled;
+        } else {
+          maskedSlices(loop, res, input, mask, reduced, temp);
+          done = true;
+        }
+      }
+      if (!done) runReduce(loop, res, input, cast && mask === undefined, temp);
+    }
+    if (direct) return out!;
+    const result = keepdims ? res : res.reshape(finalShape);
+    if (out !== undefined) {
+      copyInto(result, out);
+      res.dispose();
+      return out;
+    }
+    return result;
+  } catch (e) {
+    if (!direct) res.dispose();
+    throw e;
+  } finally {
+    for (const x of temps) x.dispose();
+  }
+}
+
+/**
+ * `res = op(res, input)` over input's shape, ordered by the input's strides: one runLoop,
+ * with NumPy's row structure for pairwise sums (see the module header). With `cast`, the
+ * input (not yet in the loop's dtype) is converted block by block into a small buffer and
+ * each block reduced, as NumPy's buffered iteration does: the converted copy stays in cache,
+ * and float sums are pairwise per 8192-element block, as NumPy's are.
+ */
+function runReduce(loop: LoopRecord, res: NDArray, input: NDArray, cast: boolean, temp: (x: NDArray) => NDArray): void {
+  const shape = input.shape;
+  const pairwise = loop.row?.reduce === 'pairwise';
+  const rs = broadcastStrides(res.shape, res.strides, shape);
+  const planOf = (x: NDArray) => simplifyPlan(shape, [rs, x.strides, rs], 1);
+  let plan = planOf(input);
+  const inner = plan.shape.length - 1;
+  if (cast) {
+    const block = pairwise ? NUMPY_BUFSIZE : CAST_BLOCK;
+    if (plan.size <= block) {
+      runReduce(loop, res, temp(copyK(input, loop.ins[1]!)), false, temp);
+      return;
+    }
+    const r = viewOf(res, plan.shape, plan.strides[0]!, res.offset);
+    const x = viewOf(input, plan.shape, plan.strides[1]!, input.offset);
+    const buf = temp(empty([block], loop.ins[1]!));
+    for (const specs of blocks(plan.shape, block)) {
+      const xs = x.slice(...specs);
+      const bv = buf.slice(`0:${xs.size}`).reshape(xs.shape);
+      copyInto(xs, bv);
+      const rb = r.slice(...specs);
+      runLoop(loop.id, [rb, bv], [rb], xs.shape, { orderBy: 1 });
+    }
+    return;
+  }
+  // NumPy sums a strided or reversed inner row pairwise: make it a contiguous row first.
+  if (pairwise && inner >= 0 && plan.strides[0]![inner] === 0 && plan.strides[1]![inner] !== 1) {
+    input = temp(copyK(input, input.dtype));
+    plan = planOf(input);
+  }
+  runLoop(loop.id, [res, input], [res], shape, { orderBy: 1 });
+}
+
+/**
+ * Slice specs cutting a loop nest of `shape` (outermost first) into blocks of at most
+ * `size` elements, in iteration order: the innermost dims that fit stay whole, the next
+ * dim is cut into runs, the outer dims are walked one index at a time.
+ */
+function* blocks(shape: readonly number[], size: number): Generator<string[]> {
+  let innerSize = 1;
+  let d = shape.length - 1;
+  while (d >= 0 && innerSize * shape[d]! <= size) innerSize *= shape[d--]!;
+  if (d < 0) {
+    yield shape.map(() => ':');
+    return;
+  }
+  const run = Math.max(1, Math.floor(size / innerSize));
+  const index = new Array<number>(d).fill(0);
+  let outerCount = 1;
+  for (let k = 0; k < d; k++) outerCount *= shape[k]!;
+  for (let o = 0; o < outerCount; o++) {
+    const head = index.map((i) => `${i}:${i + 1}`);
+    const tail = shape.slice(d + 1).map(() => ':');
+    for (let s = 0; s < shape[d]!; s += run) yield [...head, `${s}:${Math.min(shape[d]!, s + run)}`, ...tail];
+    for (let k = d - 1; k >= 0; k--) {
+      if (++index[k]! < shape[k]!) break;
+      index[k] = 0;
+    }
+  }
+}
+
+/**
+ * Masked reduction for ufuncs with neither identity nor idempotence (subtract with
+ * `initial`): one slice of the reduced axes at a time, `res = where(mask, op(res, a[i]), res)`.
+ */
+function maskedSlices(
+  loop: LoopRecord, res: NDArray, input: NDArray, mask: NDArray, reduced: readonly boolean[],
+  temp: (x: NDArray) => NDArray,
+): void {
+  const step = temp(empty(res.shape, res.dtype));
+  const axes = reduced.flatMap((r, i) => (r ? [i] : []));
+  const index = axes.map(() => 0);
+  const count = axes.reduce((p, ax) => p * input.shape[ax]!, 1);
+  for (let k = 0; k < count; k++) {
+    const specs = input.shape.map((_, i) => {
+      const j = axes.indexOf(i);
+      return j < 0 ? ':' : `${index[j]!}:${index[j]! + 1}`;
+    });
+    runLoop(loop.id, [res, input.slice(...specs)], [step], res.shape);
+    copyWhere(step, mask.slice(...specs), res, res.shape);
+    for (let j = axes.length - 1; j >= 0; j--) {
+      if (++index[j]! < input.shape[axes[j]!]!) break;
+      index[j] = 0;
+    }
+  }
+}
