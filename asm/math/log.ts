@@ -22,7 +22,7 @@ import { k64, k32, mad64, mad32, all64, all32 } from './common';
 
 // prettier-ignore
 const LOG64: usize = memory.data<u64>([
-  0x000959C300000000, //  0 (0x3ff00000 - 0x3fe6a09e) << 32: added to the bits, rounds k to nearest
+  0x00095F6200000000, //  0 (0x3ff00000 - 0x3fe6a09e) << 32: added to the bits, rounds k to nearest
   0x000FFFFFFFFFFFFF, //  1 mantissa mask
   0x3FE6A09E00000000, //  2 exponent bits of sqrt(2)/2 (in the high word)
   0x4330000000000000, //  3 2^52 (bits): (2^52 + j) - (2^52 + 1023) = j - 1023

@@ -124,7 +124,7 @@ export function onHeapPressure(needed: number): boolean {
   lastCollectionEnd = end;
   forcedCollections++;
   freed += sweep();
-  return freed < size / 4 || (costly && size < GC_GROWTH_CAP_BYTES);
+  return freed < size / 4 || (costly && size * 2 <= GC_GROWTH_CAP_BYTES);
 }
 
 /** Counters: sweeps run, collections forced, blocks tracked now. */

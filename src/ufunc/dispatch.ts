@@ -3,9 +3,14 @@
  * promotion + "find the ArrayMethod", dispatching.cpp). Steps:
  *   1. describe each input as a strong dtype or a weak scalar kind (JS integer/bigint:
  *      Python int; other number: Python float; booleans are strong bool, as in NumPy 2);
- *   2. with `signature=`/`dtype=`: the first loop matching every fixed position whose
- *      inputs the operands cast to under `casting`;
- *   3. otherwise the ufunc's resolver (ufunc-row.ts `ResolverKind`) picks the loop;
+ *   2. with `signature=`/`dtype=`: among the loops matching every fixed position, as NumPy:
+ *      with outputs fixed, the first the inputs cast to safely, else under `casting` (a loop
+ *      that matches but needs a looser rule is a CastingError, E_CAST_RULE); with only
+ *      inputs fixed, the first whose free inputs cast safely (fixed ones are cast under
+ *      `casting` by the caller);
+ *   3. otherwise a loop for exactly the (strong) input dtypes if there is one, else the
+ *      ufunc's resolver (ufunc-row.ts `ResolverKind`); weak scalars in the default linear
+ *      search follow NumPy's `should_use_min_scalar_weak_literals` (see fitsLinear);
  *   4. the answer is cached per ufunc by the input description, so a hot call path is one
  *      Map lookup (results never depend on call order).
  * numbats has no float16: where NumPy's first match is a float16 loop, the next loop in

@@ -27,7 +27,9 @@ function exactLoop(t: DispatchTarget, a: NDArray, b: NDArray | undefined): LoopR
     let found: LoopRecord | null = null;
     try {
       const l = resolveLoop(t, kinds, undefined, 'same_kind');
-      if (l.ins.every((d, i) => d === kinds[i]) && l.outs.length === 1) found = l;
+      // Loops that report errors by trapping (integer power) take the general path, which
+      // turns the trap into NumPy's error.
+      if (l.ins.every((d, i) => d === kinds[i]) && l.outs.length === 1 && l.row.traps === undefined) found = l;
     } catch {
       found = null; // the general path raises the proper error
     }

@@ -130,6 +130,20 @@ describe('the built-in ufunc table', () => {
     expect(ALL_LOOPS.map((l) => l.ufunc)).toEqual(names.flatMap((n) => loopsOf(n).map(() => n)));
   });
 
+  it.each(Object.keys(UFUNC_TABLE))("%s's doc example gives the result its comment states", (name) => {
+    // `nb.f(...).toArray(); // [..]` or `const [x, y] = nb.f(...); // x: [..], y: [..]`
+    const example = UFUNC_TABLE[name as UfuncName].example;
+    const [code, comment] = example.split(' // ') as [string, string];
+    const show = (v: unknown): string => (Array.isArray(v) ? `[${v.map(show).join(', ')}]` : typeof v === 'bigint' ? `${v}n` : String(v));
+    const pair = /^const \[(\w+), (\w+)\] = (.*);$/.exec(code);
+    if (pair !== null) {
+      const [x, y] = new Function('nb', `return ${pair[3]}`)(nb) as nb.NDArray[];
+      expect(`${pair[1]}: ${show(x!.toArray())}, ${pair[2]}: ${show(y!.toArray())}`).toBe(comment);
+    } else {
+      expect(show(new Function('nb', `return ${code.replace(/;$/, '')}`)(nb))).toBe(comment);
+    }
+  });
+
   it('has a one-line doc and an example for every row', () => {
     for (const [name, row] of Object.entries(UFUNC_TABLE)) {
       expect(row.doc.length, name).toBeGreaterThan(10);

@@ -329,6 +329,19 @@ describe('reduce: initial, where, empty arrays, dtype and out', () => {
     expect(a.toArray()).toEqual([[12, 15, 18, 21], [4, 5, 6, 7], [8, 9, 10, 11]]);
   });
 
+  it('works on arrays that wrap external TypedArrays (js storage)', () => {
+    const ta = new Float64Array([1, 2, 3, 4, 5, 6]);
+    const a = nb.asarray(ta).reshape([2, 3]);
+    expect(nb.add.reduce(a, { axis: 1 }).toArray()).toEqual([6, 15]);
+    expect(nb.multiply.accumulate(a, { axis: 1 }).toArray()).toEqual([[1, 2, 6], [4, 20, 120]]);
+    expect(nb.add.reduceat(a, [0, 2], { axis: 1 }).toArray()).toEqual([[3, 3], [9, 6]]);
+    const out = nb.asarray(new Float64Array(3));
+    nb.add.reduce(a, { out, where: nb.array([[true], [false]]) });
+    expect(Array.from(out.data as Float64Array)).toEqual([1, 2, 3]);
+    nb.add.at(a, [1, 1], 10);
+    expect(Array.from(ta)).toEqual([1, 2, 3, 24, 25, 26]);
+  });
+
   it('reduce of a JS scalar or a 0-d array is the value itself', () => {
     expect(nb.add.reduce(5).item()).toBe(5n);
     expect(nb.add.reduce(nb.array(2.5), { axis: null }).item()).toBe(2.5);

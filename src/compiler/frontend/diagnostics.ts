@@ -84,6 +84,8 @@ export const DIAGNOSTICS = {
   },
   NB4003: { severity: 'warning', message: "core dimension '{0}' is never used (no .length reads it)" },
   NB5001: { severity: 'error', message: 'invalid kernel signature: {0}' },
+  NB5002: { severity: 'error', message: "parameter '{0}' is declared {1} in the signature but {2} by the layout" },
+  NB5003: { severity: 'error', message: '{0}' },
 } as const satisfies Record<string, DiagnosticInfo>;
 
 /** A diagnostic code. */

@@ -312,7 +312,14 @@ export function at(t: MethodTarget, a: NDArray, indices: AtIndices, b?: UfuncInp
       (rounds[r] ??= []).push(j);
     }
     for (const r of rounds) round(loop.id, loop.ins[0]!, loop.outs[0]!, a, pos, Int32Array.from(r), bFlat);
-    for (const list of heavyPos.values()) fold(loop.id, a, pos[list[0]!]!, Int32Array.from(list), bFlat!);
+    if (heavyPos.size > 0) {
+      let longest = 0;
+      for (const list of heavyPos.values()) longest = Math.max(longest, list.length);
+      const acc = empty([1], a.dtype);
+      const buf = empty([2 * longest], bFlat!.dtype);
+      temps.push(acc, buf);
+      for (const list of heavyPos.values()) fold(loop.id, a, pos[list[0]!]!, list, bFlat!, acc, buf);
+    }
   } finally {
     for (const x of temps) x.dispose();
   }
@@ -361,22 +368,15 @@ function round(
 
 /**
  * All occurrences of one element, in order, in one runLoop: acc = op(acc, b[j]) for each
- * j. The values sit at stride 2 so that the row runs its sequential scalar loop (a
+ * j. The values sit at stride 2 in `buf` so that the row runs its sequential scalar loop (a
  * contiguous row would take the pairwise/SIMD reduce path, which NumPy's `at` does not).
  */
-function fold(loopId: number, a: NDArray, p: number, sel: Int32Array, bFlat: NDArray): void {
+function fold(loopId: number, a: NDArray, p: number, sel: readonly number[], bFlat: NDArray, acc: NDArray, buf: NDArray): void {
   const m = sel.length;
-  const acc = empty([1], a.dtype);
-  const buf = empty([2 * m], bFlat.dtype);
-  try {
-    (acc.data as unknown as Raw)[0] = (a.data as unknown as Raw)[p]!;
-    const bsrc = bFlat.data as unknown as Raw;
-    const bdst = buf.data as unknown as Raw;
-    for (let j = 0; j < m; j++) bdst[2 * j] = bsrc[sel[j]!]!;
-    runLoop(loopId, [acc, viewOf(buf, [m], [2])], [acc], [m]);
-    (a.data as unknown as Raw)[p] = (acc.data as unknown as Raw)[0]!;
-  } finally {
-    acc.dispose();
-    buf.dispose();
-  }
+  (acc.data as unknown as Raw)[0] = (a.data as unknown as Raw)[p]!;
+  const bsrc = bFlat.data as unknown as Raw;
+  const bdst = buf.data as unknown as Raw;
+  for (let j = 0; j < m; j++) bdst[2 * j] = bsrc[sel[j]!]!;
+  runLoop(loopId, [acc, viewOf(buf, [m], [2])], [acc], [m]);
+  (a.data as unknown as Raw)[p] = (acc.data as unknown as Raw)[0]!;
 }

@@ -19,6 +19,11 @@
  * fmin, by `initial`), which changes no result; other ufuncs without an identity reduce one
  * slice at a time under the mask. NumPy sums each run of unmasked elements pairwise, so a
  * masked float sum may differ from NumPy's in the last bits.
+ * Measured (2 vCPU Zen 4, Node 20, machine shared with other jobs; median of 21, ms):
+ * add.reduce of 1e7 float64 4.8-7.5 (NumPy 2.4.6 5.9-6.2); 2000x2000 float64 axis=0
+ * 1.37-1.44 (NumPy 1.08-1.13), axis=1 1.14-1.16 (NumPy 1.15-1.24). int32 -> int64 sums
+ * of 1e7 by blocks: 11 ms (a whole-array cast first: 17 ms; NumPy 3.0), bound by the
+ * int32 -> int64 conversion loop.
  */
 import { broadcastStrides } from '../../broadcast/broadcast-shapes.js';
 import { broadcastTo } from '../../broadcast/broadcast-to.js';
@@ -144,8 +149,8 @@ export function reduce(t: MethodTarget, a: UfuncInput, opts: ReduceOptions = {})
       }
       if (!done && mask !== undefined) {
         if (cast) input = temp(copyK(input, inDt));
-        if (t.identity !== null || IDEMPOTENT.has(t.name)) {
-          const fill = t.identity !== null ? identityOf(t, inDt)! : start!;
+        if (t.identity != null || IDEMPOTENT.has(t.name)) {
+          const fill = t.identity != null ? identityOf(t, inDt)! : start!;
           const filled = temp(emptyOrdered(input.shape, kOrder(input.shape, input.strides), inDt));
           fillLayout(operandOf(filled, filled.shape), toStorage(fill, inDt));
           copyWhere(input, mask, filled, input.shape);

@@ -1,0 +1,217 @@
+/**
+ * compileKernel: a JS function + a signature → typed IR, AssemblyScript source and a JS
+ * reference implementation (DESIGN.md's pipeline, up to the emitters).
+ *
+ * Steps:
+ *   1. parse the signature (signature.ts) and the kernel's `fn.toString()` (frontend/parse.ts);
+ *   2. lower the kernel and every helper to the untyped IR (frontend/lower.ts), check the
+ *      parameter count and the layout against the signature, check that scalar kernels and
+ *      helpers return on every path, and lint gufunc kernels (passes/lint-gufunc.ts);
+ *   3. infer types (ir/infer.ts), fold constants, validate the typed IR;
+ *   4. decide the SIMD path (passes/simd.ts), emit the AS unit and module source, emit and
+ *      instantiate the JS reference.
+ * Compiling the AS source to Wasm is a separate, asynchronous step
+ * ({@link compileKernelWasm}, toolchain/asc.ts), so that callers can cache by `key` first.
+ */
+import { createHash } from 'node:crypto';
+import type { DType } from '../dtype/dtypes.js';
+import { emitAssemblyScript, linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
+import { emitJs, instantiateJs, type JsKernelModule } from './emit/js/emit-module.js';
+import { kernelError, toError, type KernelDiagnostic } from './frontend/diagnostics.js';
+import { lowerFunction } from './frontend/lower.js';
+import { parseKernel } from './frontend/parse.js';
+import { inferProgram, type ParamSpec } from './ir/infer.js';
+import type { CoreInfo, IRFunction, IRProgram } from './ir/nodes.js';
+import { checkReturns } from './ir/passes/check-returns.js';
+import { foldConstants } from './ir/passes/fold-constants.js';
+import { lintGufunc } from './ir/passes/lint-gufunc.js';
+import { simdType } from './ir/passes/simd.js';
+import { validateProgram } from './ir/passes/validate.js';
+import { printProgram } from './ir/print.js';
+import { parseKernelSignature, type KernelSignature } from './signature.js';
+import { ASC_FLAGS, compileAssemblyScript, type AscOptions, type WasmCompileResult } from './toolchain/asc.js';
+
+/**
+ * Core dims of a gufunc kernel. `GufuncSignature` from src/ufunc/gufunc-signature.ts fits
+ * (its `dims` are records with a `name`).
+ */
+export interface CoreLayoutInput {
+  readonly nin: number;
+  readonly dims: readonly (string | { readonly name: string })[];
+  /** Per parameter (inputs, then outputs): its core dims as indices into `dims`. */
+  readonly operands: readonly (readonly number[])[];
+}
+
+export interface CompileKernelOptions {
+  /** 'scalar' (vectorize: scalars in, one scalar out) or 'gufunc' (guvectorize: arrays, outputs written). */
+  readonly kind: 'scalar' | 'gufunc';
+  /** Accepted and recorded in the IR (and so in `key`); no transformation uses it yet. */
+  readonly fastmath?: boolean;
+  /** Functions the kernel may call by name; compiled (specialised per argument types) with it. */
+  readonly helpers?: Readonly<Record<string, ((...args: never[]) => unknown) | string>>;
+  /** gufunc kernels: the layout's core dims (required). */
+  readonly core?: CoreLayoutInput;
+  /** The kernel's name for messages (default: fn.name or 'kernel'). */
+  readonly name?: string;
+  /** Prefix of the AS unit's top-level names (default ''), for linking several kernels into one module. */
+  readonly prefix?: string;
+  /** Turn lint warnings into errors. */
+  readonly strict?: boolean;
+}
+
+/** The result of {@link compileKernel}. */
+export interface CompiledKernel {
+  readonly name: string;
+  readonly kind: 'scalar' | 'gufunc';
+  readonly signature: KernelSignature;
+  /** The typed IR. */
+  readonly ir: IRProgram;
+  /** `printProgram(ir)`: the stable text dump. */
+  readonly irText: string;
+  /** Lane type of the contiguous SIMD path, or null when the row has none. */
+  readonly simd: DType | null;
+  /** The AS unit (for {@link linkAssemblyScript}) and the complete module source. */
+  readonly asUnit: AsUnit;
+  readonly asSource: string;
+  /** The JS reference: source (body of `new Function('rt', ...)`), N-d loop, and scalar kernel. */
+  readonly jsSource: string;
+  readonly jsFunction: JsKernelModule['loop'];
+  readonly jsKernel: JsKernelModule['kernel'];
+  /** Lint warnings (gufunc kernels). */
+  readonly warnings: readonly KernelDiagnostic[];
+  /** Operand dtypes in ABI order (inputs, then outputs) and the number of inputs. */
+  readonly operands: readonly DType[];
+  readonly nin: number;
+  /** Exported entry names in the module (`<prefix>row`, `<prefix>loop`). */
+  readonly entries: { readonly row: string; readonly loop: string };
+  /** SHA-256 of the AS source and the asc flags: a compile-cache key (add the asc/numbats versions). */
+  readonly key: string;
+}
+
+const sanitize = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+
+function describe(a: { dtype: DType; ndim: number }): string {
+  return a.ndim === 0 ? `a scalar ${a.dtype}` : `${a.dtype}[${Array(a.ndim).fill(':').join(',')}]`;
+}
+
+/** Parameter types from the signature (and layout), with NB2012 / NB5xxx checks. */
+function paramSpecs(fn: IRFunction<null>, sig: KernelSignature, options: CompileKernelOptions, core: CoreInfo | undefined): ParamSpec[] {
+  const at0 = fn.params[0]?.at ?? 0;
+  if (fn.params.length !== sig.args.length) throw kernelError('NB2012', fn.source, at0, [fn.params.length, sig.args.length]);
+  if (options.kind === 'scalar') {
+    if (sig.returns === 'void') throw kernelError('NB5003', fn.source, at0, [`a scalar kernel needs a result type, not void ('${sig.text}')`]);
+    sig.args.forEach((a, k) => {
+      if (a.ndim > 0) throw kernelError('NB5002', fn.source, fn.params[k]!.at, [fn.params[k]!.name, describe(a), 'a scalar (vectorize)']);
+    });
+    return sig.args.map((a) => ({ scalar: a.dtype }));
+  }
+  if (sig.returns !== 'void') throw kernelError('NB5003', fn.source, at0, [`a gufunc kernel writes its outputs: its signature returns void ('${sig.text}')`]);
+  if (!core) throw new TypeError("compileKernel: kind 'gufunc' needs options.core (the layout's core dims)");
+  if (core.operands.length !== sig.args.length) {
+    throw kernelError('NB5003', fn.source, at0, [`the layout has ${core.operands.length} operand(s) but the signature ${sig.args.length}`]);
+  }
+  return sig.args.map((a, k) => {
+    const dims = core.operands[k]!;
+    const isOutput = k >= core.nin;
+    const name = fn.params[k]!.name;
+    const shape = `(${dims.map((d) => core.dims[d]).join(',')})`;
+    const ok = a.ndim === dims.length || (dims.length === 0 && a.ndim === 1);
+    if (!ok || (isOutput && a.ndim === 0)) {
+      throw kernelError('NB5002', fn.source, fn.params[k]!.at, [name, describe(a), `${shape}${isOutput ? ' (an output: an array)' : ''}`]);
+    }
+    return a.ndim === 0 ? { scalar: a.dtype } : { array: { dtype: a.dtype, ndim: a.ndim, isOutput, coreDims: dims } };
+  });
+}
+
+/**
+ * Compile a kernel for one signature.
+ *
+ * @param fn - the kernel: an arrow function, function expression, `function f() {}`, or a
+ *   method (`static f(x) {...}` of a class); or its source text (what `fn.toString()` gives).
+ * @param signature - Numba-style: `'float64(float64, float64)'`, `'void(f8[:], f8[:])'`.
+ * @throws KernelError (NBxxxx codes, frontend/diagnostics.ts) for anything the kernel
+ *   language does not have, with the kernel's line, column and a code frame.
+ * @example
+ * ```ts
+ * const k = compileKernel((x: number, y: number) => x * y + 1, 'f8(f8, f8)', { kind: 'scalar' });
+ * k.jsKernel(2, 3);  // 7
+ * k.simd;            // 'float64'
+ * const { module } = await compileKernelWasm(k);
+ * ```
+ */
+export function compileKernel(
+  fn: ((...args: never[]) => unknown) | string, signature: KernelSignature | string, options: CompileKernelOptions,
+): CompiledKernel {
+  const sig = typeof signature === 'string' ? parseKernelSignature(signature) : signature;
+  const name = options.name ?? ((typeof fn === 'function' && fn.name) || 'kernel');
+  const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
+  const helperFns = options.helpers ?? {};
+  const helperNames = new Set(Object.keys(helperFns));
+  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: helperNames });
+  const helpers = new Map<string, IRFunction<null>>();
+  for (const [h, f] of Object.entries(helperFns)) {
+    if (typeof f !== 'function' && typeof f !== 'string') throw new TypeError(`compileKernel: helper '${h}' is not a function`);
+    const lowered = lowerFunction(parseKernel(typeof f === 'string' ? f : Function.prototype.toString.call(f), h), { emitName: sanitize(h), helpers: helperNames });
+    checkReturns(lowered);
+    helpers.set(h, lowered);
+  }
+  const core: CoreInfo | undefined = options.core && {
+    nin: options.core.nin,
+    dims: options.core.dims.map((d) => (typeof d === 'string' ? d : d.name)),
+    operands: options.core.operands,
+  };
+  const params = paramSpecs(main, sig, options, core);
+  let warnings: KernelDiagnostic[] = [];
+  if (options.kind === 'scalar') checkReturns(main);
+  else {
+    warnings = lintGufunc(main, core!);
+    if (options.strict && warnings.length) throw toError(warnings[0]!, main.source);
+  }
+  const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers });
+  const ir: IRProgram = {
+    kind: options.kind,
+    main: foldConstants(typed.main),
+    helpers: typed.helpers.map(foldConstants),
+    ...(core ? { core } : {}),
+    fastmath: options.fastmath ?? false,
+  };
+  validateProgram(ir);
+  const simd = simdType(ir);
+  const prefix = options.prefix ?? '';
+  const asUnit = emitAssemblyScript(ir, { prefix, simd });
+  const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
+  const jsSource = emitJs(ir);
+  const js = instantiateJs(jsSource);
+  const operands = options.kind === 'scalar' ? [...sig.args.map((a) => a.dtype), sig.returns as DType] : sig.args.map((a) => a.dtype);
+  return {
+    name, kind: options.kind, signature: sig, ir, irText: printProgram(ir), simd, asUnit, asSource, jsSource,
+    jsFunction: js.loop, jsKernel: js.kernel, warnings,
+    operands, nin: options.kind === 'scalar' ? sig.args.length : core!.nin,
+    entries: { row: `${prefix}row`, loop: `${prefix}loop` },
+    key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '').digest('hex'),
+  };
+}
+
+/**
+ * Compile a kernel's AS module to Wasm (loads asc on first use).
+ *
+ * @example
+ * ```ts
+ * const { module, compileMs } = await compileKernelWasm(k, { memoryBase: 1 << 20 });
+ * ```
+ */
+export function compileKernelWasm(kernel: CompiledKernel, options: AscOptions = {}): Promise<WasmCompileResult> {
+  return compileAssemblyScript(kernel.asSource, options);
+}
+
+/**
+ * Link several compiled kernels (distinct `prefix`es) into one AS module source.
+ *
+ * @example
+ * ```ts
+ * const src = linkKernels([compileKernel(f, 'f8(f8)', { kind: 'scalar', prefix: 'f8_' }), compileKernel(f, 'f4(f4)', { kind: 'scalar', prefix: 'f4_' })]);
+ * ```
+ */
+export function linkKernels(kernels: readonly CompiledKernel[]): string {
+  return linkAssemblyScript(kernels.map((k) => k.asUnit), kernels.map((k) => k.name).join(', '));
+}

@@ -1,0 +1,230 @@
+/**
+ * Typed IR function → AssemblyScript function text. Only spelling: every type decision and
+ * conversion is already explicit in the IR.
+ *
+ * Steps:
+ *   1. the signature: scalar parameters as their AS types; array parameters (gufunc
+ *      kernels) as a base pointer plus one byte stride per declared dim
+ *      (`a: usize, __a_s0: usize, ...`), then the core sizes `__n0: i32, ...`;
+ *   2. statements one to one (let/assign/store/if/for/while/break/continue/return);
+ *      a non-void function that may fall off its end gets `unreachable()`;
+ *   3. expressions: operators on equal operand types, casts as `<T>x` except the ones with
+ *      NumPy semantics AS does not have (float → int via `__f2i_*`, x → bool as `x != 0`),
+ *      intrinsics through ir/intrinsics.ts, integer division/remainder/power through the
+ *      prelude (prelude.ts), loads/stores as `load<T>(base + <usize>i * stride ...)`
+ *      (bool elements are bytes, read as `!= 0`).
+ */
+import type { DType } from '../../../dtype/dtypes.js';
+import { INTRINSICS } from '../../ir/intrinsics.js';
+import type { ConstValue, Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import { asType, isBool, isFloatType, isIntType } from '../../ir/types.js';
+
+type T = Expr<DType>;
+
+/** Names the function is emitted with and calls (module prefix applied). */
+export interface AsNames {
+  /** Prefix of every top-level name of this kernel (`''`, or `'k3_'` in linked modules). */
+  readonly prefix: string;
+}
+
+/** Stride parameter name of array parameter `name`, dim k. */
+export const strideName = (param: string, k: number): string => `__${param}_s${k}`;
+/** Size parameter name of core dim d. */
+export const sizeName = (d: number): string => `__n${d}`;
+
+/** An f64 literal that AS reads as f64 (`2.0`, `1e+21`, `NaN`, `-0.0`). */
+function f64Literal(x: number): string {
+  if (Number.isNaN(x)) return 'NaN';
+  if (x === Infinity) return 'Infinity';
+  if (x === -Infinity) return '-Infinity';
+  if (Object.is(x, -0)) return '-0.0';
+  const s = String(x);
+  return /[.eE]/.test(s) ? s : `${s}.0`;
+}
+
+/** A constant of type t. */
+export function asConst(value: ConstValue, t: DType): string {
+  if (isBool(t)) return value ? 'true' : 'false';
+  if (t === 'float64') {
+    const s = f64Literal(Number(value));
+    return s.startsWith('-') ? `(${s})` : s;
+  }
+  if (t === 'float32') return `<f32>(${f64Literal(Number(value))})`;
+  const v = BigInt(value as number | bigint);
+  if (t === 'int32' && v === -(2n ** 31n)) return 'i32.MIN_VALUE';
+  if (t === 'int64' && v === -(2n ** 63n)) return 'i64.MIN_VALUE';
+  const lit = v < 0n ? `(${v})` : String(v);
+  return t === 'int32' ? lit : `<${asType(t)}>${lit}`;
+}
+
+/** Spell a cast from `from` to `to`. */
+export function asCast(from: DType, to: DType, a: string): string {
+  if (from === to) return a;
+  if (isBool(to)) return `(${a} != ${asConst(0, from)})`;
+  if (isBool(from)) return `<${asType(to)}><i32>${a}`;
+  if (isFloatType(from) && isIntType(to)) return `__f2i_${asType(to)}(${from === 'float32' ? `<f64>${a}` : a})`;
+  return `<${asType(to)}>(${a})`;
+}
+
+/** Emit AS for the functions of one program. */
+export class AsFunctionEmitter {
+  constructor(
+    private readonly program: IRProgram,
+    private readonly names: AsNames,
+  ) {}
+
+  private helperName(index: number): string {
+    return this.names.prefix + this.program.helpers[index]!.name;
+  }
+
+  /** The emitted name of a function of the program. */
+  fnName(fn: IRFunction<DType>): string {
+    return this.names.prefix + fn.name;
+  }
+
+  /** The parameter list of a function. */
+  params(fn: IRFunction<DType>): string {
+    const out: string[] = [];
+    for (const p of fn.params) {
+      if (p.array) {
+        out.push(`${p.emitName}: usize`);
+        for (let k = 0; k < p.array.ndim; k++) out.push(`${strideName(p.emitName, k)}: usize`);
+      } else out.push(`${p.emitName}: ${asType(p.scalar!)}`);
+    }
+    if (fn === this.program.main && this.program.core) this.program.core.dims.forEach((_, d) => out.push(`${sizeName(d)}: i32`));
+    return out.join(', ');
+  }
+
+  /** A whole function definition. */
+  function(fn: IRFunction<DType>, decorators: readonly string[] = []): string {
+    const ret = fn.returns === 'void' ? 'void' : asType(fn.returns);
+    const lines: string[] = [];
+    for (const d of decorators) lines.push('// @ts-ignore: decorator', d);
+    lines.push(`function ${this.fnName(fn)}(${this.params(fn)}): ${ret} {`);
+    this.stmts(fn, fn.body, '  ', lines);
+    const last = fn.body[fn.body.length - 1];
+    if (fn.returns !== 'void' && last?.kind !== 'return') lines.push('  unreachable();');
+    lines.push('}');
+    return lines.join('\n');
+  }
+
+  private address(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
+    const p = fn.params[array]!;
+    return [p.emitName, ...indices.map((i, k) => `<usize>(${this.expr(fn, i)}) * ${strideName(p.emitName, k)}`)].join(' + ');
+  }
+
+  expr(fn: IRFunction<DType>, e: T): string {
+    const x = (a: T) => this.expr(fn, a);
+    switch (e.kind) {
+      case 'const': return asConst(e.value, e.type);
+      case 'param': return fn.params[e.index]!.emitName;
+      case 'local': return fn.locals[e.id]!.emitName;
+      case 'unary':
+        switch (e.op) {
+          case 'neg': return `(-${x(e.arg)})`;
+          case 'pos': return x(e.arg);
+          case 'not': return `(!${x(e.arg)})`;
+          case 'bitnot': return `(~${x(e.arg)})`;
+          case 'truthy':
+            return isFloatType(e.arg.type) ? `__truthy_${asType(e.arg.type)}(${x(e.arg)})` : `(${x(e.arg)} != ${asConst(0, e.arg.type)})`;
+        }
+        break;
+      case 'binary': {
+        const a = x(e.left);
+        const b = x(e.right);
+        const t = asType(e.type);
+        const f = isFloatType(e.type);
+        switch (e.op) {
+          case 'add': return `(${a} + ${b})`;
+          case 'sub': return `(${a} - ${b})`;
+          case 'mul': return `(${a} * ${b})`;
+          case 'div': return `(${a} / ${b})`;
+          case 'mod': return f ? `(${a} % ${b})` : `__imod<${t}>(${a}, ${b})`;
+          case 'pow': return f ? `${e.type === 'float32' ? 'Mathf' : 'Math'}.pow(${a}, ${b})` : `__ipow<${t}>(${a}, ${b})`;
+          case 'floordiv': return `__floordiv<${t}>(${a}, ${b})`;
+          case 'truncdiv': return `__truncdiv<${t}>(${a}, ${b})`;
+          case 'band': return `(${a} & ${b})`;
+          case 'bor': return `(${a} | ${b})`;
+          case 'bxor': return `(${a} ^ ${b})`;
+          case 'shl': return `(${a} << ${b})`;
+          case 'shr': return `(${a} >> ${b})`;
+          case 'ushr': return `(${a} >>> ${b})`;
+        }
+        break;
+      }
+      case 'compare': {
+        const op = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' }[e.op];
+        return `(${x(e.left)} ${op} ${x(e.right)})`;
+      }
+      case 'logical': return `(${x(e.left)} ${e.op === 'and' ? '&&' : '||'} ${x(e.right)})`;
+      case 'select': return `(${x(e.cond)} ? ${x(e.then)} : ${x(e.else)})`;
+      case 'cast': return asCast(e.arg.type, e.type, x(e.arg));
+      case 'call': return INTRINSICS.get(e.fn)!.as({ t: e.args[0]!.type, r: e.type }, e.args.map(x));
+      case 'helper': return `${this.helperName(e.index)}(${e.args.map(x).join(', ')})`;
+      case 'load': {
+        const addr = this.address(fn, e.array, e.indices);
+        return isBool(e.type) ? `(load<u8>(${addr}) != 0)` : `load<${asType(e.type)}>(${addr})`;
+      }
+      case 'length': return sizeName(this.program.core!.operands[e.array]![e.axis]!);
+    }
+    throw new Error(`unreachable: ${(e as T).kind}`);
+  }
+
+  private simple(fn: IRFunction<DType>, s: Stmt<DType>): string {
+    switch (s.kind) {
+      case 'let': {
+        const l = fn.locals[s.local]!;
+        return `let ${l.emitName}: ${asType(l.type)} = ${this.expr(fn, s.init)}`;
+      }
+      case 'assign': {
+        const name = s.target.kind === 'local' ? fn.locals[s.target.id]!.emitName : fn.params[s.target.index]!.emitName;
+        return `${name} = ${this.expr(fn, s.value)}`;
+      }
+      default: throw new Error(`not a simple statement: ${s.kind}`);
+    }
+  }
+
+  stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
+    for (const s of stmts) {
+      switch (s.kind) {
+        case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
+        case 'store': {
+          const t = fn.params[s.array]!.array!.dtype;
+          const addr = this.address(fn, s.array, s.indices);
+          const v = this.expr(fn, s.value);
+          out.push(isBool(t) ? `${ind}store<u8>(${addr}, <u8>${v});` : `${ind}store<${asType(t)}>(${addr}, ${v});`);
+          break;
+        }
+        case 'if':
+          out.push(`${ind}if (${this.expr(fn, s.cond)}) {`);
+          this.stmts(fn, s.then, `${ind}  `, out);
+          if (s.else.length) {
+            out.push(`${ind}} else {`);
+            this.stmts(fn, s.else, `${ind}  `, out);
+          }
+          out.push(`${ind}}`);
+          break;
+        case 'while':
+          out.push(`${ind}while (${this.expr(fn, s.cond)}) {`);
+          this.stmts(fn, s.body, `${ind}  `, out);
+          out.push(`${ind}}`);
+          break;
+        case 'for': {
+          // A declaration list (`let a: i32 = 0, b: f64 = 1.0`) or a comma list of assignments.
+          const lets = s.init.filter((x) => x.kind === 'let');
+          const init = lets.length === s.init.length && lets.length > 0
+            ? `let ${lets.map((l) => this.simple(fn, l).slice(4)).join(', ')}`
+            : s.init.map((x) => this.simple(fn, x)).join(', ');
+          const update = s.update.map((x) => this.simple(fn, x)).join(', ');
+          out.push(`${ind}for (${init}; ${s.cond ? this.expr(fn, s.cond) : ''}; ${update}) {`);
+          this.stmts(fn, s.body, `${ind}  `, out);
+          out.push(`${ind}}`);
+          break;
+        }
+        case 'break': out.push(`${ind}break;`); break;
+        case 'continue': out.push(`${ind}continue;`); break;
+        case 'return': out.push(s.value ? `${ind}return ${this.expr(fn, s.value)};` : `${ind}return;`); break;
+      }
+    }
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * AssemblyScript helpers that emitted kernels call for operations with no single AS
+ * operator: NumPy's float → integer cast (x86 values for NaN/inf/out of range, as
+ * asm/convert.ts does for the built-ins), integer division/remainder with 0 for division by
+ * zero, integer power, JavaScript's Math.round, and float truthiness.
+ *
+ * Each snippet is named by the function it defines; the module assembler includes exactly
+ * the snippets (and their dependencies) that the emitted code mentions. Generic helpers
+ * rely on AS evaluating `isSigned<T>()` at compile time, so dead branches are not compiled.
+ */
+
+interface Snippet {
+  readonly deps: readonly string[];
+  readonly code: string;
+}
+
+const TWO31 = '2147483648.0';
+const TWO63 = '9223372036854775808.0';
+
+const f2i = (name: string, t: string, body: string, deps: string[]): [string, Snippet] => [
+  name,
+  { deps, code: `// @ts-ignore: decorator\n@inline function ${name}(x: f64): ${t} { ${body} }` },
+];
+
+/** The snippets by name. */
+export const PRELUDE: ReadonlyMap<string, Snippet> = new Map<string, Snippet>([
+  ['__cvt32', {
+    deps: [],
+    code: `// x86 cvttsd2si r32: truncation; NaN or outside int32 gives INT32_MIN.\n// @ts-ignore: decorator\n@inline function __cvt32(x: f64): i32 { return x > -${TWO31} - 1.0 && x < ${TWO31} ? <i32>x : i32.MIN_VALUE; }`,
+  }],
+  ['__cvt64', {
+    deps: [],
+    code: `// x86 cvttsd2si r64: truncation; NaN or outside int64 gives INT64_MIN.\n// @ts-ignore: decorator\n@inline function __cvt64(x: f64): i64 { return x >= -${TWO63} && x < ${TWO63} ? <i64>x : i64.MIN_VALUE; }`,
+  }],
+  f2i('__f2i_i8', 'i8', 'return <i8>__cvt32(x);', ['__cvt32']),
+  f2i('__f2i_u8', 'u8', 'return <u8>__cvt32(x);', ['__cvt32']),
+  f2i('__f2i_i16', 'i16', 'return <i16>__cvt32(x);', ['__cvt32']),
+  f2i('__f2i_u16', 'u16', 'return <u16>__cvt32(x);', ['__cvt32']),
+  f2i('__f2i_i32', 'i32', 'return __cvt32(x);', ['__cvt32']),
+  f2i('__f2i_u32', 'u32', 'return <u32>__cvt64(x);', ['__cvt64']),
+  f2i('__f2i_i64', 'i64', 'return __cvt64(x);', ['__cvt64']),
+  f2i('__f2i_u64', 'u64', `if (!(x >= ${TWO63})) return <u64>__cvt64(x); return <u64>(__cvt64(x - ${TWO63}) ^ i64.MIN_VALUE);`, ['__cvt64']),
+  ['__imod', {
+    deps: [],
+    code: '// Integer % with the dividend\'s sign (Wasm rem); % 0 is 0.\n// @ts-ignore: decorator\n@inline function __imod<T>(a: T, b: T): T { return b == <T>0 ? <T>0 : a % b; }',
+  }],
+  ['__truncdiv', {
+    deps: [],
+    code: [
+      '// Math.trunc(a / b) on integers; / 0 is 0; MIN / -1 wraps to MIN.',
+      '// @ts-ignore: decorator',
+      '@inline function __truncdiv<T>(a: T, b: T): T {',
+      '  if (b == <T>0) return <T>0;',
+      '  if (isSigned<T>()) { if (b == <T>-1) return <T>(<T>0 - a); }',
+      '  return a / b;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__floordiv', {
+    deps: [],
+    code: [
+      '// Math.floor(a / b) on integers; / 0 is 0; MIN / -1 wraps to MIN.',
+      '// @ts-ignore: decorator',
+      '@inline function __floordiv<T>(a: T, b: T): T {',
+      '  if (b == <T>0) return <T>0;',
+      '  if (isSigned<T>()) {',
+      '    if (b == <T>-1) return <T>(<T>0 - a);',
+      '    const q: T = a / b;',
+      '    return a % b != <T>0 && (a ^ b) < <T>0 ? <T>(q - <T>1) : q;',
+      '  }',
+      '  return a / b;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__ipow', {
+    deps: [],
+    code: [
+      '// Integer power by squaring, wrapping; a negative exponent gives trunc(1 / a^-b).',
+      'function __ipow<T>(a: T, b: T): T {',
+      '  if (isSigned<T>()) {',
+      '    if (b < <T>0) return a == <T>1 ? <T>1 : a == <T>-1 ? ((b & <T>1) != <T>0 ? <T>-1 : <T>1) : <T>0;',
+      '  }',
+      '  let r: T = <T>1;',
+      '  let base: T = a;',
+      '  let e: T = b;',
+      '  while (e != <T>0) {',
+      '    if ((e & <T>1) != <T>0) r = <T>(r * base);',
+      '    base = <T>(base * base);',
+      '    e = <T>(e >> <T>1);',
+      '  }',
+      '  return r;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__round_f64', {
+    deps: [],
+    code: [
+      "// JavaScript's Math.round: nearest integer, halves toward +Infinity, -0 kept.",
+      '// @ts-ignore: decorator',
+      '@inline function __round_f64(x: f64): f64 {',
+      '  let r = Math.floor(x);',
+      '  if (x - r >= 0.5) r += 1.0;',
+      '  return r == 0.0 ? copysign<f64>(0.0, x) : r;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__round_f32', {
+    deps: [],
+    code: [
+      "// JavaScript's Math.round on float32 (exact: the result is representable).",
+      '// @ts-ignore: decorator',
+      '@inline function __round_f32(x: f32): f32 {',
+      '  let r = Mathf.floor(x);',
+      '  if (x - r >= <f32>0.5) r += <f32>1.0;',
+      '  return r == <f32>0.0 ? copysign<f32>(<f32>0.0, x) : r;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__truthy_f64', {
+    deps: [],
+    code: '// JavaScript truthiness of a float: 0, -0 and NaN are false.\n// @ts-ignore: decorator\n@inline function __truthy_f64(x: f64): bool { return x != 0.0 && x == x; }',
+  }],
+  ['__truthy_f32', {
+    deps: [],
+    code: '// @ts-ignore: decorator\n@inline function __truthy_f32(x: f32): bool { return x != <f32>0.0 && x == x; }',
+  }],
+]);
+
+/**
+ * The prelude an emitted body needs: every snippet it names, with dependencies, in table order.
+ *
+ * @example
+ * ```ts
+ * preludeFor('return __floordiv<i32>(a, b);'); // the __floordiv snippet
+ * ```
+ */
+export function preludeFor(code: string): string {
+  const need = new Set<string>();
+  const add = (name: string) => {
+    if (need.has(name)) return;
+    need.add(name);
+    PRELUDE.get(name)!.deps.forEach(add);
+  };
+  for (const m of code.matchAll(/\b(__[A-Za-z0-9_]+)\b/g)) if (PRELUDE.has(m[1]!)) add(m[1]!);
+  return [...PRELUDE.keys()].filter((k) => need.has(k)).map((k) => PRELUDE.get(k)!.code).join('\n');
+}

@@ -1,0 +1,215 @@
+/**
+ * Typed IR → JavaScript: the reference emitter (the oracle of the differential tests, and a
+ * fallback target). Same structure as the AS module, on TypedArrays with element strides.
+ *
+ * Steps:
+ *   1. each function (helpers, then the kernel) is spelled with emit/js/spell.ts, the one
+ *      definition of every operation's meaning; array parameters become (data, offset,
+ *      element strides...) and core sizes `__n<d>`;
+ *   2. entries are appended: for scalar kernels `row(n, d0, o0, s0, ..., dK, oK, sK)` and
+ *      `loop(shape, operands)`; for gufunc kernels `loop(shape, operands, coreSizes)`, where
+ *      an operand's strides are its loop-dim strides followed by its core-dim strides;
+ *   3. the source is wrapped as the body of `new Function('rt', source)` returning
+ *      `{ kernel, row, loop }`; `rt` is emit/js/runtime.ts.
+ * Values: booleans for bool, numbers up to 32 bits and floats, bigints for 64-bit integers;
+ * bool elements are bytes (read `!== 0`, written 1/0).
+ */
+import type { AnyTypedArray, DType } from '../../../dtype/dtypes.js';
+import type { Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import { is64, isBool } from '../../ir/types.js';
+import { JS_RUNTIME } from './runtime.js';
+import { spellBinary, spellCall, spellCast, spellCompare, spellConst, spellLogical, spellSelect, spellUnary } from './spell.js';
+
+type T = Expr<DType>;
+
+/** One operand of a JS loop: a TypedArray, the element offset, element strides per dim. */
+export interface JsOperand {
+  readonly data: AnyTypedArray;
+  readonly offset: number;
+  /** Loop-dim strides, then (gufunc kernels) the operand's core-dim strides. */
+  readonly strides: readonly number[];
+}
+
+/** What the JS source evaluates to. */
+export interface JsKernelModule {
+  /** The scalar kernel (scalar kernels: JS values of the input dtypes → the output dtype's value). */
+  readonly kernel: (...args: unknown[]) => unknown;
+  /** Run the kernel over an N-d iteration (all operands share `shape`; inputs first, then outputs). */
+  readonly loop: (shape: readonly number[], operands: readonly JsOperand[], coreSizes?: readonly number[]) => void;
+}
+
+const strideName = (p: string, k: number) => `__${p}_s${k}`;
+const offsetName = (p: string) => `__${p}_o`;
+
+class JsEmitter {
+  constructor(private readonly p: IRProgram) {}
+
+  params(fn: IRFunction<DType>): string {
+    const out: string[] = [];
+    for (const q of fn.params) {
+      if (q.array) {
+        out.push(q.emitName, offsetName(q.emitName));
+        for (let k = 0; k < q.array.ndim; k++) out.push(strideName(q.emitName, k));
+      } else out.push(q.emitName);
+    }
+    if (fn === this.p.main && this.p.core) this.p.core.dims.forEach((_, d) => out.push(`__n${d}`));
+    return out.join(', ');
+  }
+
+  private index(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
+    const q = fn.params[array]!;
+    const terms = indices.map((i, k) => `${is64(i.type) ? `Number(${this.expr(fn, i)})` : this.expr(fn, i)} * ${strideName(q.emitName, k)}`);
+    return [offsetName(q.emitName), ...terms].join(' + ');
+  }
+
+  expr(fn: IRFunction<DType>, e: T): string {
+    const x = (a: T) => this.expr(fn, a);
+    switch (e.kind) {
+      case 'const': return spellConst(e.value, e.type);
+      case 'param': return fn.params[e.index]!.emitName;
+      case 'local': return fn.locals[e.id]!.emitName;
+      case 'unary': return spellUnary(e.op, e.type, e.arg.type, x(e.arg));
+      case 'binary': return spellBinary(e.op, e.type, x(e.left), x(e.right));
+      case 'compare': return spellCompare(e.op, x(e.left), x(e.right));
+      case 'logical': return spellLogical(e.op, x(e.left), x(e.right));
+      case 'select': return spellSelect(x(e.cond), x(e.then), x(e.else));
+      case 'cast': return spellCast(e.arg.type, e.type, x(e.arg));
+      case 'call': return spellCall(e.fn, e.args[0]!.type, e.type, e.args.map(x));
+      case 'helper': return `${this.p.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
+      case 'load': {
+        const v = `${fn.params[e.array]!.emitName}[${this.index(fn, e.array, e.indices)}]`;
+        return isBool(e.type) ? `(${v} !== 0)` : v;
+      }
+      case 'length': return `__n${this.p.core!.operands[e.array]![e.axis]}`;
+    }
+  }
+
+  private simple(fn: IRFunction<DType>, s: Stmt<DType>): string {
+    if (s.kind === 'let') return `${fn.locals[s.local]!.emitName} = ${this.expr(fn, s.init)}`;
+    if (s.kind === 'assign') {
+      const name = s.target.kind === 'local' ? fn.locals[s.target.id]!.emitName : fn.params[s.target.index]!.emitName;
+      return `${name} = ${this.expr(fn, s.value)}`;
+    }
+    throw new Error(`not a simple statement: ${s.kind}`);
+  }
+
+  stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
+    for (const s of stmts) {
+      switch (s.kind) {
+        case 'let': out.push(`${ind}let ${this.simple(fn, s)};`); break;
+        case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
+        case 'store': {
+          const t = fn.params[s.array]!.array!.dtype;
+          const v = this.expr(fn, s.value);
+          out.push(`${ind}${fn.params[s.array]!.emitName}[${this.index(fn, s.array, s.indices)}] = ${isBool(t) ? `(${v} ? 1 : 0)` : v};`);
+          break;
+        }
+        case 'if':
+          out.push(`${ind}if (${this.expr(fn, s.cond)}) {`);
+          this.stmts(fn, s.then, `${ind}  `, out);
+          if (s.else.length) {
+            out.push(`${ind}} else {`);
+            this.stmts(fn, s.else, `${ind}  `, out);
+          }
+          out.push(`${ind}}`);
+          break;
+        case 'while':
+          out.push(`${ind}while (${this.expr(fn, s.cond)}) {`);
+          this.stmts(fn, s.body, `${ind}  `, out);
+          out.push(`${ind}}`);
+          break;
+        case 'for': {
+          const lets = s.init.filter((x) => x.kind === 'let');
+          const init = lets.length === s.init.length && lets.length > 0
+            ? `let ${lets.map((l) => this.simple(fn, l)).join(', ')}`
+            : s.init.map((x) => this.simple(fn, x)).join(', ');
+          out.push(`${ind}for (${init}; ${s.cond ? this.expr(fn, s.cond) : ''}; ${s.update.map((x) => this.simple(fn, x)).join(', ')}) {`);
+          this.stmts(fn, s.body, `${ind}  `, out);
+          out.push(`${ind}}`);
+          break;
+        }
+        case 'break': out.push(`${ind}break;`); break;
+        case 'continue': out.push(`${ind}continue;`); break;
+        case 'return': out.push(s.value ? `${ind}return ${this.expr(fn, s.value)};` : `${ind}return;`); break;
+      }
+    }
+  }
+
+  function(fn: IRFunction<DType>): string {
+    const lines = [`function ${fn.name}(${this.params(fn)}) {`];
+    this.stmts(fn, fn.body, '  ', lines);
+    lines.push('}');
+    return lines.join('\n');
+  }
+}
+
+/** Advance an N-d odometer over `shape` and call `body(offsets)` per element (JS source). */
+const ODOMETER = `
+function __walk(shape, ops, body) {
+  const nd = shape.length;
+  for (let d = 0; d < nd; d++) if (shape[d] <= 0) return;
+  const idx = new Array(nd).fill(0);
+  const off = ops.map((o) => o.offset);
+  for (;;) {
+    body(off);
+    let d = nd - 1;
+    for (; d >= 0; d--) {
+      idx[d]++;
+      for (let k = 0; k < ops.length; k++) off[k] += ops[k].strides[d];
+      if (idx[d] < shape[d]) break;
+      for (let k = 0; k < ops.length; k++) off[k] -= ops[k].strides[d] * shape[d];
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}`;
+
+/**
+ * Emit the JS source of a program (the body of `new Function('rt', source)`).
+ *
+ * @example
+ * ```ts
+ * const mod = instantiateJs(emitJs(program)); mod.kernel(1.5);
+ * ```
+ */
+export function emitJs(p: IRProgram): string {
+  const em = new JsEmitter(p);
+  const fn = p.main;
+  const parts = ['"use strict";', ...p.helpers.map((h) => em.function(h)), em.function(fn), ODOMETER.trim()];
+  if (p.kind === 'scalar') {
+    const ins = fn.params.map((q) => q.scalar!);
+    const out = fn.returns as DType;
+    const read = (t: DType, k: number) => (isBool(t) ? `(ops[${k}].data[o[${k}]] !== 0)` : `ops[${k}].data[o[${k}]]`);
+    const call = `${fn.name}(${ins.map((t, k) => read(t, k)).join(', ')})`;
+    const K = ins.length;
+    parts.push([
+      'function loop(shape, ops) {',
+      `  __walk(shape, ops, (o) => { const v = ${call}; ops[${K}].data[o[${K}]] = ${isBool(out) ? 'v ? 1 : 0' : 'v'}; });`,
+      '}',
+    ].join('\n'));
+  } else {
+    const core = p.core!;
+    const args: string[] = [];
+    fn.params.forEach((q, k) => {
+      const dims = core.operands[k]!;
+      if (q.array) {
+        args.push(`ops[${k}].data`, `o[${k}]`);
+        for (let j = 0; j < q.array.ndim; j++) args.push(dims.length === q.array.ndim ? `ops[${k}].strides[nd + ${j}]` : '0');
+      } else args.push(isBool(q.scalar!) ? `(ops[${k}].data[o[${k}]] !== 0)` : `ops[${k}].data[o[${k}]]`);
+    });
+    core.dims.forEach((_, d) => args.push(`coreSizes[${d}]`));
+    parts.push([
+      'function loop(shape, ops, coreSizes) {',
+      '  const nd = shape.length;',
+      `  __walk(shape, ops, (o) => { ${fn.name}(${args.join(', ')}); });`,
+      '}',
+    ].join('\n'));
+  }
+  parts.push(`return { kernel: ${fn.name}, loop };`);
+  return parts.join('\n\n') + '\n';
+}
+
+/** Evaluate emitted JS source. */
+export function instantiateJs(source: string): JsKernelModule {
+  return new Function('rt', source)(JS_RUNTIME) as JsKernelModule;
+}

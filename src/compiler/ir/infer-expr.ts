@@ -1,0 +1,286 @@
+/**
+ * Typing rules for expressions (the expression half of infer.ts; the rules are listed in
+ * infer.ts's header). Each rule takes untyped children, types them, decides the type the
+ * operation computes in, and returns a typed node whose operands carry explicit casts.
+ *
+ * Values are either typed expressions or weak literals ({@link TV}); weak values stay weak
+ * through operations with other weak values (folded with JavaScript's meaning) and take a
+ * type only when they meet a typed operand or a typed destination.
+ */
+import { convertScalar } from '../../dtype/convert-scalar.js';
+import type { DType } from '../../dtype/dtypes.js';
+import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
+import { INTRINSICS } from './intrinsics.js';
+import type { BinaryOp, CompareOp, ConstValue, Expr } from './nodes.js';
+import { fitsInt, isBool, isFloatType, isIntType, promote, unsignedOf, bitsOf } from './types.js';
+import { compareWeak, defaultType, exactType, foldWeak, materialize, weakNumber, weakOf, type Weak } from './weak.js';
+
+type U = Expr<null>;
+type T = Expr<DType>;
+
+/** A typed value: a typed expression, or a weak literal. */
+export type TV = { readonly kind: 'typed'; readonly e: T } | { readonly kind: 'weak'; readonly w: Weak; readonly at: number };
+
+/** What expression typing needs from the function being inferred. */
+export interface ExprInfer {
+  fail(code: DiagnosticCode, at: number, args?: (string | number)[]): never;
+  /** Type of a parameter read as a value. */
+  param(index: number, at: number): TV;
+  /** Type of a local read (weak for const aliases of literals). */
+  local(id: number, at: number): TV;
+  load(array: number, indices: readonly U[], at: number): T;
+  length(array: number, axis: number, at: number): T;
+  helper(name: string, args: readonly TV[], at: number): T;
+}
+
+export const typed = (e: T): TV => ({ kind: 'typed', e });
+const constant = (value: ConstValue, type: DType, at: number): T => ({ kind: 'const', value, type, at });
+
+/** A constant cast with NumPy's unsafe-cast semantics (integer sources wrap exactly). */
+export function castConst(value: ConstValue, from: DType, to: DType): ConstValue {
+  if (from === to) return value;
+  const src = isIntType(from) ? BigInt(value as number | bigint) : value;
+  return convertScalar(src, to);
+}
+
+/** Cast a typed expression (constants are converted at once). */
+export function cast(e: T, to: DType): T {
+  if (e.type === to) return e;
+  if (e.kind === 'const') return constant(castConst(e.value, e.type, to), to, e.at);
+  return { kind: 'cast', arg: e, type: to, at: e.at };
+}
+
+/** A value as dtype t: weak values become constants (see weak.ts), typed ones are cast. */
+export function as(v: TV, t: DType): T {
+  return v.kind === 'weak' ? constant(materialize(v.w, t), t, v.at) : cast(v.e, t);
+}
+
+/** Type of a value on its own (weak literals take their default type). */
+export const typeOf = (v: TV): DType => (v.kind === 'weak' ? defaultType(v.w) : v.e.type);
+
+/** A concrete expression for a value (weak literals in their default type). */
+export const concrete = (v: TV): T => as(v, typeOf(v));
+
+const atOf = (v: TV): number => (v.kind === 'weak' ? v.at : v.e.at);
+
+/**
+ * The type two operands compute in.
+ * `modular`: + - * and bitwise operators, where a weak int takes the other's type (wrapped);
+ * otherwise values must be exact, and a weak int that does not fit widens the type.
+ */
+export function operandType(a: TV, b: TV, modular: boolean): DType {
+  if (a.kind === 'typed' && b.kind === 'typed') return promote(a.e.type, b.e.type);
+  if (a.kind === 'weak' && b.kind === 'weak') return promote(defaultType(a.w), defaultType(b.w));
+  const [w, t] = a.kind === 'weak' ? [a.w, (b as { e: T }).e.type] : [(b as { w: Weak }).w, (a as { e: T }).e.type];
+  if (w.wk === 'float') return isFloatType(t) ? t : 'float64';
+  if (isBool(t)) return 'int64';
+  if (isFloatType(t) || modular) return t;
+  return exactType(w, t, promote);
+}
+
+/** A value as a condition: JavaScript truthiness (NaN and ±0 are false). */
+export function condition(cx: ExprInfer, e: U): T {
+  if (e.kind === 'logical') {
+    return { kind: 'logical', op: e.op, left: condition(cx, e.left), right: condition(cx, e.right), type: 'bool', at: e.at };
+  }
+  if (e.kind === 'unary' && e.op === 'not') return { kind: 'unary', op: 'not', arg: condition(cx, e.arg), type: 'bool', at: e.at };
+  return truthy(expr(cx, e));
+}
+
+function truthy(v: TV): T {
+  if (v.kind === 'weak') return constant(weakNumber(v.w) !== 0 && !Number.isNaN(weakNumber(v.w)), 'bool', v.at);
+  if (isBool(v.e.type)) return v.e;
+  return { kind: 'unary', op: 'truthy', arg: v.e, type: 'bool', at: v.e.at };
+}
+
+/** Type one expression. */
+export function expr(cx: ExprInfer, e: U): TV {
+  switch (e.kind) {
+    case 'const': {
+      const w = weakOf(e.value);
+      return typeof w === 'boolean' ? typed(constant(w, 'bool', e.at)) : { kind: 'weak', w, at: e.at };
+    }
+    case 'param': return cx.param(e.index, e.at);
+    case 'local': return cx.local(e.id, e.at);
+    case 'unary': return unary(cx, e);
+    case 'binary': return binary(cx, e.op, expr(cx, e.left), expr(cx, e.right), e.at);
+    case 'compare': return typed(compare(cx, e.op, expr(cx, e.left), expr(cx, e.right), e.at));
+    case 'logical': {
+      const l = expr(cx, e.left);
+      const r = expr(cx, e.right);
+      for (const v of [l, r]) {
+        if (v.kind === 'weak' || !isBool(v.e.type)) cx.fail('NB2004', atOf(v), [e.op === 'and' ? '&&' : '||', typeOf(v)]);
+      }
+      return typed({ kind: 'logical', op: e.op, left: (l as { e: T }).e, right: (r as { e: T }).e, type: 'bool', at: e.at });
+    }
+    case 'select': {
+      const c = condition(cx, e.cond);
+      const a = expr(cx, e.then);
+      const b = expr(cx, e.else);
+      const t = operandType(a, b, false);
+      return typed({ kind: 'select', cond: c, then: as(a, t), else: as(b, t), type: t, at: e.at });
+    }
+    case 'call': return call(cx, e.fn, e.args, e.at);
+    case 'helper': return typed(cx.helper(e.name, e.args.map((a) => expr(cx, a)), e.at));
+    case 'load': return typed(cx.load(e.array, e.indices, e.at));
+    case 'length': return typed(cx.length(e.array, e.axis, e.at));
+    case 'cast': return cx.fail('NB1036', e.at, ['a cast']);
+  }
+}
+
+function unary(cx: ExprInfer, e: Extract<U, { kind: 'unary' }>): TV {
+  if (e.op === 'not') {
+    const c = condition(cx, e.arg);
+    if (c.kind === 'const') return typed(constant(!c.value, 'bool', e.at));
+    return typed({ kind: 'unary', op: 'not', arg: c, type: 'bool', at: e.at });
+  }
+  const v = expr(cx, e.arg);
+  if (v.kind === 'weak') {
+    const w = v.w;
+    if (e.op === 'pos') return v;
+    if (e.op === 'neg') {
+      if (w.wk === 'int' && w.value === 0n) return { kind: 'weak', w: { wk: 'float', value: -0 }, at: e.at };
+      return { kind: 'weak', w: w.wk === 'int' ? { wk: 'int', value: -w.value } : { wk: 'float', value: -w.value }, at: e.at };
+    }
+    if (e.op === 'bitnot') return { kind: 'weak', w: weakOf(~weakNumber(w)) as Weak, at: e.at };
+  }
+  const x = (v as { e: T }).e;
+  const t = isBool(x.type) ? 'int32' : x.type;
+  switch (e.op) {
+    case 'pos': return typed(cast(x, t));
+    case 'neg': return typed({ kind: 'unary', op: 'neg', arg: cast(x, t), type: t, at: e.at });
+    case 'bitnot':
+      if (isFloatType(t)) cx.fail('NB2001', e.at, ['~', x.type]);
+      return typed({ kind: 'unary', op: 'bitnot', arg: cast(x, t), type: t, at: e.at });
+    default: return cx.fail('NB2001', e.at, [e.op, x.type]);
+  }
+}
+
+const MODULAR: ReadonlySet<BinaryOp> = new Set(['add', 'sub', 'mul', 'band', 'bor', 'bxor', 'shl', 'shr', 'ushr']);
+const SYMBOL: Readonly<Record<BinaryOp, string>> = {
+  add: '+', sub: '-', mul: '*', div: '/', mod: '%', pow: '**', floordiv: 'Math.floor(a / b)', truncdiv: 'Math.trunc(a / b)',
+  band: '&', bor: '|', bxor: '^', shl: '<<', shr: '>>', ushr: '>>>',
+};
+
+const node = (op: BinaryOp, a: T, b: T, type: DType, at: number): T => ({ kind: 'binary', op, left: a, right: b, type, at });
+
+/** Type a binary operation (see infer.ts for the rules). */
+export function binary(cx: ExprInfer, op: BinaryOp, a: TV, b: TV, at: number): TV {
+  if (a.kind === 'weak' && b.kind === 'weak') return { kind: 'weak', w: foldWeak(op, a.w, b.w), at };
+  // A weak exponent keeps the base's type (x ** 2); a negative one makes integer powers float.
+  if (op === 'pow' && b.kind === 'weak' && a.kind === 'typed') {
+    const t = isBool(a.e.type) ? 'int32' : a.e.type;
+    if (isIntType(t) && (b.w.wk === 'float' || b.w.value < 0n)) return typed(node('pow', cast(a.e, 'float64'), as(b, 'float64'), 'float64', at));
+    if (isFloatType(t) || fitsInt(b.w.value as bigint, t)) return typed(node('pow', cast(a.e, t), as(b, t), t, at));
+  }
+  let t = operandType(a, b, MODULAR.has(op));
+  const bitwise = op === 'band' || op === 'bor' || op === 'bxor';
+  if (isBool(t) && !bitwise) t = 'int32';
+  switch (op) {
+    case 'add': case 'sub': case 'mul': case 'mod': case 'pow':
+      return typed(node(op, as(a, t), as(b, t), t, at));
+    case 'div': {
+      const f = isFloatType(t) ? t : 'float64';
+      return typed(node('div', as(a, f), as(b, f), f, at));
+    }
+    case 'floordiv': case 'truncdiv':
+      return typed(node(op, as(a, t), as(b, t), t, at));
+    case 'band': case 'bor': case 'bxor':
+      if (isFloatType(t)) cx.fail('NB2001', at, [SYMBOL[op], `${typeOf(a)} and ${typeOf(b)} (integer or bool operands)`]);
+      return typed(node(op, as(a, t), as(b, t), t, at));
+    case 'shl': case 'shr': case 'ushr': {
+      if (isFloatType(t)) cx.fail('NB2001', at, [SYMBOL[op], `${typeOf(a)} and ${typeOf(b)} (integer operands)`]);
+      if (op === 'ushr') {
+        // JavaScript's >>> gives the unsigned value of the width's bit pattern.
+        const u = bitsOf(t) <= 32 ? 'uint32' : unsignedOf(t);
+        return typed(node('ushr', cast(as(a, t), u), cast(as(b, t), u), u, at));
+      }
+      if (bitsOf(t) === 64) return typed(node(op, as(a, t), as(b, t), t, at));
+      // <= 32 bits: JavaScript's int32 operation, then wrapped to the operands' type.
+      return typed(cast(node(op, cast(as(a, t), 'int32'), cast(as(b, t), 'int32'), 'int32', at), t));
+    }
+  }
+}
+
+/** Type a comparison: operands compared exactly in their promotion; result bool. */
+export function compare(cx: ExprInfer, op: CompareOp, a: TV, b: TV, at: number): T {
+  void cx;
+  if (a.kind === 'weak' && b.kind === 'weak') return constant(compareWeak(op, a.w, b.w), 'bool', at);
+  let t = operandType(a, b, false);
+  if (isBool(t) && op !== 'eq' && op !== 'ne') t = 'int32';
+  return { kind: 'compare', op, left: as(a, t), right: as(b, t), operand: t, type: 'bool', at };
+}
+
+/** A call of an intrinsic. */
+function call(cx: ExprInfer, name: string, uargs: readonly U[], at: number): TV {
+  const info = INTRINSICS.get(name)!;
+  const [min, max] = typeof info.arity === 'number' ? [info.arity, info.arity] : info.arity;
+  if (uargs.length < min || uargs.length > max) {
+    cx.fail('NB2009', at, [`Math.${name}`, min === max ? min : `${min} or more`, uargs.length]);
+  }
+  // Math.floor(a / b) and Math.trunc(a / b) on integers: integer division, no float detour.
+  if ((name === 'floor' || name === 'trunc') && uargs[0]!.kind === 'binary' && uargs[0]!.op === 'div') {
+    const a = expr(cx, uargs[0]!.left);
+    const b = expr(cx, uargs[0]!.right);
+    const isInt = (v: TV) => (v.kind === 'weak' ? v.w.wk === 'int' : !isFloatType(v.e.type));
+    if (isInt(a) && isInt(b) && !(a.kind === 'weak' && b.kind === 'weak')) {
+      return binary(cx, name === 'floor' ? 'floordiv' : 'truncdiv', a, b, at);
+    }
+  }
+  const args = uargs.map((u) => expr(cx, u));
+  const weak = args.every((v) => v.kind === 'weak');
+  const mk = (t: DType, argT: DType, r: DType = t): TV =>
+    typed({ kind: 'call', fn: name, args: args.map((v) => as(v, argT)), type: r, at });
+  switch (info.rule) {
+    case 'fround': return typed(as(args[0]!, 'float32'));
+    case 'float1': {
+      if (weak) return { kind: 'weak', w: { wk: 'float', value: evalMath(name, args) }, at };
+      const t = typeOf(args[0]!) === 'float32' ? 'float32' : 'float64';
+      return mk(t, t);
+    }
+    case 'float2': {
+      if (weak) return { kind: 'weak', w: { wk: 'float', value: evalMath(name, args) }, at };
+      const p = operandType(args[0]!, args[1]!, true);
+      const t = p === 'float32' ? 'float32' : 'float64';
+      return mk(t, t);
+    }
+    case 'same': {
+      if (weak) return { kind: 'weak', w: weakOf(evalMath(name, args)) as Weak, at };
+      const x = (args[0] as { e: T }).e;
+      const t = isBool(x.type) ? 'int32' : x.type;
+      if (!isFloatType(t) && (name === 'floor' || name === 'ceil' || name === 'trunc' || name === 'round')) return typed(cast(x, t));
+      return mk(t, t);
+    }
+    case 'minmax': {
+      if (weak) return { kind: 'weak', w: weakOf(evalMath(name, args)) as Weak, at };
+      let t = typeOf(args.find((v) => v.kind === 'typed')!);
+      for (const v of args) if (v.kind === 'typed') t = promote(t, v.e.type);
+      for (const v of args) if (v.kind === 'weak') t = operandType(v, typed({ kind: 'const', value: 0, type: t, at }), false);
+      if (isBool(t)) t = 'int32';
+      return mk(t, t);
+    }
+    case 'int32': {
+      for (const v of args) {
+        if ((v.kind === 'weak' && v.w.wk === 'float') || (v.kind === 'typed' && isFloatType(v.e.type))) {
+          cx.fail('NB2001', atOf(v), [`Math.${name}`, `${typeOf(v)} (integer arguments; use Math.trunc first)`]);
+        }
+      }
+      if (weak) return { kind: 'weak', w: weakOf(evalMath(name, args)) as Weak, at };
+      const argT = name === 'clz32' ? 'uint32' : 'int32';
+      return typed({ kind: 'call', fn: name, args: args.map((v) => (v.kind === 'weak' ? as(v, argT) : cast(isBool(v.e.type) ? cast(v.e, 'int32') : v.e, argT))), type: 'int32', at });
+    }
+    case 'predicate': {
+      if (weak) return typed(constant(Boolean(evalMath(name, args)), 'bool', at));
+      const t = typeOf(args[0]!) === 'float32' ? 'float32' : 'float64';
+      return mk(t, t, 'bool');
+    }
+  }
+}
+
+/** JavaScript's own value of a Math call on weak arguments (compile-time folding). */
+function evalMath(name: string, args: readonly TV[]): number {
+  const xs = args.map((v) => weakNumber((v as { w: Weak }).w));
+  if (name === 'isNaN') return Number(Number.isNaN(xs[0]));
+  if (name === 'isFinite') return Number(Number.isFinite(xs[0]));
+  return (Math as unknown as Record<string, (...a: number[]) => number>)[name]!(...xs);
+}

@@ -1,0 +1,423 @@
+/**
+ * Type inference: untyped IR + a signature → typed IR with explicit casts (run once per
+ * signature; emitters only spell what this decides).
+ *
+ * Steps:
+ *   1. parameters take the signature's types (scalars, or arrays with their core dims);
+ *   2. local types are found by a fixpoint: every `let` and assignment contributes the type
+ *      of its value, and a local's type is the join (NumPy promotion) of its contributions,
+ *      re-typed until nothing changes (types only widen, so this ends);
+ *   3. the body is typed once more with the final local types, producing the typed IR;
+ *   4. helper calls are typed by specialising the helper on its argument types (one typed
+ *      function per distinct argument-type tuple; recursion is rejected).
+ *
+ * The kernel language's arithmetic (DESIGN.md: "a kernel means what it means in JavaScript,
+ * evaluated with the signature's types"):
+ *   - Literals are weak (NEP 50): `x + 1` has x's type. With + - * and bitwise operators a
+ *     weak integer takes the other operand's type, wrapped (exactly JavaScript's result
+ *     wrapped to the width); in exact operations (comparisons, /, %, ?:, min/max) a literal
+ *     that does not fit widens the type value-based (`uint8 < 300` compares in uint16).
+ *     A weak float with an integer operand gives float64; with float32, float32.
+ *     Literal-only expressions are folded with JavaScript's meaning (`1 << 40` is 256).
+ *   - Typed operands promote as NumPy does (int32 + uint32 → int64, int64 + uint64 →
+ *     float64, int16 + float32 → float32, int32 + float32 → float64).
+ *   - Integer + - * and unary minus wrap at the type's width (int8 127 + 1 is -128; int64
+ *     and uint64 are exact 64-bit). bool operands of arithmetic are int32 (true + true = 2).
+ *   - `/` is true division: float32 when it computes in float32, otherwise float64
+ *     (integers are converted exactly first, as JavaScript does for int32).
+ *   - `Math.floor(a / b)` and `Math.trunc(a / b)` with integer operands compile to integer
+ *     floor / truncating division in the operands' promoted type (exact beyond 2^53,
+ *     wrapping int8 -128 / -1 to -128 as NumPy does); division by zero gives 0.
+ *   - `%` keeps JavaScript's sign (the dividend's); integer `% 0` gives 0 (NumPy's integer
+ *     remainder; JavaScript would give NaN, which no integer holds). Float `%` is fmod.
+ *   - `**` / Math.pow: integers power by squaring with wrapping; a negative exponent gives
+ *     trunc(1 / x^|e|) (1, ±1 for x = -1, else 0; 0 ** -1 is 0). A weak exponent keeps the
+ *     base's type (`x ** 2`); a negative or fractional literal exponent makes it float64.
+ *   - Bitwise & | ^ ~ compute at the type's width (bool & bool is bool). Shifts on types up
+ *     to 32 bits are JavaScript's int32 shifts (count mod 32), then wrapped to the type; on
+ *     64-bit types the count is taken mod 64. `>>>` gives the unsigned value of the bit
+ *     pattern: uint32 for types up to 32 bits (JavaScript's result), uint64 for 64-bit.
+ *   - Comparisons give bool. `&&`/`||` need bool operands, except in conditions, where any
+ *     value is read with JavaScript's truthiness (0, -0 and NaN are false).
+ *   - Math functions: see ir/intrinsics.ts (floats: float32 stays float32; integer
+ *     arguments compute in float64; Math.round is JavaScript's halves-up).
+ *   - Casts (to a local, an output, an array element, a return) are NumPy's unsafe casts
+ *     (src/dtype/convert-scalar.ts): a float into an integer truncates toward zero
+ *     (-7 / 2 → -3), NaN/±inf/out-of-range give x86's values; integers wrap.
+ * Locals:
+ *   - a local's type is the join of everything assigned to it: `let s = 0; s += a[i]` is
+ *     float64 for a float64 `a`, int64 for int8 `a` (Numba's rule: a literal-initialised
+ *     local is int64 or float64, widening with what is assigned later); later assignments
+ *     are cast to that type (never lossy: the type already holds them);
+ *   - `const k = <literal expression>` is an alias of the weak literal (`x * k` keeps x's type);
+ *   - a counting loop `for (let i = 0; i < n; i++)` whose bound is int32 (`a.length`) and
+ *     whose counter is assigned nowhere else gets an int32 counter (it cannot overflow);
+ *   - scalar parameters may be reassigned with a value of the same kind (NumPy same_kind
+ *     cast); a float into an integer parameter is NB2005.
+ */
+import { canCast } from '../../dtype/casting.js';
+import type { DType } from '../../dtype/dtypes.js';
+import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
+import { as, cast, condition, expr, typeOf, typed, type ExprInfer, type TV } from './infer-expr.js';
+import type { Expr, IRFunction, Local, Param, Stmt } from './nodes.js';
+import { fitsInt, isFloatType, isIntType, promote } from './types.js';
+import { defaultType, exactType, type Weak } from './weak.js';
+
+type U = Expr<null>;
+type T = Expr<DType>;
+
+/** The signature's type of one parameter. */
+export interface ParamSpec {
+  readonly scalar?: DType;
+  readonly array?: NonNullable<Param['array']>;
+}
+
+/** What to infer: the kernel, its parameter types and output, and the helpers it may call. */
+export interface InferRequest {
+  readonly kind: 'scalar' | 'gufunc';
+  readonly main: IRFunction<null>;
+  readonly params: readonly ParamSpec[];
+  /** The output dtype of a scalar kernel; 'void' for gufunc kernels. */
+  readonly returns: DType | 'void';
+  /** Lowered helpers by name. */
+  readonly helpers: ReadonlyMap<string, IRFunction<null>>;
+}
+
+/** Thrown (and caught) while a local's type is not known yet during the fixpoint. */
+class Pending extends Error {}
+
+/**
+ * Infer types for a kernel and the helper specialisations it calls.
+ *
+ * @throws KernelError (NB2xxx) for operations the types do not allow.
+ * @example
+ * ```ts
+ * const { main } = inferProgram({ kind: 'scalar', main: untyped, params: [{ scalar: 'int8' }], returns: 'int8', helpers: new Map() });
+ * ```
+ */
+export function inferProgram(req: InferRequest): { main: IRFunction<DType>; helpers: IRFunction<DType>[] } {
+  const program = new ProgramInfer(req.helpers);
+  const main = new FunctionInfer(req.main, req.params, req.kind === 'gufunc' ? 'void' : req.returns, req.kind, program).run(req.main.name);
+  return { main, helpers: program.done };
+}
+
+/** Helper specialisations shared by the whole program. */
+class ProgramInfer {
+  readonly done: IRFunction<DType>[] = [];
+  private readonly byKey = new Map<string, number>();
+  private readonly active = new Set<string>();
+  constructor(readonly helpers: ReadonlyMap<string, IRFunction<null>>) {}
+
+  specialize(name: string, args: readonly TV[], at: number, caller: FunctionInfer): T {
+    const fn = this.helpers.get(name)!;
+    if (args.length !== fn.params.length) {
+      caller.fail('NB2013', at, [name, `takes ${fn.params.length} argument(s), got ${args.length}`]);
+    }
+    const types = args.map(typeOf);
+    const key = `${name}(${types.join(',')})`;
+    if (this.active.has(name)) caller.fail('NB2014', at, [name]);
+    let index = this.byKey.get(key);
+    if (index === undefined) {
+      this.active.add(name);
+      try {
+        const typedFn = new FunctionInfer(fn, types.map((t) => ({ scalar: t })), 'infer', 'helper', this).run(`__h_${fn.name}_${this.done.length}`);
+        index = this.done.length;
+        this.done.push(typedFn);
+        this.byKey.set(key, index);
+      } finally {
+        this.active.delete(name);
+      }
+    }
+    const h = this.done[index]!;
+    return {
+      kind: 'helper', name, index, args: args.map((a, i) => as(a, types[i]!)), type: h.returns as DType, at,
+    };
+  }
+}
+
+/** A `for (let i = init; i < bound; i++)` counter candidate. */
+interface Counter {
+  readonly init: U;
+  readonly bound: U;
+  /** The bound must be a literal (<= / >= loops). */
+  readonly literalBound: boolean;
+}
+
+class FunctionInfer implements ExprInfer {
+  private readonly types: (DType | undefined)[];
+  private readonly initWeakInt: boolean[];
+  private readonly aliases = new Map<number, Weak>();
+  private readonly counters = new Map<number, Counter>();
+  private collecting = true;
+  private changed = false;
+  private returnType: DType | undefined;
+  private strongReturn: DType | undefined;
+  private readonly weakReturns: Weak[] = [];
+
+  constructor(
+    private readonly fn: IRFunction<null>,
+    private readonly params: readonly ParamSpec[],
+    private readonly returns: DType | 'void' | 'infer',
+    private readonly mode: 'scalar' | 'gufunc' | 'helper',
+    private readonly program: ProgramInfer,
+  ) {
+    this.types = fn.locals.map(() => undefined);
+    this.initWeakInt = fn.locals.map(() => false);
+    findCounters(fn.body, this.counters);
+  }
+
+  fail(code: DiagnosticCode, at: number, args: (string | number)[] = []): never {
+    throw kernelError(code, this.fn.source, at, args);
+  }
+
+  run(name: string): IRFunction<DType> {
+    for (let iter = 0; iter < 64; iter++) {
+      this.changed = false;
+      this.block(this.fn.body);
+      if (!this.changed) break;
+    }
+    this.collecting = false;
+    const body = this.block(this.fn.body);
+    const locals: Local<DType>[] = this.fn.locals.map((l) => ({
+      ...l, type: this.aliases.has(l.id) ? defaultType(this.aliases.get(l.id)!) : this.types[l.id] ?? 'int64',
+    }));
+    const params: Param[] = this.fn.params.map((p, i) => ({ ...p, ...this.params[i] }));
+    const returns = this.returns === 'infer' ? this.returnType ?? 'int64' : this.returns;
+    return { name, source: this.fn.source, params, locals, body, returns };
+  }
+
+  // ---- expression hooks ------------------------------------------------------------------
+
+  param(index: number, at: number): TV {
+    const spec = this.params[index]!;
+    if (spec.array) this.fail('NB2006', at, [this.fn.params[index]!.name]);
+    return typed({ kind: 'param', index, type: spec.scalar!, at });
+  }
+
+  local(id: number, at: number): TV {
+    const alias = this.aliases.get(id);
+    if (alias) return { kind: 'weak', w: alias, at };
+    const t = this.types[id];
+    if (t === undefined) throw new Pending();
+    return typed({ kind: 'local', id, type: t, at });
+  }
+
+  private arrayOf(index: number, at: number): NonNullable<ParamSpec['array']> {
+    const spec = this.params[index]!;
+    if (!spec.array) this.fail('NB2015', at, [this.fn.params[index]!.name]);
+    return spec.array;
+  }
+
+  load(array: number, indices: readonly U[], at: number): T {
+    const a = this.arrayOf(array, at);
+    if (indices.length !== a.ndim) this.fail('NB2007', at, [this.fn.params[array]!.name, a.ndim, indices.length]);
+    return { kind: 'load', array, indices: indices.map((i) => this.index(i)), type: a.dtype, at };
+  }
+
+  private index(u: U): T {
+    const v = expr(this, u);
+    if (v.kind === 'weak') {
+      if (v.w.wk === 'float') this.fail('NB2002', v.at, [`the float ${v.w.value}`]);
+      return as(v, fitsInt(v.w.value, 'int32') ? 'int32' : 'int64');
+    }
+    if (!isIntType(v.e.type)) this.fail('NB2002', v.e.at, [v.e.type]);
+    return v.e;
+  }
+
+  length(array: number, axis: number, at: number): T {
+    const a = this.arrayOf(array, at);
+    if (axis >= a.ndim) this.fail('NB2007', at, [this.fn.params[array]!.name, a.ndim, axis + 1]);
+    // A "()" core operand declared as a 1-d array is a one-element view.
+    if (a.coreDims.length === 0) return { kind: 'const', value: 1, type: 'int32', at };
+    return { kind: 'length', array, axis, type: 'int32', at };
+  }
+
+  helper(name: string, args: readonly TV[], at: number): T {
+    return this.program.specialize(name, args, at, this);
+  }
+
+  // ---- statements --------------------------------------------------------------------------
+
+  private block(stmts: readonly Stmt<null>[]): Stmt<DType>[] {
+    const out: Stmt<DType>[] = [];
+    for (const s of stmts) {
+      if (!this.collecting) {
+        out.push(...this.stmt(s));
+        continue;
+      }
+      try {
+        out.push(...this.stmt(s));
+      } catch {
+        // While local types are still widening an error may be an artefact: the final pass reports.
+      }
+    }
+    return out;
+  }
+
+  private stmt(s: Stmt<null>): Stmt<DType>[] {
+    switch (s.kind) {
+      case 'let': {
+        const local = this.fn.locals[s.local]!;
+        const v = expr(this, s.init);
+        if (local.isConst && v.kind === 'weak') {
+          this.aliases.set(s.local, v.w);
+          return [];
+        }
+        this.contribute(s.local, v, true);
+        return [{ kind: 'let', local: s.local, init: as(v, this.localType(s.local)), at: s.at }];
+      }
+      case 'assign': {
+        const v = expr(this, s.value);
+        if (s.target.kind === 'local') {
+          this.contribute(s.target.id, v, false);
+          return [{ kind: 'assign', target: s.target, value: as(v, this.localType(s.target.id)), at: s.at }];
+        }
+        return [{ kind: 'assign', target: s.target, value: this.toParam(s.target.index, v, s.at), at: s.at }];
+      }
+      case 'store': {
+        const a = this.arrayOf(s.array, s.at);
+        if (s.indices.length !== a.ndim) this.fail('NB2007', s.at, [this.fn.params[s.array]!.name, a.ndim, s.indices.length]);
+        const indices = s.indices.map((i) => this.index(i));
+        return [{ kind: 'store', array: s.array, indices, value: as(expr(this, s.value), a.dtype), at: s.at }];
+      }
+      case 'if':
+        return [{ kind: 'if', cond: condition(this, s.cond), then: this.block(s.then), else: this.block(s.else), at: s.at }];
+      case 'while':
+        return [{ kind: 'while', cond: condition(this, s.cond), body: this.block(s.body), at: s.at }];
+      case 'for': {
+        const init = this.block(s.init);
+        const cond = s.cond ? condition(this, s.cond) : null;
+        const body = this.block(s.body);
+        const update = this.block(s.update);
+        return [{ kind: 'for', init, cond, update, body, at: s.at }];
+      }
+      case 'break': case 'continue': return [s];
+      case 'return': return [this.ret(s)];
+    }
+  }
+
+  private ret(s: Extract<Stmt<null>, { kind: 'return' }>): Stmt<DType> {
+    if (this.mode === 'gufunc') {
+      if (s.value) this.fail('NB2008', s.value.at, ['a gufunc kernel returns nothing: write its outputs (out[i] = ...) instead']);
+      return { kind: 'return', value: null, at: s.at };
+    }
+    if (!s.value) this.fail('NB2008', s.at, [`a ${this.mode === 'helper' ? 'helper' : 'scalar kernel'} must return a value`]);
+    const v = expr(this, s.value);
+    if (this.returns === 'infer') {
+      // A helper returns the join of its typed return values; literals adopt that type
+      // when they fit it (so `return 0` next to `return x` keeps x's type).
+      if (v.kind === 'weak') this.weakReturns.push(v.w);
+      else this.strongReturn = this.strongReturn === undefined ? v.e.type : promote(this.strongReturn, v.e.type);
+      let t = this.strongReturn;
+      for (const w of this.weakReturns) t = t === undefined ? defaultType(w) : this.joinWeak(t, w, false);
+      if (t !== this.returnType) {
+        this.returnType = t;
+        this.changed = true;
+      }
+      return { kind: 'return', value: as(v, this.returnType!), at: s.at };
+    }
+    return { kind: 'return', value: as(v, this.returns as DType), at: s.at };
+  }
+
+  /** A value assigned to a scalar parameter: a same-kind cast at most. */
+  private toParam(index: number, v: TV, at: number): T {
+    const spec = this.params[index]!;
+    const name = this.fn.params[index]!.name;
+    if (spec.array) {
+      const isOutput = spec.array.isOutput;
+      this.fail(isOutput ? 'NB4002' : 'NB2016', at, isOutput ? [name] : [name, 'array parameters cannot be rebound']);
+    }
+    const p = spec.scalar!;
+    if (v.kind === 'weak') {
+      if (v.w.wk === 'int' && isIntType(p) && !fitsInt(v.w.value, p)) this.fail('NB2003', v.at, [String(v.w.value), p]);
+      if (v.w.wk === 'float' && !isFloatType(p)) this.fail('NB2005', at, ['a float', name, p]);
+      return as(v, p);
+    }
+    if (!canCast(v.e.type, p, 'same_kind')) this.fail('NB2005', at, [v.e.type, name, p]);
+    return cast(v.e, p);
+  }
+
+  private localType(id: number): DType {
+    const t = this.types[id];
+    if (t === undefined) throw new Pending();
+    return t;
+  }
+
+  /** The type a weak value contributes to a local whose type so far is `cur`. */
+  private joinWeak(cur: DType | undefined, w: Weak, isInit: boolean): DType {
+    if (cur === undefined || isInit) return defaultType(w);
+    if (w.wk === 'float') return isFloatType(cur) ? cur : 'float64';
+    return fitsInt(w.value, cur) || isFloatType(cur) ? cur : exactType(w, cur, promote);
+  }
+
+  private contribute(id: number, v: TV, isInit: boolean): void {
+    const cur = this.types[id];
+    let t: DType;
+    if (isInit && this.counters.has(id) && this.isInt32Counter(this.counters.get(id)!)) t = 'int32';
+    else if (v.kind === 'weak') {
+      t = this.joinWeak(cur, v.w, isInit);
+      if (isInit && v.w.wk === 'int') this.initWeakInt[id] = true;
+    } else t = v.e.type;
+    let next = cur === undefined ? t : promote(cur, t);
+    // A literal-initialised integer local meeting uint64 stays uint64 (not float64).
+    if (this.initWeakInt[id] && ((cur === 'int64' && t === 'uint64') || (cur === 'uint64' && t === 'int64' && v.kind === 'weak'))) next = 'uint64';
+    if (next !== cur) {
+      this.types[id] = next;
+      this.changed = true;
+    }
+  }
+
+  private isInt32Counter(c: Counter): boolean {
+    const small = (v: TV, literalOnly: boolean): boolean => {
+      if (v.kind === 'weak') return v.w.wk === 'int' && v.w.value > -(2n ** 31n) && v.w.value < 2n ** 31n - 1n;
+      return !literalOnly && ['int8', 'uint8', 'int16', 'uint16', 'int32'].includes(v.e.type);
+    };
+    try {
+      return small(expr(this, c.init), false) && small(expr(this, c.bound), c.literalBound);
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** Find `for (let i = a; i < b; i++)`-shaped loops whose counter is assigned nowhere else. */
+function findCounters(body: readonly Stmt<null>[], out: Map<number, Counter>): void {
+  const assigned = new Map<number, number>();
+  const visit = (stmts: readonly Stmt<null>[]) => {
+    for (const s of stmts) {
+      if (s.kind === 'assign' && s.target.kind === 'local') assigned.set(s.target.id, (assigned.get(s.target.id) ?? 0) + 1);
+      if (s.kind === 'if') { visit(s.then); visit(s.else); }
+      if (s.kind === 'while') visit(s.body);
+      if (s.kind === 'for') { visit(s.init); visit(s.update); visit(s.body); }
+    }
+  };
+  visit(body);
+  const scan = (stmts: readonly Stmt<null>[]) => {
+    for (const s of stmts) {
+      if (s.kind === 'if') { scan(s.then); scan(s.else); }
+      if (s.kind === 'while') scan(s.body);
+      if (s.kind !== 'for') continue;
+      scan(s.body);
+      const [init] = s.init;
+      const [update] = s.update;
+      if (s.init.length !== 1 || s.update.length !== 1 || init!.kind !== 'let' || update!.kind !== 'assign' || !s.cond) continue;
+      const id = init!.local;
+      if (update!.target.kind !== 'local' || update!.target.id !== id || assigned.get(id) !== 1) continue;
+      const u = update!.value;
+      if (u.kind !== 'binary' || (u.op !== 'add' && u.op !== 'sub') || u.left.kind !== 'local' || u.left.id !== id) continue;
+      if (u.right.kind !== 'const' || u.right.value !== 1) continue;
+      const c = s.cond;
+      if (c.kind !== 'compare') continue;
+      const flip = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', eq: 'eq', ne: 'ne' } as const;
+      let op = c.op;
+      let bound: U;
+      if (c.left.kind === 'local' && c.left.id === id) bound = c.right;
+      else if (c.right.kind === 'local' && c.right.id === id) { bound = c.left; op = flip[op]; }
+      else continue;
+      const up = u.op === 'add';
+      if ((up && op === 'lt') || (!up && op === 'gt')) out.set(id, { init: init!.init, bound, literalBound: false });
+      else if ((up && op === 'le') || (!up && op === 'ge')) out.set(id, { init: init!.init, bound, literalBound: true });
+    }
+  };
+  scan(body);
+}

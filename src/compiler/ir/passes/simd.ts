@@ -1,0 +1,52 @@
+/**
+ * Whether a scalar kernel may run the contiguous SIMD path (DESIGN.md decision 3).
+ *
+ * Steps: a kernel qualifies when
+ *   1. every parameter and the output have one float type (all float32 or all float64);
+ *   2. its body is straight-line: `let`/`const` of locals assigned nowhere else, then one
+ *      `return` (no branches, loops, parameter reassignment or helper calls);
+ *   3. every expression is a parameter, a local, a constant, unary minus, + - * /, or an
+ *      intrinsic with a SIMD spelling (sqrt, abs, min, max, floor, ceil, trunc), all of
+ *      that one float type (so no casts).
+ * Those operations are IEEE-exact per lane (Wasm SIMD's f64x2.min/max propagate NaN and
+ * order -0 < +0 as Math.min/max do), so the SIMD path gives bit-identical results.
+ */
+import type { DType } from '../../../dtype/dtypes.js';
+import { INTRINSICS } from '../intrinsics.js';
+import type { Expr, IRProgram } from '../nodes.js';
+import { isFloatType } from '../types.js';
+
+/**
+ * The lane type of the SIMD path, or null when the kernel does not qualify.
+ *
+ * @example
+ * ```ts
+ * simdType(compileKernel((x, y) => x * y + 1, 'f8(f8,f8)', { kind: 'scalar' }).ir); // 'float64'
+ * ```
+ */
+export function simdType(p: IRProgram): DType | null {
+  if (p.kind !== 'scalar' || p.helpers.length > 0) return null;
+  const fn = p.main;
+  const t = fn.returns;
+  if (t === 'void' || !isFloatType(t)) return null;
+  if (fn.params.some((q) => q.scalar !== t)) return null;
+  const ok = (e: Expr<DType>): boolean => {
+    if (e.type !== t) return false;
+    switch (e.kind) {
+      case 'const': case 'param': case 'local': return true;
+      case 'unary': return e.op === 'neg' && ok(e.arg);
+      case 'binary': return ['add', 'sub', 'mul', 'div'].includes(e.op) && ok(e.left) && ok(e.right);
+      case 'call': return INTRINSICS.get(e.fn)?.simd !== undefined && e.args.every(ok);
+      default: return false;
+    }
+  };
+  const body = fn.body;
+  if (body.length === 0 || body[body.length - 1]!.kind !== 'return') return null;
+  for (let k = 0; k < body.length; k++) {
+    const s = body[k]!;
+    if (s.kind === 'let' && k < body.length - 1 && ok(s.init)) continue;
+    if (s.kind === 'return' && k === body.length - 1 && s.value && ok(s.value)) continue;
+    return null;
+  }
+  return t;
+}

@@ -1,0 +1,125 @@
+/**
+ * Weak literals: numbers written in the kernel (and Math/Number constants) before they meet
+ * a typed operand, and their conversion to typed constants.
+ *
+ * A literal has no dtype of its own (NEP 50's "weak" Python scalars, which JS numbers are):
+ *   - an integer-valued number below 2^53 in magnitude, or a bigint literal (`1n`), is a weak
+ *     int (kept as an exact bigint);
+ *   - any other number (`0.5`, `1e300`, `Infinity`, `NaN`, `Math.PI`) is a weak float.
+ * Operations between weak values are folded at compile time with JavaScript's own meaning
+ * (bitwise operators on 32 bits, `/` giving a float), see {@link foldWeak}.
+ */
+import { convertScalar } from '../../dtype/convert-scalar.js';
+import type { DType } from '../../dtype/dtypes.js';
+import type { BinaryOp, CompareOp, ConstValue } from './nodes.js';
+import { bitsOf, fitsInt, is64, isBool, isFloatType, isSigned, minIntType } from './types.js';
+
+export type Weak = { readonly wk: 'int'; readonly value: bigint } | { readonly wk: 'float'; readonly value: number };
+
+/** The weak value of an untyped constant, or a bool (booleans are strong: `bool`). */
+export function weakOf(v: ConstValue): Weak | boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'bigint') return { wk: 'int', value: v };
+  if (Number.isInteger(v) && Math.abs(v) < 2 ** 53 && !Object.is(v, -0)) return { wk: 'int', value: BigInt(v) };
+  return { wk: 'float', value: v };
+}
+
+export const weakNumber = (w: Weak): number => (w.wk === 'int' ? Number(w.value) : w.value);
+
+/** A JS number result as a weak value (integral results of integer operands stay ints). */
+function fromNumber(x: number, intOperands: boolean): Weak {
+  return intOperands && Number.isInteger(x) && Math.abs(x) < 2 ** 53 && !Object.is(x, -0)
+    ? { wk: 'int', value: BigInt(x) }
+    : { wk: 'float', value: x };
+}
+
+/**
+ * Fold `a op b` on two weak values with JavaScript's meaning: integers exactly (bigint) for
+ * + - * % **, 32-bit for bitwise operators and shifts (as JS numbers do), a float for `/`.
+ */
+export function foldWeak(op: BinaryOp, a: Weak, b: Weak): Weak {
+  const ints = a.wk === 'int' && b.wk === 'int';
+  const x = weakNumber(a);
+  const y = weakNumber(b);
+  if (ints) {
+    const p = a.value as bigint;
+    const q = b.value as bigint;
+    switch (op) {
+      case 'add': return { wk: 'int', value: p + q };
+      case 'sub': return { wk: 'int', value: p - q };
+      case 'mul': return { wk: 'int', value: p * q };
+      case 'mod': return q === 0n ? { wk: 'float', value: NaN } : { wk: 'int', value: p % q };
+      case 'pow': if (q >= 0n && q < 4096n) return { wk: 'int', value: p ** q }; break;
+      default: break;
+    }
+  }
+  switch (op) {
+    case 'add': return fromNumber(x + y, false);
+    case 'sub': return fromNumber(x - y, false);
+    case 'mul': return fromNumber(x * y, false);
+    case 'div': return { wk: 'float', value: x / y };
+    case 'mod': return fromNumber(x % y, false);
+    case 'pow': return fromNumber(x ** y, ints);
+    case 'band': return fromNumber(x & y, true);
+    case 'bor': return fromNumber(x | y, true);
+    case 'bxor': return fromNumber(x ^ y, true);
+    case 'shl': return fromNumber(x << y, true);
+    case 'shr': return fromNumber(x >> y, true);
+    case 'ushr': return fromNumber(x >>> y, true);
+    case 'floordiv': return fromNumber(Math.floor(x / y), ints);
+    case 'truncdiv': return fromNumber(Math.trunc(x / y), ints);
+  }
+}
+
+/** JavaScript's comparison of two weak values. */
+export function compareWeak(op: CompareOp, a: Weak, b: Weak): boolean {
+  if (a.wk === 'int' && b.wk === 'int') {
+    const p = a.value as bigint;
+    const q = b.value as bigint;
+    return { lt: p < q, le: p <= q, gt: p > q, ge: p >= q, eq: p === q, ne: p !== q }[op];
+  }
+  const x = weakNumber(a);
+  const y = weakNumber(b);
+  return { lt: x < y, le: x <= y, gt: x > y, ge: x >= y, eq: x === y, ne: x !== y }[op];
+}
+
+/** The dtype a weak value takes on its own (a local initialised by a literal): int64 / float64. */
+export function defaultType(w: Weak): DType {
+  if (w.wk === 'float') return 'float64';
+  if (fitsInt(w.value, 'int64')) return 'int64';
+  return fitsInt(w.value, 'uint64') ? 'uint64' : 'float64';
+}
+
+/**
+ * The type a weak value and a strong type `t` compute in when the value must be exact
+ * (comparisons, division, %, min/max, ?:): `t` when the value fits it, else the promotion of
+ * `t` with the value's smallest type (NumPy 1's value-based rule: `uint8 < 300` compares
+ * in uint16), float64 when no integer type holds it.
+ */
+export function exactType(w: Weak, t: DType, promote: (a: DType, b: DType) => DType): DType {
+  if (w.wk === 'float') return isFloatType(t) ? t : 'float64';
+  if (isBool(t)) return promote('int64', minIntType(w.value) ?? 'float64');
+  if (fitsInt(w.value, t)) return t;
+  const m = minIntType(w.value);
+  return m === null ? 'float64' : promote(t, m);
+}
+
+/**
+ * The typed constant of a weak value in dtype `t`:
+ *   - weak int → integer type: wrapped to the width (for modular operators this is exactly
+ *     JavaScript's result wrapped, since (x + L) mod 2^w = (x + (L mod 2^w)) mod 2^w);
+ *   - weak int → float: the nearest float (float32 rounds once from the exact integer);
+ *   - weak float → float: the value (rounded to float32 for float32);
+ *   - weak float → integer: NumPy's unsafe cast (truncation toward zero);
+ *   - anything → bool: `value != 0`.
+ */
+export function materialize(w: Weak, t: DType): ConstValue {
+  if (isBool(t)) return weakNumber(w) !== 0;
+  if (w.wk === 'int') {
+    if (isFloatType(t)) return convertScalar(w.value, t) as number;
+    const bits = BigInt(bitsOf(t));
+    const v = isSigned(t) ? BigInt.asIntN(Number(bits), w.value) : BigInt.asUintN(Number(bits), w.value);
+    return is64(t) ? v : Number(v);
+  }
+  return convertScalar(w.value, t) as ConstValue;
+}

@@ -1,0 +1,109 @@
+/**
+ * Numba-style kernel signatures: `'float64(float64, float64)'`, `'f8(f8,f8)'`,
+ * `'void(float64[:,:], float64[:], float64[:])'`.
+ *
+ * Grammar (whitespace allowed between tokens):
+ * ```text
+ * signature ::= result "(" [arg ("," arg)*] ")"
+ * result    ::= "void" | dtype
+ * arg       ::= dtype ["[" dim ("," dim)* "]"]
+ * dim       ::= ":" | "::1"            -- "::1" marks a contiguous dim (accepted, recorded)
+ * dtype     ::= any dtype name or alias of src/dtype/dtypes.ts (float64, f8, int32, i4,
+ *               boolean, b1, ...)
+ * ```
+ * Steps: tokenize by hand (positions kept), resolve dtype names with normalizeDType, build
+ * the record. Errors are KernelErrors NB5001 whose frame points into the signature text.
+ * The gufunc layout string `'(m,n),(n)->(m)'` is a different grammar, parsed by
+ * src/ufunc/gufunc-signature.ts; compileKernel takes its result as `options.core`.
+ */
+import { normalizeDType, type DType } from '../dtype/dtypes.js';
+import { kernelError } from './frontend/diagnostics.js';
+
+/** One parameter: a scalar (ndim 0) or an array with `ndim` core dims. */
+export interface KernelArg {
+  readonly dtype: DType;
+  readonly ndim: number;
+  /** Per dim, whether it was written `::1`. */
+  readonly contiguous: readonly boolean[];
+}
+
+/** A parsed signature. */
+export interface KernelSignature {
+  /** As written. */
+  readonly text: string;
+  /** The output dtype of a scalar kernel, 'void' for gufunc kernels. */
+  readonly returns: DType | 'void';
+  readonly args: readonly KernelArg[];
+}
+
+/**
+ * Parse a Numba-style signature.
+ *
+ * @throws KernelError NB5001 on a syntax error or an unknown dtype.
+ * @example
+ * ```ts
+ * parseKernelSignature('f8(f8, i4)');        // { returns: 'float64', args: [{ dtype: 'float64', ndim: 0 }, { dtype: 'int32', ndim: 0 }] }
+ * parseKernelSignature('void(f8[:,:], f8[:])'); // args[0].ndim === 2
+ * ```
+ */
+export function parseKernelSignature(text: string): KernelSignature {
+  const source = { text, name: 'signature' };
+  let i = 0;
+  const err = (what: string, at = i): never => {
+    throw kernelError('NB5001', source, at, [`${what} in '${text}'`]);
+  };
+  const skip = () => { while (i < text.length && /\s/.test(text[i]!)) i++; };
+  const name = (): { name: string; at: number } => {
+    skip();
+    const at = i;
+    while (i < text.length && /[A-Za-z0-9_]/.test(text[i]!)) i++;
+    if (i === at) err('expected a dtype name');
+    return { name: text.slice(at, i), at };
+  };
+  const dtype = (n: { name: string; at: number }): DType => {
+    try {
+      return normalizeDType(n.name);
+    } catch {
+      return err(`unknown dtype '${n.name}'`, n.at);
+    }
+  };
+  const expect = (c: string) => {
+    skip();
+    if (!text.startsWith(c, i)) err(`expected '${c}'`);
+    i += c.length;
+  };
+
+  const r = name();
+  const returns: DType | 'void' = r.name === 'void' ? 'void' : dtype(r);
+  expect('(');
+  const args: KernelArg[] = [];
+  skip();
+  if (text[i] !== ')') {
+    for (;;) {
+      const d = dtype(name());
+      const contiguous: boolean[] = [];
+      skip();
+      if (text[i] === '[') {
+        i++;
+        for (;;) {
+          skip();
+          if (text.startsWith('::1', i)) { contiguous.push(true); i += 3; }
+          else if (text[i] === ':') { contiguous.push(false); i++; }
+          else err("expected ':' or '::1'");
+          skip();
+          if (text[i] === ',') { i++; continue; }
+          expect(']');
+          break;
+        }
+      }
+      args.push({ dtype: d, ndim: contiguous.length, contiguous });
+      skip();
+      if (text[i] === ',') { i++; continue; }
+      break;
+    }
+  }
+  expect(')');
+  skip();
+  if (i !== text.length) err('unexpected text after the signature');
+  return { text, returns, args };
+}
