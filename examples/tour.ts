@@ -47,3 +47,19 @@ const total = nb.scope(() => {
 show('a value kept from a scope', total.shape);
 const s = nb.heapStats();
 show('nb.heapStats()', `${(s.heapBytes / 2 ** 20).toFixed(0)} MiB heap, ${s.liveBlocks} live blocks`);
+
+// Ufuncs: NumPy's built-ins as SIMD Wasm loops, with out / where / casting / dtype.
+const x = nb.linspace(0, 1, 5);
+show('nb.exp(nb.negative(nb.square(x)))', nb.exp(nb.negative(nb.square(x))));
+show("nb.add(nb.array([1, 2], { dtype: 'int8' }), 127)  (wraps as int8)", nb.add(nb.array([1, 2], { dtype: 'int8' }), 127));
+show('nb.divide(nb.arange(4), 2)  (true division)', nb.divide(nb.arange(4), 2));
+const [q, r] = nb.divmod(nb.array([7, -7]), 2);
+show('nb.divmod([7, -7], 2)  (floor division, Python-sign modulo)', `${q}  ${r}`);
+const m = nb.arange(12).reshape([3, 4]);
+show('nb.add.reduce(m, { axis: 0 })', nb.add.reduce(m, { axis: 0 }));
+show('nb.maximum.accumulate(nb.array([1, 3, 2, 5, 4]))', nb.maximum.accumulate(nb.array([1, 3, 2, 5, 4])));
+show('nb.multiply.outer([1, 2, 3], [10, 20])', nb.multiply.outer(nb.array([1, 2, 3]), nb.array([10, 20])));
+const out = nb.zeros([4]);
+nb.sqrt(nb.array([4, 9, 16, 25]), { out, where: nb.array([true, false, true, false]) });
+show('nb.sqrt(..., { out, where })', out);
+show('nb.matmul(m, m.T)', nb.matmul(m, m.T));

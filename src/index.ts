@@ -33,3 +33,4 @@ export * from './builtins/generated/exports.js';
 export type { Ufunc, Ufunc2, UfuncOptions, UfuncInput, UfuncAttributes } from './ufunc/types.js';
 export * from './builtins/gufuncs.js';
 export type { Gufunc, GufuncOptions } from './ufunc/gufunc.js';
+export type { ReduceOptions, AccumulateOptions, AtIndices, AtIndexItem, AxisOption } from './ufunc/ufunc.js';
