@@ -9,6 +9,7 @@ import { DTYPES } from '../dtype/dtypes.js';
 import type { IterationPlan } from '../broadcast/iteration-plan.js';
 import { runtime } from '../runtime/runtime.js';
 import { heapBytes } from '../runtime/wasm-memory.js';
+import { throwDisposed } from '../runtime/lifetime.js';
 import { extentOf } from './layout.js';
 import type { Storage } from './storage.js';
 import type { Layout } from './views.js';
@@ -38,6 +39,9 @@ export interface HeapView {
  */
 export function stage(op: Operand, forceCopy: boolean): HeapView {
   const { storage } = op;
+  // Every Wasm loop reaches memory through here: a disposed operand must never be read
+  // (its block may already hold another array) nor written.
+  if (storage.disposed) throwDisposed();
   const itemSize = DTYPES[storage.dtype].itemSize;
   if (storage.kind === 'wasm' && !forceCopy) {
     return { base: storage.ptr + op.offset * itemSize, release: () => {} };

@@ -68,7 +68,7 @@ const CASES: Case[] = [
   { name: 'int32 + float32 computes in float64 (NumPy)', fn: '(a, b) => a + b', sig: 'f8(i4, f4)', rows: [[16777217, 0, 16777217]] },
   { name: 'Math.min/max: NaN propagates, -0 < +0', fn: '(a, b) => Math.min(a, b) + Math.max(a, b) * 0 + Math.max(a, b)', sig: 'f8(f8, f8)', rows: [[1, NaN, NaN], [-0, 0, 0], [1, 2, 3]] },
   { name: 'Math.abs wraps for INT_MIN', fn: '(a) => Math.abs(a)', sig: 'i1(i1)', rows: [[-128, -128], [-5, 5]] },
-  { name: 'Math.sign on ints and floats', fn: '(a, b) => Math.sign(a) + Math.sign(b)', sig: 'f8(i4, f8)', rows: [[-5, 0.5, 0], [0, -0, -0], [3, -2, 0], [7, NaN, NaN]] },
+  { name: 'Math.sign on ints and floats', fn: '(a, b) => Math.sign(a) + Math.sign(b)', sig: 'f8(i4, f8)', rows: [[-5, 0.5, 0], [0, -0, 0], [3, -2, 0], [7, NaN, NaN], [-3, -0.5, -2]] },
   { name: 'uint32 - literal wraps (weak literal takes uint32)', fn: '(a) => a - 1', sig: 'u4(u4)', rows: [[0, 4294967295]] },
 ];
 
