@@ -243,3 +243,69 @@ export function moderate(t: DType, n: number, shift = 0): Value[] {
     return t === 'float32' ? Math.fround(x) : x;
   });
 }
+
+/** One gufunc operand: its core shape and (inputs) values in C order over loop + core dims. */
+export interface GuOperand {
+  readonly core: readonly number[];
+  readonly values?: readonly Value[];
+  /** Reverse the core dims' stride order (a transposed core block) to test strides. */
+  readonly transposed?: boolean;
+}
+
+function guLayout(loop: readonly number[], op: GuOperand): Layout {
+  const shape = [...loop, ...op.core];
+  if (!op.transposed || op.core.length < 2) return contiguous(shape);
+  // Core dims stored in reverse order (Fortran-like core block), loop dims outermost.
+  const strides = new Array<number>(shape.length).fill(0);
+  let s = 1;
+  for (let d = loop.length; d < shape.length; d++) { strides[d] = s; s *= shape[d]!; }
+  for (let d = loop.length - 1; d >= 0; d--) { strides[d] = s; s *= shape[d]!; }
+  return { strides, offset: 0, size: s };
+}
+
+/** Run a gufunc kernel with the JS reference; returns each output's values in C order. */
+export function runGufuncJs(k: CompiledKernel, loop: readonly number[], ops: readonly GuOperand[], coreSizes: readonly number[]): Value[][] {
+  const jsOps: JsOperand[] = [];
+  const lays: Layout[] = [];
+  k.operands.forEach((t, i) => {
+    const op = ops[i]!;
+    const layout = guLayout(loop, op);
+    const data = new DTYPES[t].TypedArray(layout.size);
+    if (op.values) place(t, [...loop, ...op.core], layout, op.values, data);
+    jsOps.push({ data, offset: layout.offset, strides: layout.strides });
+    lays.push(layout);
+  });
+  k.jsFunction(loop, jsOps, coreSizes);
+  return k.operands.slice(k.nin).map((t, j) => gather(t, [...loop, ...ops[k.nin + j]!.core], lays[k.nin + j]!, jsOps[k.nin + j]!.data));
+}
+
+/** Run a gufunc kernel in Wasm through `<prefix>loop(plan, core)`. */
+export function runGufuncWasm(rig: WasmRig, k: CompiledKernel, loop: readonly number[], ops: readonly GuOperand[], coreSizes: readonly number[]): Value[][] {
+  rig.reset();
+  const ptrs: number[] = [];
+  const lays: Layout[] = [];
+  k.operands.forEach((t, i) => {
+    const op = ops[i]!;
+    const layout = guLayout(loop, op);
+    const p = rig.alloc(layout.size * DTYPES[t].itemSize);
+    rig.view(t, p, layout.size).fill((DTYPES[t].isBigInt ? 0n : 0) as never);
+    if (op.values) place(t, [...loop, ...op.core], layout, op.values, rig.view(t, p, layout.size));
+    ptrs.push(p);
+    lays.push(layout);
+  });
+  const size = (i: number) => DTYPES[k.operands[i]!].itemSize;
+  const nd = loop.length;
+  const planWords = [nd, ...loop];
+  ptrs.forEach((p, i) => planWords.push(p, ...lays[i]!.strides.slice(0, nd).map((s) => s * size(i))));
+  const coreWords = [coreSizes.length, 0, 0, ...coreSizes];
+  lays.forEach((l, i) => coreWords.push(...l.strides.slice(nd).map((s) => s * size(i))));
+  const plan = rig.alloc(planWords.length * 4);
+  const core = rig.alloc(coreWords.length * 4);
+  rig.i32(plan, planWords);
+  rig.i32(core, coreWords);
+  rig.exports[k.entries.loop]!(plan, core);
+  return k.operands.slice(k.nin).map((t, j) => {
+    const i = k.nin + j;
+    return gather(t, [...loop, ...ops[i]!.core], lays[i]!, rig.view(t, ptrs[i]!, lays[i]!.size));
+  });
+}

@@ -76,6 +76,10 @@ export interface ArrayAccess {
 
 /** Split a member chain on a parameter; fails with a diagnostic on anything else. */
 export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): ArrayAccess {
+  // Report a base that is no kernel expression (this, [..], new, ...) before its properties.
+  let root: acorn.Node = node;
+  while (root.type === 'MemberExpression') root = (root as acorn.MemberExpression).object;
+  if (root.type !== 'Identifier') lowerExpr(ctx, root);
   const indices: acorn.Expression[] = [];
   let length = false;
   let cur: acorn.Node = node;
@@ -98,15 +102,18 @@ export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): Arr
     indices.unshift(m.property as acorn.Expression);
     cur = m.object;
   }
-  if (cur.type === 'ChainExpression') fail(ctx, 'NB1029', cur, ['?.']);
-  if (cur.type !== 'Identifier') fail(ctx, 'NB1031', cur, ['on an expression']);
+  if (cur.type !== 'Identifier') {
+    // Report what the base is (this, [..], new, a call) when it is not a kernel expression.
+    lowerExpr(ctx, cur);
+    fail(ctx, 'NB1031', cur, ['on a computed value (only parameters are arrays)']);
+  }
   const name = (cur as acorn.Identifier).name;
   const b = ctx.scopes.lookup(name);
-  if (b === null) {
+  if (b === null || b.kind === 'pending') {
     if (name === 'Math' || name === 'Number') fail(ctx, 'NB1031', node, [`${name}[...]`]);
+    identifier(ctx, cur as acorn.Identifier);
     fail(ctx, 'NB1010', cur, [name]);
   }
-  if (b.kind === 'pending') fail(ctx, 'NB2011', cur, [name, 'is used before its declaration']);
   if (b.kind === 'local') fail(ctx, 'NB2015', cur, [name]);
   return { array: b.index, indices: indices.map((i) => lowerExpr(ctx, i)), length };
 }
@@ -238,5 +245,3 @@ function member(ctx: ExprContext, node: acorn.MemberExpression): E {
   }
   return { kind: 'load', array: acc.array, indices: acc.indices, at, type: null };
 }
-
-export { COMPARE, BINARY };

@@ -69,7 +69,7 @@ export function parseKernel(text: string, name: string): ParsedKernel {
   if (asMethod.node && asMethod.node.type === 'ObjectExpression' && asMethod.node.properties.length === 1) {
     const prop = asMethod.node.properties[0]!;
     if (prop.type === 'Property' && prop.method && prop.value.type === 'FunctionExpression') {
-      return checkFunction(prop.value, source, 2);
+      return checkFunction(prop.value, source, 2, prop.start - 2);
     }
     if (prop.type === 'Property' && (prop.kind === 'get' || prop.kind === 'set')) {
       throw kernelError('NB1002', source, 0, [`a ${prop.kind}ter`]);
@@ -86,8 +86,8 @@ function fromNode(node: acorn.Expression, source: SourceText, shift: number): Pa
   throw kernelError('NB1002', source, node.start - shift, [what]);
 }
 
-function checkFunction(fn: FunctionNode, source: SourceText, shift: number): ParsedKernel {
-  if (fn.async) throw kernelError('NB1003', source, fn.start - shift);
-  if (fn.generator) throw kernelError('NB1004', source, fn.start - shift);
+function checkFunction(fn: FunctionNode, source: SourceText, shift: number, at = fn.start - shift): ParsedKernel {
+  if (fn.async) throw kernelError('NB1003', source, at);
+  if (fn.generator) throw kernelError('NB1004', source, at);
   return { source, fn, shift };
 }

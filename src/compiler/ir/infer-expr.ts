@@ -9,7 +9,7 @@
  */
 import { convertScalar } from '../../dtype/convert-scalar.js';
 import type { DType } from '../../dtype/dtypes.js';
-import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
+import type { DiagnosticCode } from '../frontend/diagnostics.js';
 import { INTRINSICS } from './intrinsics.js';
 import type { BinaryOp, CompareOp, ConstValue, Expr } from './nodes.js';
 import { fitsInt, isBool, isFloatType, isIntType, promote, unsignedOf, bitsOf } from './types.js';
@@ -104,7 +104,7 @@ export function expr(cx: ExprInfer, e: U): TV {
     case 'local': return cx.local(e.id, e.at);
     case 'unary': return unary(cx, e);
     case 'binary': return binary(cx, e.op, expr(cx, e.left), expr(cx, e.right), e.at);
-    case 'compare': return typed(compare(cx, e.op, expr(cx, e.left), expr(cx, e.right), e.at));
+    case 'compare': return typed(compare(e.op, expr(cx, e.left), expr(cx, e.right), e.at));
     case 'logical': {
       const l = expr(cx, e.left);
       const r = expr(cx, e.right);
@@ -203,8 +203,7 @@ export function binary(cx: ExprInfer, op: BinaryOp, a: TV, b: TV, at: number): T
 }
 
 /** Type a comparison: operands compared exactly in their promotion; result bool. */
-export function compare(cx: ExprInfer, op: CompareOp, a: TV, b: TV, at: number): T {
-  void cx;
+export function compare(op: CompareOp, a: TV, b: TV, at: number): T {
   if (a.kind === 'weak' && b.kind === 'weak') return constant(compareWeak(op, a.w, b.w), 'bool', at);
   let t = operandType(a, b, false);
   if (isBool(t) && op !== 'eq' && op !== 'ne') t = 'int32';

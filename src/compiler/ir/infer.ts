@@ -59,7 +59,8 @@ import { canCast } from '../../dtype/casting.js';
 import type { DType } from '../../dtype/dtypes.js';
 import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
 import { as, cast, condition, expr, typeOf, typed, type ExprInfer, type TV } from './infer-expr.js';
-import type { Expr, IRFunction, Local, Param, Stmt } from './nodes.js';
+import { findCounters, type Counter } from './loop-counters.js';
+import { forEachStmt, type Expr, type IRFunction, type Local, type Param, type Stmt } from './nodes.js';
 import { fitsInt, isFloatType, isIntType, promote } from './types.js';
 import { defaultType, exactType, type Weak } from './weak.js';
 
@@ -70,6 +71,8 @@ type T = Expr<DType>;
 export interface ParamSpec {
   readonly scalar?: DType;
   readonly array?: NonNullable<Param['array']>;
+  /** A helper parameter bound to a literal argument (read as the weak literal). */
+  readonly literal?: Weak;
 }
 
 /** What to infer: the kernel, its parameter types and output, and the helpers it may call. */
@@ -113,42 +116,41 @@ class ProgramInfer {
     if (args.length !== fn.params.length) {
       caller.fail('NB2013', at, [name, `takes ${fn.params.length} argument(s), got ${args.length}`]);
     }
-    const types = args.map(typeOf);
-    const key = `${name}(${types.join(',')})`;
+    // A literal argument to a parameter the helper never assigns stays a weak literal in the
+    // specialisation (so clamp(x, 0, 1) keeps x's type); other arguments are typed.
+    const assigned = new Set<number>();
+    forEachStmt(fn.body, (s) => { if (s.kind === 'assign' && s.target.kind === 'param') assigned.add(s.target.index); });
+    const specs: ParamSpec[] = args.map((a, i) => (a.kind === 'weak' && !assigned.has(i) ? { literal: a.w } : { scalar: typeOf(a) }));
+    const key = `${name}(${specs.map((p) => (p.literal ? `${p.literal.wk}:${String(p.literal.value)}` : p.scalar)).join(',')})`;
     if (this.active.has(name)) caller.fail('NB2014', at, [name]);
     let index = this.byKey.get(key);
     if (index === undefined) {
       this.active.add(name);
       try {
-        const typedFn = new FunctionInfer(fn, types.map((t) => ({ scalar: t })), 'infer', 'helper', this).run(`__h_${fn.name}_${this.done.length}`);
+        const typedFn = new FunctionInfer(fn, specs, 'infer', 'helper', this).run('');
         index = this.done.length;
-        this.done.push(typedFn);
+        this.done.push({ ...typedFn, name: `__h_${fn.name}_${index}` });
         this.byKey.set(key, index);
       } finally {
         this.active.delete(name);
       }
     }
     const h = this.done[index]!;
-    return {
-      kind: 'helper', name, index, args: args.map((a, i) => as(a, types[i]!)), type: h.returns as DType, at,
-    };
+    const passed = args.flatMap((a, i) => (specs[i]!.literal ? [] : [as(a, specs[i]!.scalar!)]));
+    return { kind: 'helper', name, index, args: passed, type: h.returns as DType, at };
   }
-}
-
-/** A `for (let i = init; i < bound; i++)` counter candidate. */
-interface Counter {
-  readonly init: U;
-  readonly bound: U;
-  /** The bound must be a literal (<= / >= loops). */
-  readonly literalBound: boolean;
 }
 
 class FunctionInfer implements ExprInfer {
   private readonly types: (DType | undefined)[];
   private readonly initWeakInt: boolean[];
   private readonly aliases = new Map<number, Weak>();
+  /** While collecting: locals whose only contributions so far are literals read as that literal. */
+  private readonly literalOnly = new Map<number, Weak>();
+  private readonly strongSeen = new Set<number>();
   private readonly counters = new Map<number, Counter>();
   private collecting = true;
+  private readLiterals = true;
   private changed = false;
   private returnType: DType | undefined;
   private strongReturn: DType | undefined;
@@ -171,10 +173,15 @@ class FunctionInfer implements ExprInfer {
   }
 
   run(name: string): IRFunction<DType> {
-    for (let iter = 0; iter < 64; iter++) {
-      this.changed = false;
-      this.block(this.fn.body);
-      if (!this.changed) break;
+    // Phase 1 reads literal-only locals as literals (see local()); phase 2 re-types with
+    // every local typed, so the final pass below sees exactly the contributions it makes.
+    for (const literals of [true, false]) {
+      this.readLiterals = literals;
+      for (let iter = 0; iter < 64; iter++) {
+        this.changed = false;
+        this.block(this.fn.body);
+        if (!this.changed) break;
+      }
     }
     this.collecting = false;
     const body = this.block(this.fn.body);
@@ -190,6 +197,7 @@ class FunctionInfer implements ExprInfer {
 
   param(index: number, at: number): TV {
     const spec = this.params[index]!;
+    if (spec.literal) return { kind: 'weak', w: spec.literal, at };
     if (spec.array) this.fail('NB2006', at, [this.fn.params[index]!.name]);
     return typed({ kind: 'param', index, type: spec.scalar!, at });
   }
@@ -197,6 +205,10 @@ class FunctionInfer implements ExprInfer {
   local(id: number, at: number): TV {
     const alias = this.aliases.get(id);
     if (alias) return { kind: 'weak', w: alias, at };
+    // While types are collected, a local that so far holds only a literal reads as that
+    // (weak) literal, so that `let s = 0; s += x` contributes x's type, not int64 + x's.
+    const lit = this.readLiterals ? this.literalOnly.get(id) : undefined;
+    if (lit) return { kind: 'weak', w: lit, at };
     const t = this.types[id];
     if (t === undefined) throw new Pending();
     return typed({ kind: 'local', id, type: t, at });
@@ -267,6 +279,7 @@ class FunctionInfer implements ExprInfer {
         return [{ kind: 'let', local: s.local, init: as(v, this.localType(s.local)), at: s.at }];
       }
       case 'assign': {
+        if (s.target.kind === 'param' && this.params[s.target.index]!.array) return [{ kind: 'assign', target: s.target, value: this.toParam(s.target.index, { kind: 'weak', w: { wk: 'int', value: 0n }, at: s.at }, s.at), at: s.at }];
         const v = expr(this, s.value);
         if (s.target.kind === 'local') {
           this.contribute(s.target.id, v, false);
@@ -357,7 +370,12 @@ class FunctionInfer implements ExprInfer {
     else if (v.kind === 'weak') {
       t = this.joinWeak(cur, v.w, isInit);
       if (isInit && v.w.wk === 'int') this.initWeakInt[id] = true;
-    } else t = v.e.type;
+      if (isInit && this.readLiterals && !this.strongSeen.has(id)) this.literalOnly.set(id, v.w);
+    } else {
+      t = v.e.type;
+      this.literalOnly.delete(id);
+      this.strongSeen.add(id);
+    }
     let next = cur === undefined ? t : promote(cur, t);
     // A literal-initialised integer local meeting uint64 stays uint64 (not float64).
     if (this.initWeakInt[id] && ((cur === 'int64' && t === 'uint64') || (cur === 'uint64' && t === 'int64' && v.kind === 'weak'))) next = 'uint64';
@@ -378,46 +396,4 @@ class FunctionInfer implements ExprInfer {
       return false;
     }
   }
-}
-
-/** Find `for (let i = a; i < b; i++)`-shaped loops whose counter is assigned nowhere else. */
-function findCounters(body: readonly Stmt<null>[], out: Map<number, Counter>): void {
-  const assigned = new Map<number, number>();
-  const visit = (stmts: readonly Stmt<null>[]) => {
-    for (const s of stmts) {
-      if (s.kind === 'assign' && s.target.kind === 'local') assigned.set(s.target.id, (assigned.get(s.target.id) ?? 0) + 1);
-      if (s.kind === 'if') { visit(s.then); visit(s.else); }
-      if (s.kind === 'while') visit(s.body);
-      if (s.kind === 'for') { visit(s.init); visit(s.update); visit(s.body); }
-    }
-  };
-  visit(body);
-  const scan = (stmts: readonly Stmt<null>[]) => {
-    for (const s of stmts) {
-      if (s.kind === 'if') { scan(s.then); scan(s.else); }
-      if (s.kind === 'while') scan(s.body);
-      if (s.kind !== 'for') continue;
-      scan(s.body);
-      const [init] = s.init;
-      const [update] = s.update;
-      if (s.init.length !== 1 || s.update.length !== 1 || init!.kind !== 'let' || update!.kind !== 'assign' || !s.cond) continue;
-      const id = init!.local;
-      if (update!.target.kind !== 'local' || update!.target.id !== id || assigned.get(id) !== 1) continue;
-      const u = update!.value;
-      if (u.kind !== 'binary' || (u.op !== 'add' && u.op !== 'sub') || u.left.kind !== 'local' || u.left.id !== id) continue;
-      if (u.right.kind !== 'const' || u.right.value !== 1) continue;
-      const c = s.cond;
-      if (c.kind !== 'compare') continue;
-      const flip = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', eq: 'eq', ne: 'ne' } as const;
-      let op = c.op;
-      let bound: U;
-      if (c.left.kind === 'local' && c.left.id === id) bound = c.right;
-      else if (c.right.kind === 'local' && c.right.id === id) { bound = c.left; op = flip[op]; }
-      else continue;
-      const up = u.op === 'add';
-      if ((up && op === 'lt') || (!up && op === 'gt')) out.set(id, { init: init!.init, bound, literalBound: false });
-      else if ((up && op === 'le') || (!up && op === 'ge')) out.set(id, { init: init!.init, bound, literalBound: true });
-    }
-  };
-  scan(body);
 }

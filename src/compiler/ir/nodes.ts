@@ -101,6 +101,11 @@ export interface Param {
   /** Scalar dtype, or an array type (gufunc kernels). Unset in the untyped IR. */
   readonly scalar?: DType;
   readonly array?: { readonly dtype: DType; readonly ndim: number; readonly isOutput: boolean; readonly coreDims: readonly number[] };
+  /**
+   * Helpers only: the parameter was passed a literal (and is never assigned), so the
+   * specialisation reads it as that weak literal — it is not a runtime parameter at all.
+   */
+  readonly literal?: { readonly wk: 'int'; readonly value: bigint } | { readonly wk: 'float'; readonly value: number };
 }
 
 /** A local variable (unique per declaration: shadowing is resolved by lowering). */

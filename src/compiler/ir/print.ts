@@ -81,6 +81,7 @@ function printStmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], indent
 /** One function's dump. */
 export function printFunction(fn: IRFunction<DType>): string {
   const params = fn.params.map((p) => {
+    if (p.literal) return `${p.emitName} = ${String(p.literal.value)} (literal)`;
     if (p.array) return `${p.emitName}: ${p.array.dtype}[${Array(p.array.ndim).fill(':').join(',')}]${p.array.isOutput ? ' out' : ''}`;
     return `${p.emitName}: ${p.scalar}`;
   });

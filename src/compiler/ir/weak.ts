@@ -100,7 +100,8 @@ export function exactType(w: Weak, t: DType, promote: (a: DType, b: DType) => DT
   if (w.wk === 'float') return isFloatType(t) ? t : 'float64';
   if (isBool(t)) return promote('int64', minIntType(w.value) ?? 'float64');
   if (fitsInt(w.value, t)) return t;
-  const m = minIntType(w.value);
+  // The smallest type of t's signedness that holds the value (int8 with 1000 → int16).
+  const m = isSigned(t) ? (['int8', 'int16', 'int32', 'int64'] as DType[]).find((s) => fitsInt(w.value as bigint, s)) ?? null : minIntType(w.value);
   return m === null ? 'float64' : promote(t, m);
 }
 

@@ -7,8 +7,8 @@
  *   2. run `asc.main` on the source as `kernel.ts` with DESIGN.md decision 6's flags
  *      (-O3, stub runtime, no asserts, no abort import, SIMD, threads, imported shared memory
  *      of at most 65536 pages), reading and writing files in memory only;
- *   3. check that the module imports nothing but `env.memory`, find the memory range its
- *      data segments write when instantiated, and compile it with WebAssembly.compile.
+ *   3. compile it (new WebAssembly.Module), check that it imports nothing but `env.memory`,
+ *      and find the memory range its data segments write when instantiated.
  * NOTE: a module's active data segments (AS's Math tables, for one) are written into the
  * shared heap at every instantiation, at `memoryBase` (AS's default 1024 otherwise) —
  * where the built-in module keeps its own static data. Callers that share the heap must pass
@@ -167,7 +167,10 @@ export async function compileAssemblyScript(source: string, options: AscOptions 
   const binary = outputs.get('kernel.wasm');
   if (error || !(binary instanceof Uint8Array)) throw new AscCompileError(diagnostics || String(error), source);
   const compileMs = performance.now() - started;
-  const module = await WebAssembly.compile(binary as Uint8Array<ArrayBuffer>);
+  // NOTE: synchronous on purpose. Kernel modules are small (V8 compiles lazily), and
+  // measured right after asc.main, `await WebAssembly.compile` took ~280 ms to resolve
+  // against 0.2 ms for `new WebAssembly.Module`.
+  const module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
   const imports = WebAssembly.Module.imports(module);
   const unexpected = imports.filter((i) => !(i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
   if (unexpected.length > 0) throw new AscCompileError(`unexpected imports ${JSON.stringify(unexpected)}; only env.memory is allowed`, source);

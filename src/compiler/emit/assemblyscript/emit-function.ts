@@ -86,6 +86,7 @@ export class AsFunctionEmitter {
   params(fn: IRFunction<DType>): string {
     const out: string[] = [];
     for (const p of fn.params) {
+      if (p.literal) continue;
       if (p.array) {
         out.push(`${p.emitName}: usize`);
         for (let k = 0; k < p.array.ndim; k++) out.push(`${strideName(p.emitName, k)}: usize`);

@@ -47,6 +47,7 @@ class JsEmitter {
   params(fn: IRFunction<DType>): string {
     const out: string[] = [];
     for (const q of fn.params) {
+      if (q.literal) continue;
       if (q.array) {
         out.push(q.emitName, offsetName(q.emitName));
         for (let k = 0; k < q.array.ndim; k++) out.push(strideName(q.emitName, k));
