@@ -1,23 +1,38 @@
 /**
- * Speed of the SIMD transcendental kernels in asm/math/ (run by hand:
- * `npx tsx bench/math-simd.ts [fn ...] [--n=1e7] [--runs=7]`).
+ * Speed of the SIMD transcendental kernels in asm/math/. Run by hand:
  *
- * Compiles, in memory and with the package's asc flags (DESIGN.md decision 6), one small module
- * whose loops have the shape of the generated ufunc loops: a contiguous SIMD main loop
- * (`v128.store(out, sin64x2(v128.load(in)))`) plus a scalar tail. For each function and dtype
- * it times, over N = 1e7 contiguous elements (median of several runs, after warm-up runs so
- * that V8's optimising tier is in place):
- *   simd     the SIMD kernel loop (f64x2 / f32x4),
- *   scalar   the scalar kernel (`sin64(x)`) on every element,
- *   AS Math  AssemblyScript's own `Math.sin` / `Mathf.sin` (NativeMath, musl) on every element,
- *   JS Math  a plain JS loop over Float64Array / Float32Array calling `Math.sin`.
+ *   npx tsx bench/math-simd.ts [sin cos ...] [--n=1e7] [--runs=7] [--cache] [--no-numpy]
+ *
+ * Compiles, in memory with the package's asc flags (DESIGN.md decision 6), one module whose
+ * loops have the shape of the generated ufunc loops: a contiguous SIMD main loop
+ * (`v128.store(out, sin64x2(v128.load(in)))`) plus a scalar tail. For each function and dtype it
+ * times N contiguous elements (median of --runs runs, after warm-up runs so that V8's
+ * optimising tier is in place), in ns per element:
+ *   simd       the SIMD kernel loop (f64x2 / f32x4) over the whole array;
+ *   simd+pf    the same loop in 4 KiB blocks, first touching one byte per cache line of the next
+ *              block: the loads then miss in parallel instead of one iteration at a time.
+ *              Measured here that is the difference between streaming from DRAM at full speed
+ *              and stalling on it (Wasm has no prefetch instruction; see "why" below);
+ *   scalar     the scalar kernel (`sin64(x)`) on every element (what strided loops use);
+ *   AS Math    AssemblyScript's own `Math.sin` / `Mathf.sin` (NativeMath, musl) per element;
+ *   JS Math    a plain JS loop over Float64Array / Float32Array calling `Math.sin` (2 ** x for exp2);
+ *   NumPy      np.sin(x, out=y) on the same data size, when a python3 with NumPy is found.
+ * --cache runs every loop over 16 blocks of 4096 elements in turn (1 MiB, in L2) instead: the
+ * compute cost alone, and too many elements for branch predictors to learn (they learn a
+ * single repeated block of a few thousand, which flatters the branchy scalar libm code).
+ *
+ * Why simd+pf: a loop that spends ~50 instructions on every 16 bytes holds only a few cache
+ * lines' worth of loads in the CPU's window, so each miss to DRAM is waited for nearly alone;
+ * measured on this project's machine (Sapphire Rapids VM), exp over 1e7 float64 runs at
+ * 2.0 ns/element with the data in cache, 4.8 from DRAM, 3.0 with the block touch.
  * Inputs are uniform random over a typical domain per function (printed).
  */
-import asc from 'assemblyscript/asc';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -26,9 +41,8 @@ interface Fn {
   module: string;
   /** Input domain [lo, hi] for the random data. */
   domain: [number, number];
-  /** The JS reference: Math.<name>, or an expression for exp2. */
   js: (x: number) => number;
-  /** AssemblyScript NativeMath expression for x (f64) and Mathf (f32). */
+  /** AssemblyScript NativeMath expressions of x for float64 and float32. */
   as64: string;
   as32: string;
 }
@@ -49,35 +63,52 @@ function arg(name: string, dflt: number): number {
 }
 const N = arg('n', 1e7);
 const RUNS = arg('runs', 7);
-/** --block=B: call each loop on the same B elements N / B times (data in cache: the compute cost alone). */
-const BLOCK = arg('block', 0);
+const CACHE = process.argv.includes('--cache');
+const BLOCK = 4096;
+const BLOCKS = 16;
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const funcs = FUNCS.filter((f) => only.length === 0 || only.includes(f.name));
 
-/** The loop module's source: per function and dtype a SIMD loop, a scalar-kernel loop, a NativeMath loop. */
+/** The loop module's source: per function and dtype, the loops described in the header. */
 function source(): string {
-  const lines: string[] = [];
+  const lines: string[] = ['let sink: u32 = 0;', 'export function getSink(): u32 { return sink; }'];
   for (const f of funcs) {
     lines.push(`import { ${f.name}64x2, ${f.name}64, ${f.name}32x4, ${f.name}32 } from './asm/math/${f.module}';`);
   }
   for (const f of funcs) {
     for (const [bits, lanes, T] of [[64, 2, 'f64'], [32, 4, 'f32']] as const) {
-      const shift = bits === 64 ? 3 : 2;
+      const sh = bits === 64 ? 3 : 2;
+      const blk = 4096 >> sh; // elements per 4 KiB block
+      const vec = `v128.store(dst + (<usize>i << ${sh}), ${f.name}${bits}x${lanes}(v128.load(src + (<usize>i << ${sh}))));`;
+      const one = `store<${T}>(dst + (<usize>i << ${sh}), ${f.name}${bits}(load<${T}>(src + (<usize>i << ${sh}))));`;
       lines.push(`
 export function simd_${f.name}${bits}(src: usize, dst: usize, n: i32): void {
   let i = 0;
-  for (; i + ${lanes} <= n; i += ${lanes}) {
-    v128.store(dst + (<usize>i << ${shift}), ${f.name}${bits}x${lanes}(v128.load(src + (<usize>i << ${shift}))));
+  for (; i + ${lanes} <= n; i += ${lanes}) ${vec}
+  for (; i < n; i++) ${one}
+}
+export function pf_${f.name}${bits}(src: usize, dst: usize, n: i32): void {
+  let t: u32 = 0;
+  let i = 0;
+  while (i + ${blk} <= n) {
+    if (i + ${2 * blk} <= n) {
+      const next = src + (<usize>(i + ${blk}) << ${sh});
+      for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k);
+    }
+    const end = i + ${blk};
+    for (; i < end; i += ${lanes}) ${vec}
   }
-  for (; i < n; i++) store<${T}>(dst + (<usize>i << ${shift}), ${f.name}${bits}(load<${T}>(src + (<usize>i << ${shift}))));
+  for (; i + ${lanes} <= n; i += ${lanes}) ${vec}
+  for (; i < n; i++) ${one}
+  sink += t;
 }
 export function scalar_${f.name}${bits}(src: usize, dst: usize, n: i32): void {
-  for (let i = 0; i < n; i++) store<${T}>(dst + (<usize>i << ${shift}), ${f.name}${bits}(load<${T}>(src + (<usize>i << ${shift}))));
+  for (let i = 0; i < n; i++) ${one}
 }
 export function native_${f.name}${bits}(src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
-    const x = load<${T}>(src + (<usize>i << ${shift}));
-    store<${T}>(dst + (<usize>i << ${shift}), ${bits === 64 ? f.as64 : f.as32});
+    const x = load<${T}>(src + (<usize>i << ${sh}));
+    store<${T}>(dst + (<usize>i << ${sh}), ${bits === 64 ? f.as64 : f.as32});
   }
 }`);
     }
@@ -97,19 +128,25 @@ async function compile(src: string): Promise<WebAssembly.Module> {
     {
       readFile: (name: string, baseDir: string) => {
         if (name === entry) return src;
-        try { return readFileSync(join(baseDir, name), 'utf8'); } catch { return null; }
+        try {
+          return readFileSync(join(baseDir, name), 'utf8');
+        } catch {
+          return null;
+        }
       },
-      writeFile: (name: string, contents: Uint8Array | string) => { outputs.set(name, contents); },
+      writeFile: (name: string, contents: Uint8Array | string) => {
+        outputs.set(name, contents);
+      },
       listFiles: () => [],
-      stdout: { write: (s: string) => { diagnostics += s; return true; } },
-      stderr: { write: (s: string) => { diagnostics += s; return true; } },
+      stdout: { write: (s: string) => ((diagnostics += s), true) },
+      stderr: { write: (s: string) => ((diagnostics += s), true) },
     } as unknown as Parameters<typeof asc.main>[1],
   );
   if (error) throw new Error(`asc failed: ${error.message}\n${diagnostics}`);
   return new WebAssembly.Module(outputs.get('bench.wasm') as Uint8Array);
 }
 
-/** Median of `RUNS` timed calls (ns per element), after two untimed warm-up calls. */
+/** Median of RUNS timed calls in ns per element, after two untimed warm-up calls. */
 function time(fn: () => void): number {
   fn();
   fn();
@@ -123,47 +160,98 @@ function time(fn: () => void): number {
   return (ts[ts.length >> 1] * 1e6) / N;
 }
 
+/** NumPy's ns/element for each function and dtype on N elements of the same domains, or null. */
+function numpyTimes(): Record<string, number> | null {
+  if (process.argv.includes('--no-numpy')) return null;
+  const code = `
+import json, sys, time
+import numpy as np
+spec = json.loads(sys.argv[1]); n = int(spec['n']); runs = int(spec['runs']); out = {}
+rng = np.random.default_rng(1)
+for name, lo, hi in spec['funcs']:
+    for dt in ('float64', 'float32'):
+        x = rng.uniform(lo, hi, n).astype(dt); y = np.empty_like(x); f = getattr(np, name)
+        f(x, out=y); ts = []
+        for _ in range(runs):
+            t = time.perf_counter(); f(x, out=y); ts.append(time.perf_counter() - t)
+        out[name + dt] = sorted(ts)[len(ts) // 2] * 1e9 / n
+print(json.dumps({'version': np.__version__, 'times': out}))
+`;
+  const spec = JSON.stringify({ n: N, runs: RUNS, funcs: funcs.map((f) => [f.name, ...f.domain]) });
+  const r = spawnSync(process.env.NUMBATS_PYTHON ?? 'python3', ['-c', code, spec], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  try {
+    const parsed = JSON.parse(r.stdout) as { version: string; times: Record<string, number> };
+    console.log(`NumPy ${parsed.version}`);
+    return parsed.times;
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const module = await compile(source());
-  const bytesNeeded = N * 8 * 2 + 1024 * 1024;
+  const bytesNeeded = (CACHE ? 2 * BLOCKS * BLOCK * 8 : N * 8 * 2) + 2 * 1024 * 1024;
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytesNeeded / 65536) + 16, maximum: 65536, shared: true });
   const e = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...a: number[]) => number>;
   const src = e.heapBase();
-  const dst = src + N * 8 + 4096;
+  const span = CACHE ? BLOCKS * BLOCK : N;
+  const dst = src + span * 8 + 4096;
+  // Warm-up: V8 first runs a module in its baseline tier and compiles hot functions with
+  // TurboFan in the background; give every loop a few calls and the compiler time to finish.
+  new Float64Array(memory.buffer, src, 2 * BLOCK).fill(0.5);
+  for (let round = 0; round < 2; round++) {
+    for (const [name, fn] of Object.entries(e)) {
+      if (/^(simd|pf|scalar|native)_/.test(name)) for (let k = 0; k < 5; k++) fn(src, dst, 2 * BLOCK);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
   console.log(
-    `# asm/math kernels, N = ${N.toExponential(0)} contiguous` +
-      (BLOCK > 0 ? ` (as ${N / BLOCK} calls on the same ${BLOCK} elements: in cache)` : '') +
+    `# asm/math kernels: ${N.toExponential(0)} elements` +
+      (CACHE ? `, in cache (${BLOCKS} blocks of ${BLOCK} elements in turn)` : ', contiguous') +
       `, median of ${RUNS} runs, ns/element`,
   );
   console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`);
-  console.log('| function | dtype | domain | simd | scalar kernel | AS Math | JS Math |');
-  console.log('|---|---|---|---:|---:|---:|---:|');
-  let sink = 0;
+  const np = CACHE ? null : numpyTimes();
+  console.log('| function | dtype | domain | simd | simd+pf | scalar | AS Math | JS Math |' + (np ? ' NumPy |' : ''));
+  console.log('|---|---|---|---:|---:|---:|---:|---:|' + (np ? '---:|' : ''));
   for (const f of funcs) {
     for (const bits of [64, 32] as const) {
       const Arr = bits === 64 ? Float64Array : Float32Array;
-      const input = new Arr(memory.buffer, src, N);
+      const size = bits / 8;
+      const input = new Arr(memory.buffer, src, span);
       const [lo, hi] = f.domain;
-      for (let i = 0; i < N; i++) input[i] = lo + (hi - lo) * Math.random();
+      for (let i = 0; i < span; i++) input[i] = lo + (hi - lo) * Math.random();
       const loop = (fn: (...a: number[]) => number) => () => {
-        if (BLOCK > 0) for (let k = 0; k < N; k += BLOCK) fn(src, dst, BLOCK);
-        else fn(src, dst, N);
+        if (!CACHE) {
+          fn(src, dst, N);
+          return;
+        }
+        for (let k = 0, b = 0; k < N; k += BLOCK, b = (b + 1) % BLOCKS) {
+          fn(src + b * BLOCK * size, dst + b * BLOCK * size, BLOCK);
+        }
       };
       const simd = time(loop(e[`simd_${f.name}${bits}`]));
+      const pf = time(loop(e[`pf_${f.name}${bits}`]));
       const scalar = time(loop(e[`scalar_${f.name}${bits}`]));
       const native = time(loop(e[`native_${f.name}${bits}`]));
-      const jsIn = new Arr(N);
-      const jsOut = new Arr(N);
-      jsIn.set(input);
+      // The JS loop runs over TypedArrays of its own (span elements, N in total).
+      const jsIn = new Arr(span);
+      const jsOut = new Arr(span);
+      for (let i = 0; i < span; i++) jsIn[i] = lo + (hi - lo) * Math.random();
       const js = time(() => {
-        for (let i = 0; i < N; i++) jsOut[i] = f.js(jsIn[i]);
+        for (let done = 0; done < N; done += span) {
+          for (let i = 0; i < span; i++) jsOut[i] = f.js(jsIn[i]);
+        }
       });
-      sink += jsOut[N >> 1];
-      const fmt = (v: number) => v.toFixed(2);
-      console.log(`| ${f.name} | float${bits} | [${lo}, ${hi}] | ${fmt(simd)} | ${fmt(scalar)} | ${fmt(native)} | ${fmt(js)} |`);
+      const fmt = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2));
+      const npCol = np ? ` ${fmt(np[f.name + `float${bits}`])} |` : '';
+      console.log(
+        `| ${f.name} | float${bits} | [${lo}, ${hi}] | ${fmt(simd)} | ${fmt(pf)} | ${fmt(scalar)} | ${fmt(native)} | ${fmt(js)} |${npCol}`,
+      );
     }
   }
-  if (Number.isNaN(sink)) console.log('');
+  if (e.getSink() === 0xdeadbeef) console.log('');
 }
 
 main().catch((err) => {

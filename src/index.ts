@@ -34,3 +34,8 @@ export type { Ufunc, Ufunc2, UfuncOptions, UfuncInput, UfuncAttributes } from '.
 export * from './builtins/gufuncs.js';
 export type { Gufunc, GufuncOptions } from './ufunc/gufunc.js';
 export type { ReduceOptions, AccumulateOptions, AtIndices, AtIndexItem, AxisOption } from './ufunc/ufunc.js';
+export { vectorize, guvectorize } from './vectorize/index.js';
+export type {
+  VectorizeOptions, GuvectorizeOptions, VectorizeDecorator, VectorizedExtras, GuvectorizedGufunc,
+} from './vectorize/index.js';
+export { KERNEL_DIAGNOSTICS } from './compiler/public.js';

@@ -1,29 +1,31 @@
 /**
  * sin and cos for float64x2 / float32x4 lanes, and scalar versions.
  *
- * float64 (sin64x2, cos64x2): Cody-Waite reduction by pi/2 as in musl's __rem_pio2 "medium"
- * case, always doing its first two rounds: n = round(x 2/pi) (toint trick; n's low bits stay
- * in the mantissa of x 2/pi + 1.5 * 2^52), r = x - n pio2_1 (exact: 33-bit pio2_1, |n| < 2^20),
- * then the second 33 bits and a 53-bit tail with the rounding error carried along, giving
- * y0 + y1 = x - n pi/2 to about 2^-100 absolute. Then musl's kernels __sin(y0, y1) (degree 13,
- * |error| < 2^-58) and __cos(y0, y1) (degree 14, < 2^-58), coefficients from FreeBSD/musl
- * (Sun's fdlibm: Remez on [-pi/4, pi/4]). Both are computed, and selected per lane by n & 1;
- * n & 2 flips the sign (cos uses n + 1).
- * Lanes leave the fast path when |x| > 1647099 (n would need more than 20 bits) or x is
- * within |x| 2^-49 of a multiple of pi/2 (musl's test for needing a third round; never for
- * random data): if any lane does, those lanes are recomputed with AssemblyScript's scalar
- * Math.sin / Math.cos (musl with Payne-Hanek reduction). +-inf take that path (NaN); NaN
- * propagates on the fast path; sin(-0) = -0 (n = +0 keeps x - n pio2_1 = -0).
+ * float64 (sin64x2, cos64x2): x = n pi/2 + (y + yy), n = round(x 2/pi) by the toint trick (n's
+ * low bits stay in the mantissa of x 2/pi + 1.5 2^52), then musl's kernels __sin(y, yy) (degree
+ * 13, |error| < 2^-58) and __cos(y, yy) (degree 14, < 2^-58) with FreeBSD/musl's coefficients
+ * (Sun fdlibm, Remez on [-pi/4, pi/4]). Both kernels are computed and selected per lane by n & 1;
+ * n & 2 flips the sign (cos uses n + 1). The reduction is tiered like musl's __rem_pio2:
+ *   1. common case: one Cody-Waite round, y = (x - n pio2_1) - n pio2_1t with a 33-bit pio2_1
+ *      (exact product for n < 2^20) and its rounding error in yy; good to about |x| 2^-86.6,
+ *      so used when |y| >= |x| 2^-25 and |x| <= 823549 in both lanes (random data never fails
+ *      this; one compare tests both);
+ *   2. otherwise musl's second round (33 more bits of pi/2, about 2^-100 absolute), for
+ *      |x| <= 1647099 and |y| >= |x| 2^-49;
+ *   3. otherwise, per lane, an exact Payne-Hanek reduction (rem-pio2.ts): huge |x| and the
+ *      numbers closest to multiples of pi/2 (|x - n pi/2| down to 2^-60.5 at x = 45.55...).
+ *      AssemblyScript's own Math.sin/cos would do for huge |x| but measured up to 2.46 ulp.
+ * NaN propagates on the fast path; +-inf reach tier 3, which returns NaN; sin(-0) = -0.
  *
  * float32 (sin32x4, cos32x4): computed in float64 (two f64x2 halves), as musl's sinf/cosf:
- * y = (x - n pio2hi) - n pio2lo with a 25-bit pio2hi (exact for |n| < 2^28), then musl's
- * __sindf (degree 9, |sin(x)/x - s(x)| < 2^-37.5) and __cosdf (degree 8, < 2^-34.1). The f64
- * result is rounded once to f32, so errors stay close to 0.5 ulp. Lanes with |x| >= 2^28 pi/2
- * or inf fall back to Math.sin/Math.cos in float64, rounded.
+ * y = (x - n pio2hi) - n pio2lo with a 25-bit pio2hi (exact for |n| < 2^28), musl's __sindf
+ * (degree 9, |sin(x)/x - s(x)| < 2^-37.5) and __cosdf (degree 8, < 2^-34.1), one rounding to
+ * float32 at the end, so results are within 0.5 ulp plus about 2^-20. Lanes with
+ * |x| >= 2^28 pi/2 (or inf) use the float64 kernels above, rounded.
  *
  * Scalar sin64(x) etc. run the SIMD kernel on one lane, so strided and contiguous loops give
- * bit-identical results. Measured accuracy: see test/math/simd-math.test.ts output (max
- * about 0.6-0.9 ulp float64, 0.5 ulp float32).
+ * bit-identical results. Measured max error (test/math/simd-math.test.ts, long double
+ * references, the hard cases above included): sin 0.75 ulp, cos 0.73 float64; 0.5 float32.
  */
 import { k64, mad64, high32, pack32 } from './common';
 import { remPio2Large, remY0, remY1 } from './rem-pio2';
@@ -47,6 +49,9 @@ const TRIG64: usize = memory.data<f64>([
   -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11,
   // 21: the integer 1 (as an i64 bit pattern: 4.9e-324)
   5e-324,
+  6.07710050650619224932e-11, // 22 pio2_1t = pi/2 - pio2_1
+  2.9802322387695312e-08,     // 23 2^-25
+  823549.0,                   // 24 ~2^19 pi/2
 ]);
 
 // prettier-ignore
@@ -106,12 +111,37 @@ const TRIG32: usize = memory.data<f64>([
   return v128.xor(v128.bitselect(c, s, odd), i64x2.shl(i64x2.shr_u(q, 1), 63));
 }
 
-/** sin (cosine = false) or cos of two float64 lanes. */
+/**
+ * sin (cosine = false) or cos of two float64 lanes: the common case. One round of musl's
+ * reduction (r0 = x - n pio2_1 exact, then the 53-bit tail pio2_1t with its rounding error in
+ * yy) is good to about |x| 2^-86.6 absolute, so it is used when |y| >= |x| 2^-25 (relative error
+ * <= 2^-61.6) and |x| <= 823549 (n < 2^19); other vectors go to trig64Medium.
+ */
 // @ts-ignore: decorator
 @inline function trig64(x: v128, cosine: bool): v128 {
   const T = TRIG64;
   const ax = f64x2.abs(x);
-  // n = round(x 2/pi); t's low mantissa bits are n (two's complement).
+  const t = mad64(x, k64(T), k64(T + 8));
+  const fn = f64x2.sub(t, k64(T + 8));
+  const r0 = f64x2.sub(x, f64x2.mul(fn, k64(T + 2 * 8)));
+  const w = f64x2.mul(fn, k64(T + 22 * 8));
+  const y = f64x2.sub(r0, w);
+  // One compare for both conditions: |y| < max(|x| 2^-25, |x| - 823549). A NaN or inf x gives
+  // NaN y, which compares false and stays here (the result is NaN either way).
+  const lim = f64x2.pmax(f64x2.mul(ax, k64(T + 23 * 8)), f64x2.sub(ax, k64(T + 24 * 8)));
+  if (v128.any_true(f64x2.lt(f64x2.abs(y), lim))) return trig64Medium(x, cosine);
+  const yy = f64x2.sub(f64x2.sub(r0, y), w);
+  return trigKernel64(y, yy, cosine ? i64x2.add(t, k64(T + 21 * 8)) : t);
+}
+
+/**
+ * trig64 for vectors with a lane near a multiple of pi/2 or above 823549: musl's first two
+ * rounds (good to about 2^-100 absolute for |x| <= 1647099); lanes still within |x| 2^-49 of a
+ * multiple of pi/2, larger, or inf go on to trigSlow64.
+ */
+function trig64Medium(x: v128, cosine: bool): v128 {
+  const T = TRIG64;
+  const ax = f64x2.abs(x);
   const t = mad64(x, k64(T), k64(T + 8));
   const fn = f64x2.sub(t, k64(T + 8));
   // Rounds 1 and 2 of musl's __rem_pio2 (r0 exact; w carries the rounding error of r).
@@ -172,12 +202,14 @@ export function cos64(x: f64): f64 {
   const y = f64x2.sub(f64x2.sub(x, f64x2.mul(fn, k64(T + 2 * 8))), f64x2.mul(fn, k64(T + 3 * 8)));
   const z = f64x2.mul(y, y);
   const w = f64x2.mul(z, z);
-  // musl __sindf: (y + s (S1 + z S2)) + s w (S3 + z S4), s = z y
+  // musl __sindf: y + (s (S1 + z S2) + s w (S3 + z S4)), s = z y, with the sum written as
+  // y - (0 - corr) so that y = -0 gives -0 (y + corr would give +0: corr is +0 there).
   const s3 = f64x2.mul(z, y);
-  const s = f64x2.add(
-    mad64(s3, mad64(z, k64(T + 5 * 8), k64(T + 4 * 8)), y),
+  const corr = f64x2.add(
+    f64x2.mul(s3, mad64(z, k64(T + 5 * 8), k64(T + 4 * 8))),
     f64x2.mul(f64x2.mul(s3, w), mad64(z, k64(T + 7 * 8), k64(T + 6 * 8))),
   );
+  const s = f64x2.sub(y, f64x2.sub(v128.xor(y, y), corr));
   // musl __cosdf: ((1 + z C0) + w C1) + (w z) (C2 + z C3)
   const c = f64x2.add(
     mad64(w, k64(T + 9 * 8), mad64(z, k64(T + 8 * 8), k64(T + 12 * 8))),

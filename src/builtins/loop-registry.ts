@@ -16,6 +16,43 @@ export interface LoopRecord {
   readonly ins: readonly DType[];
   readonly outs: readonly DType[];
   readonly row: LoopRow;
+  /**
+   * A loop that is not in the built-in module (vectorize kernels): runs its own code.
+   * `loop(plan)` takes a plan as `writePlan` writes it; `row(n, p0, s0, ..., pK, sK)` is the
+   * contiguous 1-d fast path (byte strides). Built-in loops have none.
+   */
+  readonly exec?: LoopExec;
+}
+
+/** The executor of a loop compiled outside the built-in module. */
+export interface LoopExec {
+  loop(plan: number): void;
+  row?: (...args: number[]) => void;
+}
+
+/** Ids of loops registered with {@link registerLoop} start here (above every built-in id). */
+export const CUSTOM_LOOP_BASE = 1 << 24;
+const customLoops = new Map<number, LoopRecord>();
+let nextCustomId = CUSTOM_LOOP_BASE;
+
+/**
+ * Register a loop with its own executor: returns the record with a fresh id, which
+ * `runLoop(id, ...)` (src/ufunc/execute.ts) then runs with `exec.loop`.
+ *
+ * @example
+ * ```ts
+ * const rec = registerLoop({ ufunc: 'f', types: 'float64->float64', ins: ['float64'], outs: ['float64'], row, exec });
+ * ```
+ */
+export function registerLoop(rec: Omit<LoopRecord, 'id' | 'ufunc' | 'exec'> & { ufunc: string; exec: LoopExec }): LoopRecord {
+  const full = { ...rec, id: nextCustomId++ } as unknown as LoopRecord;
+  customLoops.set(full.id, full);
+  return full;
+}
+
+/** The registered loop with this id, or undefined (built-in ids). */
+export function customLoop(id: number): LoopRecord | undefined {
+  return id >= CUSTOM_LOOP_BASE ? customLoops.get(id) : undefined;
 }
 
 function build(): { all: LoopRecord[]; byUfunc: Map<UfuncName, LoopRecord[]> } {

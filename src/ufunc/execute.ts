@@ -17,6 +17,7 @@ import { DTYPES } from '../dtype/dtypes.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { overlaps, sameLayout, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
 import { runtime } from '../runtime/runtime.js';
+import { customLoop } from '../builtins/loop-registry.js';
 
 /** Operand of `a` viewed with the given shape (broadcast when `broadcast`). */
 export function operandOf(a: NDArray, shape: readonly number[]): Operand {
@@ -68,7 +69,10 @@ export function runLoop(
     }
     for (const op of outOps) views.push(stage(op, false));
     const sizes = [...ins, ...outs].map((a) => DTYPES[a.dtype].itemSize);
-    runtime().loops.ufunc(loopId, writePlan(plan, views.map((v) => v.base), sizes));
+    const planPtr = writePlan(plan, views.map((v) => v.base), sizes);
+    const custom = customLoop(loopId);
+    if (custom !== undefined) custom.exec!.loop(planPtr);
+    else runtime().loops.ufunc(loopId, planPtr);
   } finally {
     views.forEach((v, k) => v.release(k >= ins.length));
   }

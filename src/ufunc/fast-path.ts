@@ -79,6 +79,7 @@ export function tryFastCall(t: DispatchTarget & { nout: number }, args: readonly
   if (b !== undefined && (!plainHeap(b) || !sameShape(a, b))) return undefined;
   const loop = exactLoop(t, a, b);
   if (loop === null) return undefined;
+  if (loop.exec !== undefined && loop.exec.row === undefined) return undefined;
   const outDtype = loop.outs[0]!;
   let o: NDArray;
   if (out !== undefined) {
@@ -95,6 +96,12 @@ export function tryFastCall(t: DispatchTarget & { nout: number }, args: readonly
   const { loops } = runtime();
   const sa = DTYPES[a.dtype].itemSize;
   const so = DTYPES[outDtype].itemSize;
+  const row = loop.exec?.row;
+  if (row !== undefined) {
+    if (b === undefined) row(n, address(a), sa, address(o), so);
+    else row(n, address(a), sa, address(b), DTYPES[b.dtype].itemSize, address(o), so);
+    return o;
+  }
   if (b === undefined) loops.ufuncRow2(loop.id, n, address(a), sa, address(o), so);
   else loops.ufuncRow3(loop.id, n, address(a), sa, address(b), DTYPES[b.dtype].itemSize, address(o), so);
   return o;

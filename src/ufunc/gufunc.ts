@@ -98,6 +98,8 @@ export interface GufuncSpec {
   workspace?(loop: GufuncLoop, sizes: readonly number[]): number;
   /** Sizes of (output-only) core dims fixed by the gufunc itself, by dim name. */
   knownSizes?: Readonly<Record<string, number>>;
+  /** Loop resolver (default 'uniform', as NumPy's matmul/vecdot); guvectorize uses 'linear'. */
+  resolver?: 'uniform' | 'linear';
 }
 
 const OPTION_KEYS = new Set(['out', 'casting', 'dtype', 'signature', 'axes', 'axis', 'keepdims']);
@@ -509,7 +511,7 @@ export function createGufunc(spec: GufuncSpec): Gufunc | GufuncN {
     nin: spec.nin,
     // dispatch.ts reads only id, types, ins and outs of a loop record.
     loops: spec.loops as unknown as readonly LoopRecord[],
-    resolver: 'uniform',
+    resolver: spec.resolver ?? 'uniform',
   };
   const target: Target = { spec, sig, dispatch };
   const f = (...args: unknown[]) => callGufunc(target, args);

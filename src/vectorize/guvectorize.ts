@@ -1,0 +1,96 @@
+/**
+ * `nb.guvectorize(signatures, layout, options?)(kernel)`: a JS kernel over core-dimension
+ * arrays, compiled to Wasm and wrapped as a NumPy gufunc (src/ufunc/gufunc.ts: core-dim
+ * binding, batch broadcasting, `out` validation, casting).
+ *
+ * - `signatures`: `'void(float64[:,:], float64[:,:], float64[:,:])'` or a list; scalar
+ *   parameters (layout `()`) as `float64` (or `float64[:]`, as Numba accepts);
+ * - `layout`: `'(m,n),(n,p)->(m,p)'`; frozen dims `(3)`, optional `(n?)`, output-only dims
+ *   (sized from `out`, which is then required);
+ * - the kernel writes its outputs (the last parameter(s)), as in Numba; it returns nothing;
+ * - all signatures are compiled at creation into one module; dispatch is NumPy's 'linear'
+ *   search over them in the given order (exact dtypes first), so a JS number feeds an
+ *   integer or float scalar parameter;
+ * - compiler lints (an output never written, an output parameter rebound, a core dim never
+ *   used) are console warnings (`console.warn`, once per kernel) by default, KernelErrors
+ *   with `{ strict: true }`; unsupported syntax is always a KernelError.
+ */
+import { registerLoop } from '../builtins/loop-registry.js';
+import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
+import { createGufunc, type Gufunc, type GufuncLoop } from '../ufunc/gufunc.js';
+import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
+import { instantiateKernels } from './module.js';
+import { applyKernelFactory, checkTarget, type GuvectorizeOptions } from './options.js';
+
+export type { GuvectorizeOptions } from './options.js';
+
+/** A guvectorize'd kernel: a gufunc plus its compiled kernels. */
+export type GuvectorizedGufunc = Gufunc & {
+  /** With several outputs the call returns an array of NDArrays (see GufuncN). */
+  /** @internal The compiled kernels (typed IR, AS and JS sources), for debugging. */
+  readonly kernels: readonly CompiledKernel[];
+  callAsync(...args: unknown[]): Promise<unknown>;
+};
+
+/**
+ * Compile a core-array kernel into a gufunc.
+ *
+ * @throws KernelError (unsupported syntax; lints under `strict`); ValueError
+ *   `E_VALUE_SIGNATURE` for a bad layout; TargetError for targets other than 'cpu'.
+ * @example
+ * ```ts
+ * const rowdot = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()')(
+ *   (a: Float64Array, b: Float64Array, out: Float64Array) => {
+ *     let s = 0;
+ *     for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+ *     out[0] = s;
+ *   });
+ * rowdot(nb.ones([4, 3]), nb.ones([3])).toArray(); // [3, 3, 3, 3]
+ * ```
+ */
+export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions = {}) {
+  checkTarget(options.target);
+  const sigs = typeof signatures === 'string' ? [signatures] : [...signatures];
+  if (sigs.length === 0) throw new TypeError('guvectorize: at least one signature is required');
+  const nargs = parseKernelSignature(sigs[0]!).args.length;
+  const probe = parseGufuncSignature(layout);
+  if (probe.nin + probe.nout !== nargs) {
+    throw new TypeError(`guvectorize: layout '${layout}' has ${probe.nin + probe.nout} operands but signature '${sigs[0]}' has ${nargs} parameters`);
+  }
+  const sig = probe;
+  return (kernel: unknown, context?: unknown): GuvectorizedGufunc =>
+    applyKernelFactory((fn, ctxName) => {
+      const name = options.name ?? ctxName ?? (fn.name || 'kernel');
+      const tag = 'g'; // distinct within the module is enough; stable for the cache key
+      const kernels = sigs.map((s, i) => compileKernel(fn, s, {
+        kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
+      }));
+      const seen = new Set<string>();
+      for (const k of kernels) {
+        for (const w of k.warnings) {
+          const text = `numbats guvectorize '${name}': ${w.code} (line ${w.line}, column ${w.column}): ${w.message}`;
+          if (!seen.has(text)) { seen.add(text); console.warn(text); }
+        }
+      }
+      const { exports } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
+      const runs = new Map<number, (plan: number, core: number) => void>();
+      const loops: GufuncLoop[] = kernels.map((k) => {
+        const ins = k.operands.slice(0, sig.nin);
+        const outs = k.operands.slice(sig.nin);
+        const types = `${ins.join(',')}->${outs.join(',')}`;
+        const gu = exports[k.entries.loop] as (plan: number, core: number) => void;
+        const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types, scalar: '' }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
+        runs.set(rec.id, gu);
+        return { id: rec.id, types, ins, outs };
+      });
+      const g = createGufunc({
+        name, nin: sig.nin, nout: sig.nout, signature: layout, loops, resolver: 'linear',
+        run: (loop, plan, core) => runs.get(loop.id)!(plan, core),
+      });
+      Object.defineProperties(g, {
+        kernels: { value: kernels },
+        callAsync: { value: (...args: unknown[]) => new Promise((res, rej) => setImmediate(() => { try { res((g as unknown as (...a: unknown[]) => unknown)(...args)); } catch (e) { rej(e); } })) },
+      });
+      return g as unknown as GuvectorizedGufunc;
+    }, kernel, context);
+}

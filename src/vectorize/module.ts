@@ -1,0 +1,49 @@
+/**
+ * Turning compiled kernels into one instantiated Wasm module on the shared heap: link,
+ * reserve a heap block for the module's static data (kept for the process lifetime),
+ * compile at that memoryBase through the cache, instantiate on `runtime().memory`.
+ */
+import { linkKernels, type CompiledKernel } from '../compiler/index.js';
+import { runtime } from '../runtime/runtime.js';
+import { compileCached, type CacheSource } from './cache.js';
+
+/** First guess of a module's static data size (AS's Math tables are ~2-9 KiB). */
+const FIRST_BLOCK = 16 * 1024;
+
+export interface KernelModule {
+  readonly exports: Record<string, unknown>;
+  readonly from: CacheSource;
+  readonly compileMs: number;
+  /** The reserved block [start, end), or null when the module has no static data. */
+  readonly block: { start: number; end: number } | null;
+}
+
+/**
+ * Link, compile (cached) and instantiate kernels (distinct prefixes) as one module.
+ *
+ * @example
+ * ```ts
+ * const { exports } = instantiateKernels([k], { disk: false });
+ * (exports['k0_loop'] as (plan: number) => void)(plan);
+ * ```
+ */
+export function instantiateKernels(kernels: readonly CompiledKernel[], options: { disk?: boolean; target?: string } = {}): KernelModule {
+  const source = linkKernels(kernels);
+  const { heap, memory } = runtime();
+  let size = FIRST_BLOCK;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const start = heap.alloc(size);
+    const base = (start + 15) & ~15;
+    const r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu' });
+    const sd = r.staticData;
+    if (sd === null || (sd.start >= start && sd.end <= start + size)) {
+      // No static data: the block is not needed. Otherwise it stays reserved for good.
+      if (sd === null) heap.free(start);
+      const instance = new WebAssembly.Instance(r.module, { env: { memory } });
+      return { exports: instance.exports as Record<string, unknown>, from: r.from, compileMs: r.compileMs, block: sd === null ? null : { start, end: start + size } };
+    }
+    heap.free(start);
+    size = Math.max(size * 2, sd.end - sd.start + 64);
+  }
+  throw new Error('instantiateKernels: could not place the module static data');
+}

@@ -1,0 +1,55 @@
+/** Options of vectorize/guvectorize and the checks they share. */
+import type { Scalar } from '../dtype/dtypes.js';
+import { TargetError } from '../util/errors.js';
+
+/** Options of `nb.vectorize` / `nb.guvectorize` (API.md "Kernel factories"). */
+export interface VectorizeOptions {
+  /** 'cpu' (default). 'parallel' and 'gpu' are not built yet: TargetError `E_TARGET_UNAVAILABLE`. */
+  target?: 'cpu' | 'parallel' | 'gpu';
+  /** The ufunc's identity (enables reductions of empty arrays; makes it reorderable). */
+  identity?: Scalar | null;
+  /** Keep compiled modules on disk (`$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`). */
+  cache?: boolean;
+  /** Recorded in the kernel IR and cache key; no transformation uses it yet. */
+  fastmath?: boolean;
+  /** The ufunc's name (default: the kernel function's name). */
+  name?: string;
+}
+
+/** Options of `nb.guvectorize` (identity is not used by gufuncs). */
+export type GuvectorizeOptions = Omit<VectorizeOptions, 'identity'> & {
+  /** Turn the kernel lints (output never written, ...) into KernelErrors. */
+  strict?: boolean;
+};
+
+export function checkTarget(target: string | undefined): void {
+  const t = target ?? 'cpu';
+  if (t === 'cpu') return;
+  if (t === 'parallel' || t === 'gpu') {
+    throw new TargetError('E_TARGET_UNAVAILABLE', `target '${t}' is not built yet in numbats (only 'cpu' is available)`);
+  }
+  throw new TargetError('E_TARGET_UNAVAILABLE', `unknown target '${t}' (expected 'cpu', 'parallel' or 'gpu')`);
+}
+
+/** A TC39 decorator context, as far as it is used. */
+export interface DecoratorContext {
+  kind: string;
+  name?: string | symbol;
+  static?: boolean;
+}
+
+/**
+ * Apply a factory to a kernel: plain call `f(kernel)` or TC39 method decorator
+ * `(value, context)` with `context.kind === 'method'` (the ufunc replaces the method).
+ */
+export function applyKernelFactory<R>(make: (fn: (...args: never[]) => unknown, name: string | undefined) => R, fn: unknown, context: unknown): R {
+  if (typeof fn !== 'function') throw new TypeError('vectorize: the kernel must be a function');
+  if (context !== undefined) {
+    const c = context as DecoratorContext;
+    if (typeof c !== 'object' || c === null || c.kind !== 'method') {
+      throw new TypeError(`vectorize: as a decorator it applies to (static) methods, not to a ${String(c?.kind)}`);
+    }
+    return make(fn as (...args: never[]) => unknown, typeof c.name === 'string' ? c.name : undefined);
+  }
+  return make(fn as (...args: never[]) => unknown, undefined);
+}

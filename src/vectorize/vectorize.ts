@@ -1,0 +1,184 @@
+/**
+ * `nb.vectorize(signatures?, options?)(kernel)`: a JS scalar kernel compiled to Wasm loops
+ * and wrapped as a NumPy ufunc (createUfunc: call protocol, fast path, methods).
+ *
+ * Eager (signatures given): every signature compiles at creation (synchronously, through
+ * the compile cache), into ONE linked module whose static data sits in a heap block kept
+ * for the process lifetime; the loops keep the given order and dispatch uses NumPy's
+ * 'linear' search (the first loop all inputs cast to safely), as NumPy does for a ufunc's
+ * loop list and Numba for its signatures.
+ *
+ * Lazy (no signatures): compiled on first use. Rule: for inputs of dtypes d1..dn (JS
+ * numbers as NEP 50 weak scalars) the loop is `T,...,T->T` with T = resultType(d1..dn);
+ * dispatch is NumPy's 'uniform' resolver (exact loop, else the loop for resultType). So a
+ * call compiles exactly the loop it then uses, and the loop chosen for any inputs does not
+ * depend on which calls came first (unlike Numba, whose lazy dispatch depends on history).
+ * The output dtype is T (the compiler does not infer result types): a kernel returning a
+ * comparison gives 0/1 in T. Each lazily compiled dtype is its own module.
+ */
+import type { Scalar } from '../dtype/dtypes.js';
+import { type DType } from '../dtype/dtypes.js';
+import { resultType } from '../dtype/promotion.js';
+import { registerLoop, type LoopRecord } from '../builtins/loop-registry.js';
+import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
+import { classify, fixedSignature } from '../ufunc/call.js';
+import type { InputKind } from '../ufunc/dispatch.js';
+import { createUfunc } from '../ufunc/ufunc.js';
+import type { Ufunc, UfuncOptions } from '../ufunc/types.js';
+import { instantiateKernels } from './module.js';
+import { applyKernelFactory, checkTarget, type VectorizeOptions } from './options.js';
+
+export type { VectorizeOptions } from './options.js';
+
+/** A kernel factory: `vectorize(...)` applied to a kernel (or used as a method decorator). */
+export interface VectorizeDecorator {
+  /** As a TC39 method decorator: the ufunc replaces the method (typed as both). */
+  <F extends (...args: never[]) => unknown>(kernel: F, context: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): F & Ufunc & VectorizedExtras;
+  <F extends (...args: never[]) => unknown>(kernel: F): Ufunc & VectorizedExtras;
+}
+
+/** What compiled ufuncs add to a ufunc. */
+export interface VectorizedExtras {
+  /** Run the call after yielding to the event loop (the call itself runs on this thread). */
+  callAsync(...args: unknown[]): Promise<unknown>;
+  /** The compiled kernels (IR, AS source, JS reference), in loop order. */
+  /** @internal The compiled kernels (typed IR, AS and JS sources), for debugging. */
+  readonly kernels: readonly CompiledKernel[];
+}
+
+const stand = (k: InputKind): DType | number => (k === 'weak-int' ? 0 : k === 'weak-float' ? 0.5 : k);
+
+function signatureList(signatures: string | readonly string[] | undefined): string[] | null {
+  if (signatures === undefined || signatures === null) return null;
+  const list = typeof signatures === 'string' ? [signatures] : [...signatures];
+  if (list.length === 0) return null;
+  for (const s of list) if (typeof s !== 'string') throw new TypeError('vectorize: signatures must be strings like \'float64(float64, float64)\'');
+  return list;
+}
+
+/** Compile kernels for signatures into one module and make their loop records. */
+function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], name: string, options: VectorizeOptions): { loops: LoopRecord[]; kernels: CompiledKernel[] } {
+  // Prefixes only need to be distinct within one module; stable ones keep cache keys stable.
+  const tag = 'v';
+  const kernels = sigs.map((s, i) => compileKernel(fn, s, { kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name }));
+  const { exports } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
+  const loops = kernels.map((k) => {
+    const loopFn = exports[k.entries.loop] as (plan: number) => void;
+    const rowFn = exports[k.entries.row] as ((...args: number[]) => void) | undefined;
+    const ins = k.operands.slice(0, k.nin);
+    const outs = k.operands.slice(k.nin);
+    const types = `${ins.join(',')}->${outs.join(',')}`;
+    return registerLoop({ ufunc: name, types, ins, outs, row: { types, scalar: '' }, exec: { loop: loopFn, ...(rowFn ? { row: rowFn } : {}) } });
+  });
+  return { loops, kernels };
+}
+
+function withExtras<T extends object>(f: T, call: (...args: unknown[]) => unknown, kernels: () => readonly CompiledKernel[]): T & VectorizedExtras {
+  Object.defineProperties(f, {
+    callAsync: { value: (...args: unknown[]) => new Promise((res, rej) => setImmediate(() => { try { res(call(...args)); } catch (e) { rej(e); } })) },
+    kernels: { get: kernels, enumerable: false },
+  });
+  return f as T & VectorizedExtras;
+}
+
+function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, options: VectorizeOptions): Ufunc & VectorizedExtras {
+  const nin = parseKernelSignature(sigs[0]!).args.length;
+  for (const s of sigs) {
+    if (parseKernelSignature(s).args.length !== nin) throw new TypeError(`vectorize: signature '${s}' does not take ${nin} argument(s) as '${sigs[0]}' does`);
+  }
+  const { loops, kernels } = buildLoops(fn, sigs, name, options);
+  const identity = (options.identity ?? null) as Scalar | null;
+  const u = createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'linear', loops }) as unknown as Ufunc;
+  return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels);
+}
+
+const METHODS = ['reduce', 'accumulate', 'reduceat', 'outer', 'at'] as const;
+
+function lazy(fn: (...args: never[]) => unknown, name: string, options: VectorizeOptions): Ufunc & VectorizedExtras {
+  const nin = fn.length;
+  if (nin < 1) throw new TypeError(`vectorize: lazy kernel '${name}' must declare its parameters (fn.length is 0)`);
+  const identity = (options.identity ?? null) as Scalar | null;
+  const loops: LoopRecord[] = [];
+  const kernels: CompiledKernel[] = [];
+  const have = new Set<DType>();
+  const make = () => createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'uniform', loops: [...loops] }) as unknown as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
+  let inner = make();
+  const ensureType = (t: DType) => {
+    if (have.has(t)) return;
+    const sig = `${t}(${Array(nin).fill(t).join(',')})`;
+    const built = buildLoops(fn, [sig], name, options);
+    have.add(t);
+    loops.push(...built.loops);
+    kernels.push(...built.kernels);
+    inner = make();
+  };
+  const ensure = (inputs: readonly unknown[], opts: unknown) => {
+    const o = (opts && typeof opts === 'object' && !Array.isArray(opts) && Object.getPrototypeOf(opts) === Object.prototype ? opts : {}) as UfuncOptions;
+    const fixed = fixedSignature(nin, 1, o);
+    const fixedIn = fixed?.slice(0, nin).filter((d): d is DType => d != null) ?? [];
+    if (fixedIn.length > 0) ensureType(resultType(...fixedIn));
+    else if (fixed && fixed[nin]) ensureType(fixed[nin]!);
+    else ensureType(resultType(...inputs.map((x) => stand(classify(x as never).kind))));
+  };
+  const call = (...args: unknown[]) => {
+    ensure(args.slice(0, nin), args[nin]);
+    return inner(...args);
+  };
+  const f = (...args: unknown[]) => call(...args);
+  Object.defineProperties(f, {
+    name: { value: name },
+    nin: { value: nin, enumerable: true },
+    nout: { value: 1, enumerable: true },
+    nargs: { value: nin + 1, enumerable: true },
+    ntypes: { get: () => loops.length, enumerable: true },
+    types: { get: () => Object.freeze(loops.map((l) => l.types)), enumerable: true },
+    identity: { value: identity, enumerable: true },
+    signature: { value: null, enumerable: true },
+    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `<ufunc '${name}'>` },
+  });
+  for (const m of METHODS) {
+    Object.defineProperty(f, m, {
+      value: (...args: unknown[]) => {
+        const [a, b] = args;
+        if (m === 'outer') ensure([a, b], args[2]);
+        else if (m === 'at') ensure(nin === 1 ? [a] : [a, b === undefined ? a : args[2]], undefined);
+        else {
+          const o = (m === 'reduceat' ? args[2] : args[1]) as { dtype?: DType } | undefined;
+          const d = classify(a as never).kind;
+          ensureType(o?.dtype ?? resultType(stand(d)));
+        }
+        return inner[m]!(...args);
+      },
+    });
+  }
+  return withExtras(f, call, () => kernels) as unknown as Ufunc & VectorizedExtras;
+}
+
+/**
+ * Compile a scalar kernel into a ufunc.
+ *
+ * @param signatures - `'float64(float64, float64)'`, `'f8(f8,f8)'` or a list of them (eager;
+ *   loops in this order); omitted: lazy (see the file header for the dtype rule).
+ * @throws KernelError for kernels the kernel language does not have (with line, column and
+ *   a code frame); TargetError `E_TARGET_UNAVAILABLE` for targets other than 'cpu'.
+ * @example
+ * ```ts
+ * const fma1 = nb.vectorize(['float64(float64, float64)', 'float32(float32, float32)'])((x: number, y: number) => x * y + 1);
+ * fma1(nb.array([1, 2]), 3).toArray(); // [4, 7]
+ * class K { @nb.vectorize('f8(f8)', { identity: 0 }) static sq(x: number) { return x * x; } }
+ * ```
+ */
+export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options: VectorizeOptions = {}): VectorizeDecorator {
+  if (signatures !== null && signatures !== undefined && typeof signatures === 'object' && !Array.isArray(signatures)) {
+    // vectorize({ identity: 0 }): options only, lazy.
+    options = signatures as VectorizeOptions;
+    signatures = undefined;
+  }
+  checkTarget(options.target);
+  const sigs = signatureList((signatures ?? undefined) as string | readonly string[] | undefined);
+  return ((kernel: unknown, context?: unknown) =>
+    applyKernelFactory((fn, ctxName) => {
+      const name = options.name ?? ctxName ?? (fn.name || 'kernel');
+      return sigs === null ? lazy(fn, name, options) : eager(fn, sigs, name, options);
+    }, kernel, context)) as VectorizeDecorator;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import * as nb from '../../src/index.js';
+import { vectorize } from '../../src/vectorize/vectorize.js';
+
+function kernelError(f: () => unknown): nb.KernelError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(nb.KernelError);
+    return e as nb.KernelError;
+  }
+  throw new Error('expected a KernelError');
+}
+
+const outside = 3;
+
+describe('vectorize kernel errors', () => {
+  const cases: [string, (...a: never[]) => unknown, string][] = [
+    ['closure variable', (x: number) => x + outside, 'NB1010'],
+    ['object literal', (x: number) => ({ x }).x, 'NB1012'],
+    ['string', (x: number) => (x > 0 ? 'a' : 'b').length, 'NB1014'],
+    ['new', (x: number) => new Date(x).getTime(), 'NB1016'],
+    ['new (bare)', (x: number) => { const d = new Float64Array(2); return x + d.length; }, 'NB1015'],
+    ['unknown call', (x: number) => parseFloat(String(x)), 'NB1016'],
+    ['console', (x: number) => { console.log(x); return x; }, 'NB1016'],
+    ['async', async (x: number) => x, 'NB1003'],
+  ];
+  for (const [what, fn, code] of cases) {
+    it(`${what}: KernelError with a code, line and column`, () => {
+      const e = kernelError(() => vectorize('f8(f8)')(fn));
+      expect(e.code).toBe(code);
+      expect(e.line).toBeGreaterThanOrEqual(1);
+      expect(e.column).toBeGreaterThanOrEqual(1);
+      expect(e.message.length).toBeGreaterThan(0);
+    });
+  }
+
+  it('a lazy kernel reports at its first call', () => {
+    const u = vectorize()((x: number) => x + outside);
+    expect(() => u(nb.array([1.5]))).toThrow(nb.KernelError);
+  });
+
+  it('bad signatures are KernelErrors NB5001', () => {
+    expect(kernelError(() => vectorize('f8(f9)')((x: number) => x)).code).toBe('NB5001');
+  });
+});
