@@ -18,6 +18,8 @@ export interface Case {
   baseline: () => unknown;
   /** Key of the same case in bench/numpy/*.py output, when NumPy has one. */
   numpy?: string;
+  /** Key of the same case done with Numba (same script's output), when there is one. */
+  numba?: string;
 }
 
 export interface Result {
@@ -25,6 +27,7 @@ export interface Result {
   numbats: number;
   plainJs: number;
   numpy?: number;
+  numba?: number;
 }
 
 let sink = 0;
@@ -39,7 +42,11 @@ function consume(x: unknown): void {
  */
 export function timeIt(fn: () => unknown, reps = 11): number {
   const now = () => Number(process.hrtime.bigint());
-  // Calibrate the batch size (and warm up).
+  // Warm up: V8 first runs Wasm functions in its baseline tier and tiers hot ones up
+  // (measured: the first ~10-30 calls of a loop are 2-4x slower). 30 calls or 1 s.
+  const warmEnd = now() + 1e9;
+  for (let i = 0; i < 30 && now() < warmEnd; i++) consume(fn());
+  // Calibrate the batch size.
   let batch = 1;
   for (;;) {
     const t0 = now();
@@ -85,18 +92,20 @@ export function runNumpy(python: string, script: string): Record<string, number>
 /** Print results as a markdown table of ns/element and ratios (numbats time / other time). */
 export function formatTable(results: Result[], caseElements: Map<string, number>): string {
   const f = (x: number) => x.toFixed(3);
-  const lines = [
-    '| case | numbats ns/el | plain JS ns/el | numbats / JS | NumPy ns/el | numbats / NumPy |',
-    '|---|---|---|---|---|---|',
-  ];
+  const hasNumba = results.some((r) => r.numba !== undefined);
+  const head = ['case', 'numbats ns/el', 'plain JS ns/el', 'numbats / JS', 'NumPy ns/el', 'numbats / NumPy'];
+  if (hasNumba) head.push('Numba ns/el', 'numbats / Numba');
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
   for (const r of results) {
     const n = caseElements.get(r.name)!;
     const nb = r.numbats / n;
     const js = r.plainJs / n;
-    const np = r.numpy === undefined ? undefined : r.numpy / n;
-    lines.push(
-      `| ${r.name} | ${f(nb)} | ${f(js)} | ${(nb / js).toFixed(2)}x | ${np === undefined ? 'n/a' : f(np)} | ${np === undefined ? 'n/a' : (nb / np).toFixed(2) + 'x'} |`,
-    );
+    const cols = [r.name, f(nb), f(js), `${(nb / js).toFixed(2)}x`];
+    for (const other of hasNumba ? [r.numpy, r.numba] : [r.numpy]) {
+      const o = other === undefined ? undefined : other / n;
+      cols.push(o === undefined ? 'n/a' : f(o), o === undefined ? 'n/a' : `${(nb / o).toFixed(2)}x`);
+    }
+    lines.push(`| ${cols.join(' | ')} |`);
   }
   if (sink === -1) lines.push('');
   return lines.join('\n');

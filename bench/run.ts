@@ -6,11 +6,13 @@
 import { cpus } from 'node:os';
 import { ndarrayCases } from './ndarray.bench.js';
 import { ufuncCases } from './ufuncs.bench.js';
+import { vectorizeCases } from './vectorize.bench.js';
 import { findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
 
 const suites: Array<{ name: string; cases: () => Case[]; numpyScript?: string }> = [
   { name: 'ndarray', cases: ndarrayCases, numpyScript: 'ndarray.py' },
   { name: 'ufuncs', cases: ufuncCases, numpyScript: 'ufuncs.py' },
+  { name: 'vectorize', cases: vectorizeCases, numpyScript: 'vectorize.py' },
 ];
 
 const py = findNumpyPython();
@@ -31,6 +33,7 @@ for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.na
     const jsT = timeIt(c.baseline);
     const r: Result = { name: c.name, numbats: nbT, plainJs: jsT };
     if (c.numpy && np[c.numpy] !== undefined) r.numpy = np[c.numpy]! * c.elements;
+    if (c.numba && np[c.numba] !== undefined) r.numba = np[c.numba]! * c.elements;
     results.push(r);
   }
   console.log(`\n## ${suite.name}\n`);

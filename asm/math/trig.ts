@@ -27,7 +27,7 @@
  * bit-identical results. Measured max error (test/math/simd-math.test.ts, long double
  * references, the hard cases above included): sin 0.75 ulp, cos 0.73 float64; 0.5 float32.
  */
-import { k64, mad64, high32, pack32 } from './common';
+import { k64, k32, mad64, high32, pack32 } from './common';
 import { remPio2Large, remY0, remY1 } from './rem-pio2';
 
 // prettier-ignore
@@ -56,19 +56,20 @@ const TRIG64: usize = memory.data<f64>([
 
 // prettier-ignore
 const TRIG32: usize = memory.data<f64>([
-  0.63661977236758134308,     //  0 2/pi
+  0.3183098861837907,         //  0 1/pi
   6755399441055744.0,         //  1 toint
-  1.57079631090164184570,     //  2 pio2hi = 0x3ff921fb50000000 (25 bits: n pio2hi exact, |n| < 2^28)
-  1.58932547735281966916e-08, //  3 pio2lo = pi/2 - pio2hi
-  // 4..7: __sindf S1..S4 (|sin(x)/x - s(x)| < 2^-37.5 on [-pi/4, pi/4])
-  -0.166666666416265235595, 0.0083333293858894631756, -0.000198393348360966317347,
-  0.0000027183114939898219064,
-  // 8..11: __cosdf C0..C3 (|cos(x) - c(x)| < 2^-34.1)
-  -0.499999997251031003120, 0.0416666233237390631894, -0.00138867637746099294692,
-  0.0000243904487962774090654,
-  1.0,                        // 12
-  5e-324,                     // 13 the integer 1
-  421657440.0,                // 14 fast path while |x| < 2^28 pi/2 (as musl's __rem_pio2f)
+  3.1415927410125732,         //  2 pi_hi = float32(pi), 24 bits: n pi_hi exact for |n| < 2^29
+  -8.742278000372485e-08,     //  3 pi_lo = pi - pi_hi
+  // 4..8: P0..P4, sin y = y + y z P(z) on |y| <= pi/2 (Remez, relative error 2^-35.3)
+  -0.16666666626149235, 0.008333331108585298, -0.0001984086820751426, 2.752538430000129e-06,
+  -2.3888907048141256e-08,
+  0.5,                        //  9
+  5e-324,                     // 10 the integer 1
+]);
+
+// prettier-ignore
+const TRIG32F: usize = memory.data<f32>([
+  421657440.0,                //  0 fast path while |x| < 2^28 pi/2 (the reduction below stays exact)
 ]);
 
 /**
@@ -193,32 +194,32 @@ export function cos64(x: f64): f64 {
 
 // ---- float32, computed in float64 halves ------------------------------------------------------
 
-/** sin or cos of two float32 values promoted to f64x2 lanes (|x| < 2^28 pi/2 or NaN). */
+/**
+ * sin or cos of two float32 values promoted to f64x2 lanes (|x| < 2^28 pi/2, or NaN).
+ * sin: x = n pi + y, sin x = (-1)^n sin y. cos: x = (m + 1/2) pi + y, cos x = (-1)^(m+1) sin y.
+ * |y| <= pi/2 and one polynomial, good to 2^-35 in float64: no second kernel or lane select.
+ */
 // @ts-ignore: decorator
 @inline function trig32Half(x: v128, cosine: bool): v128 {
   const T = TRIG32;
-  const t = mad64(x, k64(T), k64(T + 8));
-  const fn = f64x2.sub(t, k64(T + 8));
-  const y = f64x2.sub(f64x2.sub(x, f64x2.mul(fn, k64(T + 2 * 8))), f64x2.mul(fn, k64(T + 3 * 8)));
+  // t's low mantissa bits hold n (or m); h = n (or m + 1/2) is exact, so is h pi_hi.
+  const t = cosine
+    ? f64x2.add(f64x2.sub(f64x2.mul(x, k64(T)), k64(T + 9 * 8)), k64(T + 8))
+    : mad64(x, k64(T), k64(T + 8));
+  const n = f64x2.sub(t, k64(T + 8));
+  const h = cosine ? f64x2.add(n, k64(T + 9 * 8)) : n;
+  const y = f64x2.sub(f64x2.sub(x, f64x2.mul(h, k64(T + 2 * 8))), f64x2.mul(h, k64(T + 3 * 8)));
   const z = f64x2.mul(y, y);
-  const w = f64x2.mul(z, z);
-  // musl __sindf: y + (s (S1 + z S2) + s w (S3 + z S4)), s = z y, with the sum written as
-  // y - (0 - corr) so that y = -0 gives -0 (y + corr would give +0: corr is +0 there).
-  const s3 = f64x2.mul(z, y);
-  const corr = f64x2.add(
-    f64x2.mul(s3, mad64(z, k64(T + 5 * 8), k64(T + 4 * 8))),
-    f64x2.mul(f64x2.mul(s3, w), mad64(z, k64(T + 7 * 8), k64(T + 6 * 8))),
+  const z2 = f64x2.mul(z, z);
+  const P = mad64(
+    z2,
+    mad64(z2, k64(T + 8 * 8), mad64(z, k64(T + 7 * 8), k64(T + 6 * 8))),
+    mad64(z, k64(T + 5 * 8), k64(T + 4 * 8)),
   );
-  const s = f64x2.sub(y, f64x2.sub(v128.xor(y, y), corr));
-  // musl __cosdf: ((1 + z C0) + w C1) + (w z) (C2 + z C3)
-  const c = f64x2.add(
-    mad64(w, k64(T + 9 * 8), mad64(z, k64(T + 8 * 8), k64(T + 12 * 8))),
-    f64x2.mul(f64x2.mul(w, z), mad64(z, k64(T + 11 * 8), k64(T + 10 * 8))),
-  );
-  const i1 = k64(T + 13 * 8);
-  const q = cosine ? i64x2.add(t, i1) : t;
-  const odd = i64x2.eq(v128.and(q, i1), i1);
-  return v128.xor(v128.bitselect(c, s, odd), i64x2.shl(i64x2.shr_u(q, 1), 63));
+  // y + y z P written as y - (0 - y z P) so that y = -0 gives -0.
+  const s = f64x2.sub(y, f64x2.sub(v128.xor(y, y), f64x2.mul(f64x2.mul(y, z), P)));
+  const q = cosine ? i64x2.add(t, k64(T + 10 * 8)) : t;
+  return v128.xor(s, i64x2.shl(q, 63));
 }
 
 /** sin or cos of four float32 lanes. */
@@ -227,8 +228,7 @@ export function cos64(x: f64): f64 {
   const lo = trig32Half(f64x2.promote_low_f32x4(x), cosine);
   const hi = trig32Half(f64x2.promote_low_f32x4(high32(x)), cosine);
   const res = pack32(lo, hi);
-  const bound = f32x4.splat(<f32>load<f64>(TRIG32 + 14 * 8));
-  const bad = f32x4.ge(f32x4.abs(x), bound);
+  const bad = f32x4.ge(f32x4.abs(x), k32(TRIG32F));
   if (v128.any_true(bad)) return trigSlow32(x, res, bad, cosine);
   return res;
 }
@@ -262,12 +262,12 @@ function trigSlow32(x: v128, res: v128, bad: v128, cosine: bool): v128 {
 
 /** sin(x), float32 (the SIMD kernel's float64 half on one lane: same bits as sin32x4). */
 export function sin32(x: f32): f32 {
-  if (!(Mathf.abs(x) < <f32>load<f64>(TRIG32 + 14 * 8))) return trigScalarSlow32(x, false);
+  if (!(Mathf.abs(x) < load<f32>(TRIG32F))) return trigScalarSlow32(x, false);
   return <f32>f64x2.extract_lane(trig32Half(f64x2.splat(<f64>x), false), 0);
 }
 
 /** cos(x), float32. */
 export function cos32(x: f32): f32 {
-  if (!(Mathf.abs(x) < <f32>load<f64>(TRIG32 + 14 * 8))) return trigScalarSlow32(x, true);
+  if (!(Mathf.abs(x) < load<f32>(TRIG32F))) return trigScalarSlow32(x, true);
   return <f32>f64x2.extract_lane(trig32Half(f64x2.splat(<f64>x), true), 0);
 }

@@ -1,0 +1,54 @@
+/**
+ * vectorize / guvectorize benchmarks (issue: kernel factories), against plain JS loops,
+ * NumPy's expression and Numba's @vectorize / @guvectorize (bench/numpy/vectorize.py).
+ * Compile times are printed separately (they are not per-element numbers).
+ */
+import * as nb from '../src/index.js';
+import type { Case } from './harness.js';
+
+const N = 1e7;
+
+export function vectorizeCases(): Case[] {
+  const x = nb.linspace(0, 1, N);
+  const y = nb.linspace(1, 2, N);
+  const out = nb.empty([N]);
+  const [xd, yd, od] = [x.data, y.data, out.data];
+  let t = performance.now();
+  const xy1 = nb.vectorize('float64(float64, float64)')((a: number, b: number) => a * b + 1);
+  const compileMs = performance.now() - t;
+  const gauss = nb.vectorize('f8(f8)')((a: number) => Math.exp(-a * a) * Math.cos(a));
+  t = performance.now();
+  const rowdot = nb.guvectorize('void(float64[:], float64[:], float64[:])', '(n),(n)->()')(
+    (a: Float64Array, b: Float64Array, r: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+      r[0] = s;
+    },
+  );
+  console.log(`vectorize compile (1 signature, warm asc): ${compileMs.toFixed(0)} ms; guvectorize: ${(performance.now() - t).toFixed(0)} ms`);
+  const R = 1e5;
+  const A = nb.linspace(0, 1, R * 32).reshape([R, 32]);
+  const B = nb.linspace(0, 1, R * 32).reshape([R, 32]).slice('::-1').copy();
+  const ro = nb.empty([R]);
+  const [Ad, Bd, rod] = [A.data, B.data, ro.data];
+  return [
+    {
+      name: 'vectorize=x*y+1,dtype=float64,out=given,n=1e7', elements: N, numpy: 'xy1_numpy', numba: 'xy1_numba',
+      run: () => xy1(x, y, { out }),
+      baseline: () => { for (let i = 0; i < N; i++) od[i] = xd[i]! * yd[i]! + 1; return od[0]; },
+    },
+    {
+      name: 'vectorize=exp(-x*x)*cos(x),dtype=float64,out=given,n=1e7', elements: N, numpy: 'gauss_numpy', numba: 'gauss_numba',
+      run: () => gauss(x, { out }),
+      baseline: () => { for (let i = 0; i < N; i++) { const v = xd[i]!; od[i] = Math.exp(-v * v) * Math.cos(v); } return od[0]; },
+    },
+    {
+      name: 'guvectorize=rowdot,(1e5,32),float64,out=given', elements: R * 32, numpy: 'rowdot_numpy', numba: 'rowdot_numba',
+      run: () => rowdot(A, B, { out: ro }),
+      baseline: () => {
+        for (let i = 0; i < R; i++) { let s = 0; for (let j = 0; j < 32; j++) s += Ad[i * 32 + j]! * Bd[i * 32 + j]!; rod[i] = s; }
+        return rod[0];
+      },
+    },
+  ];
+}
