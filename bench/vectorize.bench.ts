@@ -25,7 +25,7 @@ export function vectorizeCases(): Case[] {
       r[0] = s;
     },
   );
-  console.log(`vectorize compile (1 signature, warm asc): ${compileMs.toFixed(0)} ms; guvectorize: ${(performance.now() - t).toFixed(0)} ms`);
+  console.log(`compile times: first vectorize in the process (cold: worker + asc load + compile) ${compileMs.toFixed(0)} ms; a later guvectorize (warm) ${(performance.now() - t).toFixed(0)} ms`);
   const R = 1e5;
   const A = nb.linspace(0, 1, R * 32).reshape([R, 32]);
   const B = nb.linspace(0, 1, R * 32).reshape([R, 32]).slice('::-1').copy();
