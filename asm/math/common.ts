@@ -10,8 +10,14 @@
  * single load-port uop (`vmovddup` / `vbroadcastss`). Measured on this project's machine,
  * 4 chains of 4 multiply-adds with 16 distinct constants, 1e7 float64: 5.9 ns/element with
  * literal constants, 2.1 with load-splat (2.7 vs 1.8 with the data in cache). The tables
- * are read-only, a few hundred bytes, and never written after instantiation, so the
- * kernels stay pure functions of their argument.
+ * are read-only, a few hundred bytes in the module's static data (below __heap_base, like
+ * AssemblyScript's own libm tables), so the kernels stay pure functions of their argument;
+ * a worker instantiating the module on the shared heap rewrites the same bytes, which readers
+ * cannot observe.
+ *
+ * The exported kernels are `@inline`, so a loop gets the fast path inlined; their rare slow
+ * paths are separate functions (binaryen does not inline them into a loop as long as the scalar
+ * kernel used for the tail calls them too).
  */
 
 /** Broadcast the f64 (or i64 bit pattern) stored at `p` into both lanes. */

@@ -1,6 +1,7 @@
 /**
  * Accurate argument reduction for sin/cos of any finite float64: x = n pi/2 + (y0 + y1) with
- * |y0 + y1| <= pi/4 (up to rounding), y0 + y1 a double-double good to about 2^-115 relative.
+ * |y0 + y1| <= pi/4 (up to rounding), y0 + y1 a double-double good to about 2^-105 relative
+ * (the precision of pi/2 as a double-double).
  * Used only for the lanes that leave the SIMD fast path in trig.ts (|x| > 1647099, inf, or x
  * within |x| 2^-49 of a multiple of pi/2), so it is plain scalar code.
  *

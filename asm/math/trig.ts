@@ -17,15 +17,19 @@
  *      AssemblyScript's own Math.sin/cos would do for huge |x| but measured up to 2.46 ulp.
  * NaN propagates on the fast path; +-inf reach tier 3, which returns NaN; sin(-0) = -0.
  *
- * float32 (sin32x4, cos32x4): computed in float64 (two f64x2 halves), as musl's sinf/cosf:
- * y = (x - n pio2hi) - n pio2lo with a 25-bit pio2hi (exact for |n| < 2^28), musl's __sindf
- * (degree 9, |sin(x)/x - s(x)| < 2^-37.5) and __cosdf (degree 8, < 2^-34.1), one rounding to
- * float32 at the end, so results are within 0.5 ulp plus about 2^-20. Lanes with
- * |x| >= 2^28 pi/2 (or inf) use the float64 kernels above, rounded.
+ * float32 (sin32x4, cos32x4): computed in float64 (two f64x2 halves), which makes a single
+ * kernel enough: sin x = (-1)^n sin y with x = n pi + y, cos x = (-1)^(m+1) sin y with
+ * x = (m + 1/2) pi + y, |y| <= pi/2, y = (x - h pi_hi) - h pi_lo (h = n or m + 1/2, pi_hi of 24
+ * bits so h pi_hi is exact), sin y = y + y z P(z) with P of degree 4 (Remez, relative error
+ * 2^-35.3 on [-pi/2, pi/2], far below float32's 2^-24). One rounding to float32 at the end, so
+ * results stay within 0.5 ulp plus about 2^-11 ulp. Lanes with |x| >= 2^28 pi/2 (or inf) use
+ * the float64 kernels above, rounded. (musl's float32 approach, quadrants of pi/2 and both
+ * __sindf and __cosdf with a lane select, measured 1.5x slower.)
  *
  * Scalar sin64(x) etc. run the SIMD kernel on one lane, so strided and contiguous loops give
  * bit-identical results. Measured max error (test/math/simd-math.test.ts, long double
- * references, the hard cases above included): sin 0.75 ulp, cos 0.73 float64; 0.5 float32.
+ * references, the hard cases above included): sin 0.75 ulp, cos 0.73 float64; float32 over
+ * all 2^32 inputs: see test/math/simd-math.test.ts's header.
  */
 import { k64, k32, mad64, high32, pack32 } from './common';
 import { remPio2Large, remY0, remY1 } from './rem-pio2';
@@ -58,8 +62,8 @@ const TRIG64: usize = memory.data<f64>([
 const TRIG32: usize = memory.data<f64>([
   0.3183098861837907,         //  0 1/pi
   6755399441055744.0,         //  1 toint
-  3.1415927410125732,         //  2 pi_hi = float32(pi), 24 bits: n pi_hi exact for |n| < 2^29
-  -8.742278000372485e-08,     //  3 pi_lo = pi - pi_hi
+  3.141592502593994,          //  2 pi_hi = pi rounded down to 24 bits: n pi_hi exact for |n| < 2^29
+  1.5099579909783765e-07,     //  3 pi_lo = pi - pi_hi (> 0, so x = -0 keeps y = -0)
   // 4..8: P0..P4, sin y = y + y z P(z) on |y| <= pi/2 (Remez, relative error 2^-35.3)
   -0.16666666626149235, 0.008333331108585298, -0.0001984086820751426, 2.752538430000129e-06,
   -2.3888907048141256e-08,

@@ -41,13 +41,17 @@ export function isOptions(x: unknown): x is UfuncOptions {
 }
 
 /** Split `[...inputs, options?]`. */
-export function splitArgs(name: string, nin: number, args: readonly unknown[]): [UfuncInput[], UfuncOptions] {
+export function splitArgs<O extends object = UfuncOptions>(
+  name: string, nin: number, args: readonly unknown[], keys: ReadonlySet<string> = OPTION_KEYS,
+  refuse?: (key: string) => void,
+): [UfuncInput[], O] {
   const last = args[args.length - 1];
-  const opts = isOptions(last) ? last : {};
+  const opts = (isOptions(last) ? last : {}) as O;
   const inputs = (isOptions(last) ? args.slice(0, -1) : [...args]) as UfuncInput[];
   for (const k of Object.keys(opts)) {
-    if (!OPTION_KEYS.has(k)) {
-      throw new ValueError('E_VALUE_OPTION', `ufunc '${name}' got an unknown option '${k}' (options: ${[...OPTION_KEYS].join(', ')})`);
+    refuse?.(k);
+    if (!keys.has(k)) {
+      throw new ValueError('E_VALUE_OPTION', `ufunc '${name}' got an unknown option '${k}' (options: ${[...keys].join(', ')})`);
     }
   }
   if (inputs.length !== nin) {
@@ -88,8 +92,8 @@ export function fixedSignature(nin: number, nout: number, opts: UfuncOptions): F
   return undefined;
 }
 
-/** The `out` option as one entry per output. */
-function outList(name: string, nout: number, out: UfuncOptions['out']): (NDArray | null)[] {
+/** The `out` option as one entry per output (shared with gufunc.ts). */
+export function outList(name: string, nout: number, out: UfuncOptions['out']): (NDArray | null)[] {
   if (out === undefined || out === null) return Array<null>(nout).fill(null);
   const list = out instanceof NDArray ? [out] : [...out];
   if (list.length !== nout) {
@@ -104,7 +108,7 @@ function outList(name: string, nout: number, out: UfuncOptions['out']): (NDArray
 }
 
 /** A weak scalar as a 0-d array of the loop's dtype (NumPy 2: an integer must fit). */
-function scalarOperand(x: number | bigint, dtype: DType): NDArray {
+export function scalarOperand(x: number | bigint, dtype: DType): NDArray {
   if (dtype === 'bool') return full([], x !== 0 && x !== 0n, 'bool'); // logical ufuncs: truth value
   if (DTYPES[dtype].kind !== 'f' && (typeof x === 'bigint' || Number.isInteger(x))) checkWeakIntFits(x, dtype);
   return full([], DTYPES[dtype].kind === 'f' ? Number(x) : x, dtype);

@@ -38,7 +38,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { overlaps, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
 import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { ShapeError, ValueError } from '../util/errors.js';
-import { classify, fixedSignature, isOptions } from './call.js';
+import { classify, fixedSignature, outList, scalarOperand, splitArgs } from './call.js';
 import { resolveLoop, type DispatchTarget, type InputKind } from './dispatch.js';
 import {
   bindCoreSizes, coreLayout, parseGufuncSignature, type CoreLayout, type GufuncSignature,
@@ -112,46 +112,13 @@ interface Target {
 }
 
 function splitGufuncArgs(t: Target, args: readonly unknown[]): [UfuncInput[], GufuncOptions] {
-  const { name, nin } = t.spec;
-  const last = args[args.length - 1];
-  const opts = (isOptions(last) ? last : {}) as GufuncOptions;
-  const inputs = (isOptions(last) ? args.slice(0, -1) : args.slice()) as UfuncInput[];
-  for (const k of Object.keys(opts)) {
+  return splitArgs<GufuncOptions>(t.spec.name, t.spec.nin, args, OPTION_KEYS, (k) => {
     if (k === 'where') {
-      throw new ValueError('E_VALUE_OPTION', `ufunc '${name}' is a generalized ufunc (signature ${t.sig.text}): where= is not supported (as in NumPy)`);
+      throw new ValueError('E_VALUE_OPTION', `ufunc '${t.spec.name}' is a generalized ufunc (signature ${t.sig.text}): where= is not supported (as in NumPy)`);
     }
-    if (!OPTION_KEYS.has(k)) {
-      throw new ValueError('E_VALUE_OPTION', `ufunc '${name}' got an unknown option '${k}' (options: ${[...OPTION_KEYS].join(', ')})`);
-    }
-  }
-  if (inputs.length !== nin) {
-    throw new ValueError(
-      'E_VALUE_ARGCOUNT',
-      `ufunc '${name}' takes ${nin} input${nin > 1 ? 's' : ''} (plus an options object), got ${inputs.length}`,
-    );
-  }
-  return [inputs, opts];
-}
-
-function outList(name: string, nout: number, out: GufuncOptions['out']): (NDArray | null)[] {
-  if (out === undefined || out === null) return Array<null>(nout).fill(null);
-  const list = out instanceof NDArray ? [out] : [...out];
-  if (list.length !== nout) {
-    throw new ValueError('E_VALUE_OUT', `ufunc '${name}' has ${nout} output${nout > 1 ? 's' : ''}; out= gave ${list.length}`);
-  }
-  return list.map((o, k) => {
-    if (o === null || o === undefined) return null;
-    if (!(o instanceof NDArray)) throw new ValueError('E_VALUE_OUT', `out[${k}] of ufunc '${name}' must be an NDArray`);
-    if (!o.writeable) throw new ValueError('E_VALUE_READONLY', `out[${k}] of ufunc '${name}' is read-only (a broadcast view)`);
-    return o;
   });
 }
 
-/** A weak scalar as a 0-d array of the loop's dtype (NumPy 2: an integer must fit). */
-function scalarOperand(x: number | bigint, dtype: DType): NDArray {
-  if (DTYPES[dtype].kind !== 'f' && (typeof x === 'bigint' || Number.isInteger(x))) checkWeakIntFits(x, dtype);
-  return full([], DTYPES[dtype].kind === 'f' ? Number(x) : x, dtype);
-}
 
 /**
  * Per operand, the axes holding its core dims (normalized, in signature order), or null for

@@ -18,6 +18,11 @@
  *     overflow/underflow, near multiples of pi/2) packed with ordinary inputs in every lane
  *     position, so that one lane's slow path cannot disturb its neighbours.
  * The max ulp error per function, dtype and path is printed (console.log).
+ *
+ * Beyond these tests, the float32 kernels were run once over all 2^32 inputs against float64
+ * NativeMath (max ulp / inputs above 1 ulp / special-value mismatches): sin 0.5005 / 0 / 0,
+ * cos 0.5005 / 0 / 0, exp 0.808 / 0 / 0, log 0.835 / 0 / 0, exp2 0.854 / 0 / 0,
+ * log2 0.864 / 0 / 0, tanh 1.247 / 2480 / 0. The BOUND table below covers those maxima.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -234,7 +239,7 @@ async function compileEntry(): Promise<WebAssembly.Module> {
     } as unknown as Parameters<typeof asc.main>[1],
   );
   if (error) throw new Error(`asc failed on asm/math/test-entry.ts: ${error.message}\n${diagnostics}`);
-  return new WebAssembly.Module(outputs.get('math.wasm') as Uint8Array);
+  return new WebAssembly.Module(outputs.get('math.wasm') as Uint8Array<ArrayBuffer>);
 }
 
 const fixture = loadFixture<Fixture>('math-reference');
