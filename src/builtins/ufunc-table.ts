@@ -295,14 +295,13 @@ export const UFUNC_TABLE = {
   },
 
   // ---- trigonometric and hyperbolic -----------------------------------------------------------
-  // sin and cos run asm/math/'s SIMD kernels (sin float32 and tanh: see the TODOs); the other
-  // trigonometric and hyperbolic functions use AssemblyScript's scalar Math.
+  // sin, cos and tanh run asm/math/'s SIMD kernels; the other trigonometric and hyperbolic
+  // functions use AssemblyScript's scalar Math.
   sin: {
     numpy: 'sin', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Trigonometric sine, element-wise.',
     example: 'nb.sin(nb.array([0, Math.PI / 2])).toArray(); // [0, 1]',
-    // TODO: sin32/sin32x4 return +0 for -0 (NumPy: -0); float32 stays on Mathf.sin until fixed.
-    loops: [typed('float32->float32', { scalar: math1('sin') }), typed('float64->float64', simdMath('sin'))],
+    loops: [...same(FLOATS, 1, 1, simdMath('sin'))],
   },
   cos: {
     numpy: 'cos', nin: 1, nout: 1, identity: null, reorderable: false,
@@ -362,8 +361,7 @@ export const UFUNC_TABLE = {
     numpy: 'tanh', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Compute hyperbolic tangent element-wise.',
     example: 'nb.tanh(nb.array([0, Infinity])).toArray(); // [0, 1]',
-    // TODO: tanh64/tanh32 (asm/math/) return +0 for -0 (NumPy: -0); Math.tanh until fixed.
-    loops: [...floatUnary(math1('tanh'))],
+    loops: [...same(FLOATS, 1, 1, simdMath('tanh'))],
   },
   arcsinh: {
     numpy: 'arcsinh', nin: 1, nout: 1, identity: null, reorderable: false,
