@@ -26,6 +26,9 @@ const size = (t: AsType) => DTYPES[Object.entries(AS_TYPE).find(([, v]) => v ===
 const load = (t: AsType, p: string) => (t === 'bool' ? `(load<u8>(${p}) != 0)` : `load<${t}>(${p})`);
 /** The store statement of an output. */
 const store = (t: AsType, p: string, v: string) => (t === 'bool' ? `store<u8>(${p}, <u8>(${v}));` : `store<${t}>(${p}, ${v});`);
+/** SIMD bodies that call an asm/math kernel (e.g. `sin64x2`): compute-heavy, see unaryRow. */
+const HEAVY_SIMD = /\b[a-z0-9]+(?:64x2|32x4)\(/;
+
 /** The v128 lane type used for splats and lane extraction (bool lanes are bytes). */
 const lane = (t: AsType) => (t === 'bool' ? 'u8' : t);
 
@@ -54,11 +57,25 @@ function unaryRow(l: LoopRecord): string {
   const lines = [`export function r_${l.id}(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {`, '  let i = 0;'];
   if (l.row.simd !== undefined) {
     const L = 16 / size(a);
+    const step = `v128.store(p1, v_${l.id}(v128.load(p0))); p0 += 16; p1 += 16;`;
     lines.push(
       `  if (s0 == ${size(a)} && s1 == ${size(o)} && (p0 == p1 || p0 + <usize>(n * ${size(a)}) <= p1 || p1 + <usize>(n * ${size(o)}) <= p0)) {`,
-      `    for (; i + ${L} <= n; i += ${L}) { v128.store(p1, v_${l.id}(v128.load(p0))); p0 += 16; p1 += 16; }`,
-      '  }',
     );
+    if (HEAVY_SIMD.test(l.row.simd)) {
+      // Heavy kernels (asm/math): touch the next 4 KiB block of the input before computing
+      // this one, so that its cache misses overlap (see asm/ufunc/touch.ts).
+      const blk = 4096 / size(a);
+      lines.push(
+        '    let t: u32 = 0;',
+        `    while (i + ${blk} <= n) {`,
+        `      if (i + ${2 * blk} <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }`,
+        `      const end = i + ${blk};`,
+        `      for (; i < end; i += ${L}) { ${step} }`,
+        '    }',
+        '    keepTouch(t);',
+      );
+    }
+    lines.push(`    for (; i + ${L} <= n; i += ${L}) { ${step} }`, '  }');
   }
   lines.push(`  for (; i < n; i++) { ${store(o, 'p1', `k_${l.id}(${load(a, 'p0')})`)} p0 += s0; p1 += s1; }`, '}');
   return lines.join('\n') + '\n';

@@ -2,6 +2,7 @@
 // Calculate the exponential of all elements in the input array.
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { exp32, exp32x4, exp64, exp64x2 } from '../../math/exp';
+import { keepTouch } from '../../ufunc/touch';
 
 // exp: float32->float32
 @inline function k_160(a: f32): f32 { return <f32>(exp32(a)); }
@@ -9,6 +10,13 @@ import { exp32, exp32x4, exp64, exp64x2 } from '../../math/exp';
 export function r_160(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    let t: u32 = 0;
+    while (i + 1024 <= n) {
+      if (i + 2048 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
+      const end = i + 1024;
+      for (; i < end; i += 4) { v128.store(p1, v_160(v128.load(p0))); p0 += 16; p1 += 16; }
+    }
+    keepTouch(t);
     for (; i + 4 <= n; i += 4) { v128.store(p1, v_160(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<f32>(p1, k_160(load<f32>(p0))); p0 += s0; p1 += s1; }
@@ -21,6 +29,13 @@ export function loop_160(plan: usize): void { walk2(plan, r_160); }
 export function r_161(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    let t: u32 = 0;
+    while (i + 512 <= n) {
+      if (i + 1024 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
+      const end = i + 512;
+      for (; i < end; i += 2) { v128.store(p1, v_161(v128.load(p0))); p0 += 16; p1 += 16; }
+    }
+    keepTouch(t);
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_161(v128.load(p0))); p0 += 16; p1 += 16; }
   }
   for (; i < n; i++) { store<f64>(p1, k_161(load<f64>(p0))); p0 += s0; p1 += s1; }
