@@ -4,7 +4,9 @@
  * Every error is a {@link NumbatsError} with a stable `code` string, so callers and tests
  * can branch on the code rather than on the wording of the message (which may improve).
  * Codes are grouped by class: `E_SHAPE_*`, `E_CAST_*`, `E_DTYPE_*`, `E_INDEX_*`,
- * `E_KERNEL_*`, `E_TARGET_*`, `E_MEMORY_*`, `E_VALUE_*`.
+ * `E_TARGET_*`, `E_MEMORY_*`, `E_VALUE_*`; a `KernelError` carries the kernel compiler's
+ * diagnostic code `NBxxxx` (the catalogue is `nb.KERNEL_DIAGNOSTICS`, with the ranges in
+ * src/compiler/frontend/diagnostics.ts).
  */
 
 /**
