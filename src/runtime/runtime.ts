@@ -14,6 +14,12 @@ import { heapMemory } from './wasm-memory.js';
 
 /** Bytes reserved for iteration plans: 1 + 32 dims + 8 operands x (1 + 32) int32 words fits. */
 export const SCRATCH_BYTES = 4096;
+/**
+ * The last 16 bytes of the scratch block hold one scalar operand for the ufunc fast path.
+ * Plans never reach them (at most (1 + 32 + 8 x 33) x 4 = 1188 bytes); a gufunc's core
+ * block may, but it is never in use while the fast path runs (one call at a time).
+ */
+export const SCALAR_SLOT_OFFSET = SCRATCH_BYTES - 16;
 
 export interface Runtime {
   readonly memory: WebAssembly.Memory;

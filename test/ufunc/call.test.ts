@@ -82,6 +82,28 @@ describe('the ufunc call protocol', () => {
   });
 });
 
+describe('the fast path gives the general path\'s results', () => {
+  // `where: true` is a no-op that sends the call down the general path (call.ts).
+  const general = { where: true } as const;
+  it('for an array and a JS scalar on either side', () => {
+    const xi = nb.arange(20, undefined, undefined, 'int8');
+    const xf = nb.linspace(-1, 1, 20, { dtype: 'float32' });
+    for (const [f, a, s] of [
+      [nb.subtract, xi, 100], [nb.subtract, xf, 2.5], [nb.multiply, xi, -3], [nb.power, xf, 2],
+      [nb.maximum, xf, 0], [nb.less, xi, 7], [nb.floorDivide, xi, -3], [nb.add, xi, 2n],
+    ] as const) {
+      expect(f(a, s).toArray(), `${f.name}(a, ${s})`).toEqual(f(a, s, general).toArray());
+      expect(f(s, a).toArray(), `${f.name}(${s}, a)`).toEqual(f(s, a, general).toArray());
+    }
+  });
+  it('leaves out-of-range integers to the general path (errors and exact comparisons)', () => {
+    const xi = nb.arange(4, undefined, undefined, 'int8');
+    expect(() => nb.add(xi, 300)).toThrowError(expect.objectContaining({ code: 'E_DTYPE_OVERFLOW' }));
+    expect(nb.less(xi, 300).toArray()).toEqual([true, true, true, true]);
+    expect(nb.add(xi, 2.5).dtype).toBe('float64');
+  });
+});
+
 describe('bad ufunc calls throw typed errors', () => {
   const a = f64([1, 2, 3]);
   it('a wrong number of inputs', () => {
