@@ -20,7 +20,14 @@ import { CastingError } from '../util/errors.js';
 /** A NumPy casting mode. */
 export type Casting = 'no' | 'equiv' | 'safe' | 'same_kind' | 'unsafe';
 
-/** The casting modes, strictest first. */
+/**
+ * The casting modes, strictest first.
+ *
+ * @example
+ * ```ts
+ * nb.CASTING_MODES.filter((m) => nb.canCast('float64', 'int32', m)); // ['unsafe']
+ * ```
+ */
 export const CASTING_MODES: readonly Casting[] = ['no', 'equiv', 'safe', 'same_kind', 'unsafe'];
 
 // 'same_kind' lets a value move to the same or a later kind in this order. Unsigned comes

@@ -82,6 +82,12 @@ function rec(
 /**
  * One record per dtype, in NumPy's type-number order (bool, then integers by size with
  * signed before unsigned, then floats). The order is the `code` used by the Wasm loops.
+ *
+ * @example
+ * ```ts
+ * nb.DTYPES.int16.itemSize; // 2
+ * nb.DTYPES.uint8.max;      // 255
+ * ```
  */
 export const DTYPES: { readonly [D in DType]: DTypeInfo } = {
   bool: rec('bool', 'b', 1, 'b1', 0, Uint8Array, 0, 1),
@@ -97,7 +103,14 @@ export const DTYPES: { readonly [D in DType]: DTypeInfo } = {
   float64: rec('float64', 'f', 8, 'f8', 10, Float64Array, -Infinity, Infinity),
 };
 
-/** All dtype names in type-number order. */
+/**
+ * All dtype names in type-number order.
+ *
+ * @example
+ * ```ts
+ * nb.DTYPE_NAMES.length; // 11
+ * ```
+ */
 export const DTYPE_NAMES: readonly DType[] = Object.keys(DTYPES) as DType[];
 
 // 'boolean' is Numba's spelling in signatures (numba.boolean); NumPy itself rejects it.

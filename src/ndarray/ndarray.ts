@@ -358,7 +358,14 @@ export class NDArray<D extends DType = DType> {
     this.storage.dispose();
   }
 
-  /** `using a = nb.zeros(...)` disposes at the end of the block. */
+  /**
+   * `using a = nb.zeros(...)` disposes at the end of the block.
+   *
+   * @example
+   * ```ts
+   * { using t = nb.zeros([1e6]); } // t's memory is released here
+   * ```
+   */
   [Symbol.dispose](): void {
     this.dispose();
   }
