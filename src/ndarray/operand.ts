@@ -7,7 +7,7 @@
  */
 import { DTYPES } from '../dtype/dtypes.js';
 import type { IterationPlan } from '../broadcast/iteration-plan.js';
-import { runtime } from '../runtime/runtime.js';
+import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { heapBytes } from '../runtime/wasm-memory.js';
 import { throwDisposed } from '../runtime/lifetime.js';
 import { extentOf } from './layout.js';
@@ -83,15 +83,26 @@ export function sameLayout(a: Operand, b: Operand): boolean {
  * The scratch block serves one call at a time on this thread.
  */
 export function writePlan(plan: IterationPlan, bases: readonly number[], itemSizes: readonly number[]): number {
-  const { scratch, memory } = runtime();
+  const { scratch } = runtime();
+  const words = scratchWords();
   const ndim = plan.shape.length;
-  const words = new Int32Array(memory.buffer, scratch, 1 + ndim + bases.length * (1 + ndim));
   let w = 0;
   words[w++] = ndim;
   for (const d of plan.shape) words[w++] = d;
-  bases.forEach((base, k) => {
-    words[w++] = base;
-    for (const s of plan.strides[k]!) words[w++] = s * itemSizes[k]!;
-  });
+  for (let k = 0; k < bases.length; k++) {
+    words[w++] = bases[k]!;
+    const size = itemSizes[k]!;
+    for (const s of plan.strides[k]!) words[w++] = s * size;
+  }
   return scratch;
+}
+
+let words: Int32Array | undefined;
+/** An Int32Array over the scratch block, made once: shared memory never detaches, so it stays valid. */
+function scratchWords(): Int32Array {
+  if (words === undefined) {
+    const { scratch, memory } = runtime();
+    words = new Int32Array(memory.buffer, scratch, SCRATCH_BYTES / 4);
+  }
+  return words;
 }

@@ -115,7 +115,15 @@ function fitsLinear(kinds: readonly InputKind[], i: number, d: DType): boolean {
   return canCast(k === 'weak-int' ? 'int64' : 'float64', d, 'safe');
 }
 
-const caches = new WeakMap<DispatchTarget, Map<string, LoopRecord>>();
+const caches = new WeakMap<DispatchTarget, Map<string | number, LoopRecord>>();
+
+/** A number for up to 4 input kinds (the common, hot case), else a string: no string per call. */
+function kindsKey(kinds: readonly InputKind[]): string | number {
+  if (kinds.length > 4) return kinds.join(',');
+  let key = 1;
+  for (const k of kinds) key = key * 16 + (k === 'weak-int' ? 11 : k === 'weak-float' ? 12 : DTYPES[k].code);
+  return key;
+}
 
 /**
  * The loop for inputs of `kinds`, optionally with fixed dtypes.
@@ -131,7 +139,7 @@ export function resolveLoop(
 ): LoopRecord {
   let cache = caches.get(t);
   if (cache === undefined) caches.set(t, (cache = new Map()));
-  const key = fixed === undefined ? kinds.join(',') : `${kinds.join(',')}|${fixed.join(',')}|${casting}`;
+  const key = fixed === undefined ? kindsKey(kinds) : `${kinds.join(',')}|${fixed.join(',')}|${casting}`;
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let loop: LoopRecord | undefined;
