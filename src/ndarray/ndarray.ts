@@ -54,8 +54,9 @@ export class NDArray<D extends DType = DType> {
   constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, writeable = true) {
     this.storage = storage;
     this.dtype = storage.dtype as D;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze([...strides]);
+    // Frozen arrays (another NDArray's) can be shared: nobody can change them.
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    this.strides = Object.isFrozen(strides) ? strides : Object.freeze([...strides]);
     this.offset = offset;
     this.writeable = writeable;
   }
