@@ -1,0 +1,241 @@
+/**
+ * Seeded random generator of scalar kernel SOURCE TEXT in the kernel language (DESIGN.md
+ * "The kernel language (v1)"), for the differential fuzzer (test/fuzz/kernels.test.ts and
+ * scripts/fuzz-kernels.ts).
+ *
+ * A generated kernel has 1-3 parameters, a Numba-style signature drawn from
+ * int8/uint8/int16/int32/uint32/int64/float32/float64 (all one type, or a mixed tuple), and a
+ * body of local let/const, if/else, small bounded for loops, early returns and a final
+ * return, over depth-limited expressions. A small fraction is deliberately invalid (a
+ * closure variable, a string, `new`, an object literal) and must be rejected with KernelError.
+ */
+
+/** mulberry32: a small, fast 32-bit seeded PRNG. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type FuzzType = 'int8' | 'uint8' | 'int16' | 'int32' | 'uint32' | 'int64' | 'float32' | 'float64';
+export const FUZZ_TYPES: readonly FuzzType[] = ['int8', 'uint8', 'int16', 'int32', 'uint32', 'int64', 'float32', 'float64'];
+export const isFloat = (t: FuzzType): boolean => t === 'float32' || t === 'float64';
+
+export interface GeneratedKernel {
+  /** Kernel source text (an arrow function). */
+  readonly source: string;
+  /** Numba-style signature, e.g. 'int32(int32, int32)'. */
+  readonly signature: string;
+  readonly params: readonly FuzzType[];
+  readonly returns: FuzzType;
+  /** An invalid construct was injected: compileKernel must throw KernelError. */
+  readonly invalid: boolean;
+  /** Uses exp/sin/** (transcendental results: compared within a few ULP, not exactly). */
+  readonly transcendental: boolean;
+}
+
+class Gen {
+  transcendental = false;
+  private locals: string[] = [];
+  private nextLocal = 0;
+  constructor(
+    private readonly r: () => number,
+    private readonly names: readonly string[],
+    private readonly intOnly: boolean,
+    private readonly avoidKnownBugs: boolean,
+    private readonly has64: boolean,
+    private readonly hasSmall: boolean,
+  ) {}
+
+  /** Does the expression read a parameter or local (is it not a weak literal-only expression)? */
+  typed(e: string): boolean { return /\b([xyz]|v\d+)\b/.test(e); }
+
+  /**
+   * A binary operation. Known bug (regressions.test.ts): asc types a literal-only LEFT
+   * operand from the enclosing cast (`<i64>(1 + x)` computes in i64, `<i8>(1 << x)` fails),
+   * so with avoidKnownBugs the left operand always reads a variable (operands are swapped).
+   */
+  bin(a: string, op: string, b: string): string {
+    if (this.avoidKnownBugs && !this.typed(a)) [a, b] = [b, a];
+    if (this.avoidKnownBugs && !this.typed(a)) a = `(${this.pick(this.names)} + ${a})`;
+    return `(${a} ${op} ${b})`;
+  }
+
+  int(n: number): number { return Math.floor(this.r() * n); }
+  pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]!; }
+  chance(p: number): boolean { return this.r() < p; }
+
+  literal(): string {
+    const k = this.int(10);
+    if (k < 4) return String(this.int(10));
+    if (k === 4) return `(-${1 + this.int(200)})`;
+    if (k === 5) return this.pick(['127', '255', '32767', '65535', '2147483647', '4294967295', '100000', '(-2147483648)', '1000000007']);
+    if (k === 6 && !this.intOnly) return this.pick(['0.5', '1.5', '(-2.25)', '3.75', '1e10', '(-0.125)', '1e-3']);
+    if (k === 7) return String(1 + this.int(40));
+    return String(this.int(4));
+  }
+
+  leaf(): string {
+    const vars = [...this.names, ...this.locals];
+    if (this.chance(0.7)) return this.pick(vars);
+    return this.literal();
+  }
+
+  cmp(depth: number): string {
+    const op = this.pick(['<', '<=', '>', '>=', '===', '!==']);
+    let [a, b] = [this.expr(depth - 1), this.expr(depth - 1)];
+    // Known bug 1: a literal-only condition folds `c ? x : 6` to a weak 6 on the left of an
+    // operator; with avoidKnownBugs comparisons always read a variable.
+    if (this.avoidKnownBugs && !this.typed(a) && !this.typed(b)) a = `(${this.pick(this.names)} + ${a})`;
+    // Known bug 5: asc cannot parse `x < (y | 1)` (it reads `<(` as type arguments); with
+    // avoidKnownBugs `a < b` is written `b > a` (and `<=` as `>=`).
+    if (this.avoidKnownBugs && (op === '<' || op === '<=')) return `${b} ${op === '<' ? '>' : '>='} ${a}`;
+    return `${a} ${op} ${b}`;
+  }
+
+  cond(depth: number): string {
+    const k = this.int(6);
+    if (k === 0 && depth > 1) return `(${this.cmp(depth - 1)}) ${this.pick(['&&', '||'])} (${this.cmp(depth - 1)})`;
+    if (k === 1) return `!(${this.cmp(depth)})`;
+    return this.cmp(depth);
+  }
+
+  expr(depth: number): string {
+    if (depth <= 0 || this.chance(0.25)) return this.leaf();
+    const k = this.int(20);
+    if (k < 8) {
+      const ops = ['+', '-', '*', '+', '-', '*', '/', '%'];
+      return this.bin(this.expr(depth - 1), this.pick(ops), this.expr(depth - 1));
+    }
+    if (k === 8) {
+      this.transcendental = true;
+      return this.bin(this.expr(depth - 1), '**', this.chance(0.7) ? String(this.int(4)) : this.leaf());
+    }
+    if (k === 9) return `(${this.cond(depth - 1)} ? ${this.expr(depth - 1)} : ${this.expr(depth - 1)})`;
+    if (k === 10) return `(-${this.expr(depth - 1)})`;
+    if (k < 15 && this.intOnly) {
+      if (k === 14) return `(~${this.expr(depth - 1)})`;
+      // Known bug (regressions.test.ts): `>>>` on int64 gives uint64, and Math.floor(int64 /
+      // uint64) is an internal compiler error; with avoidKnownBugs no `>>>` in 64-bit kernels.
+      // Known bug 4: a wrapping op (`<<`, `*`, ...) in an int8/uint8/int16 kernel leaves an
+      // unwrapped value that a later `&` with a negative operand keeps; with avoidKnownBugs
+      // no `<<` and no `&` in kernels with a sub-32-bit type.
+      let ops = ['&', '|', '^', '<<', '>>', '>>>'];
+      if (this.avoidKnownBugs && this.has64) ops = ops.filter((o) => o !== '>>>');
+      if (this.avoidKnownBugs && this.hasSmall) ops = ops.filter((o) => o !== '<<' && o !== '&');
+      const op = this.pick(ops);
+      const rhs = op.length > 1 && op !== '>>>' && this.chance(0.5) ? String(this.int(40)) : this.expr(depth - 1);
+      return this.bin(this.expr(depth - 1), op, rhs);
+    }
+    if (k < 17) {
+      const f = this.pick(['abs', 'floor', 'ceil', 'trunc', 'round', 'sign', 'min', 'max', 'sqrt', 'exp', 'sin']);
+      if (f === 'min' || f === 'max') return `Math.${f}(${this.expr(depth - 1)}, ${this.expr(depth - 1)})`;
+      if (f === 'exp' || f === 'sin') this.transcendental = true;
+      return `Math.${f}(${this.expr(depth - 1)})`;
+    }
+    if (k === 17) return `Math.floor${this.bin(this.expr(depth - 1), '/', this.expr(depth - 1))}`;
+    return this.bin(this.expr(depth - 1), this.pick(['+', '-', '*']), this.expr(depth - 1));
+  }
+
+  /** A fresh local name. */
+  fresh(): string { return `v${this.nextLocal++}`; }
+
+  stmts(depth: number, n: number, indent: string, out: string[]): void {
+    for (let s = 0; s < n; s++) {
+      const k = this.int(10);
+      if (k < 4) {
+        // A local initialised from an expression with a parameter in it (keeps float kernels
+        // float64 throughout, so the plain-JS comparison holds).
+        const name = this.fresh();
+        out.push(`${indent}${this.chance(0.5) ? 'const' : 'let'} ${name} = ${this.pick(this.names)} + ${this.expr(2)};`);
+        this.locals.push(name);
+      } else if (k < 6 && depth > 0) {
+        out.push(`${indent}if (${this.cond(2)}) {`);
+        const saved = this.locals.length;
+        this.stmts(depth - 1, 1 + this.int(2), indent + '  ', out);
+        this.locals.length = saved;
+        if (this.chance(0.5)) {
+          out.push(`${indent}} else {`);
+          this.stmts(depth - 1, 1 + this.int(2), indent + '  ', out);
+          this.locals.length = saved;
+        }
+        out.push(`${indent}}`);
+      } else if (k < 8) {
+        const acc = this.fresh();
+        const i = this.fresh();
+        out.push(`${indent}let ${acc} = ${this.pick(this.names)};`);
+        const bound = 1 + this.int(5);
+        this.locals.push(i);
+        const body = `${acc} = ${acc} ${this.pick(['+', '-'])} ${this.pick(this.names)} * ${i}${this.chance(0.4) ? ` + ${this.expr(1)}` : ''};`;
+        this.locals.pop();
+        out.push(`${indent}for (let ${i} = 0; ${i} < ${bound}; ${i}++) ${this.chance(0.5) ? body : `{ ${body} }`}`);
+        this.locals.push(acc);
+      } else if (k === 8) {
+        out.push(`${indent}if (${this.cond(2)}) return ${this.expr(2)};`);
+      }
+    }
+  }
+}
+
+/** Construct an invalid statement (a construct outside the kernel language). */
+function invalidStatement(g: Gen, name: string): string {
+  switch (g.int(5)) {
+    case 0: return `const bad = ${name} + outerScale;`; // closure variable
+    case 1: return `const bad = "abc";`; // string
+    case 2: return `const bad = new Date(${name});`; // new
+    case 3: return `const bad = { a: ${name} };`; // object literal
+    default: return `const bad = ${name} + console.log(${name});`; // unknown call
+  }
+}
+
+const MIXED: readonly (readonly [FuzzType, readonly FuzzType[]])[] = [
+  ['float64', ['int32', 'float64']],
+  ['float64', ['float32', 'int16']],
+  ['int32', ['int8', 'int32']],
+  ['int64', ['int32', 'uint32']],
+  ['float32', ['float32', 'uint8']],
+  ['uint8', ['uint8', 'int16']],
+  ['int16', ['float64', 'int16']],
+  ['float64', ['int64', 'float64', 'int8']],
+];
+
+/** Generate kernel number `index` of the stream with this seed (independent per index). */
+export function generateKernel(seed: number, index: number, options: { invalidRate?: number; avoidKnownBugs?: boolean } = {}): GeneratedKernel {
+  const invalidRate = options.invalidRate ?? 0.04;
+  const r = mulberry32((seed * 0x9e3779b1 + index * 0x85ebca6b) >>> 0);
+  r();
+  let params: FuzzType[];
+  let returns: FuzzType;
+  if (r() < 0.2) {
+    const m = MIXED[Math.floor(r() * MIXED.length)]!;
+    returns = m[0];
+    params = [...m[1]];
+  } else {
+    const t = FUZZ_TYPES[Math.floor(r() * FUZZ_TYPES.length)]!;
+    const n = 1 + Math.floor(r() * 3);
+    params = Array.from({ length: n }, () => t);
+    returns = t;
+  }
+  const names = params.map((_, i) => ['x', 'y', 'z'][i]!);
+  const intOnly = params.every((t) => !isFloat(t)) && !isFloat(returns);
+  const g = new Gen(r, names, intOnly, options.avoidKnownBugs ?? true, params.includes('int64'), [...params, returns].some((t) => t === 'int8' || t === 'uint8' || t === 'int16'));
+  const body: string[] = [];
+  const invalid = r() < invalidRate;
+  g.stmts(2, g.int(4), '  ', body);
+  if (invalid) body.splice(g.int(body.length + 1), 0, `  ${invalidStatement(g, names[0]!)}`);
+  body.push(`  return ${g.expr(3)};`);
+  const source = `(${names.join(', ')}) => {\n${body.join('\n')}\n}`;
+  return {
+    source,
+    signature: `${returns}(${params.join(', ')})`,
+    params,
+    returns,
+    invalid,
+    transcendental: g.transcendental,
+  };
+}
