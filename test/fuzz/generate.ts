@@ -92,9 +92,7 @@ class Gen {
     // Known bug 1: a literal-only condition folds `c ? x : 6` to a weak 6 on the left of an
     // operator; with avoidKnownBugs comparisons always read a variable.
     if (this.avoidKnownBugs && !this.typed(a) && !this.typed(b)) a = `(${this.pick(this.names)} + ${a})`;
-    // Known bug 5: asc cannot parse `x < (y | 1)` (it reads `<(` as type arguments); with
-    // avoidKnownBugs `a < b` is written `b > a` (and `<=` as `>=`).
-    if (this.avoidKnownBugs && (op === '<' || op === '<=')) return `${b} ${op === '<' ? '>' : '>='} ${a}`;
+    // (Bug 5, `x < (y | 1)` failing to parse in asc, is fixed: comparisons are generated as is.)
     return `${a} ${op} ${b}`;
   }
 

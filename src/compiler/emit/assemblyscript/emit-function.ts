@@ -155,7 +155,9 @@ export class AsFunctionEmitter {
       }
       case 'compare': {
         const op = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' }[e.op];
-        return `(${x(e.left)} ${op} ${x(e.right)})`;
+        // The left operand is parenthesised: asc reads `x < (y | 1)` as the start of type
+        // arguments `x<...>` and fails to parse (found by the fuzzer, test/fuzz).
+        return `((${x(e.left)}) ${op} ${x(e.right)})`;
       }
       case 'logical': return `(${x(e.left)} ${e.op === 'and' ? '&&' : '||'} ${x(e.right)})`;
       case 'select': return `(${x(e.cond)} ? ${x(e.then)} : ${x(e.else)})`;
