@@ -49,5 +49,21 @@ if (existsSync(report)) {
 } else {
   failed = 1;
 }
+// Tests that pin a known bug (`it.fails`) pass while the bug stands: say how many there are,
+// so they are never mistaken for working features.
+const knownBugs = [];
+(function scan(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) scan(p);
+    else if (e.name.endsWith('.test.ts')) {
+      const n = (readFileSync(p, 'utf8').match(/\bit\.fails\(/g) ?? []).length;
+      if (n > 0) knownBugs.push(`${n} in ${p.slice(root.length)}`);
+    }
+  }
+})(join(root, 'test'));
+if (knownBugs.length > 0) {
+  console.log(`known bugs pinned by expected-failure tests (it.fails, counted as passed): ${knownBugs.join(', ')}`);
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(r.status !== 0 || failed > 0 || passed === 0 ? 1 : 0);
