@@ -28,68 +28,42 @@ export function dotInt<T>(a: usize, sa: usize, b: usize, sb: usize, n: i32): T {
 }
 
 /**
- * f64 dot of two contiguous vectors: f64x2 with 4 accumulators (8 elements per step: the
- * adds of one step are independent, so the loop runs at the load rate, not the add latency).
+ * Float dot of two contiguous vectors (T = f64 or f32): v128 lanes with 4 accumulators
+ * (4 vectors per step: the adds of one step are independent, so the loop runs at the load
+ * rate, not the add latency), then the lanes summed pairwise.
  */
 @inline
-export function dotF64Contiguous(a: usize, b: usize, n: i32): f64 {
+export function dotFloatContiguous<T>(a: usize, b: usize, n: i32): T {
+  const L: i32 = 16 / sizeof<T>(); // lanes per vector
   let i = 0;
-  let s: f64 = 0;
-  if (n >= 8) {
-    let v0 = f64x2.mul(v128.load(a), v128.load(b));
-    let v1 = f64x2.mul(v128.load(a, 16), v128.load(b, 16));
-    let v2 = f64x2.mul(v128.load(a, 32), v128.load(b, 32));
-    let v3 = f64x2.mul(v128.load(a, 48), v128.load(b, 48));
-    a += 64; b += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
-      v0 = f64x2.add(v0, f64x2.mul(v128.load(a), v128.load(b)));
-      v1 = f64x2.add(v1, f64x2.mul(v128.load(a, 16), v128.load(b, 16)));
-      v2 = f64x2.add(v2, f64x2.mul(v128.load(a, 32), v128.load(b, 32)));
-      v3 = f64x2.add(v3, f64x2.mul(v128.load(a, 48), v128.load(b, 48)));
+  let s: T = <T>0;
+  if (n >= 4 * L) {
+    let v0 = v128.mul<T>(v128.load(a), v128.load(b));
+    let v1 = v128.mul<T>(v128.load(a, 16), v128.load(b, 16));
+    let v2 = v128.mul<T>(v128.load(a, 32), v128.load(b, 32));
+    let v3 = v128.mul<T>(v128.load(a, 48), v128.load(b, 48));
+    a += 64; b += 64; i = 4 * L;
+    for (; i + 4 * L <= n; i += 4 * L) {
+      v0 = v128.add<T>(v0, v128.mul<T>(v128.load(a), v128.load(b)));
+      v1 = v128.add<T>(v1, v128.mul<T>(v128.load(a, 16), v128.load(b, 16)));
+      v2 = v128.add<T>(v2, v128.mul<T>(v128.load(a, 32), v128.load(b, 32)));
+      v3 = v128.add<T>(v3, v128.mul<T>(v128.load(a, 48), v128.load(b, 48)));
       a += 64; b += 64;
     }
-    for (; i + 2 <= n; i += 2) {
-      v0 = f64x2.add(v0, f64x2.mul(v128.load(a), v128.load(b)));
+    for (; i + L <= n; i += L) {
+      v0 = v128.add<T>(v0, v128.mul<T>(v128.load(a), v128.load(b)));
       a += 16; b += 16;
     }
-    const v = f64x2.add(f64x2.add(v0, v1), f64x2.add(v2, v3));
-    s = f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+    const v = v128.add<T>(v128.add<T>(v0, v1), v128.add<T>(v2, v3));
+    if (sizeof<T>() == 8) {
+      s = <T>(f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1));
+    } else {
+      s = <T>((f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3)));
+    }
   }
   for (; i < n; i++) {
-    s += load<f64>(a) * load<f64>(b);
-    a += 8; b += 8;
-  }
-  return s;
-}
-
-/** f32 dot of two contiguous vectors: f32x4 with 4 accumulators (16 elements per step). */
-@inline
-export function dotF32Contiguous(a: usize, b: usize, n: i32): f32 {
-  let i = 0;
-  let s: f32 = 0;
-  if (n >= 16) {
-    let v0 = f32x4.mul(v128.load(a), v128.load(b));
-    let v1 = f32x4.mul(v128.load(a, 16), v128.load(b, 16));
-    let v2 = f32x4.mul(v128.load(a, 32), v128.load(b, 32));
-    let v3 = f32x4.mul(v128.load(a, 48), v128.load(b, 48));
-    a += 64; b += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = f32x4.add(v0, f32x4.mul(v128.load(a), v128.load(b)));
-      v1 = f32x4.add(v1, f32x4.mul(v128.load(a, 16), v128.load(b, 16)));
-      v2 = f32x4.add(v2, f32x4.mul(v128.load(a, 32), v128.load(b, 32)));
-      v3 = f32x4.add(v3, f32x4.mul(v128.load(a, 48), v128.load(b, 48)));
-      a += 64; b += 64;
-    }
-    for (; i + 4 <= n; i += 4) {
-      v0 = f32x4.add(v0, f32x4.mul(v128.load(a), v128.load(b)));
-      a += 16; b += 16;
-    }
-    const v = f32x4.add(f32x4.add(v0, v1), f32x4.add(v2, v3));
-    s = (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
-  }
-  for (; i < n; i++) {
-    s += load<f32>(a) * load<f32>(b);
-    a += 4; b += 4;
+    s += load<T>(a) * load<T>(b);
+    a += sizeof<T>(); b += sizeof<T>();
   }
   return s;
 }
@@ -98,8 +72,7 @@ export function dotF32Contiguous(a: usize, b: usize, n: i32): f32 {
 @inline
 export function dotFloat<T>(a: usize, sa: usize, b: usize, sb: usize, n: i32): T {
   if (sa == sizeof<T>() && sb == sizeof<T>()) {
-    if (sizeof<T>() == 8) return <T>dotF64Contiguous(a, b, n);
-    return <T>dotF32Contiguous(a, b, n);
+    return dotFloatContiguous<T>(a, b, n);
   }
   let acc: T = <T>0;
   for (let i = 0; i < n; i++) {
