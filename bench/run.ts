@@ -7,12 +7,14 @@ import { cpus } from 'node:os';
 import { ndarrayCases } from './ndarray.bench.js';
 import { ufuncCases } from './ufuncs.bench.js';
 import { vectorizeCases } from './vectorize.bench.js';
+import { parallelCases } from './parallel.bench.js';
 import { findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
 
 const suites: Array<{ name: string; cases: () => Case[]; numpyScript?: string }> = [
   { name: 'ndarray', cases: ndarrayCases, numpyScript: 'ndarray.py' },
   { name: 'ufuncs', cases: ufuncCases, numpyScript: 'ufuncs.py' },
   { name: 'vectorize', cases: vectorizeCases, numpyScript: 'vectorize.py' },
+  { name: 'parallel', cases: parallelCases },
 ];
 
 const py = findNumpyPython();

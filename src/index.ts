@@ -39,3 +39,7 @@ export type {
   VectorizeOptions, GuvectorizeOptions, VectorizeDecorator, VectorizedExtras, GuvectorizedGufunc,
 } from './vectorize/index.js';
 export { KERNEL_DIAGNOSTICS } from './compiler/public.js';
+export { stencil } from './stencil/index.js';
+export type { Stencil, StencilOptions, StencilCallOptions, BoundaryMode, Neighborhood } from './stencil/index.js';
+export { toGpu, toCpu, gpuInfo, gpuAvailable, gpuShutdown } from './gpu/index.js';
+export { config, shutdown, type NumbatsConfig, type ParallelSettings } from './parallel/index.js';

@@ -47,6 +47,11 @@ export interface CompileKernelOptions {
   readonly kind: 'scalar' | 'gufunc';
   /** Accepted and recorded in the IR (and so in `key`); no transformation uses it yet. */
   readonly fastmath?: boolean;
+  /**
+   * 'gpu': literal-initialised locals are 32-bit (int32/float32), as WGSL has no 64-bit
+   * types (infer.ts `narrowLocals`); the JS and AS emitters print the same typed IR.
+   */
+  readonly target?: 'cpu' | 'parallel' | 'gpu';
   /** Functions the kernel may call by name; compiled (specialised per argument types) with it. */
   readonly helpers?: Readonly<Record<string, ((...args: never[]) => unknown) | string>>;
   /** gufunc kernels: the layout's core dims (required). */
@@ -167,7 +172,7 @@ export function compileKernel(
     warnings = lintGufunc(main, core!);
     if (options.strict && warnings.length) throw toError(warnings[0]!, main.source);
   }
-  const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers });
+  const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu' });
   const ir: IRProgram = {
     kind: options.kind,
     main: foldConstants(typed.main),

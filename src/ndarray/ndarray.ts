@@ -84,8 +84,8 @@ export class NDArray<D extends DType = DType> {
     return this.storage.data as TypedArrayOf[D];
   }
 
-  /** Where the elements live: `'wasm'` (the shared heap) or `'js'` (a wrapped TypedArray). */
-  get storageKind(): 'wasm' | 'js' {
+  /** Where the elements live: `'wasm'` (the shared heap), `'js'` (a wrapped TypedArray) or `'gpu'` (GPU buffers). */
+  get storageKind(): 'wasm' | 'js' | 'gpu' {
     return this.storage.kind;
   }
 
@@ -198,8 +198,42 @@ export class NDArray<D extends DType = DType> {
    * ```
    */
   toString(): string {
+    if (this.storage.kind === 'gpu') {
+      this.storage.check();
+      return `array(<on the GPU: read with await a.toCpu()>, shape=(${this.shape.join(', ')}${this.ndim === 1 ? ',' : ''}), dtype=${this.dtype})`;
+    }
     this.checkAlive();
     return formatArray(this);
+  }
+
+  /**
+   * Copy the array to the GPU (`gpu` storage); a gpu array resolves to itself.
+   *
+   * @throws TargetError `E_GPU_DTYPE` (float64, int64, ... have no WGSL type), `E_GPU_UNAVAILABLE`.
+   * @example
+   * ```ts
+   * const g = await nb.ones([1024], 'float32').toGpu();
+   * const h = await nb.sin(g).toCpu();
+   * ```
+   */
+  async toGpu(): Promise<NDArray<D>> {
+    const { toGpu } = await import('../gpu/transfer.js');
+    return (await toGpu(this)) as NDArray<D>;
+  }
+
+  /**
+   * Read a gpu array back into the heap (a new C-order array); other arrays resolve to themselves.
+   *
+   * @throws TargetError `E_GPU_DEVICE_LOST` when the device it lived on is gone.
+   * @example
+   * ```ts
+   * (await g.toCpu()).toArray();
+   * ```
+   */
+  async toCpu(): Promise<NDArray<D>> {
+    if (this.storage.kind !== 'gpu') return this;
+    const { toCpu } = await import('../gpu/transfer.js');
+    return (await toCpu(this)) as NDArray<D>;
   }
 
   /** @internal Node's console.log shows the repr. */

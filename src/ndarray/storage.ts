@@ -4,13 +4,14 @@
  *  - `wasm`: a block of the shared heap (the default). Kernels run on it in place.
  *  - `js`: an external TypedArray wrapped without copying (`asarray(typedArray)`, scijs
  *    interop). Wasm loops see it through a staging copy in the heap.
- * (`gpu` storage arrives with the gpu target.)
+ *  - `gpu`: GPU buffers (src/gpu/storage.ts); the elements are read back with `toCpu`.
  *
  * Views of one array share its Storage object; disposing it invalidates them all.
  */
 import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { disposeBlock, throwDisposed, trackBlock, type Block } from '../runtime/lifetime.js';
 import { runtime } from '../runtime/runtime.js';
+import type { GpuStorage } from '../gpu/storage.js';
 
 /** Storage in the Wasm heap. */
 export class HeapStorage {
@@ -63,7 +64,7 @@ export class JsStorage {
   dispose(): void {}
 }
 
-export type Storage = HeapStorage | JsStorage;
+export type Storage = HeapStorage | JsStorage | GpuStorage;
 
 /**
  * Allocate heap storage for `length` elements of `dtype`; zero-filled when `zero`.

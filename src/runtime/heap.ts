@@ -16,7 +16,74 @@
  */
 import { MemoryError } from '../util/errors.js';
 import { ALIGN, CLASS_COUNT, ceilClass, classSize, floorClass } from './size-classes.js';
-import { growHeap, heapByteLength } from './wasm-memory.js';
+import { growHeap, heapByteLength, heapBytes } from './wasm-memory.js';
+
+/**
+ * Debug mode of the allocator (off by default). When on, every `alloc` and `free` checks
+ * the block it hands out or takes back (aligned, inside [base, top), not already live,
+ * inside the memory), freed blocks are filled with {@link POISON_BYTE} so that a read
+ * through a dangling view shows garbage instead of plausible old data, and every
+ * `checkEvery` operations the full {@link Heap.checkInvariants} runs. Enable it with the
+ * environment variable `NUMBATS_DEBUG_HEAP=1` (or `=N`: full check every N operations)
+ * read when the heap is created, or with {@link setHeapDebug}. When off it costs one
+ * boolean test per alloc/free.
+ */
+export interface HeapDebugOptions {
+  enabled: boolean;
+  /** Run the full invariant check every this many alloc/free calls (0: never). */
+  checkEvery: number;
+}
+
+/** Byte written over freed blocks in debug mode (0xDB: NaN-free, odd, easy to spot). */
+export const POISON_BYTE = 0xdb;
+/** Blocks up to this size are poisoned whole; larger ones at both ends (debug mode). */
+const POISON_WHOLE_BYTES = 1 << 20;
+const POISON_EDGE_BYTES = 64 * 1024;
+
+function debugFromEnv(): HeapDebugOptions {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = env?.NUMBATS_DEBUG_HEAP;
+  if (v === undefined || v === '' || v === '0' || v === 'false') return { enabled: false, checkEvery: 0 };
+  const n = Number(v);
+  return { enabled: true, checkEvery: Number.isInteger(n) && n > 1 ? n : 1000 };
+}
+
+const debug: HeapDebugOptions = debugFromEnv();
+
+/**
+ * Switch the allocator's debug mode on or off for every heap (tests, debugging).
+ * Returns the previous setting.
+ *
+ * @example
+ * ```ts
+ * const before = setHeapDebug({ enabled: true, checkEvery: 100 });
+ * try { ... } finally { setHeapDebug(before); }
+ * ```
+ */
+export function setHeapDebug(options: boolean | Partial<HeapDebugOptions>): HeapDebugOptions {
+  const before = { ...debug };
+  if (typeof options === 'boolean') {
+    debug.enabled = options;
+    if (options && debug.checkEvery === 0) debug.checkEvery = 1000;
+  } else {
+    if (options.enabled !== undefined) debug.enabled = options.enabled;
+    if (options.checkEvery !== undefined) debug.checkEvery = options.checkEvery;
+  }
+  return before;
+}
+
+/** True while debug mode is on (cheap; for hot paths). */
+export function isHeapDebug(): boolean {
+  return debug.enabled;
+}
+
+/** The current debug setting (a copy). */
+export function heapDebug(): HeapDebugOptions {
+  return { ...debug };
+}
+
+/** The largest block wasm32 can address. */
+const MAX_BLOCK_BYTES = 2 ** 32;
 
 /** Counters for tests, benchmarks and debugging. */
 export interface HeapStats {
@@ -57,6 +124,9 @@ export class Heap {
   private grows = 0;
   private pressureEvents = 0;
   private inPressure = false;
+  private debugOps = 0;
+  /** Full invariant checks run (debug mode and explicit calls). */
+  private checks = 0;
   pressureHandler: PressureHandler | undefined;
 
   constructor(base: number) {
@@ -70,6 +140,16 @@ export class Heap {
    * @throws MemoryError (`E_MEMORY_LIMIT`) when 4 GiB would not suffice.
    */
   alloc(bytes: number): number {
+    if (!(bytes >= 0 && bytes <= MAX_BLOCK_BYTES - this.base)) {
+      // Fail before the pressure handler (a forced collection) for a request no heap can hold.
+      throw new MemoryError(
+        'E_MEMORY_LIMIT',
+        Number.isNaN(bytes) || bytes < 0
+          ? `cannot allocate ${bytes} bytes in the array heap (not a size)`
+          : `cannot allocate ${bytes} bytes in the array heap: wasm32 caps it at 4 GiB; ` +
+            'use smaller arrays or process the data in chunks',
+      );
+    }
     const c = ceilClass(bytes);
     const size = classSize(c);
     let ptr = this.fromLists(c, size);
@@ -95,6 +175,7 @@ export class Heap {
       ptr = this.bump(size);
       if (ptr < 0) throw new MemoryError('E_MEMORY_LIMIT', `cannot allocate ${bytes} bytes in the array heap`);
     }
+    if (debug.enabled) this.debugAlloc(ptr, size);
     this.live.set(ptr, size);
     this.liveBytes += size;
     return ptr;
@@ -108,6 +189,7 @@ export class Heap {
     }
     this.live.delete(ptr);
     this.liveBytes -= size;
+    if (debug.enabled) this.debugFree(ptr, size);
     if (ptr + size === this.top) {
       this.top = ptr;
       return;
@@ -134,6 +216,7 @@ export class Heap {
    * @throws Error describing the first violation.
    */
   checkInvariants(): void {
+    this.checks++;
     const all: Array<[number, number, string]> = [];
     for (const [p, s] of this.live.entries()) all.push([p, s, 'live']);
     for (const [p, s] of this.freeSize.entries()) all.push([p, s, 'free']);
@@ -153,8 +236,56 @@ export class Heap {
     if (this.top > heapByteLength()) throw new Error(`top ${this.top} is beyond the memory`);
     if (live !== this.liveBytes || free !== this.freeBytes) throw new Error('byte counters disagree with the blocks');
     let listed = 0;
-    for (const l of this.lists) listed += l.length;
+    const seen = new Set<number>();
+    for (let k = 0; k < this.lists.length; k++) {
+      for (const p of this.lists[k]!) {
+        const s = this.freeSize.get(p);
+        if (s === undefined) throw new Error(`free list ${k} holds ${p}, which is not a free block`);
+        if (seen.has(p)) throw new Error(`free block ${p} is listed twice`);
+        seen.add(p);
+        if (floorClass(s) !== k) throw new Error(`free block ${p}+${s} is in list ${k}, not ${floorClass(s)}`);
+        if (this.live.get(p) !== undefined) throw new Error(`block ${p} is both live and free`);
+        listed++;
+      }
+    }
     if (listed !== this.freeSize.size) throw new Error('free lists disagree with the free-block table');
+    if (this.top < this.base || this.top % ALIGN !== 0) throw new Error(`top ${this.top} is misaligned or below base ${this.base}`);
+  }
+
+  /** Number of full invariant checks run so far (tests report it). */
+  get invariantChecks(): number {
+    return this.checks;
+  }
+
+  /** All live blocks as [ptr, size] pairs, by address (debug accounting; O(n log n)). */
+  liveEntries(): Array<[number, number]> {
+    return this.live.entries().sort((a, b) => a[0] - b[0]);
+  }
+
+  private debugAlloc(ptr: number, size: number): void {
+    if (ptr % ALIGN !== 0 || ptr < this.base || ptr + size > this.top || ptr + size > heapByteLength()) {
+      throw new Error(`heap debug: alloc handed out ${ptr}+${size} outside [${this.base}, ${this.top})`);
+    }
+    if (this.live.get(ptr) !== undefined) throw new Error(`heap debug: alloc handed out ${ptr}, which is live`);
+    if (this.freeSize.get(ptr) !== undefined) throw new Error(`heap debug: alloc handed out ${ptr}, which is still free`);
+    this.debugTick();
+  }
+
+  private debugFree(ptr: number, size: number): void {
+    if (ptr < this.base || ptr + size > this.top) {
+      throw new Error(`heap debug: free of ${ptr}+${size} outside [${this.base}, ${this.top})`);
+    }
+    const bytes = heapBytes();
+    if (size <= POISON_WHOLE_BYTES) bytes.fill(POISON_BYTE, ptr, ptr + size);
+    else {
+      bytes.fill(POISON_BYTE, ptr, ptr + POISON_EDGE_BYTES);
+      bytes.fill(POISON_BYTE, ptr + size - POISON_EDGE_BYTES, ptr + size);
+    }
+    this.debugTick();
+  }
+
+  private debugTick(): void {
+    if (debug.checkEvery > 0 && ++this.debugOps % debug.checkEvery === 0) this.checkInvariants();
   }
 
   private fromLists(c: number, size: number): number {

@@ -17,7 +17,7 @@
  */
 import { MemoryError } from '../util/errors.js';
 import { clearKeptObjects, collectGarbage } from './gc-hooks.js';
-import type { Heap } from './heap.js';
+import { isHeapDebug, type Heap } from './heap.js';
 import { heapByteLength } from './wasm-memory.js';
 
 /** Below this heap size, pressure grows the heap instead of forcing a collection. */
@@ -98,13 +98,78 @@ export function trackBlock(heap: Heap, ptr: number, bytes: number, owner: object
   }
   registry.register(owner, block);
   scopes[scopes.length - 1]?.push(block);
+  if (isHeapDebug()) debugBlocks.set(ptr, block);
   return block;
 }
 
 function release(block: Block): void {
   if (block.freed) return;
   block.freed = true;
+  if (debugBlocks.get(block.ptr) === block) debugBlocks.delete(block.ptr);
   block.heap.free(block.ptr);
+}
+
+// Debug mode (heap.ts, NUMBATS_DEBUG_HEAP): every array block not yet released, by address,
+// so that checkHeap can account for each live heap block. Holds Blocks, never their owners.
+const debugBlocks = new Map<number, Block>();
+
+/** What {@link checkHeap} found: heap blocks owned by arrays, and the others. */
+export interface HeapAccounting {
+  /** Live heap blocks owned by an array that is not released (known to debug mode). */
+  arrayBlocks: number;
+  arrayBytes: number;
+  /**
+   * Live heap blocks no array owns: the plan scratch block, compiled modules' static data,
+   * staging blocks of a call in progress, and arrays made while debug mode was off.
+   */
+  otherBlocks: number;
+  otherBytes: number;
+  /** Array views (of tracked blocks whose array is still reachable) checked against their block. */
+  viewsChecked: number;
+}
+
+/**
+ * Check the heap and the blocks of arrays (debug mode; tests): the allocator's invariants
+ * ({@link Heap.checkInvariants}); every array block not yet released is live in the heap
+ * with its size (no block freed behind its array's back); and every reachable array view
+ * tracked for the sweep lies inside its block and inside its buffer (views stay valid
+ * after the memory grows). Returns the accounting of live blocks.
+ *
+ * @throws Error describing the first violation.
+ * @example
+ * ```ts
+ * setHeapDebug(true);
+ * const { otherBytes } = checkHeap(runtime().heap);
+ * ```
+ */
+export function checkHeap(heap: Heap): HeapAccounting {
+  heap.checkInvariants();
+  let arrayBlocks = 0;
+  let arrayBytes = 0;
+  for (const [ptr, block] of debugBlocks) {
+    if (block.heap !== heap) continue;
+    if (block.freed) throw new Error(`array block ${ptr} is released but still listed`);
+    const size = heap.sizeOf(ptr);
+    if (size !== block.bytes) {
+      throw new Error(`array block ${ptr}+${block.bytes} is ${size === undefined ? 'not live' : `live with size ${size}`} in the heap`);
+    }
+    arrayBlocks++;
+    arrayBytes += block.bytes;
+  }
+  let viewsChecked = 0;
+  for (const block of tracked) {
+    if (block.freed || block.heap !== heap) continue;
+    const owner = block.ref!.deref() as ArrayBufferView | undefined;
+    if (owner === undefined || !ArrayBuffer.isView(owner)) continue;
+    const end = owner.byteOffset + owner.byteLength;
+    if (owner.byteOffset !== block.ptr || end > block.ptr + block.bytes || end > owner.buffer.byteLength) {
+      throw new Error(`the view of array block ${block.ptr}+${block.bytes} covers [${owner.byteOffset}, ${end}) of a ${owner.buffer.byteLength}-byte buffer`);
+    }
+    if (heap.sizeOf(block.ptr) !== block.bytes) throw new Error(`reachable array block ${block.ptr} is not live in the heap`);
+    viewsChecked++;
+  }
+  const s = heap.stats();
+  return { arrayBlocks, arrayBytes, otherBlocks: s.liveBlocks - arrayBlocks, otherBytes: s.liveBytes - arrayBytes, viewsChecked };
 }
 
 /** Release a block now. Idempotent. */

@@ -32,6 +32,7 @@ import { canCast } from '../dtype/casting.js';
 import { inputFits, resolveLoop, type DispatchTarget, type FixedSignature, type InputKind } from './dispatch.js';
 import { copyWhere, operandOf, runLoop } from './execute.js';
 import type { UfuncInput, UfuncOptions } from './types.js';
+import { gpuUfuncCall, hasGpuOperand } from './gpu-hook.js';
 
 const OPTION_KEYS = new Set(['out', 'where', 'casting', 'dtype', 'signature']);
 
@@ -171,6 +172,7 @@ function runChecked(loop: LoopRecord, ins: NDArray[], outs: NDArray[], shape: nu
  * ```
  */
 export function callUfunc(t: DispatchTarget & { nout: number }, args: readonly unknown[]): NDArray | NDArray[] {
+  if (hasGpuOperand(args)) return gpuUfuncCall(t, args) as NDArray | NDArray[];
   const [inputs, opts] = splitArgs(t.name, t.nin, args);
   const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');
   // Only JS scalars: strong, typed as np.asarray types them (NumPy: weak only next to arrays).

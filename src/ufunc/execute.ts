@@ -18,6 +18,7 @@ import type { NDArray } from '../ndarray/ndarray.js';
 import { overlaps, sameLayout, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
 import { runtime } from '../runtime/runtime.js';
 import { customLoop } from '../builtins/loop-registry.js';
+import { tryParallelLoop } from '../parallel/execute.js';
 
 /** Operand of `a` viewed with the given shape (broadcast when `broadcast`). */
 export function operandOf(a: NDArray, shape: readonly number[]): Operand {
@@ -42,6 +43,11 @@ export interface RunOptions {
    * index order along every dim, and SIMD row paths only run on non-overlapping rows.
    */
   allowOverlap?: boolean;
+  /**
+   * The identity of the loop's output dtype (storage value), given by reductions of ufuncs
+   * that have one: lets the parallel target reduce to one element through partial results.
+   */
+  identity?: number | bigint;
 }
 
 /**
@@ -61,6 +67,8 @@ export function runLoop(
   const inOps = ins.map((a) => operandOf(a, shape));
   const plan = simplifyPlan(shape, [...inOps, ...outOps].map((o) => o.strides), options.orderBy ?? ins.length);
   if (plan.size === 0) return;
+  // The parallel target (src/parallel): parallel kernels, or built-ins after nb.config({ parallel: true }).
+  if (tryParallelLoop(loopId, ins, outs, inOps, outOps, plan, options)) return;
   const views: HeapView[] = [];
   try {
     for (const op of inOps) {

@@ -13,6 +13,8 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { allocateStorage, type HeapStorage } from '../ndarray/storage.js';
 import { runtime, SCALAR_SLOT_OFFSET } from '../runtime/runtime.js';
 import { resolveLoop, type DispatchTarget, type InputKind } from './dispatch.js';
+import { gate } from '../parallel/config.js';
+import { tryParallelRow } from '../parallel/execute.js';
 
 const exactLoops = new WeakMap<DispatchTarget, Map<number, LoopRecord | null>>();
 
@@ -122,6 +124,9 @@ export function tryFastCall(t: DispatchTarget & { nout: number }, args: readonly
   let pa = address(a);
   let sA = sa;
   if (scalarAt === 0) [pa, sA, p1, s1] = [p1, 0, pa, sa]; // scalar first: (scalar, array)
+  // Built-ins on the parallel target (nb.config({ parallel: true })); kernels' rows decide themselves.
+  if (n >= gate.builtinMin && loop.exec === undefined &&
+    tryParallelRow(loop.id, n, t.nin === 1 ? [pa, sA, address(o), so] : [pa, sA, p1, s1, address(o), so], t.nin)) return o;
   const row = loop.exec?.row;
   const { loops } = runtime();
   if (t.nin === 1) {

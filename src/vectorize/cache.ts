@@ -16,8 +16,9 @@
  *
  * In memory always; on disk with `cache: true`, under `$NUMBATS_CACHE_DIR` or
  * `node_modules/.cache/numbats` (relative to the working directory): one file per key,
- * `<key>.wasm`, whose first 32 bytes are the SHA-256 of the rest, verified on load. A
- * corrupt, truncated or unreadable entry is ignored (and rewritten); writes go through a
+ * `<key>.wasm`, whose first 32 bytes are the SHA-256 of the key and the rest, verified on
+ * load: a corrupt, truncated or unreadable entry, or one that is not this key's (another
+ * entry copied or renamed over it), is ignored (and rewritten); writes go through a
  * temporary file and a rename, so readers never see half a file.
  */
 import { createHash } from 'node:crypto';
@@ -67,12 +68,17 @@ export interface CachedCompile {
   readonly compileMs: number;
 }
 
+/** The checksum at the head of an entry: binds the bytes to their key. */
+function entrySum(key: string, body: Uint8Array): Buffer {
+  return createHash('sha256').update(key).update('\0').update(body).digest();
+}
+
 function readDisk(key: string): Uint8Array | undefined {
   try {
     const file = readFileSync(join(cacheDir(), `${key}.wasm`));
     if (file.length < 33) return undefined;
     const body = file.subarray(32);
-    const sum = createHash('sha256').update(body).digest();
+    const sum = entrySum(key, body);
     if (!sum.equals(file.subarray(0, 32))) return undefined;
     return new Uint8Array(body);
   } catch {
@@ -85,7 +91,7 @@ function writeDisk(key: string, bytes: Uint8Array): void {
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true });
     const tmp = join(dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    writeFileSync(tmp, Buffer.concat([createHash('sha256').update(bytes).digest(), bytes]));
+    writeFileSync(tmp, Buffer.concat([entrySum(key, bytes), bytes]));
     renameSync(tmp, join(dir, `${key}.wasm`));
   } catch {
     // A cache that cannot be written is only slower.

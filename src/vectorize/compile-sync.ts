@@ -30,10 +30,16 @@ const flag = new Int32Array(workerData.flag);
 const signal = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
 process.on('uncaughtException', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
 process.on('unhandledRejection', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
+// An exit (process.exit in asc or the fault hook) must wake the blocked main thread too.
+process.on('exit', (code) => { port.postMessage({ id: -1, fatal: 'compiler worker exited with code ' + code }); signal(); });
 let ascP;
 port.on('message', async (req) => {
   let reply;
   try {
+    // Fault injection (tests, injectCompilerFault): asc throwing, the worker crashing or exiting.
+    if (req.fault === 'throw') throw new Error('injected fault: asc threw');
+    if (req.fault === 'crash') { setTimeout(() => { throw new Error('injected fault: compiler worker crashed'); }); return; }
+    if (req.fault === 'exit') process.exit(70);
     ascP ??= import(ascUrl).then((m) => m.default ?? m);
     const asc = await ascP;
     const outputs = new Map();
@@ -67,6 +73,19 @@ let mainPort: MessagePort | undefined;
 let flag: Int32Array | undefined;
 let nextId = 1;
 let workerDead: string | undefined;
+let nextFault: CompilerFault | null = null;
+
+/** Faults {@link injectCompilerFault} can make the next compile hit. */
+export type CompilerFault = 'throw' | 'crash' | 'exit';
+
+/**
+ * Test hook: make the next compile fail as if asc threw (`'throw'`: AscCompileError), the
+ * compiler worker crashed (`'crash'`) or exited (`'exit'`) (both TargetError
+ * `E_TARGET_COMPILE`); the compile after that must work again. `null` cancels.
+ */
+export function injectCompilerFault(fault: CompilerFault | null): void {
+  nextFault = fault;
+}
 
 function ascUrl(): string {
   const require = createRequire(import.meta.url);
@@ -79,7 +98,7 @@ function ensureWorker(): MessagePort {
   const { port1, port2 } = new MessageChannel();
   workerDead = undefined;
   flag = new Int32Array(new SharedArrayBuffer(4));
-  worker = new Worker(WORKER_SOURCE, {
+  const w = new Worker(WORKER_SOURCE, {
     eval: true,
     // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
     // loader hooks (tsx) are not needed to load asc.
@@ -87,9 +106,12 @@ function ensureWorker(): MessagePort {
     workerData: { port: port2, ascUrl: ascUrl(), flags: [...ASC_FLAGS], flag: flag.buffer },
     transferList: [port2],
   });
-  worker.on('error', (e) => { workerDead = String(e); });
-  worker.on('exit', (code) => { workerDead = `exited with code ${code}`; worker = undefined; });
-  worker.unref();
+  worker = w;
+  // Only this worker's own events count: a replaced worker's late 'exit' must not mark its
+  // successor dead (that leaked the successor and restarted asc once more).
+  w.on('error', (e) => { if (worker === w) workerDead = String(e); });
+  w.on('exit', (code) => { if (worker === w) { workerDead = `exited with code ${code}`; worker = undefined; } });
+  w.unref();
   port1.unref();
   mainPort = port1;
   return port1;
@@ -114,7 +136,9 @@ export function compileBytesSync(source: string, memoryBase?: number, timeoutMs 
   const flag = currentFlag();
   Atomics.store(flag, 0, 0);
   const id = nextId++;
-  port.postMessage({ id, source, memoryBase });
+  const fault = nextFault;
+  nextFault = null;
+  port.postMessage(fault === null ? { id, source, memoryBase } : { id, source, memoryBase, fault });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = deadline - Date.now();

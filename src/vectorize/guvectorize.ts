@@ -20,6 +20,8 @@ import { compileKernel, parseKernelSignature, type CompiledKernel } from '../com
 import { createGufunc, type Gufunc, type GufuncLoop } from '../ufunc/gufunc.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
 import { instantiateKernels } from './module.js';
+import { gpuGuvectorize } from '../gpu/kernel-factories.js';
+import { callAsyncParallel, parallelGufuncRun } from '../parallel/execute.js';
 import { applyKernelFactory, checkTarget, type GuvectorizeOptions } from './options.js';
 
 export type { GuvectorizeOptions } from './options.js';
@@ -36,7 +38,8 @@ export type GuvectorizedGufunc = Gufunc & {
  * Compile a core-array kernel into a gufunc.
  *
  * @throws KernelError (unsupported syntax; lints under `strict`); ValueError
- *   `E_VALUE_SIGNATURE` for a bad layout; TargetError for targets other than 'cpu'.
+ *   `E_VALUE_SIGNATURE` for a bad layout; TargetError for an unknown target, and on target
+ *   'parallel' `E_TARGET_KERNEL_TRAP` when the kernel traps.
  * @example
  * ```ts
  * const rowdot = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()')(
@@ -61,6 +64,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
   return (kernel: unknown, context?: unknown): GuvectorizedGufunc =>
     applyKernelFactory((fn, ctxName) => {
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
+      if (options.target === 'gpu') return gpuGuvectorize(fn, sigs, layout, name, options) as unknown as GuvectorizedGufunc;
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
       const kernels = sigs.map((s, i) => compileKernel(fn, s, {
         kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
@@ -72,13 +76,15 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
           if (!seen.has(text)) { seen.add(text); console.warn(text); }
         }
       }
-      const { exports } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
+      const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
       const runs = new Map<number, (plan: number, core: number) => void>();
       const loops: GufuncLoop[] = kernels.map((k) => {
         const ins = k.operands.slice(0, sig.nin);
         const outs = k.operands.slice(sig.nin);
         const types = `${ins.join(',')}->${outs.join(',')}`;
-        const gu = exports[k.entries.loop] as (plan: number, core: number) => void;
+        const gu0 = exports[k.entries.loop] as (plan: number, core: number) => void;
+        // target 'parallel': the loop dims are cut into blocks on the worker pool (src/parallel).
+        const gu = options.target === 'parallel' ? parallelGufuncRun(module, k.entries.loop, gu0, sig.nin + sig.nout) : gu0;
         const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types, scalar: '' }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
         runs.set(rec.id, gu);
         return { id: rec.id, types, ins, outs };
@@ -89,7 +95,11 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       });
       Object.defineProperties(g, {
         kernels: { value: kernels },
-        callAsync: { value: (...args: unknown[]) => new Promise((res, rej) => setImmediate(() => { try { res((g as unknown as (...a: unknown[]) => unknown)(...args)); } catch (e) { rej(e); } })) },
+        callAsync: {
+          value: options.target === 'parallel'
+            ? (...args: unknown[]) => callAsyncParallel(g as unknown as (...a: unknown[]) => unknown, args)
+            : (...args: unknown[]) => new Promise((res, rej) => setImmediate(() => { try { res((g as unknown as (...a: unknown[]) => unknown)(...args)); } catch (e) { rej(e); } })),
+        },
       });
       return g as unknown as GuvectorizedGufunc;
     }, kernel, context);

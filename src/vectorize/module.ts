@@ -12,6 +12,8 @@ const FIRST_BLOCK = 16 * 1024;
 
 export interface KernelModule {
   readonly exports: Record<string, unknown>;
+  /** The compiled module (the parallel target posts it to its workers). */
+  readonly module: WebAssembly.Module;
   readonly from: CacheSource;
   readonly compileMs: number;
   /** The reserved block [start, end), or null when the module has no static data. */
@@ -28,7 +30,19 @@ export interface KernelModule {
  * ```
  */
 export function instantiateKernels(kernels: readonly CompiledKernel[], options: { disk?: boolean; target?: string } = {}): KernelModule {
-  const source = linkKernels(kernels);
+  return instantiateSource(linkKernels(kernels), options);
+}
+
+/**
+ * Compile (cached) and instantiate a linked AS module source (what instantiateKernels does
+ * after linking; stencils link their own units).
+ *
+ * @example
+ * ```ts
+ * const { exports } = instantiateSource(linkAssemblyScript([stencil.asUnit]));
+ * ```
+ */
+export function instantiateSource(source: string, options: { disk?: boolean; target?: string } = {}): KernelModule {
   const { heap, memory } = runtime();
   let size = FIRST_BLOCK;
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -40,7 +54,7 @@ export function instantiateKernels(kernels: readonly CompiledKernel[], options: 
       // No static data: the block is not needed. Otherwise it stays reserved for good.
       if (sd === null) heap.free(start);
       const instance = new WebAssembly.Instance(r.module, { env: { memory } });
-      return { exports: instance.exports as Record<string, unknown>, from: r.from, compileMs: r.compileMs, block: sd === null ? null : { start, end: start + size } };
+      return { exports: instance.exports as Record<string, unknown>, module: r.module, from: r.from, compileMs: r.compileMs, block: sd === null ? null : { start, end: start + size } };
     }
     heap.free(start);
     size = Math.max(size * 2, sd.end - sd.start + 64);

@@ -4,7 +4,10 @@ import { TargetError } from '../util/errors.js';
 
 /** Options of `nb.vectorize` / `nb.guvectorize` (API.md "Kernel factories"). */
 export interface VectorizeOptions {
-  /** 'cpu' (default). 'parallel' and 'gpu' are not built yet: TargetError `E_TARGET_UNAVAILABLE`. */
+  /**
+   * 'cpu' (default); 'parallel': the same compiled loops on every core through a worker pool
+   * above a measured crossover (src/parallel; `nb.config({ parallel })`, `nb.shutdown()`).
+   */
   target?: 'cpu' | 'parallel' | 'gpu';
   /** The ufunc's identity (enables reductions of empty arrays; makes it reorderable). */
   identity?: Scalar | null;
@@ -24,10 +27,7 @@ export type GuvectorizeOptions = Omit<VectorizeOptions, 'identity'> & {
 
 export function checkTarget(target: string | undefined): void {
   const t = target ?? 'cpu';
-  if (t === 'cpu') return;
-  if (t === 'parallel' || t === 'gpu') {
-    throw new TargetError('E_TARGET_UNAVAILABLE', `target '${t}' is not built yet in numbats (only 'cpu' is available)`);
-  }
+  if (t === 'cpu' || t === 'parallel' || t === 'gpu') return;
   throw new TargetError('E_TARGET_UNAVAILABLE', `unknown target '${t}' (expected 'cpu', 'parallel' or 'gpu')`);
 }
 

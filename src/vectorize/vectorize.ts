@@ -26,6 +26,8 @@ import type { InputKind } from '../ufunc/dispatch.js';
 import { createUfunc } from '../ufunc/ufunc.js';
 import type { Ufunc, UfuncOptions } from '../ufunc/types.js';
 import { instantiateKernels } from './module.js';
+import { gpuVectorize } from '../gpu/kernel-factories.js';
+import { callAsyncParallel, parallelKernelExec } from '../parallel/execute.js';
 import { applyKernelFactory, checkTarget, type VectorizeOptions } from './options.js';
 
 export type { VectorizeOptions } from './options.js';
@@ -39,7 +41,11 @@ export interface VectorizeDecorator {
 
 /** What compiled ufuncs add to a ufunc. */
 export interface VectorizedExtras {
-  /** Run the call after yielding to the event loop (the call itself runs on this thread). */
+  /**
+   * The call as a Promise. Target 'parallel': the loop runs on the worker pool while the
+   * event loop stays free (inputs must not change until it settles); 'cpu': the call runs
+   * on this thread after yielding to the event loop.
+   */
   callAsync(...args: unknown[]): Promise<unknown>;
   /** The compiled kernels (IR, AS source, JS reference), in loop order. */
   /** @internal The compiled kernels (typed IR, AS and JS sources), for debugging. */
@@ -61,21 +67,33 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
   // Prefixes only need to be distinct within one module; stable ones keep cache keys stable.
   const tag = 'v';
   const kernels = sigs.map((s, i) => compileKernel(fn, s, { kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name }));
-  const { exports } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
+  const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
   const loops = kernels.map((k) => {
     const loopFn = exports[k.entries.loop] as (plan: number) => void;
     const rowFn = exports[k.entries.row] as ((...args: number[]) => void) | undefined;
     const ins = k.operands.slice(0, k.nin);
     const outs = k.operands.slice(k.nin);
     const types = `${ins.join(',')}->${outs.join(',')}`;
+    if (options.target === 'parallel') {
+      // Same loops, cut into blocks on the worker pool above the crossover (src/parallel).
+      const par = parallelKernelExec(module, k.entries.loop, loopFn, rowFn, k.nin);
+      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types, scalar: '' }, exec: par.exec });
+      par.bind(rec.id);
+      return rec;
+    }
     return registerLoop({ ufunc: name, types, ins, outs, row: { types, scalar: '' }, exec: { loop: loopFn, ...(rowFn ? { row: rowFn } : {}) } });
   });
   return { loops, kernels };
 }
 
-function withExtras<T extends object>(f: T, call: (...args: unknown[]) => unknown, kernels: () => readonly CompiledKernel[]): T & VectorizedExtras {
+function withExtras<T extends object>(f: T, call: (...args: unknown[]) => unknown, kernels: () => readonly CompiledKernel[], parallel = false): T & VectorizedExtras {
   Object.defineProperties(f, {
-    callAsync: { value: (...args: unknown[]) => new Promise((res, rej) => setImmediate(() => { try { res(call(...args)); } catch (e) { rej(e); } })) },
+    callAsync: {
+      value: parallel
+        // target 'parallel': the loop runs on the workers, the event loop stays free (src/parallel).
+        ? (...args: unknown[]) => callAsyncParallel(call, args)
+        : (...args: unknown[]) => new Promise((res, rej) => setImmediate(() => { try { res(call(...args)); } catch (e) { rej(e); } })),
+    },
     kernels: { get: kernels, enumerable: false },
   });
   return f as T & VectorizedExtras;
@@ -89,7 +107,7 @@ function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, 
   const { loops, kernels } = buildLoops(fn, sigs, name, options);
   const identity = (options.identity ?? null) as Scalar | null;
   const u = createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'linear', loops }) as unknown as Ufunc;
-  return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels);
+  return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels, options.target === 'parallel');
 }
 
 const METHODS = ['reduce', 'accumulate', 'reduceat', 'outer', 'at'] as const;
@@ -151,7 +169,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
       },
     });
   }
-  return withExtras(f, call, () => kernels) as unknown as Ufunc & VectorizedExtras;
+  return withExtras(f, call, () => kernels, options.target === 'parallel') as unknown as Ufunc & VectorizedExtras;
 }
 
 /**
@@ -160,12 +178,15 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
  * @param signatures - `'float64(float64, float64)'`, `'f8(f8,f8)'` or a list of them (eager;
  *   loops in this order); omitted: lazy (see the file header for the dtype rule).
  * @throws KernelError for kernels the kernel language does not have (with line, column and
- *   a code frame); TargetError `E_TARGET_UNAVAILABLE` for targets other than 'cpu'.
+ *   a code frame); TargetError `E_TARGET_UNAVAILABLE` for an unknown target; on target
+ *   'parallel', `E_TARGET_KERNEL_TRAP` / `E_TARGET_WORKER_DIED` when a kernel traps or a worker dies.
  * @example
  * ```ts
  * const fma1 = nb.vectorize(['float64(float64, float64)', 'float32(float32, float32)'])((x: number, y: number) => x * y + 1);
  * fma1(nb.array([1, 2]), 3).toArray(); // [4, 7]
  * class K { @nb.vectorize('f8(f8)', { identity: 0 }) static sq(x: number) { return x * x; } }
+ * const g = nb.vectorize('f8(f8)', { target: 'parallel' })((x: number) => Math.exp(-x * x) * Math.cos(x));
+ * await g.callAsync(nb.linspace(0, 1, 1e7)); // every core, event loop free
  * ```
  */
 export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options: VectorizeOptions = {}): VectorizeDecorator {
@@ -179,6 +200,7 @@ export function vectorize(signatures?: string | readonly string[] | VectorizeOpt
   return ((kernel: unknown, context?: unknown) =>
     applyKernelFactory((fn, ctxName) => {
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
+      if (options.target === 'gpu') return gpuVectorize(fn, sigs, name, options) as unknown as Ufunc & VectorizedExtras;
       return sigs === null ? lazy(fn, name, options) : eager(fn, sigs, name, options);
     }, kernel, context)) as VectorizeDecorator;
 }

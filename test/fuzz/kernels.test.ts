@@ -5,8 +5,9 @@
  * on 30 inputs (edge values and random ones), compared with the JS emitter's jsKernel
  * (integers bit-exact; floats bit-exact, NaN == NaN, or within 2 ULP for kernels using
  * exp/sin/**); all-float64 kernels' jsKernel is also compared bit for bit with the original
- * source run as plain JavaScript. The generator steers around the known bugs kept in
- * regressions.test.ts (avoidKnownBugs). The longer run is scripts/fuzz-kernels.ts.
+ * source run as plain JavaScript. The generator would steer around known, unfixed bugs
+ * (avoidKnownBugs; none stand at present, see regressions.test.ts). The longer run is
+ * scripts/fuzz-kernels.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { runFuzz } from './run.js';

@@ -98,7 +98,7 @@ describe('vectorize (eager)', () => {
   });
 
   it('refuses targets that are not built yet', () => {
-    expect(() => vectorize('f8(f8)', { target: 'parallel' })).toThrow(nb.TargetError);
+    expect(() => vectorize('f8(f8)', { target: 'parallel' })).not.toThrow(); // built: test/parallel
     try { vectorize('f8(f8)', { target: 'gpu' }); } catch (e) { expect((e as nb.TargetError).code).toBe('E_TARGET_UNAVAILABLE'); }
   });
 

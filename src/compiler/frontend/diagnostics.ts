@@ -16,7 +16,8 @@
  *   NB2xxx types (operators and operands, indices, assignments),
  *   NB3xxx control flow,
  *   NB4xxx gufunc lints,
- *   NB5xxx signatures.
+ *   NB5xxx signatures,
+ *   NB6xxx target limits (what a target cannot express, e.g. float64 on 'gpu').
  */
 import { KernelError } from '../../util/errors.js';
 
@@ -75,6 +76,12 @@ export const DIAGNOSTICS = {
   NB2014: { severity: 'error', message: "recursive call to '{0}': kernels and helpers cannot recurse" },
   NB2015: { severity: 'error', message: "'{0}' is a scalar, not an array" },
   NB2016: { severity: 'error', message: "cannot write to '{0}': {1}" },
+  NB2017: {
+    severity: 'error',
+    message: "the neighbour offsets of '{0}' must be constant integers (literals, or const names of literals): {1}",
+  },
+  NB2018: { severity: 'error', message: "'{0}' reads outside the declared neighborhood: offset {1} on axis {2}, neighborhood {3}" },
+  NB2019: { severity: 'error', message: "stencil accessor '{0}': {1}" },
   NB3001: { severity: 'error', message: 'not every path returns a value: a scalar kernel (or helper) must end each path with return' },
   NB4001: { severity: 'warning', message: "output '{0}' is never written (a gufunc kernel writes its outputs: {0}[i] = ...)" },
   NB4002: {
@@ -86,6 +93,7 @@ export const DIAGNOSTICS = {
   NB5001: { severity: 'error', message: 'invalid kernel signature: {0}' },
   NB5002: { severity: 'error', message: "parameter '{0}' is declared {1} in the signature but {2} by the layout" },
   NB5003: { severity: 'error', message: '{0}' },
+  NB6001: { severity: 'error', message: "{0} cannot run on the 'gpu' target (WGSL has f32, i32, u32 and bool): {1}" },
 } as const satisfies Record<string, DiagnosticInfo>;
 
 /** A diagnostic code. */

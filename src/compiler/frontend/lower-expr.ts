@@ -32,6 +32,11 @@ export interface ExprContext {
   readonly helpers: ReadonlySet<string>;
   /** The function's own name (a call to it is recursion). */
   readonly selfName: string | null;
+  /**
+   * Stencil kernels: parameters are neighbour accessors, read only by a call with one
+   * relative offset per axis (`a(-1, 0)`), lowered to a `load` whose indices are the offsets.
+   */
+  readonly accessors?: boolean;
 }
 
 const BINARY: Readonly<Record<string, BinaryOp>> = {
@@ -115,6 +120,7 @@ export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): Arr
     fail(ctx, 'NB1010', cur, [name]);
   }
   if (b.kind === 'local') fail(ctx, 'NB2015', cur, [name]);
+  if (ctx.accessors) fail(ctx, 'NB2019', node, [name, `read neighbours by calling it with one relative offset per axis, ${name}(-1, 0), not ${length ? 'with .length' : 'by indexing'}`]);
   return { array: b.index, indices: indices.map((i) => lowerExpr(ctx, i)), length };
 }
 
@@ -191,7 +197,10 @@ function identifier(ctx: ExprContext, node: acorn.Identifier): E {
   const at = pos(ctx, node);
   const b = ctx.scopes.lookup(node.name);
   if (b?.kind === 'local') return { kind: 'local', id: b.id, at, type: null };
-  if (b?.kind === 'param') return { kind: 'param', index: b.index, at, type: null };
+  if (b?.kind === 'param') {
+    if (ctx.accessors) fail(ctx, 'NB2019', node, [node.name, `is a neighbour accessor, not a value: read the centre as ${node.name}(0, ...) and neighbours as ${node.name}(-1, ...)`]);
+    return { kind: 'param', index: b.index, at, type: null };
+  }
   if (b?.kind === 'pending') return fail(ctx, 'NB2011', node, [node.name, 'is used before its declaration']);
   const c = CONSTANTS.get(node.name);
   if (c !== undefined) return { kind: 'const', value: c, at, type: null };
@@ -214,6 +223,10 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
   if (name === '__name' && node.arguments.length === 2) return lowerExpr(ctx, node.arguments[0]!);
   if (name !== null && callee.type === 'Identifier') {
     const b = ctx.scopes.lookup(name);
+    // A stencil accessor call a(di, dj): a load at relative offsets (checked constant later).
+    if (b?.kind === 'param' && ctx.accessors) {
+      return { kind: 'load', array: b.index, indices: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
+    }
     if (b === null && ctx.helpers.has(name)) {
       return { kind: 'helper', name, index: -1, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
     }

@@ -30,6 +30,8 @@ export interface LowerOptions {
   readonly emitName: string;
   /** Names callable as helpers. */
   readonly helpers: ReadonlySet<string>;
+  /** Stencil kernels: parameters are neighbour accessors (`a(-1, 0)`), see lower-expr.ts. */
+  readonly accessors?: boolean;
 }
 
 /**
@@ -50,7 +52,7 @@ export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFu
   });
   const scopes = new Scopes(paramNames);
   const selfName = fn.id?.name ?? null;
-  const ctx: ExprContext = { source, shift, scopes, helpers: options.helpers, selfName };
+  const ctx: ExprContext = { source, shift, scopes, helpers: options.helpers, selfName, accessors: options.accessors ?? false };
   let body: S[];
   if (fn.body.type === 'BlockStatement') {
     body = block(ctx, fn.body.body);

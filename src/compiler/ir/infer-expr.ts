@@ -218,15 +218,21 @@ function call(cx: ExprInfer, name: string, uargs: readonly U[], at: number): TV 
     cx.fail('NB2009', at, [`Math.${name}`, min === max ? min : `${min} or more`, uargs.length]);
   }
   // Math.floor(a / b) and Math.trunc(a / b) on integers: integer division, no float detour.
+  let args: readonly TV[] | undefined;
   if ((name === 'floor' || name === 'trunc') && uargs[0]!.kind === 'binary' && uargs[0]!.op === 'div') {
-    const a = expr(cx, uargs[0]!.left);
-    const b = expr(cx, uargs[0]!.right);
+    const div = uargs[0]!;
+    const a = expr(cx, div.left);
+    const b = expr(cx, div.right);
     const isInt = (v: TV) => (v.kind === 'weak' ? v.w.wk === 'int' : !isFloatType(v.e.type));
     if (isInt(a) && isInt(b) && !(a.kind === 'weak' && b.kind === 'weak')) {
-      return binary(cx, name === 'floor' ? 'floordiv' : 'truncdiv', a, b, at);
+      // Integer operands with no common integer type (int64 with uint64, or a literal beyond
+      // 64 bits) promote to float64: the division is done in float64 and then rounded, as
+      // NumPy's floor_divide(int64, uint64) does (its float64 loop).
+      if (!isFloatType(operandType(a, b, false))) return binary(cx, name === 'floor' ? 'floordiv' : 'truncdiv', a, b, at);
     }
+    args = [binary(cx, 'div', a, b, div.at)];
   }
-  const args = uargs.map((u) => expr(cx, u));
+  args ??= uargs.map((u) => expr(cx, u));
   const weak = args.every((v) => v.kind === 'weak');
   const mk = (t: DType, argT: DType, r: DType = t): TV =>
     typed({ kind: 'call', fn: name, args: args.map((v) => as(v, argT)), type: r, at });

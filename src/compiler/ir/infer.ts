@@ -84,6 +84,23 @@ export interface InferRequest {
   readonly returns: DType | 'void';
   /** Lowered helpers by name. */
   readonly helpers: ReadonlyMap<string, IRFunction<null>>;
+  /**
+   * The gpu target's 32-bit locals (WGSL has no f64/i64): a literal-initialised local is
+   * int32 / float32 instead of int64 / float64, and `let s = 0; s += f32` stays float32.
+   */
+  readonly narrowLocals?: boolean;
+}
+
+/** Set for the duration of one inferProgram call (inference is synchronous). */
+let narrow = false;
+
+/** The type a local initialised with literal w starts with. */
+function localDefault(w: Weak): DType {
+  if (narrow) {
+    if (w.wk === 'float') return 'float32';
+    if (fitsInt(w.value, 'int32')) return 'int32';
+  }
+  return defaultType(w);
 }
 
 /** Thrown (and caught) while a local's type is not known yet during the fixpoint. */
@@ -99,9 +116,14 @@ class Pending extends Error {}
  * ```
  */
 export function inferProgram(req: InferRequest): { main: IRFunction<DType>; helpers: IRFunction<DType>[] } {
-  const program = new ProgramInfer(req.helpers);
-  const main = new FunctionInfer(req.main, req.params, req.kind === 'gufunc' ? 'void' : req.returns, req.kind, program).run(req.main.name);
-  return { main, helpers: program.done };
+  narrow = req.narrowLocals ?? false;
+  try {
+    const program = new ProgramInfer(req.helpers);
+    const main = new FunctionInfer(req.main, req.params, req.kind === 'gufunc' ? 'void' : req.returns, req.kind, program).run(req.main.name);
+    return { main, helpers: program.done };
+  } finally {
+    narrow = false;
+  }
 }
 
 /** Helper specialisations shared by the whole program. */
@@ -186,7 +208,7 @@ class FunctionInfer implements ExprInfer {
     this.collecting = false;
     const body = this.block(this.fn.body);
     const locals: Local<DType>[] = this.fn.locals.map((l) => ({
-      ...l, type: this.aliases.has(l.id) ? defaultType(this.aliases.get(l.id)!) : this.types[l.id] ?? 'int64',
+      ...l, type: this.aliases.has(l.id) ? localDefault(this.aliases.get(l.id)!) : this.types[l.id] ?? (narrow ? 'int32' : 'int64'),
     }));
     const params: Param[] = this.fn.params.map((p, i) => ({ ...p, ...this.params[i] }));
     const returns = this.returns === 'infer' ? this.returnType ?? 'int64' : this.returns;
@@ -358,13 +380,15 @@ class FunctionInfer implements ExprInfer {
 
   /** The type a weak value contributes to a local whose type so far is `cur`. */
   private joinWeak(cur: DType | undefined, w: Weak, isInit: boolean): DType {
-    if (cur === undefined || isInit) return defaultType(w);
-    if (w.wk === 'float') return isFloatType(cur) ? cur : 'float64';
+    // gpu: once a literal-initialised local is float32, its literal initialiser keeps it so.
+    if (cur === undefined || (isInit && !(narrow && isFloatType(cur)))) return localDefault(w);
+    if (w.wk === 'float') return isFloatType(cur) ? cur : narrow ? 'float32' : 'float64';
     return fitsInt(w.value, cur) || isFloatType(cur) ? cur : exactType(w, cur, promote);
   }
 
   private contribute(id: number, v: TV, isInit: boolean): void {
     const cur = this.types[id];
+    const hadStrong = this.strongSeen.has(id);
     let t: DType;
     if (isInit && this.counters.has(id) && this.isInt32Counter(this.counters.get(id)!)) t = 'int32';
     else if (v.kind === 'weak') {
@@ -379,6 +403,8 @@ class FunctionInfer implements ExprInfer {
     let next = cur === undefined ? t : promote(cur, t);
     // A literal-initialised integer local meeting uint64 stays uint64 (not float64).
     if (this.initWeakInt[id] && ((cur === 'int64' && t === 'uint64') || (cur === 'uint64' && t === 'int64' && v.kind === 'weak'))) next = 'uint64';
+    // gpu: a literal-initialised int32 local that meets float32 (and no other typed value) is float32.
+    if (narrow && this.initWeakInt[id] && !hadStrong && cur === 'int32' && t === 'float32') next = 'float32';
     if (next !== cur) {
       this.types[id] = next;
       this.changed = true;

@@ -47,8 +47,12 @@ export function foldWeak(op: BinaryOp, a: Weak, b: Weak): Weak {
     switch (op) {
       case 'add': return { wk: 'int', value: p + q };
       case 'sub': return { wk: 'int', value: p - q };
-      case 'mul': return { wk: 'int', value: p * q };
-      case 'mod': return q === 0n ? { wk: 'float', value: NaN } : { wk: 'int', value: p % q };
+      // JavaScript's -0: `-199 * 0` and `-4 % 2` are -0 (a weak float), not the integer 0
+      // (found by the fuzzer: `z / (Math.trunc(-199) * Math.sign(0))` gave +Infinity).
+      case 'mul': return p * q === 0n && (p < 0n || q < 0n) ? { wk: 'float', value: -0 } : { wk: 'int', value: p * q };
+      case 'mod':
+        if (q === 0n) return { wk: 'float', value: NaN };
+        return p % q === 0n && p < 0n ? { wk: 'float', value: -0 } : { wk: 'int', value: p % q };
       case 'pow': if (q >= 0n && q < 4096n) return { wk: 'int', value: p ** q }; break;
       default: break;
     }
@@ -117,10 +121,26 @@ export function exactType(w: Weak, t: DType, promote: (a: DType, b: DType) => DT
 export function materialize(w: Weak, t: DType): ConstValue {
   if (isBool(t)) return weakNumber(w) !== 0;
   if (w.wk === 'int') {
-    if (isFloatType(t)) return convertScalar(w.value, t) as number;
+    // convertScalar reads a bigint as an int64/uint64 (wrapping beyond): a literal outside
+    // 64 bits (`1e10 ** 2`, exact 10^20) converts from its exact value (fuzzer finding).
+    if (isFloatType(t)) return fitsInt(w.value, 'int64') || fitsInt(w.value, 'uint64') ? convertScalar(w.value, t) as number : exactToFloat(w.value, t);
     const bits = BigInt(bitsOf(t));
     const v = isSigned(t) ? BigInt.asIntN(Number(bits), w.value) : BigInt.asUintN(Number(bits), w.value);
     return is64(t) ? v : Number(v);
   }
   return convertScalar(w.value, t) as ConstValue;
+}
+
+/** The float64 / float32 nearest to an integer of any size (ties to even, one rounding). */
+function exactToFloat(v: bigint, t: DType): number {
+  if (t === 'float64') return Number(v); // Number(bigint) rounds to nearest, ties to even
+  const a = v < 0n ? -v : v;
+  // Keep 24 significant bits, rounding half to even on the bits shifted out.
+  const shift = BigInt(a.toString(2).length - 24);
+  let q = a >> shift;
+  const rest = a - (q << shift);
+  const half = 1n << (shift - 1n);
+  if (rest > half || (rest === half && (q & 1n) === 1n)) q += 1n;
+  const m = Math.fround(Number(q) * 2 ** Number(shift));
+  return v < 0n ? -m : m;
 }

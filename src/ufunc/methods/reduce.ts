@@ -160,7 +160,7 @@ export function reduce(t: MethodTarget, a: UfuncInput, opts: ReduceOptions = {})
           done = true;
         }
       }
-      if (!done) runReduce(loop, res, input, cast && mask === undefined, temp);
+      if (!done) runReduce(loop, res, input, cast && mask === undefined, temp, t.identity != null ? toStorage(identityOf(t, dt)!, dt) : undefined);
     }
     if (direct) return out!;
     const result = keepdims ? res : res.reshape(finalShape);
@@ -185,7 +185,9 @@ export function reduce(t: MethodTarget, a: UfuncInput, opts: ReduceOptions = {})
  * each block reduced, as NumPy's buffered iteration does: the converted copy stays in cache,
  * and float sums are pairwise per 8192-element block, as NumPy's are.
  */
-function runReduce(loop: LoopRecord, res: NDArray, input: NDArray, cast: boolean, temp: (x: NDArray) => NDArray): void {
+function runReduce(
+  loop: LoopRecord, res: NDArray, input: NDArray, cast: boolean, temp: (x: NDArray) => NDArray, identity?: number | bigint,
+): void {
   const shape = input.shape;
   const pairwise = loop.row?.reduce === 'pairwise';
   const rs = broadcastStrides(res.shape, res.strides, shape);
@@ -195,7 +197,7 @@ function runReduce(loop: LoopRecord, res: NDArray, input: NDArray, cast: boolean
   if (cast) {
     const block = pairwise ? NUMPY_BUFSIZE : CAST_BLOCK;
     if (plan.size <= block) {
-      runReduce(loop, res, temp(copyK(input, loop.ins[1]!)), false, temp);
+      runReduce(loop, res, temp(copyK(input, loop.ins[1]!)), false, temp, identity);
       return;
     }
     const r = viewOf(res, plan.shape, plan.strides[0]!, res.offset);
@@ -215,7 +217,8 @@ function runReduce(loop: LoopRecord, res: NDArray, input: NDArray, cast: boolean
     input = temp(copyK(input, input.dtype));
     plan = planOf(input);
   }
-  runLoop(loop.id, [res, input], [res], shape, { orderBy: 1 });
+  // identity: the parallel target may then reduce through partials (src/parallel/execute.ts).
+  runLoop(loop.id, [res, input], [res], shape, { orderBy: 1, identity });
 }
 
 /**

@@ -17,7 +17,7 @@
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
 import type { ConstValue, Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
-import { asType, isBool, isFloatType, isIntType } from '../../ir/types.js';
+import { asType, bitsOf, isBool, isFloatType, isIntType } from '../../ir/types.js';
 
 type T = Expr<DType>;
 
@@ -57,12 +57,24 @@ export function asConst(value: ConstValue, t: DType): string {
   return t === 'int32' ? lit : `<${asType(t)}>${lit}`;
 }
 
+/** The exact wrap of an i32 value to an 8/16-bit type (mask, or sign extension by shifts). */
+const SMALL_WRAP: Partial<Record<DType, (a: string) => string>> = {
+  uint8: (a) => `(${a}) & 0xFF`,
+  uint16: (a) => `(${a}) & 0xFFFF`,
+  int8: (a) => `((${a}) << 24) >> 24`,
+  int16: (a) => `((${a}) << 16) >> 16`,
+};
+
 /** Spell a cast from `from` to `to`. */
 export function asCast(from: DType, to: DType, a: string): string {
   if (from === to) return a;
   if (isBool(to)) return `(${a} != ${asConst(0, from)})`;
   if (isBool(from)) return `<${asType(to)}><i32>${a}`;
   if (isFloatType(from) && isIntType(to)) return `__f2i_${asType(to)}(${from === 'float32' ? `<f64>${a}` : a})`;
+  // 32-bit → 8/16-bit: wrap explicitly. asc wraps small integers lazily, by a flow analysis
+  // that is wrong for some operands: it takes `<u8>(v << 26)` as wrapped (a count >= 24
+  // "clears the garbage bits") although bits 8..31 then hold v's low bits (fuzzer finding).
+  if ((from === 'int32' || from === 'uint32') && SMALL_WRAP[to]) return `<${asType(to)}>(${SMALL_WRAP[to]!(a)})`;
   return `<${asType(to)}>(${a})`;
 }
 
@@ -114,25 +126,45 @@ export class AsFunctionEmitter {
     return [p.emitName, ...indices.map((i, k) => `<usize>(${this.expr(fn, i)}) * ${strideName(p.emitName, k)}`)].join(' + ');
   }
 
+  /**
+   * An expression whose AS type does not depend on its context. asc types a bare literal
+   * (`1`, `2.0`) and a ternary from the contextual type: inside `<i64>(1 + x)` the `1` is an
+   * i64 and the addition is done in i64 (found by the fuzzer: `1 + x` on int32 returned as
+   * int64 did not wrap; `<i8>(1 << <i32>x)` failed with AS200). Operands that set the type of
+   * an operation (left operands, unary/call/select operands) are printed with their IR type.
+   */
+  operand(fn: IRFunction<DType>, e: T): string {
+    const s = this.expr(fn, e);
+    if ((e.kind === 'const' && (e.type === 'int32' || e.type === 'float64')) || e.kind === 'select') return `<${asType(e.type)}>${s}`;
+    return s;
+  }
+
   expr(fn: IRFunction<DType>, e: T): string {
     const x = (a: T) => this.expr(fn, a);
+    const o = (a: T) => this.operand(fn, a);
     switch (e.kind) {
       case 'const': return asConst(e.value, e.type);
       case 'param': return fn.params[e.index]!.emitName;
       case 'local': return fn.locals[e.id]!.emitName;
       case 'unary':
         switch (e.op) {
-          case 'neg': return `(-${x(e.arg)})`;
-          case 'pos': return x(e.arg);
+          case 'neg': return `(-${o(e.arg)})`;
+          case 'pos': return o(e.arg);
           case 'not': return `(!${x(e.arg)})`;
-          case 'bitnot': return `(~${x(e.arg)})`;
+          case 'bitnot': return `(~${o(e.arg)})`;
           case 'truthy':
             return isFloatType(e.arg.type) ? `__truthy_${asType(e.arg.type)}(${x(e.arg)})` : `(${x(e.arg)} != ${asConst(0, e.arg.type)})`;
         }
         break;
       case 'binary': {
-        const a = x(e.left);
-        const b = x(e.right);
+        const a = o(e.left);
+        // A constant shift count is printed modulo the width (Wasm's and JavaScript's
+        // meaning): asc's flow analysis reads `<i8>(x << 38)` as wrapped (a count >= 24
+        // clears an i8's garbage bits) although Wasm shifts by 38 mod 32 = 6 (fuzzer finding).
+        const shift = e.op === 'shl' || e.op === 'shr' || e.op === 'ushr';
+        const b = shift && e.right.kind === 'const'
+          ? asConst(BigInt.asUintN(64, BigInt(e.right.value as number | bigint)) % BigInt(bitsOf(e.type)), e.right.type)
+          : x(e.right);
         const t = asType(e.type);
         const f = isFloatType(e.type);
         switch (e.op) {
@@ -144,7 +176,10 @@ export class AsFunctionEmitter {
           case 'pow': return f ? `${e.type === 'float32' ? 'Mathf' : 'Math'}.pow(${a}, ${b})` : `__ipow<${t}>(${a}, ${b})`;
           case 'floordiv': return `__floordiv<${t}>(${a}, ${b})`;
           case 'truncdiv': return `__truncdiv<${t}>(${a}, ${b})`;
-          case 'band': return `(${a} & ${b})`;
+          // asc's flow analysis takes `a & b` of i8/i16 as wrapped when ONE operand is, which
+          // is false for a sign-extended negative operand (-1 & -512 keeps -512's garbage
+          // bits): AND the operands as (wrapped) i32s and narrow the result.
+          case 'band': return e.type === 'int8' || e.type === 'int16' ? `<${t}>(<i32>${a} & <i32>${o(e.right)})` : `(${a} & ${b})`;
           case 'bor': return `(${a} | ${b})`;
           case 'bxor': return `(${a} ^ ${b})`;
           case 'shl': return `(${a} << ${b})`;
@@ -157,12 +192,14 @@ export class AsFunctionEmitter {
         const op = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' }[e.op];
         // The left operand is parenthesised: asc reads `x < (y | 1)` as the start of type
         // arguments `x<...>` and fails to parse (found by the fuzzer, test/fuzz).
-        return `((${x(e.left)}) ${op} ${x(e.right)})`;
+        return `((${o(e.left)}) ${op} ${x(e.right)})`;
       }
       case 'logical': return `(${x(e.left)} ${e.op === 'and' ? '&&' : '||'} ${x(e.right)})`;
-      case 'select': return `(${x(e.cond)} ? ${x(e.then)} : ${x(e.else)})`;
+      // Branches are parenthesised: asc parses `c ? <i32>(x) : (y | 1)` as a generic arrow
+      // function `<i32>(x): (y | 1) => ...` and fails (fuzzer finding).
+      case 'select': return `(${x(e.cond)} ? (${o(e.then)}) : (${o(e.else)}))`;
       case 'cast': return asCast(e.arg.type, e.type, x(e.arg));
-      case 'call': return INTRINSICS.get(e.fn)!.as({ t: e.args[0]!.type, r: e.type }, e.args.map(x));
+      case 'call': return INTRINSICS.get(e.fn)!.as({ t: e.args[0]!.type, r: e.type }, e.args.map(o));
       case 'helper': return `${this.helperName(e.index)}(${e.args.map(x).join(', ')})`;
       case 'load': {
         const addr = this.address(fn, e.array, e.indices);

@@ -1,0 +1,357 @@
+/**
+ * Typed IR → WGSL functions (the 'gpu' target). Like the AS emitter it only spells: every
+ * type decision and cast is already explicit in the IR (ir/infer.ts). What WGSL does not
+ * have the kernel language's way is a call into the prelude (prelude.ts).
+ *
+ * Types: bool, int32 (i32), uint32 (u32), float32 (f32). Any other type in the typed IR
+ * (a float64 intermediate such as `int32 / int32`, an int64) is a KernelError NB6001 at the
+ * construct that makes it: WGSL has no f64 or 64-bit integers (DESIGN.md decision 8).
+ *
+ * Names: WGSL reserves identifiers starting with `__` and has many keywords, so parameters
+ * are spelled `p_<name>`, locals `v_<name>`, helpers `h_<name>`, core sizes `n_<d>`.
+ * Scalar parameters are immutable in WGSL; a kernel that assigns one gets a `var` copy.
+ *
+ * Arrays (gufunc kernels): element `a[i][j]` of array parameter k is
+ * `b<k>[o_<name> + i * s_<name>_0 + j * s_<name>_1]`, where b<k> is the module-scope
+ * storage binding of operand k and o/s are the operand's element offset and strides (i32
+ * function parameters). Bool elements are stored as u32 0/1 on the device.
+ */
+import type { DType } from '../../../dtype/dtypes.js';
+import { kernelError } from '../../frontend/diagnostics.js';
+import type { ConstValue, Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import { isBool, isFloatType } from '../../ir/types.js';
+
+type T = Expr<DType>;
+
+/** The WGSL type of a dtype, or null when WGSL has none. */
+export function wgslType(t: DType): 'bool' | 'i32' | 'u32' | 'f32' | null {
+  switch (t) {
+    case 'bool': return 'bool';
+    case 'int32': return 'i32';
+    case 'uint32': return 'u32';
+    case 'float32': return 'f32';
+    default: return null;
+  }
+}
+
+/** The WGSL storage element type of an array dtype (bool is a u32 0/1). */
+export function wgslStorageType(t: DType): 'i32' | 'u32' | 'f32' | null {
+  const w = wgslType(t);
+  return w === 'bool' ? 'u32' : w;
+}
+
+/**
+ * A float32 literal. NaN and infinities go through their bits at run time
+ * (`nb_f32bits`, prelude.ts): WGSL has no such literals, and `bitcast<f32>(0x7fc00000u)`
+ * is a const-expression that shader creation rejects ("value nan cannot be represented").
+ */
+function f32Literal(x: number): string {
+  if (Number.isNaN(x)) return 'nb_f32bits(0x7fc00000u)';
+  if (x === Infinity) return 'nb_f32bits(0x7f800000u)';
+  if (x === -Infinity) return 'nb_f32bits(0xff800000u)';
+  if (Object.is(x, -0)) return '(-0.0f)';
+  const v = Math.fround(x);
+  if (v !== 0 && Math.abs(v) < 1.1754943508222875e-38) {
+    // A subnormal: spelled by its bits at run time, as WGSL const-eval may flush a literal.
+    const b = new Uint32Array(new Float32Array([v]).buffer)[0]!;
+    return `nb_f32bits(0x${b.toString(16)}u)`;
+  }
+  let s = String(v);
+  if (!/[.eE]/.test(s)) s += '.0';
+  return v < 0 ? `(${s}f)` : `${s}f`;
+}
+
+/** A constant of type t. */
+export function wgslConst(value: ConstValue, t: DType): string {
+  if (isBool(t)) return value ? 'true' : 'false';
+  if (t === 'float32') return f32Literal(Number(value));
+  const v = Number(value);
+  if (t === 'int32') return v === -2147483648 ? 'bitcast<i32>(0x80000000u)' : v < 0 ? `(${v}i)` : `${v}i`;
+  return `${v >>> 0}u`;
+}
+
+/** Emit WGSL for the functions of one program. */
+export class WgslFunctionEmitter {
+  /** Prelude helpers the emitted code calls (collected while emitting). */
+  readonly used = new Set<string>();
+
+  constructor(
+    private readonly program: IRProgram,
+    /** Binding variable of array parameter k of the main kernel (`b0`, ...). */
+    private readonly binding: (param: number) => string = (k) => `b${k}`,
+  ) {}
+
+  /** The WGSL type of t, or a KernelError NB6001 at `at` in fn. */
+  private ty(fn: IRFunction<DType>, t: DType, at: number, what: string): string {
+    const w = wgslType(t);
+    if (w === null) {
+      const why = t === 'float64'
+        ? 'it computes in float64 here (JavaScript computes / and Math functions of integers in double); use float32 operands or Math.fround(...)'
+        : `${t} has no WGSL type`;
+      throw kernelError('NB6001', fn.source, at, [`${what} of type ${t}`, why]);
+    }
+    return w;
+  }
+
+  private paramName(fn: IRFunction<DType>, k: number): string {
+    return `p_${fn.params[k]!.emitName}`;
+  }
+
+  private localName(fn: IRFunction<DType>, id: number): string {
+    return `v_${fn.locals[id]!.emitName}`;
+  }
+
+  /** Names of the scalar parameters a function assigns (they get a var copy). */
+  private assignedParams(fn: IRFunction<DType>): Set<number> {
+    const s = new Set<number>();
+    const walk = (b: readonly Stmt<DType>[]) => {
+      for (const x of b) {
+        if (x.kind === 'assign' && x.target.kind === 'param') s.add(x.target.index);
+        if (x.kind === 'if') { walk(x.then); walk(x.else); }
+        if (x.kind === 'for') { walk(x.init); walk(x.update); walk(x.body); }
+        if (x.kind === 'while') walk(x.body);
+      }
+    };
+    walk(fn.body);
+    return s;
+  }
+
+  /** A whole function definition. */
+  function(fn: IRFunction<DType>): string {
+    const assigned = this.assignedParams(fn);
+    const params: string[] = [];
+    const copies: string[] = [];
+    fn.params.forEach((p, k) => {
+      if (p.literal) return;
+      const name = this.paramName(fn, k);
+      if (p.array) {
+        this.ty(fn, p.array.dtype, p.at, `array '${p.name}'`);
+        params.push(`o_${p.emitName}: i32`);
+        for (let d = 0; d < p.array.ndim; d++) params.push(`s_${p.emitName}_${d}: i32`);
+        return;
+      }
+      const t = this.ty(fn, p.scalar!, p.at, `parameter '${p.name}'`);
+      if (assigned.has(k)) {
+        params.push(`a_${p.emitName}: ${t}`);
+        copies.push(`  var ${name}: ${t} = a_${p.emitName};`);
+      } else params.push(`${name}: ${t}`);
+    });
+    if (fn === this.program.main && this.program.core) this.program.core.dims.forEach((_, d) => params.push(`n_${d}: i32`));
+    const ret = fn.returns === 'void' ? '' : ` -> ${this.ty(fn, fn.returns, fn.params[0]?.at ?? 0, 'the result')}`;
+    const lines = [`fn ${this.fnName(fn)}(${params.join(', ')})${ret} {`, ...copies];
+    this.stmts(fn, fn.body, '  ', lines);
+    const last = fn.body[fn.body.length - 1];
+    // WGSL wants every path of a non-void function to end in return; the IR has checked
+    // that the kernel's do (NB3001), so this one is never reached.
+    if (fn.returns !== 'void' && last?.kind !== 'return') lines.push(`  return ${wgslConst(0, fn.returns)};`);
+    lines.push('}');
+    return lines.join('\n');
+  }
+
+  /** The WGSL name of a function of the program. */
+  fnName(fn: IRFunction<DType>): string {
+    return fn === this.program.main ? 'kernel' : `h_${fn.name}`;
+  }
+
+  private index(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
+    const p = fn.params[array]!;
+    const terms = indices.map((i, d) => `${this.expr(fn, i)} * s_${p.emitName}_${d}`);
+    return [`o_${p.emitName}`, ...terms].join(' + ');
+  }
+
+  private call(name: string, args: readonly string[]): string {
+    this.used.add(name);
+    return `${name}(${args.join(', ')})`;
+  }
+
+  expr(fn: IRFunction<DType>, e: T): string {
+    const x = (a: T) => this.expr(fn, a);
+    if (e.kind !== 'load' && e.kind !== 'length') this.ty(fn, e.type, e.at, 'a value');
+    switch (e.kind) {
+      case 'const': {
+        const c = wgslConst(e.value, e.type);
+        if (c.startsWith('nb_f32bits(')) this.used.add('nb_f32bits');
+        return c;
+      }
+      case 'param': return this.paramName(fn, e.index);
+      case 'local': return this.localName(fn, e.id);
+      case 'unary':
+        switch (e.op) {
+          case 'neg': return e.type === 'uint32' ? `(0u - ${x(e.arg)})` : `(-${x(e.arg)})`;
+          case 'pos': return x(e.arg);
+          case 'not': return `(!${x(e.arg)})`;
+          case 'bitnot': return `(~${x(e.arg)})`;
+          case 'truthy':
+            this.ty(fn, e.arg.type, e.arg.at, 'a value');
+            if (isFloatType(e.arg.type)) return this.call('nb_truthy', [x(e.arg)]);
+            return isBool(e.arg.type) ? x(e.arg) : `(${x(e.arg)} != ${wgslConst(0, e.arg.type)})`;
+        }
+        break;
+      case 'binary': return this.binary(fn, e);
+      case 'compare': {
+        this.ty(fn, e.operand, e.at, 'an operand');
+        const op = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' }[e.op];
+        return `(${x(e.left)} ${op} ${x(e.right)})`;
+      }
+      case 'logical': return `(${x(e.left)} ${e.op === 'and' ? '&&' : '||'} ${x(e.right)})`;
+      case 'select': return `select(${x(e.else)}, ${x(e.then)}, ${x(e.cond)})`;
+      case 'cast': return this.cast(fn, e.arg, e.type);
+      case 'call': return this.intrinsic(e.fn, e.args[0]!.type, e.type, e.args.map(x));
+      case 'helper': return `h_${this.program.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
+      case 'load': {
+        const t = this.ty(fn, e.type, e.at, 'an element');
+        const v = `${this.binding(e.array)}[${this.index(fn, e.array, e.indices)}]`;
+        return t === 'bool' ? `(${v} != 0u)` : v;
+      }
+      case 'length': return `n_${this.program.core!.operands[e.array]![e.axis]}`;
+    }
+    throw new Error(`unreachable: ${(e as T).kind}`);
+  }
+
+  private binary(fn: IRFunction<DType>, e: Extract<T, { kind: 'binary' }>): string {
+    const a = this.expr(fn, e.left);
+    const b = this.expr(fn, e.right);
+    const t = e.type;
+    const f = isFloatType(t);
+    const it = t === 'uint32' ? 'u32' : 'i32';
+    switch (e.op) {
+      case 'add': return isBool(t) ? `(${a} || ${b})` : `(${a} + ${b})`;
+      case 'sub': return `(${a} - ${b})`;
+      case 'mul': return isBool(t) ? `(${a} && ${b})` : `(${a} * ${b})`;
+      case 'div': return `(${a} / ${b})`;
+      case 'mod': return f ? this.call('nb_fmodf', [a, b]) : this.call(`nb_mod_${it}`, [a, b]);
+      case 'pow': return f ? this.call('nb_powf', [a, b]) : this.call(`nb_ipow_${it}`, [a, b]);
+      case 'floordiv': return this.call(`nb_floordiv_${it}`, [a, b]);
+      case 'truncdiv': return this.call(`nb_truncdiv_${it}`, [a, b]);
+      case 'band': return isBool(t) ? `(${a} && ${b})` : `(${a} & ${b})`;
+      case 'bor': return isBool(t) ? `(${a} || ${b})` : `(${a} | ${b})`;
+      case 'bxor': return isBool(t) ? `(${a} != ${b})` : `(${a} ^ ${b})`;
+      // WGSL takes the shift count as u32 and uses its low 5 bits, as JavaScript does.
+      case 'shl': return `(${a} << (u32(${b}) & 31u))`;
+      case 'shr': case 'ushr': return `(${a} >> (u32(${b}) & 31u))`;
+    }
+  }
+
+  /** A conversion from e's type to `to` (NumPy's unsafe cast). */
+  private cast(fn: IRFunction<DType>, arg: T, to: DType): string {
+    const from = arg.type;
+    this.ty(fn, from, arg.at, 'a value');
+    const a = this.expr(fn, arg);
+    if (from === to) return a;
+    // float -> bool from the bits: NaN is true, ±0 false (a shader compiler may fold NaN != 0 to false).
+    if (isBool(to)) return isFloatType(from) ? `((bitcast<u32>(${a}) & 0x7fffffffu) != 0u)` : `(${a} != ${wgslConst(0, from)})`;
+    if (isBool(from)) return `select(${wgslConst(0, to)}, ${wgslConst(1, to)}, ${a})`;
+    if (from === 'float32') return to === 'int32' ? this.call('nb_f2i', [a]) : this.call('nb_f2u', [a]);
+    // i32 <-> u32 reinterpret the bits (a wrap); integer -> f32 rounds.
+    return `${wgslType(to)}(${a})`;
+  }
+
+  private intrinsic(name: string, t: DType, r: DType, a: readonly string[]): string {
+    const f = isFloatType(r);
+    switch (name) {
+      case 'sin': case 'cos': case 'tan': case 'cosh': case 'acosh': case 'exp': case 'log': case 'log2': case 'sqrt':
+      case 'floor': case 'ceil': case 'trunc':
+        return `${name}(${a.join(', ')})`;
+      // WGSL's own are within its bounds but far from the cpu target near 0 (prelude.ts).
+      case 'asin': case 'acos': case 'atan': case 'atan2': case 'sinh': case 'tanh': case 'asinh': case 'atanh':
+        return this.call(`nb_${name}f`, a);
+      case 'pow': return this.call('nb_powf', a);
+      case 'expm1': return this.call('nb_expm1f', a);
+      case 'log1p': return this.call('nb_log1pf', a);
+      case 'log10': return this.call('nb_log10f', a);
+      case 'cbrt': return this.call('nb_cbrtf', a);
+      case 'hypot': return this.call('nb_hypotf', a);
+      case 'round': return this.call('nb_roundf', a);
+      case 'abs': return t === 'uint32' ? a[0]! : `abs(${a[0]})`;
+      case 'sign':
+        if (f) return this.call('nb_signf', a);
+        return t === 'uint32' ? `select(0u, 1u, ${a[0]} > 0u)` : `sign(${a[0]})`;
+      case 'min': case 'max':
+        return a.reduce((acc, y) => (f ? this.call(name === 'min' ? 'nb_minf' : 'nb_maxf', [acc, y]) : `${name}(${acc}, ${y})`));
+      case 'imul': return `(${a[0]} * ${a[1]})`;
+      case 'clz32': return `i32(countLeadingZeros(u32(${a[0]})))`;
+      case 'isNaN': return this.call('nb_isnan', a);
+      case 'isFinite': return this.call('nb_isfinite', a);
+      case 'fround': return a[0]!;
+    }
+    throw new Error(`WGSL emitter: no spelling for intrinsic '${name}'`);
+  }
+
+  private simple(fn: IRFunction<DType>, s: Stmt<DType>): string {
+    if (s.kind === 'let') {
+      const l = fn.locals[s.local]!;
+      return `var ${this.localName(fn, s.local)}: ${this.ty(fn, l.type, l.at, `'${l.name}'`)} = ${this.expr(fn, s.init)}`;
+    }
+    if (s.kind === 'assign') {
+      const name = s.target.kind === 'local' ? this.localName(fn, s.target.id) : this.paramName(fn, s.target.index);
+      return `${name} = ${this.expr(fn, s.value)}`;
+    }
+    throw new Error(`not a simple statement: ${s.kind}`);
+  }
+
+  stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
+    for (const s of stmts) {
+      switch (s.kind) {
+        case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
+        case 'store': {
+          const t = fn.params[s.array]!.array!.dtype;
+          const v = this.expr(fn, s.value);
+          const ref = `${this.binding(s.array)}[${this.index(fn, s.array, s.indices)}]`;
+          out.push(`${ind}${ref} = ${isBool(t) ? `select(0u, 1u, ${v})` : v};`);
+          break;
+        }
+        case 'if':
+          out.push(`${ind}if (${this.expr(fn, s.cond)}) {`);
+          this.stmts(fn, s.then, `${ind}  `, out);
+          if (s.else.length) {
+            out.push(`${ind}} else {`);
+            this.stmts(fn, s.else, `${ind}  `, out);
+          }
+          out.push(`${ind}}`);
+          break;
+        case 'while':
+          out.push(`${ind}while (${this.expr(fn, s.cond)}) {`);
+          this.stmts(fn, s.body, `${ind}  `, out);
+          out.push(`${ind}}`);
+          break;
+        case 'for': {
+          // WGSL's for takes one init and one update statement: a loop with a continuing
+          // block keeps JavaScript's meaning (continue runs the update) for any number.
+          out.push(`${ind}{`);
+          for (const i of s.init) out.push(`${ind}  ${this.simple(fn, i)};`);
+          out.push(`${ind}  loop {`);
+          if (s.cond) out.push(`${ind}    if (!${this.expr(fn, s.cond)}) { break; }`);
+          this.stmts(fn, s.body, `${ind}    `, out);
+          if (s.update.length) {
+            out.push(`${ind}    continuing {`);
+            for (const u of s.update) out.push(`${ind}      ${this.simple(fn, u)};`);
+            out.push(`${ind}    }`);
+          }
+          out.push(`${ind}  }`);
+          out.push(`${ind}}`);
+          break;
+        }
+        case 'break': out.push(`${ind}break;`); break;
+        case 'continue': out.push(`${ind}continue;`); break;
+        case 'return': out.push(s.value ? `${ind}return ${this.expr(fn, s.value)};` : `${ind}return;`); break;
+      }
+    }
+  }
+}
+
+/**
+ * The WGSL functions of a program: prelude helpers, then the helper kernels, then `kernel`.
+ * Array parameters of the main kernel read and write the bindings `binding(k)`.
+ *
+ * @throws KernelError NB6001 where the kernel computes in a type WGSL does not have.
+ * @example
+ * ```ts
+ * const k = compileKernel((x: number) => Math.hypot(x, 1), 'f4(f4)', { kind: 'scalar' });
+ * emitWgslFunctions(k.ir); // "fn nb_hypotf(...) ... fn kernel(p_x: f32) -> f32 { ... }"
+ * ```
+ */
+export function emitWgslFunctions(program: IRProgram, binding?: (param: number) => string): { source: string; used: ReadonlySet<string> } {
+  const em = new WgslFunctionEmitter(program, binding);
+  const fns = [...program.helpers.map((h) => em.function(h)), em.function(program.main)];
+  return { source: fns.join('\n\n'), used: em.used };
+}

@@ -1,0 +1,158 @@
+/**
+ * Calling compiled kernels on the GPU with NumPy's call protocol, for the 'gpu' target of
+ * vectorize/guvectorize and for the built-in ufuncs on gpu arrays.
+ *
+ * Operands: gpu arrays are used where they are; CPU arrays (and JS scalars, as 0-d arrays
+ * broadcast with stride 0) are uploaded for the call. Inputs of another dtype than the
+ * kernel's are cast on the GPU (a compiled identity kernel, NumPy's unsafe cast
+ * semantics, after the casting rule was checked). Outputs: `out` must be a gpu array of
+ * the broadcast shape (ShapeError otherwise); an `out` of another dtype gets the result
+ * through a cast; without `out` a new gpu array is made. Results stay on the GPU.
+ */
+import { broadcastShapes, formatShape } from '../broadcast/broadcast-shapes.js';
+import { compileKernel, type CompiledKernel } from '../compiler/index.js';
+import { assertCanCast, type Casting } from '../dtype/casting.js';
+import type { DType } from '../dtype/dtypes.js';
+import { asarray, full } from '../ndarray/creation.js';
+import { cStrides } from '../ndarray/layout.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { ShapeError, TargetError } from '../util/errors.js';
+import type { GpuContext } from './device.js';
+import { runGpuKernel } from './dispatch.js';
+import { allocateGpu, checkGpuDType, type GpuStorage } from './storage.js';
+import { uploadSync } from './transfer.js';
+
+/** Is x an NDArray in gpu storage? */
+export const isGpuArray = (x: unknown): x is NDArray => x instanceof NDArray && x.storage.kind === 'gpu';
+
+/** A new gpu array of `shape` and `dtype`. */
+export function gpuEmpty(ctx: GpuContext, shape: readonly number[], dtype: DType): NDArray {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return new NDArray(allocateGpu(ctx, dtype, n) as never, shape, cStrides(shape), 0);
+}
+
+/** Compiled kernels by source and signature (the built-in table and casts reuse them). */
+const compiled = new Map<string, CompiledKernel>();
+
+/**
+ * Compile (once) a kernel-language source for a signature, for the gpu target.
+ *
+ * @example
+ * ```ts
+ * const k = gpuKernel('(a, b) => a + b', 'float32(float32, float32)');
+ * ```
+ */
+export function gpuKernel(source: string, signature: string, name = 'kernel'): CompiledKernel {
+  const key = `${name}\0${signature}\0${source}`;
+  let k = compiled.get(key);
+  if (!k) {
+    k = compileKernel(source, signature, { kind: 'scalar', name, target: 'gpu' });
+    compiled.set(key, k);
+  }
+  return k;
+}
+
+/** `a` cast to `dtype` on the GPU (unsafe cast semantics; a new contiguous gpu array). */
+export function gpuCast(ctx: GpuContext, a: NDArray, dtype: DType): NDArray {
+  checkGpuDType(dtype, 'gpu cast');
+  const k = gpuKernel('(x) => x', `${dtype}(${a.dtype})`, 'cast');
+  const out = gpuEmpty(ctx, a.shape, dtype);
+  runGpuKernel(ctx, k, [a], [out], a.shape);
+  return out;
+}
+
+/**
+ * A contiguous copy of a gpu array (or view), on the GPU.
+ *
+ * @example
+ * ```ts
+ * const c = gpuCopy(g.T);
+ * ```
+ */
+export function gpuCopy(a: NDArray): NDArray {
+  const ctx = (a.storage as unknown as GpuStorage).ctx;
+  return gpuCast(ctx, a, a.dtype);
+}
+
+/** Bring one input to the GPU with dtype `want` (uploading, casting). Returns [array, temporary?]. */
+export function gpuOperand(ctx: GpuContext, x: unknown, want: DType, casting: Casting, what: string): [NDArray, boolean] {
+  if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean') {
+    const host = full([], want === 'bool' ? Boolean(x) : typeof x === 'bigint' ? Number(x) : (x as number), want);
+    try {
+      return [uploadSync(ctx, host), true];
+    } finally {
+      host.dispose();
+    }
+  }
+  let a = x instanceof NDArray ? x : asarray(x as never);
+  if (a.dtype !== want) assertCanCast(a.dtype, want, casting, what);
+  let temp = false;
+  if (!isGpuArray(a)) {
+    if (a.dtype !== want) {
+      const c = a.astype(want);
+      a = uploadSync(ctx, c);
+      c.dispose();
+    } else a = uploadSync(ctx, a);
+    return [a, true];
+  }
+  (a.storage as unknown as GpuStorage).check();
+  if ((a.storage as unknown as GpuStorage).ctx !== ctx) throw new TargetError('E_GPU_DEVICE_LOST', `${what} lives on a GPU device that was lost; upload it again`);
+  if (a.dtype !== want) {
+    a = gpuCast(ctx, a, want);
+    temp = true;
+  }
+  return [a, temp];
+}
+
+/**
+ * Run a scalar kernel elementwise with broadcasting into `out` (a gpu array) or a new one.
+ *
+ * @example
+ * ```ts
+ * const r = gpuElementwise(ctx, k, [ga, 2], null, 'same_kind', 'add');
+ * ```
+ */
+export function gpuElementwise(
+  ctx: GpuContext, k: CompiledKernel, inputs: readonly unknown[], out: NDArray | null, casting: Casting, name: string,
+): NDArray {
+  const temps: NDArray[] = [];
+  try {
+    const ins = inputs.map((x, j) => {
+      const [a, temp] = gpuOperand(ctx, x, k.operands[j]!, casting, `ufunc '${name}' input ${j}`);
+      if (temp) temps.push(a);
+      return a;
+    });
+    const outDtype = k.operands[k.nin]!;
+    const shape = broadcastShapes(...ins.map((a) => a.shape), ...(out ? [out.shape] : []));
+    if (out) {
+      if (!isGpuArray(out)) throw new TargetError('E_GPU_RESIDENT', `out= of a gpu call must be a gpu array (nb.toGpu(out) first, or read the result back with toCpu)`);
+      if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
+        throw new ShapeError('E_SHAPE_OUT', `non-broadcastable output operand with shape ${formatShape(out.shape)} doesn't match the broadcast shape ${formatShape(shape)}`);
+      }
+      if (!out.writeable) throw new TargetError('E_GPU_LIMIT', 'out= is a read-only view');
+      assertCanCast(outDtype, out.dtype, casting, `ufunc '${name}' output 0`);
+      (out.storage as unknown as GpuStorage).check();
+    }
+    const target = out && out.dtype === outDtype ? out : gpuEmpty(ctx, shape, outDtype);
+    // An input that shares the output's buffer with another layout is read from a copy.
+    const safeIns = ins.map((a) => {
+      if (a.storage !== target.storage) return a;
+      const same = a.offset === target.offset && a.shape.length === target.shape.length && a.strides.every((s, d) => s === target.strides[d]);
+      if (same) return a;
+      const c = gpuCopy(a);
+      temps.push(c);
+      return c;
+    });
+    runGpuKernel(ctx, k, safeIns, [target], shape);
+    if (out && target !== out) {
+      const castK = gpuKernel('(x) => x', `${out.dtype}(${target.dtype})`, 'cast');
+      runGpuKernel(ctx, castK, [target], [out], shape);
+      temps.push(target);
+      return out;
+    }
+    return target;
+  } finally {
+    for (const t of temps) t.dispose();
+  }
+}

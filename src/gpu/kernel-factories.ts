@@ -1,0 +1,228 @@
+/**
+ * `vectorize(..., { target: 'gpu' })` and `guvectorize(..., { target: 'gpu' })`: the same
+ * kernels compiled to WGSL compute shaders (API.md: gpu ufuncs are awaited).
+ *
+ * A call returns a Promise. With any gpu array among the operands (inputs or `out`) the
+ * result is a gpu array (nothing is read back: calls chain on the device); with only CPU
+ * arrays and JS scalars the inputs are uploaded, the kernel runs, and the result is read
+ * back into a heap array (or into a CPU `out`).
+ *
+ * Signatures are checked against the gpu dtype policy when the kernel is made: a float64
+ * (or 64-bit or 8/16-bit integer) operand is a TargetError `E_GPU_DTYPE`; a kernel that
+ * computes in float64 inside (e.g. `int32 / int32`) is a KernelError NB6001 at that
+ * construct. Lazy kernels compile per `resultType` of the inputs, as on the cpu target.
+ */
+import { broadcastShapes, formatShape } from '../broadcast/broadcast-shapes.js';
+import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
+import { emitWgslFunctions } from '../compiler/emit/wgsl/emit-function.js';
+import { canCast, normalizeCasting, type Casting } from '../dtype/casting.js';
+import type { DType, Scalar } from '../dtype/dtypes.js';
+import { resultType } from '../dtype/promotion.js';
+import { copyLayout } from '../ndarray/copy.js';
+import { asarray } from '../ndarray/creation.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import { inputFits, type InputKind } from '../ufunc/dispatch.js';
+import { splitArgs } from '../ufunc/call.js';
+import { operandOf } from '../ufunc/execute.js';
+import { bindCoreSizes, coreLayout, parseGufuncSignature, type GufuncSignature } from '../ufunc/gufunc-signature.js';
+import { DTypeError, ShapeError, TargetError } from '../util/errors.js';
+import { installGpuBuiltins } from './builtins.js';
+import { gpuCopy, gpuElementwise, gpuEmpty, gpuOperand, isGpuArray } from './call.js';
+import { checkGpuErrors, gpuDevice, type GpuContext } from './device.js';
+import { runGpuKernel } from './dispatch.js';
+import { MAXC } from './shaders.js';
+import { checkGpuDType, type GpuStorage } from './storage.js';
+import { toCpu } from './transfer.js';
+
+/** Options the gpu factories take (a subset of VectorizeOptions). */
+export interface GpuKernelOptions {
+  readonly identity?: Scalar | null;
+  readonly fastmath?: boolean;
+}
+
+const kindOf = (x: unknown): InputKind => {
+  if (typeof x === 'number') return Number.isInteger(x) ? 'weak-int' : 'weak-float';
+  if (typeof x === 'bigint') return 'weak-int';
+  if (typeof x === 'boolean') return 'bool';
+  return x instanceof NDArray ? x.dtype : asarray(x as never).dtype;
+};
+
+const fits = (k: InputKind, d: DType) => (k === 'weak-int' || k === 'weak-float' ? inputFits(k, d, 'safe') : canCast(k, d, 'safe'));
+
+/** Compile for the gpu: policy check of the operands, and WGSL emitted once to report NB6001 now. */
+function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: string, extra: Parameters<typeof compileKernel>[2]): CompiledKernel {
+  const k = compileKernel(fn, sig, { ...extra, target: 'gpu' });
+  k.operands.forEach((d) => checkGpuDType(d, `kernel '${name}' signature '${sig}'`));
+  emitWgslFunctions(k.ir);
+  return k;
+}
+
+/** Read a gpu result back (into `out` when it is a CPU array). */
+async function deliver(result: NDArray, cpuOut: NDArray | null): Promise<NDArray> {
+  const host = await toCpu(result);
+  result.dispose();
+  if (cpuOut === null) return host;
+  const src = host.dtype === cpuOut.dtype ? host : host.astype(cpuOut.dtype);
+  copyLayout(operandOf(src, cpuOut.shape), operandOf(cpuOut, cpuOut.shape));
+  if (src !== host) src.dispose();
+  host.dispose();
+  return cpuOut;
+}
+
+function attributes(f: object, a: { name: string; nin: number; nout: number; types: () => readonly string[]; identity: Scalar | null; signature: string | null; kernels: () => readonly CompiledKernel[] }): void {
+  Object.defineProperties(f, {
+    name: { value: a.name },
+    nin: { value: a.nin, enumerable: true },
+    nout: { value: a.nout, enumerable: true },
+    nargs: { value: a.nin + a.nout, enumerable: true },
+    ntypes: { get: () => a.types().length, enumerable: true },
+    types: { get: a.types, enumerable: true },
+    identity: { value: a.identity, enumerable: true },
+    signature: { value: a.signature, enumerable: true },
+    target: { value: 'gpu', enumerable: true },
+    kernels: { get: a.kernels },
+    callAsync: { value: (...args: unknown[]) => (f as (...x: unknown[]) => Promise<unknown>)(...args) },
+    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `<ufunc '${a.name}' (gpu)>` },
+  });
+}
+
+/**
+ * A gpu ufunc from a scalar kernel: eager signatures (linear search, as the cpu target) or
+ * lazy (null: compiled per resultType of the inputs).
+ *
+ * @example
+ * ```ts
+ * const f = gpuVectorize((x: number, y: number) => x * y + 1, ['float32(float32, float32)'], 'fma1', {});
+ * await f(nb.ones([4], 'float32'), 2);
+ * ```
+ */
+export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly string[] | null, name: string, options: GpuKernelOptions) {
+  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }));
+  const nin = sigs ? parseKernelSignature(sigs[0]!).args.length : fn.length;
+  const lazy = new Map<DType, CompiledKernel>();
+  const pick = (kinds: InputKind[]): CompiledKernel => {
+    if (sigs) {
+      const k = kernels.find((c) => kinds.every((x, j) => fits(x, c.operands[j]!)));
+      if (!k) throw new DTypeError('E_DTYPE_NO_LOOP', `gpu ufunc '${name}' has no signature for inputs (${kinds.join(', ')}) under safe casting (signatures: ${sigs.join('; ')})`);
+      return k;
+    }
+    const t = resultType(...kinds.map((x) => (x === 'weak-int' ? 0 : x === 'weak-float' ? 0.5 : x)));
+    checkGpuDType(t, `gpu ufunc '${name}' (inputs resolve to ${t})`);
+    let k = lazy.get(t);
+    if (!k) {
+      k = compileForGpu(fn, `${t}(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false });
+      lazy.set(t, k);
+      kernels.push(k);
+    }
+    return k;
+  };
+  const call = async (...args: unknown[]): Promise<NDArray> => {
+    const [inputs, opts] = splitArgs(name, nin, args);
+    if (opts.where !== undefined && opts.where !== true) throw new TargetError('E_GPU_NO_KERNEL', `where= is not supported on the gpu target (ufunc '${name}')`);
+    const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');
+    const out = (Array.isArray(opts.out) ? opts.out[0] : opts.out) ?? null;
+    const k = pick(inputs.map(kindOf));
+    const ctx = await gpuDevice();
+    installGpuBuiltins();
+    const onDevice = inputs.some(isGpuArray) || isGpuArray(out);
+    const gpuOut = out && isGpuArray(out) ? out : null;
+    const r = gpuElementwise(ctx, k, inputs, gpuOut, casting, name);
+    await checkGpuErrors(ctx);
+    if (onDevice) return r;
+    return deliver(r, out as NDArray | null);
+  };
+  const f = (...args: unknown[]) => call(...args);
+  attributes(f, { name, nin, nout: 1, types: () => kernels.map((k) => `${k.operands.slice(0, k.nin).join(',')}->${k.operands[k.nin]}`), identity: options.identity ?? null, signature: null, kernels: () => kernels });
+  return f;
+}
+
+/** Per operand: a view of its loop dims (for the dispatcher) and its core strides. */
+function splitOperand(a: NDArray, coreNdim: number, coreDims: readonly number[], missing: readonly boolean[]): { view: NDArray; strides: number[] } {
+  const loopNd = a.ndim - coreNdim;
+  const view = new NDArray(a.storage, a.shape.slice(0, loopNd), a.strides.slice(0, loopNd), a.offset, a.writeable);
+  const trailing = a.strides.slice(loopNd);
+  const strides: number[] = [];
+  let j = 0;
+  for (const d of coreDims) strides.push(missing[d] ? 0 : trailing[j++]!);
+  return { view, strides };
+}
+
+/**
+ * A gpu gufunc from a core-array kernel (guvectorize's layout grammar, `out` required for
+ * output-only dims).
+ *
+ * @example
+ * ```ts
+ * const rowdot = gpuGuvectorize(kernel, ['void(float32[:], float32[:], float32[:])'], '(n),(n)->()', 'rowdot', {});
+ * await rowdot(a, b);
+ * ```
+ */
+export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly string[], layout: string, name: string, options: GpuKernelOptions & { strict?: boolean }) {
+  const sig: GufuncSignature = parseGufuncSignature(layout);
+  if (sig.dims.length > MAXC) throw new TargetError('E_GPU_LIMIT', `the gpu target handles up to ${MAXC} distinct core dims, layout '${layout}' has ${sig.dims.length}`);
+  const kernels = sigs.map((s) => compileForGpu(fn, s, name, { kind: 'gufunc', core: sig, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false }));
+  const call = async (...args: unknown[]): Promise<NDArray | NDArray[]> => {
+    const [inputs, opts] = splitArgs(name, sig.nin, args);
+    const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');
+    const outsGiven: (NDArray | null)[] = opts.out === undefined || opts.out === null ? Array(sig.nout).fill(null) : (opts.out instanceof NDArray ? [opts.out] : [...(opts.out as NDArray[])]);
+    if (outsGiven.length !== sig.nout) throw new ShapeError('E_SHAPE_OUT', `gufunc '${name}' has ${sig.nout} output(s); out= gave ${outsGiven.length}`);
+    const kinds = inputs.map(kindOf);
+    const k = kernels.find((c) => kinds.every((x, j) => fits(x, c.operands[j]!)));
+    if (!k) throw new DTypeError('E_DTYPE_NO_LOOP', `gpu gufunc '${name}' has no signature for inputs (${kinds.join(', ')}) under safe casting`);
+    const ctx: GpuContext = await gpuDevice();
+    installGpuBuiltins();
+    const onDevice = inputs.some(isGpuArray) || outsGiven.some((o) => o !== null && isGpuArray(o));
+    const temps: NDArray[] = [];
+    try {
+      const ins = inputs.map((x, j) => {
+        const [a, temp] = gpuOperand(ctx, x, k.operands[j]!, casting, `gufunc '${name}' input ${j}`);
+        if (temp) temps.push(a);
+        return a;
+      });
+      const cl = coreLayout(name, sig, [...ins.map((a) => a.ndim), ...outsGiven.map((o) => (o ? o.ndim : null))]);
+      const sizes = bindCoreSizes(name, sig, cl, [...ins.map((a) => a.shape), ...outsGiven.map((o) => (o ? o.shape : null))]);
+      const loopShape = broadcastShapes(...ins.map((a, j) => a.shape.slice(0, a.ndim - cl.coreNdim[j]!)));
+      const outs = outsGiven.map((o, q) => {
+        const j = sig.nin + q;
+        const coreShape = sig.operands[j]!.filter((d) => !cl.missing[d]).map((d) => sizes[d]!);
+        const want = [...loopShape, ...coreShape];
+        if (o) {
+          if (o.shape.length !== want.length || o.shape.some((d, i) => d !== want[i])) {
+            throw new ShapeError('E_SHAPE_OUT', `gufunc '${name}': out[${q}] has shape ${formatShape(o.shape)}, expected ${formatShape(want)} (loop dims then core dims)`);
+          }
+          if (o.dtype !== k.operands[j]) throw new TargetError('E_GPU_DTYPE', `gufunc '${name}': out[${q}] must have dtype ${k.operands[j]} on the gpu target, got ${o.dtype}`);
+          if (isGpuArray(o)) return o;
+        }
+        const t = gpuEmpty(ctx, want, k.operands[j]!);
+        temps.push(t);
+        return t;
+      });
+      // A kernel reads its inputs while writing its outputs: inputs sharing an output's buffer are copied.
+      const safeIns = ins.map((a) => {
+        if (!outs.some((o) => o.storage === a.storage)) return a;
+        const c = gpuCopy(a);
+        temps.push(c);
+        return c;
+      });
+      const parts = [...safeIns, ...outs].map((a, j) => splitOperand(a, cl.coreNdim[j]!, sig.operands[j]!, cl.missing));
+      runGpuKernel(ctx, k, parts.slice(0, sig.nin).map((p) => p.view), parts.slice(sig.nin).map((p) => p.view), loopShape, {
+        sizes: sizes.map((s) => Math.max(s, 0)), strides: parts.map((p) => p.strides),
+      });
+      await checkGpuErrors(ctx);
+      const results = await Promise.all(outs.map(async (o, q) => {
+        const given = outsGiven[q] ?? null;
+        const idx = temps.indexOf(o);
+        if (idx >= 0) temps.splice(idx, 1);
+        return onDevice ? o : deliver(o, given);
+      }));
+      return sig.nout === 1 ? results[0]! : results;
+    } finally {
+      for (const t of temps) t.dispose();
+    }
+  };
+  const f = (...args: unknown[]) => call(...args);
+  attributes(f, { name, nin: sig.nin, nout: sig.nout, types: () => kernels.map((k) => `${k.operands.slice(0, sig.nin).join(',')}->${k.operands.slice(sig.nin).join(',')}`), identity: null, signature: layout, kernels: () => kernels });
+  return f;
+}
+
+export type { GpuStorage };

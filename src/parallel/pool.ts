@@ -1,0 +1,249 @@
+/**
+ * The worker pool of the parallel target (DESIGN.md decision 7) and the two ways a call
+ * waits for it.
+ *
+ * Pool: piscina, started lazily on the first parallel call, `threads` workers, each given
+ * the shared heap memory and the compiled built-in module ONCE in `workerData`. Workers are
+ * unref'd by piscina while idle, so the pool never keeps a process alive; `shutdown()` ends
+ * it. A worker that exits is replaced by piscina; its call fails with a TargetError.
+ *
+ * How a call runs (decision, with the measurement that led to it): a call is cut into
+ * blocks, whose plans are written into a heap block of their own (one per call: never the
+ * runtime's scratch). Threads claim blocks with `Atomics.add` on the call's control words
+ * (a small SharedArrayBuffer) and count finished blocks there. So the number of piscina
+ * tasks is the number of helping threads, not the number of blocks (a piscina round trip
+ * costs ~30 us; a claimed block costs one atomic add), and a block may be small (>= ~0.1 ms)
+ * for load balance while every task stays well above 0.5 ms.
+ *   - Synchronous call: the caller posts `threads - 1` join tasks (piscina posts them to the
+ *     workers' ports at once), then claims blocks itself and finally blocks in `Atomics.wait`
+ *     until every claimed block is done. It never waits on the event loop, so it cannot
+ *     deadlock on piscina's bookkeeping: a worker that is late (still booting, busy with
+ *     async work) simply claims nothing, and the caller does those blocks. (piscina's own
+ *     "busy" accounting is only updated on the event loop, so the pool is created with a
+ *     very large `concurrentTasksPerWorker`: tasks are always posted, never queued.)
+ *   - `callAsync`: the caller posts `threads` join tasks and awaits their promises; the
+ *     event loop stays free. A worker that dies rejects its task (piscina reports the exit):
+ *     the call fails with `E_TARGET_WORKER_DIED` once the other tasks have settled, so no
+ *     thread still touches the call's plans when they are freed.
+ * Measured on this project's machine (2 vCPU, see bench/README.md "parallel"): an empty
+ * synchronous parallel call costs ~40-80 us; exp(-x*x)*cos(x) over 1e7 float64 runs
+ * ~1.9x faster on 2 threads.
+ * Limitation: a synchronous call cannot observe a worker dying in the middle of a block
+ * (Node delivers a thread's exit on the event loop, which the blocked caller does not run);
+ * that needs the worker to be killed from another thread, or an out-of-memory abort.
+ */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { loadBuiltinModule } from '../runtime/builtin-module.js';
+import { runtime } from '../runtime/runtime.js';
+import { TargetError } from '../util/errors.js';
+import { onThreadsChange, parallelSettings } from './config.js';
+import { CTRL, CTRL_BYTES, WORKER_SOURCE } from './worker-source.js';
+
+/** How a worker runs a block plan: the built-in `ufunc(id, plan)`, a kernel `loop(plan)` or a gufunc `loop(plan, core)`. */
+export type RemoteExec =
+  | { kind: 0; id: number }
+  | { kind: 1; moduleId: number; module: WebAssembly.Module; fn: string }
+  | { kind: 2; moduleId: number; module: WebAssembly.Module; fn: string; core: number };
+
+/** A call cut into blocks: plans at `plans + b * planStride`, b < nblocks. */
+export interface Job {
+  /** Runs one block plan on this thread. */
+  local: (plan: number) => void;
+  remote: RemoteExec;
+  plans: number;
+  planStride: number;
+  nblocks: number;
+  /** Heap blocks to free when the job is over (plans, copied scalars, partials). */
+  frees: number[];
+  /** Work after every block succeeded (combining partial results), on this thread. */
+  after?: () => void;
+}
+
+interface PiscinaLike {
+  run(task: unknown, options?: unknown): Promise<unknown>;
+  on(event: 'error', listener: (e: unknown) => void): void;
+  destroy(): Promise<void>;
+  readonly threads: Worker[];
+}
+
+let pool: PiscinaLike | undefined;
+let poolThreads = 0;
+
+onThreadsChange(() => {
+  const old = pool;
+  pool = undefined;
+  if (old !== undefined) void old.destroy().catch(() => {});
+});
+
+/** The worker file (written once per worker source version to the OS temp directory). */
+function workerFile(): string {
+  const hash = createHash('sha256').update(WORKER_SOURCE).digest('hex').slice(0, 16);
+  const dir = join(tmpdir(), 'numbats');
+  const file = join(dir, `parallel-worker-${hash}.cjs`);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    writeFileSync(tmp, WORKER_SOURCE);
+    renameSync(tmp, file);
+  }
+  return file;
+}
+
+/** The pool, started on first use with `threads` workers. */
+function getPool(): PiscinaLike {
+  if (pool === undefined) {
+    const require = createRequire(import.meta.url);
+    const { Piscina } = require('piscina') as { Piscina: new (o: object) => PiscinaLike };
+    const threads = parallelSettings().threads;
+    const { memory } = runtime();
+    pool = new Piscina({
+      filename: workerFile(),
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Infinity,
+      concurrentTasksPerWorker: 1 << 20,
+      workerData: { memory, builtinModule: loadBuiltinModule() },
+      // The worker is plain CommonJS: none of the parent's flags (loaders, --input-type) apply.
+      execArgv: [],
+    });
+    // piscina emits 'error' for a reply that arrives after its worker was removed (a worker
+    // killed mid-call); the call itself already failed with E_TARGET_WORKER_DIED.
+    pool.on('error', () => {});
+    poolThreads = threads;
+  }
+  return pool;
+}
+
+/** @internal The pool's live Worker objects (tests kill one to check fault handling). */
+export function poolWorkers(): Worker[] {
+  return pool === undefined ? [] : [...pool.threads];
+}
+
+/** True when a pool exists. */
+export function poolStarted(): boolean {
+  return pool !== undefined;
+}
+
+/**
+ * End the parallel target's worker pool (it starts again on the next parallel call).
+ * A script does not need this to exit: idle workers never keep the process alive.
+ *
+ * @example
+ * ```ts
+ * const f = nb.vectorize('f8(f8)', { target: 'parallel' })((x: number) => Math.sin(x));
+ * f(nb.linspace(0, 1, 1e7));
+ * await nb.shutdown();
+ * ```
+ */
+export async function shutdown(): Promise<void> {
+  const old = pool;
+  pool = undefined;
+  if (old !== undefined) await old.destroy();
+}
+
+function taskOf(job: Job, ctrl: SharedArrayBuffer): object {
+  return { ...job.remote, ctrl, nblocks: job.nblocks, plans: job.plans, planStride: job.planStride };
+}
+
+function trapMessage(w: Int32Array): string {
+  const len = Atomics.load(w, CTRL.MSG_LEN);
+  return new TextDecoder().decode(new Uint8Array(w.buffer as SharedArrayBuffer, 16, len).slice());
+}
+
+function freeAll(job: Job): void {
+  const { heap } = runtime();
+  for (const p of job.frees) heap.free(p);
+  job.frees.length = 0;
+}
+
+function trapError(msg: string): TargetError {
+  return new TargetError(
+    'E_TARGET_KERNEL_TRAP',
+    `the kernel trapped on the parallel target (${msg}); the call's outputs are incomplete. ` +
+      'The pool is intact and the next call works; run the kernel with target \'cpu\' to debug it',
+  );
+}
+
+/**
+ * Run a job with the caller taking part, blocking until every claimed block is done.
+ *
+ * @throws TargetError `E_TARGET_KERNEL_TRAP` when a block trapped.
+ */
+export function runJobSync(job: Job): void {
+  const ctrl = new SharedArrayBuffer(CTRL_BYTES);
+  const w = new Int32Array(ctrl);
+  let ownError: unknown;
+  try {
+    const helpers = Math.min(job.nblocks - 1, parallelSettings().threads - 1);
+    if (helpers > 0) {
+      const p = getPool();
+      const task = taskOf(job, ctrl);
+      for (let i = 0; i < helpers && i < poolThreads; i++) p.run(task).catch(() => {});
+    }
+    for (;;) {
+      if (Atomics.load(w, CTRL.ERR) !== 0) break;
+      const b = Atomics.add(w, CTRL.NEXT, 1);
+      if (b >= job.nblocks) break;
+      try {
+        job.local(job.plans + b * job.planStride);
+      } catch (e) {
+        if (Atomics.compareExchange(w, CTRL.ERR, 0, 2) === 0) ownError = e;
+      }
+      Atomics.add(w, CTRL.DONE, 1);
+    }
+  } finally {
+    // Close the call: no thread may claim a block after this, so once the claimed ones are
+    // done nothing touches the plans any more.
+    const claimed = Math.min(Atomics.add(w, CTRL.NEXT, 1 << 30), job.nblocks);
+    for (let d = Atomics.load(w, CTRL.DONE); d < claimed; d = Atomics.load(w, CTRL.DONE)) Atomics.wait(w, CTRL.DONE, d, 50);
+  }
+  try {
+    const err = Atomics.load(w, CTRL.ERR);
+    if (err === 2) {
+      if (ownError instanceof WebAssembly.RuntimeError) throw trapError(ownError.message);
+      throw ownError;
+    }
+    if (err === 1) throw trapError(trapMessage(w));
+    job.after?.();
+  } finally {
+    freeAll(job);
+  }
+}
+
+/**
+ * Run a job on the workers only; the event loop stays free.
+ *
+ * @throws TargetError `E_TARGET_WORKER_DIED` (a worker exited during the call),
+ *   `E_TARGET_KERNEL_TRAP` (a block trapped).
+ */
+export async function runJobAsync(job: Job): Promise<void> {
+  const ctrl = new SharedArrayBuffer(CTRL_BYTES);
+  const w = new Int32Array(ctrl);
+  try {
+    const p = getPool();
+    const task = taskOf(job, ctrl);
+    const n = Math.min(job.nblocks, poolThreads);
+    const settled = await Promise.allSettled(Array.from({ length: n }, () => p.run(task)));
+    Atomics.add(w, CTRL.NEXT, 1 << 30);
+    const died = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (died !== undefined) {
+      throw new TargetError(
+        'E_TARGET_WORKER_DIED',
+        `a parallel worker died during the call (${String((died.reason as Error)?.message ?? died.reason)}); ` +
+          'the pool replaced it and the next call works, but this call\'s outputs are incomplete',
+      );
+    }
+    if (Atomics.load(w, CTRL.ERR) !== 0) throw trapError(trapMessage(w));
+    if (Atomics.load(w, CTRL.DONE) < job.nblocks) {
+      throw new TargetError('E_TARGET_WORKER_DIED', 'a parallel call ended with blocks not run (a worker stopped); retry the call');
+    }
+    job.after?.();
+  } finally {
+    freeAll(job);
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * `nb.stencil(kernel, options)`: a kernel over relative neighbours, run at every point (or
+ * every `stride`-th point) of N-d arrays, compiled by the kernel compiler
+ * (src/compiler/stencil.ts) to one Wasm entry with an unchecked interior loop and a boundary
+ * loop that maps indices by the boundary mode.
+ *
+ * Neighbour access: each kernel parameter is an accessor of one input array; `a(di, dj)`
+ * reads the element at relative offset (di, dj) from the current point (one offset per axis;
+ * `a(0, 0)` is the point itself). Offsets must be constant integers: literals, expressions
+ * of literals (`-1 - 1`), or `const` names of literals; `a(i, 0)` with a loop variable is
+ * KernelError NB2017. (JavaScript has no `a[i, j]`; a call reads naturally and keeps the
+ * kernel valid JavaScript, so the kernel can also be run as plain JS with a closure.)
+ *
+ * Neighborhood: inferred from the offsets (per axis, the lowest and highest offset), or
+ * declared with `neighborhood: [[-1, 1], [-1, 1]]`, which makes any read outside it a
+ * KernelError NB2018 (as Numba's `neighborhood` documents, but checked).
+ *
+ * Boundaries: scipy.ndimage's modes — 'constant' (reads outside give `cval`), 'nearest',
+ * 'reflect' (d c b a | a b c d | d c b a), 'mirror' (d c b | a b c d | c b a), 'wrap'
+ * (periodic). Every output point is computed (Numba's stencil instead leaves a border of
+ * `cval` where the neighbourhood does not fit).
+ *
+ * Output: `ceil(n_d / stride_d)` points per axis — centres 0, stride, 2*stride, ... (the
+ * points `a[::s]` keeps). Dtype: the signature's result type. `out` (call option) receives
+ * it (same shape; its dtype must be a same-kind cast of the result's); an `out` sharing
+ * memory with an input is written through a temporary, as a stencil reads neighbours.
+ *
+ * Signatures: as vectorize, `'float64(float64)'` (one dtype per accessor) or a list: the
+ * first signature every input casts to safely is used (inputs are cast when needed).
+ * Without signatures the stencil is lazy: for inputs of dtypes d1..dn it compiles
+ * `T(T, ..., T)` with T = resultType(d1..dn), once per T. All inputs have the same shape,
+ * whose length is the number of offsets the kernel passes.
+ *
+ * Targets: 'cpu' (Wasm on the calling thread). 'parallel' is accepted and runs the cpu code
+ * on the calling thread for now; 'gpu' stencils are not built yet (TargetError).
+ */
+import { assertCanCast, canCast } from '../dtype/casting.js';
+import type { DType } from '../dtype/dtypes.js';
+import { resultType } from '../dtype/promotion.js';
+import { compileStencil, type BoundaryMode, type CompiledStencil, type Neighborhood } from '../compiler/stencil.js';
+import { linkAssemblyScript } from '../compiler/emit/assemblyscript/emit-module.js';
+import { parseKernelSignature } from '../compiler/signature.js';
+import { copyLayout } from '../ndarray/copy.js';
+import { asarray, empty, type ArrayLikeInput } from '../ndarray/creation.js';
+import { isNDArray, NDArray } from '../ndarray/ndarray.js';
+import { overlaps, stage, type Operand } from '../ndarray/operand.js';
+import { DTypeError, ShapeError, TargetError } from '../util/errors.js';
+import { instantiateSource } from '../vectorize/module.js';
+import { checkTarget } from '../vectorize/options.js';
+
+export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
+
+/** Options of {@link stencil}. */
+export interface StencilOptions {
+  /** `'float64(float64)'` or a list (eager, tried in order); omitted: lazy (see the file header). */
+  signature?: string | readonly string[];
+  /** Alias of `signature`. */
+  signatures?: string | readonly string[];
+  /** Boundary mode (default 'constant'). */
+  mode?: BoundaryMode;
+  /** The value outside the array in 'constant' mode (default 0). */
+  cval?: number | bigint | boolean;
+  /** `[[low, high], ...]` per axis: the offsets the kernel may read (checked). Default: inferred. */
+  neighborhood?: Neighborhood;
+  /** Output stride: one for every axis or one per axis (default 1). `2` downsamples by 2. */
+  stride?: number | readonly number[];
+  /** 'cpu' (default), 'parallel' (runs on the calling thread for now) or 'gpu' (not built yet). */
+  target?: 'cpu' | 'parallel' | 'gpu';
+  /** Keep compiled modules on disk (as vectorize's `cache`). */
+  cache?: boolean;
+  /** The stencil's name in messages (default: the kernel's name). */
+  name?: string;
+  /** Recorded in the IR and cache key; no transformation uses it yet. */
+  fastmath?: boolean;
+}
+
+/** Options of one stencil call. */
+export interface StencilCallOptions {
+  /** Where to write the result (shape `ceil(n_d / stride_d)`). */
+  out?: NDArray;
+}
+
+/** A compiled stencil: call it with one array per accessor (and optionally `{ out }`). */
+export interface Stencil {
+  (...args: (NDArray | ArrayLikeInput | StencilCallOptions)[]): NDArray;
+  /** The stencil's name. */
+  readonly name: string;
+  /** The compiled stencils (typed IR, AS source), one per signature compiled so far. */
+  readonly kernels: readonly CompiledStencil[];
+}
+
+interface Built {
+  readonly compiled: CompiledStencil;
+  readonly run: (...args: number[]) => void;
+}
+
+function signatureList(o: StencilOptions): string[] | null {
+  const s = o.signature ?? o.signatures;
+  if (s === undefined || s === null) return null;
+  const list = typeof s === 'string' ? [s] : [...s];
+  for (const x of list) if (typeof x !== 'string') throw new TypeError("stencil: signatures must be strings like 'float64(float64)'");
+  return list.length ? list : null;
+}
+
+const isCallOptions = (x: unknown): x is StencilCallOptions =>
+  typeof x === 'object' && x !== null && !Array.isArray(x) && !isNDArray(x) && !ArrayBuffer.isView(x);
+
+/**
+ * Compile a stencil kernel.
+ *
+ * @param kernel - a function of one accessor per input array; `a(di, dj)` reads the
+ *   neighbour at constant relative offset (di, dj). The kernel language is vectorize's.
+ * @param options - signature(s), boundary `mode` and `cval`, `neighborhood`, `stride`, target.
+ * @throws KernelError for kernels outside the kernel language, NB2017 for offsets that are
+ *   not constant integers, NB2018 for reads outside a declared neighborhood, NB2019 for an
+ *   accessor used other than as a call; TargetError for the 'gpu' target.
+ * @example
+ * ```ts
+ * const blur = nb.stencil((a: any) => 0.25 * (a(-1, 0) + a(1, 0) + a(0, -1) + a(0, 1)), { mode: 'reflect' });
+ * blur(nb.ones([4, 5])).toArray(); // all 1
+ * const mean2x2 = nb.stencil((a: any) => (a(0, 0) + a(0, 1) + a(1, 0) + a(1, 1)) / 4, { signature: 'uint8(uint8)', stride: 2, mode: 'nearest' });
+ * mean2x2(nb.zeros([4, 6], 'uint8')).shape; // [2, 3]
+ * ```
+ */
+export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions = {}): Stencil {
+  if (typeof kernel !== 'function') throw new TypeError('stencil: the kernel must be a function');
+  const target = options.target ?? 'cpu';
+  if (target !== 'cpu') {
+    checkTarget(target);
+    if (target === 'gpu') throw new TargetError('E_TARGET_UNAVAILABLE', "stencil: target 'gpu' is not built yet for stencils (use 'cpu')");
+  }
+  const name = options.name ?? (kernel.name || 'stencil');
+  const sigs = signatureList(options);
+  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath };
+  const build = (list: readonly string[]): Built[] => {
+    const compiled = list.map((s, i) => compileStencil(kernel, s, { ...compileOpts, prefix: `s${i}_` }));
+    const { exports } = instantiateSource(linkAssemblyScript(compiled.map((c) => c.asUnit), `${name}: stencil`), { disk: options.cache ?? false, target: 'cpu' });
+    return compiled.map((c) => ({ compiled: c, run: exports[c.entry] as (...args: number[]) => void }));
+  };
+  const eager = sigs === null ? null : build(sigs);
+  const lazy = new Map<DType, Built>();
+  const kernels: CompiledStencil[] = eager ? eager.map((b) => b.compiled) : [];
+  const nin = sigs ? parseKernelSignature(sigs[0]!).args.length : kernel.length;
+  if (nin < 1) throw new TypeError(`stencil: kernel '${name}' must declare its accessor parameters`);
+
+  const choose = (dtypes: readonly DType[]): Built => {
+    if (eager) {
+      const hit = eager.find((b) => b.compiled.operands.slice(0, b.compiled.nin).every((t, k) => canCast(dtypes[k]!, t, 'safe')));
+      if (!hit) {
+        throw new DTypeError('E_DTYPE_NO_LOOP', `stencil '${name}': no signature matches inputs (${dtypes.join(', ')}); signatures: ${eager.map((b) => b.compiled.signature.text).join(', ')}`);
+      }
+      return hit;
+    }
+    const t = resultType(...dtypes);
+    let b = lazy.get(t);
+    if (!b) {
+      b = build([`${t}(${Array(nin).fill(t).join(', ')})`])[0]!;
+      lazy.set(t, b);
+      kernels.push(b.compiled);
+    }
+    return b;
+  };
+
+  const call = (...raw: (NDArray | ArrayLikeInput | StencilCallOptions)[]): NDArray => {
+    let opts: StencilCallOptions = {};
+    if (raw.length === nin + 1 && isCallOptions(raw[nin])) opts = raw.pop() as StencilCallOptions;
+    if (raw.length !== nin) throw new TypeError(`stencil '${name}' takes ${nin} array(s), got ${raw.length}`);
+    let inputs = raw.map((x) => (isNDArray(x) ? x : asarray(x as ArrayLikeInput)));
+    const shape = inputs[0]!.shape;
+    for (const a of inputs) {
+      if (a.shape.length !== shape.length || a.shape.some((d, i) => d !== shape[i])) {
+        throw new ShapeError('E_SHAPE_MISMATCH', `stencil '${name}': all inputs must have the same shape, got ${inputs.map((x) => `(${x.shape.join(',')})`).join(' and ')}`);
+      }
+    }
+    const b = choose(inputs.map((a) => a.dtype));
+    const c = b.compiled;
+    if (shape.length !== c.ndim) {
+      throw new ShapeError('E_SHAPE_NDIM', `stencil '${name}' reads ${c.ndim}-d neighbours (a(${Array(c.ndim).fill('0').join(', ')})) but got a ${shape.length}-d array`);
+    }
+    const temps: NDArray[] = [];
+    inputs = inputs.map((a, k) => {
+      if (a.dtype === c.operands[k]) return a;
+      const t = a.astype(c.operands[k]!);
+      temps.push(t);
+      return t;
+    });
+    const outDType = c.operands[c.nin]!;
+    const oshape = shape.map((n, d) => Math.ceil(n / c.stride[d]!));
+    let out = opts.out;
+    let target: NDArray;
+    if (out !== undefined) {
+      if (!isNDArray(out)) throw new TypeError(`stencil '${name}': out must be an NDArray`);
+      if (out.shape.length !== oshape.length || out.shape.some((d, i) => d !== oshape[i])) {
+        throw new ShapeError('E_SHAPE_OUT', `stencil '${name}': out has shape (${out.shape.join(',')}) but the result has (${oshape.join(',')})`);
+      }
+      if (!out.writeable) throw new TypeError(`stencil '${name}': out is read-only`);
+      assertCanCast(outDType, out.dtype, 'same_kind', `stencil '${name}' out`);
+      const shared = inputs.some((a) => overlaps(operand(a), operand(out!)));
+      target = out.dtype === outDType && !shared ? out : empty(oshape, outDType);
+    } else {
+      out = target = empty(oshape, outDType);
+    }
+    try {
+      if (oshape.every((m) => m > 0)) run(b, inputs, target, shape, oshape);
+      if (target !== out) {
+        copyLayout(operand(target), operand(out));
+        temps.push(target);
+      }
+    } finally {
+      for (const t of temps) t.dispose();
+    }
+    return out;
+  };
+  Object.defineProperties(call, {
+    name: { value: name },
+    kernels: { get: () => kernels as readonly CompiledStencil[], enumerable: false },
+  });
+  return call as unknown as Stencil;
+}
+
+const operand = (a: NDArray): Operand => ({ storage: a.storage, ...a.layout });
+
+/** Stage the operands in the heap and call the entry. */
+function run(b: Built, inputs: readonly NDArray[], out: NDArray, shape: readonly number[], oshape: readonly number[]): void {
+  const views = inputs.map((a) => stage(operand(a), false));
+  const ov = stage(operand(out), false);
+  try {
+    const args: number[] = [];
+    inputs.forEach((a, k) => {
+      args.push(views[k]!.base, ...a.strides.map((s) => s * a.itemsize));
+    });
+    args.push(ov.base, ...out.strides.map((s) => s * out.itemsize));
+    args.push(...shape, ...oshape);
+    b.run(...args);
+  } finally {
+    for (const v of views) v.release(false);
+    ov.release(true);
+  }
+}
