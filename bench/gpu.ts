@@ -16,6 +16,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as nb from '../src/index.js';
 import { gpuDevice, type GpuContext } from '../src/gpu/device.js';
+import { setGpuVec4 } from '../src/gpu/dispatch.js';
+import { flushGpu } from '../src/gpu/queue.js';
+import { setGpuCopyMethod, setGpuUploadMethod } from '../src/gpu/transfer.js';
 
 const N = Number(process.env.NB_GPU_N ?? 1e8);
 const REPS = Number(process.env.NB_GPU_REPS ?? 7);
@@ -28,6 +31,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const now = () => Number(process.hrtime.bigint()) / 1e6; // ms
 
 async function done(ctx: GpuContext): Promise<void> {
+  flushGpu(ctx);
   await ctx.device.queue.onSubmittedWorkDone();
 }
 
@@ -44,6 +48,35 @@ async function timeMs(fn: () => Promise<unknown> | unknown, reps = REPS): Promis
 }
 
 const gbs = (bytes: number, ms: number) => bytes / (ms / 1e3) / 1e9;
+
+/** Wall ms of 20 dispatches submitted back to back (the GPU never idles between them). */
+async function rawBackToBack(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, n: number, vec4: boolean): Promise<number> {
+  const d = ctx.device;
+  const t = vec4 ? 'vec4<f32>' : 'f32';
+  const code = `@group(0) @binding(0) var<storage, read> a: array<${t}>;
+@group(0) @binding(1) var<storage, read> b: array<${t}>;
+@group(0) @binding(2) var<storage, read_write> c: array<${t}>;
+@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) w: vec3<u32>) {
+  let i = g.x + g.y * w.x * 256u;
+  if (i < arrayLength(&c)) { c[i] = a[i] * b[i] + 1.0; }
+}`;
+  const p = d.createComputePipeline({ layout: 'auto', compute: { module: d.createShaderModule({ code }), entryPoint: 'main' } });
+  const bg = d.createBindGroup({ layout: p.getBindGroupLayout(0), entries: [a, b, c].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const groups = Math.ceil((vec4 ? n / 4 : n) / 256);
+  const x = Math.min(groups, ctx.limits.maxComputeWorkgroupsPerDimension);
+  return timeMs(async () => {
+    for (let i = 0; i < 20; i++) {
+      const enc = d.createCommandEncoder();
+      const pass = enc.beginComputePass();
+      pass.setPipeline(p);
+      pass.setBindGroup(0, bg);
+      pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+      pass.end();
+      d.queue.submit([enc.finish()]);
+    }
+    await done(ctx);
+  }, 3);
+}
 
 async function rawKernel(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, n: number, vec4: boolean): Promise<{ wallMs: number; gpuMs: number | null }> {
   const d = ctx.device;
@@ -115,14 +148,31 @@ async function main(): Promise<void> {
 
   // ---- 2. transfers --------------------------------------------------------------------
   let ga: nb.NDArray | null = null;
-  const up = await timeMs(async () => {
-    ga?.dispose();
-    ga = await nb.toGpu(host);
+  for (const [upload, copy] of [['writeBuffer', 'set'], ['writeBuffer', 'buffer'], ['staging', 'set'], ['staging', 'buffer']] as const) {
+    setGpuUploadMethod(upload);
+    setGpuCopyMethod(copy);
+    const up = await timeMs(async () => {
+      ga?.dispose();
+      ga = await nb.toGpu(host);
+      await done(ctx);
+    });
+    log(`upload nb.toGpu (${upload}, copy by ${copy}) (GB/s)`, gbs(bytes, up), 'GB/s');
+  }
+  for (const copy of ['set', 'buffer'] as const) {
+    setGpuCopyMethod(copy);
+    const down = await timeMs(async () => (await nb.toCpu(ga!)).dispose());
+    log(`readback nb.toCpu (copy by ${copy}) (GB/s)`, gbs(bytes, down), 'GB/s');
+  }
+  setGpuUploadMethod('staging');
+  setGpuCopyMethod('buffer');
+  const zc = await timeMs(async () => (await nb.toCpu(ga!, { copy: false })).dispose());
+  log('readback nb.toCpu(g, { copy: false }) zero-copy (GB/s)', gbs(bytes, zc), 'GB/s');
+  const jsHost = nb.asarray(new Float32Array(N).fill(1.5));
+  const upJs = await timeMs(async () => {
+    (await nb.toGpu(jsHost)).dispose();
     await done(ctx);
   });
-  log('upload nb.toGpu 1e8 f32 (GB/s)', gbs(bytes, up), 'GB/s');
-  const down = await timeMs(async () => (await nb.toCpu(ga!)).dispose());
-  log('readback nb.toCpu 1e8 f32 (GB/s)', gbs(bytes, down), 'GB/s');
+  log(`upload nb.toGpu from js storage (a plain Float32Array) (GB/s)`, gbs(bytes, upJs), 'GB/s');
 
   // Raw paths, to pick the fastest one.
   const d = ctx.device;
@@ -180,6 +230,22 @@ async function main(): Promise<void> {
     rstage.unmap();
   });
   log('raw readback copy+map without the memcpy (GB/s)', gbs(bytes, rbMapOnly), 'GB/s');
+  {
+    const enc = d.createCommandEncoder();
+    enc.copyBufferToBuffer(store, 0, rstage, 0, bytes);
+    d.queue.submit([enc.finish()]);
+    await rstage.mapAsync(GPUMapMode.READ);
+    const m = new Uint8Array(rstage.getMappedRange());
+    const t1 = await timeMs(() => heapBytes.set(m));
+    const t2 = await timeMs(() => Buffer.from(m.buffer, 0, bytes).copy(Buffer.from(heapBytes.buffer, heapBytes.byteOffset, bytes)));
+    const t3 = await timeMs(() => plain.set(m));
+    const t4 = await timeMs(() => plain.set(heapBytes));
+    log('memcpy mapped -> heap (SAB) by TypedArray.set (GB/s)', gbs(bytes, t1), 'GB/s');
+    log('memcpy mapped -> heap (SAB) by Buffer#copy (GB/s)', gbs(bytes, t2), 'GB/s');
+    log('memcpy mapped -> non-shared by TypedArray.set (GB/s)', gbs(bytes, t3), 'GB/s');
+    log('memcpy heap (SAB) -> non-shared by TypedArray.set (GB/s)', gbs(bytes, t4), 'GB/s');
+    rstage.unmap();
+  }
   staging.destroy();
   rstage.destroy();
 
@@ -188,6 +254,8 @@ async function main(): Promise<void> {
   const gc = await nb.toGpu(nb.zeros([N], 'float32'));
   const s = (ga as unknown as nb.NDArray);
   for (const vec4 of [false, true]) {
+    const bb = await rawBackToBack(ctx, (s.storage as never as { buffers: GPUBuffer[] }).buffers[0]!, (gb.storage as never as { buffers: GPUBuffer[] }).buffers[0]!, (gc.storage as never as { buffers: GPUBuffer[] }).buffers[0]!, N, vec4);
+    log(`raw WGSL a*b+1 ${vec4 ? 'vec4' : 'scalar'} 20 back-to-back (TB/s)`, gbs(3 * bytes * 20, bb) / 1e3, 'TB/s');
     const r = await rawKernel(ctx, (s.storage as never as { buffers: GPUBuffer[] }).buffers[0]!, (gb.storage as never as { buffers: GPUBuffer[] }).buffers[0]!, (gc.storage as never as { buffers: GPUBuffer[] }).buffers[0]!, N, vec4);
     log(`raw WGSL a*b+1 ${vec4 ? 'vec4' : 'scalar'} wall (TB/s)`, gbs(3 * bytes, r.wallMs) / 1e3, 'TB/s');
     if (r.gpuMs !== null) log(`raw WGSL a*b+1 ${vec4 ? 'vec4' : 'scalar'} timestamps (TB/s)`, gbs(3 * bytes, r.gpuMs) / 1e3, 'TB/s');
@@ -200,18 +268,36 @@ async function main(): Promise<void> {
     await done(ctx);
   }, 3);
   log('numbats vectorize gpu a*b+1 out=, device-resident (TB/s)', gbs(3 * bytes * K, vz) / 1e3, 'TB/s');
+  let jsv = 0;
   const vzq = await timeMs(async () => {
+    const t = now();
     const ps: Promise<unknown>[] = [];
     for (let i = 0; i < K; i++) ps.push(fma(s, gb, { out: gc }));
+    jsv = (now() - t) / K;
     await Promise.all(ps);
     await done(ctx);
   }, 3);
   log('numbats vectorize gpu a*b+1, 20 calls in flight (TB/s)', gbs(3 * bytes * K, vzq) / 1e3, 'TB/s');
-  const bi = await timeMs(async () => {
-    for (let i = 0; i < K; i++) nb.add(s, gb, { out: gc });
-    await done(ctx);
-  }, 3);
-  log('numbats built-in add(a, b, out=) gpu (TB/s)', gbs(3 * bytes * K, bi) / 1e3, 'TB/s');
+  log('  JS time per vectorize gpu call (us)', jsv * 1e3, 'us');
+  for (const v4 of [false, true]) {
+    setGpuVec4(v4);
+    const bi = await timeMs(async () => {
+      for (let i = 0; i < K; i++) nb.add(s, gb, { out: gc });
+      await done(ctx);
+    }, 3);
+    log(`numbats built-in add(a, b, out=) gpu, ${v4 ? 'vec4' : 'scalar'} (TB/s)`, gbs(3 * bytes * K, bi) / 1e3, 'TB/s');
+    let js = 0;
+    const tt = await timeMs(async () => {
+      const t = now();
+      for (let i = 0; i < K; i++) nb.multiply(s, gb, { out: gc });
+      js = (now() - t) / K;
+      await done(ctx);
+    }, 3);
+    log(`numbats built-in multiply out= ${v4 ? 'vec4' : 'scalar'} (TB/s)`, gbs(3 * bytes * K, tt) / 1e3, 'TB/s');
+    log(`  JS time per built-in gpu call (us)`, js * 1e3, 'us');
+  }
+  setGpuVec4(true);
+  nb.add(s, gb, { out: gc });
   const check = await nb.toCpu(nb.subtract(gc, nb.add(s, gb)));
   let maxErr = 0;
   for (let i = 0; i < N; i += 9973) maxErr = Math.max(maxErr, Math.abs(check.data[i] as number));

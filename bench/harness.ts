@@ -20,6 +20,8 @@ export interface Case {
   numpy?: string;
   /** Key of the same case done with Numba (same script's output), when there is one. */
   numba?: string;
+  /** The same work in other JS libraries (`ndarray-ops`, ...), timed by `--report` (bench/report/). */
+  others?: Record<string, () => unknown>;
 }
 
 export interface Result {
@@ -28,6 +30,8 @@ export interface Result {
   plainJs: number;
   numpy?: number;
   numba?: number;
+  /** ns per call of `Case.others`, by library. */
+  others?: Record<string, number>;
 }
 
 let sink = 0;

@@ -2,12 +2,15 @@
  * `npm run bench`: runs every benchmark suite and prints ns/element with ratios against
  * baselines measured in the same run (plain JS loops; NumPy when a python3 with numpy is
  * found — set NUMBATS_PYTHON to choose one). `npm run bench -- --markdown` prints only the table.
+ * `npm run bench -- --report` also times other JS libraries (bench/report/others.ts) and writes
+ * bench/REPORT.md with SVG charts (bench/report/).
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { ndarrayCases } from './ndarray.bench.js';
 import { ufuncCases } from './ufuncs.bench.js';
 import { vectorizeCases } from './vectorize.bench.js';
 import { parallelCases } from './parallel.bench.js';
+import { downsampleCases } from './downsample.bench.js';
 import { findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
 
 const suites: Array<{ name: string; cases: () => Case[]; numpyScript?: string }> = [
@@ -15,7 +18,19 @@ const suites: Array<{ name: string; cases: () => Case[]; numpyScript?: string }>
   { name: 'ufuncs', cases: ufuncCases, numpyScript: 'ufuncs.py' },
   { name: 'vectorize', cases: vectorizeCases, numpyScript: 'vectorize.py' },
   { name: 'parallel', cases: parallelCases },
+  { name: 'downsample', cases: downsampleCases, numpyScript: 'downsample.py' },
 ];
+
+const report = process.argv.includes('--report');
+const loadBefore = loadavg();
+const rep = report ? await import('./report/others.js') : undefined;
+const reportLib = report ? await import('./report/report.js') : undefined;
+if (rep) {
+  await rep.loadJax();
+  suites.push({ name: 'js-libraries', cases: rep.jsLibraryCases });
+}
+const sections: import('./report/report.js').Section[] = [];
+const pyExtras: Record<string, Record<string, number>> = {};
 
 const py = findNumpyPython();
 console.log(`# numbats benchmarks — ${new Date().toISOString().slice(0, 10)}`);
@@ -24,8 +39,10 @@ console.log(py ? `NumPy ${py.version} (${py.python})` : 'NumPy: not found (no py
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.name))) {
-  const cases = suite.cases();
-  const np = py && suite.numpyScript ? runNumpy(py.python, suite.numpyScript) : {};
+  const cases = rep ? rep.withOthers(suite.cases()) : suite.cases();
+  const np = py && suite.numpyScript ? runNumpy(py.python, suite.numpyScript)
+    : py && rep && suite.name === 'js-libraries' ? reportLib!.runJsLibrariesPy(py.python) : {};
+  pyExtras[suite.name] = np;
   const results: Result[] = [];
   const sizes = new Map<string, number>();
   for (const c of cases) {
@@ -36,8 +53,36 @@ for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.na
     const r: Result = { name: c.name, numbats: nbT, plainJs: jsT };
     if (c.numpy && np[c.numpy] !== undefined) r.numpy = np[c.numpy]! * c.elements;
     if (c.numba && np[c.numba] !== undefined) r.numba = np[c.numba]! * c.elements;
+    for (const [lib, fn] of Object.entries(c.others ?? {})) {
+      (r.others ??= {})[lib] = lib === 'jax-js' ? await rep!.timeAsync(fn) : timeIt(fn);
+    }
     results.push(r);
   }
   console.log(`\n## ${suite.name}\n`);
   console.log(formatTable(results, sizes));
+  sections.push({ suite: suite.name, results, sizes, notes: [] });
+}
+
+if (rep && reportLib) {
+  const { downsampleNotes } = await import('./report/notes.js');
+  const ds = sections.find((s) => s.suite === 'downsample');
+  if (ds) ds.notes.push(downsampleNotes(ds, pyExtras.downsample ?? {}).join('\n'));
+  const par = sections.find((s) => s.suite === 'parallel');
+  if (par) par.notes.push("In this suite the 'plain JS' column is numbats' **cpu target** doing the same work (see bench/README.md): the ratio is parallel time / cpu time, which depends on a free second core.");
+  const libs = sections.find((s) => s.suite === 'js-libraries');
+  if (libs) libs.notes.push(`gpu.js ${rep.gpuMode ? `ran in its '${rep.gpuMode}' mode (no WebGL/WebGPU context in headless Node: its CPU fallback)` : 'did not run'}; jax-js ran on its '${rep.jaxDevice ?? 'n/a'}' backend (WebGPU/WebGL backends need a browser). Both compute in float32 only, so this suite is float32.`);
+  const path = reportLib.writeReport(sections, {
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    node: process.version,
+    cpu: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`,
+    numpy: py?.version,
+    numba: Object.values(pyExtras).map((x) => (x as Record<string, unknown>).numba_version).find(Boolean) as string | undefined,
+    skipped: rep.skipped,
+    libraries: ['ndarray-ops', 'gpu.js', '@jax-js/jax'].filter((l) => !(l in rep.skipped)),
+    loadBefore,
+    notes: [],
+  });
+  console.log(`\nreport written: ${path}`);
+  const { shutdown } = await import('../src/index.js');
+  await shutdown();
 }

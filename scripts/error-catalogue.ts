@@ -16,6 +16,7 @@ export const UNREACHABLE: Readonly<Record<string, string>> = {
   E_DTYPE_PROMOTION: 'a guard: every pair of the 11 dtypes promotes (checked for all 121 pairs in test/dtype)',
   E_MEMORY_GROW: 'the engine refusing to grow the memory below 4 GiB (a process memory limit); not reproducible in CI',
   E_DTYPE_REDUCE_LOOP: 'a guard: no built-in loop table lets a method resolve an accumulator that differs from the output',
+  E_GPU_OUT_OF_MEMORY: 'the GPU driver running out of device memory; not reproducible safely on lavapipe or a shared CI machine',
 };
 
 function files(dir: string): string[] {

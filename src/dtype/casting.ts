@@ -62,11 +62,11 @@ export function normalizeCasting(casting: unknown): Casting {
  *   for an unknown mode.
  * @example
  * ```ts
- * canCast('int32', 'float64');              // true
- * canCast('float64', 'int32');              // false
- * canCast('int64', 'int8', 'same_kind');    // true
- * canCast('float64', 'int8', 'unsafe');     // true
- * canCast('uint8', 'int8', 'same_kind');    // true
+ * nb.canCast('int32', 'float64');              // true
+ * nb.canCast('float64', 'int32');              // false
+ * nb.canCast('int64', 'int8', 'same_kind');    // true
+ * nb.canCast('float64', 'int8', 'unsafe');     // true
+ * nb.canCast('uint8', 'int8', 'same_kind');    // true
  * ```
  */
 export function canCast(from: DTypeLike | DTypeHolder, to: DTypeLike, casting: Casting = 'safe'): boolean {

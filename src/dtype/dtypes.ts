@@ -127,7 +127,7 @@ const ALIASES: Readonly<Record<string, DType>> = {
  * @throws DTypeError (`E_DTYPE_UNKNOWN`) for anything else.
  * @example
  * ```ts
- * normalizeDType('f8'); // 'float64'
+ * nb.normalizeDType('f8'); // 'float64'
  * ```
  */
 export function normalizeDType(dtype: unknown): DType {

@@ -49,10 +49,10 @@ const SIGNED_OF_SIZE: Readonly<Record<number, DType>> = { 1: 'int8', 2: 'int16',
  * @throws DTypeError (`E_DTYPE_UNKNOWN`) for an unknown dtype.
  * @example
  * ```ts
- * promoteTypes('int8', 'uint8');    // 'int16'
- * promoteTypes('int64', 'uint64');  // 'float64'
- * promoteTypes('float32', 'int16'); // 'float32'
- * promoteTypes('float32', 'int32'); // 'float64'
+ * nb.promoteTypes('int8', 'uint8');    // 'int16'
+ * nb.promoteTypes('int64', 'uint64');  // 'float64'
+ * nb.promoteTypes('float32', 'int16'); // 'float32'
+ * nb.promoteTypes('float32', 'int32'); // 'float64'
  * ```
  */
 export function promoteTypes(a: DTypeLike, b: DTypeLike): DType {
@@ -122,12 +122,12 @@ export function weakScalarKind(x: Scalar): WeakScalarKind {
  *   for an argument that is not a dtype, dtype holder or JS scalar.
  * @example
  * ```ts
- * resultType('int8', 2);          // 'int8'
- * resultType('int8', 2.5);        // 'float64'
- * resultType('float32', 2.5);     // 'float32'
- * resultType('bool', 1);          // 'int64'
- * resultType(nb.zeros([2], 'uint8'), 'int8'); // 'int16'
- * resultType(1, 2.5);             // 'float64'
+ * nb.resultType('int8', 2);          // 'int8'
+ * nb.resultType('int8', 2.5);        // 'float64'
+ * nb.resultType('float32', 2.5);     // 'float32'
+ * nb.resultType('bool', 1);          // 'int64'
+ * nb.resultType(nb.zeros([2], 'uint8'), 'int8'); // 'int16'
+ * nb.resultType(1, 2.5);             // 'float64'
  * ```
  */
 export function resultType(...args: ResultTypeArg[]): DType {

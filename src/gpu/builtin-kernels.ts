@@ -11,13 +11,16 @@
  */
 import type { DType } from '../dtype/dtypes.js';
 
-type Kind = 'f' | 'i' | 'b';
+/** `u`: a uint32-only source (else uint32 uses `i`). */
+type Kind = 'f' | 'i' | 'u' | 'b';
 type Sources = Partial<Record<Kind, string>>;
 
 const unaryF = (body: string): Sources => ({ f: `(a) => ${body}` });
 const binF = (body: string): Sources => ({ f: `(a, b) => ${body}` });
 const same2 = (body: string, b?: string): Sources => ({ f: `(a, b) => ${body}`, i: `(a, b) => ${body}`, ...(b ? { b: `(a, b) => ${b}` } : {}) });
-const cmp = (op: string): Sources => ({ f: `(a, b) => a ${op} b`, i: `(a, b) => a ${op} b` });
+const cmp = (op: string): Sources => ({ f: `(a, b) => a ${op} b`, i: `(a, b) => a ${op} b`, b: `(a, b) => a ${op} b` });
+/** floor/ceil/trunc of an integer or bool: itself (NumPy's integer loops). */
+const rounding = (body: string): Sources => ({ f: `(a) => ${body}`, i: '(a) => a', b: '(a) => a' });
 
 /** NumPy name → kernel sources by kind. */
 const TABLE: Readonly<Record<string, Sources>> = {
@@ -40,7 +43,7 @@ const TABLE: Readonly<Record<string, Sources>> = {
   sinh: unaryF('Math.sinh(a)'), cosh: unaryF('Math.cosh(a)'), tanh: unaryF('Math.tanh(a)'),
   arcsinh: unaryF('Math.asinh(a)'), arccosh: unaryF('Math.acosh(a)'), arctanh: unaryF('Math.atanh(a)'),
   deg2rad: unaryF('a * (Math.PI / 180)'), rad2deg: unaryF('a * (180 / Math.PI)'),
-  floor: unaryF('Math.floor(a)'), ceil: unaryF('Math.ceil(a)'), trunc: unaryF('Math.trunc(a)'),
+  floor: rounding('Math.floor(a)'), ceil: rounding('Math.ceil(a)'), trunc: rounding('Math.trunc(a)'),
   // Round half to even (NumPy's rint), from JavaScript's halves-up Math.round.
   rint: unaryF('{ const r = Math.round(a); return (r - a === 0.5 && r % 2 !== 0) ? r - 1 : r; }'),
   arctan2: binF('Math.atan2(a, b)'), hypot: binF('Math.hypot(a, b)'),
@@ -63,11 +66,14 @@ const TABLE: Readonly<Record<string, Sources>> = {
   invert: { i: '(a) => ~a', b: '(a) => !a' },
   // NumPy: a shift by the width or more gives 0 (left) or the sign (right), not a masked count.
   left_shift: { i: '(a, b) => (b >= 32 || b < 0) ? 0 : a << b' },
-  right_shift: { i: '(a, b) => (b >= 32 || b < 0) ? (a < 0 ? -1 : 0) : a >> b' },
-  isnan: { f: '(a) => Number.isNaN(a)' },
-  isinf: { f: '(a) => !Number.isFinite(a) && !Number.isNaN(a)' },
-  isfinite: { f: '(a) => Number.isFinite(a)' },
-  heaviside: binF('Number.isNaN(a) ? a : a === 0 ? b : a < 0 ? 0 : 1'),
+  // (a - a - 1 and a - a keep a's type: a literal-only ?: would be int64.)
+  // uint32: >>> (the kernel language's >> is JavaScript's sign-propagating shift).
+  right_shift: { i: '(a, b) => (b >= 32 || b < 0) ? (a < 0 ? a - a - 1 : a - a) : a >> b', u: '(a, b) => b >= 32 ? a - a : a >>> b' },
+  isnan: { f: '(a) => Number.isNaN(a)', i: '(a) => a !== a', b: '(a) => a !== a' },
+  isinf: { f: '(a) => !Number.isFinite(a) && !Number.isNaN(a)', i: '(a) => a !== a', b: '(a) => a !== a' },
+  isfinite: { f: '(a) => Number.isFinite(a)', i: '(a) => a === a', b: '(a) => a === a' },
+  // Through a float32 local: a literal-only ?: would compute in float64.
+  heaviside: binF('{ let r = b; if (a < 0) r = 0; else if (a > 0) r = 1; else if (Number.isNaN(a)) r = a; return r; }'),
   copysign: binF('{ const m = Math.abs(a); return (b < 0 || (b === 0 && 1 / b < 0)) ? -m : m; }'),
   floor_divide: {
     i: '(a, b) => Math.floor(a / b)',
@@ -83,12 +89,13 @@ const TABLE: Readonly<Record<string, Sources>> = {
   },
   remainder: {
     i: '(a, b) => { if (b === 0) return 0; let r = a % b; if (r !== 0 && (r < 0) !== (b < 0)) r = r + b; return r; }',
-    f: '(a, b) => { let m = a % b; if (m !== 0) { if ((b < 0) !== (m < 0)) m = m + b; return m; } return b < 0 ? -0.5 * 0 : 0 * 0.5; }',
+    f: '(a, b) => { let m = a % b; if (m !== 0) { if ((b < 0) !== (m < 0)) m = m + b; return m; } m = 0; if (b < 0) m = -m; return m; }',
   },
   fmod: { i: '(a, b) => a % b', f: '(a, b) => a % b' },
   logaddexp: binF('{ if (a === b) return a + Math.LN2; const m = Math.max(a, b); return m + Math.log1p(Math.exp(-Math.abs(a - b))); }'),
   logaddexp2: binF('{ if (a === b) return a + 1; const m = Math.max(a, b); return m + Math.log1p(Math.pow(2, -Math.abs(a - b))) * Math.LOG2E; }'),
-  gcd: { i: '(a, b) => { let x = Math.abs(a); let y = Math.abs(b); while (y !== 0) { const t = x % y; x = y; y = t; } return x; }' },
+  // Math.abs at the end too: abs(INT32_MIN) wraps, and the loop may end on a negative value.
+  gcd: { i: '(a, b) => { let x = Math.abs(a); let y = Math.abs(b); while (y !== 0) { const t = x % y; x = y; y = t; } return Math.abs(x); }' },
   lcm: { i: '(a, b) => { const x = Math.abs(a); const z = Math.abs(b); let p = x; let q = z; while (q !== 0) { const t = p % q; p = q; q = t; } return p === 0 ? 0 : Math.floor(x / p) * z; }' },
 };
 
@@ -106,5 +113,7 @@ const kindOf = (t: DType): Kind => (t === 'float32' ? 'f' : t === 'bool' ? 'b' :
  * ```
  */
 export function builtinGpuSource(name: string, t: DType): string | null {
-  return TABLE[name]?.[kindOf(t)] ?? null;
+  const k = TABLE[name];
+  if (!k) return null;
+  return (t === 'uint32' ? k.u : undefined) ?? k[kindOf(t)] ?? null;
 }

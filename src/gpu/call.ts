@@ -124,7 +124,12 @@ export function gpuElementwise(
       return a;
     });
     const outDtype = k.operands[k.nin]!;
-    const shape = broadcastShapes(...ins.map((a) => a.shape), ...(out ? [out.shape] : []));
+    // out may drive broadcasting (NumPy); one that the inputs cannot broadcast to is E_SHAPE_OUT below.
+    const inShape = broadcastShapes(...ins.map((a) => a.shape));
+    let shape = inShape;
+    if (out) {
+      try { shape = broadcastShapes(inShape, out.shape); } catch { shape = inShape; }
+    }
     if (out) {
       if (!isGpuArray(out)) throw new TargetError('E_GPU_RESIDENT', `out= of a gpu call must be a gpu array (nb.toGpu(out) first, or read the result back with toCpu)`);
       if (out.shape.length !== shape.length || out.shape.some((d, i) => d !== shape[i])) {
@@ -136,10 +141,10 @@ export function gpuElementwise(
     }
     const target = out && out.dtype === outDtype ? out : gpuEmpty(ctx, shape, outDtype);
     // An input that shares the output's buffer with another layout is read from a copy.
+    // WebGPU refuses one buffer bound twice when a binding is writable (even an exact
+    // in-place `nb.add(g, 1, { out: g })`), so every input sharing it is read from a copy.
     const safeIns = ins.map((a) => {
       if (a.storage !== target.storage) return a;
-      const same = a.offset === target.offset && a.shape.length === target.shape.length && a.strides.every((s, d) => s === target.strides[d]);
-      if (same) return a;
       const c = gpuCopy(a);
       temps.push(c);
       return c;

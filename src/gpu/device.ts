@@ -239,6 +239,9 @@ export async function gpuShutdown(): Promise<void> {
   const c = current ?? (pending ? await pending.catch(() => null) : null);
   current = null;
   if (c) {
+    const { flushGpu } = await import('./queue.js');
+    flushGpu(c);
+    await c.device.queue.onSubmittedWorkDone();
     c.lost = 'the device was shut down (nb.gpuShutdown)';
     c.device.destroy();
   }

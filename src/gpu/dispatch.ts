@@ -21,6 +21,7 @@ import { cStrides } from '../ndarray/layout.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { TargetError } from '../util/errors.js';
 import { scoped, type GpuContext } from './device.js';
+import { bindGroup, metaBuffer, pendingEncoder } from './queue.js';
 import { elementwiseShader, gufuncShader, layoutKey, MAXD, META_HEAD, META_OPERAND, WG, type LayoutClass } from './shaders.js';
 import type { GpuStorage } from './storage.js';
 
@@ -129,62 +130,51 @@ function encode(
   ctx: GpuContext, pipeline: GPUComputePipeline, vecPipeline: GPUComputePipeline | null, ops: readonly PlannedOperand[],
   plan: { shape: number[]; size: number }, points: readonly number[], core?: Core,
 ): void {
-  const enc = ctx.device.createCommandEncoder();
-  const temps: GPUBuffer[] = [];
-  const pass = enc.beginComputePass();
+  const pass = pendingEncoder(ctx).beginComputePass();
   for (let q = 0; q + 1 < points.length; q++) {
     const start = points[q]!;
     const n = points[q + 1]! - start;
     if (vecPipeline === null) {
-      dispatch(ctx, pass, pipeline, ops, plan, start, n, 1, core, temps);
+      dispatch(ctx, pass, pipeline, ops, plan, start, n, 1, core);
       continue;
     }
     const body = n - (n % 4);
-    if (body > 0) dispatch(ctx, pass, vecPipeline, ops, plan, start, body, 4, core, temps);
-    if (n % 4) dispatch(ctx, pass, pipeline, ops, plan, start + body, n % 4, 1, core, temps);
+    if (body > 0) dispatch(ctx, pass, vecPipeline, ops, plan, start, body, 4, core);
+    if (n % 4) dispatch(ctx, pass, pipeline, ops, plan, start + body, n % 4, 1, core);
   }
   pass.end();
-  ctx.device.queue.submit([enc.finish()]);
-  // The meta buffers may go once the GPU is done with them: destroy() defers to that.
-  for (const t of temps) t.destroy();
 }
 
 /** One dispatch over elements [start, start + n) of the plan; `unit` elements per invocation. */
 function dispatch(
   ctx: GpuContext, pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, ops: readonly PlannedOperand[],
-  plan: { shape: number[]; size: number }, start: number, n: number, unit: 1 | 4, core: Core | undefined, temps: GPUBuffer[],
+  plan: { shape: number[]; size: number }, start: number, n: number, unit: 1 | 4, core: Core | undefined,
 ): void {
+  const meta = new Int32Array(META_HEAD + ops.length * META_OPERAND);
+  meta[0] = n / unit;
+  meta[1] = start;
+  meta[2] = plan.shape.length;
+  plan.shape.forEach((e, d) => (meta[4 + d] = e));
+  core?.sizes.forEach((e, d) => (meta[4 + MAXD + d] = e));
+  const buffers: GPUBuffer[] = [];
+  ops.forEach((o, j) => {
+    const rec = META_HEAD + j * META_OPERAND;
+    let chunk = 0;
+    let offset = o.offset;
+    if (o.flat) {
+      const first = o.offset + start;
+      chunk = Math.floor(first / o.storage.chunkElems);
+      offset = first - chunk * o.storage.chunkElems;
+    }
+    meta[rec] = offset / unit;
+    o.strides.forEach((s, d) => (meta[rec + 1 + d] = s));
+    core?.strides[j]?.forEach((s, d) => (meta[rec + 1 + MAXD + d] = s));
+    buffers.push(o.storage.buffers[chunk]!);
+  });
+  buffers.push(metaBuffer(ctx, meta));
   pass.setPipeline(pipeline);
-  {
-    const meta = new Int32Array(META_HEAD + ops.length * META_OPERAND);
-    meta[0] = n / unit;
-    meta[1] = start;
-    meta[2] = plan.shape.length;
-    plan.shape.forEach((e, d) => (meta[4 + d] = e));
-    core?.sizes.forEach((e, d) => (meta[4 + MAXD + d] = e));
-    const entries: GPUBindGroupEntry[] = [];
-    ops.forEach((o, j) => {
-      const rec = META_HEAD + j * META_OPERAND;
-      let chunk = 0;
-      let offset = o.offset;
-      if (o.flat) {
-        const first = o.offset + start;
-        chunk = Math.floor(first / o.storage.chunkElems);
-        offset = first - chunk * o.storage.chunkElems;
-      }
-      meta[rec] = offset / unit;
-      o.strides.forEach((s, d) => (meta[rec + 1 + d] = s));
-      core?.strides[j]?.forEach((s, d) => (meta[rec + 1 + MAXD + d] = s));
-      entries.push({ binding: j, resource: { buffer: o.storage.buffers[chunk]! } });
-    });
-    const metaBuf = ctx.device.createBuffer({ size: meta.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    ctx.device.queue.writeBuffer(metaBuf, 0, meta);
-    temps.push(metaBuf);
-    entries.push({ binding: ops.length, resource: { buffer: metaBuf } });
-    pass.setBindGroup(0, ctx.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
-    const groups = Math.ceil(n / unit / WG);
-    const maxX = ctx.limits.maxComputeWorkgroupsPerDimension;
-    const x = Math.min(groups, maxX);
-    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
-  }
+  pass.setBindGroup(0, bindGroup(ctx, pipeline, buffers));
+  const groups = Math.ceil(n / unit / WG);
+  const x = Math.min(groups, ctx.limits.maxComputeWorkgroupsPerDimension);
+  pass.dispatchWorkgroups(x, Math.ceil(groups / x));
 }

@@ -14,6 +14,7 @@
 import type { DType } from '../dtype/dtypes.js';
 import { TargetError } from '../util/errors.js';
 import { currentGpu, type GpuContext } from './device.js';
+import { destroyAfterFlush } from './queue.js';
 
 /** The dtypes arrays may have in gpu storage (DESIGN.md decision 8's policy). */
 export const GPU_DTYPES: ReadonlySet<DType> = new Set<DType>(['float32', 'int32', 'uint32', 'bool']);
@@ -51,8 +52,8 @@ export function setGpuChunkBytes(bytes: number | null): void {
   chunkBytesOverride = bytes;
 }
 
-const finalizer = new FinalizationRegistry<GPUBuffer[]>((buffers) => {
-  for (const b of buffers) b.destroy();
+const finalizer = new FinalizationRegistry<{ ctx: GpuContext; buffers: GPUBuffer[] }>(({ ctx, buffers }) => {
+  if (ctx.lost === null) destroyAfterFlush(ctx, buffers);
 });
 
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
@@ -72,7 +73,7 @@ export class GpuStorage {
     readonly buffers: readonly GPUBuffer[],
     readonly chunkElems: number,
   ) {
-    finalizer.register(this, [...buffers], this.token);
+    finalizer.register(this, { ctx, buffers: [...buffers] }, this.token);
   }
 
   get disposed(): boolean {
@@ -100,7 +101,7 @@ export class GpuStorage {
     if (this.freed) return;
     this.freed = true;
     finalizer.unregister(this.token);
-    if (this.ctx.lost === null) for (const b of this.buffers) b.destroy();
+    if (this.ctx.lost === null) destroyAfterFlush(this.ctx, this.buffers);
   }
 }
 

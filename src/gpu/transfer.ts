@@ -13,6 +13,7 @@
  * copies from the first slices overlap the GPU's work on the later ones.
  */
 import type { NDArray } from '../ndarray/ndarray.js';
+import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { NDArray as NDArrayClass } from '../ndarray/ndarray.js';
 import { empty } from '../ndarray/creation.js';
 import { cStrides } from '../ndarray/layout.js';
@@ -20,9 +21,49 @@ import { runtime } from '../runtime/runtime.js';
 import { TargetError } from '../util/errors.js';
 import { checkGpuErrors, gpuDevice, type GpuContext } from './device.js';
 import { allocateGpu, checkGpuDType, GPU_ITEM, GpuStorage } from './storage.js';
+import { flushGpu } from './queue.js';
 
 const SLICE = 64 << 20;
 const UPLOAD_SLICE = 32 << 20;
+
+/**
+ * Copying between the heap (a SharedArrayBuffer) and mapped GPU memory. V8's
+ * TypedArray.prototype.set copies into or out of shared memory word by word (relaxed
+ * atomics); Node's Buffer#copy is a plain memmove. 'buffer' (default) or 'set'.
+ */
+let copyMethod: 'buffer' | 'set' = 'buffer';
+
+/** @internal Choose the copy primitive (benchmarks compare them). */
+export function setGpuCopyMethod(m: 'buffer' | 'set'): void {
+  copyMethod = m;
+}
+
+function copyBytes(dst: Uint8Array, src: Uint8Array): void {
+  if (copyMethod === 'set') return dst.set(src);
+  Buffer.from(src.buffer, src.byteOffset, src.byteLength).copy(Buffer.from(dst.buffer, dst.byteOffset, dst.byteLength));
+}
+
+/** MAP_WRITE staging buffers, mapped and ready, by size (per device). */
+const writePools = new WeakMap<GpuContext, Map<number, GPUBuffer[]>>();
+
+function takeWriteStaging(ctx: GpuContext, size: number): GPUBuffer {
+  const b = writePools.get(ctx)?.get(size)?.pop();
+  return b ?? ctx.device.createBuffer({ size, usage: GPUBufferUsage.MAP_WRITE | GPUBufferUsage.COPY_SRC, mappedAtCreation: true });
+}
+
+/** After the copy out of it is queued: map it again in the background, then pool it. */
+function recycleWriteStaging(ctx: GpuContext, b: GPUBuffer): void {
+  b.mapAsync(GPUMapMode.WRITE).then(() => {
+    let pool = writePools.get(ctx);
+    if (!pool) writePools.set(ctx, (pool = new Map()));
+    const list = pool.get(b.size) ?? [];
+    let total = 0;
+    for (const [size, l] of pool) total += size * l.length;
+    if (total + b.size > POOL_MAX_BYTES) return b.destroy();
+    list.push(b);
+    pool.set(b.size, list);
+  }, () => b.destroy());
+}
 
 /** The reused non-shared upload staging area (grown on demand up to UPLOAD_SLICE). */
 let uploadStage = new Uint8Array(0);
@@ -33,7 +74,7 @@ function stagingBytes(n: number): Uint8Array {
 
 /** MAP_READ staging buffers kept for reuse, by size (per device). */
 const pools = new WeakMap<GpuContext, Map<number, GPUBuffer[]>>();
-const POOL_MAX_BYTES = 512 << 20;
+const POOL_MAX_BYTES = 1 << 30;
 
 function takeStaging(ctx: GpuContext, size: number): GPUBuffer {
   const list = pools.get(ctx)?.get(size);
@@ -81,12 +122,13 @@ export function uploadSync(ctx: GpuContext, a: NDArray): NDArray {
     const bytes = deviceBytes(src);
     const s = allocateGpu(ctx, a.dtype, a.size);
     const chunkBytes = s.chunkElems * GPU_ITEM;
+    flushGpu(ctx); // kernels queued earlier run before this upload
     const stage = stagingBytes(Math.min(UPLOAD_SLICE, bytes.byteLength));
     for (let pos = 0; pos < bytes.byteLength;) {
       const c = Math.floor(pos / chunkBytes);
       const inChunk = pos - c * chunkBytes;
       const len = Math.min(stage.byteLength, chunkBytes - inChunk, bytes.byteLength - pos);
-      stage.set(bytes.subarray(pos, pos + len));
+      copyBytes(stage.subarray(0, len), bytes.subarray(pos, pos + len));
       ctx.device.queue.writeBuffer(s.buffers[c]!, inChunk, stage.buffer, 0, len);
       pos += len;
     }
@@ -116,20 +158,143 @@ export async function toGpu(a: NDArray): Promise<NDArray> {
   const ctx = await gpuDevice();
   const { installGpuBuiltins } = await import('./builtins.js');
   installGpuBuiltins();
-  return uploadSync(ctx, a);
+  if (uploadMethod === 'writeBuffer') return uploadSync(ctx, a);
+  return uploadStaged(ctx, a);
 }
 
 /**
- * Read a gpu array back into a new heap array (C order). A CPU array is returned as it is.
+ * How toGpu uploads: 'staging' (default: heap -> MAP_WRITE staging buffers kept mapped in a
+ * pool -> copyBufferToBuffer; measured on an H200 as the fastest path Dawn offers) or
+ * 'writeBuffer' (heap -> non-shared scratch -> queue.writeBuffer; the synchronous path
+ * calls with CPU operands use).
+ */
+let uploadMethod: 'staging' | 'writeBuffer' = 'staging';
+
+/** @internal Choose toGpu's upload path (benchmarks compare them). */
+export function setGpuUploadMethod(m: 'staging' | 'writeBuffer'): void {
+  uploadMethod = m;
+}
+
+/** toGpu through pooled MAP_WRITE staging buffers (slices of up to 64 MiB). */
+function uploadStaged(ctx: GpuContext, a: NDArray): NDArray {
+  const src = a.isContiguous ? a : a.copy();
+  try {
+    const bytes = deviceBytes(src);
+    const s = allocateGpu(ctx, a.dtype, a.size);
+    const chunkBytes = s.chunkElems * GPU_ITEM;
+    const enc = ctx.device.createCommandEncoder();
+    const used: GPUBuffer[] = [];
+    for (let pos = 0; pos < bytes.byteLength;) {
+      const c = Math.floor(pos / chunkBytes);
+      const inChunk = pos - c * chunkBytes;
+      const len = Math.min(SLICE, chunkBytes - inChunk, bytes.byteLength - pos);
+      const staging = takeWriteStaging(ctx, len);
+      copyBytes(new Uint8Array(staging.getMappedRange(0, len)), bytes.subarray(pos, pos + len));
+      staging.unmap();
+      enc.copyBufferToBuffer(staging, 0, s.buffers[c]!, inChunk, len);
+      used.push(staging);
+      pos += len;
+    }
+    flushGpu(ctx);
+    ctx.device.queue.submit([enc.finish()]);
+    for (const b of used) recycleWriteStaging(ctx, b);
+    return new NDArrayClass(s as never, a.shape, cStrides(a.shape), 0);
+  } finally {
+    if (src !== a) src.dispose();
+  }
+}
+
+/** Options of {@link toCpu}. */
+export interface ToCpuOptions {
+  /**
+   * true (default): the result is a heap array, like every other. false: the result views
+   * the mapped GPU staging memory directly (`js` storage; no copy: measured on an H200,
+   * 48 GB/s against ~5 GB/s with the copy into the heap, whose memcpy is the limit);
+   * numbats kernels read such an array through the heap, so prefer it for results that
+   * are read (toArray, get, writing a file) rather than computed on. The memory is
+   * released by `dispose()` or when the array is collected. bool and arrays bigger than
+   * one GPU buffer are always copied.
+   */
+  copy?: boolean;
+}
+
+/** An array's elements in a mapped MAP_READ buffer (zero-copy readback). */
+class MappedStorage {
+  readonly kind = 'js' as const;
+  private buffer: GPUBuffer | null;
+  private readonly view: AnyTypedArray;
+  private readonly token = {};
+  constructor(readonly dtype: DType, private readonly ctx: GpuContext, buffer: GPUBuffer, view: AnyTypedArray) {
+    this.buffer = buffer;
+    this.view = view;
+    mappedFinalizer.register(this, { ctx, buffer }, this.token);
+  }
+
+  get disposed(): boolean {
+    return this.buffer === null;
+  }
+
+  get data(): AnyTypedArray {
+    if (this.buffer === null) throw new TargetError('E_GPU_DISPOSED', 'this array (read back from the GPU without a copy) was disposed');
+    return this.view;
+  }
+
+  get length(): number {
+    return this.view.length;
+  }
+
+  dispose(): void {
+    if (this.buffer === null) return;
+    mappedFinalizer.unregister(this.token);
+    release({ ctx: this.ctx, buffer: this.buffer });
+    this.buffer = null;
+  }
+}
+
+/** A staging buffer given back: unmapped and pooled for the next readback. */
+function release({ ctx, buffer }: { ctx: GpuContext; buffer: GPUBuffer }): void {
+  if (ctx.lost !== null) return;
+  buffer.unmap();
+  giveStaging(ctx, buffer);
+}
+
+const mappedFinalizer = new FinalizationRegistry<{ ctx: GpuContext; buffer: GPUBuffer }>(release);
+
+/** Zero-copy readback: one MAP_READ buffer the result keeps mapped. */
+async function readMapped(a: NDArray, s: GpuStorage): Promise<NDArray> {
+  const ctx = s.ctx;
+  const len = a.size * GPU_ITEM;
+  const staging = takeStaging(ctx, Math.max(4, len));
+  const enc = ctx.device.createCommandEncoder();
+  if (len > 0) enc.copyBufferToBuffer(s.buffers[0]!, 0, staging, 0, len);
+  flushGpu(ctx);
+  ctx.device.queue.submit([enc.finish()]);
+  await checkGpuErrors(ctx);
+  try {
+    await staging.mapAsync(GPUMapMode.READ);
+  } catch (e) {
+    staging.destroy();
+    if (ctx.lost !== null) throw new TargetError('E_GPU_DEVICE_LOST', `the GPU device was lost while reading an array back (${ctx.lost})`);
+    throw e;
+  }
+  const info = DTYPES[a.dtype];
+  const view = new info.TypedArray(staging.getMappedRange(0, Math.max(4, len)), 0, a.size) as AnyTypedArray;
+  return new NDArrayClass(new MappedStorage(a.dtype, ctx, staging, view) as never, a.shape, cStrides(a.shape), 0);
+}
+
+/**
+ * Read a gpu array back (C order): into a new heap array, or with `{ copy: false }` as a
+ * view of the mapped staging memory. A CPU array is returned as it is.
  *
  * @throws TargetError `E_GPU_DEVICE_LOST` when its device is gone.
  * @example
  * ```ts
  * const c = await nb.toCpu(g);
  * c.toArray();
+ * const fast = await nb.toCpu(g, { copy: false }); // no copy into the heap
  * ```
  */
-export async function toCpu(a: NDArray): Promise<NDArray> {
+export async function toCpu(a: NDArray, options: ToCpuOptions = {}): Promise<NDArray> {
   if (a.storage.kind !== 'gpu') return a;
   const s = a.storage as unknown as GpuStorage;
   s.check();
@@ -138,11 +303,12 @@ export async function toCpu(a: NDArray): Promise<NDArray> {
     const { gpuCopy } = await import('./call.js');
     const c = gpuCopy(a);
     try {
-      return await toCpu(c);
+      return await toCpu(c, options);
     } finally {
       c.dispose();
     }
   }
+  if (options.copy === false && a.dtype !== 'bool' && s.buffers.length === 1) return readMapped(a, s);
   const ctx = s.ctx;
   const out = empty(a.shape, a.dtype);
   const total = a.size * GPU_ITEM;
@@ -159,6 +325,7 @@ export async function toCpu(a: NDArray): Promise<NDArray> {
     slices.push({ staging, src: inChunk, dst: pos, len });
     pos += len;
   }
+  flushGpu(ctx);
   ctx.device.queue.submit([enc.finish()]);
   await checkGpuErrors(ctx);
   const maps = slices.map((sl) => sl.staging.mapAsync(GPUMapMode.READ, 0, sl.len));
@@ -172,7 +339,7 @@ export async function toCpu(a: NDArray): Promise<NDArray> {
         const dst = new Uint8Array(runtime().memory.buffer, (out.storage as { ptr: number }).ptr + sl.dst / 4, sl.len / 4);
         for (let i = 0; i < words.length; i++) dst[i] = words[i]! !== 0 ? 1 : 0;
       } else {
-        new Uint8Array(runtime().memory.buffer, (out.storage as { ptr: number }).ptr + sl.dst, sl.len).set(mapped);
+        copyBytes(new Uint8Array(runtime().memory.buffer, (out.storage as { ptr: number }).ptr + sl.dst, sl.len), mapped);
       }
       sl.staging.unmap();
       giveStaging(ctx, sl.staging);

@@ -222,18 +222,20 @@ export class NDArray<D extends DType = DType> {
   }
 
   /**
-   * Read a gpu array back into the heap (a new C-order array); other arrays resolve to themselves.
+   * Read a gpu array back (a new C-order array; `{ copy: false }`: a view of the mapped
+   * staging memory, see `nb.toCpu`); other arrays resolve to themselves.
    *
    * @throws TargetError `E_GPU_DEVICE_LOST` when the device it lived on is gone.
    * @example
    * ```ts
-   * (await g.toCpu()).toArray();
+   * const g = await nb.ones([4], 'float32').toGpu();
+   * (await g.toCpu()).toArray(); // [1, 1, 1, 1]
    * ```
    */
-  async toCpu(): Promise<NDArray<D>> {
+  async toCpu(options: { copy?: boolean } = {}): Promise<NDArray<D>> {
     if (this.storage.kind !== 'gpu') return this;
     const { toCpu } = await import('../gpu/transfer.js');
-    return (await toCpu(this)) as NDArray<D>;
+    return (await toCpu(this, options)) as NDArray<D>;
   }
 
   /** @internal Node's console.log shows the repr. */
@@ -302,7 +304,8 @@ export class NDArray<D extends DType = DType> {
    *
    * @example
    * ```ts
-   * const b = a.slice('::2').copy();
+   * const a = nb.arange(6);
+   * const b = a.slice('::2').copy(); // C-contiguous: [0n, 2n, 4n]
    * ```
    */
   copy(): NDArray<D> {

@@ -21,9 +21,11 @@ import { growHeap, heapByteLength, heapBytes } from './wasm-memory.js';
 /**
  * Debug mode of the allocator (off by default). When on, every `alloc` and `free` checks
  * the block it hands out or takes back (aligned, inside [base, top), not already live,
- * inside the memory), freed blocks are filled with {@link POISON_BYTE} so that a read
- * through a dangling view shows garbage instead of plausible old data, and every
- * `checkEvery` operations the full {@link Heap.checkInvariants} runs. Enable it with the
+ * inside the memory), freed blocks are filled with {@link POISON_BYTE} (whole up to 64 KiB,
+ * else 16 KiB at each end) so that a read through a dangling view shows garbage instead of
+ * plausible old data, and every `checkEvery` operations the full
+ * {@link Heap.checkInvariants} runs (at most once per as many operations as the heap has
+ * blocks: a check is O(blocks), so the cost per operation stays bounded). Enable it with the
  * environment variable `NUMBATS_DEBUG_HEAP=1` (or `=N`: full check every N operations)
  * read when the heap is created, or with {@link setHeapDebug}. When off it costs one
  * boolean test per alloc/free.
@@ -37,8 +39,8 @@ export interface HeapDebugOptions {
 /** Byte written over freed blocks in debug mode (0xDB: NaN-free, odd, easy to spot). */
 export const POISON_BYTE = 0xdb;
 /** Blocks up to this size are poisoned whole; larger ones at both ends (debug mode). */
-const POISON_WHOLE_BYTES = 1 << 20;
-const POISON_EDGE_BYTES = 64 * 1024;
+const POISON_WHOLE_BYTES = 64 * 1024;
+const POISON_EDGE_BYTES = 16 * 1024;
 
 function debugFromEnv(): HeapDebugOptions {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
@@ -125,6 +127,7 @@ export class Heap {
   private pressureEvents = 0;
   private inPressure = false;
   private debugOps = 0;
+  private nextDebugCheck = 0;
   /** Full invariant checks run (debug mode and explicit calls). */
   private checks = 0;
   pressureHandler: PressureHandler | undefined;
@@ -285,7 +288,11 @@ export class Heap {
   }
 
   private debugTick(): void {
-    if (debug.checkEvery > 0 && ++this.debugOps % debug.checkEvery === 0) this.checkInvariants();
+    if (debug.checkEvery <= 0 || ++this.debugOps < this.nextDebugCheck) return;
+    this.checkInvariants();
+    // A check costs O(blocks): space them at least that many operations apart, so that the
+    // debug mode's cost per operation stays bounded on a heap with many blocks.
+    this.nextDebugCheck = this.debugOps + Math.max(debug.checkEvery, this.live.size + this.freeSize.size);
   }
 
   private fromLists(c: number, size: number): number {

@@ -76,7 +76,8 @@ export function mismatch(
     if (t !== 'float32' && t !== 'float64') ok = g === w;
     else if (Number.isNaN(w) || Number.isNaN(g)) ok = Number.isNaN(w) && Number.isNaN(g);
     else if (!Number.isFinite(w) || !Number.isFinite(g)) ok = g === w;
-    else ok = Math.abs(g - w) <= rtol * Math.abs(w) + atol;
+    // WGSL lets a GPU flush subnormal float32 results to zero.
+    else ok = Math.abs(g - w) <= rtol * Math.abs(w) + atol || (t === 'float32' && Math.abs(w) < 2 ** -126 && Math.abs(g) < 2 ** -126);
     if (!ok) bad.push(`[${i}] (${inputs.map((c) => String(c[i])).join(', ')}) -> ${g}, want ${w}`);
   }
   return bad.length ? bad.join('; ') : null;

@@ -44,12 +44,18 @@ describe('heap debug mode', () => {
     expect(heapBytes()[q + 3 * MiB - 1]).toBe(POISON_BYTE);
   });
 
-  it('runs the full invariant check every checkEvery operations', () => {
+  it('runs the full invariant check every checkEvery operations (or every as many as there are blocks)', () => {
     setHeapDebug({ enabled: true, checkEvery: 10 });
     const heap = privateHeap();
-    const ptrs = Array.from({ length: 50 }, (_, i) => heap.alloc(16 * (i + 1)));
-    for (const p of ptrs) heap.free(p);
-    expect(heap.invariantChecks).toBe(10);
+    for (let i = 0; i < 100; i++) heap.free(heap.alloc(16 * (i + 1))); // one block at a time
+    expect(heap.invariantChecks).toBe(20);
+    const few = privateHeap();
+    const ptrs = Array.from({ length: 200 }, (_, i) => few.alloc(16 * (i + 1)));
+    for (const p of ptrs) few.free(p);
+    // 400 operations: 40 checks at a fixed spacing of 10; spaced by the block count (up to
+    // 200 here) once it passes 10, about 7
+    expect(few.invariantChecks).toBeGreaterThanOrEqual(4);
+    expect(few.invariantChecks).toBeLessThanOrEqual(10);
   });
 
   it('checkInvariants finds corrupted metadata: overlap, free-list disorder, counters', () => {

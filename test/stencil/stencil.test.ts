@@ -185,7 +185,7 @@ describe('stencil: out, inputs, signatures', () => {
     const st = nb.stencil(k, { signature: 'float64(float64, float64)', mode: 'wrap' });
     const got = st(nb.array(a, { dtype: 'float64' }).reshape([4, 5]), nb.array(b, { dtype: 'float64' }).reshape([4, 5]));
     expect(flat(got)).toEqual(reference(k, [a, b], [4, 5], { mode: 'wrap' }).data);
-    expect(() => st(nb.zeros([4, 5]), nb.zeros([5, 4]))).toThrow(nb.ShapeError);
+    expect(() => st(nb.zeros([4, 5]), nb.zeros([5, 4]))).toThrow(expect.objectContaining({ code: 'E_SHAPE_MISMATCH' }));
   });
 
   it('reads strided and transposed views', () => {
@@ -230,6 +230,7 @@ describe('stencil: out, inputs, signatures', () => {
 
   it('rejects a kernel array of the wrong dimensionality', () => {
     expect(() => diff(nb.zeros([2, 2]))).toThrow(nb.ShapeError);
+    expect(() => diff(nb.zeros([2, 2]))).toThrow(expect.objectContaining({ code: 'E_SHAPE_NDIM' }));
   });
 });
 

@@ -62,7 +62,7 @@ import { as, cast, condition, expr, typeOf, typed, type ExprInfer, type TV } fro
 import { findCounters, type Counter } from './loop-counters.js';
 import { forEachStmt, type Expr, type IRFunction, type Local, type Param, type Stmt } from './nodes.js';
 import { fitsInt, isFloatType, isIntType, promote } from './types.js';
-import { defaultType, exactType, type Weak } from './weak.js';
+import { defaultType, exactType, setNarrowDefaults, type Weak } from './weak.js';
 
 type U = Expr<null>;
 type T = Expr<DType>;
@@ -117,12 +117,14 @@ class Pending extends Error {}
  */
 export function inferProgram(req: InferRequest): { main: IRFunction<DType>; helpers: IRFunction<DType>[] } {
   narrow = req.narrowLocals ?? false;
+  setNarrowDefaults(narrow);
   try {
     const program = new ProgramInfer(req.helpers);
     const main = new FunctionInfer(req.main, req.params, req.kind === 'gufunc' ? 'void' : req.returns, req.kind, program).run(req.main.name);
     return { main, helpers: program.done };
   } finally {
     narrow = false;
+    setNarrowDefaults(false);
   }
 }
 
@@ -404,7 +406,8 @@ class FunctionInfer implements ExprInfer {
     // A literal-initialised integer local meeting uint64 stays uint64 (not float64).
     if (this.initWeakInt[id] && ((cur === 'int64' && t === 'uint64') || (cur === 'uint64' && t === 'int64' && v.kind === 'weak'))) next = 'uint64';
     // gpu: a literal-initialised int32 local that meets float32 (and no other typed value) is float32.
-    if (narrow && this.initWeakInt[id] && !hadStrong && cur === 'int32' && t === 'float32') next = 'float32';
+    // (and uint32 likewise: `let s = 0; s += u32` stays uint32 rather than int64).
+    if (narrow && this.initWeakInt[id] && !hadStrong && cur === 'int32' && (t === 'float32' || t === 'uint32')) next = t;
     if (next !== cur) {
       this.types[id] = next;
       this.changed = true;

@@ -87,8 +87,27 @@ export function compareWeak(op: CompareOp, a: Weak, b: Weak): boolean {
   return { lt: x < y, le: x <= y, gt: x > y, ge: x >= y, eq: x === y, ne: x !== y }[op];
 }
 
-/** The dtype a weak value takes on its own (a local initialised by a literal): int64 / float64. */
+/**
+ * The gpu target's 32-bit defaults (WGSL has no 64-bit types): set by inferProgram for the
+ * duration of one inference (synchronous), read by {@link defaultType}.
+ */
+let narrowDefaults = false;
+
+/** @internal Set by inferProgram (ir/infer.ts `narrowLocals`). */
+export function setNarrowDefaults(on: boolean): void {
+  narrowDefaults = on;
+}
+
+/**
+ * The dtype a weak value takes on its own (a local initialised by a literal, a
+ * literal-only expression): int64 / float64; on the gpu target int32 / float32 when the
+ * value fits.
+ */
 export function defaultType(w: Weak): DType {
+  if (narrowDefaults) {
+    if (w.wk === 'float') return 'float32';
+    if (fitsInt(w.value, 'int32')) return 'int32';
+  }
   if (w.wk === 'float') return 'float64';
   if (fitsInt(w.value, 'int64')) return 'int64';
   return fitsInt(w.value, 'uint64') ? 'uint64' : 'float64';

@@ -191,6 +191,12 @@ export class WgslFunctionEmitter {
       case 'compare': {
         this.ty(fn, e.operand, e.at, 'an operand');
         const op = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' }[e.op];
+        // NaN != x is true in JavaScript; lavapipe's compiler gives false: test the bits too.
+        if (e.op === 'ne' && isFloatType(e.operand)) {
+          const l = x(e.left);
+          const r = x(e.right);
+          return `(${l} != ${r} || ${this.call('nb_isnan', [l])} || ${this.call('nb_isnan', [r])})`;
+        }
         return `(${x(e.left)} ${op} ${x(e.right)})`;
       }
       case 'logical': return `(${x(e.left)} ${e.op === 'and' ? '&&' : '||'} ${x(e.right)})`;
@@ -249,11 +255,11 @@ export class WgslFunctionEmitter {
   private intrinsic(name: string, t: DType, r: DType, a: readonly string[]): string {
     const f = isFloatType(r);
     switch (name) {
-      case 'sin': case 'cos': case 'tan': case 'cosh': case 'acosh': case 'exp': case 'log': case 'log2': case 'sqrt':
+      case 'sin': case 'cos': case 'tan': case 'cosh': case 'exp': case 'log': case 'log2': case 'sqrt':
       case 'floor': case 'ceil': case 'trunc':
         return `${name}(${a.join(', ')})`;
       // WGSL's own are within its bounds but far from the cpu target near 0 (prelude.ts).
-      case 'asin': case 'acos': case 'atan': case 'atan2': case 'sinh': case 'tanh': case 'asinh': case 'atanh':
+      case 'asin': case 'acos': case 'atan': case 'atan2': case 'sinh': case 'tanh': case 'asinh': case 'acosh': case 'atanh':
         return this.call(`nb_${name}f`, a);
       case 'pow': return this.call('nb_powf', a);
       case 'expm1': return this.call('nb_expm1f', a);

@@ -74,12 +74,16 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
     if (ax == 1.0f) { return nb_nan(); }
     return select(0.0f, nb_inf(), (ax > 1.0f) == (y > 0.0f));
   }
+  if (nb_isinf(x)) {
+    // (-inf) ** y: -inf or -0 for odd integer y, else +inf or +0.
+    if (y > 0.0f) { return select(nb_inf(), x, yodd); }
+    return select(0.0f, 1.0f / x, yodd);
+  }
   if (x < 0.0f) {
     if (!yint) { return nb_nan(); }
     let m = exp2(y * log2(-x));
     return select(m, -m, yodd);
   }
-  if (nb_isinf(x)) { return select(0.0f, x, y > 0.0f); }
   return exp2(y * log2(x));
 }`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_inf']],
   nb_roundf: [
@@ -155,6 +159,12 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   else { r = log(a + sqrt(a * a + 1.0f)); }
   return nb_copysignf(r, x);
 }`, ['nb_isnan', 'nb_log1pf', 'nb_copysignf']],
+  nb_acoshf: [
+    // Past 4096, x * x + 1 is x * x and overflows past 1.8e19 (lavapipe gave Infinity): log(2x).
+    `fn nb_acoshf(x: f32) -> f32 {
+  if (x > 4096.0f) { return log(x) + 0.6931471805599453f; }
+  return acosh(x);
+}`, []],
   nb_atanhf: [
     `fn nb_atanhf(x: f32) -> f32 {
   let a = abs(x);
