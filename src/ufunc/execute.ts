@@ -17,8 +17,14 @@ import { DTYPES } from '../dtype/dtypes.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { overlaps, sameLayout, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
 import { runtime } from '../runtime/runtime.js';
+import { throwDisposed } from '../runtime/lifetime.js';
 import { customLoop } from '../builtins/loop-registry.js';
 import { tryParallelLoop } from '../parallel/execute.js';
+
+/** Throw E_MEMORY_DISPOSED when any array was disposed. */
+export function checkAlive(arrays: readonly NDArray[]): void {
+  for (const a of arrays) if (a.storage.disposed) throwDisposed();
+}
 
 /** Operand of `a` viewed with the given shape (broadcast when `broadcast`). */
 export function operandOf(a: NDArray, shape: readonly number[]): Operand {
@@ -66,7 +72,8 @@ export function runLoop(
   const outOps = outs.map((o) => operandOf(o, shape));
   const inOps = ins.map((a) => operandOf(a, shape));
   const plan = simplifyPlan(shape, [...inOps, ...outOps].map((o) => o.strides), options.orderBy ?? ins.length);
-  if (plan.size === 0) return;
+  // Nothing to touch, but a disposed operand is still an error (staging checks it otherwise).
+  if (plan.size === 0) return checkAlive([...ins, ...outs]);
   // The parallel target (src/parallel): parallel kernels, or built-ins after nb.config({ parallel: true }).
   if (tryParallelLoop(loopId, ins, outs, inOps, outOps, plan, options)) return;
   const views: HeapView[] = [];
@@ -93,7 +100,7 @@ export function runLoop(
 export function copyWhere(src: NDArray, mask: NDArray, dst: NDArray, shape: readonly number[]): void {
   const ops = [operandOf(src, shape), operandOf(mask, shape), operandOf(dst, shape)];
   const plan = simplifyPlan(shape, ops.map((o) => o.strides), 2);
-  if (plan.size === 0) return;
+  if (plan.size === 0) return checkAlive([src, mask, dst]);
   const views: HeapView[] = [];
   try {
     ops.forEach((op, k) => views.push(stage(op, k < 2 && overlaps(op, ops[2]!) && !sameLayout(op, ops[2]!))));

@@ -40,6 +40,7 @@ import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { ShapeError, ValueError } from '../util/errors.js';
 import { classify, fixedSignature, outList, scalarOperand, splitArgs } from './call.js';
 import { resolveLoop, type DispatchTarget, type InputKind } from './dispatch.js';
+import { checkAlive } from './execute.js';
 import {
   bindCoreSizes, coreLayout, parseGufuncSignature, type CoreLayout, type GufuncSignature,
 } from './gufunc-signature.js';
@@ -411,7 +412,7 @@ function runKernel(
     itemSizes.push(DTYPES[a.dtype].itemSize);
   }
   const plan = simplifyPlan(loopShape, loopStrides, nin);
-  if (plan.size === 0) return;
+  if (plan.size === 0) return checkAlive(ops);
   const full = ops.map(operandFull);
   const { heap } = runtime();
   const views: HeapView[] = [];

@@ -48,7 +48,13 @@ export function instantiateSource(source: string, options: { disk?: boolean; tar
   for (let attempt = 0; attempt < 4; attempt++) {
     const start = heap.alloc(size);
     const base = (start + 15) & ~15;
-    const r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu' });
+    let r: ReturnType<typeof compileCached>;
+    try {
+      r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu' });
+    } catch (e) {
+      heap.free(start); // a failed compile keeps no block
+      throw e;
+    }
     const sd = r.staticData;
     if (sd === null || (sd.start >= start && sd.end <= start + size)) {
       // No static data: the block is not needed. Otherwise it stays reserved for good.

@@ -799,18 +799,18 @@ export async function memoryRun(options: MemoryRunOptions): Promise<MemoryRunRep
       ['copy', () => e.arr.copy()],
       ['toString', () => e.arr.toString()],
     ];
-    // KNOWN BUG (test/reliability/faults.test.ts, it.fails): a ufunc or reduction on a
-    // disposed array of size 0 returns without touching memory, so it does not throw.
-    if (sizeOf(e.shape) > 0) attempts.push(['ufunc input', () => nb.add(e.arr, 1)]);
+    // Size-0 arrays included: a loop over nothing still checks its operands (fixed bug,
+    // test/reliability/use-after-dispose.test.ts).
+    attempts.push(['ufunc input', () => nb.add(e.arr, 1)]);
     // (out= must also be writeable: a read-only view fails with E_VALUE_READONLY first)
-    if (sizeOf(e.shape) > 0 && e.writeable) attempts.push(
+    if (e.writeable) attempts.push(
       ['ufunc out', () => {
         const z = nb.zeros(e.shape, e.base.dtype);
         return nb.maximum(z, z, { out: e.arr });
       }],
     );
-    if (e.base.dtype === 'bool' && sizeOf(e.shape) > 0) attempts.push(['ufunc where', () => nb.add(nb.zeros(e.shape), 1, { where: e.arr })]);
-    if (e.shape.length > 0 && sizeOf(e.shape) > 0) attempts.push(['reduce', () => nb.maximum.reduce(e.arr, { axis: 0 })]);
+    if (e.base.dtype === 'bool') attempts.push(['ufunc where', () => nb.add(nb.zeros(e.shape), 1, { where: e.arr })]);
+    if (e.shape.length > 0) attempts.push(['reduce', () => nb.maximum.reduce(e.arr, { axis: 0 })]);
     const [what, fn] = rng.pick(attempts);
     expectThrow(`${what} of a disposed array`, fn, 'E_MEMORY_DISPOSED', nb.MemoryError);
     useAfterDispose++;

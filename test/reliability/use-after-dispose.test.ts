@@ -50,7 +50,7 @@ describe('use after dispose', () => {
   // the disposed check is, so a disposed array of size 0 passes silently through ufuncs.
   // Fix: check `storage.disposed` of every operand before the `plan.size === 0` early return.
   for (const name of ['ufunc input', 'ufunc out', 'reduce'] as const) {
-    it.fails(`${name} of a disposed array of size 0 throws E_MEMORY_DISPOSED`, () => {
+    it(`${name} of a disposed array of size 0 throws E_MEMORY_DISPOSED`, () => {
       const a = nb.zeros([0, 2]);
       a.dispose();
       expect(doors(a).find(([n]) => n === name)![1]).toThrowError(disposed);

@@ -25,6 +25,7 @@
  * of 1e7 by blocks: 11 ms (a whole-array cast first: 17 ms; NumPy 3.0), bound by the
  * int32 -> int64 conversion loop.
  */
+import { checkAlive } from '../execute.js';
 import { broadcastStrides } from '../../broadcast/broadcast-shapes.js';
 import { broadcastTo } from '../../broadcast/broadcast-to.js';
 import { simplifyPlan } from '../../broadcast/iteration-plan.js';
@@ -93,6 +94,7 @@ export function reduce(t: MethodTarget, a: UfuncInput, opts: ReduceOptions = {})
   const finalShape = keepdims ? kshape : arr.shape.filter((_, i) => !reduced[i]);
   const out = checkOut(t.name, 'reduce', opts.out, finalShape);
   const loop = resolveReduceLoop(t, arr.dtype, out, opts.dtype, 'reduce');
+  checkAlive(out ? [arr, out] : [arr]); // an empty reduction touches no memory: check here
   if (axes.length > 1 && !t.reorderable) {
     throw new ValueError(
       'E_VALUE_REORDERABLE',
