@@ -41,5 +41,5 @@ export type {
 export { KERNEL_DIAGNOSTICS } from './compiler/public.js';
 export { stencil } from './stencil/index.js';
 export type { Stencil, StencilOptions, StencilCallOptions, BoundaryMode, Neighborhood } from './stencil/index.js';
-export { toGpu, toCpu, gpuInfo, gpuAvailable, gpuShutdown } from './gpu/index.js';
+export { toGpu, toCpu, emptyPinned, gpuInfo, gpuAvailable, gpuShutdown, type ToCpuOptions } from './gpu/index.js';
 export { config, shutdown, type NumbatsConfig, type ParallelSettings } from './parallel/index.js';

@@ -11,5 +11,5 @@
  *   return Promises.
  * - dtypes: float32, int32, uint32, bool (TargetError `E_GPU_DTYPE` for others).
  */
-export { toGpu, toCpu } from './transfer.js';
+export { toGpu, toCpu, emptyPinned, type ToCpuOptions } from './transfer.js';
 export { gpuInfo, gpuAvailable, gpuShutdown } from './device.js';

@@ -1,0 +1,98 @@
+/**
+ * The transfer paths of the gpu target: toGpu's staged and writeBuffer uploads (and the
+ * two copy primitives), toCpu's heap copy and zero-copy readback, pinned arrays, the
+ * batching of kernels into one submit (uploads and readbacks keep their order with the
+ * kernels queued before them), and arrays split over several GPU buffers.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import * as nb from '../../src/index.js';
+import { setGpuCopyMethod, setGpuUploadMethod } from '../../src/gpu/transfer.js';
+import { setGpuChunkBytes } from '../../src/gpu/storage.js';
+import { hasGpu } from './harness.js';
+
+const ramp = (n: number) => nb.arange(n, undefined, undefined, 'float32');
+
+describe.skipIf(!hasGpu)('gpu transfers', () => {
+  afterEach(() => {
+    setGpuUploadMethod('staging');
+    setGpuCopyMethod('buffer');
+    setGpuChunkBytes(null);
+  });
+
+  for (const upload of ['staging', 'writeBuffer'] as const) {
+    for (const copy of ['buffer', 'set'] as const) {
+      it(`round trip through toGpu (${upload}, ${copy}) and toCpu, every gpu dtype`, async () => {
+        setGpuUploadMethod(upload);
+        setGpuCopyMethod(copy);
+        for (const [dt, values] of [['float32', [1.5, -0, NaN, Infinity, 3e38]], ['int32', [-2147483648, 2147483647, 0, -1]], ['uint32', [4294967295, 0, 7]], ['bool', [true, false, true]]] as const) {
+          const a = nb.array(values as unknown as number[], { dtype: dt });
+          const back = await nb.toCpu(await nb.toGpu(a));
+          expect(back.storageKind).toBe('wasm');
+          expect(back.dtype).toBe(dt);
+          expect(back.toArray()).toEqual(a.toArray());
+        }
+      });
+    }
+  }
+
+  it('toCpu with copy: false views the mapped staging memory; dispose releases it', async () => {
+    const g = await nb.toGpu(ramp(1000));
+    const z = await nb.toCpu(g, { copy: false });
+    expect(z.storageKind).toBe('js');
+    expect((z.toArray() as number[]).slice(0, 4)).toEqual([0, 1, 2, 3]);
+    expect((nb.add.reduce(z) as nb.NDArray).item()).toBe(499500); // numbats kernels read it through the heap
+    z.dispose();
+    expect(() => z.toArray()).toThrow(nb.NumbatsError);
+    // the pooled staging buffer is reused by the next readback, which sees new data
+    const z2 = await nb.toCpu(nb.multiply(g, 2), { copy: false });
+    expect((z2.toArray() as number[])[999]).toBe(1998);
+    // bool is always copied (u32 words on the device, bytes on the host)
+    const b = await nb.toCpu(nb.less(g, 2), { copy: false });
+    expect(b.storageKind).toBe('wasm');
+    expect((b.toArray() as boolean[]).slice(0, 3)).toEqual([true, true, false]);
+  });
+
+  it('pinned arrays upload without a CPU copy and are usable again after the upload', async () => {
+    const p = await nb.emptyPinned([4, 256], 'float32');
+    (p.data as Float32Array).forEach((_, i, d) => (d[i] = i));
+    const up = nb.toGpu(p);
+    expect(() => p.data).toThrow(expect.objectContaining({ code: 'E_GPU_BUSY' }));
+    const g = await up;
+    (p.data as Float32Array).fill(-1); // writable again; the gpu copy is independent
+    const back = await nb.toCpu(g);
+    expect((back.toArray() as number[][])[3]![255]).toBe(1023);
+    expect((await nb.toCpu(await nb.toGpu(p))).get(0, 0)).toBe(-1);
+    await expect(nb.emptyPinned([2], 'bool')).rejects.toMatchObject({ code: 'E_GPU_DTYPE' });
+    await expect(nb.emptyPinned([2], 'float64')).rejects.toMatchObject({ code: 'E_GPU_DTYPE' });
+    p.dispose();
+    expect(() => p.data).toThrow(expect.objectContaining({ code: 'E_GPU_DISPOSED' }));
+  });
+
+  it('kernels queued in one task run before a later upload into their operands is visible', async () => {
+    const g = await nb.toGpu(ramp(64));
+    const r = nb.add(g, 1); // queued, not yet submitted
+    const r2 = nb.multiply(r, 2); // same pending command buffer
+    const up = await nb.toGpu(ramp(64)); // flushes the pending kernels first
+    const s = nb.add(r2, up);
+    expect((await nb.toCpu(s)).get(10)).toBe((10 + 1) * 2 + 10);
+  });
+
+  it('arrays split over several GPU buffers round-trip and compute (chunk boundaries)', async () => {
+    setGpuChunkBytes(4096); // 1024 elements a buffer
+    const a = ramp(5000);
+    const g = await nb.toGpu(a);
+    expect((await nb.toCpu(g)).toArray()).toEqual(a.toArray());
+    const r = await nb.toCpu(nb.add(g.slice('3:'), 1));
+    expect(r.get(0)).toBe(4);
+    expect(r.get(4996)).toBe(5000);
+    const z = await nb.toCpu(g, { copy: false }); // several buffers: always a heap copy
+    expect(z.storageKind).toBe('wasm');
+  });
+
+  it('vectorize calls made in one task share a submit and all give correct results', async () => {
+    const f = nb.vectorize(['float32(float32, float32)'], { target: 'gpu' })((x: number, y: number) => x * y + 1) as unknown as (...a: unknown[]) => Promise<nb.NDArray>;
+    const g = await nb.toGpu(ramp(1000));
+    const outs = await Promise.all(Array.from({ length: 10 }, (_, k) => f(g, k)));
+    for (let k = 0; k < 10; k++) expect((await nb.toCpu(outs[k]!)).get(999)).toBe(999 * k + 1);
+  });
+});
