@@ -25,6 +25,13 @@ export function vectorizeCases(): Case[] {
       r[0] = s;
     },
   );
+  const rowdotFast = nb.guvectorize('void(float64[:], float64[:], float64[:])', '(n),(n)->()', { fastmath: true })(
+    (a: Float64Array, b: Float64Array, r: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+      r[0] = s;
+    },
+  );
   console.log(`compile times: first vectorize in the process (cold: worker + asc load + compile) ${compileMs.toFixed(0)} ms; a later guvectorize (warm) ${(performance.now() - t).toFixed(0)} ms`);
   const R = 1e5;
   const A = nb.linspace(0, 1, R * 32).reshape([R, 32]);
@@ -47,6 +54,24 @@ export function vectorizeCases(): Case[] {
       run: () => rowdot(A, B, { out: ro }),
       baseline: () => {
         for (let i = 0; i < R; i++) { let s = 0; for (let j = 0; j < 32; j++) s += Ad[i * 32 + j]! * Bd[i * 32 + j]!; rod[i] = s; }
+        return rod[0];
+      },
+    },
+    {
+      // fastmath: four partial sums (src/compiler/ir/passes/fastmath.ts), against Numba's
+      // fastmath=True rowdot; the plain JS baseline is written the same way.
+      name: 'guvectorize=rowdot,fastmath,(1e5,32),float64,out=given', elements: R * 32, numpy: 'rowdot_numpy', numba: 'rowdot_fm_numba',
+      run: () => rowdotFast(A, B, { out: ro }),
+      baseline: () => {
+        for (let i = 0; i < R; i++) {
+          const o = i * 32;
+          let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (let j = 0; j < 32; j += 4) {
+            s0 += Ad[o + j]! * Bd[o + j]!; s1 += Ad[o + j + 1]! * Bd[o + j + 1]!;
+            s2 += Ad[o + j + 2]! * Bd[o + j + 2]!; s3 += Ad[o + j + 3]! * Bd[o + j + 3]!;
+          }
+          rod[i] = (s0 + s1) + (s2 + s3);
+        }
         return rod[0];
       },
     },

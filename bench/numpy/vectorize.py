@@ -43,9 +43,17 @@ try:
             s += a[i] * b[i]
         o[0] = s
 
+    @numba.guvectorize(['void(float64[:], float64[:], float64[:])'], '(n),(n)->()', fastmath=True)
+    def rowdot_fm(a, b, o):
+        s = 0.0
+        for i in range(a.shape[0]):
+            s += a[i] * b[i]
+        o[0] = s
+
     res['xy1_numba'] = median_ns(lambda: xy1(x, y, out=out), N)
     res['gauss_numba'] = median_ns(lambda: gauss(x, out=out), N)
     res['rowdot_numba'] = median_ns(lambda: rowdot(rows, rows2), 10**5 * 32)
+    res['rowdot_fm_numba'] = median_ns(lambda: rowdot_fm(rows, rows2), 10**5 * 32)
     res['numba_version'] = numba.__version__
 except ImportError:
     pass

@@ -7,7 +7,8 @@
  *   2. lower the kernel and every helper to the untyped IR (frontend/lower.ts), check the
  *      parameter count and the layout against the signature, check that scalar kernels and
  *      helpers return on every path, and lint gufunc kernels (passes/lint-gufunc.ts);
- *   3. infer types (ir/infer.ts), fold constants, validate the typed IR;
+ *   3. infer types (ir/infer.ts), fold constants, with `fastmath` reassociate float
+ *      accumulation loops (passes/fastmath.ts), validate the typed IR;
  *   4. decide the SIMD path (passes/simd.ts), emit the AS unit and module source, emit and
  *      instantiate the JS reference.
  * Compiling the AS source to Wasm is a separate, asynchronous step
@@ -23,6 +24,7 @@ import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
 import type { CoreInfo, IRFunction, IRProgram } from './ir/nodes.js';
 import { checkReturns } from './ir/passes/check-returns.js';
+import { fastmath } from './ir/passes/fastmath.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { lintGufunc } from './ir/passes/lint-gufunc.js';
 import { simdType } from './ir/passes/simd.js';
@@ -45,7 +47,10 @@ export interface CoreLayoutInput {
 export interface CompileKernelOptions {
   /** 'scalar' (vectorize: scalars in, one scalar out) or 'gufunc' (guvectorize: arrays, outputs written). */
   readonly kind: 'scalar' | 'gufunc';
-  /** Accepted and recorded in the IR (and so in `key`); no transformation uses it yet. */
+  /**
+   * Numba's `fastmath=True`: float accumulation loops are reassociated into K independent
+   * partial sums (ir/passes/fastmath.ts), in the IR, so every emitter prints the same program.
+   */
   readonly fastmath?: boolean;
   /**
    * 'gpu': literal-initialised locals are 32-bit (int32/float32), as WGSL has no 64-bit
@@ -173,12 +178,14 @@ export function compileKernel(
     if (options.strict && warnings.length) throw toError(warnings[0]!, main.source);
   }
   const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu' });
+  const fm = options.fastmath ?? false;
+  const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
   const ir: IRProgram = {
     kind: options.kind,
-    main: foldConstants(typed.main),
-    helpers: typed.helpers.map(foldConstants),
+    main: fold(typed.main),
+    helpers: typed.helpers.map(fold),
     ...(core ? { core } : {}),
-    fastmath: options.fastmath ?? false,
+    fastmath: fm,
   };
   validateProgram(ir);
   const simd = simdType(ir);

@@ -268,16 +268,39 @@ export function parallelKernelExec(
   };
   const exec: { loop: (plan: number) => void; row?: (...a: number[]) => void } = { loop };
   if (rowFn !== undefined) {
-    exec.row = (...a: number[]) => {
-      const n = a[0]!;
-      const s = parallelSettings();
-      if (s.threads > 1 && n >= s.minElements && parallelRow(pe, n, a.slice(1), nin)) return;
-      try {
-        rowFn(...a);
-      } catch (e) {
-        throw asTrap(e);
-      }
-    };
+    // Fixed-arity wrappers for the fast path's rows (n, p0, s0, [p1, s1,] po, so): no rest
+    // array nor spread per call; the settings are read only for rows that could go to the pool.
+    const s = parallelSettings();
+    const big = (n: number) => n >= 2 && n >= s.minElements && s.threads > 1;
+    if (nin === 1) {
+      exec.row = (n: number, p0: number, s0: number, po: number, so: number) => {
+        if (big(n) && parallelRow(pe, n, [p0, s0, po, so], 1)) return;
+        try {
+          rowFn(n, p0, s0, po, so);
+        } catch (e) {
+          throw asTrap(e);
+        }
+      };
+    } else if (nin === 2) {
+      exec.row = (n: number, p0: number, s0: number, p1: number, s1: number, po: number, so: number) => {
+        if (big(n) && parallelRow(pe, n, [p0, s0, p1, s1, po, so], 2)) return;
+        try {
+          rowFn(n, p0, s0, p1, s1, po, so);
+        } catch (e) {
+          throw asTrap(e);
+        }
+      };
+    } else {
+      exec.row = (...a: number[]) => {
+        const n = a[0]!;
+        if (big(n) && parallelRow(pe, n, a.slice(1), nin)) return;
+        try {
+          rowFn(...a);
+        } catch (e) {
+          throw asTrap(e);
+        }
+      };
+    }
   }
   return { exec, bind: (id) => kernelLoops.set(id, pe) };
 }

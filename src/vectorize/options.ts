@@ -13,7 +13,12 @@ export interface VectorizeOptions {
   identity?: Scalar | null;
   /** Keep compiled modules on disk (`$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`). */
   cache?: boolean;
-  /** Recorded in the kernel IR and cache key; no transformation uses it yet. */
+  /**
+   * Numba's `fastmath=True`: float accumulation loops (`for (let i = a; i < n; i++) s += E`,
+   * also `-=` and `*=`) are reassociated into independent partial sums combined pairwise at
+   * the end (src/compiler/ir/passes/fastmath.ts), as LLVM's `reassoc` does for Numba. Results
+   * may differ from the strict ones in the last bits; integer work is unchanged.
+   */
   fastmath?: boolean;
   /** The ufunc's name (default: the kernel function's name). */
   name?: string;

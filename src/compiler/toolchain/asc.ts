@@ -17,6 +17,7 @@
  * process ~0.6 s, later compiles ~0.1-0.4 s per small kernel (most of it compiling AS's
  * std library again); see test/compiler/compile-time.test.ts.
  */
+import { TargetError } from '../../util/errors.js';
 import { performance } from 'node:perf_hooks';
 
 /** asc's API as far as it is used here. */
@@ -79,9 +80,13 @@ export interface WasmCompileResult {
 }
 
 /** Compile failures: asc's diagnostics in the message. A compiler bug, not a user error. */
-export class AscCompileError extends Error {
+/**
+ * asc rejected a generated module: a numbats bug (the kernel was accepted by the front end),
+ * so it is a TargetError (`E_TARGET_COMPILE`) that carries asc's diagnostics and the source.
+ */
+export class AscCompileError extends TargetError {
   constructor(readonly diagnostics: string, readonly source: string) {
-    super(`AssemblyScript compile of a generated kernel failed:\n${diagnostics}`);
+    super('E_TARGET_COMPILE', `AssemblyScript compile of a generated kernel failed (please report this with the kernel):\n${diagnostics}`);
   }
 }
 
