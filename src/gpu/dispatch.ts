@@ -118,6 +118,13 @@ export function runGpuKernel(
   encode(ctx, pipeline, vecPipeline, ops, plan, points, core);
 }
 
+let maxGroupsX = Infinity;
+
+/** @internal Test hook: cap workgroups per grid row (exercises the 2-D grid on small arrays). */
+export function setGpuMaxGroupsX(n: number | null): void {
+  maxGroupsX = n ?? Infinity;
+}
+
 /** @internal Test hook: never use the vec4 pipelines (to test the scalar path on flat arrays). */
 export function setGpuVec4(on: boolean): void {
   vec4Off = !on;
@@ -175,6 +182,8 @@ function dispatch(
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup(ctx, pipeline, buffers));
   const groups = Math.ceil(n / unit / WG);
-  const x = Math.min(groups, ctx.limits.maxComputeWorkgroupsPerDimension);
+  // Past the per-dimension limit (65,535 workgroups on most adapters) the grid is 2-D;
+  // shaders number invocations gid.x + gid.y * (num_workgroups.x * WG).
+  const x = Math.min(groups, ctx.limits.maxComputeWorkgroupsPerDimension, maxGroupsX);
   pass.dispatchWorkgroups(x, Math.ceil(groups / x));
 }

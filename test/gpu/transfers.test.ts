@@ -96,3 +96,24 @@ describe.skipIf(!hasGpu)('gpu transfers', () => {
     for (let k = 0; k < 10; k++) expect((await nb.toCpu(outs[k]!)).get(999)).toBe(999 * k + 1);
   });
 });
+
+describe.skipIf(!hasGpu)('gpu dispatch geometry', () => {
+  it('a 2-D grid of workgroups (past the per-dimension limit) covers every element once', async () => {
+    const { setGpuMaxGroupsX, setGpuVec4 } = await import('../../src/gpu/dispatch.js');
+    try {
+      for (const v4 of [true, false]) {
+        setGpuVec4(v4);
+        setGpuMaxGroupsX(3); // 3 workgroups per row: 10,003 elements need many rows
+        const a = nb.arange(10003, undefined, undefined, "int32");
+        const g = await nb.toGpu(a);
+        const r = (await nb.toCpu(nb.add(g, 1))).toArray() as number[];
+        expect(r.every((x, i) => x === i + 1)).toBe(true);
+        const t = (await nb.toCpu(nb.add(g.reshape([7, 1429]).T, 0))).toArray() as number[][];
+        expect(t[1428]![6]).toBe(6 * 1429 + 1428);
+      }
+    } finally {
+      setGpuMaxGroupsX(null);
+      setGpuVec4(true);
+    }
+  });
+});
