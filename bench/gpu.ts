@@ -49,8 +49,8 @@ async function timeMs(fn: () => Promise<unknown> | unknown, reps = REPS): Promis
 
 const gbs = (bytes: number, ms: number) => bytes / (ms / 1e3) / 1e9;
 
-/** Wall ms of 20 dispatches submitted back to back (the GPU never idles between them). */
-async function rawBackToBack(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, n: number, vec4: boolean): Promise<number> {
+/** The raw `c = a * b + 1` pipeline over three buffers (scalar or vec4 elements) and its grid. */
+function rawPipeline(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, n: number, vec4: boolean) {
   const d = ctx.device;
   const t = vec4 ? 'vec4<f32>' : 'f32';
   const code = `@group(0) @binding(0) var<storage, read> a: array<${t}>;
@@ -64,13 +64,20 @@ async function rawBackToBack(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPU
   const bg = d.createBindGroup({ layout: p.getBindGroupLayout(0), entries: [a, b, c].map((buffer, binding) => ({ binding, resource: { buffer } })) });
   const groups = Math.ceil((vec4 ? n / 4 : n) / 256);
   const x = Math.min(groups, ctx.limits.maxComputeWorkgroupsPerDimension);
+  return { p, bg, x, y: Math.ceil(groups / x) };
+}
+
+/** Wall ms of 20 dispatches submitted back to back (the GPU never idles between them). */
+async function rawBackToBack(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, n: number, vec4: boolean): Promise<number> {
+  const d = ctx.device;
+  const { p, bg, x, y } = rawPipeline(ctx, a, b, c, n, vec4);
   return timeMs(async () => {
     for (let i = 0; i < 20; i++) {
       const enc = d.createCommandEncoder();
       const pass = enc.beginComputePass();
       pass.setPipeline(p);
       pass.setBindGroup(0, bg);
-      pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+      pass.dispatchWorkgroups(x, y);
       pass.end();
       d.queue.submit([enc.finish()]);
     }
@@ -80,26 +87,7 @@ async function rawBackToBack(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPU
 
 async function rawKernel(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuffer, n: number, vec4: boolean): Promise<{ wallMs: number; gpuMs: number | null }> {
   const d = ctx.device;
-  const code = vec4
-    ? `@group(0) @binding(0) var<storage, read> a: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> b: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read_write> c: array<vec4<f32>>;
-@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) w: vec3<u32>) {
-  let i = g.x + g.y * w.x * 256u;
-  if (i < arrayLength(&c)) { c[i] = a[i] * b[i] + 1.0; }
-}`
-    : `@group(0) @binding(0) var<storage, read> a: array<f32>;
-@group(0) @binding(1) var<storage, read> b: array<f32>;
-@group(0) @binding(2) var<storage, read_write> c: array<f32>;
-@compute @workgroup_size(256) fn main(@builtin(global_invocation_id) g: vec3<u32>, @builtin(num_workgroups) w: vec3<u32>) {
-  let i = g.x + g.y * w.x * 256u;
-  if (i < arrayLength(&c)) { c[i] = a[i] * b[i] + 1.0; }
-}`;
-  const p = d.createComputePipeline({ layout: 'auto', compute: { module: d.createShaderModule({ code }), entryPoint: 'main' } });
-  const bg = d.createBindGroup({ layout: p.getBindGroupLayout(0), entries: [a, b, c].map((buffer, binding) => ({ binding, resource: { buffer } })) });
-  const threads = vec4 ? Math.ceil(n / 4) : n;
-  const groups = Math.ceil(threads / 256);
-  const x = Math.min(groups, ctx.limits.maxComputeWorkgroupsPerDimension);
+  const { p, bg, x, y } = rawPipeline(ctx, a, b, c, n, vec4);
   const hasTs = ctx.features.has('timestamp-query');
   const qs = hasTs ? d.createQuerySet({ type: 'timestamp', count: 2 }) : null;
   const resolve = hasTs ? d.createBuffer({ size: 16, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }) : null;
@@ -109,7 +97,7 @@ async function rawKernel(ctx: GpuContext, a: GPUBuffer, b: GPUBuffer, c: GPUBuff
     const pass = enc.beginComputePass(qs ? { timestampWrites: { querySet: qs, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {});
     pass.setPipeline(p);
     pass.setBindGroup(0, bg);
-    pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+    pass.dispatchWorkgroups(x, y);
     pass.end();
     if (qs && resolve && read) {
       enc.resolveQuerySet(qs, 0, 2, resolve, 0);

@@ -14,6 +14,7 @@
  *      prelude (prelude.ts), loads/stores as `load<T>(base + <usize>i * stride ...)`
  *      (bool elements are bytes, read as `!= 0`).
  */
+import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
 import type { ConstValue, Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
@@ -225,7 +226,9 @@ export class AsFunctionEmitter {
   }
 
   stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
+    const shared = { expr: (e: T) => this.expr(fn, e), block: (b: readonly Stmt<DType>[], i: string) => this.stmts(fn, b, i, out) };
     for (const s of stmts) {
+      if (printStructured(s, ind, out, shared)) continue;
       switch (s.kind) {
         case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
         case 'store': {
@@ -235,20 +238,6 @@ export class AsFunctionEmitter {
           out.push(isBool(t) ? `${ind}store<u8>(${addr}, <u8>${v});` : `${ind}store<${asType(t)}>(${addr}, ${v});`);
           break;
         }
-        case 'if':
-          out.push(`${ind}if (${this.expr(fn, s.cond)}) {`);
-          this.stmts(fn, s.then, `${ind}  `, out);
-          if (s.else.length) {
-            out.push(`${ind}} else {`);
-            this.stmts(fn, s.else, `${ind}  `, out);
-          }
-          out.push(`${ind}}`);
-          break;
-        case 'while':
-          out.push(`${ind}while (${this.expr(fn, s.cond)}) {`);
-          this.stmts(fn, s.body, `${ind}  `, out);
-          out.push(`${ind}}`);
-          break;
         case 'for': {
           // A declaration list (`let a: i32 = 0, b: f64 = 1.0`) or a comma list of assignments.
           const lets = s.init.filter((x) => x.kind === 'let');
@@ -261,9 +250,7 @@ export class AsFunctionEmitter {
           out.push(`${ind}}`);
           break;
         }
-        case 'break': out.push(`${ind}break;`); break;
-        case 'continue': out.push(`${ind}continue;`); break;
-        case 'return': out.push(s.value ? `${ind}return ${this.expr(fn, s.value)};` : `${ind}return;`); break;
+        default: break;
       }
     }
   }

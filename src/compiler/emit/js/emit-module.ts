@@ -14,6 +14,7 @@
  * Values: booleans for bool, numbers up to 32 bits and floats, bigints for 64-bit integers;
  * bool elements are bytes (read `!== 0`, written 1/0).
  */
+import { printStructured } from '../structured.js';
 import type { AnyTypedArray, DType } from '../../../dtype/dtypes.js';
 import type { Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
 import { is64, isBool } from '../../ir/types.js';
@@ -95,7 +96,9 @@ class JsEmitter {
   }
 
   stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
+    const shared = { expr: (e: T) => this.expr(fn, e), block: (b: readonly Stmt<DType>[], i: string) => this.stmts(fn, b, i, out) };
     for (const s of stmts) {
+      if (printStructured(s, ind, out, shared)) continue;
       switch (s.kind) {
         case 'let': out.push(`${ind}let ${this.simple(fn, s)};`); break;
         case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
@@ -105,20 +108,6 @@ class JsEmitter {
           out.push(`${ind}${fn.params[s.array]!.emitName}[${this.index(fn, s.array, s.indices)}] = ${isBool(t) ? `(${v} ? 1 : 0)` : v};`);
           break;
         }
-        case 'if':
-          out.push(`${ind}if (${this.expr(fn, s.cond)}) {`);
-          this.stmts(fn, s.then, `${ind}  `, out);
-          if (s.else.length) {
-            out.push(`${ind}} else {`);
-            this.stmts(fn, s.else, `${ind}  `, out);
-          }
-          out.push(`${ind}}`);
-          break;
-        case 'while':
-          out.push(`${ind}while (${this.expr(fn, s.cond)}) {`);
-          this.stmts(fn, s.body, `${ind}  `, out);
-          out.push(`${ind}}`);
-          break;
         case 'for': {
           const lets = s.init.filter((x) => x.kind === 'let');
           const init = lets.length === s.init.length && lets.length > 0
@@ -129,9 +118,7 @@ class JsEmitter {
           out.push(`${ind}}`);
           break;
         }
-        case 'break': out.push(`${ind}break;`); break;
-        case 'continue': out.push(`${ind}continue;`); break;
-        case 'return': out.push(s.value ? `${ind}return ${this.expr(fn, s.value)};` : `${ind}return;`); break;
+        default: break;
       }
     }
   }

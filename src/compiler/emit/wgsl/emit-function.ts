@@ -16,6 +16,7 @@
  * storage binding of operand k and o/s are the operand's element offset and strides (i32
  * function parameters). Bool elements are stored as u32 0/1 on the device.
  */
+import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { kernelError } from '../../frontend/diagnostics.js';
 import type { ConstValue, Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
@@ -296,7 +297,9 @@ export class WgslFunctionEmitter {
   }
 
   stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
+    const shared = { expr: (e: T) => this.expr(fn, e), block: (b: readonly Stmt<DType>[], i: string) => this.stmts(fn, b, i, out) };
     for (const s of stmts) {
+      if (printStructured(s, ind, out, shared)) continue;
       switch (s.kind) {
         case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
         case 'store': {
@@ -306,20 +309,6 @@ export class WgslFunctionEmitter {
           out.push(`${ind}${ref} = ${isBool(t) ? `select(0u, 1u, ${v})` : v};`);
           break;
         }
-        case 'if':
-          out.push(`${ind}if (${this.expr(fn, s.cond)}) {`);
-          this.stmts(fn, s.then, `${ind}  `, out);
-          if (s.else.length) {
-            out.push(`${ind}} else {`);
-            this.stmts(fn, s.else, `${ind}  `, out);
-          }
-          out.push(`${ind}}`);
-          break;
-        case 'while':
-          out.push(`${ind}while (${this.expr(fn, s.cond)}) {`);
-          this.stmts(fn, s.body, `${ind}  `, out);
-          out.push(`${ind}}`);
-          break;
         case 'for': {
           // WGSL's for takes one init and one update statement: a loop with a continuing
           // block keeps JavaScript's meaning (continue runs the update) for any number.
@@ -337,9 +326,7 @@ export class WgslFunctionEmitter {
           out.push(`${ind}}`);
           break;
         }
-        case 'break': out.push(`${ind}break;`); break;
-        case 'continue': out.push(`${ind}continue;`); break;
-        case 'return': out.push(s.value ? `${ind}return ${this.expr(fn, s.value)};` : `${ind}return;`); break;
+        default: break;
       }
     }
   }
