@@ -21,7 +21,7 @@ console.log('2x + 1 =', (await nb.toCpu(y)).toArray());
 //    result stays on the GPU, with CPU operands it comes back as a normal array.
 const gauss = nb.vectorize(['float32(float32)'], { target: 'gpu' })((v: number) => Math.exp(-v * v));
 const g = (await gauss(x)) as nb.NDArray;
-console.log('gauss on the GPU:', g.storageKind, (await g.toCpu()).toArray().map((v) => (v as number).toFixed(4)));
+console.log('gauss on the GPU:', g.storageKind, ((await g.toCpu()).toArray() as number[]).map((v) => v.toFixed(4)));
 console.log('gauss from the CPU:', ((await gauss(nb.array([0, 1], { dtype: 'float32' }))) as nb.NDArray).toArray());
 
 // 3. A gufunc: row-wise dot products, batched.

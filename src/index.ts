@@ -40,6 +40,6 @@ export type {
 } from './vectorize/index.js';
 export { KERNEL_DIAGNOSTICS } from './compiler/public.js';
 export { stencil } from './stencil/index.js';
-export type { Stencil, StencilOptions, StencilCallOptions, BoundaryMode, Neighborhood } from './stencil/index.js';
+export type { Stencil, GpuStencil, StencilOptions, StencilCallOptions, BoundaryMode, Neighborhood } from './stencil/index.js';
 export { toGpu, toCpu, emptyPinned, gpuInfo, gpuAvailable, gpuShutdown, type ToCpuOptions } from './gpu/index.js';
 export { config, shutdown, type NumbatsConfig, type ParallelSettings } from './parallel/index.js';

@@ -194,7 +194,8 @@ export function compileKernel(
   const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
   const jsSource = emitJs(ir);
   const js = instantiateJs(jsSource);
-  const operands = options.kind === 'scalar' ? [...sig.args.map((a) => a.dtype), sig.returns as DType] : sig.args.map((a) => a.dtype);
+  // A signature without a result type (`'(f8, f8)'`, lazy vectorize) outputs what the kernel returns.
+  const operands = options.kind === 'scalar' ? [...sig.args.map((a) => a.dtype), ir.main.returns as DType] : sig.args.map((a) => a.dtype);
   return {
     name, kind: options.kind, signature: sig, ir, irText: printProgram(ir), simd, asUnit, asSource, jsSource,
     jsFunction: js.loop, jsKernel: js.kernel, warnings,

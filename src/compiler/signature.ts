@@ -4,8 +4,8 @@
  *
  * Grammar (whitespace allowed between tokens):
  * ```text
- * signature ::= result "(" [arg ("," arg)*] ")"
- * result    ::= "void" | dtype
+ * signature ::= [result] "(" [arg ("," arg)*] ")"
+ * result    ::= "void" | dtype      -- omitted: inferred from the kernel's returns (scalar kernels)
  * arg       ::= dtype ["[" dim ("," dim)* "]"]
  * dim       ::= ":" | "::1"            -- "::1" marks a contiguous dim (accepted, recorded)
  * dtype     ::= any dtype name or alias of src/dtype/dtypes.ts (float64, f8, int32, i4,
@@ -31,8 +31,8 @@ export interface KernelArg {
 export interface KernelSignature {
   /** As written. */
   readonly text: string;
-  /** The output dtype of a scalar kernel, 'void' for gufunc kernels. */
-  readonly returns: DType | 'void';
+  /** The output dtype of a scalar kernel, 'void' for gufunc kernels, 'infer' when omitted. */
+  readonly returns: DType | 'void' | 'infer';
   readonly args: readonly KernelArg[];
 }
 
@@ -73,8 +73,12 @@ export function parseKernelSignature(text: string): KernelSignature {
     i += c.length;
   };
 
-  const r = name();
-  const returns: DType | 'void' = r.name === 'void' ? 'void' : dtype(r);
+  skip();
+  let returns: DType | 'void' | 'infer' = 'infer';
+  if (text[i] !== '(') {
+    const r = name();
+    returns = r.name === 'void' ? 'void' : dtype(r);
+  }
   expect('(');
   const args: KernelArg[] = [];
   skip();

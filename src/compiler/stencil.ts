@@ -24,7 +24,10 @@
  * Entry ABI: `stencil(p0, s0_0..s0_{D-1}, ..., pK, sK_0.., n_0..n_{D-1}, m_0..m_{D-1})` with
  * inputs 0..K-1 and the output K: byte addresses of element (0, ..., 0) and byte strides
  * per axis; `n` the input shape (all inputs share it), `m` the output shape
- * (`ceil(n_d / stride_d)`).
+ * (`ceil(n_d / stride_d)`). `stencil_plan(plan)` (the parallel target) reads the same
+ * arguments as i32 words at `plan`, then `r0, r1`: it computes output indices [r0, r1) of
+ * axis 0 only (every point is computed by the same code as in a whole call, so blocks
+ * give results bit-identical to the calling thread's).
  *
  * Boundary modes (scipy.ndimage's names and meanings; n is the axis length):
  *   constant  reads outside give `cval`            (k k k | a b c d | k k k)
@@ -72,6 +75,11 @@ export interface CompileStencilOptions {
   /** The kernel's name for messages. */
   readonly name?: string;
   readonly fastmath?: boolean;
+  /**
+   * 'gpu': literal-initialised locals are 32-bit, as compileKernel's gpu target (WGSL has
+   * no 64-bit types); the WGSL is emitted from the same IR (emit/wgsl/stencil.ts).
+   */
+  readonly target?: 'cpu' | 'parallel' | 'gpu';
 }
 
 /** The result of {@link compileStencil}. */
@@ -90,8 +98,16 @@ export interface CompiledStencil {
   readonly neighborhood: Neighborhood;
   readonly stride: readonly number[];
   readonly mode: BoundaryMode;
+  /** The value read outside the array in 'constant' mode. */
+  readonly cval: number | bigint | boolean;
   /** The exported entry (`<prefix>stencil`). */
   readonly entry: string;
+  /**
+   * The exported row-range entry `<prefix>stencil_plan(plan)` (the parallel target): `plan`
+   * is the byte address of i32 words holding the entry's arguments then `r0, r1`, the range
+   * of output indices along axis 0 to compute ({@link stencilPlanWords} words).
+   */
+  readonly planEntry: string;
   /** SHA-256 of the AS source and the asc flags. */
   readonly key: string;
 }
@@ -99,7 +115,7 @@ export interface CompiledStencil {
 type T = Expr<DType>;
 
 /** Offsets of a typed load (all constants after the check). */
-const offsetsOf = (e: LoadExpr<DType>): number[] => e.indices.map((i) => Number((i as { value: number | bigint }).value));
+export const offsetsOf = (e: LoadExpr<DType>): number[] => e.indices.map((i) => Number((i as { value: number | bigint }).value));
 
 /**
  * Compile a stencil kernel for one signature (`'float64(float64)'`, one dtype per accessor).
@@ -147,21 +163,35 @@ export function compileStencil(
   const stride = strideList(options.stride, ndim);
 
   const params: ParamSpec[] = sig.args.map((a) => ({ array: { dtype: a.dtype, ndim, isOutput: false, coreDims: [] } }));
-  const typed = inferProgram({ kind: 'scalar', main, params, returns: sig.returns, helpers: new Map() });
+  const typed = inferProgram({ kind: 'scalar', main, params, returns: sig.returns, helpers: new Map(), narrowLocals: options.target === 'gpu' });
   const ir: IRProgram = { kind: 'scalar', main: foldConstants(typed.main), helpers: typed.helpers.map(foldConstants), fastmath: options.fastmath ?? false };
   validateProgram(ir);
   const neighborhood = checkOffsets(ir.main, ndim, options.neighborhood);
 
   const prefix = options.prefix ?? '';
   const cval = options.cval ?? 0;
-  const asUnit = { prefix, code: emitStencil(ir, { prefix, ndim, stride, neighborhood, mode, cval, out: sig.returns }) };
+  const asUnit = { prefix, code: emitStencil(ir, { prefix, ndim, stride, neighborhood, mode, cval, out: ir.main.returns as DType }) };
   const asSource = linkAssemblyScript([asUnit], `${name}: stencil ${sig.text}`);
   return {
     name, signature: sig, ir, irText: printProgram(ir), asUnit, asSource,
-    operands: [...sig.args.map((a) => a.dtype), sig.returns], nin: sig.args.length, ndim, neighborhood, stride, mode,
-    entry: `${prefix}stencil`,
+    operands: [...sig.args.map((a) => a.dtype), ir.main.returns as DType], nin: sig.args.length, ndim, neighborhood, stride, mode, cval,
+    entry: `${prefix}stencil`, planEntry: `${prefix}stencil_plan`,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '').digest('hex'),
   };
+}
+
+/**
+ * Words (i32) of a `stencil_plan` block for `nin` inputs of `ndim` axes: per operand
+ * (inputs, then the output) its byte address and byte strides, the input shape, the output
+ * shape, then `r0, r1`.
+ *
+ * @example
+ * ```ts
+ * stencilPlanWords(1, 2); // 2 * 3 + 4 + 2 = 12
+ * ```
+ */
+export function stencilPlanWords(nin: number, ndim: number): number {
+  return (nin + 1) * (1 + ndim) + 2 * ndim + 2;
 }
 
 /**
@@ -255,7 +285,8 @@ class BoundaryEmitter extends AsFunctionEmitter {
   }
 }
 
-function cvalWeak(v: number | bigint | boolean): Weak {
+/** The weak constant of a cval (materialize it to the input dtype). */
+export function cvalWeak(v: number | bigint | boolean): Weak {
   if (typeof v === 'boolean') return { wk: 'int', value: v ? 1n : 0n };
   return weakOf(v) as Weak;
 }
@@ -286,7 +317,9 @@ function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
     `po: usize`, ...ds.map((d) => `so_${d}: usize`),
     ...ds.map((d) => `n${d}: i32`), ...ds.map((d) => `m${d}: i32`),
   ];
-  const L: string[] = [`export function ${P}stencil(${args.join(', ')}): void {`];
+  // The walk over output indices [r0, r1) of axis 0; the entries call it with the whole
+  // range (`stencil`) or a block's range read from a plan (`stencil_plan`, parallel target).
+  const L: string[] = [`function ${P}stencil_rows(${args.join(', ')}, r0: i32, r1: i32): void {`];
   // Interior output range per axis: centres i = o * S with i + lo >= 0 and i + hi <= n - 1.
   for (const d of ds) {
     const [lo, hi] = nb[d]!;
@@ -299,7 +332,7 @@ function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   let ind = '  ';
   const inner = D - 1;
   for (let d = 0; d < inner; d++) {
-    L.push(`${ind}for (let o${d} = 0; o${d} < m${d}; o${d}++) {`);
+    L.push(`${ind}for (let o${d} = ${d === 0 ? 'r0' : '0'}; o${d} < ${d === 0 ? 'r1' : `m${d}`}; o${d}++) {`);
     ind += '  ';
     L.push(`${ind}const i${d} = o${d} * ${S[d]};`);
   }
@@ -307,10 +340,13 @@ function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   const isIn = outer.length ? outer.map((d) => `o${d} >= a${d} && o${d} < b${d}`).join(' && ') : 'true';
   const centre = [...outer.map((d) => `i${d}`), `o * ${S[inner]}`];
   const os = [...outer.map((d) => `o${d}`), 'o'];
+  // Along the innermost axis: [start, lo) boundary, [lo, hi) interior, [hi, end) boundary.
+  const start = inner === 0 ? 'r0' : '0';
+  const end = inner === 0 ? 'r1' : `m${inner}`;
   L.push(`${ind}const inside = ${isIn};`);
-  L.push(`${ind}const lo = inside ? a${inner} : m${inner};`);
-  L.push(`${ind}const hi = inside ? b${inner} : m${inner};`);
-  L.push(`${ind}let o = 0;`);
+  L.push(`${ind}const lo = inside ? min<i32>(${end}, max<i32>(${start}, a${inner})) : ${end};`);
+  L.push(`${ind}const hi = inside ? min<i32>(${end}, max<i32>(lo, b${inner})) : ${end};`);
+  L.push(`${ind}let o = ${start};`);
   L.push(`${ind}for (; o < lo; o++) ${store(outAddr(os), bdCall(centre))}`);
   L.push(`${ind}if (o < hi) {`);
   for (const k of ks) {
@@ -321,12 +357,17 @@ function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   const inArgs = ks.flatMap((k) => [`q${k}`, ...ds.map((d) => `s${k}_${d}`)]).join(', ');
   L.push(`${ind}  for (; o < hi; o++) { ${store('qo', `${P}kernel(${inArgs})`)} ${ks.map((k) => `q${k} += dq${k};`).join(' ')} qo += so_${inner}; }`);
   L.push(`${ind}}`);
-  L.push(`${ind}for (; o < m${inner}; o++) ${store(outAddr(os), bdCall(centre))}`);
+  L.push(`${ind}for (; o < ${end}; o++) ${store(outAddr(os), bdCall(centre))}`);
   for (let d = inner - 1; d >= 0; d--) {
     ind = ind.slice(2);
     L.push(`${ind}}`);
   }
   L.push('}');
   parts.push(L.join('\n'));
+  const names = args.map((a) => a.slice(0, a.indexOf(':')));
+  parts.push(`export function ${P}stencil(${args.join(', ')}): void {\n  ${P}stencil_rows(${names.join(', ')}, 0, m0);\n}`);
+  const words = names.map((n, w) => (n.startsWith('n') || n.startsWith('m') ? `load<i32>(plan, ${4 * w})` : `<usize>load<i32>(plan, ${4 * w})`));
+  words.push(`load<i32>(plan, ${4 * names.length})`, `load<i32>(plan, ${4 * names.length + 4})`);
+  parts.push(`export function ${P}stencil_plan(plan: usize): void {\n  ${P}stencil_rows(${words.join(', ')});\n}`);
   return parts.join('\n\n');
 }

@@ -110,7 +110,7 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     checkGpuDType(t, `gpu ufunc '${name}' (inputs resolve to ${t})`);
     let k = lazy.get(t);
     if (!k) {
-      k = compileForGpu(fn, `${t}(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false });
+      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false });
       lazy.set(t, k);
       kernels.push(k);
     }

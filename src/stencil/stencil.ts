@@ -31,8 +31,14 @@
  * `T(T, ..., T)` with T = resultType(d1..dn), once per T. All inputs have the same shape,
  * whose length is the number of offsets the kernel passes.
  *
- * Targets: 'cpu' (Wasm on the calling thread). 'parallel' is accepted and runs the cpu code
- * on the calling thread for now; 'gpu' stencils are not built yet (TargetError).
+ * Targets: 'cpu' (Wasm on the calling thread); 'parallel' (the same Wasm, the output's
+ * outermost axis cut into row blocks on the worker pool above a size crossover,
+ * src/parallel/stencil.ts: bit-identical to 'cpu'); 'gpu' (a WGSL compute shader per
+ * signature, one invocation per output point, src/gpu/stencil.ts). A gpu stencil's call
+ * returns a Promise: gpu array inputs (or a gpu `out`) give a gpu array, CPU inputs are
+ * uploaded and the result read back. Gpu signatures take float32, int32, uint32 and bool
+ * (another dtype is TargetError `E_GPU_DTYPE` when the stencil is made, or at the call for
+ * a lazy stencil).
  */
 import { assertCanCast, canCast } from '../dtype/casting.js';
 import type { DType } from '../dtype/dtypes.js';
@@ -44,9 +50,12 @@ import { copyLayout } from '../ndarray/copy.js';
 import { asarray, empty, type ArrayLikeInput } from '../ndarray/creation.js';
 import { isNDArray, NDArray } from '../ndarray/ndarray.js';
 import { overlaps, stage, type Operand } from '../ndarray/operand.js';
-import { DTypeError, ShapeError, TargetError } from '../util/errors.js';
+import { DTypeError, ShapeError } from '../util/errors.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { checkTarget } from '../vectorize/options.js';
+import { parallelStencil, type StencilRunner } from '../parallel/stencil.js';
+import { checkGpuStencil, gpuStencilCall } from '../gpu/stencil.js';
+import { checkGpuDType } from '../gpu/storage.js';
 
 export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
 
@@ -64,7 +73,10 @@ export interface StencilOptions {
   neighborhood?: Neighborhood;
   /** Output stride: one for every axis or one per axis (default 1). `2` downsamples by 2. */
   stride?: number | readonly number[];
-  /** 'cpu' (default), 'parallel' (runs on the calling thread for now) or 'gpu' (not built yet). */
+  /**
+   * 'cpu' (default), 'parallel' (row blocks on the worker pool) or 'gpu' (WebGPU; calls
+   * return Promises: with a literal `target: 'gpu'` the stencil is typed {@link GpuStencil}).
+   */
   target?: 'cpu' | 'parallel' | 'gpu';
   /** Keep compiled modules on disk (as vectorize's `cache`). */
   cache?: boolean;
@@ -89,9 +101,17 @@ export interface Stencil {
   readonly kernels: readonly CompiledStencil[];
 }
 
+/** A stencil made with `target: 'gpu'`: as {@link Stencil}, but a call returns a Promise. */
+export interface GpuStencil {
+  (...args: (NDArray | ArrayLikeInput | StencilCallOptions)[]): Promise<NDArray>;
+  readonly name: string;
+  readonly kernels: readonly CompiledStencil[];
+}
+
 interface Built {
   readonly compiled: CompiledStencil;
-  readonly run: (...args: number[]) => void;
+  /** The entry's arguments and the output shape (null on the gpu target). */
+  readonly run: StencilRunner | null;
 }
 
 function signatureList(o: StencilOptions): string[] | null {
@@ -113,29 +133,43 @@ const isCallOptions = (x: unknown): x is StencilCallOptions =>
  * @param options - signature(s), boundary `mode` and `cval`, `neighborhood`, `stride`, target.
  * @throws KernelError for kernels outside the kernel language, NB2017 for offsets that are
  *   not constant integers, NB2018 for reads outside a declared neighborhood, NB2019 for an
- *   accessor used other than as a call; TargetError for the 'gpu' target.
+ *   accessor used other than as a call; TargetError `E_GPU_DTYPE` for a 'gpu' signature
+ *   outside float32, int32, uint32 and bool.
  * @example
  * ```ts
  * const blur = nb.stencil((a: any) => 0.25 * (a(-1, 0) + a(1, 0) + a(0, -1) + a(0, 1)), { mode: 'reflect' });
  * blur(nb.ones([4, 5])).toArray(); // all 1
  * const mean2x2 = nb.stencil((a: any) => (a(0, 0) + a(0, 1) + a(1, 0) + a(1, 1)) / 4, { signature: 'uint8(uint8)', stride: 2, mode: 'nearest' });
  * mean2x2(nb.zeros([4, 6], 'uint8')).shape; // [2, 3]
+ * const g = nb.stencil((a: any) => a(-1) + a(1), { signature: 'float32(float32)', mode: 'wrap', target: 'gpu' });
+ * (await g(nb.ones([8], 'float32'))).toArray(); // all 2
  * ```
  */
-export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions = {}): Stencil {
+export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions & { target: 'gpu' }): GpuStencil;
+export function stencil(kernel: (...args: never[]) => unknown, options?: StencilOptions): Stencil;
+export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions = {}): Stencil | GpuStencil {
   if (typeof kernel !== 'function') throw new TypeError('stencil: the kernel must be a function');
   const target = options.target ?? 'cpu';
-  if (target !== 'cpu') {
-    checkTarget(target);
-    if (target === 'gpu') throw new TargetError('E_TARGET_UNAVAILABLE', "stencil: target 'gpu' is not built yet for stencils (use 'cpu')");
-  }
+  if (target !== 'cpu') checkTarget(target);
+  const onGpu = target === 'gpu';
   const name = options.name ?? (kernel.name || 'stencil');
   const sigs = signatureList(options);
-  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath };
+  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target };
   const build = (list: readonly string[]): Built[] => {
     const compiled = list.map((s, i) => compileStencil(kernel, s, { ...compileOpts, prefix: `s${i}_` }));
-    const { exports } = instantiateSource(linkAssemblyScript(compiled.map((c) => c.asUnit), `${name}: stencil`), { disk: options.cache ?? false, target: 'cpu' });
-    return compiled.map((c) => ({ compiled: c, run: exports[c.entry] as (...args: number[]) => void }));
+    if (target === 'gpu') {
+      for (const c of compiled) checkGpuStencil(c, name);
+      return compiled.map((c) => ({ compiled: c, run: null }));
+    }
+    // The Wasm is the same for 'cpu' and 'parallel' (one compile-cache entry for both).
+    const { exports, module } = instantiateSource(linkAssemblyScript(compiled.map((c) => c.asUnit), `${name}: stencil`), { disk: options.cache ?? false, target: 'cpu' });
+    return compiled.map((c) => {
+      const whole = exports[c.entry] as (...args: number[]) => void;
+      const run: StencilRunner = target === 'parallel'
+        ? parallelStencil(c, module, whole, exports[c.planEntry] as (plan: number) => void)
+        : (args) => whole(...args);
+      return { compiled: c, run };
+    });
   };
   const eager = sigs === null ? null : build(sigs);
   const lazy = new Map<DType, Built>();
@@ -152,6 +186,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
       return hit;
     }
     const t = resultType(...dtypes);
+    if (target === 'gpu') checkGpuDType(t, `stencil '${name}' (inputs resolve to ${t})`);
     let b = lazy.get(t);
     if (!b) {
       b = build([`${t}(${Array(nin).fill(t).join(', ')})`])[0]!;
@@ -161,7 +196,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     return b;
   };
 
-  const call = (...raw: (NDArray | ArrayLikeInput | StencilCallOptions)[]): NDArray => {
+  const call = (...raw: (NDArray | ArrayLikeInput | StencilCallOptions)[]): NDArray | Promise<NDArray> => {
     let opts: StencilCallOptions = {};
     if (raw.length === nin + 1 && isCallOptions(raw[nin])) opts = raw.pop() as StencilCallOptions;
     if (raw.length !== nin) throw new TypeError(`stencil '${name}' takes ${nin} array(s), got ${raw.length}`);
@@ -177,6 +212,12 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     if (shape.length !== c.ndim) {
       throw new ShapeError('E_SHAPE_NDIM', `stencil '${name}' reads ${c.ndim}-d neighbours (a(${Array(c.ndim).fill('0').join(', ')})) but got a ${shape.length}-d array`);
     }
+    if (onGpu) {
+      const oshape = shape.map((n, d) => Math.ceil(n / c.stride[d]!));
+      const out = opts.out;
+      if (out !== undefined) checkOut(name, out, oshape, c.operands[c.nin]!);
+      return gpuStencilCall(c, inputs, out, oshape);
+    }
     const temps: NDArray[] = [];
     inputs = inputs.map((a, k) => {
       if (a.dtype === c.operands[k]) return a;
@@ -189,12 +230,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     let out = opts.out;
     let target: NDArray;
     if (out !== undefined) {
-      if (!isNDArray(out)) throw new TypeError(`stencil '${name}': out must be an NDArray`);
-      if (out.shape.length !== oshape.length || out.shape.some((d, i) => d !== oshape[i])) {
-        throw new ShapeError('E_SHAPE_OUT', `stencil '${name}': out has shape (${out.shape.join(',')}) but the result has (${oshape.join(',')})`);
-      }
-      if (!out.writeable) throw new TypeError(`stencil '${name}': out is read-only`);
-      assertCanCast(outDType, out.dtype, 'same_kind', `stencil '${name}' out`);
+      checkOut(name, out, oshape, outDType);
       const shared = inputs.some((a) => overlaps(operand(a), operand(out!)));
       target = out.dtype === outDType && !shared ? out : empty(oshape, outDType);
     } else {
@@ -211,11 +247,31 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     }
     return out;
   };
-  Object.defineProperties(call, {
+  // A gpu call's every error is a rejected Promise (not a synchronous throw).
+  const f = target === 'gpu'
+    ? (...raw: (NDArray | ArrayLikeInput | StencilCallOptions)[]) => {
+        try {
+          return call(...raw);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      }
+    : call;
+  Object.defineProperties(f, {
     name: { value: name },
     kernels: { get: () => kernels as readonly CompiledStencil[], enumerable: false },
   });
-  return call as unknown as Stencil;
+  return f as unknown as Stencil | GpuStencil;
+}
+
+/** `out`'s checks: an NDArray of the result shape, writeable, a same-kind cast of the result. */
+function checkOut(name: string, out: unknown, oshape: readonly number[], outDType: DType): asserts out is NDArray {
+  if (!isNDArray(out)) throw new TypeError(`stencil '${name}': out must be an NDArray`);
+  if (out.shape.length !== oshape.length || out.shape.some((d, i) => d !== oshape[i])) {
+    throw new ShapeError('E_SHAPE_OUT', `stencil '${name}': out has shape (${out.shape.join(',')}) but the result has (${oshape.join(',')})`);
+  }
+  if (!out.writeable) throw new TypeError(`stencil '${name}': out is read-only`);
+  assertCanCast(outDType, out.dtype, 'same_kind', `stencil '${name}' out`);
 }
 
 const operand = (a: NDArray): Operand => ({ storage: a.storage, ...a.layout });
@@ -231,7 +287,7 @@ function run(b: Built, inputs: readonly NDArray[], out: NDArray, shape: readonly
     });
     args.push(ov.base, ...out.strides.map((s) => s * out.itemsize));
     args.push(...shape, ...oshape);
-    b.run(...args);
+    b.run!(args, oshape);
   } finally {
     for (const v of views) v.release(false);
     ov.release(true);

@@ -13,8 +13,9 @@
  * dispatch is NumPy's 'uniform' resolver (exact loop, else the loop for resultType). So a
  * call compiles exactly the loop it then uses, and the loop chosen for any inputs does not
  * depend on which calls came first (unlike Numba, whose lazy dispatch depends on history).
- * The output dtype is T (the compiler does not infer result types): a kernel returning a
- * comparison gives 0/1 in T. Each lazily compiled dtype is its own module.
+ * The output dtype is what the kernel returns for inputs of T, inferred as Numba infers it
+ * (the signature is compiled without a result type, `'(T, T)'`): a comparison gives bool,
+ * `x / 2` on integers float64, `x + 1` T. Each lazily compiled dtype is its own module.
  */
 import type { Scalar } from '../dtype/dtypes.js';
 import { type DType } from '../dtype/dtypes.js';
@@ -123,7 +124,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
   let inner = make();
   const ensureType = (t: DType) => {
     if (have.has(t)) return;
-    const sig = `${t}(${Array(nin).fill(t).join(',')})`;
+    const sig = `(${Array(nin).fill(t).join(',')})`;
     const built = buildLoops(fn, [sig], name, options);
     have.add(t);
     loops.push(...built.loops);

@@ -221,10 +221,10 @@ describe('stencil: out, inputs, signatures', () => {
     expect(diff(nb.zeros([0])).shape).toEqual([0]);
   });
 
-  it('targets: parallel runs, gpu and unknown targets are TargetErrors', () => {
+  it('targets: parallel runs, gpu makes a stencil (targets.test.ts), unknown targets are TargetErrors', () => {
     const p = nb.stencil((a: any) => a(0), { target: 'parallel' });
     expect(p(nb.array([1, 2], { dtype: 'float64' })).toArray()).toEqual([1, 2]);
-    expect(() => nb.stencil((a: any) => a(0), { target: 'gpu' })).toThrow(nb.TargetError);
+    expect(typeof nb.stencil((a: any) => a(0), { target: 'gpu' })).toBe('function');
     expect(() => nb.stencil((a: any) => a(0), { target: 'tpu' as never })).toThrow(nb.TargetError);
   });
 

@@ -80,8 +80,8 @@ export interface InferRequest {
   readonly kind: 'scalar' | 'gufunc';
   readonly main: IRFunction<null>;
   readonly params: readonly ParamSpec[];
-  /** The output dtype of a scalar kernel; 'void' for gufunc kernels. */
-  readonly returns: DType | 'void';
+  /** The output dtype of a scalar kernel ('infer': the join of its returns, as helpers); 'void' for gufunc kernels. */
+  readonly returns: DType | 'void' | 'infer';
   /** Lowered helpers by name. */
   readonly helpers: ReadonlyMap<string, IRFunction<null>>;
   /**
