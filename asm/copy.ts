@@ -15,7 +15,7 @@
  */
 import { convert, loadElement } from './convert';
 import { at, planIsEmpty, planNdim, planOperand, planShape } from './plan';
-import { copyRowContiguous, copyRowStrided, isByteCopy, isRawBits } from './rows';
+import { copyRowContiguous, copyRowEvens, copyRowStrided, isByteCopy, isRawBits } from './rows';
 
 /** Copy-convert every element described by plan (see index.ts for the layout). */
 export function copyPlan<S, D>(plan: usize): void {
@@ -71,6 +71,14 @@ function copyDims<S, D>(d: i32, ndim: i32, shape: usize, srcStrides: usize, dstS
   if (ss == sizeof<S>() && ds == sizeof<D>()) {
     for (let j = 0; j < m; j++) {
       copyRowContiguous<S, D>(src, dst, n);
+      src += rowSs;
+      dst += rowDs;
+    }
+  } else if (isByteCopy<S, D>() && sizeof<S>() <= 4 && ss == 2 * sizeof<S>() && ds == sizeof<D>()) {
+    // Every second element (a `::2` view): SIMD even-lane gathers, then the strided tail.
+    for (let j = 0; j < m; j++) {
+      const k = copyRowEvens<S>(src, dst, n);
+      copyRowStrided<S, D>(src + k * ss, ss, dst + k * ds, ds, n - k);
       src += rowSs;
       dst += rowDs;
     }

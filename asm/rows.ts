@@ -67,3 +67,27 @@ export function copyRowStrided<S, D>(src: usize, srcStride: usize, dst: usize, d
     dst += dstStride;
   }
 }
+
+/**
+ * dst[i] = src[2 i] for a byte copy of 1-, 2- or 4-byte elements (a `::2` view made
+ * contiguous: image downsampling): two vectors in, their even lanes out. Returns how many
+ * elements it did; the caller finishes the row with the strided loop. The last vector
+ * reads one element past the last even one, so it stops 17 (8, 4) elements early and
+ * never reads beyond the row's last needed byte.
+ */
+export function copyRowEvens<T>(src: usize, dst: usize, n: usize): usize {
+  const lanes: usize = 16 / sizeof<T>();
+  let i: usize = 0;
+  if (n < lanes + 1) return 0;
+  const end = n - lanes - 1;
+  for (; i <= end; i += lanes) {
+    const a = v128.load(src);
+    const b = v128.load(src, 16);
+    if (sizeof<T>() == 1) v128.store(dst, v128.shuffle<u8>(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30));
+    else if (sizeof<T>() == 2) v128.store(dst, v128.shuffle<u16>(a, b, 0, 2, 4, 6, 8, 10, 12, 14));
+    else v128.store(dst, v128.shuffle<u32>(a, b, 0, 2, 4, 6));
+    src += 32;
+    dst += 16;
+  }
+  return i;
+}

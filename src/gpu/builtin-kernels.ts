@@ -49,10 +49,13 @@ const TABLE: Readonly<Record<string, Sources>> = {
   arctan2: binF('Math.atan2(a, b)'), hypot: binF('Math.hypot(a, b)'),
   // C's pow (NumPy) differs from JavaScript's at pow(1, y) and pow(-1, ±inf): both are 1.
   power: binF('(a === 1 || b === 0 || (a === -1 && !Number.isFinite(b) && !Number.isNaN(b))) ? 1 : Math.pow(a, b)'),
-  maximum: same2('Math.max(a, b)', 'a || b'),
-  minimum: same2('Math.min(a, b)', 'a && b'),
-  fmax: { f: '(a, b) => Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.max(a, b)', i: '(a, b) => Math.max(a, b)', b: '(a, b) => a || b' },
-  fmin: { f: '(a, b) => Number.isNaN(a) ? b : Number.isNaN(b) ? a : Math.min(a, b)', i: '(a, b) => Math.min(a, b)', b: '(a, b) => a && b' },
+  // Equal floats (0 and -0) give the second for maximum/minimum (NumPy 2) and the first for
+  // fmax/fmin, as the cpu loops do (test/builtins/special-values/extrema.test.ts); JavaScript's
+  // Math.max(0, -0) is 0 either way. NaN is tested first: a GPU may order NaN as it likes.
+  maximum: { ...same2('Math.max(a, b)', 'a || b'), f: '(a, b) => Number.isNaN(a) ? a : Number.isNaN(b) ? b : a > b ? a : b' },
+  minimum: { ...same2('Math.min(a, b)', 'a && b'), f: '(a, b) => Number.isNaN(a) ? a : Number.isNaN(b) ? b : a < b ? a : b' },
+  fmax: { f: '(a, b) => Number.isNaN(a) ? b : Number.isNaN(b) ? a : a >= b ? a : b', i: '(a, b) => Math.max(a, b)', b: '(a, b) => a || b' },
+  fmin: { f: '(a, b) => Number.isNaN(a) ? b : Number.isNaN(b) ? a : a <= b ? a : b', i: '(a, b) => Math.min(a, b)', b: '(a, b) => a && b' },
   equal: { ...cmp('==='), b: '(a, b) => a === b' },
   not_equal: { ...cmp('!=='), b: '(a, b) => a !== b' },
   less: cmp('<'), less_equal: cmp('<='), greater: cmp('>'), greater_equal: cmp('>='),

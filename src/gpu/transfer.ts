@@ -384,6 +384,7 @@ async function readMapped(a: NDArray, s: GpuStorage): Promise<NDArray> {
  * @throws TargetError `E_GPU_DEVICE_LOST` when its device is gone.
  * @example
  * ```ts
+ * const g = nb.sqrt(await nb.toGpu(nb.arange(4, undefined, undefined, 'float32')));
  * const c = await nb.toCpu(g);
  * c.toArray();
  * const fast = await nb.toCpu(g, { copy: false }); // no copy into the heap

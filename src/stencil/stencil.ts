@@ -146,6 +146,15 @@ const isCallOptions = (x: unknown): x is StencilCallOptions =>
  * ```
  */
 export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions & { target: 'gpu' }): GpuStencil;
+/**
+ * A stencil on the 'cpu' (default) or 'parallel' target: calls are synchronous.
+ *
+ * @example
+ * ```ts
+ * const blur = nb.stencil((a: any) => (a(-1) + a(0) + a(1)) / 3, { mode: 'nearest' });
+ * blur(nb.array([3, 6, 9, 12])).toArray(); // [4, 6, 9, 11]
+ * ```
+ */
 export function stencil(kernel: (...args: never[]) => unknown, options?: StencilOptions): Stencil;
 export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions = {}): Stencil | GpuStencil {
   if (typeof kernel !== 'function') throw new TypeError('stencil: the kernel must be a function');
