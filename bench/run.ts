@@ -6,19 +6,16 @@
  * bench/REPORT.md with SVG charts (bench/report/).
  */
 import { cpus, loadavg } from 'node:os';
-import { ndarrayCases } from './ndarray.bench.js';
-import { ufuncCases } from './ufuncs.bench.js';
-import { vectorizeCases } from './vectorize.bench.js';
-import { parallelCases } from './parallel.bench.js';
-import { downsampleCases } from './downsample.bench.js';
 import { findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
 
-const suites: Array<{ name: string; cases: () => Case[]; numpyScript?: string }> = [
-  { name: 'ndarray', cases: ndarrayCases, numpyScript: 'ndarray.py' },
-  { name: 'ufuncs', cases: ufuncCases, numpyScript: 'ufuncs.py' },
-  { name: 'vectorize', cases: vectorizeCases, numpyScript: 'vectorize.py' },
-  { name: 'parallel', cases: parallelCases },
-  { name: 'downsample', cases: downsampleCases, numpyScript: 'downsample.py' },
+// Suites load only when selected: `npm run bench -- parallel` needs neither the PNG codec of
+// the downsample suite nor the other libraries of the report.
+const suites: Array<{ name: string; cases: () => Promise<Case[]> | Case[]; numpyScript?: string }> = [
+  { name: 'ndarray', cases: async () => (await import('./ndarray.bench.js')).ndarrayCases(), numpyScript: 'ndarray.py' },
+  { name: 'ufuncs', cases: async () => (await import('./ufuncs.bench.js')).ufuncCases(), numpyScript: 'ufuncs.py' },
+  { name: 'vectorize', cases: async () => (await import('./vectorize.bench.js')).vectorizeCases(), numpyScript: 'vectorize.py' },
+  { name: 'parallel', cases: async () => (await import('./parallel.bench.js')).parallelCases() },
+  { name: 'downsample', cases: async () => (await import('./downsample.bench.js')).downsampleCases(), numpyScript: 'downsample.py' },
 ];
 
 const report = process.argv.includes('--report');
@@ -39,7 +36,7 @@ console.log(py ? `NumPy ${py.version} (${py.python})` : 'NumPy: not found (no py
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.name))) {
-  const cases = rep ? rep.withOthers(suite.cases()) : suite.cases();
+  const cases = rep ? rep.withOthers(await suite.cases()) : await suite.cases();
   const np = py && suite.numpyScript ? runNumpy(py.python, suite.numpyScript)
     : py && rep && suite.name === 'js-libraries' ? reportLib!.runJsLibrariesPy(py.python) : {};
   pyExtras[suite.name] = np;
