@@ -79,6 +79,18 @@ export function asCast(from: DType, to: DType, a: string): string {
   return `<${asType(to)}>(${a})`;
 }
 
+/** `i` or `i + k` (k a small non-negative int32 constant, as fastmath's unrolled bodies read): the local and k. */
+function counterOffset(e: Expr<DType>): { id: number; k: number } | null {
+  if (e.kind === 'local' && e.type === 'int32') return { id: e.id, k: 0 };
+  if (e.kind === 'binary' && e.op === 'add' && e.type === 'int32') {
+    const [l, r] = [e.left, e.right];
+    const kOf = (x: Expr<DType>) => (x.kind === 'const' && typeof x.value === 'number' && Number.isInteger(x.value) && x.value >= 0 && x.value < 64 ? x.value : null);
+    if (l.kind === 'local' && kOf(r) !== null) return { id: l.id, k: kOf(r)! };
+    if (r.kind === 'local' && kOf(l) !== null) return { id: r.id, k: kOf(l)! };
+  }
+  return null;
+}
+
 /** Emit AS for the functions of one program. */
 export class AsFunctionEmitter {
   constructor(
@@ -131,9 +143,10 @@ export class AsFunctionEmitter {
 
   private address(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
     const i0 = indices[0];
-    if (indices.length === 1 && i0?.kind === 'local') {
-      const w = this.walks.get(`${array}:${i0.id}`);
-      if (w !== undefined) return w;
+    const walked = indices.length === 1 && i0 ? counterOffset(i0) : null;
+    if (walked) {
+      const w = this.walks.get(`${array}:${walked.id}`);
+      if (w !== undefined) return walked.k === 0 ? w : `${w} + ${walked.k} * ${strideName(fn.params[array]!.emitName, 0)}`;
     }
     const p = fn.params[array]!;
     return [p.emitName, ...indices.map((i, k) => `<usize>(${this.expr(fn, i)}) * ${strideName(p.emitName, k)}`)].join(' + ');
@@ -161,13 +174,16 @@ export class AsFunctionEmitter {
   private walkedLoop(fn: IRFunction<DType>, s: Extract<Stmt<DType>, { kind: 'for' }>): { key: string; name: string; start: string; stride: string }[] {
     const first = s.init[0];
     const upd = s.update[0];
-    if (s.init.length !== 1 || first?.kind !== 'let' || s.update.length !== 1 || upd?.kind !== 'assign') return [];
-    const c = first.local;
-    if (upd.target.kind !== 'local' || upd.target.id !== c) return [];
+    // `for (let i = e; ...)`, or `for (; ...)` over a counter declared before (fastmath's loops).
+    if (s.init.length > 1 || (first !== undefined && first.kind !== 'let') || s.update.length !== 1 || upd?.kind !== 'assign') return [];
+    if (upd.target.kind !== 'local') return [];
+    const c = upd.target.id;
+    if (first !== undefined && first.kind === 'let' && first.local !== c) return [];
     const v = upd.value;
     const isC = (e: T) => e.kind === 'local' && e.id === c;
-    const isOne = (e: T) => e.kind === 'const' && Number(e.value) === 1;
-    if (!(v.kind === 'binary' && v.op === 'add' && v.type === 'int32' && ((isC(v.left) && isOne(v.right)) || (isOne(v.left) && isC(v.right))))) return [];
+    const step = (e: T) => (e.kind === 'const' && typeof e.value === 'number' && Number.isInteger(e.value) && e.value > 0 && e.value <= 64 ? e.value : 0);
+    const k = v.kind === 'binary' && v.op === 'add' && v.type === 'int32' ? (isC(v.left) ? step(v.right) : isC(v.right) ? step(v.left) : 0) : 0;
+    if (k === 0) return [];
     let assigned = false;
     forEachStmt(s.body, (b) => {
       if ((b.kind === 'assign' && b.target.kind === 'local' && b.target.id === c) || (b.kind === 'let' && b.local === c)) assigned = true;
@@ -175,7 +191,8 @@ export class AsFunctionEmitter {
     if (assigned) return [];
     const arrays = new Set<number>();
     const visit = (array: number, indices: readonly T[]) => {
-      if (indices.length === 1 && isC(indices[0]!) && fn.params[array]?.array?.ndim === 1) arrays.add(array);
+      const at = indices.length === 1 ? counterOffset(indices[0]!) : null;
+      if (at !== null && at.id === c && fn.params[array]?.array?.ndim === 1) arrays.add(array);
     };
     forEachExpr(s.body, (e) => { if (e.kind === 'load') visit(e.array, e.indices); });
     forEachStmt(s.body, (b) => { if (b.kind === 'store') visit(b.array, b.indices); });
@@ -183,7 +200,7 @@ export class AsFunctionEmitter {
     return [...arrays].map((array) => {
       const p = fn.params[array]!;
       const stride = strideName(p.emitName, 0);
-      return { key: `${array}:${c}`, name: `__w${this.walkCount++}`, start: `${p.emitName} + <usize>(${counter}) * ${stride}`, stride };
+      return { key: `${array}:${c}`, name: `__w${this.walkCount++}`, start: `${p.emitName} + <usize>(${counter}) * ${stride}`, stride: k === 1 ? stride : `${k} * ${stride}` };
     });
   }
 
@@ -293,15 +310,21 @@ export class AsFunctionEmitter {
             : s.init.map((x) => this.simple(fn, x)).join(', ');
           let update = s.update.map((x) => this.simple(fn, x)).join(', ');
           const walked = this.walkedLoop(fn, s);
+          // Pointers start with the counter: in the for's declaration list, or (no init) in a
+          // block around the loop.
+          const outer = walked.length > 0 && s.init.length === 0;
+          if (outer) out.push(`${ind}{`, ...walked.map((w) => `${ind}  let ${w.name}: usize = ${w.start};`));
           for (const w of walked) {
-            init += `, ${w.name}: usize = ${w.start}`;
+            if (!outer) init += `, ${w.name}: usize = ${w.start}`;
             update += `, ${w.name} = ${w.name} + ${w.stride}`;
           }
-          out.push(`${ind}for (${init}; ${s.cond ? this.expr(fn, s.cond) : ''}; ${update}) {`);
+          const li = outer ? `${ind}  ` : ind;
+          out.push(`${li}for (${init}; ${s.cond ? this.expr(fn, s.cond) : ''}; ${update}) {`);
           for (const w of walked) this.walks.set(w.key, w.name);
-          this.stmts(fn, s.body, `${ind}  `, out);
+          this.stmts(fn, s.body, `${li}  `, out);
           for (const w of walked) this.walks.delete(w.key);
-          out.push(`${ind}}`);
+          out.push(`${li}}`);
+          if (outer) out.push(`${ind}}`);
           break;
         }
         default: break;
