@@ -32,7 +32,7 @@ import { checkGpuErrors, currentGpu, gpuDevice, type GpuContext } from './device
 import { runGpuKernel } from './dispatch.js';
 import { MAXC } from './shaders.js';
 import { checkGpuDType, type GpuStorage } from './storage.js';
-import { toCpu } from './transfer.js';
+import { deliver } from './transfer.js';
 
 /** Options the gpu factories take (a subset of VectorizeOptions). */
 export interface GpuKernelOptions {
@@ -55,18 +55,6 @@ function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: str
   k.operands.forEach((d) => checkGpuDType(d, `kernel '${name}' signature '${sig}'`));
   emitWgslFunctions(k.ir);
   return k;
-}
-
-/** Read a gpu result back (into `out` when it is a CPU array). */
-async function deliver(result: NDArray, cpuOut: NDArray | null): Promise<NDArray> {
-  const host = await toCpu(result);
-  result.dispose();
-  if (cpuOut === null) return host;
-  const src = host.dtype === cpuOut.dtype ? host : host.astype(cpuOut.dtype);
-  copyLayout(operandOf(src, cpuOut.shape), operandOf(cpuOut, cpuOut.shape));
-  if (src !== host) src.dispose();
-  host.dispose();
-  return cpuOut;
 }
 
 function attributes(f: object, a: { name: string; nin: number; nout: number; types: () => readonly string[]; identity: Scalar | null; signature: string | null; kernels: () => readonly CompiledKernel[] }): void {

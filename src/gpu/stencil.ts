@@ -14,16 +14,14 @@
  */
 import type { CompiledStencil } from '../compiler/stencil.js';
 import { STENCIL_WG, stencilMetaLength, stencilShader } from '../compiler/emit/wgsl/stencil.js';
-import { copyLayout } from '../ndarray/copy.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { operandOf } from '../ufunc/execute.js';
 import { TargetError } from '../util/errors.js';
 import { gpuEmpty, gpuKernel, gpuOperand } from './call.js';
 import { checkGpuErrors, currentGpu, gpuDevice, scoped, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { bindGroup, metaBuffer, pendingEncoder } from './queue.js';
 import { checkGpuDType, type GpuStorage } from './storage.js';
-import { toCpu } from './transfer.js';
+import { deliver } from './transfer.js';
 
 /** On the GPU (a plain boolean: not a type guard, which would narrow NDArray to never). */
 const isGpuArray = (a: NDArray): boolean => a.storage.kind === 'gpu';
@@ -173,12 +171,5 @@ export async function gpuStencilCall(c: CompiledStencil, inputs: readonly NDArra
     for (const t of temps) t.dispose();
   }
   if (onDevice) return result;
-  const host = await toCpu(result);
-  result.dispose();
-  if (out === undefined) return host;
-  const src = host.dtype === out.dtype ? host : host.astype(out.dtype);
-  copyLayout(operandOf(src, out.shape), operandOf(out, out.shape));
-  if (src !== host) src.dispose();
-  host.dispose();
-  return out;
+  return deliver(result, out ?? null);
 }

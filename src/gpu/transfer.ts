@@ -18,6 +18,8 @@ import { NDArray as NDArrayClass } from '../ndarray/ndarray.js';
 import { empty } from '../ndarray/creation.js';
 import { cStrides } from '../ndarray/layout.js';
 import { runtime } from '../runtime/runtime.js';
+import { copyLayout } from '../ndarray/copy.js';
+import { operandOf } from '../ufunc/execute.js';
 import { TargetError } from '../util/errors.js';
 import { checkGpuErrors, gpuDevice, type GpuContext } from './device.js';
 import { allocateGpu, checkGpuDType, GPU_ITEM, GpuStorage } from './storage.js';
@@ -447,4 +449,24 @@ export async function toCpu(a: NDArray, options: ToCpuOptions = {}): Promise<NDA
     throw e;
   }
   return out;
+}
+
+/**
+ * Read a gpu result back for a caller that passed only CPU operands: into a new heap array,
+ * or into the CPU array `cpuOut` (cast to its dtype). The gpu result is disposed.
+ *
+ * @example
+ * ```ts
+ * return deliver(gpuResult, options.out ?? null);
+ * ```
+ */
+export async function deliver(result: NDArray, cpuOut: NDArray | null): Promise<NDArray> {
+  const host = await toCpu(result);
+  result.dispose();
+  if (cpuOut === null) return host;
+  const src = host.dtype === cpuOut.dtype ? host : host.astype(cpuOut.dtype);
+  copyLayout(operandOf(src, cpuOut.shape), operandOf(cpuOut, cpuOut.shape));
+  if (src !== host) src.dispose();
+  host.dispose();
+  return cpuOut;
 }
