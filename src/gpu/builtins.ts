@@ -46,7 +46,7 @@ function callOnGpu(t: DispatchTarget & { nout: number }, args: readonly unknown[
     throw new TargetError(
       'E_GPU_DTYPE',
       `ufunc '${t.name}' resolves to the loop ${loop.types} for these inputs, and ${bad} is not a gpu dtype (float32, int32, uint32, bool); ` +
-        `use float32 inputs (e.g. g.astype is not on the GPU: upload a.astype('float32')), or dtype: 'float32'`,
+        `cast the inputs first (g.astype('float32') casts on the GPU), or pass dtype: 'float32'`,
     );
   }
   const source = builtinGpuSource(t.name, loop.ins[0]!);

@@ -19,7 +19,7 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, TargetError } from '../util/errors.js';
 import type { GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
-import { allocateGpu, checkGpuDType, type GpuStorage } from './storage.js';
+import { allocateGpu, checkGpuDType, GpuStorage } from './storage.js';
 import { uploadSync } from './transfer.js';
 
 /** Is x an NDArray in gpu storage? */
@@ -61,6 +61,8 @@ export function gpuCast(ctx: GpuContext, a: NDArray, dtype: DType): NDArray {
   runGpuKernel(ctx, k, [a], [out], a.shape);
   return out;
 }
+
+GpuStorage.castImpl = gpuCast;
 
 /**
  * A contiguous copy of a gpu array (or view), on the GPU.

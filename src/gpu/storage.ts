@@ -12,6 +12,7 @@
  * unreachable (FinalizationRegistry), or when the device is lost or shut down.
  */
 import type { DType } from '../dtype/dtypes.js';
+import type { NDArray } from '../ndarray/ndarray.js';
 import { TargetError } from '../util/errors.js';
 import { currentGpu, type GpuContext } from './device.js';
 import { destroyAfterFlush } from './queue.js';
@@ -95,6 +96,19 @@ export class GpuStorage {
       throw new TargetError('E_GPU_DEVICE_LOST', `this array lived on a GPU device that is gone (${this.ctx.lost}); upload it again from the CPU`);
     }
     if (this.freed) throw new TargetError('E_GPU_DISPOSED', 'this gpu array was disposed');
+  }
+
+  /** The GPU cast (src/gpu/call.ts `gpuCast`), set when that module loads: no import cycle. */
+  static castImpl: ((ctx: GpuContext, a: NDArray, to: DType) => NDArray) | null = null;
+
+  /**
+   * `a.astype(to)` / `a.copy()` for an array in this storage: a new contiguous gpu array,
+   * cast on the GPU with NumPy's unsafe-cast semantics.
+   */
+  astype(a: NDArray, to: DType): NDArray {
+    this.check();
+    checkGpuDType(to, 'astype of a gpu array');
+    return GpuStorage.castImpl!(this.ctx, a, to);
   }
 
   dispose(): void {

@@ -300,7 +300,7 @@ export class NDArray<D extends DType = DType> {
   }
 
   /**
-   * A C-contiguous copy in the heap.
+   * A C-contiguous copy (in the heap; of a gpu array: on the GPU).
    *
    * @example
    * ```ts
@@ -329,6 +329,8 @@ export class NDArray<D extends DType = DType> {
     const casting = normalizeCasting(options.casting ?? 'unsafe');
     assertCanCast(this.dtype, to, casting, 'astype');
     if (options.copy === false && to === this.dtype) return this as unknown as NDArray<CanonicalDType<T>>;
+    // A gpu array is cast (or copied) on the GPU: the result is a gpu array.
+    if (this.storage.kind === 'gpu') return this.storage.astype(this, to) as NDArray<CanonicalDType<T>>;
     const storage = allocateStorage(to, this.size);
     const strides = cStrides(this.shape);
     copyLayout(

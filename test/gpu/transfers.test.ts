@@ -117,3 +117,22 @@ describe.skipIf(!hasGpu)('gpu dispatch geometry', () => {
     }
   });
 });
+
+describe.skipIf(!hasGpu)('gpu arrays: astype and copy', () => {
+  it('cast and copy on the GPU with NumPy unsafe-cast semantics; results stay on the GPU', async () => {
+    const g = await nb.toGpu(nb.array([1.7, -1.7, 3e9, -0.5, NaN], { dtype: 'float32' }));
+    const i = g.astype('int32');
+    expect(i.storageKind).toBe('gpu');
+    expect((await i.toCpu()).toArray()).toEqual(nb.array([1.7, -1.7, 3e9, -0.5, NaN], { dtype: 'float32' }).astype('int32').toArray());
+    const u = g.astype('uint32');
+    expect((await u.toCpu()).toArray()).toEqual(nb.array([1.7, -1.7, 3e9, -0.5, NaN], { dtype: 'float32' }).astype('uint32').toArray());
+    const b = g.astype('bool');
+    expect((await b.toCpu()).toArray()).toEqual([true, true, true, true, true]);
+    const m = await nb.toGpu(nb.arange(6, undefined, undefined, 'float32').reshape([2, 3]));
+    const t = m.T.copy();
+    expect(t.storageKind).toBe('gpu');
+    expect((await t.toCpu()).toArray()).toEqual([[0, 3], [1, 4], [2, 5]]);
+    expect(() => g.astype('float64')).toThrow(expect.objectContaining({ code: 'E_GPU_DTYPE' }));
+    expect(() => g.astype('int32', { casting: 'safe' })).toThrow(nb.CastingError);
+  });
+});
