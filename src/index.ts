@@ -36,7 +36,7 @@ export type { Gufunc, GufuncOptions } from './ufunc/gufunc.js';
 export type { ReduceOptions, AccumulateOptions, AtIndices, AtIndexItem, AxisOption } from './ufunc/ufunc.js';
 export { vectorize, guvectorize } from './vectorize/index.js';
 export type {
-  VectorizeOptions, GuvectorizeOptions, VectorizeDecorator, VectorizedExtras, GuvectorizedGufunc,
+  VectorizeOptions, GuvectorizeOptions, VectorizeDecorator, VectorizedExtras, GuvectorizedGufunc, GpuUfunc, GpuGufunc, GpuVectorizeDecorator,
 } from './vectorize/index.js';
 export { KERNEL_DIAGNOSTICS } from './compiler/public.js';
 export { stencil } from './stencil/index.js';

@@ -18,6 +18,8 @@
 import { registerLoop } from '../builtins/loop-registry.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { createGufunc, type Gufunc, type GufuncLoop } from '../ufunc/gufunc.js';
+import type { UfuncAttributes } from '../ufunc/types.js';
+import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
 import { instantiateKernels } from './module.js';
 import { gpuGuvectorize } from '../gpu/kernel-factories.js';
@@ -35,6 +37,32 @@ export type GuvectorizedGufunc = Gufunc & {
 };
 
 /**
+ * A gufunc compiled for the 'gpu' target: the call returns a Promise of the output (an
+ * array of outputs when there are several).
+ */
+export interface GpuGufunc extends UfuncAttributes {
+  (...args: unknown[]): Promise<NDArray | NDArray[]>;
+  /** The same as calling it. */
+  callAsync(...args: unknown[]): Promise<NDArray | NDArray[]>;
+  readonly target: 'gpu';
+}
+
+/**
+ * A core-array kernel compiled for the 'gpu' target (WGSL); calls return Promises.
+ *
+ * @example
+ * ```ts
+ * // requires: gpu
+ * const rowsum = nb.guvectorize('void(f4[:], f4[:])', '(n)->()', { target: 'gpu' })((a: Float32Array, out: Float32Array) => {
+ *   let s = 0;
+ *   for (let i = 0; i < a.length; i++) s += a[i];
+ *   out[0] = s;
+ * });
+ * (await rowsum(nb.ones([2, 3], 'float32')) as nb.NDArray).toArray(); // [3, 3]
+ * ```
+ */
+export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions & { target: 'gpu' }): (kernel: unknown, context?: unknown) => GpuGufunc;
+/**
  * Compile a core-array kernel into a gufunc.
  *
  * @throws KernelError (unsupported syntax; lints under `strict`); ValueError
@@ -51,7 +79,8 @@ export type GuvectorizedGufunc = Gufunc & {
  * rowdot(nb.ones([4, 3]), nb.ones([3])).toArray(); // [3, 3, 3, 3]
  * ```
  */
-export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions = {}) {
+export function guvectorize(signatures: string | readonly string[], layout: string, options?: GuvectorizeOptions): (kernel: unknown, context?: unknown) => GuvectorizedGufunc;
+export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions = {}): (kernel: unknown, context?: unknown) => GuvectorizedGufunc | GpuGufunc {
   checkTarget(options.target);
   const sigs = typeof signatures === 'string' ? [signatures] : [...signatures];
   if (sigs.length === 0) throw new TypeError('guvectorize: at least one signature is required');

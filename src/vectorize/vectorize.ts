@@ -25,7 +25,8 @@ import { compileKernel, parseKernelSignature, type CompiledKernel } from '../com
 import { classify, fixedSignature } from '../ufunc/call.js';
 import type { InputKind } from '../ufunc/dispatch.js';
 import { createUfunc } from '../ufunc/ufunc.js';
-import type { Ufunc, UfuncOptions } from '../ufunc/types.js';
+import type { Ufunc, UfuncAttributes, UfuncOptions } from '../ufunc/types.js';
+import type { NDArray } from '../ndarray/ndarray.js';
 import { instantiateKernels } from './module.js';
 import { gpuVectorize } from '../gpu/kernel-factories.js';
 import { callAsyncParallel, parallelKernelExec } from '../parallel/execute.js';
@@ -38,6 +39,23 @@ export interface VectorizeDecorator {
   /** As a TC39 method decorator: the ufunc replaces the method (typed as both). */
   <F extends (...args: never[]) => unknown>(kernel: F, context: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): F & Ufunc & VectorizedExtras;
   <F extends (...args: never[]) => unknown>(kernel: F): Ufunc & VectorizedExtras;
+}
+
+/**
+ * A ufunc compiled for the 'gpu' target: called like a ufunc, but the call returns a
+ * Promise of the result (a gpu array when any operand is one, else a heap array).
+ */
+export interface GpuUfunc extends UfuncAttributes {
+  (...args: unknown[]): Promise<NDArray>;
+  /** The same as calling it. */
+  callAsync(...args: unknown[]): Promise<NDArray>;
+  readonly target: 'gpu';
+}
+
+/** `vectorize(..., { target: 'gpu' })` applied to a kernel (or used as a method decorator). */
+export interface GpuVectorizeDecorator {
+  <F extends (...args: never[]) => unknown>(kernel: F, context: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): GpuUfunc;
+  <F extends (...args: never[]) => unknown>(kernel: F): GpuUfunc;
 }
 
 /** What compiled ufuncs add to a ufunc. */
@@ -190,7 +208,29 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
  * await g.callAsync(nb.linspace(0, 1, 1e7)); // every core, event loop free
  * ```
  */
-export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options: VectorizeOptions = {}): VectorizeDecorator {
+/**
+ * A kernel compiled for the 'gpu' target (WGSL through WebGPU): the calls return Promises.
+ *
+ * @example
+ * ```ts
+ * // requires: gpu
+ * const f = nb.vectorize('float32(float32)', { target: 'gpu' })((x: number) => x * 2);
+ * (await f(nb.ones([3], 'float32'))).toArray(); // [2, 2, 2]
+ * ```
+ */
+export function vectorize(signatures: string | readonly string[] | null | undefined, options: VectorizeOptions & { target: 'gpu' }): GpuVectorizeDecorator;
+export function vectorize(options: VectorizeOptions & { target: 'gpu' }): GpuVectorizeDecorator;
+/**
+ * Compile a scalar kernel into a ufunc (cpu or parallel target: synchronous calls).
+ *
+ * @example
+ * ```ts
+ * const sq = nb.vectorize('f8(f8)')((x: number) => x * x);
+ * sq(nb.array([1, 2, 3])).toArray(); // [1, 4, 9]
+ * ```
+ */
+export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options?: VectorizeOptions): VectorizeDecorator;
+export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options: VectorizeOptions = {}): VectorizeDecorator | GpuVectorizeDecorator {
   if (signatures !== null && signatures !== undefined && typeof signatures === 'object' && !Array.isArray(signatures)) {
     // vectorize({ identity: 0 }): options only, lazy.
     options = signatures as VectorizeOptions;
