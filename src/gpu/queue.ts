@@ -16,6 +16,8 @@ import type { GpuContext } from './device.js';
 
 interface QueueState {
   encoder: GPUCommandEncoder | null;
+  /** Passes recorded in the pending encoder (a long synchronous loop is submitted in batches). */
+  passes: number;
   /** Buffers to destroy once the pending encoder is submitted. */
   readonly doomed: GPUBuffer[];
   readonly meta: Map<string, GPUBuffer>;
@@ -25,10 +27,11 @@ interface QueueState {
 const states = new WeakMap<GpuContext, QueueState>();
 const META_CACHE = 512;
 const GROUP_CACHE = 1024;
+const MAX_PASSES = 256;
 
 function state(ctx: GpuContext): QueueState {
   let s = states.get(ctx);
-  if (!s) states.set(ctx, (s = { encoder: null, doomed: [], meta: new Map(), groups: new Map() }));
+  if (!s) states.set(ctx, (s = { encoder: null, passes: 0, doomed: [], meta: new Map(), groups: new Map() }));
   return s;
 }
 
@@ -42,7 +45,11 @@ function state(ctx: GpuContext): QueueState {
  */
 export function pendingEncoder(ctx: GpuContext): GPUCommandEncoder {
   const s = state(ctx);
+  // A synchronous loop of many calls never reaches the microtask: submit every 256 passes
+  // so the command buffer stays bounded and the GPU starts working.
+  if (s.encoder !== null && ++s.passes >= MAX_PASSES) flushGpu(ctx);
   if (s.encoder === null) {
+    s.passes = 1;
     s.encoder = ctx.device.createCommandEncoder();
     queueMicrotask(() => flushGpu(ctx));
   }

@@ -136,3 +136,11 @@ describe.skipIf(!hasGpu)('gpu arrays: astype and copy', () => {
     expect(() => g.astype('int32', { casting: 'safe' })).toThrow(nb.CastingError);
   });
 });
+
+describe.skipIf(!hasGpu)('gpu queue', () => {
+  it('a long synchronous loop of calls is submitted in batches and stays correct', async () => {
+    const g = await nb.toGpu(nb.zeros([64], 'int32'));
+    for (let i = 0; i < 1000; i++) nb.add(g, 1, { out: g }); // 1000 passes in one JS task
+    expect((await nb.toCpu(g)).get(63)).toBe(1000);
+  });
+});
