@@ -13,7 +13,7 @@
  * Code is emitted as plain text from small templates (no string-concatenated expressions
  * spread over files): read the output in asm/loops/generated/ to review it.
  */
-import { ALL_LOOPS, type LoopRecord } from '../../src/builtins/loop-registry.js';
+import { ALL_LOOPS, type BuiltinLoop as LoopRecord } from '../../src/builtins/loop-registry.js';
 import { AS_TYPE, type AsType } from '../../src/builtins/loop-types.js';
 import { DTYPES } from '../../src/dtype/dtypes.js';
 import { UFUNC_TABLE, type UfuncName } from '../../src/builtins/ufunc-table.js';

@@ -3,9 +3,8 @@
  * contain a 1; the result takes the larger.
  */
 import { ShapeError } from '../util/errors.js';
-import { checkShape } from '../ndarray/layout.js';
+import { checkShape, formatShape } from '../ndarray/layout.js';
 
-const fmt = (s: readonly number[]) => `(${s.join(',')}${s.length === 1 ? ',' : ''})`;
 
 /**
  * The shape that `shapes` broadcast to.
@@ -30,7 +29,7 @@ export function broadcastShapes(...shapes: readonly (readonly number[] | number)
       else if (out[j] !== d) {
         throw new ShapeError(
           'E_SHAPE_BROADCAST',
-          `shape mismatch: objects cannot be broadcast to a single shape; ${dims.map(fmt).join(' ')} ` +
+          `shape mismatch: objects cannot be broadcast to a single shape; ${dims.map(formatShape).join(' ')} ` +
             `disagree at dimension ${j - ndim} (${out[j]} vs ${d})`,
         );
       }
@@ -46,7 +45,7 @@ export function broadcastShapes(...shapes: readonly (readonly number[] | number)
  */
 export function broadcastStrides(shape: readonly number[], strides: readonly number[], target: readonly number[]): number[] {
   if (shape.length > target.length) {
-    throw new ShapeError('E_SHAPE_BROADCAST', `cannot broadcast an array of shape ${fmt(shape)} to ${fmt(target)}: it has more dimensions`);
+    throw new ShapeError('E_SHAPE_BROADCAST', `cannot broadcast an array of shape ${formatShape(shape)} to ${formatShape(target)}: it has more dimensions`);
   }
   const out = new Array<number>(target.length).fill(0);
   const lead = target.length - shape.length;
@@ -58,11 +57,10 @@ export function broadcastStrides(shape: readonly number[], strides: readonly num
     else {
       throw new ShapeError(
         'E_SHAPE_BROADCAST',
-        `cannot broadcast an array of shape ${fmt(shape)} to ${fmt(target)} (dimension ${i} is ${d}, not 1 or ${t})`,
+        `cannot broadcast an array of shape ${formatShape(shape)} to ${formatShape(target)} (dimension ${i} is ${d}, not 1 or ${t})`,
       );
     }
   }
   return out;
 }
 
-export { fmt as formatShape };

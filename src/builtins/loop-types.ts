@@ -15,6 +15,7 @@
  *     the same lane type, computing the same lanes as `scalar`.
  */
 import type { DType } from '../dtype/dtypes.js';
+import type { LoopTrap, ReduceKind } from '../ufunc/loop-record.js';
 
 /** AssemblyScript type of each dtype inside loops. */
 export const AS_TYPE = {
@@ -34,18 +35,7 @@ export interface LoopTypes {
   outDtypes: DType[];
 }
 
-/** How a contiguous row is reduced into one value (reduce's inner loop). */
-export type ReduceKind = 'pairwise' | 'simd' | 'sequential';
-
-/**
- * An error a loop reports by trapping (`unreachable()` in its body): NumPy raises from
- * inside the loop (integer power with a negative exponent), Wasm cannot, so the call turns
- * the trap into a ValueError with this code and message.
- */
-export interface LoopTrap {
-  code: string;
-  message: string;
-}
+export type { ReduceKind, LoopTrap } from '../ufunc/loop-record.js';
 
 /** One inner loop of a ufunc: a dtype signature and its body. */
 export interface LoopRow {

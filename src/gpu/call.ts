@@ -9,7 +9,8 @@
  * the broadcast shape (ShapeError otherwise); an `out` of another dtype gets the result
  * through a cast; without `out` a new gpu array is made. Results stay on the GPU.
  */
-import { broadcastShapes, formatShape } from '../broadcast/broadcast-shapes.js';
+import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
+import { formatShape } from '../ndarray/layout.js';
 import { compileKernel, type CompiledKernel } from '../compiler/index.js';
 import { assertCanCast, type Casting } from '../dtype/casting.js';
 import type { DType } from '../dtype/dtypes.js';

@@ -15,7 +15,7 @@
  *      GPU and later calls queue behind them, so chains of calls never wait.
  */
 import { broadcastStrides } from '../broadcast/broadcast-shapes.js';
-import { simplifyPlan } from '../broadcast/iteration-plan.js';
+import { simplifyPlan } from '../ndarray/iteration-plan.js';
 import type { CompiledKernel } from '../compiler/index.js';
 import { cStrides } from '../ndarray/layout.js';
 import type { NDArray } from '../ndarray/ndarray.js';

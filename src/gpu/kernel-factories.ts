@@ -12,7 +12,8 @@
  * computes in float64 inside (e.g. `int32 / int32`) is a KernelError NB6001 at that
  * construct. Lazy kernels compile per `resultType` of the inputs, as on the cpu target.
  */
-import { broadcastShapes, formatShape } from '../broadcast/broadcast-shapes.js';
+import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
+import { formatShape } from '../ndarray/layout.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { emitWgslFunctions } from '../compiler/emit/wgsl/emit-function.js';
 import { canCast, normalizeCasting, type Casting } from '../dtype/casting.js';

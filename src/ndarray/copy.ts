@@ -12,7 +12,7 @@
  *      the scratch block and calls `copy`, which runs the whole N-d nest inside Wasm.
  */
 import { DTYPES, type DType } from '../dtype/dtypes.js';
-import { simplifyPlan } from '../broadcast/iteration-plan.js';
+import { simplifyPlan } from './iteration-plan.js';
 import { runtime } from '../runtime/runtime.js';
 import { overlaps, stage, writePlan, type Operand } from './operand.js';
 

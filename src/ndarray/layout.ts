@@ -4,6 +4,11 @@
  */
 import { ShapeError } from '../util/errors.js';
 
+/** A shape as NumPy prints it: `(2,3)`, `(5,)`, `()`. */
+export function formatShape(shape: readonly number[]): string {
+  return `(${shape.join(',')}${shape.length === 1 ? ',' : ''})`;
+}
+
 /** Strides of a C-ordered (row-major) array of `shape`. */
 export function cStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);

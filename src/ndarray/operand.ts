@@ -6,7 +6,7 @@
  * operand: ptr, byteStrides[0..ndim)]; the innermost dimension is last (see asm/index.ts).
  */
 import { DTYPES } from '../dtype/dtypes.js';
-import type { IterationPlan } from '../broadcast/iteration-plan.js';
+import type { IterationPlan } from './iteration-plan.js';
 import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { heapBytes } from '../runtime/wasm-memory.js';
 import { throwDisposed } from '../runtime/lifetime.js';

@@ -3,8 +3,7 @@
  * one layout (shape, strides, offset — all in elements) to another. No data moves here.
  */
 import { IndexError, ShapeError } from '../util/errors.js';
-import { formatShape } from '../broadcast/broadcast-shapes.js';
-import { cStrides, checkShape, sizeOf } from './layout.js';
+import { cStrides, checkShape, formatShape, sizeOf } from './layout.js';
 
 export interface Layout {
   shape: number[];

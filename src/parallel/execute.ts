@@ -24,8 +24,9 @@
  * `minElements`), again so that results do not depend on timing.
  */
 import { DTYPES, type DType } from '../dtype/dtypes.js';
-import type { IterationPlan } from '../broadcast/iteration-plan.js';
-import { ALL_LOOPS, CUSTOM_LOOP_BASE } from '../builtins/loop-registry.js';
+import type { IterationPlan } from '../ndarray/iteration-plan.js';
+import { ALL_LOOPS } from '../builtins/loop-registry.js';
+import { CUSTOM_LOOP_BASE } from '../ufunc/loop-record.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { overlaps, sameLayout, type Operand } from '../ndarray/operand.js';
 import type { Storage } from '../ndarray/storage.js';

@@ -22,12 +22,13 @@
 import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import { DTYPES, normalizeDType, type DType } from '../dtype/dtypes.js';
 import { checkWeakIntFits } from '../dtype/promotion.js';
-import { broadcastShapes, formatShape } from '../broadcast/broadcast-shapes.js';
+import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
+import { formatShape } from '../ndarray/layout.js';
 import { copyLayout } from '../ndarray/copy.js';
 import { asarray, empty, full, zeros } from '../ndarray/creation.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, ValueError } from '../util/errors.js';
-import type { LoopRecord } from '../builtins/loop-registry.js';
+import type { LoopRecord } from './loop-record.js';
 import { canCast } from '../dtype/casting.js';
 import { inputFits, resolveLoop, type DispatchTarget, type FixedSignature, type InputKind } from './dispatch.js';
 import { copyWhere, operandOf, runLoop } from './execute.js';

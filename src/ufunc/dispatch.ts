@@ -9,7 +9,7 @@
  *      inputs fixed, the first whose free inputs cast safely (fixed ones are cast under
  *      `casting` by the caller);
  *   3. otherwise a loop for exactly the (strong) input dtypes if there is one, else the
- *      ufunc's resolver (ufunc-row.ts `ResolverKind`); weak scalars in the default linear
+ *      ufunc's resolver (`ResolverKind` below); weak scalars in the default linear
  *      search follow NumPy's `should_use_min_scalar_weak_literals` (see fitsLinear);
  *   4. the answer is cached per ufunc by the input description, so a hot call path is one
  *      Map lookup (results never depend on call order).
@@ -19,9 +19,25 @@
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { assertCanCast, canCast, type Casting } from '../dtype/casting.js';
 import { resultType } from '../dtype/promotion.js';
-import type { LoopRecord } from '../builtins/loop-registry.js';
-import type { ResolverKind } from '../builtins/ufunc-row.js';
+import type { LoopRecord } from './loop-record.js';
 import { DTypeError } from '../util/errors.js';
+
+/**
+ * How a ufunc picks its loop (NumPy's type resolvers):
+ *  - `linear`: NumPy's default: the first loop, in table order, that every input casts to
+ *    safely (a weak JS integer fits any integer or float loop, a weak float any float loop);
+ *  - `uniform`: NumPy's SimpleUniformOperation: all operands take resultType(inputs), and
+ *    the loop of exactly that type runs (add, subtract, maximum, bitwise ops, ...);
+ *  - `comparison`: inputs as `uniform`, the output is bool (less, equal, ...); a weak
+ *    integer outside the array's range is compared exactly, as NumPy 2 does (int8 < 300 is
+ *    true everywhere, not an error);
+ *  - `logical`: NumPy's logical-ufunc promoter: inputs that match a loop exactly use it,
+ *    anything else is tested for truth through the bool loop (logical_and/or/xor);
+ *  - `trueDivide`: integer and bool inputs use the float64 loop, others as `uniform`.
+ * Every kind first takes a loop whose inputs match the (strong) input dtypes exactly, as
+ * NumPy's dispatcher does before it promotes (`int64 < uint64` uses 'int64,uint64->bool').
+ */
+export type ResolverKind = 'linear' | 'uniform' | 'comparison' | 'logical' | 'trueDivide';
 
 /** An input as dispatch sees it: a strong dtype, or a weak JS scalar's kind. */
 export type InputKind = DType | 'weak-int' | 'weak-float';

@@ -12,13 +12,13 @@
  *      plan; one call into Wasm runs the whole N-d iteration.
  */
 import { broadcastStrides } from '../broadcast/broadcast-shapes.js';
-import { simplifyPlan } from '../broadcast/iteration-plan.js';
+import { simplifyPlan } from '../ndarray/iteration-plan.js';
 import { DTYPES } from '../dtype/dtypes.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { overlaps, sameLayout, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
 import { runtime } from '../runtime/runtime.js';
 import { throwDisposed } from '../runtime/lifetime.js';
-import { customLoop } from '../builtins/loop-registry.js';
+import { customLoop } from './loop-record.js';
 import { tryParallelLoop } from '../parallel/execute.js';
 
 /** Throw E_MEMORY_DISPOSED when any array was disposed. */

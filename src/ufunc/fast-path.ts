@@ -8,7 +8,7 @@
  * `out` (NumPy: 0.3 us).
  */
 import { DTYPES, type DType } from '../dtype/dtypes.js';
-import type { LoopRecord } from '../builtins/loop-registry.js';
+import type { LoopRecord } from './loop-record.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { allocateStorage, type HeapStorage } from '../ndarray/storage.js';
 import { runtime, SCALAR_SLOT_OFFSET } from '../runtime/runtime.js';

@@ -28,9 +28,10 @@
 import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { checkWeakIntFits } from '../dtype/promotion.js';
-import { broadcastShapes, broadcastStrides, formatShape } from '../broadcast/broadcast-shapes.js';
-import { simplifyPlan } from '../broadcast/iteration-plan.js';
-import type { LoopRecord } from '../builtins/loop-registry.js';
+import { broadcastShapes, broadcastStrides } from '../broadcast/broadcast-shapes.js';
+import { formatShape } from '../ndarray/layout.js';
+import { simplifyPlan } from '../ndarray/iteration-plan.js';
+import type { LoopRecord } from './loop-record.js';
 import { copyLayout } from '../ndarray/copy.js';
 import { empty, full } from '../ndarray/creation.js';
 import { normalizeAxis } from '../ndarray/layout.js';

@@ -3,8 +3,8 @@
  * ntypes, types, identity, signature) and methods.
  */
 import type { Scalar } from '../dtype/dtypes.js';
-import type { LoopRecord } from '../builtins/loop-registry.js';
-import type { ResolverKind } from '../builtins/ufunc-row.js';
+import type { LoopRecord } from './loop-record.js';
+import type { ResolverKind } from './dispatch.js';
 import { callUfunc } from './call.js';
 import { tryFastCall } from './fast-path.js';
 import { attachMethods } from './methods/index.js';

@@ -15,7 +15,7 @@
  *   used) are console warnings (`console.warn`, once per kernel) by default, KernelErrors
  *   with `{ strict: true }`; unsupported syntax is always a KernelError.
  */
-import { registerLoop } from '../builtins/loop-registry.js';
+import { registerLoop } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { createGufunc, type Gufunc, type GufuncLoop } from '../ufunc/gufunc.js';
 import type { UfuncAttributes } from '../ufunc/types.js';
@@ -114,7 +114,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
         const gu0 = exports[k.entries.loop] as (plan: number, core: number) => void;
         // target 'parallel': the loop dims are cut into blocks on the worker pool (src/parallel).
         const gu = options.target === 'parallel' ? parallelGufuncRun(module, k.entries.loop, gu0, sig.nin + sig.nout) : gu0;
-        const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types, scalar: '' }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
+        const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
         runs.set(rec.id, gu);
         return { id: rec.id, types, ins, outs };
       });

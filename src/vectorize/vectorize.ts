@@ -20,7 +20,7 @@
 import type { Scalar } from '../dtype/dtypes.js';
 import { type DType } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
-import { registerLoop, type LoopRecord } from '../builtins/loop-registry.js';
+import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { classify, fixedSignature } from '../ufunc/call.js';
 import type { InputKind } from '../ufunc/dispatch.js';
@@ -96,11 +96,11 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
     if (options.target === 'parallel') {
       // Same loops, cut into blocks on the worker pool above the crossover (src/parallel).
       const par = parallelKernelExec(module, k.entries.loop, loopFn, rowFn, k.nin);
-      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types, scalar: '' }, exec: par.exec });
+      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: par.exec });
       par.bind(rec.id);
       return rec;
     }
-    return registerLoop({ ufunc: name, types, ins, outs, row: { types, scalar: '' }, exec: { loop: loopFn, ...(rowFn ? { row: rowFn } : {}) } });
+    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: loopFn, ...(rowFn ? { row: rowFn } : {}) } });
   });
   return { loops, kernels };
 }

@@ -2,10 +2,10 @@
  * What the ufunc methods share: the ufunc description they run on, argument checks,
  * NumPy's loop resolution for reduce-like methods, and layout helpers.
  */
-import type { LoopRecord } from '../../builtins/loop-registry.js';
+import type { LoopRecord } from '../loop-record.js';
 import { convertScalar } from '../../dtype/convert-scalar.js';
 import { DTYPES, normalizeDType, type DType, type DTypeLike, type Scalar } from '../../dtype/dtypes.js';
-import { formatShape } from '../../broadcast/broadcast-shapes.js';
+import { formatShape } from '../../ndarray/layout.js';
 import { copyLayout } from '../../ndarray/copy.js';
 import { empty } from '../../ndarray/creation.js';
 import { NDArray } from '../../ndarray/ndarray.js';

@@ -28,9 +28,9 @@
 import { checkAlive } from '../execute.js';
 import { broadcastStrides } from '../../broadcast/broadcast-shapes.js';
 import { broadcastTo } from '../../broadcast/broadcast-to.js';
-import { simplifyPlan } from '../../broadcast/iteration-plan.js';
+import { simplifyPlan } from '../../ndarray/iteration-plan.js';
 import type { DTypeLike, Scalar } from '../../dtype/dtypes.js';
-import type { LoopRecord } from '../../builtins/loop-registry.js';
+import type { LoopRecord } from '../loop-record.js';
 import { fillLayout } from '../../ndarray/copy.js';
 import { asarray, empty, type ArrayLikeInput } from '../../ndarray/creation.js';
 import { toStorage } from '../../ndarray/element.js';

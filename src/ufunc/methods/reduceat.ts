@@ -9,7 +9,7 @@
  * reduced axis is made contiguous first, so that each segment is summed pairwise as NumPy
  * sums it (NumPy's reduce inner loop on a strided segment).
  */
-import type { LoopRecord } from '../../builtins/loop-registry.js';
+import type { LoopRecord } from '../loop-record.js';
 import { DTYPES } from '../../dtype/dtypes.js';
 import { asarray, empty } from '../../ndarray/creation.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
