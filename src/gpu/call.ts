@@ -10,12 +10,11 @@
  * through a cast; without `out` a new gpu array is made. Results stay on the GPU.
  */
 import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
-import { formatShape } from '../ndarray/layout.js';
+import { cStrides, formatShape } from '../ndarray/layout.js';
 import { compileKernel, type CompiledKernel } from '../compiler/index.js';
 import { assertCanCast, type Casting } from '../dtype/casting.js';
 import type { DType } from '../dtype/dtypes.js';
 import { asarray, full } from '../ndarray/creation.js';
-import { cStrides } from '../ndarray/layout.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, TargetError } from '../util/errors.js';
 import type { GpuContext } from './device.js';

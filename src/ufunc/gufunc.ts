@@ -29,12 +29,11 @@ import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { checkWeakIntFits } from '../dtype/promotion.js';
 import { broadcastShapes, broadcastStrides } from '../broadcast/broadcast-shapes.js';
-import { formatShape } from '../ndarray/layout.js';
+import { formatShape, normalizeAxis } from '../ndarray/layout.js';
 import { simplifyPlan } from '../ndarray/iteration-plan.js';
 import type { LoopRecord } from './loop-record.js';
 import { copyLayout } from '../ndarray/copy.js';
 import { empty, full } from '../ndarray/creation.js';
-import { normalizeAxis } from '../ndarray/layout.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { overlaps, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
 import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
