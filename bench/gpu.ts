@@ -18,7 +18,8 @@ import * as nb from '../src/index.js';
 import { gpuDevice, type GpuContext } from '../src/gpu/device.js';
 import { setGpuVec4 } from '../src/gpu/dispatch.js';
 import { flushGpu } from '../src/gpu/queue.js';
-import { setGpuCopyMethod, setGpuUploadMethod } from '../src/gpu/transfer.js';
+import { setGpuCopyMethod } from '../src/gpu/staging.js';
+import { setGpuUploadMethod } from '../src/gpu/upload.js';
 
 const N = Number(process.env.NB_GPU_N ?? 1e8);
 const REPS = Number(process.env.NB_GPU_REPS ?? 7);

@@ -19,17 +19,14 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, TargetError } from '../util/errors.js';
 import type { GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
-import { allocateGpu, checkGpuDType, GpuStorage } from './storage.js';
-import { uploadSync } from './transfer.js';
-
-/** Is x an NDArray in gpu storage? */
-export const isGpuArray = (x: unknown): x is NDArray => x instanceof NDArray && x.storage.kind === 'gpu';
+import { allocateGpu, checkGpuDType, gpuStorageOf, isGpuArray } from './storage.js';
+import { uploadSync } from './upload.js';
 
 /** A new gpu array of `shape` and `dtype`. */
 export function gpuEmpty(ctx: GpuContext, shape: readonly number[], dtype: DType): NDArray {
   let n = 1;
   for (const d of shape) n *= d;
-  return new NDArray(allocateGpu(ctx, dtype, n) as never, shape, cStrides(shape), 0);
+  return new NDArray(allocateGpu(ctx, dtype, n), shape, cStrides(shape), 0);
 }
 
 /** Compiled kernels by source and signature (the built-in table and casts reuse them). */
@@ -62,8 +59,6 @@ export function gpuCast(ctx: GpuContext, a: NDArray, dtype: DType): NDArray {
   return out;
 }
 
-GpuStorage.castImpl = gpuCast;
-
 /**
  * A contiguous copy of a gpu array (or view), on the GPU.
  *
@@ -73,7 +68,7 @@ GpuStorage.castImpl = gpuCast;
  * ```
  */
 export function gpuCopy(a: NDArray): NDArray {
-  const ctx = (a.storage as unknown as GpuStorage).ctx;
+  const ctx = gpuStorageOf(a).ctx;
   return gpuCast(ctx, a, a.dtype);
 }
 
@@ -98,8 +93,8 @@ export function gpuOperand(ctx: GpuContext, x: unknown, want: DType, casting: Ca
     } else a = uploadSync(ctx, a);
     return [a, true];
   }
-  (a.storage as unknown as GpuStorage).check();
-  if ((a.storage as unknown as GpuStorage).ctx !== ctx) throw new TargetError('E_GPU_DEVICE_LOST', `${what} lives on a GPU device that was lost; upload it again`);
+  gpuStorageOf(a).check();
+  if (gpuStorageOf(a).ctx !== ctx) throw new TargetError('E_GPU_DEVICE_LOST', `${what} lives on a GPU device that was lost; upload it again`);
   if (a.dtype !== want) {
     a = gpuCast(ctx, a, want);
     temp = true;
@@ -139,7 +134,7 @@ export function gpuElementwise(
       }
       if (!out.writeable) throw new TargetError('E_GPU_LIMIT', 'out= is a read-only view');
       assertCanCast(outDtype, out.dtype, casting, `ufunc '${name}' output 0`);
-      (out.storage as unknown as GpuStorage).check();
+      gpuStorageOf(out).check();
     }
     const target = out && out.dtype === outDtype ? out : gpuEmpty(ctx, shape, outDtype);
     // An input that shares the output's buffer with another layout is read from a copy.

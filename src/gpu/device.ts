@@ -15,28 +15,10 @@
  *   `E_GPU_UNAVAILABLE` with the fixes.
  */
 import { TargetError } from '../util/errors.js';
+import type { GpuContext } from './context.js';
+import { flushGpu } from './queue.js';
 
-/** The device and what numbats knows about it. */
-export interface GpuContext {
-  readonly device: GPUDevice;
-  readonly adapterInfo: { vendor: string; architecture: string; device: string; description: string };
-  readonly limits: {
-    readonly maxStorageBufferBindingSize: number;
-    readonly maxBufferSize: number;
-    readonly maxComputeWorkgroupsPerDimension: number;
-    readonly maxStorageBuffersPerShaderStage: number;
-    readonly minStorageBufferOffsetAlignment: number;
-  };
-  readonly features: ReadonlySet<string>;
-  /** Increments with every new device: arrays remember the generation they live in. */
-  readonly generation: number;
-  /** Set when the device is lost (with the reason). */
-  lost: string | null;
-  /** Error scopes of pipeline creations not yet checked ({@link checkGpuErrors}). */
-  readonly errors: Promise<GPUError | null>[];
-  /** Errors the device reported outside scopes (the `uncapturederror` event), not yet thrown. */
-  readonly errorLog: { message: string; oom: boolean }[];
-}
+export type { GpuContext } from './context.js';
 
 interface DawnModule {
   create(flags: string[]): GPU;
@@ -239,7 +221,6 @@ export async function gpuShutdown(): Promise<void> {
   const c = current ?? (pending ? await pending.catch(() => null) : null);
   current = null;
   if (c) {
-    const { flushGpu } = await import('./queue.js');
     flushGpu(c);
     await c.device.queue.onSubmittedWorkDone();
     c.lost = 'the device was shut down (nb.gpuShutdown)';

@@ -23,7 +23,7 @@ import { TargetError } from '../util/errors.js';
 import { scoped, type GpuContext } from './device.js';
 import { bindGroup, metaBuffer, pendingEncoder } from './queue.js';
 import { elementwiseShader, gufuncShader, layoutKey, MAXD, META_HEAD, META_OPERAND, WG, type LayoutClass } from './shaders.js';
-import type { GpuStorage } from './storage.js';
+import { gpuStorageOf, type GpuStorage } from './storage.js';
 
 const pipelines = new WeakMap<GpuContext, Map<string, GPUComputePipeline>>();
 
@@ -87,7 +87,7 @@ export function runGpuKernel(
   if (plan.shape.length > MAXD) throw new TargetError('E_GPU_LIMIT', `the gpu target handles up to ${MAXD} loop dimensions after merging, got ${plan.shape.length}`);
   const c = cStrides(plan.shape);
   const ops: PlannedOperand[] = all.map((a, j) => {
-    const storage = a.storage as unknown as GpuStorage;
+    const storage = gpuStorageOf(a);
     const strides = plan.strides[j]!;
     const flat = strides.every((s, d) => s === c[d] || plan.shape[d] === 1);
     if (storage.buffers.length > 1 && !flat) {

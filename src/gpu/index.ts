@@ -11,5 +11,7 @@
  *   return Promises.
  * - dtypes: float32, int32, uint32, bool (TargetError `E_GPU_DTYPE` for others).
  */
-export { toGpu, toCpu, emptyPinned, type ToCpuOptions } from './transfer.js';
+export { toGpu, emptyPinned } from './upload.js';
+export { toCpu, type ToCpuOptions } from './readback.js';
 export { gpuInfo, gpuAvailable, gpuShutdown } from './device.js';
+import './register.js';

@@ -20,20 +20,19 @@ import { canCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import type { DType, Scalar } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
 import { copyLayout } from '../ndarray/copy.js';
-import { asarray } from '../ndarray/creation.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { inputFits, type InputKind } from '../ufunc/dispatch.js';
-import { splitArgs } from '../ufunc/call.js';
+import { classify, splitArgs } from '../ufunc/call.js';
+import type { UfuncInput } from '../ufunc/types.js';
 import { operandOf } from '../ufunc/execute.js';
 import { bindCoreSizes, coreLayout, parseGufuncSignature, type GufuncSignature } from '../ufunc/gufunc-signature.js';
 import { DTypeError, ShapeError, TargetError } from '../util/errors.js';
-import { installGpuBuiltins } from './builtins.js';
-import { gpuCopy, gpuElementwise, gpuEmpty, gpuOperand, isGpuArray } from './call.js';
+import { gpuCopy, gpuElementwise, gpuEmpty, gpuOperand } from './call.js';
 import { checkGpuErrors, currentGpu, gpuDevice, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { MAXC } from './shaders.js';
-import { checkGpuDType, type GpuStorage } from './storage.js';
-import { deliver } from './transfer.js';
+import { checkGpuDType, isGpuArray, type GpuStorage } from './storage.js';
+import { deliver } from './readback.js';
 
 /** Options the gpu factories take (a subset of VectorizeOptions). */
 export interface GpuKernelOptions {
@@ -41,12 +40,8 @@ export interface GpuKernelOptions {
   readonly fastmath?: boolean;
 }
 
-const kindOf = (x: unknown): InputKind => {
-  if (typeof x === 'number') return Number.isInteger(x) ? 'weak-int' : 'weak-float';
-  if (typeof x === 'bigint') return 'weak-int';
-  if (typeof x === 'boolean') return 'bool';
-  return x instanceof NDArray ? x.dtype : asarray(x as never).dtype;
-};
+/** An input's kind as the host call protocol classifies it (weak scalars stay weak). */
+const kindOf = (x: unknown): InputKind => classify(x as UfuncInput).kind;
 
 const fits = (k: InputKind, d: DType) => (k === 'weak-int' || k === 'weak-float' ? inputFits(k, d, 'safe') : canCast(k, d, 'safe'));
 
@@ -115,7 +110,6 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     // one JS task share one submit (measured on an H200: 1.66 TB/s with a submit per call,
     // 3.6 TB/s for 20 calls in one submit).
     const ctx = currentGpu() ?? (await gpuDevice());
-    installGpuBuiltins();
     const onDevice = inputs.some(isGpuArray) || isGpuArray(out);
     const gpuOut = out && isGpuArray(out) ? out : null;
     const r = gpuElementwise(ctx, k, inputs, gpuOut, casting, name);
@@ -162,7 +156,6 @@ export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly
     const k = kernels.find((c) => kinds.every((x, j) => fits(x, c.operands[j]!)));
     if (!k) throw new DTypeError('E_DTYPE_NO_LOOP', `gpu gufunc '${name}' has no signature for inputs (${kinds.join(', ')}) under safe casting`);
     const ctx: GpuContext = currentGpu() ?? (await gpuDevice());
-    installGpuBuiltins();
     const onDevice = inputs.some(isGpuArray) || outsGiven.some((o) => o !== null && isGpuArray(o));
     const temps: NDArray[] = [];
     try {

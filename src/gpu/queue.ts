@@ -12,7 +12,7 @@
  *     makes neither again. Both caches are bounded (LRU); evicted meta buffers are
  *     destroyed only after the pending work that may use them is submitted.
  */
-import type { GpuContext } from './device.js';
+import type { GpuContext } from './context.js';
 
 interface QueueState {
   encoder: GPUCommandEncoder | null;

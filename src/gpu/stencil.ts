@@ -20,11 +20,10 @@ import { gpuEmpty, gpuKernel, gpuOperand } from './call.js';
 import { checkGpuErrors, currentGpu, gpuDevice, scoped, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { bindGroup, metaBuffer, pendingEncoder } from './queue.js';
-import { checkGpuDType, type GpuStorage } from './storage.js';
-import { deliver } from './transfer.js';
+import { checkGpuDType, gpuStorageOf, isGpuArray } from './storage.js';
+import { deliver } from './readback.js';
 
 /** On the GPU (a plain boolean: not a type guard, which would narrow NDArray to never). */
-const isGpuArray = (a: NDArray): boolean => a.storage.kind === 'gpu';
 
 const shaders = new WeakMap<CompiledStencil, string>();
 const pipelines = new WeakMap<GpuContext, Map<string, GPUComputePipeline>>();
@@ -95,7 +94,7 @@ export function dispatchGpuStencil(
   if (total === 0) return;
   const ops = [...ins, out];
   for (const a of ops) {
-    const st = a.storage as unknown as GpuStorage;
+    const st = gpuStorageOf(a);
     if (st.buffers.length > 1) {
       throw new TargetError('E_GPU_LIMIT', `stencil '${c.name}': an operand is split over ${st.buffers.length} GPU buffers (bigger than maxStorageBufferBindingSize); gpu stencils need each array in one buffer`);
     }
@@ -115,7 +114,7 @@ export function dispatchGpuStencil(
       meta[rec] = a.offset;
       a.strides.forEach((s, d) => (meta[rec + 1 + d] = s));
     });
-    const buffers = ops.map((a) => (a.storage as unknown as GpuStorage).buffers[0]!);
+    const buffers = ops.map((a) => gpuStorageOf(a).buffers[0]!);
     buffers.push(metaBuffer(ctx, meta));
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup(ctx, pipeline, buffers));
@@ -154,7 +153,7 @@ export async function gpuStencilCall(c: CompiledStencil, inputs: readonly NDArra
     });
     const outDType = c.operands[c.nin]!;
     const gout = out !== undefined && isGpuArray(out) ? out : null;
-    if (gout) (gout.storage as unknown as GpuStorage).check();
+    if (gout) gpuStorageOf(gout).check();
     const direct = gout !== null && gout.dtype === outDType && !ins.some((a) => a.storage === gout.storage);
     const target = direct ? gout : gpuEmpty(ctx, oshape, outDType);
     if (!direct) temps.push(target);

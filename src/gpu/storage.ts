@@ -12,7 +12,8 @@
  * unreachable (FinalizationRegistry), or when the device is lost or shut down.
  */
 import type { DType } from '../dtype/dtypes.js';
-import type { NDArray } from '../ndarray/ndarray.js';
+import { NDArray } from '../ndarray/ndarray.js';
+import type { Storage } from '../ndarray/storage.js';
 import { TargetError } from '../util/errors.js';
 import { currentGpu, type GpuContext } from './device.js';
 import { destroyAfterFlush } from './queue.js';
@@ -60,8 +61,10 @@ const finalizer = new FinalizationRegistry<{ ctx: GpuContext; buffers: GPUBuffer
 const USAGE = () => GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
 
 /** Elements of an array in GPU buffers. */
-export class GpuStorage {
+export class GpuStorage implements Storage {
   readonly kind = 'gpu' as const;
+  /** The device registry's name for this target's device (src/ndarray/devices.ts). */
+  readonly device = 'gpu';
   private freed = false;
   private readonly token = {};
 
@@ -96,19 +99,6 @@ export class GpuStorage {
       throw new TargetError('E_GPU_DEVICE_LOST', `this array lived on a GPU device that is gone (${this.ctx.lost}); upload it again from the CPU`);
     }
     if (this.freed) throw new TargetError('E_GPU_DISPOSED', 'this gpu array was disposed');
-  }
-
-  /** The GPU cast (src/gpu/call.ts `gpuCast`), set when that module loads: no import cycle. */
-  static castImpl: ((ctx: GpuContext, a: NDArray, to: DType) => NDArray) | null = null;
-
-  /**
-   * `a.astype(to)` / `a.copy()` for an array in this storage: a new contiguous gpu array,
-   * cast on the GPU with NumPy's unsafe-cast semantics.
-   */
-  astype(a: NDArray, to: DType): NDArray {
-    this.check();
-    checkGpuDType(to, 'astype of a gpu array');
-    return GpuStorage.castImpl!(this.ctx, a, to);
   }
 
   dispose(): void {
@@ -154,4 +144,31 @@ export function deviceOf(storages: readonly GpuStorage[]): GpuContext | null {
     ctx = s.ctx;
   }
   return ctx ?? currentGpu();
+}
+
+/**
+ * True for an NDArray whose elements are in gpu storage.
+ *
+ * @example
+ * ```ts
+ * isGpuArray(await nb.toGpu(nb.ones([2], 'float32'))); // true
+ * ```
+ */
+export function isGpuArray(x: unknown): x is NDArray & { readonly storage: GpuStorage } {
+  return x instanceof NDArray && x.storage instanceof GpuStorage;
+}
+
+/**
+ * The gpu storage of a gpu array.
+ *
+ * @throws TargetError `E_GPU_RESIDENT` when the array is not on the GPU.
+ * @example
+ * ```ts
+ * gpuStorageOf(g).check();
+ * ```
+ */
+export function gpuStorageOf(a: NDArray): GpuStorage {
+  const s = a.storage;
+  if (!(s instanceof GpuStorage)) throw new TargetError('E_GPU_RESIDENT', 'expected an array in gpu storage (nb.toGpu(a) first)');
+  return s;
 }

@@ -12,7 +12,8 @@ import { copyLayout } from './copy.js';
 import { fromStorage, toStorage } from './element.js';
 import { formatArray } from './format.js';
 import { cStrides, isCContiguous, sizeOf } from './layout.js';
-import { allocateStorage, type Storage } from './storage.js';
+import { DeviceRegistry } from './devices.js';
+import { allocateStorage, isHeapStorage, type Storage, type StorageKind } from './storage.js';
 import {
   normalizeIndex, reshapeStrides, resolveReshape, sliceLayout, transposeLayout, type Layout, type SliceSpec,
 } from './views.js';
@@ -85,7 +86,7 @@ export class NDArray<D extends DType = DType> {
   }
 
   /** Where the elements live: `'wasm'` (the shared heap), `'js'` (a wrapped TypedArray) or `'gpu'` (GPU buffers). */
-  get storageKind(): 'wasm' | 'js' | 'gpu' {
+  get storageKind(): StorageKind {
     return this.storage.kind;
   }
 
@@ -96,7 +97,7 @@ export class NDArray<D extends DType = DType> {
 
   /** @internal The heap block, for scopes. */
   get heapBlock(): Block | undefined {
-    return this.storage.kind === 'wasm' ? this.storage.block : undefined;
+    return isHeapStorage(this.storage) ? this.storage.block : undefined;
   }
 
   /** @internal */
@@ -198,10 +199,8 @@ export class NDArray<D extends DType = DType> {
    * ```
    */
   toString(): string {
-    if (this.storage.kind === 'gpu') {
-      this.storage.check();
-      return `array(<on the GPU: read with await a.toCpu()>, shape=(${this.shape.join(', ')}${this.ndim === 1 ? ',' : ''}), dtype=${this.dtype})`;
-    }
+    // Elements on a device are not readable here: the device describes the array.
+    if (this.storage.device !== undefined) return devices.get(this.storage.device).repr(this);
     this.checkAlive();
     return formatArray(this);
   }
@@ -217,8 +216,7 @@ export class NDArray<D extends DType = DType> {
    * ```
    */
   async toGpu(): Promise<NDArray<D>> {
-    const { toGpu } = await import('../gpu/transfer.js');
-    return (await toGpu(this)) as NDArray<D>;
+    return (await devices.get('gpu').toDevice(this)) as NDArray<D>;
   }
 
   /**
@@ -233,9 +231,8 @@ export class NDArray<D extends DType = DType> {
    * ```
    */
   async toCpu(options: { copy?: boolean } = {}): Promise<NDArray<D>> {
-    if (this.storage.kind !== 'gpu') return this;
-    const { toCpu } = await import('../gpu/transfer.js');
-    return (await toCpu(this, options)) as NDArray<D>;
+    if (this.storage.device === undefined) return this;
+    return (await devices.get(this.storage.device).toHost(this, options)) as NDArray<D>;
   }
 
   /** @internal Node's console.log shows the repr. */
@@ -329,8 +326,8 @@ export class NDArray<D extends DType = DType> {
     const casting = normalizeCasting(options.casting ?? 'unsafe');
     assertCanCast(this.dtype, to, casting, 'astype');
     if (options.copy === false && to === this.dtype) return this as unknown as NDArray<CanonicalDType<T>>;
-    // A gpu array is cast (or copied) on the GPU: the result is a gpu array.
-    if (this.storage.kind === 'gpu') return this.storage.astype(this, to) as NDArray<CanonicalDType<T>>;
+    // An array on a device is cast (or copied) there: the result stays on the device.
+    if (this.storage.device !== undefined) return devices.get(this.storage.device).astype(this, to) as NDArray<CanonicalDType<T>>;
     const storage = allocateStorage(to, this.size);
     const strides = cStrides(this.shape);
     copyLayout(
@@ -423,3 +420,14 @@ export class NDArray<D extends DType = DType> {
 export function isNDArray(x: unknown): x is NDArray {
   return x instanceof NDArray;
 }
+
+/**
+ * The device registry (devices.ts) for NDArrays: targets that own a device register it here
+ * (src/gpu registers 'gpu' when it loads).
+ *
+ * @example
+ * ```ts
+ * devices.get('gpu').toDevice(a);
+ * ```
+ */
+export const devices = new DeviceRegistry<NDArray>();

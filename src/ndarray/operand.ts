@@ -11,7 +11,7 @@ import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { heapBytes } from '../runtime/wasm-memory.js';
 import { throwDisposed } from '../runtime/lifetime.js';
 import { extentOf } from './layout.js';
-import type { Storage } from './storage.js';
+import { isHeapStorage, type Storage } from './storage.js';
 import type { Layout } from './views.js';
 
 /** An operand: where its elements are and how they are laid out. */
@@ -43,7 +43,7 @@ export function stage(op: Operand, forceCopy: boolean): HeapView {
   // (its block may already hold another array) nor written.
   if (storage.disposed) throwDisposed();
   const itemSize = DTYPES[storage.dtype].itemSize;
-  if (storage.kind === 'wasm' && !forceCopy) {
+  if (isHeapStorage(storage) && !forceCopy) {
     return { base: storage.ptr + op.offset * itemSize, release: () => {} };
   }
   const [lo, hi] = extentOf(op.shape, op.strides, op.offset);

@@ -1,20 +1,57 @@
 /**
- * Where an array's elements live.
+ * Where an array's elements live: the {@link Storage} interface and the two host storages.
  *
  *  - `wasm`: a block of the shared heap (the default). Kernels run on it in place.
  *  - `js`: an external TypedArray wrapped without copying (`asarray(typedArray)`, scijs
- *    interop). Wasm loops see it through a staging copy in the heap.
- *  - `gpu`: GPU buffers (src/gpu/storage.ts); the elements are read back with `toCpu`.
+ *    interop, pinned or mapped GPU staging memory). Wasm loops see it through a staging
+ *    copy in the heap.
+ *  - device storages (kind `gpu`): memory JS cannot address. They are implemented by the
+ *    target that owns the device (src/gpu/storage.ts), which registers the device's
+ *    operations (moving, casting, printing) in the device registry (devices.ts); the core
+ *    finds them by `storage.device` and never imports a target.
  *
  * Views of one array share its Storage object; disposing it invalidates them all.
  */
 import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { disposeBlock, throwDisposed, trackBlock, type Block } from '../runtime/lifetime.js';
 import { runtime } from '../runtime/runtime.js';
-import type { GpuStorage } from '../gpu/storage.js';
+
+/** The storage kinds, as `NDArray.storageKind` reports them. */
+export type StorageKind = 'wasm' | 'js' | 'gpu';
+
+/** What the core needs of any storage. */
+export interface Storage {
+  readonly kind: StorageKind;
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly length: number;
+  /** The elements (throws after dispose, and for device storages, which JS cannot read). */
+  readonly data: AnyTypedArray;
+  /** True once the elements can no longer be used (disposed; a device storage: also lost). */
+  readonly disposed: boolean;
+  /** Release the memory now (views sharing it become disposed too). */
+  dispose(): void;
+  /**
+   * Set on storages that live on a device: the device's name in the device registry
+   * (devices.ts). Calls with such operands go to the target that owns the device.
+   */
+  readonly device?: string;
+}
+
+/**
+ * True for heap storage (kernels address it in place).
+ *
+ * @example
+ * ```ts
+ * isHeapStorage(nb.zeros([2]).storage); // true
+ * ```
+ */
+export function isHeapStorage(s: Storage): s is HeapStorage {
+  return s.kind === 'wasm';
+}
 
 /** Storage in the Wasm heap. */
-export class HeapStorage {
+export class HeapStorage implements Storage {
   readonly kind = 'wasm' as const;
   constructor(
     readonly dtype: DType,
@@ -48,7 +85,7 @@ export class HeapStorage {
 }
 
 /** An external TypedArray, wrapped as it is. */
-export class JsStorage {
+export class JsStorage implements Storage {
   readonly kind = 'js' as const;
   readonly disposed = false;
   constructor(
@@ -63,8 +100,6 @@ export class JsStorage {
   /** External memory is not ours to free; dispose only drops nothing. */
   dispose(): void {}
 }
-
-export type Storage = HeapStorage | JsStorage | GpuStorage;
 
 /**
  * Allocate heap storage for `length` elements of `dtype`; zero-filled when `zero`.

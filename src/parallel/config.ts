@@ -3,6 +3,7 @@
  * paths read. Kept free of piscina and of the runtime so that importing it costs nothing.
  */
 import { availableParallelism } from 'node:os';
+import { refreshRowGate } from '../ufunc/targets.js';
 import { ValueError } from '../util/errors.js';
 
 /** Settings of the parallel target; every field optional in {@link config}. */
@@ -102,5 +103,6 @@ export function config(options: { parallel?: boolean | Partial<ParallelSettings>
     }
   }
   gate.builtinMin = settings.builtins && settings.threads > 1 ? Math.max(2, settings.minElements) : Infinity;
+  refreshRowGate();
   return { parallel: { ...settings } };
 }

@@ -24,12 +24,12 @@
  * `minElements`), again so that results do not depend on timing.
  */
 import { DTYPES, type DType } from '../dtype/dtypes.js';
-import type { IterationPlan } from '../ndarray/iteration-plan.js';
 import { ALL_LOOPS } from '../builtins/loop-registry.js';
 import { CUSTOM_LOOP_BASE } from '../ufunc/loop-record.js';
+import type { PlannedLoop } from '../ufunc/targets.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { overlaps, sameLayout, type Operand } from '../ndarray/operand.js';
-import type { Storage } from '../ndarray/storage.js';
+import { isHeapStorage, type HeapStorage, type Storage } from '../ndarray/storage.js';
 import { runtime } from '../runtime/runtime.js';
 import { TargetError } from '../util/errors.js';
 import { parallelSettings } from './config.js';
@@ -170,31 +170,33 @@ function copyScalar(addr: number, frees: number[]): number {
 // ---- the hooks ----------------------------------------------------------------------------
 
 /**
- * The `runLoop` hook: run loop `loopId` over `plan` on the pool, or return false (then the
- * caller runs it as usual). Taken only for loops that are parallel (kernels compiled with
- * target 'parallel'; built-ins after `nb.config({ parallel: true })`), heap operands, no
- * partial overlap, and calls above the crossover.
+ * The target's `runLoop` (src/ufunc/targets.ts): run a planned loop on the pool, or return
+ * false (then the caller runs it as usual). Taken only for loops that are parallel
+ * (kernels compiled with target 'parallel'; built-ins after `nb.config({ parallel: true })`),
+ * heap operands, no partial overlap, and calls above the crossover.
  *
  * @example
  * ```ts
- * if (!tryParallelLoop(loopId, ins, outs, inOps, outOps, plan, options)) runSerially();
+ * if (!tryParallelLoop({ loopId, ins, outs, inOps, outOps, plan })) runSerially();
  * ```
  */
-export function tryParallelLoop(
-  loopId: number, ins: readonly NDArray[], outs: readonly NDArray[], inOps: readonly Operand[], outOps: readonly Operand[],
-  plan: IterationPlan, options: { allowOverlap?: boolean; identity?: number | bigint },
-): boolean {
-  if (options.allowOverlap || plan.size < 2) return false;
+export function tryParallelLoop(call: PlannedLoop): boolean {
+  const { loopId, ins, outs, inOps, outOps, plan } = call;
+  if (call.allowOverlap || plan.size < 2) return false;
   const s = parallelSettings();
   if (s.threads < 2 || plan.size < s.minElements) return false;
   const exec = execFor(loopId);
   if (exec === undefined) return false;
   const ops = [...inOps, ...outOps];
-  for (const op of ops) if (op.storage.kind !== 'wasm' || op.storage.disposed) return false;
+  const heap: HeapStorage[] = [];
+  for (const op of ops) {
+    if (!isHeapStorage(op.storage) || op.storage.disposed) return false;
+    heap.push(op.storage);
+  }
   for (const op of inOps) if (outOps.some((o) => overlaps(op, o) && !sameLayout(op, o))) return false;
   const arrays = [...ins, ...outs];
   const sizes = arrays.map((a) => DTYPES[a.dtype].itemSize);
-  const bases = ops.map((op, k) => (op.storage as { ptr: number }).ptr + op.offset * sizes[k]!);
+  const bases = ops.map((op, k) => heap[k]!.ptr + op.offset * sizes[k]!);
   const frees: number[] = [];
   let capturable = capture !== undefined;
   if (capture !== undefined) {
@@ -205,11 +207,11 @@ export function tryParallelLoop(
     }
     for (const o of outs) if (capture.outs !== null && !capture.outs.has(o.storage)) capturable = false;
     if (!capturable) for (const p of frees.splice(0)) runtime().heap.free(p);
-    if (!capturable) bases.splice(0, bases.length, ...ops.map((op, k) => (op.storage as { ptr: number }).ptr + op.offset * sizes[k]!));
+    if (!capturable) bases.splice(0, bases.length, ...ops.map((op, k) => heap[k]!.ptr + op.offset * sizes[k]!));
   }
   const bp: BytePlan = { shape: plan.shape, bases, strides: plan.strides.map((st, k) => st.map((x) => x * sizes[k]!)), size: plan.size };
   const outDtype = outs.length === 1 ? outs[0]!.dtype : undefined;
-  return runPlan(exec, bp, ins.length, { identity: options.identity, outDtype, capturable, frees });
+  return runPlan(exec, bp, ins.length, { identity: call.identity, outDtype, capturable, frees });
 }
 
 /**

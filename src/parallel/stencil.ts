@@ -16,9 +16,8 @@ import { runtime } from '../runtime/runtime.js';
 import { parallelSettings } from './config.js';
 import { asTrap, newModuleId } from './execute.js';
 import { runJobSync, type Job } from './pool.js';
+import type { StencilRunner } from '../vectorize/kernel-targets.js';
 
-/** Runs a stencil call given the entry's arguments and the output shape. */
-export type StencilRunner = (args: readonly number[], oshape: readonly number[]) => void;
 
 /**
  * The runner of a stencil compiled for the parallel target.

@@ -52,10 +52,7 @@ import { isNDArray, NDArray } from '../ndarray/ndarray.js';
 import { overlaps, stage, type Operand } from '../ndarray/operand.js';
 import { DTypeError, ShapeError } from '../util/errors.js';
 import { instantiateSource } from '../vectorize/module.js';
-import { checkTarget } from '../vectorize/options.js';
-import { parallelStencil, type StencilRunner } from '../parallel/stencil.js';
-import { checkGpuStencil, gpuStencilCall } from '../gpu/stencil.js';
-import { checkGpuDType } from '../gpu/storage.js';
+import { kernelTarget, type StencilRunner } from '../vectorize/kernel-targets.js';
 
 export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
 
@@ -158,25 +155,23 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
 export function stencil(kernel: (...args: never[]) => unknown, options?: StencilOptions): Stencil;
 export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions = {}): Stencil | GpuStencil {
   if (typeof kernel !== 'function') throw new TypeError('stencil: the kernel must be a function');
-  const target = options.target ?? 'cpu';
-  if (target !== 'cpu') checkTarget(target);
-  const onGpu = target === 'gpu';
+  const target = kernelTarget(options.target);
+  // A device target (gpu) runs the compiled stencil itself; host targets run its Wasm.
+  const device = target.stencil;
   const name = options.name ?? (kernel.name || 'stencil');
   const sigs = signatureList(options);
-  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target };
+  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler };
   const build = (list: readonly string[]): Built[] => {
     const compiled = list.map((s, i) => compileStencil(kernel, s, { ...compileOpts, prefix: `s${i}_` }));
-    if (target === 'gpu') {
-      for (const c of compiled) checkGpuStencil(c, name);
+    if (device !== undefined) {
+      for (const c of compiled) device.check(c, name);
       return compiled.map((c) => ({ compiled: c, run: null }));
     }
-    // The Wasm is the same for 'cpu' and 'parallel' (one compile-cache entry for both).
+    // The Wasm is the same for every host target (one compile-cache entry for all).
     const { exports, module } = instantiateSource(linkAssemblyScript(compiled.map((c) => c.asUnit), `${name}: stencil`), { disk: options.cache ?? false, target: 'cpu' });
     return compiled.map((c) => {
       const whole = exports[c.entry] as (...args: number[]) => void;
-      const run: StencilRunner = target === 'parallel'
-        ? parallelStencil(c, module, whole, exports[c.planEntry] as (plan: number) => void)
-        : (args) => whole(...args);
+      const run: StencilRunner = target.wrapStencil?.(c, module, whole, exports[c.planEntry] as (plan: number) => void) ?? ((args) => whole(...args));
       return { compiled: c, run };
     });
   };
@@ -195,7 +190,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
       return hit;
     }
     const t = resultType(...dtypes);
-    if (target === 'gpu') checkGpuDType(t, `stencil '${name}' (inputs resolve to ${t})`);
+    device?.checkDType(t, `stencil '${name}' (inputs resolve to ${t})`);
     let b = lazy.get(t);
     if (!b) {
       b = build([`${t}(${Array(nin).fill(t).join(', ')})`])[0]!;
@@ -221,11 +216,11 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     if (shape.length !== c.ndim) {
       throw new ShapeError('E_SHAPE_NDIM', `stencil '${name}' reads ${c.ndim}-d neighbours (a(${Array(c.ndim).fill('0').join(', ')})) but got a ${shape.length}-d array`);
     }
-    if (onGpu) {
+    if (device !== undefined) {
       const oshape = shape.map((n, d) => Math.ceil(n / c.stride[d]!));
       const out = opts.out;
       if (out !== undefined) checkOut(name, out, oshape, c.operands[c.nin]!);
-      return gpuStencilCall(c, inputs, out, oshape);
+      return device.call(c, inputs, out, oshape);
     }
     const temps: NDArray[] = [];
     inputs = inputs.map((a, k) => {
@@ -237,27 +232,27 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     const outDType = c.operands[c.nin]!;
     const oshape = shape.map((n, d) => Math.ceil(n / c.stride[d]!));
     let out = opts.out;
-    let target: NDArray;
+    let result: NDArray;
     if (out !== undefined) {
       checkOut(name, out, oshape, outDType);
       const shared = inputs.some((a) => overlaps(operand(a), operand(out!)));
-      target = out.dtype === outDType && !shared ? out : empty(oshape, outDType);
+      result = out.dtype === outDType && !shared ? out : empty(oshape, outDType);
     } else {
-      out = target = empty(oshape, outDType);
+      out = result = empty(oshape, outDType);
     }
     try {
-      if (oshape.every((m) => m > 0)) run(b, inputs, target, shape, oshape);
-      if (target !== out) {
-        copyLayout(operand(target), operand(out));
-        temps.push(target);
+      if (oshape.every((m) => m > 0)) run(b, inputs, result, shape, oshape);
+      if (result !== out) {
+        copyLayout(operand(result), operand(out));
+        temps.push(result);
       }
     } finally {
       for (const t of temps) t.dispose();
     }
     return out;
   };
-  // A gpu call's every error is a rejected Promise (not a synchronous throw).
-  const f = target === 'gpu'
+  // A device call's every error is a rejected Promise (not a synchronous throw).
+  const f = device !== undefined
     ? (...raw: (NDArray | ArrayLikeInput | StencilCallOptions)[]) => {
         try {
           return call(...raw);

@@ -30,10 +30,10 @@ import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, ValueError } from '../util/errors.js';
 import type { LoopRecord } from './loop-record.js';
 import { canCast } from '../dtype/casting.js';
-import { inputFits, resolveLoop, type DispatchTarget, type FixedSignature, type InputKind } from './dispatch.js';
+import { inputFits, resolveLoop, type UfuncDispatch, type FixedSignature, type InputKind } from './dispatch.js';
 import { copyWhere, operandOf, runLoop } from './execute.js';
 import type { UfuncInput, UfuncOptions } from './types.js';
-import { gpuUfuncCall, hasGpuOperand } from './gpu-hook.js';
+import { deviceTargetOf } from './targets.js';
 
 const OPTION_KEYS = new Set(['out', 'where', 'casting', 'dtype', 'signature']);
 
@@ -130,7 +130,7 @@ function intFits(x: number | bigint, d: DType): boolean {
  * int64 < 2**63: 'int64,uint64->bool'). A value outside int64 ∪ uint64 compares like
  * ±Infinity with every integer, so it becomes a weak float of that sign.
  */
-function widenComparison(t: DispatchTarget, classified: Classified[], loop: LoopRecord): LoopRecord {
+function widenComparison(t: UfuncDispatch, classified: Classified[], loop: LoopRecord): LoopRecord {
   const misfit = classified.some(
     (c, i) => c.array === undefined && c.kind === 'weak-int' && DTYPES[loop.ins[i]!].kind !== 'f' && !intFits(c.scalar!, loop.ins[i]!),
   );
@@ -164,16 +164,28 @@ function runChecked(loop: LoopRecord, ins: NDArray[], outs: NDArray[], shape: nu
   }
 }
 
+/** A ufunc call with its loop chosen: steps 1 and 2 of the protocol (see the file header). */
+export interface ResolvedCall {
+  readonly inputs: readonly UfuncInput[];
+  readonly opts: UfuncOptions;
+  readonly casting: Casting;
+  /** Each input's kind, with the array it became (weak scalars stay JS values). */
+  readonly classified: readonly Classified[];
+  readonly outs: readonly (NDArray | null)[];
+  readonly fixed: FixedSignature | undefined;
+  readonly loop: LoopRecord;
+}
+
 /**
- * Call an elementwise ufunc.
+ * Steps 1 and 2 of a ufunc call (split the options, classify the inputs, choose the loop),
+ * shared by the host path below and the targets that run calls on a device.
  *
  * @example
  * ```ts
- * callUfunc(addTarget, 1, [a, b, { out: c }]);
+ * const { loop, casting, outs } = resolveCall(u, [a, 2, { out }]);
  * ```
  */
-export function callUfunc(t: DispatchTarget & { nout: number }, args: readonly unknown[]): NDArray | NDArray[] {
-  if (hasGpuOperand(args)) return gpuUfuncCall(t, args) as NDArray | NDArray[];
+export function resolveCall(t: UfuncDispatch & { nout: number }, args: readonly unknown[]): ResolvedCall {
   const [inputs, opts] = splitArgs(t.name, t.nin, args);
   const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');
   // Only JS scalars: strong, typed as np.asarray types them (NumPy: weak only next to arrays).
@@ -187,6 +199,22 @@ export function callUfunc(t: DispatchTarget & { nout: number }, args: readonly u
   const fixed = fixedSignature(t.nin, t.nout, opts);
   let loop = resolveLoop(t, classified.map((c) => c.kind), fixed, casting);
   if (t.resolver === 'comparison' && fixed === undefined) loop = widenComparison(t, classified, loop);
+  return { inputs, opts, casting, classified, outs, fixed, loop };
+}
+
+/**
+ * Call an elementwise ufunc.
+ *
+ * @example
+ * ```ts
+ * callUfunc(addTarget, 1, [a, b, { out: c }]);
+ * ```
+ */
+export function callUfunc(t: UfuncDispatch & { nout: number }, args: readonly unknown[]): NDArray | NDArray[] {
+  // An operand on a device (a gpu array): the target that owns the device runs the call.
+  const device = deviceTargetOf(args);
+  if (device?.callUfunc !== undefined) return device.callUfunc(t, args) as NDArray | NDArray[];
+  const { opts, casting, classified, outs, fixed, loop } = resolveCall(t, args);
   // The logical promoter's bool loop truth-tests its inputs: no casting rule applies.
   const truthTest = t.resolver === 'logical' && fixed === undefined;
 

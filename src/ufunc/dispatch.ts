@@ -45,7 +45,8 @@ export type InputKind = DType | 'weak-int' | 'weak-float';
 /** Fixed loop dtypes (`signature=`), null where free; covers inputs then outputs. */
 export type FixedSignature = readonly (DType | null)[];
 
-export interface DispatchTarget {
+/** What loop dispatch needs of a ufunc: its name, arity, loops and resolver. */
+export interface UfuncDispatch {
   readonly name: string;
   readonly nin: number;
   readonly loops: readonly LoopRecord[];
@@ -62,7 +63,7 @@ export function inputFits(kind: InputKind, to: DType, casting: Casting): boolean
 /** A stand-in value per weak kind, for resultType (promotion of weak scalars ignores values). */
 const stand = (k: InputKind): DType | number => (k === 'weak-int' ? 0 : k === 'weak-float' ? 0.5 : k);
 
-function noLoop(t: DispatchTarget, kinds: readonly InputKind[], detail: string): never {
+function noLoop(t: UfuncDispatch, kinds: readonly InputKind[], detail: string): never {
   const shown = kinds.map((k) => (k === 'weak-int' ? 'JS integer' : k === 'weak-float' ? 'JS float' : k)).join(', ');
   throw new DTypeError(
     'E_DTYPE_NO_LOOP',
@@ -72,7 +73,7 @@ function noLoop(t: DispatchTarget, kinds: readonly InputKind[], detail: string):
 }
 
 /** The CastingError for the first input that `loop` takes only under a looser rule than `casting`. */
-function castError(t: DispatchTarget, kinds: readonly InputKind[], loop: LoopRecord, casting: Casting): never {
+function castError(t: UfuncDispatch, kinds: readonly InputKind[], loop: LoopRecord, casting: Casting): never {
   kinds.forEach((k, i) => {
     if (inputFits(k, loop.ins[i]!, casting)) return;
     // A weak scalar is cast as its default dtype is (a JS float as float64).
@@ -82,7 +83,7 @@ function castError(t: DispatchTarget, kinds: readonly InputKind[], loop: LoopRec
   noLoop(t, kinds, `the inputs cannot be cast to the requested signature with casting '${casting}'`);
 }
 
-function byResolver(t: DispatchTarget, kinds: readonly InputKind[]): LoopRecord | undefined {
+function byResolver(t: UfuncDispatch, kinds: readonly InputKind[]): LoopRecord | undefined {
   // NumPy's dispatcher first looks for a loop registered for exactly the operand DTypes
   // (weak scalars never match one); only then does the resolver promote.
   const exact = t.loops.find((l) => l.ins.every((d, i) => d === kinds[i]));
@@ -131,7 +132,7 @@ function fitsLinear(kinds: readonly InputKind[], i: number, d: DType): boolean {
   return canCast(k === 'weak-int' ? 'int64' : 'float64', d, 'safe');
 }
 
-const caches = new WeakMap<DispatchTarget, Map<string | number, LoopRecord>>();
+const caches = new WeakMap<UfuncDispatch, Map<string | number, LoopRecord>>();
 
 /** A number for up to 4 input kinds (the common, hot case), else a string: no string per call. */
 function kindsKey(kinds: readonly InputKind[]): string | number {
@@ -151,7 +152,7 @@ function kindsKey(kinds: readonly InputKind[]): string | number {
  * ```
  */
 export function resolveLoop(
-  t: DispatchTarget, kinds: readonly InputKind[], fixed: FixedSignature | undefined, casting: Casting,
+  t: UfuncDispatch, kinds: readonly InputKind[], fixed: FixedSignature | undefined, casting: Casting,
 ): LoopRecord {
   let cache = caches.get(t);
   if (cache === undefined) caches.set(t, (cache = new Map()));

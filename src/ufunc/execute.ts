@@ -19,7 +19,7 @@ import { overlaps, sameLayout, stage, writePlan, type HeapView, type Operand } f
 import { runtime } from '../runtime/runtime.js';
 import { throwDisposed } from '../runtime/lifetime.js';
 import { customLoop } from './loop-record.js';
-import { tryParallelLoop } from '../parallel/execute.js';
+import { offerLoop } from './targets.js';
 
 /** Throw E_MEMORY_DISPOSED when any array was disposed. */
 export function checkAlive(arrays: readonly NDArray[]): void {
@@ -74,8 +74,9 @@ export function runLoop(
   const plan = simplifyPlan(shape, [...inOps, ...outOps].map((o) => o.strides), options.orderBy ?? ins.length);
   // Nothing to touch, but a disposed operand is still an error (staging checks it otherwise).
   if (plan.size === 0) return checkAlive([...ins, ...outs]);
-  // The parallel target (src/parallel): parallel kernels, or built-ins after nb.config({ parallel: true }).
-  if (tryParallelLoop(loopId, ins, outs, inOps, outOps, plan, options)) return;
+  // A registered target may take the loop (the parallel target: parallel kernels, or
+  // built-ins after nb.config({ parallel: true })).
+  if (offerLoop({ loopId, ins, outs, inOps, outOps, plan, allowOverlap: options.allowOverlap, identity: options.identity })) return;
   const views: HeapView[] = [];
   try {
     for (const op of inOps) {

@@ -12,14 +12,13 @@ import type { LoopRecord } from './loop-record.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { allocateStorage, type HeapStorage } from '../ndarray/storage.js';
 import { runtime, SCALAR_SLOT_OFFSET } from '../runtime/runtime.js';
-import { resolveLoop, type DispatchTarget, type InputKind } from './dispatch.js';
-import { gate } from '../parallel/config.js';
-import { tryParallelRow } from '../parallel/execute.js';
+import { resolveLoop, type UfuncDispatch, type InputKind } from './dispatch.js';
+import { offerRow, rowGate } from './targets.js';
 
-const exactLoops = new WeakMap<DispatchTarget, Map<number, LoopRecord | null>>();
+const exactLoops = new WeakMap<UfuncDispatch, Map<number, LoopRecord | null>>();
 
 /** The loop taking exactly these input dtypes, or null (then the general path casts). */
-function exactLoop(t: DispatchTarget, a: NDArray, b: NDArray | undefined): LoopRecord | null {
+function exactLoop(t: UfuncDispatch, a: NDArray, b: NDArray | undefined): LoopRecord | null {
   let m = exactLoops.get(t);
   if (m === undefined) exactLoops.set(t, (m = new Map()));
   const key = DTYPES[a.dtype].code * 16 + (b === undefined ? 15 : DTYPES[b.dtype].code);
@@ -65,7 +64,7 @@ function sameShape(a: NDArray, b: NDArray): boolean {
  * const r = tryFastCall(target, [a, b, { out }]) ?? callUfunc(target, [a, b, { out }]);
  * ```
  */
-export function tryFastCall(t: DispatchTarget & { nout: number }, args: readonly unknown[]): NDArray | undefined {
+export function tryFastCall(t: UfuncDispatch & { nout: number }, args: readonly unknown[]): NDArray | undefined {
   if (t.nout !== 1 || t.nin > 2) return undefined;
   let out: unknown;
   if (args.length === t.nin + 1) {
@@ -124,9 +123,10 @@ export function tryFastCall(t: DispatchTarget & { nout: number }, args: readonly
   let pa = address(a);
   let sA = sa;
   if (scalarAt === 0) [pa, sA, p1, s1] = [p1, 0, pa, sa]; // scalar first: (scalar, array)
-  // Built-ins on the parallel target (nb.config({ parallel: true })); kernels' rows decide themselves.
-  if (n >= gate.builtinMin && loop.exec === undefined &&
-    tryParallelRow(loop.id, n, t.nin === 1 ? [pa, sA, address(o), so] : [pa, sA, p1, s1, address(o), so], t.nin)) return o;
+  // A registered target may take built-in rows (the parallel target after
+  // nb.config({ parallel: true })); kernels' rows decide themselves.
+  if (n >= rowGate.min && loop.exec === undefined &&
+    offerRow(loop.id, n, t.nin === 1 ? [pa, sA, address(o), so] : [pa, sA, p1, s1, address(o), so], t.nin)) return o;
   const row = loop.exec?.row;
   const { loops } = runtime();
   if (t.nin === 1) {
@@ -146,7 +146,7 @@ function isWeak(x: unknown): x is number | bigint {
  * a weak scalar without error; null otherwise (the general path then decides, including
  * NumPy's exact comparisons with out-of-range integers and its overflow errors).
  */
-function scalarLoop(t: DispatchTarget, a: NDArray, x: number | bigint, at: number): LoopRecord | null {
+function scalarLoop(t: UfuncDispatch, a: NDArray, x: number | bigint, at: number): LoopRecord | null {
   const kind = typeof x === 'bigint' || Number.isInteger(x) ? 'weak-int' : 'weak-float';
   let m = scalarLoops.get(t);
   if (m === undefined) scalarLoops.set(t, (m = new Map()));
@@ -174,7 +174,7 @@ function scalarLoop(t: DispatchTarget, a: NDArray, x: number | bigint, at: numbe
   return v >= BigInt(info.min) && v <= BigInt(info.max) ? loop : null;
 }
 
-const scalarLoops = new WeakMap<DispatchTarget, Map<number, LoopRecord | null>>();
+const scalarLoops = new WeakMap<UfuncDispatch, Map<number, LoopRecord | null>>();
 const slotViews = new Map<string, { [i: number]: number | bigint }>();
 
 /** Store a weak scalar, converted to `dtype`, in the scratch slot; returns its address. */

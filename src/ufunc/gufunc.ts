@@ -39,7 +39,7 @@ import { overlaps, stage, writePlan, type HeapView, type Operand } from '../ndar
 import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { ShapeError, ValueError } from '../util/errors.js';
 import { classify, fixedSignature, outList, scalarOperand, splitArgs } from './call.js';
-import { resolveLoop, type DispatchTarget, type InputKind } from './dispatch.js';
+import { resolveLoop, type UfuncDispatch, type InputKind } from './dispatch.js';
 import { checkAlive } from './execute.js';
 import {
   bindCoreSizes, coreLayout, parseGufuncSignature, type CoreLayout, type GufuncSignature,
@@ -109,7 +109,7 @@ const OPTION_KEYS = new Set(['out', 'casting', 'dtype', 'signature', 'axes', 'ax
 interface Target {
   spec: GufuncSpec;
   sig: GufuncSignature;
-  dispatch: DispatchTarget;
+  dispatch: UfuncDispatch;
 }
 
 function splitGufuncArgs(t: Target, args: readonly unknown[]): [UfuncInput[], GufuncOptions] {
@@ -474,7 +474,7 @@ function refused(name: string, method: string): () => never {
  */
 export function createGufunc(spec: GufuncSpec): Gufunc | GufuncN {
   const sig = parseGufuncSignature(spec.signature, { nin: spec.nin, nout: spec.nout });
-  const dispatch: DispatchTarget = {
+  const dispatch: UfuncDispatch = {
     name: spec.name,
     nin: spec.nin,
     // dispatch.ts reads only id, types, ins and outs of a loop record.

@@ -22,9 +22,8 @@ import type { UfuncAttributes } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
 import { instantiateKernels } from './module.js';
-import { gpuGuvectorize } from '../gpu/kernel-factories.js';
-import { callAsyncParallel, parallelGufuncRun } from '../parallel/execute.js';
-import { applyKernelFactory, checkTarget, type GuvectorizeOptions } from './options.js';
+import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
+import { applyKernelFactory, type GuvectorizeOptions } from './options.js';
 
 export type { GuvectorizeOptions } from './options.js';
 
@@ -81,7 +80,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
  */
 export function guvectorize(signatures: string | readonly string[], layout: string, options?: GuvectorizeOptions): (kernel: unknown, context?: unknown) => GuvectorizedGufunc;
 export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions = {}): (kernel: unknown, context?: unknown) => GuvectorizedGufunc | GpuGufunc {
-  checkTarget(options.target);
+  const target = kernelTarget(options.target);
   const sigs = typeof signatures === 'string' ? [signatures] : [...signatures];
   if (sigs.length === 0) throw new TypeError('guvectorize: at least one signature is required');
   const nargs = parseKernelSignature(sigs[0]!).args.length;
@@ -93,7 +92,8 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
   return (kernel: unknown, context?: unknown): GuvectorizedGufunc =>
     applyKernelFactory((fn, ctxName) => {
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
-      if (options.target === 'gpu') return gpuGuvectorize(fn, sigs, layout, name, options) as unknown as GuvectorizedGufunc;
+      // A device target (gpu) compiles and calls the kernel itself.
+      if (target.guvectorize !== undefined) return target.guvectorize(fn, sigs, layout, name, options) as GuvectorizedGufunc;
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
       const kernels = sigs.map((s, i) => compileKernel(fn, s, {
         kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
@@ -106,14 +106,14 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
         }
       }
       const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
-      const runs = new Map<number, (plan: number, core: number) => void>();
+      const runs = new Map<number, GufuncRun>();
       const loops: GufuncLoop[] = kernels.map((k) => {
         const ins = k.operands.slice(0, sig.nin);
         const outs = k.operands.slice(sig.nin);
         const types = `${ins.join(',')}->${outs.join(',')}`;
-        const gu0 = exports[k.entries.loop] as (plan: number, core: number) => void;
-        // target 'parallel': the loop dims are cut into blocks on the worker pool (src/parallel).
-        const gu = options.target === 'parallel' ? parallelGufuncRun(module, k.entries.loop, gu0, sig.nin + sig.nout) : gu0;
+        const gu0 = exports[k.entries.loop] as GufuncRun;
+        // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
+        const gu = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? gu0;
         const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
         runs.set(rec.id, gu);
         return { id: rec.id, types, ins, outs };
@@ -124,11 +124,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       });
       Object.defineProperties(g, {
         kernels: { value: kernels },
-        callAsync: {
-          value: options.target === 'parallel'
-            ? (...args: unknown[]) => callAsyncParallel(g as unknown as (...a: unknown[]) => unknown, args)
-            : (...args: unknown[]) => new Promise((res, rej) => setImmediate(() => { try { res((g as unknown as (...a: unknown[]) => unknown)(...args)); } catch (e) { rej(e); } })),
-        },
+        callAsync: { value: (...args: unknown[]) => callAsyncOn(target, g as unknown as (...a: unknown[]) => unknown, args) },
       });
       return g as unknown as GuvectorizedGufunc;
     }, kernel, context);

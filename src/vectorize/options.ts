@@ -1,6 +1,5 @@
 /** Options of vectorize/guvectorize and the checks they share. */
 import type { Scalar } from '../dtype/dtypes.js';
-import { TargetError } from '../util/errors.js';
 
 /** Options of `nb.vectorize` / `nb.guvectorize` (API.md "Kernel factories"). */
 export interface VectorizeOptions {
@@ -29,12 +28,6 @@ export type GuvectorizeOptions = Omit<VectorizeOptions, 'identity'> & {
   /** Turn the kernel lints (output never written, ...) into KernelErrors. */
   strict?: boolean;
 };
-
-export function checkTarget(target: string | undefined): void {
-  const t = target ?? 'cpu';
-  if (t === 'cpu' || t === 'parallel' || t === 'gpu') return;
-  throw new TargetError('E_TARGET_UNAVAILABLE', `unknown target '${t}' (expected 'cpu', 'parallel' or 'gpu')`);
-}
 
 /** A TC39 decorator context, as far as it is used. */
 export interface DecoratorContext {

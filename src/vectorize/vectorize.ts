@@ -28,9 +28,8 @@ import { createUfunc } from '../ufunc/ufunc.js';
 import type { Ufunc, UfuncAttributes, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { instantiateKernels } from './module.js';
-import { gpuVectorize } from '../gpu/kernel-factories.js';
-import { callAsyncParallel, parallelKernelExec } from '../parallel/execute.js';
-import { applyKernelFactory, checkTarget, type VectorizeOptions } from './options.js';
+import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
+import { applyKernelFactory, type VectorizeOptions } from './options.js';
 
 export type { VectorizeOptions } from './options.js';
 
@@ -82,7 +81,7 @@ function signatureList(signatures: string | readonly string[] | undefined): stri
 }
 
 /** Compile kernels for signatures into one module and make their loop records. */
-function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], name: string, options: VectorizeOptions): { loops: LoopRecord[]; kernels: CompiledKernel[] } {
+function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], name: string, options: VectorizeOptions, target: KernelTarget): { loops: LoopRecord[]; kernels: CompiledKernel[] } {
   // Prefixes only need to be distinct within one module; stable ones keep cache keys stable.
   const tag = 'v';
   const kernels = sigs.map((s, i) => compileKernel(fn, s, { kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name }));
@@ -93,11 +92,11 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
     const ins = k.operands.slice(0, k.nin);
     const outs = k.operands.slice(k.nin);
     const types = `${ins.join(',')}->${outs.join(',')}`;
-    if (options.target === 'parallel') {
-      // Same loops, cut into blocks on the worker pool above the crossover (src/parallel).
-      const par = parallelKernelExec(module, k.entries.loop, loopFn, rowFn, k.nin);
-      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: par.exec });
-      par.bind(rec.id);
+    if (target.wrapLoop !== undefined) {
+      // The target's own executor around the same loops (parallel: blocks on the worker pool).
+      const wrapped = target.wrapLoop(module, k.entries.loop, loopFn, rowFn, k.nin);
+      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: wrapped.exec });
+      wrapped.bind(rec.id);
       return rec;
     }
     return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: loopFn, ...(rowFn ? { row: rowFn } : {}) } });
@@ -105,33 +104,28 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
   return { loops, kernels };
 }
 
-function withExtras<T extends object>(f: T, call: (...args: unknown[]) => unknown, kernels: () => readonly CompiledKernel[], parallel = false): T & VectorizedExtras {
+function withExtras<T extends object>(f: T, call: (...args: unknown[]) => unknown, kernels: () => readonly CompiledKernel[], target: KernelTarget): T & VectorizedExtras {
   Object.defineProperties(f, {
-    callAsync: {
-      value: parallel
-        // target 'parallel': the loop runs on the workers, the event loop stays free (src/parallel).
-        ? (...args: unknown[]) => callAsyncParallel(call, args)
-        : (...args: unknown[]) => new Promise((res, rej) => setImmediate(() => { try { res(call(...args)); } catch (e) { rej(e); } })),
-    },
+    callAsync: { value: (...args: unknown[]) => callAsyncOn(target, call, args) },
     kernels: { get: kernels, enumerable: false },
   });
   return f as T & VectorizedExtras;
 }
 
-function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, options: VectorizeOptions): Ufunc & VectorizedExtras {
+function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, options: VectorizeOptions, target: KernelTarget): Ufunc & VectorizedExtras {
   const nin = parseKernelSignature(sigs[0]!).args.length;
   for (const s of sigs) {
     if (parseKernelSignature(s).args.length !== nin) throw new TypeError(`vectorize: signature '${s}' does not take ${nin} argument(s) as '${sigs[0]}' does`);
   }
-  const { loops, kernels } = buildLoops(fn, sigs, name, options);
+  const { loops, kernels } = buildLoops(fn, sigs, name, options, target);
   const identity = (options.identity ?? null) as Scalar | null;
   const u = createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'linear', loops }) as unknown as Ufunc;
-  return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels, options.target === 'parallel');
+  return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels, target);
 }
 
 const METHODS = ['reduce', 'accumulate', 'reduceat', 'outer', 'at'] as const;
 
-function lazy(fn: (...args: never[]) => unknown, name: string, options: VectorizeOptions): Ufunc & VectorizedExtras {
+function lazy(fn: (...args: never[]) => unknown, name: string, options: VectorizeOptions, target: KernelTarget): Ufunc & VectorizedExtras {
   const nin = fn.length;
   if (nin < 1) throw new TypeError(`vectorize: lazy kernel '${name}' must declare its parameters (fn.length is 0)`);
   const identity = (options.identity ?? null) as Scalar | null;
@@ -143,7 +137,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
   const ensureType = (t: DType) => {
     if (have.has(t)) return;
     const sig = `(${Array(nin).fill(t).join(',')})`;
-    const built = buildLoops(fn, [sig], name, options);
+    const built = buildLoops(fn, [sig], name, options, target);
     have.add(t);
     loops.push(...built.loops);
     kernels.push(...built.kernels);
@@ -188,7 +182,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
       },
     });
   }
-  return withExtras(f, call, () => kernels, options.target === 'parallel') as unknown as Ufunc & VectorizedExtras;
+  return withExtras(f, call, () => kernels, target) as unknown as Ufunc & VectorizedExtras;
 }
 
 /**
@@ -236,12 +230,13 @@ export function vectorize(signatures?: string | readonly string[] | VectorizeOpt
     options = signatures as VectorizeOptions;
     signatures = undefined;
   }
-  checkTarget(options.target);
+  const target = kernelTarget(options.target);
   const sigs = signatureList((signatures ?? undefined) as string | readonly string[] | undefined);
   return ((kernel: unknown, context?: unknown) =>
     applyKernelFactory((fn, ctxName) => {
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
-      if (options.target === 'gpu') return gpuVectorize(fn, sigs, name, options) as unknown as Ufunc & VectorizedExtras;
-      return sigs === null ? lazy(fn, name, options) : eager(fn, sigs, name, options);
+      // A device target (gpu) compiles and calls the kernel itself.
+      if (target.vectorize !== undefined) return target.vectorize(fn, sigs, name, options) as Ufunc & VectorizedExtras;
+      return sigs === null ? lazy(fn, name, options, target) : eager(fn, sigs, name, options, target);
     }, kernel, context)) as VectorizeDecorator;
 }

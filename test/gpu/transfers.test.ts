@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
-import { setGpuCopyMethod, setGpuUploadMethod } from '../../src/gpu/transfer.js';
+import { setGpuCopyMethod } from '../../src/gpu/staging.js';
+import { setGpuUploadMethod } from '../../src/gpu/upload.js';
 import { setGpuChunkBytes } from '../../src/gpu/storage.js';
 import { hasGpu } from './harness.js';
 

@@ -10,11 +10,11 @@ import { copyLayout } from '../../ndarray/copy.js';
 import { empty } from '../../ndarray/creation.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { DTypeError, ShapeError, ValueError } from '../../util/errors.js';
-import { resolveLoop, type DispatchTarget } from '../dispatch.js';
+import { resolveLoop, type UfuncDispatch } from '../dispatch.js';
 import { operandOf } from '../execute.js';
 
 /** The ufunc a method runs on (the spec `createUfunc` was given). */
-export interface MethodTarget extends DispatchTarget {
+export interface MethodTarget extends UfuncDispatch {
   readonly nout: number;
   readonly identity: Scalar | null;
   readonly reorderable: boolean;
