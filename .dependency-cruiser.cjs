@@ -6,7 +6,7 @@
  *        < stencil, parallel, gpu (the targets and the stencil factory) < index
  *
  * Targets register into the layers below them (src/ndarray/devices.ts,
- * src/ufunc/targets.ts, src/vectorize/factories.ts); the core never names a target.
+ * src/ufunc/targets.ts, src/vectorize/kernel-targets.ts); the core never names a target.
  * interop sits with ndarray (it only wraps arrays).
  */
 const LAYERS = [

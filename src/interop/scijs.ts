@@ -3,7 +3,6 @@
  * (The other direction, `NDArray.toNdarray()`, lives on the class.)
  */
 import type ndarrayPkg from 'ndarray';
-import { dtypeOfTypedArray } from '../dtype/dtypes.js';
 import { DTypeError } from '../util/errors.js';
 import { array } from '../ndarray/creation.js';
 import { NDArray } from '../ndarray/ndarray.js';
@@ -23,9 +22,9 @@ import { JsStorage } from '../ndarray/storage.js';
 export function fromNdarray(x: ndarrayPkg.NdArray<ndarrayPkg.Data>): NDArray {
   const data = x.data as unknown;
   if (ArrayBuffer.isView(data)) {
-    const dtype = dtypeOfTypedArray(data);
-    if (dtype === undefined) throw new DTypeError('E_DTYPE_UNKNOWN', `unsupported scijs data type ${x.dtype}`);
-    return new NDArray(new JsStorage(dtype, data as never), x.shape, x.stride, x.offset);
+    const storage = JsStorage.wrap(data);
+    if (storage === undefined) throw new DTypeError('E_DTYPE_UNKNOWN', `unsupported scijs data type ${x.dtype}`);
+    return new NDArray(storage, x.shape, x.stride, x.offset);
   }
   // Generic storage (plain arrays, custom get/set): read element by element.
   const values: number[] = [];

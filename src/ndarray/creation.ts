@@ -7,7 +7,7 @@
  * non-integral number, NaN or ±Infinity gives `float64`. An integral *number* too large for
  * int64 is taken as a float (JS numbers are doubles); a too-large bigint is an error.
  */
-import { DTYPES, dtypeOfTypedArray, normalizeDType, type DType, type DTypeLike, type Scalar } from '../dtype/dtypes.js';
+import { DTYPES, normalizeDType, type DType, type DTypeLike, type Scalar } from '../dtype/dtypes.js';
 import { DTypeError, ShapeError, ValueError } from '../util/errors.js';
 import { copyLayout, fillLayout } from './copy.js';
 import { toStorage } from './element.js';
@@ -109,10 +109,11 @@ function flatten(data: ArrayLikeInput, shape: number[]): Scalar[] {
 }
 
 function fromTypedArray(ta: ArrayBufferView & ArrayLike<number | bigint>, dtype: DType | undefined): NDArray {
-  const own = dtypeOfTypedArray(ta) ?? (ta instanceof Uint8ClampedArray ? 'uint8' : undefined);
-  if (own === undefined) throw new DTypeError('E_DTYPE_UNKNOWN', `unsupported TypedArray ${ta.constructor.name}`);
-  const src = new JsStorage(own, ta as never);
-  const to = dtype ?? own;
+  const src =
+    JsStorage.wrap(ta) ??
+    (ta instanceof Uint8ClampedArray ? new JsStorage('uint8', new Uint8Array(ta.buffer, ta.byteOffset, ta.length)) : undefined);
+  if (src === undefined) throw new DTypeError('E_DTYPE_UNKNOWN', `unsupported TypedArray ${ta.constructor.name}`);
+  const to = dtype ?? src.dtype;
   const storage = allocateStorage(to, ta.length);
   copyLayout({ storage: src, shape: [ta.length], strides: [1], offset: 0 }, { storage, shape: [ta.length], strides: [1], offset: 0 });
   return new NDArray(storage, [ta.length], [1], 0);
@@ -164,9 +165,9 @@ export function asarray<T extends DTypeLike = DType>(
     return data as NDArray<CanonicalDType<T>>;
   }
   if (isTypedArray(data) && options.copy !== true) {
-    const own = dtypeOfTypedArray(data);
-    if (own !== undefined && (dtype === undefined || dtype === own)) {
-      return new NDArray(new JsStorage(own, data as never), [data.length], [1], 0) as NDArray<CanonicalDType<T>>;
+    const own = JsStorage.wrap(data);
+    if (own !== undefined && (dtype === undefined || dtype === own.dtype)) {
+      return new NDArray(own, [data.length], [1], 0) as NDArray<CanonicalDType<T>>;
     }
   }
   return array(data, options);

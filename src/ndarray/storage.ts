@@ -12,7 +12,7 @@
  *
  * Views of one array share its Storage object; disposing it invalidates them all.
  */
-import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
+import { DTYPES, dtypeOfTypedArray, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { disposeBlock, throwDisposed, trackBlock, type Block } from '../runtime/lifetime.js';
 import { runtime } from '../runtime/runtime.js';
 
@@ -92,6 +92,20 @@ export class JsStorage implements Storage {
     readonly dtype: DType,
     readonly data: AnyTypedArray,
   ) {}
+
+  /**
+   * Wraps a TypedArray the caller owns, without copying; undefined for a view type with no
+   * dtype (DataView, Uint8ClampedArray).
+   *
+   * @example
+   * ```ts
+   * JsStorage.wrap(new Float32Array(4))?.dtype; // 'float32'
+   * ```
+   */
+  static wrap(view: ArrayBufferView): JsStorage | undefined {
+    const dtype = dtypeOfTypedArray(view);
+    return dtype === undefined ? undefined : new JsStorage(dtype, view as AnyTypedArray);
+  }
 
   get length(): number {
     return this.data.length;
