@@ -22,6 +22,7 @@ import { resultType } from '../dtype/promotion.js';
 import { copyLayout } from '../ndarray/copy.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { inputFits, type InputKind } from '../ufunc/dispatch.js';
+import { defineUfuncAttributes } from '../ufunc/attributes.js';
 import { classify, splitArgs } from '../ufunc/call.js';
 import type { UfuncInput } from '../ufunc/types.js';
 import { operandOf } from '../ufunc/execute.js';
@@ -54,19 +55,11 @@ function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: str
 }
 
 function attributes(f: object, a: { name: string; nin: number; nout: number; types: () => readonly string[]; identity: Scalar | null; signature: string | null; kernels: () => readonly CompiledKernel[] }): void {
+  defineUfuncAttributes(f, { name: a.name, nin: a.nin, nout: a.nout, types: a.types, identity: a.identity, signature: a.signature, label: '(gpu)' });
   Object.defineProperties(f, {
-    name: { value: a.name },
-    nin: { value: a.nin, enumerable: true },
-    nout: { value: a.nout, enumerable: true },
-    nargs: { value: a.nin + a.nout, enumerable: true },
-    ntypes: { get: () => a.types().length, enumerable: true },
-    types: { get: a.types, enumerable: true },
-    identity: { value: a.identity, enumerable: true },
-    signature: { value: a.signature, enumerable: true },
     target: { value: 'gpu', enumerable: true },
     kernels: { get: a.kernels },
     callAsync: { value: (...args: unknown[]) => (f as (...x: unknown[]) => Promise<unknown>)(...args) },
-    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `<ufunc '${a.name}' (gpu)>` },
   });
 }
 

@@ -61,7 +61,7 @@ export function inputFits(kind: InputKind, to: DType, casting: Casting): boolean
 }
 
 /** A stand-in value per weak kind, for resultType (promotion of weak scalars ignores values). */
-const stand = (k: InputKind): DType | number => (k === 'weak-int' ? 0 : k === 'weak-float' ? 0.5 : k);
+export const weakStandIn = (k: InputKind): DType | number => (k === 'weak-int' ? 0 : k === 'weak-float' ? 0.5 : k);
 
 function noLoop(t: UfuncDispatch, kinds: readonly InputKind[], detail: string): never {
   const shown = kinds.map((k) => (k === 'weak-int' ? 'JS integer' : k === 'weak-float' ? 'JS float' : k)).join(', ');
@@ -92,14 +92,14 @@ function byResolver(t: UfuncDispatch, kinds: readonly InputKind[]): LoopRecord |
   switch (t.resolver) {
     case 'uniform':
     case 'comparison':
-      return uniform(resultType(...kinds.map(stand)));
+      return uniform(resultType(...kinds.map(weakStandIn)));
     case 'logical':
       // NumPy's logical-ufunc promoter: anything without an exact loop is truth-tested
       // through the bool loop (call.ts casts those inputs to bool whatever their kind).
       return uniform('bool');
     case 'trueDivide': {
       const integral = kinds.every((k) => k === 'weak-int' || (k !== 'weak-float' && DTYPES[k].kind !== 'f'));
-      return integral ? uniform('float64') : uniform(resultType(...kinds.map(stand)));
+      return integral ? uniform('float64') : uniform(resultType(...kinds.map(weakStandIn)));
     }
     case 'linear':
       return t.loops.find((l) => l.ins.every((d, i) => fitsLinear(kinds, i, d)));

@@ -41,6 +41,7 @@ import { ShapeError, ValueError } from '../util/errors.js';
 import { classify, fixedSignature, outList, scalarOperand, splitArgs } from './call.js';
 import { resolveLoop, type UfuncDispatch, type InputKind } from './dispatch.js';
 import { checkAlive } from './execute.js';
+import { defineUfuncAttributes } from './attributes.js';
 import {
   bindCoreSizes, coreLayout, parseGufuncSignature, type CoreLayout, type GufuncSignature,
 } from './gufunc-signature.js';
@@ -484,21 +485,13 @@ export function createGufunc(spec: GufuncSpec): Gufunc | GufuncN {
   const target: Target = { spec, sig, dispatch };
   const f = (...args: unknown[]) => callGufunc(target, args);
   const types = Object.freeze(spec.loops.map((l) => l.types));
+  defineUfuncAttributes(f, { name: spec.name, nin: spec.nin, nout: spec.nout, types, identity: null, signature: sig.text });
   Object.defineProperties(f, {
-    name: { value: spec.name },
-    nin: { value: spec.nin, enumerable: true },
-    nout: { value: spec.nout, enumerable: true },
-    nargs: { value: spec.nin + spec.nout, enumerable: true },
-    ntypes: { value: types.length, enumerable: true },
-    types: { value: types, enumerable: true },
-    identity: { value: null, enumerable: true },
-    signature: { value: sig.text, enumerable: true },
     reduce: { value: refused(spec.name, 'reduce') },
     accumulate: { value: refused(spec.name, 'accumulate') },
     reduceat: { value: refused(spec.name, 'reduceat') },
     outer: { value: refused(spec.name, 'outer') },
     at: { value: refused(spec.name, 'at') },
-    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `<ufunc '${spec.name}'>` },
   });
   return f as unknown as Gufunc | GufuncN;
 }

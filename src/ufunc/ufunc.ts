@@ -8,6 +8,7 @@ import type { ResolverKind } from './dispatch.js';
 import { callUfunc } from './call.js';
 import { tryFastCall } from './fast-path.js';
 import { attachMethods } from './methods/index.js';
+import { defineUfuncAttributes } from './attributes.js';
 import type { Ufunc, Ufunc2 } from './types.js';
 
 export type { ReduceOptions, AccumulateOptions, AtIndices, AtIndexItem, AxisOption } from './methods/index.js';
@@ -36,17 +37,7 @@ export function createUfunc(spec: UfuncSpec): Ufunc | Ufunc2 {
   const target = { ...spec };
   const f = (...args: unknown[]) => tryFastCall(target, args) ?? callUfunc(target, args);
   const types = Object.freeze(spec.loops.map((l) => l.types));
-  Object.defineProperties(f, {
-    name: { value: spec.name },
-    nin: { value: spec.nin, enumerable: true },
-    nout: { value: spec.nout, enumerable: true },
-    nargs: { value: spec.nin + spec.nout, enumerable: true },
-    ntypes: { value: types.length, enumerable: true },
-    types: { value: types, enumerable: true },
-    identity: { value: spec.identity, enumerable: true },
-    signature: { value: null, enumerable: true },
-    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `<ufunc '${spec.name}'>` },
-  });
+  defineUfuncAttributes(f, { name: spec.name, nin: spec.nin, nout: spec.nout, types, identity: spec.identity, signature: null });
   // reduce, accumulate, reduceat, outer, at (src/ufunc/methods/).
   attachMethods(f, target);
   return f as unknown as Ufunc | Ufunc2;

@@ -23,7 +23,8 @@ import { resultType } from '../dtype/promotion.js';
 import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { classify, fixedSignature } from '../ufunc/call.js';
-import type { InputKind } from '../ufunc/dispatch.js';
+import { weakStandIn, type InputKind } from '../ufunc/dispatch.js';
+import { defineUfuncAttributes } from '../ufunc/attributes.js';
 import { createUfunc } from '../ufunc/ufunc.js';
 import type { Ufunc, UfuncAttributes, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
@@ -69,8 +70,6 @@ export interface VectorizedExtras {
   /** @internal The compiled kernels (typed IR, AS and JS sources), for debugging. */
   readonly kernels: readonly CompiledKernel[];
 }
-
-const stand = (k: InputKind): DType | number => (k === 'weak-int' ? 0 : k === 'weak-float' ? 0.5 : k);
 
 function signatureList(signatures: string | readonly string[] | undefined): string[] | null {
   if (signatures === undefined || signatures === null) return null;
@@ -149,24 +148,14 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
     const fixedIn = fixed?.slice(0, nin).filter((d): d is DType => d != null) ?? [];
     if (fixedIn.length > 0) ensureType(resultType(...fixedIn));
     else if (fixed && fixed[nin]) ensureType(fixed[nin]!);
-    else ensureType(resultType(...inputs.map((x) => stand(classify(x as never).kind))));
+    else ensureType(resultType(...inputs.map((x) => weakStandIn(classify(x as never).kind))));
   };
   const call = (...args: unknown[]) => {
     ensure(args.slice(0, nin), args[nin]);
     return inner(...args);
   };
   const f = (...args: unknown[]) => call(...args);
-  Object.defineProperties(f, {
-    name: { value: name },
-    nin: { value: nin, enumerable: true },
-    nout: { value: 1, enumerable: true },
-    nargs: { value: nin + 1, enumerable: true },
-    ntypes: { get: () => loops.length, enumerable: true },
-    types: { get: () => Object.freeze(loops.map((l) => l.types)), enumerable: true },
-    identity: { value: identity, enumerable: true },
-    signature: { value: null, enumerable: true },
-    [Symbol.for('nodejs.util.inspect.custom')]: { value: () => `<ufunc '${name}'>` },
-  });
+  defineUfuncAttributes(f, { name, nin, nout: 1, types: () => Object.freeze(loops.map((l) => l.types)), identity, signature: null });
   for (const m of METHODS) {
     Object.defineProperty(f, m, {
       value: (...args: unknown[]) => {
@@ -176,7 +165,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
         else {
           const o = (m === 'reduceat' ? args[2] : args[1]) as { dtype?: DType } | undefined;
           const d = classify(a as never).kind;
-          ensureType(o?.dtype ?? resultType(stand(d)));
+          ensureType(o?.dtype ?? resultType(weakStandIn(d)));
         }
         return inner[m]!(...args);
       },

@@ -18,7 +18,7 @@ import { ShapeError } from '../../util/errors.js';
 import { operandOf, runLoop } from '../execute.js';
 import type { UfuncInput } from '../types.js';
 import { singleAxis, type AxisOption } from './axes.js';
-import { checkOptions, checkOut, copyInto, copyK, onAxis, requireBinary, resolveReduceLoop, type MethodTarget } from './common.js';
+import { checkOptions, checkOut, copyInto, copyK, deliverResult, onAxis, requireBinary, resolveReduceLoop, type MethodTarget } from './common.js';
 
 /** Options of `ufunc.accumulate` and `ufunc.reduceat`. */
 export interface AccumulateOptions {
@@ -60,27 +60,20 @@ export function accumulate(t: MethodTarget, a: UfuncInput, opts: AccumulateOptio
   const res = direct ? out : empty(arr.shape, dt);
   let input = arr;
   try {
-    if (arr.size > 0) {
-      if (arr.dtype !== inDt) input = copyK(arr, inDt);
-      const n = arr.shape[axis]!;
-      copyInto(input.slice(...onAxis(arr.ndim, axis, '0:1')), res.slice(...onAxis(arr.ndim, axis, '0:1')));
-      if (n > 1) {
-        const outRest = res.slice(...onAxis(arr.ndim, axis, '1:'));
-        runLoop(
-          loop.id, [res.slice(...onAxis(arr.ndim, axis, ':-1')), input.slice(...onAxis(arr.ndim, axis, '1:'))], [outRest],
-          outRest.shape, { allowOverlap: true },
-        );
+    return deliverResult(res, out, direct, () => {
+      if (arr.size > 0) {
+        if (arr.dtype !== inDt) input = copyK(arr, inDt);
+        const n = arr.shape[axis]!;
+        copyInto(input.slice(...onAxis(arr.ndim, axis, '0:1')), res.slice(...onAxis(arr.ndim, axis, '0:1')));
+        if (n > 1) {
+          const outRest = res.slice(...onAxis(arr.ndim, axis, '1:'));
+          runLoop(
+            loop.id, [res.slice(...onAxis(arr.ndim, axis, ':-1')), input.slice(...onAxis(arr.ndim, axis, '1:'))], [outRest],
+            outRest.shape, { allowOverlap: true },
+          );
+        }
       }
-    }
-    if (out !== undefined && !direct) {
-      copyInto(res, out);
-      res.dispose();
-      return out;
-    }
-    return res;
-  } catch (e) {
-    if (!direct) res.dispose();
-    throw e;
+    });
   } finally {
     if (input !== arr) input.dispose();
   }

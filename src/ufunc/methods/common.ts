@@ -169,3 +169,27 @@ export function viewOf(a: NDArray, shape: readonly number[], strides: readonly n
 export function copyInto(src: NDArray, dst: NDArray): void {
   copyLayout(operandOf(src, dst.shape), operandOf(dst, dst.shape));
 }
+
+/**
+ * The common ending of reduce, accumulate and reduceat. `fill` computes into `res`, which is
+ * `out` itself when the method may write there directly (`direct`), else a fresh array; it may
+ * return a view of `res` in the promised shape (reduce without keepdims). The fresh result is
+ * returned, or copied into `out` and freed; a throw frees it too, so nothing leaks.
+ */
+export function deliverResult(res: NDArray, out: NDArray | undefined, direct: boolean, fill: () => NDArray | void): NDArray {
+  let result: NDArray;
+  try {
+    result = fill() ?? res;
+  } catch (e) {
+    if (!direct) res.dispose();
+    throw e;
+  }
+  if (direct) return out!;
+  if (out === undefined) return result;
+  try {
+    copyInto(result, out);
+  } finally {
+    res.dispose();
+  }
+  return out;
+}

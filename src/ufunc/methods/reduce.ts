@@ -41,7 +41,7 @@ import { copyWhere, operandOf, runLoop } from '../execute.js';
 import type { UfuncInput } from '../types.js';
 import { normalizeAxes, type AxisOption } from './axes.js';
 import {
-  checkOptions, checkOut, copyInto, copyK, emptyOrdered, identityOf, kOrder, requireBinary, resolveReduceLoop,
+  checkOptions, checkOut, copyInto, copyK, deliverResult, emptyOrdered, identityOf, kOrder, requireBinary, resolveReduceLoop,
   viewOf, type MethodTarget,
 } from './common.js';
 
@@ -132,49 +132,41 @@ export function reduce(t: MethodTarget, a: UfuncInput, opts: ReduceOptions = {})
     res = keepdims ? out : viewOf(out, kshape, kshape.map((_, i) => (reduced[i] ? 0 : out.strides[k++]!)));
   } else res = empty(kshape, dt);
   try {
-    if (start !== undefined) {
-      const raw = toStorage(start, dt);
-      // A small fresh accumulator is filled from JS (no fill plan, no scratch value block).
-      if (!direct && res.size <= 4096) (res.data as unknown as { fill(v: number | bigint): void }).fill(raw);
-      else fillLayout(operandOf(res, kshape), raw);
-    }
-    if (arr.size > 0) {
-      let input = arr;
-      const cast = arr.dtype !== inDt;
-      let done = false;
-      if (start === undefined) {
-        // NumPy: copy the first element along the reduced axes, reduce the rest (one axis),
-        // or everything again (several axes: only idempotent ufuncs lack an identity there).
-        copyInto(arr.slice(...arr.shape.map((_, i) => (reduced[i] ? '0:1' : ':'))), res);
-        if (axes.length === 0) done = true;
-        else if (axes.length === 1) input = input.slice(...arr.shape.map((_, i) => (reduced[i] ? '1:' : ':')));
+    return deliverResult(res, out, direct, () => {
+      if (start !== undefined) {
+        const raw = toStorage(start, dt);
+        // A small fresh accumulator is filled from JS (no fill plan, no scratch value block).
+        if (!direct && res.size <= 4096) (res.data as unknown as { fill(v: number | bigint): void }).fill(raw);
+        else fillLayout(operandOf(res, kshape), raw);
       }
-      if (!done && mask !== undefined) {
-        if (cast) input = temp(copyK(input, inDt));
-        if (t.identity != null || IDEMPOTENT.has(t.name)) {
-          const fill = t.identity != null ? identityOf(t, inDt)! : start!;
-          const filled = temp(emptyOrdered(input.shape, kOrder(input.shape, input.strides), inDt));
-          fillLayout(operandOf(filled, filled.shape), toStorage(fill, inDt));
-          copyWhere(input, mask, filled, input.shape);
-          input = filled;
-        } else {
-          maskedSlices(loop, res, input, mask, reduced, temp);
-          done = true;
+      if (arr.size > 0) {
+        let input = arr;
+        const cast = arr.dtype !== inDt;
+        let done = false;
+        if (start === undefined) {
+          // NumPy: copy the first element along the reduced axes, reduce the rest (one axis),
+          // or everything again (several axes: only idempotent ufuncs lack an identity there).
+          copyInto(arr.slice(...arr.shape.map((_, i) => (reduced[i] ? '0:1' : ':'))), res);
+          if (axes.length === 0) done = true;
+          else if (axes.length === 1) input = input.slice(...arr.shape.map((_, i) => (reduced[i] ? '1:' : ':')));
         }
+        if (!done && mask !== undefined) {
+          if (cast) input = temp(copyK(input, inDt));
+          if (t.identity != null || IDEMPOTENT.has(t.name)) {
+            const fill = t.identity != null ? identityOf(t, inDt)! : start!;
+            const filled = temp(emptyOrdered(input.shape, kOrder(input.shape, input.strides), inDt));
+            fillLayout(operandOf(filled, filled.shape), toStorage(fill, inDt));
+            copyWhere(input, mask, filled, input.shape);
+            input = filled;
+          } else {
+            maskedSlices(loop, res, input, mask, reduced, temp);
+            done = true;
+          }
+        }
+        if (!done) runReduce(loop, res, input, cast && mask === undefined, temp, t.identity != null ? toStorage(identityOf(t, dt)!, dt) : undefined);
       }
-      if (!done) runReduce(loop, res, input, cast && mask === undefined, temp, t.identity != null ? toStorage(identityOf(t, dt)!, dt) : undefined);
-    }
-    if (direct) return out!;
-    const result = keepdims ? res : res.reshape(finalShape);
-    if (out !== undefined) {
-      copyInto(result, out);
-      res.dispose();
-      return out;
-    }
-    return result;
-  } catch (e) {
-    if (!direct) res.dispose();
-    throw e;
+      return keepdims || direct ? res : res.reshape(finalShape);
+    });
   } finally {
     for (const x of temps) x.dispose();
   }

@@ -20,7 +20,7 @@ import type { UfuncInput } from '../types.js';
 import type { AccumulateOptions } from './accumulate.js';
 import { singleAxis } from './axes.js';
 import {
-  checkOptions, checkOut, copyInto, emptyOrdered, onAxis, requireBinary, resolveReduceLoop, type MethodTarget,
+  checkOptions, checkOut, copyInto, deliverResult, emptyOrdered, onAxis, requireBinary, resolveReduceLoop, type MethodTarget,
 } from './common.js';
 
 const KEYS = ['axis', 'dtype', 'out'] as const;
@@ -69,29 +69,22 @@ export function reduceat(t: MethodTarget, a: UfuncInput, indices: UfuncInput, op
   const res = direct ? out : empty(shape, dt);
   let input = arr;
   try {
-    if (res.size > 0) {
-      input = prepareInput(loop, arr, axis);
-      const ndim = arr.ndim;
-      for (let i = 0; i < idx.length; i++) {
-        const start = idx[i]!;
-        const end = i === idx.length - 1 ? n : Math.max(idx[i + 1]!, start + 1);
-        const target = res.slice(...onAxis(ndim, axis, `${i}:${i + 1}`));
-        copyInto(input.slice(...onAxis(ndim, axis, `${start}:${start + 1}`)), target);
-        if (end - start > 1) {
-          const seg = input.slice(...onAxis(ndim, axis, `${start + 1}:${end}`));
-          runLoop(loop.id, [target, seg], [target], seg.shape, { orderBy: 1 });
+    return deliverResult(res, out, direct, () => {
+      if (res.size > 0) {
+        input = prepareInput(loop, arr, axis);
+        const ndim = arr.ndim;
+        for (let i = 0; i < idx.length; i++) {
+          const start = idx[i]!;
+          const end = i === idx.length - 1 ? n : Math.max(idx[i + 1]!, start + 1);
+          const target = res.slice(...onAxis(ndim, axis, `${i}:${i + 1}`));
+          copyInto(input.slice(...onAxis(ndim, axis, `${start}:${start + 1}`)), target);
+          if (end - start > 1) {
+            const seg = input.slice(...onAxis(ndim, axis, `${start + 1}:${end}`));
+            runLoop(loop.id, [target, seg], [target], seg.shape, { orderBy: 1 });
+          }
         }
       }
-    }
-    if (out !== undefined && !direct) {
-      copyInto(res, out);
-      res.dispose();
-      return out;
-    }
-    return res;
-  } catch (e) {
-    if (!direct) res.dispose();
-    throw e;
+    });
   } finally {
     if (input !== arr) input.dispose();
   }
