@@ -103,6 +103,25 @@ export function gpuOperand(ctx: GpuContext, x: unknown, want: DType, casting: Ca
 }
 
 /**
+ * The inputs of kernel `k` as gpu arrays of its operand dtypes; the uploads and casts made
+ * here are pushed on `temps` for the caller to free.
+ *
+ * @example
+ * ```ts
+ * const ins = gpuInputs(ctx, k, [a, 2], 'same_kind', "ufunc 'f'", temps);
+ * ```
+ */
+export function gpuInputs(
+  ctx: GpuContext, k: CompiledKernel, inputs: readonly unknown[], casting: Casting, what: string, temps: NDArray[],
+): NDArray[] {
+  return inputs.map((x, j) => {
+    const [a, temp] = gpuOperand(ctx, x, k.operands[j]!, casting, `${what} input ${j}`);
+    if (temp) temps.push(a);
+    return a;
+  });
+}
+
+/**
  * Run a scalar kernel elementwise with broadcasting into `out` (a gpu array) or a new one.
  *
  * @example
@@ -115,11 +134,7 @@ export function gpuElementwise(
 ): NDArray {
   const temps: NDArray[] = [];
   try {
-    const ins = inputs.map((x, j) => {
-      const [a, temp] = gpuOperand(ctx, x, k.operands[j]!, casting, `ufunc '${name}' input ${j}`);
-      if (temp) temps.push(a);
-      return a;
-    });
+    const ins = gpuInputs(ctx, k, inputs, casting, `ufunc '${name}'`, temps);
     const outDtype = k.operands[k.nin]!;
     // out may drive broadcasting (NumPy); one that the inputs cannot broadcast to is E_SHAPE_OUT below.
     const inShape = broadcastShapes(...ins.map((a) => a.shape));

@@ -28,7 +28,7 @@ import type { UfuncInput } from '../ufunc/types.js';
 import { operandOf } from '../ufunc/execute.js';
 import { bindCoreSizes, coreLayout, parseGufuncSignature, type GufuncSignature } from '../ufunc/gufunc-signature.js';
 import { DTypeError, ShapeError, TargetError } from '../util/errors.js';
-import { gpuCopy, gpuElementwise, gpuEmpty, gpuOperand } from './call.js';
+import { gpuCopy, gpuElementwise, gpuEmpty, gpuInputs } from './call.js';
 import { checkGpuErrors, currentGpu, gpuDevice, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { MAXC } from './shaders.js';
@@ -152,11 +152,7 @@ export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly
     const onDevice = inputs.some(isGpuArray) || outsGiven.some((o) => o !== null && isGpuArray(o));
     const temps: NDArray[] = [];
     try {
-      const ins = inputs.map((x, j) => {
-        const [a, temp] = gpuOperand(ctx, x, k.operands[j]!, casting, `gufunc '${name}' input ${j}`);
-        if (temp) temps.push(a);
-        return a;
-      });
+      const ins = gpuInputs(ctx, k, inputs, casting, `gufunc '${name}'`, temps);
       const cl = coreLayout(name, sig, [...ins.map((a) => a.ndim), ...outsGiven.map((o) => (o ? o.ndim : null))]);
       const sizes = bindCoreSizes(name, sig, cl, [...ins.map((a) => a.shape), ...outsGiven.map((o) => (o ? o.shape : null))]);
       const loopShape = broadcastShapes(...ins.map((a, j) => a.shape.slice(0, a.ndim - cl.coreNdim[j]!)));
