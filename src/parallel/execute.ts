@@ -1,7 +1,9 @@
 /**
- * Cutting one loop call into blocks and running it on the pool (pool.ts): the hooks that
- * the ufunc paths call (`runLoop` in src/ufunc/execute.ts, the 1-d fast path, the kernels'
- * own row/loop/gufunc entries) and `callAsync`'s capture.
+ * The parallel target's hooks: what the ufunc paths call (`runLoop` in src/ufunc/execute.ts
+ * and the 1-d fast path, through the target registry in src/ufunc/targets.ts) and the
+ * kernels' own row/loop/gufunc entries. A call is turned into a byte plan here, cut into
+ * blocks by split.ts, run on the pool (pool.ts) by run.ts, or kept for `callAsync` by
+ * capture.ts.
  *
  * Splitting. The iteration plan (simplifyPlan: size-1 dims dropped, ordered by stride,
  * contiguous dims merged; so a contiguous call is ONE dimension) is cut:
@@ -23,41 +25,18 @@
  * least `minElements` (cases 1, 2). Case 3 is decided by size only (>= 2^18 elements and
  * `minElements`), again so that results do not depend on timing.
  */
-import { DTYPES, type DType } from '../dtype/dtypes.js';
+import { DTYPES } from '../dtype/dtypes.js';
 import { ALL_LOOPS } from '../builtins/loop-registry.js';
 import { CUSTOM_LOOP_BASE } from '../ufunc/loop-record.js';
 import type { PlannedLoop } from '../ufunc/targets.js';
-import type { NDArray } from '../ndarray/ndarray.js';
-import { overlaps, sameLayout, type Operand } from '../ndarray/operand.js';
-import { isHeapStorage, type HeapStorage, type Storage } from '../ndarray/storage.js';
+import { overlaps, sameLayout } from '../ndarray/operand.js';
+import { isHeapStorage, type HeapStorage } from '../ndarray/storage.js';
 import { runtime } from '../runtime/runtime.js';
-import { TargetError } from '../util/errors.js';
+import { activeCapture, copyScalar } from './capture.js';
 import { parallelSettings } from './config.js';
-import { runJobAsync, runJobSync, type Job, type RemoteExec } from './pool.js';
+import { asTrap, runPlan, type ParallelExec } from './run.js';
+import type { BytePlan } from './split.js';
 
-/** A loop that can run on the pool: how to run a block here and in a worker. */
-export interface ParallelExec {
-  local: (plan: number) => void;
-  remote: RemoteExec;
-  /** Key of the cost estimate. */
-  key: string;
-  /** Default ns per element before anything is measured. */
-  guess: number;
-}
-
-/** A plan with byte addresses and byte strides (what the Wasm loops read). */
-interface BytePlan {
-  shape: number[];
-  bases: number[];
-  strides: number[][];
-  size: number;
-}
-
-/** Elements per partial in a case-3 reduction (fixed: results must not depend on the machine). */
-export const REDUCE_BLOCK = 1 << 17;
-const MAX_PARTIALS = 256;
-
-const nsPerElement = new Map<string, number>();
 const kernelLoops = new Map<number, ParallelExec>();
 const builtinExecs = new Map<number, ParallelExec>();
 let nextModuleId = 1;
@@ -80,94 +59,6 @@ function execFor(loopId: number): ParallelExec | undefined {
   }
   return e;
 }
-
-/** A Wasm trap on the parallel target, as a TargetError. */
-export function asTrap(e: unknown): unknown {
-  if (e instanceof WebAssembly.RuntimeError) {
-    return new TargetError(
-      'E_TARGET_KERNEL_TRAP',
-      `the kernel trapped on the parallel target (${e.message}); the call's outputs are incomplete. ` +
-        'The pool is intact and the next call works; run the kernel with target \'cpu\' to debug it',
-    );
-  }
-  return e;
-}
-
-// ---- callAsync capture ------------------------------------------------------------------
-
-interface Capture {
-  ins: Set<Storage>;
-  outs: Set<Storage> | null;
-  jobs: Job[];
-}
-let capture: Capture | undefined;
-
-/**
- * `callAsync` of a parallel-target ufunc: the call's dispatch, casting and allocation run
- * here (they are cheap), its loop runs on the workers while the event loop stays free.
- * Only calls whose loop writes straight into the returned array are captured (options at
- * most `out` of the loop's dtype, inputs in the heap or JS scalars); any other call is run
- * synchronously (still on the pool) and its result returned in a settled promise. The
- * input arrays must not be changed or disposed until the promise settles.
- *
- * @example
- * ```ts
- * const f = nb.vectorize('f8(f8)', { target: 'parallel' })((x: number) => Math.exp(-x * x));
- * const y = await f.callAsync(nb.linspace(0, 1, 1e7));
- * ```
- */
-export function callAsyncParallel(call: (...args: unknown[]) => unknown, args: readonly unknown[]): Promise<unknown> {
-  const last = args[args.length - 1];
-  const opts = typeof last === 'object' && last !== null && Object.getPrototypeOf(last) === Object.prototype ? (last as Record<string, unknown>) : undefined;
-  const keys = opts === undefined ? [] : Object.keys(opts);
-  const storages = (xs: readonly unknown[]) => {
-    const s = new Set<Storage>();
-    for (const x of xs) if (x !== null && typeof x === 'object' && 'storage' in x) s.add((x as NDArray).storage);
-    return s;
-  };
-  let result: unknown;
-  const cap: Capture | undefined = keys.some((k) => k !== 'out') ? undefined : {
-    ins: storages(opts === undefined ? args : args.slice(0, -1)),
-    outs: opts?.out === undefined || opts.out === null ? null : storages(Array.isArray(opts.out) ? opts.out : [opts.out]),
-    jobs: [],
-  };
-  const prev = capture;
-  capture = cap;
-  try {
-    result = call(...args);
-  } catch (e) {
-    if (cap !== undefined) for (const j of cap.jobs) runtimeFree(j);
-    return Promise.reject(e);
-  } finally {
-    capture = prev;
-  }
-  if (cap === undefined || cap.jobs.length === 0) return Promise.resolve(result);
-  return Promise.all(cap.jobs.map(runJobAsync)).then(
-    () => result,
-    (e: unknown) => {
-      const fresh = (x: unknown) => x !== null && typeof x === 'object' && 'dispose' in x && !cap.outs?.has((x as NDArray).storage);
-      for (const r of Array.isArray(result) ? result : [result]) if (fresh(r)) (r as NDArray).dispose();
-      throw e;
-    },
-  );
-}
-
-function runtimeFree(j: Job): void {
-  const { heap } = runtime();
-  for (const p of j.frees) heap.free(p);
-  j.frees.length = 0;
-}
-
-/** Copy one element (<= 8 bytes) to a block of its own, for a job that outlives the call. */
-function copyScalar(addr: number, frees: number[]): number {
-  const { heap, memory } = runtime();
-  const p = heap.alloc(16);
-  frees.push(p);
-  new Uint8Array(memory.buffer).copyWithin(p, addr, addr + 8);
-  return p;
-}
-
-// ---- the hooks ----------------------------------------------------------------------------
 
 /**
  * The target's `runLoop` (src/ufunc/targets.ts): run a planned loop on the pool, or return
@@ -198,6 +89,7 @@ export function tryParallelLoop(call: PlannedLoop): boolean {
   const sizes = arrays.map((a) => DTYPES[a.dtype].itemSize);
   const bases = ops.map((op, k) => heap[k]!.ptr + op.offset * sizes[k]!);
   const frees: number[] = [];
+  const capture = activeCapture();
   let capturable = capture !== undefined;
   if (capture !== undefined) {
     for (let k = 0; k < ins.length && capturable; k++) {
@@ -239,6 +131,7 @@ function parallelRow(exec: ParallelExec, n: number, args: readonly number[], nin
     bases.push(args[k]!);
     strides.push([args[k + 1]!]);
   }
+  const capture = activeCapture();
   if (capture !== undefined) {
     for (let k = 0; k < nin; k++) if (strides[k]![0] === 0) bases[k] = copyScalar(bases[k]!, frees);
   }
@@ -346,180 +239,4 @@ export function parallelGufuncRun(module: WebAssembly.Module, fn: string, gu: (p
       }
     }
   };
-}
-
-// ---- planning -----------------------------------------------------------------------------
-
-interface Blocks {
-  strides: number[][];
-  shapes: number[][];
-  bases: number[][];
-}
-
-const ALIGN_ELEMENTS = 64;
-
-function cut(ext: number, r: number, j: number): number {
-  const x = Math.floor((j * ext) / r);
-  if (j === r || ext < ALIGN_ELEMENTS * r) return x;
-  return Math.min(ext, Math.round(x / ALIGN_ELEMENTS) * ALIGN_ELEMENTS);
-}
-
-/** Case 1 and 3: contiguous ranges of the first dim k whose outer product reaches `target`. */
-function splitOuter(p: BytePlan, target: number): Blocks {
-  const nd = p.shape.length;
-  let k = 0;
-  let outer = 1;
-  while (k < nd - 1 && outer * p.shape[k]! < target) outer *= p.shape[k++]!;
-  const ext = p.shape[k]!;
-  const r = Math.max(1, Math.min(ext, Math.ceil(target / outer)));
-  const tail = p.shape.slice(k + 1);
-  const out: Blocks = { strides: p.strides.map((st) => st.slice(k)), shapes: [], bases: [] };
-  const idx = new Array<number>(k).fill(0);
-  for (let o = 0; o < outer; o++) {
-    const off = p.bases.map((b, q) => {
-      let a = b;
-      for (let i = 0; i < k; i++) a += idx[i]! * p.strides[q]![i]!;
-      return a;
-    });
-    for (let j = 0; j < r; j++) {
-      const lo = cut(ext, r, j);
-      const hi = cut(ext, r, j + 1);
-      if (hi <= lo) continue;
-      out.shapes.push([hi - lo, ...tail]);
-      out.bases.push(off.map((a, q) => a + lo * p.strides[q]![k]!));
-    }
-    for (let i = k - 1; i >= 0; i--) {
-      if (++idx[i]! < p.shape[i]!) break;
-      idx[i] = 0;
-    }
-  }
-  return out;
-}
-
-/** Case 2: ranges of dim `d`, every other dim whole. */
-function splitDim(p: BytePlan, d: number, r: number): Blocks {
-  const ext = p.shape[d]!;
-  const out: Blocks = { strides: p.strides, shapes: [], bases: [] };
-  for (let j = 0; j < r; j++) {
-    const lo = cut(ext, r, j);
-    const hi = cut(ext, r, j + 1);
-    if (hi <= lo) continue;
-    const shape = [...p.shape];
-    shape[d] = hi - lo;
-    out.shapes.push(shape);
-    out.bases.push(p.bases.map((b, q) => b + lo * p.strides[q]![d]!));
-  }
-  return out;
-}
-
-/** Write the blocks' plans into one heap block; returns [address, stride]. Slot nblocks is spare. */
-function writePlans(b: Blocks, frees: number[]): [number, number] {
-  const nd = b.strides[0]!.length;
-  const nops = b.strides.length;
-  const words = 1 + nd + nops * (1 + nd);
-  const stride = (words * 4 + 15) & ~15;
-  const n = b.shapes.length;
-  const { heap, memory } = runtime();
-  const ptr = heap.alloc(stride * (n + 1));
-  frees.push(ptr);
-  const w = new Int32Array(memory.buffer, ptr, (stride * (n + 1)) / 4);
-  for (let j = 0; j < n; j++) {
-    let at = (j * stride) / 4;
-    w[at++] = nd;
-    for (const x of b.shapes[j]!) w[at++] = x;
-    for (let q = 0; q < nops; q++) {
-      w[at++] = b.bases[j]![q]!;
-      for (const x of b.strides[q]!) w[at++] = x;
-    }
-  }
-  return [ptr, stride];
-}
-
-function estimate(exec: ParallelExec, size: number): number {
-  return (nsPerElement.get(exec.key) ?? exec.guess) * size;
-}
-
-/** Run the whole plan on this thread, timing it (the cost model's measurements). */
-function runMeasured(exec: ParallelExec, p: BytePlan, frees: number[]): boolean {
-  const [ptr] = writePlans({ strides: p.strides, shapes: [p.shape], bases: [p.bases] }, frees);
-  const t0 = performance.now();
-  try {
-    exec.local(ptr);
-  } catch (e) {
-    throw asTrap(e);
-  } finally {
-    const { heap } = runtime();
-    for (const f of frees.splice(0)) heap.free(f);
-  }
-  const ns = ((performance.now() - t0) * 1e6) / p.size;
-  const old = nsPerElement.get(exec.key);
-  nsPerElement.set(exec.key, old === undefined ? ns : 0.7 * old + 0.3 * ns);
-  return true;
-}
-
-function runPlan(
-  exec: ParallelExec, p: BytePlan, nin: number,
-  o: { identity?: number | bigint; outDtype?: DType; capturable: boolean; frees: number[] },
-): boolean {
-  const s = parallelSettings();
-  const frees = o.frees;
-  const decline = () => {
-    const { heap } = runtime();
-    for (const f of frees.splice(0)) heap.free(f);
-    return false;
-  };
-  const nd = p.shape.length;
-  const nops = p.bases.length;
-  const blockNs = s.blockMs * 1e6;
-  const maxBlocks = 4 * s.threads;
-  const outIdx = Array.from({ length: nops - nin }, (_, i) => nin + i);
-  const zeroOut = p.shape.map((_, d) => outIdx.some((k) => p.strides[k]![d] === 0));
-  let blocks: Blocks;
-  let after: (() => void) | undefined;
-  if (!zeroOut.some(Boolean)) {
-    const nb = Math.min(maxBlocks, Math.floor(estimate(exec, p.size) / blockNs));
-    if (nb < 2) return runMeasured(exec, p, frees);
-    blocks = splitOuter(p, nb);
-  } else {
-    // A reduction: only the accumulator pattern (ins [res, x], outs [res]) is cut.
-    const acc = nin === 2 && nops === 3 && p.bases[0] === p.bases[2] && p.strides[0]!.every((x, d) => x === p.strides[2]![d]);
-    if (!acc) return decline();
-    const kept = p.shape.map((_, d) => d).filter((d) => !zeroOut[d]);
-    if (kept.length > 0) {
-      const d = kept.reduce((a, b) => (p.shape[b]! > p.shape[a]! ? b : a));
-      const nb = Math.min(maxBlocks, p.shape[d]!, Math.floor(estimate(exec, p.size) / blockNs));
-      if (nb < 2) return runMeasured(exec, p, frees);
-      blocks = splitDim(p, d, nb);
-    } else {
-      if (o.identity === undefined || o.outDtype === undefined || nd === 0) return decline();
-      if (p.size < Math.max(s.minElements, 2 * REDUCE_BLOCK)) return decline();
-      const nb = Math.min(MAX_PARTIALS, Math.ceil(p.size / REDUCE_BLOCK));
-      blocks = splitOuter(p, nb);
-      const info = DTYPES[o.outDtype];
-      const n = blocks.shapes.length;
-      const { heap, memory } = runtime();
-      const partials = heap.alloc(n * info.itemSize);
-      frees.push(partials);
-      const view = new info.TypedArray(memory.buffer, partials, n) as unknown as { fill(v: number | bigint): void };
-      view.fill(o.identity);
-      const res = p.bases[0]!;
-      blocks.bases.forEach((b, j) => {
-        b[0] = partials + j * info.itemSize;
-        b[2] = b[0];
-      });
-      after = () => {
-        // res = op(res, partial[0]), op(., partial[1]), ...: the loop's own reduce path, in block order.
-        const [ptr] = writePlans({ strides: [[0], [info.itemSize], [0]], shapes: [[n]], bases: [[res, partials, res]] }, frees);
-        exec.local(ptr);
-      };
-    }
-  }
-  const [plans, planStride] = writePlans(blocks, frees);
-  const job: Job = { local: exec.local, remote: exec.remote, plans, planStride, nblocks: blocks.shapes.length, frees, after };
-  if (o.capturable && capture !== undefined && after === undefined) {
-    capture.jobs.push(job);
-    return true;
-  }
-  runJobSync(job);
-  return true;
 }

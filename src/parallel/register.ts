@@ -8,7 +8,8 @@
 import { registerUfuncTarget } from '../ufunc/targets.js';
 import { registerKernelTarget } from '../vectorize/kernel-targets.js';
 import { gate } from './config.js';
-import { callAsyncParallel, parallelGufuncRun, parallelKernelExec, tryParallelLoop, tryParallelRow } from './execute.js';
+import { callAsyncParallel } from './capture.js';
+import { parallelGufuncRun, parallelKernelExec, tryParallelLoop, tryParallelRow } from './execute.js';
 import { parallelStencil } from './stencil.js';
 
 registerUfuncTarget({

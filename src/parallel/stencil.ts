@@ -14,7 +14,8 @@ import type { CompiledStencil } from '../compiler/stencil.js';
 import { forEachExpr } from '../compiler/ir/nodes.js';
 import { runtime } from '../runtime/runtime.js';
 import { parallelSettings } from './config.js';
-import { asTrap, newModuleId } from './execute.js';
+import { newModuleId } from './execute.js';
+import { asTrap } from './run.js';
 import { runJobSync, type Job } from './pool.js';
 import type { StencilRunner } from '../vectorize/kernel-targets.js';
 
