@@ -207,7 +207,7 @@ export function resolveCall(t: UfuncDispatch & { nout: number }, args: readonly 
  *
  * @example
  * ```ts
- * callUfunc(addTarget, 1, [a, b, { out: c }]);
+ * callUfunc(addDispatch, [a, b, { out: c }]);
  * ```
  */
 export function callUfunc(t: UfuncDispatch & { nout: number }, args: readonly unknown[]): NDArray | NDArray[] {

@@ -148,7 +148,7 @@ function kindsKey(kinds: readonly InputKind[]): string | number {
  * @throws DTypeError (`E_DTYPE_NO_LOOP`) when no loop fits.
  * @example
  * ```ts
- * resolveLoop(addTarget, ['int8', 'weak-int'], undefined, 'same_kind').types; // 'int8,int8->int8'
+ * resolveLoop(addDispatch, ['int8', 'weak-int'], undefined, 'same_kind').types; // 'int8,int8->int8'
  * ```
  */
 export function resolveLoop(

@@ -61,7 +61,7 @@ function sameShape(a: NDArray, b: NDArray): boolean {
  *
  * @example
  * ```ts
- * const r = tryFastCall(target, [a, b, { out }]) ?? callUfunc(target, [a, b, { out }]);
+ * const r = tryFastCall(dispatch, [a, b, { out }]) ?? callUfunc(dispatch, [a, b, { out }]);
  * ```
  */
 export function tryFastCall(t: UfuncDispatch & { nout: number }, args: readonly unknown[]): NDArray | undefined {

@@ -106,14 +106,14 @@ export interface GufuncSpec {
 
 const OPTION_KEYS = new Set(['out', 'casting', 'dtype', 'signature', 'axes', 'axis', 'keepdims']);
 
-/** A gufunc prepared for calls: its spec, parsed signature and dispatch target. */
-interface Target {
+/** A gufunc prepared for calls: its spec, parsed signature and dispatch record. */
+interface PreparedGufunc {
   spec: GufuncSpec;
   sig: GufuncSignature;
   dispatch: UfuncDispatch;
 }
 
-function splitGufuncArgs(t: Target, args: readonly unknown[]): [UfuncInput[], GufuncOptions] {
+function splitGufuncArgs(t: PreparedGufunc, args: readonly unknown[]): [UfuncInput[], GufuncOptions] {
   return splitArgs<GufuncOptions>(t.spec.name, t.spec.nin, args, OPTION_KEYS, (k) => {
     if (k === 'where') {
       throw new ValueError('E_VALUE_OPTION', `ufunc '${t.spec.name}' is a generalized ufunc (signature ${t.sig.text}): where= is not supported (as in NumPy)`);
@@ -127,7 +127,7 @@ function splitGufuncArgs(t: Target, args: readonly unknown[]): [UfuncInput[], Gu
  * "the trailing ones", from `axes=` / `axis=`.
  */
 function coreAxes(
-  t: Target, layout: CoreLayout, ndims: readonly (number | null)[], opts: GufuncOptions,
+  t: PreparedGufunc, layout: CoreLayout, ndims: readonly (number | null)[], opts: GufuncOptions,
 ): (number[] | null)[] {
   const { sig } = t;
   const { name } = t.spec;
@@ -226,22 +226,18 @@ function head(a: readonly number[], n: number): number[] {
   return out;
 }
 
-/**
- * Call a gufunc.
- *
- * @example
- * ```ts
- * callGufunc(target, [a, b, { out: c }]);
- * ```
- */
-function callGufunc(t: Target, args: readonly unknown[]): NDArray | NDArray[] {
-  const { spec, sig } = t;
-  const { name, nin, nout } = spec;
-  const nargs = nin + nout;
-  const [inputs, opts] = splitGufuncArgs(t, args);
-  const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');
+/** The resolved loop of a call, and its inputs as arrays (JS scalars made 0-d arrays of the loop's dtype). */
+interface ResolvedCall {
+  loop: GufuncLoop;
+  given: NDArray[];
+  /** The 0-d arrays made for scalar inputs, freed after the call. */
+  scalars: NDArray[];
+}
+
+/** Loop resolution and the casting checks of every operand, as a ufunc call does them. */
+function resolveGufuncCall(t: PreparedGufunc, inputs: readonly UfuncInput[], outs: readonly (NDArray | null)[], opts: GufuncOptions, casting: Casting): ResolvedCall {
+  const { name, nin, nout } = t.spec;
   const classified = inputs.map(classify);
-  const outs = outList(name, nout, opts.out);
   const kinds: InputKind[] = [];
   for (const c of classified) kinds.push(c.kind);
   const loop = resolveLoop(t.dispatch, kinds, fixedSignature(nin, nout, opts), casting) as unknown as GufuncLoop;
@@ -264,28 +260,47 @@ function callGufunc(t: Target, args: readonly unknown[]): NDArray | NDArray[] {
       given.push(x);
     }
   }
-  const keep = opts.keepdims === true;
-  if (keep) {
-    const c0 = sig.operands[0]!.length;
-    if (!sig.operands.slice(0, nin).every((o) => o.length === c0) || !sig.operands.slice(nin).every((o) => o.length === 0)) {
-      throw new ValueError(
-        'E_VALUE_KEEPDIMS',
-        `ufunc '${name}': keepdims=true needs inputs with equal numbers of core dimensions and outputs without any; ` +
-          `signature ${sig.text} has not`,
-      );
-    }
-  }
+  return { loop, given, scalars };
+}
 
-  // Core dims: missing optional dims, axes, sizes. Under keepdims outputs have no core
-  // dims, so their ndim never drops an optional dim.
+/** keepdims=true needs inputs with equal numbers of core dims and scalar outputs (NumPy's rule). */
+function checkKeepdims(t: PreparedGufunc): void {
+  const { sig } = t;
+  const { name, nin } = t.spec;
+  const c0 = sig.operands[0]!.length;
+  if (!sig.operands.slice(0, nin).every((o) => o.length === c0) || !sig.operands.slice(nin).every((o) => o.length === 0)) {
+    throw new ValueError(
+      'E_VALUE_KEEPDIMS',
+      `ufunc '${name}': keepdims=true needs inputs with equal numbers of core dimensions and outputs without any; ` +
+        `signature ${sig.text} has not`,
+    );
+  }
+}
+
+/** Where the core dims of every operand are, and the operands viewed with them last. */
+interface CorePlacement {
+  layout: CoreLayout;
+  /** Per operand, the axes of its core dims (from axes=/axis=), or null when they are the trailing ones. */
+  axes: (number[] | null)[] | null;
+  ins: NDArray[];
+  /** The given outputs viewed with their core dims last (under keepdims: without the kept size-1 dims). */
+  outViews: (NDArray | null)[];
+}
+
+/**
+ * Core dims: missing optional dims, axes=/axis=, and the operands viewed with core dims last.
+ * Under keepdims outputs have no core dims, so their ndim never drops an optional dim.
+ */
+function placeCoreDims(t: PreparedGufunc, given: NDArray[], outs: readonly (NDArray | null)[], opts: GufuncOptions, keep: boolean): CorePlacement {
+  const { name, nin } = t.spec;
   const ndims: (number | null)[] = [];
   for (const a of given) ndims.push(a.ndim);
   for (const o of outs) ndims.push(o === null ? null : o.ndim);
-  const layout = coreLayout(name, sig, ndims);
+  const layout = coreLayout(name, t.sig, ndims);
   const hasAxes = (opts.axes !== undefined && opts.axes !== null) || (opts.axis !== undefined && opts.axis !== null);
   const axes = hasAxes ? coreAxes(t, layout, ndims, opts) : null;
   const ins = axes === null ? given : given.map((a, i) => coreLast(a, axes[i]!));
-  const outViews = axes === null && !keep ? outs : outs.map((o, k) => {
+  const outViews = axes === null && !keep ? [...outs] : outs.map((o, k) => {
     if (o === null) return null;
     const v = coreLast(o, axes === null ? null : axes[nin + k]!);
     if (!keep) return v;
@@ -300,6 +315,15 @@ function callGufunc(t: Target, args: readonly unknown[]): NDArray | NDArray[] {
     }
     return c === 0 ? v : v.slice(...Array<string>(v.ndim - c).fill(':'), ...Array<number>(c).fill(0));
   });
+  return { layout, axes, ins, outViews };
+}
+
+/** The core sizes, the broadcast loop shape and each output's shape; a given out of another shape is E_SHAPE_OUT. */
+function callShapes(t: PreparedGufunc, p: CorePlacement, outs: readonly (NDArray | null)[]): { sizes: number[]; loopShape: number[]; outShapes: number[][] } {
+  const { spec, sig } = t;
+  const { name, nin, nout } = spec;
+  const { layout, ins, outViews } = p;
+  const nargs = nin + nout;
   const shapes: (readonly number[] | null)[] = [];
   for (const a of ins) shapes.push(a.shape);
   for (const o of outViews) shapes.push(o === null ? null : o.shape);
@@ -327,38 +351,57 @@ function callGufunc(t: Target, args: readonly unknown[]): NDArray | NDArray[] {
       );
     }
   }
+  return { sizes, loopShape, outShapes };
+}
 
-  // Operands in the loop's dtypes; outputs the loop writes.
+/**
+ * Runs the kernel with operands in the loop's dtypes: inputs cast as needed, outputs the
+ * loop writes (a given out of the loop's dtype directly, else a temporary cast into it
+ * afterwards). Returns the fresh arrays made for outputs that were not given.
+ */
+function runCast(
+  t: PreparedGufunc, loop: GufuncLoop, p: CorePlacement, shapes: { sizes: number[]; loopShape: number[]; outShapes: number[][] },
+): (NDArray | null)[] {
+  const { nin, nout } = t.spec;
+  const { ins, outViews } = p;
   const castIns: NDArray[] = [];
   for (let i = 0; i < nin; i++) castIns.push(ins[i]!.dtype === loop.ins[i] ? ins[i]! : ins[i]!.astype(loop.ins[i]!));
   const fresh: (NDArray | null)[] = [];
-  const targets: NDArray[] = [];
+  const written: NDArray[] = [];
   for (let k = 0; k < nout; k++) {
     const o = outViews[k]!;
-    const f = o === null ? empty(outShapes[k]!, loop.outs[k]!) : null;
+    const f = o === null ? empty(shapes.outShapes[k]!, loop.outs[k]!) : null;
     fresh.push(f);
-    targets.push(f ?? (o!.dtype === loop.outs[k] ? o! : empty(o!.shape, loop.outs[k]!)));
+    written.push(f ?? (o!.dtype === loop.outs[k] ? o! : empty(o!.shape, loop.outs[k]!)));
   }
   try {
-    runKernel(t, loop, castIns, targets, loopShape, sizes, layout);
+    runKernel(t, loop, castIns, written, shapes.loopShape, shapes.sizes, p.layout);
     for (let k = 0; k < nout; k++) {
       const o = outViews[k]!;
-      if (o === null || targets[k] === o) continue;
-      const src = targets[k]!.astype(o.dtype);
+      if (o === null || written[k] === o) continue;
+      const src = written[k]!.astype(o.dtype);
       copyLayout(operandFull(src), operandFull(o));
       src.dispose();
     }
+  } catch (e) {
+    for (const f of fresh) f?.dispose();
+    throw e;
   } finally {
     for (let i = 0; i < nin; i++) if (castIns[i] !== ins[i]) castIns[i]!.dispose();
-    for (let k = 0; k < nout; k++) if (targets[k] !== outViews[k] && targets[k] !== fresh[k]) targets[k]!.dispose();
-    for (const x of scalars) x.dispose();
+    for (let k = 0; k < nout; k++) if (written[k] !== outViews[k] && written[k] !== fresh[k]) written[k]!.dispose();
   }
+  return fresh;
+}
 
-  const results: NDArray[] = [];
+/** The results: given outs as they are; fresh ones reshaped for keepdims and moved back to their axes=. */
+function results(t: PreparedGufunc, p: CorePlacement, outs: readonly (NDArray | null)[], fresh: readonly (NDArray | null)[], keep: boolean): NDArray[] {
+  const { nin, nout } = t.spec;
+  const { axes, layout } = p;
+  const res: NDArray[] = [];
   for (let k = 0; k < nout; k++) {
     const o = outs[k]!;
     if (o !== null) {
-      results.push(o);
+      res.push(o);
       continue;
     }
     let r = fresh[k]!;
@@ -366,14 +409,40 @@ function callGufunc(t: Target, args: readonly unknown[]): NDArray | NDArray[] {
     if (keep) {
       const c = layout.coreNdim[0]!;
       r = r.reshape([...r.shape, ...Array<number>(c).fill(1)]);
-      const target = ax ?? (axes === null ? null : axes[0]);
-      if (target !== null && target !== undefined && c > 0) r = coreBack(r, target);
+      const back = ax ?? (axes === null ? null : axes[0]);
+      if (back !== null && back !== undefined && c > 0) r = coreBack(r, back);
     } else if (ax !== null && ax !== undefined && ax.length > 0) {
       r = coreBack(r, ax);
     }
-    results.push(r);
+    res.push(r);
   }
-  return nout === 1 ? results[0]! : results;
+  return res;
+}
+
+/**
+ * Call a gufunc: resolve the loop, place the core dims, check the shapes, run, shape the results.
+ *
+ * @example
+ * ```ts
+ * callGufunc(prepared, [a, b, { out: c }]);
+ * ```
+ */
+function callGufunc(t: PreparedGufunc, args: readonly unknown[]): NDArray | NDArray[] {
+  const [inputs, opts] = splitGufuncArgs(t, args);
+  const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');
+  const outs = outList(t.spec.name, t.spec.nout, opts.out);
+  const { loop, given, scalars } = resolveGufuncCall(t, inputs, outs, opts, casting);
+  try {
+    const keep = opts.keepdims === true;
+    if (keep) checkKeepdims(t);
+    const placed = placeCoreDims(t, given, outs, opts, keep);
+    const shapes = callShapes(t, placed, outs);
+    const fresh = runCast(t, loop, placed, shapes);
+    const r = results(t, placed, outs, fresh, keep);
+    return t.spec.nout === 1 ? r[0]! : r;
+  } finally {
+    for (const x of scalars) x.dispose();
+  }
 }
 
 function operandFull(a: NDArray): Operand {
@@ -386,7 +455,7 @@ function operandFull(a: NDArray): Operand {
  * to the scratch block, and the spec's runner is called.
  */
 function runKernel(
-  t: Target, loop: GufuncLoop, ins: readonly NDArray[], outs: readonly NDArray[], loopShape: readonly number[],
+  t: PreparedGufunc, loop: GufuncLoop, ins: readonly NDArray[], outs: readonly NDArray[], loopShape: readonly number[],
   sizes: readonly number[], layout: CoreLayout,
 ): void {
   const { sig, spec } = t;
@@ -482,8 +551,8 @@ export function createGufunc(spec: GufuncSpec): Gufunc | GufuncN {
     loops: spec.loops as unknown as readonly LoopRecord[],
     resolver: spec.resolver ?? 'uniform',
   };
-  const target: Target = { spec, sig, dispatch };
-  const f = (...args: unknown[]) => callGufunc(target, args);
+  const prepared: PreparedGufunc = { spec, sig, dispatch };
+  const f = (...args: unknown[]) => callGufunc(prepared, args);
   const types = Object.freeze(spec.loops.map((l) => l.types));
   defineUfuncAttributes(f, { name: spec.name, nin: spec.nin, nout: spec.nout, types, identity: null, signature: sig.text });
   Object.defineProperties(f, {

@@ -34,11 +34,11 @@ export interface UfuncSpec {
  * ```
  */
 export function createUfunc(spec: UfuncSpec): Ufunc | Ufunc2 {
-  const target = { ...spec };
-  const f = (...args: unknown[]) => tryFastCall(target, args) ?? callUfunc(target, args);
+  const dispatch = { ...spec };
+  const f = (...args: unknown[]) => tryFastCall(dispatch, args) ?? callUfunc(dispatch, args);
   const types = Object.freeze(spec.loops.map((l) => l.types));
   defineUfuncAttributes(f, { name: spec.name, nin: spec.nin, nout: spec.nout, types, identity: spec.identity, signature: null });
   // reduce, accumulate, reduceat, outer, at (src/ufunc/methods/).
-  attachMethods(f, target);
+  attachMethods(f, dispatch);
   return f as unknown as Ufunc | Ufunc2;
 }

@@ -18,7 +18,7 @@ import { ShapeError } from '../../util/errors.js';
 import { operandOf, runLoop } from '../execute.js';
 import type { UfuncInput } from '../types.js';
 import { singleAxis, type AxisOption } from './axes.js';
-import { checkOptions, checkOut, copyInto, copyK, deliverResult, onAxis, requireBinary, resolveReduceLoop, type MethodTarget } from './common.js';
+import { checkOptions, checkOut, copyInto, copyK, deliverResult, onAxis, requireBinary, resolveReduceLoop, type MethodUfunc } from './common.js';
 
 /** Options of `ufunc.accumulate` and `ufunc.reduceat`. */
 export interface AccumulateOptions {
@@ -42,7 +42,7 @@ const KEYS = ['axis', 'dtype', 'out'] as const;
  * nb.add.accumulate(nb.array([2, 3, 5])).toArray(); // [2n, 5n, 10n]
  * ```
  */
-export function accumulate(t: MethodTarget, a: UfuncInput, opts: AccumulateOptions = {}): NDArray {
+export function accumulate(t: MethodUfunc, a: UfuncInput, opts: AccumulateOptions = {}): NDArray {
   requireBinary(t, 'accumulate');
   checkOptions(t.name, 'accumulate', opts, KEYS);
   const arr = asarray(a);

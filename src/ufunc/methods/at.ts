@@ -34,7 +34,7 @@ import { classify } from '../call.js';
 import { resolveLoop } from '../dispatch.js';
 import { operandOf, runLoop } from '../execute.js';
 import type { UfuncInput } from '../types.js';
-import { viewOf, type MethodTarget } from './common.js';
+import { viewOf, type MethodUfunc } from './common.js';
 
 /** One entry of an index tuple: a scalar index, an index array, or a slice string. */
 export type AtIndexItem = number | string | null | NDArray | ArrayBufferView | readonly ArrayLikeInput[];
@@ -252,7 +252,7 @@ type Raw = { [i: number]: number | bigint; length: number };
  * nb.add.at(a, [0, 1, 2, 2], 1); // a: [2n, 3n, 5n, 4n]
  * ```
  */
-export function at(t: MethodTarget, a: NDArray, indices: AtIndices, b?: UfuncInput): void {
+export function at(t: MethodUfunc, a: NDArray, indices: AtIndices, b?: UfuncInput): void {
   if (!(a instanceof NDArray)) throw new ValueError('E_VALUE_AT', `${t.name}.at needs an NDArray as its first argument (it is updated in place)`);
   if (!a.writeable) throw new ValueError('E_VALUE_READONLY', `${t.name}.at: the array is read-only (a broadcast view)`);
   if (t.nout !== 1) throw new ValueError('E_VALUE_AT', `${t.name}.at only supports ufuncs with a single output`);

@@ -14,7 +14,7 @@ import { resolveLoop, type UfuncDispatch } from '../dispatch.js';
 import { operandOf } from '../execute.js';
 
 /** The ufunc a method runs on (the spec `createUfunc` was given). */
-export interface MethodTarget extends UfuncDispatch {
+export interface MethodUfunc extends UfuncDispatch {
   readonly nout: number;
   readonly identity: Scalar | null;
   readonly reorderable: boolean;
@@ -29,7 +29,7 @@ export type MethodName = 'reduce' | 'accumulate' | 'reduceat' | 'outer' | 'at';
  *
  * @throws ValueError `E_VALUE_REDUCE` / `E_VALUE_ACCUMULATE` / `E_VALUE_REDUCEAT`.
  */
-export function requireBinary(t: MethodTarget, method: 'reduce' | 'accumulate' | 'reduceat'): void {
+export function requireBinary(t: MethodUfunc, method: 'reduce' | 'accumulate' | 'reduceat'): void {
   const code = `E_VALUE_${method.toUpperCase()}`;
   if (t.nin !== 2) throw new ValueError(code, `${method} only supported for binary functions (ufunc '${t.name}' has ${t.nin} input${t.nin === 1 ? '' : 's'})`);
   if (t.nout !== 1) throw new ValueError(code, `${method} only supported for functions returning a single value (ufunc '${t.name}' has ${t.nout} outputs)`);
@@ -89,7 +89,7 @@ const LOGICAL = new Set(['logical_and', 'logical_or', 'logical_xor']);
  * @throws DTypeError `E_DTYPE_NO_LOOP` or `E_DTYPE_REDUCE_LOOP`.
  */
 export function resolveReduceLoop(
-  t: MethodTarget, input: DType, out: NDArray | undefined, dtype: DTypeLike | null | undefined,
+  t: MethodUfunc, input: DType, out: NDArray | undefined, dtype: DTypeLike | null | undefined,
   method: 'reduce' | 'accumulate' | 'reduceat',
 ): LoopRecord {
   let otype = dtype === undefined || dtype === null ? undefined : normalizeDType(dtype);
@@ -122,7 +122,7 @@ export function resolveReduceLoop(
 }
 
 /** The ufunc's identity as a value of `dtype` (NumPy: -1 is all ones for unsigned types). */
-export function identityOf(t: MethodTarget, dtype: DType): Scalar | undefined {
+export function identityOf(t: MethodUfunc, dtype: DType): Scalar | undefined {
   return t.identity === null || t.identity === undefined ? undefined : convertScalar(t.identity, dtype);
 }
 

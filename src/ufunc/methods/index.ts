@@ -7,7 +7,7 @@ import type { NDArray } from '../../ndarray/ndarray.js';
 import type { UfuncInput, UfuncOptions } from '../types.js';
 import { accumulate, type AccumulateOptions } from './accumulate.js';
 import { at, type AtIndices } from './at.js';
-import type { MethodTarget } from './common.js';
+import type { MethodUfunc } from './common.js';
 import { outer } from './outer.js';
 import { reduce, type ReduceOptions } from './reduce.js';
 import { reduceat } from './reduceat.js';
@@ -15,7 +15,7 @@ import { reduceat } from './reduceat.js';
 export type { AccumulateOptions } from './accumulate.js';
 export type { AtIndices, AtIndexItem } from './at.js';
 export type { AxisOption } from './axes.js';
-export type { MethodTarget } from './common.js';
+export type { MethodUfunc } from './common.js';
 export type { ReduceOptions } from './reduce.js';
 
 declare module '../types.js' {
@@ -83,7 +83,7 @@ export type CallResult<F> = F extends (...args: never[]) => infer R ? R : NDArra
  * attachMethods(f, target);
  * ```
  */
-export function attachMethods(f: (...args: unknown[]) => NDArray | NDArray[], t: MethodTarget): void {
+export function attachMethods(f: (...args: unknown[]) => NDArray | NDArray[], t: MethodUfunc): void {
   const method = (value: unknown) => ({ value, writable: false, enumerable: false, configurable: false });
   Object.defineProperties(f, {
     reduce: method((a: UfuncInput, options?: ReduceOptions) => reduce(t, a, options)),

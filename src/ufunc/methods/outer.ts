@@ -9,7 +9,7 @@ import { asarray } from '../../ndarray/creation.js';
 import type { NDArray } from '../../ndarray/ndarray.js';
 import { ValueError } from '../../util/errors.js';
 import type { UfuncInput, UfuncOptions } from '../types.js';
-import type { MethodTarget } from './common.js';
+import type { MethodUfunc } from './common.js';
 
 /**
  * The outer product of `a` and `b` under the ufunc `call`.
@@ -21,7 +21,7 @@ import type { MethodTarget } from './common.js';
  * ```
  */
 export function outer(
-  t: MethodTarget, call: (...args: unknown[]) => NDArray | NDArray[], a: UfuncInput, b: UfuncInput, options?: UfuncOptions,
+  t: MethodUfunc, call: (...args: unknown[]) => NDArray | NDArray[], a: UfuncInput, b: UfuncInput, options?: UfuncOptions,
 ): NDArray | NDArray[] {
   if (t.nin !== 2) {
     throw new ValueError('E_VALUE_OUTER', `outer product only supported for binary functions (ufunc '${t.name}' has ${t.nin} input${t.nin === 1 ? '' : 's'})`);

@@ -42,7 +42,7 @@ import type { UfuncInput } from '../types.js';
 import { normalizeAxes, type AxisOption } from './axes.js';
 import {
   checkOptions, checkOut, copyInto, copyK, deliverResult, emptyOrdered, identityOf, kOrder, requireBinary, resolveReduceLoop,
-  viewOf, type MethodTarget,
+  viewOf, type MethodUfunc,
 } from './common.js';
 
 /** Options of `ufunc.reduce`. */
@@ -83,7 +83,7 @@ const CAST_BLOCK = 32768;
  * nb.add.reduce(nb.arange(6).reshape([2, 3]), { axis: 1 }).toArray(); // [3n, 12n]
  * ```
  */
-export function reduce(t: MethodTarget, a: UfuncInput, opts: ReduceOptions = {}): NDArray {
+export function reduce(t: MethodUfunc, a: UfuncInput, opts: ReduceOptions = {}): NDArray {
   requireBinary(t, 'reduce');
   checkOptions(t.name, 'reduce', opts, KEYS);
   const arr = asarray(a);

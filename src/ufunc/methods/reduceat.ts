@@ -20,13 +20,13 @@ import type { UfuncInput } from '../types.js';
 import type { AccumulateOptions } from './accumulate.js';
 import { singleAxis } from './axes.js';
 import {
-  checkOptions, checkOut, copyInto, deliverResult, emptyOrdered, onAxis, requireBinary, resolveReduceLoop, type MethodTarget,
+  checkOptions, checkOut, copyInto, deliverResult, emptyOrdered, onAxis, requireBinary, resolveReduceLoop, type MethodUfunc,
 } from './common.js';
 
 const KEYS = ['axis', 'dtype', 'out'] as const;
 
 /** The indices as JS numbers (a 1-d integer or bool array-like). */
-function indexList(t: MethodTarget, indices: UfuncInput): number[] {
+function indexList(t: MethodUfunc, indices: UfuncInput): number[] {
   const idx = asarray(indices);
   if (idx.ndim !== 1) {
     throw new ShapeError('E_SHAPE_INDICES', `${t.name}.reduceat needs a 1-d array of indices, got ${idx.ndim} dimensions`);
@@ -47,7 +47,7 @@ function indexList(t: MethodTarget, indices: UfuncInput): number[] {
  * nb.add.reduceat(nb.arange(8), [0, 4, 1, 5]).toArray(); // [6n, 4n, 10n, 28n]
  * ```
  */
-export function reduceat(t: MethodTarget, a: UfuncInput, indices: UfuncInput, opts: AccumulateOptions = {}): NDArray {
+export function reduceat(t: MethodUfunc, a: UfuncInput, indices: UfuncInput, opts: AccumulateOptions = {}): NDArray {
   requireBinary(t, 'reduceat');
   checkOptions(t.name, 'reduceat', opts, KEYS);
   const arr = asarray(a);
