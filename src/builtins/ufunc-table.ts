@@ -104,6 +104,16 @@ const cmp = (op: string): GpuSources => ({ f: `(a, b) => a ${op} b`, i: `(a, b) 
 /** floor/ceil/trunc of an integer or bool: itself (NumPy's integer loops). */
 const rounding = (body: string): GpuSources => ({ f: `(a) => ${body}`, i: '(a) => a', b: '(a) => a' });
 
+/** x * (pi / 180) and x * (180 / pi), the constant rounded in the loop dtype (deg2rad = radians, rad2deg = degrees). */
+const toRadians = floatUnary(
+  (t) => fconst(t, (c) => `a * (${c('Math.PI')} / ${c('180.0')})`),
+  (t) => fconst(t, (c) => `v128.mul<${t.ins[0]}>(va, v128.splat<${t.ins[0]}>(${c('Math.PI')} / ${c('180.0')}))`),
+);
+const toDegrees = floatUnary(
+  (t) => fconst(t, (c) => `a * (${c('180.0')} / ${c('Math.PI')})`),
+  (t) => fconst(t, (c) => `v128.mul<${t.ins[0]}>(va, v128.splat<${t.ins[0]}>(${c('180.0')} / ${c('Math.PI')}))`),
+);
+
 export const UFUNC_TABLE = {
   // ---- arithmetic -------------------------------------------------------------------------
   add: {
@@ -225,6 +235,13 @@ export const UFUNC_TABLE = {
       }),
       ...same(FLOATS, 1, 1, { scalar: fn1('abs'), simd: vop1('abs') }),
     ],
+  },
+  fabs: {
+    numpy: 'fabs', nin: 1, nout: 1, identity: null, reorderable: false,
+    doc: 'Compute the absolute values element-wise, in a float dtype (integer inputs are cast to float).',
+    example: "nb.fabs(nb.array([-3, 2], { dtype: 'int32' })).toArray(); // [3, 2]",
+    gpu: unaryF('Math.abs(a)'),
+    loops: same(FLOATS, 1, 1, { scalar: fn1('abs'), simd: vop1('abs') }),
   },
   sign: {
     numpy: 'sign', nin: 1, nout: 1, resolver: 'uniform', identity: null, reorderable: false,
@@ -479,24 +496,29 @@ export const UFUNC_TABLE = {
     doc: 'Convert angles from degrees to radians (x * (pi / 180), the constant rounded in the loop dtype).',
     example: 'nb.deg2rad(nb.array([180])).toArray(); // [3.141592653589793]',
     gpu: unaryF('a * (Math.PI / 180)'),
-    loops: [
-      ...floatUnary(
-        (t) => fconst(t, (c) => `a * (${c('Math.PI')} / ${c('180.0')})`),
-        (t) => fconst(t, (c) => `v128.mul<${t.ins[0]}>(va, v128.splat<${t.ins[0]}>(${c('Math.PI')} / ${c('180.0')}))`),
-      ),
-    ],
+    loops: toRadians,
   },
   rad2deg: {
     numpy: 'rad2deg', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from radians to degrees (x * (180 / pi), the constant rounded in the loop dtype).',
     example: 'nb.rad2deg(nb.array([Math.PI / 2])).toArray(); // [90]',
     gpu: unaryF('a * (180 / Math.PI)'),
-    loops: [
-      ...floatUnary(
-        (t) => fconst(t, (c) => `a * (${c('180.0')} / ${c('Math.PI')})`),
-        (t) => fconst(t, (c) => `v128.mul<${t.ins[0]}>(va, v128.splat<${t.ins[0]}>(${c('180.0')} / ${c('Math.PI')}))`),
-      ),
-    ],
+    loops: toDegrees,
+  },
+
+  degrees: {
+    numpy: 'degrees', nin: 1, nout: 1, identity: null, reorderable: false,
+    doc: 'Convert angles from radians to degrees (the same as rad2deg).',
+    example: 'nb.degrees(nb.array([Math.PI, -Math.PI / 2])).toArray(); // [180, -90]',
+    gpu: unaryF('a * (180 / Math.PI)'),
+    loops: toDegrees,
+  },
+  radians: {
+    numpy: 'radians', nin: 1, nout: 1, identity: null, reorderable: false,
+    doc: 'Convert angles from degrees to radians (the same as deg2rad).',
+    example: 'nb.radians(nb.array([180, -90])).toArray(); // [3.141592653589793, -1.5707963267948966]',
+    gpu: unaryF('a * (Math.PI / 180)'),
+    loops: toRadians,
   },
 
   // ---- rounding ---------------------------------------------------------------------------------
@@ -714,6 +736,21 @@ export const UFUNC_TABLE = {
     // uint32: >>> (the kernel language's >> is JavaScript's sign-propagating shift).
     gpu: { i: '(a, b) => (b >= 32 || b < 0) ? (a < 0 ? a - a - 1 : a - a) : a >> b', u: '(a, b) => b >= 32 ? a - a : a >>> b' },
     loops: same(INTS, 2, 1, { scalar: fn2('shrInt') }),
+  },
+  bitwiseCount: {
+    numpy: 'bitwise_count', nin: 1, nout: 1, identity: null, reorderable: false,
+    doc: 'Count the 1-bits in the absolute value of the input, element-wise (a uint8 result).',
+    example: "nb.bitwiseCount(nb.array([0, 7, -8, 255], { dtype: 'int16' })).toArray(); // [0, 3, 1, 8]",
+    // Signed inputs: |a| (the minimum wraps to itself, 2**(bits-1) as unsigned: one bit).
+    loops: toType(INTS, 1, 'uint8', {
+      scalar: (t) => {
+        const [d, signed] = [t.ins[0]!, !t.ins[0]!.startsWith('u')];
+        const w = /64/.test(d) ? 'i64' : 'i32';
+        const x = signed ? `(a < 0 ? -<${w}>a : <${w}>a)` : `<${w}>a`;
+        return `<u8>popcnt<${w}>(${x})`;
+      },
+      simd: (t) => (t.ins[0] === 'u8' ? 'v128.popcnt<u8>(va)' : t.ins[0] === 'i8' ? 'v128.popcnt<u8>(v128.abs<i8>(va))' : undefined),
+    }),
   },
   gcd: {
     numpy: 'gcd', nin: 2, nout: 1, resolver: 'uniform', identity: 0, reorderable: true,

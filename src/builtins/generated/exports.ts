@@ -159,6 +159,19 @@ export const positive = makeBuiltin('positive');
 export const absolute = makeBuiltin('absolute');
 
 /**
+ * Compute the absolute values element-wise, in a float dtype (integer inputs are cast to float).
+ *
+ * NumPy: `numpy.fabs`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.fabs(nb.array([-3, 2], { dtype: 'int32' })).toArray(); // [3, 2]
+ * ```
+ */
+export const fabs = makeBuiltin('fabs');
+
+/**
  * Returns an element-wise indication of the sign of a number: -1, 0 or 1 (NaN for NaN).
  *
  * NumPy: `numpy.sign`. 1 input, 1 output; identity none.
@@ -600,6 +613,32 @@ export const deg2rad = makeBuiltin('deg2rad');
 export const rad2deg = makeBuiltin('rad2deg');
 
 /**
+ * Convert angles from radians to degrees (the same as rad2deg).
+ *
+ * NumPy: `numpy.degrees`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.degrees(nb.array([Math.PI, -Math.PI / 2])).toArray(); // [180, -90]
+ * ```
+ */
+export const degrees = makeBuiltin('degrees');
+
+/**
+ * Convert angles from degrees to radians (the same as deg2rad).
+ *
+ * NumPy: `numpy.radians`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.radians(nb.array([180, -90])).toArray(); // [3.141592653589793, -1.5707963267948966]
+ * ```
+ */
+export const radians = makeBuiltin('radians');
+
+/**
  * Return the floor of the input, element-wise (integers are returned unchanged, as NumPy 2).
  *
  * NumPy: `numpy.floor`. 1 input, 1 output; identity none.
@@ -910,6 +949,19 @@ export const leftShift = makeBuiltin('leftShift');
  * ```
  */
 export const rightShift = makeBuiltin('rightShift');
+
+/**
+ * Count the 1-bits in the absolute value of the input, element-wise (a uint8 result).
+ *
+ * NumPy: `numpy.bitwise_count`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): int8->uint8; uint8->uint8; int16->uint8; uint16->uint8; int32->uint8; uint32->uint8; int64->uint8; uint64->uint8.
+ *
+ * @example
+ * ```ts
+ * nb.bitwiseCount(nb.array([0, 7, -8, 255], { dtype: 'int16' })).toArray(); // [0, 3, 1, 8]
+ * ```
+ */
+export const bitwiseCount = makeBuiltin('bitwiseCount');
 
 /**
  * Returns the greatest common divisor of |x1| and |x2|.
