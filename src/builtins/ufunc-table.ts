@@ -11,6 +11,13 @@
  * integer division, modulo, shifts, gcd, nextafter, frexp...: ops.ts, int-ops.ts,
  * float-ops.ts) and asm/math/ (SIMD transcendentals).
  *
+ * Adding a ufunc is one row here, then the regenerated files: `npm run generate` (AS loops,
+ * exports, src/builtins/generated/ufuncs.json), `python3 scripts/ufunc-fixtures.py` (NumPy's
+ * answers for the ufuncs of ufuncs.json) and `npm run build:asm`. The tests iterate the table:
+ * table.test.ts (NumPy's attributes and loops, the doc example), conformance.test.ts (every
+ * loop against NumPy in four layouts), resolution.test.ts, and test/gpu/builtins.test.ts for
+ * rows with `gpu` sources. No other file lists the ufuncs.
+ *
  * Rows are grouped as NumPy's docs group them: arithmetic, exponents and logarithms,
  * trigonometric and hyperbolic, rounding, comparison and logic, bit twiddling, floating
  * point functions, number theory.
