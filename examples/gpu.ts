@@ -31,7 +31,7 @@ const rowdot = nb.guvectorize(['void(float32[:], float32[:], float32[:])'], '(n)
     for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
     out[0] = s;
   });
-const m = nb.arange(6, undefined, undefined, 'float32').reshape([2, 3]);
+const m = nb.arange(6, { dtype: 'float32' }).reshape([2, 3]);
 console.log('rowdot =', ((await rowdot(m, nb.ones([3], 'float32'))) as nb.NDArray).toArray());
 
 // 4. The fast transfer paths: pinned host memory for uploads, zero-copy readback.

@@ -3,12 +3,14 @@
  *   asm/loops/generated/<ufunc>.ts   AssemblyScript loops (compiled by `npm run build:asm`)
  *   asm/loops/generated/index.ts     the loop-id switch
  *   src/builtins/generated/exports.ts  the documented named exports
+ *   src/builtins/generated/ufuncs.json the list of ufuncs and their loops, for scripts/ufunc-fixtures.py
  * `--check` writes nothing and exits 1 when a committed file differs (CI and the table test).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitExports } from './codegen/emit-exports.js';
+import { emitUfuncList } from './codegen/emit-list.js';
 import { emitLoopFiles } from './codegen/emit-loops.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,6 +36,7 @@ export function helperNames(): Map<string, string> {
 export function generatedFiles(): Map<string, string> {
   const files = emitLoopFiles(helperNames());
   files.set('src/builtins/generated/exports.ts', emitExports());
+  files.set('src/builtins/generated/ufuncs.json', emitUfuncList());
   return files;
 }
 

@@ -16,13 +16,16 @@ Usage:
 Reference semantics are NumPy 2 (NEP 50 weak Python scalars); the script refuses NumPy 1.
 
 Files (each starts with a "header": generator, NumPy and Python versions, SIMD features):
-  ufunc-meta.json        "ufuncs": one row per ufunc: numpy (name), name (numbats), nin, nout,
+  ufunc-meta.json        "ufuncs": one row per ufunc (the table's rows, then matmul and vecdot):
+                         numpy (name), name (numbats), nin, nout,
                          nargs, identity (encoded value, null for None) and identityType
                          ("bool" | "int" | "float" | null), signature (null or the gufunc
                          string), types (NumPy's loops limited to numbats' dtypes, NumPy's
                          order), ntypes, numpyNtypes, droppedNumpyTypes; for elementwise
                          binary ufuncs also reorderable (may reduce over several axes) and
                          reduceEmpty (reduce of an empty 1-D array: result or error).
+                         "numpyElementwise": the names of every NumPy ufunc with signature
+                         None and a loop over numbats' dtypes (what the table must cover).
   ufunc-values.json      "loops": one row per (ufunc, loop): {ufunc, types, inputs: [column per
                          input], outputs: [column per output], errors?: [{inputs, error,
                          message}]}, computed with exactly that loop (signature=...); gufunc
@@ -78,32 +81,15 @@ DTYPES = ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32",
           "int64", "uint64", "float32", "float64"]
 DTYPE_SET = set(DTYPES)
 
-# (NumPy name, numbats name), in the order of the API.
-UFUNCS = [
-    ("add", "add"), ("subtract", "subtract"), ("multiply", "multiply"), ("divide", "divide"),
-    ("floor_divide", "floorDivide"), ("power", "power"), ("remainder", "remainder"),
-    ("fmod", "fmod"), ("divmod", "divmod"), ("negative", "negative"), ("positive", "positive"),
-    ("absolute", "absolute"), ("sign", "sign"), ("sqrt", "sqrt"), ("cbrt", "cbrt"),
-    ("square", "square"), ("reciprocal", "reciprocal"), ("exp", "exp"), ("exp2", "exp2"),
-    ("expm1", "expm1"), ("log", "log"), ("log2", "log2"), ("log10", "log10"),
-    ("log1p", "log1p"), ("sin", "sin"), ("cos", "cos"), ("tan", "tan"), ("arcsin", "arcsin"),
-    ("arccos", "arccos"), ("arctan", "arctan"), ("arctan2", "arctan2"), ("hypot", "hypot"),
-    ("sinh", "sinh"), ("cosh", "cosh"), ("tanh", "tanh"), ("arcsinh", "arcsinh"),
-    ("arccosh", "arccosh"), ("arctanh", "arctanh"), ("deg2rad", "deg2rad"),
-    ("rad2deg", "rad2deg"), ("floor", "floor"), ("ceil", "ceil"), ("trunc", "trunc"),
-    ("rint", "rint"), ("maximum", "maximum"), ("minimum", "minimum"), ("fmax", "fmax"),
-    ("fmin", "fmin"), ("equal", "equal"), ("not_equal", "notEqual"), ("less", "less"),
-    ("less_equal", "lessEqual"), ("greater", "greater"), ("greater_equal", "greaterEqual"),
-    ("logical_and", "logicalAnd"), ("logical_or", "logicalOr"), ("logical_xor", "logicalXor"),
-    ("logical_not", "logicalNot"), ("bitwise_and", "bitwiseAnd"), ("bitwise_or", "bitwiseOr"),
-    ("bitwise_xor", "bitwiseXor"), ("invert", "invert"), ("left_shift", "leftShift"),
-    ("right_shift", "rightShift"), ("isnan", "isnan"), ("isinf", "isinf"),
-    ("isfinite", "isfinite"), ("signbit", "signbit"), ("copysign", "copysign"),
-    ("nextafter", "nextafter"), ("spacing", "spacing"), ("modf", "modf"), ("frexp", "frexp"),
-    ("ldexp", "ldexp"), ("heaviside", "heaviside"), ("gcd", "gcd"), ("lcm", "lcm"),
-    ("logaddexp", "logaddexp"), ("logaddexp2", "logaddexp2"), ("float_power", "floatPower"),
-    ("conjugate", "conjugate"), ("matmul", "matmul"), ("vecdot", "vecdot"),
-]
+# The ufuncs: the built-in table's rows (src/builtins/ufunc-table.ts, as the generator writes
+# them to src/builtins/generated/ufuncs.json; run `npm run generate` after changing the table),
+# in table order, then the gufuncs of src/builtins/gufuncs.ts. (NumPy name, numbats name).
+UFUNC_LIST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "builtins",
+                          "generated", "ufuncs.json")
+with open(UFUNC_LIST, encoding="utf-8") as _f:
+    TABLE = json.load(_f)["ufuncs"]
+GUFUNCS = [("matmul", "matmul"), ("vecdot", "vecdot")]
+UFUNCS = [(r["numpy"], r["name"]) for r in TABLE] + GUFUNCS
 
 # The weak Python scalars of ufunc-resolution.json.
 WEAK_SCALARS = [True, 2, -1, 300, 2**40, 2.5, float("nan")]
@@ -289,11 +275,22 @@ def probe_dtype(loops):
     return same[0] if same else "float64"
 
 
+def numpy_elementwise():
+    """NumPy's elementwise ufuncs (signature None) with a loop over numbats' dtypes, by their
+    own name (aliases such as np.abs are the same object), sorted: what the table must cover."""
+    found = {v.__name__ for v in (getattr(np, k) for k in dir(np)) if isinstance(v, np.ufunc)}
+    return sorted(n for n in found if ufunc(n).signature is None and numbats_loops(ufunc(n)))
+
+
 def make_meta():
     rows = []
     for npname, name in UFUNCS:
         u = ufunc(npname)
         loops = numbats_loops(u)
+        listed = next((r for r in TABLE if r["numpy"] == npname), None)
+        if listed is not None and listed["types"] != [loop_str(i, o) for i, o in loops]:
+            print(f"note: the table's loops of {npname} differ from NumPy's "
+                  "(test/builtins/table.test.ts will say how)", file=sys.stderr)
         row = {
             "numpy": npname, "name": name, "nin": u.nin, "nout": u.nout, "nargs": u.nargs,
             "identity": enc_py(u.identity), "identityType": identity_type(u.identity),
@@ -322,7 +319,7 @@ def make_meta():
                 except Exception as e:  # noqa: BLE001 - NumPy's failure is the data
                     row["reduceEmpty"] = {"input": d, "result": enc_error(e)}
         rows.append(row)
-    return {"ufuncs": rows}
+    return {"ufuncs": rows, "numpyElementwise": numpy_elementwise()}
 
 
 # ----------------------------------------------------------------------------- values

@@ -19,7 +19,7 @@ export { canCast, CASTING_MODES, type Casting } from './dtype/casting.js';
 export { NDArray, isNDArray, type NestedArray, type CanonicalDType, type AliasMap } from './ndarray/ndarray.js';
 export type { SliceSpec } from './ndarray/views.js';
 export {
-  array, asarray, empty, zeros, ones, full, arange, linspace, type ArrayLikeInput, type DTypeOption,
+  array, asarray, empty, zeros, ones, full, arange, linspace, type ArrayLikeInput, type DTypeOption, type DTypeArg,
 } from './ndarray/creation.js';
 export { broadcastShapes } from './broadcast/broadcast-shapes.js';
 export { broadcastTo, broadcastArrays } from './broadcast/broadcast-to.js';

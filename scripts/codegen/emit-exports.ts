@@ -21,6 +21,7 @@ export function emitExports(): string {
       ` * NumPy: \`numpy.${row.numpy}\`. ${row.nin} input${row.nin > 1 ? 's' : ''}, ${row.nout} output${row.nout > 1 ? 's' : ''}; ` +
         `identity ${row.identity === null ? 'none' : String(row.identity)}.`,
       ` * Loops (dispatch order): ${loops.join('; ')}.`,
+      ...('ulps' in row ? [` * Float results are within ${row.ulps} ULP of NumPy's.`] : []),
       ' *',
       ' * @example',
       ' * ```ts',

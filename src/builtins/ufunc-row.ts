@@ -6,6 +6,12 @@ import type { Scalar } from '../dtype/dtypes.js';
 import type { LoopRow } from './loop-types.js';
 import type { ResolverKind } from '../ufunc/dispatch.js';
 
+/**
+ * Kernel-language sources of a built-in on the GPU, by the dtype of the loop's first input:
+ * `f` float32, `i` int32 (and uint32 when there is no `u`), `u` uint32, `b` bool. The GPU
+ * has no other dtypes (float64, 64-bit and 8/16-bit integers stay on the cpu).
+ */
+export type GpuSources = Partial<Record<'f' | 'i' | 'u' | 'b', string>>;
 
 export interface UfuncRow {
   /** NumPy's name (`floor_divide`); the table key is numbats' camelCase name. */
@@ -24,6 +30,19 @@ export interface UfuncRow {
   doc: string;
   /** A TSDoc example body: code lines, results as comments. */
   example: string;
+  /**
+   * Largest distance from NumPy's float results, in units in the last place of the loop's
+   * float type (transcendentals: NumPy runs its own SIMD kernels, numbats AssemblyScript's
+   * musl ports). Omitted: the results equal NumPy's bit for bit. The conformance test
+   * (test/builtins/conformance.test.ts) holds every loop to it.
+   */
+  ulps?: number;
+  /**
+   * The ufunc on the gpu target: kernel-language sources with NumPy's meaning, compiled to
+   * WGSL by src/gpu/builtin-kernels.ts for the loop the cpu dispatcher picks. Omitted: the
+   * ufunc does not run on gpu arrays (TargetError `E_GPU_NO_KERNEL`).
+   */
+  gpu?: GpuSources;
   /** How the ufunc picks its loop (src/ufunc/dispatch.ts); defaults to `linear`. */
   resolver?: ResolverKind;
   /** Inner loops in NumPy's order: dispatch takes the first one the inputs fit. */

@@ -2,6 +2,12 @@
  * Creating arrays: from JS data (`array`, `asarray`), filled (`zeros`, `ones`, `empty`,
  * `full`) and ranges (`arange`, `linspace`). New arrays are C-contiguous `wasm` storage.
  *
+ * Every one of them takes its dtype both ways: positionally, where NumPy's positional
+ * `dtype` goes (`nb.zeros(3, 'int32')`, `nb.arange(0, 5, 1, 'float32')`), and as an options
+ * object in that place, or after the last number (`nb.zeros(3, { dtype: 'int32' })`,
+ * `nb.arange(5, { dtype: 'float32' })`). An unknown option key is a ValueError
+ * (`E_VALUE_OPTION`), so that a misspelt `dtyp` does not silently give float64.
+ *
  * dtype inference from JS values follows NumPy's for Python values: booleans give `bool`;
  * integers (integral numbers and bigints) give `int64` (`uint64` when only that fits); any
  * non-integral number, NaN or ±Infinity gives `float64`. An integral *number* too large for
@@ -21,6 +27,31 @@ export type ArrayLikeInput = Scalar | NDArray | ArrayBufferView | readonly Array
 /** Options of the creation functions that take a dtype. */
 export interface DTypeOption<T extends DTypeLike = DTypeLike> {
   dtype?: T;
+}
+
+/**
+ * The dtype argument of a creation function: the dtype itself (NumPy's positional form) or
+ * an options object holding it (`{ dtype: 'float32' }`).
+ */
+export type DTypeArg<T extends DTypeLike = DTypeLike> = T | DTypeOption<T>;
+
+/**
+ * The options of `fn` from its dtype argument: `{}` for undefined, `{ dtype }` for a dtype
+ * string, the object itself for an options object (with its keys checked against `allowed`).
+ *
+ * @throws ValueError (`E_VALUE_OPTION`) for an unknown key; DTypeError (`E_DTYPE_UNKNOWN`)
+ *   for anything else that is not a dtype.
+ */
+function optionsOf(fn: string, arg: unknown, allowed: readonly string[] = ['dtype']): Record<string, unknown> & { dtype?: DType } {
+  if (arg === undefined) return {};
+  if (typeof arg === 'object' && arg !== null && !Array.isArray(arg)) {
+    for (const k of Object.keys(arg)) {
+      if (!allowed.includes(k)) throw new ValueError('E_VALUE_OPTION', `nb.${fn} got an unknown option '${k}' (options: ${allowed.join(', ')})`);
+    }
+    const o = arg as Record<string, unknown>;
+    return o.dtype === undefined ? { ...o, dtype: undefined } : { ...o, dtype: normalizeDType(o.dtype) };
+  }
+  return { dtype: normalizeDType(arg) };
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -129,20 +160,27 @@ function fromTypedArray(ta: ArrayBufferView & ArrayLike<number | bigint>, dtype:
  * nb.array([[1, 2], [3, 4]]);                   // int64
  * nb.array([1, 2.5]);                           // float64
  * nb.array([1, 2], { dtype: 'float32' });       // float32
+ * nb.array([1, 2], 'float32');                  // the same, NumPy's positional dtype
  * nb.array(new Float32Array([1, 2]));           // float32 copy in the heap
  * ```
  */
-export function array<T extends DTypeLike = DType>(data: ArrayLikeInput, options: DTypeOption<T> = {}): NDArray<CanonicalDType<T>> {
-  const dtype = options.dtype === undefined ? undefined : normalizeDType(options.dtype);
-  if (data instanceof NDArray) return data.astype(dtype ?? data.dtype) as NDArray<CanonicalDType<T>>;
-  if (isTypedArray(data)) return fromTypedArray(data, dtype) as NDArray<CanonicalDType<T>>;
+export function array<T extends DTypeLike = DType>(data: ArrayLikeInput, dtype?: T): NDArray<CanonicalDType<T>>;
+/** {@link array} with the dtype in options: `nb.array([1, 2], { dtype: 'float32' })`. */
+export function array<T extends DTypeLike = DType>(data: ArrayLikeInput, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function array(data: ArrayLikeInput, dtype?: DTypeArg): NDArray {
+  return arrayOf(data, optionsOf('array', dtype).dtype);
+}
+
+function arrayOf(data: ArrayLikeInput, dtype: DType | undefined): NDArray {
+  if (data instanceof NDArray) return data.astype(dtype ?? data.dtype);
+  if (isTypedArray(data)) return fromTypedArray(data, dtype);
   const shape = nestedShape(data);
   const values = flatten(data, shape);
   const dt = dtype ?? inferDType(values);
   const storage = allocateStorage(dt, values.length);
   const target = storage.data as unknown as Array<number | bigint>;
   for (let i = 0; i < values.length; i++) target[i] = toStorage(values[i]!, dt);
-  return new NDArray(storage, shape, cStrides(shape), 0) as NDArray<CanonicalDType<T>>;
+  return new NDArray(storage, shape, cStrides(shape), 0);
 }
 
 /**
@@ -155,22 +193,29 @@ export function array<T extends DTypeLike = DType>(data: ArrayLikeInput, options
  * const ta = new Float64Array([1, 2, 3]);
  * const a = nb.asarray(ta);   // shares ta's memory
  * ta[0] = 9; a.get(0);        // 9
+ * nb.asarray(ta, 'float32').dtype;              // 'float32' (a converted copy)
+ * nb.asarray(ta, { dtype: 'float64', copy: true }).storageKind; // 'wasm'
  * ```
  */
-export function asarray<T extends DTypeLike = DType>(
-  data: ArrayLikeInput, options: DTypeOption<T> & { copy?: boolean } = {},
-): NDArray<CanonicalDType<T>> {
-  const dtype = options.dtype === undefined ? undefined : normalizeDType(options.dtype);
-  if (data instanceof NDArray && options.copy !== true && (dtype === undefined || dtype === data.dtype)) {
-    return data as NDArray<CanonicalDType<T>>;
+export function asarray<T extends DTypeLike = DType>(data: ArrayLikeInput, dtype?: T): NDArray<CanonicalDType<T>>;
+/** {@link asarray} with options: the dtype, and `copy: true` to copy even when no conversion is needed. */
+export function asarray<T extends DTypeLike = DType>(data: ArrayLikeInput, options: DTypeOption<T> & { copy?: boolean }): NDArray<CanonicalDType<T>>;
+export function asarray(data: ArrayLikeInput, dtype?: DTypeArg | (DTypeOption & { copy?: boolean })): NDArray {
+  const options = optionsOf('asarray', dtype, ['dtype', 'copy']);
+  return asarrayOf(data, options.dtype, options.copy === true);
+}
+
+function asarrayOf(data: ArrayLikeInput, dtype: DType | undefined, copy: boolean): NDArray {
+  if (data instanceof NDArray && !copy && (dtype === undefined || dtype === data.dtype)) {
+    return data;
   }
-  if (isTypedArray(data) && options.copy !== true) {
+  if (isTypedArray(data) && !copy) {
     const own = JsStorage.wrap(data);
     if (own !== undefined && (dtype === undefined || dtype === own.dtype)) {
-      return new NDArray(own, [data.length], [1], 0) as NDArray<CanonicalDType<T>>;
+      return new NDArray(own, [data.length], [1], 0);
     }
   }
-  return array(data, options);
+  return arrayOf(data, dtype);
 }
 
 function shapeArg(shape: readonly number[] | number): number[] {
@@ -183,12 +228,16 @@ function shapeArg(shape: readonly number[] | number): number[] {
  * @example
  * ```ts
  * const buf = nb.empty([1024], 'uint8');
+ * const same = nb.empty([1024], { dtype: 'uint8' });
  * ```
  */
-export function empty<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, dtype?: T): NDArray<CanonicalDType<T>> {
+export function empty<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, dtype?: T): NDArray<CanonicalDType<T>>;
+/** A new uninitialised array, its dtype in options: `nb.empty(3, { dtype: 'int32' })`. */
+export function empty<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function empty(shape: readonly number[] | number, dtype?: DTypeArg): NDArray {
   const dims = shapeArg(shape);
-  const dt = normalizeDType(dtype ?? 'float64');
-  return new NDArray(allocateStorage(dt, sizeOf(dims)), dims, cStrides(dims), 0) as NDArray<CanonicalDType<T>>;
+  const dt = optionsOf('empty', dtype).dtype ?? 'float64';
+  return new NDArray(allocateStorage(dt, sizeOf(dims)), dims, cStrides(dims), 0);
 }
 
 /**
@@ -198,12 +247,16 @@ export function empty<T extends DTypeLike = 'float64'>(shape: readonly number[] 
  * ```ts
  * nb.zeros([2, 3]);          // float64
  * nb.zeros(4, 'int32');
+ * nb.zeros(4, { dtype: 'int32' }); // the same
  * ```
  */
-export function zeros<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, dtype?: T): NDArray<CanonicalDType<T>> {
+export function zeros<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, dtype?: T): NDArray<CanonicalDType<T>>;
+/** A new array of zeros, its dtype in options: `nb.zeros(3, { dtype: 'int32' })`. */
+export function zeros<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function zeros(shape: readonly number[] | number, dtype?: DTypeArg): NDArray {
   const dims = shapeArg(shape);
-  const dt = normalizeDType(dtype ?? 'float64');
-  return new NDArray(allocateStorage(dt, sizeOf(dims), true), dims, cStrides(dims), 0) as NDArray<CanonicalDType<T>>;
+  const dt = optionsOf('zeros', dtype).dtype ?? 'float64';
+  return new NDArray(allocateStorage(dt, sizeOf(dims), true), dims, cStrides(dims), 0);
 }
 
 /**
@@ -213,14 +266,18 @@ export function zeros<T extends DTypeLike = 'float64'>(shape: readonly number[] 
  * ```ts
  * nb.full([2, 2], 7);            // int64
  * nb.full([2, 2], 0.5, 'float32');
+ * nb.full([2, 2], 0.5, { dtype: 'float32' });
  * ```
  */
-export function full<T extends DTypeLike = DType>(shape: readonly number[] | number, value: Scalar, dtype?: T): NDArray<CanonicalDType<T>> {
-  const dt = dtype === undefined ? inferDType([value]) : normalizeDType(dtype);
+export function full<T extends DTypeLike = DType>(shape: readonly number[] | number, value: Scalar, dtype?: T): NDArray<CanonicalDType<T>>;
+/** A new array of `value`, its dtype in options: `nb.full([2], 0.5, { dtype: 'float32' })`. */
+export function full<T extends DTypeLike = DType>(shape: readonly number[] | number, value: Scalar, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function full(shape: readonly number[] | number, value: Scalar, dtype?: DTypeArg): NDArray {
+  const dt = optionsOf('full', dtype).dtype ?? inferDType([value]);
   const raw = toStorage(value, dt);
   const out = empty(shape, dt);
   fillLayout({ storage: out.storage, shape: [...out.shape], strides: [...out.strides], offset: 0 }, raw);
-  return out as unknown as NDArray<CanonicalDType<T>>;
+  return out;
 }
 
 /**
@@ -228,26 +285,61 @@ export function full<T extends DTypeLike = DType>(shape: readonly number[] | num
  *
  * @example
  * ```ts
- * nb.ones([3], 'uint8'); // array([1, 1, 1], dtype=uint8)
+ * nb.ones([3], 'uint8');            // array([1, 1, 1], dtype=uint8)
+ * nb.ones([3], { dtype: 'uint8' }); // the same
  * ```
  */
-export function ones<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, dtype?: T): NDArray<CanonicalDType<T>> {
-  return full(shape, true, normalizeDType(dtype ?? 'float64')) as unknown as NDArray<CanonicalDType<T>>;
+export function ones<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, dtype?: T): NDArray<CanonicalDType<T>>;
+/** A new array of ones, its dtype in options: `nb.ones(3, { dtype: 'int32' })`. */
+export function ones<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function ones(shape: readonly number[] | number, dtype?: DTypeArg): NDArray {
+  return full(shape, true, optionsOf('ones', dtype).dtype ?? 'float64');
 }
 
 /**
  * Evenly spaced values in [start, stop) (NumPy's arange: one argument is `stop`).
- * The dtype is int64 when all arguments are integers, else float64.
+ * The dtype is int64 when all arguments are integers, else float64, unless given: as
+ * `{ dtype }` after the last number, or positionally fourth, as in NumPy.
  *
+ * @throws ValueError (`E_VALUE_STEP`) for a zero step; (`E_VALUE_RANGE`) for arguments that
+ *   are not numbers (a dtype in the place of a number included) or an infinite range.
  * @example
  * ```ts
- * nb.arange(5);            // array([0, 1, 2, 3, 4])
- * nb.arange(1, 2, 0.25);   // array([1.  , 1.25, 1.5 , 1.75])
+ * nb.arange(5);                          // array([0, 1, 2, 3, 4])
+ * nb.arange(1, 2, 0.25);                 // array([1.  , 1.25, 1.5 , 1.75])
+ * nb.arange(5, { dtype: 'float32' });    // array([0., 1., 2., 3., 4.], dtype=float32)
+ * nb.arange(1, 5, { dtype: 'uint8' });   // array([1, 2, 3, 4], dtype=uint8)
+ * nb.arange(0, 5, 2, 'float32');         // array([0., 2., 4.], dtype=float32)
  * ```
  */
-export function arange<T extends DTypeLike = DType>(
-  start: number, stop?: number, step?: number, dtype?: T,
-): NDArray<CanonicalDType<T>> {
+export function arange<T extends DTypeLike = DType>(stop: number, options?: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+/** Evenly spaced values in [start, stop), step 1, of the dtype in `options` (see the first form). */
+export function arange<T extends DTypeLike = DType>(start: number, stop: number, options?: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+/** Evenly spaced values in [start, stop) by `step`, of `dtype` (NumPy's positional form; see the first form). */
+export function arange<T extends DTypeLike = DType>(start: number, stop?: number, step?: number, dtype?: T): NDArray<CanonicalDType<T>>;
+/** Evenly spaced values in [start, stop) by `step`, of the dtype in `options` (see the first form). */
+export function arange<T extends DTypeLike = DType>(start: number, stop: number | undefined, step: number | undefined, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function arange(...args: unknown[]): NDArray {
+  // An options object ends the numbers wherever it is; otherwise a fourth argument is the dtype.
+  const at = args.findIndex((v) => typeof v === 'object' && v !== null);
+  const opt = at >= 0 ? args[at] : args[3];
+  if (at >= 0 && at !== args.length - 1) throw new ValueError('E_VALUE_RANGE', 'nb.arange: the options object must be the last argument');
+  if (at < 0 && args.length > 4) throw new ValueError('E_VALUE_RANGE', `nb.arange takes at most 4 arguments (start, stop, step, dtype), got ${args.length}`);
+  const nums = at >= 0 ? args.slice(0, at) : args.slice(0, 3);
+  if (nums.length > 3) throw new ValueError('E_VALUE_RANGE', `nb.arange takes at most 3 numbers (start, stop, step), got ${nums.length}`);
+  for (const v of nums) {
+    if (v !== undefined && typeof v !== 'number') {
+      throw new ValueError(
+        'E_VALUE_RANGE',
+        `arange arguments must be numbers, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}` +
+          (typeof v === 'string' ? ` (a dtype goes fourth, as in NumPy: arange(start, stop, step, dtype), or as { dtype: ${JSON.stringify(v)} })` : ''),
+      );
+    }
+  }
+  return rangeOf(nums[0] as number, nums[1] as number | undefined, nums[2] as number | undefined, optionsOf('arange', opt).dtype);
+}
+
+function rangeOf(start: number, stop: number | undefined, step: number | undefined, dtype: DType | undefined): NDArray {
   if (stop === undefined) {
     stop = start;
     start = 0;
@@ -259,35 +351,42 @@ export function arange<T extends DTypeLike = DType>(
   }
   const n = Math.max(0, Math.ceil((stop - start) / st));
   if (!Number.isFinite(n)) throw new ValueError('E_VALUE_RANGE', 'arange would have infinitely many elements');
-  const dt = dtype === undefined ? inferDType([start, stop, st]) : normalizeDType(dtype);
+  const dt = dtype ?? inferDType([start, stop, st]);
   // NumPy fills from the first two values: x[i] = start + i * ((start + step) - start).
   const delta = start + st - start;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) out[i] = start + i * delta;
-  if (DTYPES[dt].kind === 'f') return array(out, { dtype: dt }) as NDArray<CanonicalDType<T>>;
+  if (DTYPES[dt].kind === 'f') return arrayOf(out, dt);
   const storage = allocateStorage(dt, n);
   const target = storage.data as unknown as Array<number | bigint>;
   for (let i = 0; i < n; i++) target[i] = toStorage(Math.trunc(out[i]!), dt);
-  return new NDArray(storage, [n], [1], 0) as NDArray<CanonicalDType<T>>;
+  return new NDArray(storage, [n], [1], 0);
 }
 
 /**
  * `num` evenly spaced values from `start` to `stop` (inclusive unless `endpoint: false`).
- * Integer dtypes take the floor of the float values, as NumPy 2 does.
+ * Integer dtypes take the floor of the float values, as NumPy 2 does. The fourth argument is
+ * the dtype, or options `{ dtype, endpoint }`.
  *
  * @example
  * ```ts
- * nb.linspace(0, 1, 5); // array([0.  , 0.25, 0.5 , 0.75, 1.  ])
+ * nb.linspace(0, 1, 5);                       // array([0.  , 0.25, 0.5 , 0.75, 1.  ])
+ * nb.linspace(0, 1, 5, 'float32');            // float32
+ * nb.linspace(0, 1, 4, { dtype: 'float32', endpoint: false }); // [0, 0.25, 0.5, 0.75]
  * ```
  */
+export function linspace<T extends DTypeLike = 'float64'>(start: number, stop: number, num?: number, dtype?: T): NDArray<CanonicalDType<T>>;
+/** {@link linspace} with options: the dtype, and `endpoint: false` to leave `stop` out. */
 export function linspace<T extends DTypeLike = 'float64'>(
-  start: number, stop: number, num = 50, options: DTypeOption<T> & { endpoint?: boolean } = {},
-): NDArray<CanonicalDType<T>> {
+  start: number, stop: number, num: number | undefined, options: DTypeOption<T> & { endpoint?: boolean },
+): NDArray<CanonicalDType<T>>;
+export function linspace(start: number, stop: number, num = 50, dtype?: DTypeArg | (DTypeOption & { endpoint?: boolean })): NDArray {
+  const options = optionsOf('linspace', dtype, ['dtype', 'endpoint']);
   if (!Number.isInteger(num) || num < 0) {
     throw new ValueError('E_VALUE_NUM', `number of samples, ${num}, must be a non-negative integer`);
   }
-  const endpoint = options.endpoint ?? true;
-  const dt = normalizeDType(options.dtype ?? 'float64');
+  const endpoint = (options.endpoint as boolean | undefined) ?? true;
+  const dt = options.dtype ?? 'float64';
   const div = endpoint ? num - 1 : num;
   const delta = stop - start;
   const step = delta / div;
@@ -297,5 +396,5 @@ export function linspace<T extends DTypeLike = 'float64'>(
   }
   if (endpoint && num > 1) y[num - 1] = stop;
   if (DTYPES[dt].kind !== 'f' && dt !== 'bool') for (let i = 0; i < num; i++) y[i] = Math.floor(y[i]!);
-  return array(y, { dtype: dt }) as NDArray<CanonicalDType<T>>;
+  return arrayOf(y, dt);
 }

@@ -16,7 +16,7 @@
  *     (add ... divide, floor_divide, remainder, rounding, extrema, copysign, nextafter,
  *     spacing, frexp, ldexp, modf, heaviside, deg2rad ...): equal bit for bit, the sign of
  *     zero included;
- *   - transcendental float functions (TRANSCENDENTAL below, with their bound): within a few
+ *   - transcendental float functions (the rows with `ulps` in the table): within that many
  *     ULP, because NumPy uses its own SIMD (AVX-512/SVML) kernels on the fixture's machine
  *     and numbats AssemblyScript's musl ports; a zero result still has NumPy's sign, and
  *     infinities and NaN are matched exactly;
@@ -26,6 +26,7 @@
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { UFUNC_TABLE, type UfuncName } from '../../src/builtins/ufunc-table.js';
+import type { UfuncRow } from '../../src/builtins/ufunc-row.js';
 import { ValueError } from '../../src/util/errors.js';
 import type { DType } from '../../src/dtype/dtypes.js';
 import { decodeScalar, loadFixture } from '../helpers/fixtures.js';
@@ -47,16 +48,6 @@ const fixture = loadFixture<{ loops: ValuesRow[] }>('ufunc-values');
 /** numbats' name of each NumPy ufunc in the table. */
 const BY_NUMPY = new Map(Object.entries(UFUNC_TABLE).map(([name, row]) => [row.numpy, name as UfuncName]));
 
-/**
- * Largest error allowed, in units in the last place of the loop's float type, per function
- * (float32 / float64 loops alike). Everything not listed must match exactly.
- */
-const TRANSCENDENTAL: Record<string, number> = {
-  power: 2, float_power: 1, cbrt: 1,
-  exp: 2, exp2: 2, expm1: 2, log: 2, log2: 2, log10: 2, log1p: 2, logaddexp: 2, logaddexp2: 2,
-  sin: 2, cos: 2, tan: 2, arcsin: 2, arccos: 2, arctan: 2, arctan2: 2, hypot: 1,
-  sinh: 2, cosh: 2, tanh: 2, arcsinh: 2, arccosh: 2, arctanh: 2,
-};
 
 /**
  * fmax/fmin of zeros of opposite sign: NumPy's scalar path returns the first, its SIMD path
@@ -152,7 +143,8 @@ function call(c: Case, args: unknown[], out?: nb.NDArray[]): nb.NDArray[] {
 
 /** Check results against expected columns; report the first few failures with their inputs. */
 function verify(c: Case, results: nb.NDArray[], inputs: Value[][], expected: Value[][]): void {
-  const ulps = c.outs.some((d) => d.startsWith('float')) ? (TRANSCENDENTAL[c.row.ufunc] ?? 0) : 0;
+  const row: UfuncRow = UFUNC_TABLE[c.name];
+  const ulps = c.outs.some((d) => d.startsWith('float')) ? (row.ulps ?? 0) : 0;
   const signFree = ZERO_SIGN_FREE.has(c.row.ufunc);
   const bad: string[] = [];
   results.forEach((res, k) => {

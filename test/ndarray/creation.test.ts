@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { decodeNested, loadFixture } from '../helpers/fixtures.js';
 
@@ -163,5 +163,109 @@ describe('bad creation arguments throw typed errors', () => {
   it('bad ranges', () => {
     expect(() => nb.arange(0, 1, 0)).toThrowError(expect.objectContaining({ code: 'E_VALUE_STEP' }));
     expect(() => nb.linspace(0, 1, -1)).toThrowError(expect.objectContaining({ code: 'E_VALUE_NUM' }));
+  });
+});
+
+/**
+ * Every creation function takes its dtype both ways (issue 12, item 9): NumPy's positional
+ * dtype and an options object `{ dtype }`, with the same result and the same static type.
+ * One row per creation function of API.md; each is called with a dtype name, an alias, and
+ * the options object, and without a dtype.
+ */
+describe('every creation function takes the dtype positionally and as { dtype }', () => {
+  // `d as never`: one call site passes both forms (each form is its own overload).
+  type Make = (dtype?: nb.DTypeArg) => nb.NDArray;
+  const FUNCTIONS: Array<[string, Make, unknown[] | null]> = [
+    ['array', (d) => nb.array([1, 2, 3], d as never), [1, 2, 3]],
+    ['asarray', (d) => nb.asarray([1, 2, 3], d as never), [1, 2, 3]],
+    ['empty', (d) => nb.empty([3], d as never), null], // uninitialised values
+    ['zeros', (d) => nb.zeros([3], d as never), [0, 0, 0]],
+    ['ones', (d) => nb.ones([3], d as never), [1, 1, 1]],
+    ['full', (d) => nb.full([3], 7, d as never), [7, 7, 7]],
+    ['arange', (d) => nb.arange(0, 3, 1, d as never), [0, 1, 2]],
+    ['linspace', (d) => nb.linspace(0, 2, 3, d as never), [0, 1, 2]],
+  ];
+
+  describe.each(FUNCTIONS)('%s', (_, make, values) => {
+    it.each(['float32', 'int16', 'uint8', 'float64'] as const)('as a dtype name and as { dtype }: %s', (dtype) => {
+      const positional = make(dtype);
+      const options = make({ dtype });
+      for (const a of [positional, options]) {
+        expect(a.dtype).toBe(dtype);
+        expect(a.shape).toEqual([3]);
+        if (values !== null) expect(a.toArray()).toEqual(nb.array(values as number[], dtype).toArray());
+      }
+    });
+
+    it('as an alias either way', () => {
+      expect(make('f4').dtype).toBe('float32');
+      expect(make({ dtype: 'i2' }).dtype).toBe('int16');
+    });
+
+    it('with {} or { dtype: undefined }: the default dtype', () => {
+      expect(make({}).dtype).toBe(make().dtype);
+      expect(make({ dtype: undefined }).dtype).toBe(make().dtype);
+    });
+
+    it('rejects unknown option keys and unknown dtypes', () => {
+      expect(() => make({ dtyp: 'float32' } as never)).toThrowError(expect.objectContaining({ code: 'E_VALUE_OPTION' }));
+      expect(() => make('float16' as never)).toThrowError(expect.objectContaining({ code: 'E_DTYPE_UNKNOWN' }));
+      expect(() => make({ dtype: 'float16' } as never)).toThrowError(expect.objectContaining({ code: 'E_DTYPE_UNKNOWN' }));
+    });
+  });
+
+  it('arange takes { dtype } after any number of numbers', () => {
+    expect(nb.arange(20, { dtype: 'float32' }).dtype).toBe('float32');
+    expect(nb.arange(20, { dtype: 'float32' }).toArray()).toEqual(nb.arange(20).astype('float32').toArray());
+    expect(nb.arange(1, 5, { dtype: 'uint8' }).toArray()).toEqual([1, 2, 3, 4]);
+    expect(nb.arange(0, 1, 0.25, { dtype: 'float32' }).toArray()).toEqual([0, 0.25, 0.5, 0.75]);
+    expect(nb.arange(6, undefined, undefined, 'int16').toArray()).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(nb.arange(6, undefined, undefined, { dtype: 'int16' }).dtype).toBe('int16');
+    expect(nb.arange(3, {}).dtype).toBe('int64');
+  });
+
+  it('arange says where a dtype goes when one is in the place of a number', () => {
+    expect(() => nb.arange(20, 'float32' as never)).toThrowError(expect.objectContaining({ code: 'E_VALUE_RANGE', message: expect.stringContaining('{ dtype: "float32" }') }));
+    expect(() => (nb.arange as (...a: unknown[]) => nb.NDArray)(1, { dtype: 'int8' }, 5)).toThrowError(expect.objectContaining({ code: 'E_VALUE_RANGE' }));
+    expect(() => (nb.arange as (...a: unknown[]) => nb.NDArray)(1, 5, 1, 'int8', 'x')).toThrowError(expect.objectContaining({ code: 'E_VALUE_RANGE' }));
+  });
+
+  it('asarray keeps copy in its options; linspace keeps endpoint', () => {
+    const ta = new Float64Array([1, 2]);
+    expect(nb.asarray(ta, 'float64').storageKind).toBe('js');
+    expect(nb.asarray(ta, { dtype: 'float64' }).storageKind).toBe('js');
+    expect(nb.asarray(ta, { dtype: 'float64', copy: true }).storageKind).toBe('wasm');
+    expect(nb.linspace(0, 1, 4, { dtype: 'float32', endpoint: false }).toArray()).toEqual([0, 0.25, 0.5, 0.75]);
+    expect(nb.linspace(0, 1, 4, { endpoint: false }).dtype).toBe('float64');
+  });
+
+  it('types the result by the dtype in either form', () => {
+    expectTypeOf(nb.array([1], 'float32')).toEqualTypeOf<nb.NDArray<'float32'>>();
+    expectTypeOf(nb.array([1], { dtype: 'f4' })).toEqualTypeOf<nb.NDArray<'float32'>>();
+    expectTypeOf(nb.asarray([1], 'int8')).toEqualTypeOf<nb.NDArray<'int8'>>();
+    expectTypeOf(nb.asarray([1], { dtype: 'int8', copy: true })).toEqualTypeOf<nb.NDArray<'int8'>>();
+    expectTypeOf(nb.empty(2, { dtype: 'uint16' })).toEqualTypeOf<nb.NDArray<'uint16'>>();
+    expectTypeOf(nb.zeros(2, 'int32')).toEqualTypeOf<nb.NDArray<'int32'>>();
+    expectTypeOf(nb.zeros(2, { dtype: 'int32' })).toEqualTypeOf<nb.NDArray<'int32'>>();
+    expectTypeOf(nb.zeros(2)).toEqualTypeOf<nb.NDArray<'float64'>>();
+    expectTypeOf(nb.zeros(2, {})).toEqualTypeOf<nb.NDArray<'float64'>>();
+    expectTypeOf(nb.ones(2, { dtype: 'b1' })).toEqualTypeOf<nb.NDArray<'bool'>>();
+    expectTypeOf(nb.full(2, 1, { dtype: 'uint64' })).toEqualTypeOf<nb.NDArray<'uint64'>>();
+    expectTypeOf(nb.full(2, 1, 'uint64')).toEqualTypeOf<nb.NDArray<'uint64'>>();
+    expectTypeOf(nb.arange(20, { dtype: 'float32' })).toEqualTypeOf<nb.NDArray<'float32'>>();
+    expectTypeOf(nb.arange(1, 5, { dtype: 'int8' })).toEqualTypeOf<nb.NDArray<'int8'>>();
+    expectTypeOf(nb.arange(1, 5, 1, 'int8')).toEqualTypeOf<nb.NDArray<'int8'>>();
+    expectTypeOf(nb.arange(1, 5, 1, { dtype: 'int8' })).toEqualTypeOf<nb.NDArray<'int8'>>();
+    expectTypeOf(nb.arange(5)).toEqualTypeOf<nb.NDArray<nb.DType>>();
+    expectTypeOf(nb.linspace(0, 1, 5, 'float32')).toEqualTypeOf<nb.NDArray<'float32'>>();
+    expectTypeOf(nb.linspace(0, 1, 5, { dtype: 'float32', endpoint: false })).toEqualTypeOf<nb.NDArray<'float32'>>();
+    expectTypeOf(nb.linspace(0, 1, 5)).toEqualTypeOf<nb.NDArray<'float64'>>();
+    // Not dtypes, or not where NumPy puts one: compile errors.
+    // @ts-expect-error a dtype in the place of arange's stop
+    expect(() => nb.arange(20, 'float32')).toThrow(nb.ValueError);
+    // @ts-expect-error float16 is not a numbats dtype
+    expect(() => nb.zeros(2, { dtype: 'float16' })).toThrow(nb.DTypeError);
+    // @ts-expect-error unknown option key
+    expect(() => nb.ones(2, { dtyp: 'int8' })).toThrow(nb.ValueError);
   });
 });

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // arccos: float32->float32
-@inline function k_186(a: f32): f32 { return <f32>(Mathf.acos(a)); }
-export function r_186(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_188(a: f32): f32 { return <f32>(Mathf.acos(a)); }
+export function r_188(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_186(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_188(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_186(plan: usize): void { walk2(plan, r_186); }
+export function loop_188(plan: usize): void { walk2(plan, r_188); }
 
 // arccos: float64->float64
-@inline function k_187(a: f64): f64 { return <f64>(Math.acos(a)); }
-export function r_187(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_189(a: f64): f64 { return <f64>(Math.acos(a)); }
+export function r_189(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_187(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_189(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_187(plan: usize): void { walk2(plan, r_187); }
+export function loop_189(plan: usize): void { walk2(plan, r_189); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // arcsin: float32->float32
-@inline function k_184(a: f32): f32 { return <f32>(Mathf.asin(a)); }
-export function r_184(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_186(a: f32): f32 { return <f32>(Mathf.asin(a)); }
+export function r_186(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_184(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_186(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_184(plan: usize): void { walk2(plan, r_184); }
+export function loop_186(plan: usize): void { walk2(plan, r_186); }
 
 // arcsin: float64->float64
-@inline function k_185(a: f64): f64 { return <f64>(Math.asin(a)); }
-export function r_185(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_187(a: f64): f64 { return <f64>(Math.asin(a)); }
+export function r_187(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_185(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_187(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_185(plan: usize): void { walk2(plan, r_185); }
+export function loop_187(plan: usize): void { walk2(plan, r_187); }

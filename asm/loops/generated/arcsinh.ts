@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // arcsinh: float32->float32
-@inline function k_200(a: f32): f32 { return <f32>(Mathf.asinh(a)); }
-export function r_200(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_202(a: f32): f32 { return <f32>(Mathf.asinh(a)); }
+export function r_202(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_200(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_202(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_200(plan: usize): void { walk2(plan, r_200); }
+export function loop_202(plan: usize): void { walk2(plan, r_202); }
 
 // arcsinh: float64->float64
-@inline function k_201(a: f64): f64 { return <f64>(Math.asinh(a)); }
-export function r_201(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_203(a: f64): f64 { return <f64>(Math.asinh(a)); }
+export function r_203(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_201(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_203(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_201(plan: usize): void { walk2(plan, r_201); }
+export function loop_203(plan: usize): void { walk2(plan, r_203); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // arctan: float32->float32
-@inline function k_188(a: f32): f32 { return <f32>(Mathf.atan(a)); }
-export function r_188(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_190(a: f32): f32 { return <f32>(Mathf.atan(a)); }
+export function r_190(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_188(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_190(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_188(plan: usize): void { walk2(plan, r_188); }
+export function loop_190(plan: usize): void { walk2(plan, r_190); }
 
 // arctan: float64->float64
-@inline function k_189(a: f64): f64 { return <f64>(Math.atan(a)); }
-export function r_189(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_191(a: f64): f64 { return <f64>(Math.atan(a)); }
+export function r_191(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_189(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_191(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_189(plan: usize): void { walk2(plan, r_189); }
+export function loop_191(plan: usize): void { walk2(plan, r_191); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // arctan2: float32,float32->float32
-@inline function k_190(a: f32, b: f32): f32 { return <f32>(Mathf.atan2(a, b)); }
-export function r_190(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_192(a: f32, b: f32): f32 { return <f32>(Mathf.atan2(a, b)); }
+export function r_192(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p2, k_190(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f32>(p2, k_192(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_190(plan: usize): void { walk3(plan, r_190); }
+export function loop_192(plan: usize): void { walk3(plan, r_192); }
 
 // arctan2: float64,float64->float64
-@inline function k_191(a: f64, b: f64): f64 { return <f64>(Math.atan2(a, b)); }
-export function r_191(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_193(a: f64, b: f64): f64 { return <f64>(Math.atan2(a, b)); }
+export function r_193(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p2, k_191(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_193(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_191(plan: usize): void { walk3(plan, r_191); }
+export function loop_193(plan: usize): void { walk3(plan, r_193); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // arctanh: float32->float32
-@inline function k_204(a: f32): f32 { return <f32>(Mathf.atanh(a)); }
-export function r_204(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_206(a: f32): f32 { return <f32>(Mathf.atanh(a)); }
+export function r_206(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_204(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_206(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_204(plan: usize): void { walk2(plan, r_204); }
+export function loop_206(plan: usize): void { walk2(plan, r_206); }
 
 // arctanh: float64->float64
-@inline function k_205(a: f64): f64 { return <f64>(Math.atanh(a)); }
-export function r_205(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_207(a: f64): f64 { return <f64>(Math.atanh(a)); }
+export function r_207(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_205(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_207(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_205(plan: usize): void { walk2(plan, r_205); }
+export function loop_207(plan: usize): void { walk2(plan, r_207); }

@@ -3,367 +3,367 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // bitwiseAnd: bool,bool->bool
-@inline function k_411(a: bool, b: bool): bool { return <bool>(a && b); }
-@inline function v_411(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-export function r_411(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_411(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_411(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_411(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_411((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_411(plan: usize): void { walk3(plan, r_411); }
-
-// bitwiseAnd: int8,int8->int8
-@inline function k_412(a: i8, b: i8): i8 { return <i8>(a & b); }
-@inline function v_412(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function red_412(acc: i8, p: usize, n: i32): i8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_412(v0, v128.load(p)); v1 = v_412(v1, v128.load(p, 16));
-      v2 = v_412(v2, v128.load(p, 32)); v3 = v_412(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_412(v_412(v0, v1), v_412(v2, v3));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 0));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 1));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 2));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 3));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 4));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 5));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 6));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 7));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 8));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 9));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 10));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 11));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 12));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 13));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 14));
-    acc = k_412(acc, v128.extract_lane<i8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_412(acc, load<i8>(p)); p += 1; }
-  return acc;
-}
-export function r_412(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_412(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_412(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_412(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<i8>(p2, red_412(load<i8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i8>(p2, k_412(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_412(plan: usize): void { walk3(plan, r_412); }
-
-// bitwiseAnd: uint8,uint8->uint8
-@inline function k_413(a: u8, b: u8): u8 { return <u8>(a & b); }
-@inline function v_413(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function red_413(acc: u8, p: usize, n: i32): u8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_413(v0, v128.load(p)); v1 = v_413(v1, v128.load(p, 16));
-      v2 = v_413(v2, v128.load(p, 32)); v3 = v_413(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_413(v_413(v0, v1), v_413(v2, v3));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 0));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 1));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 2));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 3));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 4));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 5));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 6));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 7));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 8));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 9));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 10));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 11));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 12));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 13));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 14));
-    acc = k_413(acc, v128.extract_lane<u8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_413(acc, load<u8>(p)); p += 1; }
-  return acc;
-}
-export function r_413(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_413(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_413(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_413(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<u8>(p2, red_413(load<u8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u8>(p2, k_413(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_413(plan: usize): void { walk3(plan, r_413); }
-
-// bitwiseAnd: int16,int16->int16
-@inline function k_414(a: i16, b: i16): i16 { return <i16>(a & b); }
-@inline function v_414(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function red_414(acc: i16, p: usize, n: i32): i16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_414(v0, v128.load(p)); v1 = v_414(v1, v128.load(p, 16));
-      v2 = v_414(v2, v128.load(p, 32)); v3 = v_414(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_414(v_414(v0, v1), v_414(v2, v3));
-    acc = k_414(acc, v128.extract_lane<i16>(v0, 0));
-    acc = k_414(acc, v128.extract_lane<i16>(v0, 1));
-    acc = k_414(acc, v128.extract_lane<i16>(v0, 2));
-    acc = k_414(acc, v128.extract_lane<i16>(v0, 3));
-    acc = k_414(acc, v128.extract_lane<i16>(v0, 4));
-    acc = k_414(acc, v128.extract_lane<i16>(v0, 5));
-    acc = k_414(acc, v128.extract_lane<i16>(v0, 6));
-    acc = k_414(acc, v128.extract_lane<i16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_414(acc, load<i16>(p)); p += 2; }
-  return acc;
-}
-export function r_414(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_414(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<i16>(load<i16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_414(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<i16>(load<i16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_414(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<i16>(p2, red_414(load<i16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i16>(p2, k_414(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_414(plan: usize): void { walk3(plan, r_414); }
-
-// bitwiseAnd: uint16,uint16->uint16
-@inline function k_415(a: u16, b: u16): u16 { return <u16>(a & b); }
-@inline function v_415(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function red_415(acc: u16, p: usize, n: i32): u16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_415(v0, v128.load(p)); v1 = v_415(v1, v128.load(p, 16));
-      v2 = v_415(v2, v128.load(p, 32)); v3 = v_415(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_415(v_415(v0, v1), v_415(v2, v3));
-    acc = k_415(acc, v128.extract_lane<u16>(v0, 0));
-    acc = k_415(acc, v128.extract_lane<u16>(v0, 1));
-    acc = k_415(acc, v128.extract_lane<u16>(v0, 2));
-    acc = k_415(acc, v128.extract_lane<u16>(v0, 3));
-    acc = k_415(acc, v128.extract_lane<u16>(v0, 4));
-    acc = k_415(acc, v128.extract_lane<u16>(v0, 5));
-    acc = k_415(acc, v128.extract_lane<u16>(v0, 6));
-    acc = k_415(acc, v128.extract_lane<u16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_415(acc, load<u16>(p)); p += 2; }
-  return acc;
-}
-export function r_415(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_415(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<u16>(load<u16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_415(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<u16>(load<u16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_415(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<u16>(p2, red_415(load<u16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u16>(p2, k_415(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_415(plan: usize): void { walk3(plan, r_415); }
-
-// bitwiseAnd: int32,int32->int32
-@inline function k_416(a: i32, b: i32): i32 { return <i32>(a & b); }
-@inline function v_416(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function red_416(acc: i32, p: usize, n: i32): i32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_416(v0, v128.load(p)); v1 = v_416(v1, v128.load(p, 16));
-      v2 = v_416(v2, v128.load(p, 32)); v3 = v_416(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_416(v_416(v0, v1), v_416(v2, v3));
-    acc = k_416(acc, v128.extract_lane<i32>(v0, 0));
-    acc = k_416(acc, v128.extract_lane<i32>(v0, 1));
-    acc = k_416(acc, v128.extract_lane<i32>(v0, 2));
-    acc = k_416(acc, v128.extract_lane<i32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_416(acc, load<i32>(p)); p += 4; }
-  return acc;
-}
-export function r_416(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_416(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<i32>(load<i32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_416(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<i32>(load<i32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_416(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<i32>(p2, red_416(load<i32>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i32>(p2, k_416(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_416(plan: usize): void { walk3(plan, r_416); }
-
-// bitwiseAnd: uint32,uint32->uint32
-@inline function k_417(a: u32, b: u32): u32 { return <u32>(a & b); }
+@inline function k_417(a: bool, b: bool): bool { return <bool>(a && b); }
 @inline function v_417(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function red_417(acc: u32, p: usize, n: i32): u32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_417(v0, v128.load(p)); v1 = v_417(v1, v128.load(p, 16));
-      v2 = v_417(v2, v128.load(p, 32)); v3 = v_417(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_417(v_417(v0, v1), v_417(v2, v3));
-    acc = k_417(acc, v128.extract_lane<u32>(v0, 0));
-    acc = k_417(acc, v128.extract_lane<u32>(v0, 1));
-    acc = k_417(acc, v128.extract_lane<u32>(v0, 2));
-    acc = k_417(acc, v128.extract_lane<u32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_417(acc, load<u32>(p)); p += 4; }
-  return acc;
-}
 export function r_417(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_417(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<u32>(load<u32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_417(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<u32>(load<u32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_417(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<u32>(p2, red_417(load<u32>(p0), p1, n));
-    return;
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_417(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_417(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_417(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p2, k_417(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_417((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_417(plan: usize): void { walk3(plan, r_417); }
 
-// bitwiseAnd: int64,int64->int64
-@inline function k_418(a: i64, b: i64): i64 { return <i64>(a & b); }
+// bitwiseAnd: int8,int8->int8
+@inline function k_418(a: i8, b: i8): i8 { return <i8>(a & b); }
 @inline function v_418(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function red_418(acc: i64, p: usize, n: i32): i64 {
+function red_418(acc: i8, p: usize, n: i32): i8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_418(v0, v128.load(p)); v1 = v_418(v1, v128.load(p, 16));
       v2 = v_418(v2, v128.load(p, 32)); v3 = v_418(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_418(v_418(v0, v1), v_418(v2, v3));
-    acc = k_418(acc, v128.extract_lane<i64>(v0, 0));
-    acc = k_418(acc, v128.extract_lane<i64>(v0, 1));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 0));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 1));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 2));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 3));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 4));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 5));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 6));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 7));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 8));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 9));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 10));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 11));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 12));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 13));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 14));
+    acc = k_418(acc, v128.extract_lane<i8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_418(acc, load<i64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_418(acc, load<i8>(p)); p += 1; }
   return acc;
 }
 export function r_418(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_418(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<i64>(load<i64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_418(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<i64>(load<i64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_418(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<i64>(p2, red_418(load<i64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_418(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_418(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_418(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<i8>(p2, red_418(load<i8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<i64>(p2, k_418(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_418(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_418(plan: usize): void { walk3(plan, r_418); }
 
-// bitwiseAnd: uint64,uint64->uint64
-@inline function k_419(a: u64, b: u64): u64 { return <u64>(a & b); }
+// bitwiseAnd: uint8,uint8->uint8
+@inline function k_419(a: u8, b: u8): u8 { return <u8>(a & b); }
 @inline function v_419(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-function red_419(acc: u64, p: usize, n: i32): u64 {
+function red_419(acc: u8, p: usize, n: i32): u8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_419(v0, v128.load(p)); v1 = v_419(v1, v128.load(p, 16));
       v2 = v_419(v2, v128.load(p, 32)); v3 = v_419(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_419(v_419(v0, v1), v_419(v2, v3));
-    acc = k_419(acc, v128.extract_lane<u64>(v0, 0));
-    acc = k_419(acc, v128.extract_lane<u64>(v0, 1));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 0));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 1));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 2));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 3));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 4));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 5));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 6));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 7));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 8));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 9));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 10));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 11));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 12));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 13));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 14));
+    acc = k_419(acc, v128.extract_lane<u8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_419(acc, load<u64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_419(acc, load<u8>(p)); p += 1; }
   return acc;
 }
 export function r_419(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_419(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<u64>(load<u64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_419(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<u64>(load<u64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_419(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<u64>(p2, red_419(load<u64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_419(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_419(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_419(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<u8>(p2, red_419(load<u8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<u64>(p2, k_419(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, k_419(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_419(plan: usize): void { walk3(plan, r_419); }
+
+// bitwiseAnd: int16,int16->int16
+@inline function k_420(a: i16, b: i16): i16 { return <i16>(a & b); }
+@inline function v_420(va: v128, vb: v128): v128 { return v128.and(va, vb); }
+function red_420(acc: i16, p: usize, n: i32): i16 {
+  let i = 0;
+  if (n >= 32) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
+      v0 = v_420(v0, v128.load(p)); v1 = v_420(v1, v128.load(p, 16));
+      v2 = v_420(v2, v128.load(p, 32)); v3 = v_420(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_420(v_420(v0, v1), v_420(v2, v3));
+    acc = k_420(acc, v128.extract_lane<i16>(v0, 0));
+    acc = k_420(acc, v128.extract_lane<i16>(v0, 1));
+    acc = k_420(acc, v128.extract_lane<i16>(v0, 2));
+    acc = k_420(acc, v128.extract_lane<i16>(v0, 3));
+    acc = k_420(acc, v128.extract_lane<i16>(v0, 4));
+    acc = k_420(acc, v128.extract_lane<i16>(v0, 5));
+    acc = k_420(acc, v128.extract_lane<i16>(v0, 6));
+    acc = k_420(acc, v128.extract_lane<i16>(v0, 7));
+  }
+  for (; i < n; i++) { acc = k_420(acc, load<i16>(p)); p += 2; }
+  return acc;
+}
+export function r_420(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_420(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<i16>(load<i16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_420(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<i16>(load<i16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_420(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<i16>(p2, red_420(load<i16>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i16>(p2, k_420(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_420(plan: usize): void { walk3(plan, r_420); }
+
+// bitwiseAnd: uint16,uint16->uint16
+@inline function k_421(a: u16, b: u16): u16 { return <u16>(a & b); }
+@inline function v_421(va: v128, vb: v128): v128 { return v128.and(va, vb); }
+function red_421(acc: u16, p: usize, n: i32): u16 {
+  let i = 0;
+  if (n >= 32) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
+      v0 = v_421(v0, v128.load(p)); v1 = v_421(v1, v128.load(p, 16));
+      v2 = v_421(v2, v128.load(p, 32)); v3 = v_421(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_421(v_421(v0, v1), v_421(v2, v3));
+    acc = k_421(acc, v128.extract_lane<u16>(v0, 0));
+    acc = k_421(acc, v128.extract_lane<u16>(v0, 1));
+    acc = k_421(acc, v128.extract_lane<u16>(v0, 2));
+    acc = k_421(acc, v128.extract_lane<u16>(v0, 3));
+    acc = k_421(acc, v128.extract_lane<u16>(v0, 4));
+    acc = k_421(acc, v128.extract_lane<u16>(v0, 5));
+    acc = k_421(acc, v128.extract_lane<u16>(v0, 6));
+    acc = k_421(acc, v128.extract_lane<u16>(v0, 7));
+  }
+  for (; i < n; i++) { acc = k_421(acc, load<u16>(p)); p += 2; }
+  return acc;
+}
+export function r_421(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_421(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<u16>(load<u16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_421(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<u16>(load<u16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_421(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<u16>(p2, red_421(load<u16>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u16>(p2, k_421(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_421(plan: usize): void { walk3(plan, r_421); }
+
+// bitwiseAnd: int32,int32->int32
+@inline function k_422(a: i32, b: i32): i32 { return <i32>(a & b); }
+@inline function v_422(va: v128, vb: v128): v128 { return v128.and(va, vb); }
+function red_422(acc: i32, p: usize, n: i32): i32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_422(v0, v128.load(p)); v1 = v_422(v1, v128.load(p, 16));
+      v2 = v_422(v2, v128.load(p, 32)); v3 = v_422(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_422(v_422(v0, v1), v_422(v2, v3));
+    acc = k_422(acc, v128.extract_lane<i32>(v0, 0));
+    acc = k_422(acc, v128.extract_lane<i32>(v0, 1));
+    acc = k_422(acc, v128.extract_lane<i32>(v0, 2));
+    acc = k_422(acc, v128.extract_lane<i32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_422(acc, load<i32>(p)); p += 4; }
+  return acc;
+}
+export function r_422(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_422(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<i32>(load<i32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_422(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<i32>(load<i32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_422(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<i32>(p2, red_422(load<i32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i32>(p2, k_422(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_422(plan: usize): void { walk3(plan, r_422); }
+
+// bitwiseAnd: uint32,uint32->uint32
+@inline function k_423(a: u32, b: u32): u32 { return <u32>(a & b); }
+@inline function v_423(va: v128, vb: v128): v128 { return v128.and(va, vb); }
+function red_423(acc: u32, p: usize, n: i32): u32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_423(v0, v128.load(p)); v1 = v_423(v1, v128.load(p, 16));
+      v2 = v_423(v2, v128.load(p, 32)); v3 = v_423(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_423(v_423(v0, v1), v_423(v2, v3));
+    acc = k_423(acc, v128.extract_lane<u32>(v0, 0));
+    acc = k_423(acc, v128.extract_lane<u32>(v0, 1));
+    acc = k_423(acc, v128.extract_lane<u32>(v0, 2));
+    acc = k_423(acc, v128.extract_lane<u32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_423(acc, load<u32>(p)); p += 4; }
+  return acc;
+}
+export function r_423(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_423(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<u32>(load<u32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_423(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<u32>(load<u32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_423(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<u32>(p2, red_423(load<u32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u32>(p2, k_423(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_423(plan: usize): void { walk3(plan, r_423); }
+
+// bitwiseAnd: int64,int64->int64
+@inline function k_424(a: i64, b: i64): i64 { return <i64>(a & b); }
+@inline function v_424(va: v128, vb: v128): v128 { return v128.and(va, vb); }
+function red_424(acc: i64, p: usize, n: i32): i64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_424(v0, v128.load(p)); v1 = v_424(v1, v128.load(p, 16));
+      v2 = v_424(v2, v128.load(p, 32)); v3 = v_424(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_424(v_424(v0, v1), v_424(v2, v3));
+    acc = k_424(acc, v128.extract_lane<i64>(v0, 0));
+    acc = k_424(acc, v128.extract_lane<i64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_424(acc, load<i64>(p)); p += 8; }
+  return acc;
+}
+export function r_424(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_424(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<i64>(load<i64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_424(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<i64>(load<i64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_424(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<i64>(p2, red_424(load<i64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i64>(p2, k_424(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_424(plan: usize): void { walk3(plan, r_424); }
+
+// bitwiseAnd: uint64,uint64->uint64
+@inline function k_425(a: u64, b: u64): u64 { return <u64>(a & b); }
+@inline function v_425(va: v128, vb: v128): v128 { return v128.and(va, vb); }
+function red_425(acc: u64, p: usize, n: i32): u64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_425(v0, v128.load(p)); v1 = v_425(v1, v128.load(p, 16));
+      v2 = v_425(v2, v128.load(p, 32)); v3 = v_425(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_425(v_425(v0, v1), v_425(v2, v3));
+    acc = k_425(acc, v128.extract_lane<u64>(v0, 0));
+    acc = k_425(acc, v128.extract_lane<u64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_425(acc, load<u64>(p)); p += 8; }
+  return acc;
+}
+export function r_425(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_425(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<u64>(load<u64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_425(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<u64>(load<u64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_425(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<u64>(p2, red_425(load<u64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u64>(p2, k_425(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_425(plan: usize): void { walk3(plan, r_425); }

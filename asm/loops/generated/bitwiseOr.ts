@@ -3,367 +3,367 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // bitwiseOr: bool,bool->bool
-@inline function k_420(a: bool, b: bool): bool { return <bool>(a || b); }
-@inline function v_420(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-export function r_420(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_420(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_420(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_420(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_420((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_420(plan: usize): void { walk3(plan, r_420); }
-
-// bitwiseOr: int8,int8->int8
-@inline function k_421(a: i8, b: i8): i8 { return <i8>(a | b); }
-@inline function v_421(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function red_421(acc: i8, p: usize, n: i32): i8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_421(v0, v128.load(p)); v1 = v_421(v1, v128.load(p, 16));
-      v2 = v_421(v2, v128.load(p, 32)); v3 = v_421(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_421(v_421(v0, v1), v_421(v2, v3));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 0));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 1));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 2));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 3));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 4));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 5));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 6));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 7));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 8));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 9));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 10));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 11));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 12));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 13));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 14));
-    acc = k_421(acc, v128.extract_lane<i8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_421(acc, load<i8>(p)); p += 1; }
-  return acc;
-}
-export function r_421(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_421(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_421(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_421(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<i8>(p2, red_421(load<i8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i8>(p2, k_421(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_421(plan: usize): void { walk3(plan, r_421); }
-
-// bitwiseOr: uint8,uint8->uint8
-@inline function k_422(a: u8, b: u8): u8 { return <u8>(a | b); }
-@inline function v_422(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function red_422(acc: u8, p: usize, n: i32): u8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_422(v0, v128.load(p)); v1 = v_422(v1, v128.load(p, 16));
-      v2 = v_422(v2, v128.load(p, 32)); v3 = v_422(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_422(v_422(v0, v1), v_422(v2, v3));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 0));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 1));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 2));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 3));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 4));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 5));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 6));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 7));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 8));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 9));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 10));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 11));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 12));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 13));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 14));
-    acc = k_422(acc, v128.extract_lane<u8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_422(acc, load<u8>(p)); p += 1; }
-  return acc;
-}
-export function r_422(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_422(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_422(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_422(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<u8>(p2, red_422(load<u8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u8>(p2, k_422(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_422(plan: usize): void { walk3(plan, r_422); }
-
-// bitwiseOr: int16,int16->int16
-@inline function k_423(a: i16, b: i16): i16 { return <i16>(a | b); }
-@inline function v_423(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function red_423(acc: i16, p: usize, n: i32): i16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_423(v0, v128.load(p)); v1 = v_423(v1, v128.load(p, 16));
-      v2 = v_423(v2, v128.load(p, 32)); v3 = v_423(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_423(v_423(v0, v1), v_423(v2, v3));
-    acc = k_423(acc, v128.extract_lane<i16>(v0, 0));
-    acc = k_423(acc, v128.extract_lane<i16>(v0, 1));
-    acc = k_423(acc, v128.extract_lane<i16>(v0, 2));
-    acc = k_423(acc, v128.extract_lane<i16>(v0, 3));
-    acc = k_423(acc, v128.extract_lane<i16>(v0, 4));
-    acc = k_423(acc, v128.extract_lane<i16>(v0, 5));
-    acc = k_423(acc, v128.extract_lane<i16>(v0, 6));
-    acc = k_423(acc, v128.extract_lane<i16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_423(acc, load<i16>(p)); p += 2; }
-  return acc;
-}
-export function r_423(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_423(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<i16>(load<i16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_423(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<i16>(load<i16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_423(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<i16>(p2, red_423(load<i16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i16>(p2, k_423(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_423(plan: usize): void { walk3(plan, r_423); }
-
-// bitwiseOr: uint16,uint16->uint16
-@inline function k_424(a: u16, b: u16): u16 { return <u16>(a | b); }
-@inline function v_424(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function red_424(acc: u16, p: usize, n: i32): u16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_424(v0, v128.load(p)); v1 = v_424(v1, v128.load(p, 16));
-      v2 = v_424(v2, v128.load(p, 32)); v3 = v_424(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_424(v_424(v0, v1), v_424(v2, v3));
-    acc = k_424(acc, v128.extract_lane<u16>(v0, 0));
-    acc = k_424(acc, v128.extract_lane<u16>(v0, 1));
-    acc = k_424(acc, v128.extract_lane<u16>(v0, 2));
-    acc = k_424(acc, v128.extract_lane<u16>(v0, 3));
-    acc = k_424(acc, v128.extract_lane<u16>(v0, 4));
-    acc = k_424(acc, v128.extract_lane<u16>(v0, 5));
-    acc = k_424(acc, v128.extract_lane<u16>(v0, 6));
-    acc = k_424(acc, v128.extract_lane<u16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_424(acc, load<u16>(p)); p += 2; }
-  return acc;
-}
-export function r_424(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_424(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<u16>(load<u16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_424(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<u16>(load<u16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_424(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<u16>(p2, red_424(load<u16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u16>(p2, k_424(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_424(plan: usize): void { walk3(plan, r_424); }
-
-// bitwiseOr: int32,int32->int32
-@inline function k_425(a: i32, b: i32): i32 { return <i32>(a | b); }
-@inline function v_425(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function red_425(acc: i32, p: usize, n: i32): i32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_425(v0, v128.load(p)); v1 = v_425(v1, v128.load(p, 16));
-      v2 = v_425(v2, v128.load(p, 32)); v3 = v_425(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_425(v_425(v0, v1), v_425(v2, v3));
-    acc = k_425(acc, v128.extract_lane<i32>(v0, 0));
-    acc = k_425(acc, v128.extract_lane<i32>(v0, 1));
-    acc = k_425(acc, v128.extract_lane<i32>(v0, 2));
-    acc = k_425(acc, v128.extract_lane<i32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_425(acc, load<i32>(p)); p += 4; }
-  return acc;
-}
-export function r_425(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_425(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<i32>(load<i32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_425(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<i32>(load<i32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_425(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<i32>(p2, red_425(load<i32>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i32>(p2, k_425(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_425(plan: usize): void { walk3(plan, r_425); }
-
-// bitwiseOr: uint32,uint32->uint32
-@inline function k_426(a: u32, b: u32): u32 { return <u32>(a | b); }
+@inline function k_426(a: bool, b: bool): bool { return <bool>(a || b); }
 @inline function v_426(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function red_426(acc: u32, p: usize, n: i32): u32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_426(v0, v128.load(p)); v1 = v_426(v1, v128.load(p, 16));
-      v2 = v_426(v2, v128.load(p, 32)); v3 = v_426(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_426(v_426(v0, v1), v_426(v2, v3));
-    acc = k_426(acc, v128.extract_lane<u32>(v0, 0));
-    acc = k_426(acc, v128.extract_lane<u32>(v0, 1));
-    acc = k_426(acc, v128.extract_lane<u32>(v0, 2));
-    acc = k_426(acc, v128.extract_lane<u32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_426(acc, load<u32>(p)); p += 4; }
-  return acc;
-}
 export function r_426(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_426(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<u32>(load<u32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_426(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<u32>(load<u32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_426(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<u32>(p2, red_426(load<u32>(p0), p1, n));
-    return;
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_426(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_426(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_426(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p2, k_426(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_426((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_426(plan: usize): void { walk3(plan, r_426); }
 
-// bitwiseOr: int64,int64->int64
-@inline function k_427(a: i64, b: i64): i64 { return <i64>(a | b); }
+// bitwiseOr: int8,int8->int8
+@inline function k_427(a: i8, b: i8): i8 { return <i8>(a | b); }
 @inline function v_427(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function red_427(acc: i64, p: usize, n: i32): i64 {
+function red_427(acc: i8, p: usize, n: i32): i8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_427(v0, v128.load(p)); v1 = v_427(v1, v128.load(p, 16));
       v2 = v_427(v2, v128.load(p, 32)); v3 = v_427(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_427(v_427(v0, v1), v_427(v2, v3));
-    acc = k_427(acc, v128.extract_lane<i64>(v0, 0));
-    acc = k_427(acc, v128.extract_lane<i64>(v0, 1));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 0));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 1));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 2));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 3));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 4));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 5));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 6));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 7));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 8));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 9));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 10));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 11));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 12));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 13));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 14));
+    acc = k_427(acc, v128.extract_lane<i8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_427(acc, load<i64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_427(acc, load<i8>(p)); p += 1; }
   return acc;
 }
 export function r_427(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_427(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<i64>(load<i64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_427(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<i64>(load<i64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_427(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<i64>(p2, red_427(load<i64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_427(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_427(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_427(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<i8>(p2, red_427(load<i8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<i64>(p2, k_427(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_427(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_427(plan: usize): void { walk3(plan, r_427); }
 
-// bitwiseOr: uint64,uint64->uint64
-@inline function k_428(a: u64, b: u64): u64 { return <u64>(a | b); }
+// bitwiseOr: uint8,uint8->uint8
+@inline function k_428(a: u8, b: u8): u8 { return <u8>(a | b); }
 @inline function v_428(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-function red_428(acc: u64, p: usize, n: i32): u64 {
+function red_428(acc: u8, p: usize, n: i32): u8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_428(v0, v128.load(p)); v1 = v_428(v1, v128.load(p, 16));
       v2 = v_428(v2, v128.load(p, 32)); v3 = v_428(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_428(v_428(v0, v1), v_428(v2, v3));
-    acc = k_428(acc, v128.extract_lane<u64>(v0, 0));
-    acc = k_428(acc, v128.extract_lane<u64>(v0, 1));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 0));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 1));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 2));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 3));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 4));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 5));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 6));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 7));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 8));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 9));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 10));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 11));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 12));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 13));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 14));
+    acc = k_428(acc, v128.extract_lane<u8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_428(acc, load<u64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_428(acc, load<u8>(p)); p += 1; }
   return acc;
 }
 export function r_428(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_428(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<u64>(load<u64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_428(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<u64>(load<u64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_428(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<u64>(p2, red_428(load<u64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_428(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_428(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_428(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<u8>(p2, red_428(load<u8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<u64>(p2, k_428(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, k_428(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_428(plan: usize): void { walk3(plan, r_428); }
+
+// bitwiseOr: int16,int16->int16
+@inline function k_429(a: i16, b: i16): i16 { return <i16>(a | b); }
+@inline function v_429(va: v128, vb: v128): v128 { return v128.or(va, vb); }
+function red_429(acc: i16, p: usize, n: i32): i16 {
+  let i = 0;
+  if (n >= 32) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
+      v0 = v_429(v0, v128.load(p)); v1 = v_429(v1, v128.load(p, 16));
+      v2 = v_429(v2, v128.load(p, 32)); v3 = v_429(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_429(v_429(v0, v1), v_429(v2, v3));
+    acc = k_429(acc, v128.extract_lane<i16>(v0, 0));
+    acc = k_429(acc, v128.extract_lane<i16>(v0, 1));
+    acc = k_429(acc, v128.extract_lane<i16>(v0, 2));
+    acc = k_429(acc, v128.extract_lane<i16>(v0, 3));
+    acc = k_429(acc, v128.extract_lane<i16>(v0, 4));
+    acc = k_429(acc, v128.extract_lane<i16>(v0, 5));
+    acc = k_429(acc, v128.extract_lane<i16>(v0, 6));
+    acc = k_429(acc, v128.extract_lane<i16>(v0, 7));
+  }
+  for (; i < n; i++) { acc = k_429(acc, load<i16>(p)); p += 2; }
+  return acc;
+}
+export function r_429(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_429(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<i16>(load<i16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_429(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<i16>(load<i16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_429(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<i16>(p2, red_429(load<i16>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i16>(p2, k_429(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_429(plan: usize): void { walk3(plan, r_429); }
+
+// bitwiseOr: uint16,uint16->uint16
+@inline function k_430(a: u16, b: u16): u16 { return <u16>(a | b); }
+@inline function v_430(va: v128, vb: v128): v128 { return v128.or(va, vb); }
+function red_430(acc: u16, p: usize, n: i32): u16 {
+  let i = 0;
+  if (n >= 32) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
+      v0 = v_430(v0, v128.load(p)); v1 = v_430(v1, v128.load(p, 16));
+      v2 = v_430(v2, v128.load(p, 32)); v3 = v_430(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_430(v_430(v0, v1), v_430(v2, v3));
+    acc = k_430(acc, v128.extract_lane<u16>(v0, 0));
+    acc = k_430(acc, v128.extract_lane<u16>(v0, 1));
+    acc = k_430(acc, v128.extract_lane<u16>(v0, 2));
+    acc = k_430(acc, v128.extract_lane<u16>(v0, 3));
+    acc = k_430(acc, v128.extract_lane<u16>(v0, 4));
+    acc = k_430(acc, v128.extract_lane<u16>(v0, 5));
+    acc = k_430(acc, v128.extract_lane<u16>(v0, 6));
+    acc = k_430(acc, v128.extract_lane<u16>(v0, 7));
+  }
+  for (; i < n; i++) { acc = k_430(acc, load<u16>(p)); p += 2; }
+  return acc;
+}
+export function r_430(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_430(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<u16>(load<u16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_430(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<u16>(load<u16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_430(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<u16>(p2, red_430(load<u16>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u16>(p2, k_430(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_430(plan: usize): void { walk3(plan, r_430); }
+
+// bitwiseOr: int32,int32->int32
+@inline function k_431(a: i32, b: i32): i32 { return <i32>(a | b); }
+@inline function v_431(va: v128, vb: v128): v128 { return v128.or(va, vb); }
+function red_431(acc: i32, p: usize, n: i32): i32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_431(v0, v128.load(p)); v1 = v_431(v1, v128.load(p, 16));
+      v2 = v_431(v2, v128.load(p, 32)); v3 = v_431(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_431(v_431(v0, v1), v_431(v2, v3));
+    acc = k_431(acc, v128.extract_lane<i32>(v0, 0));
+    acc = k_431(acc, v128.extract_lane<i32>(v0, 1));
+    acc = k_431(acc, v128.extract_lane<i32>(v0, 2));
+    acc = k_431(acc, v128.extract_lane<i32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_431(acc, load<i32>(p)); p += 4; }
+  return acc;
+}
+export function r_431(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_431(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<i32>(load<i32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_431(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<i32>(load<i32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_431(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<i32>(p2, red_431(load<i32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i32>(p2, k_431(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_431(plan: usize): void { walk3(plan, r_431); }
+
+// bitwiseOr: uint32,uint32->uint32
+@inline function k_432(a: u32, b: u32): u32 { return <u32>(a | b); }
+@inline function v_432(va: v128, vb: v128): v128 { return v128.or(va, vb); }
+function red_432(acc: u32, p: usize, n: i32): u32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_432(v0, v128.load(p)); v1 = v_432(v1, v128.load(p, 16));
+      v2 = v_432(v2, v128.load(p, 32)); v3 = v_432(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_432(v_432(v0, v1), v_432(v2, v3));
+    acc = k_432(acc, v128.extract_lane<u32>(v0, 0));
+    acc = k_432(acc, v128.extract_lane<u32>(v0, 1));
+    acc = k_432(acc, v128.extract_lane<u32>(v0, 2));
+    acc = k_432(acc, v128.extract_lane<u32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_432(acc, load<u32>(p)); p += 4; }
+  return acc;
+}
+export function r_432(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_432(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<u32>(load<u32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_432(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<u32>(load<u32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_432(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<u32>(p2, red_432(load<u32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u32>(p2, k_432(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_432(plan: usize): void { walk3(plan, r_432); }
+
+// bitwiseOr: int64,int64->int64
+@inline function k_433(a: i64, b: i64): i64 { return <i64>(a | b); }
+@inline function v_433(va: v128, vb: v128): v128 { return v128.or(va, vb); }
+function red_433(acc: i64, p: usize, n: i32): i64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_433(v0, v128.load(p)); v1 = v_433(v1, v128.load(p, 16));
+      v2 = v_433(v2, v128.load(p, 32)); v3 = v_433(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_433(v_433(v0, v1), v_433(v2, v3));
+    acc = k_433(acc, v128.extract_lane<i64>(v0, 0));
+    acc = k_433(acc, v128.extract_lane<i64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_433(acc, load<i64>(p)); p += 8; }
+  return acc;
+}
+export function r_433(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_433(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<i64>(load<i64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_433(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<i64>(load<i64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_433(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<i64>(p2, red_433(load<i64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i64>(p2, k_433(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_433(plan: usize): void { walk3(plan, r_433); }
+
+// bitwiseOr: uint64,uint64->uint64
+@inline function k_434(a: u64, b: u64): u64 { return <u64>(a | b); }
+@inline function v_434(va: v128, vb: v128): v128 { return v128.or(va, vb); }
+function red_434(acc: u64, p: usize, n: i32): u64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_434(v0, v128.load(p)); v1 = v_434(v1, v128.load(p, 16));
+      v2 = v_434(v2, v128.load(p, 32)); v3 = v_434(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_434(v_434(v0, v1), v_434(v2, v3));
+    acc = k_434(acc, v128.extract_lane<u64>(v0, 0));
+    acc = k_434(acc, v128.extract_lane<u64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_434(acc, load<u64>(p)); p += 8; }
+  return acc;
+}
+export function r_434(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_434(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<u64>(load<u64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_434(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<u64>(load<u64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_434(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<u64>(p2, red_434(load<u64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u64>(p2, k_434(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_434(plan: usize): void { walk3(plan, r_434); }

@@ -3,367 +3,367 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // bitwiseXor: bool,bool->bool
-@inline function k_429(a: bool, b: bool): bool { return <bool>(a != b); }
-@inline function v_429(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-export function r_429(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_429(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_429(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_429(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_429((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_429(plan: usize): void { walk3(plan, r_429); }
-
-// bitwiseXor: int8,int8->int8
-@inline function k_430(a: i8, b: i8): i8 { return <i8>(a ^ b); }
-@inline function v_430(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-function red_430(acc: i8, p: usize, n: i32): i8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_430(v0, v128.load(p)); v1 = v_430(v1, v128.load(p, 16));
-      v2 = v_430(v2, v128.load(p, 32)); v3 = v_430(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_430(v_430(v0, v1), v_430(v2, v3));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 0));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 1));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 2));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 3));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 4));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 5));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 6));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 7));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 8));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 9));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 10));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 11));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 12));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 13));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 14));
-    acc = k_430(acc, v128.extract_lane<i8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_430(acc, load<i8>(p)); p += 1; }
-  return acc;
-}
-export function r_430(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_430(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_430(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_430(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<i8>(p2, red_430(load<i8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i8>(p2, k_430(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_430(plan: usize): void { walk3(plan, r_430); }
-
-// bitwiseXor: uint8,uint8->uint8
-@inline function k_431(a: u8, b: u8): u8 { return <u8>(a ^ b); }
-@inline function v_431(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-function red_431(acc: u8, p: usize, n: i32): u8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_431(v0, v128.load(p)); v1 = v_431(v1, v128.load(p, 16));
-      v2 = v_431(v2, v128.load(p, 32)); v3 = v_431(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_431(v_431(v0, v1), v_431(v2, v3));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 0));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 1));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 2));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 3));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 4));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 5));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 6));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 7));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 8));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 9));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 10));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 11));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 12));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 13));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 14));
-    acc = k_431(acc, v128.extract_lane<u8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_431(acc, load<u8>(p)); p += 1; }
-  return acc;
-}
-export function r_431(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_431(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_431(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_431(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<u8>(p2, red_431(load<u8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u8>(p2, k_431(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_431(plan: usize): void { walk3(plan, r_431); }
-
-// bitwiseXor: int16,int16->int16
-@inline function k_432(a: i16, b: i16): i16 { return <i16>(a ^ b); }
-@inline function v_432(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-function red_432(acc: i16, p: usize, n: i32): i16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_432(v0, v128.load(p)); v1 = v_432(v1, v128.load(p, 16));
-      v2 = v_432(v2, v128.load(p, 32)); v3 = v_432(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_432(v_432(v0, v1), v_432(v2, v3));
-    acc = k_432(acc, v128.extract_lane<i16>(v0, 0));
-    acc = k_432(acc, v128.extract_lane<i16>(v0, 1));
-    acc = k_432(acc, v128.extract_lane<i16>(v0, 2));
-    acc = k_432(acc, v128.extract_lane<i16>(v0, 3));
-    acc = k_432(acc, v128.extract_lane<i16>(v0, 4));
-    acc = k_432(acc, v128.extract_lane<i16>(v0, 5));
-    acc = k_432(acc, v128.extract_lane<i16>(v0, 6));
-    acc = k_432(acc, v128.extract_lane<i16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_432(acc, load<i16>(p)); p += 2; }
-  return acc;
-}
-export function r_432(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_432(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<i16>(load<i16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_432(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<i16>(load<i16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_432(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<i16>(p2, red_432(load<i16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i16>(p2, k_432(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_432(plan: usize): void { walk3(plan, r_432); }
-
-// bitwiseXor: uint16,uint16->uint16
-@inline function k_433(a: u16, b: u16): u16 { return <u16>(a ^ b); }
-@inline function v_433(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-function red_433(acc: u16, p: usize, n: i32): u16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_433(v0, v128.load(p)); v1 = v_433(v1, v128.load(p, 16));
-      v2 = v_433(v2, v128.load(p, 32)); v3 = v_433(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_433(v_433(v0, v1), v_433(v2, v3));
-    acc = k_433(acc, v128.extract_lane<u16>(v0, 0));
-    acc = k_433(acc, v128.extract_lane<u16>(v0, 1));
-    acc = k_433(acc, v128.extract_lane<u16>(v0, 2));
-    acc = k_433(acc, v128.extract_lane<u16>(v0, 3));
-    acc = k_433(acc, v128.extract_lane<u16>(v0, 4));
-    acc = k_433(acc, v128.extract_lane<u16>(v0, 5));
-    acc = k_433(acc, v128.extract_lane<u16>(v0, 6));
-    acc = k_433(acc, v128.extract_lane<u16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_433(acc, load<u16>(p)); p += 2; }
-  return acc;
-}
-export function r_433(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_433(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<u16>(load<u16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_433(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<u16>(load<u16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_433(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<u16>(p2, red_433(load<u16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u16>(p2, k_433(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_433(plan: usize): void { walk3(plan, r_433); }
-
-// bitwiseXor: int32,int32->int32
-@inline function k_434(a: i32, b: i32): i32 { return <i32>(a ^ b); }
-@inline function v_434(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-function red_434(acc: i32, p: usize, n: i32): i32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_434(v0, v128.load(p)); v1 = v_434(v1, v128.load(p, 16));
-      v2 = v_434(v2, v128.load(p, 32)); v3 = v_434(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_434(v_434(v0, v1), v_434(v2, v3));
-    acc = k_434(acc, v128.extract_lane<i32>(v0, 0));
-    acc = k_434(acc, v128.extract_lane<i32>(v0, 1));
-    acc = k_434(acc, v128.extract_lane<i32>(v0, 2));
-    acc = k_434(acc, v128.extract_lane<i32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_434(acc, load<i32>(p)); p += 4; }
-  return acc;
-}
-export function r_434(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_434(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<i32>(load<i32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_434(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<i32>(load<i32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_434(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<i32>(p2, red_434(load<i32>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i32>(p2, k_434(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_434(plan: usize): void { walk3(plan, r_434); }
-
-// bitwiseXor: uint32,uint32->uint32
-@inline function k_435(a: u32, b: u32): u32 { return <u32>(a ^ b); }
+@inline function k_435(a: bool, b: bool): bool { return <bool>(a != b); }
 @inline function v_435(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-function red_435(acc: u32, p: usize, n: i32): u32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_435(v0, v128.load(p)); v1 = v_435(v1, v128.load(p, 16));
-      v2 = v_435(v2, v128.load(p, 32)); v3 = v_435(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_435(v_435(v0, v1), v_435(v2, v3));
-    acc = k_435(acc, v128.extract_lane<u32>(v0, 0));
-    acc = k_435(acc, v128.extract_lane<u32>(v0, 1));
-    acc = k_435(acc, v128.extract_lane<u32>(v0, 2));
-    acc = k_435(acc, v128.extract_lane<u32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_435(acc, load<u32>(p)); p += 4; }
-  return acc;
-}
 export function r_435(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_435(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<u32>(load<u32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_435(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<u32>(load<u32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_435(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<u32>(p2, red_435(load<u32>(p0), p1, n));
-    return;
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_435(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_435(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_435(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p2, k_435(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_435((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_435(plan: usize): void { walk3(plan, r_435); }
 
-// bitwiseXor: int64,int64->int64
-@inline function k_436(a: i64, b: i64): i64 { return <i64>(a ^ b); }
+// bitwiseXor: int8,int8->int8
+@inline function k_436(a: i8, b: i8): i8 { return <i8>(a ^ b); }
 @inline function v_436(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-function red_436(acc: i64, p: usize, n: i32): i64 {
+function red_436(acc: i8, p: usize, n: i32): i8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_436(v0, v128.load(p)); v1 = v_436(v1, v128.load(p, 16));
       v2 = v_436(v2, v128.load(p, 32)); v3 = v_436(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_436(v_436(v0, v1), v_436(v2, v3));
-    acc = k_436(acc, v128.extract_lane<i64>(v0, 0));
-    acc = k_436(acc, v128.extract_lane<i64>(v0, 1));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 0));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 1));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 2));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 3));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 4));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 5));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 6));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 7));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 8));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 9));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 10));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 11));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 12));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 13));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 14));
+    acc = k_436(acc, v128.extract_lane<i8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_436(acc, load<i64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_436(acc, load<i8>(p)); p += 1; }
   return acc;
 }
 export function r_436(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_436(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<i64>(load<i64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_436(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<i64>(load<i64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_436(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<i64>(p2, red_436(load<i64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_436(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_436(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_436(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<i8>(p2, red_436(load<i8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<i64>(p2, k_436(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_436(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_436(plan: usize): void { walk3(plan, r_436); }
 
-// bitwiseXor: uint64,uint64->uint64
-@inline function k_437(a: u64, b: u64): u64 { return <u64>(a ^ b); }
+// bitwiseXor: uint8,uint8->uint8
+@inline function k_437(a: u8, b: u8): u8 { return <u8>(a ^ b); }
 @inline function v_437(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-function red_437(acc: u64, p: usize, n: i32): u64 {
+function red_437(acc: u8, p: usize, n: i32): u8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_437(v0, v128.load(p)); v1 = v_437(v1, v128.load(p, 16));
       v2 = v_437(v2, v128.load(p, 32)); v3 = v_437(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_437(v_437(v0, v1), v_437(v2, v3));
-    acc = k_437(acc, v128.extract_lane<u64>(v0, 0));
-    acc = k_437(acc, v128.extract_lane<u64>(v0, 1));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 0));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 1));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 2));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 3));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 4));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 5));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 6));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 7));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 8));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 9));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 10));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 11));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 12));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 13));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 14));
+    acc = k_437(acc, v128.extract_lane<u8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_437(acc, load<u64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_437(acc, load<u8>(p)); p += 1; }
   return acc;
 }
 export function r_437(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_437(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<u64>(load<u64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_437(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<u64>(load<u64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_437(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<u64>(p2, red_437(load<u64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_437(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_437(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_437(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<u8>(p2, red_437(load<u8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<u64>(p2, k_437(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, k_437(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_437(plan: usize): void { walk3(plan, r_437); }
+
+// bitwiseXor: int16,int16->int16
+@inline function k_438(a: i16, b: i16): i16 { return <i16>(a ^ b); }
+@inline function v_438(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
+function red_438(acc: i16, p: usize, n: i32): i16 {
+  let i = 0;
+  if (n >= 32) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
+      v0 = v_438(v0, v128.load(p)); v1 = v_438(v1, v128.load(p, 16));
+      v2 = v_438(v2, v128.load(p, 32)); v3 = v_438(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_438(v_438(v0, v1), v_438(v2, v3));
+    acc = k_438(acc, v128.extract_lane<i16>(v0, 0));
+    acc = k_438(acc, v128.extract_lane<i16>(v0, 1));
+    acc = k_438(acc, v128.extract_lane<i16>(v0, 2));
+    acc = k_438(acc, v128.extract_lane<i16>(v0, 3));
+    acc = k_438(acc, v128.extract_lane<i16>(v0, 4));
+    acc = k_438(acc, v128.extract_lane<i16>(v0, 5));
+    acc = k_438(acc, v128.extract_lane<i16>(v0, 6));
+    acc = k_438(acc, v128.extract_lane<i16>(v0, 7));
+  }
+  for (; i < n; i++) { acc = k_438(acc, load<i16>(p)); p += 2; }
+  return acc;
+}
+export function r_438(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_438(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<i16>(load<i16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_438(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<i16>(load<i16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_438(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<i16>(p2, red_438(load<i16>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i16>(p2, k_438(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_438(plan: usize): void { walk3(plan, r_438); }
+
+// bitwiseXor: uint16,uint16->uint16
+@inline function k_439(a: u16, b: u16): u16 { return <u16>(a ^ b); }
+@inline function v_439(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
+function red_439(acc: u16, p: usize, n: i32): u16 {
+  let i = 0;
+  if (n >= 32) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
+      v0 = v_439(v0, v128.load(p)); v1 = v_439(v1, v128.load(p, 16));
+      v2 = v_439(v2, v128.load(p, 32)); v3 = v_439(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_439(v_439(v0, v1), v_439(v2, v3));
+    acc = k_439(acc, v128.extract_lane<u16>(v0, 0));
+    acc = k_439(acc, v128.extract_lane<u16>(v0, 1));
+    acc = k_439(acc, v128.extract_lane<u16>(v0, 2));
+    acc = k_439(acc, v128.extract_lane<u16>(v0, 3));
+    acc = k_439(acc, v128.extract_lane<u16>(v0, 4));
+    acc = k_439(acc, v128.extract_lane<u16>(v0, 5));
+    acc = k_439(acc, v128.extract_lane<u16>(v0, 6));
+    acc = k_439(acc, v128.extract_lane<u16>(v0, 7));
+  }
+  for (; i < n; i++) { acc = k_439(acc, load<u16>(p)); p += 2; }
+  return acc;
+}
+export function r_439(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_439(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<u16>(load<u16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_439(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<u16>(load<u16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_439(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<u16>(p2, red_439(load<u16>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u16>(p2, k_439(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_439(plan: usize): void { walk3(plan, r_439); }
+
+// bitwiseXor: int32,int32->int32
+@inline function k_440(a: i32, b: i32): i32 { return <i32>(a ^ b); }
+@inline function v_440(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
+function red_440(acc: i32, p: usize, n: i32): i32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_440(v0, v128.load(p)); v1 = v_440(v1, v128.load(p, 16));
+      v2 = v_440(v2, v128.load(p, 32)); v3 = v_440(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_440(v_440(v0, v1), v_440(v2, v3));
+    acc = k_440(acc, v128.extract_lane<i32>(v0, 0));
+    acc = k_440(acc, v128.extract_lane<i32>(v0, 1));
+    acc = k_440(acc, v128.extract_lane<i32>(v0, 2));
+    acc = k_440(acc, v128.extract_lane<i32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_440(acc, load<i32>(p)); p += 4; }
+  return acc;
+}
+export function r_440(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_440(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<i32>(load<i32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_440(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<i32>(load<i32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_440(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<i32>(p2, red_440(load<i32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i32>(p2, k_440(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_440(plan: usize): void { walk3(plan, r_440); }
+
+// bitwiseXor: uint32,uint32->uint32
+@inline function k_441(a: u32, b: u32): u32 { return <u32>(a ^ b); }
+@inline function v_441(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
+function red_441(acc: u32, p: usize, n: i32): u32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_441(v0, v128.load(p)); v1 = v_441(v1, v128.load(p, 16));
+      v2 = v_441(v2, v128.load(p, 32)); v3 = v_441(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_441(v_441(v0, v1), v_441(v2, v3));
+    acc = k_441(acc, v128.extract_lane<u32>(v0, 0));
+    acc = k_441(acc, v128.extract_lane<u32>(v0, 1));
+    acc = k_441(acc, v128.extract_lane<u32>(v0, 2));
+    acc = k_441(acc, v128.extract_lane<u32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_441(acc, load<u32>(p)); p += 4; }
+  return acc;
+}
+export function r_441(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_441(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<u32>(load<u32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_441(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<u32>(load<u32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_441(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<u32>(p2, red_441(load<u32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u32>(p2, k_441(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_441(plan: usize): void { walk3(plan, r_441); }
+
+// bitwiseXor: int64,int64->int64
+@inline function k_442(a: i64, b: i64): i64 { return <i64>(a ^ b); }
+@inline function v_442(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
+function red_442(acc: i64, p: usize, n: i32): i64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_442(v0, v128.load(p)); v1 = v_442(v1, v128.load(p, 16));
+      v2 = v_442(v2, v128.load(p, 32)); v3 = v_442(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_442(v_442(v0, v1), v_442(v2, v3));
+    acc = k_442(acc, v128.extract_lane<i64>(v0, 0));
+    acc = k_442(acc, v128.extract_lane<i64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_442(acc, load<i64>(p)); p += 8; }
+  return acc;
+}
+export function r_442(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_442(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<i64>(load<i64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_442(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<i64>(load<i64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_442(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<i64>(p2, red_442(load<i64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i64>(p2, k_442(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_442(plan: usize): void { walk3(plan, r_442); }
+
+// bitwiseXor: uint64,uint64->uint64
+@inline function k_443(a: u64, b: u64): u64 { return <u64>(a ^ b); }
+@inline function v_443(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
+function red_443(acc: u64, p: usize, n: i32): u64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_443(v0, v128.load(p)); v1 = v_443(v1, v128.load(p, 16));
+      v2 = v_443(v2, v128.load(p, 32)); v3 = v_443(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_443(v_443(v0, v1), v_443(v2, v3));
+    acc = k_443(acc, v128.extract_lane<u64>(v0, 0));
+    acc = k_443(acc, v128.extract_lane<u64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_443(acc, load<u64>(p)); p += 8; }
+  return acc;
+}
+export function r_443(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_443(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<u64>(load<u64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_443(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<u64>(load<u64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_443(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<u64>(p2, red_443(load<u64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u64>(p2, k_443(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_443(plan: usize): void { walk3(plan, r_443); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // cbrt: float32->float32
-@inline function k_158(a: f32): f32 { return <f32>(Mathf.cbrt(a)); }
-export function r_158(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_160(a: f32): f32 { return <f32>(Mathf.cbrt(a)); }
+export function r_160(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_158(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_160(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_158(plan: usize): void { walk2(plan, r_158); }
+export function loop_160(plan: usize): void { walk2(plan, r_160); }
 
 // cbrt: float64->float64
-@inline function k_159(a: f64): f64 { return <f64>(Math.cbrt(a)); }
-export function r_159(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_161(a: f64): f64 { return <f64>(Math.cbrt(a)); }
+export function r_161(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_159(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_161(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_159(plan: usize): void { walk2(plan, r_159); }
+export function loop_161(plan: usize): void { walk2(plan, r_161); }

@@ -3,133 +3,133 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // ceil: bool->bool
-@inline function k_221(a: bool): bool { return <bool>(a); }
-@inline function v_221(va: v128): v128 { return va; }
-export function r_221(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_221(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_221((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
-}
-export function loop_221(plan: usize): void { walk2(plan, r_221); }
-
-// ceil: int8->int8
-@inline function k_222(a: i8): i8 { return <i8>(a); }
-@inline function v_222(va: v128): v128 { return va; }
-export function r_222(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_222(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i8>(p1, k_222(load<i8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_222(plan: usize): void { walk2(plan, r_222); }
-
-// ceil: uint8->uint8
-@inline function k_223(a: u8): u8 { return <u8>(a); }
-@inline function v_223(va: v128): v128 { return va; }
-export function r_223(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_223(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, k_223(load<u8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_223(plan: usize): void { walk2(plan, r_223); }
-
-// ceil: int16->int16
-@inline function k_224(a: i16): i16 { return <i16>(a); }
-@inline function v_224(va: v128): v128 { return va; }
-export function r_224(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_224(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i16>(p1, k_224(load<i16>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_224(plan: usize): void { walk2(plan, r_224); }
-
-// ceil: uint16->uint16
-@inline function k_225(a: u16): u16 { return <u16>(a); }
-@inline function v_225(va: v128): v128 { return va; }
-export function r_225(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_225(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u16>(p1, k_225(load<u16>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_225(plan: usize): void { walk2(plan, r_225); }
-
-// ceil: int32->int32
-@inline function k_226(a: i32): i32 { return <i32>(a); }
-@inline function v_226(va: v128): v128 { return va; }
-export function r_226(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_226(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i32>(p1, k_226(load<i32>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_226(plan: usize): void { walk2(plan, r_226); }
-
-// ceil: uint32->uint32
-@inline function k_227(a: u32): u32 { return <u32>(a); }
+@inline function k_227(a: bool): bool { return <bool>(a); }
 @inline function v_227(va: v128): v128 { return va; }
 export function r_227(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_227(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_227(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p1, k_227(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_227((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
 }
 export function loop_227(plan: usize): void { walk2(plan, r_227); }
 
-// ceil: int64->int64
-@inline function k_228(a: i64): i64 { return <i64>(a); }
+// ceil: int8->int8
+@inline function k_228(a: i8): i8 { return <i8>(a); }
 @inline function v_228(va: v128): v128 { return va; }
 export function r_228(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_228(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_228(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i64>(p1, k_228(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_228(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_228(plan: usize): void { walk2(plan, r_228); }
 
-// ceil: uint64->uint64
-@inline function k_229(a: u64): u64 { return <u64>(a); }
+// ceil: uint8->uint8
+@inline function k_229(a: u8): u8 { return <u8>(a); }
 @inline function v_229(va: v128): v128 { return va; }
 export function r_229(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_229(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_229(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u64>(p1, k_229(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_229(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_229(plan: usize): void { walk2(plan, r_229); }
 
-// ceil: float32->float32
-@inline function k_230(a: f32): f32 { return <f32>(ceil<f32>(a)); }
-@inline function v_230(va: v128): v128 { return v128.ceil<f32>(va); }
+// ceil: int16->int16
+@inline function k_230(a: i16): i16 { return <i16>(a); }
+@inline function v_230(va: v128): v128 { return va; }
 export function r_230(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_230(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_230(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_230(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i16>(p1, k_230(load<i16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_230(plan: usize): void { walk2(plan, r_230); }
 
-// ceil: float64->float64
-@inline function k_231(a: f64): f64 { return <f64>(ceil<f64>(a)); }
-@inline function v_231(va: v128): v128 { return v128.ceil<f64>(va); }
+// ceil: uint16->uint16
+@inline function k_231(a: u16): u16 { return <u16>(a); }
+@inline function v_231(va: v128): v128 { return va; }
 export function r_231(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_231(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_231(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_231(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u16>(p1, k_231(load<u16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_231(plan: usize): void { walk2(plan, r_231); }
+
+// ceil: int32->int32
+@inline function k_232(a: i32): i32 { return <i32>(a); }
+@inline function v_232(va: v128): v128 { return va; }
+export function r_232(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_232(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i32>(p1, k_232(load<i32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_232(plan: usize): void { walk2(plan, r_232); }
+
+// ceil: uint32->uint32
+@inline function k_233(a: u32): u32 { return <u32>(a); }
+@inline function v_233(va: v128): v128 { return va; }
+export function r_233(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_233(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u32>(p1, k_233(load<u32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_233(plan: usize): void { walk2(plan, r_233); }
+
+// ceil: int64->int64
+@inline function k_234(a: i64): i64 { return <i64>(a); }
+@inline function v_234(va: v128): v128 { return va; }
+export function r_234(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_234(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i64>(p1, k_234(load<i64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_234(plan: usize): void { walk2(plan, r_234); }
+
+// ceil: uint64->uint64
+@inline function k_235(a: u64): u64 { return <u64>(a); }
+@inline function v_235(va: v128): v128 { return va; }
+export function r_235(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_235(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u64>(p1, k_235(load<u64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_235(plan: usize): void { walk2(plan, r_235); }
+
+// ceil: float32->float32
+@inline function k_236(a: f32): f32 { return <f32>(ceil<f32>(a)); }
+@inline function v_236(va: v128): v128 { return v128.ceil<f32>(va); }
+export function r_236(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_236(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f32>(p1, k_236(load<f32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_236(plan: usize): void { walk2(plan, r_236); }
+
+// ceil: float64->float64
+@inline function k_237(a: f64): f64 { return <f64>(ceil<f64>(a)); }
+@inline function v_237(va: v128): v128 { return v128.ceil<f64>(va); }
+export function r_237(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_237(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f64>(p1, k_237(load<f64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_237(plan: usize): void { walk2(plan, r_237); }

@@ -3,121 +3,121 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // conjugate: int8->int8
-@inline function k_145(a: i8): i8 { return <i8>(a); }
-@inline function v_145(va: v128): v128 { return va; }
-export function r_145(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_145(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i8>(p1, k_145(load<i8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_145(plan: usize): void { walk2(plan, r_145); }
-
-// conjugate: uint8->uint8
-@inline function k_146(a: u8): u8 { return <u8>(a); }
-@inline function v_146(va: v128): v128 { return va; }
-export function r_146(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_146(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, k_146(load<u8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_146(plan: usize): void { walk2(plan, r_146); }
-
-// conjugate: int16->int16
-@inline function k_147(a: i16): i16 { return <i16>(a); }
+@inline function k_147(a: i8): i8 { return <i8>(a); }
 @inline function v_147(va: v128): v128 { return va; }
 export function r_147(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_147(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_147(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i16>(p1, k_147(load<i16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_147(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_147(plan: usize): void { walk2(plan, r_147); }
 
-// conjugate: uint16->uint16
-@inline function k_148(a: u16): u16 { return <u16>(a); }
+// conjugate: uint8->uint8
+@inline function k_148(a: u8): u8 { return <u8>(a); }
 @inline function v_148(va: v128): v128 { return va; }
 export function r_148(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_148(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_148(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u16>(p1, k_148(load<u16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_148(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_148(plan: usize): void { walk2(plan, r_148); }
 
-// conjugate: int32->int32
-@inline function k_149(a: i32): i32 { return <i32>(a); }
+// conjugate: int16->int16
+@inline function k_149(a: i16): i16 { return <i16>(a); }
 @inline function v_149(va: v128): v128 { return va; }
 export function r_149(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_149(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_149(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i32>(p1, k_149(load<i32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i16>(p1, k_149(load<i16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_149(plan: usize): void { walk2(plan, r_149); }
 
-// conjugate: uint32->uint32
-@inline function k_150(a: u32): u32 { return <u32>(a); }
+// conjugate: uint16->uint16
+@inline function k_150(a: u16): u16 { return <u16>(a); }
 @inline function v_150(va: v128): v128 { return va; }
 export function r_150(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_150(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_150(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p1, k_150(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u16>(p1, k_150(load<u16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_150(plan: usize): void { walk2(plan, r_150); }
 
-// conjugate: int64->int64
-@inline function k_151(a: i64): i64 { return <i64>(a); }
+// conjugate: int32->int32
+@inline function k_151(a: i32): i32 { return <i32>(a); }
 @inline function v_151(va: v128): v128 { return va; }
 export function r_151(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_151(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_151(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i64>(p1, k_151(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i32>(p1, k_151(load<i32>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_151(plan: usize): void { walk2(plan, r_151); }
 
-// conjugate: uint64->uint64
-@inline function k_152(a: u64): u64 { return <u64>(a); }
+// conjugate: uint32->uint32
+@inline function k_152(a: u32): u32 { return <u32>(a); }
 @inline function v_152(va: v128): v128 { return va; }
 export function r_152(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_152(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_152(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u64>(p1, k_152(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u32>(p1, k_152(load<u32>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_152(plan: usize): void { walk2(plan, r_152); }
 
-// conjugate: float32->float32
-@inline function k_153(a: f32): f32 { return <f32>(a); }
+// conjugate: int64->int64
+@inline function k_153(a: i64): i64 { return <i64>(a); }
 @inline function v_153(va: v128): v128 { return va; }
 export function r_153(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_153(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_153(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_153(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i64>(p1, k_153(load<i64>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_153(plan: usize): void { walk2(plan, r_153); }
 
-// conjugate: float64->float64
-@inline function k_154(a: f64): f64 { return <f64>(a); }
+// conjugate: uint64->uint64
+@inline function k_154(a: u64): u64 { return <u64>(a); }
 @inline function v_154(va: v128): v128 { return va; }
 export function r_154(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_154(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_154(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u64>(p1, k_154(load<u64>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_154(plan: usize): void { walk2(plan, r_154); }
+
+// conjugate: float32->float32
+@inline function k_155(a: f32): f32 { return <f32>(a); }
+@inline function v_155(va: v128): v128 { return va; }
+export function r_155(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_155(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f32>(p1, k_155(load<f32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_155(plan: usize): void { walk2(plan, r_155); }
+
+// conjugate: float64->float64
+@inline function k_156(a: f64): f64 { return <f64>(a); }
+@inline function v_156(va: v128): v128 { return va; }
+export function r_156(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_156(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f64>(p1, k_156(load<f64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_156(plan: usize): void { walk2(plan, r_156); }

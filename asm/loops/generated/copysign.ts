@@ -3,37 +3,37 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // copysign: float32,float32->float32
-@inline function k_514(a: f32, b: f32): f32 { return <f32>(copysign<f32>(a, b)); }
-@inline function v_514(va: v128, vb: v128): v128 { return v128.bitselect(vb, va, v128.splat<i32>(i32.MIN_VALUE)); }
-export function r_514(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_528(a: f32, b: f32): f32 { return <f32>(copysign<f32>(a, b)); }
+@inline function v_528(va: v128, vb: v128): v128 { return v128.bitselect(vb, va, v128.splat<i32>(i32.MIN_VALUE)); }
+export function r_528(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_514(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_528(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
   } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
     const va = v128.splat<f32>(load<f32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_514(va, v128.load(p1))); p1 += 16; p2 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_528(va, v128.load(p1))); p1 += 16; p2 += 16; }
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<f32>(load<f32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_514(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_528(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p2, k_514(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f32>(p2, k_528(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_514(plan: usize): void { walk3(plan, r_514); }
+export function loop_528(plan: usize): void { walk3(plan, r_528); }
 
 // copysign: float64,float64->float64
-@inline function k_515(a: f64, b: f64): f64 { return <f64>(copysign<f64>(a, b)); }
-@inline function v_515(va: v128, vb: v128): v128 { return v128.bitselect(vb, va, v128.splat<i64>(i64.MIN_VALUE)); }
-export function r_515(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_529(a: f64, b: f64): f64 { return <f64>(copysign<f64>(a, b)); }
+@inline function v_529(va: v128, vb: v128): v128 { return v128.bitselect(vb, va, v128.splat<i64>(i64.MIN_VALUE)); }
+export function r_529(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_515(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_529(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
   } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
     const va = v128.splat<f64>(load<f64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_515(va, v128.load(p1))); p1 += 16; p2 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_529(va, v128.load(p1))); p1 += 16; p2 += 16; }
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<f64>(load<f64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_515(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_529(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p2, k_515(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_529(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_515(plan: usize): void { walk3(plan, r_515); }
+export function loop_529(plan: usize): void { walk3(plan, r_529); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // cosh: float32->float32
-@inline function k_196(a: f32): f32 { return <f32>(Mathf.cosh(a)); }
-export function r_196(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_198(a: f32): f32 { return <f32>(Mathf.cosh(a)); }
+export function r_198(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_196(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_198(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_196(plan: usize): void { walk2(plan, r_196); }
+export function loop_198(plan: usize): void { walk2(plan, r_198); }
 
 // cosh: float64->float64
-@inline function k_197(a: f64): f64 { return <f64>(Math.cosh(a)); }
-export function r_197(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_199(a: f64): f64 { return <f64>(Math.cosh(a)); }
+export function r_199(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_197(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_199(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_197(plan: usize): void { walk2(plan, r_197); }
+export function loop_199(plan: usize): void { walk2(plan, r_199); }

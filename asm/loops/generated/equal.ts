@@ -3,135 +3,135 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // equal: bool,bool->bool
-@inline function k_289(a: bool, b: bool): bool { return <bool>(<u8>a == <u8>b); }
-@inline function v_289(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.eq<u8>(va, vb)); }
-export function r_289(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_289(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_289(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_289(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_289((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_289(plan: usize): void { walk3(plan, r_289); }
-
-// equal: int8,int8->bool
-@inline function k_290(a: i8, b: i8): bool { return <bool>(a == b); }
-@inline function v_290(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.eq<i8>(va, vb)); }
-export function r_290(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_290(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_290(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_290(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_290(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_290(plan: usize): void { walk3(plan, r_290); }
-
-// equal: uint8,uint8->bool
-@inline function k_291(a: u8, b: u8): bool { return <bool>(a == b); }
-@inline function v_291(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.eq<u8>(va, vb)); }
-export function r_291(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_291(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_291(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_291(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_291(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_291(plan: usize): void { walk3(plan, r_291); }
-
-// equal: int16,int16->bool
-@inline function k_292(a: i16, b: i16): bool { return <bool>(a == b); }
-export function r_292(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_292(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_292(plan: usize): void { walk3(plan, r_292); }
-
-// equal: uint16,uint16->bool
-@inline function k_293(a: u16, b: u16): bool { return <bool>(a == b); }
-export function r_293(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_293(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_293(plan: usize): void { walk3(plan, r_293); }
-
-// equal: int32,int32->bool
-@inline function k_294(a: i32, b: i32): bool { return <bool>(a == b); }
-export function r_294(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_294(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_294(plan: usize): void { walk3(plan, r_294); }
-
-// equal: uint32,uint32->bool
-@inline function k_295(a: u32, b: u32): bool { return <bool>(a == b); }
+@inline function k_295(a: bool, b: bool): bool { return <bool>(<u8>a == <u8>b); }
+@inline function v_295(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.eq<u8>(va, vb)); }
 export function r_295(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_295(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_295(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_295(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_295(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_295((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_295(plan: usize): void { walk3(plan, r_295); }
 
-// equal: int64,int64->bool
-@inline function k_296(a: i64, b: i64): bool { return <bool>(a == b); }
+// equal: int8,int8->bool
+@inline function k_296(a: i8, b: i8): bool { return <bool>(a == b); }
+@inline function v_296(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.eq<i8>(va, vb)); }
 export function r_296(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_296(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_296(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_296(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_296(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_296(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_296(plan: usize): void { walk3(plan, r_296); }
 
-// equal: uint64,uint64->bool
-@inline function k_297(a: u64, b: u64): bool { return <bool>(a == b); }
+// equal: uint8,uint8->bool
+@inline function k_297(a: u8, b: u8): bool { return <bool>(a == b); }
+@inline function v_297(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.eq<u8>(va, vb)); }
 export function r_297(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_297(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_297(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_297(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_297(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_297(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_297(plan: usize): void { walk3(plan, r_297); }
 
-// equal: int64,uint64->bool
-@inline function k_298(a: i64, b: u64): bool { return <bool>(a >= 0 && <u64>a == b); }
+// equal: int16,int16->bool
+@inline function k_298(a: i16, b: i16): bool { return <bool>(a == b); }
 export function r_298(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_298(load<i64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_298(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_298(plan: usize): void { walk3(plan, r_298); }
 
-// equal: uint64,int64->bool
-@inline function k_299(a: u64, b: i64): bool { return <bool>(b >= 0 && a == <u64>b); }
+// equal: uint16,uint16->bool
+@inline function k_299(a: u16, b: u16): bool { return <bool>(a == b); }
 export function r_299(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_299(load<u64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_299(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_299(plan: usize): void { walk3(plan, r_299); }
 
-// equal: float32,float32->bool
-@inline function k_300(a: f32, b: f32): bool { return <bool>(a == b); }
+// equal: int32,int32->bool
+@inline function k_300(a: i32, b: i32): bool { return <bool>(a == b); }
 export function r_300(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_300(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_300(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_300(plan: usize): void { walk3(plan, r_300); }
 
-// equal: float64,float64->bool
-@inline function k_301(a: f64, b: f64): bool { return <bool>(a == b); }
+// equal: uint32,uint32->bool
+@inline function k_301(a: u32, b: u32): bool { return <bool>(a == b); }
 export function r_301(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_301(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_301(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_301(plan: usize): void { walk3(plan, r_301); }
+
+// equal: int64,int64->bool
+@inline function k_302(a: i64, b: i64): bool { return <bool>(a == b); }
+export function r_302(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_302(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_302(plan: usize): void { walk3(plan, r_302); }
+
+// equal: uint64,uint64->bool
+@inline function k_303(a: u64, b: u64): bool { return <bool>(a == b); }
+export function r_303(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_303(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_303(plan: usize): void { walk3(plan, r_303); }
+
+// equal: int64,uint64->bool
+@inline function k_304(a: i64, b: u64): bool { return <bool>(a >= 0 && <u64>a == b); }
+export function r_304(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_304(load<i64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_304(plan: usize): void { walk3(plan, r_304); }
+
+// equal: uint64,int64->bool
+@inline function k_305(a: u64, b: i64): bool { return <bool>(b >= 0 && a == <u64>b); }
+export function r_305(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_305(load<u64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_305(plan: usize): void { walk3(plan, r_305); }
+
+// equal: float32,float32->bool
+@inline function k_306(a: f32, b: f32): bool { return <bool>(a == b); }
+export function r_306(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_306(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_306(plan: usize): void { walk3(plan, r_306); }
+
+// equal: float64,float64->bool
+@inline function k_307(a: f64, b: f64): bool { return <bool>(a == b); }
+export function r_307(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_307(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_307(plan: usize): void { walk3(plan, r_307); }

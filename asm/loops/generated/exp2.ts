@@ -5,39 +5,39 @@ import { exp232, exp232x4, exp264, exp264x2 } from '../../math/exp';
 import { keepTouch } from '../../ufunc/touch';
 
 // exp2: float32->float32
-@inline function k_162(a: f32): f32 { return <f32>(exp232(a)); }
-@inline function v_162(va: v128): v128 { return exp232x4(va); }
-export function r_162(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_164(a: f32): f32 { return <f32>(exp232(a)); }
+@inline function v_164(va: v128): v128 { return exp232x4(va); }
+export function r_164(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     let t: u32 = 0;
     while (i + 1024 <= n) {
       if (i + 2048 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
       const end = i + 1024;
-      for (; i < end; i += 4) { v128.store(p1, v_162(v128.load(p0))); p0 += 16; p1 += 16; }
+      for (; i < end; i += 4) { v128.store(p1, v_164(v128.load(p0))); p0 += 16; p1 += 16; }
     }
     keepTouch(t);
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_162(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_164(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_162(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_164(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_162(plan: usize): void { walk2(plan, r_162); }
+export function loop_164(plan: usize): void { walk2(plan, r_164); }
 
 // exp2: float64->float64
-@inline function k_163(a: f64): f64 { return <f64>(exp264(a)); }
-@inline function v_163(va: v128): v128 { return exp264x2(va); }
-export function r_163(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_165(a: f64): f64 { return <f64>(exp264(a)); }
+@inline function v_165(va: v128): v128 { return exp264x2(va); }
+export function r_165(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     let t: u32 = 0;
     while (i + 512 <= n) {
       if (i + 1024 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
       const end = i + 512;
-      for (; i < end; i += 2) { v128.store(p1, v_163(v128.load(p0))); p0 += 16; p1 += 16; }
+      for (; i < end; i += 2) { v128.store(p1, v_165(v128.load(p0))); p0 += 16; p1 += 16; }
     }
     keepTouch(t);
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_163(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_165(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_163(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_165(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_163(plan: usize): void { walk2(plan, r_163); }
+export function loop_165(plan: usize): void { walk2(plan, r_165); }

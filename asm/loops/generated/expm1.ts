@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // expm1: float32->float32
-@inline function k_164(a: f32): f32 { return <f32>(Mathf.expm1(a)); }
-export function r_164(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_166(a: f32): f32 { return <f32>(Mathf.expm1(a)); }
+export function r_166(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_164(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_166(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_164(plan: usize): void { walk2(plan, r_164); }
+export function loop_166(plan: usize): void { walk2(plan, r_166); }
 
 // expm1: float64->float64
-@inline function k_165(a: f64): f64 { return <f64>(Math.expm1(a)); }
-export function r_165(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_167(a: f64): f64 { return <f64>(Math.expm1(a)); }
+export function r_167(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_165(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_167(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_165(plan: usize): void { walk2(plan, r_165); }
+export function loop_167(plan: usize): void { walk2(plan, r_167); }

@@ -4,9 +4,9 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { powFloat } from '../../ufunc/float-ops';
 
 // floatPower: float64,float64->float64
-@inline function k_155(a: f64, b: f64): f64 { return <f64>(powFloat<f64>(a, b)); }
-export function r_155(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_157(a: f64, b: f64): f64 { return <f64>(powFloat<f64>(a, b)); }
+export function r_157(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p2, k_155(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_157(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_155(plan: usize): void { walk3(plan, r_155); }
+export function loop_157(plan: usize): void { walk3(plan, r_157); }

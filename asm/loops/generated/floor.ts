@@ -3,133 +3,133 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // floor: bool->bool
-@inline function k_210(a: bool): bool { return <bool>(a); }
-@inline function v_210(va: v128): v128 { return va; }
-export function r_210(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_210(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_210((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
-}
-export function loop_210(plan: usize): void { walk2(plan, r_210); }
-
-// floor: int8->int8
-@inline function k_211(a: i8): i8 { return <i8>(a); }
-@inline function v_211(va: v128): v128 { return va; }
-export function r_211(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_211(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i8>(p1, k_211(load<i8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_211(plan: usize): void { walk2(plan, r_211); }
-
-// floor: uint8->uint8
-@inline function k_212(a: u8): u8 { return <u8>(a); }
-@inline function v_212(va: v128): v128 { return va; }
-export function r_212(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_212(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, k_212(load<u8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_212(plan: usize): void { walk2(plan, r_212); }
-
-// floor: int16->int16
-@inline function k_213(a: i16): i16 { return <i16>(a); }
-@inline function v_213(va: v128): v128 { return va; }
-export function r_213(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_213(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i16>(p1, k_213(load<i16>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_213(plan: usize): void { walk2(plan, r_213); }
-
-// floor: uint16->uint16
-@inline function k_214(a: u16): u16 { return <u16>(a); }
-@inline function v_214(va: v128): v128 { return va; }
-export function r_214(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_214(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u16>(p1, k_214(load<u16>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_214(plan: usize): void { walk2(plan, r_214); }
-
-// floor: int32->int32
-@inline function k_215(a: i32): i32 { return <i32>(a); }
-@inline function v_215(va: v128): v128 { return va; }
-export function r_215(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_215(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i32>(p1, k_215(load<i32>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_215(plan: usize): void { walk2(plan, r_215); }
-
-// floor: uint32->uint32
-@inline function k_216(a: u32): u32 { return <u32>(a); }
+@inline function k_216(a: bool): bool { return <bool>(a); }
 @inline function v_216(va: v128): v128 { return va; }
 export function r_216(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_216(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_216(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p1, k_216(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_216((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
 }
 export function loop_216(plan: usize): void { walk2(plan, r_216); }
 
-// floor: int64->int64
-@inline function k_217(a: i64): i64 { return <i64>(a); }
+// floor: int8->int8
+@inline function k_217(a: i8): i8 { return <i8>(a); }
 @inline function v_217(va: v128): v128 { return va; }
 export function r_217(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_217(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_217(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i64>(p1, k_217(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_217(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_217(plan: usize): void { walk2(plan, r_217); }
 
-// floor: uint64->uint64
-@inline function k_218(a: u64): u64 { return <u64>(a); }
+// floor: uint8->uint8
+@inline function k_218(a: u8): u8 { return <u8>(a); }
 @inline function v_218(va: v128): v128 { return va; }
 export function r_218(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_218(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_218(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u64>(p1, k_218(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_218(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_218(plan: usize): void { walk2(plan, r_218); }
 
-// floor: float32->float32
-@inline function k_219(a: f32): f32 { return <f32>(floor<f32>(a)); }
-@inline function v_219(va: v128): v128 { return v128.floor<f32>(va); }
+// floor: int16->int16
+@inline function k_219(a: i16): i16 { return <i16>(a); }
+@inline function v_219(va: v128): v128 { return va; }
 export function r_219(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_219(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_219(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_219(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i16>(p1, k_219(load<i16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_219(plan: usize): void { walk2(plan, r_219); }
 
-// floor: float64->float64
-@inline function k_220(a: f64): f64 { return <f64>(floor<f64>(a)); }
-@inline function v_220(va: v128): v128 { return v128.floor<f64>(va); }
+// floor: uint16->uint16
+@inline function k_220(a: u16): u16 { return <u16>(a); }
+@inline function v_220(va: v128): v128 { return va; }
 export function r_220(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_220(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_220(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_220(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u16>(p1, k_220(load<u16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_220(plan: usize): void { walk2(plan, r_220); }
+
+// floor: int32->int32
+@inline function k_221(a: i32): i32 { return <i32>(a); }
+@inline function v_221(va: v128): v128 { return va; }
+export function r_221(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_221(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i32>(p1, k_221(load<i32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_221(plan: usize): void { walk2(plan, r_221); }
+
+// floor: uint32->uint32
+@inline function k_222(a: u32): u32 { return <u32>(a); }
+@inline function v_222(va: v128): v128 { return va; }
+export function r_222(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_222(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u32>(p1, k_222(load<u32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_222(plan: usize): void { walk2(plan, r_222); }
+
+// floor: int64->int64
+@inline function k_223(a: i64): i64 { return <i64>(a); }
+@inline function v_223(va: v128): v128 { return va; }
+export function r_223(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_223(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i64>(p1, k_223(load<i64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_223(plan: usize): void { walk2(plan, r_223); }
+
+// floor: uint64->uint64
+@inline function k_224(a: u64): u64 { return <u64>(a); }
+@inline function v_224(va: v128): v128 { return va; }
+export function r_224(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_224(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u64>(p1, k_224(load<u64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_224(plan: usize): void { walk2(plan, r_224); }
+
+// floor: float32->float32
+@inline function k_225(a: f32): f32 { return <f32>(floor<f32>(a)); }
+@inline function v_225(va: v128): v128 { return v128.floor<f32>(va); }
+export function r_225(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_225(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f32>(p1, k_225(load<f32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_225(plan: usize): void { walk2(plan, r_225); }
+
+// floor: float64->float64
+@inline function k_226(a: f64): f64 { return <f64>(floor<f64>(a)); }
+@inline function v_226(va: v128): v128 { return v128.floor<f64>(va); }
+export function r_226(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_226(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f64>(p1, k_226(load<f64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_226(plan: usize): void { walk2(plan, r_226); }

@@ -4,415 +4,415 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { fmaxFloat } from '../../ufunc/float-ops';
 
 // fmax: bool,bool->bool
-@inline function k_267(a: bool, b: bool): bool { return <bool>(a || b); }
-@inline function v_267(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-export function r_267(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_267(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_267(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_267(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_267((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_267(plan: usize): void { walk3(plan, r_267); }
-
-// fmax: int8,int8->int8
-@inline function k_268(a: i8, b: i8): i8 { return <i8>((a >= b ? a : b)); }
-@inline function v_268(va: v128, vb: v128): v128 { return v128.max<i8>(va, vb); }
-function red_268(acc: i8, p: usize, n: i32): i8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_268(v0, v128.load(p)); v1 = v_268(v1, v128.load(p, 16));
-      v2 = v_268(v2, v128.load(p, 32)); v3 = v_268(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_268(v_268(v0, v1), v_268(v2, v3));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 0));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 1));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 2));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 3));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 4));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 5));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 6));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 7));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 8));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 9));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 10));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 11));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 12));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 13));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 14));
-    acc = k_268(acc, v128.extract_lane<i8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_268(acc, load<i8>(p)); p += 1; }
-  return acc;
-}
-export function r_268(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_268(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_268(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_268(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<i8>(p2, red_268(load<i8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i8>(p2, k_268(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_268(plan: usize): void { walk3(plan, r_268); }
-
-// fmax: uint8,uint8->uint8
-@inline function k_269(a: u8, b: u8): u8 { return <u8>((a >= b ? a : b)); }
-@inline function v_269(va: v128, vb: v128): v128 { return v128.max<u8>(va, vb); }
-function red_269(acc: u8, p: usize, n: i32): u8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_269(v0, v128.load(p)); v1 = v_269(v1, v128.load(p, 16));
-      v2 = v_269(v2, v128.load(p, 32)); v3 = v_269(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_269(v_269(v0, v1), v_269(v2, v3));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 0));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 1));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 2));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 3));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 4));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 5));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 6));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 7));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 8));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 9));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 10));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 11));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 12));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 13));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 14));
-    acc = k_269(acc, v128.extract_lane<u8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_269(acc, load<u8>(p)); p += 1; }
-  return acc;
-}
-export function r_269(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_269(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_269(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_269(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<u8>(p2, red_269(load<u8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u8>(p2, k_269(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_269(plan: usize): void { walk3(plan, r_269); }
-
-// fmax: int16,int16->int16
-@inline function k_270(a: i16, b: i16): i16 { return <i16>((a >= b ? a : b)); }
-@inline function v_270(va: v128, vb: v128): v128 { return v128.max<i16>(va, vb); }
-function red_270(acc: i16, p: usize, n: i32): i16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_270(v0, v128.load(p)); v1 = v_270(v1, v128.load(p, 16));
-      v2 = v_270(v2, v128.load(p, 32)); v3 = v_270(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_270(v_270(v0, v1), v_270(v2, v3));
-    acc = k_270(acc, v128.extract_lane<i16>(v0, 0));
-    acc = k_270(acc, v128.extract_lane<i16>(v0, 1));
-    acc = k_270(acc, v128.extract_lane<i16>(v0, 2));
-    acc = k_270(acc, v128.extract_lane<i16>(v0, 3));
-    acc = k_270(acc, v128.extract_lane<i16>(v0, 4));
-    acc = k_270(acc, v128.extract_lane<i16>(v0, 5));
-    acc = k_270(acc, v128.extract_lane<i16>(v0, 6));
-    acc = k_270(acc, v128.extract_lane<i16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_270(acc, load<i16>(p)); p += 2; }
-  return acc;
-}
-export function r_270(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_270(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<i16>(load<i16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_270(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<i16>(load<i16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_270(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<i16>(p2, red_270(load<i16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i16>(p2, k_270(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_270(plan: usize): void { walk3(plan, r_270); }
-
-// fmax: uint16,uint16->uint16
-@inline function k_271(a: u16, b: u16): u16 { return <u16>((a >= b ? a : b)); }
-@inline function v_271(va: v128, vb: v128): v128 { return v128.max<u16>(va, vb); }
-function red_271(acc: u16, p: usize, n: i32): u16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_271(v0, v128.load(p)); v1 = v_271(v1, v128.load(p, 16));
-      v2 = v_271(v2, v128.load(p, 32)); v3 = v_271(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_271(v_271(v0, v1), v_271(v2, v3));
-    acc = k_271(acc, v128.extract_lane<u16>(v0, 0));
-    acc = k_271(acc, v128.extract_lane<u16>(v0, 1));
-    acc = k_271(acc, v128.extract_lane<u16>(v0, 2));
-    acc = k_271(acc, v128.extract_lane<u16>(v0, 3));
-    acc = k_271(acc, v128.extract_lane<u16>(v0, 4));
-    acc = k_271(acc, v128.extract_lane<u16>(v0, 5));
-    acc = k_271(acc, v128.extract_lane<u16>(v0, 6));
-    acc = k_271(acc, v128.extract_lane<u16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_271(acc, load<u16>(p)); p += 2; }
-  return acc;
-}
-export function r_271(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_271(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<u16>(load<u16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_271(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<u16>(load<u16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_271(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<u16>(p2, red_271(load<u16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u16>(p2, k_271(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_271(plan: usize): void { walk3(plan, r_271); }
-
-// fmax: int32,int32->int32
-@inline function k_272(a: i32, b: i32): i32 { return <i32>((a >= b ? a : b)); }
-@inline function v_272(va: v128, vb: v128): v128 { return v128.max<i32>(va, vb); }
-function red_272(acc: i32, p: usize, n: i32): i32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_272(v0, v128.load(p)); v1 = v_272(v1, v128.load(p, 16));
-      v2 = v_272(v2, v128.load(p, 32)); v3 = v_272(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_272(v_272(v0, v1), v_272(v2, v3));
-    acc = k_272(acc, v128.extract_lane<i32>(v0, 0));
-    acc = k_272(acc, v128.extract_lane<i32>(v0, 1));
-    acc = k_272(acc, v128.extract_lane<i32>(v0, 2));
-    acc = k_272(acc, v128.extract_lane<i32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_272(acc, load<i32>(p)); p += 4; }
-  return acc;
-}
-export function r_272(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_272(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<i32>(load<i32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_272(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<i32>(load<i32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_272(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<i32>(p2, red_272(load<i32>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i32>(p2, k_272(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_272(plan: usize): void { walk3(plan, r_272); }
-
-// fmax: uint32,uint32->uint32
-@inline function k_273(a: u32, b: u32): u32 { return <u32>((a >= b ? a : b)); }
-@inline function v_273(va: v128, vb: v128): v128 { return v128.max<u32>(va, vb); }
-function red_273(acc: u32, p: usize, n: i32): u32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_273(v0, v128.load(p)); v1 = v_273(v1, v128.load(p, 16));
-      v2 = v_273(v2, v128.load(p, 32)); v3 = v_273(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_273(v_273(v0, v1), v_273(v2, v3));
-    acc = k_273(acc, v128.extract_lane<u32>(v0, 0));
-    acc = k_273(acc, v128.extract_lane<u32>(v0, 1));
-    acc = k_273(acc, v128.extract_lane<u32>(v0, 2));
-    acc = k_273(acc, v128.extract_lane<u32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_273(acc, load<u32>(p)); p += 4; }
-  return acc;
-}
+@inline function k_273(a: bool, b: bool): bool { return <bool>(a || b); }
+@inline function v_273(va: v128, vb: v128): v128 { return v128.or(va, vb); }
 export function r_273(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_273(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<u32>(load<u32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_273(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<u32>(load<u32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_273(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<u32>(p2, red_273(load<u32>(p0), p1, n));
-    return;
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_273(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_273(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_273(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p2, k_273(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_273((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_273(plan: usize): void { walk3(plan, r_273); }
 
-// fmax: int64,int64->int64
-@inline function k_274(a: i64, b: i64): i64 { return <i64>((a >= b ? a : b)); }
-@inline function v_274(va: v128, vb: v128): v128 { return v128.bitselect(va, vb, v128.gt<i64>(va, vb)); }
-function red_274(acc: i64, p: usize, n: i32): i64 {
+// fmax: int8,int8->int8
+@inline function k_274(a: i8, b: i8): i8 { return <i8>((a >= b ? a : b)); }
+@inline function v_274(va: v128, vb: v128): v128 { return v128.max<i8>(va, vb); }
+function red_274(acc: i8, p: usize, n: i32): i8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_274(v0, v128.load(p)); v1 = v_274(v1, v128.load(p, 16));
       v2 = v_274(v2, v128.load(p, 32)); v3 = v_274(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_274(v_274(v0, v1), v_274(v2, v3));
-    acc = k_274(acc, v128.extract_lane<i64>(v0, 0));
-    acc = k_274(acc, v128.extract_lane<i64>(v0, 1));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 0));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 1));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 2));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 3));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 4));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 5));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 6));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 7));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 8));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 9));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 10));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 11));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 12));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 13));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 14));
+    acc = k_274(acc, v128.extract_lane<i8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_274(acc, load<i64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_274(acc, load<i8>(p)); p += 1; }
   return acc;
 }
 export function r_274(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_274(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<i64>(load<i64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_274(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<i64>(load<i64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_274(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<i64>(p2, red_274(load<i64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_274(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_274(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_274(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<i8>(p2, red_274(load<i8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<i64>(p2, k_274(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_274(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_274(plan: usize): void { walk3(plan, r_274); }
 
-// fmax: uint64,uint64->uint64
-@inline function k_275(a: u64, b: u64): u64 { return <u64>((a >= b ? a : b)); }
+// fmax: uint8,uint8->uint8
+@inline function k_275(a: u8, b: u8): u8 { return <u8>((a >= b ? a : b)); }
+@inline function v_275(va: v128, vb: v128): v128 { return v128.max<u8>(va, vb); }
+function red_275(acc: u8, p: usize, n: i32): u8 {
+  let i = 0;
+  if (n >= 64) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
+      v0 = v_275(v0, v128.load(p)); v1 = v_275(v1, v128.load(p, 16));
+      v2 = v_275(v2, v128.load(p, 32)); v3 = v_275(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_275(v_275(v0, v1), v_275(v2, v3));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 0));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 1));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 2));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 3));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 4));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 5));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 6));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 7));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 8));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 9));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 10));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 11));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 12));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 13));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 14));
+    acc = k_275(acc, v128.extract_lane<u8>(v0, 15));
+  }
+  for (; i < n; i++) { acc = k_275(acc, load<u8>(p)); p += 1; }
+  return acc;
+}
 export function r_275(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p2, k_275(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_275(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_275(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_275(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<u8>(p2, red_275(load<u8>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u8>(p2, k_275(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_275(plan: usize): void { walk3(plan, r_275); }
 
-// fmax: float32,float32->float32
-@inline function k_276(a: f32, b: f32): f32 { return <f32>(fmaxFloat<f32>(a, b)); }
-@inline function v_276(va: v128, vb: v128): v128 { return v128.bitselect(vb, v128.pmax<f32>(va, vb), v128.ne<f32>(va, va)); }
-function red_276(acc: f32, p: usize, n: i32): f32 {
+// fmax: int16,int16->int16
+@inline function k_276(a: i16, b: i16): i16 { return <i16>((a >= b ? a : b)); }
+@inline function v_276(va: v128, vb: v128): v128 { return v128.max<i16>(va, vb); }
+function red_276(acc: i16, p: usize, n: i32): i16 {
   let i = 0;
-  if (n >= 16) {
+  if (n >= 32) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
       v0 = v_276(v0, v128.load(p)); v1 = v_276(v1, v128.load(p, 16));
       v2 = v_276(v2, v128.load(p, 32)); v3 = v_276(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_276(v_276(v0, v1), v_276(v2, v3));
-    acc = k_276(acc, v128.extract_lane<f32>(v0, 0));
-    acc = k_276(acc, v128.extract_lane<f32>(v0, 1));
-    acc = k_276(acc, v128.extract_lane<f32>(v0, 2));
-    acc = k_276(acc, v128.extract_lane<f32>(v0, 3));
+    acc = k_276(acc, v128.extract_lane<i16>(v0, 0));
+    acc = k_276(acc, v128.extract_lane<i16>(v0, 1));
+    acc = k_276(acc, v128.extract_lane<i16>(v0, 2));
+    acc = k_276(acc, v128.extract_lane<i16>(v0, 3));
+    acc = k_276(acc, v128.extract_lane<i16>(v0, 4));
+    acc = k_276(acc, v128.extract_lane<i16>(v0, 5));
+    acc = k_276(acc, v128.extract_lane<i16>(v0, 6));
+    acc = k_276(acc, v128.extract_lane<i16>(v0, 7));
   }
-  for (; i < n; i++) { acc = k_276(acc, load<f32>(p)); p += 4; }
+  for (; i < n; i++) { acc = k_276(acc, load<i16>(p)); p += 2; }
   return acc;
 }
 export function r_276(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_276(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<f32>(load<f32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_276(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<f32>(load<f32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_276(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<f32>(p2, red_276(load<f32>(p0), p1, n));
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_276(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<i16>(load<i16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_276(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<i16>(load<i16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_276(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<i16>(p2, red_276(load<i16>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<f32>(p2, k_276(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i16>(p2, k_276(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_276(plan: usize): void { walk3(plan, r_276); }
 
-// fmax: float64,float64->float64
-@inline function k_277(a: f64, b: f64): f64 { return <f64>(fmaxFloat<f64>(a, b)); }
-@inline function v_277(va: v128, vb: v128): v128 { return v128.bitselect(vb, v128.pmax<f64>(va, vb), v128.ne<f64>(va, va)); }
-function red_277(acc: f64, p: usize, n: i32): f64 {
+// fmax: uint16,uint16->uint16
+@inline function k_277(a: u16, b: u16): u16 { return <u16>((a >= b ? a : b)); }
+@inline function v_277(va: v128, vb: v128): v128 { return v128.max<u16>(va, vb); }
+function red_277(acc: u16, p: usize, n: i32): u16 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 32) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
       v0 = v_277(v0, v128.load(p)); v1 = v_277(v1, v128.load(p, 16));
       v2 = v_277(v2, v128.load(p, 32)); v3 = v_277(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_277(v_277(v0, v1), v_277(v2, v3));
-    acc = k_277(acc, v128.extract_lane<f64>(v0, 0));
-    acc = k_277(acc, v128.extract_lane<f64>(v0, 1));
+    acc = k_277(acc, v128.extract_lane<u16>(v0, 0));
+    acc = k_277(acc, v128.extract_lane<u16>(v0, 1));
+    acc = k_277(acc, v128.extract_lane<u16>(v0, 2));
+    acc = k_277(acc, v128.extract_lane<u16>(v0, 3));
+    acc = k_277(acc, v128.extract_lane<u16>(v0, 4));
+    acc = k_277(acc, v128.extract_lane<u16>(v0, 5));
+    acc = k_277(acc, v128.extract_lane<u16>(v0, 6));
+    acc = k_277(acc, v128.extract_lane<u16>(v0, 7));
   }
-  for (; i < n; i++) { acc = k_277(acc, load<f64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_277(acc, load<u16>(p)); p += 2; }
   return acc;
 }
 export function r_277(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_277(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<f64>(load<f64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_277(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<f64>(load<f64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_277(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<f64>(p2, red_277(load<f64>(p0), p1, n));
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_277(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<u16>(load<u16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_277(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<u16>(load<u16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_277(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<u16>(p2, red_277(load<u16>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<f64>(p2, k_277(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u16>(p2, k_277(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_277(plan: usize): void { walk3(plan, r_277); }
+
+// fmax: int32,int32->int32
+@inline function k_278(a: i32, b: i32): i32 { return <i32>((a >= b ? a : b)); }
+@inline function v_278(va: v128, vb: v128): v128 { return v128.max<i32>(va, vb); }
+function red_278(acc: i32, p: usize, n: i32): i32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_278(v0, v128.load(p)); v1 = v_278(v1, v128.load(p, 16));
+      v2 = v_278(v2, v128.load(p, 32)); v3 = v_278(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_278(v_278(v0, v1), v_278(v2, v3));
+    acc = k_278(acc, v128.extract_lane<i32>(v0, 0));
+    acc = k_278(acc, v128.extract_lane<i32>(v0, 1));
+    acc = k_278(acc, v128.extract_lane<i32>(v0, 2));
+    acc = k_278(acc, v128.extract_lane<i32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_278(acc, load<i32>(p)); p += 4; }
+  return acc;
+}
+export function r_278(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_278(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<i32>(load<i32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_278(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<i32>(load<i32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_278(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<i32>(p2, red_278(load<i32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i32>(p2, k_278(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_278(plan: usize): void { walk3(plan, r_278); }
+
+// fmax: uint32,uint32->uint32
+@inline function k_279(a: u32, b: u32): u32 { return <u32>((a >= b ? a : b)); }
+@inline function v_279(va: v128, vb: v128): v128 { return v128.max<u32>(va, vb); }
+function red_279(acc: u32, p: usize, n: i32): u32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_279(v0, v128.load(p)); v1 = v_279(v1, v128.load(p, 16));
+      v2 = v_279(v2, v128.load(p, 32)); v3 = v_279(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_279(v_279(v0, v1), v_279(v2, v3));
+    acc = k_279(acc, v128.extract_lane<u32>(v0, 0));
+    acc = k_279(acc, v128.extract_lane<u32>(v0, 1));
+    acc = k_279(acc, v128.extract_lane<u32>(v0, 2));
+    acc = k_279(acc, v128.extract_lane<u32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_279(acc, load<u32>(p)); p += 4; }
+  return acc;
+}
+export function r_279(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_279(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<u32>(load<u32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_279(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<u32>(load<u32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_279(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<u32>(p2, red_279(load<u32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u32>(p2, k_279(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_279(plan: usize): void { walk3(plan, r_279); }
+
+// fmax: int64,int64->int64
+@inline function k_280(a: i64, b: i64): i64 { return <i64>((a >= b ? a : b)); }
+@inline function v_280(va: v128, vb: v128): v128 { return v128.bitselect(va, vb, v128.gt<i64>(va, vb)); }
+function red_280(acc: i64, p: usize, n: i32): i64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_280(v0, v128.load(p)); v1 = v_280(v1, v128.load(p, 16));
+      v2 = v_280(v2, v128.load(p, 32)); v3 = v_280(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_280(v_280(v0, v1), v_280(v2, v3));
+    acc = k_280(acc, v128.extract_lane<i64>(v0, 0));
+    acc = k_280(acc, v128.extract_lane<i64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_280(acc, load<i64>(p)); p += 8; }
+  return acc;
+}
+export function r_280(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_280(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<i64>(load<i64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_280(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<i64>(load<i64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_280(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<i64>(p2, red_280(load<i64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i64>(p2, k_280(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_280(plan: usize): void { walk3(plan, r_280); }
+
+// fmax: uint64,uint64->uint64
+@inline function k_281(a: u64, b: u64): u64 { return <u64>((a >= b ? a : b)); }
+export function r_281(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u64>(p2, k_281(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_281(plan: usize): void { walk3(plan, r_281); }
+
+// fmax: float32,float32->float32
+@inline function k_282(a: f32, b: f32): f32 { return <f32>(fmaxFloat<f32>(a, b)); }
+@inline function v_282(va: v128, vb: v128): v128 { return v128.bitselect(vb, v128.pmax<f32>(va, vb), v128.ne<f32>(va, va)); }
+function red_282(acc: f32, p: usize, n: i32): f32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_282(v0, v128.load(p)); v1 = v_282(v1, v128.load(p, 16));
+      v2 = v_282(v2, v128.load(p, 32)); v3 = v_282(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_282(v_282(v0, v1), v_282(v2, v3));
+    acc = k_282(acc, v128.extract_lane<f32>(v0, 0));
+    acc = k_282(acc, v128.extract_lane<f32>(v0, 1));
+    acc = k_282(acc, v128.extract_lane<f32>(v0, 2));
+    acc = k_282(acc, v128.extract_lane<f32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_282(acc, load<f32>(p)); p += 4; }
+  return acc;
+}
+export function r_282(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_282(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<f32>(load<f32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_282(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<f32>(load<f32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_282(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<f32>(p2, red_282(load<f32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<f32>(p2, k_282(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_282(plan: usize): void { walk3(plan, r_282); }
+
+// fmax: float64,float64->float64
+@inline function k_283(a: f64, b: f64): f64 { return <f64>(fmaxFloat<f64>(a, b)); }
+@inline function v_283(va: v128, vb: v128): v128 { return v128.bitselect(vb, v128.pmax<f64>(va, vb), v128.ne<f64>(va, va)); }
+function red_283(acc: f64, p: usize, n: i32): f64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_283(v0, v128.load(p)); v1 = v_283(v1, v128.load(p, 16));
+      v2 = v_283(v2, v128.load(p, 32)); v3 = v_283(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_283(v_283(v0, v1), v_283(v2, v3));
+    acc = k_283(acc, v128.extract_lane<f64>(v0, 0));
+    acc = k_283(acc, v128.extract_lane<f64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_283(acc, load<f64>(p)); p += 8; }
+  return acc;
+}
+export function r_283(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_283(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<f64>(load<f64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_283(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<f64>(load<f64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_283(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<f64>(p2, red_283(load<f64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<f64>(p2, k_283(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_283(plan: usize): void { walk3(plan, r_283); }

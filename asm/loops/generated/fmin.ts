@@ -4,415 +4,415 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { fminFloat } from '../../ufunc/float-ops';
 
 // fmin: bool,bool->bool
-@inline function k_278(a: bool, b: bool): bool { return <bool>(a && b); }
-@inline function v_278(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-export function r_278(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_278(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_278(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_278(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_278((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_278(plan: usize): void { walk3(plan, r_278); }
-
-// fmin: int8,int8->int8
-@inline function k_279(a: i8, b: i8): i8 { return <i8>((a <= b ? a : b)); }
-@inline function v_279(va: v128, vb: v128): v128 { return v128.min<i8>(va, vb); }
-function red_279(acc: i8, p: usize, n: i32): i8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_279(v0, v128.load(p)); v1 = v_279(v1, v128.load(p, 16));
-      v2 = v_279(v2, v128.load(p, 32)); v3 = v_279(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_279(v_279(v0, v1), v_279(v2, v3));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 0));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 1));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 2));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 3));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 4));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 5));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 6));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 7));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 8));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 9));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 10));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 11));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 12));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 13));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 14));
-    acc = k_279(acc, v128.extract_lane<i8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_279(acc, load<i8>(p)); p += 1; }
-  return acc;
-}
-export function r_279(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_279(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_279(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_279(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<i8>(p2, red_279(load<i8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i8>(p2, k_279(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_279(plan: usize): void { walk3(plan, r_279); }
-
-// fmin: uint8,uint8->uint8
-@inline function k_280(a: u8, b: u8): u8 { return <u8>((a <= b ? a : b)); }
-@inline function v_280(va: v128, vb: v128): v128 { return v128.min<u8>(va, vb); }
-function red_280(acc: u8, p: usize, n: i32): u8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_280(v0, v128.load(p)); v1 = v_280(v1, v128.load(p, 16));
-      v2 = v_280(v2, v128.load(p, 32)); v3 = v_280(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_280(v_280(v0, v1), v_280(v2, v3));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 0));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 1));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 2));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 3));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 4));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 5));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 6));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 7));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 8));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 9));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 10));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 11));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 12));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 13));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 14));
-    acc = k_280(acc, v128.extract_lane<u8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_280(acc, load<u8>(p)); p += 1; }
-  return acc;
-}
-export function r_280(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_280(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_280(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_280(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<u8>(p2, red_280(load<u8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u8>(p2, k_280(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_280(plan: usize): void { walk3(plan, r_280); }
-
-// fmin: int16,int16->int16
-@inline function k_281(a: i16, b: i16): i16 { return <i16>((a <= b ? a : b)); }
-@inline function v_281(va: v128, vb: v128): v128 { return v128.min<i16>(va, vb); }
-function red_281(acc: i16, p: usize, n: i32): i16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_281(v0, v128.load(p)); v1 = v_281(v1, v128.load(p, 16));
-      v2 = v_281(v2, v128.load(p, 32)); v3 = v_281(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_281(v_281(v0, v1), v_281(v2, v3));
-    acc = k_281(acc, v128.extract_lane<i16>(v0, 0));
-    acc = k_281(acc, v128.extract_lane<i16>(v0, 1));
-    acc = k_281(acc, v128.extract_lane<i16>(v0, 2));
-    acc = k_281(acc, v128.extract_lane<i16>(v0, 3));
-    acc = k_281(acc, v128.extract_lane<i16>(v0, 4));
-    acc = k_281(acc, v128.extract_lane<i16>(v0, 5));
-    acc = k_281(acc, v128.extract_lane<i16>(v0, 6));
-    acc = k_281(acc, v128.extract_lane<i16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_281(acc, load<i16>(p)); p += 2; }
-  return acc;
-}
-export function r_281(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_281(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<i16>(load<i16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_281(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<i16>(load<i16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_281(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<i16>(p2, red_281(load<i16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i16>(p2, k_281(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_281(plan: usize): void { walk3(plan, r_281); }
-
-// fmin: uint16,uint16->uint16
-@inline function k_282(a: u16, b: u16): u16 { return <u16>((a <= b ? a : b)); }
-@inline function v_282(va: v128, vb: v128): v128 { return v128.min<u16>(va, vb); }
-function red_282(acc: u16, p: usize, n: i32): u16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_282(v0, v128.load(p)); v1 = v_282(v1, v128.load(p, 16));
-      v2 = v_282(v2, v128.load(p, 32)); v3 = v_282(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_282(v_282(v0, v1), v_282(v2, v3));
-    acc = k_282(acc, v128.extract_lane<u16>(v0, 0));
-    acc = k_282(acc, v128.extract_lane<u16>(v0, 1));
-    acc = k_282(acc, v128.extract_lane<u16>(v0, 2));
-    acc = k_282(acc, v128.extract_lane<u16>(v0, 3));
-    acc = k_282(acc, v128.extract_lane<u16>(v0, 4));
-    acc = k_282(acc, v128.extract_lane<u16>(v0, 5));
-    acc = k_282(acc, v128.extract_lane<u16>(v0, 6));
-    acc = k_282(acc, v128.extract_lane<u16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_282(acc, load<u16>(p)); p += 2; }
-  return acc;
-}
-export function r_282(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_282(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<u16>(load<u16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_282(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<u16>(load<u16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_282(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<u16>(p2, red_282(load<u16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u16>(p2, k_282(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_282(plan: usize): void { walk3(plan, r_282); }
-
-// fmin: int32,int32->int32
-@inline function k_283(a: i32, b: i32): i32 { return <i32>((a <= b ? a : b)); }
-@inline function v_283(va: v128, vb: v128): v128 { return v128.min<i32>(va, vb); }
-function red_283(acc: i32, p: usize, n: i32): i32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_283(v0, v128.load(p)); v1 = v_283(v1, v128.load(p, 16));
-      v2 = v_283(v2, v128.load(p, 32)); v3 = v_283(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_283(v_283(v0, v1), v_283(v2, v3));
-    acc = k_283(acc, v128.extract_lane<i32>(v0, 0));
-    acc = k_283(acc, v128.extract_lane<i32>(v0, 1));
-    acc = k_283(acc, v128.extract_lane<i32>(v0, 2));
-    acc = k_283(acc, v128.extract_lane<i32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_283(acc, load<i32>(p)); p += 4; }
-  return acc;
-}
-export function r_283(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_283(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<i32>(load<i32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_283(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<i32>(load<i32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_283(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<i32>(p2, red_283(load<i32>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i32>(p2, k_283(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_283(plan: usize): void { walk3(plan, r_283); }
-
-// fmin: uint32,uint32->uint32
-@inline function k_284(a: u32, b: u32): u32 { return <u32>((a <= b ? a : b)); }
-@inline function v_284(va: v128, vb: v128): v128 { return v128.min<u32>(va, vb); }
-function red_284(acc: u32, p: usize, n: i32): u32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_284(v0, v128.load(p)); v1 = v_284(v1, v128.load(p, 16));
-      v2 = v_284(v2, v128.load(p, 32)); v3 = v_284(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_284(v_284(v0, v1), v_284(v2, v3));
-    acc = k_284(acc, v128.extract_lane<u32>(v0, 0));
-    acc = k_284(acc, v128.extract_lane<u32>(v0, 1));
-    acc = k_284(acc, v128.extract_lane<u32>(v0, 2));
-    acc = k_284(acc, v128.extract_lane<u32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_284(acc, load<u32>(p)); p += 4; }
-  return acc;
-}
+@inline function k_284(a: bool, b: bool): bool { return <bool>(a && b); }
+@inline function v_284(va: v128, vb: v128): v128 { return v128.and(va, vb); }
 export function r_284(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_284(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<u32>(load<u32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_284(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<u32>(load<u32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_284(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<u32>(p2, red_284(load<u32>(p0), p1, n));
-    return;
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_284(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_284(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_284(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p2, k_284(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_284((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_284(plan: usize): void { walk3(plan, r_284); }
 
-// fmin: int64,int64->int64
-@inline function k_285(a: i64, b: i64): i64 { return <i64>((a <= b ? a : b)); }
-@inline function v_285(va: v128, vb: v128): v128 { return v128.bitselect(va, vb, v128.lt<i64>(va, vb)); }
-function red_285(acc: i64, p: usize, n: i32): i64 {
+// fmin: int8,int8->int8
+@inline function k_285(a: i8, b: i8): i8 { return <i8>((a <= b ? a : b)); }
+@inline function v_285(va: v128, vb: v128): v128 { return v128.min<i8>(va, vb); }
+function red_285(acc: i8, p: usize, n: i32): i8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_285(v0, v128.load(p)); v1 = v_285(v1, v128.load(p, 16));
       v2 = v_285(v2, v128.load(p, 32)); v3 = v_285(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_285(v_285(v0, v1), v_285(v2, v3));
-    acc = k_285(acc, v128.extract_lane<i64>(v0, 0));
-    acc = k_285(acc, v128.extract_lane<i64>(v0, 1));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 0));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 1));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 2));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 3));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 4));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 5));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 6));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 7));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 8));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 9));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 10));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 11));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 12));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 13));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 14));
+    acc = k_285(acc, v128.extract_lane<i8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_285(acc, load<i64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_285(acc, load<i8>(p)); p += 1; }
   return acc;
 }
 export function r_285(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_285(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<i64>(load<i64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_285(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<i64>(load<i64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_285(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<i64>(p2, red_285(load<i64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_285(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_285(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_285(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<i8>(p2, red_285(load<i8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<i64>(p2, k_285(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_285(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_285(plan: usize): void { walk3(plan, r_285); }
 
-// fmin: uint64,uint64->uint64
-@inline function k_286(a: u64, b: u64): u64 { return <u64>((a <= b ? a : b)); }
+// fmin: uint8,uint8->uint8
+@inline function k_286(a: u8, b: u8): u8 { return <u8>((a <= b ? a : b)); }
+@inline function v_286(va: v128, vb: v128): v128 { return v128.min<u8>(va, vb); }
+function red_286(acc: u8, p: usize, n: i32): u8 {
+  let i = 0;
+  if (n >= 64) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
+      v0 = v_286(v0, v128.load(p)); v1 = v_286(v1, v128.load(p, 16));
+      v2 = v_286(v2, v128.load(p, 32)); v3 = v_286(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_286(v_286(v0, v1), v_286(v2, v3));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 0));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 1));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 2));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 3));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 4));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 5));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 6));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 7));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 8));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 9));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 10));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 11));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 12));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 13));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 14));
+    acc = k_286(acc, v128.extract_lane<u8>(v0, 15));
+  }
+  for (; i < n; i++) { acc = k_286(acc, load<u8>(p)); p += 1; }
+  return acc;
+}
 export function r_286(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p2, k_286(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_286(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_286(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_286(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<u8>(p2, red_286(load<u8>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u8>(p2, k_286(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_286(plan: usize): void { walk3(plan, r_286); }
 
-// fmin: float32,float32->float32
-@inline function k_287(a: f32, b: f32): f32 { return <f32>(fminFloat<f32>(a, b)); }
-@inline function v_287(va: v128, vb: v128): v128 { return v128.bitselect(vb, v128.pmin<f32>(va, vb), v128.ne<f32>(va, va)); }
-function red_287(acc: f32, p: usize, n: i32): f32 {
+// fmin: int16,int16->int16
+@inline function k_287(a: i16, b: i16): i16 { return <i16>((a <= b ? a : b)); }
+@inline function v_287(va: v128, vb: v128): v128 { return v128.min<i16>(va, vb); }
+function red_287(acc: i16, p: usize, n: i32): i16 {
   let i = 0;
-  if (n >= 16) {
+  if (n >= 32) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
       v0 = v_287(v0, v128.load(p)); v1 = v_287(v1, v128.load(p, 16));
       v2 = v_287(v2, v128.load(p, 32)); v3 = v_287(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_287(v_287(v0, v1), v_287(v2, v3));
-    acc = k_287(acc, v128.extract_lane<f32>(v0, 0));
-    acc = k_287(acc, v128.extract_lane<f32>(v0, 1));
-    acc = k_287(acc, v128.extract_lane<f32>(v0, 2));
-    acc = k_287(acc, v128.extract_lane<f32>(v0, 3));
+    acc = k_287(acc, v128.extract_lane<i16>(v0, 0));
+    acc = k_287(acc, v128.extract_lane<i16>(v0, 1));
+    acc = k_287(acc, v128.extract_lane<i16>(v0, 2));
+    acc = k_287(acc, v128.extract_lane<i16>(v0, 3));
+    acc = k_287(acc, v128.extract_lane<i16>(v0, 4));
+    acc = k_287(acc, v128.extract_lane<i16>(v0, 5));
+    acc = k_287(acc, v128.extract_lane<i16>(v0, 6));
+    acc = k_287(acc, v128.extract_lane<i16>(v0, 7));
   }
-  for (; i < n; i++) { acc = k_287(acc, load<f32>(p)); p += 4; }
+  for (; i < n; i++) { acc = k_287(acc, load<i16>(p)); p += 2; }
   return acc;
 }
 export function r_287(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_287(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<f32>(load<f32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_287(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<f32>(load<f32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_287(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<f32>(p2, red_287(load<f32>(p0), p1, n));
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_287(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<i16>(load<i16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_287(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<i16>(load<i16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_287(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<i16>(p2, red_287(load<i16>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<f32>(p2, k_287(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i16>(p2, k_287(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_287(plan: usize): void { walk3(plan, r_287); }
 
-// fmin: float64,float64->float64
-@inline function k_288(a: f64, b: f64): f64 { return <f64>(fminFloat<f64>(a, b)); }
-@inline function v_288(va: v128, vb: v128): v128 { return v128.bitselect(vb, v128.pmin<f64>(va, vb), v128.ne<f64>(va, va)); }
-function red_288(acc: f64, p: usize, n: i32): f64 {
+// fmin: uint16,uint16->uint16
+@inline function k_288(a: u16, b: u16): u16 { return <u16>((a <= b ? a : b)); }
+@inline function v_288(va: v128, vb: v128): v128 { return v128.min<u16>(va, vb); }
+function red_288(acc: u16, p: usize, n: i32): u16 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 32) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
       v0 = v_288(v0, v128.load(p)); v1 = v_288(v1, v128.load(p, 16));
       v2 = v_288(v2, v128.load(p, 32)); v3 = v_288(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_288(v_288(v0, v1), v_288(v2, v3));
-    acc = k_288(acc, v128.extract_lane<f64>(v0, 0));
-    acc = k_288(acc, v128.extract_lane<f64>(v0, 1));
+    acc = k_288(acc, v128.extract_lane<u16>(v0, 0));
+    acc = k_288(acc, v128.extract_lane<u16>(v0, 1));
+    acc = k_288(acc, v128.extract_lane<u16>(v0, 2));
+    acc = k_288(acc, v128.extract_lane<u16>(v0, 3));
+    acc = k_288(acc, v128.extract_lane<u16>(v0, 4));
+    acc = k_288(acc, v128.extract_lane<u16>(v0, 5));
+    acc = k_288(acc, v128.extract_lane<u16>(v0, 6));
+    acc = k_288(acc, v128.extract_lane<u16>(v0, 7));
   }
-  for (; i < n; i++) { acc = k_288(acc, load<f64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_288(acc, load<u16>(p)); p += 2; }
   return acc;
 }
 export function r_288(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_288(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<f64>(load<f64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_288(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<f64>(load<f64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_288(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<f64>(p2, red_288(load<f64>(p0), p1, n));
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_288(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<u16>(load<u16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_288(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<u16>(load<u16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_288(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<u16>(p2, red_288(load<u16>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<f64>(p2, k_288(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u16>(p2, k_288(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_288(plan: usize): void { walk3(plan, r_288); }
+
+// fmin: int32,int32->int32
+@inline function k_289(a: i32, b: i32): i32 { return <i32>((a <= b ? a : b)); }
+@inline function v_289(va: v128, vb: v128): v128 { return v128.min<i32>(va, vb); }
+function red_289(acc: i32, p: usize, n: i32): i32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_289(v0, v128.load(p)); v1 = v_289(v1, v128.load(p, 16));
+      v2 = v_289(v2, v128.load(p, 32)); v3 = v_289(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_289(v_289(v0, v1), v_289(v2, v3));
+    acc = k_289(acc, v128.extract_lane<i32>(v0, 0));
+    acc = k_289(acc, v128.extract_lane<i32>(v0, 1));
+    acc = k_289(acc, v128.extract_lane<i32>(v0, 2));
+    acc = k_289(acc, v128.extract_lane<i32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_289(acc, load<i32>(p)); p += 4; }
+  return acc;
+}
+export function r_289(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_289(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<i32>(load<i32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_289(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<i32>(load<i32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_289(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<i32>(p2, red_289(load<i32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i32>(p2, k_289(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_289(plan: usize): void { walk3(plan, r_289); }
+
+// fmin: uint32,uint32->uint32
+@inline function k_290(a: u32, b: u32): u32 { return <u32>((a <= b ? a : b)); }
+@inline function v_290(va: v128, vb: v128): v128 { return v128.min<u32>(va, vb); }
+function red_290(acc: u32, p: usize, n: i32): u32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_290(v0, v128.load(p)); v1 = v_290(v1, v128.load(p, 16));
+      v2 = v_290(v2, v128.load(p, 32)); v3 = v_290(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_290(v_290(v0, v1), v_290(v2, v3));
+    acc = k_290(acc, v128.extract_lane<u32>(v0, 0));
+    acc = k_290(acc, v128.extract_lane<u32>(v0, 1));
+    acc = k_290(acc, v128.extract_lane<u32>(v0, 2));
+    acc = k_290(acc, v128.extract_lane<u32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_290(acc, load<u32>(p)); p += 4; }
+  return acc;
+}
+export function r_290(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_290(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<u32>(load<u32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_290(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<u32>(load<u32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_290(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<u32>(p2, red_290(load<u32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u32>(p2, k_290(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_290(plan: usize): void { walk3(plan, r_290); }
+
+// fmin: int64,int64->int64
+@inline function k_291(a: i64, b: i64): i64 { return <i64>((a <= b ? a : b)); }
+@inline function v_291(va: v128, vb: v128): v128 { return v128.bitselect(va, vb, v128.lt<i64>(va, vb)); }
+function red_291(acc: i64, p: usize, n: i32): i64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_291(v0, v128.load(p)); v1 = v_291(v1, v128.load(p, 16));
+      v2 = v_291(v2, v128.load(p, 32)); v3 = v_291(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_291(v_291(v0, v1), v_291(v2, v3));
+    acc = k_291(acc, v128.extract_lane<i64>(v0, 0));
+    acc = k_291(acc, v128.extract_lane<i64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_291(acc, load<i64>(p)); p += 8; }
+  return acc;
+}
+export function r_291(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_291(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<i64>(load<i64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_291(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<i64>(load<i64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_291(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<i64>(p2, red_291(load<i64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i64>(p2, k_291(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_291(plan: usize): void { walk3(plan, r_291); }
+
+// fmin: uint64,uint64->uint64
+@inline function k_292(a: u64, b: u64): u64 { return <u64>((a <= b ? a : b)); }
+export function r_292(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u64>(p2, k_292(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_292(plan: usize): void { walk3(plan, r_292); }
+
+// fmin: float32,float32->float32
+@inline function k_293(a: f32, b: f32): f32 { return <f32>(fminFloat<f32>(a, b)); }
+@inline function v_293(va: v128, vb: v128): v128 { return v128.bitselect(vb, v128.pmin<f32>(va, vb), v128.ne<f32>(va, va)); }
+function red_293(acc: f32, p: usize, n: i32): f32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_293(v0, v128.load(p)); v1 = v_293(v1, v128.load(p, 16));
+      v2 = v_293(v2, v128.load(p, 32)); v3 = v_293(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_293(v_293(v0, v1), v_293(v2, v3));
+    acc = k_293(acc, v128.extract_lane<f32>(v0, 0));
+    acc = k_293(acc, v128.extract_lane<f32>(v0, 1));
+    acc = k_293(acc, v128.extract_lane<f32>(v0, 2));
+    acc = k_293(acc, v128.extract_lane<f32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_293(acc, load<f32>(p)); p += 4; }
+  return acc;
+}
+export function r_293(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_293(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<f32>(load<f32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_293(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<f32>(load<f32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_293(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<f32>(p2, red_293(load<f32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<f32>(p2, k_293(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_293(plan: usize): void { walk3(plan, r_293); }
+
+// fmin: float64,float64->float64
+@inline function k_294(a: f64, b: f64): f64 { return <f64>(fminFloat<f64>(a, b)); }
+@inline function v_294(va: v128, vb: v128): v128 { return v128.bitselect(vb, v128.pmin<f64>(va, vb), v128.ne<f64>(va, va)); }
+function red_294(acc: f64, p: usize, n: i32): f64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_294(v0, v128.load(p)); v1 = v_294(v1, v128.load(p, 16));
+      v2 = v_294(v2, v128.load(p, 32)); v3 = v_294(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_294(v_294(v0, v1), v_294(v2, v3));
+    acc = k_294(acc, v128.extract_lane<f64>(v0, 0));
+    acc = k_294(acc, v128.extract_lane<f64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_294(acc, load<f64>(p)); p += 8; }
+  return acc;
+}
+export function r_294(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_294(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<f64>(load<f64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_294(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<f64>(load<f64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_294(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<f64>(p2, red_294(load<f64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<f64>(p2, k_294(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_294(plan: usize): void { walk3(plan, r_294); }

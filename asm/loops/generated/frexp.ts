@@ -4,23 +4,23 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { frexpExponent, frexpMantissa } from '../../ufunc/float-ops';
 
 // frexp: float32->float32,int32
-@inline function k_522(a: f32, q0: usize, q1: usize): void {
+@inline function k_536(a: f32, q0: usize, q1: usize): void {
   let r0: f32; let r1: i32;
   r0 = frexpMantissa<f32>(a); r1 = frexpExponent<f32>(a);
   store<f32>(q0, r0); store<i32>(q1, r1);
 }
-export function r_522(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  for (let i = 0; i < n; i++) { k_522(load<f32>(p0), p1, p2); p0 += s0; p1 += s1; p2 += s2; }
+export function r_536(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  for (let i = 0; i < n; i++) { k_536(load<f32>(p0), p1, p2); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_522(plan: usize): void { walk3(plan, r_522); }
+export function loop_536(plan: usize): void { walk3(plan, r_536); }
 
 // frexp: float64->float64,int32
-@inline function k_523(a: f64, q0: usize, q1: usize): void {
+@inline function k_537(a: f64, q0: usize, q1: usize): void {
   let r0: f64; let r1: i32;
   r0 = frexpMantissa<f64>(a); r1 = frexpExponent<f64>(a);
   store<f64>(q0, r0); store<i32>(q1, r1);
 }
-export function r_523(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  for (let i = 0; i < n; i++) { k_523(load<f64>(p0), p1, p2); p0 += s0; p1 += s1; p2 += s2; }
+export function r_537(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  for (let i = 0; i < n; i++) { k_537(load<f64>(p0), p1, p2); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_523(plan: usize): void { walk3(plan, r_523); }
+export function loop_537(plan: usize): void { walk3(plan, r_537); }

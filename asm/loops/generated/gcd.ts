@@ -4,65 +4,65 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { gcdInt } from '../../ufunc/int-ops';
 
 // gcd: int8,int8->int8
-@inline function k_463(a: i8, b: i8): i8 { return <i8>(gcdInt<i8>(a, b)); }
-export function r_463(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_477(a: i8, b: i8): i8 { return <i8>(gcdInt<i8>(a, b)); }
+export function r_477(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i8>(p2, k_463(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_477(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_463(plan: usize): void { walk3(plan, r_463); }
+export function loop_477(plan: usize): void { walk3(plan, r_477); }
 
 // gcd: uint8,uint8->uint8
-@inline function k_464(a: u8, b: u8): u8 { return <u8>(gcdInt<u8>(a, b)); }
-export function r_464(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_478(a: u8, b: u8): u8 { return <u8>(gcdInt<u8>(a, b)); }
+export function r_478(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, k_464(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, k_478(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_464(plan: usize): void { walk3(plan, r_464); }
+export function loop_478(plan: usize): void { walk3(plan, r_478); }
 
 // gcd: int16,int16->int16
-@inline function k_465(a: i16, b: i16): i16 { return <i16>(gcdInt<i16>(a, b)); }
-export function r_465(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_479(a: i16, b: i16): i16 { return <i16>(gcdInt<i16>(a, b)); }
+export function r_479(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i16>(p2, k_465(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i16>(p2, k_479(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_465(plan: usize): void { walk3(plan, r_465); }
+export function loop_479(plan: usize): void { walk3(plan, r_479); }
 
 // gcd: uint16,uint16->uint16
-@inline function k_466(a: u16, b: u16): u16 { return <u16>(gcdInt<u16>(a, b)); }
-export function r_466(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_480(a: u16, b: u16): u16 { return <u16>(gcdInt<u16>(a, b)); }
+export function r_480(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u16>(p2, k_466(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u16>(p2, k_480(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_466(plan: usize): void { walk3(plan, r_466); }
+export function loop_480(plan: usize): void { walk3(plan, r_480); }
 
 // gcd: int32,int32->int32
-@inline function k_467(a: i32, b: i32): i32 { return <i32>(gcdInt<i32>(a, b)); }
-export function r_467(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_481(a: i32, b: i32): i32 { return <i32>(gcdInt<i32>(a, b)); }
+export function r_481(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i32>(p2, k_467(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i32>(p2, k_481(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_467(plan: usize): void { walk3(plan, r_467); }
+export function loop_481(plan: usize): void { walk3(plan, r_481); }
 
 // gcd: uint32,uint32->uint32
-@inline function k_468(a: u32, b: u32): u32 { return <u32>(gcdInt<u32>(a, b)); }
-export function r_468(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_482(a: u32, b: u32): u32 { return <u32>(gcdInt<u32>(a, b)); }
+export function r_482(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u32>(p2, k_468(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u32>(p2, k_482(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_468(plan: usize): void { walk3(plan, r_468); }
+export function loop_482(plan: usize): void { walk3(plan, r_482); }
 
 // gcd: int64,int64->int64
-@inline function k_469(a: i64, b: i64): i64 { return <i64>(gcdInt<i64>(a, b)); }
-export function r_469(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_483(a: i64, b: i64): i64 { return <i64>(gcdInt<i64>(a, b)); }
+export function r_483(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i64>(p2, k_469(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i64>(p2, k_483(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_469(plan: usize): void { walk3(plan, r_469); }
+export function loop_483(plan: usize): void { walk3(plan, r_483); }
 
 // gcd: uint64,uint64->uint64
-@inline function k_470(a: u64, b: u64): u64 { return <u64>(gcdInt<u64>(a, b)); }
-export function r_470(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_484(a: u64, b: u64): u64 { return <u64>(gcdInt<u64>(a, b)); }
+export function r_484(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p2, k_470(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u64>(p2, k_484(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_470(plan: usize): void { walk3(plan, r_470); }
+export function loop_484(plan: usize): void { walk3(plan, r_484); }

@@ -3,135 +3,135 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // greaterEqual: bool,bool->bool
-@inline function k_354(a: bool, b: bool): bool { return <bool>(<u8>a >= <u8>b); }
-@inline function v_354(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.ge<u8>(va, vb)); }
-export function r_354(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_354(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_354(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_354(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_354((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_354(plan: usize): void { walk3(plan, r_354); }
-
-// greaterEqual: int8,int8->bool
-@inline function k_355(a: i8, b: i8): bool { return <bool>(a >= b); }
-@inline function v_355(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.ge<i8>(va, vb)); }
-export function r_355(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_355(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_355(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_355(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_355(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_355(plan: usize): void { walk3(plan, r_355); }
-
-// greaterEqual: uint8,uint8->bool
-@inline function k_356(a: u8, b: u8): bool { return <bool>(a >= b); }
-@inline function v_356(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.ge<u8>(va, vb)); }
-export function r_356(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_356(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_356(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_356(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_356(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_356(plan: usize): void { walk3(plan, r_356); }
-
-// greaterEqual: int16,int16->bool
-@inline function k_357(a: i16, b: i16): bool { return <bool>(a >= b); }
-export function r_357(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_357(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_357(plan: usize): void { walk3(plan, r_357); }
-
-// greaterEqual: uint16,uint16->bool
-@inline function k_358(a: u16, b: u16): bool { return <bool>(a >= b); }
-export function r_358(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_358(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_358(plan: usize): void { walk3(plan, r_358); }
-
-// greaterEqual: int32,int32->bool
-@inline function k_359(a: i32, b: i32): bool { return <bool>(a >= b); }
-export function r_359(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_359(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_359(plan: usize): void { walk3(plan, r_359); }
-
-// greaterEqual: uint32,uint32->bool
-@inline function k_360(a: u32, b: u32): bool { return <bool>(a >= b); }
+@inline function k_360(a: bool, b: bool): bool { return <bool>(<u8>a >= <u8>b); }
+@inline function v_360(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.ge<u8>(va, vb)); }
 export function r_360(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_360(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_360(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_360(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_360(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_360((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_360(plan: usize): void { walk3(plan, r_360); }
 
-// greaterEqual: int64,int64->bool
-@inline function k_361(a: i64, b: i64): bool { return <bool>(a >= b); }
+// greaterEqual: int8,int8->bool
+@inline function k_361(a: i8, b: i8): bool { return <bool>(a >= b); }
+@inline function v_361(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.ge<i8>(va, vb)); }
 export function r_361(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_361(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_361(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_361(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_361(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_361(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_361(plan: usize): void { walk3(plan, r_361); }
 
-// greaterEqual: uint64,uint64->bool
-@inline function k_362(a: u64, b: u64): bool { return <bool>(a >= b); }
+// greaterEqual: uint8,uint8->bool
+@inline function k_362(a: u8, b: u8): bool { return <bool>(a >= b); }
+@inline function v_362(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.ge<u8>(va, vb)); }
 export function r_362(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_362(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_362(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_362(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_362(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_362(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_362(plan: usize): void { walk3(plan, r_362); }
 
-// greaterEqual: int64,uint64->bool
-@inline function k_363(a: i64, b: u64): bool { return <bool>(a >= 0 && <u64>a >= b); }
+// greaterEqual: int16,int16->bool
+@inline function k_363(a: i16, b: i16): bool { return <bool>(a >= b); }
 export function r_363(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_363(load<i64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_363(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_363(plan: usize): void { walk3(plan, r_363); }
 
-// greaterEqual: uint64,int64->bool
-@inline function k_364(a: u64, b: i64): bool { return <bool>(b < 0 || a >= <u64>b); }
+// greaterEqual: uint16,uint16->bool
+@inline function k_364(a: u16, b: u16): bool { return <bool>(a >= b); }
 export function r_364(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_364(load<u64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_364(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_364(plan: usize): void { walk3(plan, r_364); }
 
-// greaterEqual: float32,float32->bool
-@inline function k_365(a: f32, b: f32): bool { return <bool>(a >= b); }
+// greaterEqual: int32,int32->bool
+@inline function k_365(a: i32, b: i32): bool { return <bool>(a >= b); }
 export function r_365(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_365(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_365(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_365(plan: usize): void { walk3(plan, r_365); }
 
-// greaterEqual: float64,float64->bool
-@inline function k_366(a: f64, b: f64): bool { return <bool>(a >= b); }
+// greaterEqual: uint32,uint32->bool
+@inline function k_366(a: u32, b: u32): bool { return <bool>(a >= b); }
 export function r_366(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_366(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_366(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_366(plan: usize): void { walk3(plan, r_366); }
+
+// greaterEqual: int64,int64->bool
+@inline function k_367(a: i64, b: i64): bool { return <bool>(a >= b); }
+export function r_367(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_367(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_367(plan: usize): void { walk3(plan, r_367); }
+
+// greaterEqual: uint64,uint64->bool
+@inline function k_368(a: u64, b: u64): bool { return <bool>(a >= b); }
+export function r_368(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_368(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_368(plan: usize): void { walk3(plan, r_368); }
+
+// greaterEqual: int64,uint64->bool
+@inline function k_369(a: i64, b: u64): bool { return <bool>(a >= 0 && <u64>a >= b); }
+export function r_369(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_369(load<i64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_369(plan: usize): void { walk3(plan, r_369); }
+
+// greaterEqual: uint64,int64->bool
+@inline function k_370(a: u64, b: i64): bool { return <bool>(b < 0 || a >= <u64>b); }
+export function r_370(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_370(load<u64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_370(plan: usize): void { walk3(plan, r_370); }
+
+// greaterEqual: float32,float32->bool
+@inline function k_371(a: f32, b: f32): bool { return <bool>(a >= b); }
+export function r_371(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_371(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_371(plan: usize): void { walk3(plan, r_371); }
+
+// greaterEqual: float64,float64->bool
+@inline function k_372(a: f64, b: f64): bool { return <bool>(a >= b); }
+export function r_372(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_372(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_372(plan: usize): void { walk3(plan, r_372); }

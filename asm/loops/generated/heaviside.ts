@@ -4,17 +4,17 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { heavisideFloat } from '../../ufunc/float-ops';
 
 // heaviside: float32,float32->float32
-@inline function k_528(a: f32, b: f32): f32 { return <f32>(heavisideFloat<f32>(a, b)); }
-export function r_528(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_542(a: f32, b: f32): f32 { return <f32>(heavisideFloat<f32>(a, b)); }
+export function r_542(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p2, k_528(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f32>(p2, k_542(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_528(plan: usize): void { walk3(plan, r_528); }
+export function loop_542(plan: usize): void { walk3(plan, r_542); }
 
 // heaviside: float64,float64->float64
-@inline function k_529(a: f64, b: f64): f64 { return <f64>(heavisideFloat<f64>(a, b)); }
-export function r_529(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_543(a: f64, b: f64): f64 { return <f64>(heavisideFloat<f64>(a, b)); }
+export function r_543(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p2, k_529(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_543(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_529(plan: usize): void { walk3(plan, r_529); }
+export function loop_543(plan: usize): void { walk3(plan, r_543); }

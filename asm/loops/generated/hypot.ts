@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // hypot: float32,float32->float32
-@inline function k_192(a: f32, b: f32): f32 { return <f32>(Mathf.hypot(a, b)); }
-export function r_192(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_194(a: f32, b: f32): f32 { return <f32>(Mathf.hypot(a, b)); }
+export function r_194(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p2, k_192(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f32>(p2, k_194(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_192(plan: usize): void { walk3(plan, r_192); }
+export function loop_194(plan: usize): void { walk3(plan, r_194); }
 
 // hypot: float64,float64->float64
-@inline function k_193(a: f64, b: f64): f64 { return <f64>(Math.hypot(a, b)); }
-export function r_193(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_195(a: f64, b: f64): f64 { return <f64>(Math.hypot(a, b)); }
+export function r_195(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p2, k_193(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_195(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_193(plan: usize): void { walk3(plan, r_193); }
+export function loop_195(plan: usize): void { walk3(plan, r_195); }

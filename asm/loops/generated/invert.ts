@@ -3,109 +3,109 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // invert: bool->bool
-@inline function k_438(a: bool): bool { return <bool>(!a); }
-@inline function v_438(va: v128): v128 { return v128.xor(va, v128.splat<u8>(1)); }
-export function r_438(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_438(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_438((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
-}
-export function loop_438(plan: usize): void { walk2(plan, r_438); }
-
-// invert: int8->int8
-@inline function k_439(a: i8): i8 { return <i8>(~a); }
-@inline function v_439(va: v128): v128 { return v128.not(va); }
-export function r_439(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_439(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i8>(p1, k_439(load<i8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_439(plan: usize): void { walk2(plan, r_439); }
-
-// invert: uint8->uint8
-@inline function k_440(a: u8): u8 { return <u8>(~a); }
-@inline function v_440(va: v128): v128 { return v128.not(va); }
-export function r_440(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_440(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, k_440(load<u8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_440(plan: usize): void { walk2(plan, r_440); }
-
-// invert: int16->int16
-@inline function k_441(a: i16): i16 { return <i16>(~a); }
-@inline function v_441(va: v128): v128 { return v128.not(va); }
-export function r_441(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_441(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i16>(p1, k_441(load<i16>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_441(plan: usize): void { walk2(plan, r_441); }
-
-// invert: uint16->uint16
-@inline function k_442(a: u16): u16 { return <u16>(~a); }
-@inline function v_442(va: v128): v128 { return v128.not(va); }
-export function r_442(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_442(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u16>(p1, k_442(load<u16>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_442(plan: usize): void { walk2(plan, r_442); }
-
-// invert: int32->int32
-@inline function k_443(a: i32): i32 { return <i32>(~a); }
-@inline function v_443(va: v128): v128 { return v128.not(va); }
-export function r_443(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_443(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i32>(p1, k_443(load<i32>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_443(plan: usize): void { walk2(plan, r_443); }
-
-// invert: uint32->uint32
-@inline function k_444(a: u32): u32 { return <u32>(~a); }
-@inline function v_444(va: v128): v128 { return v128.not(va); }
+@inline function k_444(a: bool): bool { return <bool>(!a); }
+@inline function v_444(va: v128): v128 { return v128.xor(va, v128.splat<u8>(1)); }
 export function r_444(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_444(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_444(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p1, k_444(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_444((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
 }
 export function loop_444(plan: usize): void { walk2(plan, r_444); }
 
-// invert: int64->int64
-@inline function k_445(a: i64): i64 { return <i64>(~a); }
+// invert: int8->int8
+@inline function k_445(a: i8): i8 { return <i8>(~a); }
 @inline function v_445(va: v128): v128 { return v128.not(va); }
 export function r_445(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_445(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_445(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i64>(p1, k_445(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_445(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_445(plan: usize): void { walk2(plan, r_445); }
 
-// invert: uint64->uint64
-@inline function k_446(a: u64): u64 { return <u64>(~a); }
+// invert: uint8->uint8
+@inline function k_446(a: u8): u8 { return <u8>(~a); }
 @inline function v_446(va: v128): v128 { return v128.not(va); }
 export function r_446(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_446(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_446(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u64>(p1, k_446(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_446(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_446(plan: usize): void { walk2(plan, r_446); }
+
+// invert: int16->int16
+@inline function k_447(a: i16): i16 { return <i16>(~a); }
+@inline function v_447(va: v128): v128 { return v128.not(va); }
+export function r_447(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_447(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i16>(p1, k_447(load<i16>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_447(plan: usize): void { walk2(plan, r_447); }
+
+// invert: uint16->uint16
+@inline function k_448(a: u16): u16 { return <u16>(~a); }
+@inline function v_448(va: v128): v128 { return v128.not(va); }
+export function r_448(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_448(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u16>(p1, k_448(load<u16>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_448(plan: usize): void { walk2(plan, r_448); }
+
+// invert: int32->int32
+@inline function k_449(a: i32): i32 { return <i32>(~a); }
+@inline function v_449(va: v128): v128 { return v128.not(va); }
+export function r_449(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_449(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i32>(p1, k_449(load<i32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_449(plan: usize): void { walk2(plan, r_449); }
+
+// invert: uint32->uint32
+@inline function k_450(a: u32): u32 { return <u32>(~a); }
+@inline function v_450(va: v128): v128 { return v128.not(va); }
+export function r_450(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_450(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u32>(p1, k_450(load<u32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_450(plan: usize): void { walk2(plan, r_450); }
+
+// invert: int64->int64
+@inline function k_451(a: i64): i64 { return <i64>(~a); }
+@inline function v_451(va: v128): v128 { return v128.not(va); }
+export function r_451(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_451(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i64>(p1, k_451(load<i64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_451(plan: usize): void { walk2(plan, r_451); }
+
+// invert: uint64->uint64
+@inline function k_452(a: u64): u64 { return <u64>(~a); }
+@inline function v_452(va: v128): v128 { return v128.not(va); }
+export function r_452(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_452(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u64>(p1, k_452(load<u64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_452(plan: usize): void { walk2(plan, r_452); }

@@ -3,89 +3,89 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // isfinite: bool->bool
-@inline function k_501(a: bool): bool { return <bool>(true); }
-export function r_501(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_515(a: bool): bool { return <bool>(true); }
+export function r_515(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_501((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_515((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
 }
-export function loop_501(plan: usize): void { walk2(plan, r_501); }
+export function loop_515(plan: usize): void { walk2(plan, r_515); }
 
 // isfinite: int8->bool
-@inline function k_502(a: i8): bool { return <bool>(true); }
-export function r_502(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_516(a: i8): bool { return <bool>(true); }
+export function r_516(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_502(load<i8>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_516(load<i8>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_502(plan: usize): void { walk2(plan, r_502); }
+export function loop_516(plan: usize): void { walk2(plan, r_516); }
 
 // isfinite: uint8->bool
-@inline function k_503(a: u8): bool { return <bool>(true); }
-export function r_503(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_517(a: u8): bool { return <bool>(true); }
+export function r_517(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_503(load<u8>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_517(load<u8>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_503(plan: usize): void { walk2(plan, r_503); }
+export function loop_517(plan: usize): void { walk2(plan, r_517); }
 
 // isfinite: int16->bool
-@inline function k_504(a: i16): bool { return <bool>(true); }
-export function r_504(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_518(a: i16): bool { return <bool>(true); }
+export function r_518(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_504(load<i16>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_518(load<i16>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_504(plan: usize): void { walk2(plan, r_504); }
+export function loop_518(plan: usize): void { walk2(plan, r_518); }
 
 // isfinite: uint16->bool
-@inline function k_505(a: u16): bool { return <bool>(true); }
-export function r_505(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_519(a: u16): bool { return <bool>(true); }
+export function r_519(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_505(load<u16>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_519(load<u16>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_505(plan: usize): void { walk2(plan, r_505); }
+export function loop_519(plan: usize): void { walk2(plan, r_519); }
 
 // isfinite: int32->bool
-@inline function k_506(a: i32): bool { return <bool>(true); }
-export function r_506(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_520(a: i32): bool { return <bool>(true); }
+export function r_520(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_506(load<i32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_520(load<i32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_506(plan: usize): void { walk2(plan, r_506); }
+export function loop_520(plan: usize): void { walk2(plan, r_520); }
 
 // isfinite: uint32->bool
-@inline function k_507(a: u32): bool { return <bool>(true); }
-export function r_507(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_521(a: u32): bool { return <bool>(true); }
+export function r_521(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_507(load<u32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_521(load<u32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_507(plan: usize): void { walk2(plan, r_507); }
+export function loop_521(plan: usize): void { walk2(plan, r_521); }
 
 // isfinite: int64->bool
-@inline function k_508(a: i64): bool { return <bool>(true); }
-export function r_508(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_522(a: i64): bool { return <bool>(true); }
+export function r_522(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_508(load<i64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_522(load<i64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_508(plan: usize): void { walk2(plan, r_508); }
+export function loop_522(plan: usize): void { walk2(plan, r_522); }
 
 // isfinite: uint64->bool
-@inline function k_509(a: u64): bool { return <bool>(true); }
-export function r_509(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_523(a: u64): bool { return <bool>(true); }
+export function r_523(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_509(load<u64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_523(load<u64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_509(plan: usize): void { walk2(plan, r_509); }
+export function loop_523(plan: usize): void { walk2(plan, r_523); }
 
 // isfinite: float32->bool
-@inline function k_510(a: f32): bool { return <bool>(isFinite<f32>(a)); }
-export function r_510(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_524(a: f32): bool { return <bool>(isFinite<f32>(a)); }
+export function r_524(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_510(load<f32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_524(load<f32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_510(plan: usize): void { walk2(plan, r_510); }
+export function loop_524(plan: usize): void { walk2(plan, r_524); }
 
 // isfinite: float64->bool
-@inline function k_511(a: f64): bool { return <bool>(isFinite<f64>(a)); }
-export function r_511(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_525(a: f64): bool { return <bool>(isFinite<f64>(a)); }
+export function r_525(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_511(load<f64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_525(load<f64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_511(plan: usize): void { walk2(plan, r_511); }
+export function loop_525(plan: usize): void { walk2(plan, r_525); }

@@ -4,89 +4,89 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { isinfFloat } from '../../ufunc/float-ops';
 
 // isinf: bool->bool
-@inline function k_490(a: bool): bool { return <bool>(false); }
-export function r_490(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_504(a: bool): bool { return <bool>(false); }
+export function r_504(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_490((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_504((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
 }
-export function loop_490(plan: usize): void { walk2(plan, r_490); }
+export function loop_504(plan: usize): void { walk2(plan, r_504); }
 
 // isinf: int8->bool
-@inline function k_491(a: i8): bool { return <bool>(false); }
-export function r_491(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_505(a: i8): bool { return <bool>(false); }
+export function r_505(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_491(load<i8>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_505(load<i8>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_491(plan: usize): void { walk2(plan, r_491); }
+export function loop_505(plan: usize): void { walk2(plan, r_505); }
 
 // isinf: uint8->bool
-@inline function k_492(a: u8): bool { return <bool>(false); }
-export function r_492(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_506(a: u8): bool { return <bool>(false); }
+export function r_506(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_492(load<u8>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_506(load<u8>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_492(plan: usize): void { walk2(plan, r_492); }
+export function loop_506(plan: usize): void { walk2(plan, r_506); }
 
 // isinf: int16->bool
-@inline function k_493(a: i16): bool { return <bool>(false); }
-export function r_493(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_507(a: i16): bool { return <bool>(false); }
+export function r_507(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_493(load<i16>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_507(load<i16>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_493(plan: usize): void { walk2(plan, r_493); }
+export function loop_507(plan: usize): void { walk2(plan, r_507); }
 
 // isinf: uint16->bool
-@inline function k_494(a: u16): bool { return <bool>(false); }
-export function r_494(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_508(a: u16): bool { return <bool>(false); }
+export function r_508(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_494(load<u16>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_508(load<u16>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_494(plan: usize): void { walk2(plan, r_494); }
+export function loop_508(plan: usize): void { walk2(plan, r_508); }
 
 // isinf: int32->bool
-@inline function k_495(a: i32): bool { return <bool>(false); }
-export function r_495(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_509(a: i32): bool { return <bool>(false); }
+export function r_509(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_495(load<i32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_509(load<i32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_495(plan: usize): void { walk2(plan, r_495); }
+export function loop_509(plan: usize): void { walk2(plan, r_509); }
 
 // isinf: uint32->bool
-@inline function k_496(a: u32): bool { return <bool>(false); }
-export function r_496(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_510(a: u32): bool { return <bool>(false); }
+export function r_510(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_496(load<u32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_510(load<u32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_496(plan: usize): void { walk2(plan, r_496); }
+export function loop_510(plan: usize): void { walk2(plan, r_510); }
 
 // isinf: int64->bool
-@inline function k_497(a: i64): bool { return <bool>(false); }
-export function r_497(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_511(a: i64): bool { return <bool>(false); }
+export function r_511(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_497(load<i64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_511(load<i64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_497(plan: usize): void { walk2(plan, r_497); }
+export function loop_511(plan: usize): void { walk2(plan, r_511); }
 
 // isinf: uint64->bool
-@inline function k_498(a: u64): bool { return <bool>(false); }
-export function r_498(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_512(a: u64): bool { return <bool>(false); }
+export function r_512(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_498(load<u64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_512(load<u64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_498(plan: usize): void { walk2(plan, r_498); }
+export function loop_512(plan: usize): void { walk2(plan, r_512); }
 
 // isinf: float32->bool
-@inline function k_499(a: f32): bool { return <bool>(isinfFloat<f32>(a)); }
-export function r_499(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_513(a: f32): bool { return <bool>(isinfFloat<f32>(a)); }
+export function r_513(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_499(load<f32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_513(load<f32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_499(plan: usize): void { walk2(plan, r_499); }
+export function loop_513(plan: usize): void { walk2(plan, r_513); }
 
 // isinf: float64->bool
-@inline function k_500(a: f64): bool { return <bool>(isinfFloat<f64>(a)); }
-export function r_500(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_514(a: f64): bool { return <bool>(isinfFloat<f64>(a)); }
+export function r_514(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_500(load<f64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_514(load<f64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_500(plan: usize): void { walk2(plan, r_500); }
+export function loop_514(plan: usize): void { walk2(plan, r_514); }

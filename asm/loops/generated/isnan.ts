@@ -3,89 +3,89 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // isnan: bool->bool
-@inline function k_479(a: bool): bool { return <bool>(false); }
-export function r_479(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_493(a: bool): bool { return <bool>(false); }
+export function r_493(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_479((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_493((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
 }
-export function loop_479(plan: usize): void { walk2(plan, r_479); }
+export function loop_493(plan: usize): void { walk2(plan, r_493); }
 
 // isnan: int8->bool
-@inline function k_480(a: i8): bool { return <bool>(false); }
-export function r_480(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_494(a: i8): bool { return <bool>(false); }
+export function r_494(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_480(load<i8>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_494(load<i8>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_480(plan: usize): void { walk2(plan, r_480); }
+export function loop_494(plan: usize): void { walk2(plan, r_494); }
 
 // isnan: uint8->bool
-@inline function k_481(a: u8): bool { return <bool>(false); }
-export function r_481(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_495(a: u8): bool { return <bool>(false); }
+export function r_495(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_481(load<u8>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_495(load<u8>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_481(plan: usize): void { walk2(plan, r_481); }
+export function loop_495(plan: usize): void { walk2(plan, r_495); }
 
 // isnan: int16->bool
-@inline function k_482(a: i16): bool { return <bool>(false); }
-export function r_482(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_496(a: i16): bool { return <bool>(false); }
+export function r_496(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_482(load<i16>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_496(load<i16>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_482(plan: usize): void { walk2(plan, r_482); }
+export function loop_496(plan: usize): void { walk2(plan, r_496); }
 
 // isnan: uint16->bool
-@inline function k_483(a: u16): bool { return <bool>(false); }
-export function r_483(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_497(a: u16): bool { return <bool>(false); }
+export function r_497(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_483(load<u16>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_497(load<u16>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_483(plan: usize): void { walk2(plan, r_483); }
+export function loop_497(plan: usize): void { walk2(plan, r_497); }
 
 // isnan: int32->bool
-@inline function k_484(a: i32): bool { return <bool>(false); }
-export function r_484(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_498(a: i32): bool { return <bool>(false); }
+export function r_498(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_484(load<i32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_498(load<i32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_484(plan: usize): void { walk2(plan, r_484); }
+export function loop_498(plan: usize): void { walk2(plan, r_498); }
 
 // isnan: uint32->bool
-@inline function k_485(a: u32): bool { return <bool>(false); }
-export function r_485(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_499(a: u32): bool { return <bool>(false); }
+export function r_499(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_485(load<u32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_499(load<u32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_485(plan: usize): void { walk2(plan, r_485); }
+export function loop_499(plan: usize): void { walk2(plan, r_499); }
 
 // isnan: int64->bool
-@inline function k_486(a: i64): bool { return <bool>(false); }
-export function r_486(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_500(a: i64): bool { return <bool>(false); }
+export function r_500(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_486(load<i64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_500(load<i64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_486(plan: usize): void { walk2(plan, r_486); }
+export function loop_500(plan: usize): void { walk2(plan, r_500); }
 
 // isnan: uint64->bool
-@inline function k_487(a: u64): bool { return <bool>(false); }
-export function r_487(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_501(a: u64): bool { return <bool>(false); }
+export function r_501(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_487(load<u64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_501(load<u64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_487(plan: usize): void { walk2(plan, r_487); }
+export function loop_501(plan: usize): void { walk2(plan, r_501); }
 
 // isnan: float32->bool
-@inline function k_488(a: f32): bool { return <bool>(a != a); }
-export function r_488(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_502(a: f32): bool { return <bool>(a != a); }
+export function r_502(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_488(load<f32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_502(load<f32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_488(plan: usize): void { walk2(plan, r_488); }
+export function loop_502(plan: usize): void { walk2(plan, r_502); }
 
 // isnan: float64->bool
-@inline function k_489(a: f64): bool { return <bool>(a != a); }
-export function r_489(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_503(a: f64): bool { return <bool>(a != a); }
+export function r_503(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_489(load<f64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_503(load<f64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_489(plan: usize): void { walk2(plan, r_489); }
+export function loop_503(plan: usize): void { walk2(plan, r_503); }

@@ -4,65 +4,65 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { lcmInt } from '../../ufunc/int-ops';
 
 // lcm: int8,int8->int8
-@inline function k_471(a: i8, b: i8): i8 { return <i8>(lcmInt<i8>(a, b)); }
-export function r_471(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_485(a: i8, b: i8): i8 { return <i8>(lcmInt<i8>(a, b)); }
+export function r_485(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i8>(p2, k_471(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_485(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_471(plan: usize): void { walk3(plan, r_471); }
+export function loop_485(plan: usize): void { walk3(plan, r_485); }
 
 // lcm: uint8,uint8->uint8
-@inline function k_472(a: u8, b: u8): u8 { return <u8>(lcmInt<u8>(a, b)); }
-export function r_472(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_486(a: u8, b: u8): u8 { return <u8>(lcmInt<u8>(a, b)); }
+export function r_486(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, k_472(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, k_486(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_472(plan: usize): void { walk3(plan, r_472); }
+export function loop_486(plan: usize): void { walk3(plan, r_486); }
 
 // lcm: int16,int16->int16
-@inline function k_473(a: i16, b: i16): i16 { return <i16>(lcmInt<i16>(a, b)); }
-export function r_473(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_487(a: i16, b: i16): i16 { return <i16>(lcmInt<i16>(a, b)); }
+export function r_487(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i16>(p2, k_473(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i16>(p2, k_487(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_473(plan: usize): void { walk3(plan, r_473); }
+export function loop_487(plan: usize): void { walk3(plan, r_487); }
 
 // lcm: uint16,uint16->uint16
-@inline function k_474(a: u16, b: u16): u16 { return <u16>(lcmInt<u16>(a, b)); }
-export function r_474(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_488(a: u16, b: u16): u16 { return <u16>(lcmInt<u16>(a, b)); }
+export function r_488(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u16>(p2, k_474(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u16>(p2, k_488(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_474(plan: usize): void { walk3(plan, r_474); }
+export function loop_488(plan: usize): void { walk3(plan, r_488); }
 
 // lcm: int32,int32->int32
-@inline function k_475(a: i32, b: i32): i32 { return <i32>(lcmInt<i32>(a, b)); }
-export function r_475(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_489(a: i32, b: i32): i32 { return <i32>(lcmInt<i32>(a, b)); }
+export function r_489(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i32>(p2, k_475(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i32>(p2, k_489(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_475(plan: usize): void { walk3(plan, r_475); }
+export function loop_489(plan: usize): void { walk3(plan, r_489); }
 
 // lcm: uint32,uint32->uint32
-@inline function k_476(a: u32, b: u32): u32 { return <u32>(lcmInt<u32>(a, b)); }
-export function r_476(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_490(a: u32, b: u32): u32 { return <u32>(lcmInt<u32>(a, b)); }
+export function r_490(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u32>(p2, k_476(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u32>(p2, k_490(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_476(plan: usize): void { walk3(plan, r_476); }
+export function loop_490(plan: usize): void { walk3(plan, r_490); }
 
 // lcm: int64,int64->int64
-@inline function k_477(a: i64, b: i64): i64 { return <i64>(lcmInt<i64>(a, b)); }
-export function r_477(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_491(a: i64, b: i64): i64 { return <i64>(lcmInt<i64>(a, b)); }
+export function r_491(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i64>(p2, k_477(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i64>(p2, k_491(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_477(plan: usize): void { walk3(plan, r_477); }
+export function loop_491(plan: usize): void { walk3(plan, r_491); }
 
 // lcm: uint64,uint64->uint64
-@inline function k_478(a: u64, b: u64): u64 { return <u64>(lcmInt<u64>(a, b)); }
-export function r_478(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_492(a: u64, b: u64): u64 { return <u64>(lcmInt<u64>(a, b)); }
+export function r_492(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p2, k_478(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u64>(p2, k_492(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_478(plan: usize): void { walk3(plan, r_478); }
+export function loop_492(plan: usize): void { walk3(plan, r_492); }

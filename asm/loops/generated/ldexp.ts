@@ -4,33 +4,33 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { ldexpFloat, ldexpFloat64Exp } from '../../ufunc/float-ops';
 
 // ldexp: float32,int32->float32
-@inline function k_524(a: f32, b: i32): f32 { return <f32>(ldexpFloat<f32>(a, b)); }
-export function r_524(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_538(a: f32, b: i32): f32 { return <f32>(ldexpFloat<f32>(a, b)); }
+export function r_538(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p2, k_524(load<f32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f32>(p2, k_538(load<f32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_524(plan: usize): void { walk3(plan, r_524); }
+export function loop_538(plan: usize): void { walk3(plan, r_538); }
 
 // ldexp: float32,int64->float32
-@inline function k_525(a: f32, b: i64): f32 { return <f32>(ldexpFloat64Exp<f32>(a, b)); }
-export function r_525(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_539(a: f32, b: i64): f32 { return <f32>(ldexpFloat64Exp<f32>(a, b)); }
+export function r_539(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p2, k_525(load<f32>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f32>(p2, k_539(load<f32>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_525(plan: usize): void { walk3(plan, r_525); }
+export function loop_539(plan: usize): void { walk3(plan, r_539); }
 
 // ldexp: float64,int32->float64
-@inline function k_526(a: f64, b: i32): f64 { return <f64>(ldexpFloat<f64>(a, b)); }
-export function r_526(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_540(a: f64, b: i32): f64 { return <f64>(ldexpFloat<f64>(a, b)); }
+export function r_540(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p2, k_526(load<f64>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_540(load<f64>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_526(plan: usize): void { walk3(plan, r_526); }
+export function loop_540(plan: usize): void { walk3(plan, r_540); }
 
 // ldexp: float64,int64->float64
-@inline function k_527(a: f64, b: i64): f64 { return <f64>(ldexpFloat64Exp<f64>(a, b)); }
-export function r_527(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_541(a: f64, b: i64): f64 { return <f64>(ldexpFloat64Exp<f64>(a, b)); }
+export function r_541(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p2, k_527(load<f64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_541(load<f64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_527(plan: usize): void { walk3(plan, r_527); }
+export function loop_541(plan: usize): void { walk3(plan, r_541); }

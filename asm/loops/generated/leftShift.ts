@@ -4,65 +4,65 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { shlInt } from '../../ufunc/int-ops';
 
 // leftShift: int8,int8->int8
-@inline function k_447(a: i8, b: i8): i8 { return <i8>(shlInt<i8>(a, b)); }
-export function r_447(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i8>(p2, k_447(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_447(plan: usize): void { walk3(plan, r_447); }
-
-// leftShift: uint8,uint8->uint8
-@inline function k_448(a: u8, b: u8): u8 { return <u8>(shlInt<u8>(a, b)); }
-export function r_448(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, k_448(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_448(plan: usize): void { walk3(plan, r_448); }
-
-// leftShift: int16,int16->int16
-@inline function k_449(a: i16, b: i16): i16 { return <i16>(shlInt<i16>(a, b)); }
-export function r_449(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i16>(p2, k_449(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_449(plan: usize): void { walk3(plan, r_449); }
-
-// leftShift: uint16,uint16->uint16
-@inline function k_450(a: u16, b: u16): u16 { return <u16>(shlInt<u16>(a, b)); }
-export function r_450(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u16>(p2, k_450(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_450(plan: usize): void { walk3(plan, r_450); }
-
-// leftShift: int32,int32->int32
-@inline function k_451(a: i32, b: i32): i32 { return <i32>(shlInt<i32>(a, b)); }
-export function r_451(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i32>(p2, k_451(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_451(plan: usize): void { walk3(plan, r_451); }
-
-// leftShift: uint32,uint32->uint32
-@inline function k_452(a: u32, b: u32): u32 { return <u32>(shlInt<u32>(a, b)); }
-export function r_452(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u32>(p2, k_452(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_452(plan: usize): void { walk3(plan, r_452); }
-
-// leftShift: int64,int64->int64
-@inline function k_453(a: i64, b: i64): i64 { return <i64>(shlInt<i64>(a, b)); }
+@inline function k_453(a: i8, b: i8): i8 { return <i8>(shlInt<i8>(a, b)); }
 export function r_453(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i64>(p2, k_453(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_453(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_453(plan: usize): void { walk3(plan, r_453); }
 
-// leftShift: uint64,uint64->uint64
-@inline function k_454(a: u64, b: u64): u64 { return <u64>(shlInt<u64>(a, b)); }
+// leftShift: uint8,uint8->uint8
+@inline function k_454(a: u8, b: u8): u8 { return <u8>(shlInt<u8>(a, b)); }
 export function r_454(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p2, k_454(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, k_454(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_454(plan: usize): void { walk3(plan, r_454); }
+
+// leftShift: int16,int16->int16
+@inline function k_455(a: i16, b: i16): i16 { return <i16>(shlInt<i16>(a, b)); }
+export function r_455(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<i16>(p2, k_455(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_455(plan: usize): void { walk3(plan, r_455); }
+
+// leftShift: uint16,uint16->uint16
+@inline function k_456(a: u16, b: u16): u16 { return <u16>(shlInt<u16>(a, b)); }
+export function r_456(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u16>(p2, k_456(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_456(plan: usize): void { walk3(plan, r_456); }
+
+// leftShift: int32,int32->int32
+@inline function k_457(a: i32, b: i32): i32 { return <i32>(shlInt<i32>(a, b)); }
+export function r_457(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<i32>(p2, k_457(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_457(plan: usize): void { walk3(plan, r_457); }
+
+// leftShift: uint32,uint32->uint32
+@inline function k_458(a: u32, b: u32): u32 { return <u32>(shlInt<u32>(a, b)); }
+export function r_458(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u32>(p2, k_458(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_458(plan: usize): void { walk3(plan, r_458); }
+
+// leftShift: int64,int64->int64
+@inline function k_459(a: i64, b: i64): i64 { return <i64>(shlInt<i64>(a, b)); }
+export function r_459(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<i64>(p2, k_459(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_459(plan: usize): void { walk3(plan, r_459); }
+
+// leftShift: uint64,uint64->uint64
+@inline function k_460(a: u64, b: u64): u64 { return <u64>(shlInt<u64>(a, b)); }
+export function r_460(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u64>(p2, k_460(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_460(plan: usize): void { walk3(plan, r_460); }

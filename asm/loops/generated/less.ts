@@ -3,135 +3,135 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // less: bool,bool->bool
-@inline function k_315(a: bool, b: bool): bool { return <bool>(<u8>a < <u8>b); }
-@inline function v_315(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.lt<u8>(va, vb)); }
-export function r_315(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_315(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_315(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_315(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_315((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_315(plan: usize): void { walk3(plan, r_315); }
-
-// less: int8,int8->bool
-@inline function k_316(a: i8, b: i8): bool { return <bool>(a < b); }
-@inline function v_316(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.lt<i8>(va, vb)); }
-export function r_316(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_316(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_316(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_316(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_316(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_316(plan: usize): void { walk3(plan, r_316); }
-
-// less: uint8,uint8->bool
-@inline function k_317(a: u8, b: u8): bool { return <bool>(a < b); }
-@inline function v_317(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.lt<u8>(va, vb)); }
-export function r_317(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_317(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_317(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_317(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_317(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_317(plan: usize): void { walk3(plan, r_317); }
-
-// less: int16,int16->bool
-@inline function k_318(a: i16, b: i16): bool { return <bool>(a < b); }
-export function r_318(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_318(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_318(plan: usize): void { walk3(plan, r_318); }
-
-// less: uint16,uint16->bool
-@inline function k_319(a: u16, b: u16): bool { return <bool>(a < b); }
-export function r_319(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_319(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_319(plan: usize): void { walk3(plan, r_319); }
-
-// less: int32,int32->bool
-@inline function k_320(a: i32, b: i32): bool { return <bool>(a < b); }
-export function r_320(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_320(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_320(plan: usize): void { walk3(plan, r_320); }
-
-// less: uint32,uint32->bool
-@inline function k_321(a: u32, b: u32): bool { return <bool>(a < b); }
+@inline function k_321(a: bool, b: bool): bool { return <bool>(<u8>a < <u8>b); }
+@inline function v_321(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.lt<u8>(va, vb)); }
 export function r_321(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_321(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_321(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_321(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_321(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_321((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_321(plan: usize): void { walk3(plan, r_321); }
 
-// less: int64,int64->bool
-@inline function k_322(a: i64, b: i64): bool { return <bool>(a < b); }
+// less: int8,int8->bool
+@inline function k_322(a: i8, b: i8): bool { return <bool>(a < b); }
+@inline function v_322(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.lt<i8>(va, vb)); }
 export function r_322(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_322(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_322(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_322(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_322(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_322(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_322(plan: usize): void { walk3(plan, r_322); }
 
-// less: uint64,uint64->bool
-@inline function k_323(a: u64, b: u64): bool { return <bool>(a < b); }
+// less: uint8,uint8->bool
+@inline function k_323(a: u8, b: u8): bool { return <bool>(a < b); }
+@inline function v_323(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.lt<u8>(va, vb)); }
 export function r_323(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_323(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_323(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_323(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_323(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_323(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_323(plan: usize): void { walk3(plan, r_323); }
 
-// less: int64,uint64->bool
-@inline function k_324(a: i64, b: u64): bool { return <bool>(a < 0 || <u64>a < b); }
+// less: int16,int16->bool
+@inline function k_324(a: i16, b: i16): bool { return <bool>(a < b); }
 export function r_324(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_324(load<i64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_324(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_324(plan: usize): void { walk3(plan, r_324); }
 
-// less: uint64,int64->bool
-@inline function k_325(a: u64, b: i64): bool { return <bool>(b >= 0 && a < <u64>b); }
+// less: uint16,uint16->bool
+@inline function k_325(a: u16, b: u16): bool { return <bool>(a < b); }
 export function r_325(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_325(load<u64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_325(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_325(plan: usize): void { walk3(plan, r_325); }
 
-// less: float32,float32->bool
-@inline function k_326(a: f32, b: f32): bool { return <bool>(a < b); }
+// less: int32,int32->bool
+@inline function k_326(a: i32, b: i32): bool { return <bool>(a < b); }
 export function r_326(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_326(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_326(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_326(plan: usize): void { walk3(plan, r_326); }
 
-// less: float64,float64->bool
-@inline function k_327(a: f64, b: f64): bool { return <bool>(a < b); }
+// less: uint32,uint32->bool
+@inline function k_327(a: u32, b: u32): bool { return <bool>(a < b); }
 export function r_327(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_327(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_327(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_327(plan: usize): void { walk3(plan, r_327); }
+
+// less: int64,int64->bool
+@inline function k_328(a: i64, b: i64): bool { return <bool>(a < b); }
+export function r_328(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_328(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_328(plan: usize): void { walk3(plan, r_328); }
+
+// less: uint64,uint64->bool
+@inline function k_329(a: u64, b: u64): bool { return <bool>(a < b); }
+export function r_329(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_329(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_329(plan: usize): void { walk3(plan, r_329); }
+
+// less: int64,uint64->bool
+@inline function k_330(a: i64, b: u64): bool { return <bool>(a < 0 || <u64>a < b); }
+export function r_330(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_330(load<i64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_330(plan: usize): void { walk3(plan, r_330); }
+
+// less: uint64,int64->bool
+@inline function k_331(a: u64, b: i64): bool { return <bool>(b >= 0 && a < <u64>b); }
+export function r_331(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_331(load<u64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_331(plan: usize): void { walk3(plan, r_331); }
+
+// less: float32,float32->bool
+@inline function k_332(a: f32, b: f32): bool { return <bool>(a < b); }
+export function r_332(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_332(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_332(plan: usize): void { walk3(plan, r_332); }
+
+// less: float64,float64->bool
+@inline function k_333(a: f64, b: f64): bool { return <bool>(a < b); }
+export function r_333(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_333(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_333(plan: usize): void { walk3(plan, r_333); }

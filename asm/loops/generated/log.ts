@@ -5,39 +5,39 @@ import { log32, log32x4, log64, log64x2 } from '../../math/log';
 import { keepTouch } from '../../ufunc/touch';
 
 // log: float32->float32
-@inline function k_166(a: f32): f32 { return <f32>(log32(a)); }
-@inline function v_166(va: v128): v128 { return log32x4(va); }
-export function r_166(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_168(a: f32): f32 { return <f32>(log32(a)); }
+@inline function v_168(va: v128): v128 { return log32x4(va); }
+export function r_168(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     let t: u32 = 0;
     while (i + 1024 <= n) {
       if (i + 2048 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
       const end = i + 1024;
-      for (; i < end; i += 4) { v128.store(p1, v_166(v128.load(p0))); p0 += 16; p1 += 16; }
+      for (; i < end; i += 4) { v128.store(p1, v_168(v128.load(p0))); p0 += 16; p1 += 16; }
     }
     keepTouch(t);
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_166(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_168(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_166(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_168(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_166(plan: usize): void { walk2(plan, r_166); }
+export function loop_168(plan: usize): void { walk2(plan, r_168); }
 
 // log: float64->float64
-@inline function k_167(a: f64): f64 { return <f64>(log64(a)); }
-@inline function v_167(va: v128): v128 { return log64x2(va); }
-export function r_167(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_169(a: f64): f64 { return <f64>(log64(a)); }
+@inline function v_169(va: v128): v128 { return log64x2(va); }
+export function r_169(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     let t: u32 = 0;
     while (i + 512 <= n) {
       if (i + 1024 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
       const end = i + 512;
-      for (; i < end; i += 2) { v128.store(p1, v_167(v128.load(p0))); p0 += 16; p1 += 16; }
+      for (; i < end; i += 2) { v128.store(p1, v_169(v128.load(p0))); p0 += 16; p1 += 16; }
     }
     keepTouch(t);
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_167(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_169(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_167(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_169(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_167(plan: usize): void { walk2(plan, r_167); }
+export function loop_169(plan: usize): void { walk2(plan, r_169); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // log10: float32->float32
-@inline function k_170(a: f32): f32 { return <f32>(Mathf.log10(a)); }
-export function r_170(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_172(a: f32): f32 { return <f32>(Mathf.log10(a)); }
+export function r_172(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_170(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_172(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_170(plan: usize): void { walk2(plan, r_170); }
+export function loop_172(plan: usize): void { walk2(plan, r_172); }
 
 // log10: float64->float64
-@inline function k_171(a: f64): f64 { return <f64>(Math.log10(a)); }
-export function r_171(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_173(a: f64): f64 { return <f64>(Math.log10(a)); }
+export function r_173(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_171(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_173(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_171(plan: usize): void { walk2(plan, r_171); }
+export function loop_173(plan: usize): void { walk2(plan, r_173); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // log1p: float32->float32
-@inline function k_172(a: f32): f32 { return <f32>(Mathf.log1p(a)); }
-export function r_172(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_174(a: f32): f32 { return <f32>(Mathf.log1p(a)); }
+export function r_174(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_172(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_174(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_172(plan: usize): void { walk2(plan, r_172); }
+export function loop_174(plan: usize): void { walk2(plan, r_174); }
 
 // log1p: float64->float64
-@inline function k_173(a: f64): f64 { return <f64>(Math.log1p(a)); }
-export function r_173(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_175(a: f64): f64 { return <f64>(Math.log1p(a)); }
+export function r_175(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_173(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_175(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_173(plan: usize): void { walk2(plan, r_173); }
+export function loop_175(plan: usize): void { walk2(plan, r_175); }

@@ -4,17 +4,17 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { logaddexp2Float } from '../../ufunc/float-ops';
 
 // logaddexp2: float32,float32->float32
-@inline function k_176(a: f32, b: f32): f32 { return <f32>(logaddexp2Float<f32>(a, b)); }
-export function r_176(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_178(a: f32, b: f32): f32 { return <f32>(logaddexp2Float<f32>(a, b)); }
+export function r_178(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p2, k_176(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f32>(p2, k_178(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_176(plan: usize): void { walk3(plan, r_176); }
+export function loop_178(plan: usize): void { walk3(plan, r_178); }
 
 // logaddexp2: float64,float64->float64
-@inline function k_177(a: f64, b: f64): f64 { return <f64>(logaddexp2Float<f64>(a, b)); }
-export function r_177(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_179(a: f64, b: f64): f64 { return <f64>(logaddexp2Float<f64>(a, b)); }
+export function r_179(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p2, k_177(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_179(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_177(plan: usize): void { walk3(plan, r_177); }
+export function loop_179(plan: usize): void { walk3(plan, r_179); }

@@ -3,119 +3,119 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // logicalAnd: bool,bool->bool
-@inline function k_367(a: bool, b: bool): bool { return <bool>((a) && (b)); }
-@inline function v_367(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-export function r_367(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_367(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_367(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_367(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_367((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_367(plan: usize): void { walk3(plan, r_367); }
-
-// logicalAnd: int8,int8->bool
-@inline function k_368(a: i8, b: i8): bool { return <bool>((a != 0) && (b != 0)); }
-@inline function v_368(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.and(v128.ne<i8>(va, v128.splat<i32>(0)), v128.ne<i8>(vb, v128.splat<i32>(0)))); }
-export function r_368(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_368(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_368(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_368(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_368(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_368(plan: usize): void { walk3(plan, r_368); }
-
-// logicalAnd: uint8,uint8->bool
-@inline function k_369(a: u8, b: u8): bool { return <bool>((a != 0) && (b != 0)); }
-@inline function v_369(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.and(v128.ne<i8>(va, v128.splat<i32>(0)), v128.ne<i8>(vb, v128.splat<i32>(0)))); }
-export function r_369(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_369(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_369(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_369(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_369(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_369(plan: usize): void { walk3(plan, r_369); }
-
-// logicalAnd: int16,int16->bool
-@inline function k_370(a: i16, b: i16): bool { return <bool>((a != 0) && (b != 0)); }
-export function r_370(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_370(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_370(plan: usize): void { walk3(plan, r_370); }
-
-// logicalAnd: uint16,uint16->bool
-@inline function k_371(a: u16, b: u16): bool { return <bool>((a != 0) && (b != 0)); }
-export function r_371(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_371(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_371(plan: usize): void { walk3(plan, r_371); }
-
-// logicalAnd: int32,int32->bool
-@inline function k_372(a: i32, b: i32): bool { return <bool>((a != 0) && (b != 0)); }
-export function r_372(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_372(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_372(plan: usize): void { walk3(plan, r_372); }
-
-// logicalAnd: uint32,uint32->bool
-@inline function k_373(a: u32, b: u32): bool { return <bool>((a != 0) && (b != 0)); }
+@inline function k_373(a: bool, b: bool): bool { return <bool>((a) && (b)); }
+@inline function v_373(va: v128, vb: v128): v128 { return v128.and(va, vb); }
 export function r_373(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_373(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_373(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_373(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_373(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_373((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_373(plan: usize): void { walk3(plan, r_373); }
 
-// logicalAnd: int64,int64->bool
-@inline function k_374(a: i64, b: i64): bool { return <bool>((a != 0) && (b != 0)); }
+// logicalAnd: int8,int8->bool
+@inline function k_374(a: i8, b: i8): bool { return <bool>((a != 0) && (b != 0)); }
+@inline function v_374(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.and(v128.ne<i8>(va, v128.splat<i32>(0)), v128.ne<i8>(vb, v128.splat<i32>(0)))); }
 export function r_374(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_374(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_374(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_374(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_374(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_374(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_374(plan: usize): void { walk3(plan, r_374); }
 
-// logicalAnd: uint64,uint64->bool
-@inline function k_375(a: u64, b: u64): bool { return <bool>((a != 0) && (b != 0)); }
+// logicalAnd: uint8,uint8->bool
+@inline function k_375(a: u8, b: u8): bool { return <bool>((a != 0) && (b != 0)); }
+@inline function v_375(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.and(v128.ne<i8>(va, v128.splat<i32>(0)), v128.ne<i8>(vb, v128.splat<i32>(0)))); }
 export function r_375(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_375(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_375(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_375(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_375(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_375(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_375(plan: usize): void { walk3(plan, r_375); }
 
-// logicalAnd: float32,float32->bool
-@inline function k_376(a: f32, b: f32): bool { return <bool>((a != 0) && (b != 0)); }
+// logicalAnd: int16,int16->bool
+@inline function k_376(a: i16, b: i16): bool { return <bool>((a != 0) && (b != 0)); }
 export function r_376(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_376(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_376(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_376(plan: usize): void { walk3(plan, r_376); }
 
-// logicalAnd: float64,float64->bool
-@inline function k_377(a: f64, b: f64): bool { return <bool>((a != 0) && (b != 0)); }
+// logicalAnd: uint16,uint16->bool
+@inline function k_377(a: u16, b: u16): bool { return <bool>((a != 0) && (b != 0)); }
 export function r_377(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_377(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_377(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_377(plan: usize): void { walk3(plan, r_377); }
+
+// logicalAnd: int32,int32->bool
+@inline function k_378(a: i32, b: i32): bool { return <bool>((a != 0) && (b != 0)); }
+export function r_378(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_378(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_378(plan: usize): void { walk3(plan, r_378); }
+
+// logicalAnd: uint32,uint32->bool
+@inline function k_379(a: u32, b: u32): bool { return <bool>((a != 0) && (b != 0)); }
+export function r_379(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_379(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_379(plan: usize): void { walk3(plan, r_379); }
+
+// logicalAnd: int64,int64->bool
+@inline function k_380(a: i64, b: i64): bool { return <bool>((a != 0) && (b != 0)); }
+export function r_380(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_380(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_380(plan: usize): void { walk3(plan, r_380); }
+
+// logicalAnd: uint64,uint64->bool
+@inline function k_381(a: u64, b: u64): bool { return <bool>((a != 0) && (b != 0)); }
+export function r_381(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_381(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_381(plan: usize): void { walk3(plan, r_381); }
+
+// logicalAnd: float32,float32->bool
+@inline function k_382(a: f32, b: f32): bool { return <bool>((a != 0) && (b != 0)); }
+export function r_382(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_382(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_382(plan: usize): void { walk3(plan, r_382); }
+
+// logicalAnd: float64,float64->bool
+@inline function k_383(a: f64, b: f64): bool { return <bool>((a != 0) && (b != 0)); }
+export function r_383(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_383(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_383(plan: usize): void { walk3(plan, r_383); }

@@ -3,101 +3,101 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // logicalNot: bool->bool
-@inline function k_400(a: bool): bool { return <bool>(!a); }
-@inline function v_400(va: v128): v128 { return v128.xor(va, v128.splat<u8>(1)); }
-export function r_400(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_400(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_400((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
-}
-export function loop_400(plan: usize): void { walk2(plan, r_400); }
-
-// logicalNot: int8->bool
-@inline function k_401(a: i8): bool { return <bool>(a == 0); }
-@inline function v_401(va: v128): v128 { return v128.neg<i8>(v128.eq<i8>(va, v128.splat<i32>(0))); }
-export function r_401(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_401(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_401(load<i8>(p0)))); p0 += s0; p1 += s1; }
-}
-export function loop_401(plan: usize): void { walk2(plan, r_401); }
-
-// logicalNot: uint8->bool
-@inline function k_402(a: u8): bool { return <bool>(a == 0); }
-@inline function v_402(va: v128): v128 { return v128.neg<i8>(v128.eq<i8>(va, v128.splat<i32>(0))); }
-export function r_402(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_402(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_402(load<u8>(p0)))); p0 += s0; p1 += s1; }
-}
-export function loop_402(plan: usize): void { walk2(plan, r_402); }
-
-// logicalNot: int16->bool
-@inline function k_403(a: i16): bool { return <bool>(a == 0); }
-export function r_403(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_403(load<i16>(p0)))); p0 += s0; p1 += s1; }
-}
-export function loop_403(plan: usize): void { walk2(plan, r_403); }
-
-// logicalNot: uint16->bool
-@inline function k_404(a: u16): bool { return <bool>(a == 0); }
-export function r_404(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_404(load<u16>(p0)))); p0 += s0; p1 += s1; }
-}
-export function loop_404(plan: usize): void { walk2(plan, r_404); }
-
-// logicalNot: int32->bool
-@inline function k_405(a: i32): bool { return <bool>(a == 0); }
-export function r_405(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_405(load<i32>(p0)))); p0 += s0; p1 += s1; }
-}
-export function loop_405(plan: usize): void { walk2(plan, r_405); }
-
-// logicalNot: uint32->bool
-@inline function k_406(a: u32): bool { return <bool>(a == 0); }
+@inline function k_406(a: bool): bool { return <bool>(!a); }
+@inline function v_406(va: v128): v128 { return v128.xor(va, v128.splat<u8>(1)); }
 export function r_406(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_406(load<u32>(p0)))); p0 += s0; p1 += s1; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_406(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_406((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
 }
 export function loop_406(plan: usize): void { walk2(plan, r_406); }
 
-// logicalNot: int64->bool
-@inline function k_407(a: i64): bool { return <bool>(a == 0); }
+// logicalNot: int8->bool
+@inline function k_407(a: i8): bool { return <bool>(a == 0); }
+@inline function v_407(va: v128): v128 { return v128.neg<i8>(v128.eq<i8>(va, v128.splat<i32>(0))); }
 export function r_407(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_407(load<i64>(p0)))); p0 += s0; p1 += s1; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_407(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_407(load<i8>(p0)))); p0 += s0; p1 += s1; }
 }
 export function loop_407(plan: usize): void { walk2(plan, r_407); }
 
-// logicalNot: uint64->bool
-@inline function k_408(a: u64): bool { return <bool>(a == 0); }
+// logicalNot: uint8->bool
+@inline function k_408(a: u8): bool { return <bool>(a == 0); }
+@inline function v_408(va: v128): v128 { return v128.neg<i8>(v128.eq<i8>(va, v128.splat<i32>(0))); }
 export function r_408(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_408(load<u64>(p0)))); p0 += s0; p1 += s1; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_408(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_408(load<u8>(p0)))); p0 += s0; p1 += s1; }
 }
 export function loop_408(plan: usize): void { walk2(plan, r_408); }
 
-// logicalNot: float32->bool
-@inline function k_409(a: f32): bool { return <bool>(a == 0); }
+// logicalNot: int16->bool
+@inline function k_409(a: i16): bool { return <bool>(a == 0); }
 export function r_409(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_409(load<f32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_409(load<i16>(p0)))); p0 += s0; p1 += s1; }
 }
 export function loop_409(plan: usize): void { walk2(plan, r_409); }
 
-// logicalNot: float64->bool
-@inline function k_410(a: f64): bool { return <bool>(a == 0); }
+// logicalNot: uint16->bool
+@inline function k_410(a: u16): bool { return <bool>(a == 0); }
 export function r_410(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_410(load<f64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_410(load<u16>(p0)))); p0 += s0; p1 += s1; }
 }
 export function loop_410(plan: usize): void { walk2(plan, r_410); }
+
+// logicalNot: int32->bool
+@inline function k_411(a: i32): bool { return <bool>(a == 0); }
+export function r_411(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_411(load<i32>(p0)))); p0 += s0; p1 += s1; }
+}
+export function loop_411(plan: usize): void { walk2(plan, r_411); }
+
+// logicalNot: uint32->bool
+@inline function k_412(a: u32): bool { return <bool>(a == 0); }
+export function r_412(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_412(load<u32>(p0)))); p0 += s0; p1 += s1; }
+}
+export function loop_412(plan: usize): void { walk2(plan, r_412); }
+
+// logicalNot: int64->bool
+@inline function k_413(a: i64): bool { return <bool>(a == 0); }
+export function r_413(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_413(load<i64>(p0)))); p0 += s0; p1 += s1; }
+}
+export function loop_413(plan: usize): void { walk2(plan, r_413); }
+
+// logicalNot: uint64->bool
+@inline function k_414(a: u64): bool { return <bool>(a == 0); }
+export function r_414(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_414(load<u64>(p0)))); p0 += s0; p1 += s1; }
+}
+export function loop_414(plan: usize): void { walk2(plan, r_414); }
+
+// logicalNot: float32->bool
+@inline function k_415(a: f32): bool { return <bool>(a == 0); }
+export function r_415(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_415(load<f32>(p0)))); p0 += s0; p1 += s1; }
+}
+export function loop_415(plan: usize): void { walk2(plan, r_415); }
+
+// logicalNot: float64->bool
+@inline function k_416(a: f64): bool { return <bool>(a == 0); }
+export function r_416(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_416(load<f64>(p0)))); p0 += s0; p1 += s1; }
+}
+export function loop_416(plan: usize): void { walk2(plan, r_416); }

@@ -3,119 +3,119 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // logicalXor: bool,bool->bool
-@inline function k_389(a: bool, b: bool): bool { return <bool>((a) != (b)); }
-@inline function v_389(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
-export function r_389(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_389(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_389(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_389(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_389((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_389(plan: usize): void { walk3(plan, r_389); }
-
-// logicalXor: int8,int8->bool
-@inline function k_390(a: i8, b: i8): bool { return <bool>((a != 0) != (b != 0)); }
-@inline function v_390(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.xor(v128.ne<i8>(va, v128.splat<i32>(0)), v128.ne<i8>(vb, v128.splat<i32>(0)))); }
-export function r_390(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_390(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_390(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_390(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_390(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_390(plan: usize): void { walk3(plan, r_390); }
-
-// logicalXor: uint8,uint8->bool
-@inline function k_391(a: u8, b: u8): bool { return <bool>((a != 0) != (b != 0)); }
-@inline function v_391(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.xor(v128.ne<i8>(va, v128.splat<i32>(0)), v128.ne<i8>(vb, v128.splat<i32>(0)))); }
-export function r_391(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_391(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_391(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_391(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_391(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_391(plan: usize): void { walk3(plan, r_391); }
-
-// logicalXor: int16,int16->bool
-@inline function k_392(a: i16, b: i16): bool { return <bool>((a != 0) != (b != 0)); }
-export function r_392(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_392(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_392(plan: usize): void { walk3(plan, r_392); }
-
-// logicalXor: uint16,uint16->bool
-@inline function k_393(a: u16, b: u16): bool { return <bool>((a != 0) != (b != 0)); }
-export function r_393(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_393(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_393(plan: usize): void { walk3(plan, r_393); }
-
-// logicalXor: int32,int32->bool
-@inline function k_394(a: i32, b: i32): bool { return <bool>((a != 0) != (b != 0)); }
-export function r_394(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_394(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_394(plan: usize): void { walk3(plan, r_394); }
-
-// logicalXor: uint32,uint32->bool
-@inline function k_395(a: u32, b: u32): bool { return <bool>((a != 0) != (b != 0)); }
+@inline function k_395(a: bool, b: bool): bool { return <bool>((a) != (b)); }
+@inline function v_395(va: v128, vb: v128): v128 { return v128.xor(va, vb); }
 export function r_395(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_395(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_395(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_395(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_395(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_395((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_395(plan: usize): void { walk3(plan, r_395); }
 
-// logicalXor: int64,int64->bool
-@inline function k_396(a: i64, b: i64): bool { return <bool>((a != 0) != (b != 0)); }
+// logicalXor: int8,int8->bool
+@inline function k_396(a: i8, b: i8): bool { return <bool>((a != 0) != (b != 0)); }
+@inline function v_396(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.xor(v128.ne<i8>(va, v128.splat<i32>(0)), v128.ne<i8>(vb, v128.splat<i32>(0)))); }
 export function r_396(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_396(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_396(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_396(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_396(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_396(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_396(plan: usize): void { walk3(plan, r_396); }
 
-// logicalXor: uint64,uint64->bool
-@inline function k_397(a: u64, b: u64): bool { return <bool>((a != 0) != (b != 0)); }
+// logicalXor: uint8,uint8->bool
+@inline function k_397(a: u8, b: u8): bool { return <bool>((a != 0) != (b != 0)); }
+@inline function v_397(va: v128, vb: v128): v128 { return v128.neg<i8>(v128.xor(v128.ne<i8>(va, v128.splat<i32>(0)), v128.ne<i8>(vb, v128.splat<i32>(0)))); }
 export function r_397(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_397(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_397(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_397(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_397(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_397(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_397(plan: usize): void { walk3(plan, r_397); }
 
-// logicalXor: float32,float32->bool
-@inline function k_398(a: f32, b: f32): bool { return <bool>((a != 0) != (b != 0)); }
+// logicalXor: int16,int16->bool
+@inline function k_398(a: i16, b: i16): bool { return <bool>((a != 0) != (b != 0)); }
 export function r_398(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_398(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_398(load<i16>(p0), load<i16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_398(plan: usize): void { walk3(plan, r_398); }
 
-// logicalXor: float64,float64->bool
-@inline function k_399(a: f64, b: f64): bool { return <bool>((a != 0) != (b != 0)); }
+// logicalXor: uint16,uint16->bool
+@inline function k_399(a: u16, b: u16): bool { return <bool>((a != 0) != (b != 0)); }
 export function r_399(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_399(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_399(load<u16>(p0), load<u16>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_399(plan: usize): void { walk3(plan, r_399); }
+
+// logicalXor: int32,int32->bool
+@inline function k_400(a: i32, b: i32): bool { return <bool>((a != 0) != (b != 0)); }
+export function r_400(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_400(load<i32>(p0), load<i32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_400(plan: usize): void { walk3(plan, r_400); }
+
+// logicalXor: uint32,uint32->bool
+@inline function k_401(a: u32, b: u32): bool { return <bool>((a != 0) != (b != 0)); }
+export function r_401(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_401(load<u32>(p0), load<u32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_401(plan: usize): void { walk3(plan, r_401); }
+
+// logicalXor: int64,int64->bool
+@inline function k_402(a: i64, b: i64): bool { return <bool>((a != 0) != (b != 0)); }
+export function r_402(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_402(load<i64>(p0), load<i64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_402(plan: usize): void { walk3(plan, r_402); }
+
+// logicalXor: uint64,uint64->bool
+@inline function k_403(a: u64, b: u64): bool { return <bool>((a != 0) != (b != 0)); }
+export function r_403(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_403(load<u64>(p0), load<u64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_403(plan: usize): void { walk3(plan, r_403); }
+
+// logicalXor: float32,float32->bool
+@inline function k_404(a: f32, b: f32): bool { return <bool>((a != 0) != (b != 0)); }
+export function r_404(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_404(load<f32>(p0), load<f32>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_404(plan: usize): void { walk3(plan, r_404); }
+
+// logicalXor: float64,float64->bool
+@inline function k_405(a: f64, b: f64): bool { return <bool>((a != 0) != (b != 0)); }
+export function r_405(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_405(load<f64>(p0), load<f64>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_405(plan: usize): void { walk3(plan, r_405); }

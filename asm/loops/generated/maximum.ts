@@ -4,415 +4,415 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { maximumFloat } from '../../ufunc/float-ops';
 
 // maximum: bool,bool->bool
-@inline function k_245(a: bool, b: bool): bool { return <bool>(a || b); }
-@inline function v_245(va: v128, vb: v128): v128 { return v128.or(va, vb); }
-export function r_245(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_245(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_245(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_245(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_245((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_245(plan: usize): void { walk3(plan, r_245); }
-
-// maximum: int8,int8->int8
-@inline function k_246(a: i8, b: i8): i8 { return <i8>((a >= b ? a : b)); }
-@inline function v_246(va: v128, vb: v128): v128 { return v128.max<i8>(va, vb); }
-function red_246(acc: i8, p: usize, n: i32): i8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_246(v0, v128.load(p)); v1 = v_246(v1, v128.load(p, 16));
-      v2 = v_246(v2, v128.load(p, 32)); v3 = v_246(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_246(v_246(v0, v1), v_246(v2, v3));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 0));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 1));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 2));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 3));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 4));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 5));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 6));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 7));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 8));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 9));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 10));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 11));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 12));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 13));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 14));
-    acc = k_246(acc, v128.extract_lane<i8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_246(acc, load<i8>(p)); p += 1; }
-  return acc;
-}
-export function r_246(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_246(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_246(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_246(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<i8>(p2, red_246(load<i8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i8>(p2, k_246(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_246(plan: usize): void { walk3(plan, r_246); }
-
-// maximum: uint8,uint8->uint8
-@inline function k_247(a: u8, b: u8): u8 { return <u8>((a >= b ? a : b)); }
-@inline function v_247(va: v128, vb: v128): v128 { return v128.max<u8>(va, vb); }
-function red_247(acc: u8, p: usize, n: i32): u8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_247(v0, v128.load(p)); v1 = v_247(v1, v128.load(p, 16));
-      v2 = v_247(v2, v128.load(p, 32)); v3 = v_247(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_247(v_247(v0, v1), v_247(v2, v3));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 0));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 1));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 2));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 3));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 4));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 5));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 6));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 7));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 8));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 9));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 10));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 11));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 12));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 13));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 14));
-    acc = k_247(acc, v128.extract_lane<u8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_247(acc, load<u8>(p)); p += 1; }
-  return acc;
-}
-export function r_247(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_247(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_247(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_247(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<u8>(p2, red_247(load<u8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u8>(p2, k_247(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_247(plan: usize): void { walk3(plan, r_247); }
-
-// maximum: int16,int16->int16
-@inline function k_248(a: i16, b: i16): i16 { return <i16>((a >= b ? a : b)); }
-@inline function v_248(va: v128, vb: v128): v128 { return v128.max<i16>(va, vb); }
-function red_248(acc: i16, p: usize, n: i32): i16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_248(v0, v128.load(p)); v1 = v_248(v1, v128.load(p, 16));
-      v2 = v_248(v2, v128.load(p, 32)); v3 = v_248(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_248(v_248(v0, v1), v_248(v2, v3));
-    acc = k_248(acc, v128.extract_lane<i16>(v0, 0));
-    acc = k_248(acc, v128.extract_lane<i16>(v0, 1));
-    acc = k_248(acc, v128.extract_lane<i16>(v0, 2));
-    acc = k_248(acc, v128.extract_lane<i16>(v0, 3));
-    acc = k_248(acc, v128.extract_lane<i16>(v0, 4));
-    acc = k_248(acc, v128.extract_lane<i16>(v0, 5));
-    acc = k_248(acc, v128.extract_lane<i16>(v0, 6));
-    acc = k_248(acc, v128.extract_lane<i16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_248(acc, load<i16>(p)); p += 2; }
-  return acc;
-}
-export function r_248(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_248(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<i16>(load<i16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_248(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<i16>(load<i16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_248(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<i16>(p2, red_248(load<i16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i16>(p2, k_248(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_248(plan: usize): void { walk3(plan, r_248); }
-
-// maximum: uint16,uint16->uint16
-@inline function k_249(a: u16, b: u16): u16 { return <u16>((a >= b ? a : b)); }
-@inline function v_249(va: v128, vb: v128): v128 { return v128.max<u16>(va, vb); }
-function red_249(acc: u16, p: usize, n: i32): u16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_249(v0, v128.load(p)); v1 = v_249(v1, v128.load(p, 16));
-      v2 = v_249(v2, v128.load(p, 32)); v3 = v_249(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_249(v_249(v0, v1), v_249(v2, v3));
-    acc = k_249(acc, v128.extract_lane<u16>(v0, 0));
-    acc = k_249(acc, v128.extract_lane<u16>(v0, 1));
-    acc = k_249(acc, v128.extract_lane<u16>(v0, 2));
-    acc = k_249(acc, v128.extract_lane<u16>(v0, 3));
-    acc = k_249(acc, v128.extract_lane<u16>(v0, 4));
-    acc = k_249(acc, v128.extract_lane<u16>(v0, 5));
-    acc = k_249(acc, v128.extract_lane<u16>(v0, 6));
-    acc = k_249(acc, v128.extract_lane<u16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_249(acc, load<u16>(p)); p += 2; }
-  return acc;
-}
-export function r_249(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_249(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<u16>(load<u16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_249(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<u16>(load<u16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_249(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<u16>(p2, red_249(load<u16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u16>(p2, k_249(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_249(plan: usize): void { walk3(plan, r_249); }
-
-// maximum: int32,int32->int32
-@inline function k_250(a: i32, b: i32): i32 { return <i32>((a >= b ? a : b)); }
-@inline function v_250(va: v128, vb: v128): v128 { return v128.max<i32>(va, vb); }
-function red_250(acc: i32, p: usize, n: i32): i32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_250(v0, v128.load(p)); v1 = v_250(v1, v128.load(p, 16));
-      v2 = v_250(v2, v128.load(p, 32)); v3 = v_250(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_250(v_250(v0, v1), v_250(v2, v3));
-    acc = k_250(acc, v128.extract_lane<i32>(v0, 0));
-    acc = k_250(acc, v128.extract_lane<i32>(v0, 1));
-    acc = k_250(acc, v128.extract_lane<i32>(v0, 2));
-    acc = k_250(acc, v128.extract_lane<i32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_250(acc, load<i32>(p)); p += 4; }
-  return acc;
-}
-export function r_250(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_250(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<i32>(load<i32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_250(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<i32>(load<i32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_250(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<i32>(p2, red_250(load<i32>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i32>(p2, k_250(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_250(plan: usize): void { walk3(plan, r_250); }
-
-// maximum: uint32,uint32->uint32
-@inline function k_251(a: u32, b: u32): u32 { return <u32>((a >= b ? a : b)); }
-@inline function v_251(va: v128, vb: v128): v128 { return v128.max<u32>(va, vb); }
-function red_251(acc: u32, p: usize, n: i32): u32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_251(v0, v128.load(p)); v1 = v_251(v1, v128.load(p, 16));
-      v2 = v_251(v2, v128.load(p, 32)); v3 = v_251(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_251(v_251(v0, v1), v_251(v2, v3));
-    acc = k_251(acc, v128.extract_lane<u32>(v0, 0));
-    acc = k_251(acc, v128.extract_lane<u32>(v0, 1));
-    acc = k_251(acc, v128.extract_lane<u32>(v0, 2));
-    acc = k_251(acc, v128.extract_lane<u32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_251(acc, load<u32>(p)); p += 4; }
-  return acc;
-}
+@inline function k_251(a: bool, b: bool): bool { return <bool>(a || b); }
+@inline function v_251(va: v128, vb: v128): v128 { return v128.or(va, vb); }
 export function r_251(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_251(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<u32>(load<u32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_251(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<u32>(load<u32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_251(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<u32>(p2, red_251(load<u32>(p0), p1, n));
-    return;
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_251(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_251(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_251(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p2, k_251(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_251((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_251(plan: usize): void { walk3(plan, r_251); }
 
-// maximum: int64,int64->int64
-@inline function k_252(a: i64, b: i64): i64 { return <i64>((a >= b ? a : b)); }
-@inline function v_252(va: v128, vb: v128): v128 { return v128.bitselect(va, vb, v128.gt<i64>(va, vb)); }
-function red_252(acc: i64, p: usize, n: i32): i64 {
+// maximum: int8,int8->int8
+@inline function k_252(a: i8, b: i8): i8 { return <i8>((a >= b ? a : b)); }
+@inline function v_252(va: v128, vb: v128): v128 { return v128.max<i8>(va, vb); }
+function red_252(acc: i8, p: usize, n: i32): i8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_252(v0, v128.load(p)); v1 = v_252(v1, v128.load(p, 16));
       v2 = v_252(v2, v128.load(p, 32)); v3 = v_252(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_252(v_252(v0, v1), v_252(v2, v3));
-    acc = k_252(acc, v128.extract_lane<i64>(v0, 0));
-    acc = k_252(acc, v128.extract_lane<i64>(v0, 1));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 0));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 1));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 2));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 3));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 4));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 5));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 6));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 7));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 8));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 9));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 10));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 11));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 12));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 13));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 14));
+    acc = k_252(acc, v128.extract_lane<i8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_252(acc, load<i64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_252(acc, load<i8>(p)); p += 1; }
   return acc;
 }
 export function r_252(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_252(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<i64>(load<i64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_252(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<i64>(load<i64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_252(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<i64>(p2, red_252(load<i64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_252(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_252(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_252(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<i8>(p2, red_252(load<i8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<i64>(p2, k_252(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_252(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_252(plan: usize): void { walk3(plan, r_252); }
 
-// maximum: uint64,uint64->uint64
-@inline function k_253(a: u64, b: u64): u64 { return <u64>((a >= b ? a : b)); }
+// maximum: uint8,uint8->uint8
+@inline function k_253(a: u8, b: u8): u8 { return <u8>((a >= b ? a : b)); }
+@inline function v_253(va: v128, vb: v128): v128 { return v128.max<u8>(va, vb); }
+function red_253(acc: u8, p: usize, n: i32): u8 {
+  let i = 0;
+  if (n >= 64) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
+      v0 = v_253(v0, v128.load(p)); v1 = v_253(v1, v128.load(p, 16));
+      v2 = v_253(v2, v128.load(p, 32)); v3 = v_253(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_253(v_253(v0, v1), v_253(v2, v3));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 0));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 1));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 2));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 3));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 4));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 5));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 6));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 7));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 8));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 9));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 10));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 11));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 12));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 13));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 14));
+    acc = k_253(acc, v128.extract_lane<u8>(v0, 15));
+  }
+  for (; i < n; i++) { acc = k_253(acc, load<u8>(p)); p += 1; }
+  return acc;
+}
 export function r_253(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p2, k_253(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_253(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_253(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_253(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<u8>(p2, red_253(load<u8>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u8>(p2, k_253(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_253(plan: usize): void { walk3(plan, r_253); }
 
-// maximum: float32,float32->float32
-@inline function k_254(a: f32, b: f32): f32 { return <f32>(maximumFloat<f32>(a, b)); }
-@inline function v_254(va: v128, vb: v128): v128 { return v128.bitselect(va, v128.pmax<f32>(vb, va), v128.ne<f32>(va, va)); }
-function red_254(acc: f32, p: usize, n: i32): f32 {
+// maximum: int16,int16->int16
+@inline function k_254(a: i16, b: i16): i16 { return <i16>((a >= b ? a : b)); }
+@inline function v_254(va: v128, vb: v128): v128 { return v128.max<i16>(va, vb); }
+function red_254(acc: i16, p: usize, n: i32): i16 {
   let i = 0;
-  if (n >= 16) {
+  if (n >= 32) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
       v0 = v_254(v0, v128.load(p)); v1 = v_254(v1, v128.load(p, 16));
       v2 = v_254(v2, v128.load(p, 32)); v3 = v_254(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_254(v_254(v0, v1), v_254(v2, v3));
-    acc = k_254(acc, v128.extract_lane<f32>(v0, 0));
-    acc = k_254(acc, v128.extract_lane<f32>(v0, 1));
-    acc = k_254(acc, v128.extract_lane<f32>(v0, 2));
-    acc = k_254(acc, v128.extract_lane<f32>(v0, 3));
+    acc = k_254(acc, v128.extract_lane<i16>(v0, 0));
+    acc = k_254(acc, v128.extract_lane<i16>(v0, 1));
+    acc = k_254(acc, v128.extract_lane<i16>(v0, 2));
+    acc = k_254(acc, v128.extract_lane<i16>(v0, 3));
+    acc = k_254(acc, v128.extract_lane<i16>(v0, 4));
+    acc = k_254(acc, v128.extract_lane<i16>(v0, 5));
+    acc = k_254(acc, v128.extract_lane<i16>(v0, 6));
+    acc = k_254(acc, v128.extract_lane<i16>(v0, 7));
   }
-  for (; i < n; i++) { acc = k_254(acc, load<f32>(p)); p += 4; }
+  for (; i < n; i++) { acc = k_254(acc, load<i16>(p)); p += 2; }
   return acc;
 }
 export function r_254(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_254(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<f32>(load<f32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_254(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<f32>(load<f32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_254(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<f32>(p2, red_254(load<f32>(p0), p1, n));
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_254(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<i16>(load<i16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_254(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<i16>(load<i16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_254(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<i16>(p2, red_254(load<i16>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<f32>(p2, k_254(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i16>(p2, k_254(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_254(plan: usize): void { walk3(plan, r_254); }
 
-// maximum: float64,float64->float64
-@inline function k_255(a: f64, b: f64): f64 { return <f64>(maximumFloat<f64>(a, b)); }
-@inline function v_255(va: v128, vb: v128): v128 { return v128.bitselect(va, v128.pmax<f64>(vb, va), v128.ne<f64>(va, va)); }
-function red_255(acc: f64, p: usize, n: i32): f64 {
+// maximum: uint16,uint16->uint16
+@inline function k_255(a: u16, b: u16): u16 { return <u16>((a >= b ? a : b)); }
+@inline function v_255(va: v128, vb: v128): v128 { return v128.max<u16>(va, vb); }
+function red_255(acc: u16, p: usize, n: i32): u16 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 32) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
       v0 = v_255(v0, v128.load(p)); v1 = v_255(v1, v128.load(p, 16));
       v2 = v_255(v2, v128.load(p, 32)); v3 = v_255(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_255(v_255(v0, v1), v_255(v2, v3));
-    acc = k_255(acc, v128.extract_lane<f64>(v0, 0));
-    acc = k_255(acc, v128.extract_lane<f64>(v0, 1));
+    acc = k_255(acc, v128.extract_lane<u16>(v0, 0));
+    acc = k_255(acc, v128.extract_lane<u16>(v0, 1));
+    acc = k_255(acc, v128.extract_lane<u16>(v0, 2));
+    acc = k_255(acc, v128.extract_lane<u16>(v0, 3));
+    acc = k_255(acc, v128.extract_lane<u16>(v0, 4));
+    acc = k_255(acc, v128.extract_lane<u16>(v0, 5));
+    acc = k_255(acc, v128.extract_lane<u16>(v0, 6));
+    acc = k_255(acc, v128.extract_lane<u16>(v0, 7));
   }
-  for (; i < n; i++) { acc = k_255(acc, load<f64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_255(acc, load<u16>(p)); p += 2; }
   return acc;
 }
 export function r_255(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_255(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<f64>(load<f64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_255(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<f64>(load<f64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_255(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<f64>(p2, red_255(load<f64>(p0), p1, n));
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_255(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<u16>(load<u16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_255(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<u16>(load<u16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_255(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<u16>(p2, red_255(load<u16>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<f64>(p2, k_255(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u16>(p2, k_255(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_255(plan: usize): void { walk3(plan, r_255); }
+
+// maximum: int32,int32->int32
+@inline function k_256(a: i32, b: i32): i32 { return <i32>((a >= b ? a : b)); }
+@inline function v_256(va: v128, vb: v128): v128 { return v128.max<i32>(va, vb); }
+function red_256(acc: i32, p: usize, n: i32): i32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_256(v0, v128.load(p)); v1 = v_256(v1, v128.load(p, 16));
+      v2 = v_256(v2, v128.load(p, 32)); v3 = v_256(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_256(v_256(v0, v1), v_256(v2, v3));
+    acc = k_256(acc, v128.extract_lane<i32>(v0, 0));
+    acc = k_256(acc, v128.extract_lane<i32>(v0, 1));
+    acc = k_256(acc, v128.extract_lane<i32>(v0, 2));
+    acc = k_256(acc, v128.extract_lane<i32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_256(acc, load<i32>(p)); p += 4; }
+  return acc;
+}
+export function r_256(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_256(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<i32>(load<i32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_256(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<i32>(load<i32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_256(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<i32>(p2, red_256(load<i32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i32>(p2, k_256(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_256(plan: usize): void { walk3(plan, r_256); }
+
+// maximum: uint32,uint32->uint32
+@inline function k_257(a: u32, b: u32): u32 { return <u32>((a >= b ? a : b)); }
+@inline function v_257(va: v128, vb: v128): v128 { return v128.max<u32>(va, vb); }
+function red_257(acc: u32, p: usize, n: i32): u32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_257(v0, v128.load(p)); v1 = v_257(v1, v128.load(p, 16));
+      v2 = v_257(v2, v128.load(p, 32)); v3 = v_257(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_257(v_257(v0, v1), v_257(v2, v3));
+    acc = k_257(acc, v128.extract_lane<u32>(v0, 0));
+    acc = k_257(acc, v128.extract_lane<u32>(v0, 1));
+    acc = k_257(acc, v128.extract_lane<u32>(v0, 2));
+    acc = k_257(acc, v128.extract_lane<u32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_257(acc, load<u32>(p)); p += 4; }
+  return acc;
+}
+export function r_257(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_257(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<u32>(load<u32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_257(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<u32>(load<u32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_257(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<u32>(p2, red_257(load<u32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u32>(p2, k_257(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_257(plan: usize): void { walk3(plan, r_257); }
+
+// maximum: int64,int64->int64
+@inline function k_258(a: i64, b: i64): i64 { return <i64>((a >= b ? a : b)); }
+@inline function v_258(va: v128, vb: v128): v128 { return v128.bitselect(va, vb, v128.gt<i64>(va, vb)); }
+function red_258(acc: i64, p: usize, n: i32): i64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_258(v0, v128.load(p)); v1 = v_258(v1, v128.load(p, 16));
+      v2 = v_258(v2, v128.load(p, 32)); v3 = v_258(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_258(v_258(v0, v1), v_258(v2, v3));
+    acc = k_258(acc, v128.extract_lane<i64>(v0, 0));
+    acc = k_258(acc, v128.extract_lane<i64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_258(acc, load<i64>(p)); p += 8; }
+  return acc;
+}
+export function r_258(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_258(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<i64>(load<i64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_258(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<i64>(load<i64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_258(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<i64>(p2, red_258(load<i64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i64>(p2, k_258(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_258(plan: usize): void { walk3(plan, r_258); }
+
+// maximum: uint64,uint64->uint64
+@inline function k_259(a: u64, b: u64): u64 { return <u64>((a >= b ? a : b)); }
+export function r_259(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u64>(p2, k_259(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_259(plan: usize): void { walk3(plan, r_259); }
+
+// maximum: float32,float32->float32
+@inline function k_260(a: f32, b: f32): f32 { return <f32>(maximumFloat<f32>(a, b)); }
+@inline function v_260(va: v128, vb: v128): v128 { return v128.bitselect(va, v128.pmax<f32>(vb, va), v128.ne<f32>(va, va)); }
+function red_260(acc: f32, p: usize, n: i32): f32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_260(v0, v128.load(p)); v1 = v_260(v1, v128.load(p, 16));
+      v2 = v_260(v2, v128.load(p, 32)); v3 = v_260(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_260(v_260(v0, v1), v_260(v2, v3));
+    acc = k_260(acc, v128.extract_lane<f32>(v0, 0));
+    acc = k_260(acc, v128.extract_lane<f32>(v0, 1));
+    acc = k_260(acc, v128.extract_lane<f32>(v0, 2));
+    acc = k_260(acc, v128.extract_lane<f32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_260(acc, load<f32>(p)); p += 4; }
+  return acc;
+}
+export function r_260(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_260(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<f32>(load<f32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_260(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<f32>(load<f32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_260(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<f32>(p2, red_260(load<f32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<f32>(p2, k_260(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_260(plan: usize): void { walk3(plan, r_260); }
+
+// maximum: float64,float64->float64
+@inline function k_261(a: f64, b: f64): f64 { return <f64>(maximumFloat<f64>(a, b)); }
+@inline function v_261(va: v128, vb: v128): v128 { return v128.bitselect(va, v128.pmax<f64>(vb, va), v128.ne<f64>(va, va)); }
+function red_261(acc: f64, p: usize, n: i32): f64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_261(v0, v128.load(p)); v1 = v_261(v1, v128.load(p, 16));
+      v2 = v_261(v2, v128.load(p, 32)); v3 = v_261(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_261(v_261(v0, v1), v_261(v2, v3));
+    acc = k_261(acc, v128.extract_lane<f64>(v0, 0));
+    acc = k_261(acc, v128.extract_lane<f64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_261(acc, load<f64>(p)); p += 8; }
+  return acc;
+}
+export function r_261(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_261(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<f64>(load<f64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_261(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<f64>(load<f64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_261(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<f64>(p2, red_261(load<f64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<f64>(p2, k_261(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_261(plan: usize): void { walk3(plan, r_261); }

@@ -4,415 +4,415 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { minimumFloat } from '../../ufunc/float-ops';
 
 // minimum: bool,bool->bool
-@inline function k_256(a: bool, b: bool): bool { return <bool>(a && b); }
-@inline function v_256(va: v128, vb: v128): v128 { return v128.and(va, vb); }
-export function r_256(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_256(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_256(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_256(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p2, <u8>(k_256((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_256(plan: usize): void { walk3(plan, r_256); }
-
-// minimum: int8,int8->int8
-@inline function k_257(a: i8, b: i8): i8 { return <i8>((a <= b ? a : b)); }
-@inline function v_257(va: v128, vb: v128): v128 { return v128.min<i8>(va, vb); }
-function red_257(acc: i8, p: usize, n: i32): i8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_257(v0, v128.load(p)); v1 = v_257(v1, v128.load(p, 16));
-      v2 = v_257(v2, v128.load(p, 32)); v3 = v_257(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_257(v_257(v0, v1), v_257(v2, v3));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 0));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 1));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 2));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 3));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 4));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 5));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 6));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 7));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 8));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 9));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 10));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 11));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 12));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 13));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 14));
-    acc = k_257(acc, v128.extract_lane<i8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_257(acc, load<i8>(p)); p += 1; }
-  return acc;
-}
-export function r_257(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_257(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<i8>(load<i8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_257(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<i8>(load<i8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_257(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<i8>(p2, red_257(load<i8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i8>(p2, k_257(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_257(plan: usize): void { walk3(plan, r_257); }
-
-// minimum: uint8,uint8->uint8
-@inline function k_258(a: u8, b: u8): u8 { return <u8>((a <= b ? a : b)); }
-@inline function v_258(va: v128, vb: v128): v128 { return v128.min<u8>(va, vb); }
-function red_258(acc: u8, p: usize, n: i32): u8 {
-  let i = 0;
-  if (n >= 64) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 64;
-    for (; i + 64 <= n; i += 64) {
-      v0 = v_258(v0, v128.load(p)); v1 = v_258(v1, v128.load(p, 16));
-      v2 = v_258(v2, v128.load(p, 32)); v3 = v_258(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_258(v_258(v0, v1), v_258(v2, v3));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 0));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 1));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 2));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 3));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 4));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 5));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 6));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 7));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 8));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 9));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 10));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 11));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 12));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 13));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 14));
-    acc = k_258(acc, v128.extract_lane<u8>(v0, 15));
-  }
-  for (; i < n; i++) { acc = k_258(acc, load<u8>(p)); p += 1; }
-  return acc;
-}
-export function r_258(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_258(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
-    const va = v128.splat<u8>(load<u8>(p0));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_258(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
-    const vb = v128.splat<u8>(load<u8>(p1));
-    for (; i + 16 <= n; i += 16) { v128.store(p2, v_258(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
-    store<u8>(p2, red_258(load<u8>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u8>(p2, k_258(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_258(plan: usize): void { walk3(plan, r_258); }
-
-// minimum: int16,int16->int16
-@inline function k_259(a: i16, b: i16): i16 { return <i16>((a <= b ? a : b)); }
-@inline function v_259(va: v128, vb: v128): v128 { return v128.min<i16>(va, vb); }
-function red_259(acc: i16, p: usize, n: i32): i16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_259(v0, v128.load(p)); v1 = v_259(v1, v128.load(p, 16));
-      v2 = v_259(v2, v128.load(p, 32)); v3 = v_259(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_259(v_259(v0, v1), v_259(v2, v3));
-    acc = k_259(acc, v128.extract_lane<i16>(v0, 0));
-    acc = k_259(acc, v128.extract_lane<i16>(v0, 1));
-    acc = k_259(acc, v128.extract_lane<i16>(v0, 2));
-    acc = k_259(acc, v128.extract_lane<i16>(v0, 3));
-    acc = k_259(acc, v128.extract_lane<i16>(v0, 4));
-    acc = k_259(acc, v128.extract_lane<i16>(v0, 5));
-    acc = k_259(acc, v128.extract_lane<i16>(v0, 6));
-    acc = k_259(acc, v128.extract_lane<i16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_259(acc, load<i16>(p)); p += 2; }
-  return acc;
-}
-export function r_259(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_259(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<i16>(load<i16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_259(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<i16>(load<i16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_259(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<i16>(p2, red_259(load<i16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i16>(p2, k_259(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_259(plan: usize): void { walk3(plan, r_259); }
-
-// minimum: uint16,uint16->uint16
-@inline function k_260(a: u16, b: u16): u16 { return <u16>((a <= b ? a : b)); }
-@inline function v_260(va: v128, vb: v128): v128 { return v128.min<u16>(va, vb); }
-function red_260(acc: u16, p: usize, n: i32): u16 {
-  let i = 0;
-  if (n >= 32) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 32;
-    for (; i + 32 <= n; i += 32) {
-      v0 = v_260(v0, v128.load(p)); v1 = v_260(v1, v128.load(p, 16));
-      v2 = v_260(v2, v128.load(p, 32)); v3 = v_260(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_260(v_260(v0, v1), v_260(v2, v3));
-    acc = k_260(acc, v128.extract_lane<u16>(v0, 0));
-    acc = k_260(acc, v128.extract_lane<u16>(v0, 1));
-    acc = k_260(acc, v128.extract_lane<u16>(v0, 2));
-    acc = k_260(acc, v128.extract_lane<u16>(v0, 3));
-    acc = k_260(acc, v128.extract_lane<u16>(v0, 4));
-    acc = k_260(acc, v128.extract_lane<u16>(v0, 5));
-    acc = k_260(acc, v128.extract_lane<u16>(v0, 6));
-    acc = k_260(acc, v128.extract_lane<u16>(v0, 7));
-  }
-  for (; i < n; i++) { acc = k_260(acc, load<u16>(p)); p += 2; }
-  return acc;
-}
-export function r_260(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_260(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
-    const va = v128.splat<u16>(load<u16>(p0));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_260(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
-    const vb = v128.splat<u16>(load<u16>(p1));
-    for (; i + 8 <= n; i += 8) { v128.store(p2, v_260(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
-    store<u16>(p2, red_260(load<u16>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<u16>(p2, k_260(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_260(plan: usize): void { walk3(plan, r_260); }
-
-// minimum: int32,int32->int32
-@inline function k_261(a: i32, b: i32): i32 { return <i32>((a <= b ? a : b)); }
-@inline function v_261(va: v128, vb: v128): v128 { return v128.min<i32>(va, vb); }
-function red_261(acc: i32, p: usize, n: i32): i32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_261(v0, v128.load(p)); v1 = v_261(v1, v128.load(p, 16));
-      v2 = v_261(v2, v128.load(p, 32)); v3 = v_261(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_261(v_261(v0, v1), v_261(v2, v3));
-    acc = k_261(acc, v128.extract_lane<i32>(v0, 0));
-    acc = k_261(acc, v128.extract_lane<i32>(v0, 1));
-    acc = k_261(acc, v128.extract_lane<i32>(v0, 2));
-    acc = k_261(acc, v128.extract_lane<i32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_261(acc, load<i32>(p)); p += 4; }
-  return acc;
-}
-export function r_261(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_261(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<i32>(load<i32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_261(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<i32>(load<i32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_261(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<i32>(p2, red_261(load<i32>(p0), p1, n));
-    return;
-  }
-  for (; i < n; i++) { store<i32>(p2, k_261(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_261(plan: usize): void { walk3(plan, r_261); }
-
-// minimum: uint32,uint32->uint32
-@inline function k_262(a: u32, b: u32): u32 { return <u32>((a <= b ? a : b)); }
-@inline function v_262(va: v128, vb: v128): v128 { return v128.min<u32>(va, vb); }
-function red_262(acc: u32, p: usize, n: i32): u32 {
-  let i = 0;
-  if (n >= 16) {
-    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
-      v0 = v_262(v0, v128.load(p)); v1 = v_262(v1, v128.load(p, 16));
-      v2 = v_262(v2, v128.load(p, 32)); v3 = v_262(v3, v128.load(p, 48));
-      p += 64;
-    }
-    v0 = v_262(v_262(v0, v1), v_262(v2, v3));
-    acc = k_262(acc, v128.extract_lane<u32>(v0, 0));
-    acc = k_262(acc, v128.extract_lane<u32>(v0, 1));
-    acc = k_262(acc, v128.extract_lane<u32>(v0, 2));
-    acc = k_262(acc, v128.extract_lane<u32>(v0, 3));
-  }
-  for (; i < n; i++) { acc = k_262(acc, load<u32>(p)); p += 4; }
-  return acc;
-}
+@inline function k_262(a: bool, b: bool): bool { return <bool>(a && b); }
+@inline function v_262(va: v128, vb: v128): v128 { return v128.and(va, vb); }
 export function r_262(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_262(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<u32>(load<u32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_262(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<u32>(load<u32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_262(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<u32>(p2, red_262(load<u32>(p0), p1, n));
-    return;
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_262(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_262(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_262(v128.load(p0), vb)); p0 += 16; p2 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p2, k_262(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, <u8>(k_262((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_262(plan: usize): void { walk3(plan, r_262); }
 
-// minimum: int64,int64->int64
-@inline function k_263(a: i64, b: i64): i64 { return <i64>((a <= b ? a : b)); }
-@inline function v_263(va: v128, vb: v128): v128 { return v128.bitselect(va, vb, v128.lt<i64>(va, vb)); }
-function red_263(acc: i64, p: usize, n: i32): i64 {
+// minimum: int8,int8->int8
+@inline function k_263(a: i8, b: i8): i8 { return <i8>((a <= b ? a : b)); }
+@inline function v_263(va: v128, vb: v128): v128 { return v128.min<i8>(va, vb); }
+function red_263(acc: i8, p: usize, n: i32): i8 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 64) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
       v0 = v_263(v0, v128.load(p)); v1 = v_263(v1, v128.load(p, 16));
       v2 = v_263(v2, v128.load(p, 32)); v3 = v_263(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_263(v_263(v0, v1), v_263(v2, v3));
-    acc = k_263(acc, v128.extract_lane<i64>(v0, 0));
-    acc = k_263(acc, v128.extract_lane<i64>(v0, 1));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 0));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 1));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 2));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 3));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 4));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 5));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 6));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 7));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 8));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 9));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 10));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 11));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 12));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 13));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 14));
+    acc = k_263(acc, v128.extract_lane<i8>(v0, 15));
   }
-  for (; i < n; i++) { acc = k_263(acc, load<i64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_263(acc, load<i8>(p)); p += 1; }
   return acc;
 }
 export function r_263(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_263(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<i64>(load<i64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_263(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<i64>(load<i64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_263(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<i64>(p2, red_263(load<i64>(p0), p1, n));
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_263(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<i8>(load<i8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_263(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<i8>(load<i8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_263(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<i8>(p2, red_263(load<i8>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<i64>(p2, k_263(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_263(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_263(plan: usize): void { walk3(plan, r_263); }
 
-// minimum: uint64,uint64->uint64
-@inline function k_264(a: u64, b: u64): u64 { return <u64>((a <= b ? a : b)); }
+// minimum: uint8,uint8->uint8
+@inline function k_264(a: u8, b: u8): u8 { return <u8>((a <= b ? a : b)); }
+@inline function v_264(va: v128, vb: v128): v128 { return v128.min<u8>(va, vb); }
+function red_264(acc: u8, p: usize, n: i32): u8 {
+  let i = 0;
+  if (n >= 64) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 64;
+    for (; i + 64 <= n; i += 64) {
+      v0 = v_264(v0, v128.load(p)); v1 = v_264(v1, v128.load(p, 16));
+      v2 = v_264(v2, v128.load(p, 32)); v3 = v_264(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_264(v_264(v0, v1), v_264(v2, v3));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 0));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 1));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 2));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 3));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 4));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 5));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 6));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 7));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 8));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 9));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 10));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 11));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 12));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 13));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 14));
+    acc = k_264(acc, v128.extract_lane<u8>(v0, 15));
+  }
+  for (; i < n; i++) { acc = k_264(acc, load<u8>(p)); p += 1; }
+  return acc;
+}
 export function r_264(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p2, k_264(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  if (s0 == 1 && s1 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_264(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 1 && s2 == 1 && (p1 == p2 || p1 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    const va = v128.splat<u8>(load<u8>(p0));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_264(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
+    const vb = v128.splat<u8>(load<u8>(p1));
+    for (; i + 16 <= n; i += 16) { v128.store(p2, v_264(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
+    store<u8>(p2, red_264(load<u8>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u8>(p2, k_264(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_264(plan: usize): void { walk3(plan, r_264); }
 
-// minimum: float32,float32->float32
-@inline function k_265(a: f32, b: f32): f32 { return <f32>(minimumFloat<f32>(a, b)); }
-@inline function v_265(va: v128, vb: v128): v128 { return v128.bitselect(va, v128.pmin<f32>(vb, va), v128.ne<f32>(va, va)); }
-function red_265(acc: f32, p: usize, n: i32): f32 {
+// minimum: int16,int16->int16
+@inline function k_265(a: i16, b: i16): i16 { return <i16>((a <= b ? a : b)); }
+@inline function v_265(va: v128, vb: v128): v128 { return v128.min<i16>(va, vb); }
+function red_265(acc: i16, p: usize, n: i32): i16 {
   let i = 0;
-  if (n >= 16) {
+  if (n >= 32) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 16;
-    for (; i + 16 <= n; i += 16) {
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
       v0 = v_265(v0, v128.load(p)); v1 = v_265(v1, v128.load(p, 16));
       v2 = v_265(v2, v128.load(p, 32)); v3 = v_265(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_265(v_265(v0, v1), v_265(v2, v3));
-    acc = k_265(acc, v128.extract_lane<f32>(v0, 0));
-    acc = k_265(acc, v128.extract_lane<f32>(v0, 1));
-    acc = k_265(acc, v128.extract_lane<f32>(v0, 2));
-    acc = k_265(acc, v128.extract_lane<f32>(v0, 3));
+    acc = k_265(acc, v128.extract_lane<i16>(v0, 0));
+    acc = k_265(acc, v128.extract_lane<i16>(v0, 1));
+    acc = k_265(acc, v128.extract_lane<i16>(v0, 2));
+    acc = k_265(acc, v128.extract_lane<i16>(v0, 3));
+    acc = k_265(acc, v128.extract_lane<i16>(v0, 4));
+    acc = k_265(acc, v128.extract_lane<i16>(v0, 5));
+    acc = k_265(acc, v128.extract_lane<i16>(v0, 6));
+    acc = k_265(acc, v128.extract_lane<i16>(v0, 7));
   }
-  for (; i < n; i++) { acc = k_265(acc, load<f32>(p)); p += 4; }
+  for (; i < n; i++) { acc = k_265(acc, load<i16>(p)); p += 2; }
   return acc;
 }
 export function r_265(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_265(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
-    const va = v128.splat<f32>(load<f32>(p0));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_265(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
-    const vb = v128.splat<f32>(load<f32>(p1));
-    for (; i + 4 <= n; i += 4) { v128.store(p2, v_265(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
-    store<f32>(p2, red_265(load<f32>(p0), p1, n));
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_265(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<i16>(load<i16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_265(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<i16>(load<i16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_265(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<i16>(p2, red_265(load<i16>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<f32>(p2, k_265(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i16>(p2, k_265(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_265(plan: usize): void { walk3(plan, r_265); }
 
-// minimum: float64,float64->float64
-@inline function k_266(a: f64, b: f64): f64 { return <f64>(minimumFloat<f64>(a, b)); }
-@inline function v_266(va: v128, vb: v128): v128 { return v128.bitselect(va, v128.pmin<f64>(vb, va), v128.ne<f64>(va, va)); }
-function red_266(acc: f64, p: usize, n: i32): f64 {
+// minimum: uint16,uint16->uint16
+@inline function k_266(a: u16, b: u16): u16 { return <u16>((a <= b ? a : b)); }
+@inline function v_266(va: v128, vb: v128): v128 { return v128.min<u16>(va, vb); }
+function red_266(acc: u16, p: usize, n: i32): u16 {
   let i = 0;
-  if (n >= 8) {
+  if (n >= 32) {
     let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
-    p += 64; i = 8;
-    for (; i + 8 <= n; i += 8) {
+    p += 64; i = 32;
+    for (; i + 32 <= n; i += 32) {
       v0 = v_266(v0, v128.load(p)); v1 = v_266(v1, v128.load(p, 16));
       v2 = v_266(v2, v128.load(p, 32)); v3 = v_266(v3, v128.load(p, 48));
       p += 64;
     }
     v0 = v_266(v_266(v0, v1), v_266(v2, v3));
-    acc = k_266(acc, v128.extract_lane<f64>(v0, 0));
-    acc = k_266(acc, v128.extract_lane<f64>(v0, 1));
+    acc = k_266(acc, v128.extract_lane<u16>(v0, 0));
+    acc = k_266(acc, v128.extract_lane<u16>(v0, 1));
+    acc = k_266(acc, v128.extract_lane<u16>(v0, 2));
+    acc = k_266(acc, v128.extract_lane<u16>(v0, 3));
+    acc = k_266(acc, v128.extract_lane<u16>(v0, 4));
+    acc = k_266(acc, v128.extract_lane<u16>(v0, 5));
+    acc = k_266(acc, v128.extract_lane<u16>(v0, 6));
+    acc = k_266(acc, v128.extract_lane<u16>(v0, 7));
   }
-  for (; i < n; i++) { acc = k_266(acc, load<f64>(p)); p += 8; }
+  for (; i < n; i++) { acc = k_266(acc, load<u16>(p)); p += 2; }
   return acc;
 }
 export function r_266(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_266(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
-  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
-    const va = v128.splat<f64>(load<f64>(p0));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_266(va, v128.load(p1))); p1 += 16; p2 += 16; }
-  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
-    const vb = v128.splat<f64>(load<f64>(p1));
-    for (; i + 2 <= n; i += 2) { v128.store(p2, v_266(v128.load(p0), vb)); p0 += 16; p2 += 16; }
-  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
-    store<f64>(p2, red_266(load<f64>(p0), p1, n));
+  if (s0 == 2 && s1 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_266(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 2 && s2 == 2 && (p1 == p2 || p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    const va = v128.splat<u16>(load<u16>(p0));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_266(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
+    const vb = v128.splat<u16>(load<u16>(p1));
+    for (; i + 8 <= n; i += 8) { v128.store(p2, v_266(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
+    store<u16>(p2, red_266(load<u16>(p0), p1, n));
     return;
   }
-  for (; i < n; i++) { store<f64>(p2, k_266(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u16>(p2, k_266(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_266(plan: usize): void { walk3(plan, r_266); }
+
+// minimum: int32,int32->int32
+@inline function k_267(a: i32, b: i32): i32 { return <i32>((a <= b ? a : b)); }
+@inline function v_267(va: v128, vb: v128): v128 { return v128.min<i32>(va, vb); }
+function red_267(acc: i32, p: usize, n: i32): i32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_267(v0, v128.load(p)); v1 = v_267(v1, v128.load(p, 16));
+      v2 = v_267(v2, v128.load(p, 32)); v3 = v_267(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_267(v_267(v0, v1), v_267(v2, v3));
+    acc = k_267(acc, v128.extract_lane<i32>(v0, 0));
+    acc = k_267(acc, v128.extract_lane<i32>(v0, 1));
+    acc = k_267(acc, v128.extract_lane<i32>(v0, 2));
+    acc = k_267(acc, v128.extract_lane<i32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_267(acc, load<i32>(p)); p += 4; }
+  return acc;
+}
+export function r_267(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_267(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<i32>(load<i32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_267(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<i32>(load<i32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_267(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<i32>(p2, red_267(load<i32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i32>(p2, k_267(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_267(plan: usize): void { walk3(plan, r_267); }
+
+// minimum: uint32,uint32->uint32
+@inline function k_268(a: u32, b: u32): u32 { return <u32>((a <= b ? a : b)); }
+@inline function v_268(va: v128, vb: v128): v128 { return v128.min<u32>(va, vb); }
+function red_268(acc: u32, p: usize, n: i32): u32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_268(v0, v128.load(p)); v1 = v_268(v1, v128.load(p, 16));
+      v2 = v_268(v2, v128.load(p, 32)); v3 = v_268(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_268(v_268(v0, v1), v_268(v2, v3));
+    acc = k_268(acc, v128.extract_lane<u32>(v0, 0));
+    acc = k_268(acc, v128.extract_lane<u32>(v0, 1));
+    acc = k_268(acc, v128.extract_lane<u32>(v0, 2));
+    acc = k_268(acc, v128.extract_lane<u32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_268(acc, load<u32>(p)); p += 4; }
+  return acc;
+}
+export function r_268(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_268(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<u32>(load<u32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_268(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<u32>(load<u32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_268(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<u32>(p2, red_268(load<u32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<u32>(p2, k_268(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_268(plan: usize): void { walk3(plan, r_268); }
+
+// minimum: int64,int64->int64
+@inline function k_269(a: i64, b: i64): i64 { return <i64>((a <= b ? a : b)); }
+@inline function v_269(va: v128, vb: v128): v128 { return v128.bitselect(va, vb, v128.lt<i64>(va, vb)); }
+function red_269(acc: i64, p: usize, n: i32): i64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_269(v0, v128.load(p)); v1 = v_269(v1, v128.load(p, 16));
+      v2 = v_269(v2, v128.load(p, 32)); v3 = v_269(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_269(v_269(v0, v1), v_269(v2, v3));
+    acc = k_269(acc, v128.extract_lane<i64>(v0, 0));
+    acc = k_269(acc, v128.extract_lane<i64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_269(acc, load<i64>(p)); p += 8; }
+  return acc;
+}
+export function r_269(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_269(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<i64>(load<i64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_269(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<i64>(load<i64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_269(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<i64>(p2, red_269(load<i64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<i64>(p2, k_269(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_269(plan: usize): void { walk3(plan, r_269); }
+
+// minimum: uint64,uint64->uint64
+@inline function k_270(a: u64, b: u64): u64 { return <u64>((a <= b ? a : b)); }
+export function r_270(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u64>(p2, k_270(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_270(plan: usize): void { walk3(plan, r_270); }
+
+// minimum: float32,float32->float32
+@inline function k_271(a: f32, b: f32): f32 { return <f32>(minimumFloat<f32>(a, b)); }
+@inline function v_271(va: v128, vb: v128): v128 { return v128.bitselect(va, v128.pmin<f32>(vb, va), v128.ne<f32>(va, va)); }
+function red_271(acc: f32, p: usize, n: i32): f32 {
+  let i = 0;
+  if (n >= 16) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 16;
+    for (; i + 16 <= n; i += 16) {
+      v0 = v_271(v0, v128.load(p)); v1 = v_271(v1, v128.load(p, 16));
+      v2 = v_271(v2, v128.load(p, 32)); v3 = v_271(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_271(v_271(v0, v1), v_271(v2, v3));
+    acc = k_271(acc, v128.extract_lane<f32>(v0, 0));
+    acc = k_271(acc, v128.extract_lane<f32>(v0, 1));
+    acc = k_271(acc, v128.extract_lane<f32>(v0, 2));
+    acc = k_271(acc, v128.extract_lane<f32>(v0, 3));
+  }
+  for (; i < n; i++) { acc = k_271(acc, load<f32>(p)); p += 4; }
+  return acc;
+}
+export function r_271(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_271(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 4 && s2 == 4 && (p1 == p2 || p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    const va = v128.splat<f32>(load<f32>(p0));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_271(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
+    const vb = v128.splat<f32>(load<f32>(p1));
+    for (; i + 4 <= n; i += 4) { v128.store(p2, v_271(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
+    store<f32>(p2, red_271(load<f32>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<f32>(p2, k_271(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_271(plan: usize): void { walk3(plan, r_271); }
+
+// minimum: float64,float64->float64
+@inline function k_272(a: f64, b: f64): f64 { return <f64>(minimumFloat<f64>(a, b)); }
+@inline function v_272(va: v128, vb: v128): v128 { return v128.bitselect(va, v128.pmin<f64>(vb, va), v128.ne<f64>(va, va)); }
+function red_272(acc: f64, p: usize, n: i32): f64 {
+  let i = 0;
+  if (n >= 8) {
+    let v0 = v128.load(p), v1 = v128.load(p, 16), v2 = v128.load(p, 32), v3 = v128.load(p, 48);
+    p += 64; i = 8;
+    for (; i + 8 <= n; i += 8) {
+      v0 = v_272(v0, v128.load(p)); v1 = v_272(v1, v128.load(p, 16));
+      v2 = v_272(v2, v128.load(p, 32)); v3 = v_272(v3, v128.load(p, 48));
+      p += 64;
+    }
+    v0 = v_272(v_272(v0, v1), v_272(v2, v3));
+    acc = k_272(acc, v128.extract_lane<f64>(v0, 0));
+    acc = k_272(acc, v128.extract_lane<f64>(v0, 1));
+  }
+  for (; i < n; i++) { acc = k_272(acc, load<f64>(p)); p += 8; }
+  return acc;
+}
+export function r_272(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_272(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }
+  } else if (s0 == 0 && s1 == 8 && s2 == 8 && (p1 == p2 || p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    const va = v128.splat<f64>(load<f64>(p0));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_272(va, v128.load(p1))); p1 += 16; p2 += 16; }
+  } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
+    const vb = v128.splat<f64>(load<f64>(p1));
+    for (; i + 2 <= n; i += 2) { v128.store(p2, v_272(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
+    store<f64>(p2, red_272(load<f64>(p0), p1, n));
+    return;
+  }
+  for (; i < n; i++) { store<f64>(p2, k_272(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_272(plan: usize): void { walk3(plan, r_272); }

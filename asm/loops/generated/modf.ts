@@ -4,23 +4,23 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { modfFraction } from '../../ufunc/float-ops';
 
 // modf: float32->float32,float32
-@inline function k_520(a: f32, q0: usize, q1: usize): void {
+@inline function k_534(a: f32, q0: usize, q1: usize): void {
   let r0: f32; let r1: f32;
   r0 = modfFraction<f32>(a); r1 = trunc<f32>(a);
   store<f32>(q0, r0); store<f32>(q1, r1);
 }
-export function r_520(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  for (let i = 0; i < n; i++) { k_520(load<f32>(p0), p1, p2); p0 += s0; p1 += s1; p2 += s2; }
+export function r_534(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  for (let i = 0; i < n; i++) { k_534(load<f32>(p0), p1, p2); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_520(plan: usize): void { walk3(plan, r_520); }
+export function loop_534(plan: usize): void { walk3(plan, r_534); }
 
 // modf: float64->float64,float64
-@inline function k_521(a: f64, q0: usize, q1: usize): void {
+@inline function k_535(a: f64, q0: usize, q1: usize): void {
   let r0: f64; let r1: f64;
   r0 = modfFraction<f64>(a); r1 = trunc<f64>(a);
   store<f64>(q0, r0); store<f64>(q1, r1);
 }
-export function r_521(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  for (let i = 0; i < n; i++) { k_521(load<f64>(p0), p1, p2); p0 += s0; p1 += s1; p2 += s2; }
+export function r_535(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  for (let i = 0; i < n; i++) { k_535(load<f64>(p0), p1, p2); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_521(plan: usize): void { walk3(plan, r_521); }
+export function loop_535(plan: usize): void { walk3(plan, r_535); }

@@ -4,17 +4,17 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { nextafterFloat } from '../../ufunc/float-ops';
 
 // nextafter: float32,float32->float32
-@inline function k_516(a: f32, b: f32): f32 { return <f32>(nextafterFloat<f32>(a, b)); }
-export function r_516(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_530(a: f32, b: f32): f32 { return <f32>(nextafterFloat<f32>(a, b)); }
+export function r_530(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p2, k_516(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f32>(p2, k_530(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_516(plan: usize): void { walk3(plan, r_516); }
+export function loop_530(plan: usize): void { walk3(plan, r_530); }
 
 // nextafter: float64,float64->float64
-@inline function k_517(a: f64, b: f64): f64 { return <f64>(nextafterFloat<f64>(a, b)); }
-export function r_517(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+@inline function k_531(a: f64, b: f64): f64 { return <f64>(nextafterFloat<f64>(a, b)); }
+export function r_531(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p2, k_517(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<f64>(p2, k_531(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
-export function loop_517(plan: usize): void { walk3(plan, r_517); }
+export function loop_531(plan: usize): void { walk3(plan, r_531); }

@@ -3,25 +3,25 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // rad2deg: float32->float32
-@inline function k_208(a: f32): f32 { return <f32>(a * (<f32>180.0 / <f32>Math.PI)); }
-@inline function v_208(va: v128): v128 { return v128.mul<f32>(va, v128.splat<f32>(<f32>180.0 / <f32>Math.PI)); }
-export function r_208(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_210(a: f32): f32 { return <f32>(a * (<f32>180.0 / <f32>Math.PI)); }
+@inline function v_210(va: v128): v128 { return v128.mul<f32>(va, v128.splat<f32>(<f32>180.0 / <f32>Math.PI)); }
+export function r_210(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_208(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_210(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_208(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_210(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_208(plan: usize): void { walk2(plan, r_208); }
+export function loop_210(plan: usize): void { walk2(plan, r_210); }
 
 // rad2deg: float64->float64
-@inline function k_209(a: f64): f64 { return <f64>(a * (<f64>180.0 / <f64>Math.PI)); }
-@inline function v_209(va: v128): v128 { return v128.mul<f64>(va, v128.splat<f64>(<f64>180.0 / <f64>Math.PI)); }
-export function r_209(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_211(a: f64): f64 { return <f64>(a * (<f64>180.0 / <f64>Math.PI)); }
+@inline function v_211(va: v128): v128 { return v128.mul<f64>(va, v128.splat<f64>(<f64>180.0 / <f64>Math.PI)); }
+export function r_211(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_209(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_211(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_209(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_211(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_209(plan: usize): void { walk2(plan, r_209); }
+export function loop_211(plan: usize): void { walk2(plan, r_211); }

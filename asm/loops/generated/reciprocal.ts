@@ -4,89 +4,89 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { reciprocalInt } from '../../ufunc/int-ops';
 
 // reciprocal: int8->int8
-@inline function k_135(a: i8): i8 { return <i8>(reciprocalInt<i8>(a)); }
-export function r_135(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i8>(p1, k_135(load<i8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_135(plan: usize): void { walk2(plan, r_135); }
-
-// reciprocal: uint8->uint8
-@inline function k_136(a: u8): u8 { return <u8>(reciprocalInt<u8>(a)); }
-export function r_136(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p1, k_136(load<u8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_136(plan: usize): void { walk2(plan, r_136); }
-
-// reciprocal: int16->int16
-@inline function k_137(a: i16): i16 { return <i16>(reciprocalInt<i16>(a)); }
+@inline function k_137(a: i8): i8 { return <i8>(reciprocalInt<i8>(a)); }
 export function r_137(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i16>(p1, k_137(load<i16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_137(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_137(plan: usize): void { walk2(plan, r_137); }
 
-// reciprocal: uint16->uint16
-@inline function k_138(a: u16): u16 { return <u16>(reciprocalInt<u16>(a)); }
+// reciprocal: uint8->uint8
+@inline function k_138(a: u8): u8 { return <u8>(reciprocalInt<u8>(a)); }
 export function r_138(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u16>(p1, k_138(load<u16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_138(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_138(plan: usize): void { walk2(plan, r_138); }
 
-// reciprocal: int32->int32
-@inline function k_139(a: i32): i32 { return <i32>(reciprocalInt<i32>(a)); }
+// reciprocal: int16->int16
+@inline function k_139(a: i16): i16 { return <i16>(reciprocalInt<i16>(a)); }
 export function r_139(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i32>(p1, k_139(load<i32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i16>(p1, k_139(load<i16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_139(plan: usize): void { walk2(plan, r_139); }
 
-// reciprocal: uint32->uint32
-@inline function k_140(a: u32): u32 { return <u32>(reciprocalInt<u32>(a)); }
+// reciprocal: uint16->uint16
+@inline function k_140(a: u16): u16 { return <u16>(reciprocalInt<u16>(a)); }
 export function r_140(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u32>(p1, k_140(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u16>(p1, k_140(load<u16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_140(plan: usize): void { walk2(plan, r_140); }
 
-// reciprocal: int64->int64
-@inline function k_141(a: i64): i64 { return <i64>(reciprocalInt<i64>(a)); }
+// reciprocal: int32->int32
+@inline function k_141(a: i32): i32 { return <i32>(reciprocalInt<i32>(a)); }
 export function r_141(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i64>(p1, k_141(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i32>(p1, k_141(load<i32>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_141(plan: usize): void { walk2(plan, r_141); }
 
-// reciprocal: uint64->uint64
-@inline function k_142(a: u64): u64 { return <u64>(reciprocalInt<u64>(a)); }
+// reciprocal: uint32->uint32
+@inline function k_142(a: u32): u32 { return <u32>(reciprocalInt<u32>(a)); }
 export function r_142(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p1, k_142(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u32>(p1, k_142(load<u32>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_142(plan: usize): void { walk2(plan, r_142); }
 
-// reciprocal: float32->float32
-@inline function k_143(a: f32): f32 { return <f32>(<f32>1 / a); }
-@inline function v_143(va: v128): v128 { return v128.div<f32>(v128.splat<f32>(1), va); }
+// reciprocal: int64->int64
+@inline function k_143(a: i64): i64 { return <i64>(reciprocalInt<i64>(a)); }
 export function r_143(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_143(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<f32>(p1, k_143(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i64>(p1, k_143(load<i64>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_143(plan: usize): void { walk2(plan, r_143); }
 
-// reciprocal: float64->float64
-@inline function k_144(a: f64): f64 { return <f64>(<f64>1 / a); }
-@inline function v_144(va: v128): v128 { return v128.div<f64>(v128.splat<f64>(1), va); }
+// reciprocal: uint64->uint64
+@inline function k_144(a: u64): u64 { return <u64>(reciprocalInt<u64>(a)); }
 export function r_144(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_144(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<f64>(p1, k_144(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u64>(p1, k_144(load<u64>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_144(plan: usize): void { walk2(plan, r_144); }
+
+// reciprocal: float32->float32
+@inline function k_145(a: f32): f32 { return <f32>(<f32>1 / a); }
+@inline function v_145(va: v128): v128 { return v128.div<f32>(v128.splat<f32>(1), va); }
+export function r_145(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_145(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f32>(p1, k_145(load<f32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_145(plan: usize): void { walk2(plan, r_145); }
+
+// reciprocal: float64->float64
+@inline function k_146(a: f64): f64 { return <f64>(<f64>1 / a); }
+@inline function v_146(va: v128): v128 { return v128.div<f64>(v128.splat<f64>(1), va); }
+export function r_146(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_146(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f64>(p1, k_146(load<f64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_146(plan: usize): void { walk2(plan, r_146); }

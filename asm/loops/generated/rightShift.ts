@@ -4,65 +4,65 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { shrInt } from '../../ufunc/int-ops';
 
 // rightShift: int8,int8->int8
-@inline function k_455(a: i8, b: i8): i8 { return <i8>(shrInt<i8>(a, b)); }
-export function r_455(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i8>(p2, k_455(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_455(plan: usize): void { walk3(plan, r_455); }
-
-// rightShift: uint8,uint8->uint8
-@inline function k_456(a: u8, b: u8): u8 { return <u8>(shrInt<u8>(a, b)); }
-export function r_456(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p2, k_456(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_456(plan: usize): void { walk3(plan, r_456); }
-
-// rightShift: int16,int16->int16
-@inline function k_457(a: i16, b: i16): i16 { return <i16>(shrInt<i16>(a, b)); }
-export function r_457(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i16>(p2, k_457(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_457(plan: usize): void { walk3(plan, r_457); }
-
-// rightShift: uint16,uint16->uint16
-@inline function k_458(a: u16, b: u16): u16 { return <u16>(shrInt<u16>(a, b)); }
-export function r_458(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u16>(p2, k_458(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_458(plan: usize): void { walk3(plan, r_458); }
-
-// rightShift: int32,int32->int32
-@inline function k_459(a: i32, b: i32): i32 { return <i32>(shrInt<i32>(a, b)); }
-export function r_459(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i32>(p2, k_459(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_459(plan: usize): void { walk3(plan, r_459); }
-
-// rightShift: uint32,uint32->uint32
-@inline function k_460(a: u32, b: u32): u32 { return <u32>(shrInt<u32>(a, b)); }
-export function r_460(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u32>(p2, k_460(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
-}
-export function loop_460(plan: usize): void { walk3(plan, r_460); }
-
-// rightShift: int64,int64->int64
-@inline function k_461(a: i64, b: i64): i64 { return <i64>(shrInt<i64>(a, b)); }
+@inline function k_461(a: i8, b: i8): i8 { return <i8>(shrInt<i8>(a, b)); }
 export function r_461(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i64>(p2, k_461(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<i8>(p2, k_461(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_461(plan: usize): void { walk3(plan, r_461); }
 
-// rightShift: uint64,uint64->uint64
-@inline function k_462(a: u64, b: u64): u64 { return <u64>(shrInt<u64>(a, b)); }
+// rightShift: uint8,uint8->uint8
+@inline function k_462(a: u8, b: u8): u8 { return <u8>(shrInt<u8>(a, b)); }
 export function r_462(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p2, k_462(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+  for (; i < n; i++) { store<u8>(p2, k_462(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
 export function loop_462(plan: usize): void { walk3(plan, r_462); }
+
+// rightShift: int16,int16->int16
+@inline function k_463(a: i16, b: i16): i16 { return <i16>(shrInt<i16>(a, b)); }
+export function r_463(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<i16>(p2, k_463(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_463(plan: usize): void { walk3(plan, r_463); }
+
+// rightShift: uint16,uint16->uint16
+@inline function k_464(a: u16, b: u16): u16 { return <u16>(shrInt<u16>(a, b)); }
+export function r_464(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u16>(p2, k_464(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_464(plan: usize): void { walk3(plan, r_464); }
+
+// rightShift: int32,int32->int32
+@inline function k_465(a: i32, b: i32): i32 { return <i32>(shrInt<i32>(a, b)); }
+export function r_465(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<i32>(p2, k_465(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_465(plan: usize): void { walk3(plan, r_465); }
+
+// rightShift: uint32,uint32->uint32
+@inline function k_466(a: u32, b: u32): u32 { return <u32>(shrInt<u32>(a, b)); }
+export function r_466(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u32>(p2, k_466(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_466(plan: usize): void { walk3(plan, r_466); }
+
+// rightShift: int64,int64->int64
+@inline function k_467(a: i64, b: i64): i64 { return <i64>(shrInt<i64>(a, b)); }
+export function r_467(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<i64>(p2, k_467(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_467(plan: usize): void { walk3(plan, r_467); }
+
+// rightShift: uint64,uint64->uint64
+@inline function k_468(a: u64, b: u64): u64 { return <u64>(shrInt<u64>(a, b)); }
+export function r_468(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<u64>(p2, k_468(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
+}
+export function loop_468(plan: usize): void { walk3(plan, r_468); }

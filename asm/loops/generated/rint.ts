@@ -3,25 +3,25 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // rint: float32->float32
-@inline function k_243(a: f32): f32 { return <f32>(nearest<f32>(a)); }
-@inline function v_243(va: v128): v128 { return v128.nearest<f32>(va); }
-export function r_243(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_249(a: f32): f32 { return <f32>(nearest<f32>(a)); }
+@inline function v_249(va: v128): v128 { return v128.nearest<f32>(va); }
+export function r_249(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_243(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_249(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_243(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_249(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_243(plan: usize): void { walk2(plan, r_243); }
+export function loop_249(plan: usize): void { walk2(plan, r_249); }
 
 // rint: float64->float64
-@inline function k_244(a: f64): f64 { return <f64>(nearest<f64>(a)); }
-@inline function v_244(va: v128): v128 { return v128.nearest<f64>(va); }
-export function r_244(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_250(a: f64): f64 { return <f64>(nearest<f64>(a)); }
+@inline function v_250(va: v128): v128 { return v128.nearest<f64>(va); }
+export function r_250(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_244(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_250(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_244(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_250(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_244(plan: usize): void { walk2(plan, r_244); }
+export function loop_250(plan: usize): void { walk2(plan, r_250); }

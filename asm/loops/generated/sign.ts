@@ -5,81 +5,81 @@ import { signFloat } from '../../ufunc/float-ops';
 import { signInt } from '../../ufunc/int-ops';
 
 // sign: int8->int8
-@inline function k_115(a: i8): i8 { return <i8>(signInt<i8>(a)); }
-export function r_115(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i8>(p1, k_115(load<i8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_115(plan: usize): void { walk2(plan, r_115); }
-
-// sign: uint8->uint8
-@inline function k_116(a: u8): u8 { return <u8>(signInt<u8>(a)); }
-export function r_116(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p1, k_116(load<u8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_116(plan: usize): void { walk2(plan, r_116); }
-
-// sign: int16->int16
-@inline function k_117(a: i16): i16 { return <i16>(signInt<i16>(a)); }
+@inline function k_117(a: i8): i8 { return <i8>(signInt<i8>(a)); }
 export function r_117(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i16>(p1, k_117(load<i16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_117(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_117(plan: usize): void { walk2(plan, r_117); }
 
-// sign: uint16->uint16
-@inline function k_118(a: u16): u16 { return <u16>(signInt<u16>(a)); }
+// sign: uint8->uint8
+@inline function k_118(a: u8): u8 { return <u8>(signInt<u8>(a)); }
 export function r_118(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u16>(p1, k_118(load<u16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_118(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_118(plan: usize): void { walk2(plan, r_118); }
 
-// sign: int32->int32
-@inline function k_119(a: i32): i32 { return <i32>(signInt<i32>(a)); }
+// sign: int16->int16
+@inline function k_119(a: i16): i16 { return <i16>(signInt<i16>(a)); }
 export function r_119(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i32>(p1, k_119(load<i32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i16>(p1, k_119(load<i16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_119(plan: usize): void { walk2(plan, r_119); }
 
-// sign: uint32->uint32
-@inline function k_120(a: u32): u32 { return <u32>(signInt<u32>(a)); }
+// sign: uint16->uint16
+@inline function k_120(a: u16): u16 { return <u16>(signInt<u16>(a)); }
 export function r_120(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u32>(p1, k_120(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u16>(p1, k_120(load<u16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_120(plan: usize): void { walk2(plan, r_120); }
 
-// sign: int64->int64
-@inline function k_121(a: i64): i64 { return <i64>(signInt<i64>(a)); }
+// sign: int32->int32
+@inline function k_121(a: i32): i32 { return <i32>(signInt<i32>(a)); }
 export function r_121(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<i64>(p1, k_121(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i32>(p1, k_121(load<i32>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_121(plan: usize): void { walk2(plan, r_121); }
 
-// sign: uint64->uint64
-@inline function k_122(a: u64): u64 { return <u64>(signInt<u64>(a)); }
+// sign: uint32->uint32
+@inline function k_122(a: u32): u32 { return <u32>(signInt<u32>(a)); }
 export function r_122(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u64>(p1, k_122(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u32>(p1, k_122(load<u32>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_122(plan: usize): void { walk2(plan, r_122); }
 
-// sign: float32->float32
-@inline function k_123(a: f32): f32 { return <f32>(signFloat<f32>(a)); }
+// sign: int64->int64
+@inline function k_123(a: i64): i64 { return <i64>(signInt<i64>(a)); }
 export function r_123(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_123(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i64>(p1, k_123(load<i64>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_123(plan: usize): void { walk2(plan, r_123); }
 
-// sign: float64->float64
-@inline function k_124(a: f64): f64 { return <f64>(signFloat<f64>(a)); }
+// sign: uint64->uint64
+@inline function k_124(a: u64): u64 { return <u64>(signInt<u64>(a)); }
 export function r_124(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_124(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u64>(p1, k_124(load<u64>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_124(plan: usize): void { walk2(plan, r_124); }
+
+// sign: float32->float32
+@inline function k_125(a: f32): f32 { return <f32>(signFloat<f32>(a)); }
+export function r_125(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<f32>(p1, k_125(load<f32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_125(plan: usize): void { walk2(plan, r_125); }
+
+// sign: float64->float64
+@inline function k_126(a: f64): f64 { return <f64>(signFloat<f64>(a)); }
+export function r_126(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  for (; i < n; i++) { store<f64>(p1, k_126(load<f64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_126(plan: usize): void { walk2(plan, r_126); }

@@ -4,17 +4,17 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { signbitFloat } from '../../ufunc/float-ops';
 
 // signbit: float32->bool
-@inline function k_512(a: f32): bool { return <bool>(signbitFloat<f32>(a)); }
-export function r_512(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_526(a: f32): bool { return <bool>(signbitFloat<f32>(a)); }
+export function r_526(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_512(load<f32>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_526(load<f32>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_512(plan: usize): void { walk2(plan, r_512); }
+export function loop_526(plan: usize): void { walk2(plan, r_526); }
 
 // signbit: float64->bool
-@inline function k_513(a: f64): bool { return <bool>(signbitFloat<f64>(a)); }
-export function r_513(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_527(a: f64): bool { return <bool>(signbitFloat<f64>(a)); }
+export function r_527(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_513(load<f64>(p0)))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_527(load<f64>(p0)))); p0 += s0; p1 += s1; }
 }
-export function loop_513(plan: usize): void { walk2(plan, r_513); }
+export function loop_527(plan: usize): void { walk2(plan, r_527); }

@@ -5,39 +5,39 @@ import { sin32, sin32x4, sin64, sin64x2 } from '../../math/trig';
 import { keepTouch } from '../../ufunc/touch';
 
 // sin: float32->float32
-@inline function k_178(a: f32): f32 { return <f32>(sin32(a)); }
-@inline function v_178(va: v128): v128 { return sin32x4(va); }
-export function r_178(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_180(a: f32): f32 { return <f32>(sin32(a)); }
+@inline function v_180(va: v128): v128 { return sin32x4(va); }
+export function r_180(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     let t: u32 = 0;
     while (i + 1024 <= n) {
       if (i + 2048 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
       const end = i + 1024;
-      for (; i < end; i += 4) { v128.store(p1, v_178(v128.load(p0))); p0 += 16; p1 += 16; }
+      for (; i < end; i += 4) { v128.store(p1, v_180(v128.load(p0))); p0 += 16; p1 += 16; }
     }
     keepTouch(t);
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_178(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_180(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_178(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_180(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_178(plan: usize): void { walk2(plan, r_178); }
+export function loop_180(plan: usize): void { walk2(plan, r_180); }
 
 // sin: float64->float64
-@inline function k_179(a: f64): f64 { return <f64>(sin64(a)); }
-@inline function v_179(va: v128): v128 { return sin64x2(va); }
-export function r_179(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_181(a: f64): f64 { return <f64>(sin64(a)); }
+@inline function v_181(va: v128): v128 { return sin64x2(va); }
+export function r_181(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     let t: u32 = 0;
     while (i + 512 <= n) {
       if (i + 1024 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
       const end = i + 512;
-      for (; i < end; i += 2) { v128.store(p1, v_179(v128.load(p0))); p0 += 16; p1 += 16; }
+      for (; i < end; i += 2) { v128.store(p1, v_181(v128.load(p0))); p0 += 16; p1 += 16; }
     }
     keepTouch(t);
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_179(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_181(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_179(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_181(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_179(plan: usize): void { walk2(plan, r_179); }
+export function loop_181(plan: usize): void { walk2(plan, r_181); }

@@ -3,17 +3,17 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // sinh: float32->float32
-@inline function k_194(a: f32): f32 { return <f32>(Mathf.sinh(a)); }
-export function r_194(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_196(a: f32): f32 { return <f32>(Mathf.sinh(a)); }
+export function r_196(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_194(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_196(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_194(plan: usize): void { walk2(plan, r_194); }
+export function loop_196(plan: usize): void { walk2(plan, r_196); }
 
 // sinh: float64->float64
-@inline function k_195(a: f64): f64 { return <f64>(Math.sinh(a)); }
-export function r_195(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_197(a: f64): f64 { return <f64>(Math.sinh(a)); }
+export function r_197(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_195(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_197(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_195(plan: usize): void { walk2(plan, r_195); }
+export function loop_197(plan: usize): void { walk2(plan, r_197); }

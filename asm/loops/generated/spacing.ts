@@ -4,17 +4,17 @@ import { walk2, walk3, walk4 } from '../../ufunc/walk';
 import { spacingFloat } from '../../ufunc/float-ops';
 
 // spacing: float32->float32
-@inline function k_518(a: f32): f32 { return <f32>(spacingFloat<f32>(a)); }
-export function r_518(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_532(a: f32): f32 { return <f32>(spacingFloat<f32>(a)); }
+export function r_532(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f32>(p1, k_518(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_532(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_518(plan: usize): void { walk2(plan, r_518); }
+export function loop_532(plan: usize): void { walk2(plan, r_532); }
 
 // spacing: float64->float64
-@inline function k_519(a: f64): f64 { return <f64>(spacingFloat<f64>(a)); }
-export function r_519(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_533(a: f64): f64 { return <f64>(spacingFloat<f64>(a)); }
+export function r_533(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  for (; i < n; i++) { store<f64>(p1, k_519(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_533(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_519(plan: usize): void { walk2(plan, r_519); }
+export function loop_533(plan: usize): void { walk2(plan, r_533); }

@@ -3,25 +3,25 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // sqrt: float32->float32
-@inline function k_156(a: f32): f32 { return <f32>(sqrt<f32>(a)); }
-@inline function v_156(va: v128): v128 { return v128.sqrt<f32>(va); }
-export function r_156(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_158(a: f32): f32 { return <f32>(sqrt<f32>(a)); }
+@inline function v_158(va: v128): v128 { return v128.sqrt<f32>(va); }
+export function r_158(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_156(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_158(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_156(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_158(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_156(plan: usize): void { walk2(plan, r_156); }
+export function loop_158(plan: usize): void { walk2(plan, r_158); }
 
 // sqrt: float64->float64
-@inline function k_157(a: f64): f64 { return <f64>(sqrt<f64>(a)); }
-@inline function v_157(va: v128): v128 { return v128.sqrt<f64>(va); }
-export function r_157(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_159(a: f64): f64 { return <f64>(sqrt<f64>(a)); }
+@inline function v_159(va: v128): v128 { return v128.sqrt<f64>(va); }
+export function r_159(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_157(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_159(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_157(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_159(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_157(plan: usize): void { walk2(plan, r_157); }
+export function loop_159(plan: usize): void { walk2(plan, r_159); }

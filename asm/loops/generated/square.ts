@@ -3,113 +3,113 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // square: int8->int8
-@inline function k_125(a: i8): i8 { return <i8>(a * a); }
-export function r_125(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<i8>(p1, k_125(load<i8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_125(plan: usize): void { walk2(plan, r_125); }
-
-// square: uint8->uint8
-@inline function k_126(a: u8): u8 { return <u8>(a * a); }
-export function r_126(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  for (; i < n; i++) { store<u8>(p1, k_126(load<u8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_126(plan: usize): void { walk2(plan, r_126); }
-
-// square: int16->int16
-@inline function k_127(a: i16): i16 { return <i16>(a * a); }
-@inline function v_127(va: v128): v128 { return v128.mul<i16>(va, va); }
+@inline function k_127(a: i8): i8 { return <i8>(a * a); }
 export function r_127(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_127(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i16>(p1, k_127(load<i16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_127(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_127(plan: usize): void { walk2(plan, r_127); }
 
-// square: uint16->uint16
-@inline function k_128(a: u16): u16 { return <u16>(a * a); }
-@inline function v_128(va: v128): v128 { return v128.mul<u16>(va, va); }
+// square: uint8->uint8
+@inline function k_128(a: u8): u8 { return <u8>(a * a); }
 export function r_128(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_128(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u16>(p1, k_128(load<u16>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_128(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_128(plan: usize): void { walk2(plan, r_128); }
 
-// square: int32->int32
-@inline function k_129(a: i32): i32 { return <i32>(a * a); }
-@inline function v_129(va: v128): v128 { return v128.mul<i32>(va, va); }
+// square: int16->int16
+@inline function k_129(a: i16): i16 { return <i16>(a * a); }
+@inline function v_129(va: v128): v128 { return v128.mul<i16>(va, va); }
 export function r_129(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_129(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_129(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i32>(p1, k_129(load<i32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i16>(p1, k_129(load<i16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_129(plan: usize): void { walk2(plan, r_129); }
 
-// square: uint32->uint32
-@inline function k_130(a: u32): u32 { return <u32>(a * a); }
-@inline function v_130(va: v128): v128 { return v128.mul<u32>(va, va); }
+// square: uint16->uint16
+@inline function k_130(a: u16): u16 { return <u16>(a * a); }
+@inline function v_130(va: v128): v128 { return v128.mul<u16>(va, va); }
 export function r_130(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_130(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_130(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p1, k_130(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u16>(p1, k_130(load<u16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_130(plan: usize): void { walk2(plan, r_130); }
 
-// square: int64->int64
-@inline function k_131(a: i64): i64 { return <i64>(a * a); }
-@inline function v_131(va: v128): v128 { return v128.mul<i64>(va, va); }
+// square: int32->int32
+@inline function k_131(a: i32): i32 { return <i32>(a * a); }
+@inline function v_131(va: v128): v128 { return v128.mul<i32>(va, va); }
 export function r_131(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_131(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_131(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i64>(p1, k_131(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i32>(p1, k_131(load<i32>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_131(plan: usize): void { walk2(plan, r_131); }
 
-// square: uint64->uint64
-@inline function k_132(a: u64): u64 { return <u64>(a * a); }
-@inline function v_132(va: v128): v128 { return v128.mul<u64>(va, va); }
+// square: uint32->uint32
+@inline function k_132(a: u32): u32 { return <u32>(a * a); }
+@inline function v_132(va: v128): v128 { return v128.mul<u32>(va, va); }
 export function r_132(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_132(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_132(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u64>(p1, k_132(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u32>(p1, k_132(load<u32>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_132(plan: usize): void { walk2(plan, r_132); }
 
-// square: float32->float32
-@inline function k_133(a: f32): f32 { return <f32>(a * a); }
-@inline function v_133(va: v128): v128 { return v128.mul<f32>(va, va); }
+// square: int64->int64
+@inline function k_133(a: i64): i64 { return <i64>(a * a); }
+@inline function v_133(va: v128): v128 { return v128.mul<i64>(va, va); }
 export function r_133(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_133(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_133(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_133(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i64>(p1, k_133(load<i64>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_133(plan: usize): void { walk2(plan, r_133); }
 
-// square: float64->float64
-@inline function k_134(a: f64): f64 { return <f64>(a * a); }
-@inline function v_134(va: v128): v128 { return v128.mul<f64>(va, va); }
+// square: uint64->uint64
+@inline function k_134(a: u64): u64 { return <u64>(a * a); }
+@inline function v_134(va: v128): v128 { return v128.mul<u64>(va, va); }
 export function r_134(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     for (; i + 2 <= n; i += 2) { v128.store(p1, v_134(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_134(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u64>(p1, k_134(load<u64>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_134(plan: usize): void { walk2(plan, r_134); }
+
+// square: float32->float32
+@inline function k_135(a: f32): f32 { return <f32>(a * a); }
+@inline function v_135(va: v128): v128 { return v128.mul<f32>(va, va); }
+export function r_135(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_135(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f32>(p1, k_135(load<f32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_135(plan: usize): void { walk2(plan, r_135); }
+
+// square: float64->float64
+@inline function k_136(a: f64): f64 { return <f64>(a * a); }
+@inline function v_136(va: v128): v128 { return v128.mul<f64>(va, va); }
+export function r_136(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_136(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f64>(p1, k_136(load<f64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_136(plan: usize): void { walk2(plan, r_136); }

@@ -5,39 +5,39 @@ import { tanh32, tanh32x4, tanh64, tanh64x2 } from '../../math/tanh';
 import { keepTouch } from '../../ufunc/touch';
 
 // tanh: float32->float32
-@inline function k_198(a: f32): f32 { return <f32>(tanh32(a)); }
-@inline function v_198(va: v128): v128 { return tanh32x4(va); }
-export function r_198(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_200(a: f32): f32 { return <f32>(tanh32(a)); }
+@inline function v_200(va: v128): v128 { return tanh32x4(va); }
+export function r_200(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
     let t: u32 = 0;
     while (i + 1024 <= n) {
       if (i + 2048 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
       const end = i + 1024;
-      for (; i < end; i += 4) { v128.store(p1, v_198(v128.load(p0))); p0 += 16; p1 += 16; }
+      for (; i < end; i += 4) { v128.store(p1, v_200(v128.load(p0))); p0 += 16; p1 += 16; }
     }
     keepTouch(t);
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_198(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_200(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_198(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f32>(p1, k_200(load<f32>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_198(plan: usize): void { walk2(plan, r_198); }
+export function loop_200(plan: usize): void { walk2(plan, r_200); }
 
 // tanh: float64->float64
-@inline function k_199(a: f64): f64 { return <f64>(tanh64(a)); }
-@inline function v_199(va: v128): v128 { return tanh64x2(va); }
-export function r_199(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+@inline function k_201(a: f64): f64 { return <f64>(tanh64(a)); }
+@inline function v_201(va: v128): v128 { return tanh64x2(va); }
+export function r_201(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
     let t: u32 = 0;
     while (i + 512 <= n) {
       if (i + 1024 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
       const end = i + 512;
-      for (; i < end; i += 2) { v128.store(p1, v_199(v128.load(p0))); p0 += 16; p1 += 16; }
+      for (; i < end; i += 2) { v128.store(p1, v_201(v128.load(p0))); p0 += 16; p1 += 16; }
     }
     keepTouch(t);
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_199(v128.load(p0))); p0 += 16; p1 += 16; }
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_201(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_199(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<f64>(p1, k_201(load<f64>(p0))); p0 += s0; p1 += s1; }
 }
-export function loop_199(plan: usize): void { walk2(plan, r_199); }
+export function loop_201(plan: usize): void { walk2(plan, r_201); }

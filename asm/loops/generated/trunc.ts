@@ -3,133 +3,133 @@
 import { walk2, walk3, walk4 } from '../../ufunc/walk';
 
 // trunc: bool->bool
-@inline function k_232(a: bool): bool { return <bool>(a); }
-@inline function v_232(va: v128): v128 { return va; }
-export function r_232(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_232(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, <u8>(k_232((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
-}
-export function loop_232(plan: usize): void { walk2(plan, r_232); }
-
-// trunc: int8->int8
-@inline function k_233(a: i8): i8 { return <i8>(a); }
-@inline function v_233(va: v128): v128 { return va; }
-export function r_233(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_233(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i8>(p1, k_233(load<i8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_233(plan: usize): void { walk2(plan, r_233); }
-
-// trunc: uint8->uint8
-@inline function k_234(a: u8): u8 { return <u8>(a); }
-@inline function v_234(va: v128): v128 { return va; }
-export function r_234(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
-    for (; i + 16 <= n; i += 16) { v128.store(p1, v_234(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u8>(p1, k_234(load<u8>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_234(plan: usize): void { walk2(plan, r_234); }
-
-// trunc: int16->int16
-@inline function k_235(a: i16): i16 { return <i16>(a); }
-@inline function v_235(va: v128): v128 { return va; }
-export function r_235(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_235(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i16>(p1, k_235(load<i16>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_235(plan: usize): void { walk2(plan, r_235); }
-
-// trunc: uint16->uint16
-@inline function k_236(a: u16): u16 { return <u16>(a); }
-@inline function v_236(va: v128): v128 { return va; }
-export function r_236(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
-    for (; i + 8 <= n; i += 8) { v128.store(p1, v_236(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<u16>(p1, k_236(load<u16>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_236(plan: usize): void { walk2(plan, r_236); }
-
-// trunc: int32->int32
-@inline function k_237(a: i32): i32 { return <i32>(a); }
-@inline function v_237(va: v128): v128 { return va; }
-export function r_237(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
-  let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_237(v128.load(p0))); p0 += 16; p1 += 16; }
-  }
-  for (; i < n; i++) { store<i32>(p1, k_237(load<i32>(p0))); p0 += s0; p1 += s1; }
-}
-export function loop_237(plan: usize): void { walk2(plan, r_237); }
-
-// trunc: uint32->uint32
-@inline function k_238(a: u32): u32 { return <u32>(a); }
+@inline function k_238(a: bool): bool { return <bool>(a); }
 @inline function v_238(va: v128): v128 { return va; }
 export function r_238(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_238(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_238(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u32>(p1, k_238(load<u32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, <u8>(k_238((load<u8>(p0) != 0)))); p0 += s0; p1 += s1; }
 }
 export function loop_238(plan: usize): void { walk2(plan, r_238); }
 
-// trunc: int64->int64
-@inline function k_239(a: i64): i64 { return <i64>(a); }
+// trunc: int8->int8
+@inline function k_239(a: i8): i8 { return <i8>(a); }
 @inline function v_239(va: v128): v128 { return va; }
 export function r_239(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_239(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_239(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<i64>(p1, k_239(load<i64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i8>(p1, k_239(load<i8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_239(plan: usize): void { walk2(plan, r_239); }
 
-// trunc: uint64->uint64
-@inline function k_240(a: u64): u64 { return <u64>(a); }
+// trunc: uint8->uint8
+@inline function k_240(a: u8): u8 { return <u8>(a); }
 @inline function v_240(va: v128): v128 { return va; }
 export function r_240(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_240(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 1 && s1 == 1 && (p0 == p1 || p0 + <usize>(n * 1) <= p1 || p1 + <usize>(n * 1) <= p0)) {
+    for (; i + 16 <= n; i += 16) { v128.store(p1, v_240(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<u64>(p1, k_240(load<u64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u8>(p1, k_240(load<u8>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_240(plan: usize): void { walk2(plan, r_240); }
 
-// trunc: float32->float32
-@inline function k_241(a: f32): f32 { return <f32>(trunc<f32>(a)); }
-@inline function v_241(va: v128): v128 { return v128.trunc<f32>(va); }
+// trunc: int16->int16
+@inline function k_241(a: i16): i16 { return <i16>(a); }
+@inline function v_241(va: v128): v128 { return va; }
 export function r_241(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
-    for (; i + 4 <= n; i += 4) { v128.store(p1, v_241(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_241(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f32>(p1, k_241(load<f32>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<i16>(p1, k_241(load<i16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_241(plan: usize): void { walk2(plan, r_241); }
 
-// trunc: float64->float64
-@inline function k_242(a: f64): f64 { return <f64>(trunc<f64>(a)); }
-@inline function v_242(va: v128): v128 { return v128.trunc<f64>(va); }
+// trunc: uint16->uint16
+@inline function k_242(a: u16): u16 { return <u16>(a); }
+@inline function v_242(va: v128): v128 { return va; }
 export function r_242(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
-  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    for (; i + 2 <= n; i += 2) { v128.store(p1, v_242(v128.load(p0))); p0 += 16; p1 += 16; }
+  if (s0 == 2 && s1 == 2 && (p0 == p1 || p0 + <usize>(n * 2) <= p1 || p1 + <usize>(n * 2) <= p0)) {
+    for (; i + 8 <= n; i += 8) { v128.store(p1, v_242(v128.load(p0))); p0 += 16; p1 += 16; }
   }
-  for (; i < n; i++) { store<f64>(p1, k_242(load<f64>(p0))); p0 += s0; p1 += s1; }
+  for (; i < n; i++) { store<u16>(p1, k_242(load<u16>(p0))); p0 += s0; p1 += s1; }
 }
 export function loop_242(plan: usize): void { walk2(plan, r_242); }
+
+// trunc: int32->int32
+@inline function k_243(a: i32): i32 { return <i32>(a); }
+@inline function v_243(va: v128): v128 { return va; }
+export function r_243(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_243(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i32>(p1, k_243(load<i32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_243(plan: usize): void { walk2(plan, r_243); }
+
+// trunc: uint32->uint32
+@inline function k_244(a: u32): u32 { return <u32>(a); }
+@inline function v_244(va: v128): v128 { return va; }
+export function r_244(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_244(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u32>(p1, k_244(load<u32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_244(plan: usize): void { walk2(plan, r_244); }
+
+// trunc: int64->int64
+@inline function k_245(a: i64): i64 { return <i64>(a); }
+@inline function v_245(va: v128): v128 { return va; }
+export function r_245(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_245(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<i64>(p1, k_245(load<i64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_245(plan: usize): void { walk2(plan, r_245); }
+
+// trunc: uint64->uint64
+@inline function k_246(a: u64): u64 { return <u64>(a); }
+@inline function v_246(va: v128): v128 { return va; }
+export function r_246(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_246(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<u64>(p1, k_246(load<u64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_246(plan: usize): void { walk2(plan, r_246); }
+
+// trunc: float32->float32
+@inline function k_247(a: f32): f32 { return <f32>(trunc<f32>(a)); }
+@inline function v_247(va: v128): v128 { return v128.trunc<f32>(va); }
+export function r_247(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 4 && s1 == 4 && (p0 == p1 || p0 + <usize>(n * 4) <= p1 || p1 + <usize>(n * 4) <= p0)) {
+    for (; i + 4 <= n; i += 4) { v128.store(p1, v_247(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f32>(p1, k_247(load<f32>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_247(plan: usize): void { walk2(plan, r_247); }
+
+// trunc: float64->float64
+@inline function k_248(a: f64): f64 { return <f64>(trunc<f64>(a)); }
+@inline function v_248(va: v128): v128 { return v128.trunc<f64>(va); }
+export function r_248(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
+  let i = 0;
+  if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
+    for (; i + 2 <= n; i += 2) { v128.store(p1, v_248(v128.load(p0))); p0 += 16; p1 += 16; }
+  }
+  for (; i < n; i++) { store<f64>(p1, k_248(load<f64>(p0))); p0 += s0; p1 += s1; }
+}
+export function loop_248(plan: usize): void { walk2(plan, r_248); }

@@ -71,6 +71,7 @@ export const floorDivide = makeBuiltin('floorDivide');
  *
  * NumPy: `numpy.power`. 2 inputs, 1 output; identity none.
  * Loops (dispatch order): int8,int8->int8; uint8,uint8->uint8; int16,int16->int16; uint16,uint16->uint16; int32,int32->int32; uint32,uint32->uint32; int64,int64->int64; uint64,uint64->uint64; float32,float32->float32; float64,float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -158,6 +159,19 @@ export const positive = makeBuiltin('positive');
 export const absolute = makeBuiltin('absolute');
 
 /**
+ * Compute the absolute values element-wise, in a float dtype (integer inputs are cast to float).
+ *
+ * NumPy: `numpy.fabs`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.fabs(nb.array([-3, 2], { dtype: 'int32' })).toArray(); // [3, 2]
+ * ```
+ */
+export const fabs = makeBuiltin('fabs');
+
+/**
  * Returns an element-wise indication of the sign of a number: -1, 0 or 1 (NaN for NaN).
  *
  * NumPy: `numpy.sign`. 1 input, 1 output; identity none.
@@ -214,6 +228,7 @@ export const conjugate = makeBuiltin('conjugate');
  *
  * NumPy: `numpy.float_power`. 2 inputs, 1 output; identity none.
  * Loops (dispatch order): float64,float64->float64.
+ * Float results are within 1 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -240,6 +255,7 @@ export const sqrt = makeBuiltin('sqrt');
  *
  * NumPy: `numpy.cbrt`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 1 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -253,6 +269,7 @@ export const cbrt = makeBuiltin('cbrt');
  *
  * NumPy: `numpy.exp`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -266,6 +283,7 @@ export const exp = makeBuiltin('exp');
  *
  * NumPy: `numpy.exp2`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -279,6 +297,7 @@ export const exp2 = makeBuiltin('exp2');
  *
  * NumPy: `numpy.expm1`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -292,6 +311,7 @@ export const expm1 = makeBuiltin('expm1');
  *
  * NumPy: `numpy.log`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -305,6 +325,7 @@ export const log = makeBuiltin('log');
  *
  * NumPy: `numpy.log2`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -318,6 +339,7 @@ export const log2 = makeBuiltin('log2');
  *
  * NumPy: `numpy.log10`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -331,6 +353,7 @@ export const log10 = makeBuiltin('log10');
  *
  * NumPy: `numpy.log1p`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -344,6 +367,7 @@ export const log1p = makeBuiltin('log1p');
  *
  * NumPy: `numpy.logaddexp`. 2 inputs, 1 output; identity -Infinity.
  * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -357,6 +381,7 @@ export const logaddexp = makeBuiltin('logaddexp');
  *
  * NumPy: `numpy.logaddexp2`. 2 inputs, 1 output; identity -Infinity.
  * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -370,6 +395,7 @@ export const logaddexp2 = makeBuiltin('logaddexp2');
  *
  * NumPy: `numpy.sin`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -383,6 +409,7 @@ export const sin = makeBuiltin('sin');
  *
  * NumPy: `numpy.cos`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -396,6 +423,7 @@ export const cos = makeBuiltin('cos');
  *
  * NumPy: `numpy.tan`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -409,6 +437,7 @@ export const tan = makeBuiltin('tan');
  *
  * NumPy: `numpy.arcsin`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -422,6 +451,7 @@ export const arcsin = makeBuiltin('arcsin');
  *
  * NumPy: `numpy.arccos`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -435,6 +465,7 @@ export const arccos = makeBuiltin('arccos');
  *
  * NumPy: `numpy.arctan`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -448,6 +479,7 @@ export const arctan = makeBuiltin('arctan');
  *
  * NumPy: `numpy.arctan2`. 2 inputs, 1 output; identity none.
  * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -461,6 +493,7 @@ export const arctan2 = makeBuiltin('arctan2');
  *
  * NumPy: `numpy.hypot`. 2 inputs, 1 output; identity 0.
  * Loops (dispatch order): float32,float32->float32; float64,float64->float64.
+ * Float results are within 1 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -474,6 +507,7 @@ export const hypot = makeBuiltin('hypot');
  *
  * NumPy: `numpy.sinh`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -487,6 +521,7 @@ export const sinh = makeBuiltin('sinh');
  *
  * NumPy: `numpy.cosh`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -500,6 +535,7 @@ export const cosh = makeBuiltin('cosh');
  *
  * NumPy: `numpy.tanh`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -513,6 +549,7 @@ export const tanh = makeBuiltin('tanh');
  *
  * NumPy: `numpy.arcsinh`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -526,6 +563,7 @@ export const arcsinh = makeBuiltin('arcsinh');
  *
  * NumPy: `numpy.arccosh`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -539,6 +577,7 @@ export const arccosh = makeBuiltin('arccosh');
  *
  * NumPy: `numpy.arctanh`. 1 input, 1 output; identity none.
  * Loops (dispatch order): float32->float32; float64->float64.
+ * Float results are within 2 ULP of NumPy's.
  *
  * @example
  * ```ts
@@ -572,6 +611,32 @@ export const deg2rad = makeBuiltin('deg2rad');
  * ```
  */
 export const rad2deg = makeBuiltin('rad2deg');
+
+/**
+ * Convert angles from radians to degrees (the same as rad2deg).
+ *
+ * NumPy: `numpy.degrees`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.degrees(nb.array([Math.PI, -Math.PI / 2])).toArray(); // [180, -90]
+ * ```
+ */
+export const degrees = makeBuiltin('degrees');
+
+/**
+ * Convert angles from degrees to radians (the same as deg2rad).
+ *
+ * NumPy: `numpy.radians`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): float32->float32; float64->float64.
+ *
+ * @example
+ * ```ts
+ * nb.radians(nb.array([180, -90])).toArray(); // [3.141592653589793, -1.5707963267948966]
+ * ```
+ */
+export const radians = makeBuiltin('radians');
 
 /**
  * Return the floor of the input, element-wise (integers are returned unchanged, as NumPy 2).
@@ -884,6 +949,19 @@ export const leftShift = makeBuiltin('leftShift');
  * ```
  */
 export const rightShift = makeBuiltin('rightShift');
+
+/**
+ * Count the 1-bits in the absolute value of the input, element-wise (a uint8 result).
+ *
+ * NumPy: `numpy.bitwise_count`. 1 input, 1 output; identity none.
+ * Loops (dispatch order): int8->uint8; uint8->uint8; int16->uint8; uint16->uint8; int32->uint8; uint32->uint8; int64->uint8; uint64->uint8.
+ *
+ * @example
+ * ```ts
+ * nb.bitwiseCount(nb.array([0, 7, -8, 255], { dtype: 'int16' })).toArray(); // [0, 3, 1, 8]
+ * ```
+ */
+export const bitwiseCount = makeBuiltin('bitwiseCount');
 
 /**
  * Returns the greatest common divisor of |x1| and |x2|.
