@@ -1,5 +1,5 @@
 /**
- * The kernel IR: structured (no CFG: every target language has if/for/while), one node type
+ * The kernel IR: structured (no CFG: every emitted language has if/for/while), one node type
  * per construct, shared by the untyped IR (what lowering produces, `T = null`) and the typed
  * IR (after inference, `T = DType`).
  *
@@ -69,11 +69,11 @@ export type Expr<T> =
   | ConstExpr<T> | ParamExpr<T> | LocalExpr<T> | UnaryExpr<T> | BinaryExpr<T> | CompareExpr<T>
   | LogicalExpr<T> | SelectExpr<T> | CastExpr<T> | CallExpr<T> | HelperCallExpr<T> | LoadExpr<T> | LengthExpr<T>;
 
-/** What an assignment writes: a local or a scalar parameter. */
-export type Target = { readonly kind: 'local'; readonly id: number } | { readonly kind: 'param'; readonly index: number };
+/** The variable an assignment writes (its place): a local or a scalar parameter. */
+export type Place = { readonly kind: 'local'; readonly id: number } | { readonly kind: 'param'; readonly index: number };
 
 export interface LetStmt<T> { readonly kind: 'let'; readonly at: number; readonly local: number; readonly init: Expr<T> }
-export interface AssignStmt<T> { readonly kind: 'assign'; readonly at: number; readonly target: Target; readonly value: Expr<T> }
+export interface AssignStmt<T> { readonly kind: 'assign'; readonly at: number; readonly place: Place; readonly value: Expr<T> }
 export interface StoreStmt<T> {
   readonly kind: 'store'; readonly at: number; readonly array: number; readonly indices: readonly Expr<T>[]; readonly value: Expr<T>;
 }

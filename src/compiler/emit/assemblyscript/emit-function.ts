@@ -176,8 +176,8 @@ export class AsFunctionEmitter {
     const upd = s.update[0];
     // `for (let i = e; ...)`, or `for (; ...)` over a counter declared before (fastmath's loops).
     if (s.init.length > 1 || (first !== undefined && first.kind !== 'let') || s.update.length !== 1 || upd?.kind !== 'assign') return [];
-    if (upd.target.kind !== 'local') return [];
-    const c = upd.target.id;
+    if (upd.place.kind !== 'local') return [];
+    const c = upd.place.id;
     if (first !== undefined && first.kind === 'let' && first.local !== c) return [];
     const v = upd.value;
     const isC = (e: T) => e.kind === 'local' && e.id === c;
@@ -186,7 +186,7 @@ export class AsFunctionEmitter {
     if (k === 0) return [];
     let assigned = false;
     forEachStmt(s.body, (b) => {
-      if ((b.kind === 'assign' && b.target.kind === 'local' && b.target.id === c) || (b.kind === 'let' && b.local === c)) assigned = true;
+      if ((b.kind === 'assign' && b.place.kind === 'local' && b.place.id === c) || (b.kind === 'let' && b.local === c)) assigned = true;
     });
     if (assigned) return [];
     const arrays = new Set<number>();
@@ -282,7 +282,7 @@ export class AsFunctionEmitter {
         return `let ${l.emitName}: ${asType(l.type)} = ${this.expr(fn, s.init)}`;
       }
       case 'assign': {
-        const name = s.target.kind === 'local' ? fn.locals[s.target.id]!.emitName : fn.params[s.target.index]!.emitName;
+        const name = s.place.kind === 'local' ? fn.locals[s.place.id]!.emitName : fn.params[s.place.index]!.emitName;
         return `${name} = ${this.expr(fn, s.value)}`;
       }
       default: throw new Error(`not a simple statement: ${s.kind}`);

@@ -107,7 +107,7 @@ export class WgslFunctionEmitter {
     const s = new Set<number>();
     const walk = (b: readonly Stmt<DType>[]) => {
       for (const x of b) {
-        if (x.kind === 'assign' && x.target.kind === 'param') s.add(x.target.index);
+        if (x.kind === 'assign' && x.place.kind === 'param') s.add(x.place.index);
         if (x.kind === 'if') { walk(x.then); walk(x.else); }
         if (x.kind === 'for') { walk(x.init); walk(x.update); walk(x.body); }
         if (x.kind === 'while') walk(x.body);
@@ -290,7 +290,7 @@ export class WgslFunctionEmitter {
       return `var ${this.localName(fn, s.local)}: ${this.ty(fn, l.type, l.at, `'${l.name}'`)} = ${this.expr(fn, s.init)}`;
     }
     if (s.kind === 'assign') {
-      const name = s.target.kind === 'local' ? this.localName(fn, s.target.id) : this.paramName(fn, s.target.index);
+      const name = s.place.kind === 'local' ? this.localName(fn, s.place.id) : this.paramName(fn, s.place.index);
       return `${name} = ${this.expr(fn, s.value)}`;
     }
     throw new Error(`not a simple statement: ${s.kind}`);
