@@ -238,7 +238,7 @@ export class AsFunctionEmitter {
           case 'mul': return `(${a} * ${b})`;
           case 'div': return `(${a} / ${b})`;
           case 'mod': return f ? `(${a} % ${b})` : `__imod<${t}>(${a}, ${b})`;
-          case 'pow': return f ? `${e.type === 'float32' ? 'Mathf' : 'Math'}.pow(${a}, ${b})` : `__ipow<${t}>(${a}, ${b})`;
+          case 'pow': return f ? INTRINSICS.get('pow')!.as({ t: e.type, r: e.type }, [a, b]) : `__ipow<${t}>(${a}, ${b})`;
           case 'floordiv': return `__floordiv<${t}>(${a}, ${b})`;
           case 'truncdiv': return `__truncdiv<${t}>(${a}, ${b})`;
           // asc's flow analysis takes `a & b` of i8/i16 as wrapped when ONE operand is, which
