@@ -9,8 +9,10 @@
  *      helpers return on every path, and lint gufunc kernels (passes/lint-gufunc.ts);
  *   3. infer types (ir/infer.ts), fold constants, with `fastmath` reassociate float
  *      accumulation loops (passes/fastmath.ts), validate the typed IR;
- *   4. decide the SIMD path (passes/simd.ts), emit the AS unit and module source, emit and
- *      instantiate the JS reference.
+ *   4. decide the SIMD path (passes/simd.ts) and the pointer walks (passes/pointer-walk.ts),
+ *      emit the AS unit and module source from them, emit and instantiate the JS reference.
+ * A device target checks the typed IR against what it supports itself, after its own
+ * operand policy (src/gpu runs passes/validate-target.ts before it emits WGSL).
  * Compiling the AS source to Wasm is a separate, asynchronous step
  * ({@link compileKernelWasm}, toolchain/asc.ts), so that callers can cache by `key` first.
  */
@@ -27,6 +29,7 @@ import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { lintGufunc } from './ir/passes/lint-gufunc.js';
+import { pointerWalks } from './ir/passes/pointer-walk.js';
 import { simdType } from './ir/passes/simd.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
@@ -74,7 +77,7 @@ export interface CompiledKernel {
   readonly name: string;
   readonly kind: 'scalar' | 'gufunc';
   readonly signature: KernelSignature;
-  /** The typed IR. */
+  /** The typed IR (target-neutral: the AS unit prints it with passes/pointer-walk.ts's walks). */
   readonly ir: IRProgram;
   /** `printProgram(ir)`: the stable text dump. */
   readonly irText: string;
@@ -190,7 +193,7 @@ export function compileKernel(
   validateProgram(ir);
   const simd = simdType(ir);
   const prefix = options.prefix ?? '';
-  const asUnit = emitAssemblyScript(ir, { prefix, simd });
+  const asUnit = emitAssemblyScript(pointerWalks(ir), { prefix, simd });
   const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
   const jsSource = emitJs(ir);
   const js = instantiateJs(jsSource);

@@ -296,7 +296,11 @@ interface EmitStencilOptions {
   mode: BoundaryMode; cval: number | bigint | boolean; out: DType;
 }
 
-/** The unit: helpers, the two kernel versions, the mapping and the entry walk. */
+/**
+ * The unit: helpers, the two kernel versions, the mapping and the entry walk. No pointer
+ * walks (ir/passes/pointer-walk.ts): a stencil's offsets are constants (NB2017), so no
+ * access is at `[counter]`; the entry walk below moves its own pointers.
+ */
 function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   const { prefix: P, ndim: D, stride: S, neighborhood: nb, out } = o;
   const em = new AsFunctionEmitter(p, { prefix: P });
