@@ -33,6 +33,7 @@ import { pointerWalks } from './ir/passes/pointer-walk.js';
 import { simdType } from './ir/passes/simd.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
+import type { KernelTarget } from './ir/target-support.js';
 import { parseKernelSignature, type KernelSignature } from './signature.js';
 import { ASC_FLAGS, compileAssemblyScript, type AscOptions, type WasmCompileResult } from './toolchain/asc.js';
 
@@ -59,7 +60,7 @@ export interface CompileKernelOptions {
    * 'gpu': literal-initialised locals are 32-bit (int32/float32), as WGSL has no 64-bit
    * types (infer.ts `narrowLocals`); the JS and AS emitters print the same typed IR.
    */
-  readonly target?: 'cpu' | 'parallel' | 'gpu';
+  readonly target?: KernelTarget;
   /** Functions the kernel may call by name; compiled (specialised per argument types) with it. */
   readonly helpers?: Readonly<Record<string, ((...args: never[]) => unknown) | string>>;
   /** gufunc kernels: the layout's core dims (required). */
