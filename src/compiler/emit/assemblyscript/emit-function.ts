@@ -126,6 +126,7 @@ export class AsFunctionEmitter {
     return lines.join('\n');
   }
 
+  /** The address of an element: through its walked pointer when the pointer-walk pass gave it one. */
   private address(fn: IRFunction<DType>, access: { array: number; indices: readonly T[]; walk?: WalkedAccess }): string {
     const p = fn.params[access.array]!;
     const w = access.walk;
