@@ -9,8 +9,10 @@
  *      helpers return on every path, and lint gufunc kernels (passes/lint-gufunc.ts);
  *   3. infer types (ir/infer.ts), fold constants, with `fastmath` reassociate float
  *      accumulation loops (passes/fastmath.ts), validate the typed IR;
- *   4. decide the SIMD path (passes/simd.ts), emit the AS unit and module source, emit and
- *      instantiate the JS reference.
+ *   4. decide the SIMD path (passes/simd.ts) and the pointer walks (passes/pointer-walk.ts),
+ *      emit the AS unit and module source from them, emit and instantiate the JS reference.
+ * A device target checks the typed IR against what it supports itself, after its own
+ * operand policy (src/gpu runs passes/validate-target.ts before it emits WGSL).
  * Compiling the AS source to Wasm is a separate, asynchronous step
  * ({@link compileKernelWasm}, toolchain/asc.ts), so that callers can cache by `key` first.
  */
@@ -27,9 +29,11 @@ import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { lintGufunc } from './ir/passes/lint-gufunc.js';
+import { pointerWalks } from './ir/passes/pointer-walk.js';
 import { simdType } from './ir/passes/simd.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
+import type { KernelTarget } from './ir/target-support.js';
 import { parseKernelSignature, type KernelSignature } from './signature.js';
 import { ASC_FLAGS, compileAssemblyScript, type AscOptions, type WasmCompileResult } from './toolchain/asc.js';
 
@@ -56,7 +60,7 @@ export interface CompileKernelOptions {
    * 'gpu': literal-initialised locals are 32-bit (int32/float32), as WGSL has no 64-bit
    * types (infer.ts `narrowLocals`); the JS and AS emitters print the same typed IR.
    */
-  readonly target?: 'cpu' | 'parallel' | 'gpu';
+  readonly target?: KernelTarget;
   /** Functions the kernel may call by name; compiled (specialised per argument types) with it. */
   readonly helpers?: Readonly<Record<string, ((...args: never[]) => unknown) | string>>;
   /** gufunc kernels: the layout's core dims (required). */
@@ -74,7 +78,7 @@ export interface CompiledKernel {
   readonly name: string;
   readonly kind: 'scalar' | 'gufunc';
   readonly signature: KernelSignature;
-  /** The typed IR. */
+  /** The typed IR (target-neutral: the AS unit prints it with passes/pointer-walk.ts's walks). */
   readonly ir: IRProgram;
   /** `printProgram(ir)`: the stable text dump. */
   readonly irText: string;
@@ -190,7 +194,7 @@ export function compileKernel(
   validateProgram(ir);
   const simd = simdType(ir);
   const prefix = options.prefix ?? '';
-  const asUnit = emitAssemblyScript(ir, { prefix, simd });
+  const asUnit = emitAssemblyScript(pointerWalks(ir), { prefix, simd });
   const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
   const jsSource = emitJs(ir);
   const js = instantiateJs(jsSource);

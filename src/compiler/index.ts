@@ -28,6 +28,8 @@
 export { compileKernel, compileKernelWasm, linkKernels } from './compile.js';
 export type { CompiledKernel, CompileKernelOptions, CoreLayoutInput } from './compile.js';
 export { parseKernelSignature } from './signature.js';
+export { validateTarget } from './ir/passes/validate-target.js';
+export type { KernelTarget } from './ir/target-support.js';
 export type { KernelArg, KernelSignature } from './signature.js';
 export { compileAssemblyScript, loadAsc, ascLoadTime, staticDataRange, AscCompileError, ASC_FLAGS } from './toolchain/asc.js';
 export type { AscOptions, WasmCompileResult } from './toolchain/asc.js';

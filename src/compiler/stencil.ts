@@ -49,6 +49,7 @@ import { checkReturns } from './ir/passes/check-returns.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
+import type { KernelTarget } from './ir/target-support.js';
 import { asType, isBool } from './ir/types.js';
 import { materialize, weakOf, type Weak } from './ir/weak.js';
 import { parseKernelSignature, type KernelSignature } from './signature.js';
@@ -79,7 +80,7 @@ export interface CompileStencilOptions {
    * 'gpu': literal-initialised locals are 32-bit, as compileKernel's gpu target (WGSL has
    * no 64-bit types); the WGSL is emitted from the same IR (emit/wgsl/stencil.ts).
    */
-  readonly target?: 'cpu' | 'parallel' | 'gpu';
+  readonly target?: KernelTarget;
 }
 
 /** The result of {@link compileStencil}. */
@@ -296,7 +297,11 @@ interface EmitStencilOptions {
   mode: BoundaryMode; cval: number | bigint | boolean; out: DType;
 }
 
-/** The unit: helpers, the two kernel versions, the mapping and the entry walk. */
+/**
+ * The unit: helpers, the two kernel versions, the mapping and the entry walk. No pointer
+ * walks (ir/passes/pointer-walk.ts): a stencil's offsets are constants (NB2017), so no
+ * access is at `[counter]`; the entry walk below moves its own pointers.
+ */
 function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   const { prefix: P, ndim: D, stride: S, neighborhood: nb, out } = o;
   const em = new AsFunctionEmitter(p, { prefix: P });

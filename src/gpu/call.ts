@@ -11,7 +11,7 @@
  */
 import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
 import { cStrides, formatShape } from '../ndarray/layout.js';
-import { compileKernel, type CompiledKernel } from '../compiler/index.js';
+import { compileKernel, validateTarget, type CompiledKernel } from '../compiler/index.js';
 import { assertCanCast, type Casting } from '../dtype/casting.js';
 import type { DType } from '../dtype/dtypes.js';
 import { asarray, full } from '../ndarray/creation.js';
@@ -45,6 +45,7 @@ export function gpuKernel(source: string, signature: string, name = 'kernel'): C
   let k = compiled.get(key);
   if (!k) {
     k = compileKernel(source, signature, { kind: 'scalar', name, target: 'gpu' });
+    validateTarget(k.ir, 'gpu');
     compiled.set(key, k);
   }
   return k;

@@ -14,8 +14,7 @@
  */
 import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
 import { formatShape } from '../ndarray/layout.js';
-import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
-import { emitWgslFunctions } from '../compiler/emit/wgsl/emit-function.js';
+import { compileKernel, parseKernelSignature, validateTarget, type CompiledKernel } from '../compiler/index.js';
 import { canCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import type { DType, Scalar } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
@@ -46,11 +45,11 @@ const kindOf = (x: unknown): InputKind => classify(x as UfuncInput).kind;
 
 const fits = (k: InputKind, d: DType) => (k === 'weak-int' || k === 'weak-float' ? inputFits(k, d, 'safe') : canCast(k, d, 'safe'));
 
-/** Compile for the gpu: policy check of the operands, and WGSL emitted once to report NB6001 now. */
+/** Compile for the gpu: policy check of the operands (E_GPU_DTYPE first), then the IR against the target (NB6001 now, not at a call). */
 function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: string, extra: Parameters<typeof compileKernel>[2]): CompiledKernel {
   const k = compileKernel(fn, sig, { ...extra, target: 'gpu' });
   k.operands.forEach((d) => checkGpuDType(d, `kernel '${name}' signature '${sig}'`));
-  emitWgslFunctions(k.ir);
+  validateTarget(k.ir, 'gpu');
   return k;
 }
 

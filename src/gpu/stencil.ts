@@ -13,6 +13,7 @@
  * maxStorageBufferBindingSize) are TargetError `E_GPU_LIMIT`.
  */
 import type { CompiledStencil } from '../compiler/stencil.js';
+import { validateTarget } from '../compiler/index.js';
 import { STENCIL_WG, stencilMetaLength, stencilShader } from '../compiler/emit/wgsl/stencil.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { TargetError } from '../util/errors.js';
@@ -47,7 +48,8 @@ export function gpuStencilSource(c: CompiledStencil): string {
 
 /**
  * Check a compiled stencil against the gpu target when the stencil is made: its operand
- * dtypes (TargetError `E_GPU_DTYPE`) and its WGSL (KernelError NB6001 now, not at a call).
+ * dtypes (TargetError `E_GPU_DTYPE`), then its IR against the target (KernelError NB6001
+ * now, not at a call).
  *
  * @example
  * ```ts
@@ -56,7 +58,7 @@ export function gpuStencilSource(c: CompiledStencil): string {
  */
 export function checkGpuStencil(c: CompiledStencil, name: string): void {
   c.operands.forEach((d) => checkGpuDType(d, `stencil '${name}' signature '${c.signature.text}'`));
-  gpuStencilSource(c);
+  validateTarget(c.ir, 'gpu');
 }
 
 function pipelineFor(ctx: GpuContext, c: CompiledStencil): GPUComputePipeline {

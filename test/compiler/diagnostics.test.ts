@@ -156,7 +156,7 @@ describe('diagnostics: code, line, column, frame', () => {
 
   test('every diagnostic code is covered by a case', () => {
     // Stencil-only codes (an accessor's offsets and use) are triggered in test/stencil; the
-    // gpu target's NB6001 (a float64 value inside a gpu kernel) in test/gpu/faults.test.ts.
+    // gpu target's NB6001 (a float64 value inside a gpu kernel) in test/compiler/validate-target.test.ts.
     const covered = new Set<string>([...CASES.map((c) => c.code), 'NB5001', 'NB2017', 'NB2018', 'NB2019', 'NB6001']);
     expect(Object.keys(DIAGNOSTICS).filter((c) => !covered.has(c))).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import * as nb from '../../src/index.js';
 import { compileKernel, type CompiledKernel, type CoreLayoutInput } from '../../src/compiler/compile.js';
 import { emitWgslFunctions } from '../../src/compiler/emit/wgsl/emit-function.js';
+import { validateTarget } from '../../src/compiler/ir/passes/validate-target.js';
 import { mismatch, runGufuncJs, runGufuncWasm, runJs, runWasm, WasmRig, type GuOperand, type Value } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -182,6 +183,7 @@ describe('fastmath: the IR rewrite', () => {
   test('the gpu target: float32 partials, and the WGSL emitter prints the rewrite', () => {
     const k = compileKernel(dot, 'void(f4[:], f4[:], f4[:])', { kind: 'gufunc', core: vec, fastmath: true, target: 'gpu' });
     expect(k.irText).toContain('let s_fm7: float32 = 0:float32');
+    validateTarget(k.ir, 'gpu');
     const { source } = emitWgslFunctions(k.ir);
     expect(source).toContain('v_s_fm7');
   });

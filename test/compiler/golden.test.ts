@@ -27,6 +27,12 @@ const GOLDEN: [string, () => CompiledKernel][] = [
       }
     }
   }, 'void(f4[:,:], f4[:,:], f4[:,:])', { kind: 'gufunc', core: { nin: 2, dims: ['m', 'n', 'p'], operands: [[0, 1], [1, 2], [0, 2]] }, name: 'matmul' })],
+  // Pointer walks (ir/passes/pointer-walk.ts) over fastmath's unrolled loop and its remainder loop.
+  ['rowdot-fastmath-f8', () => compileKernel((a: any, b: any, o: any) => {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+    o[0] = s;
+  }, 'void(f8[:], f8[:], f8[:])', { kind: 'gufunc', core: { nin: 2, dims: ['n'], operands: [[0], [0], []] }, fastmath: true, name: 'rowdot' })],
 ];
 
 describe('golden files', () => {

@@ -16,7 +16,7 @@
  * types yet.
  */
 import type * as acorn from 'acorn';
-import type { Expr, IRFunction, Stmt, Target } from '../ir/nodes.js';
+import type { Expr, IRFunction, Place, Stmt } from '../ir/nodes.js';
 import { arrayAccess, compoundOp, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
 import type { ParsedKernel } from './parse.js';
 import { Scopes } from './scope.js';
@@ -177,9 +177,9 @@ function effect(ctx: ExprContext, e: acorn.Expression): S[] {
 }
 
 /** Where an assignment writes: a local/parameter, or an array element. */
-type Place = { kind: 'var'; target: Target; read: E } | { kind: 'elem'; array: number; indices: readonly E[]; read: E };
+type LValue = { kind: 'var'; place: Place; read: E } | { kind: 'elem'; array: number; indices: readonly E[]; read: E };
 
-function place(ctx: ExprContext, node: acorn.Node): Place {
+function lvalue(ctx: ExprContext, node: acorn.Node): LValue {
   const at = pos(ctx, node);
   if (node.type === 'Identifier') {
     const name = (node as acorn.Identifier).name;
@@ -188,9 +188,9 @@ function place(ctx: ExprContext, node: acorn.Node): Place {
     if (b.kind === 'pending') return fail(ctx, 'NB2011', node, [name, 'is used before its declaration']);
     if (b.kind === 'local') {
       if (b.isConst) return fail(ctx, 'NB2010', node, [name]);
-      return { kind: 'var', target: { kind: 'local', id: b.id }, read: { kind: 'local', id: b.id, at, type: null } };
+      return { kind: 'var', place: { kind: 'local', id: b.id }, read: { kind: 'local', id: b.id, at, type: null } };
     }
-    return { kind: 'var', target: { kind: 'param', index: b.index }, read: { kind: 'param', index: b.index, at, type: null } };
+    return { kind: 'var', place: { kind: 'param', index: b.index }, read: { kind: 'param', index: b.index, at, type: null } };
   }
   if (node.type === 'MemberExpression') {
     const acc = arrayAccess(ctx, node as acorn.MemberExpression);
@@ -201,16 +201,16 @@ function place(ctx: ExprContext, node: acorn.Node): Place {
   return fail(ctx, 'NB1031', node, ['as an assignment target']);
 }
 
-function write(p: Place, value: E, at: number): S {
+function write(p: LValue, value: E, at: number): S {
   return p.kind === 'var'
-    ? { kind: 'assign', target: p.target, value, at }
+    ? { kind: 'assign', place: p.place, value, at }
     : { kind: 'store', array: p.array, indices: p.indices, value, at };
 }
 
 function assignment(ctx: ExprContext, node: acorn.AssignmentExpression): S {
   const at = pos(ctx, node);
   if (node.operator === '&&=' || node.operator === '||=' || node.operator === '??=') return fail(ctx, 'NB1029', node, [node.operator]);
-  const p = place(ctx, node.left);
+  const p = lvalue(ctx, node.left);
   const rhs = lowerExpr(ctx, node.right);
   if (node.operator === '=') return write(p, rhs, at);
   const op = compoundOp(node.operator);
@@ -220,7 +220,7 @@ function assignment(ctx: ExprContext, node: acorn.AssignmentExpression): S {
 
 function update(ctx: ExprContext, node: acorn.UpdateExpression): S {
   const at = pos(ctx, node);
-  const p = place(ctx, node.argument);
+  const p = lvalue(ctx, node.argument);
   const one: E = { kind: 'const', value: 1, at, type: null };
   return write(p, { kind: 'binary', op: node.operator === '++' ? 'add' : 'sub', left: p.read, right: one, at, type: null }, at);
 }

@@ -8,7 +8,7 @@
  *   2. a declaration makes a fresh local (a unique id, so shadowing never reaches the IR);
  *   3. lookups walk scopes innermost first, then parameters;
  *   4. every parameter and local gets an emit name: its own name unless that is a reserved
- *      word of the target languages, starts with `__` (emitters' internal names do), or is
+ *      word of the emitted languages, starts with `__` (emitters' internal names do), or is
  *      taken, in which case a suffix makes it unique.
  */
 import type { Local } from '../ir/nodes.js';

@@ -143,7 +143,7 @@ class ProgramInfer {
     // A literal argument to a parameter the helper never assigns stays a weak literal in the
     // specialisation (so clamp(x, 0, 1) keeps x's type); other arguments are typed.
     const assigned = new Set<number>();
-    forEachStmt(fn.body, (s) => { if (s.kind === 'assign' && s.target.kind === 'param') assigned.add(s.target.index); });
+    forEachStmt(fn.body, (s) => { if (s.kind === 'assign' && s.place.kind === 'param') assigned.add(s.place.index); });
     const specs: ParamSpec[] = args.map((a, i) => (a.kind === 'weak' && !assigned.has(i) ? { literal: a.w } : { scalar: typeOf(a) }));
     const key = `${name}(${specs.map((p) => (p.literal ? `${p.literal.wk}:${String(p.literal.value)}` : p.scalar)).join(',')})`;
     if (this.active.has(name)) caller.fail('NB2014', at, [name]);
@@ -303,13 +303,13 @@ class FunctionInfer implements ExprInfer {
         return [{ kind: 'let', local: s.local, init: as(v, this.localType(s.local)), at: s.at }];
       }
       case 'assign': {
-        if (s.target.kind === 'param' && this.params[s.target.index]!.array) return [{ kind: 'assign', target: s.target, value: this.toParam(s.target.index, { kind: 'weak', w: { wk: 'int', value: 0n }, at: s.at }, s.at), at: s.at }];
+        if (s.place.kind === 'param' && this.params[s.place.index]!.array) return [{ kind: 'assign', place: s.place, value: this.toParam(s.place.index, { kind: 'weak', w: { wk: 'int', value: 0n }, at: s.at }, s.at), at: s.at }];
         const v = expr(this, s.value);
-        if (s.target.kind === 'local') {
-          this.contribute(s.target.id, v, false);
-          return [{ kind: 'assign', target: s.target, value: as(v, this.localType(s.target.id)), at: s.at }];
+        if (s.place.kind === 'local') {
+          this.contribute(s.place.id, v, false);
+          return [{ kind: 'assign', place: s.place, value: as(v, this.localType(s.place.id)), at: s.at }];
         }
-        return [{ kind: 'assign', target: s.target, value: this.toParam(s.target.index, v, s.at), at: s.at }];
+        return [{ kind: 'assign', place: s.place, value: this.toParam(s.place.index, v, s.at), at: s.at }];
       }
       case 'store': {
         const a = this.arrayOf(s.array, s.at);

@@ -21,8 +21,12 @@
  * Spellings: `as` (AssemblyScript: `Math.*` for f64, `Mathf.*` for f32, AS builtins for
  * integers), `js` (the reference emitter; float32 results are `Math.fround`ed, which is
  * exact for sqrt and the rounding functions and within 1 ULP of AS's Mathf for the
- * transcendentals), `wgsl` (the function's WGSL name, null where WGSL lacks it and a
- * polyfill will be needed), `simd` (a v128 spelling for the contiguous fast path).
+ * transcendentals), `wgsl` (WGSL: the built-in where it has the kernel language's meaning
+ * on f32/i32/u32, else a call of a prelude helper, emit/wgsl/prelude.ts, for what WGSL
+ * lacks or spells differently; absent where the gpu target has no form, which
+ * ir/passes/validate-target.ts reports), `simd` (a v128 spelling for the contiguous fast
+ * path). The emitters print these spellings and nothing else: no emitter names a Math
+ * function.
  */
 import type { DType } from '../../dtype/dtypes.js';
 import { asType, is64, isFloatType, isUnsigned } from './types.js';
@@ -35,6 +39,12 @@ export interface SpellTypes {
   readonly r: DType;
 }
 
+/**
+ * How a WGSL spelling calls a prelude helper (`nb_powf`, ...): the emitter spells the call
+ * and records that the shader needs the helper's source.
+ */
+export type WgslHelperCall = (helper: string, args: readonly string[]) => string;
+
 export interface Intrinsic {
   /** Canonical name used in IR call nodes (`'sin'`). */
   readonly name: string;
@@ -43,7 +53,7 @@ export interface Intrinsic {
   readonly arity: number | readonly [number, number];
   readonly as: (ty: SpellTypes, args: readonly string[]) => string;
   readonly js: (ty: SpellTypes, args: readonly string[]) => string;
-  readonly wgsl: string | null;
+  readonly wgsl?: (ty: SpellTypes, args: readonly string[], helper: WgslHelperCall) => string;
   /** v128 spelling on float lanes, when the contiguous SIMD path may use it. */
   readonly simd?: (t: DType, args: readonly string[]) => string;
 }
@@ -51,8 +61,13 @@ export interface Intrinsic {
 const fround = (t: DType, e: string) => (t === 'float32' ? `Math.fround(${e})` : e);
 const asMath = (t: DType) => (t === 'float32' ? 'Mathf' : 'Math');
 
-/** A float function of one or two arguments, the same name everywhere. */
-function floatFn(name: string, arity: 1 | 2, wgsl: string | null): Intrinsic {
+/** WGSL's own built-in of that name. */
+const wgslBuiltin = (name: string): Intrinsic['wgsl'] => (_, a) => `${name}(${a.join(', ')})`;
+/** A prelude helper: WGSL lacks the function, or its own is too far from the cpu target's. */
+const wgslHelper = (helper: string): Intrinsic['wgsl'] => (_, a, call) => call(helper, a);
+
+/** A float function of one or two arguments, the same name in AS and JS. */
+function floatFn(name: string, arity: 1 | 2, wgsl: Intrinsic['wgsl']): Intrinsic {
   return {
     name, rule: arity === 1 ? 'float1' : 'float2', arity, wgsl,
     as: ({ t }, a) => `${asMath(t)}.${name}(${a.join(', ')})`,
@@ -63,7 +78,7 @@ function floatFn(name: string, arity: 1 | 2, wgsl: string | null): Intrinsic {
 /** floor / ceil / trunc: only floats reach the emitters (infer drops the call on integers). */
 function rounding(name: 'floor' | 'ceil' | 'trunc'): Intrinsic {
   return {
-    name, rule: 'same', arity: 1, wgsl: name,
+    name, rule: 'same', arity: 1, wgsl: wgslBuiltin(name),
     as: ({ t }, a) => `${asMath(t)}.${name}(${a[0]})`,
     js: (_, a) => `Math.${name}(${a[0]})`,
     simd: (t, a) => `v128.${name}<${asType(t)}>(${a[0]})`,
@@ -72,66 +87,76 @@ function rounding(name: 'floor' | 'ceil' | 'trunc'): Intrinsic {
 
 function minmax(name: 'min' | 'max'): Intrinsic {
   return {
-    name, rule: 'minmax', arity: [1, Infinity], wgsl: name,
+    name, rule: 'minmax', arity: [1, Infinity],
     as: ({ r }, a) => a.reduce((acc, x) => (isFloatType(r) ? `${asMath(r)}.${name}(${acc}, ${x})` : `${name}<${asType(r)}>(${acc}, ${x})`)),
     js: ({ r }, a) => (is64(r) ? `rt.${name}Big(${a.join(', ')})` : `Math.${name}(${a.join(', ')})`),
+    // WGSL's float min/max need not propagate NaN or order -0 < +0 (the prelude's do).
+    wgsl: ({ r }, a, call) => a.reduce((acc, x) => (isFloatType(r) ? call(`nb_${name}f`, [acc, x]) : `${name}(${acc}, ${x})`)),
     simd: (t, a) => a.reduce((acc, x) => `v128.${name}<${asType(t)}>(${acc}, ${x})`),
   };
 }
 
 const ROWS: readonly Intrinsic[] = [
-  floatFn('sin', 1, 'sin'), floatFn('cos', 1, 'cos'), floatFn('tan', 1, 'tan'),
-  floatFn('asin', 1, 'asin'), floatFn('acos', 1, 'acos'), floatFn('atan', 1, 'atan'),
-  floatFn('sinh', 1, 'sinh'), floatFn('cosh', 1, 'cosh'), floatFn('tanh', 1, 'tanh'),
-  floatFn('asinh', 1, 'asinh'), floatFn('acosh', 1, 'acosh'), floatFn('atanh', 1, 'atanh'),
-  floatFn('exp', 1, 'exp'), floatFn('expm1', 1, null), floatFn('log', 1, 'log'), floatFn('log1p', 1, null),
-  floatFn('log2', 1, 'log2'), floatFn('log10', 1, null), floatFn('cbrt', 1, null),
+  // WGSL's asin ... atanh are within WGSL's error bounds but far from the cpu target's near
+  // 0 (prelude.ts); pow follows JavaScript's special cases; the rest WGSL lacks.
+  floatFn('sin', 1, wgslBuiltin('sin')), floatFn('cos', 1, wgslBuiltin('cos')), floatFn('tan', 1, wgslBuiltin('tan')),
+  floatFn('asin', 1, wgslHelper('nb_asinf')), floatFn('acos', 1, wgslHelper('nb_acosf')), floatFn('atan', 1, wgslHelper('nb_atanf')),
+  floatFn('sinh', 1, wgslHelper('nb_sinhf')), floatFn('cosh', 1, wgslBuiltin('cosh')), floatFn('tanh', 1, wgslHelper('nb_tanhf')),
+  floatFn('asinh', 1, wgslHelper('nb_asinhf')), floatFn('acosh', 1, wgslHelper('nb_acoshf')), floatFn('atanh', 1, wgslHelper('nb_atanhf')),
+  floatFn('exp', 1, wgslBuiltin('exp')), floatFn('expm1', 1, wgslHelper('nb_expm1f')),
+  floatFn('log', 1, wgslBuiltin('log')), floatFn('log1p', 1, wgslHelper('nb_log1pf')),
+  floatFn('log2', 1, wgslBuiltin('log2')), floatFn('log10', 1, wgslHelper('nb_log10f')), floatFn('cbrt', 1, wgslHelper('nb_cbrtf')),
   {
-    ...floatFn('sqrt', 1, 'sqrt'),
+    ...floatFn('sqrt', 1, wgslBuiltin('sqrt')),
     simd: (t, a) => `v128.sqrt<${asType(t)}>(${a[0]})`,
   },
-  floatFn('atan2', 2, 'atan2'), floatFn('pow', 2, 'pow'), floatFn('hypot', 2, null),
+  floatFn('atan2', 2, wgslHelper('nb_atan2f')), floatFn('pow', 2, wgslHelper('nb_powf')), floatFn('hypot', 2, wgslHelper('nb_hypotf')),
   rounding('floor'), rounding('ceil'), rounding('trunc'),
   {
     // JavaScript's rule: the nearest integer, halves toward +Infinity, -0 kept (prelude helper).
-    name: 'round', rule: 'same', arity: 1, wgsl: null,
+    name: 'round', rule: 'same', arity: 1, wgsl: wgslHelper('nb_roundf'),
     as: ({ t }, a) => `__round_${asType(t)}(${a[0]})`,
     js: ({ t }, a) => fround(t, `Math.round(${a[0]})`),
   },
   {
-    name: 'abs', rule: 'same', arity: 1, wgsl: 'abs',
+    name: 'abs', rule: 'same', arity: 1,
+    wgsl: ({ t }, a) => (t === 'uint32' ? a[0]! : `abs(${a[0]})`),
     as: ({ t }, a) => (isFloatType(t) ? `${asMath(t)}.abs(${a[0]})` : isUnsigned(t) ? a[0]! : `<${asType(t)}>abs<${asType(t)}>(${a[0]})`),
     js: ({ t }, a) => (isFloatType(t) ? `Math.abs(${a[0]})` : `rt.wrap_${t}(${is64(t) ? `rt.absBig(${a[0]})` : `Math.abs(${a[0]})`})`),
     simd: (t, a) => `v128.abs<${asType(t)}>(${a[0]})`,
   },
   {
-    name: 'sign', rule: 'same', arity: 1, wgsl: 'sign',
+    name: 'sign', rule: 'same', arity: 1,
+    // JavaScript's sign keeps NaN and -0, which WGSL's float sign need not (the prelude's does); u32 has none.
+    wgsl: ({ t }, a, call) => (isFloatType(t) ? call('nb_signf', a) : t === 'uint32' ? `select(0u, 1u, ${a[0]} > 0u)` : `sign(${a[0]})`),
     as: ({ t }, a) => (isFloatType(t) ? `${asMath(t)}.sign(${a[0]})`
       : `<${asType(t)}>(<i32>(${a[0]} > <${asType(t)}>0) - <i32>(${a[0]} < <${asType(t)}>0))`),
     js: ({ t }, a) => (is64(t) ? `rt.signBig(${a[0]})` : `Math.sign(${a[0]})`),
   },
   minmax('min'), minmax('max'),
   {
-    name: 'imul', rule: 'int32', arity: 2, wgsl: null,
+    name: 'imul', rule: 'int32', arity: 2,
+    wgsl: (_, a) => `(${a[0]} * ${a[1]})`,
     as: (_, a) => `(${a[0]} * ${a[1]})`,
     js: (_, a) => `Math.imul(${a[0]}, ${a[1]})`,
   },
   {
-    name: 'clz32', rule: 'int32', arity: 1, wgsl: 'countLeadingZeros',
+    name: 'clz32', rule: 'int32', arity: 1,
+    wgsl: (_, a) => `i32(countLeadingZeros(u32(${a[0]})))`,
     as: (_, a) => `<i32>clz<u32>(${a[0]})`,
     js: (_, a) => `Math.clz32(${a[0]})`,
   },
   {
-    name: 'isNaN', rule: 'predicate', arity: 1, wgsl: null,
+    name: 'isNaN', rule: 'predicate', arity: 1, wgsl: wgslHelper('nb_isnan'),
     as: ({ t }, a) => `isNaN<${asType(t)}>(${a[0]})`,
     js: (_, a) => `Number.isNaN(${a[0]})`,
   },
   {
-    name: 'isFinite', rule: 'predicate', arity: 1, wgsl: null,
+    name: 'isFinite', rule: 'predicate', arity: 1, wgsl: wgslHelper('nb_isfinite'),
     as: ({ t }, a) => `isFinite<${asType(t)}>(${a[0]})`,
     js: (_, a) => `Number.isFinite(${a[0]})`,
   },
-  { name: 'fround', rule: 'fround', arity: 1, wgsl: null, as: (_, a) => a[0]!, js: (_, a) => a[0]! },
+  { name: 'fround', rule: 'fround', arity: 1, as: (_, a) => a[0]!, js: (_, a) => a[0]!, wgsl: (_, a) => a[0]! },
 ];
 
 /** Intrinsics by canonical name. */

@@ -25,7 +25,7 @@ export function findCounters(body: readonly Stmt<null>[], out: Map<number, Count
   const assigned = new Map<number, number>();
   const visit = (stmts: readonly Stmt<null>[]) => {
     for (const s of stmts) {
-      if (s.kind === 'assign' && s.target.kind === 'local') assigned.set(s.target.id, (assigned.get(s.target.id) ?? 0) + 1);
+      if (s.kind === 'assign' && s.place.kind === 'local') assigned.set(s.place.id, (assigned.get(s.place.id) ?? 0) + 1);
       if (s.kind === 'if') { visit(s.then); visit(s.else); }
       if (s.kind === 'while') visit(s.body);
       if (s.kind === 'for') { visit(s.init); visit(s.update); visit(s.body); }
@@ -42,7 +42,7 @@ export function findCounters(body: readonly Stmt<null>[], out: Map<number, Count
       const [update] = s.update;
       if (s.init.length !== 1 || s.update.length !== 1 || init!.kind !== 'let' || update!.kind !== 'assign' || !s.cond) continue;
       const id = init!.local;
-      if (update!.target.kind !== 'local' || update!.target.id !== id || assigned.get(id) !== 1) continue;
+      if (update!.place.kind !== 'local' || update!.place.id !== id || assigned.get(id) !== 1) continue;
       const u = update!.value;
       if (u.kind !== 'binary' || (u.op !== 'add' && u.op !== 'sub') || u.left.kind !== 'local' || u.left.id !== id) continue;
       if (u.right.kind !== 'const' || u.right.value !== 1) continue;

@@ -1,5 +1,5 @@
 /**
- * The kernel IR: structured (no CFG: every target language has if/for/while), one node type
+ * The kernel IR: structured (no CFG: every emitted language has if/for/while), one node type
  * per construct, shared by the untyped IR (what lowering produces, `T = null`) and the typed
  * IR (after inference, `T = DType`).
  *
@@ -58,9 +58,21 @@ export interface CallExpr<T> extends Base<T> { readonly kind: 'call'; readonly f
 export interface HelperCallExpr<T> extends Base<T> {
   readonly kind: 'helper'; readonly name: string; readonly index: number; readonly args: readonly Expr<T>[];
 }
+/**
+ * A pointer walk (passes/pointer-walk.ts, for the AssemblyScript emitter): pointer `id`
+ * equals the address of `array[counter]` throughout the body of the counting loop that
+ * declares it, advancing by `step` elements with the counter.
+ */
+export interface PointerWalk { readonly id: number; readonly array: number; readonly counter: number; readonly step: number }
+
+/** An element access at `[counter + offset]` of an array a pointer walks: read through pointer `id`. */
+export interface WalkedAccess { readonly id: number; readonly offset: number }
+
 /** `a[i]`, `a[i][j]`: one element of array parameter `array`. */
 export interface LoadExpr<T> extends Base<T> {
   readonly kind: 'load'; readonly array: number; readonly indices: readonly Expr<T>[];
+  /** Set by passes/pointer-walk.ts: the address is a walked pointer (the indices still say which element). */
+  readonly walk?: WalkedAccess;
 }
 /** `a.length` (axis 0), `a[i].length` (axis 1): a core dimension's size (int32). */
 export interface LengthExpr<T> extends Base<T> { readonly kind: 'length'; readonly array: number; readonly axis: number }
@@ -69,13 +81,15 @@ export type Expr<T> =
   | ConstExpr<T> | ParamExpr<T> | LocalExpr<T> | UnaryExpr<T> | BinaryExpr<T> | CompareExpr<T>
   | LogicalExpr<T> | SelectExpr<T> | CastExpr<T> | CallExpr<T> | HelperCallExpr<T> | LoadExpr<T> | LengthExpr<T>;
 
-/** What an assignment writes: a local or a scalar parameter. */
-export type Target = { readonly kind: 'local'; readonly id: number } | { readonly kind: 'param'; readonly index: number };
+/** The variable an assignment writes (its place): a local or a scalar parameter. */
+export type Place = { readonly kind: 'local'; readonly id: number } | { readonly kind: 'param'; readonly index: number };
 
 export interface LetStmt<T> { readonly kind: 'let'; readonly at: number; readonly local: number; readonly init: Expr<T> }
-export interface AssignStmt<T> { readonly kind: 'assign'; readonly at: number; readonly target: Target; readonly value: Expr<T> }
+export interface AssignStmt<T> { readonly kind: 'assign'; readonly at: number; readonly place: Place; readonly value: Expr<T> }
 export interface StoreStmt<T> {
   readonly kind: 'store'; readonly at: number; readonly array: number; readonly indices: readonly Expr<T>[]; readonly value: Expr<T>;
+  /** As LoadExpr's. */
+  readonly walk?: WalkedAccess;
 }
 export interface IfStmt<T> {
   readonly kind: 'if'; readonly at: number; readonly cond: Expr<T>; readonly then: readonly Stmt<T>[]; readonly else: readonly Stmt<T>[];
@@ -83,6 +97,8 @@ export interface IfStmt<T> {
 export interface ForStmt<T> {
   readonly kind: 'for'; readonly at: number; readonly init: readonly Stmt<T>[]; readonly cond: Expr<T> | null;
   readonly update: readonly Stmt<T>[]; readonly body: readonly Stmt<T>[];
+  /** Set by passes/pointer-walk.ts: the pointers this loop starts with its counter and advances with it. */
+  readonly walks?: readonly PointerWalk[];
 }
 export interface WhileStmt<T> { readonly kind: 'while'; readonly at: number; readonly cond: Expr<T>; readonly body: readonly Stmt<T>[] }
 export interface BreakStmt { readonly kind: 'break'; readonly at: number }

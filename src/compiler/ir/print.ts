@@ -42,7 +42,7 @@ function inline(fn: IRFunction<DType>, s: Stmt<DType>): string {
   switch (s.kind) {
     case 'let': return `let ${fn.locals[s.local]!.emitName}: ${fn.locals[s.local]!.type} = ${p(s.init)}`;
     case 'assign':
-      return `${s.target.kind === 'local' ? fn.locals[s.target.id]!.emitName : fn.params[s.target.index]!.emitName} = ${p(s.value)}`;
+      return `${s.place.kind === 'local' ? fn.locals[s.place.id]!.emitName : fn.params[s.place.index]!.emitName} = ${p(s.value)}`;
     case 'store': return `${fn.params[s.array]!.emitName}[${s.indices.map(p).join(', ')}] = ${p(s.value)}`;
     case 'break': return 'break';
     case 'continue': return 'continue';

@@ -12,12 +12,14 @@
  *      NumPy semantics AS does not have (float → int via `__f2i_*`, x → bool as `x != 0`),
  *      intrinsics through ir/intrinsics.ts, integer division/remainder/power through the
  *      prelude (prelude.ts), loads/stores as `load<T>(base + <usize>i * stride ...)`
- *      (bool elements are bytes, read as `!= 0`).
+ *      (bool elements are bytes, read as `!= 0`), or through the pointer that
+ *      ir/passes/pointer-walk.ts assigned them (`load<T>(__w0)`), the loops that declare
+ *      those pointers starting and advancing them with their counters.
  */
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
-import { forEachExpr, forEachStmt, type ConstValue, type Expr, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
+import type { ConstValue, Expr, IRFunction, IRProgram, Stmt, WalkedAccess } from '../../ir/nodes.js';
 import { asType, bitsOf, isBool, isFloatType, isIntType } from '../../ir/types.js';
 
 type T = Expr<DType>;
@@ -32,6 +34,8 @@ export interface AsNames {
 export const strideName = (param: string, k: number): string => `__${param}_s${k}`;
 /** Size parameter name of core dim d. */
 export const sizeName = (d: number): string => `__n${d}`;
+/** Name of pointer-walk pointer `id` (ir/passes/pointer-walk.ts). */
+const walkName = (id: number): string => `__w${id}`;
 
 /** An f64 literal that AS reads as f64 (`2.0`, `1e+21`, `NaN`, `-0.0`). */
 function f64Literal(x: number): string {
@@ -79,18 +83,6 @@ export function asCast(from: DType, to: DType, a: string): string {
   return `<${asType(to)}>(${a})`;
 }
 
-/** `i` or `i + k` (k a small non-negative int32 constant, as fastmath's unrolled bodies read): the local and k. */
-function counterOffset(e: Expr<DType>): { id: number; k: number } | null {
-  if (e.kind === 'local' && e.type === 'int32') return { id: e.id, k: 0 };
-  if (e.kind === 'binary' && e.op === 'add' && e.type === 'int32') {
-    const [l, r] = [e.left, e.right];
-    const kOf = (x: Expr<DType>) => (x.kind === 'const' && typeof x.value === 'number' && Number.isInteger(x.value) && x.value >= 0 && x.value < 64 ? x.value : null);
-    if (l.kind === 'local' && kOf(r) !== null) return { id: l.id, k: kOf(r)! };
-    if (r.kind === 'local' && kOf(l) !== null) return { id: r.id, k: kOf(l)! };
-  }
-  return null;
-}
-
 /** Emit AS for the functions of one program. */
 export class AsFunctionEmitter {
   constructor(
@@ -134,22 +126,12 @@ export class AsFunctionEmitter {
     return lines.join('\n');
   }
 
-  /**
-   * Pointer walks of the loop being emitted: `array:counterLocal` → the name of a usize
-   * that always equals the address of `array[counter]` (see {@link walkedLoop}).
-   */
-  private readonly walks = new Map<string, string>();
-  private walkCount = 0;
-
-  private address(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
-    const i0 = indices[0];
-    const walked = indices.length === 1 && i0 ? counterOffset(i0) : null;
-    if (walked) {
-      const w = this.walks.get(`${array}:${walked.id}`);
-      if (w !== undefined) return walked.k === 0 ? w : `${w} + ${walked.k} * ${strideName(fn.params[array]!.emitName, 0)}`;
-    }
-    const p = fn.params[array]!;
-    return [p.emitName, ...indices.map((i, k) => `<usize>(${this.expr(fn, i)}) * ${strideName(p.emitName, k)}`)].join(' + ');
+  /** The address of an element: through its walked pointer when the pointer-walk pass gave it one. */
+  private address(fn: IRFunction<DType>, access: { array: number; indices: readonly T[]; walk?: WalkedAccess }): string {
+    const p = fn.params[access.array]!;
+    const w = access.walk;
+    if (w) return w.offset === 0 ? walkName(w.id) : `${walkName(w.id)} + ${w.offset} * ${strideName(p.emitName, 0)}`;
+    return [p.emitName, ...access.indices.map((i, k) => `<usize>(${this.expr(fn, i)}) * ${strideName(p.emitName, k)}`)].join(' + ');
   }
 
   /**
@@ -163,45 +145,6 @@ export class AsFunctionEmitter {
     const s = this.expr(fn, e);
     if ((e.kind === 'const' && (e.type === 'int32' || e.type === 'float64')) || e.kind === 'select') return `<${asType(e.type)}>${s}`;
     return s;
-  }
-
-  /**
-   * Strength reduction of a counting loop `for (let i = e; ...; i = i + 1)` whose body never
-   * assigns i: every 1-D array read or written at `[i]` gets a pointer that starts at
-   * `a + i * stride` and steps by the stride with i, so the loads need no multiply (measured
-   * on rowdot (1e5, 32): the address arithmetic was ~15% of the row loop).
-   */
-  private walkedLoop(fn: IRFunction<DType>, s: Extract<Stmt<DType>, { kind: 'for' }>): { key: string; name: string; start: string; stride: string }[] {
-    const first = s.init[0];
-    const upd = s.update[0];
-    // `for (let i = e; ...)`, or `for (; ...)` over a counter declared before (fastmath's loops).
-    if (s.init.length > 1 || (first !== undefined && first.kind !== 'let') || s.update.length !== 1 || upd?.kind !== 'assign') return [];
-    if (upd.target.kind !== 'local') return [];
-    const c = upd.target.id;
-    if (first !== undefined && first.kind === 'let' && first.local !== c) return [];
-    const v = upd.value;
-    const isC = (e: T) => e.kind === 'local' && e.id === c;
-    const step = (e: T) => (e.kind === 'const' && typeof e.value === 'number' && Number.isInteger(e.value) && e.value > 0 && e.value <= 64 ? e.value : 0);
-    const k = v.kind === 'binary' && v.op === 'add' && v.type === 'int32' ? (isC(v.left) ? step(v.right) : isC(v.right) ? step(v.left) : 0) : 0;
-    if (k === 0) return [];
-    let assigned = false;
-    forEachStmt(s.body, (b) => {
-      if ((b.kind === 'assign' && b.target.kind === 'local' && b.target.id === c) || (b.kind === 'let' && b.local === c)) assigned = true;
-    });
-    if (assigned) return [];
-    const arrays = new Set<number>();
-    const visit = (array: number, indices: readonly T[]) => {
-      const at = indices.length === 1 ? counterOffset(indices[0]!) : null;
-      if (at !== null && at.id === c && fn.params[array]?.array?.ndim === 1) arrays.add(array);
-    };
-    forEachExpr(s.body, (e) => { if (e.kind === 'load') visit(e.array, e.indices); });
-    forEachStmt(s.body, (b) => { if (b.kind === 'store') visit(b.array, b.indices); });
-    const counter = fn.locals[c]!.emitName;
-    return [...arrays].map((array) => {
-      const p = fn.params[array]!;
-      const stride = strideName(p.emitName, 0);
-      return { key: `${array}:${c}`, name: `__w${this.walkCount++}`, start: `${p.emitName} + <usize>(${counter}) * ${stride}`, stride: k === 1 ? stride : `${k} * ${stride}` };
-    });
   }
 
   expr(fn: IRFunction<DType>, e: T): string {
@@ -238,7 +181,7 @@ export class AsFunctionEmitter {
           case 'mul': return `(${a} * ${b})`;
           case 'div': return `(${a} / ${b})`;
           case 'mod': return f ? `(${a} % ${b})` : `__imod<${t}>(${a}, ${b})`;
-          case 'pow': return f ? `${e.type === 'float32' ? 'Mathf' : 'Math'}.pow(${a}, ${b})` : `__ipow<${t}>(${a}, ${b})`;
+          case 'pow': return f ? INTRINSICS.get('pow')!.as({ t: e.type, r: e.type }, [a, b]) : `__ipow<${t}>(${a}, ${b})`;
           case 'floordiv': return `__floordiv<${t}>(${a}, ${b})`;
           case 'truncdiv': return `__truncdiv<${t}>(${a}, ${b})`;
           // asc's flow analysis takes `a & b` of i8/i16 as wrapped when ONE operand is, which
@@ -267,7 +210,7 @@ export class AsFunctionEmitter {
       case 'call': return INTRINSICS.get(e.fn)!.as({ t: e.args[0]!.type, r: e.type }, e.args.map(o));
       case 'helper': return `${this.helperName(e.index)}(${e.args.map(x).join(', ')})`;
       case 'load': {
-        const addr = this.address(fn, e.array, e.indices);
+        const addr = this.address(fn, e);
         return isBool(e.type) ? `(load<u8>(${addr}) != 0)` : `load<${asType(e.type)}>(${addr})`;
       }
       case 'length': return sizeName(this.program.core!.operands[e.array]![e.axis]!);
@@ -282,7 +225,7 @@ export class AsFunctionEmitter {
         return `let ${l.emitName}: ${asType(l.type)} = ${this.expr(fn, s.init)}`;
       }
       case 'assign': {
-        const name = s.target.kind === 'local' ? fn.locals[s.target.id]!.emitName : fn.params[s.target.index]!.emitName;
+        const name = s.place.kind === 'local' ? fn.locals[s.place.id]!.emitName : fn.params[s.place.index]!.emitName;
         return `${name} = ${this.expr(fn, s.value)}`;
       }
       default: throw new Error(`not a simple statement: ${s.kind}`);
@@ -297,7 +240,7 @@ export class AsFunctionEmitter {
         case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
         case 'store': {
           const t = fn.params[s.array]!.array!.dtype;
-          const addr = this.address(fn, s.array, s.indices);
+          const addr = this.address(fn, s);
           const v = this.expr(fn, s.value);
           out.push(isBool(t) ? `${ind}store<u8>(${addr}, <u8>${v});` : `${ind}store<${asType(t)}>(${addr}, ${v});`);
           break;
@@ -309,20 +252,22 @@ export class AsFunctionEmitter {
             ? `let ${lets.map((l) => this.simple(fn, l).slice(4)).join(', ')}`
             : s.init.map((x) => this.simple(fn, x)).join(', ');
           let update = s.update.map((x) => this.simple(fn, x)).join(', ');
-          const walked = this.walkedLoop(fn, s);
-          // Pointers start with the counter: in the for's declaration list, or (no init) in a
-          // block around the loop.
-          const outer = walked.length > 0 && s.init.length === 0;
-          if (outer) out.push(`${ind}{`, ...walked.map((w) => `${ind}  let ${w.name}: usize = ${w.start};`));
-          for (const w of walked) {
+          // Pointer walks (ir/passes/pointer-walk.ts) start with the counter: in the for's
+          // declaration list, or (no init) in a block around the loop.
+          const walks = (s.walks ?? []).map((w) => {
+            const stride = strideName(fn.params[w.array]!.emitName, 0);
+            const start = `${fn.params[w.array]!.emitName} + <usize>(${fn.locals[w.counter]!.emitName}) * ${stride}`;
+            return { name: walkName(w.id), start, step: w.step === 1 ? stride : `${w.step} * ${stride}` };
+          });
+          const outer = walks.length > 0 && s.init.length === 0;
+          if (outer) out.push(`${ind}{`, ...walks.map((w) => `${ind}  let ${w.name}: usize = ${w.start};`));
+          for (const w of walks) {
             if (!outer) init += `, ${w.name}: usize = ${w.start}`;
-            update += `, ${w.name} = ${w.name} + ${w.stride}`;
+            update += `, ${w.name} = ${w.name} + ${w.step}`;
           }
           const li = outer ? `${ind}  ` : ind;
           out.push(`${li}for (${init}; ${s.cond ? this.expr(fn, s.cond) : ''}; ${update}) {`);
-          for (const w of walked) this.walks.set(w.key, w.name);
           this.stmts(fn, s.body, `${li}  `, out);
-          for (const w of walked) this.walks.delete(w.key);
           out.push(`${li}}`);
           if (outer) out.push(`${ind}}`);
           break;

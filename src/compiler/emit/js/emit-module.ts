@@ -1,6 +1,6 @@
 /**
  * Typed IR → JavaScript: the reference emitter (the oracle of the differential tests, and a
- * fallback target). Same structure as the AS module, on TypedArrays with element strides.
+ * fallback). Same structure as the AS module, on TypedArrays with element strides.
  *
  * Steps:
  *   1. each function (helpers, then the kernel) is spelled with emit/js/spell.ts, the one
@@ -89,7 +89,7 @@ class JsEmitter {
   private simple(fn: IRFunction<DType>, s: Stmt<DType>): string {
     if (s.kind === 'let') return `${fn.locals[s.local]!.emitName} = ${this.expr(fn, s.init)}`;
     if (s.kind === 'assign') {
-      const name = s.target.kind === 'local' ? fn.locals[s.target.id]!.emitName : fn.params[s.target.index]!.emitName;
+      const name = s.place.kind === 'local' ? fn.locals[s.place.id]!.emitName : fn.params[s.place.index]!.emitName;
       return `${name} = ${this.expr(fn, s.value)}`;
     }
     throw new Error(`not a simple statement: ${s.kind}`);

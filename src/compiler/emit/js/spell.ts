@@ -68,7 +68,7 @@ export function spellBinary(op: BinaryOp, t: DType, a: string, b: string): strin
     case 'mod':
       if (f) return t === 'float32' ? `Math.fround(${a} % ${b})` : `(${a} % ${b})`;
       return big ? `rt.bmod(${a}, ${b})` : `rt.imod(${a}, ${b})`;
-    case 'pow': return f ? (t === 'float32' ? `Math.fround(Math.pow(${a}, ${b}))` : `Math.pow(${a}, ${b})`) : `rt.ipow_${t}(${a}, ${b})`;
+    case 'pow': return f ? spellCall('pow', t, t, [a, b]) : `rt.ipow_${t}(${a}, ${b})`;
     case 'floordiv': return `rt.floordiv_${t}(${a}, ${b})`;
     case 'truncdiv': return `rt.truncdiv_${t}(${a}, ${b})`;
     case 'band': case 'bor': case 'bxor': {

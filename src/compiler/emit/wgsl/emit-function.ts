@@ -1,11 +1,13 @@
 /**
  * Typed IR → WGSL functions (the 'gpu' target). Like the AS emitter it only spells: every
- * type decision and cast is already explicit in the IR (ir/infer.ts). What WGSL does not
- * have the kernel language's way is a call into the prelude (prelude.ts).
+ * type decision and cast is already explicit in the IR (ir/infer.ts), Math functions are
+ * spelled by the intrinsics table (ir/intrinsics.ts), and what WGSL does not have the
+ * kernel language's way is a call into the prelude (prelude.ts).
  *
- * Types: bool, int32 (i32), uint32 (u32), float32 (f32). Any other type in the typed IR
- * (a float64 intermediate such as `int32 / int32`, an int64) is a KernelError NB6001 at the
- * construct that makes it: WGSL has no f64 or 64-bit integers (DESIGN.md decision 8).
+ * Types: bool, int32 (i32), uint32 (u32), float32 (f32). The program has passed
+ * `validateTarget(program, 'gpu')` (ir/passes/validate-target.ts), which reports any other
+ * type (a float64 intermediate such as `int32 / int32`, an int64) as a KernelError NB6001
+ * at the construct that makes it; the printer meets none.
  *
  * Names: WGSL reserves identifiers starting with `__` and has many keywords, so parameters
  * are spelled `p_<name>`, locals `v_<name>`, helpers `h_<name>`, core sizes `n_<d>`.
@@ -18,7 +20,7 @@
  */
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
-import { kernelError } from '../../frontend/diagnostics.js';
+import { INTRINSICS, type WgslHelperCall } from '../../ir/intrinsics.js';
 import type { ConstValue, Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
 import { isBool, isFloatType } from '../../ir/types.js';
 
@@ -33,6 +35,13 @@ export function wgslType(t: DType): 'bool' | 'i32' | 'u32' | 'f32' | null {
     case 'float32': return 'f32';
     default: return null;
   }
+}
+
+/** The WGSL type of a dtype validateTarget has let through. */
+function wgslTypeOf(t: DType): 'bool' | 'i32' | 'u32' | 'f32' {
+  const w = wgslType(t);
+  if (w === null) throw new Error(`WGSL emitter: a ${t} value; validateTarget(program, 'gpu') must run before emission`);
+  return w;
 }
 
 /** The WGSL storage element type of an array dtype (bool is a u32 0/1). */
@@ -82,18 +91,6 @@ export class WgslFunctionEmitter {
     private readonly binding: (param: number) => string = (k) => `b${k}`,
   ) {}
 
-  /** The WGSL type of t, or a KernelError NB6001 at `at` in fn. */
-  private ty(fn: IRFunction<DType>, t: DType, at: number, what: string): string {
-    const w = wgslType(t);
-    if (w === null) {
-      const why = t === 'float64'
-        ? 'it computes in float64 here (JavaScript computes / and Math functions of integers in double); use float32 operands or Math.fround(...)'
-        : `${t} has no WGSL type`;
-      throw kernelError('NB6001', fn.source, at, [`${what} of type ${t}`, why]);
-    }
-    return w;
-  }
-
   private paramName(fn: IRFunction<DType>, k: number): string {
     return `p_${fn.params[k]!.emitName}`;
   }
@@ -107,7 +104,7 @@ export class WgslFunctionEmitter {
     const s = new Set<number>();
     const walk = (b: readonly Stmt<DType>[]) => {
       for (const x of b) {
-        if (x.kind === 'assign' && x.target.kind === 'param') s.add(x.target.index);
+        if (x.kind === 'assign' && x.place.kind === 'param') s.add(x.place.index);
         if (x.kind === 'if') { walk(x.then); walk(x.else); }
         if (x.kind === 'for') { walk(x.init); walk(x.update); walk(x.body); }
         if (x.kind === 'while') walk(x.body);
@@ -126,19 +123,18 @@ export class WgslFunctionEmitter {
       if (p.literal) return;
       const name = this.paramName(fn, k);
       if (p.array) {
-        this.ty(fn, p.array.dtype, p.at, `array '${p.name}'`);
         params.push(`o_${p.emitName}: i32`);
         for (let d = 0; d < p.array.ndim; d++) params.push(`s_${p.emitName}_${d}: i32`);
         return;
       }
-      const t = this.ty(fn, p.scalar!, p.at, `parameter '${p.name}'`);
+      const t = wgslTypeOf(p.scalar!);
       if (assigned.has(k)) {
         params.push(`a_${p.emitName}: ${t}`);
         copies.push(`  var ${name}: ${t} = a_${p.emitName};`);
       } else params.push(`${name}: ${t}`);
     });
     if (fn === this.program.main && this.program.core) this.program.core.dims.forEach((_, d) => params.push(`n_${d}: i32`));
-    const ret = fn.returns === 'void' ? '' : ` -> ${this.ty(fn, fn.returns, fn.params[0]?.at ?? 0, 'the result')}`;
+    const ret = fn.returns === 'void' ? '' : ` -> ${wgslTypeOf(fn.returns)}`;
     const lines = [`fn ${this.fnName(fn)}(${params.join(', ')})${ret} {`, ...copies];
     this.stmts(fn, fn.body, '  ', lines);
     const last = fn.body[fn.body.length - 1];
@@ -160,14 +156,14 @@ export class WgslFunctionEmitter {
     return [`o_${p.emitName}`, ...terms].join(' + ');
   }
 
-  private call(name: string, args: readonly string[]): string {
+  /** A call of prelude helper `name`, which the shader then includes. */
+  private readonly call: WgslHelperCall = (name, args) => {
     this.used.add(name);
     return `${name}(${args.join(', ')})`;
-  }
+  };
 
   expr(fn: IRFunction<DType>, e: T): string {
     const x = (a: T) => this.expr(fn, a);
-    if (e.kind !== 'load' && e.kind !== 'length') this.ty(fn, e.type, e.at, 'a value');
     switch (e.kind) {
       case 'const': {
         const c = wgslConst(e.value, e.type);
@@ -183,14 +179,12 @@ export class WgslFunctionEmitter {
           case 'not': return `(!${x(e.arg)})`;
           case 'bitnot': return `(~${x(e.arg)})`;
           case 'truthy':
-            this.ty(fn, e.arg.type, e.arg.at, 'a value');
             if (isFloatType(e.arg.type)) return this.call('nb_truthy', [x(e.arg)]);
             return isBool(e.arg.type) ? x(e.arg) : `(${x(e.arg)} != ${wgslConst(0, e.arg.type)})`;
         }
         break;
       case 'binary': return this.binary(fn, e);
       case 'compare': {
-        this.ty(fn, e.operand, e.at, 'an operand');
         const op = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', ne: '!=' }[e.op];
         // NaN != x is true in JavaScript; lavapipe's compiler gives false: test the bits too.
         if (e.op === 'ne' && isFloatType(e.operand)) {
@@ -203,12 +197,11 @@ export class WgslFunctionEmitter {
       case 'logical': return `(${x(e.left)} ${e.op === 'and' ? '&&' : '||'} ${x(e.right)})`;
       case 'select': return `select(${x(e.else)}, ${x(e.then)}, ${x(e.cond)})`;
       case 'cast': return this.cast(fn, e.arg, e.type);
-      case 'call': return this.intrinsic(e.fn, e.args[0]!.type, e.type, e.args.map(x));
+      case 'call': return INTRINSICS.get(e.fn)!.wgsl!({ t: e.args[0]!.type, r: e.type }, e.args.map(x), this.call);
       case 'helper': return `h_${this.program.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
       case 'load': {
-        const t = this.ty(fn, e.type, e.at, 'an element');
         const v = `${this.binding(e.array)}[${this.index(fn, e.array, e.indices)}]`;
-        return t === 'bool' ? `(${v} != 0u)` : v;
+        return isBool(e.type) ? `(${v} != 0u)` : v;
       }
       case 'length': return `n_${this.program.core!.operands[e.array]![e.axis]}`;
     }
@@ -227,7 +220,7 @@ export class WgslFunctionEmitter {
       case 'mul': return isBool(t) ? `(${a} && ${b})` : `(${a} * ${b})`;
       case 'div': return `(${a} / ${b})`;
       case 'mod': return f ? this.call('nb_fmodf', [a, b]) : this.call(`nb_mod_${it}`, [a, b]);
-      case 'pow': return f ? this.call('nb_powf', [a, b]) : this.call(`nb_ipow_${it}`, [a, b]);
+      case 'pow': return f ? INTRINSICS.get('pow')!.wgsl!({ t, r: t }, [a, b], this.call) : this.call(`nb_ipow_${it}`, [a, b]);
       case 'floordiv': return this.call(`nb_floordiv_${it}`, [a, b]);
       case 'truncdiv': return this.call(`nb_truncdiv_${it}`, [a, b]);
       case 'band': return isBool(t) ? `(${a} && ${b})` : `(${a} & ${b})`;
@@ -242,7 +235,6 @@ export class WgslFunctionEmitter {
   /** A conversion from e's type to `to` (NumPy's unsafe cast). */
   private cast(fn: IRFunction<DType>, arg: T, to: DType): string {
     const from = arg.type;
-    this.ty(fn, from, arg.at, 'a value');
     const a = this.expr(fn, arg);
     if (from === to) return a;
     // float -> bool from the bits: NaN is true, ±0 false (a shader compiler may fold NaN != 0 to false).
@@ -250,47 +242,16 @@ export class WgslFunctionEmitter {
     if (isBool(from)) return `select(${wgslConst(0, to)}, ${wgslConst(1, to)}, ${a})`;
     if (from === 'float32') return to === 'int32' ? this.call('nb_f2i', [a]) : this.call('nb_f2u', [a]);
     // i32 <-> u32 reinterpret the bits (a wrap); integer -> f32 rounds.
-    return `${wgslType(to)}(${a})`;
-  }
-
-  private intrinsic(name: string, t: DType, r: DType, a: readonly string[]): string {
-    const f = isFloatType(r);
-    switch (name) {
-      case 'sin': case 'cos': case 'tan': case 'cosh': case 'exp': case 'log': case 'log2': case 'sqrt':
-      case 'floor': case 'ceil': case 'trunc':
-        return `${name}(${a.join(', ')})`;
-      // WGSL's own are within its bounds but far from the cpu target near 0 (prelude.ts).
-      case 'asin': case 'acos': case 'atan': case 'atan2': case 'sinh': case 'tanh': case 'asinh': case 'acosh': case 'atanh':
-        return this.call(`nb_${name}f`, a);
-      case 'pow': return this.call('nb_powf', a);
-      case 'expm1': return this.call('nb_expm1f', a);
-      case 'log1p': return this.call('nb_log1pf', a);
-      case 'log10': return this.call('nb_log10f', a);
-      case 'cbrt': return this.call('nb_cbrtf', a);
-      case 'hypot': return this.call('nb_hypotf', a);
-      case 'round': return this.call('nb_roundf', a);
-      case 'abs': return t === 'uint32' ? a[0]! : `abs(${a[0]})`;
-      case 'sign':
-        if (f) return this.call('nb_signf', a);
-        return t === 'uint32' ? `select(0u, 1u, ${a[0]} > 0u)` : `sign(${a[0]})`;
-      case 'min': case 'max':
-        return a.reduce((acc, y) => (f ? this.call(name === 'min' ? 'nb_minf' : 'nb_maxf', [acc, y]) : `${name}(${acc}, ${y})`));
-      case 'imul': return `(${a[0]} * ${a[1]})`;
-      case 'clz32': return `i32(countLeadingZeros(u32(${a[0]})))`;
-      case 'isNaN': return this.call('nb_isnan', a);
-      case 'isFinite': return this.call('nb_isfinite', a);
-      case 'fround': return a[0]!;
-    }
-    throw new Error(`WGSL emitter: no spelling for intrinsic '${name}'`);
+    return `${wgslTypeOf(to)}(${a})`;
   }
 
   private simple(fn: IRFunction<DType>, s: Stmt<DType>): string {
     if (s.kind === 'let') {
       const l = fn.locals[s.local]!;
-      return `var ${this.localName(fn, s.local)}: ${this.ty(fn, l.type, l.at, `'${l.name}'`)} = ${this.expr(fn, s.init)}`;
+      return `var ${this.localName(fn, s.local)}: ${wgslTypeOf(l.type)} = ${this.expr(fn, s.init)}`;
     }
     if (s.kind === 'assign') {
-      const name = s.target.kind === 'local' ? this.localName(fn, s.target.id) : this.paramName(fn, s.target.index);
+      const name = s.place.kind === 'local' ? this.localName(fn, s.place.id) : this.paramName(fn, s.place.index);
       return `${name} = ${this.expr(fn, s.value)}`;
     }
     throw new Error(`not a simple statement: ${s.kind}`);
@@ -334,12 +295,13 @@ export class WgslFunctionEmitter {
 
 /**
  * The WGSL functions of a program: prelude helpers, then the helper kernels, then `kernel`.
- * Array parameters of the main kernel read and write the bindings `binding(k)`.
+ * Array parameters of the main kernel read and write the bindings `binding(k)`. The program
+ * has passed `validateTarget(program, 'gpu')`.
  *
- * @throws KernelError NB6001 where the kernel computes in a type WGSL does not have.
  * @example
  * ```ts
- * const k = compileKernel((x: number) => Math.hypot(x, 1), 'f4(f4)', { kind: 'scalar' });
+ * const k = compileKernel((x: number) => Math.hypot(x, 1), 'f4(f4)', { kind: 'scalar', target: 'gpu' });
+ * validateTarget(k.ir, 'gpu');
  * emitWgslFunctions(k.ir); // "fn nb_hypotf(...) ... fn kernel(p_x: f32) -> f32 { ... }"
  * ```
  */

@@ -56,10 +56,7 @@ class StencilWgslEmitter extends WgslFunctionEmitter {
   }
 
   override expr(fn: IRFunction<DType>, e: Expr<DType>): string {
-    if (e.kind !== 'load') return super.expr(fn, e);
-    // A type WGSL lacks: the base emitter reports it (KernelError NB6001).
-    if (wgslType(e.type) === null) return super.expr(fn, e);
-    return this.load(fn, e);
+    return e.kind === 'load' ? this.load(fn, e) : super.expr(fn, e);
   }
 
   private load(fn: IRFunction<DType>, e: LoadExpr<DType>): string {
@@ -83,12 +80,13 @@ class StencilWgslEmitter extends WgslFunctionEmitter {
 }
 
 /**
- * The WGSL shader of a stencil compiled for the gpu (`compileStencil(..., { target: 'gpu' })`).
+ * The WGSL shader of a stencil compiled for the gpu (`compileStencil(..., { target: 'gpu' })`)
+ * whose IR has passed `validateTarget(s.ir, 'gpu')` (ir/passes/validate-target.ts).
  *
- * @throws KernelError NB6001 where the kernel computes in a type WGSL does not have.
  * @example
  * ```ts
  * const s = compileStencil((a: any) => a(-1) + a(1), 'float32(float32)', { mode: 'wrap', target: 'gpu' });
+ * validateTarget(s.ir, 'gpu');
  * stencilShader(s); // "... fn nb_map_wrap ... fn kernel(o_a: i32, s_a_0: i32) -> f32 ... fn main ..."
  * ```
  */

@@ -145,11 +145,11 @@ function bodyFacts(body: readonly S[]): BodyFacts | null {
       switch (s.kind) {
         case 'let': facts.declared.add(s.local); break;
         case 'assign':
-          if (s.target.kind === 'param') facts.assignedParams.add(s.target.index);
+          if (s.place.kind === 'param') facts.assignedParams.add(s.place.index);
           else {
-            const list = facts.assignedLocals.get(s.target.id) ?? [];
+            const list = facts.assignedLocals.get(s.place.id) ?? [];
             list.push(s);
-            facts.assignedLocals.set(s.target.id, list);
+            facts.assignedLocals.set(s.place.id, list);
           }
           break;
         case 'store': break;
@@ -229,7 +229,7 @@ class Rewriter {
     const c = init!.local;
     if (this.locals[c]!.type !== 'int32') return null;
     const u = update!.value;
-    if (update!.target.kind !== 'local' || update!.target.id !== c) return null;
+    if (update!.place.kind !== 'local' || update!.place.id !== c) return null;
     if (u.kind !== 'binary' || u.op !== 'add' || u.left.kind !== 'local' || u.left.id !== c || u.right.kind !== 'const' || u.right.value !== 1) return null;
     const cond = s.cond;
     if (cond.kind !== 'compare' || cond.operand !== 'int32') return null;
@@ -293,7 +293,7 @@ class Rewriter {
     out.push({
       kind: 'for', at, init: [],
       cond: { kind: 'compare', op: 'lt', operand: 'int32', type: 'bool', left: local(j), right: limit, at },
-      update: [{ kind: 'assign', at, target: { kind: 'local', id: j }, value: bin('add', local(j), i32(K)) }],
+      update: [{ kind: 'assign', at, place: { kind: 'local', id: j }, value: bin('add', local(j), i32(K)) }],
       body,
     });
     // Combine pairwise, then add to (multiply into) s.
@@ -305,7 +305,7 @@ class Rewriter {
         for (let k = 0; k < level.length; k += 2) next.push(bin(op, level[k]!, level[k + 1]!));
         level = next;
       }
-      out.push({ kind: 'assign', at, target: { kind: 'local', id: a.id }, value: bin(op, local(a.id), level[0]!) });
+      out.push({ kind: 'assign', at, place: { kind: 'local', id: a.id }, value: bin(op, local(a.id), level[0]!) });
     }
     // The remainder: the original loop, counting on from the main loop's counter.
     out.push({ ...s, init: [{ ...init!, init: local(j) }] });
@@ -330,7 +330,7 @@ function copyStmts(ss: readonly S[], rename: ReadonlyMap<number, number>, counte
   return ss.map((s): S => {
     switch (s.kind) {
       case 'let': return { ...s, local: id(s.local), init: ex(s.init) };
-      case 'assign': return { ...s, target: s.target.kind === 'local' ? { kind: 'local', id: id(s.target.id) } : s.target, value: ex(s.value) };
+      case 'assign': return { ...s, place: s.place.kind === 'local' ? { kind: 'local', id: id(s.place.id) } : s.place, value: ex(s.value) };
       case 'store': return { ...s, indices: s.indices.map(ex), value: ex(s.value) };
       case 'if': return { ...s, cond: ex(s.cond), then: copyStmts(s.then, rename, counter, by), else: copyStmts(s.else, rename, counter, by) };
       default: throw new Error(`fastmath: unexpected ${s.kind} in a loop body`);

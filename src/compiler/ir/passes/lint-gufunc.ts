@@ -24,8 +24,8 @@ export function lintGufunc(fn: IRFunction<null>, core: CoreInfo): KernelDiagnost
   const warnings: KernelDiagnostic[] = [];
   const written = new Set<number>();
   forEachStmt(fn.body, (s) => {
-    if (s.kind === 'assign' && s.target.kind === 'param' && s.target.index >= core.nin) {
-      throw kernelError('NB4002', fn.source, s.at, [fn.params[s.target.index]!.name]);
+    if (s.kind === 'assign' && s.place.kind === 'param' && s.place.index >= core.nin) {
+      throw kernelError('NB4002', fn.source, s.at, [fn.params[s.place.index]!.name]);
     }
     if (s.kind === 'store') written.add(s.array);
   });

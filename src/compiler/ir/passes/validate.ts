@@ -83,7 +83,7 @@ function checkStmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[]): void 
     switch (s.kind) {
       case 'let': want(s.init, fn.locals[s.local]!.type, 'let'); break;
       case 'assign':
-        want(s.value, s.target.kind === 'local' ? fn.locals[s.target.id]!.type : fn.params[s.target.index]!.scalar!, 'assignment');
+        want(s.value, s.place.kind === 'local' ? fn.locals[s.place.id]!.type : fn.params[s.place.index]!.scalar!, 'assignment');
         break;
       case 'store':
         s.indices.forEach((i) => { if (!isIntType(i.type)) bad(fn, `index of type ${i.type}`, i.at); checkExpr(fn, i); });

@@ -1,0 +1,93 @@
+/**
+ * The target-validation pass: reject, before any of the target's emitters runs, a typed
+ * program the target cannot run (ir/target-support.ts says what each target supports).
+ * Emitters then only print: they never meet a dtype or an intrinsic their target lacks.
+ *
+ * Steps, helpers first and then the kernel (the order the emitters print them), each
+ * function in source order:
+ *   1. every runtime parameter's dtype (an array parameter's element dtype), then the result's;
+ *   2. every statement: a `let`'s local, then the expressions it holds;
+ *   3. every expression, outer before inner: its dtype (a compare also its operand dtype;
+ *      a load is 'an element'), and for an intrinsic call a spelling of each kind the
+ *      target's emitters print.
+ * The first construct outside the target's limits raises its KernelError (NB6001 on the
+ * gpu target), at that construct's line and column.
+ */
+import type { DType } from '../../../dtype/dtypes.js';
+import { kernelError } from '../../frontend/diagnostics.js';
+import { INTRINSICS } from '../intrinsics.js';
+import type { Expr, IRFunction, IRProgram, Stmt } from '../nodes.js';
+import { TARGET_SUPPORT, type KernelTarget, type TargetSupport } from '../target-support.js';
+
+type E = Expr<DType>;
+
+function validateFunction(fn: IRFunction<DType>, support: TargetSupport): void {
+  const limits = support.limits;
+  const type = (t: DType, at: number, what: string): void => {
+    if (limits && !limits.dtypes.has(t)) throw kernelError(limits.code, fn.source, at, [`${what} of type ${t}`, limits.why(t)]);
+  };
+  const call = (e: Extract<E, { kind: 'call' }>): void => {
+    const row = INTRINSICS.get(e.fn)!;
+    const missing = support.spellings.find((s) => row[s] === undefined);
+    if (missing !== undefined && limits) throw kernelError(limits.code, fn.source, e.at, [`Math.${e.fn}`, `it has no ${missing} spelling`]);
+    if (missing !== undefined) throw new Error(`intrinsic '${e.fn}' has no '${missing}' spelling`);
+  };
+  const expr = (e: E): void => {
+    switch (e.kind) {
+      case 'length': return;
+      case 'load': type(e.type, e.at, 'an element'); e.indices.forEach(expr); return;
+      default: type(e.type, e.at, 'a value');
+    }
+    switch (e.kind) {
+      case 'unary': case 'cast': expr(e.arg); break;
+      case 'compare': type(e.operand, e.at, 'an operand'); expr(e.left); expr(e.right); break;
+      case 'binary': case 'logical': expr(e.left); expr(e.right); break;
+      case 'select': expr(e.cond); expr(e.then); expr(e.else); break;
+      case 'call': call(e); e.args.forEach(expr); break;
+      case 'helper': e.args.forEach(expr); break;
+      default: break;
+    }
+  };
+  const stmts = (body: readonly Stmt<DType>[]): void => {
+    for (const s of body) {
+      switch (s.kind) {
+        case 'let': {
+          const l = fn.locals[s.local]!;
+          type(l.type, l.at, `'${l.name}'`);
+          expr(s.init);
+          break;
+        }
+        case 'assign': expr(s.value); break;
+        case 'store': s.indices.forEach(expr); expr(s.value); break;
+        case 'if': expr(s.cond); stmts(s.then); stmts(s.else); break;
+        case 'while': expr(s.cond); stmts(s.body); break;
+        case 'for': stmts(s.init); if (s.cond) expr(s.cond); stmts(s.update); stmts(s.body); break;
+        case 'return': if (s.value) expr(s.value); break;
+        default: break;
+      }
+    }
+  };
+  for (const p of fn.params) {
+    if (p.literal) continue;
+    if (p.array) type(p.array.dtype, p.at, `array '${p.name}'`);
+    else type(p.scalar!, p.at, `parameter '${p.name}'`);
+  }
+  if (fn.returns !== 'void') type(fn.returns, fn.params[0]?.at ?? 0, 'the result');
+  stmts(fn.body);
+}
+
+/**
+ * Check that `target` can run `program`.
+ *
+ * @throws KernelError (NB6001 on the gpu target) at the first construct the target lacks.
+ * @example
+ * ```ts
+ * const k = compileKernel((a: number, b: number) => a / b, 'i4(i4, i4)', { kind: 'scalar', target: 'gpu' });
+ * validateTarget(k.ir, 'gpu'); // KernelError NB6001: a value of type float64 cannot run on the 'gpu' target ...
+ * ```
+ */
+export function validateTarget(program: IRProgram, target: KernelTarget): void {
+  const support = TARGET_SUPPORT[target];
+  for (const h of program.helpers) validateFunction(h, support);
+  validateFunction(program.main, support);
+}
