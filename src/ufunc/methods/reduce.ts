@@ -211,7 +211,7 @@ function runReduce(
     input = temp(copyK(input, input.dtype));
     plan = planOf(input);
   }
-  // identity: the parallel target may then reduce through partials (src/parallel/execute.ts).
+  // identity: the parallel target may then reduce through partials (src/parallel/run.ts).
   runLoop(loop.id, [res, input], [res], shape, { orderBy: 1, identity });
 }
 
