@@ -100,8 +100,8 @@ export interface GufuncSpec {
   workspace?(loop: GufuncLoop, sizes: readonly number[]): number;
   /** Sizes of (output-only) core dims fixed by the gufunc itself, by dim name. */
   knownSizes?: Readonly<Record<string, number>>;
-  /** Loop resolver (default 'uniform', as NumPy's matmul/vecdot); guvectorize uses 'linear'. */
-  resolver?: 'uniform' | 'linear';
+  /** Loop resolver (default 'uniform', as NumPy's matmul/vecdot); guvectorize uses 'declared' (its signatures in order). */
+  resolver?: 'uniform' | 'linear' | 'declared';
 }
 
 const OPTION_KEYS = new Set(['out', 'casting', 'dtype', 'signature', 'axes', 'axis', 'keepdims']);

@@ -8,9 +8,9 @@
  * - `layout`: `'(m,n),(n,p)->(m,p)'`; frozen dims `(3)`, optional `(n?)`, output-only dims
  *   (sized from `out`, which is then required);
  * - the kernel writes its outputs (the last parameter(s)), as in Numba; it returns nothing;
- * - all signatures are compiled at creation into one module; dispatch is NumPy's 'linear'
- *   search over them in the given order (exact dtypes first), so a JS number feeds an
- *   integer or float scalar parameter;
+ * - all signatures are compiled at creation into one module; dispatch searches them in the
+ *   given order, the first all inputs cast to safely (as NumPy and Numba do for a user
+ *   ufunc's loops), so a JS number feeds an integer or float scalar parameter;
  * - compiler lints (an output never written, an output parameter rebound, a core dim never
  *   used) are console warnings (`console.warn`, once per kernel) by default, KernelErrors
  *   with `{ strict: true }`; unsupported syntax is always a KernelError.
@@ -119,7 +119,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
         return { id: rec.id, types, ins, outs };
       });
       const g = createGufunc({
-        name, nin: sig.nin, nout: sig.nout, signature: layout, loops, resolver: 'linear',
+        name, nin: sig.nin, nout: sig.nout, signature: layout, loops, resolver: 'declared',
         run: (loop, plan, core) => runs.get(loop.id)!(plan, core),
       });
       Object.defineProperties(g, {

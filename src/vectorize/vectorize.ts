@@ -4,9 +4,9 @@
  *
  * Eager (signatures given): every signature compiles at creation (synchronously, through
  * the compile cache), into ONE linked module whose static data sits in a heap block kept
- * for the process lifetime; the loops keep the given order and dispatch uses NumPy's
- * 'linear' search (the first loop all inputs cast to safely), as NumPy does for a ufunc's
- * loop list and Numba for its signatures.
+ * for the process lifetime; the loops keep the given order and dispatch searches them in
+ * that order (the first loop all inputs cast to safely, even when a later loop matches the
+ * inputs exactly), as NumPy does for a user ufunc's loop list and Numba for its signatures.
  *
  * Lazy (no signatures): compiled on first use. Rule: for inputs of dtypes d1..dn (JS
  * numbers as NEP 50 weak scalars) the loop is `T,...,T->T` with T = resultType(d1..dn);
@@ -118,7 +118,7 @@ function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, 
   }
   const { loops, kernels } = buildLoops(fn, sigs, name, options, target);
   const identity = (options.identity ?? null) as Scalar | null;
-  const u = createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'linear', loops }) as unknown as Ufunc;
+  const u = createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'declared', loops }) as unknown as Ufunc;
   return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels, target);
 }
 
@@ -184,7 +184,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
  *   'parallel', `E_TARGET_KERNEL_TRAP` / `E_TARGET_WORKER_DIED` when a kernel traps or a worker dies.
  * @example
  * ```ts
- * const fma1 = nb.vectorize(['float64(float64, float64)', 'float32(float32, float32)'])((x: number, y: number) => x * y + 1);
+ * const fma1 = nb.vectorize(['float32(float32, float32)', 'float64(float64, float64)'])((x: number, y: number) => x * y + 1);
  * fma1(nb.array([1, 2]), 3).toArray(); // [4, 7]
  * class K { @nb.vectorize('f8(f8)', { identity: 0 }) static sq(x: number) { return x * x; } }
  * const g = nb.vectorize('f8(f8)', { target: 'parallel' })((x: number) => Math.exp(-x * x) * Math.cos(x));
