@@ -13,19 +13,12 @@ import { INTRINSICS, type Intrinsic } from '../../src/compiler/ir/intrinsics.js'
 import { validateTarget } from '../../src/compiler/ir/passes/validate-target.js';
 import { TARGET_SUPPORT, type KernelTarget } from '../../src/compiler/ir/target-support.js';
 import { KernelError } from '../../src/util/errors.js';
+import { kernelErrorOf } from '../helpers/errors.js';
 
 const gpu = (src: string, sig: string, options: Partial<CompileKernelOptions> = {}) =>
   compileKernel(src, sig, { kind: 'scalar', target: 'gpu', ...options } as CompileKernelOptions);
 
-function errorOf(f: () => unknown): KernelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KernelError) return e;
-    throw e;
-  }
-  throw new Error('expected a KernelError');
-}
+const errorOf = kernelErrorOf;
 
 interface Rejection {
   readonly what: string;
