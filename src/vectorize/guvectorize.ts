@@ -23,7 +23,9 @@ import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
-import { applyKernelFactory, type GuvectorizeOptions } from './options.js';
+import { applyKernelFactory, GUVECTORIZE_OPTIONS, type GuvectorizeOptions } from './options.js';
+import { checkOptionValues } from '../util/options.js';
+import { catchTraps } from './trap.js';
 
 export type { GuvectorizeOptions } from './options.js';
 
@@ -80,6 +82,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
  */
 export function guvectorize(signatures: string | readonly string[], layout: string, options?: GuvectorizeOptions): (kernel: unknown, context?: unknown) => GuvectorizedGufunc;
 export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions = {}): (kernel: unknown, context?: unknown) => GuvectorizedGufunc | GpuGufunc {
+  checkOptionValues('nb.guvectorize', options, GUVECTORIZE_OPTIONS);
   const target = kernelTarget(options.target);
   const sigs = typeof signatures === 'string' ? [signatures] : [...signatures];
   if (sigs.length === 0) throw new TypeError('guvectorize: at least one signature is required');
@@ -113,7 +116,8 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
         const types = `${ins.join(',')}->${outs.join(',')}`;
         const gu0 = exports[k.entries.loop] as GufuncRun;
         // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
-        const gu = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? gu0;
+        // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
+        const gu = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? catchTraps(gu0, 'guvectorize', name);
         const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
         runs.set(rec.id, gu);
         return { id: rec.id, types, ins, outs };

@@ -30,7 +30,9 @@ import type { Ufunc, UfuncAttributes, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
-import { applyKernelFactory, type VectorizeOptions } from './options.js';
+import { applyKernelFactory, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
+import { checkOptionValues } from '../util/options.js';
+import { catchTraps } from './trap.js';
 
 export type { VectorizeOptions } from './options.js';
 
@@ -98,7 +100,10 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
       wrapped.bind(rec.id);
       return rec;
     }
-    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: loopFn, ...(rowFn ? { row: rowFn } : {}) } });
+    // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
+    const loop = catchTraps(loopFn, 'vectorize', name);
+    const row = rowFn && catchTraps(rowFn, 'vectorize', name);
+    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop, ...(row ? { row } : {}) } });
   });
   return { loops, kernels };
 }
@@ -219,6 +224,7 @@ export function vectorize(signatures?: string | readonly string[] | VectorizeOpt
     options = signatures as VectorizeOptions;
     signatures = undefined;
   }
+  checkOptionValues('nb.vectorize', options, VECTORIZE_OPTIONS);
   const target = kernelTarget(options.target);
   const sigs = signatureList((signatures ?? undefined) as string | readonly string[] | undefined);
   return ((kernel: unknown, context?: unknown) =>
