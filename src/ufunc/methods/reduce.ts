@@ -30,6 +30,8 @@
  * int32 -> int64 conversion loop.
  */
 import { checkAlive } from '../execute.js';
+import { whereMask } from '../where.js';
+import { flagOption } from '../../util/options.js';
 import { broadcastStrides } from '../../broadcast/broadcast-shapes.js';
 import { broadcastTo } from '../../broadcast/broadcast-to.js';
 import { simplifyPlan, type IterationPlan } from '../../ndarray/iteration-plan.js';
@@ -94,7 +96,7 @@ export function reduce(t: MethodUfunc, a: UfuncInput, opts: ReduceOptions = {}):
   const axes = normalizeAxes(opts.axis, arr.ndim);
   const reduced = arr.shape.map((_, i) => axes.includes(i));
   const kshape = arr.shape.map((d, i) => (reduced[i] ? 1 : d));
-  const keepdims = opts.keepdims === true;
+  const keepdims = flagOption(opts.keepdims, `${t.name}.reduce`, 'keepdims');
   const finalShape = keepdims ? kshape : arr.shape.filter((_, i) => !reduced[i]);
   const out = checkOut(t.name, 'reduce', opts.out, finalShape);
   const loop = resolveReduceLoop(t, arr.dtype, out, opts.dtype, 'reduce');
@@ -117,8 +119,7 @@ export function reduce(t: MethodUfunc, a: UfuncInput, opts: ReduceOptions = {}):
         `reduction operation '${t.name}' does not have an identity, so to use a where mask one has to specify 'initial'`,
       );
     }
-    const w = asarray(opts.where);
-    mask = broadcastTo(w.dtype === 'bool' ? w : w.astype('bool'), arr.shape);
+    mask = broadcastTo(whereMask(opts.where, `${t.name}.reduce`, true)!, arr.shape);
   }
   if (start === undefined && axes.some((ax) => arr.shape[ax] === 0)) {
     throw new ValueError('E_VALUE_EMPTY_REDUCTION', `zero-size array to reduction operation ${t.name} which has no identity`);

@@ -28,6 +28,9 @@ const KEYS = ['axis', 'dtype', 'out'] as const;
 
 /** The indices as JS numbers (a 1-d integer or bool array-like). */
 function indexList(t: MethodUfunc, indices: UfuncInput): number[] {
+  // An empty JS array has no dtype to infer (asarray makes it float64): it is an empty list
+  // of indices (NumPy: `np.add.reduceat(x, np.array([], np.intp))` is an empty result).
+  if (Array.isArray(indices) && indices.length === 0) return [];
   const idx = asarray(indices);
   if (idx.ndim !== 1) {
     throw new ShapeError('E_SHAPE_INDICES', `${t.name}.reduceat needs a 1-d array of indices, got ${idx.ndim} dimensions`);
