@@ -17,7 +17,7 @@ import type { DType } from '../dtype/dtypes.js';
 import { asarray, full } from '../ndarray/creation.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, TargetError } from '../util/errors.js';
-import type { GpuContext } from './device.js';
+import { currentGpu, gpuDevice, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { allocateGpu, checkGpuDType, gpuStorageOf, isGpuArray } from './storage.js';
 import { uploadSync } from './upload.js';
@@ -27,6 +27,31 @@ export function gpuEmpty(ctx: GpuContext, shape: readonly number[], dtype: DType
   let n = 1;
   for (const d of shape) n *= d;
   return new NDArray(allocateGpu(ctx, dtype, n), shape, cStrides(shape), 0);
+}
+
+/**
+ * The device for a call, and the call's inputs as they are now. With the device open this
+ * awaits nothing and the call uploads its host inputs before it returns; the first gpu call
+ * awaits the device's opening, so host arrays among its inputs are copied first (into
+ * `snapshots`, for the caller to dispose): the call uploads what they held when it was
+ * made, whatever is done to them meanwhile (changed, disposed).
+ *
+ * @example
+ * ```ts
+ * const snaps: NDArray[] = [];
+ * try { const [ctx, ins] = await deviceForCall(inputs, snaps); ... } finally { for (const s of snaps) s.dispose(); }
+ * ```
+ */
+export async function deviceForCall<T>(inputs: readonly T[], snapshots: NDArray[]): Promise<[GpuContext, T[]]> {
+  const open = currentGpu();
+  if (open !== null) return [open, [...inputs]];
+  const now = inputs.map((x) => {
+    if (!(x instanceof NDArray) || isGpuArray(x)) return x;
+    const c = x.copy();
+    snapshots.push(c);
+    return c as T;
+  });
+  return [await gpuDevice(), now];
 }
 
 /** Compiled kernels by source and signature (the built-in table and casts reuse them). */

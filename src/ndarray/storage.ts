@@ -10,10 +10,11 @@
  *    operations (moving, casting, printing) in the device registry (devices.ts); the core
  *    finds them by `storage.device` and never imports a target.
  *
- * Views of one array share its Storage object; disposing it invalidates them all.
+ * Views of one array share its Storage object; disposing it invalidates them all. A heap
+ * storage pinned by a call in flight keeps its memory until that call settles (lifetime.ts).
  */
 import { DTYPES, dtypeOfTypedArray, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
-import { disposeBlock, throwDisposed, trackBlock, type Block } from '../runtime/lifetime.js';
+import { disposeBlock, pinBlock, throwDisposed, trackBlock, unpinBlock, type Block } from '../runtime/lifetime.js';
 import { runtime } from '../runtime/runtime.js';
 import { MAX_PAGES, PAGE_BYTES } from '../runtime/wasm-memory.js';
 import { MemoryError } from '../util/errors.js';
@@ -82,8 +83,32 @@ export class HeapStorage implements Storage {
     return this.array.length;
   }
 
+  /**
+   * Release the memory now; while a call in flight has it pinned ({@link pin}), the array
+   * is disposed at once and the memory is released when that call settles.
+   */
   dispose(): void {
     disposeBlock(this.block);
+  }
+
+  /**
+   * Keep the memory for a call that outlives its caller (workers use it by address), even
+   * if the array is disposed meanwhile; pair with {@link unpin} when the call settles.
+   *
+   * @example
+   * ```ts
+   * s.pin();
+   * await job;
+   * s.unpin();
+   * ```
+   */
+  pin(): void {
+    pinBlock(this.block);
+  }
+
+  /** End one {@link pin} (a dispose meanwhile releases the memory now). */
+  unpin(): void {
+    unpinBlock(this.block);
   }
 }
 

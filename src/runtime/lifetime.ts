@@ -21,6 +21,13 @@
  * targets is cleared every {@link KEPT_CLEAR_INTERVAL} WeakRefs. A synchronous loop that
  * disposes each array it makes therefore holds no memory for the arrays it disposed
  * (scripts/dispose-loop-heap.ts measures it).
+ *
+ * Pins (work in flight). A call that goes on after it returns (`callAsync` on the parallel
+ * target: workers read and write the blocks by address) pins every block it uses
+ * ({@link pinBlock}) and unpins them when it settles. Releasing a pinned block, by any path
+ * above, marks it `freed` at once (the array is disposed for its user: reads throw
+ * `E_MEMORY_DISPOSED`), but gives the memory back to the heap only at the last
+ * {@link unpinBlock}: a new array can never get a block that a worker still writes.
  */
 import { MemoryError } from '../util/errors.js';
 import { clearKeptObjects, collectGarbage } from './gc-hooks.js';
@@ -39,9 +46,14 @@ export const GC_TIME_SHARE = 0.5;
 
 /** One allocated heap block and the object whose reachability keeps it. */
 export class Block {
+  /** Released for its user (disposed, collected): the array can no longer be used. */
   freed = false;
   /** Index in `tracked` while listed there for the sweep; -1 otherwise. */
   slot = -1;
+  /** In-flight calls using the block; while > 0 a release keeps the memory (see the header). */
+  pins = 0;
+  /** Released while pinned: the memory goes back to the heap at the last unpin. */
+  freeAtUnpin = false;
   constructor(
     readonly heap: Heap,
     readonly ptr: number,
@@ -131,7 +143,40 @@ function release(block: Block): void {
   untrack(block);
   registry.unregister(block);
   if (debugBlocks.get(block.ptr) === block) debugBlocks.delete(block.ptr);
-  block.heap.free(block.ptr);
+  if (block.pins > 0) block.freeAtUnpin = true;
+  else block.heap.free(block.ptr);
+}
+
+/**
+ * Keep a block's memory while a call that outlives its caller uses it (a `callAsync` job
+ * on the workers); pair with {@link unpinBlock} when the call settles. A released pinned
+ * block is disposed for its user at once, and its memory freed at the last unpin.
+ *
+ * @example
+ * ```ts
+ * pinBlock(storage.block);
+ * runOnWorkers().finally(() => unpinBlock(storage.block));
+ * ```
+ */
+export function pinBlock(block: Block): void {
+  block.pins++;
+}
+
+/**
+ * End one {@link pinBlock}: at the last one, the memory of a block released meanwhile goes
+ * back to the heap.
+ *
+ * @example
+ * ```ts
+ * unpinBlock(storage.block);
+ * ```
+ */
+export function unpinBlock(block: Block): void {
+  if (block.pins <= 0) throw new Error(`unpinBlock: heap block ${block.ptr} is not pinned`);
+  if (--block.pins === 0 && block.freeAtUnpin) {
+    block.freeAtUnpin = false;
+    block.heap.free(block.ptr);
+  }
 }
 
 /** Take a block out of `tracked` in O(1): the last block moves into its slot. */
@@ -231,7 +276,7 @@ export function sweep(): number {
   for (let i = tracked.length - 1; i >= 0; i--) {
     const block = tracked[i]!;
     if (block.ref!.deref() === undefined) {
-      freed += block.bytes;
+      if (block.pins === 0) freed += block.bytes;
       release(block);
     }
   }
@@ -278,10 +323,19 @@ function blocksOf(value: Keepable, out: Set<Block>, seen: Set<unknown>): void {
   for (const v of values) blocksOf(v, out, seen);
 }
 
+/** True for a Promise or any other thenable (what an `async` callback returns). */
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
 /**
  * Run `fn` and dispose every array created during it, except those it returns (inside
- * arrays or plain objects too), which move to the enclosing scope. Synchronous only.
+ * arrays or plain objects too), which move to the enclosing scope. Synchronous only: the
+ * scope ends when `fn` returns, so an `async` callback (one that returns a Promise) is a
+ * `MemoryError` (`E_MEMORY_SCOPE_ASYNC`), thrown at once; the arrays it made so far are
+ * left to the garbage collector (its code after the first `await` may still use them).
  *
+ * @throws MemoryError `E_MEMORY_SCOPE_ASYNC` when `fn` returns a Promise (or any thenable).
  * @example
  * ```ts
  * const total = nb.scope(() => {
@@ -302,6 +356,16 @@ export function scope<T>(fn: () => T): T {
     throw err;
   }
   scopes.pop();
+  if (isThenable(result)) {
+    // Its rejection, if any, has nobody to go to: the caller gets this error instead.
+    result.then(undefined, () => {});
+    throw new MemoryError(
+      'E_MEMORY_SCOPE_ASYNC',
+      'nb.scope() got an async callback (it returned a Promise): the scope would end at its first await ' +
+        'and dispose arrays still in use. In async code, release arrays with `using t = ...` declarations ' +
+        'or t.dispose() after the last await that uses them, or run a synchronous nb.scope() between awaits',
+    );
+  }
   const keep = new Set<Block>();
   blocksOf(result, keep, new Set());
   const parent = scopes[scopes.length - 1];

@@ -64,8 +64,9 @@ export interface GpuVectorizeDecorator {
 export interface VectorizedExtras {
   /**
    * The call as a Promise. Target 'parallel': the loop runs on the worker pool while the
-   * event loop stays free (inputs must not change until it settles); 'cpu': the call runs
-   * on this thread after yielding to the event loop.
+   * event loop stays free (inputs must not change until it settles; disposing them, or
+   * `out`, is safe: their memory is kept until it settles); 'cpu': the call runs on this
+   * thread at once, and the promise is settled with its result.
    */
   callAsync(...args: unknown[]): Promise<unknown>;
   /** The compiled kernels (IR, AS source, JS reference), in loop order. */
