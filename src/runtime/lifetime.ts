@@ -99,6 +99,8 @@ function resetRegistryOnly(): void {
 
 let sweeps = 0;
 let forcedCollections = 0;
+/** Blocks pinned now (calls in flight; 0 whenever nothing is in flight). */
+let pinnedBlocks = 0;
 let lastCollectionEnd = 0;
 
 /**
@@ -159,7 +161,7 @@ function release(block: Block): void {
  * ```
  */
 export function pinBlock(block: Block): void {
-  block.pins++;
+  if (block.pins++ === 0) pinnedBlocks++;
 }
 
 /**
@@ -173,7 +175,9 @@ export function pinBlock(block: Block): void {
  */
 export function unpinBlock(block: Block): void {
   if (block.pins <= 0) throw new Error(`unpinBlock: heap block ${block.ptr} is not pinned`);
-  if (--block.pins === 0 && block.freeAtUnpin) {
+  if (--block.pins > 0) return;
+  pinnedBlocks--;
+  if (block.freeAtUnpin) {
     block.freeAtUnpin = false;
     block.heap.free(block.ptr);
   }
@@ -302,9 +306,9 @@ export function onHeapPressure(needed: number): boolean {
   return freed < size / 4 || (costly && size * 2 <= GC_GROWTH_CAP_BYTES);
 }
 
-/** Counters: sweeps run, collections forced, blocks tracked now. */
-export function lifetimeStats(): { sweeps: number; forcedCollections: number; trackedBlocks: number } {
-  return { sweeps, forcedCollections, trackedBlocks: tracked.length };
+/** Counters: sweeps run, collections forced, blocks tracked now, blocks pinned now (by calls in flight). */
+export function lifetimeStats(): { sweeps: number; forcedCollections: number; trackedBlocks: number; pinnedBlocks: number } {
+  return { sweeps, forcedCollections, trackedBlocks: tracked.length, pinnedBlocks };
 }
 
 /** Anything a scope callback may return: arrays in it (at any depth) survive the scope. */
