@@ -17,7 +17,7 @@ import type { DType } from '../dtype/dtypes.js';
 import { asarray, full } from '../ndarray/creation.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, TargetError } from '../util/errors.js';
-import { currentGpu, gpuDevice, type GpuContext } from './device.js';
+import { currentGpu, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { allocateGpu, checkGpuDType, gpuStorageOf, isGpuArray } from './storage.js';
 import { uploadSync } from './upload.js';
@@ -30,28 +30,27 @@ export function gpuEmpty(ctx: GpuContext, shape: readonly number[], dtype: DType
 }
 
 /**
- * The device for a call, and the call's inputs as they are now. With the device open this
- * awaits nothing and the call uploads its host inputs before it returns; the first gpu call
- * awaits the device's opening, so host arrays among its inputs are copied first (into
- * `snapshots`, for the caller to dispose): the call uploads what they held when it was
- * made, whatever is done to them meanwhile (changed, disposed).
+ * A gpu call's inputs as they are now, for a call that may await the device before it
+ * uploads them. With the device open (`currentGpu()`) the call awaits nothing before its
+ * uploads, so they are returned as they are; before the first gpu use the device's opening
+ * is awaited, so host arrays among them are copied now (into `snapshots`, for the caller
+ * to dispose): the call uploads what they held when it was made, whatever is done to them
+ * meanwhile (changed, disposed). Call it before the first await.
  *
  * @example
  * ```ts
- * const snaps: NDArray[] = [];
- * try { const [ctx, ins] = await deviceForCall(inputs, snaps); ... } finally { for (const s of snaps) s.dispose(); }
+ * const now = inputsAsOfNow(inputs, snaps);
+ * const ctx = currentGpu() ?? (await gpuDevice()); // no await when the device is open
  * ```
  */
-export async function deviceForCall<T>(inputs: readonly T[], snapshots: NDArray[]): Promise<[GpuContext, T[]]> {
-  const open = currentGpu();
-  if (open !== null) return [open, [...inputs]];
-  const now = inputs.map((x) => {
+export function inputsAsOfNow<T>(inputs: readonly T[], snapshots: NDArray[]): T[] {
+  if (currentGpu() !== null) return [...inputs];
+  return inputs.map((x) => {
     if (!(x instanceof NDArray) || isGpuArray(x)) return x;
     const c = x.copy();
     snapshots.push(c);
     return c as T;
   });
-  return [await gpuDevice(), now];
 }
 
 /** Compiled kernels by source and signature (the built-in table and casts reuse them). */

@@ -27,8 +27,8 @@ import type { UfuncInput } from '../ufunc/types.js';
 import { operandOf } from '../ufunc/execute.js';
 import { bindCoreSizes, coreLayout, parseGufuncSignature, type GufuncSignature } from '../ufunc/gufunc-signature.js';
 import { DTypeError, ShapeError, TargetError } from '../util/errors.js';
-import { deviceForCall, gpuCopy, gpuElementwise, gpuEmpty, gpuInputs } from './call.js';
-import { checkGpuErrors } from './device.js';
+import { gpuCopy, gpuElementwise, gpuEmpty, gpuInputs, inputsAsOfNow } from './call.js';
+import { checkGpuErrors, currentGpu, gpuDevice } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { MAXC } from './shaders.js';
 import { checkGpuDType, isGpuArray, type GpuStorage } from './storage.js';
@@ -105,7 +105,8 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     let r: NDArray;
     let onDevice: boolean;
     try {
-      const [ctx, now] = await deviceForCall(inputs, snaps);
+      const now = inputsAsOfNow(inputs, snaps);
+      const ctx = currentGpu() ?? (await gpuDevice());
       onDevice = inputs.some(isGpuArray) || isGpuArray(out);
       const gpuOut = out && isGpuArray(out) ? out : null;
       r = gpuElementwise(ctx, k, now, gpuOut, casting, name);
@@ -157,7 +158,8 @@ export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly
     const temps: NDArray[] = [];
     const onDevice = inputs.some(isGpuArray) || outsGiven.some((o) => o !== null && isGpuArray(o));
     try {
-      const [ctx, now] = await deviceForCall(inputs, temps);
+      const now = inputsAsOfNow(inputs, temps);
+      const ctx = currentGpu() ?? (await gpuDevice());
       const ins = gpuInputs(ctx, k, now, casting, `gufunc '${name}'`, temps);
       const cl = coreLayout(name, sig, [...ins.map((a) => a.ndim), ...outsGiven.map((o) => (o ? o.ndim : null))]);
       const sizes = bindCoreSizes(name, sig, cl, [...ins.map((a) => a.shape), ...outsGiven.map((o) => (o ? o.shape : null))]);

@@ -17,8 +17,8 @@ import { validateTarget } from '../compiler/index.js';
 import { STENCIL_WG, stencilMetaLength, stencilShader } from '../compiler/emit/wgsl/stencil.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { TargetError } from '../util/errors.js';
-import { deviceForCall, gpuEmpty, gpuKernel, gpuOperand } from './call.js';
-import { checkGpuErrors, scoped, type GpuContext } from './device.js';
+import { gpuEmpty, gpuKernel, gpuOperand, inputsAsOfNow } from './call.js';
+import { checkGpuErrors, currentGpu, gpuDevice, scoped, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { bindGroup, metaBuffer, pendingEncoder } from './queue.js';
 import { checkGpuDType, gpuStorageOf, isGpuArray } from './storage.js';
@@ -147,7 +147,8 @@ export async function gpuStencilCall(c: CompiledStencil, inputs: readonly NDArra
   const temps: NDArray[] = [];
   let result: NDArray;
   try {
-    const [ctx, now] = await deviceForCall(inputs, temps);
+    const now = inputsAsOfNow(inputs, temps);
+    const ctx = currentGpu() ?? (await gpuDevice());
     const ins = now.map((x, k) => {
       const [g, temp] = gpuOperand(ctx, x, c.operands[k]!, 'safe', `stencil '${c.name}' input ${k}`);
       if (temp) temps.push(g);

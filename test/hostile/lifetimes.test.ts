@@ -156,14 +156,17 @@ describe('issue 19: gpu calls in program order', () => {
     expect((await g.toCpu()).get(0)).toBe(101);
   });
 
-  it.skipIf(!hasGpu)('item 2: toGpu uploads the array as it is at the call (needs a GPU)', async () => {
+  it.skipIf(!hasGpu)('item 2: toGpu and gpu kernel calls upload the array as it is at the call (needs a GPU)', async () => {
     const x = nb.zeros([4], 'float32');
     const q = nb.toGpu(x);
     x.set(0, 42);
     const q2 = x.toGpu();
+    const f = nb.vectorize(['float32(float32)'], { target: 'gpu' })((v: number) => v + 1);
+    const r = f(x);
     x.dispose();
     expect((await (await q).toCpu()).toArray()).toEqual([0, 0, 0, 0]);
     expect((await (await q2).toCpu()).toArray()).toEqual([42, 0, 0, 0]);
+    expect((await r).toArray()).toEqual([43, 1, 1, 1]);
   });
 
   it.skipIf(!hasGpu)('item 2: the first gpu use (device still opening) uploads the arrays as they are at the call (needs a GPU)', async () => {
