@@ -206,7 +206,8 @@ export interface HeapAccounting {
   arrayBytes: number;
   /**
    * Live heap blocks no array owns: the plan scratch block, compiled modules' static data,
-   * staging blocks of a call in progress, and arrays made while debug mode was off.
+   * staging blocks of a call in progress, blocks of disposed arrays that a call in flight
+   * still uses (pinned), and arrays made while debug mode was off.
    */
   otherBlocks: number;
   otherBytes: number;
