@@ -3,7 +3,9 @@
  *
  * Steps for each expression node:
  *   1. literals: numbers, bigints and booleans become constants (strings, null, regexps are
- *      rejected); `Infinity`, `NaN`, `Math.PI`, `Number.EPSILON`... become constants too;
+ *      rejected); a number written with a decimal point or an exponent (`1.0`, `.5`, `1e3`:
+ *      acorn's `raw` text) is marked `float`, so that its type follows the source text as in
+ *      Numba (ir/weak.ts); `Infinity`, `NaN`, `Math.PI`, `Number.EPSILON`... become constants;
  *   2. names resolve to a local, a parameter, or an error: a closure variable (NB1010),
  *      a use in the temporal dead zone (NB2011), `this`/`arguments` (NB1011);
  *   3. operators map one to one to IR ops (JavaScript's meaning is kept; types come later);
@@ -182,10 +184,19 @@ export function lowerExpr(ctx: ExprContext, node: acorn.Node): E {
   }
 }
 
+/**
+ * True when a number literal's source text is a float's: a decimal point or an exponent
+ * (`1.0`, `.5`, `1e3`, `2E-1`), but not a hex/binary/octal integer (`0x1e` has an `e`).
+ */
+export function isFloatLiteral(raw: string): boolean {
+  return !/^0[xXbBoO]/.test(raw) && /[.eE]/.test(raw);
+}
+
 function literal(ctx: ExprContext, node: acorn.Literal): E {
   const at = pos(ctx, node);
   const v = node.value;
-  if (typeof v === 'number' || typeof v === 'boolean') return { kind: 'const', value: v, at, type: null };
+  if (typeof v === 'number') return { kind: 'const', value: v, at, type: null, ...(isFloatLiteral(node.raw ?? '') ? { float: true } : {}) };
+  if (typeof v === 'boolean') return { kind: 'const', value: v, at, type: null };
   if (typeof v === 'bigint') return { kind: 'const', value: v, at, type: null };
   if ('bigint' in node && typeof node.bigint === 'string') return { kind: 'const', value: BigInt(node.bigint), at, type: null };
   if (typeof v === 'string') return fail(ctx, 'NB1014', node);

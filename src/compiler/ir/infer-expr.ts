@@ -97,7 +97,7 @@ function truthy(v: TV): T {
 export function expr(cx: ExprInfer, e: U): TV {
   switch (e.kind) {
     case 'const': {
-      const w = weakOf(e.value);
+      const w = e.float && typeof e.value === 'number' ? { wk: 'float' as const, value: e.value } : weakOf(e.value);
       return typeof w === 'boolean' ? typed(constant(w, 'bool', e.at)) : { kind: 'weak', w, at: e.at };
     }
     case 'param': return cx.param(e.index, e.at);
@@ -250,14 +250,14 @@ function call(cx: ExprInfer, name: string, uargs: readonly U[], at: number): TV 
       return mk(t, t);
     }
     case 'same': {
-      if (weak) return { kind: 'weak', w: weakOf(evalMath(name, args)) as Weak, at };
+      if (weak) return { kind: 'weak', w: weakResult(evalMath(name, args), args), at };
       const x = (args[0] as { e: T }).e;
       const t = isBool(x.type) ? 'int32' : x.type;
       if (!isFloatType(t) && (name === 'floor' || name === 'ceil' || name === 'trunc' || name === 'round')) return typed(cast(x, t));
       return mk(t, t);
     }
     case 'minmax': {
-      if (weak) return { kind: 'weak', w: weakOf(evalMath(name, args)) as Weak, at };
+      if (weak) return { kind: 'weak', w: weakResult(evalMath(name, args), args), at };
       let t = typeOf(args.find((v) => v.kind === 'typed')!);
       for (const v of args) if (v.kind === 'typed') t = promote(t, v.e.type);
       for (const v of args) if (v.kind === 'weak') t = operandType(v, typed({ kind: 'const', value: 0, type: t, at }), false);
@@ -280,6 +280,15 @@ function call(cx: ExprInfer, name: string, uargs: readonly U[], at: number): TV 
       return mk(t, t, 'bool');
     }
   }
+}
+
+/**
+ * The weak value of a folded Math call whose result has its arguments' kind (floor, abs,
+ * min, ...): a float when any argument is one (`Math.floor(2.5)` and `Math.max(1.0, 2)`
+ * are floats, as Math.floor of a float64 is), else an int when the value is integral.
+ */
+function weakResult(x: number, args: readonly TV[]): Weak {
+  return args.some((v) => v.kind === 'weak' && v.w.wk === 'float') ? { wk: 'float', value: x } : weakOf(x) as Weak;
 }
 
 /** JavaScript's own value of a Math call on weak arguments (compile-time folding). */

@@ -13,7 +13,9 @@
  *
  * The kernel language's arithmetic (DESIGN.md: "a kernel means what it means in JavaScript,
  * evaluated with the signature's types"):
- *   - Literals are weak (NEP 50): `x + 1` has x's type. With + - * and bitwise operators a
+ *   - Literals are weak (NEP 50) and their kind follows the source text (Numba's rule): `1.0`,
+ *     `.5`, `1e3` are weak floats, `1` a weak int (ir/weak.ts). `x + 1` has x's type,
+ *     `x + 1.0` is float64 for an integer x. With + - * and bitwise operators a
  *     weak integer takes the other operand's type, wrapped (exactly JavaScript's result
  *     wrapped to the width); in exact operations (comparisons, /, %, ?:, min/max) a literal
  *     that does not fit widens the type value-based (`uint8 < 300` compares in uint16).
@@ -47,7 +49,8 @@
  * Locals:
  *   - a local's type is the join of everything assigned to it: `let s = 0; s += a[i]` is
  *     float64 for a float64 `a`, int64 for int8 `a` (Numba's rule: a literal-initialised
- *     local is int64 or float64, widening with what is assigned later); later assignments
+ *     local is int64 (`let s = 0`) or float64 (`let f = 1.0`), widening with what is
+ *     assigned later, so `let f = 1.0; f *= i` stays float64 as in JavaScript); later assignments
  *     are cast to that type (never lossy: the type already holds them);
  *   - `const k = <literal expression>` is an alias of the weak literal (`x * k` keeps x's type);
  *   - a counting loop `for (let i = 0; i < n; i++)` whose bound is int32 (`a.length`) and

@@ -32,7 +32,14 @@ interface Base<T> {
   readonly type: T;
 }
 
-export interface ConstExpr<T> extends Base<T> { readonly kind: 'const'; readonly value: ConstValue }
+export interface ConstExpr<T> extends Base<T> {
+  readonly kind: 'const'; readonly value: ConstValue;
+  /**
+   * Untyped IR only: the literal was written as a float (a decimal point or an exponent:
+   * `1.0`, `.5`, `1e3`), so it is a weak float even when its value is integral (ir/weak.ts).
+   */
+  readonly float?: boolean;
+}
 export interface ParamExpr<T> extends Base<T> { readonly kind: 'param'; readonly index: number }
 export interface LocalExpr<T> extends Base<T> { readonly kind: 'local'; readonly id: number }
 export interface UnaryExpr<T> extends Base<T> { readonly kind: 'unary'; readonly op: UnaryOp; readonly arg: Expr<T> }

@@ -2,10 +2,17 @@
  * Weak literals: numbers written in the kernel (and Math/Number constants) before they meet
  * a typed operand, and their conversion to typed constants.
  *
- * A literal has no dtype of its own (NEP 50's "weak" Python scalars, which JS numbers are):
- *   - an integer-valued number below 2^53 in magnitude, or a bigint literal (`1n`), is a weak
- *     int (kept as an exact bigint);
- *   - any other number (`0.5`, `1e300`, `Infinity`, `NaN`, `Math.PI`) is a weak float.
+ * A literal has no dtype of its own (NEP 50's "weak" Python scalars, which JS numbers are);
+ * its kind follows the source text, as in Numba and NEP 50:
+ *   - a literal written with a decimal point or an exponent (`1.0`, `.5`, `1e3`: the
+ *     untyped const's `float` mark, frontend/lower-expr.ts) is a weak float, integral or not;
+ *   - any other integer-valued number below 2^53 in magnitude (`1`, `0x10`), or a bigint
+ *     literal (`1n`), is a weak int (kept as an exact bigint);
+ *   - any other number (`9007199254740993`, already rounded by JavaScript, `Infinity`,
+ *     `NaN`, `Math.PI`) is a weak float.
+ * Folding keeps the kind JavaScript's value has in the kernel language: int op int is an
+ * int (except `/` and results that are -0), anything with a float is a float, bitwise
+ * operators give ints (ToInt32).
  * Operations between weak values are folded at compile time with JavaScript's own meaning
  * (bitwise operators on 32 bits, `/` giving a float), see {@link foldWeak}.
  */
