@@ -60,8 +60,14 @@ export const DIAGNOSTICS = {
   NB1030: { severity: 'error', message: "'{0}' statements are not supported in kernels" },
   NB1031: { severity: 'error', message: 'property access {0} is not supported: kernels read a.length, a[i] and Math/Number constants' },
   NB1036: { severity: 'error', message: '{0} is not supported in kernels' },
+  // NB2001 is no longer raised (issue 13): every operator is defined on every numeric type
+  // (a float operand of a bitwise operator or a shift goes through JavaScript's ToInt32).
   NB2001: { severity: 'error', message: "the operator '{0}' is not defined for {1}" },
-  NB2002: { severity: 'error', message: 'an array index must be an integer, got {0}' },
+  NB2002: {
+    severity: 'error',
+    message: 'an array index must be an integer, got {0}: convert a float as JavaScript does, a[x | 0] ' +
+      '(ToInt32; Math.floor and Math.trunc return floats)',
+  },
   NB2003: { severity: 'error', message: 'the integer literal {0} does not fit {1}' },
   NB2004: { severity: 'error', message: "'{0}' needs boolean operands (comparisons) outside conditions, got {1}" },
   NB2005: { severity: 'error', message: "cannot assign {0} to parameter '{1}' of type {2} (a lossy cast); assign to a new local instead" },

@@ -150,19 +150,27 @@ function unary(cx: ExprInfer, e: Extract<U, { kind: 'unary' }>): TV {
     case 'pos': return typed(cast(x, t));
     case 'neg': return typed({ kind: 'unary', op: 'neg', arg: cast(x, t), type: t, at: e.at });
     case 'bitnot':
-      if (isFloatType(t)) cx.fail('NB2001', e.at, ['~', x.type]);
+      // ~ on a float is JavaScript's: ~ToInt32(x), an int32 (so ~~x truncates to int32).
+      if (isFloatType(t)) return typed({ kind: 'unary', op: 'bitnot', arg: toInt32(v), type: 'int32', at: e.at });
       return typed({ kind: 'unary', op: 'bitnot', arg: cast(x, t), type: t, at: e.at });
     default: return cx.fail('NB2001', e.at, [e.op, x.type]);
   }
 }
 
 const MODULAR: ReadonlySet<BinaryOp> = new Set(['add', 'sub', 'mul', 'band', 'bor', 'bxor', 'shl', 'shr', 'ushr']);
-const SYMBOL: Readonly<Record<BinaryOp, string>> = {
-  add: '+', sub: '-', mul: '*', div: '/', mod: '%', pow: '**', floordiv: 'Math.floor(a / b)', truncdiv: 'Math.trunc(a / b)',
-  band: '&', bor: '|', bxor: '^', shl: '<<', shr: '>>', ushr: '>>>',
-};
 
 const node = (op: BinaryOp, a: T, b: T, type: DType, at: number): T => ({ kind: 'binary', op, left: a, right: b, type, at });
+
+/**
+ * JavaScript's ToInt32 of a value, as an int32 expression: a float through `toint32` (NaN
+ * and ±Infinity are 0, else the truncation modulo 2^32), an integer or bool wrapped to 32
+ * bits (which is ToInt32 of its exact value), a literal folded (`2.5 | 0` is 2).
+ */
+export function toInt32(v: TV): T {
+  if (v.kind === 'weak') return constant(v.w.wk === 'int' ? Number(BigInt.asIntN(32, v.w.value)) : v.w.value | 0, 'int32', v.at);
+  if (isFloatType(v.e.type)) return { kind: 'unary', op: 'toint32', arg: v.e, type: 'int32', at: v.e.at };
+  return cast(v.e, 'int32');
+}
 
 /** Type a binary operation (see infer.ts for the rules). */
 export function binary(cx: ExprInfer, op: BinaryOp, a: TV, b: TV, at: number): TV {
@@ -176,6 +184,13 @@ export function binary(cx: ExprInfer, op: BinaryOp, a: TV, b: TV, at: number): T
   let t = operandType(a, b, MODULAR.has(op));
   const bitwise = op === 'band' || op === 'bor' || op === 'bxor';
   if (isBool(t) && !bitwise) t = 'int32';
+  // Bitwise operators and shifts with a float operand are JavaScript's: both operands
+  // through ToInt32 (the count of a shift, and both sides of >>>, read as uint32), an int32
+  // result (uint32 for >>>). So `x | 0` truncates a float to int32 and `x >>> 0` to uint32.
+  if (isFloatType(t) && (bitwise || op === 'shl' || op === 'shr' || op === 'ushr')) {
+    if (op === 'ushr') return typed(node('ushr', cast(toInt32(a), 'uint32'), cast(toInt32(b), 'uint32'), 'uint32', at));
+    return typed(node(op, toInt32(a), toInt32(b), 'int32', at));
+  }
   switch (op) {
     case 'add': case 'sub': case 'mul': case 'mod': case 'pow':
       return typed(node(op, as(a, t), as(b, t), t, at));
@@ -186,10 +201,8 @@ export function binary(cx: ExprInfer, op: BinaryOp, a: TV, b: TV, at: number): T
     case 'floordiv': case 'truncdiv':
       return typed(node(op, as(a, t), as(b, t), t, at));
     case 'band': case 'bor': case 'bxor':
-      if (isFloatType(t)) cx.fail('NB2001', at, [SYMBOL[op], `${typeOf(a)} and ${typeOf(b)} (integer or bool operands)`]);
       return typed(node(op, as(a, t), as(b, t), t, at));
     case 'shl': case 'shr': case 'ushr': {
-      if (isFloatType(t)) cx.fail('NB2001', at, [SYMBOL[op], `${typeOf(a)} and ${typeOf(b)} (integer operands)`]);
       if (op === 'ushr') {
         // JavaScript's >>> gives the unsigned value of the width's bit pattern.
         const u = bitsOf(t) <= 32 ? 'uint32' : unsignedOf(t);
@@ -265,14 +278,16 @@ function call(cx: ExprInfer, name: string, uargs: readonly U[], at: number): TV 
       return mk(t, t);
     }
     case 'int32': {
-      for (const v of args) {
-        if ((v.kind === 'weak' && v.w.wk === 'float') || (v.kind === 'typed' && isFloatType(v.e.type))) {
-          cx.fail('NB2001', atOf(v), [`Math.${name}`, `${typeOf(v)} (integer arguments; use Math.trunc first)`]);
-        }
-      }
       if (weak) return { kind: 'weak', w: weakOf(evalMath(name, args)) as Weak, at };
+      // JavaScript's ToInt32 (imul) / ToUint32 (clz32) of each argument: floats through
+      // toint32, integers and bools wrapped.
       const argT = name === 'clz32' ? 'uint32' : 'int32';
-      return typed({ kind: 'call', fn: name, args: args.map((v) => (v.kind === 'weak' ? as(v, argT) : cast(isBool(v.e.type) ? cast(v.e, 'int32') : v.e, argT))), type: 'int32', at });
+      const arg = (v: TV): T => {
+        if (v.kind === 'weak') return v.w.wk === 'float' ? cast(toInt32(v), argT) : as(v, argT);
+        if (isFloatType(v.e.type)) return cast(toInt32(v), argT);
+        return cast(isBool(v.e.type) ? cast(v.e, 'int32') : v.e, argT);
+      };
+      return typed({ kind: 'call', fn: name, args: args.map(arg), type: 'int32', at });
     }
     case 'predicate': {
       if (weak) return typed(constant(Boolean(evalMath(name, args)), 'bool', at));

@@ -256,7 +256,7 @@ class FunctionInfer implements ExprInfer {
   private index(u: U): T {
     const v = expr(this, u);
     if (v.kind === 'weak') {
-      if (v.w.wk === 'float') this.fail('NB2002', v.at, [`the float ${v.w.value}`]);
+      if (v.w.wk === 'float') this.fail('NB2002', v.at, [`the float ${Number.isInteger(v.w.value) ? v.w.value.toFixed(1) : v.w.value}`]);
       return as(v, fitsInt(v.w.value, 'int32') ? 'int32' : 'int64');
     }
     if (!isIntType(v.e.type)) this.fail('NB2002', v.e.at, [v.e.type]);

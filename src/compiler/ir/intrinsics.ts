@@ -14,8 +14,8 @@
  *            bool is int32;
  *   minmax   n >= 1 arguments promoted together (NumPy rules, literals weak); JavaScript's
  *            NaN propagation and -0 < +0 for floats (Wasm's f64.min/max agree);
- *   int32    imul/clz32: integer (or bool) arguments, wrapped to int32 (uint32 for clz32),
- *            result int32; float arguments are rejected (JS's ToInt32 differs from a cast);
+ *   int32    imul/clz32: arguments through JavaScript's ToInt32 (ToUint32 for clz32):
+ *            integers and bools wrapped, floats by the IR's `toint32`; result int32;
  *   predicate isNaN/isFinite: float argument (integers are cast to float64), result bool;
  *   fround   Math.fround(x): a cast to float32 (no call node).
  * Spellings: `as` (AssemblyScript: `Math.*` for f64, `Mathf.*` for f32, AS builtins for

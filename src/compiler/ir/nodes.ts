@@ -9,6 +9,8 @@
  *     explicit `cast` node (emitters never convert implicitly);
  *   - `floordiv`/`truncdiv`/`mod` on integers define division by zero as 0 (see infer.ts);
  *   - shifts appear only on int32/uint32/int64/uint64 (smaller types are widened first);
+ *   - bitwise operators and shifts never see a float: a float operand is converted by
+ *     `toint32` (JavaScript's ToInt32) first;
  *   - weak literals are gone: every `const` carries a concrete dtype and a value of that
  *     dtype's JS representation (boolean, number, or bigint for 64-bit integers).
  * Positions (`at`) are offsets into the source text of the function the node came from.
@@ -16,7 +18,12 @@
 import type { DType } from '../../dtype/dtypes.js';
 import type { SourceText } from '../frontend/diagnostics.js';
 
-export type UnaryOp = 'neg' | 'pos' | 'not' | 'bitnot' | 'truthy';
+/**
+ * Unary operations. `truthy` is JavaScript's truthiness (a bool); `toint32` is JavaScript's
+ * ToInt32 of a float (what `x | 0` does): NaN and ±Infinity give 0, anything else its
+ * truncation modulo 2^32, as an int32 (its argument is float32 or float64).
+ */
+export type UnaryOp = 'neg' | 'pos' | 'not' | 'bitnot' | 'truthy' | 'toint32';
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'mod' | 'pow' | 'floordiv' | 'truncdiv'
   | 'band' | 'bor' | 'bxor' | 'shl' | 'shr' | 'ushr';

@@ -9,7 +9,8 @@
  *   2. statements one to one (let/assign/store/if/for/while/break/continue/return);
  *      a non-void function that may fall off its end gets `unreachable()`;
  *   3. expressions: operators on equal operand types, casts as `<T>x` except the ones with
- *      NumPy semantics AS does not have (float → int via `__f2i_*`, x → bool as `x != 0`),
+ *      NumPy semantics AS does not have (float → int via `__f2i_*`, x → bool as `x != 0`;
+ *      JavaScript's ToInt32, the IR's `toint32`, via `__toi32`),
  *      intrinsics through ir/intrinsics.ts, integer division/remainder/power through the
  *      prelude (prelude.ts), loads/stores as `load<T>(base + <usize>i * stride ...)`
  *      (bool elements are bytes, read as `!= 0`), or through the pointer that
@@ -162,6 +163,7 @@ export class AsFunctionEmitter {
           case 'bitnot': return `(~${o(e.arg)})`;
           case 'truthy':
             return isFloatType(e.arg.type) ? `__truthy_${asType(e.arg.type)}(${x(e.arg)})` : `(${x(e.arg)} != ${asConst(0, e.arg.type)})`;
+          case 'toint32': return `__toi32(${e.arg.type === 'float32' ? `<f64>${x(e.arg)}` : x(e.arg)})`;
         }
         break;
       case 'binary': {

@@ -1,7 +1,8 @@
 /**
  * AssemblyScript helpers that emitted kernels call for operations with no single AS
  * operator: NumPy's float → integer cast (x86 values for NaN/inf/out of range, as
- * asm/convert.ts does for the built-ins), integer division/remainder with 0 for division by
+ * asm/convert.ts does for the built-ins), JavaScript's ToInt32 (`x | 0` on a float),
+ * integer division/remainder with 0 for division by
  * zero, integer power, JavaScript's Math.round, and float truthiness.
  *
  * Each snippet is named by the function it defines; the module assembler includes exactly
@@ -40,6 +41,19 @@ export const PRELUDE: ReadonlyMap<string, Snippet> = new Map<string, Snippet>([
   f2i('__f2i_u32', 'u32', 'return <u32>__cvt64(x);', ['__cvt64']),
   f2i('__f2i_i64', 'i64', 'return __cvt64(x);', ['__cvt64']),
   f2i('__f2i_u64', 'u64', `if (!(x >= ${TWO63})) return <u64>__cvt64(x); return <u64>(__cvt64(x - ${TWO63}) ^ i64.MIN_VALUE);`, ['__cvt64']),
+  ['__toi32', {
+    deps: [],
+    code: [
+      "// JavaScript's ToInt32 (x | 0): NaN and ±inf give 0, else trunc(x) modulo 2^32. fmod by",
+      '// 2^32 is exact, and congruent to the truncation modulo 2^32 (2^32 is an integer).',
+      '// @ts-ignore: decorator',
+      '@inline function __toi32(x: f64): i32 {',
+      `  if (x > -${TWO31} - 1.0 && x < ${TWO31}) return <i32>x;`,
+      '  if (!isFinite<f64>(x)) return 0;',
+      '  return <i32><i64>(x % 4294967296.0);',
+      '}',
+    ].join('\n'),
+  }],
   ['__imod', {
     deps: [],
     code: '// Integer % with the dividend\'s sign (Wasm rem); % 0 is 0.\n// @ts-ignore: decorator\n@inline function __imod<T>(a: T, b: T): T { return b == <T>0 ? <T>0 : a % b; }',

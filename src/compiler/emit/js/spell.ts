@@ -50,6 +50,7 @@ export function spellUnary(op: UnaryOp, t: DType, argT: DType, a: string): strin
     case 'truthy':
       if (isFloatType(argT)) return `rt.truthy(${a})`;
       return is64(argT) ? `(${a} !== 0n)` : `(${a} !== 0)`;
+    case 'toint32': return `(${a} | 0)`;
   }
 }
 

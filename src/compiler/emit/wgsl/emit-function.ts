@@ -152,7 +152,8 @@ export class WgslFunctionEmitter {
 
   private index(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
     const p = fn.params[array]!;
-    const terms = indices.map((i, d) => `${this.expr(fn, i)} * s_${p.emitName}_${d}`);
+    // Offsets and strides are i32: a uint32 index (any integer type may index) is converted.
+    const terms = indices.map((i, d) => `${i.type === 'uint32' ? `i32(${this.expr(fn, i)})` : this.expr(fn, i)} * s_${p.emitName}_${d}`);
     return [`o_${p.emitName}`, ...terms].join(' + ');
   }
 
@@ -181,6 +182,7 @@ export class WgslFunctionEmitter {
           case 'truthy':
             if (isFloatType(e.arg.type)) return this.call('nb_truthy', [x(e.arg)]);
             return isBool(e.arg.type) ? x(e.arg) : `(${x(e.arg)} != ${wgslConst(0, e.arg.type)})`;
+          case 'toint32': return this.call('nb_toi32', [x(e.arg)]);
         }
         break;
       case 'binary': return this.binary(fn, e);

@@ -3,6 +3,7 @@
  * kernel language's meaning (DESIGN.md "The kernel language"): integer division and
  * remainder by zero (0, as the JS oracle defines it), JavaScript's float `%` and
  * `Math.pow`, NaN-propagating min/max with -0 < +0, NumPy's x86 float -> integer casts,
+ * JavaScript's ToInt32 (`x | 0` on a float),
  * and the functions WGSL lacks (cbrt, expm1, log1p, log10, hypot, JS's Math.round).
  *
  * Why bit tests: shader compilers may assume "no NaN" and fold `x != x` away, so NaN and
@@ -243,6 +244,18 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   if (x > -2147483904.0f && x < 2147483648.0f) { return i32(x); }
   return bitcast<i32>(0x80000000u);
 }`, []],
+  nb_toi32: [
+    // JavaScript's ToInt32 (x | 0): NaN and ±inf give 0, else trunc(x) modulo 2^32. From
+    // 2^31 up, x = mantissa * 2^(e - 23) with e - 23 >= 8: the low 32 bits of that product.
+    `fn nb_toi32(x: f32) -> i32 {
+  if (!nb_isfinite(x)) { return 0i; }
+  if (abs(x) < 2147483648.0f) { return i32(x); }
+  let bits = bitcast<u32>(x);
+  let e = i32((bits >> 23u) & 0xffu) - 150;
+  let mant = (bits & 0x7fffffu) | 0x800000u;
+  let low = select(0u, mant << u32(e), e < 32);
+  return bitcast<i32>(select(low, 0u - low, x < 0.0f));
+}`, ['nb_isfinite']],
   nb_f2u: [
     // NumPy's float -> uint32 on x86: truncation to int64, low 32 bits; NaN, inf -> 0.
     `fn nb_f2u(x: f32) -> u32 {

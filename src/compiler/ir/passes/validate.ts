@@ -40,6 +40,10 @@ function checkExpr(fn: IRFunction<DType>, e: T): void {
     case 'unary':
       if (e.op === 'not') want(e.arg, 'bool', 'operand of !');
       else if (e.op === 'truthy') checkExpr(fn, e.arg);
+      else if (e.op === 'toint32') {
+        if (e.type !== 'int32' || !isFloatType(e.arg.type)) bad(fn, `toint32 from ${e.arg.type} to ${e.type}`, e.at);
+        checkExpr(fn, e.arg);
+      }
       else want(e.arg, e.type, `operand of ${e.op}`);
       break;
     case 'binary':
