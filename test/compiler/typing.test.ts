@@ -40,6 +40,14 @@ describe('type inference', () => {
     expect(text).toContain('let n: float32');
   });
 
+  test('a const computed from a literal-initialised local that changes is no literal (regression)', () => {
+    // Reading `i` as its literal 0 while types were collected made k the literal 0 for good.
+    const src = '(x) => { let s = 0; let i = 0; while (i < 5) { const k = i % 3; s += k; i++; } return s + x; }';
+    const k = compileKernel(src, 'i4(i4)', { kind: 'scalar' });
+    expect(k.irText).toContain('s = (add:int64 s k)');
+    expect(k.jsKernel(0)).toBe(4);
+  });
+
   test('counting loops over int32 bounds get int32 counters; others int64', () => {
     expect(ir((x: any) => { let s = 0; for (let i = 0; i < 10; i++) s += i; return s + x; }, 'f8(f8)')).toContain('let i: int32');
     expect(ir((x: any) => { let s = 0; for (let i = 10; i > 0; i--) s += i; return s + x; }, 'f8(f8)')).toContain('let i: int32');

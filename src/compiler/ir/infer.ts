@@ -204,6 +204,9 @@ class FunctionInfer implements ExprInfer {
     // every local typed, so the final pass below sees exactly the contributions it makes.
     for (const literals of [true, false]) {
       this.readLiterals = literals;
+      // A const that phase 1 found to be a literal may hold a literal-only local's value
+      // (`const k = i % 3` with `let i = 0; ... i++`): phase 2 decides again.
+      this.aliases.clear();
       for (let iter = 0; iter < 64; iter++) {
         this.changed = false;
         this.block(this.fn.body);
@@ -299,9 +302,15 @@ class FunctionInfer implements ExprInfer {
         const local = this.fn.locals[s.local]!;
         const v = expr(this, s.init);
         if (local.isConst && v.kind === 'weak') {
-          this.aliases.set(s.local, v.w);
+          const old = this.aliases.get(s.local);
+          if (old?.wk !== v.w.wk || old.value !== v.w.value) {
+            this.aliases.set(s.local, v.w);
+            this.changed = true;
+          }
           return [];
         }
+        // No longer a literal (what it reads is typed now): a local again.
+        if (this.aliases.delete(s.local)) this.changed = true;
         this.contribute(s.local, v, true);
         return [{ kind: 'let', local: s.local, init: as(v, this.localType(s.local)), at: s.at }];
       }
