@@ -1,8 +1,8 @@
 /**
  * The statements whose spelling the three emitters (AssemblyScript, WGSL, JS) share: the
- * C-like `if`/`else`, `while`, `break`, `continue` and `return`. Each emitter prints its
- * own declarations, assignments, stores and `for` loops (WGSL's `for` differs), and hands
- * these to {@link printStructured}.
+ * C-like `if`/`else`, `while`, `do`/`while`, `break`, `continue` and `return`. Each emitter
+ * prints its own declarations, assignments, stores and `for` loops (WGSL's `for` and
+ * `do`/`while` differ), and hands these to {@link printStructured}.
  */
 import type { DType } from '../../dtype/dtypes.js';
 import type { Expr, Stmt } from '../ir/nodes.js';
@@ -33,6 +33,12 @@ export function printStructured(s: Stmt<DType>, ind: string, out: string[], p: S
       out.push(`${ind}}`);
       return true;
     case 'while':
+      if (s.doWhile) {
+        out.push(`${ind}do {`);
+        p.block(s.body, `${ind}  `);
+        out.push(`${ind}} while (${p.expr(s.cond)});`);
+        return true;
+      }
       out.push(`${ind}while (${p.expr(s.cond)}) {`);
       p.block(s.body, `${ind}  `);
       out.push(`${ind}}`);

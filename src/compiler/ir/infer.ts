@@ -331,8 +331,10 @@ class FunctionInfer implements ExprInfer {
       }
       case 'if':
         return [{ kind: 'if', cond: condition(this, s.cond), then: this.block(s.then), else: this.block(s.else), at: s.at }];
-      case 'while':
-        return [{ kind: 'while', cond: condition(this, s.cond), body: this.block(s.body), at: s.at }];
+      case 'while': {
+        const cond = condition(this, s.cond);
+        return [{ kind: 'while', cond, body: this.block(s.body), at: s.at, ...(s.doWhile ? { doWhile: true } : {}) }];
+      }
       case 'for': {
         const init = this.block(s.init);
         const cond = s.cond ? condition(this, s.cond) : null;

@@ -114,7 +114,15 @@ export interface ForStmt<T> {
   /** Set by passes/pointer-walk.ts: the pointers this loop starts with its counter and advances with it. */
   readonly walks?: readonly PointerWalk[];
 }
-export interface WhileStmt<T> { readonly kind: 'while'; readonly at: number; readonly cond: Expr<T>; readonly body: readonly Stmt<T>[] }
+export interface WhileStmt<T> {
+  readonly kind: 'while'; readonly at: number; readonly cond: Expr<T>; readonly body: readonly Stmt<T>[];
+  /**
+   * `do { body } while (cond)`: the condition is tested after each pass, so the body runs at
+   * least once, and `continue` goes to the test. Passes that only visit the condition and
+   * the body treat both forms alike; printers and control-flow checks read this.
+   */
+  readonly doWhile?: boolean;
+}
 export interface BreakStmt { readonly kind: 'break'; readonly at: number }
 export interface ContinueStmt { readonly kind: 'continue'; readonly at: number }
 export interface ReturnStmt<T> { readonly kind: 'return'; readonly at: number; readonly value: Expr<T> | null }

@@ -63,6 +63,12 @@ function printStmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], indent
         }
         break;
       case 'while':
+        if (s.doWhile) {
+          out.push(`${indent}do`);
+          printStmts(fn, s.body, `${indent}  `, out);
+          out.push(`${indent}while ${printExpr(fn, s.cond)}`);
+          break;
+        }
         out.push(`${indent}while ${printExpr(fn, s.cond)}`);
         printStmts(fn, s.body, `${indent}  `, out);
         break;

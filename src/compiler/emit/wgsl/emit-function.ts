@@ -262,6 +262,14 @@ export class WgslFunctionEmitter {
   stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
     const shared = { expr: (e: T) => this.expr(fn, e), block: (b: readonly Stmt<DType>[], i: string) => this.stmts(fn, b, i, out) };
     for (const s of stmts) {
+      if (s.kind === 'while' && s.doWhile) {
+        // WGSL has no do/while: a loop whose continuing block tests the condition (where
+        // `continue` goes too, as in JavaScript).
+        out.push(`${ind}loop {`);
+        this.stmts(fn, s.body, `${ind}  `, out);
+        out.push(`${ind}  continuing {`, `${ind}    break if !(${this.expr(fn, s.cond)});`, `${ind}  }`, `${ind}}`);
+        continue;
+      }
       if (printStructured(s, ind, out, shared)) continue;
       switch (s.kind) {
         case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;

@@ -5,7 +5,8 @@
  *   1. a statement list returns when one of its statements does;
  *   2. `return` returns; `if` returns when both branches do;
  *   3. `while (true)` / `for (;;)` (a constant-true or missing condition) with no `break`
- *      of its own never falls through, so it counts as returning;
+ *      of its own never falls through, so it counts as returning; so does a `do`/`while`
+ *      whose body returns with no `break` or `continue` of its own;
  *   4. anything else may fall through: NB3001, pointed at the function's closing brace.
  * JavaScript would return `undefined` there (NaN in a numeric output); kernels reject it.
  */
@@ -17,9 +18,9 @@ type S = Stmt<null>;
 const alwaysTrue = (c: Expr<null> | null): boolean =>
   c === null || (c.kind === 'const' && (c.value === true || (typeof c.value !== 'boolean' && Number(c.value) !== 0 && !Number.isNaN(Number(c.value)))));
 
-/** True when the loop body has a `break` that leaves this loop (not a nested one). */
-function breaks(body: readonly S[]): boolean {
-  return body.some((s) => s.kind === 'break' || (s.kind === 'if' && (breaks(s.then) || breaks(s.else))));
+/** True when the loop body has a `break` (or `continue`) that jumps in this loop (not a nested one). */
+function breaks(body: readonly S[], kind: 'break' | 'continue' = 'break'): boolean {
+  return body.some((s) => s.kind === kind || (s.kind === 'if' && (breaks(s.then, kind) || breaks(s.else, kind))));
 }
 
 function returns(stmts: readonly S[]): boolean {
@@ -27,7 +28,9 @@ function returns(stmts: readonly S[]): boolean {
     switch (s.kind) {
       case 'return': return true;
       case 'if': return returns(s.then) && returns(s.else);
-      case 'while': return alwaysTrue(s.cond) && !breaks(s.body);
+      // do/while: also when its body, run at least once, returns without a break or a
+      // continue (which goes to the condition) before.
+      case 'while': return (alwaysTrue(s.cond) && !breaks(s.body)) || (s.doWhile === true && returns(s.body) && !breaks(s.body) && !breaks(s.body, 'continue'));
       case 'for': return alwaysTrue(s.cond) && !breaks(s.body);
       default: return false;
     }
