@@ -7,17 +7,22 @@
  *      `let`/`const` need an initializer (NB2011), `var` is rejected (NB1026);
  *   3. statements map to IR statements: assignments and `++`/`--` (statements only) become
  *      assign/store with the compound operator spelled out (`s += x` → `s = s + x`),
- *      `if`/`for`/`while`/`break`/`continue`/`return` stay structured; `a, b` sequences are
- *      split at statement level (for-loop updates); expression statements with no effect
- *      are checked and dropped (`'use strict'`, esbuild's `__name(f, "f")`);
- *   4. everything else (switch, do-while, for-of, try, labels, nested functions, ...) is a
- *      coded KernelError at the construct.
+ *      `if`/`for`/`while`/`do`-`while`/`break`/`continue`/`return` stay structured; `a, b`
+ *      sequences are split at statement level (for-loop updates); expression statements
+ *      with no effect are checked and dropped (`'use strict'`, esbuild's `__name(f, "f")`);
+ *   4. `switch` and `for...of` become structured IR (frontend/control-flow.ts): an if/else chain,
+ *      or a one-pass do/while for fallthrough; a counting loop over a core dimension;
+ *   5. everything else (for-in, try, labels, nested functions, ...) is a coded KernelError
+ *      at the construct.
+ * `break` and `continue` jump to the innermost loop, or out of a lowered switch
+ * (control-flow.ts's jump targets).
  * The result is an IRFunction<null>: names resolved to parameters and unique locals, no
  * types yet.
  */
 import type * as acorn from 'acorn';
 import type { Expr, IRFunction, Place, Stmt } from '../ir/nodes.js';
 import { arrayAccess, compoundOp, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
+import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
 import type { ParsedKernel } from './parse.js';
 import { Scopes } from './scope.js';
 
@@ -52,7 +57,7 @@ export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFu
   });
   const scopes = new Scopes(paramNames);
   const selfName = fn.id?.name ?? null;
-  const ctx: ExprContext = { source, shift, scopes, helpers: options.helpers, selfName, accessors: options.accessors ?? false };
+  const ctx: StmtContext = { source, shift, scopes, helpers: options.helpers, selfName, accessors: options.accessors ?? false, jumps: [] };
   let body: S[];
   if (fn.body.type === 'BlockStatement') {
     body = block(ctx, fn.body.body);
@@ -75,17 +80,7 @@ function failAt(parsed: ParsedKernel, code: 'NB1005' | 'NB1019', node: acorn.Nod
   return fail({ source: parsed.source, shift: parsed.shift } as ExprContext, code, node);
 }
 
-/** Names declared directly in a statement list (pending until their declaration runs). */
-function declaredNames(stmts: readonly acorn.Node[]): string[] {
-  const names: string[] = [];
-  for (const s of stmts) {
-    if (s.type !== 'VariableDeclaration') continue;
-    for (const d of (s as acorn.VariableDeclaration).declarations) if (d.id.type === 'Identifier') names.push(d.id.name);
-  }
-  return names;
-}
-
-function block(ctx: ExprContext, stmts: readonly acorn.Node[]): S[] {
+function block(ctx: StmtContext, stmts: readonly acorn.Node[]): S[] {
   ctx.scopes.push(declaredNames(stmts));
   const out: S[] = [];
   for (const s of stmts) out.push(...statement(ctx, s));
@@ -94,11 +89,14 @@ function block(ctx: ExprContext, stmts: readonly acorn.Node[]): S[] {
 }
 
 /** A statement in a position that is its own block (if/loop bodies without braces). */
-function nested(ctx: ExprContext, node: acorn.Node): S[] {
+function nested(ctx: StmtContext, node: acorn.Node): S[] {
   return node.type === 'BlockStatement' ? block(ctx, (node as acorn.BlockStatement).body) : block(ctx, [node]);
 }
 
-function statement(ctx: ExprContext, node: acorn.Node): S[] {
+/** A loop body: `break` and `continue` in it belong to the loop. */
+const loopBody = (ctx: StmtContext, node: acorn.Node): S[] => inLoop(ctx, () => nested(ctx, node));
+
+function statement(ctx: StmtContext, node: acorn.Node): S[] {
   const at = pos(ctx, node);
   switch (node.type) {
     case 'BlockStatement': return block(ctx, (node as acorn.BlockStatement).body);
@@ -119,12 +117,17 @@ function statement(ctx: ExprContext, node: acorn.Node): S[] {
     case 'ForStatement': return forStatement(ctx, node as acorn.ForStatement);
     case 'WhileStatement': {
       const s = node as acorn.WhileStatement;
-      return [{ kind: 'while', cond: lowerExpr(ctx, s.test), body: nested(ctx, s.body), at }];
+      return [{ kind: 'while', cond: lowerExpr(ctx, s.test), body: loopBody(ctx, s.body), at }];
+    }
+    case 'DoWhileStatement': {
+      const s = node as acorn.DoWhileStatement;
+      const body = loopBody(ctx, s.body);
+      return [{ kind: 'while', cond: lowerExpr(ctx, s.test), body, at, doWhile: true }];
     }
     case 'BreakStatement': case 'ContinueStatement': {
       const s = node as acorn.BreakStatement;
       if (s.label) return fail(ctx, 'NB1021', node);
-      return [{ kind: node.type === 'BreakStatement' ? 'break' : 'continue', at }];
+      return node.type === 'BreakStatement' ? breakStmt(ctx, at) : continueStmt(ctx, at);
     }
     case 'ReturnStatement': {
       const s = node as acorn.ReturnStatement;
@@ -133,10 +136,9 @@ function statement(ctx: ExprContext, node: acorn.Node): S[] {
     case 'LabeledStatement': return fail(ctx, 'NB1021', node);
     case 'TryStatement': return fail(ctx, 'NB1020', node, ['try']);
     case 'ThrowStatement': return fail(ctx, 'NB1020', node, ['throw']);
-    case 'SwitchStatement': return fail(ctx, 'NB1030', node, ['switch']);
-    case 'DoWhileStatement': return fail(ctx, 'NB1030', node, ['do...while']);
+    case 'SwitchStatement': return lowerSwitch(ctx, node as acorn.SwitchStatement, statement);
     case 'ForInStatement': return fail(ctx, 'NB1030', node, ['for...in']);
-    case 'ForOfStatement': return fail(ctx, 'NB1030', node, ['for...of']);
+    case 'ForOfStatement': return lowerForOf(ctx, node as acorn.ForOfStatement, loopBody);
     case 'WithStatement': return fail(ctx, 'NB1030', node, ['with']);
     case 'DebuggerStatement': return fail(ctx, 'NB1030', node, ['debugger']);
     case 'FunctionDeclaration': case 'ClassDeclaration': return fail(ctx, 'NB1025', node);
@@ -225,7 +227,7 @@ function update(ctx: ExprContext, node: acorn.UpdateExpression): S {
   return write(p, { kind: 'binary', op: node.operator === '++' ? 'add' : 'sub', left: p.read, right: one, at, type: null }, at);
 }
 
-function forStatement(ctx: ExprContext, node: acorn.ForStatement): S[] {
+function forStatement(ctx: StmtContext, node: acorn.ForStatement): S[] {
   const at = pos(ctx, node);
   ctx.scopes.push(node.init?.type === 'VariableDeclaration' ? declaredNames([node.init]) : []);
   let init: S[] = [];
@@ -233,7 +235,7 @@ function forStatement(ctx: ExprContext, node: acorn.ForStatement): S[] {
   else if (node.init) init = effect(ctx, node.init);
   const cond = node.test ? lowerExpr(ctx, node.test) : null;
   const update = node.update ? effect(ctx, node.update) : [];
-  const body = nested(ctx, node.body);
+  const body = loopBody(ctx, node.body);
   ctx.scopes.pop();
   return [{ kind: 'for', init, cond, update, body, at }];
 }
