@@ -10,6 +10,11 @@
  * - `// example-only`: a fragment that cannot run (e.g. it needs the user's files); it is
  *   skipped and counted — the count is printed and kept small by a test.
  * - `// requires: gpu`: runs only when a WebGPU adapter exists; skipped visibly otherwise.
+ * Printed outputs are checked: a `console.log(...);` line with a trailing comment states
+ * what it prints, and every time it runs, its output (as console.log formats it, or with
+ * strings quoted as util.inspect shows them) must appear in the comment as a whole (words
+ * around it are annotations: `// [ 1, 4 ] (a view)`); a comment with `...` states only the
+ * text before the `...`, which the output must contain. A stated line that never runs fails.
  * Also checked: every exported function, and every public method of an exported class,
  * has an `@example`.
  */
@@ -17,6 +22,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format, inspect } from 'node:util';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
@@ -110,6 +116,40 @@ function checkThrows(code: string): string {
   }).join('\n');
 }
 
+/** A `console.log(...);` line whose trailing comment states its output, and what it printed. */
+interface Stated { readonly line: number; readonly expected: string; readonly printed: string[][] }
+
+/** Comments that are markers, not outputs. */
+const MARKER = /^(example-only|requires:|throws\b)/;
+
+/** Route every stated console.log line through `__log(id, ...)`, which records what it prints. */
+function statedOutputs(code: string): { code: string; stated: Stated[] } {
+  const stated: Stated[] = [];
+  const lines = code.split('\n').map((line, i) => {
+    const m = /^(\s*)console\.log\((.*)\);\s*\/\/ ?(.*)$/.exec(line);
+    if (!m || MARKER.test(m[3]!.trim())) return line;
+    stated.push({ line: i + 1, expected: m[3]!.trim(), printed: [] });
+    return `${m[1]}__log(${stated.length - 1}, ${m[2]});`;
+  });
+  return { code: lines.join('\n'), stated };
+}
+
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** Does the comment state this output (see the file header)? */
+function states(expected: string, printed: string): boolean {
+  const e = squash(expected);
+  const p = squash(printed);
+  if (p === '') return false;
+  const dots = e.indexOf('...');
+  if (dots >= 0) return dots > 0 && p.includes(squash(e.slice(0, dots)));
+  for (let at = e.indexOf(p); at >= 0; at = e.indexOf(p, at + 1)) {
+    const edge = (c: string | undefined) => c === undefined || !/[\w.]/.test(c);
+    if (edge(e[at - 1]) && edge(e[at + p.length])) return true;
+  }
+  return false;
+}
+
 /** Examples that need a WebGPU adapter: marked, or calling the gpu API. */
 const needsGpu = (code: string) => /\/\/\s*requires:\s*gpu|toGpu\(|target:\s*'gpu'|gpuInfo\(/.test(code);
 
@@ -121,7 +161,11 @@ const KNOWN_BROKEN: Record<string, string> = {};
 const knownBroken = (where: string) => Object.keys(KNOWN_BROKEN).find((k) => where.startsWith(k));
 
 async function runExample(code: string): Promise<void> {
-  code = checkThrows(code);
+  const { code: logged, stated } = statedOutputs(checkThrows(code));
+  code = logged;
+  const __log = (id: number, ...args: unknown[]) => {
+    stated[id]!.printed.push([format(...args), args.map((a) => inspect(a)).join(' ')]);
+  };
   const js = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     reportDiagnostics: false,
@@ -129,7 +173,13 @@ async function runExample(code: string): Promise<void> {
   const req = (id: string) => (id === 'numbats' ? nb : requireFromRoot(id));
   const exports = {};
   // In a block, so that the example's own `import * as nb` (a `const nb`) shadows the parameter.
-  await new AsyncFunction('nb', 'require', 'exports', 'module', `{\n${js}\n}`)(nb, req, exports, { exports });
+  await new AsyncFunction('nb', 'require', 'exports', 'module', '__log', `{\n${js}\n}`)(nb, req, exports, { exports }, __log);
+  for (const s of stated) {
+    if (s.printed.length === 0) throw new Error(`line ${s.line} states its output (// ${s.expected}) but never ran`);
+    for (const out of s.printed) {
+      if (!out.some((p) => states(s.expected, p))) throw new Error(`line ${s.line} prints ${JSON.stringify(out[0])}, but its comment says: ${s.expected}`);
+    }
+  }
 }
 
 const api = apiExamples();
