@@ -24,6 +24,10 @@ import { NDArray } from '../../src/ndarray/ndarray.js';
 import { compileKernel } from '../../src/compiler/index.js';
 import { arr, edge, flat, hasGpu, mismatch, pairs, sameSig, type AnyFn, type Value } from './harness.js';
 
+/** A kernel from source text, so that its literals are spelled as written. */
+// eslint-disable-next-line no-eval
+const src = (text: string): AnyFn => (0, eval)(`(${text})`);
+
 const F: DType = 'float32';
 const I: DType = 'int32';
 const U: DType = 'uint32';
@@ -179,6 +183,45 @@ const CONSTRUCTS: Construct[] = [
   { name: 'cast bool -> int32', fn: (a) => a, dtypes: [B], sig: () => 'int32(bool)' },
   { name: 'mixed dtypes promote (bool * float32)', fn: (a, b) => a * b + b, dtypes: [B], sig: () => 'float32(bool, float32)' },
   { name: 'Math.fround', fn: (a) => Math.fround(a) * 2, dtypes: [F] },
+  // Issue 13: literal types from the source text, ToInt32 on floats, do/while, switch.
+  { name: 'a float literal makes a float32 local (source string: esbuild would print 1.0 as 1)', fn: src('(a) => { let f = 1.0; f *= a; return f + 0.5; }'), dtypes: [F], narrowed: true },
+  { name: '(a * 10) | 0 (ToInt32)', fn: (a) => (a * 10) | 0, dtypes: [F], sig: () => 'int32(float32)' },
+  { name: 'a >>> 0 (ToUint32)', fn: (a) => a >>> 0, dtypes: [F], sig: () => 'uint32(float32)' },
+  { name: '~~a, & and << on a float', fn: (a) => ~~a ^ (a << 1) ^ (a & 0xff0), dtypes: [F], sig: () => 'int32(float32)' },
+  {
+    name: 'do/while: continue goes to the condition, break leaves',
+    fn: (a, b) => {
+      let i = 0;
+      let s = a - a;
+      do {
+        i++;
+        if (i === 2) continue;
+        if (i > 6) break;
+        s += a;
+      } while (i < 5);
+      return s + b;
+    },
+    dtypes: [F, I, U], floatValues: 'finite',
+  },
+  // (Sources with fallthrough are strings: the tests' tsconfig forbids it in TypeScript.)
+  { name: 'switch: grouped cases, default in the middle', fn: src('(a) => { switch (a % 4) { case 0: return a; default: return a + a; case 1: case 2: return a * 3; } }'), dtypes: [F, I, U] },
+  {
+    name: 'switch: fallthrough, break inside an if, continue of the enclosing loop',
+    fn: src(`(a, b) => {
+      let r = a - a;
+      for (let i = 0; i < 6; i++) {
+        switch (i % 4) {
+          case 0: if (b > a) break; r += a;
+          case 1: r += b; break;
+          case 2: if (a > b) continue;
+          default: r -= a;
+        }
+        r += b;
+      }
+      return r;
+    }`),
+    dtypes: [F, I, U], floatValues: 'finite',
+  },
 ];
 
 /** Moderate values (no overflow in a few sums): for narrowed constructs against the cpu target. */
@@ -223,6 +266,29 @@ describe.skipIf(!hasGpu)('kernel-language constructs: gpu vs cpu', () => {
       }
     });
   }
+});
+
+describe.skipIf(!hasGpu)('for...of over core dimensions on the gpu (issue 13)', () => {
+  test('a gufunc summing with for...of, with a switch inside, gpu vs cpu', async () => {
+    const fn = src(`(a, out) => {
+      let s = 0;
+      let k = 0;
+      for (const v of a) {
+        switch (k % 3) {
+          case 0: s += v; break;
+          case 1: s -= v;
+          default: s += 2 * v;
+        }
+        k++;
+      }
+      out[0] = s;
+    }`);
+    const gpu = nb.guvectorize('void(float32[:], float32[:])', '(n)->()', { target: 'gpu' })(fn) as unknown as AnyFn;
+    const cpu = nb.guvectorize('void(float32[:], float32[:])', '(n)->()')(fn) as unknown as AnyFn;
+    const x = arr(F, [1, 2, 3, 4, 5, 6, 7, 8, -1, -2, -3, -4]).reshape([3, 4]);
+    const got = flat(await gpu(x));
+    expect(mismatch(F, got, flat(cpu(x)), [], 1e-6)).toBeNull();
+  });
 });
 
 describe.skipIf(!hasGpu)('helper kernels (options.helpers) on the gpu', () => {
