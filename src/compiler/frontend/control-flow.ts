@@ -20,7 +20,7 @@
  *   4. the switch is one block scope, as in JavaScript, but a `let`/`const` declared in one
  *      case is visible only in that case (a use from another case is NB2011, where
  *      JavaScript would throw a ReferenceError when it runs); statements after a case's
- *      `break`/`continue`/`return` are dead and dropped.
+ *      `break`/`continue`/`return` are dead: checked (diagnostics), then dropped.
  * `for (const v of a)` over a core-dimension array (a gufunc parameter `a`, or a row
  * `a[i]` of a 2-D one): `for (let %i = 0; %i < a.length; %i++) { const v = a[%i]; ... }`
  * (an int32 counter, ir/loop-counters.ts), the row's indices read once before the loop;
@@ -113,11 +113,18 @@ function breaksOut(node: acorn.Node): boolean {
   }
 }
 
-/** Lower a case body in its own scope (its declarations are pending in the switch's scope). */
-function caseBody(ctx: StmtContext, stmts: readonly acorn.Statement[], statement: LowerStmt): S[] {
-  ctx.scopes.push(declaredNames(stmts));
+/**
+ * Lower a case body in its own scope (its declarations are pending in the switch's scope).
+ * The dead statements after its jump are lowered too, for their diagnostics, and dropped.
+ */
+function caseBody(ctx: StmtContext, c: acorn.SwitchCase, stmts: readonly acorn.Statement[], statement: LowerStmt): S[] {
+  ctx.scopes.push(declaredNames(c.consequent));
   try {
-    return stmts.flatMap((s) => statement(ctx, s));
+    const out = stmts.flatMap((s) => statement(ctx, s));
+    const dead = c.consequent.slice(stmts.length + (c.consequent[stmts.length]?.type === 'BreakStatement' ? 1 : 0));
+    // (in a loop of their own, so that their break and continue change nothing here)
+    inLoop(ctx, () => dead.forEach((s) => statement(ctx, s)));
+    return out;
   } finally {
     ctx.scopes.pop();
   }
@@ -169,7 +176,7 @@ function ifChain(
   ctx: StmtContext, node: acorn.SwitchStatement, groups: readonly { cases: number[]; last: number }[],
   tests: readonly (E | null)[], bodies: readonly (readonly acorn.Statement[])[], statement: LowerStmt,
 ): S[] {
-  const lowered = groups.map((g) => caseBody(ctx, bodies[g.last]!, statement));
+  const lowered = groups.map((g) => caseBody(ctx, node.cases[g.last]!, bodies[g.last]!, statement));
   const isDefault = (gi: number) => groups[gi]!.cases.some((k) => tests[k] === null);
   const dflt = groups.findIndex((_, gi) => isDefault(gi));
   let chain: S[] = dflt >= 0 ? lowered[dflt]! : [];
@@ -201,7 +208,7 @@ function fallthrough(
   try {
     bodies.forEach((b, k) => {
       const cat = pos(ctx, node.cases[k]!);
-      const stmts = [...caseBody(ctx, b.stmts, statement), ...(b.end === 'break' ? breakStmt(ctx, cat) : [])];
+      const stmts = [...caseBody(ctx, node.cases[k]!, b.stmts, statement), ...(b.end === 'break' ? breakStmt(ctx, cat) : [])];
       if (stmts.length === 0) return;
       // With a default, the last body always runs when reached (the index is at most n - 1).
       if (k === n - 1 && dflt >= 0) body.push(...stmts);
