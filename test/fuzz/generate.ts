@@ -5,8 +5,9 @@
  *
  * A generated kernel has 1-3 parameters, a Numba-style signature drawn from
  * int8/uint8/int16/int32/uint32/int64/float32/float64 (all one type, or a mixed tuple), and a
- * body of local let/const, if/else, small bounded for loops, early returns and a final
- * return, over depth-limited expressions. A small fraction is deliberately invalid (a
+ * body of local let/const, if/else, small bounded for and do/while loops, switches (with
+ * fallthrough), early returns and a final return, over depth-limited expressions (bitwise
+ * operators on floats too: ToInt32). A small fraction is deliberately invalid (a
  * closure variable, a string, `new`, an object literal) and must be rejected with KernelError.
  */
 
@@ -121,6 +122,15 @@ class Gen {
       const rhs = op.length > 1 && op !== '>>>' && this.chance(0.5) ? String(this.int(40)) : this.expr(depth - 1);
       return this.bin(this.expr(depth - 1), op, rhs);
     }
+    if (k < 13 && !this.intOnly) {
+      // Bitwise operators on floats: JavaScript's ToInt32 / ToUint32 (issue 13). Their
+      // int32/uint32 result goes straight back to float arithmetic (+ a parameter): further
+      // integer operations on it would wrap at 32 bits (the typed meaning), where plain
+      // JavaScript computes in doubles, and the all-float64 kernels are compared with it.
+      const e = this.expr(depth - 1);
+      const conv = this.pick([`(${e} | 0)`, `(${e} >>> 0)`, `(~~${e})`, `(${e} & ${this.int(256)})`, `(${e} << ${this.int(40)})`, `(${e} ^ ${this.leaf()})`]);
+      return `(${conv} + ${this.pick(this.names)})`;
+    }
     if (k < 17) {
       const f = this.pick(['abs', 'floor', 'ceil', 'trunc', 'round', 'sign', 'min', 'max', 'sqrt', 'exp', 'sin']);
       if (f === 'min' || f === 'max') return `Math.${f}(${this.expr(depth - 1)}, ${this.expr(depth - 1)})`;
@@ -166,6 +176,22 @@ class Gen {
         this.locals.push(acc);
       } else if (k === 8) {
         out.push(`${indent}if (${this.cond(2)}) return ${this.expr(2)};`);
+      } else if (k === 9 && depth > 0) {
+        // switch (with fallthrough) or a bounded do/while (issue 13).
+        const acc = this.fresh();
+        out.push(`${indent}let ${acc} = ${this.pick(this.names)};`);
+        const step = () => `${acc} = ${acc} ${this.pick(['+', '-', '*'])} ${this.expr(1)};`;
+        if (this.chance(0.6)) {
+          out.push(`${indent}switch ((${this.expr(1)}) & 3) {`);
+          const labels = [0, 1, 2, 3].filter(() => this.chance(0.6)).map((v) => `case ${v}:`);
+          if (this.chance(0.6)) labels.splice(this.int(labels.length + 1), 0, 'default:');
+          for (const l of labels) out.push(`${indent}  ${l}${this.chance(0.2) ? '' : ` ${step()}${this.chance(0.6) ? ' break;' : ''}`}`);
+          out.push(`${indent}}`);
+        } else {
+          const c = this.fresh();
+          out.push(`${indent}let ${c} = 0;`, `${indent}do { ${step()} ${c}++; } while (${c} < ${1 + this.int(4)});`);
+        }
+        this.locals.push(acc);
       }
     }
   }
