@@ -33,6 +33,22 @@ const GOLDEN: [string, () => CompiledKernel][] = [
     for (let i = 0; i < a.length; i++) s += a[i] * b[i];
     o[0] = s;
   }, 'void(f8[:], f8[:], f8[:])', { kind: 'gufunc', core: { nin: 2, dims: ['n'], operands: [[0], [0], []] }, fastmath: true, name: 'rowdot' })],
+  // Issue 13: for...of, a switch with fallthrough and continue (a one-pass do/while), a
+  // do/while, | 0 on a float and a float literal (a source string: esbuild reprints 1.0).
+  ['control-flow-gufunc-f8', () => compileKernel(`(a, out) => {
+    let k = 0;
+    for (const v of a) {
+      switch ((v * 4) | 0) {
+        case 0: k++; continue;
+        case 1: out[0] += v;
+        case 2: out[1] += v; break;
+        default: out[2] += 1.0;
+      }
+      let n = 0;
+      do { n++; } while (n < k);
+      out[3] += n;
+    }
+  }`, 'void(f8[:], f8[:])', { kind: 'gufunc', core: { nin: 1, dims: ['n', 'm'], operands: [[0], [1]] }, name: 'controlFlow' })],
 ];
 
 describe('golden files', () => {
