@@ -175,3 +175,24 @@ export function clamp<T extends number | bigint>(x: T, lo: T, hi: T): T {
   }
   return Math.min(Math.max(x as number, lo as number), hi as number) as T;
 }
+
+const F32 = new Float32Array(1);
+const U32F = new Uint32Array(F32.buffer);
+
+/**
+ * nextafter on float32 values (the step of a float32 ulp), as NumPy's float32 loop: for
+ * float32 kernels' JS tier (the Wasm tier has the same function in its prelude).
+ *
+ * @example
+ * ```ts
+ * nextafterFloat32(1, 2); // 1.0000001192092896
+ * ```
+ */
+export function nextafterFloat32(x: number, y: number): number {
+  if (x !== x || y !== y) return x + y;
+  if (x === y) return y;
+  if (x === 0) return y > 0 ? 1.401298464324817e-45 : -1.401298464324817e-45;
+  F32[0] = x;
+  U32F[0] = (x > 0) === (y > x) ? U32F[0]! + 1 : U32F[0]! - 1;
+  return F32[0]!;
+}
