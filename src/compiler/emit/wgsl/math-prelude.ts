@@ -77,9 +77,11 @@ export const MATH_HELPERS: Helpers = {
   if (nb_isnan(x) || x < 0.0f) { return nb_nan(); }
   if (x == 0.0f) { return -nb_inf(); }
   if (nb_isinf(x)) { return x; }
-  let fr = frexp(x);
+  // A subnormal (where the GPU keeps them; lavapipe's frexp of one is off): scale by 2^24.
+  let sub = x < 1.1754944e-38f;
+  let fr = frexp(select(x, x * 16777216.0f, sub));
   var m = fr.fract;
-  var e = fr.exp;
+  var e = fr.exp - select(0, 24, sub);
   if (m < 0.70710677f) { m = m * 2.0f; e = e - 1; }
   let g = m - 1.0f;
   let s = g / (2.0f + g);
