@@ -17,7 +17,18 @@ import { gamma, lgamma } from './gamma.js';
 
 export { erf, erfc, gamma, lgamma, copysign, nextafter, ldexp, deg2rad, rad2deg, sinc, clamp };
 
-/** The namespace object exported as `nb.math` (frozen). */
+/**
+ * `nb.math`: erf, erfc, gamma, lgamma, copysign, nextafter, ldexp, deg2rad, rad2deg, sinc and
+ * clamp, as plain JS functions (a frozen namespace); kernels call them as `nb.math.<name>(...)`.
+ *
+ * @example
+ * ```ts
+ * nb.math.erf(0.5); // 0.5204998778130465
+ * nb.math.lgamma(100); // 359.13420536957545
+ * const f = nb.vectorize('f8(f8)')((x: number) => nb.math.gamma(x + 1));
+ * f(nb.array([4, 0.5])).toArray(); // [24, 0.886226925452758]
+ * ```
+ */
 export const math = Object.freeze({ erf, erfc, gamma, lgamma, copysign, nextafter, ldexp, deg2rad, rad2deg, sinc, clamp });
 
 /** The names of nb.math's functions (what a kernel may call as `nb.math.<name>`). */

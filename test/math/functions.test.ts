@@ -134,7 +134,7 @@ describe('nb.math: special values and arguments', () => {
 });
 
 describe('nb.math TSDoc examples state their exact outputs', () => {
-  const files = ['erf', 'gamma', 'elementary'].map((f) => readFileSync(new URL(`../../src/math/${f}.ts`, import.meta.url), 'utf8'));
+  const files = ['erf', 'gamma', 'elementary', 'index'].map((f) => readFileSync(new URL(`../../src/math/${f}.ts`, import.meta.url), 'utf8'));
   const lines = files.flatMap((t) => [...t.matchAll(/^\s*\* (nb\.math\.\w+\(.*\)); \/\/ (.*)$/gm)].map((m) => [m[1]!, m[2]!] as const));
   const show = (v: unknown) => (typeof v === 'bigint' ? `${v}n` : Object.is(v, -0) ? '-0' : String(v));
   it.each(lines)('%s // %s', (code, comment) => {
