@@ -30,6 +30,7 @@ export {
   NumbatsError, ShapeError, CastingError, DTypeError, IndexError, KernelError, TargetError, MemoryError, ValueError,
 } from './util/errors.js';
 export * from './builtins/generated/exports.js';
+export { math } from './math/index.js';
 export type { Ufunc, Ufunc2, UfuncOptions, UfuncInput, UfuncAttributes } from './ufunc/types.js';
 export * from './builtins/gufuncs.js';
 export type { Gufunc, GufuncOptions } from './ufunc/gufunc.js';
