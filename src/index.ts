@@ -17,6 +17,7 @@ export {
 export { promoteTypes, resultType, type DTypeHolder, type ResultTypeArg } from './dtype/promotion.js';
 export { canCast, CASTING_MODES, type Casting } from './dtype/casting.js';
 export { NDArray, isNDArray, type NestedArray, type CanonicalDType, type AliasMap } from './ndarray/ndarray.js';
+export type { StorageKind } from './ndarray/storage.js';
 export type { SliceSpec } from './ndarray/views.js';
 export {
   array, asarray, empty, zeros, ones, full, arange, linspace, type ArrayLikeInput, type DTypeOption, type DTypeArg,
