@@ -8,7 +8,9 @@
  *      parameter count and the layout against the signature, check that scalar kernels and
  *      helpers return on every path, and lint gufunc kernels (passes/lint-gufunc.ts);
  *   3. infer types (ir/infer.ts), fold constants, with `fastmath` reassociate float
- *      accumulation loops (passes/fastmath.ts), validate the typed IR;
+ *      accumulation loops (passes/fastmath.ts), with `boundscheck` (the default) give every
+ *      element index not proven in range a check site (passes/bounds-check.ts), validate
+ *      the typed IR;
  *   4. decide the SIMD path (passes/simd.ts) and the pointer walks (passes/pointer-walk.ts),
  *      emit the AS unit and module source from them, emit and instantiate the JS reference.
  * A device target checks the typed IR against what it supports itself, after its own
@@ -24,7 +26,8 @@ import { kernelError, toError, type KernelDiagnostic } from './frontend/diagnost
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import type { CoreInfo, IRFunction, IRProgram } from './ir/nodes.js';
+import type { BoundsSite, CoreInfo, IRFunction, IRProgram } from './ir/nodes.js';
+import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
@@ -71,6 +74,12 @@ export interface CompileKernelOptions {
   readonly prefix?: string;
   /** Turn lint warnings into errors. */
   readonly strict?: boolean;
+  /**
+   * Check every element index not proven in range (default true; passes/bounds-check.ts):
+   * an index outside its axis stops the kernel before the access, and the target reports
+   * the site ({@link CompiledKernel.bounds}; src/compiler/bounds.ts). false: no checks.
+   */
+  readonly boundscheck?: boolean;
 }
 
 /** The result of {@link compileKernel}. */
@@ -93,6 +102,10 @@ export interface CompiledKernel {
   readonly jsKernel: JsKernelModule['kernel'];
   /** Lint warnings (gufunc kernels). */
   readonly warnings: readonly KernelDiagnostic[];
+  /** The bounds-check sites the emitted code reports (`ir.bounds`; empty: no checks). */
+  readonly bounds: readonly BoundsSite[];
+  /** Whether it was compiled with bounds checks (`boundscheck`, default true). */
+  readonly boundscheck: boolean;
   /** Operand dtypes in ABI order (inputs, then outputs) and the number of inputs. */
   readonly operands: readonly DType[];
   readonly nin: number;
@@ -184,13 +197,14 @@ export function compileKernel(
   const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu' });
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
-  const ir: IRProgram = {
+  const boundscheck = options.boundscheck ?? true;
+  const ir: IRProgram = boundsChecks({
     kind: options.kind,
     main: fold(typed.main),
     helpers: typed.helpers.map(fold),
     ...(core ? { core } : {}),
     fastmath: fm,
-  };
+  }, boundscheck);
   validateProgram(ir);
   const simd = simdType(ir);
   const prefix = options.prefix ?? '';
@@ -202,10 +216,11 @@ export function compileKernel(
   const operands = options.kind === 'scalar' ? [...sig.args.map((a) => a.dtype), ir.main.returns as DType] : sig.args.map((a) => a.dtype);
   return {
     name, kind: options.kind, signature: sig, ir, irText: printProgram(ir), simd, asUnit, asSource, jsSource,
-    jsFunction: js.loop, jsKernel: js.kernel, warnings,
+    jsFunction: js.loop, jsKernel: js.kernel, warnings, bounds: ir.bounds ?? [], boundscheck,
     operands, nin: options.kind === 'scalar' ? sig.args.length : core!.nin,
     entries: { row: `${prefix}row`, loop: `${prefix}loop` },
-    key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '').digest('hex'),
+    key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '')
+      .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),
   };
 }
 

@@ -2,7 +2,7 @@
  * AssemblyScript helpers that emitted kernels call for operations with no single AS
  * operator: NumPy's float → integer cast (x86 values for NaN/inf/out of range, as
  * asm/convert.ts does for the built-ins), integer division/remainder with 0 for division by
- * zero, integer power, JavaScript's Math.round, and float truthiness.
+ * zero, integer power, JavaScript's Math.round, float truthiness, and the bounds checks.
  *
  * Each snippet is named by the function it defines; the module assembler includes exactly
  * the snippets (and their dependencies) that the emitted code mentions. Generic helpers
@@ -117,6 +117,46 @@ export const PRELUDE: ReadonlyMap<string, Snippet> = new Map<string, Snippet>([
       '  return r == <f32>0.0 ? copysign<f32>(<f32>0.0, x) : r;',
       '}',
     ].join('\n'),
+  }],
+  ['__nb_bsite', {
+    deps: [],
+    code: [
+      '// Bounds checks (ir/passes/bounds-check.ts): a failed check records its site + 1, the index',
+      '// and the size in these globals (per instance, so per thread) and traps; the host reads',
+      '// them to raise IndexError E_KERNEL_BOUNDS (src/compiler/bounds.ts).',
+      'export let __nb_bsite: i32 = 0;',
+      'export let __nb_bindex: i64 = 0;',
+      'export let __nb_bsize: i32 = 0;',
+    ].join('\n'),
+  }],
+  ['__bc', {
+    deps: ['__nb_bsite'],
+    code: [
+      '// Index i of an axis of size n: i itself when 0 <= i < n; otherwise record the site and trap.',
+      '// @ts-ignore: decorator',
+      '@inline function __bc(i: i32, n: i32, site: i32): i32 {',
+      '  if (<u32>i >= <u32>n) { __nb_bsite = site + 1; __nb_bindex = <i64>i; __nb_bsize = n; unreachable(); }',
+      '  return i;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__bc64', {
+    deps: ['__nb_bsite'],
+    code: [
+      '// @ts-ignore: decorator',
+      '@inline function __bc64(i: i64, n: i32, site: i32): i64 {',
+      '  if (<u64>i >= <u64>n) { __nb_bsite = site + 1; __nb_bindex = i; __nb_bsize = n; unreachable(); }',
+      '  return i;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__bcz', {
+    deps: ['__bc'],
+    code: '// The check of an index read through a walked pointer: adds 0 to the address.\n// @ts-ignore: decorator\n@inline function __bcz(i: i32, n: i32, site: i32): usize { __bc(i, n, site); return 0; }',
+  }],
+  ['__bcz64', {
+    deps: ['__bc64'],
+    code: '// @ts-ignore: decorator\n@inline function __bcz64(i: i64, n: i32, site: i32): usize { __bc64(i, n, site); return 0; }',
   }],
   ['__truthy_f64', {
     deps: [],

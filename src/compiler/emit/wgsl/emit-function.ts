@@ -17,11 +17,17 @@
  * `b<k>[o_<name> + i * s_<name>_0 + j * s_<name>_1]`, where b<k> is the module-scope
  * storage binding of operand k and o/s are the operand's element offset and strides (i32
  * function parameters). Bool elements are stored as u32 0/1 on the device.
+ *
+ * Bounds checks (ir/passes/bounds-check.ts): a checked index of a load is `nb_bc_i32(i, n,
+ * site)` (i when in range; else it records the failure in the `nberr` binding the shader
+ * declares (src/gpu/shaders.ts) and reads element 0 instead); a store with a checked index
+ * runs only when `nb_ok_i32(i, n, site)` holds for each, so nothing is written outside.
  */
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS, type WgslHelperCall } from '../../ir/intrinsics.js';
-import type { ConstValue, Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import type { ConstValue, Expr, IndexChecks, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import { axisSize } from '../../ir/passes/bounds-check.js';
 import { isBool, isFloatType } from '../../ir/types.js';
 
 type T = Expr<DType>;
@@ -150,10 +156,21 @@ export class WgslFunctionEmitter {
     return fn === this.program.main ? 'kernel' : `h_${fn.name}`;
   }
 
-  private index(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
+  /** The element of an access; a load's index with a bounds-check site goes through `nb_bc_*` (prelude.ts). */
+  private index(fn: IRFunction<DType>, array: number, indices: readonly T[], checks?: IndexChecks): string {
     const p = fn.params[array]!;
-    const terms = indices.map((i, d) => `${this.expr(fn, i)} * s_${p.emitName}_${d}`);
+    const terms = indices.map((i, d) => {
+      const site = checks?.[d];
+      const v = site == null ? this.expr(fn, i) : this.call(`nb_bc_${wgslTypeOf(i.type)}`, [this.expr(fn, i), this.size(array, d), `${site}u`]);
+      return `${v} * s_${p.emitName}_${d}`;
+    });
     return [`o_${p.emitName}`, ...terms].join(' + ');
+  }
+
+  /** The size of axis `axis` of array parameter `array` (an i32). */
+  private size(array: number, axis: number): string {
+    const size = axisSize(this.program.core!, array, axis);
+    return 'size' in size ? `${size.size}i` : `n_${size.dim}`;
   }
 
   /** A call of prelude helper `name`, which the shader then includes. */
@@ -200,7 +217,7 @@ export class WgslFunctionEmitter {
       case 'call': return INTRINSICS.get(e.fn)!.wgsl!({ t: e.args[0]!.type, r: e.type }, e.args.map(x), this.call);
       case 'helper': return `h_${this.program.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
       case 'load': {
-        const v = `${this.binding(e.array)}[${this.index(fn, e.array, e.indices)}]`;
+        const v = `${this.binding(e.array)}[${this.index(fn, e.array, e.indices, e.checks)}]`;
         return isBool(e.type) ? `(${v} != 0u)` : v;
       }
       case 'length': return `n_${this.program.core!.operands[e.array]![e.axis]}`;
@@ -267,7 +284,15 @@ export class WgslFunctionEmitter {
           const t = fn.params[s.array]!.array!.dtype;
           const v = this.expr(fn, s.value);
           const ref = `${this.binding(s.array)}[${this.index(fn, s.array, s.indices)}]`;
-          out.push(`${ind}${ref} = ${isBool(t) ? `select(0u, 1u, ${v})` : v};`);
+          const assign = `${ref} = ${isBool(t) ? `select(0u, 1u, ${v})` : v};`;
+          // Checked indices: the store happens only when every one is in range (a failing
+          // check sets the error flag the call reads back, and nothing is written).
+          const checks = s.checks;
+          const ok = checks === undefined ? [] : s.indices.flatMap((i, d) => {
+            const site = checks[d];
+            return site == null ? [] : [this.call(`nb_ok_${wgslTypeOf(i.type)}`, [this.expr(fn, i), this.size(s.array, d), `${site}u`])];
+          });
+          out.push(ok.length === 0 ? `${ind}${assign}` : `${ind}if (${ok.join(' && ')}) { ${assign} }`);
           break;
         }
         case 'for': {
