@@ -22,6 +22,14 @@ export interface VectorizeOptions {
   fastmath?: boolean;
   /** The ufunc's name (default: the kernel function's name). */
   name?: string;
+  /**
+   * Check every element access of a gufunc kernel (default true): an index outside its core
+   * dimension (`a[-1]`, `a[a.length]`) throws IndexError `E_KERNEL_BOUNDS` with the kernel's
+   * line and column, and nothing is read or written outside the array. Indices the compiler
+   * proves in range (a counter from 0 below `a.length`) are not checked. `false` removes
+   * every check. Scalar (vectorize) kernels index nothing, so it changes nothing there.
+   */
+  boundscheck?: boolean;
 }
 
 /** Options of `nb.guvectorize` (identity is not used by gufuncs). */
@@ -46,6 +54,7 @@ export const VECTORIZE_OPTIONS: OptionRules = {
   cache: isBoolean,
   fastmath: isBoolean,
   name: isString,
+  boundscheck: isBoolean,
 };
 
 /** The keys guvectorize accepts and their values. */
@@ -55,6 +64,7 @@ export const GUVECTORIZE_OPTIONS: OptionRules = {
   fastmath: isBoolean,
   name: isString,
   strict: isBoolean,
+  boundscheck: isBoolean,
 };
 
 /** A TC39 decorator context, as far as it is used. */
