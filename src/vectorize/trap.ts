@@ -20,9 +20,9 @@ export function kernelTrap(e: unknown, factory: string, name: string): unknown {
   return new TargetError(
     'E_TARGET_KERNEL_TRAP',
     `the ${factory} kernel '${name}' trapped on the cpu target (${e.message}); the call's outputs are incomplete ` +
-      '(elements before the trap are written, the others are not). The usual cause is an index outside an array: ' +
-      'check every index against the lengths of the core dimensions (x.length), or call the kernel function ' +
-      'itself as plain JS on a small input to find the line',
+      '(elements before the trap are written, the others are not). The usual cause is an index outside an array ' +
+      'in a kernel compiled with boundscheck: false: compile it with the checks (the default) to get the line, ' +
+      'or check every index against the lengths of the core dimensions (x.length)',
   );
 }
 
