@@ -90,6 +90,24 @@ describe('checks the compiler keeps (one site per unproven index)', () => {
     expect(k.irText).toMatch(/\(load:float32 a i \(check#0 k\)\)/);
   });
 
+  test('let j = i - 5 where i may be near -2^31: j may wrap around, so j < a.length - 5 is not inferred', () => {
+    const k = gu('(a, k, o) => { for (let i = k; i < a.length; i++) { const j = i - 5; if (j >= 0) o[0] = a[j]; } }', 'void(f8[:], i4, f8[:])', layout(2, ['n'], [[0], [], []]));
+    expect(k.bounds.map((s) => s.array)).toEqual(['a']);
+    // With k = -2^31 + 2, j wraps to 2^31 - 3: the check catches it.
+    const trap = (() => {
+      try {
+        runGufuncJs(k, [], [{ core: [4], values: [1, 2, 3, 4] }, { core: [], values: [-(2 ** 31) + 2] }, { core: [] }], [4]);
+      } catch (e) {
+        return e as BoundsTrap;
+      }
+      return null;
+    })();
+    expect(trap).toBeInstanceOf(BoundsTrap);
+    expect(trap!.index).toBe(2n ** 31n - 3n);
+    // From 0 the same j is proven (i >= 0, so i - 5 cannot wrap; j >= 0 from the guard).
+    unchecked(gu('(a, o) => { for (let i = 0; i < a.length; i++) { const j = i - 5; if (j >= 0) o[0] = a[j]; } }', 'void(f8[:], f8[:])', layout(1, ['n'], [[0], []])));
+  });
+
   test('o[0] of an (n) output: n may be 0', () => {
     expect(sites(gu('(a, o) => { o[0] = 1; }', 'void(f8[:], f8[:])', N1))).toEqual(['o[0]W@1:13']);
   });

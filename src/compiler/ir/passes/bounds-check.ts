@@ -342,17 +342,20 @@ class BoundsPass {
 
   /**
    * What `let y = x + k` tells about y when y is never reassigned: x's bounds shifted by k,
-   * provided x + k cannot wrap around (int64, or a fact `x + s < size` with k <= s + 1).
+   * provided x + k cannot wrap around: computed in int64, or k > 0 under a fact
+   * `x + s < size` with k <= s + 1 (so x + k <= size < 2^31), or k < 0 with x's lowest
+   * value + k >= -2^31.
    */
   private derived(env: Env, y: number, init: E): Fact[] {
     const lin = this.linear(init);
     if (lin === null || this.defs.get(y) !== 1) return [];
     const ups = env.get(lin.id)?.up ?? [];
-    const wide = strip(init).type === 'int64';
-    if (!wide && lin.k > 0 && !ups.some((u) => !('size' in u.bound) && lin.k <= u.slack + 1)) return [];
-    const out: Fact[] = ups.map((u) => ({ id: y, up: { bound: u.bound, slack: u.slack - lin.k } }));
     const lo = this.low(env, lin.id);
-    if (lo > -Infinity && (wide || lin.k >= 0 || lo + lin.k >= -INT32_MAX)) out.push({ id: y, lo: lo + lin.k });
+    const noWrap = strip(init).type === 'int64' || lin.k === 0 ||
+      (lin.k > 0 ? ups.some((u) => !('size' in u.bound) && lin.k <= u.slack + 1) : lo + lin.k >= -(2 ** 31));
+    if (!noWrap) return [];
+    const out: Fact[] = ups.map((u) => ({ id: y, up: { bound: u.bound, slack: u.slack - lin.k } }));
+    if (lo > -Infinity) out.push({ id: y, lo: lo + lin.k });
     return out;
   }
 
