@@ -119,6 +119,15 @@ describe.each(TARGETS)('target %s', (target) => {
     expectBounds(await thrown(async () => g(await onDevice(target, nb.ones([3, 4], 'float32')))), { index: 3, axis: 0, array: 'c', size: 3, write: true, ...where(write, 'c[i + 1]') });
   });
 
+  it.skipIf(skip)('c ? a[i + 1] : x reads a[i + 1] only when c holds (WGSL evaluates both values of a select)', async () => {
+    const good = make(target, 'void(f4[:], f4[:])', '(n)->(n)', '(a, o) => { for (let i = 0; i < a.length; i++) o[i] = i + 1 < a.length ? a[i + 1] : -1; }');
+    const r = (await good(await onDevice(target, nb.arange(4, { dtype: 'float32' })))) as nb.NDArray;
+    expect((await r.toCpu()).toArray()).toEqual([1, 2, 3, -1]);
+    const src = '(a, o) => { for (let i = 0; i < a.length; i++) o[i] = i + 1 < a.length ? -1 : a[i + 1]; }';
+    const bad = make(target, 'void(f4[:], f4[:])', '(n)->(n)', src);
+    expectBounds(await thrown(async () => bad(await onDevice(target, nb.arange(4, { dtype: 'float32' })))), { index: 4, axis: 0, array: 'a', size: 4, write: false, ...where(src, 'a[i + 1]') });
+  });
+
   it.skipIf(skip)('the next call works; in-range kernels give the same results with boundscheck: false', async () => {
     const src = '(a, k, o) => { for (let i = 0; i < a.length; i++) o[i] = a[i + k]; }';
     const f = make(target, 'void(f4[:], i4, f4[:])', '(n),()->(n)', src);

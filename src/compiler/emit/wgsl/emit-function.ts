@@ -20,8 +20,10 @@
  *
  * Bounds checks (ir/passes/bounds-check.ts): a checked index of a load is `nb_bc_i32(i, n,
  * site)` (i when in range; else it records the failure in the `nberr` binding the shader
- * declares (src/gpu/shaders.ts) and reads element 0 instead); a store with a checked index
- * runs only when `nb_ok_i32(i, n, site)` holds for each, so nothing is written outside.
+ * declares (src/gpu/shaders.ts) and reads element 0 instead); inside a `select` value, which
+ * WGSL evaluates even when not taken, `nb_bcg_i32(..., taken)` records only when taken; a
+ * store with a checked index runs only when `nb_ok_i32(i, n, site)` holds for each, so
+ * nothing is written outside.
  */
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
@@ -90,6 +92,8 @@ export function wgslConst(value: ConstValue, t: DType): string {
 export class WgslFunctionEmitter {
   /** Prelude helpers the emitted code calls (collected while emitting). */
   readonly used = new Set<string>();
+  /** Inside a `select` value: when that value is the one taken (null: always). */
+  private guard: string | null = null;
 
   constructor(
     private readonly program: IRProgram,
@@ -161,7 +165,10 @@ export class WgslFunctionEmitter {
     const p = fn.params[array]!;
     const terms = indices.map((i, d) => {
       const site = checks?.[d];
-      const v = site == null ? this.expr(fn, i) : this.call(`nb_bc_${wgslTypeOf(i.type)}`, [this.expr(fn, i), this.size(array, d), `${site}u`]);
+      const t = wgslTypeOf(i.type);
+      const v = site == null ? this.expr(fn, i)
+        : this.guard === null ? this.call(`nb_bc_${t}`, [this.expr(fn, i), this.size(array, d), `${site}u`])
+        : this.call(`nb_bcg_${t}`, [this.expr(fn, i), this.size(array, d), `${site}u`, this.guard]);
       return `${v} * s_${p.emitName}_${d}`;
     });
     return [`o_${p.emitName}`, ...terms].join(' + ');
@@ -212,7 +219,19 @@ export class WgslFunctionEmitter {
         return `(${x(e.left)} ${op} ${x(e.right)})`;
       }
       case 'logical': return `(${x(e.left)} ${e.op === 'and' ? '&&' : '||'} ${x(e.right)})`;
-      case 'select': return `select(${x(e.else)}, ${x(e.then)}, ${x(e.cond)})`;
+      case 'select': {
+        // WGSL's select evaluates both values: a checked load in a branch JavaScript would
+        // not take must not report (`guard`: when the branch is the one taken).
+        const c = x(e.cond);
+        const outer = this.guard;
+        const both = (g: string) => (outer === null ? g : `(${outer} && ${g})`);
+        this.guard = both(c);
+        const t = x(e.then);
+        this.guard = both(`!${c}`);
+        const f = x(e.else);
+        this.guard = outer;
+        return `select(${f}, ${t}, ${c})`;
+      }
       case 'cast': return this.cast(fn, e.arg, e.type);
       case 'call': return INTRINSICS.get(e.fn)!.wgsl!({ t: e.args[0]!.type, r: e.type }, e.args.map(x), this.call);
       case 'helper': return `h_${this.program.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;

@@ -45,6 +45,17 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
 }`, ['nb_bfail']],
   nb_bc_i32: [`fn nb_bc_i32(i: i32, n: i32, site: u32) -> i32 { return select(0i, i, nb_ok_i32(i, n, site)); }`, ['nb_ok_i32']],
   nb_bc_u32: [`fn nb_bc_u32(i: u32, n: i32, site: u32) -> i32 { return select(0i, i32(i), nb_ok_u32(i, n, site)); }`, ['nb_ok_u32']],
+  // A checked index in a select value: reports only when taken (the value JS would evaluate).
+  nb_bcg_i32: [`fn nb_bcg_i32(i: i32, n: i32, site: u32, taken: bool) -> i32 {
+  if (u32(i) < u32(n)) { return i; }
+  if (taken) { nb_bfail(site, bitcast<u32>(i), n); }
+  return 0i;
+}`, ['nb_bfail']],
+  nb_bcg_u32: [`fn nb_bcg_u32(i: u32, n: i32, site: u32, taken: bool) -> i32 {
+  if (i < u32(n)) { return i32(i); }
+  if (taken) { nb_bfail(site, i, n); }
+  return 0i;
+}`, ['nb_bfail']],
   nb_nan: [`fn nb_nan() -> f32 { return nb_f32bits(0x7fc00000u); }`, ['nb_f32bits']],
   nb_inf: [`fn nb_inf() -> f32 { return nb_f32bits(0x7f800000u); }`, ['nb_f32bits']],
   nb_truthy: [`fn nb_truthy(x: f32) -> bool { return x != 0.0f && !nb_isnan(x); }`, ['nb_isnan']],
