@@ -5,7 +5,8 @@
  * Steps:
  *   1. each function (helpers, then the kernel) is spelled with emit/js/spell.ts, the one
  *      definition of every operation's meaning; array parameters become (data, offset,
- *      element strides...) and core sizes `__n<d>`;
+ *      element strides...) and core sizes `__n<d>`; an index with a bounds-check site
+ *      (ir/passes/bounds-check.ts) goes through `rt.bc`, which throws the site's BoundsTrap;
  *   2. entries are appended: for scalar kernels `row(n, d0, o0, s0, ..., dK, oK, sK)` and
  *      `loop(shape, operands)`; for gufunc kernels `loop(shape, operands, coreSizes)`, where
  *      an operand's strides are its loop-dim strides followed by its core-dim strides;

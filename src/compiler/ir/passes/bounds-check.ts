@@ -57,7 +57,15 @@ type Env = ReadonlyMap<number, LocalFacts>;
 /** A fact a condition gives: a lower bound or an upper bound of local `id`. */
 type Fact = { readonly id: number; readonly lo: number } | { readonly id: number; readonly up: Upper };
 
-/** The size of axis `axis` of array parameter `array`. */
+/**
+ * The size of axis `axis` of array parameter `array` (what emitters compare a checked index with).
+ *
+ * @example
+ * ```ts
+ * axisSize({ nin: 1, dims: ['n', '3'], operands: [[0, 1], []] }, 0, 1); // { dim: 1, frozen: 3 }
+ * axisSize({ nin: 1, dims: ['n'], operands: [[0], []] }, 1, 0);          // { size: 1 } (a "()" operand)
+ * ```
+ */
 export function axisSize(core: CoreInfo, array: number, axis: number): AxisSize {
   const dims = core.operands[array]!;
   // A "()" core operand declared as a 1-d array is a one-element view.
