@@ -60,6 +60,10 @@ export const DIAGNOSTICS = {
   NB1030: { severity: 'error', message: "'{0}' statements are not supported in kernels" },
   NB1031: { severity: 'error', message: 'property access {0} is not supported: kernels read a.length, a[i] and Math/Number constants' },
   NB1036: { severity: 'error', message: '{0} is not supported in kernels' },
+  NB1037: {
+    severity: 'error',
+    message: "'{0}' is a {1} of the kernel here and shadows the global {0}, so {2} does not mean the global's: rename the {1}",
+  },
   NB2001: { severity: 'error', message: "the operator '{0}' is not defined for {1}" },
   NB2002: { severity: 'error', message: 'an array index must be an integer, got {0}' },
   NB2003: { severity: 'error', message: 'the integer literal {0} does not fit {1}' },
@@ -82,6 +86,10 @@ export const DIAGNOSTICS = {
   },
   NB2018: { severity: 'error', message: "'{0}' reads outside the declared neighborhood: offset {1} on axis {2}, neighborhood {3}" },
   NB2019: { severity: 'error', message: "stencil accessor '{0}': {1}" },
+  NB2020: {
+    severity: 'error',
+    message: "'{0}' reads at offset {1} on axis {2}: stencil offsets must lie within ±{3} of the centre (index arithmetic is 32-bit)",
+  },
   NB3001: { severity: 'error', message: 'not every path returns a value: a scalar kernel (or helper) must end each path with return' },
   NB4001: { severity: 'warning', message: "output '{0}' is never written (a gufunc kernel writes its outputs: {0}[i] = ...)" },
   NB4002: {
