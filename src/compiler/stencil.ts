@@ -47,6 +47,7 @@ import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
 import { forEachExpr, type Expr, type IRFunction, type IRProgram, type LoadExpr } from './ir/nodes.js';
 import { checkReturns } from './ir/passes/check-returns.js';
+import { ascOptimizeLevel, checkOperands, kernelSize } from './ir/passes/limits.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
@@ -158,6 +159,8 @@ export function compileStencil(
     if (a.ndim > 0) throw kernelError('NB5002', main.source, main.params[k]!.at, [main.params[k]!.name, `${a.dtype}[...]`, 'a dtype (the accessor reads elements)']);
   });
   if (main.params.length === 0) throw kernelError('NB5003', main.source, at0, ['a stencil kernel takes at least one accessor parameter']);
+  checkOperands(main, 1);
+  kernelSize([main]);
   checkReturns(main);
 
   // The dimensionality: every accessor call has the same number of offsets.
@@ -182,7 +185,9 @@ export function compileStencil(
 
   const prefix = options.prefix ?? '';
   const cval = options.cval ?? 0;
-  const asUnit = { prefix, code: emitStencil(ir, { prefix, ndim, stride, neighborhood, mode, cval, out: ir.main.returns as DType }) };
+  // The unit holds the kernel twice: the interior version and the boundary one.
+  const optimize = ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers], [2]));
+  const asUnit: AsUnit = { prefix, code: emitStencil(ir, { prefix, ndim, stride, neighborhood, mode, cval, out: ir.main.returns as DType }), optimize };
   const asSource = linkAssemblyScript([asUnit], `${name}: stencil ${sig.text}`);
   return {
     name, signature: sig, ir, irText: printProgram(ir), asUnit, asSource,

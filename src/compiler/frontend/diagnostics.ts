@@ -17,7 +17,9 @@
  *   NB3xxx control flow,
  *   NB4xxx gufunc lints,
  *   NB5xxx signatures,
- *   NB6xxx target limits (what a target cannot express, e.g. float64 on 'gpu').
+ *   NB6xxx target limits (what a target cannot express, e.g. float64 on 'gpu'),
+ *   NB7xxx compiler limits (operand count, kernel size, nesting depth: ir/passes/limits.ts,
+ *          frontend/nesting.ts).
  */
 import { KernelError } from '../../util/errors.js';
 
@@ -102,6 +104,21 @@ export const DIAGNOSTICS = {
   NB5002: { severity: 'error', message: "parameter '{0}' is declared {1} in the signature but {2} by the layout" },
   NB5003: { severity: 'error', message: '{0}' },
   NB6001: { severity: 'error', message: "{0} cannot run on the 'gpu' target (WGSL has f32, i32, u32 and bool): {1}" },
+  NB7001: {
+    severity: 'error',
+    message: 'the kernel has {0} operands (parameters, and the result of a scalar or stencil kernel); at most {1} are ' +
+      "supported (NumPy's NPY_MAXARGS): pass related values as one array (guvectorize) instead",
+  },
+  NB7002: {
+    severity: 'error',
+    message: 'the kernel is too large to compile: {0} IR nodes by here, past the limit of {1}; ' +
+      'write repeated code as a loop, or move parts into options.helpers',
+  },
+  NB7003: {
+    severity: 'error',
+    message: 'the kernel nests more than {0} levels deep here: split long expressions with local variables ' +
+      '(const t = ...) or loops, or move parts into options.helpers',
+  },
 } as const satisfies Record<string, DiagnosticInfo>;
 
 /** A diagnostic code. */
