@@ -110,6 +110,12 @@ describe('issue 19 item 7: kernel size, parameter count and compiler crashes', (
     x.forEach((v, i) => expect(got[i]).toBe(expected(v)));
   });
 
+  it('a 20,000-statement kernel compiles (it crashed the compiler worker after minutes) and computes the chain', () => {
+    const { fn, expected } = chainKernel(20_000);
+    const u = nb.vectorize('f8(f8)')(fn);
+    expect(u(nb.array([0.25])).toArray()).toEqual([expected(0.25)]);
+  });
+
   it('a 4,000-statement kernel of if/else statements compiles (it crashed asc with a stack overflow) and branches right', () => {
     const body = `let s = x;\n${Array.from({ length: 4000 }, (_, i) => `if (s > ${i}) { s = s * 1.0001 + 1; } else { s = s - 1; }`).join('\n')}\nreturn s;`;
     const fn = new Function('x', body) as (x: number) => number;
