@@ -256,7 +256,7 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
   }
   if (name !== null) {
     const intrinsic = lookupCallable(name);
-    if (intrinsic !== undefined) checkNotShadowed(ctx, name, callee, `${name}(...)`);
+    if (intrinsic !== undefined || /^(Math|Number)\./.test(name)) checkNotShadowed(ctx, name, callee, `${name}(...)`);
     if (intrinsic !== undefined) {
       return { kind: 'call', fn: intrinsic, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
     }
