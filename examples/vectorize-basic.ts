@@ -5,8 +5,9 @@
 import * as nb from '../src/index.js';
 import { vectorize } from '../src/vectorize/vectorize.js';
 
-// Eager: compiled now, for these signatures (loops in this order).
-const fma1 = vectorize(['float64(float64, float64)', 'int8(int8, int8)'], { name: 'fma1' })(
+// Eager: compiled now, for these signatures; a call runs the first loop in this order that
+// all its inputs cast to safely (NumPy's and Numba's rule), so narrow types come first.
+const fma1 = vectorize(['int8(int8, int8)', 'float64(float64, float64)'], { name: 'fma1' })(
   (x: number, y: number) => x * y + 1,
 );
 console.log('types:', fma1.types.join(' | '));

@@ -42,6 +42,7 @@ import type { DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { asConst, AsFunctionEmitter, strideName } from './emit/assemblyscript/emit-function.js';
 import { kernelError } from './frontend/diagnostics.js';
+import { ValueError } from '../util/errors.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
@@ -223,7 +224,7 @@ export function stencilPlanWords(nin: number, ndim: number): number {
 export function strideList(stride: number | readonly number[] | undefined, ndim: number): number[] {
   const list = stride === undefined ? Array(ndim).fill(1) : typeof stride === 'number' ? Array(ndim).fill(stride) : [...stride];
   if (list.length !== ndim || !list.every((s) => Number.isInteger(s) && s >= 1)) {
-    throw new TypeError(`stencil: stride must be a positive integer or one per axis (${ndim}), got ${JSON.stringify(stride)}`);
+    throw new ValueError('E_VALUE_OPTION', `nb.stencil: option 'stride' is ${JSON.stringify(stride)}; it takes a positive integer or one per axis (${ndim} for this kernel)`);
   }
   return list;
 }

@@ -17,7 +17,7 @@ import type { DType } from '../dtype/dtypes.js';
 import { asarray, full } from '../ndarray/creation.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { ShapeError, TargetError } from '../util/errors.js';
-import type { GpuContext } from './device.js';
+import { currentGpu, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { allocateGpu, checkGpuDType, gpuStorageOf, isGpuArray } from './storage.js';
 import { uploadSync } from './upload.js';
@@ -27,6 +27,30 @@ export function gpuEmpty(ctx: GpuContext, shape: readonly number[], dtype: DType
   let n = 1;
   for (const d of shape) n *= d;
   return new NDArray(allocateGpu(ctx, dtype, n), shape, cStrides(shape), 0);
+}
+
+/**
+ * A gpu call's inputs as they are now, for a call that may await the device before it
+ * uploads them. With the device open (`currentGpu()`) the call awaits nothing before its
+ * uploads, so they are returned as they are; before the first gpu use the device's opening
+ * is awaited, so host arrays among them are copied now (into `snapshots`, for the caller
+ * to dispose): the call uploads what they held when it was made, whatever is done to them
+ * meanwhile (changed, disposed). Call it before the first await.
+ *
+ * @example
+ * ```ts
+ * const now = inputsAsOfNow(inputs, snaps);
+ * const ctx = currentGpu() ?? (await gpuDevice()); // no await when the device is open
+ * ```
+ */
+export function inputsAsOfNow<T>(inputs: readonly T[], snapshots: NDArray[]): T[] {
+  if (currentGpu() !== null) return [...inputs];
+  return inputs.map((x) => {
+    if (!(x instanceof NDArray) || isGpuArray(x)) return x;
+    const c = x.copy();
+    snapshots.push(c);
+    return c as T;
+  });
 }
 
 /** Compiled kernels by source and signature (the built-in table and casts reuse them). */

@@ -3,6 +3,11 @@
  * staging buffers (from the pool in staging.ts), all submitted at once, then each slice is
  * mapped and copied into a new heap array; or, with `{ copy: false }`, the result views the
  * mapped staging memory itself (zero-copy).
+ *
+ * Order: the copies are submitted before toCpu returns (nothing is awaited first), after
+ * the kernels queued so far: a read sees the array as the calls made before it left it,
+ * and none made after it (`const p = g.toCpu(); nb.add(g, 1, { out: g })` reads the old
+ * values), as WebGPU's queue order suggests. Keep it so: no await before the submit.
  */
 import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { copyLayout } from '../ndarray/copy.js';
@@ -169,7 +174,8 @@ export async function toCpu(a: NDArray, options: ToCpuOptions = {}): Promise<NDA
 
 /**
  * Read a gpu result back for a caller that passed only CPU operands: into a new heap array,
- * or into the CPU array `cpuOut` (cast to its dtype). The gpu result is disposed.
+ * or into the CPU array `cpuOut` (cast to its dtype; skipped when `cpuOut` was disposed
+ * meanwhile). The gpu result is disposed.
  *
  * @example
  * ```ts
@@ -180,6 +186,11 @@ export async function deliver(result: NDArray, cpuOut: NDArray | null): Promise<
   const host = await toCpu(result);
   result.dispose();
   if (cpuOut === null) return host;
+  // `out` disposed while the call was in flight: nobody can read it, so nothing to write.
+  if (cpuOut.storage.disposed) {
+    host.dispose();
+    return cpuOut;
+  }
   const src = host.dtype === cpuOut.dtype ? host : host.astype(cpuOut.dtype);
   copyLayout(operandOf(src, cpuOut.shape), operandOf(cpuOut, cpuOut.shape));
   if (src !== host) src.dispose();

@@ -17,7 +17,7 @@ import { validateTarget } from '../compiler/index.js';
 import { STENCIL_WG, stencilMetaLength, stencilShader } from '../compiler/emit/wgsl/stencil.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { TargetError } from '../util/errors.js';
-import { gpuEmpty, gpuKernel, gpuOperand } from './call.js';
+import { gpuEmpty, gpuKernel, gpuOperand, inputsAsOfNow } from './call.js';
 import { checkGpuErrors, currentGpu, gpuDevice, scoped, type GpuContext } from './device.js';
 import { runGpuKernel } from './dispatch.js';
 import { bindGroup, metaBuffer, pendingEncoder } from './queue.js';
@@ -140,7 +140,6 @@ export function dispatchGpuStencil(
  * ```
  */
 export async function gpuStencilCall(c: CompiledStencil, inputs: readonly NDArray[], out: NDArray | undefined, oshape: readonly number[]): Promise<NDArray> {
-  const ctx = currentGpu() ?? (await gpuDevice());
   const onDevice = inputs.some(isGpuArray) || (out !== undefined && isGpuArray(out));
   if (out !== undefined && onDevice && !isGpuArray(out)) {
     throw new TargetError('E_GPU_RESIDENT', `stencil '${c.name}': out= of a call on gpu arrays must be a gpu array (nb.toGpu(out) first, or read the result back with toCpu)`);
@@ -148,7 +147,9 @@ export async function gpuStencilCall(c: CompiledStencil, inputs: readonly NDArra
   const temps: NDArray[] = [];
   let result: NDArray;
   try {
-    const ins = inputs.map((x, k) => {
+    const now = inputsAsOfNow(inputs, temps);
+    const ctx = currentGpu() ?? (await gpuDevice());
+    const ins = now.map((x, k) => {
       const [g, temp] = gpuOperand(ctx, x, c.operands[k]!, 'safe', `stencil '${c.name}' input ${k}`);
       if (temp) temps.push(g);
       return g;

@@ -14,7 +14,7 @@ import { cStrides } from '../ndarray/layout.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import type { Storage } from '../ndarray/storage.js';
 import { TargetError } from '../util/errors.js';
-import { gpuDevice, type GpuContext } from './device.js';
+import { currentGpu, gpuDevice, type GpuContext } from './device.js';
 import { flushGpu } from './queue.js';
 import { copyBytes, deviceBytes, recycleWriteStaging, SLICE, stagingBytes, takeWriteStaging, UPLOAD_SLICE } from './staging.js';
 import { allocateGpu, checkGpuDType, GPU_ITEM, gpuStorageOf, isGpuArray } from './storage.js';
@@ -68,9 +68,21 @@ export async function toGpu(a: NDArray): Promise<NDArray> {
   }
   if (a.storage instanceof PinnedStorage && a.isContiguous && a.offset === 0 && a.size === a.storage.length) return uploadPinned(a, a.storage);
   checkGpuDType(a.dtype, 'toGpu');
-  const ctx = await gpuDevice();
-  if (uploadMethod === 'writeBuffer') return uploadSync(ctx, a);
-  return uploadStaged(ctx, a);
+  // The upload takes the elements as they are now (a change or dispose after toGpu returns
+  // never reaches the gpu copy): with the device open it is queued before this returns;
+  // the first gpu use awaits the device's opening, so it uploads a copy taken now.
+  const open = currentGpu();
+  if (open !== null) return upload(open, a);
+  const snapshot = a.copy();
+  try {
+    return upload(await gpuDevice(), snapshot);
+  } finally {
+    snapshot.dispose();
+  }
+}
+
+function upload(ctx: GpuContext, a: NDArray): NDArray {
+  return uploadMethod === 'writeBuffer' ? uploadSync(ctx, a) : uploadStaged(ctx, a);
 }
 
 /**
@@ -118,7 +130,9 @@ function uploadStaged(ctx: GpuContext, a: NDArray): NDArray {
 /**
  * Host memory the GPU can copy from directly (CUDA's pinned memory): a MAP_WRITE buffer,
  * mapped, that the array views. toGpu unmaps it, queues the copy, and maps it again before
- * its promise resolves; while that runs the array cannot be read or written.
+ * its promise resolves; while that runs the array cannot be read or written. Disposing it
+ * meanwhile is safe: the copy was queued first, and WebGPU destroys a buffer only after
+ * the work already submitted with it.
  */
 class PinnedStorage implements Storage {
   readonly kind = 'js' as const;
@@ -149,8 +163,15 @@ class PinnedStorage implements Storage {
     this.buffer.unmap();
   }
 
+  /** Map again after the copy (nothing to do once disposed: dispose destroyed the buffer). */
   async remap(): Promise<void> {
-    await this.buffer.mapAsync(GPUMapMode.WRITE);
+    if (this.freed) return;
+    try {
+      await this.buffer.mapAsync(GPUMapMode.WRITE);
+    } catch (e) {
+      if (this.freed) return; // disposed during the upload: the copy was queued before
+      throw e;
+    }
     if (!this.freed) this.view = this.map();
   }
 

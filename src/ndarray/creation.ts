@@ -8,21 +8,27 @@
  * `nb.arange(5, { dtype: 'float32' })`). An unknown option key is a ValueError
  * (`E_VALUE_OPTION`), so that a misspelt `dtyp` does not silently give float64.
  *
- * dtype inference from JS values follows NumPy's for Python values: booleans give `bool`;
- * integers (integral numbers and bigints) give `int64` (`uint64` when only that fits); any
- * non-integral number, NaN or ±Infinity gives `float64`. An integral *number* too large for
- * int64 is taken as a float (JS numbers are doubles); a too-large bigint is an error.
+ * dtype inference from JS data is NumPy's for Python data (coercion.ts): each element's
+ * dtype (a boolean `bool`; an integral number or a bigint `int64`, `uint64` when only that
+ * holds it; any other number `float64`; an NDArray or TypedArray its own dtype), promoted
+ * left to right, so `nb.array([-1, 2 ** 63])` is float64 and `nb.array([nb.ones([2],
+ * 'float32'), [1, 2]])` float64, as in NumPy 2.4.
+ *
+ * Sizes are checked before anything is allocated, as NumPy checks them: a negative
+ * dimension or a byte count past `Number.MAX_SAFE_INTEGER` is a ValueError
+ * (`E_VALUE_NEGATIVE_DIM`, `E_VALUE_TOO_BIG`), an array the 4 GiB heap cannot hold a
+ * MemoryError (`E_MEMORY_LIMIT`), never a JS RangeError.
  */
 import { DTYPES, normalizeDType, type DType, type DTypeLike, type Scalar } from '../dtype/dtypes.js';
-import { DTypeError, ShapeError, ValueError } from '../util/errors.js';
+import { ValueError } from '../util/errors.js';
+import { coerceNested, inferDType, isTypedArray, typedArrayOperand, type ArrayLikeInput } from './coercion.js';
 import { copyLayout, fillLayout } from './copy.js';
 import { toStorage } from './element.js';
-import { cStrides, checkShape, sizeOf } from './layout.js';
+import { cStrides, checkNewShape, sizeOf } from './layout.js';
 import { NDArray, type CanonicalDType } from './ndarray.js';
-import { allocateStorage, JsStorage } from './storage.js';
+import { allocateStorage, JsStorage, type HeapStorage } from './storage.js';
 
-/** Nested JS arrays (or TypedArrays) of scalars, as accepted by {@link array}. */
-export type ArrayLikeInput = Scalar | NDArray | ArrayBufferView | readonly ArrayLikeInput[];
+export { inferDType, type ArrayLikeInput };
 
 /** Options of the creation functions that take a dtype. */
 export interface DTypeOption<T extends DTypeLike = DTypeLike> {
@@ -54,107 +60,15 @@ function optionsOf(fn: string, arg: unknown, allowed: readonly string[] = ['dtyp
   return { dtype: normalizeDType(arg) };
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-const UINT64_MAX = 2n ** 64n - 1n;
-
-function isTypedArray(x: unknown): x is ArrayBufferView & ArrayLike<number | bigint> {
-  return ArrayBuffer.isView(x) && !(x instanceof DataView);
-}
-
-/** Infer NumPy's dtype for a list of JS scalars. */
-export function inferDType(values: Iterable<Scalar>): DType {
-  let kind: 'b' | 'i' | 'f' = 'b';
-  let needUnsigned = false;
-  let numberTooBig = false;
-  let bigintTooBig = false;
-  let any = false;
-  for (const v of values) {
-    any = true;
-    if (typeof v === 'boolean') continue;
-    if (typeof v === 'number') {
-      if (!Number.isInteger(v)) return 'float64';
-      if (kind === 'b') kind = 'i';
-      if (v < -(2 ** 63) || v >= 2 ** 63) {
-        if (v >= 0 && v < 2 ** 64) needUnsigned = true;
-        else numberTooBig = true;
-      }
-    } else if (typeof v === 'bigint') {
-      if (kind === 'b') kind = 'i';
-      if (v < INT64_MIN || v > INT64_MAX) {
-        if (v >= 0n && v <= UINT64_MAX) needUnsigned = true;
-        else bigintTooBig = true;
-      }
-    } else {
-      throw new DTypeError('E_DTYPE_VALUE', `cannot make an array element from ${typeof v} ${String(v)}`);
-    }
-  }
-  if (!any) return 'float64';
-  if (kind === 'b') return 'bool';
-  if (numberTooBig) return 'float64';
-  if (bigintTooBig) {
-    throw new DTypeError('E_DTYPE_OVERFLOW', 'an integer in the data does not fit int64 or uint64; pass { dtype: "float64" }');
-  }
-  return needUnsigned ? 'uint64' : 'int64';
-}
-
-/** Shape of nested data, checking it is rectangular. */
-function nestedShape(data: ArrayLikeInput): number[] {
-  const shape: number[] = [];
-  let cur: unknown = data;
-  while (Array.isArray(cur) || isTypedArray(cur) || cur instanceof NDArray) {
-    if (cur instanceof NDArray) {
-      shape.push(...cur.shape);
-      break;
-    }
-    const len = (cur as ArrayLike<unknown>).length;
-    shape.push(len);
-    if (len === 0) break;
-    cur = (cur as ArrayLike<unknown>)[0];
-  }
-  return shape;
-}
-
-function flatten(data: ArrayLikeInput, shape: number[]): Scalar[] {
-  const out: Scalar[] = [];
-  const walk = (x: unknown, depth: number) => {
-    if (x instanceof NDArray) x = x.toArray();
-    if (depth === shape.length) {
-      if (Array.isArray(x) || isTypedArray(x)) ragged(depth);
-      out.push(x as Scalar);
-      return;
-    }
-    if (!(Array.isArray(x) || isTypedArray(x)) || (x as ArrayLike<unknown>).length !== shape[depth]) ragged(depth);
-    const arr = x as ArrayLike<unknown>;
-    for (let i = 0; i < arr.length; i++) walk(arr[i], depth + 1);
-  };
-  const ragged = (depth: number): never => {
-    throw new ShapeError(
-      'E_SHAPE_RAGGED',
-      `the nested data is not rectangular: it has an inhomogeneous shape after ${depth} dimensions ` +
-        `(the first element has shape (${shape.join(', ')}))`,
-    );
-  };
-  walk(data, 0);
-  return out;
-}
-
-function fromTypedArray(ta: ArrayBufferView & ArrayLike<number | bigint>, dtype: DType | undefined): NDArray {
-  const src =
-    JsStorage.wrap(ta) ??
-    (ta instanceof Uint8ClampedArray ? new JsStorage('uint8', new Uint8Array(ta.buffer, ta.byteOffset, ta.length)) : undefined);
-  if (src === undefined) throw new DTypeError('E_DTYPE_UNKNOWN', `unsupported TypedArray ${ta.constructor.name}`);
-  const to = dtype ?? src.dtype;
-  const storage = allocateStorage(to, ta.length);
-  copyLayout({ storage: src, shape: [ta.length], strides: [1], offset: 0 }, { storage, shape: [ta.length], strides: [1], offset: 0 });
-  return new NDArray(storage, [ta.length], [1], 0);
-}
-
 /**
- * A new array holding a copy of `data`: nested JS arrays, a TypedArray, a scalar, or an NDArray.
+ * A new array holding a copy of `data`: nested JS arrays (of scalars, TypedArrays or
+ * NDArrays), a TypedArray, a scalar, or an NDArray. Without a dtype, the elements' dtypes
+ * promote as NumPy promotes them (see the file header); with one, NDArray and TypedArray
+ * elements are cast to it unsafely (as `astype`) and JS integers must fit it.
  *
  * @throws ShapeError (`E_SHAPE_RAGGED`) for non-rectangular data; DTypeError for values the
- *   dtype cannot hold (an integer out of range, NaN into an integer dtype).
+ *   dtype cannot hold (an integer out of range, NaN into an integer dtype, a bigint past
+ *   uint64 with no dtype given); MemoryError (`E_MEMORY_LIMIT`) past the heap's 4 GiB.
  * @example
  * ```ts
  * nb.array([[1, 2], [3, 4]]);                   // int64
@@ -162,6 +76,9 @@ function fromTypedArray(ta: ArrayBufferView & ArrayLike<number | bigint>, dtype:
  * nb.array([1, 2], { dtype: 'float32' });       // float32
  * nb.array([1, 2], 'float32');                  // the same, NumPy's positional dtype
  * nb.array(new Float32Array([1, 2]));           // float32 copy in the heap
+ * nb.array([nb.ones([2], 'float32'), nb.zeros([2], 'float32')]); // float32, shape [2, 2]
+ * nb.array([nb.ones([2], 'float32'), [1.5, 2]]); // float64, as np.array([np.ones(2, np.float32), [1.5, 2]])
+ * nb.array([-1, 2 ** 63]);                      // float64 (int64 with uint64), as in NumPy
  * ```
  */
 export function array<T extends DTypeLike = DType>(data: ArrayLikeInput, dtype?: T): NDArray<CanonicalDType<T>>;
@@ -173,14 +90,13 @@ export function array(data: ArrayLikeInput, dtype?: DTypeArg): NDArray {
 
 function arrayOf(data: ArrayLikeInput, dtype: DType | undefined): NDArray {
   if (data instanceof NDArray) return data.astype(dtype ?? data.dtype);
-  if (isTypedArray(data)) return fromTypedArray(data, dtype);
-  const shape = nestedShape(data);
-  const values = flatten(data, shape);
-  const dt = dtype ?? inferDType(values);
-  const storage = allocateStorage(dt, values.length);
-  const target = storage.data as unknown as Array<number | bigint>;
-  for (let i = 0; i < values.length; i++) target[i] = toStorage(values[i]!, dt);
-  return new NDArray(storage, shape, cStrides(shape), 0);
+  if (isTypedArray(data)) {
+    const src = typedArrayOperand(data);
+    const storage = allocateStorage(dtype ?? src.storage.dtype, data.length);
+    copyLayout(src, { storage, shape: src.shape, strides: [1], offset: 0 });
+    return new NDArray(storage, src.shape, [1], 0);
+  }
+  return coerceNested(data, dtype);
 }
 
 /**
@@ -218,13 +134,38 @@ function asarrayOf(data: ArrayLikeInput, dtype: DType | undefined, copy: boolean
   return arrayOf(data, dtype);
 }
 
-function shapeArg(shape: readonly number[] | number): number[] {
-  return checkShape(shape);
+/** A new C-contiguous array of `dtype` (sizes checked as NumPy checks them, see the header). */
+function allocate(shape: readonly number[] | number, dtype: DType, zero = false): NDArray {
+  const dims = checkNewShape(shape, DTYPES[dtype].itemSize);
+  return new NDArray(allocateStorage(dtype, sizeOf(dims), zero, dims), dims, cStrides(dims), 0);
+}
+
+/**
+ * Write `value(i)` for i in [0, n) into `storage`, the float64 values cast to its dtype as
+ * NumPy's unsafe cast does (`copyLayout`), a bounded chunk at a time (no n-long temporary).
+ */
+function fillComputed(storage: HeapStorage, n: number, value: (i: number) => number): void {
+  if (storage.dtype === 'float64') {
+    const target = storage.data as Float64Array;
+    for (let i = 0; i < n; i++) target[i] = value(i);
+    return;
+  }
+  const chunk = new Float64Array(Math.min(n, 1 << 16));
+  const src = new JsStorage('float64', chunk);
+  for (let lo = 0; lo < n; lo += chunk.length) {
+    const m = Math.min(chunk.length, n - lo);
+    for (let i = 0; i < m; i++) chunk[i] = value(lo + i);
+    copyLayout({ storage: src, shape: [m], strides: [1], offset: 0 }, { storage, shape: [m], strides: [1], offset: lo });
+  }
 }
 
 /**
  * A new array whose contents are not initialised (they may hold old data).
  *
+ * @throws ValueError (`E_VALUE_NEGATIVE_DIM`) for a negative dimension, (`E_VALUE_TOO_BIG`)
+ *   for a byte count past `Number.MAX_SAFE_INTEGER`; MemoryError (`E_MEMORY_LIMIT`) for an
+ *   array the 4 GiB heap cannot hold. The same for `zeros`, `ones`, `full`, `arange` and
+ *   `linspace`.
  * @example
  * ```ts
  * const buf = nb.empty([1024], 'uint8');
@@ -235,9 +176,7 @@ export function empty<T extends DTypeLike = 'float64'>(shape: readonly number[] 
 /** A new uninitialised array, its dtype in options: `nb.empty(3, { dtype: 'int32' })`. */
 export function empty<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
 export function empty(shape: readonly number[] | number, dtype?: DTypeArg): NDArray {
-  const dims = shapeArg(shape);
-  const dt = optionsOf('empty', dtype).dtype ?? 'float64';
-  return new NDArray(allocateStorage(dt, sizeOf(dims)), dims, cStrides(dims), 0);
+  return allocate(shape, optionsOf('empty', dtype).dtype ?? 'float64');
 }
 
 /**
@@ -254,9 +193,7 @@ export function zeros<T extends DTypeLike = 'float64'>(shape: readonly number[] 
 /** A new array of zeros, its dtype in options: `nb.zeros(3, { dtype: 'int32' })`. */
 export function zeros<T extends DTypeLike = 'float64'>(shape: readonly number[] | number, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
 export function zeros(shape: readonly number[] | number, dtype?: DTypeArg): NDArray {
-  const dims = shapeArg(shape);
-  const dt = optionsOf('zeros', dtype).dtype ?? 'float64';
-  return new NDArray(allocateStorage(dt, sizeOf(dims), true), dims, cStrides(dims), 0);
+  return allocate(shape, optionsOf('zeros', dtype).dtype ?? 'float64', true);
 }
 
 /**
@@ -275,7 +212,7 @@ export function full<T extends DTypeLike = DType>(shape: readonly number[] | num
 export function full(shape: readonly number[] | number, value: Scalar, dtype?: DTypeArg): NDArray {
   const dt = optionsOf('full', dtype).dtype ?? inferDType([value]);
   const raw = toStorage(value, dt);
-  const out = empty(shape, dt);
+  const out = allocate(shape, dt);
   fillLayout({ storage: out.storage, shape: [...out.shape], strides: [...out.strides], offset: 0 }, raw);
   return out;
 }
@@ -298,11 +235,13 @@ export function ones(shape: readonly number[] | number, dtype?: DTypeArg): NDArr
 
 /**
  * Evenly spaced values in [start, stop) (NumPy's arange: one argument is `stop`).
- * The dtype is int64 when all arguments are integers, else float64, unless given: as
- * `{ dtype }` after the last number, or positionally fourth, as in NumPy.
+ * The dtype is NumPy's for the three values as a list (int64 when all are integers that fit
+ * it, else float64; see the file header), unless given: as `{ dtype }` after the last
+ * number, or positionally fourth, as in NumPy.
  *
  * @throws ValueError (`E_VALUE_STEP`) for a zero step; (`E_VALUE_RANGE`) for arguments that
- *   are not numbers (a dtype in the place of a number included) or an infinite range.
+ *   are not numbers (a dtype in the place of a number included) or an infinite range;
+ *   (`E_VALUE_TOO_BIG`) and MemoryError (`E_MEMORY_LIMIT`) for too many elements.
  * @example
  * ```ts
  * nb.arange(5);                          // array([0, 1, 2, 3, 4])
@@ -352,15 +291,17 @@ function rangeOf(start: number, stop: number | undefined, step: number | undefin
   const n = Math.max(0, Math.ceil((stop - start) / st));
   if (!Number.isFinite(n)) throw new ValueError('E_VALUE_RANGE', 'arange would have infinitely many elements');
   const dt = dtype ?? inferDType([start, stop, st]);
+  const out = allocate([n], dt);
+  const storage = out.storage as HeapStorage;
   // NumPy fills from the first two values: x[i] = start + i * ((start + step) - start).
   const delta = start + st - start;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = start + i * delta;
-  if (DTYPES[dt].kind === 'f') return arrayOf(out, dt);
-  const storage = allocateStorage(dt, n);
-  const target = storage.data as unknown as Array<number | bigint>;
-  for (let i = 0; i < n; i++) target[i] = toStorage(Math.trunc(out[i]!), dt);
-  return new NDArray(storage, [n], [1], 0);
+  if (DTYPES[dt].kind === 'f') {
+    fillComputed(storage, n, (i) => start + i * delta);
+  } else {
+    const target = storage.data as unknown as Array<number | bigint>;
+    for (let i = 0; i < n; i++) target[i] = toStorage(Math.trunc(start + i * delta), dt);
+  }
+  return out;
 }
 
 /**
@@ -387,14 +328,17 @@ export function linspace(start: number, stop: number, num = 50, dtype?: DTypeArg
   }
   const endpoint = (options.endpoint as boolean | undefined) ?? true;
   const dt = options.dtype ?? 'float64';
+  const out = allocate([num], dt);
   const div = endpoint ? num - 1 : num;
   const delta = stop - start;
   const step = delta / div;
-  const y = new Float64Array(num);
-  for (let i = 0; i < num; i++) {
-    y[i] = div > 0 ? (step === 0 ? (i / div) * delta : i * step) + start : i * delta + start;
-  }
-  if (endpoint && num > 1) y[num - 1] = stop;
-  if (DTYPES[dt].kind !== 'f' && dt !== 'bool') for (let i = 0; i < num; i++) y[i] = Math.floor(y[i]!);
-  return arrayOf(y, dt);
+  const floor = DTYPES[dt].kind !== 'f' && dt !== 'bool';
+  fillComputed(out.storage as HeapStorage, num, (i) => {
+    const y =
+      endpoint && num > 1 && i === num - 1
+        ? stop
+        : div > 0 ? (step === 0 ? (i / div) * delta : i * step) + start : i * delta + start;
+    return floor ? Math.floor(y) : y;
+  });
+  return out;
 }

@@ -2,7 +2,7 @@
  * Shape and stride arithmetic. Strides are in elements (DESIGN.md decision 2), as in
  * scijs and TypedArrays; byte strides appear only inside the Wasm loop ABI.
  */
-import { ShapeError } from '../util/errors.js';
+import { ShapeError, ValueError } from '../util/errors.js';
 
 /** A shape as NumPy prints it: `(2,3)`, `(5,)`, `()`. */
 export function formatShape(shape: readonly number[]): string {
@@ -59,6 +59,41 @@ export function checkShape(shape: unknown, what = 'shape'): number[] {
   }
   if (dims.length > 32) throw new ShapeError('E_SHAPE_INVALID', `${what} has ${dims.length} dimensions; at most 32 are supported`);
   return dims.slice();
+}
+
+/**
+ * Validate the shape of a new array of `itemSize`-byte elements, as NumPy does before it
+ * allocates: a negative dimension is a ValueError (`E_VALUE_NEGATIVE_DIM`, NumPy's "negative
+ * dimensions are not allowed"), and so is a shape whose byte count (the item size times
+ * every non-zero dimension) passes `Number.MAX_SAFE_INTEGER` (`E_VALUE_TOO_BIG`, NumPy's
+ * "array is too big", past its intp); anything else malformed as in {@link checkShape}.
+ * A shape that passes may still not fit the heap: that is the allocator's MemoryError.
+ *
+ * @throws ValueError (`E_VALUE_NEGATIVE_DIM`, `E_VALUE_TOO_BIG`); ShapeError (`E_SHAPE_INVALID`).
+ * @example
+ * ```ts
+ * checkNewShape([2, -1], 8); // throws E_VALUE_NEGATIVE_DIM
+ * checkNewShape([2 ** 40, 2 ** 40], 8); // throws E_VALUE_TOO_BIG
+ * ```
+ */
+export function checkNewShape(shape: unknown, itemSize: number, what = 'shape'): number[] {
+  const dims = typeof shape === 'number' ? [shape] : shape;
+  if (Array.isArray(dims) && dims.every((d) => Number.isInteger(d))) {
+    const ints = dims as number[];
+    if (ints.some((d) => d < 0)) {
+      throw new ValueError('E_VALUE_NEGATIVE_DIM', `negative dimensions are not allowed (${what} [${ints.join(', ')}])`);
+    }
+    let bytes = itemSize;
+    for (const d of ints) if (d !== 0) bytes *= d;
+    if (bytes > Number.MAX_SAFE_INTEGER) {
+      throw new ValueError(
+        'E_VALUE_TOO_BIG',
+        `array is too big: ${what} [${ints.join(', ')}] of ${itemSize}-byte elements would take ${bytes} bytes, ` +
+          'more than Number.MAX_SAFE_INTEGER',
+      );
+    }
+  }
+  return checkShape(dims, what);
 }
 
 /**

@@ -6,6 +6,7 @@ import ndarrayPkg from 'ndarray';
 import { normalizeDType, type DType, type DTypeLike, type Scalar, type ScalarOf, type TypedArrayOf, DTYPES } from '../dtype/dtypes.js';
 import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import { IndexError, ValueError } from '../util/errors.js';
+import { checkOptionValues, isBoolean, type OptionRules } from '../util/options.js';
 import { throwDisposed } from '../runtime/lifetime.js';
 import { Block } from '../runtime/lifetime.js';
 import { copyLayout } from './copy.js';
@@ -27,6 +28,14 @@ export interface AliasMap {
   b1: 'bool'; i1: 'int8'; u1: 'uint8'; i2: 'int16'; u2: 'uint16'; i4: 'int32'; u4: 'uint32';
   i8: 'int64'; u8: 'uint64'; f4: 'float32'; f8: 'float64';
 }
+
+/** Options of `astype` (the casting name is checked by normalizeCasting: E_CAST_MODE). */
+const ASTYPE_OPTIONS: OptionRules = {
+  casting: { accepts: "'no', 'equiv', 'safe', 'same_kind' or 'unsafe'", test: (v) => typeof v === 'string' },
+  copy: isBoolean,
+};
+/** Options of `toCpu`. */
+const COPY_OPTIONS: OptionRules = { copy: isBoolean };
 
 /**
  * An n-dimensional array of one dtype.
@@ -231,6 +240,7 @@ export class NDArray<D extends DType = DType> {
    * ```
    */
   async toCpu(options: { copy?: boolean } = {}): Promise<NDArray<D>> {
+    checkOptionValues('toCpu', options, COPY_OPTIONS);
     if (this.storage.device === undefined) return this;
     return (await devices.get(this.storage.device).toHost(this, options)) as NDArray<D>;
   }
@@ -322,6 +332,7 @@ export class NDArray<D extends DType = DType> {
    */
   astype<T extends DTypeLike>(dtype: T, options: { casting?: Casting; copy?: boolean } = {}): NDArray<CanonicalDType<T>> {
     this.checkAlive();
+    checkOptionValues('astype', options, ASTYPE_OPTIONS);
     const to = normalizeDType(dtype);
     const casting = normalizeCasting(options.casting ?? 'unsafe');
     assertCanCast(this.dtype, to, casting, 'astype');

@@ -10,6 +10,7 @@ import type { IterationPlan } from './iteration-plan.js';
 import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { heapBytes } from '../runtime/wasm-memory.js';
 import { throwDisposed } from '../runtime/lifetime.js';
+import { MemoryError } from '../util/errors.js';
 import { extentOf } from './layout.js';
 import { isHeapStorage, type Storage } from './storage.js';
 import type { Layout } from './views.js';
@@ -78,11 +79,47 @@ export function sameLayout(a: Operand, b: Operand): boolean {
   );
 }
 
+/** Largest loop extent and byte stride a plan's int32 words hold. */
+export const PLAN_INT_MAX = 2 ** 31 - 1;
+
+/**
+ * Check that a plan fits its int32 words: every loop extent and every byte stride within
+ * ±(2**31 - 1). Only broadcast (stride-0) views reach past that in a wasm32 heap
+ * (`broadcastTo(x, [2 ** 33])`); an extent written anyway would wrap and the loop would
+ * silently do something else.
+ *
+ * @throws MemoryError `E_MEMORY_PLAN_RANGE`.
+ */
+export function checkPlanRange(plan: IterationPlan, itemSizes: readonly number[]): void {
+  for (const d of plan.shape) {
+    if (d > PLAN_INT_MAX) {
+      throw new MemoryError(
+        'E_MEMORY_PLAN_RANGE',
+        `a loop of ${d} elements along one dimension is more than a Wasm loop can run (at most 2**31 - 1 = ${PLAN_INT_MAX}); ` +
+          `split the array into parts along that dimension (slice) and combine the results`,
+      );
+    }
+  }
+  plan.strides.forEach((strides, k) => {
+    for (const s of strides) {
+      if (Math.abs(s * itemSizes[k]!) > PLAN_INT_MAX) {
+        throw new MemoryError(
+          'E_MEMORY_PLAN_RANGE',
+          `a stride of ${s * itemSizes[k]!} bytes is more than a Wasm loop can step (at most 2**31 - 1); copy() the view first`,
+        );
+      }
+    }
+  });
+}
+
 /**
  * Write a plan for `bases.length` operands into the scratch block and return its address.
  * The scratch block serves one call at a time on this thread.
+ *
+ * @throws MemoryError `E_MEMORY_PLAN_RANGE` when an extent or stride does not fit (checkPlanRange).
  */
 export function writePlan(plan: IterationPlan, bases: readonly number[], itemSizes: readonly number[]): number {
+  checkPlanRange(plan, itemSizes);
   const { scratch } = runtime();
   const words = scratchWords();
   const ndim = plan.shape.length;

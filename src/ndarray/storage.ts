@@ -10,11 +10,15 @@
  *    operations (moving, casting, printing) in the device registry (devices.ts); the core
  *    finds them by `storage.device` and never imports a target.
  *
- * Views of one array share its Storage object; disposing it invalidates them all.
+ * Views of one array share its Storage object; disposing it invalidates them all. A heap
+ * storage pinned by a call in flight keeps its memory until that call settles (lifetime.ts).
  */
 import { DTYPES, dtypeOfTypedArray, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
-import { disposeBlock, throwDisposed, trackBlock, type Block } from '../runtime/lifetime.js';
+import { disposeBlock, pinBlock, throwDisposed, trackBlock, unpinBlock, type Block } from '../runtime/lifetime.js';
 import { runtime } from '../runtime/runtime.js';
+import { MAX_PAGES, PAGE_BYTES } from '../runtime/wasm-memory.js';
+import { MemoryError } from '../util/errors.js';
+import { formatShape } from './layout.js';
 
 /** The storage kinds, as `NDArray.storageKind` reports them. */
 export type StorageKind = 'wasm' | 'js' | 'gpu';
@@ -79,8 +83,32 @@ export class HeapStorage implements Storage {
     return this.array.length;
   }
 
+  /**
+   * Release the memory now; while a call in flight has it pinned ({@link pin}), the array
+   * is disposed at once and the memory is released when that call settles.
+   */
   dispose(): void {
     disposeBlock(this.block);
+  }
+
+  /**
+   * Keep the memory for a call that outlives its caller (workers use it by address), even
+   * if the array is disposed meanwhile; pair with {@link unpin} when the call settles.
+   *
+   * @example
+   * ```ts
+   * s.pin();
+   * await job;
+   * s.unpin();
+   * ```
+   */
+  pin(): void {
+    pinBlock(this.block);
+  }
+
+  /** End one {@link pin} (a dispose meanwhile releases the memory now). */
+  unpin(): void {
+    unpinBlock(this.block);
   }
 }
 
@@ -115,18 +143,44 @@ export class JsStorage implements Storage {
   dispose(): void {}
 }
 
+/** The most bytes one array can take: the whole wasm32 heap, 4 GiB. */
+export const MAX_ARRAY_BYTES = MAX_PAGES * PAGE_BYTES;
+
+/** A byte count as NumPy's MemoryError prints it: `74.5 GiB`. */
+function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} bytes` : `${v.toPrecision(3).replace(/\.?0+$/, '')} ${units[u]}`;
+}
+
 /**
- * Allocate heap storage for `length` elements of `dtype`; zero-filled when `zero`.
+ * Allocate heap storage for `length` elements of `dtype`; zero-filled when `zero`. `shape`
+ * (default `[length]`) only names the array in the error message.
  *
+ * @throws MemoryError (`E_MEMORY_LIMIT`) when the heap cannot hold it: more than
+ *   {@link MAX_ARRAY_BYTES} at once (checked before anything is allocated, so no JS
+ *   RangeError can escape), or more than the heap has room for.
  * @example
  * ```ts
  * const s = allocateStorage('float64', 10, true);
  * ```
  */
-export function allocateStorage(dtype: DType, length: number, zero = false): HeapStorage {
-  const { heap } = runtime();
+export function allocateStorage(dtype: DType, length: number, zero = false, shape: readonly number[] = [length]): HeapStorage {
   const info = DTYPES[dtype];
   const bytes = Math.max(1, length) * info.itemSize;
+  if (bytes > MAX_ARRAY_BYTES) {
+    throw new MemoryError(
+      'E_MEMORY_LIMIT',
+      `cannot allocate ${formatBytes(bytes)} (${bytes} bytes) for an array with shape ${formatShape(shape)} and dtype ${dtype}: ` +
+        `the array heap holds at most 4 GiB (${MAX_ARRAY_BYTES} bytes, the wasm32 limit); use smaller arrays or process the data in chunks`,
+    );
+  }
+  const { heap } = runtime();
   const ptr = heap.alloc(bytes);
   if (zero) runtime().loops.zeroBytes(ptr, length * info.itemSize);
   // Fetch the buffer after alloc: the allocation may have grown the memory.

@@ -117,8 +117,12 @@ export function sliceLayout(src: Layout, specs: readonly SliceSpec[]): Layout {
       strides.push(0);
       continue;
     }
-    if (typeof p !== 'number' && typeof p !== 'object') {
-      throw new IndexError('E_INDEX_SPEC', `invalid index ${String(p)}; expected an integer, a slice string or null`);
+    if (typeof p !== 'number' && !isParsedSlice(p)) {
+      // An object that is not a parsed slice ({} once gave shape [NaN]), a boolean, a bigint...
+      throw new IndexError(
+        'E_INDEX_SPEC',
+        `invalid index ${showSpec(p)}; expected an integer, a slice string ('1:-1', '::2', ':'), '...' or null (a new axis)`,
+      );
     }
     const len = src.shape[axis]!;
     const stride = src.strides[axis]!;
@@ -133,6 +137,23 @@ export function sliceLayout(src: Layout, specs: readonly SliceSpec[]): Layout {
     axis++;
   }
   return { shape, strides, offset };
+}
+
+/** A slice as parseSliceString makes it: integer (or absent) start and stop, a non-zero integer step. */
+function isParsedSlice(p: unknown): p is ParsedSlice {
+  if (typeof p !== 'object' || p === null) return false;
+  const { start, stop, step } = p as Partial<ParsedSlice>;
+  const bound = (v: unknown) => v === undefined || Number.isInteger(v);
+  return bound(start) && bound(stop) && Number.isInteger(step) && step !== 0;
+}
+
+function showSpec(p: unknown): string {
+  if (typeof p === 'bigint') return `${p}n`;
+  try {
+    return JSON.stringify(p) ?? String(p);
+  } catch {
+    return String(p);
+  }
 }
 
 /**

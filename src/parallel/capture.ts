@@ -3,9 +3,14 @@
  * the pool are kept as jobs instead, and run on the workers after the call returns, so the
  * event loop stays free. Scalars a job reads are copied to blocks of its own, since the
  * call's temporaries are gone by the time the job runs.
+ *
+ * Lifetimes: the jobs address the call's arrays by pointer, so every heap array they may
+ * touch (the inputs, `out`, the fresh results) is pinned until every job has settled
+ * (lifetime.ts): disposing one of them meanwhile, or its collection, disposes it for the
+ * user at once but keeps its block out of the heap until the workers are done with it.
  */
 import type { NDArray } from '../ndarray/ndarray.js';
-import type { Storage } from '../ndarray/storage.js';
+import { isHeapStorage, type HeapStorage, type Storage } from '../ndarray/storage.js';
 import { runtime } from '../runtime/runtime.js';
 import { runJobAsync, type Job } from './pool.js';
 
@@ -28,7 +33,8 @@ export function activeCapture(): Capture | undefined {
  * Only calls whose loop writes straight into the returned array are captured (options at
  * most `out` of the loop's dtype, inputs in the heap or JS scalars); any other call is run
  * synchronously (still on the pool) and its result returned in a settled promise. The
- * input arrays must not be changed or disposed until the promise settles.
+ * workers read the inputs while the promise is pending: changing them meanwhile is a data
+ * race. Disposing them (or `out`) is safe: their memory is kept until the call settles.
  *
  * @example
  * ```ts
@@ -62,14 +68,23 @@ export function callAsyncParallel(call: (...args: unknown[]) => unknown, args: r
     capture = prev;
   }
   if (cap === undefined || cap.jobs.length === 0) return Promise.resolve(result);
-  return Promise.all(cap.jobs.map(runJobAsync)).then(
-    () => result,
-    (e: unknown) => {
-      const fresh = (x: unknown) => x !== null && typeof x === 'object' && 'dispose' in x && !cap.outs?.has((x as NDArray).storage);
-      for (const r of Array.isArray(result) ? result : [result]) if (fresh(r)) (r as NDArray).dispose();
-      throw e;
-    },
-  );
+  const results = Array.isArray(result) ? (result as unknown[]) : [result];
+  const pinned = new Set<HeapStorage>();
+  for (const s of [...cap.ins, ...(cap.outs ?? []), ...storages(results)]) {
+    if (isHeapStorage(s) && !pinned.has(s)) {
+      s.pin();
+      pinned.add(s);
+    }
+  }
+  // allSettled, not all: a failed job must not unpin while another job's workers still run.
+  return Promise.allSettled(cap.jobs.map(runJobAsync)).then((settled) => {
+    for (const s of pinned) s.unpin();
+    const failed = settled.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (failed === undefined) return result;
+    const fresh = (x: unknown) => x !== null && typeof x === 'object' && 'dispose' in x && !cap.outs?.has((x as NDArray).storage);
+    for (const r of results) if (fresh(r)) (r as NDArray).dispose();
+    throw failed.reason;
+  });
 }
 
 export function runtimeFree(j: Job): void {

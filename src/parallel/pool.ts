@@ -6,6 +6,10 @@
  * the shared heap memory and the compiled built-in module ONCE in `workerData`. Workers are
  * unref'd by piscina while idle, so the pool never keeps a process alive; `shutdown()` ends
  * it. A worker that exits is replaced by piscina; its call fails with a TargetError.
+ * Retiring a pool (`shutdown()`, or `nb.config({ parallel: { threads } })`, which starts
+ * the next call on a new pool) never cuts a call short: the old pool is destroyed once the
+ * `callAsync` jobs already posted to it have settled (their own promises say how they
+ * ended); a synchronous call cannot be in flight then, since it blocks the thread.
  *
  * How a call runs (decision, with the measurement that led to it): a call is cut into
  * blocks, whose plans are written into a heap block of their own (one per call: never the
@@ -73,11 +77,19 @@ interface PiscinaLike {
 
 let pool: PiscinaLike | undefined;
 let poolThreads = 0;
+/** The `callAsync` jobs running on each pool (a retired pool waits for its own). */
+const inFlight = new WeakMap<PiscinaLike, Set<Promise<unknown>>>();
+
+/** Destroy a pool once the async jobs posted to it have settled. */
+async function retire(old: PiscinaLike): Promise<void> {
+  for (let jobs = inFlight.get(old); jobs !== undefined && jobs.size > 0; jobs = inFlight.get(old)) await Promise.allSettled([...jobs]);
+  await old.destroy();
+}
 
 onThreadsChange(() => {
   const old = pool;
   pool = undefined;
-  if (old !== undefined) void old.destroy().catch(() => {});
+  if (old !== undefined) void retire(old).catch(() => {});
 });
 
 /** The worker file (written once per worker source version to the OS temp directory). */
@@ -132,6 +144,8 @@ export function poolStarted(): boolean {
 /**
  * End the parallel target's worker pool (it starts again on the next parallel call).
  * A script does not need this to exit: idle workers never keep the process alive.
+ * Calls in flight (`callAsync`) finish first: the promise resolves once they have settled
+ * and the workers have exited.
  *
  * @example
  * ```ts
@@ -143,7 +157,7 @@ export function poolStarted(): boolean {
 export async function shutdown(): Promise<void> {
   const old = pool;
   pool = undefined;
-  if (old !== undefined) await old.destroy();
+  if (old !== undefined) await retire(old);
 }
 
 function taskOf(job: Job, ctrl: SharedArrayBuffer): object {
@@ -228,7 +242,11 @@ export async function runJobAsync(job: Job): Promise<void> {
     const p = getPool();
     const task = taskOf(job, ctrl);
     const n = Math.min(job.nblocks, poolThreads);
-    const settled = await Promise.allSettled(Array.from({ length: n }, () => p.run(task)));
+    const all = Promise.allSettled(Array.from({ length: n }, () => p.run(task)));
+    let jobs = inFlight.get(p);
+    if (jobs === undefined) inFlight.set(p, (jobs = new Set()));
+    jobs.add(all);
+    const settled = await all.finally(() => jobs.delete(all));
     Atomics.add(w, CTRL.NEXT, 1 << 30);
     const died = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (died !== undefined) {

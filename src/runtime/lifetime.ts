@@ -14,6 +14,20 @@
  *      grows (up to {@link GC_GROWTH_CAP_BYTES}) while collections take too much of the time.
  *   3. `dispose()` / scopes: immediately.
  * A released block is marked `freed`, so the other paths never free it twice.
+ *
+ * Bookkeeping is bounded by the live blocks, not by the history (issue 19, item 5): releasing
+ * a block takes it out of the sweep list (swap-remove through `Block.slot`) and out of the
+ * registry (`unregister`, the block being its own token), and the engine's kept set of WeakRef
+ * targets is cleared every {@link KEPT_CLEAR_INTERVAL} WeakRefs. A synchronous loop that
+ * disposes each array it makes therefore holds no memory for the arrays it disposed
+ * (scripts/dispose-loop-heap.ts measures it).
+ *
+ * Pins (work in flight). A call that goes on after it returns (`callAsync` on the parallel
+ * target: workers read and write the blocks by address) pins every block it uses
+ * ({@link pinBlock}) and unpins them when it settles. Releasing a pinned block, by any path
+ * above, marks it `freed` at once (the array is disposed for its user: reads throw
+ * `E_MEMORY_DISPOSED`), but gives the memory back to the heap only at the last
+ * {@link unpinBlock}: a new array can never get a block that a worker still writes.
  */
 import { MemoryError } from '../util/errors.js';
 import { clearKeptObjects, collectGarbage } from './gc-hooks.js';
@@ -32,7 +46,14 @@ export const GC_TIME_SHARE = 0.5;
 
 /** One allocated heap block and the object whose reachability keeps it. */
 export class Block {
+  /** Released for its user (disposed, collected): the array can no longer be used. */
   freed = false;
+  /** Index in `tracked` while listed there for the sweep; -1 otherwise. */
+  slot = -1;
+  /** In-flight calls using the block; while > 0 a release keeps the memory (see the header). */
+  pins = 0;
+  /** Released while pinned: the memory goes back to the heap at the last unpin. */
+  freeAtUnpin = false;
   constructor(
     readonly heap: Heap,
     readonly ptr: number,
@@ -42,14 +63,24 @@ export class Block {
   ) {}
 }
 
-// Blocks that may still be live, for the synchronous sweep. An array (append-only between
-// sweeps, compacted by each sweep) rather than a Set: measured, Set.add costs ~360 ns per
-// block in a long synchronous loop, a push ~30 ns.
-let tracked: Block[] = [];
-// Registered without an unregister token: with a token, register costs ~1 us (V8 keeps a
-// token map); without, ~0.1 us. A disposed block stays registered and its callback, when
-// the owner dies, finds it `freed` and does nothing.
+// Blocks that may still be live, for the synchronous sweep. An array rather than a Set:
+// measured, Set.add costs ~360 ns per block in a long synchronous loop, a push ~30 ns. A
+// released block leaves it at once (swap-remove: the last block moves to its slot), so its
+// length is the number of live tracked blocks.
+const tracked: Block[] = [];
+// Each block is registered with itself as the unregister token, and unregistered when it is
+// released: otherwise the registry keeps a cell (and the Block) per array ever made until
+// a callback runs between tasks, which a synchronous loop never reaches. Measured on Node
+// 20: register + unregister ~0.25 us; register without a token ~0.4 us, with a token that
+// is never unregistered ~0.9 us (the token map grows).
 const registry = new FinalizationRegistry<Block>((block) => release(block));
+/**
+ * Every target of `new WeakRef()` stays alive until the current job ends (gc-hooks.ts), so a
+ * synchronous loop would keep every owner it tracked, disposed or not. The kept set is
+ * cleared after this many WeakRefs (~0.02 ms each time, ~5 ns per array).
+ */
+export const KEPT_CLEAR_INTERVAL = 4096;
+let weakRefsSinceClear = 0;
 const scopes: Block[][] = [];
 /**
  * Blocks up to this size may skip the WeakRef. Measured: `new WeakRef` costs ~0.6-1 us
@@ -68,6 +99,8 @@ function resetRegistryOnly(): void {
 
 let sweeps = 0;
 let forcedCollections = 0;
+/** Blocks pinned now (calls in flight; 0 whenever nothing is in flight). */
+let pinnedBlocks = 0;
 let lastCollectionEnd = 0;
 
 /**
@@ -94,9 +127,13 @@ export function trackBlock(heap: Heap, ptr: number, bytes: number, owner: object
     block = new Block(heap, ptr, bytes, undefined);
   } else {
     block = new Block(heap, ptr, bytes, new WeakRef(owner));
-    tracked.push(block);
+    block.slot = tracked.push(block) - 1;
+    if (++weakRefsSinceClear >= KEPT_CLEAR_INTERVAL) {
+      weakRefsSinceClear = 0;
+      clearKeptObjects();
+    }
   }
-  registry.register(owner, block);
+  registry.register(owner, block, block);
   scopes[scopes.length - 1]?.push(block);
   if (isHeapDebug()) debugBlocks.set(ptr, block);
   return block;
@@ -105,8 +142,57 @@ export function trackBlock(heap: Heap, ptr: number, bytes: number, owner: object
 function release(block: Block): void {
   if (block.freed) return;
   block.freed = true;
+  untrack(block);
+  registry.unregister(block);
   if (debugBlocks.get(block.ptr) === block) debugBlocks.delete(block.ptr);
-  block.heap.free(block.ptr);
+  if (block.pins > 0) block.freeAtUnpin = true;
+  else block.heap.free(block.ptr);
+}
+
+/**
+ * Keep a block's memory while a call that outlives its caller uses it (a `callAsync` job
+ * on the workers); pair with {@link unpinBlock} when the call settles. A released pinned
+ * block is disposed for its user at once, and its memory freed at the last unpin.
+ *
+ * @example
+ * ```ts
+ * pinBlock(storage.block);
+ * runOnWorkers().finally(() => unpinBlock(storage.block));
+ * ```
+ */
+export function pinBlock(block: Block): void {
+  if (block.pins++ === 0) pinnedBlocks++;
+}
+
+/**
+ * End one {@link pinBlock}: at the last one, the memory of a block released meanwhile goes
+ * back to the heap.
+ *
+ * @example
+ * ```ts
+ * unpinBlock(storage.block);
+ * ```
+ */
+export function unpinBlock(block: Block): void {
+  if (block.pins <= 0) throw new Error(`unpinBlock: heap block ${block.ptr} is not pinned`);
+  if (--block.pins > 0) return;
+  pinnedBlocks--;
+  if (block.freeAtUnpin) {
+    block.freeAtUnpin = false;
+    block.heap.free(block.ptr);
+  }
+}
+
+/** Take a block out of `tracked` in O(1): the last block moves into its slot. */
+function untrack(block: Block): void {
+  const i = block.slot;
+  if (i < 0) return;
+  block.slot = -1;
+  const last = tracked.pop()!;
+  if (last !== block) {
+    tracked[i] = last;
+    last.slot = i;
+  }
 }
 
 // Debug mode (heap.ts, NUMBATS_DEBUG_HEAP): every array block not yet released, by address,
@@ -120,7 +206,8 @@ export interface HeapAccounting {
   arrayBytes: number;
   /**
    * Live heap blocks no array owns: the plan scratch block, compiled modules' static data,
-   * staging blocks of a call in progress, and arrays made while debug mode was off.
+   * staging blocks of a call in progress, blocks of disposed arrays that a call in flight
+   * still uses (pinned), and arrays made while debug mode was off.
    */
   otherBlocks: number;
   otherBytes: number;
@@ -190,15 +277,14 @@ export function throwDisposed(): never {
 export function sweep(): number {
   sweeps++;
   let freed = 0;
-  const live: Block[] = [];
-  for (const block of tracked) {
-    if (block.freed) continue;
+  // Backwards: release() moves the last block into the freed slot, one already checked.
+  for (let i = tracked.length - 1; i >= 0; i--) {
+    const block = tracked[i]!;
     if (block.ref!.deref() === undefined) {
-      freed += block.bytes;
+      if (block.pins === 0) freed += block.bytes;
       release(block);
-    } else live.push(block);
+    }
   }
-  tracked = live;
   return freed;
 }
 
@@ -221,9 +307,9 @@ export function onHeapPressure(needed: number): boolean {
   return freed < size / 4 || (costly && size * 2 <= GC_GROWTH_CAP_BYTES);
 }
 
-/** Counters: sweeps run, collections forced, blocks tracked now. */
-export function lifetimeStats(): { sweeps: number; forcedCollections: number; trackedBlocks: number } {
-  return { sweeps, forcedCollections, trackedBlocks: tracked.length };
+/** Counters: sweeps run, collections forced, blocks tracked now, blocks pinned now (by calls in flight). */
+export function lifetimeStats(): { sweeps: number; forcedCollections: number; trackedBlocks: number; pinnedBlocks: number } {
+  return { sweeps, forcedCollections, trackedBlocks: tracked.length, pinnedBlocks };
 }
 
 /** Anything a scope callback may return: arrays in it (at any depth) survive the scope. */
@@ -242,10 +328,19 @@ function blocksOf(value: Keepable, out: Set<Block>, seen: Set<unknown>): void {
   for (const v of values) blocksOf(v, out, seen);
 }
 
+/** True for a Promise or any other thenable (what an `async` callback returns). */
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
 /**
  * Run `fn` and dispose every array created during it, except those it returns (inside
- * arrays or plain objects too), which move to the enclosing scope. Synchronous only.
+ * arrays or plain objects too), which move to the enclosing scope. Synchronous only: the
+ * scope ends when `fn` returns, so an `async` callback (one that returns a Promise) is a
+ * `MemoryError` (`E_MEMORY_SCOPE_ASYNC`), thrown at once; the arrays it made so far are
+ * left to the garbage collector (its code after the first `await` may still use them).
  *
+ * @throws MemoryError `E_MEMORY_SCOPE_ASYNC` when `fn` returns a Promise (or any thenable).
  * @example
  * ```ts
  * const total = nb.scope(() => {
@@ -266,6 +361,16 @@ export function scope<T>(fn: () => T): T {
     throw err;
   }
   scopes.pop();
+  if (isThenable(result)) {
+    // Its rejection, if any, has nobody to go to: the caller gets this error instead.
+    result.then(undefined, () => {});
+    throw new MemoryError(
+      'E_MEMORY_SCOPE_ASYNC',
+      'nb.scope() got an async callback (it returned a Promise): the scope would end at its first await ' +
+        'and dispose arrays still in use. In async code, release arrays with `using t = ...` declarations ' +
+        'or t.dispose() after the last await that uses them, or run a synchronous nb.scope() between awaits',
+    );
+  }
   const keep = new Set<Block>();
   blocksOf(result, keep, new Set());
   const parent = scopes[scopes.length - 1];

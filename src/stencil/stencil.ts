@@ -43,7 +43,7 @@
 import { assertCanCast, canCast } from '../dtype/casting.js';
 import type { DType } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
-import { compileStencil, type BoundaryMode, type CompiledStencil, type Neighborhood } from '../compiler/stencil.js';
+import { BOUNDARY_MODES, compileStencil, type BoundaryMode, type CompiledStencil, type Neighborhood } from '../compiler/stencil.js';
 import { linkAssemblyScript } from '../compiler/emit/assemblyscript/emit-module.js';
 import { parseKernelSignature } from '../compiler/signature.js';
 import { copyLayout } from '../ndarray/copy.js';
@@ -53,6 +53,9 @@ import { overlaps, stage, type Operand } from '../ndarray/operand.js';
 import { DTypeError, ShapeError } from '../util/errors.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { kernelTarget, type StencilRunner } from '../vectorize/kernel-targets.js';
+import { catchTraps } from '../vectorize/trap.js';
+import { TARGET_OPTION } from '../vectorize/options.js';
+import { checkOptionValues, isBoolean, isString, oneOf, type OptionRule, type OptionRules } from '../util/options.js';
 
 export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
 
@@ -111,6 +114,37 @@ interface Built {
   readonly run: StencilRunner | null;
 }
 
+const posInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
+const signatures: OptionRule = {
+  accepts: "a signature string like 'float64(float64)' or a list of them",
+  test: (v) => typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')),
+};
+
+/** The keys `nb.stencil` accepts and their values (issue 19 item 11: anything else is E_VALUE_OPTION). */
+const STENCIL_OPTIONS: OptionRules = {
+  signature: signatures,
+  signatures,
+  mode: oneOf(BOUNDARY_MODES),
+  cval: { accepts: 'a number, bigint or boolean', test: (v) => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' },
+  neighborhood: {
+    accepts: 'one [low, high] pair of integers (low <= 0 <= high is typical, low <= high required) per axis, e.g. [[-1, 1], [-1, 1]]',
+    test: (v) => Array.isArray(v) && v.every((r) => Array.isArray(r) && r.length === 2 && Number.isInteger(r[0]) && Number.isInteger(r[1]) && r[0] <= r[1]),
+  },
+  stride: {
+    accepts: 'a positive integer (every axis) or one positive integer per axis, e.g. 2 or [1, 2]',
+    test: (v) => posInt(v) || (Array.isArray(v) && v.length > 0 && v.every(posInt)),
+  },
+  target: TARGET_OPTION,
+  cache: isBoolean,
+  name: isString,
+  fastmath: isBoolean,
+};
+
+/** The keys of a stencil call's options. */
+const CALL_OPTIONS: OptionRules = {
+  out: { accepts: 'an NDArray of the output shape', test: (v) => isNDArray(v) },
+};
+
 function signatureList(o: StencilOptions): string[] | null {
   const s = o.signature ?? o.signatures;
   if (s === undefined || s === null) return null;
@@ -155,6 +189,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
 export function stencil(kernel: (...args: never[]) => unknown, options?: StencilOptions): Stencil;
 export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions = {}): Stencil | GpuStencil {
   if (typeof kernel !== 'function') throw new TypeError('stencil: the kernel must be a function');
+  checkOptionValues('nb.stencil', options, STENCIL_OPTIONS);
   const target = kernelTarget(options.target);
   // A device target (gpu) runs the compiled stencil itself; host targets run its Wasm.
   const device = target.stencil;
@@ -171,7 +206,8 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     const { exports, module } = instantiateSource(linkAssemblyScript(compiled.map((c) => c.asUnit), `${name}: stencil`), { disk: options.cache ?? false, target: 'cpu' });
     return compiled.map((c) => {
       const whole = exports[c.entry] as (...args: number[]) => void;
-      const run: StencilRunner = target.wrapStencil?.(c, module, whole, exports[c.planEntry] as (plan: number) => void) ?? ((args) => whole(...args));
+      // cpu: a trap becomes a TargetError (src/vectorize/trap.ts).
+      const run: StencilRunner = target.wrapStencil?.(c, module, whole, exports[c.planEntry] as (plan: number) => void) ?? catchTraps((args: readonly number[]) => whole(...args), 'stencil', name);
       return { compiled: c, run };
     });
   };
@@ -202,7 +238,10 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
 
   const call = (...raw: (NDArray | ArrayLikeInput | StencilCallOptions)[]): NDArray | Promise<NDArray> => {
     let opts: StencilCallOptions = {};
-    if (raw.length === nin + 1 && isCallOptions(raw[nin])) opts = raw.pop() as StencilCallOptions;
+    if (raw.length === nin + 1 && isCallOptions(raw[nin])) {
+      opts = raw.pop() as StencilCallOptions;
+      checkOptionValues(`stencil '${name}'`, opts, CALL_OPTIONS);
+    }
     if (raw.length !== nin) throw new TypeError(`stencil '${name}' takes ${nin} array(s), got ${raw.length}`);
     let inputs = raw.map((x) => (isNDArray(x) ? x : asarray(x as ArrayLikeInput)));
     const shape = inputs[0]!.shape;

@@ -19,6 +19,7 @@
  * A loop that reports an error by trapping (LoopRow.traps: integer power with a negative
  * exponent) raises that error as a ValueError.
  */
+import { whereMask } from './where.js';
 import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import { DTYPES, normalizeDType, type DType } from '../dtype/dtypes.js';
 import { checkWeakIntFits } from '../dtype/promotion.js';
@@ -244,12 +245,8 @@ export function callUfunc(t: UfuncDispatch & { nout: number }, args: readonly un
     }
     assertCanCast(loop.outs[k]!, o.dtype, casting, `ufunc '${t.name}' output ${k}`);
   });
-  let mask: NDArray | undefined;
-  if (opts.where !== undefined && opts.where !== true) {
-    const w = asarray(opts.where);
-    mask = w.dtype === 'bool' ? w : w.astype('bool');
-    operandOf(mask, shape); // throws ShapeError if the mask does not broadcast
-  }
+  const mask = whereMask(opts.where, `ufunc '${t.name}'`, false);
+  if (mask !== undefined) operandOf(mask, shape); // throws ShapeError if the mask does not broadcast
   const targets = loop.outs.map((d, k) => {
     const o = outs[k];
     return o !== null && o !== undefined && o.dtype === d && mask === undefined ? o : empty(shape, d);

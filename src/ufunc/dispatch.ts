@@ -33,11 +33,16 @@ import { DTypeError } from '../util/errors.js';
  *    true everywhere, not an error);
  *  - `logical`: NumPy's logical-ufunc promoter: inputs that match a loop exactly use it,
  *    anything else is tested for truth through the bool loop (logical_and/or/xor);
- *  - `trueDivide`: integer and bool inputs use the float64 loop, others as `uniform`.
- * Every kind first takes a loop whose inputs match the (strong) input dtypes exactly, as
- * NumPy's dispatcher does before it promotes (`int64 < uint64` uses 'int64,uint64->bool').
+ *  - `trueDivide`: integer and bool inputs use the float64 loop, others as `uniform`;
+ *  - `declared`: the user's signatures of vectorize/guvectorize, searched in the declared
+ *    order, the first loop all inputs cast to safely (as `linear`), with NO exact-match
+ *    step first: NumPy registers a user ufunc's loops only through its legacy type
+ *    resolver, and Numba's ufuncs are such, so `['f8(f8,f8)', 'i4(i4,i4)']` called with
+ *    int32 arrays runs the float64 loop in both.
+ * Every other kind first takes a loop whose inputs match the (strong) input dtypes exactly,
+ * as NumPy's dispatcher does before it promotes (`int64 < uint64` uses 'int64,uint64->bool').
  */
-export type ResolverKind = 'linear' | 'uniform' | 'comparison' | 'logical' | 'trueDivide';
+export type ResolverKind = 'linear' | 'declared' | 'uniform' | 'comparison' | 'logical' | 'trueDivide';
 
 /** An input as dispatch sees it: a strong dtype, or a weak JS scalar's kind. */
 export type InputKind = DType | 'weak-int' | 'weak-float';
@@ -86,7 +91,7 @@ function castError(t: UfuncDispatch, kinds: readonly InputKind[], loop: LoopReco
 function byResolver(t: UfuncDispatch, kinds: readonly InputKind[]): LoopRecord | undefined {
   // NumPy's dispatcher first looks for a loop registered for exactly the operand DTypes
   // (weak scalars never match one); only then does the resolver promote.
-  const exact = t.loops.find((l) => l.ins.every((d, i) => d === kinds[i]));
+  const exact = t.resolver === 'declared' ? undefined : t.loops.find((l) => l.ins.every((d, i) => d === kinds[i]));
   if (exact !== undefined) return exact;
   const uniform = (common: DType) => t.loops.find((l) => l.ins.every((d) => d === common));
   switch (t.resolver) {
@@ -102,6 +107,7 @@ function byResolver(t: UfuncDispatch, kinds: readonly InputKind[]): LoopRecord |
       return integral ? uniform('float64') : uniform(resultType(...kinds.map(weakStandIn)));
     }
     case 'linear':
+    case 'declared':
       return t.loops.find((l) => l.ins.every((d, i) => fitsLinear(kinds, i, d)));
   }
 }

@@ -12,10 +12,10 @@
  *      plan; one call into Wasm runs the whole N-d iteration.
  */
 import { broadcastStrides } from '../broadcast/broadcast-shapes.js';
-import { simplifyPlan } from '../ndarray/iteration-plan.js';
+import { simplifyPlan, type IterationPlan } from '../ndarray/iteration-plan.js';
 import { DTYPES } from '../dtype/dtypes.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { overlaps, sameLayout, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
+import { checkPlanRange, overlaps, PLAN_INT_MAX, sameLayout, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
 import { runtime } from '../runtime/runtime.js';
 import { throwDisposed } from '../runtime/lifetime.js';
 import { customLoop } from './loop-record.js';
@@ -74,9 +74,14 @@ export function runLoop(
   const plan = simplifyPlan(shape, [...inOps, ...outOps].map((o) => o.strides), options.orderBy ?? ins.length);
   // Nothing to touch, but a disposed operand is still an error (staging checks it otherwise).
   if (plan.size === 0) return checkAlive([...ins, ...outs]);
+  const sizes = [...ins, ...outs].map((a) => DTYPES[a.dtype].itemSize);
+  // An outermost dim longer than a plan's int32 words (only broadcast views reach that) is
+  // run in consecutive parts, on this thread: the elements are visited in the same order.
+  const parts = outerParts(plan);
+  checkPlanRange(parts[0]!.plan, sizes);
   // A registered target may take the loop (the parallel target: parallel kernels, or
   // built-ins after nb.config({ parallel: true })).
-  if (offerLoop({ loopId, ins, outs, inOps, outOps, plan, allowOverlap: options.allowOverlap, identity: options.identity })) return;
+  if (parts.length === 1 && offerLoop({ loopId, ins, outs, inOps, outOps, plan, allowOverlap: options.allowOverlap, identity: options.identity })) return;
   const views: HeapView[] = [];
   try {
     for (const op of inOps) {
@@ -84,15 +89,35 @@ export function runLoop(
       views.push(stage(op, copyFirst));
     }
     for (const op of outOps) views.push(stage(op, false));
-    const sizes = [...ins, ...outs].map((a) => DTYPES[a.dtype].itemSize);
-    const planPtr = writePlan(plan, views.map((v) => v.base), sizes);
     const custom = customLoop(loopId);
-    if (custom !== undefined) custom.exec!.loop(planPtr);
-    else runtime().loops.ufunc(loopId, planPtr);
+    for (const part of parts) {
+      const planPtr = writePlan(part.plan, views.map((v, k) => (part.start === 0 ? v.base : v.base + part.start * plan.strides[k]![0]! * sizes[k]!)), sizes);
+      if (custom !== undefined) custom.exec!.loop(planPtr);
+      else runtime().loops.ufunc(loopId, planPtr);
+    }
   } finally {
     views.forEach((v, k) => v.release(k >= ins.length));
   }
 }
+
+/**
+ * The plan cut along its outermost dim into parts that a plan's int32 words can hold (one
+ * part, the plan itself, in the usual case). Parts start at index `start` of that dim.
+ */
+function outerParts(plan: IterationPlan): { start: number; plan: IterationPlan }[] {
+  const n = plan.shape[0];
+  if (n === undefined || n <= PLAN_INT_MAX) return [{ start: 0, plan }];
+  const inner = plan.size / n;
+  const parts: { start: number; plan: IterationPlan }[] = [];
+  for (let start = 0; start < n; start += PLAN_PART) {
+    const len = Math.min(PLAN_PART, n - start);
+    parts.push({ start, plan: { shape: [len, ...plan.shape.slice(1)], strides: plan.strides, size: len * inner } });
+  }
+  return parts;
+}
+
+/** Length of the parts of an outermost dim too long for a plan (a multiple of 8 and of 128). */
+const PLAN_PART = 2 ** 30;
 
 /**
  * Copy `src` into `dst` where `mask` (bool, broadcast to `shape`) is true; `src` and `dst`

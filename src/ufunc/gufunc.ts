@@ -25,6 +25,7 @@
  * The kernel runner and the loops come from the gufunc's spec, so built-in kernels
  * (src/builtins/gufuncs.ts) and compiled ones share this file.
  */
+import { flagOption } from '../util/options.js';
 import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { checkWeakIntFits } from '../dtype/promotion.js';
@@ -100,8 +101,8 @@ export interface GufuncSpec {
   workspace?(loop: GufuncLoop, sizes: readonly number[]): number;
   /** Sizes of (output-only) core dims fixed by the gufunc itself, by dim name. */
   knownSizes?: Readonly<Record<string, number>>;
-  /** Loop resolver (default 'uniform', as NumPy's matmul/vecdot); guvectorize uses 'linear'. */
-  resolver?: 'uniform' | 'linear';
+  /** Loop resolver (default 'uniform', as NumPy's matmul/vecdot); guvectorize uses 'declared' (its signatures in order). */
+  resolver?: 'uniform' | 'linear' | 'declared';
 }
 
 const OPTION_KEYS = new Set(['out', 'casting', 'dtype', 'signature', 'axes', 'axis', 'keepdims']);
@@ -132,7 +133,7 @@ function coreAxes(
   const { sig } = t;
   const { name } = t.spec;
   const nargs = sig.nin + sig.nout;
-  const keep = opts.keepdims === true;
+  const keep = flagOption(opts.keepdims, `ufunc '${name}'`, 'keepdims');
   // With keepdims an output's kept dims sit where the inputs' core dims are.
   const countOf = (k: number) => (keep && k >= sig.nin ? layout.coreNdim[0]! : layout.coreNdim[k]!);
   if (opts.axes !== undefined && opts.axes !== null) {
@@ -433,7 +434,7 @@ function callGufunc(t: PreparedGufunc, args: readonly unknown[]): NDArray | NDAr
   const outs = outList(t.spec.name, t.spec.nout, opts.out);
   const { loop, given, scalars } = resolveGufuncCall(t, inputs, outs, opts, casting);
   try {
-    const keep = opts.keepdims === true;
+    const keep = flagOption(opts.keepdims, `ufunc '${t.spec.name}'`, 'keepdims');
     if (keep) checkKeepdims(t);
     const placed = placeCoreDims(t, given, outs, opts, keep);
     const shapes = callShapes(t, placed, outs);

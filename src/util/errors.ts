@@ -103,7 +103,8 @@ export class KernelError extends NumbatsError {
 export class TargetError extends NumbatsError {}
 
 /**
- * The array heap cannot serve a request: the wasm32 4 GiB limit, or use after `dispose()`.
+ * The array heap cannot serve a request: the wasm32 4 GiB limit, use after `dispose()`, or
+ * `nb.scope()` given an async callback (`E_MEMORY_SCOPE_ASYNC`).
  *
  * @example
  * ```ts

@@ -8,9 +8,9 @@
  * - `layout`: `'(m,n),(n,p)->(m,p)'`; frozen dims `(3)`, optional `(n?)`, output-only dims
  *   (sized from `out`, which is then required);
  * - the kernel writes its outputs (the last parameter(s)), as in Numba; it returns nothing;
- * - all signatures are compiled at creation into one module; dispatch is NumPy's 'linear'
- *   search over them in the given order (exact dtypes first), so a JS number feeds an
- *   integer or float scalar parameter;
+ * - all signatures are compiled at creation into one module; dispatch searches them in the
+ *   given order, the first all inputs cast to safely (as NumPy and Numba do for a user
+ *   ufunc's loops), so a JS number feeds an integer or float scalar parameter;
  * - compiler lints (an output never written, an output parameter rebound, a core dim never
  *   used) are console warnings (`console.warn`, once per kernel) by default, KernelErrors
  *   with `{ strict: true }`; unsupported syntax is always a KernelError.
@@ -23,7 +23,9 @@ import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
-import { applyKernelFactory, type GuvectorizeOptions } from './options.js';
+import { applyKernelFactory, GUVECTORIZE_OPTIONS, type GuvectorizeOptions } from './options.js';
+import { checkOptionValues } from '../util/options.js';
+import { catchTraps } from './trap.js';
 
 export type { GuvectorizeOptions } from './options.js';
 
@@ -80,6 +82,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
  */
 export function guvectorize(signatures: string | readonly string[], layout: string, options?: GuvectorizeOptions): (kernel: unknown, context?: unknown) => GuvectorizedGufunc;
 export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions = {}): (kernel: unknown, context?: unknown) => GuvectorizedGufunc | GpuGufunc {
+  checkOptionValues('nb.guvectorize', options, GUVECTORIZE_OPTIONS);
   const target = kernelTarget(options.target);
   const sigs = typeof signatures === 'string' ? [signatures] : [...signatures];
   if (sigs.length === 0) throw new TypeError('guvectorize: at least one signature is required');
@@ -113,13 +116,14 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
         const types = `${ins.join(',')}->${outs.join(',')}`;
         const gu0 = exports[k.entries.loop] as GufuncRun;
         // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
-        const gu = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? gu0;
+        // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
+        const gu = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? catchTraps(gu0, 'guvectorize', name);
         const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
         runs.set(rec.id, gu);
         return { id: rec.id, types, ins, outs };
       });
       const g = createGufunc({
-        name, nin: sig.nin, nout: sig.nout, signature: layout, loops, resolver: 'linear',
+        name, nin: sig.nin, nout: sig.nout, signature: layout, loops, resolver: 'declared',
         run: (loop, plan, core) => runs.get(loop.id)!(plan, core),
       });
       Object.defineProperties(g, {

@@ -94,19 +94,22 @@ export function kernelTarget(name: string | undefined): KernelTarget {
   return t;
 }
 
-/** callAsync on the calling thread: the call runs after yielding to the event loop. */
-function callSoon(call: (...args: unknown[]) => unknown, args: readonly unknown[]): Promise<unknown> {
-  return new Promise((resolve, reject) => setImmediate(() => {
-    try {
-      resolve(call(...args));
-    } catch (e) {
-      reject(e);
-    }
-  }));
+/**
+ * callAsync on the calling thread: the call runs now, in a settled promise. It blocks the
+ * thread wherever it runs, and running it now means it sees its arguments as they are when
+ * it is made (as the parallel and gpu targets' calls do): an array disposed or changed
+ * after `callAsync` returns cannot affect it.
+ */
+function callNow(call: (...args: unknown[]) => unknown, args: readonly unknown[]): Promise<unknown> {
+  try {
+    return Promise.resolve(call(...args));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
- * `f.callAsync(...args)` of a host-target kernel: the target's own, or the call after a yield.
+ * `f.callAsync(...args)` of a host-target kernel: the target's own, or the call run now.
  *
  * @example
  * ```ts
@@ -114,7 +117,7 @@ function callSoon(call: (...args: unknown[]) => unknown, args: readonly unknown[
  * ```
  */
 export function callAsyncOn(t: KernelTarget, call: (...args: unknown[]) => unknown, args: readonly unknown[]): Promise<unknown> {
-  return (t.callAsync ?? callSoon)(call, args);
+  return (t.callAsync ?? callNow)(call, args);
 }
 
 // The calling thread: the compiled entries run as they are.

@@ -1,5 +1,6 @@
 /** Options of vectorize/guvectorize and the checks they share. */
 import type { Scalar } from '../dtype/dtypes.js';
+import { isBoolean, isString, type OptionRule, type OptionRules } from '../util/options.js';
 
 /** Options of `nb.vectorize` / `nb.guvectorize` (API.md "Kernel factories"). */
 export interface VectorizeOptions {
@@ -27,6 +28,33 @@ export interface VectorizeOptions {
 export type GuvectorizeOptions = Omit<VectorizeOptions, 'identity'> & {
   /** Turn the kernel lints (output never written, ...) into KernelErrors. */
   strict?: boolean;
+};
+
+/**
+ * The target option: any name (an unknown name is TargetError `E_TARGET_UNAVAILABLE` from
+ * the target registry, which knows the targets loaded).
+ */
+export const TARGET_OPTION: OptionRule = { accepts: "a target name: 'cpu', 'parallel' or 'gpu'", test: (v) => typeof v === 'string' };
+
+/** The keys vectorize accepts and their values (issue 19 item 11: anything else is E_VALUE_OPTION). */
+export const VECTORIZE_OPTIONS: OptionRules = {
+  target: TARGET_OPTION,
+  identity: {
+    accepts: 'a number, bigint, boolean or null',
+    test: (v) => v === null || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean',
+  },
+  cache: isBoolean,
+  fastmath: isBoolean,
+  name: isString,
+};
+
+/** The keys guvectorize accepts and their values. */
+export const GUVECTORIZE_OPTIONS: OptionRules = {
+  target: TARGET_OPTION,
+  cache: isBoolean,
+  fastmath: isBoolean,
+  name: isString,
+  strict: isBoolean,
 };
 
 /** A TC39 decorator context, as far as it is used. */

@@ -4,9 +4,9 @@
  *
  * Eager (signatures given): every signature compiles at creation (synchronously, through
  * the compile cache), into ONE linked module whose static data sits in a heap block kept
- * for the process lifetime; the loops keep the given order and dispatch uses NumPy's
- * 'linear' search (the first loop all inputs cast to safely), as NumPy does for a ufunc's
- * loop list and Numba for its signatures.
+ * for the process lifetime; the loops keep the given order and dispatch searches them in
+ * that order (the first loop all inputs cast to safely, even when a later loop matches the
+ * inputs exactly), as NumPy does for a user ufunc's loop list and Numba for its signatures.
  *
  * Lazy (no signatures): compiled on first use. Rule: for inputs of dtypes d1..dn (JS
  * numbers as NEP 50 weak scalars) the loop is `T,...,T->T` with T = resultType(d1..dn);
@@ -30,7 +30,9 @@ import type { Ufunc, UfuncAttributes, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
-import { applyKernelFactory, type VectorizeOptions } from './options.js';
+import { applyKernelFactory, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
+import { checkOptionValues } from '../util/options.js';
+import { catchTraps } from './trap.js';
 
 export type { VectorizeOptions } from './options.js';
 
@@ -62,8 +64,9 @@ export interface GpuVectorizeDecorator {
 export interface VectorizedExtras {
   /**
    * The call as a Promise. Target 'parallel': the loop runs on the worker pool while the
-   * event loop stays free (inputs must not change until it settles); 'cpu': the call runs
-   * on this thread after yielding to the event loop.
+   * event loop stays free (inputs must not change until it settles; disposing them, or
+   * `out`, is safe: their memory is kept until it settles); 'cpu': the call runs on this
+   * thread at once, and the promise is settled with its result.
    */
   callAsync(...args: unknown[]): Promise<unknown>;
   /** The compiled kernels (IR, AS source, JS reference), in loop order. */
@@ -98,7 +101,10 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
       wrapped.bind(rec.id);
       return rec;
     }
-    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: loopFn, ...(rowFn ? { row: rowFn } : {}) } });
+    // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
+    const loop = catchTraps(loopFn, 'vectorize', name);
+    const row = rowFn && catchTraps(rowFn, 'vectorize', name);
+    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop, ...(row ? { row } : {}) } });
   });
   return { loops, kernels };
 }
@@ -118,7 +124,7 @@ function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, 
   }
   const { loops, kernels } = buildLoops(fn, sigs, name, options, target);
   const identity = (options.identity ?? null) as Scalar | null;
-  const u = createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'linear', loops }) as unknown as Ufunc;
+  const u = createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'declared', loops }) as unknown as Ufunc;
   return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels, target);
 }
 
@@ -184,7 +190,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
  *   'parallel', `E_TARGET_KERNEL_TRAP` / `E_TARGET_WORKER_DIED` when a kernel traps or a worker dies.
  * @example
  * ```ts
- * const fma1 = nb.vectorize(['float64(float64, float64)', 'float32(float32, float32)'])((x: number, y: number) => x * y + 1);
+ * const fma1 = nb.vectorize(['float32(float32, float32)', 'float64(float64, float64)'])((x: number, y: number) => x * y + 1);
  * fma1(nb.array([1, 2]), 3).toArray(); // [4, 7]
  * class K { @nb.vectorize('f8(f8)', { identity: 0 }) static sq(x: number) { return x * x; } }
  * const g = nb.vectorize('f8(f8)', { target: 'parallel' })((x: number) => Math.exp(-x * x) * Math.cos(x));
@@ -219,6 +225,7 @@ export function vectorize(signatures?: string | readonly string[] | VectorizeOpt
     options = signatures as VectorizeOptions;
     signatures = undefined;
   }
+  checkOptionValues('nb.vectorize', options, VECTORIZE_OPTIONS);
   const target = kernelTarget(options.target);
   const sigs = signatureList((signatures ?? undefined) as string | readonly string[] | undefined);
   return ((kernel: unknown, context?: unknown) =>

@@ -8,6 +8,7 @@ import { compileKernel, type CompileKernelOptions } from '../../src/compiler/com
 import { DIAGNOSTICS, type DiagnosticCode } from '../../src/compiler/frontend/diagnostics.js';
 import { parseKernelSignature } from '../../src/compiler/signature.js';
 import { KernelError } from '../../src/util/errors.js';
+import { kernelErrorOf } from '../helpers/errors.js';
 
 interface Case {
   readonly code: DiagnosticCode;
@@ -107,15 +108,7 @@ const CASES: Case[] = [
   { code: 'NB7003', what: 'nesting past the limit', src: `(x) => {\n  return ${Array(600).fill('x').join(' + ')};\n}`, at: [2, 10] },
 ];
 
-function errorOf(f: () => unknown): KernelError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof KernelError) return e;
-    throw e;
-  }
-  throw new Error('expected a KernelError');
-}
+const errorOf = kernelErrorOf;
 
 describe('diagnostics: code, line, column, frame', () => {
   test.each(CASES.map((c) => [c.code, c.what, c] as const))('%s: %s', (_, __, c) => {

@@ -36,11 +36,15 @@ describe('issue 19 item 4: kernel shadowing', () => {
     expect([e.line, e.column]).toEqual([3, 10]);
   });
 
-  it('shadowed other globals (Number, isNaN, isFinite, Infinity, NaN, undefined) resolve to the binding', () => {
+  it('shadowed other globals (Number, isNaN, isFinite, nb, Infinity, NaN, undefined) resolve to the binding', () => {
     // Member or call uses of a shadowed name are NB1037 ...
     expect(kernelError(() => nb.vectorize('f8(f8)')((Number: any) => Number.EPSILON)).code).toBe('NB1037');
     expect(kernelError(() => nb.vectorize('f8(f8)')((isNaN: any) => (isNaN(1) ? 1 : 0))).code).toBe('NB1037');
     expect(kernelError(() => nb.vectorize('f8(f8, f8)')((isFinite: any, y: number) => (isFinite(y) ? 1 : 0))).code).toBe('NB1037');
+    // numbats' own names too: a parameter named nb is not the numbats namespace, nor one
+    // named erf nb.math.erf (calls of a number: NB1016, test/compiler/nb-math.test.ts).
+    expect(kernelError(() => nb.vectorize('f8(f8)')(new Function('return (nb) => nb.math.erf(1)')())).code).toBe('NB1016');
+    expect(kernelError(() => nb.vectorize('f8(f8)')(new Function('return (erf) => erf(1)')())).code).toBe('NB1016');
     // ... and plain reads are the parameter's value, as in JavaScript.
     const f = new Function('return (Infinity, NaN, undefined) => Infinity + 2 * NaN + 3 * undefined')();
     const u = nb.vectorize('f8(f8, f8, f8)')(f);

@@ -35,8 +35,8 @@ afterAll(async () => {
 });
 
 describe('results identical to the cpu target', () => {
-  const kcpu = nb.vectorize(['f8(f8, f8)', 'i4(i4, i4)'])((x: number, y: number) => x * y + Math.sin(x) - y / 3);
-  const kpar = nb.vectorize(['f8(f8, f8)', 'i4(i4, i4)'], { target: 'parallel' })((x: number, y: number) => x * y + Math.sin(x) - y / 3);
+  const kcpu = nb.vectorize(['i4(i4, i4)', 'f8(f8, f8)'])((x: number, y: number) => x * y + Math.sin(x) - y / 3);
+  const kpar = nb.vectorize(['i4(i4, i4)', 'f8(f8, f8)'], { target: 'parallel' })((x: number, y: number) => x * y + Math.sin(x) - y / 3);
   const shapeArb = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 });
 
   it('vectorize: random shapes, strides and broadcasts (float64 and int32)', () => {

@@ -276,9 +276,12 @@ describe('stencil: diagnostics', () => {
     expect(err(() => compileStencil('(a, b) => a(0)', 'f8(f8)')).code).toBe('NB2012');
   });
 
-  it('option errors are TypeErrors', () => {
-    expect(() => compileStencil('(a) => a(0)', 'f8(f8)', { stride: 0 })).toThrow(TypeError);
-    expect(() => compileStencil('(a) => a(0)', 'f8(f8)', { mode: 'edge' as never })).toThrow(TypeError);
-    expect(() => compileStencil('(a) => a(0)', 'f8(f8)', { neighborhood: [[1, -1]] })).toThrow(TypeError);
+  it('option errors are ValueErrors E_VALUE_OPTION naming the option (issue 19 item 11)', () => {
+    const code = expect.objectContaining({ code: 'E_VALUE_OPTION' });
+    expect(() => nb.stencil((a: any) => a(0), { stride: 0 })).toThrow(code);
+    expect(() => nb.stencil((a: any) => a(0), { mode: 'edge' as never })).toThrow(/option 'mode' is 'edge'; it takes 'constant', 'nearest'/);
+    expect(() => nb.stencil((a: any) => a(0), { neighborhood: [[1, -1]] })).toThrow(code);
+    // One stride per axis: checked against the kernel's axes when it compiles.
+    expect(() => compileStencil('(a) => a(0)', 'f8(f8)', { stride: [1, 2] })).toThrow(code);
   });
 });

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { vectorize } from '../../src/vectorize/vectorize.js';
+import { kernelErrorOf } from '../helpers/errors.js';
 
-function kernelError(f: () => unknown): nb.KernelError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(nb.KernelError);
-    return e as nb.KernelError;
-  }
-  throw new Error('expected a KernelError');
-}
+const kernelError = kernelErrorOf;
 
 const outside = 3;
 

@@ -18,7 +18,7 @@ describe('guvectorize', () => {
     expect(rowdot(f64([[1, 2, 3], [4, 5, 6]]), f64([1, 1, 2])).toArray()).toEqual([9, 21]);
   });
 
-  const matmul = guvectorize(['void(f8[:,:], f8[:,:], f8[:,:])', 'void(i4[:,:], i4[:,:], i4[:,:])'], '(m,n),(n,p)->(m,p)')((a: A, b: A, c: A) => {
+  const matmul = guvectorize(['void(i4[:,:], i4[:,:], i4[:,:])', 'void(f8[:,:], f8[:,:], f8[:,:])'], '(m,n),(n,p)->(m,p)')((a: A, b: A, c: A) => {
     for (let i = 0; i < c.length; i++) {
       for (let j = 0; j < c[0].length; j++) {
         let s = 0;

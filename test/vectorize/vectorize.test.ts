@@ -13,13 +13,13 @@ function reference(u: { kernels: readonly { jsKernel: (...a: never[]) => unknown
 }
 
 describe('vectorize (eager)', () => {
-  const fma1 = vectorize(['float64(float64, float64)', 'f4(f4,f4)', 'int8(int8, int8)'])((x: number, y: number) => x * y + 1);
+  const fma1 = vectorize(['int8(int8, int8)', 'f4(f4,f4)', 'float64(float64, float64)'])((x: number, y: number) => x * y + 1);
 
   it('has ufunc attributes, loops in the given order', () => {
     expect(fma1.name).toBe('kernel');
     expect(fma1.nin).toBe(2);
     expect(fma1.nout).toBe(1);
-    expect(fma1.types).toEqual(['float64,float64->float64', 'float32,float32->float32', 'int8,int8->int8']);
+    expect(fma1.types).toEqual(['int8,int8->int8', 'float32,float32->float32', 'float64,float64->float64']);
     expect(fma1.signature).toBeNull();
   });
 
@@ -28,7 +28,7 @@ describe('vectorize (eager)', () => {
     const y = [2, 2, 0.5, -4, 1e10];
     const r = fma1(f64(x), f64(y)).toArray() as number[];
     expect(r).toEqual(x.map((v, i) => v * y[i]! + 1));
-    expect(r).toEqual(reference(fma1, 0, x, y));
+    expect(r).toEqual(reference(fma1, 2, x, y));
   });
 
   it('dispatches linearly: float32 stays float32, int64 goes to float64', () => {
@@ -97,9 +97,28 @@ describe('vectorize (eager)', () => {
     expect(plus.outer(f64([1, 2]), f64([10, 20])).toArray()).toEqual([[11, 21], [12, 22]]);
   });
 
-  it('refuses targets that are not built yet', () => {
+  it('refuses a target no module registered, naming the registered ones', () => {
     expect(() => vectorize('f8(f8)', { target: 'parallel' })).not.toThrow(); // built: test/parallel
-    try { vectorize('f8(f8)', { target: 'gpu' }); } catch (e) { expect((e as nb.TargetError).code).toBe('E_TARGET_UNAVAILABLE'); }
+    let caught: unknown;
+    try {
+      vectorize('f8(f8)', { target: 'tpu' as never });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(nb.TargetError);
+    expect((caught as nb.TargetError).code).toBe('E_TARGET_UNAVAILABLE');
+    expect((caught as Error).message).toMatch(/'cpu'.*'gpu'.*'parallel'|'cpu'.*'parallel'.*'gpu'/);
+  });
+
+  it('searches the declared signatures in order: the first the inputs cast to safely wins (NumPy, Numba)', () => {
+    const f = vectorize(['float64(float64, float64)', 'int32(int32, int32)'])((x: number, y: number) => x + y);
+    const i32 = nb.array([1, 2], 'int32');
+    // The float64 loop comes first and int32 casts to it safely: it runs, though int32 matches exactly.
+    expect(f(i32, i32).dtype).toBe('float64');
+    expect(f(i32, i32).toArray()).toEqual([2, 4]);
+    const g = vectorize(['int32(int32, int32)', 'float64(float64, float64)'])((x: number, y: number) => x + y);
+    expect(g(i32, i32).dtype).toBe('int32');
+    expect(g(nb.array([1.5]), 1).dtype).toBe('float64');
   });
 
   it('callAsync resolves to the result', async () => {

@@ -10,7 +10,8 @@
  *      `Infinity`, ... is that binding, never the global (`(Math) => Math.PI` is NB1037,
  *      not 3.14159);
  *   3. operators map one to one to IR ops (JavaScript's meaning is kept; types come later);
- *   4. calls resolve to an intrinsic (`Math.sin`), a helper (`options.helpers`), or
+ *   4. calls resolve to an intrinsic (`Math.sin`; numbats' `nb.math.erf`, `nb.hypot` and bare
+ *      imported names, numbats-names.ts), a helper (`options.helpers`), or
  *      `__name(f, "f")` (esbuild's keepNames wrapper, which is transparent); anything else
  *      is NB1016/NB1017;
  *   5. member chains `a[i][j]`, `a.length`, `a[i].length` on a parameter become load/length
@@ -21,6 +22,7 @@ import type * as acorn from 'acorn';
 import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
 import type { BinaryOp, CompareOp, Expr } from '../ir/nodes.js';
 import { kernelError, type DiagnosticCode, type SourceText } from './diagnostics.js';
+import { resolveNumbatsCallee } from './numbats-names.js';
 import type { Scopes } from './scope.js';
 
 type E = Expr<null>;
@@ -253,6 +255,13 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
       return { kind: 'helper', name, index: -1, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
     }
     if (b === null && name === ctx.selfName) return fail(ctx, 'NB2014', callee, [name]);
+  }
+  // numbats' scalar functions: nb.math.erf(x), nb.hypot(x, y), bare imported names (numbats-names.ts).
+  const free = (n: string) => ctx.scopes.lookup(n) === null && !ctx.helpers.has(n) && n !== ctx.selfName;
+  const numbats = resolveNumbatsCallee(callee, free);
+  if (numbats !== undefined) {
+    if ('unsupported' in numbats) return fail(ctx, 'NB1017', numbats.at, [numbats.unsupported]);
+    return { kind: 'call', fn: numbats.intrinsic, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
   }
   if (name !== null) {
     const intrinsic = lookupCallable(name);

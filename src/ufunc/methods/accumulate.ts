@@ -18,7 +18,7 @@ import { ShapeError } from '../../util/errors.js';
 import { operandOf, runLoop } from '../execute.js';
 import type { UfuncInput } from '../types.js';
 import { singleAxis, type AxisOption } from './axes.js';
-import { checkOptions, checkOut, copyInto, copyK, deliverResult, onAxis, requireBinary, resolveReduceLoop, type MethodUfunc } from './common.js';
+import { checkOptions, checkOut, copyInto, deliverResult, onAxis, requireBinary, resolveReduceLoop, type MethodUfunc } from './common.js';
 
 /** Options of `ufunc.accumulate` and `ufunc.reduceat`. */
 export interface AccumulateOptions {
@@ -62,9 +62,13 @@ export function accumulate(t: MethodUfunc, a: UfuncInput, opts: AccumulateOption
   try {
     return deliverResult(res, out, direct, () => {
       if (arr.size > 0) {
-        if (arr.dtype !== inDt) input = copyK(arr, inDt);
         const n = arr.shape[axis]!;
-        copyInto(input.slice(...onAxis(arr.ndim, axis, '0:1')), res.slice(...onAxis(arr.ndim, axis, '0:1')));
+        if (arr.dtype !== inDt) {
+          // Cast into the result and accumulate there in place (res[i] = op(res[i-1], res[i])):
+          // no converted copy of the input, which may be a broadcast view far larger than its memory.
+          copyInto(arr, res);
+          input = res;
+        } else copyInto(input.slice(...onAxis(arr.ndim, axis, '0:1')), res.slice(...onAxis(arr.ndim, axis, '0:1')));
         if (n > 1) {
           const outRest = res.slice(...onAxis(arr.ndim, axis, '1:'));
           runLoop(
@@ -75,6 +79,6 @@ export function accumulate(t: MethodUfunc, a: UfuncInput, opts: AccumulateOption
       }
     });
   } finally {
-    if (input !== arr) input.dispose();
+    if (input !== arr && input !== res) input.dispose();
   }
 }

@@ -23,13 +23,12 @@
  * values in order, keeping the number of calls small for `add.at(a, zeros(n), x)`.
  */
 import { broadcastShapes, broadcastStrides } from '../../broadcast/broadcast-shapes.js';
-import { checkWeakIntFits } from '../../dtype/promotion.js';
 import { DTYPES, type DType } from '../../dtype/dtypes.js';
 import { copyLayout } from '../../ndarray/copy.js';
 import { asarray, empty, full, type ArrayLikeInput } from '../../ndarray/creation.js';
 import { NDArray } from '../../ndarray/ndarray.js';
 import { normalizeIndex, sliceLayout } from '../../ndarray/views.js';
-import { IndexError, ValueError } from '../../util/errors.js';
+import { DTypeError, IndexError, ValueError } from '../../util/errors.js';
 import { classify } from '../call.js';
 import { resolveLoop } from '../dispatch.js';
 import { operandOf, runLoop } from '../execute.js';
@@ -242,6 +241,30 @@ function occurrences(pos: Float64Array, lo: number, hi: number): { id: Int32Arra
 type Raw = { [i: number]: number | bigint; length: number };
 
 /**
+ * An integer scalar of `at` in the loop's integer (or bool) dtype. NumPy 2.4's `at` does
+ * not apply the weak-scalar overflow check of a ufunc call: the value is converted through
+ * a C integer and wraps (`np.add.at(int8_array, [0], 300)` adds 44); only a value outside
+ * int64 and uint64 is an error (NumPy: "Python int too large to convert to C long").
+ *
+ * @throws DTypeError `E_DTYPE_OVERFLOW`.
+ */
+function wrapInteger(x: number | bigint, dtype: DType): number | bigint | boolean {
+  const info = DTYPES[dtype];
+  const big = BigInt(x);
+  if (big < -(2n ** 63n) || big >= 2n ** 64n) {
+    throw new DTypeError(
+      'E_DTYPE_OVERFLOW',
+      `integer ${x} is too large for ufunc.at (NumPy: "Python int too large to convert to C long"); ` +
+        'pass a value within the int64 or uint64 range',
+    );
+  }
+  if (info.kind === 'b') return big !== 0n;
+  const bits = info.itemSize * 8;
+  const wrapped = info.kind === 'u' ? BigInt.asUintN(bits, big) : BigInt.asIntN(bits, big);
+  return bits === 64 ? wrapped : Number(wrapped);
+}
+
+/**
  * Apply the ufunc at the indexed elements of `a`, in place.
  *
  * @throws ValueError (`E_VALUE_AT` for a missing or extra `b`, `E_VALUE_READONLY`),
@@ -274,8 +297,9 @@ export function at(t: MethodUfunc, a: NDArray, indices: AtIndices, b?: UfuncInpu
       let bArr: NDArray;
       if (bc!.array === undefined) {
         const x = bc!.scalar!;
-        if (DTYPES[want].kind !== 'f' && (typeof x === 'bigint' || Number.isInteger(x))) checkWeakIntFits(x, want);
-        bArr = full([], DTYPES[want].kind === 'f' ? Number(x) : x, want);
+        const integral = typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x));
+        const v = DTYPES[want].kind === 'f' ? Number(x) : integral ? wrapInteger(x as number | bigint, want) : x;
+        bArr = full([], v, want);
         temps.push(bArr);
       } else bArr = bc!.array;
       bFlat = empty(shape, want);

@@ -102,7 +102,7 @@ export function resolveReduceLoop(
   if (otype !== undefined) {
     // NumPy's uniform resolvers let dtype= fix every operand; the default (linear) type-tuple
     // search fixes the accumulator and needs the other input to cast safely.
-    const fixed = t.resolver === 'linear' ? [otype, null, otype] : [otype, otype, otype];
+    const fixed = t.resolver === 'linear' || t.resolver === 'declared' ? [otype, null, otype] : [otype, otype, otype];
     loop = resolveLoop(t, [otype, input], fixed, 'unsafe');
   } else {
     loop = resolveLoop(t, [out?.dtype ?? input, input], undefined, 'unsafe');

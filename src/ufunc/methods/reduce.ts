@@ -15,6 +15,10 @@
  * `a[::-1]`) is first copied into a contiguous array in the same element order (NumPy's
  * pairwise sum takes strides), and when the input needs a cast NumPy sums each 8192-element
  * buffer pairwise and the buffers in sequence, which is done here too.
+ * A broadcast input (stride 0 along the reduced inner row, `broadcastTo(x, [1e8])`) is never
+ * materialised: every element of such a row is one value, and its pairwise sum is computed
+ * from the value and the row length in O(log n) additions, in NumPy's order
+ * ({@link pairwiseSumOfConstant}); other loops walk the stride-0 row in place.
  * `where=`: masked-out elements are replaced by the identity (or, for maximum/minimum/fmax/
  * fmin, by `initial`), which changes no result; other ufuncs without an identity reduce one
  * slice at a time under the mask. NumPy sums each run of unmasked elements pairwise, so a
@@ -26,9 +30,11 @@
  * int32 -> int64 conversion loop.
  */
 import { checkAlive } from '../execute.js';
+import { whereMask } from '../where.js';
+import { flagOption } from '../../util/options.js';
 import { broadcastStrides } from '../../broadcast/broadcast-shapes.js';
 import { broadcastTo } from '../../broadcast/broadcast-to.js';
-import { simplifyPlan } from '../../ndarray/iteration-plan.js';
+import { simplifyPlan, type IterationPlan } from '../../ndarray/iteration-plan.js';
 import type { DTypeLike, Scalar } from '../../dtype/dtypes.js';
 import type { LoopRecord } from '../loop-record.js';
 import { fillLayout } from '../../ndarray/copy.js';
@@ -90,7 +96,7 @@ export function reduce(t: MethodUfunc, a: UfuncInput, opts: ReduceOptions = {}):
   const axes = normalizeAxes(opts.axis, arr.ndim);
   const reduced = arr.shape.map((_, i) => axes.includes(i));
   const kshape = arr.shape.map((d, i) => (reduced[i] ? 1 : d));
-  const keepdims = opts.keepdims === true;
+  const keepdims = flagOption(opts.keepdims, `${t.name}.reduce`, 'keepdims');
   const finalShape = keepdims ? kshape : arr.shape.filter((_, i) => !reduced[i]);
   const out = checkOut(t.name, 'reduce', opts.out, finalShape);
   const loop = resolveReduceLoop(t, arr.dtype, out, opts.dtype, 'reduce');
@@ -113,8 +119,7 @@ export function reduce(t: MethodUfunc, a: UfuncInput, opts: ReduceOptions = {}):
         `reduction operation '${t.name}' does not have an identity, so to use a where mask one has to specify 'initial'`,
       );
     }
-    const w = asarray(opts.where);
-    mask = broadcastTo(w.dtype === 'bool' ? w : w.astype('bool'), arr.shape);
+    mask = broadcastTo(whereMask(opts.where, `${t.name}.reduce`, true)!, arr.shape);
   }
   if (start === undefined && axes.some((ax) => arr.shape[ax] === 0)) {
     throw new ValueError('E_VALUE_EMPTY_REDUCTION', `zero-size array to reduction operation ${t.name} which has no identity`);
@@ -173,6 +178,19 @@ export function reduce(t: MethodUfunc, a: UfuncInput, opts: ReduceOptions = {}):
 }
 
 /**
+ * `res = op(res, input)` (res broadcast to input's shape) as reduce runs it: for reduceat's
+ * segments of an input broadcast along the axis. With `cast`, input is converted by blocks.
+ */
+export function reduceInto(loop: LoopRecord, res: NDArray, input: NDArray, cast: boolean): void {
+  const temps: NDArray[] = [];
+  try {
+    runReduce(loop, res, input, cast, (x) => (temps.push(x), x));
+  } finally {
+    for (const x of temps) x.dispose();
+  }
+}
+
+/**
  * `res = op(res, input)` over input's shape, ordered by the input's strides: one runLoop,
  * with NumPy's row structure for pairwise sums (see the module header). With `cast`, the
  * input (not yet in the loop's dtype) is converted block by block into a small buffer and
@@ -206,13 +224,85 @@ function runReduce(
     }
     return;
   }
+  // A broadcast row (stride 0): the sum of n copies of one value, without the copies.
+  if (pairwise && inner >= 0 && plan.strides[0]![inner] === 0 && plan.strides[1]![inner] === 0 && constantRows(res, input, plan)) return;
   // NumPy sums a strided or reversed inner row pairwise: make it a contiguous row first.
   if (pairwise && inner >= 0 && plan.strides[0]![inner] === 0 && plan.strides[1]![inner] !== 1) {
     input = temp(copyK(input, input.dtype));
     plan = planOf(input);
   }
-  // identity: the parallel target may then reduce through partials (src/parallel/execute.ts).
+  // identity: the parallel target may then reduce through partials (src/parallel/run.ts).
   runLoop(loop.id, [res, input], [res], shape, { orderBy: 1, identity });
+}
+
+/**
+ * `res = res + pairwise(row)` for plan rows along which both `res` and `input` have stride 0
+ * (a float sum over a broadcast axis), walking the outer dims of the plan in JS: one value
+ * read and one written per row. False (nothing done) when an operand's elements are not
+ * readable from JS (device storage).
+ */
+function constantRows(res: NDArray, input: NDArray, plan: IterationPlan): boolean {
+  if (res.storage.kind === 'gpu' || input.storage.kind === 'gpu') return false;
+  const r = res.data as Float64Array | Float32Array;
+  const x = input.data as Float64Array | Float32Array;
+  const round = r instanceof Float32Array ? Math.fround : (v: number) => v;
+  const outer = plan.shape.length - 1;
+  const n = plan.shape[outer]!;
+  const [rs, xs] = [plan.strides[0]!, plan.strides[1]!];
+  const index = new Array<number>(outer).fill(0);
+  let ro = res.offset;
+  let xo = input.offset;
+  const memo = new Map<number, number>();
+  for (let rows = plan.size / n; rows > 0; rows--) {
+    memo.clear();
+    r[ro] = round(r[ro]! + pairwiseSumOfConstant(x[xo]!, n, round, memo));
+    for (let d = outer - 1; d >= 0; d--) {
+      ro += rs[d]!;
+      xo += xs[d]!;
+      if (++index[d]! < plan.shape[d]!) break;
+      ro -= rs[d]! * plan.shape[d]!;
+      xo -= xs[d]! * plan.shape[d]!;
+      index[d] = 0;
+    }
+  }
+  return true;
+}
+
+/**
+ * The sum of `n` copies of `c` in the order of NumPy's pairwise summation (the Wasm
+ * `pairwiseSum` of asm/ufunc/reduce.ts, bit for bit): rows under 8 summed in sequence from
+ * -0.0; up to 128, eight accumulators (each `c` added n/8 times) combined as
+ * ((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7)), then the n % 8 tail; longer rows split in halves
+ * (a multiple of 8). Equal accumulators make each level one value, so with `memo` (keyed by
+ * length) the work is O(log n). `round` rounds every addition to the dtype (Math.fround for
+ * float32: the double sum of two floats rounded once is the float sum).
+ *
+ * @example
+ * ```ts
+ * pairwiseSumOfConstant(0.1, 1e6, (v) => v, new Map()); // 100000.00000000003, as NumPy
+ * ```
+ */
+export function pairwiseSumOfConstant(c: number, n: number, round: (v: number) => number, memo: Map<number, number>): number {
+  const known = memo.get(n);
+  if (known !== undefined) return known;
+  let res: number;
+  if (n < 8) {
+    res = -0;
+    for (let i = 0; i < n; i++) res = round(res + c);
+  } else if (n <= 128) {
+    let acc = c;
+    for (let i = 1; i < Math.floor(n / 8); i++) acc = round(acc + c);
+    const pair = round(acc + acc);
+    const quad = round(pair + pair);
+    res = round(quad + quad);
+    for (let i = 0; i < n % 8; i++) res = round(res + c);
+  } else {
+    let n2 = Math.floor(n / 2);
+    n2 -= n2 % 8;
+    res = round(pairwiseSumOfConstant(c, n2, round, memo) + pairwiseSumOfConstant(c, n - n2, round, memo));
+  }
+  memo.set(n, res);
+  return res;
 }
 
 /**

@@ -19,6 +19,7 @@ import { operandOf, runLoop } from '../execute.js';
 import type { UfuncInput } from '../types.js';
 import type { AccumulateOptions } from './accumulate.js';
 import { singleAxis } from './axes.js';
+import { reduceInto } from './reduce.js';
 import {
   checkOptions, checkOut, copyInto, deliverResult, emptyOrdered, onAxis, requireBinary, resolveReduceLoop, type MethodUfunc,
 } from './common.js';
@@ -27,6 +28,9 @@ const KEYS = ['axis', 'dtype', 'out'] as const;
 
 /** The indices as JS numbers (a 1-d integer or bool array-like). */
 function indexList(t: MethodUfunc, indices: UfuncInput): number[] {
+  // An empty JS array has no dtype to infer (asarray makes it float64): it is an empty list
+  // of indices (NumPy: `np.add.reduceat(x, np.array([], np.intp))` is an empty result).
+  if (Array.isArray(indices) && indices.length === 0) return [];
   const idx = asarray(indices);
   if (idx.ndim !== 1) {
     throw new ShapeError('E_SHAPE_INDICES', `${t.name}.reduceat needs a 1-d array of indices, got ${idx.ndim} dimensions`);
@@ -71,7 +75,10 @@ export function reduceat(t: MethodUfunc, a: UfuncInput, indices: UfuncInput, opt
   try {
     return deliverResult(res, out, direct, () => {
       if (res.size > 0) {
-        input = prepareInput(loop, arr, axis);
+        // Broadcast along the axis (stride 0): each segment is reduced as reduce does, without
+        // materialising the input (a broadcast view may be far larger than its memory).
+        const broadcastAxis = arr.strides[axis] === 0;
+        input = broadcastAxis ? arr : prepareInput(loop, arr, axis);
         const ndim = arr.ndim;
         for (let i = 0; i < idx.length; i++) {
           const start = idx[i]!;
@@ -80,7 +87,8 @@ export function reduceat(t: MethodUfunc, a: UfuncInput, indices: UfuncInput, opt
           copyInto(input.slice(...onAxis(ndim, axis, `${start}:${start + 1}`)), target);
           if (end - start > 1) {
             const seg = input.slice(...onAxis(ndim, axis, `${start + 1}:${end}`));
-            runLoop(loop.id, [target, seg], [target], seg.shape, { orderBy: 1 });
+            if (broadcastAxis) reduceInto(loop, target, seg, seg.dtype !== loop.ins[1]);
+            else runLoop(loop.id, [target, seg], [target], seg.shape, { orderBy: 1 });
           }
         }
       }

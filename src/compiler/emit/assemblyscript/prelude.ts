@@ -9,6 +9,8 @@
  * rely on AS evaluating `isSigned<T>()` at compile time, so dead branches are not compiled.
  */
 
+import { MATH_PRELUDE } from './math-prelude.js';
+
 interface Snippet {
   readonly deps: readonly string[];
   readonly code: string;
@@ -124,6 +126,8 @@ export const PRELUDE: ReadonlyMap<string, Snippet> = new Map<string, Snippet>([
     deps: [],
     code: '// @ts-ignore: decorator\n@inline function __truthy_f32(x: f32): bool { return x != <f32>0.0 && x == x; }',
   }],
+  // nb.math (math-prelude.ts).
+  ...MATH_PRELUDE,
 ]);
 
 /**
@@ -142,5 +146,5 @@ export function preludeFor(code: string): string {
     PRELUDE.get(name)!.deps.forEach(add);
   };
   for (const m of code.matchAll(/\b(__[A-Za-z0-9_]+)\b/g)) if (PRELUDE.has(m[1]!)) add(m[1]!);
-  return [...PRELUDE.keys()].filter((k) => need.has(k)).map((k) => PRELUDE.get(k)!.code).join('\n');
+  return [...PRELUDE.keys()].filter((k) => need.has(k)).map((k) => PRELUDE.get(k)!.code).filter((c) => c !== '').join('\n');
 }

@@ -9,6 +9,8 @@
  */
 import { convertScalar } from '../../../dtype/convert-scalar.js';
 import type { DType } from '../../../dtype/dtypes.js';
+import { copysign, erf, erfc, gamma, ldexp, lgamma, nextafter, sinc } from '../../../math/index.js';
+import { nextafterFloat32 } from '../../../math/elementary.js';
 
 type Num = number;
 
@@ -54,6 +56,8 @@ function makeRuntime() {
     maxBig: (...xs: bigint[]) => xs.reduce((m, x) => (x > m ? x : m)),
     /** JavaScript truthiness of a float: 0, -0 and NaN are false. */
     truthy: (x: Num) => x !== 0 && x === x,
+    // nb.math (src/math/): the plain-JS functions themselves (ir/intrinsics.ts spells rt.erf(x)).
+    erf, erfc, gamma, lgamma, sinc, copysign, nextafter, ldexp, nextafter32: nextafterFloat32,
   };
   for (const t of Object.keys(BITS)) {
     const bits = BITS[t]!;

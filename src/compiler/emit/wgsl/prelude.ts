@@ -7,8 +7,10 @@
  *
  * Why bit tests: shader compilers may assume "no NaN" and fold `x != x` away, so NaN and
  * infinity are recognised from the bits. Names start with `nb_` (WGSL reserves `__`).
- * Only the helpers a shader uses are emitted ({@link preludeFor}).
+ * Only the helpers a shader uses are emitted ({@link preludeFor}). nb.math's helpers are in
+ * math-prelude.ts.
  */
+import { MATH_HELPERS } from './math-prelude.js';
 
 /** name -> [WGSL source, names of the helpers it calls]. */
 const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = {
@@ -293,7 +295,7 @@ function intHelpers(t: 'i32' | 'u32'): Record<string, readonly [string, readonly
   };
 }
 
-const ALL: Readonly<Record<string, readonly [string, readonly string[]]>> = { ...HELPERS, ...intHelpers('i32'), ...intHelpers('u32') };
+const ALL: Readonly<Record<string, readonly [string, readonly string[]]>> = { ...HELPERS, ...intHelpers('i32'), ...intHelpers('u32'), ...MATH_HELPERS };
 
 /**
  * The WGSL source of the helpers in `used` and everything they call, in dependency order.
