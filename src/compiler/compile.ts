@@ -5,14 +5,16 @@
  * Steps:
  *   1. parse the signature (signature.ts) and the kernel's `fn.toString()` (frontend/parse.ts);
  *   2. lower the kernel and every helper to the untyped IR (frontend/lower.ts), check the
- *      parameter count and the layout against the signature, check that scalar kernels and
- *      helpers return on every path, and lint gufunc kernels (passes/lint-gufunc.ts);
+ *      compiler limits (operands, size: passes/limits.ts), the parameter count and the
+ *      layout against the signature, check that scalar kernels and helpers return on every
+ *      path, and lint gufunc kernels (passes/lint-gufunc.ts);
  *   3. infer types (ir/infer.ts), fold constants, with `fastmath` reassociate float
  *      accumulation loops (passes/fastmath.ts), with `boundscheck` (the default) give every
  *      element index not proven in range a check site (passes/bounds-check.ts), validate
  *      the typed IR;
- *   4. decide the SIMD path (passes/simd.ts) and the pointer walks (passes/pointer-walk.ts),
- *      emit the AS unit and module source from them, emit and instantiate the JS reference.
+ *   4. decide the SIMD path (passes/simd.ts), the pointer walks (passes/pointer-walk.ts)
+ *      and asc's optimisation level (passes/limits.ts: -O0 for large kernels), emit the AS
+ *      unit and module source from them, emit and instantiate the JS reference.
  * A device target checks the typed IR against what it supports itself, after its own
  * operand policy (src/gpu runs passes/validate-target.ts before it emits WGSL).
  * Compiling the AS source to Wasm is a separate, asynchronous step
@@ -33,7 +35,8 @@ import { fastmath } from './ir/passes/fastmath.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { lintGufunc } from './ir/passes/lint-gufunc.js';
 import { pointerWalks } from './ir/passes/pointer-walk.js';
-import { simdType } from './ir/passes/simd.js';
+import { ascOptimizeLevel, checkOperands, kernelSize } from './ir/passes/limits.js';
+import { simdBroadcasts, simdType } from './ir/passes/simd.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
 import type { KernelTarget } from './ir/target-support.js';
@@ -187,6 +190,8 @@ export function compileKernel(
     dims: options.core.dims.map((d) => (typeof d === 'string' ? d : d.name)),
     operands: options.core.operands,
   };
+  checkOperands(main, options.kind === 'scalar' ? 1 : 0);
+  kernelSize([main, ...helpers.values()]);
   const params = paramSpecs(main, sig, options, core);
   let warnings: KernelDiagnostic[] = [];
   if (options.kind === 'scalar') checkReturns(main);
@@ -207,8 +212,12 @@ export function compileKernel(
   }, boundscheck);
   validateProgram(ir);
   const simd = simdType(ir);
+  const broadcasts = simdBroadcasts(ir);
+  // The module holds the kernel once in the scalar loop and twice per SIMD loop variant.
+  const copies = 1 + (simd === null ? 0 : 2 * (1 + broadcasts.length));
+  const optimize = ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers], [copies]));
   const prefix = options.prefix ?? '';
-  const asUnit = emitAssemblyScript(pointerWalks(ir), { prefix, simd });
+  const asUnit = emitAssemblyScript(pointerWalks(ir), { prefix, simd, broadcasts, optimize });
   const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
   const jsSource = emitJs(ir);
   const js = instantiateJs(jsSource);

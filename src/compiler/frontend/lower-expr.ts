@@ -5,7 +5,10 @@
  *   1. literals: numbers, bigints and booleans become constants (strings, null, regexps are
  *      rejected); `Infinity`, `NaN`, `Math.PI`, `Number.EPSILON`... become constants too;
  *   2. names resolve to a local, a parameter, or an error: a closure variable (NB1010),
- *      a use in the temporal dead zone (NB2011), `this`/`arguments` (NB1011);
+ *      a use in the temporal dead zone (NB2011), `this`/`arguments` (NB1011). Scopes come
+ *      first, as in JavaScript: a parameter or local named `Math`, `Number`, `isNaN`,
+ *      `Infinity`, ... is that binding, never the global (`(Math) => Math.PI` is NB1037,
+ *      not 3.14159);
  *   3. operators map one to one to IR ops (JavaScript's meaning is kept; types come later);
  *   4. calls resolve to an intrinsic (`Math.sin`; numbats' `nb.math.erf`, `nb.hypot` and bare
  *      imported names, numbats-names.ts), a helper (`options.helpers`), or
@@ -72,6 +75,25 @@ export function dottedName(node: acorn.Node): string | null {
     return base === null ? null : `${base}.${m.property.name}`;
   }
   return null;
+}
+
+/** The root identifier of a dotted name (`'Math'` of `'Math.sin'`). */
+const rootOf = (dotted: string): string => {
+  const dot = dotted.indexOf('.');
+  return dot < 0 ? dotted : dotted.slice(0, dot);
+};
+
+/**
+ * A name the kernel language gives a global meaning (`Math.PI`, `Math.sin`, `isNaN`) whose
+ * root is bound in the kernel (a parameter or local of that name): NB2011 in the temporal
+ * dead zone, else NB1037. Returns when the root is unbound (the global is meant).
+ */
+function checkNotShadowed(ctx: ExprContext, dotted: string, node: acorn.Node, use = dotted): void {
+  const root = rootOf(dotted);
+  const b = ctx.scopes.lookup(root);
+  if (b === null) return;
+  if (b.kind === 'pending') fail(ctx, 'NB2011', node, [root, 'is used before its declaration']);
+  fail(ctx, 'NB1037', node, [root, b.kind === 'param' ? 'parameter' : 'local variable', use]);
 }
 
 /** A member chain `p[i][j]` / `p[i].length` on parameter p, split into its parts. */
@@ -221,8 +243,8 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
   const callee = node.callee;
   if (callee.type === 'Super') return fail(ctx, 'NB1011', callee, ['super']);
   const name = dottedName(callee);
-  // esbuild's keepNames: __name(fn, "name") is fn.
-  if (name === '__name' && node.arguments.length === 2) return lowerExpr(ctx, node.arguments[0]!);
+  // esbuild's keepNames: __name(fn, "name") is fn (unless the kernel binds __name itself).
+  if (name === '__name' && node.arguments.length === 2 && ctx.scopes.lookup('__name') === null) return lowerExpr(ctx, node.arguments[0]!);
   if (name !== null && callee.type === 'Identifier') {
     const b = ctx.scopes.lookup(name);
     // A stencil accessor call a(di, dj): a load at relative offsets (checked constant later).
@@ -243,6 +265,7 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
   }
   if (name !== null) {
     const intrinsic = lookupCallable(name);
+    if (intrinsic !== undefined || /^(Math|Number)\./.test(name)) checkNotShadowed(ctx, name, callee, `${name}(...)`);
     if (intrinsic !== undefined) {
       return { kind: 'call', fn: intrinsic, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
     }
@@ -255,7 +278,13 @@ function member(ctx: ExprContext, node: acorn.MemberExpression): E {
   const at = pos(ctx, node);
   if (node.optional) return fail(ctx, 'NB1029', node, ['?.']);
   const name = dottedName(node);
-  if (name !== null && (name.startsWith('Math.') || name.startsWith('Number.'))) {
+  const root = name === null ? null : rootOf(name);
+  if (name !== null && (root === 'Math' || root === 'Number') && ctx.scopes.lookup(root) !== null) {
+    // A parameter or local named Math/Number: `Math.PI` reads a property of that binding.
+    // Known Math/Number members get NB1037; anything else (`Math.length` on an array
+    // parameter named Math) is an ordinary member access.
+    if (CONSTANTS.has(name) || lookupCallable(name) !== undefined) checkNotShadowed(ctx, name, node);
+  } else if (name !== null && (root === 'Math' || root === 'Number')) {
     const c = CONSTANTS.get(name);
     if (c !== undefined) return { kind: 'const', value: c, at, type: null };
     if (lookupCallable(name) !== undefined) return fail(ctx, 'NB1031', node, [`${name} (as a value; call it)`]);
