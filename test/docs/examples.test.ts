@@ -1,7 +1,9 @@
 /**
  * The documentation's examples run, so they cannot rot: every ```ts block of the TSDoc
  * `@example` tags of the public API (what src/index.ts exports, and the public members of
- * exported classes) and of the guide pages (docs/guide/*.md).
+ * exported classes), of the guide pages (docs/guide/*.md) and of README.md; where a block
+ * states what a console.log prints (`// output` after it, or comment lines below it for a
+ * multi-line repr), the printed text is compared with it.
  *
  * How a block runs: TypeScript's `transpileModule` turns it into CommonJS; it runs as the
  * body of an async function with `nb` (the package, from src/index.ts) in scope, and with
@@ -17,6 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
@@ -91,6 +94,8 @@ function guideExamples(): Example[] {
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.md')).sort()) {
     codeBlocks(readFileSync(join(dir, f), 'utf8')).forEach((code, i) => out.push({ where: `docs/guide/${f} block ${i + 1}`, code }));
   }
+  // The README's blocks are documentation too (the quick start is what a user runs first).
+  codeBlocks(readFileSync(join(root, 'README.md'), 'utf8')).forEach((code, i) => out.push({ where: `README.md block ${i + 1}`, code }));
   return out;
 }
 
@@ -120,16 +125,48 @@ const needsGpu = (code: string) => /\/\/\s*requires:\s*gpu|toGpu\(|target:\s*'gp
 const KNOWN_BROKEN: Record<string, string> = {};
 const knownBroken = (where: string) => Object.keys(KNOWN_BROKEN).find((k) => where.startsWith(k));
 
-async function runExample(code: string): Promise<void> {
-  code = checkThrows(code);
+/**
+ * The outputs a block states, by line: a one-line `console.log(...);` followed on the same
+ * line by `// output`, or followed by comment-only lines holding a multi-line output (a
+ * repr). Those calls are rewritten to `__stated(k, ...)` so that each printed output is
+ * compared with its own statement; console.log lines that state nothing just run.
+ */
+function instrument(code: string): { code: string; stated: string[] } {
+  const lines = code.split('\n');
+  const stated: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)console\.log\((.*?)\);?[ \t]*(?:\/\/[ \t]*(.*))?$/.exec(lines[i]!);
+    if (!m || m[2]!.includes('console.log(')) continue;
+    let text = m[3]?.trim();
+    if (text === undefined || text === '') {
+      const below: string[] = [];
+      for (let j = i + 1; j < lines.length && /^\s*\/\/ ?/.test(lines[j]!); j++) below.push(lines[j]!.replace(/^\s*\/\/ ?/, ''));
+      if (below.length === 0) continue;
+      text = below.join('\n');
+    }
+    lines[i] = `${m[1]}__stated(${stated.length}, ${m[2]});`;
+    stated.push(text);
+  }
+  return { code: lines.join('\n'), stated };
+}
+
+/**
+ * Runs a block; the outputs it states (see {@link instrument}) are compared with what it
+ * prints (node's console formatting): a printed output in the docs is checked, not only run.
+ */
+async function runExample(source: string): Promise<void> {
+  const { code, stated } = instrument(checkThrows(source));
   const js = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     reportDiagnostics: false,
   }).outputText;
   const req = (id: string) => (id === 'numbats' ? nb : requireFromRoot(id));
   const exports = {};
+  const printed: (string | undefined)[] = stated.map(() => undefined);
+  const record = (k: number, ...a: unknown[]) => { printed[k] = format(...a); };
   // In a block, so that the example's own `import * as nb` (a `const nb`) shadows the parameter.
-  await new AsyncFunction('nb', 'require', 'exports', 'module', `{\n${js}\n}`)(nb, req, exports, { exports });
+  await new AsyncFunction('nb', 'require', 'exports', 'module', '__stated', `{\n${js}\n}`)(nb, req, exports, { exports }, record);
+  expect(printed).toEqual(stated);
 }
 
 const api = apiExamples();
