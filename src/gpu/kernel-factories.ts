@@ -47,6 +47,8 @@ export interface GpuKernelOptions {
   readonly fastmath?: boolean;
   /** Checked indexing in gufunc kernels (default true): a failure sets an error flag the call reads back. */
   readonly boundscheck?: boolean;
+  /** Functions the kernel calls by name (see VectorizeOptions.helpers). */
+  readonly helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** An input's kind as the host call protocol classifies it (weak scalars stay weak). */
@@ -55,8 +57,8 @@ const kindOf = (x: unknown): InputKind => classify(x as UfuncInput).kind;
 const fits = (k: InputKind, d: DType) => (k === 'weak-int' || k === 'weak-float' ? inputFits(k, d, 'safe') : canCast(k, d, 'safe'));
 
 /** Compile for the gpu: policy check of the operands (E_GPU_DTYPE first), then the IR against the target (NB6001 now, not at a call). */
-function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: string, extra: Parameters<typeof compileKernel>[2]): CompiledKernel {
-  const k = compileKernel(fn, sig, { ...extra, target: 'gpu' });
+function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: string, extra: Parameters<typeof compileKernel>[2], helpers: GpuKernelOptions['helpers']): CompiledKernel {
+  const k = compileKernel(fn, sig, { ...extra, ...(helpers ? { helpers } : {}), target: 'gpu' });
   k.operands.forEach((d) => checkGpuDType(d, `kernel '${name}' signature '${sig}'`));
   validateTarget(k.ir, 'gpu');
   return k;
@@ -82,7 +84,7 @@ function attributes(f: object, a: { name: string; nin: number; nout: number; typ
  * ```
  */
 export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly string[] | null, name: string, options: GpuKernelOptions) {
-  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }));
+  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options.helpers));
   const nin = sigs ? parseKernelSignature(sigs[0]!).args.length : fn.length;
   const lazy = new Map<DType, CompiledKernel>();
   const pick = (kinds: InputKind[]): CompiledKernel => {
@@ -95,7 +97,7 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     checkGpuDType(t, `gpu ufunc '${name}' (inputs resolve to ${t})`);
     let k = lazy.get(t);
     if (!k) {
-      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false });
+      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options.helpers);
       lazy.set(t, k);
       kernels.push(k);
     }
@@ -180,7 +182,7 @@ export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly
   if (sig.dims.length > MAXC) throw new TargetError('E_GPU_LIMIT', `the gpu target handles up to ${MAXC} distinct core dims, layout '${layout}' has ${sig.dims.length}`);
   const kernels = sigs.map((s) => compileForGpu(fn, s, name, {
     kind: 'gufunc', core: sig, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false, boundscheck: options.boundscheck ?? true,
-  }));
+  }, options.helpers));
   const call = async (...args: unknown[]): Promise<NDArray | NDArray[]> => {
     const [inputs, opts] = splitArgs(name, sig.nin, args);
     const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');

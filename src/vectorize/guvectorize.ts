@@ -105,7 +105,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
       const kernels = sigs.map((s, i) => compileKernel(fn, s, {
         kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
-        boundscheck: options.boundscheck ?? true,
+        boundscheck: options.boundscheck ?? true, ...(options.helpers ? { helpers: options.helpers } : {}),
       }));
       const seen = new Set<string>();
       for (const k of kernels) {

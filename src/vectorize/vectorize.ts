@@ -88,6 +88,7 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
   const tag = 'v';
   const kernels = sigs.map((s, i) => compileKernel(fn, s, {
     kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name, boundscheck: options.boundscheck ?? true,
+    ...(options.helpers ? { helpers: options.helpers } : {}),
   }));
   const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
   const loops = kernels.map((k) => {
