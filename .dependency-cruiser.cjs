@@ -2,16 +2,18 @@
  * The layering of src/ (issue 12), checked by `npm test` (test/layering.test.ts):
  * no import circle, and no import from a lower layer to a higher one. Layers, lowest first:
  *
- *   util < dtype < runtime < ndarray < broadcast < ufunc < builtins < compiler < vectorize
+ *   util < dtype < math < runtime < ndarray < broadcast < ufunc < builtins < compiler < vectorize
  *        < stencil, parallel, gpu (the targets and the stencil factory) < index
  *
  * Targets register into the layers below them (src/ndarray/devices.ts,
  * src/ufunc/targets.ts, src/vectorize/kernel-targets.ts); the core never names a target.
- * interop sits with ndarray (it only wraps arrays).
+ * interop sits with ndarray (it only wraps arrays); math (nb.math's plain-JS functions) imports
+ * only util, so the compiler's JS runtime and anything above can call it.
  */
 const LAYERS = [
   ['util'],
   ['dtype'],
+  ['math'],
   ['runtime'],
   ['ndarray', 'interop'],
   ['broadcast'],

@@ -25,6 +25,16 @@ export function vectorizeCases(): Case[] {
       r[0] = s;
     },
   );
+  // Checked indexing is the default (boundscheck: true); rowdot's indices are all proven in
+  // range, so the unchecked module is the same code: the pair shows the cost is nil (issue
+  // 13 item 7; bench/boundscheck-measure.ts alternates the two call by call).
+  const rowdotUnchecked = nb.guvectorize('void(float64[:], float64[:], float64[:])', '(n),(n)->()', { boundscheck: false })(
+    (a: Float64Array, b: Float64Array, r: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+      r[0] = s;
+    },
+  );
   const rowdotFast = nb.guvectorize('void(float64[:], float64[:], float64[:])', '(n),(n)->()', { fastmath: true })(
     (a: Float64Array, b: Float64Array, r: Float64Array) => {
       let s = 0;
@@ -52,6 +62,14 @@ export function vectorizeCases(): Case[] {
     {
       name: 'guvectorize=rowdot,(1e5,32),float64,out=given', elements: R * 32, numpy: 'rowdot_numpy', numba: 'rowdot_numba',
       run: () => rowdot(A, B, { out: ro }),
+      baseline: () => {
+        for (let i = 0; i < R; i++) { let s = 0; for (let j = 0; j < 32; j++) s += Ad[i * 32 + j]! * Bd[i * 32 + j]!; rod[i] = s; }
+        return rod[0];
+      },
+    },
+    {
+      name: 'guvectorize=rowdot,boundscheck=false,(1e5,32),float64,out=given', elements: R * 32, numpy: 'rowdot_numpy', numba: 'rowdot_numba',
+      run: () => rowdotUnchecked(A, B, { out: ro }),
       baseline: () => {
         for (let i = 0; i < R; i++) { let s = 0; for (let j = 0; j < 32; j++) s += Ad[i * 32 + j]! * Bd[i * 32 + j]!; rod[i] = s; }
         return rod[0];

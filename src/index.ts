@@ -17,6 +17,7 @@ export {
 export { promoteTypes, resultType, type DTypeHolder, type ResultTypeArg } from './dtype/promotion.js';
 export { canCast, CASTING_MODES, type Casting } from './dtype/casting.js';
 export { NDArray, isNDArray, type NestedArray, type CanonicalDType, type AliasMap } from './ndarray/ndarray.js';
+export type { StorageKind } from './ndarray/storage.js';
 export type { SliceSpec } from './ndarray/views.js';
 export {
   array, asarray, empty, zeros, ones, full, arange, linspace, type ArrayLikeInput, type DTypeOption, type DTypeArg,
@@ -30,6 +31,7 @@ export {
   NumbatsError, ShapeError, CastingError, DTypeError, IndexError, KernelError, TargetError, MemoryError, ValueError,
 } from './util/errors.js';
 export * from './builtins/generated/exports.js';
+export { math } from './math/index.js';
 export type { Ufunc, Ufunc2, UfuncOptions, UfuncInput, UfuncAttributes } from './ufunc/types.js';
 export * from './builtins/gufuncs.js';
 export type { Gufunc, GufuncOptions } from './ufunc/gufunc.js';

@@ -5,12 +5,16 @@
  * Steps:
  *   1. parse the signature (signature.ts) and the kernel's `fn.toString()` (frontend/parse.ts);
  *   2. lower the kernel and every helper to the untyped IR (frontend/lower.ts), check the
- *      parameter count and the layout against the signature, check that scalar kernels and
- *      helpers return on every path, and lint gufunc kernels (passes/lint-gufunc.ts);
+ *      compiler limits (operands, size: passes/limits.ts), the parameter count and the
+ *      layout against the signature, check that scalar kernels and helpers return on every
+ *      path, and lint gufunc kernels (passes/lint-gufunc.ts);
  *   3. infer types (ir/infer.ts), fold constants, with `fastmath` reassociate float
- *      accumulation loops (passes/fastmath.ts), validate the typed IR;
- *   4. decide the SIMD path (passes/simd.ts) and the pointer walks (passes/pointer-walk.ts),
- *      emit the AS unit and module source from them, emit and instantiate the JS reference.
+ *      accumulation loops (passes/fastmath.ts), with `boundscheck` (the default) give every
+ *      element index not proven in range a check site (passes/bounds-check.ts), validate
+ *      the typed IR;
+ *   4. decide the SIMD path (passes/simd.ts), the pointer walks (passes/pointer-walk.ts)
+ *      and asc's optimisation level (passes/limits.ts: -O0 for large kernels), emit the AS
+ *      unit and module source from them, emit and instantiate the JS reference.
  * A device target checks the typed IR against what it supports itself, after its own
  * operand policy (src/gpu runs passes/validate-target.ts before it emits WGSL).
  * Compiling the AS source to Wasm is a separate, asynchronous step
@@ -24,13 +28,15 @@ import { kernelError, toError, type KernelDiagnostic } from './frontend/diagnost
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import type { CoreInfo, IRFunction, IRProgram } from './ir/nodes.js';
+import type { BoundsSite, CoreInfo, IRFunction, IRProgram } from './ir/nodes.js';
+import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { lintGufunc } from './ir/passes/lint-gufunc.js';
 import { pointerWalks } from './ir/passes/pointer-walk.js';
-import { simdType } from './ir/passes/simd.js';
+import { ascOptimizeLevel, checkOperands, kernelSize } from './ir/passes/limits.js';
+import { simdBroadcasts, simdType } from './ir/passes/simd.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
 import type { KernelTarget } from './ir/target-support.js';
@@ -71,6 +77,12 @@ export interface CompileKernelOptions {
   readonly prefix?: string;
   /** Turn lint warnings into errors. */
   readonly strict?: boolean;
+  /**
+   * Check every element index not proven in range (default true; passes/bounds-check.ts):
+   * an index outside its axis stops the kernel before the access, and the target reports
+   * the site ({@link CompiledKernel.bounds}; src/compiler/bounds.ts). false: no checks.
+   */
+  readonly boundscheck?: boolean;
 }
 
 /** The result of {@link compileKernel}. */
@@ -93,6 +105,10 @@ export interface CompiledKernel {
   readonly jsKernel: JsKernelModule['kernel'];
   /** Lint warnings (gufunc kernels). */
   readonly warnings: readonly KernelDiagnostic[];
+  /** The bounds-check sites the emitted code reports (`ir.bounds`; empty: no checks). */
+  readonly bounds: readonly BoundsSite[];
+  /** Whether it was compiled with bounds checks (`boundscheck`, default true). */
+  readonly boundscheck: boolean;
   /** Operand dtypes in ABI order (inputs, then outputs) and the number of inputs. */
   readonly operands: readonly DType[];
   readonly nin: number;
@@ -174,6 +190,8 @@ export function compileKernel(
     dims: options.core.dims.map((d) => (typeof d === 'string' ? d : d.name)),
     operands: options.core.operands,
   };
+  checkOperands(main, options.kind === 'scalar' ? 1 : 0);
+  kernelSize([main, ...helpers.values()]);
   const params = paramSpecs(main, sig, options, core);
   let warnings: KernelDiagnostic[] = [];
   if (options.kind === 'scalar') checkReturns(main);
@@ -184,17 +202,22 @@ export function compileKernel(
   const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu' });
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
-  const ir: IRProgram = {
+  const boundscheck = options.boundscheck ?? true;
+  const ir: IRProgram = boundsChecks({
     kind: options.kind,
     main: fold(typed.main),
     helpers: typed.helpers.map(fold),
     ...(core ? { core } : {}),
     fastmath: fm,
-  };
+  }, boundscheck);
   validateProgram(ir);
   const simd = simdType(ir);
+  const broadcasts = simdBroadcasts(ir);
+  // The module holds the kernel once in the scalar loop and twice per SIMD loop variant.
+  const copies = 1 + (simd === null ? 0 : 2 * (1 + broadcasts.length));
+  const optimize = ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers], [copies]));
   const prefix = options.prefix ?? '';
-  const asUnit = emitAssemblyScript(pointerWalks(ir), { prefix, simd });
+  const asUnit = emitAssemblyScript(pointerWalks(ir), { prefix, simd, broadcasts, optimize });
   const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
   const jsSource = emitJs(ir);
   const js = instantiateJs(jsSource);
@@ -202,10 +225,11 @@ export function compileKernel(
   const operands = options.kind === 'scalar' ? [...sig.args.map((a) => a.dtype), ir.main.returns as DType] : sig.args.map((a) => a.dtype);
   return {
     name, kind: options.kind, signature: sig, ir, irText: printProgram(ir), simd, asUnit, asSource, jsSource,
-    jsFunction: js.loop, jsKernel: js.kernel, warnings,
+    jsFunction: js.loop, jsKernel: js.kernel, warnings, bounds: ir.bounds ?? [], boundscheck,
     operands, nin: options.kind === 'scalar' ? sig.args.length : core!.nin,
     entries: { row: `${prefix}row`, loop: `${prefix}loop` },
-    key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '').digest('hex'),
+    key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '')
+      .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),
   };
 }
 

@@ -31,7 +31,7 @@ export { parseKernelSignature } from './signature.js';
 export { validateTarget } from './ir/passes/validate-target.js';
 export type { KernelTarget } from './ir/target-support.js';
 export type { KernelArg, KernelSignature } from './signature.js';
-export { compileAssemblyScript, loadAsc, ascLoadTime, staticDataRange, AscCompileError, ASC_FLAGS } from './toolchain/asc.js';
+export { compileAssemblyScript, loadAsc, ascLoadTime, staticDataRange, AscCompileError, ASC_FLAGS, ascFlagsFor } from './toolchain/asc.js';
 export type { AscOptions, WasmCompileResult } from './toolchain/asc.js';
 export { DIAGNOSTICS } from './frontend/diagnostics.js';
 export type { DiagnosticCode, KernelDiagnostic } from './frontend/diagnostics.js';

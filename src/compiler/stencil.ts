@@ -12,8 +12,9 @@
  *   3. infer as a scalar kernel whose parameters are arrays of that many dims, fold
  *      constants, validate; then every offset must be a constant integer (NB2017) — a
  *      literal, an expression of literals, or a `const` name of one — and inside the
- *      declared neighborhood when there is one (NB2018); otherwise the neighborhood is the
- *      offsets' range per axis;
+ *      declared neighborhood when there is one (NB2018), and at most
+ *      {@link MAX_STENCIL_OFFSET} from the centre (NB2020); otherwise the neighborhood is
+ *      the offsets' range per axis;
  *   4. emit two versions of the kernel: `kernel` (interior: each accessor is a base pointer
  *      at the centre plus byte strides, and `a(di, dj)` is `load(a + di*s0 + dj*s1)`, no
  *      checks) and `kernel_bd` (boundary: the centre's indices and the array's shape, each
@@ -47,6 +48,7 @@ import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
 import { forEachExpr, type Expr, type IRFunction, type IRProgram, type LoadExpr } from './ir/nodes.js';
 import { checkReturns } from './ir/passes/check-returns.js';
+import { ascOptimizeLevel, checkOperands, kernelSize } from './ir/passes/limits.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
@@ -55,6 +57,15 @@ import { asType, isBool } from './ir/types.js';
 import { materialize, weakOf, type Weak } from './ir/weak.js';
 import { parseKernelSignature, type KernelSignature } from './signature.js';
 import { ASC_FLAGS } from './toolchain/asc.js';
+
+/**
+ * The largest |offset| a stencil may read at, per axis (NB2020; a declared neighborhood is
+ * held to it too). Offsets are added to a centre index in i32 arithmetic (`i + di`, in Wasm
+ * and WGSL alike): with |di| <= 2^20, `i + di` cannot wrap for any axis shorter than
+ * 2^31 - 2^20 elements. An offset of 2^31 used to wrap to -2^31 and read the wrong
+ * neighbour (issue 19); no real neighbourhood comes near a million points per axis.
+ */
+export const MAX_STENCIL_OFFSET = 2 ** 20;
 
 /** scipy.ndimage's boundary modes (see the file header). */
 export type BoundaryMode = 'constant' | 'nearest' | 'reflect' | 'mirror' | 'wrap';
@@ -123,8 +134,9 @@ export const offsetsOf = (e: LoadExpr<DType>): number[] => e.indices.map((i) => 
  * Compile a stencil kernel for one signature (`'float64(float64)'`, one dtype per accessor).
  *
  * @throws KernelError (NBxxxx) as compileKernel, plus NB2017 (an offset that is not a
- *   constant integer), NB2018 (an offset outside the declared neighborhood) and NB2019 (an
- *   accessor used other than as `a(di, dj, ...)`, or with a varying number of offsets).
+ *   constant integer), NB2018 (an offset outside the declared neighborhood), NB2020 (an
+ *   offset beyond ±{@link MAX_STENCIL_OFFSET}) and NB2019 (an accessor used other than as
+ *   `a(di, dj, ...)`, or with a varying number of offsets).
  * @example
  * ```ts
  * const s = compileStencil((a: any) => 0.5 * (a(-1) + a(1)), 'float64(float64)', { mode: 'wrap' });
@@ -148,6 +160,8 @@ export function compileStencil(
     if (a.ndim > 0) throw kernelError('NB5002', main.source, main.params[k]!.at, [main.params[k]!.name, `${a.dtype}[...]`, 'a dtype (the accessor reads elements)']);
   });
   if (main.params.length === 0) throw kernelError('NB5003', main.source, at0, ['a stencil kernel takes at least one accessor parameter']);
+  checkOperands(main, 1);
+  kernelSize([main]);
   checkReturns(main);
 
   // The dimensionality: every accessor call has the same number of offsets.
@@ -172,7 +186,9 @@ export function compileStencil(
 
   const prefix = options.prefix ?? '';
   const cval = options.cval ?? 0;
-  const asUnit = { prefix, code: emitStencil(ir, { prefix, ndim, stride, neighborhood, mode, cval, out: ir.main.returns as DType }) };
+  // The unit holds the kernel twice: the interior version and the boundary one.
+  const optimize = ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers], [2]));
+  const asUnit: AsUnit = { prefix, code: emitStencil(ir, { prefix, ndim, stride, neighborhood, mode, cval, out: ir.main.returns as DType }), optimize };
   const asSource = linkAssemblyScript([asUnit], `${name}: stencil ${sig.text}`);
   return {
     name, signature: sig, ir, irText: printProgram(ir), asUnit, asSource,
@@ -220,6 +236,9 @@ function checkOffsets(fn: IRFunction<DType>, ndim: number, declared: Neighborhoo
       if (!Array.isArray(r) || r.length !== 2 || !Number.isInteger(r[0]) || !Number.isInteger(r[1]) || r[0] > r[1]) {
         throw new TypeError(`stencil: neighborhood[${d}] must be [low, high] integers with low <= high, got ${JSON.stringify(r)}`);
       }
+      if (Math.abs(r[0]) > MAX_STENCIL_OFFSET || Math.abs(r[1]) > MAX_STENCIL_OFFSET) {
+        throw new TypeError(`stencil: neighborhood[${d}] = ${JSON.stringify(r)} reaches past the largest supported offset, ±${MAX_STENCIL_OFFSET}`);
+      }
     });
   }
   const lo = Array<number>(ndim).fill(Infinity);
@@ -230,6 +249,9 @@ function checkOffsets(fn: IRFunction<DType>, ndim: number, declared: Neighborhoo
     e.indices.forEach((i, d) => {
       if (i.kind !== 'const') throw kernelError('NB2017', fn.source, i.at, [pname, `offset ${d + 1} of ${ndim} is computed at run time`]);
       const v = Number(i.value);
+      if (!(Math.abs(v) <= MAX_STENCIL_OFFSET)) {
+        throw kernelError('NB2020', fn.source, i.at, [`${pname}(${e.indices.map((x) => String((x as { value: unknown }).value)).join(', ')})`, String(i.value), d, MAX_STENCIL_OFFSET]);
+      }
       if (declared && (v < declared[d]![0] || v > declared[d]![1])) {
         throw kernelError('NB2018', fn.source, e.at, [`${pname}(${offsetsOf(e).join(', ')})`, v, d, JSON.stringify(declared)]);
       }

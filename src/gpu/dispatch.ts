@@ -78,7 +78,7 @@ function viewStrides(a: NDArray, shape: readonly number[]): number[] {
  */
 export function runGpuKernel(
   ctx: GpuContext, k: CompiledKernel, ins: readonly NDArray[], outs: readonly NDArray[], shape: readonly number[],
-  core?: { sizes: readonly number[]; strides: readonly (readonly number[])[] },
+  core?: Core,
 ): void {
   const all = [...ins, ...outs];
   const loopStrides = all.map((a) => viewStrides(a, shape));
@@ -131,7 +131,11 @@ export function setGpuVec4(on: boolean): void {
 }
 let vec4Off = false;
 
-type Core = { sizes: readonly number[]; strides: readonly (readonly number[])[] };
+/**
+ * The core of a gufunc call: core sizes, each operand's core strides, and the error-flag
+ * buffer of a kernel with bounds checks (bound after the meta buffer; shaders.ts).
+ */
+type Core = { sizes: readonly number[]; strides: readonly (readonly number[])[]; flag?: GPUBuffer };
 
 function encode(
   ctx: GpuContext, pipeline: GPUComputePipeline, vecPipeline: GPUComputePipeline | null, ops: readonly PlannedOperand[],
@@ -179,6 +183,7 @@ function dispatch(
     buffers.push(o.storage.buffers[chunk]!);
   });
   buffers.push(metaBuffer(ctx, meta));
+  if (core?.flag !== undefined) buffers.push(core.flag);
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup(ctx, pipeline, buffers));
   const groups = Math.ceil(n / unit / WG);

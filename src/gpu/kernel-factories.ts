@@ -7,6 +7,11 @@
  * arrays and JS scalars the inputs are uploaded, the kernel runs, and the result is read
  * back into a heap array (or into a CPU `out`).
  *
+ * A gufunc kernel with bounds checks (`boundscheck`, the default, where the compiler could
+ * not prove an index in range) binds an error flag; the call reads it back after the
+ * kernel (so such a call waits for the GPU) and throws IndexError `E_KERNEL_BOUNDS` with
+ * the kernel's line and column, as the cpu target does; a failing store writes nothing.
+ *
  * Signatures are checked against the gpu dtype policy when the kernel is made: a float64
  * (or 64-bit or 8/16-bit integer) operand is a TargetError `E_GPU_DTYPE`; a kernel that
  * computes in float64 inside (e.g. `int32 / int32`) is a KernelError NB6001 at that
@@ -28,7 +33,9 @@ import { operandOf } from '../ufunc/execute.js';
 import { bindCoreSizes, coreLayout, parseGufuncSignature, type GufuncSignature } from '../ufunc/gufunc-signature.js';
 import { DTypeError, ShapeError, TargetError } from '../util/errors.js';
 import { gpuCopy, gpuElementwise, gpuEmpty, gpuInputs, inputsAsOfNow } from './call.js';
-import { checkGpuErrors, currentGpu, gpuDevice } from './device.js';
+import { BoundsTrap, kernelBoundsError } from '../compiler/bounds.js';
+import { checkGpuErrors, currentGpu, gpuDevice, type GpuContext } from './device.js';
+import { destroyAfterFlush, flushGpu } from './queue.js';
 import { runGpuKernel } from './dispatch.js';
 import { MAXC } from './shaders.js';
 import { checkGpuDType, isGpuArray, type GpuStorage } from './storage.js';
@@ -38,6 +45,10 @@ import { deliver } from './readback.js';
 export interface GpuKernelOptions {
   readonly identity?: Scalar | null;
   readonly fastmath?: boolean;
+  /** Checked indexing in gufunc kernels (default true): a failure sets an error flag the call reads back. */
+  readonly boundscheck?: boolean;
+  /** Functions the kernel calls by name (see VectorizeOptions.helpers). */
+  readonly helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** An input's kind as the host call protocol classifies it (weak scalars stay weak). */
@@ -46,8 +57,8 @@ const kindOf = (x: unknown): InputKind => classify(x as UfuncInput).kind;
 const fits = (k: InputKind, d: DType) => (k === 'weak-int' || k === 'weak-float' ? inputFits(k, d, 'safe') : canCast(k, d, 'safe'));
 
 /** Compile for the gpu: policy check of the operands (E_GPU_DTYPE first), then the IR against the target (NB6001 now, not at a call). */
-function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: string, extra: Parameters<typeof compileKernel>[2]): CompiledKernel {
-  const k = compileKernel(fn, sig, { ...extra, target: 'gpu' });
+function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: string, extra: Parameters<typeof compileKernel>[2], helpers: GpuKernelOptions['helpers']): CompiledKernel {
+  const k = compileKernel(fn, sig, { ...extra, ...(helpers ? { helpers } : {}), target: 'gpu' });
   k.operands.forEach((d) => checkGpuDType(d, `kernel '${name}' signature '${sig}'`));
   validateTarget(k.ir, 'gpu');
   return k;
@@ -73,7 +84,7 @@ function attributes(f: object, a: { name: string; nin: number; nout: number; typ
  * ```
  */
 export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly string[] | null, name: string, options: GpuKernelOptions) {
-  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }));
+  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options.helpers));
   const nin = sigs ? parseKernelSignature(sigs[0]!).args.length : fn.length;
   const lazy = new Map<DType, CompiledKernel>();
   const pick = (kinds: InputKind[]): CompiledKernel => {
@@ -86,7 +97,7 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     checkGpuDType(t, `gpu ufunc '${name}' (inputs resolve to ${t})`);
     let k = lazy.get(t);
     if (!k) {
-      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false });
+      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options.helpers);
       lazy.set(t, k);
       kernels.push(k);
     }
@@ -122,6 +133,29 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
   return f;
 }
 
+/**
+ * Read a call's bounds-check flag (shaders.ts's `nberr`) after its kernel: the first
+ * failure as a BoundsTrap, or null when every check passed.
+ */
+async function boundsFlag(ctx: GpuContext, flag: GPUBuffer): Promise<BoundsTrap | null> {
+  const staging = ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = ctx.device.createCommandEncoder();
+  enc.copyBufferToBuffer(flag, 0, staging, 0, 16);
+  flushGpu(ctx);
+  ctx.device.queue.submit([enc.finish()]);
+  try {
+    await staging.mapAsync(GPUMapMode.READ);
+    const [site, index, size] = new Uint32Array(staging.getMappedRange().slice(0));
+    staging.unmap();
+    return site === 0 ? null : new BoundsTrap(site! - 1, BigInt(index!), size!);
+  } catch (e) {
+    if (ctx.lost !== null) throw new TargetError('E_GPU_DEVICE_LOST', `the GPU device was lost during the call (${ctx.lost})`);
+    throw e;
+  } finally {
+    staging.destroy();
+  }
+}
+
 /** Per operand: a view of its loop dims (for the dispatcher) and its core strides. */
 function splitOperand(a: NDArray, coreNdim: number, coreDims: readonly number[], missing: readonly boolean[]): { view: NDArray; strides: number[] } {
   const loopNd = a.ndim - coreNdim;
@@ -146,7 +180,9 @@ function splitOperand(a: NDArray, coreNdim: number, coreDims: readonly number[],
 export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly string[], layout: string, name: string, options: GpuKernelOptions & { strict?: boolean }) {
   const sig: GufuncSignature = parseGufuncSignature(layout);
   if (sig.dims.length > MAXC) throw new TargetError('E_GPU_LIMIT', `the gpu target handles up to ${MAXC} distinct core dims, layout '${layout}' has ${sig.dims.length}`);
-  const kernels = sigs.map((s) => compileForGpu(fn, s, name, { kind: 'gufunc', core: sig, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false }));
+  const kernels = sigs.map((s) => compileForGpu(fn, s, name, {
+    kind: 'gufunc', core: sig, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false, boundscheck: options.boundscheck ?? true,
+  }, options.helpers));
   const call = async (...args: unknown[]): Promise<NDArray | NDArray[]> => {
     const [inputs, opts] = splitArgs(name, sig.nin, args);
     const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');
@@ -187,10 +223,18 @@ export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly
         return c;
       });
       const parts = [...safeIns, ...outs].map((a, j) => splitOperand(a, cl.coreNdim[j]!, sig.operands[j]!, cl.missing));
-      runGpuKernel(ctx, k, parts.slice(0, sig.nin).map((p) => p.view), parts.slice(sig.nin).map((p) => p.view), loopShape, {
-        sizes: sizes.map((s) => Math.max(s, 0)), strides: parts.map((p) => p.strides),
-      });
-      await checkGpuErrors(ctx);
+      // Bounds checks: a zeroed flag buffer per call, read back after the kernel (boundsFlag).
+      const flag = k.bounds.length > 0 ? ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }) : undefined;
+      try {
+        runGpuKernel(ctx, k, parts.slice(0, sig.nin).map((p) => p.view), parts.slice(sig.nin).map((p) => p.view), loopShape, {
+          sizes: sizes.map((s) => Math.max(s, 0)), strides: parts.map((p) => p.strides), ...(flag ? { flag } : {}),
+        });
+        await checkGpuErrors(ctx);
+        const trap = flag === undefined ? null : await boundsFlag(ctx, flag);
+        if (trap !== null) throw kernelBoundsError(name, k.bounds, trap);
+      } finally {
+        if (flag !== undefined) destroyAfterFlush(ctx, [flag]);
+      }
       const results = await Promise.all(outs.map(async (o, q) => {
         const given = outsGiven[q] ?? null;
         const idx = temps.indexOf(o);

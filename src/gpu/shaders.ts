@@ -12,6 +12,10 @@
  *   nbmeta[4 ..]: loop shape (MAXD), core sizes (MAXC), then per operand: element offset,
  *   MAXD loop strides, MAXC core strides (elements; core strides only for gufunc arrays).
  *
+ * A gufunc kernel with bounds checks (src/compiler/ir/passes/bounds-check.ts) also binds,
+ * after nbmeta, `nberr`: four u32 words, zero until a check fails; then [site + 1, index
+ * bits, size] of the first failure (the WGSL prelude's `nb_bfail`).
+ *
  * Layout class: per operand, `flat` (its element is `offset + i`: C-contiguous in the
  * iteration, the common case and the only one allowed for arrays split into chunks) or
  * strided (`offset + sum(coord[d] * stride[d])`, with coords unravelled from base + i).
@@ -153,8 +157,10 @@ export function gufuncShader(k: CompiledKernel, layout: LayoutClass): string {
     }
   });
   core.dims.forEach((_, d) => args.push(`nbmeta[${4 + MAXD + d}]`));
+  // Bounds checks: the error flag, bound after nbmeta (src/gpu/kernel-factories.ts reads it back).
+  const flag = k.bounds.length > 0 ? [`@group(0) @binding(${k.operands.length + 1}) var<storage, read_write> nberr: array<atomic<u32>, 4>;`] : [];
   return [
-    ...bindings(k.operands, k.nin, layout), '',
+    ...bindings(k.operands, k.nin, layout), ...flag, '',
     preludeFor(used), '', source, '',
     ...ENTRY_HEAD,
     ...indexCode(k.operands.length, layout, true),

@@ -42,6 +42,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
+import { BoundsTrap, parseBoundsMessage } from '../compiler/bounds.js';
 import { loadBuiltinModule } from '../runtime/builtin-module.js';
 import { runtime } from '../runtime/runtime.js';
 import { TargetError } from '../util/errors.js';
@@ -175,7 +176,20 @@ function freeAll(job: Job): void {
   job.frees.length = 0;
 }
 
-function trapError(msg: string): TargetError {
+let workerBoundsReports = 0;
+
+/** @internal Failed bounds checks reported by workers so far (tests: the worker's path is taken). */
+export function boundsReportsFromWorkers(): number {
+  return workerBoundsReports;
+}
+
+/** A worker's trap: a failed bounds check as its BoundsTrap (the kernel's factory raises it), else a TargetError. */
+function trapError(msg: string): TargetError | BoundsTrap {
+  const bounds = parseBoundsMessage(msg);
+  if (bounds !== null) {
+    workerBoundsReports++;
+    return bounds;
+  }
   return new TargetError(
     'E_TARGET_KERNEL_TRAP',
     `the kernel trapped on the parallel target (${msg}); the call's outputs are incomplete. ` +

@@ -13,8 +13,10 @@
  * A task joins one parallel call: it claims blocks from the call's control words
  * (`Atomics.add` on NEXT) until none are left, runs each block's plan, and counts it in
  * DONE (notifying the caller when the last block finishes). A trap is caught: it is
- * recorded in the control words (ERR + the message) so the caller raises a TargetError,
- * other threads stop claiming, and the worker drops its instances (fresh ones next time).
+ * recorded in the control words (ERR + the message) so the caller raises a TargetError (a
+ * failed bounds check: its site, index and size, which the caller raises as the kernel's
+ * IndexError), other threads stop claiming, and the worker drops its instances (fresh ones
+ * next time).
  */
 
 /** Control words of a call (Int32 indexes into its SharedArrayBuffer). */
@@ -48,9 +50,19 @@ function runner(t) {
   return (p) => f(p);
 }
 const enc = new TextEncoder();
+// A failed bounds check recorded its site + 1, index and size in the instance's globals
+// before it trapped (src/compiler/bounds.ts): reported as 'numbats-bounds:site:index:size'.
+function trapText(err, e) {
+  const site = e.__nb_bsite;
+  if (err instanceof WebAssembly.RuntimeError && site && site.value !== 0) {
+    return 'numbats-bounds:' + (site.value - 1) + ':' + e.__nb_bindex.value + ':' + e.__nb_bsize.value;
+  }
+  return String(err && err.message || err);
+}
 module.exports = function join(t) {
   const ctrl = new Int32Array(t.ctrl);
   const run = runner(t);
+  const e = exportsOf(t);
   let did = 0;
   for (;;) {
     if (Atomics.load(ctrl, 2) !== 0) break;
@@ -60,7 +72,7 @@ module.exports = function join(t) {
       run(t.plans + b * t.planStride);
     } catch (err) {
       if (Atomics.compareExchange(ctrl, 2, 0, 1) === 0) {
-        const bytes = enc.encode(String(err && err.message || err)).subarray(0, 240);
+        const bytes = enc.encode(trapText(err, e)).subarray(0, 240);
         new Uint8Array(t.ctrl, 16, 240).set(bytes);
         Atomics.store(ctrl, 3, bytes.length);
       }

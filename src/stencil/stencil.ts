@@ -84,6 +84,12 @@ export interface StencilOptions {
   name?: string;
   /** Recorded in the IR and cache key; no transformation uses it yet. */
   fastmath?: boolean;
+  /**
+   * Accepted as vectorize's and guvectorize's `boundscheck`; a stencil needs no checks: its
+   * neighbour offsets are constants inside the neighborhood and reads past the edges follow
+   * `mode`, so no access ever leaves the array.
+   */
+  boundscheck?: boolean;
 }
 
 /** Options of one stencil call. */
@@ -138,6 +144,7 @@ const STENCIL_OPTIONS: OptionRules = {
   cache: isBoolean,
   name: isString,
   fastmath: isBoolean,
+  boundscheck: isBoolean,
 };
 
 /** The keys of a stencil call's options. */

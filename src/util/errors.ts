@@ -3,8 +3,8 @@
  *
  * Every error is a {@link NumbatsError} with a stable `code` string, so callers and tests
  * can branch on the code rather than on the wording of the message (which may improve).
- * Codes are grouped by class: `E_SHAPE_*`, `E_CAST_*`, `E_DTYPE_*`, `E_INDEX_*`,
- * `E_TARGET_*`, `E_MEMORY_*`, `E_VALUE_*`; a `KernelError` carries the kernel compiler's
+ * Codes are grouped by class: `E_SHAPE_*`, `E_CAST_*`, `E_DTYPE_*`, `E_INDEX_*` (and
+ * `E_KERNEL_BOUNDS`, an IndexError), `E_TARGET_*`, `E_MEMORY_*`, `E_VALUE_*`; a `KernelError` carries the kernel compiler's
  * diagnostic code `NBxxxx` (the catalogue is `nb.KERNEL_DIAGNOSTICS`, with the ranges in
  * src/compiler/frontend/diagnostics.ts).
  */
@@ -59,11 +59,15 @@ export class CastingError extends NumbatsError {}
 export class DTypeError extends NumbatsError {}
 
 /**
- * An index or axis out of range, or a malformed index/slice specification.
+ * An index or axis out of range, or a malformed index/slice specification; also a kernel
+ * that indexes outside a core array (code `E_KERNEL_BOUNDS`, with the kernel's line and
+ * column in the message: checked indexing, the `boundscheck` option of the kernel factories).
  *
  * @example
  * ```ts
  * nb.zeros([2]).get(5); // throws IndexError (code 'E_INDEX_RANGE')
+ * const last = nb.guvectorize('void(f8[:], f8[:])', '(n)->()')((a: Float64Array, o: Float64Array) => { o[0] = a[a.length]!; });
+ * last(nb.ones([3])); // throws IndexError (code 'E_KERNEL_BOUNDS'): index 3 is out of bounds for axis 0 of 'a' with size 3 ...
  * ```
  */
 export class IndexError extends NumbatsError {}

@@ -3,7 +3,9 @@
  *
  * Key: SHA-256 over the linked AS source (which is generated from the kernel source text
  * and the signature(s), so both are covered), the asc flags, the target, the memoryBase,
- * and the numbats and asc versions.
+ * `boundscheck` (a checked and an unchecked module never share an entry, even where the
+ * compiler proved every index in range and the sources agree), and the numbats and asc
+ * versions.
  *
  * memoryBase: a compiled module's static data (AS's Math tables) and the code that reads it
  * use absolute addresses, fixed at compile time by `--memoryBase`; Wasm has no relocation
@@ -52,9 +54,10 @@ export function cacheDir(): string {
   return resolve(process.env.NUMBATS_CACHE_DIR ?? join('node_modules', '.cache', 'numbats'));
 }
 
-export function cacheKey(source: string, target: string, memoryBase: number | null): string {
+export function cacheKey(source: string, target: string, memoryBase: number | null, boundscheck = true): string {
   return createHash('sha256').update(source).update('\0').update(ASC_FLAGS.join(' ')).update('\0').update(target)
-    .update('\0').update(memoryBase === null ? 'any' : String(memoryBase)).update('\0').update(versionKey()).digest('hex');
+    .update('\0').update(memoryBase === null ? 'any' : String(memoryBase)).update(boundscheck ? '' : '\0noboundscheck')
+    .update('\0').update(versionKey()).digest('hex');
 }
 
 /** Where the last {@link compileCached} result came from (tests, measurements). */
@@ -111,10 +114,12 @@ export function cacheFile(key: string): string {
  * const { module, from } = compileCached(linkKernels(ks), { memoryBase, disk: true });
  * ```
  */
-export function compileCached(source: string, options: { memoryBase: number; disk?: boolean; target?: string }): CachedCompile {
+export function compileCached(source: string, options: { memoryBase: number; disk?: boolean; target?: string; boundscheck?: boolean }): CachedCompile {
   const target = options.target ?? 'cpu';
-  const keys = [cacheKey(source, target, options.memoryBase), cacheKey(source, target, null)];
-  if (baseFree.has(source)) keys.reverse();
+  const bc = options.boundscheck ?? true;
+  const baseKey = cacheKey(source, target, options.memoryBase, bc);
+  const anyKey = cacheKey(source, target, null, bc);
+  const keys = baseFree.has(source) ? [anyKey, baseKey] : [baseKey, anyKey];
   for (const key of keys) {
     const hit = memory.get(key);
     if (hit) return finish(hit, source, 'memory', 0);
@@ -135,7 +140,7 @@ export function compileCached(source: string, options: { memoryBase: number; dis
   }
   const { binary, compileMs } = compileBytesSync(source, options.memoryBase);
   const staticData = staticDataRange(binary);
-  const key = staticData === null ? cacheKey(source, target, null) : keys[0]!;
+  const key = staticData === null ? anyKey : baseKey;
   if (staticData === null) baseFree.add(source);
   memory.set(key, binary);
   if (options.disk) writeDisk(key, binary);

@@ -11,30 +11,42 @@
  *      notifies;
  *   3. the main thread takes the reply with `receiveMessageOnPort` and builds the module
  *      with `new WebAssembly.Module(bytes)` (synchronous).
- * A compile failure comes back as AscCompileError (asc's diagnostics); a worker that does
- * not answer within the timeout (default 60 s) or dies gives TargetError
- * `E_TARGET_COMPILE` — never a hang.
+ * A compile failure comes back as AscCompileError (asc's diagnostics); a crash of asc
+ * (its banner and process.exit) comes back as AscCompileError with the banner's text, and
+ * the worker is replaced; a worker that does not answer within the timeout (default 60 s)
+ * or dies gives TargetError `E_TARGET_COMPILE` — never a hang, and never output on the
+ * user's stderr (the worker's stdout and stderr are not piped to the process's).
+ * Each request carries its asc flags (toolchain/asc-flags.ts: -O0 for large kernels).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { AscCompileError, ASC_FLAGS, staticDataRange } from '../compiler/index.js';
+import { AscCompileError, ascFlagsFor, staticDataRange } from '../compiler/index.js';
 import { TargetError } from '../util/errors.js';
 
 /** The worker's code (CommonJS, run with `eval: true`). */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { port, ascUrl, flags } = workerData;
+const { port, ascUrl } = workerData;
 const flag = new Int32Array(workerData.flag);
 const signal = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
 process.on('uncaughtException', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
 process.on('unhandledRejection', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
 // An exit (process.exit in asc or the fault hook) must wake the blocked main thread too.
 process.on('exit', (code) => { port.postMessage({ id: -1, fatal: 'compiler worker exited with code ' + code }); signal(); });
+// asc reports its own crashes (a Binaryen abort, a stack overflow) by printing a banner
+// with console.error and calling process.exit(1). While it runs, both are caught here:
+// the banner becomes the reply's error text and the exit an exception, so the main thread
+// gets a typed error and nothing reaches the user's stderr.
+class AscExit extends Error {}
+const realExit = process.exit;
+const consoleKeys = ['log', 'info', 'warn', 'error', 'debug'];
+const realConsole = Object.fromEntries(consoleKeys.map((k) => [k, console[k]]));
 let ascP;
 port.on('message', async (req) => {
   let reply;
+  let printed = '';
   try {
     // Fault injection (tests, injectCompilerFault): asc throwing, the worker crashing or exiting.
     if (req.fault === 'throw') throw new Error('injected fault: asc threw');
@@ -45,28 +57,40 @@ port.on('message', async (req) => {
     const outputs = new Map();
     let diagnostics = '';
     const sink = { write: (s) => { diagnostics += s; return true; } };
-    const argv = ['kernel.ts', '--outFile', 'kernel.wasm', ...flags];
+    const argv = ['kernel.ts', '--outFile', 'kernel.wasm', ...req.flags];
     if (req.memoryBase !== undefined) argv.push('--memoryBase', String(req.memoryBase));
     const started = performance.now();
-    const { error } = await asc.main(argv, {
-      readFile: (name) => (name === 'kernel.ts' ? req.source : null),
-      writeFile: (name, contents) => { outputs.set(name, contents); },
-      listFiles: () => [],
-      stdout: sink,
-      stderr: sink,
-    });
+    for (const k of consoleKeys) console[k] = (...a) => { printed += a.map(String).join(' ') + '\\n'; };
+    process.exit = (code) => { throw new AscExit('asc exited with code ' + code); };
+    let result;
+    try {
+      // Fault injection: asc's own crash handler (banner, then process.exit(1)).
+      if (req.fault === 'asc-crash') { console.error('\\u258C Whoops, the AssemblyScript compiler has crashed during optimize :-('); process.exit(1); }
+      result = await asc.main(argv, {
+        readFile: (name) => (name === 'kernel.ts' ? req.source : null),
+        writeFile: (name, contents) => { outputs.set(name, contents); },
+        listFiles: () => [],
+        stdout: sink,
+        stderr: sink,
+      });
+    } finally {
+      process.exit = realExit;
+      Object.assign(console, realConsole);
+    }
     const binary = outputs.get('kernel.wasm');
-    if (error || !(binary instanceof Uint8Array)) reply = { id: req.id, error: diagnostics || String(error) };
+    if (result.error || !(binary instanceof Uint8Array)) reply = { id: req.id, error: diagnostics || printed || String(result.error) };
     else reply = { id: req.id, binary, compileMs: performance.now() - started };
   } catch (e) {
-    reply = { id: req.id, error: String(e && e.stack || e) };
+    // asc crashed (or exited): say what it printed; the main thread replaces this worker.
+    const text = printed.replace(/^\\u258C ?/gm, '').trim();
+    reply = { id: req.id, error: text || String(e && e.stack || e), crashed: true };
   }
   port.postMessage(reply);
   signal();
 });
 `;
 
-interface Reply { id: number; binary?: Uint8Array; error?: string; fatal?: string; compileMs?: number }
+interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number }
 
 let worker: Worker | undefined;
 let mainPort: MessagePort | undefined;
@@ -76,12 +100,14 @@ let workerDead: string | undefined;
 let nextFault: CompilerFault | null = null;
 
 /** Faults {@link injectCompilerFault} can make the next compile hit. */
-export type CompilerFault = 'throw' | 'crash' | 'exit';
+export type CompilerFault = 'throw' | 'crash' | 'exit' | 'asc-crash';
 
 /**
  * Test hook: make the next compile fail as if asc threw (`'throw'`: AscCompileError), the
  * compiler worker crashed (`'crash'`) or exited (`'exit'`) (both TargetError
- * `E_TARGET_COMPILE`); the compile after that must work again. `null` cancels.
+ * `E_TARGET_COMPILE`), or asc's crash handler ran (`'asc-crash'`: its banner and
+ * process.exit(1); AscCompileError with the banner's text, nothing on stderr); the compile
+ * after that must work again. `null` cancels.
  */
 export function injectCompilerFault(fault: CompilerFault | null): void {
   nextFault = fault;
@@ -103,8 +129,16 @@ function ensureWorker(): MessagePort {
     // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
     // loader hooks (tsx) are not needed to load asc.
     execArgv: [],
-    workerData: { port: port2, ascUrl: ascUrl(), flags: [...ASC_FLAGS], flag: flag.buffer },
+    workerData: { port: port2, ascUrl: ascUrl(), flag: flag.buffer },
     transferList: [port2],
+    // Nothing the worker prints reaches the user's terminal (asc's crash banner, Binaryen's
+    // aborts): its stdout and stderr are not piped to the process's, and never read (a
+    // reading stream would keep the process alive); errors carry asc's text instead.
+    stdout: true,
+    stderr: true,
+    // asc's parser and Binaryen recurse as deep as the generated code nests (at most
+    // frontend/nesting.ts's limit); 16 MB instead of Node's 4 leaves them room.
+    resourceLimits: { stackSizeMb: 16 },
   });
   worker = w;
   // Only this worker's own events count: a replaced worker's late 'exit' must not mark its
@@ -138,7 +172,8 @@ export function compileBytesSync(source: string, memoryBase?: number, timeoutMs 
   const id = nextId++;
   const fault = nextFault;
   nextFault = null;
-  port.postMessage(fault === null ? { id, source, memoryBase } : { id, source, memoryBase, fault });
+  const flags = ascFlagsFor(source);
+  port.postMessage(fault === null ? { id, source, memoryBase, flags } : { id, source, memoryBase, flags, fault });
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const left = deadline - Date.now();
@@ -162,6 +197,8 @@ export function compileBytesSync(source: string, memoryBase?: number, timeoutMs 
   }
   if (msg === undefined) throw new TargetError('E_TARGET_COMPILE', 'kernel compiler worker signalled without a reply');
   const reply = msg.message as Reply;
+  // After a crash Binaryen's state is not to be trusted: the next compile gets a new worker.
+  if (reply.crashed) void stopCompilerWorker();
   if (reply.error !== undefined) throw new AscCompileError(reply.error, source);
   return { binary: new Uint8Array(reply.binary!), compileMs: reply.compileMs ?? 0 };
 }

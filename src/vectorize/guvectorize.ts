@@ -13,7 +13,11 @@
  *   ufunc's loops), so a JS number feeds an integer or float scalar parameter;
  * - compiler lints (an output never written, an output parameter rebound, a core dim never
  *   used) are console warnings (`console.warn`, once per kernel) by default, KernelErrors
- *   with `{ strict: true }`; unsupported syntax is always a KernelError.
+ *   with `{ strict: true }`; unsupported syntax is always a KernelError;
+ * - indexing is checked (`boundscheck: true`, the default): an index outside its core
+ *   dimension throws IndexError `E_KERNEL_BOUNDS` with the kernel's line and column before
+ *   the access, on every target; indices the compiler proves in range (a loop counter from
+ *   0 below `a.length`, ...) are not checked (src/compiler/ir/passes/bounds-check.ts).
  */
 import { registerLoop } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
@@ -25,7 +29,7 @@ import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
 import { applyKernelFactory, GUVECTORIZE_OPTIONS, type GuvectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
-import { catchTraps } from './trap.js';
+import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
 
 export type { GuvectorizeOptions } from './options.js';
 
@@ -68,7 +72,8 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
  *
  * @throws KernelError (unsupported syntax; lints under `strict`); ValueError
  *   `E_VALUE_SIGNATURE` for a bad layout; TargetError for an unknown target, and on target
- *   'parallel' `E_TARGET_KERNEL_TRAP` when the kernel traps.
+ *   'parallel' `E_TARGET_KERNEL_TRAP` when the kernel traps; at a call, IndexError
+ *   `E_KERNEL_BOUNDS` when the kernel indexes outside a core array (unless `boundscheck: false`).
  * @example
  * ```ts
  * const rowdot = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()')(
@@ -100,6 +105,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
       const kernels = sigs.map((s, i) => compileKernel(fn, s, {
         kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
+        boundscheck: options.boundscheck ?? true, ...(options.helpers ? { helpers: options.helpers } : {}),
       }));
       const seen = new Set<string>();
       for (const k of kernels) {
@@ -114,10 +120,14 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
         const ins = k.operands.slice(0, sig.nin);
         const outs = k.operands.slice(sig.nin);
         const types = `${ins.join(',')}->${outs.join(',')}`;
-        const gu0 = exports[k.entries.loop] as GufuncRun;
+        const entry = exports[k.entries.loop] as GufuncRun;
+        // A failed bounds check: a BoundsTrap on whichever thread ran the block, then the
+        // kernel's IndexError E_KERNEL_BOUNDS (trap.ts).
+        const gu0 = k.bounds.length > 0 ? withBoundsTraps(entry, exports) : entry;
         // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
         // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
-        const gu = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? catchTraps(gu0, 'guvectorize', name);
+        const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? catchTraps(gu0, 'guvectorize', name);
+        const gu = k.bounds.length > 0 ? boundsErrors(run, k) : run;
         const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
         runs.set(rec.id, gu);
         return { id: rec.id, types, ins, outs };

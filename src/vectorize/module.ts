@@ -30,7 +30,7 @@ export interface KernelModule {
  * ```
  */
 export function instantiateKernels(kernels: readonly CompiledKernel[], options: { disk?: boolean; target?: string } = {}): KernelModule {
-  return instantiateSource(linkKernels(kernels), options);
+  return instantiateSource(linkKernels(kernels), { ...options, boundscheck: kernels.every((k) => k.boundscheck) });
 }
 
 /**
@@ -42,7 +42,7 @@ export function instantiateKernels(kernels: readonly CompiledKernel[], options: 
  * const { exports } = instantiateSource(linkAssemblyScript([stencil.asUnit]));
  * ```
  */
-export function instantiateSource(source: string, options: { disk?: boolean; target?: string } = {}): KernelModule {
+export function instantiateSource(source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean } = {}): KernelModule {
   const { heap, memory } = runtime();
   let size = FIRST_BLOCK;
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -50,7 +50,7 @@ export function instantiateSource(source: string, options: { disk?: boolean; tar
     const base = (start + 15) & ~15;
     let r: ReturnType<typeof compileCached>;
     try {
-      r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu' });
+      r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true });
     } catch (e) {
       heap.free(start); // a failed compile keeps no block
       throw e;

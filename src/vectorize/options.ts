@@ -22,6 +22,22 @@ export interface VectorizeOptions {
   fastmath?: boolean;
   /** The ufunc's name (default: the kernel function's name). */
   name?: string;
+  /**
+   * Check every element access of a gufunc kernel (default true): an index outside its core
+   * dimension (`a[-1]`, `a[a.length]`) throws IndexError `E_KERNEL_BOUNDS` with the kernel's
+   * line and column, and nothing is read or written outside the array. Indices the compiler
+   * proves in range (a counter from 0 below `a.length`) are not checked. `false` removes
+   * every check. Scalar (vectorize) kernels index nothing, so it changes nothing there.
+   */
+  boundscheck?: boolean;
+  /**
+   * Functions the kernel calls by these names: plain JS functions written in the kernel
+   * language, compiled with the kernel into the same module and typed per call site's
+   * argument types (one helper serves an int32 and a float64 signature, each with its own
+   * types); helpers may call each other. Direct or mutual recursion is a KernelError.
+   * The compile cache keys on the generated source, so a changed helper recompiles.
+   */
+  helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** Options of `nb.guvectorize` (identity is not used by gufuncs). */
@@ -36,6 +52,13 @@ export type GuvectorizeOptions = Omit<VectorizeOptions, 'identity'> & {
  */
 export const TARGET_OPTION: OptionRule = { accepts: "a target name: 'cpu', 'parallel' or 'gpu'", test: (v) => typeof v === 'string' };
 
+/** `helpers`: a plain object whose values are functions. */
+const HELPERS_OPTION: OptionRule = {
+  accepts: 'an object mapping names to functions, e.g. { clamp01: (x) => Math.min(1, Math.max(0, x)) }',
+  test: (v) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((f) => typeof f === 'function'),
+};
+
 /** The keys vectorize accepts and their values (issue 19 item 11: anything else is E_VALUE_OPTION). */
 export const VECTORIZE_OPTIONS: OptionRules = {
   target: TARGET_OPTION,
@@ -46,6 +69,8 @@ export const VECTORIZE_OPTIONS: OptionRules = {
   cache: isBoolean,
   fastmath: isBoolean,
   name: isString,
+  boundscheck: isBoolean,
+  helpers: HELPERS_OPTION,
 };
 
 /** The keys guvectorize accepts and their values. */
@@ -55,6 +80,8 @@ export const GUVECTORIZE_OPTIONS: OptionRules = {
   fastmath: isBoolean,
   name: isString,
   strict: isBoolean,
+  boundscheck: isBoolean,
+  helpers: HELPERS_OPTION,
 };
 
 /** A TC39 decorator context, as far as it is used. */

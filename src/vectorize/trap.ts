@@ -4,7 +4,14 @@
  * trap with a bare `WebAssembly.RuntimeError`; the call paths see a `TargetError` with code
  * `E_TARGET_KERNEL_TRAP` instead, as on the parallel target (src/parallel/run.ts), saying
  * that the outputs are incomplete and how to find the fault.
+ *
+ * A failed bounds check (`boundscheck`, the default) traps too, after recording its site in
+ * the module's globals: {@link withBoundsTraps} turns that trap into a BoundsTrap on the
+ * thread that ran it (parallel workers report it in their trap message, src/parallel/pool.ts),
+ * and {@link boundsErrors} turns a BoundsTrap into the kernel's IndexError `E_KERNEL_BOUNDS`.
  */
+import { BoundsTrap, kernelBoundsError, readBoundsTrap } from '../compiler/bounds.js';
+import type { CompiledKernel } from '../compiler/index.js';
 import { TargetError } from '../util/errors.js';
 
 /** `e` as the typed error of a kernel trap when it is one; otherwise `e` itself. */
@@ -13,9 +20,9 @@ export function kernelTrap(e: unknown, factory: string, name: string): unknown {
   return new TargetError(
     'E_TARGET_KERNEL_TRAP',
     `the ${factory} kernel '${name}' trapped on the cpu target (${e.message}); the call's outputs are incomplete ` +
-      '(elements before the trap are written, the others are not). The usual cause is an index outside an array: ' +
-      'check every index against the lengths of the core dimensions (x.length), or call the kernel function ' +
-      'itself as plain JS on a small input to find the line',
+      '(elements before the trap are written, the others are not). The usual cause is an index outside an array ' +
+      'in a kernel compiled with boundscheck: false: compile it with the checks (the default) to get the line, ' +
+      'or check every index against the lengths of the core dimensions (x.length)',
   );
 }
 
@@ -33,6 +40,44 @@ export function catchTraps<A extends unknown[]>(fn: (...args: A) => void, factor
       fn(...args);
     } catch (e) {
       throw kernelTrap(e, factory, name);
+    }
+  };
+}
+
+/**
+ * `run` (an entry of the instance whose exports are `exports`) with a failed bounds check
+ * thrown as a {@link BoundsTrap} instead of the bare RuntimeError (other traps unchanged).
+ *
+ * @example
+ * ```ts
+ * const gu0 = withBoundsTraps(exports.g0_loop as GufuncRun, exports);
+ * ```
+ */
+export function withBoundsTraps<A extends unknown[]>(run: (...args: A) => void, exports: object): (...args: A) => void {
+  return (...args: A): void => {
+    try {
+      run(...args);
+    } catch (e) {
+      throw (e instanceof WebAssembly.RuntimeError ? readBoundsTrap(exports) : null) ?? e;
+    }
+  };
+}
+
+/**
+ * `run` with a {@link BoundsTrap} of kernel `k` thrown as its IndexError `E_KERNEL_BOUNDS`
+ * (the site's line, column and code frame).
+ *
+ * @example
+ * ```ts
+ * const gu = boundsErrors(target.wrapGufunc(...), k);
+ * ```
+ */
+export function boundsErrors<A extends unknown[]>(run: (...args: A) => void, k: CompiledKernel): (...args: A) => void {
+  return (...args: A): void => {
+    try {
+      run(...args);
+    } catch (e) {
+      throw e instanceof BoundsTrap ? kernelBoundsError(k.name, k.bounds, e) : e;
     }
   };
 }

@@ -86,7 +86,10 @@ function signatureList(signatures: string | readonly string[] | undefined): stri
 function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], name: string, options: VectorizeOptions, target: KernelTarget): { loops: LoopRecord[]; kernels: CompiledKernel[] } {
   // Prefixes only need to be distinct within one module; stable ones keep cache keys stable.
   const tag = 'v';
-  const kernels = sigs.map((s, i) => compileKernel(fn, s, { kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name }));
+  const kernels = sigs.map((s, i) => compileKernel(fn, s, {
+    kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name, boundscheck: options.boundscheck ?? true,
+    ...(options.helpers ? { helpers: options.helpers } : {}),
+  }));
   const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
   const loops = kernels.map((k) => {
     const loopFn = exports[k.entries.loop] as (plan: number) => void;

@@ -44,6 +44,9 @@ const CASES: Case[] = [
   { code: 'NB1015', what: 'new', src: '(x) => new Float64Array(1)[0] + x', at: [1, 8] },
   { code: 'NB1016', what: 'console.log', src: '(x) => {\n  console.log(x);\n  return x;\n}', at: [2, 3] },
   { code: 'NB1016', what: 'an unknown function', src: '(x) => foo(x)', at: [1, 8] },
+  { code: 'NB1037', what: 'a Math constant on a parameter named Math', src: '(Math) => Math.PI', at: [1, 11] },
+  { code: 'NB1037', what: 'a Math function on a local named Math', src: '(x) => {\n  const Math = x;\n  return Math.sqrt(x);\n}', at: [3, 10] },
+  { code: 'NB1037', what: 'calling a parameter named isNaN', src: '(isNaN) => isNaN(1) ? 1 : 0', at: [1, 12] },
   { code: 'NB1017', what: 'an unsupported Math function', src: '(x) => Math.random() + x', at: [1, 8] },
   { code: 'NB1017', what: 'an unsupported Math member', src: '(x) => Math.TAU * x', at: [1, 8] },
   { code: 'NB1018', what: 'spread', src: '(x) => Math.max(...x)', at: [1, 17] },
@@ -67,6 +70,7 @@ const CASES: Case[] = [
   { code: 'NB2015', what: 'indexing a local', src: '(x) => {\n  const y = x;\n  return y[0];\n}', at: [3, 10] },
   { code: 'NB1036', what: 'null', src: '(x) => x + null', at: [1, 12] },
   { code: 'NB1036', what: 'undefined', src: '(x) => undefined', at: [1, 8] },
+  { code: 'NB2001', what: 'a float exponent of nb.math.ldexp', src: '(x) => {\n  return nb.math.ldexp(x, 0.5);\n}', at: [2, 27] },
   { code: 'NB2002', what: 'a float literal index', src: '(a, out) => {\n  out[0] = a[1.0];\n}', sig: 'void(f8[:], f8[:])', options: g1, at: [2, 14] },
   { code: 'NB2002', what: 'a float index', src: '(a, out) => {\n  out[0] = a[a.length / 2];\n}', sig: 'void(f8[:], f8[:])', options: g1, at: [2, 14] },
   { code: 'NB2003', what: 'a literal that does not fit a parameter', src: '(x) => {\n  x = 300;\n  return x;\n}', sig: 'i1(i1)', at: [2, 7] },
@@ -96,6 +100,12 @@ const CASES: Case[] = [
   { code: 'NB5002', what: 'an array in a scalar kernel', src: '(a) => a', sig: 'f8(f8[:])', at: [1, 2] },
   { code: 'NB5002', what: 'a layout that disagrees with the signature', src: '(a, out) => {\n  out[0] = a.length;\n}', sig: 'void(f8[:,:], f8[:])', options: g1, at: [1, 2] },
   { code: 'NB5003', what: 'a void scalar kernel', src: '(a) => a', sig: 'void(f8)', at: [1, 2] },
+  // 64 parameters and the result: 65 operands; the 64th parameter is the first past the limit.
+  {
+    code: 'NB7001', what: 'too many operands', src: `(${[...Array(64).keys()].map((i) => `p${i}`).join(', ')}) => p0`,
+    sig: `f8(${Array(64).fill('f8').join(', ')})`, at: [1, 2 + [...Array(63).keys()].map((i) => `p${i}, `).join('').length],
+  },
+  { code: 'NB7003', what: 'nesting past the limit', src: `(x) => {\n  return ${Array(600).fill('x').join(' + ')};\n}`, at: [2, 10] },
 ];
 
 const errorOf = kernelErrorOf;
@@ -148,9 +158,10 @@ describe('diagnostics: code, line, column, frame', () => {
 
   test('every diagnostic code is covered by a case', () => {
     // Stencil-only codes (an accessor's offsets and use) are triggered in test/stencil; the
-    // gpu target's NB6001 (a float64 value inside a gpu kernel) in test/compiler/validate-target.test.ts.
-    // NB2001 is retired (issue 13: a float operand of a bitwise operator is ToInt32'd, test/compiler/literal-types.test.ts).
-    const covered = new Set<string>([...CASES.map((c) => c.code), 'NB5001', 'NB2017', 'NB2018', 'NB2019', 'NB6001', 'NB2001']);
+    // gpu target's NB6001 (a float64 value inside a gpu kernel) in test/compiler/validate-target.test.ts;
+    // NB2020 (a stencil offset out of range) and NB7002 (a kernel past the size limit) in
+    // test/hostile/kernels.test.ts.
+    const covered = new Set<string>([...CASES.map((c) => c.code), 'NB5001', 'NB2017', 'NB2018', 'NB2019', 'NB2020', 'NB6001', 'NB7002']);
     expect(Object.keys(DIAGNOSTICS).filter((c) => !covered.has(c))).toEqual([]);
   });
 });

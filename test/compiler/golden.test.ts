@@ -48,7 +48,7 @@ const GOLDEN: [string, () => CompiledKernel][] = [
       do { n++; } while (n < k);
       out[3] += n;
     }
-  }`, 'void(f8[:], f8[:])', { kind: 'gufunc', core: { nin: 1, dims: ['n', 'm'], operands: [[0], [1]] }, name: 'controlFlow' })],
+  }`, 'void(f8[:], f8[:])', { kind: 'gufunc', core: { nin: 1, dims: ['n', '4'], operands: [[0], [1]] }, name: 'controlFlow' })],
 ];
 
 describe('golden files', () => {

@@ -1,7 +1,9 @@
 /**
  * The documentation's examples run, so they cannot rot: every ```ts block of the TSDoc
  * `@example` tags of the public API (what src/index.ts exports, and the public members of
- * exported classes) and of the guide pages (docs/guide/*.md).
+ * exported classes), of the guide pages (docs/guide/*.md) and of README.md; where a block
+ * states what a console.log prints (`// output` after it, or comment lines below it for a
+ * multi-line repr), the printed text is compared with it.
  *
  * How a block runs: TypeScript's `transpileModule` turns it into CommonJS; it runs as the
  * body of an async function with `nb` (the package, from src/index.ts) in scope, and with
@@ -10,11 +12,6 @@
  * - `// example-only`: a fragment that cannot run (e.g. it needs the user's files); it is
  *   skipped and counted — the count is printed and kept small by a test.
  * - `// requires: gpu`: runs only when a WebGPU adapter exists; skipped visibly otherwise.
- * Printed outputs are checked: a `console.log(...);` line with a trailing comment states
- * what it prints, and every time it runs, its output (as console.log formats it, or with
- * strings quoted as util.inspect shows them) must appear in the comment as a whole (words
- * around it are annotations: `// [ 1, 4 ] (a view)`); a comment with `...` states only the
- * text before the `...`, which the output must contain. A stated line that never runs fails.
  * Also checked: every exported function, and every public method of an exported class,
  * has an `@example`.
  */
@@ -22,7 +19,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { format, inspect } from 'node:util';
+import { format } from 'node:util';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
@@ -97,6 +94,8 @@ function guideExamples(): Example[] {
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.md')).sort()) {
     codeBlocks(readFileSync(join(dir, f), 'utf8')).forEach((code, i) => out.push({ where: `docs/guide/${f} block ${i + 1}`, code }));
   }
+  // The README's blocks are documentation too (the quick start is what a user runs first).
+  codeBlocks(readFileSync(join(root, 'README.md'), 'utf8')).forEach((code, i) => out.push({ where: `README.md block ${i + 1}`, code }));
   return out;
 }
 
@@ -116,40 +115,6 @@ function checkThrows(code: string): string {
   }).join('\n');
 }
 
-/** A `console.log(...);` line whose trailing comment states its output, and what it printed. */
-interface Stated { readonly line: number; readonly expected: string; readonly printed: string[][] }
-
-/** Comments that are markers, not outputs. */
-const MARKER = /^(example-only|requires:|throws\b)/;
-
-/** Route every stated console.log line through `__log(id, ...)`, which records what it prints. */
-function statedOutputs(code: string): { code: string; stated: Stated[] } {
-  const stated: Stated[] = [];
-  const lines = code.split('\n').map((line, i) => {
-    const m = /^(\s*)console\.log\((.*)\);\s*\/\/ ?(.*)$/.exec(line);
-    if (!m || MARKER.test(m[3]!.trim())) return line;
-    stated.push({ line: i + 1, expected: m[3]!.trim(), printed: [] });
-    return `${m[1]}__log(${stated.length - 1}, ${m[2]});`;
-  });
-  return { code: lines.join('\n'), stated };
-}
-
-const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-/** Does the comment state this output (see the file header)? */
-function states(expected: string, printed: string): boolean {
-  const e = squash(expected);
-  const p = squash(printed);
-  if (p === '') return false;
-  const dots = e.indexOf('...');
-  if (dots >= 0) return dots > 0 && p.includes(squash(e.slice(0, dots)));
-  for (let at = e.indexOf(p); at >= 0; at = e.indexOf(p, at + 1)) {
-    const edge = (c: string | undefined) => c === undefined || !/[\w.]/.test(c);
-    if (edge(e[at - 1]) && edge(e[at + p.length])) return true;
-  }
-  return false;
-}
-
 /** Examples that need a WebGPU adapter: marked, or calling the gpu API. */
 const needsGpu = (code: string) => /\/\/\s*requires:\s*gpu|toGpu\(|target:\s*'gpu'|gpuInfo\(/.test(code);
 
@@ -160,26 +125,48 @@ const needsGpu = (code: string) => /\/\/\s*requires:\s*gpu|toGpu\(|target:\s*'gp
 const KNOWN_BROKEN: Record<string, string> = {};
 const knownBroken = (where: string) => Object.keys(KNOWN_BROKEN).find((k) => where.startsWith(k));
 
-async function runExample(code: string): Promise<void> {
-  const { code: logged, stated } = statedOutputs(checkThrows(code));
-  code = logged;
-  const __log = (id: number, ...args: unknown[]) => {
-    stated[id]!.printed.push([format(...args), args.map((a) => inspect(a)).join(' ')]);
-  };
+/**
+ * The outputs a block states, by line: a one-line `console.log(...);` followed on the same
+ * line by `// output`, or followed by comment-only lines holding a multi-line output (a
+ * repr). Those calls are rewritten to `__stated(k, ...)` so that each printed output is
+ * compared with its own statement; console.log lines that state nothing just run.
+ */
+function instrument(code: string): { code: string; stated: string[] } {
+  const lines = code.split('\n');
+  const stated: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^(\s*)console\.log\((.*?)\);?[ \t]*(?:\/\/[ \t]*(.*))?$/.exec(lines[i]!);
+    if (!m || m[2]!.includes('console.log(')) continue;
+    let text = m[3]?.trim();
+    if (text === undefined || text === '') {
+      const below: string[] = [];
+      for (let j = i + 1; j < lines.length && /^\s*\/\/ ?/.test(lines[j]!); j++) below.push(lines[j]!.replace(/^\s*\/\/ ?/, ''));
+      if (below.length === 0) continue;
+      text = below.join('\n');
+    }
+    lines[i] = `${m[1]}__stated(${stated.length}, ${m[2]});`;
+    stated.push(text);
+  }
+  return { code: lines.join('\n'), stated };
+}
+
+/**
+ * Runs a block; the outputs it states (see {@link instrument}) are compared with what it
+ * prints (node's console formatting): a printed output in the docs is checked, not only run.
+ */
+async function runExample(source: string): Promise<void> {
+  const { code, stated } = instrument(checkThrows(source));
   const js = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
     reportDiagnostics: false,
   }).outputText;
   const req = (id: string) => (id === 'numbats' ? nb : requireFromRoot(id));
   const exports = {};
+  const printed: (string | undefined)[] = stated.map(() => undefined);
+  const record = (k: number, ...a: unknown[]) => { printed[k] = format(...a); };
   // In a block, so that the example's own `import * as nb` (a `const nb`) shadows the parameter.
-  await new AsyncFunction('nb', 'require', 'exports', 'module', '__log', `{\n${js}\n}`)(nb, req, exports, { exports }, __log);
-  for (const s of stated) {
-    if (s.printed.length === 0) throw new Error(`line ${s.line} states its output (// ${s.expected}) but never ran`);
-    for (const out of s.printed) {
-      if (!out.some((p) => states(s.expected, p))) throw new Error(`line ${s.line} prints ${JSON.stringify(out[0])}, but its comment says: ${s.expected}`);
-    }
-  }
+  await new AsyncFunction('nb', 'require', 'exports', 'module', '__stated', `{\n${js}\n}`)(nb, req, exports, { exports }, record);
+  expect(printed).toEqual(stated);
 }
 
 const api = apiExamples();

@@ -192,7 +192,8 @@ describe('faults', () => {
     if (s < 0) s = a[400000000]!; // out of bounds: traps
     out[0] = s;
   };
-  const rowsum = nb.guvectorize('void(f8[:], f8[:])', '(n)->()', { target: 'parallel' })(body);
+  // Unchecked: with the default bounds checks the read is IndexError E_KERNEL_BOUNDS (below).
+  const rowsum = nb.guvectorize('void(f8[:], f8[:])', '(n)->()', { target: 'parallel', boundscheck: false })(body);
 
   it('a kernel that traps: TargetError E_TARGET_KERNEL_TRAP, then a correct next call', async () => {
     const good = nb.ones([5000, 8]);

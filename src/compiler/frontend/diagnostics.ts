@@ -17,7 +17,9 @@
  *   NB3xxx control flow,
  *   NB4xxx gufunc lints,
  *   NB5xxx signatures,
- *   NB6xxx target limits (what a target cannot express, e.g. float64 on 'gpu').
+ *   NB6xxx target limits (what a target cannot express, e.g. float64 on 'gpu'),
+ *   NB7xxx compiler limits (operand count, kernel size, nesting depth: ir/passes/limits.ts,
+ *          frontend/nesting.ts).
  */
 import { KernelError } from '../../util/errors.js';
 
@@ -60,8 +62,10 @@ export const DIAGNOSTICS = {
   NB1030: { severity: 'error', message: "'{0}' statements are not supported in kernels" },
   NB1031: { severity: 'error', message: 'property access {0} is not supported: kernels read a.length, a[i] and Math/Number constants' },
   NB1036: { severity: 'error', message: '{0} is not supported in kernels' },
-  // NB2001 is no longer raised (issue 13): every operator is defined on every numeric type
-  // (a float operand of a bitwise operator or a shift goes through JavaScript's ToInt32).
+  NB1037: {
+    severity: 'error',
+    message: "'{0}' is a {1} of the kernel here and shadows the global {0}, so {2} does not mean the global's: rename the {1}",
+  },
   NB2001: { severity: 'error', message: "the operator '{0}' is not defined for {1}" },
   NB2002: {
     severity: 'error',
@@ -88,6 +92,10 @@ export const DIAGNOSTICS = {
   },
   NB2018: { severity: 'error', message: "'{0}' reads outside the declared neighborhood: offset {1} on axis {2}, neighborhood {3}" },
   NB2019: { severity: 'error', message: "stencil accessor '{0}': {1}" },
+  NB2020: {
+    severity: 'error',
+    message: "'{0}' reads at offset {1} on axis {2}: stencil offsets must lie within ±{3} of the centre (index arithmetic is 32-bit)",
+  },
   NB3001: { severity: 'error', message: 'not every path returns a value: a scalar kernel (or helper) must end each path with return' },
   NB4001: { severity: 'warning', message: "output '{0}' is never written (a gufunc kernel writes its outputs: {0}[i] = ...)" },
   NB4002: {
@@ -100,6 +108,21 @@ export const DIAGNOSTICS = {
   NB5002: { severity: 'error', message: "parameter '{0}' is declared {1} in the signature but {2} by the layout" },
   NB5003: { severity: 'error', message: '{0}' },
   NB6001: { severity: 'error', message: "{0} cannot run on the 'gpu' target (WGSL has f32, i32, u32 and bool): {1}" },
+  NB7001: {
+    severity: 'error',
+    message: 'the kernel has {0} operands (parameters, and the result of a scalar or stencil kernel); at most {1} are ' +
+      "supported (NumPy's NPY_MAXARGS): pass related values as one array (guvectorize) instead",
+  },
+  NB7002: {
+    severity: 'error',
+    message: 'the kernel is too large to compile: {0} IR nodes by here, past the limit of {1}; ' +
+      'write repeated code as a loop, or move parts into options.helpers',
+  },
+  NB7003: {
+    severity: 'error',
+    message: 'the kernel nests more than {0} levels deep here: split long expressions with local variables ' +
+      '(const t = ...) or loops, or move parts into options.helpers',
+  },
 } as const satisfies Record<string, DiagnosticInfo>;
 
 /** A diagnostic code. */

@@ -7,9 +7,13 @@
  *      acorn's `raw` text) is marked `float`, so that its type follows the source text as in
  *      Numba (ir/weak.ts); `Infinity`, `NaN`, `Math.PI`, `Number.EPSILON`... become constants;
  *   2. names resolve to a local, a parameter, or an error: a closure variable (NB1010),
- *      a use in the temporal dead zone (NB2011), `this`/`arguments` (NB1011);
+ *      a use in the temporal dead zone (NB2011), `this`/`arguments` (NB1011). Scopes come
+ *      first, as in JavaScript: a parameter or local named `Math`, `Number`, `isNaN`,
+ *      `Infinity`, ... is that binding, never the global (`(Math) => Math.PI` is NB1037,
+ *      not 3.14159);
  *   3. operators map one to one to IR ops (JavaScript's meaning is kept; types come later);
- *   4. calls resolve to an intrinsic (`Math.sin`), a helper (`options.helpers`), or
+ *   4. calls resolve to an intrinsic (`Math.sin`; numbats' `nb.math.erf`, `nb.hypot` and bare
+ *      imported names, numbats-names.ts), a helper (`options.helpers`), or
  *      `__name(f, "f")` (esbuild's keepNames wrapper, which is transparent); anything else
  *      is NB1016/NB1017;
  *   5. member chains `a[i][j]`, `a.length`, `a[i].length` on a parameter become load/length
@@ -20,6 +24,7 @@ import type * as acorn from 'acorn';
 import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
 import type { BinaryOp, CompareOp, Expr } from '../ir/nodes.js';
 import { kernelError, type DiagnosticCode, type SourceText } from './diagnostics.js';
+import { resolveNumbatsCallee } from './numbats-names.js';
 import type { Scopes } from './scope.js';
 
 type E = Expr<null>;
@@ -72,6 +77,25 @@ export function dottedName(node: acorn.Node): string | null {
     return base === null ? null : `${base}.${m.property.name}`;
   }
   return null;
+}
+
+/** The root identifier of a dotted name (`'Math'` of `'Math.sin'`). */
+const rootOf = (dotted: string): string => {
+  const dot = dotted.indexOf('.');
+  return dot < 0 ? dotted : dotted.slice(0, dot);
+};
+
+/**
+ * A name the kernel language gives a global meaning (`Math.PI`, `Math.sin`, `isNaN`) whose
+ * root is bound in the kernel (a parameter or local of that name): NB2011 in the temporal
+ * dead zone, else NB1037. Returns when the root is unbound (the global is meant).
+ */
+function checkNotShadowed(ctx: ExprContext, dotted: string, node: acorn.Node, use = dotted): void {
+  const root = rootOf(dotted);
+  const b = ctx.scopes.lookup(root);
+  if (b === null) return;
+  if (b.kind === 'pending') fail(ctx, 'NB2011', node, [root, 'is used before its declaration']);
+  fail(ctx, 'NB1037', node, [root, b.kind === 'param' ? 'parameter' : 'local variable', use]);
 }
 
 /** A member chain `p[i][j]` / `p[i].length` on parameter p, split into its parts. */
@@ -230,8 +254,8 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
   const callee = node.callee;
   if (callee.type === 'Super') return fail(ctx, 'NB1011', callee, ['super']);
   const name = dottedName(callee);
-  // esbuild's keepNames: __name(fn, "name") is fn.
-  if (name === '__name' && node.arguments.length === 2) return lowerExpr(ctx, node.arguments[0]!);
+  // esbuild's keepNames: __name(fn, "name") is fn (unless the kernel binds __name itself).
+  if (name === '__name' && node.arguments.length === 2 && ctx.scopes.lookup('__name') === null) return lowerExpr(ctx, node.arguments[0]!);
   if (name !== null && callee.type === 'Identifier') {
     const b = ctx.scopes.lookup(name);
     // A stencil accessor call a(di, dj): a load at relative offsets (checked constant later).
@@ -243,8 +267,16 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
     }
     if (b === null && name === ctx.selfName) return fail(ctx, 'NB2014', callee, [name]);
   }
+  // numbats' scalar functions: nb.math.erf(x), nb.hypot(x, y), bare imported names (numbats-names.ts).
+  const free = (n: string) => ctx.scopes.lookup(n) === null && !ctx.helpers.has(n) && n !== ctx.selfName;
+  const numbats = resolveNumbatsCallee(callee, free);
+  if (numbats !== undefined) {
+    if ('unsupported' in numbats) return fail(ctx, 'NB1017', numbats.at, [numbats.unsupported]);
+    return { kind: 'call', fn: numbats.intrinsic, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
+  }
   if (name !== null) {
     const intrinsic = lookupCallable(name);
+    if (intrinsic !== undefined || /^(Math|Number)\./.test(name)) checkNotShadowed(ctx, name, callee, `${name}(...)`);
     if (intrinsic !== undefined) {
       return { kind: 'call', fn: intrinsic, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
     }
@@ -257,7 +289,13 @@ function member(ctx: ExprContext, node: acorn.MemberExpression): E {
   const at = pos(ctx, node);
   if (node.optional) return fail(ctx, 'NB1029', node, ['?.']);
   const name = dottedName(node);
-  if (name !== null && (name.startsWith('Math.') || name.startsWith('Number.'))) {
+  const root = name === null ? null : rootOf(name);
+  if (name !== null && (root === 'Math' || root === 'Number') && ctx.scopes.lookup(root) !== null) {
+    // A parameter or local named Math/Number: `Math.PI` reads a property of that binding.
+    // Known Math/Number members get NB1037; anything else (`Math.length` on an array
+    // parameter named Math) is an ordinary member access.
+    if (CONSTANTS.has(name) || lookupCallable(name) !== undefined) checkNotShadowed(ctx, name, node);
+  } else if (name !== null && (root === 'Math' || root === 'Number')) {
     const c = CONSTANTS.get(name);
     if (c !== undefined) return { kind: 'const', value: c, at, type: null };
     if (lookupCallable(name) !== undefined) return fail(ctx, 'NB1031', node, [`${name} (as a value; call it)`]);

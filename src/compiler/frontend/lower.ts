@@ -2,6 +2,7 @@
  * ESTree → untyped IR: statements and the function itself (expressions: lower-expr.ts).
  *
  * Steps:
+ *   0. the kernel may nest at most MAX_NESTING levels deep (NB7003, frontend/nesting.ts);
  *   1. parameters must be plain names (NB1005); the arrow body `x => e` becomes `return e`;
  *   2. each block opens a scope whose let/const names are pending until declared;
  *      `let`/`const` need an initializer (NB2011), `var` is rejected (NB1026);
@@ -23,6 +24,7 @@ import type * as acorn from 'acorn';
 import type { Expr, IRFunction, Place, Stmt } from '../ir/nodes.js';
 import { arrayAccess, compoundOp, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
 import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
+import { checkNesting } from './nesting.js';
 import type { ParsedKernel } from './parse.js';
 import { Scopes } from './scope.js';
 
@@ -49,6 +51,8 @@ export interface LowerOptions {
  * ```
  */
 export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFunction<null> {
+  // Before any recursive walk: every later phase recurses as deep as the kernel nests.
+  checkNesting(parsed);
   const { fn, source, shift } = parsed;
   const paramNames = fn.params.map((p) => {
     if (p.type === 'Identifier') return p.name;

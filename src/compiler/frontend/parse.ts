@@ -17,6 +17,7 @@
  */
 import * as acorn from 'acorn';
 import { kernelError, type SourceText } from './diagnostics.js';
+import { MAX_NESTING } from './nesting.js';
 
 /** An ESTree function node as acorn types it. */
 export type FunctionNode = acorn.ArrowFunctionExpression | acorn.FunctionExpression | acorn.FunctionDeclaration;
@@ -48,7 +49,8 @@ function tryParse(text: string, open: string, close: string): { node: acorn.Expr
  * Parse a kernel function's source text.
  *
  * @param name - the kernel's name for messages.
- * @throws KernelError NB1001 (syntax), NB1002 (not a function), NB1003 (async), NB1004 (generator).
+ * @throws KernelError NB1001 (syntax), NB1002 (not a function), NB1003 (async), NB1004 (generator),
+ *   NB7003 (nested too deeply for the parser).
  * @example
  * ```ts
  * const { fn } = parseKernel(((x: number) => x + 1).toString(), 'inc');
@@ -77,6 +79,9 @@ export function parseKernel(text: string, name: string): ParsedKernel {
   }
   const err = asExpression.error!;
   const pos = Math.max(0, Math.min(text.length, (err.pos ?? 1) - 1));
+  // acorn runs out of stack on deeply nested source ("Not enough stack space"): that is the
+  // nesting limit (frontend/nesting.ts), not a syntax error.
+  if (/stack space|call stack/i.test(String(err.message))) throw kernelError('NB7003', source, pos, [MAX_NESTING]);
   throw kernelError('NB1001', source, pos, [String(err.message).replace(/\s*\(\d+:\d+\)\s*$/, '')]);
 }
 

@@ -26,7 +26,7 @@ const RESERVED = new Set([
   'load', 'store', 'abs', 'min', 'max', 'select', 'unreachable', 'memory', 'sizeof', 'alignof', 'offsetof',
   'changetype', 'assert', 'isInteger', 'isFloat', 'isSigned', 'isBoolean', 'trunc', 'floor', 'ceil', 'sqrt',
   'nearest', 'copysign', 'clz', 'ctz', 'popcnt', 'rotl', 'rotr', 'reinterpret', 'instantiate', 'idof', 'nameof',
-  'arguments', 'eval', 'rt',
+  'arguments', 'eval', 'rt', 'isNaN', 'isFinite',
 ]);
 
 /** Hands out unique emit names. */

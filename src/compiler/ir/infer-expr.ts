@@ -10,9 +10,9 @@
 import { convertScalar } from '../../dtype/convert-scalar.js';
 import type { DType } from '../../dtype/dtypes.js';
 import type { DiagnosticCode } from '../frontend/diagnostics.js';
-import { INTRINSICS } from './intrinsics.js';
+import { INTRINSICS, intrinsicSpelling } from './intrinsics.js';
 import type { BinaryOp, CompareOp, ConstValue, Expr } from './nodes.js';
-import { fitsInt, isBool, isFloatType, isIntType, promote, unsignedOf, bitsOf } from './types.js';
+import { fitsInt, isBool, isFloatType, isIntType, isSigned, promote, unsignedOf, bitsOf } from './types.js';
 import { compareWeak, defaultType, exactType, foldWeak, materialize, weakNumber, weakOf, type Weak } from './weak.js';
 
 type U = Expr<null>;
@@ -228,7 +228,7 @@ function call(cx: ExprInfer, name: string, uargs: readonly U[], at: number): TV 
   const info = INTRINSICS.get(name)!;
   const [min, max] = typeof info.arity === 'number' ? [info.arity, info.arity] : info.arity;
   if (uargs.length < min || uargs.length > max) {
-    cx.fail('NB2009', at, [`Math.${name}`, min === max ? min : `${min} or more`, uargs.length]);
+    cx.fail('NB2009', at, [intrinsicSpelling(name), min === max ? min : `${min} or more`, uargs.length]);
   }
   // Math.floor(a / b) and Math.trunc(a / b) on integers: integer division, no float detour.
   let args: readonly TV[] | undefined;
@@ -289,6 +289,7 @@ function call(cx: ExprInfer, name: string, uargs: readonly U[], at: number): TV 
       };
       return typed({ kind: 'call', fn: name, args: args.map(arg), type: 'int32', at });
     }
+    case 'ldexp': return ldexp(cx, args, at);
     case 'predicate': {
       if (weak) return typed(constant(Boolean(evalMath(name, args)), 'bool', at));
       const t = typeOf(args[0]!) === 'float32' ? 'float32' : 'float64';
@@ -306,10 +307,45 @@ function weakResult(x: number, args: readonly TV[]): Weak {
   return args.some((v) => v.kind === 'weak' && v.w.wk === 'float') ? { wk: 'float', value: x } : weakOf(x) as Weak;
 }
 
-/** JavaScript's own value of a Math call on weak arguments (compile-time folding). */
+/** JavaScript's own value of a Math (or nb.math) call on weak arguments (compile-time folding). */
 function evalMath(name: string, args: readonly TV[]): number {
   const xs = args.map((v) => weakNumber((v as { w: Weak }).w));
   if (name === 'isNaN') return Number(Number.isNaN(xs[0]));
   if (name === 'isFinite') return Number(Number.isFinite(xs[0]));
+  const fold = INTRINSICS.get(name)!.fold;
+  if (fold) return fold(...xs);
   return (Math as unknown as Record<string, (...a: number[]) => number>)[name]!(...xs);
+}
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/**
+ * nb.math.ldexp(x, n): x computed as float1 (float32 stays float32, else float64); n an
+ * integer cast to int32, clamped first when its type reaches past int32 (NumPy's int64 loop
+ * gives int32's ends' result); a float exponent is NB2001 (NumPy has no such loop).
+ */
+function ldexp(cx: ExprInfer, args: readonly TV[], at: number): TV {
+  const [x, n] = args as [TV, TV];
+  if ((n.kind === 'weak' && n.w.wk === 'float') || (n.kind === 'typed' && isFloatType(n.e.type))) {
+    cx.fail('NB2001', atOf(n), ['nb.math.ldexp', `a ${typeOf(n)} exponent (integer exponents only, as NumPy's ldexp)`]);
+  }
+  if (x.kind === 'weak' && n.kind === 'weak') return { kind: 'weak', w: { wk: 'float', value: evalMath('ldexp', args) }, at };
+  const t = typeOf(x) === 'float32' ? 'float32' : 'float64';
+  let e: T;
+  if (n.kind === 'weak') {
+    const k = weakNumber(n.w);
+    e = constant(k > INT32_MAX ? INT32_MAX : k < INT32_MIN ? INT32_MIN : k, 'int32', n.at);
+  } else {
+    const nt = isBool(n.e.type) ? 'int32' : n.e.type;
+    let v = cast(n.e, nt);
+    const call2 = (fn: 'min' | 'max', a: T, bound: number): T =>
+      ({ kind: 'call', fn, args: [a, constant(castConst(bound, 'int32', nt), nt, n.e.at)], type: nt, at: n.e.at });
+    if (bitsOf(nt) > 32 || nt === 'uint32') {
+      if (isSigned(nt)) v = call2('max', v, INT32_MIN);
+      v = call2('min', v, INT32_MAX);
+    }
+    e = cast(v, 'int32');
+  }
+  return typed({ kind: 'call', fn: 'ldexp', args: [as(x, t), e], type: t, at });
 }

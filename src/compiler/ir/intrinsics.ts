@@ -17,7 +17,10 @@
  *   int32    imul/clz32: arguments through JavaScript's ToInt32 (ToUint32 for clz32):
  *            integers and bools wrapped, floats by the IR's `toint32`; result int32;
  *   predicate isNaN/isFinite: float argument (integers are cast to float64), result bool;
- *   fround   Math.fround(x): a cast to float32 (no call node).
+ *   fround   Math.fround(x): a cast to float32 (no call node);
+ *   ldexp    nb.math.ldexp(x, n): x as float1, n an integer (a float exponent is rejected, as
+ *            NumPy has no such loop) cast to int32, wider integers first clamped to int32's
+ *            range (NumPy's int64 loop).
  * Spellings: `as` (AssemblyScript: `Math.*` for f64, `Mathf.*` for f32, AS builtins for
  * integers), `js` (the reference emitter; float32 results are `Math.fround`ed, which is
  * exact for sqrt and the rounding functions and within 1 ULP of AS's Mathf for the
@@ -29,9 +32,10 @@
  * function.
  */
 import type { DType } from '../../dtype/dtypes.js';
+import { clamp, copysign, deg2rad, erf, erfc, gamma, ldexp, lgamma, nextafter, rad2deg, sinc } from '../../math/index.js';
 import { asType, is64, isFloatType, isUnsigned } from './types.js';
 
-export type TypeRule = 'float1' | 'float2' | 'same' | 'minmax' | 'int32' | 'predicate' | 'fround';
+export type TypeRule = 'float1' | 'float2' | 'same' | 'minmax' | 'int32' | 'predicate' | 'fround' | 'ldexp';
 
 /** Argument type `t` (after the rule's casts) and result type `r` for a spelling. */
 export interface SpellTypes {
@@ -56,6 +60,10 @@ export interface Intrinsic {
   readonly wgsl?: (ty: SpellTypes, args: readonly string[], helper: WgslHelperCall) => string;
   /** v128 spelling on float lanes, when the contiguous SIMD path may use it. */
   readonly simd?: (t: DType, args: readonly string[]) => string;
+  /** An nb.math function (called as `nb.math.<name>`, not `Math.<name>`: frontend/numbats-names.ts). */
+  readonly nbMath?: true;
+  /** Its value on literal (float64) arguments, for folding; Math.<name> when absent. */
+  readonly fold?: (...args: number[]) => number;
 }
 
 const fround = (t: DType, e: string) => (t === 'float32' ? `Math.fround(${e})` : e);
@@ -93,6 +101,22 @@ function minmax(name: 'min' | 'max'): Intrinsic {
     // WGSL's float min/max need not propagate NaN or order -0 < +0 (the prelude's do).
     wgsl: ({ r }, a, call) => a.reduce((acc, x) => (isFloatType(r) ? call(`nb_${name}f`, [acc, x]) : `${name}(${acc}, ${x})`)),
     simd: (t, a) => a.reduce((acc, x) => `v128.${name}<${asType(t)}>(${acc}, ${x})`),
+  };
+}
+
+/** NumPy's float32 deg2rad / rad2deg constants: pi and 180 as float32, divided in float32. */
+const DEG2RAD_F32 = Math.fround(Math.fround(Math.PI) / 180);
+const RAD2DEG_F32 = Math.fround(180 / Math.fround(Math.PI));
+
+/**
+ * An nb.math function of one float: AS `__nb_<name>` (float64; a float32 argument is widened
+ * and the result rounded), JS `rt.<name>` (Math.fround for float32), WGSL `nb_<name>f`.
+ */
+function nbMathFloat(name: string, fold: (x: number) => number): Intrinsic {
+  return {
+    name, rule: 'float1', arity: 1, nbMath: true, fold, wgsl: wgslHelper(`nb_${name}f`),
+    as: ({ t }, a) => (t === 'float32' ? `<f32>__nb_${name}(<f64>${a[0]})` : `__nb_${name}(${a[0]})`),
+    js: ({ t }, a) => fround(t, `rt.${name}(${a[0]})`),
   };
 }
 
@@ -157,6 +181,51 @@ const ROWS: readonly Intrinsic[] = [
     js: (_, a) => `Number.isFinite(${a[0]})`,
   },
   { name: 'fround', rule: 'fround', arity: 1, as: (_, a) => a[0]!, js: (_, a) => a[0]!, wgsl: (_, a) => a[0]! },
+  // ---- nb.math (src/math/): the kernels compute plain JS's bits. AS: the same algorithm in
+  // float64 (emit/assemblyscript/math-prelude.ts), float32 rounding that result; JS: the very
+  // functions of src/math (rt.*); WGSL: float32 versions (emit/wgsl/math-prelude.ts).
+  nbMathFloat('erf', erf), nbMathFloat('erfc', erfc), nbMathFloat('gamma', gamma), nbMathFloat('lgamma', lgamma),
+  nbMathFloat('sinc', sinc),
+  {
+    // NumPy's loops: x * (pi / 180) with the constant rounded in the loop's dtype.
+    name: 'deg2rad', rule: 'float1', arity: 1, nbMath: true, fold: deg2rad,
+    as: ({ t }, a) => `(${a[0]} * ${t === 'float32' ? `<f32>${DEG2RAD_F32}` : String(Math.PI / 180)})`,
+    js: ({ t }, a) => (t === 'float32' ? `Math.fround(${a[0]} * ${DEG2RAD_F32})` : `(${a[0]} * ${Math.PI / 180})`),
+    wgsl: (_, a) => `(${a[0]} * ${DEG2RAD_F32}f)`,
+  },
+  {
+    name: 'rad2deg', rule: 'float1', arity: 1, nbMath: true, fold: rad2deg,
+    as: ({ t }, a) => `(${a[0]} * ${t === 'float32' ? `<f32>${RAD2DEG_F32}` : String(180 / Math.PI)})`,
+    js: ({ t }, a) => (t === 'float32' ? `Math.fround(${a[0]} * ${RAD2DEG_F32})` : `(${a[0]} * ${180 / Math.PI})`),
+    wgsl: (_, a) => `(${a[0]} * ${RAD2DEG_F32}f)`,
+  },
+  {
+    name: 'copysign', rule: 'float2', arity: 2, nbMath: true, fold: copysign,
+    as: ({ t }, a) => `copysign<${asType(t)}>(${a[0]}, ${a[1]})`,
+    js: (_, a) => `rt.copysign(${a[0]}, ${a[1]})`,
+    wgsl: wgslHelper('nb_copysignf'),
+  },
+  {
+    // The float32 step is a float32 ulp (NumPy's float32 loop), not a rounded float64 step.
+    name: 'nextafter', rule: 'float2', arity: 2, nbMath: true, fold: nextafter,
+    as: ({ t }, a) => `__nb_nextafter${t === 'float32' ? '32' : '64'}(${a[0]}, ${a[1]})`,
+    js: ({ t }, a) => `rt.${t === 'float32' ? 'nextafter32' : 'nextafter'}(${a[0]}, ${a[1]})`,
+    wgsl: wgslHelper('nb_nextafterf'),
+  },
+  {
+    // Rounded once (musl's scalbn in AS; float32 from the exact float64 product, the same value).
+    name: 'ldexp', rule: 'ldexp', arity: 2, nbMath: true, fold: ldexp,
+    as: ({ t }, a) => `${asMath(t)}.scalbn(${a[0]}, ${a[1]})`,
+    js: ({ t }, a) => fround(t, `rt.ldexp(${a[0]}, ${a[1]})`),
+    wgsl: wgslHelper('nb_ldexpf'),
+  },
+  {
+    // min(max(x, lo), hi) with the minmax rule's types and NaN / signed-zero meaning.
+    name: 'clamp', rule: 'minmax', arity: 3, nbMath: true, fold: (x, lo, hi) => clamp(x!, lo!, hi!),
+    as: ({ r }, a) => (isFloatType(r) ? `${asMath(r)}.min(${asMath(r)}.max(${a[0]}, ${a[1]}), ${a[2]})` : `min<${asType(r)}>(max<${asType(r)}>(${a[0]}, ${a[1]}), ${a[2]})`),
+    js: ({ r }, a) => (is64(r) ? `rt.minBig(rt.maxBig(${a[0]}, ${a[1]}), ${a[2]})` : `Math.min(Math.max(${a[0]}, ${a[1]}), ${a[2]})`),
+    wgsl: ({ r }, a, call) => (isFloatType(r) ? call('nb_minf', [call('nb_maxf', [a[0]!, a[1]!]), a[2]!]) : `min(max(${a[0]}, ${a[1]}), ${a[2]})`),
+  },
 ];
 
 /** Intrinsics by canonical name. */
@@ -164,7 +233,7 @@ export const INTRINSICS: ReadonlyMap<string, Intrinsic> = new Map(ROWS.map((r) =
 
 /** Source spellings → canonical name: `Math.sin`, and the Number / global predicates. */
 const CALLABLE: ReadonlyMap<string, string> = new Map<string, string>([
-  ...ROWS.filter((r) => r.rule !== 'predicate').map((r) => [`Math.${r.name}`, r.name] as [string, string]),
+  ...ROWS.filter((r) => r.rule !== 'predicate' && !r.nbMath).map((r) => [`Math.${r.name}`, r.name] as [string, string]),
   ['Number.isNaN', 'isNaN'], ['isNaN', 'isNaN'], ['Number.isFinite', 'isFinite'], ['isFinite', 'isFinite'],
 ]);
 
@@ -186,4 +255,9 @@ export const CONSTANTS: ReadonlyMap<string, number> = new Map<string, number>([
 /** Names the SIMD path accepts (besides + - * / and unary minus). */
 export function simdSpelling(name: string): Intrinsic['simd'] {
   return INTRINSICS.get(name)?.simd;
+}
+
+/** How the kernel language spells an intrinsic, for messages: `Math.sin`, `nb.math.erf`. */
+export function intrinsicSpelling(name: string): string {
+  return INTRINSICS.get(name)?.nbMath ? `nb.math.${name}` : `Math.${name}`;
 }

@@ -82,11 +82,20 @@ export interface PointerWalk { readonly id: number; readonly array: number; read
 /** An element access at `[counter + offset]` of an array a pointer walks: read through pointer `id`. */
 export interface WalkedAccess { readonly id: number; readonly offset: number }
 
+/**
+ * Set by passes/bounds-check.ts: per index of an element access, the bounds-check site
+ * (an index into {@link IRProgram.bounds}) that checks `0 <= index < size of that axis`,
+ * or null where the pass proved the index in range (no check).
+ */
+export type IndexChecks = readonly (number | null)[];
+
 /** `a[i]`, `a[i][j]`: one element of array parameter `array`. */
 export interface LoadExpr<T> extends Base<T> {
   readonly kind: 'load'; readonly array: number; readonly indices: readonly Expr<T>[];
   /** Set by passes/pointer-walk.ts: the address is a walked pointer (the indices still say which element). */
   readonly walk?: WalkedAccess;
+  /** Set by passes/bounds-check.ts: the checks of the indices (absent: none). */
+  readonly checks?: IndexChecks;
 }
 /** `a.length` (axis 0), `a[i].length` (axis 1): a core dimension's size (int32). */
 export interface LengthExpr<T> extends Base<T> { readonly kind: 'length'; readonly array: number; readonly axis: number }
@@ -104,6 +113,8 @@ export interface StoreStmt<T> {
   readonly kind: 'store'; readonly at: number; readonly array: number; readonly indices: readonly Expr<T>[]; readonly value: Expr<T>;
   /** As LoadExpr's. */
   readonly walk?: WalkedAccess;
+  /** As LoadExpr's. */
+  readonly checks?: IndexChecks;
 }
 export interface IfStmt<T> {
   readonly kind: 'if'; readonly at: number; readonly cond: Expr<T>; readonly then: readonly Stmt<T>[]; readonly else: readonly Stmt<T>[];
@@ -177,6 +188,26 @@ export interface CoreInfo {
   readonly operands: readonly (readonly number[])[];
 }
 
+/**
+ * A bounds-check site (passes/bounds-check.ts): one index of one element access of the
+ * kernel that the compiler could not prove in range. Emitters check the index there and
+ * report the site's number; the host turns it into the IndexError (src/compiler/bounds.ts).
+ */
+export interface BoundsSite {
+  /** The array parameter's name in the kernel's source. */
+  readonly array: string;
+  /** Which index of the access (0 for `a[i]`, 1 for the `j` of `a[i][j]`). */
+  readonly axis: number;
+  /** A store (`a[i] = v`) or a load. */
+  readonly write: boolean;
+  /** The index's dtype (how the emitters pass its value back). */
+  readonly indexType: DType;
+  /** 1-based line and column of the access in the kernel's source, and its code frame. */
+  readonly line: number;
+  readonly column: number;
+  readonly frame: string;
+}
+
 /** A typed program: the kernel, the helper specialisations it calls, and its kind. */
 export interface IRProgram {
   readonly kind: 'scalar' | 'gufunc';
@@ -185,6 +216,11 @@ export interface IRProgram {
   /** gufunc kernels only. */
   readonly core?: CoreInfo;
   readonly fastmath: boolean;
+  /**
+   * The bounds-check sites, numbered as the `checks` of loads and stores refer to them
+   * (passes/bounds-check.ts); absent or empty: the program checks nothing.
+   */
+  readonly bounds?: readonly BoundsSite[];
 }
 
 /** Visit every expression of a statement list (pre-order), including nested statements. */

@@ -18,6 +18,9 @@ function constText(e: Extract<T, { kind: 'const' }>): string {
   return `${s}:${e.type}`;
 }
 
+/** An index with its bounds-check site (passes/bounds-check.ts): `(check#2 i)`. */
+const checked = (index: string, site: number | null | undefined): string => (site == null ? index : `(check#${site} ${index})`);
+
 export function printExpr(fn: IRFunction<DType>, e: T): string {
   const p = (x: T) => printExpr(fn, x);
   switch (e.kind) {
@@ -32,7 +35,7 @@ export function printExpr(fn: IRFunction<DType>, e: T): string {
     case 'cast': return `(cast ${e.arg.type}->${e.type} ${p(e.arg)})`;
     case 'call': return `(call:${e.type} ${e.fn}${e.args.map((a) => ` ${p(a)}`).join('')})`;
     case 'helper': return `(helper:${e.type} #${e.index} ${e.name}${e.args.map((a) => ` ${p(a)}`).join('')})`;
-    case 'load': return `(load:${e.type} ${fn.params[e.array]!.emitName}${e.indices.map((i) => ` ${p(i)}`).join('')})`;
+    case 'load': return `(load:${e.type} ${fn.params[e.array]!.emitName}${e.indices.map((i, k) => ` ${checked(p(i), e.checks?.[k])}`).join('')})`;
     case 'length': return `(length ${fn.params[e.array]!.emitName} ${e.axis})`;
   }
 }
@@ -43,7 +46,7 @@ function inline(fn: IRFunction<DType>, s: Stmt<DType>): string {
     case 'let': return `let ${fn.locals[s.local]!.emitName}: ${fn.locals[s.local]!.type} = ${p(s.init)}`;
     case 'assign':
       return `${s.place.kind === 'local' ? fn.locals[s.place.id]!.emitName : fn.params[s.place.index]!.emitName} = ${p(s.value)}`;
-    case 'store': return `${fn.params[s.array]!.emitName}[${s.indices.map(p).join(', ')}] = ${p(s.value)}`;
+    case 'store': return `${fn.params[s.array]!.emitName}[${s.indices.map((i, k) => checked(p(i), s.checks?.[k])).join(', ')}] = ${p(s.value)}`;
     case 'break': return 'break';
     case 'continue': return 'continue';
     case 'return': return s.value ? `return ${p(s.value)}` : 'return';

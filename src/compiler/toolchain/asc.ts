@@ -6,7 +6,8 @@
  *      never pay for it) and time the load;
  *   2. run `asc.main` on the source as `kernel.ts` with DESIGN.md decision 6's flags
  *      (-O3, stub runtime, no asserts, no abort import, SIMD, threads, imported shared memory
- *      of at most 65536 pages), reading and writing files in memory only;
+ *      of at most 65536 pages; -O0 when the source's header asks, toolchain/asc-flags.ts),
+ *      reading and writing files in memory only, with asc's crash handler defused;
  *   3. compile it (new WebAssembly.Module), check that it imports nothing but `env.memory`,
  *      and find the memory range its data segments write when instantiated.
  * NOTE: a module's active data segments (AS's Math tables, for one) are written into the
@@ -18,6 +19,7 @@
  * std library again); see test/compiler/compile-time.test.ts.
  */
 import { TargetError } from '../../util/errors.js';
+import { ascFlagsFor } from './asc-flags.js';
 import { performance } from 'node:perf_hooks';
 
 /** asc's API as far as it is used here. */
@@ -51,12 +53,7 @@ export function ascLoadTime(): number {
   return ascLoadMs;
 }
 
-/** Flags of DESIGN.md decision 6. */
-export const ASC_FLAGS: readonly string[] = [
-  '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=',
-  '--enable', 'simd', '--enable', 'threads',
-  '--importMemory', '--sharedMemory', '--maximumMemory', '65536',
-];
+export { ASC_FLAGS, ascFlagsFor } from './asc-flags.js';
 
 export interface AscOptions {
   /** Where the module's static data goes in the shared memory (asc --memoryBase). */
@@ -140,11 +137,40 @@ export function staticDataRange(bytes: Uint8Array): { start: number; end: number
   return start === Infinity ? null : { start, end };
 }
 
+class AscExit extends Error {}
+
+/**
+ * Run asc with its crash handler defused: asc reports an internal crash (a Binaryen abort,
+ * a stack overflow) by printing a banner with console.error and calling process.exit(1),
+ * which would end the caller's process. For the duration of the call, console output is
+ * collected and process.exit throws, so a crash becomes an AscCompileError carrying the
+ * banner. NOTE: both are process-wide while asc runs (about a second); the product path
+ * compiles in the worker of src/vectorize/compile-sync.ts, which does the same in its own
+ * thread.
+ */
+async function withAscCrashesCaught<R>(run: () => Promise<R>, source: string): Promise<R> {
+  const keys = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const saved = keys.map((k) => console[k]);
+  const exit = process.exit;
+  let printed = '';
+  for (const k of keys) console[k] = (...a: unknown[]) => { printed += `${a.map(String).join(' ')}\n`; };
+  process.exit = ((code?: number) => { throw new AscExit(`asc exited with code ${code}`); }) as typeof process.exit;
+  try {
+    return await run();
+  } catch (e) {
+    throw new AscCompileError(printed.replace(/^\u258C ?/gm, '').trim() || String((e as Error).stack ?? e), source);
+  } finally {
+    process.exit = exit;
+    keys.forEach((k, i) => { console[k] = saved[i]!; });
+  }
+}
+
 /**
  * Compile AssemblyScript source to a WebAssembly.Module that imports only `env.memory`
  * (a shared memory), as the built-in module does.
  *
- * @throws AscCompileError with asc's diagnostics when the source does not compile.
+ * @throws AscCompileError with asc's diagnostics when the source does not compile, or
+ *   with its crash banner when asc crashes (the process is not exited).
  * @example
  * ```ts
  * const { module } = await compileAssemblyScript(kernel.asSource, { memoryBase: 1 << 20 });
@@ -159,16 +185,16 @@ export async function compileAssemblyScript(source: string, options: AscOptions 
   const outputs = new Map<string, Uint8Array | string>();
   let diagnostics = '';
   const sink = { write: (s: string) => { diagnostics += s; return true; } };
-  const argv = ['kernel.ts', '--outFile', 'kernel.wasm', ...ASC_FLAGS];
+  const argv = ['kernel.ts', '--outFile', 'kernel.wasm', ...ascFlagsFor(source)];
   if (options.wat) argv.push('--textFile', 'kernel.wat');
   if (options.memoryBase !== undefined) argv.push('--memoryBase', String(options.memoryBase));
-  const { error } = await asc.main(argv, {
+  const { error } = await withAscCrashesCaught(() => asc.main(argv, {
     readFile: (name) => (name === 'kernel.ts' ? source : null),
     writeFile: (name, contents) => { outputs.set(name, contents); },
     listFiles: () => [],
     stdout: sink,
     stderr: sink,
-  });
+  }), source);
   const binary = outputs.get('kernel.wasm');
   if (error || !(binary instanceof Uint8Array)) throw new AscCompileError(diagnostics || String(error), source);
   const compileMs = performance.now() - started;

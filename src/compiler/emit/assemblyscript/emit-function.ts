@@ -15,13 +15,15 @@
  *      prelude (prelude.ts), loads/stores as `load<T>(base + <usize>i * stride ...)`
  *      (bool elements are bytes, read as `!= 0`), or through the pointer that
  *      ir/passes/pointer-walk.ts assigned them (`load<T>(__w0)`), the loops that declare
- *      those pointers starting and advancing them with their counters.
+ *      those pointers starting and advancing them with their counters; an index with a
+ *      bounds-check site (ir/passes/bounds-check.ts) through the prelude's `__bc`.
  */
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
-import type { ConstValue, Expr, IRFunction, IRProgram, Stmt, WalkedAccess } from '../../ir/nodes.js';
-import { asType, bitsOf, isBool, isFloatType, isIntType } from '../../ir/types.js';
+import type { ConstValue, Expr, IndexChecks, IRFunction, IRProgram, Stmt, WalkedAccess } from '../../ir/nodes.js';
+import { axisSize } from '../../ir/passes/bounds-check.js';
+import { asType, bitsOf, is64, isBool, isFloatType, isIntType } from '../../ir/types.js';
 
 type T = Expr<DType>;
 
@@ -127,12 +129,33 @@ export class AsFunctionEmitter {
     return lines.join('\n');
   }
 
-  /** The address of an element: through its walked pointer when the pointer-walk pass gave it one. */
-  private address(fn: IRFunction<DType>, access: { array: number; indices: readonly T[]; walk?: WalkedAccess }): string {
+  /**
+   * The address of an element: through its walked pointer when the pointer-walk pass gave it
+   * one. An index with a bounds-check site (passes/bounds-check.ts) goes through the
+   * prelude's `__bc` (`__bcz`, which adds 0, next to a walked pointer): an index outside
+   * [0, size) records the site and traps before the address is used.
+   */
+  private address(fn: IRFunction<DType>, access: { array: number; indices: readonly T[]; walk?: WalkedAccess; checks?: IndexChecks }): string {
     const p = fn.params[access.array]!;
     const w = access.walk;
-    if (w) return w.offset === 0 ? walkName(w.id) : `${walkName(w.id)} + ${w.offset} * ${strideName(p.emitName, 0)}`;
-    return [p.emitName, ...access.indices.map((i, k) => `<usize>(${this.expr(fn, i)}) * ${strideName(p.emitName, k)}`)].join(' + ');
+    if (w) {
+      const at = w.offset === 0 ? walkName(w.id) : `${walkName(w.id)} + ${w.offset} * ${strideName(p.emitName, 0)}`;
+      const site = access.checks?.[0];
+      return site == null ? at : `${at} + ${this.checked(fn, access.array, 0, access.indices[0]!, site, true)}`;
+    }
+    return [p.emitName, ...access.indices.map((i, k) => {
+      const site = access.checks?.[k];
+      return `<usize>(${site == null ? this.expr(fn, i) : this.checked(fn, access.array, k, i, site, false)}) * ${strideName(p.emitName, k)}`;
+    })].join(' + ');
+  }
+
+  /** A checked index: `__bc(i, size, site)` (the index) or, with `zero`, `__bcz(...)` (0 as usize). */
+  private checked(fn: IRFunction<DType>, array: number, axis: number, i: T, site: number, zero: boolean): string {
+    const size = axisSize(this.program.core!, array, axis);
+    const n = 'size' in size ? String(size.size) : sizeName(size.dim);
+    const v = this.expr(fn, i);
+    if (is64(i.type)) return `${zero ? '__bcz64' : '__bc64'}(${v}, ${n}, ${site})`;
+    return `${zero ? '__bcz' : '__bc'}(${i.type === 'int32' ? v : `<i32>(${v})`}, ${n}, ${site})`;
   }
 
   /**

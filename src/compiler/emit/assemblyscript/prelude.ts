@@ -2,13 +2,15 @@
  * AssemblyScript helpers that emitted kernels call for operations with no single AS
  * operator: NumPy's float → integer cast (x86 values for NaN/inf/out of range, as
  * asm/convert.ts does for the built-ins), JavaScript's ToInt32 (`x | 0` on a float),
- * integer division/remainder with 0 for division by
- * zero, integer power, JavaScript's Math.round, and float truthiness.
+ * integer division/remainder with 0 for division by zero, integer power, JavaScript's
+ * Math.round, float truthiness, and the bounds checks.
  *
  * Each snippet is named by the function it defines; the module assembler includes exactly
  * the snippets (and their dependencies) that the emitted code mentions. Generic helpers
  * rely on AS evaluating `isSigned<T>()` at compile time, so dead branches are not compiled.
  */
+
+import { MATH_PRELUDE } from './math-prelude.js';
 
 interface Snippet {
   readonly deps: readonly string[];
@@ -130,6 +132,46 @@ export const PRELUDE: ReadonlyMap<string, Snippet> = new Map<string, Snippet>([
       '}',
     ].join('\n'),
   }],
+  ['__nb_bsite', {
+    deps: [],
+    code: [
+      '// Bounds checks (ir/passes/bounds-check.ts): a failed check records its site + 1, the index',
+      '// and the size in these globals (per instance, so per thread) and traps; the host reads',
+      '// them to raise IndexError E_KERNEL_BOUNDS (src/compiler/bounds.ts).',
+      'export let __nb_bsite: i32 = 0;',
+      'export let __nb_bindex: i64 = 0;',
+      'export let __nb_bsize: i32 = 0;',
+    ].join('\n'),
+  }],
+  ['__bc', {
+    deps: ['__nb_bsite'],
+    code: [
+      '// Index i of an axis of size n: i itself when 0 <= i < n; otherwise record the site and trap.',
+      '// @ts-ignore: decorator',
+      '@inline function __bc(i: i32, n: i32, site: i32): i32 {',
+      '  if (<u32>i >= <u32>n) { __nb_bsite = site + 1; __nb_bindex = <i64>i; __nb_bsize = n; unreachable(); }',
+      '  return i;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__bc64', {
+    deps: ['__nb_bsite'],
+    code: [
+      '// @ts-ignore: decorator',
+      '@inline function __bc64(i: i64, n: i32, site: i32): i64 {',
+      '  if (<u64>i >= <u64>n) { __nb_bsite = site + 1; __nb_bindex = i; __nb_bsize = n; unreachable(); }',
+      '  return i;',
+      '}',
+    ].join('\n'),
+  }],
+  ['__bcz', {
+    deps: ['__bc'],
+    code: '// The check of an index read through a walked pointer: adds 0 to the address.\n// @ts-ignore: decorator\n@inline function __bcz(i: i32, n: i32, site: i32): usize { __bc(i, n, site); return 0; }',
+  }],
+  ['__bcz64', {
+    deps: ['__bc64'],
+    code: '// @ts-ignore: decorator\n@inline function __bcz64(i: i64, n: i32, site: i32): usize { __bc64(i, n, site); return 0; }',
+  }],
   ['__truthy_f64', {
     deps: [],
     code: '// JavaScript truthiness of a float: 0, -0 and NaN are false.\n// @ts-ignore: decorator\n@inline function __truthy_f64(x: f64): bool { return x != 0.0 && x == x; }',
@@ -138,6 +180,8 @@ export const PRELUDE: ReadonlyMap<string, Snippet> = new Map<string, Snippet>([
     deps: [],
     code: '// @ts-ignore: decorator\n@inline function __truthy_f32(x: f32): bool { return x != <f32>0.0 && x == x; }',
   }],
+  // nb.math (math-prelude.ts).
+  ...MATH_PRELUDE,
 ]);
 
 /**
@@ -156,5 +200,5 @@ export function preludeFor(code: string): string {
     PRELUDE.get(name)!.deps.forEach(add);
   };
   for (const m of code.matchAll(/\b(__[A-Za-z0-9_]+)\b/g)) if (PRELUDE.has(m[1]!)) add(m[1]!);
-  return [...PRELUDE.keys()].filter((k) => need.has(k)).map((k) => PRELUDE.get(k)!.code).join('\n');
+  return [...PRELUDE.keys()].filter((k) => need.has(k)).map((k) => PRELUDE.get(k)!.code).filter((c) => c !== '').join('\n');
 }

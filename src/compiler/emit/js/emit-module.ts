@@ -5,7 +5,8 @@
  * Steps:
  *   1. each function (helpers, then the kernel) is spelled with emit/js/spell.ts, the one
  *      definition of every operation's meaning; array parameters become (data, offset,
- *      element strides...) and core sizes `__n<d>`;
+ *      element strides...) and core sizes `__n<d>`; an index with a bounds-check site
+ *      (ir/passes/bounds-check.ts) goes through `rt.bc`, which throws the site's BoundsTrap;
  *   2. entries are appended: for scalar kernels `row(n, d0, o0, s0, ..., dK, oK, sK)` and
  *      `loop(shape, operands)`; for gufunc kernels `loop(shape, operands, coreSizes)`, where
  *      an operand's strides are its loop-dim strides followed by its core-dim strides;
@@ -16,7 +17,8 @@
  */
 import { printStructured } from '../structured.js';
 import type { AnyTypedArray, DType } from '../../../dtype/dtypes.js';
-import type { Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import type { Expr, IndexChecks, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64, isBool } from '../../ir/types.js';
 import { JS_RUNTIME } from './runtime.js';
 import { spellBinary, spellCall, spellCast, spellCompare, spellConst, spellLogical, spellSelect, spellUnary } from './spell.js';
@@ -58,9 +60,20 @@ class JsEmitter {
     return out.join(', ');
   }
 
-  private index(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
+  /** The element offset of an access; an index with a bounds-check site goes through `rt.bc`. */
+  private index(fn: IRFunction<DType>, array: number, indices: readonly T[], checks: IndexChecks | undefined): string {
     const q = fn.params[array]!;
-    const terms = indices.map((i, k) => `${is64(i.type) ? `Number(${this.expr(fn, i)})` : this.expr(fn, i)} * ${strideName(q.emitName, k)}`);
+    const terms = indices.map((i, k) => {
+      const site = checks?.[k];
+      const v = this.expr(fn, i);
+      let at: string;
+      if (site == null) at = is64(i.type) ? `Number(${v})` : v;
+      else {
+        const size = axisSize(this.p.core!, array, k);
+        at = `rt.${is64(i.type) ? 'bc64' : 'bc'}(${v}, ${'size' in size ? size.size : `__n${size.dim}`}, ${site})`;
+      }
+      return `${at} * ${strideName(q.emitName, k)}`;
+    });
     return [offsetName(q.emitName), ...terms].join(' + ');
   }
 
@@ -79,7 +92,7 @@ class JsEmitter {
       case 'call': return spellCall(e.fn, e.args[0]!.type, e.type, e.args.map(x));
       case 'helper': return `${this.p.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
       case 'load': {
-        const v = `${fn.params[e.array]!.emitName}[${this.index(fn, e.array, e.indices)}]`;
+        const v = `${fn.params[e.array]!.emitName}[${this.index(fn, e.array, e.indices, e.checks)}]`;
         return isBool(e.type) ? `(${v} !== 0)` : v;
       }
       case 'length': return `__n${this.p.core!.operands[e.array]![e.axis]}`;
@@ -105,7 +118,7 @@ class JsEmitter {
         case 'store': {
           const t = fn.params[s.array]!.array!.dtype;
           const v = this.expr(fn, s.value);
-          out.push(`${ind}${fn.params[s.array]!.emitName}[${this.index(fn, s.array, s.indices)}] = ${isBool(t) ? `(${v} ? 1 : 0)` : v};`);
+          out.push(`${ind}${fn.params[s.array]!.emitName}[${this.index(fn, s.array, s.indices, s.checks)}] = ${isBool(t) ? `(${v} ? 1 : 0)` : v};`);
           break;
         }
         case 'for': {

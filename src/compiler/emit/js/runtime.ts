@@ -8,7 +8,10 @@
  * meaning in emit/assemblyscript/prelude.ts; the differential tests compare the two.
  */
 import { convertScalar } from '../../../dtype/convert-scalar.js';
+import { BoundsTrap } from '../../bounds.js';
 import type { DType } from '../../../dtype/dtypes.js';
+import { copysign, erf, erfc, gamma, ldexp, lgamma, nextafter, sinc } from '../../../math/index.js';
+import { nextafterFloat32 } from '../../../math/elementary.js';
 
 type Num = number;
 
@@ -54,6 +57,18 @@ function makeRuntime() {
     maxBig: (...xs: bigint[]) => xs.reduce((m, x) => (x > m ? x : m)),
     /** JavaScript truthiness of a float: 0, -0 and NaN are false. */
     truthy: (x: Num) => x !== 0 && x === x,
+    // nb.math (src/math/): the plain-JS functions themselves (ir/intrinsics.ts spells rt.erf(x)).
+    erf, erfc, gamma, lgamma, sinc, copysign, nextafter, ldexp, nextafter32: nextafterFloat32,
+    /** A checked index (ir/passes/bounds-check.ts): i when 0 <= i < n, else the site's BoundsTrap. */
+    bc: (i: Num, n: Num, site: Num) => {
+      if (i >= 0 && i < n) return i;
+      throw new BoundsTrap(site, BigInt(i), n);
+    },
+    /** A checked 64-bit index (a bigint): as a number. */
+    bc64: (i: bigint, n: Num, site: Num) => {
+      if (i >= 0n && i < BigInt(n)) return Number(i);
+      throw new BoundsTrap(site, i, n);
+    },
   };
   for (const t of Object.keys(BITS)) {
     const bits = BITS[t]!;

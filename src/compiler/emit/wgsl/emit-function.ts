@@ -17,11 +17,19 @@
  * `b<k>[o_<name> + i * s_<name>_0 + j * s_<name>_1]`, where b<k> is the module-scope
  * storage binding of operand k and o/s are the operand's element offset and strides (i32
  * function parameters). Bool elements are stored as u32 0/1 on the device.
+ *
+ * Bounds checks (ir/passes/bounds-check.ts): a checked index of a load is `nb_bc_i32(i, n,
+ * site)` (i when in range; else it records the failure in the `nberr` binding the shader
+ * declares (src/gpu/shaders.ts) and reads element 0 instead); inside a `select` value, which
+ * WGSL evaluates even when not taken, `nb_bcg_i32(..., taken)` records only when taken; a
+ * store with a checked index runs only when `nb_ok_i32(i, n, site)` holds for each, so
+ * nothing is written outside.
  */
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS, type WgslHelperCall } from '../../ir/intrinsics.js';
-import type { ConstValue, Expr, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import type { ConstValue, Expr, IndexChecks, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import { axisSize } from '../../ir/passes/bounds-check.js';
 import { isBool, isFloatType } from '../../ir/types.js';
 
 type T = Expr<DType>;
@@ -84,6 +92,8 @@ export function wgslConst(value: ConstValue, t: DType): string {
 export class WgslFunctionEmitter {
   /** Prelude helpers the emitted code calls (collected while emitting). */
   readonly used = new Set<string>();
+  /** Inside a `select` value: when that value is the one taken (null: always). */
+  private guard: string | null = null;
 
   constructor(
     private readonly program: IRProgram,
@@ -150,11 +160,26 @@ export class WgslFunctionEmitter {
     return fn === this.program.main ? 'kernel' : `h_${fn.name}`;
   }
 
-  private index(fn: IRFunction<DType>, array: number, indices: readonly T[]): string {
+  /** The element of an access; a load's index with a bounds-check site goes through `nb_bc_*` (prelude.ts). */
+  private index(fn: IRFunction<DType>, array: number, indices: readonly T[], checks?: IndexChecks): string {
     const p = fn.params[array]!;
-    // Offsets and strides are i32: a uint32 index (any integer type may index) is converted.
-    const terms = indices.map((i, d) => `${i.type === 'uint32' ? `i32(${this.expr(fn, i)})` : this.expr(fn, i)} * s_${p.emitName}_${d}`);
+    // Offsets and strides are i32: an unchecked uint32 index (any integer type may index) is
+    // converted; the checks return an i32.
+    const terms = indices.map((i, d) => {
+      const site = checks?.[d];
+      const t = wgslTypeOf(i.type);
+      const v = site == null ? (t === 'u32' ? `i32(${this.expr(fn, i)})` : this.expr(fn, i))
+        : this.guard === null ? this.call(`nb_bc_${t}`, [this.expr(fn, i), this.size(array, d), `${site}u`])
+        : this.call(`nb_bcg_${t}`, [this.expr(fn, i), this.size(array, d), `${site}u`, this.guard]);
+      return `${v} * s_${p.emitName}_${d}`;
+    });
     return [`o_${p.emitName}`, ...terms].join(' + ');
+  }
+
+  /** The size of axis `axis` of array parameter `array` (an i32). */
+  private size(array: number, axis: number): string {
+    const size = axisSize(this.program.core!, array, axis);
+    return 'size' in size ? `${size.size}i` : `n_${size.dim}`;
   }
 
   /** A call of prelude helper `name`, which the shader then includes. */
@@ -197,12 +222,24 @@ export class WgslFunctionEmitter {
         return `(${x(e.left)} ${op} ${x(e.right)})`;
       }
       case 'logical': return `(${x(e.left)} ${e.op === 'and' ? '&&' : '||'} ${x(e.right)})`;
-      case 'select': return `select(${x(e.else)}, ${x(e.then)}, ${x(e.cond)})`;
+      case 'select': {
+        // WGSL's select evaluates both values: a checked load in a branch JavaScript would
+        // not take must not report (`guard`: when the branch is the one taken).
+        const c = x(e.cond);
+        const outer = this.guard;
+        const both = (g: string) => (outer === null ? g : `(${outer} && ${g})`);
+        this.guard = both(c);
+        const t = x(e.then);
+        this.guard = both(`!${c}`);
+        const f = x(e.else);
+        this.guard = outer;
+        return `select(${f}, ${t}, ${c})`;
+      }
       case 'cast': return this.cast(fn, e.arg, e.type);
       case 'call': return INTRINSICS.get(e.fn)!.wgsl!({ t: e.args[0]!.type, r: e.type }, e.args.map(x), this.call);
       case 'helper': return `h_${this.program.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
       case 'load': {
-        const v = `${this.binding(e.array)}[${this.index(fn, e.array, e.indices)}]`;
+        const v = `${this.binding(e.array)}[${this.index(fn, e.array, e.indices, e.checks)}]`;
         return isBool(e.type) ? `(${v} != 0u)` : v;
       }
       case 'length': return `n_${this.program.core!.operands[e.array]![e.axis]}`;
@@ -277,7 +314,15 @@ export class WgslFunctionEmitter {
           const t = fn.params[s.array]!.array!.dtype;
           const v = this.expr(fn, s.value);
           const ref = `${this.binding(s.array)}[${this.index(fn, s.array, s.indices)}]`;
-          out.push(`${ind}${ref} = ${isBool(t) ? `select(0u, 1u, ${v})` : v};`);
+          const assign = `${ref} = ${isBool(t) ? `select(0u, 1u, ${v})` : v};`;
+          // Checked indices: the store happens only when every one is in range (a failing
+          // check sets the error flag the call reads back, and nothing is written).
+          const checks = s.checks;
+          const ok = checks === undefined ? [] : s.indices.flatMap((i, d) => {
+            const site = checks[d];
+            return site == null ? [] : [this.call(`nb_ok_${wgslTypeOf(i.type)}`, [this.expr(fn, i), this.size(s.array, d), `${site}u`])];
+          });
+          out.push(ok.length === 0 ? `${ind}${assign}` : `${ind}if (${ok.join(' && ')}) { ${assign} }`);
           break;
         }
         case 'for': {

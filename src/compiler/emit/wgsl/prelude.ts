@@ -8,8 +8,10 @@
  *
  * Why bit tests: shader compilers may assume "no NaN" and fold `x != x` away, so NaN and
  * infinity are recognised from the bits. Names start with `nb_` (WGSL reserves `__`).
- * Only the helpers a shader uses are emitted ({@link preludeFor}).
+ * Only the helpers a shader uses are emitted ({@link preludeFor}). nb.math's helpers are in
+ * math-prelude.ts.
  */
+import { MATH_HELPERS } from './math-prelude.js';
 
 /** name -> [WGSL source, names of the helpers it calls]. */
 const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = {
@@ -19,6 +21,42 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   // A user function call is never a const-expression: NaN and infinity made through it are
   // run-time values (a const bitcast to NaN/inf is a shader-creation error).
   nb_f32bits: [`fn nb_f32bits(b: u32) -> f32 { return bitcast<f32>(b); }`, []],
+  // Bounds checks: the first failure (of any invocation) records site + 1, the index's bits
+  // and the size in nberr (a read_write binding the shader declares, read back by the
+  // call: src/gpu/kernel-factories.ts). The loop retries a spurious weak-CAS failure.
+  nb_bfail: [
+    `fn nb_bfail(site: u32, i: u32, n: i32) {
+  loop {
+    let r = atomicCompareExchangeWeak(&nberr[0], 0u, site + 1u);
+    if (r.exchanged) {
+      atomicStore(&nberr[1], i);
+      atomicStore(&nberr[2], u32(n));
+      break;
+    }
+    if (r.old_value != 0u) { break; }
+  }
+}`, []],
+  nb_ok_i32: [`fn nb_ok_i32(i: i32, n: i32, site: u32) -> bool {
+  if (u32(i) >= u32(n)) { nb_bfail(site, bitcast<u32>(i), n); return false; }
+  return true;
+}`, ['nb_bfail']],
+  nb_ok_u32: [`fn nb_ok_u32(i: u32, n: i32, site: u32) -> bool {
+  if (i >= u32(n)) { nb_bfail(site, i, n); return false; }
+  return true;
+}`, ['nb_bfail']],
+  nb_bc_i32: [`fn nb_bc_i32(i: i32, n: i32, site: u32) -> i32 { return select(0i, i, nb_ok_i32(i, n, site)); }`, ['nb_ok_i32']],
+  nb_bc_u32: [`fn nb_bc_u32(i: u32, n: i32, site: u32) -> i32 { return select(0i, i32(i), nb_ok_u32(i, n, site)); }`, ['nb_ok_u32']],
+  // A checked index in a select value: reports only when taken (the value JS would evaluate).
+  nb_bcg_i32: [`fn nb_bcg_i32(i: i32, n: i32, site: u32, taken: bool) -> i32 {
+  if (u32(i) < u32(n)) { return i; }
+  if (taken) { nb_bfail(site, bitcast<u32>(i), n); }
+  return 0i;
+}`, ['nb_bfail']],
+  nb_bcg_u32: [`fn nb_bcg_u32(i: u32, n: i32, site: u32, taken: bool) -> i32 {
+  if (i < u32(n)) { return i32(i); }
+  if (taken) { nb_bfail(site, i, n); }
+  return 0i;
+}`, ['nb_bfail']],
   nb_nan: [`fn nb_nan() -> f32 { return nb_f32bits(0x7fc00000u); }`, ['nb_f32bits']],
   nb_inf: [`fn nb_inf() -> f32 { return nb_f32bits(0x7f800000u); }`, ['nb_f32bits']],
   nb_truthy: [`fn nb_truthy(x: f32) -> bool { return x != 0.0f && !nb_isnan(x); }`, ['nb_isnan']],
@@ -306,7 +344,7 @@ function intHelpers(t: 'i32' | 'u32'): Record<string, readonly [string, readonly
   };
 }
 
-const ALL: Readonly<Record<string, readonly [string, readonly string[]]>> = { ...HELPERS, ...intHelpers('i32'), ...intHelpers('u32') };
+const ALL: Readonly<Record<string, readonly [string, readonly string[]]>> = { ...HELPERS, ...intHelpers('i32'), ...intHelpers('u32'), ...MATH_HELPERS };
 
 /**
  * The WGSL source of the helpers in `used` and everything they call, in dependency order.

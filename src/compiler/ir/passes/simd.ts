@@ -10,6 +10,10 @@
  *      that one float type (so no casts).
  * Those operations are IEEE-exact per lane (Wasm SIMD's f64x2.min/max propagate NaN and
  * order -0 < +0 as Math.min/max do), so the SIMD path gives bit-identical results.
+ * Besides the all-contiguous loop, the row has one loop per input broadcast (stride 0) —
+ * for kernels of at most {@link SIMD_BROADCAST_MAX_INPUTS} inputs ({@link simdBroadcasts}):
+ * each variant tests every operand, so K inputs cost O(K^2) code, and at 60 inputs asc
+ * took 320 s on the row (issue 19 item 7).
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../intrinsics.js';
@@ -49,4 +53,21 @@ export function simdType(p: IRProgram): DType | null {
     return null;
   }
   return t;
+}
+
+/** Kernels with more inputs get no broadcast variants (see the file header). */
+export const SIMD_BROADCAST_MAX_INPUTS = 4;
+
+/**
+ * The inputs that get a broadcast (stride-0) SIMD variant of the row: each input of a
+ * SIMD kernel with 2 to {@link SIMD_BROADCAST_MAX_INPUTS} inputs, else none.
+ *
+ * @example
+ * ```ts
+ * simdBroadcasts(compileKernel((x, y) => x * y + 1, 'f8(f8,f8)', { kind: 'scalar' }).ir); // [0, 1]
+ * ```
+ */
+export function simdBroadcasts(p: IRProgram): number[] {
+  const k = p.main.params.length;
+  return simdType(p) !== null && k > 1 && k <= SIMD_BROADCAST_MAX_INPUTS ? [...Array(k).keys()] : [];
 }

@@ -15,7 +15,7 @@
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { kernelError } from '../../frontend/diagnostics.js';
-import { INTRINSICS } from '../intrinsics.js';
+import { INTRINSICS, intrinsicSpelling } from '../intrinsics.js';
 import type { Expr, IRFunction, IRProgram, Stmt } from '../nodes.js';
 import { TARGET_SUPPORT, type KernelTarget, type TargetSupport } from '../target-support.js';
 
@@ -29,7 +29,7 @@ function validateFunction(fn: IRFunction<DType>, support: TargetSupport): void {
   const call = (e: Extract<E, { kind: 'call' }>): void => {
     const row = INTRINSICS.get(e.fn)!;
     const missing = support.spellings.find((s) => row[s] === undefined);
-    if (missing !== undefined && limits) throw kernelError(limits.code, fn.source, e.at, [`Math.${e.fn}`, `it has no ${missing} spelling`]);
+    if (missing !== undefined && limits) throw kernelError(limits.code, fn.source, e.at, [intrinsicSpelling(e.fn), `it has no ${missing} spelling`]);
     if (missing !== undefined) throw new Error(`intrinsic '${e.fn}' has no '${missing}' spelling`);
   };
   const expr = (e: E): void => {
