@@ -213,7 +213,14 @@ export function lowerExpr(ctx: ExprContext, node: acorn.Node): E {
  * (`1.0`, `.5`, `1e3`, `2E-1`), but not a hex/binary/octal integer (`0x1e` has an `e`).
  */
 export function isFloatLiteral(raw: string): boolean {
-  return !/^0[xXbBoO]/.test(raw) && /[.eE]/.test(raw);
+  if (/^0[xXbBoO]/.test(raw)) return false;
+  if (raw.includes('.')) return true;
+  // An exponent literal is a float only when its value is not an integer (`1e-3`): build
+  // tools (esbuild under tsx/vite/vitest, terser) reprint integer literals in exponent form
+  // (`400000000` becomes `4e8`), so an integer-valued `4e8` must keep meaning what the
+  // user's `400000000` meant. `1.0` still means float, but those tools print it as `1`:
+  // write `Math.fround`-free float accumulators as `let f = 0.5 * 2` or give the signature.
+  return /[eE]/.test(raw) && !Number.isInteger(Number(raw.replace(/_/g, '')));
 }
 
 function literal(ctx: ExprContext, node: acorn.Literal): E {
