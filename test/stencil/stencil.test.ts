@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { compileStencil } from '../../src/compiler/stencil.js';
-import { KernelError } from '../../src/util/errors.js';
+import { kernelErrorOf } from '../helpers/errors.js';
 
 type Mode = nb.BoundaryMode;
 const MODES: Mode[] = ['constant', 'nearest', 'reflect', 'mirror', 'wrap'];
@@ -235,15 +235,7 @@ describe('stencil: out, inputs, signatures', () => {
 });
 
 describe('stencil: diagnostics', () => {
-  const err = (f: () => unknown): KernelError => {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof KernelError) return e;
-      throw e;
-    }
-    throw new Error('no KernelError');
-  };
+  const err = kernelErrorOf;
 
   it('NB2017: an offset computed at run time, with line, column and frame', () => {
     const e = err(() => compileStencil('(a) => {\n  let s = 0;\n  for (let i = -1; i <= 1; i++) s += a(i, 0);\n  return s;\n}', 'f8(f8)'));

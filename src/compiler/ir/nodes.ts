@@ -223,18 +223,23 @@ export interface IRProgram {
   readonly bounds?: readonly BoundsSite[];
 }
 
+/** Calls `f` on each direct operand of `e` (the one place that knows which kinds have which). */
+export function forEachChild<T>(e: Expr<T>, f: (child: Expr<T>) => void): void {
+  switch (e.kind) {
+    case 'unary': case 'cast': f(e.arg); break;
+    case 'binary': case 'compare': case 'logical': f(e.left); f(e.right); break;
+    case 'select': f(e.cond); f(e.then); f(e.else); break;
+    case 'call': case 'helper': e.args.forEach(f); break;
+    case 'load': e.indices.forEach(f); break;
+    default: break;
+  }
+}
+
 /** Visit every expression of a statement list (pre-order), including nested statements. */
 export function forEachExpr<T>(body: readonly Stmt<T>[], f: (e: Expr<T>) => void): void {
   const expr = (e: Expr<T>): void => {
     f(e);
-    switch (e.kind) {
-      case 'unary': case 'cast': expr(e.arg); break;
-      case 'binary': case 'compare': case 'logical': expr(e.left); expr(e.right); break;
-      case 'select': expr(e.cond); expr(e.then); expr(e.else); break;
-      case 'call': case 'helper': e.args.forEach(expr); break;
-      case 'load': e.indices.forEach(expr); break;
-      default: break;
-    }
+    forEachChild(e, expr);
   };
   forEachStmt(body, (s) => {
     switch (s.kind) {

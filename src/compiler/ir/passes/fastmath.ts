@@ -43,7 +43,7 @@
  * pairwise combination, not ±0 of an empty partial: `-0 + 0` is `+0`, the `nsz` of fast-math).
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import type { BinaryOp, Expr, ForStmt, IRFunction, Local, Stmt } from '../nodes.js';
+import { forEachChild, type BinaryOp, type Expr, type ForStmt, type IRFunction, type Local, type Stmt } from '../nodes.js';
 import { isFloatType } from '../types.js';
 
 type T = Expr<DType>;
@@ -65,14 +65,7 @@ function size(stmts: readonly S[]): number {
   let n = 0;
   const ex = (e: T): void => {
     n++;
-    switch (e.kind) {
-      case 'unary': case 'cast': ex(e.arg); break;
-      case 'binary': case 'compare': case 'logical': ex(e.left); ex(e.right); break;
-      case 'select': ex(e.cond); ex(e.then); ex(e.else); break;
-      case 'call': case 'helper': e.args.forEach(ex); break;
-      case 'load': e.indices.forEach(ex); break;
-      default: break;
-    }
+    forEachChild(e, ex);
   };
   const st = (ss: readonly S[]): void => {
     for (const s of ss) {

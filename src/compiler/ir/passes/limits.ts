@@ -30,7 +30,7 @@
  * The level travels in the linked AS source's first line (emit/assemblyscript/emit-module.ts),
  * so the compile cache keys on it; toolchain/asc.ts turns it into the asc flag.
  */
-import type { IRFunction, Stmt, Expr } from '../nodes.js';
+import { forEachChild, type IRFunction, type Stmt, type Expr } from '../nodes.js';
 import { kernelError } from '../../frontend/diagnostics.js';
 
 /** Operands of one kernel (inputs and outputs): NumPy 2's NPY_MAXARGS, as Numba's ufuncs. */
@@ -86,14 +86,7 @@ function exprSize<T>(e: Expr<T>): KernelSize {
     nodes += s.nodes;
     depth = Math.max(depth, s.depth);
   };
-  switch (e.kind) {
-    case 'unary': case 'cast': add(e.arg); break;
-    case 'binary': case 'compare': case 'logical': add(e.left); add(e.right); break;
-    case 'select': add(e.cond); add(e.then); add(e.else); break;
-    case 'call': case 'helper': e.args.forEach(add); break;
-    case 'load': e.indices.forEach(add); break;
-    default: break;
-  }
+  forEachChild(e, add);
   return { nodes, depth: depth + 1 };
 }
 
