@@ -171,7 +171,7 @@ export function compileStencil(
     if (ndim < 0) ndim = e.indices.length;
     else if (e.indices.length !== ndim) {
       const why = options.neighborhood ? `the neighborhood has ${ndim} axes` : `an earlier call has ${ndim}`;
-      throw kernelError('NB2019', main.source, e.at, [main.params[e.array]!.name, `called with ${e.indices.length} offset(s), but ${why}`]);
+      throw kernelError('NB2019', main.source, e.at, [main.params[e.array.index]!.name, `called with ${e.indices.length} offset(s), but ${why}`]);
     }
   });
   if (ndim < 0) throw kernelError('NB2019', main.source, at0, [main.params[0]!.name, 'the kernel reads no neighbour: give options.neighborhood to say how many axes it has']);
@@ -245,7 +245,7 @@ function checkOffsets(fn: IRFunction<DType>, ndim: number, declared: Neighborhoo
   const hi = Array<number>(ndim).fill(-Infinity);
   forEachExpr(fn.body, (e: T) => {
     if (e.kind !== 'load') return;
-    const pname = fn.params[e.array]!.name;
+    const pname = fn.params[e.array.index]!.name;
     e.indices.forEach((i, d) => {
       if (i.kind !== 'const') throw kernelError('NB2017', fn.source, i.at, [pname, `offset ${d + 1} of ${ndim} is computed at run time`]);
       const v = Number(i.value);
@@ -294,7 +294,7 @@ class BoundaryEmitter extends AsFunctionEmitter {
 
   override expr(fn: IRFunction<DType>, e: T): string {
     if (e.kind !== 'load') return super.expr(fn, e);
-    const p = fn.params[e.array]!;
+    const p = fn.params[e.array.index]!;
     const t = e.type;
     const offs = offsetsOf(e);
     const idx = offs.map((o, d) => (o === 0 ? `__i${d}` : `(__i${d} + ${o})`));

@@ -27,7 +27,7 @@
  * `let v` makes a copy that the body may assign.
  */
 import type * as acorn from 'acorn';
-import type { CompareOp, Expr, Stmt } from '../ir/nodes.js';
+import { paramRef, type ArrayRef, type CompareOp, type Expr, type Stmt } from '../ir/nodes.js';
 import { arrayAccess, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
 
 type S = Stmt<null>;
@@ -247,7 +247,7 @@ export function lowerForOf(ctx: StmtContext, node: acorn.ForOfStatement, loopBod
   ctx.scopes.push([name]);
   try {
     const right = node.right;
-    let array: number;
+    let array: ArrayRef;
     let indices: E[] = [];
     if (right.type === 'MemberExpression') {
       const acc = arrayAccess(ctx, right);
@@ -258,7 +258,7 @@ export function lowerForOf(ctx: StmtContext, node: acorn.ForOfStatement, loopBod
       const e = lowerExpr(ctx, right);
       if (e.kind === 'local') return fail(ctx, 'NB2015', right, [right.name]);
       if (e.kind !== 'param') return fail(ctx, 'NB1030', right, ['for...of over a constant']);
-      array = e.index;
+      array = paramRef(e.index);
     } else {
       lowerExpr(ctx, right);
       return fail(ctx, 'NB1030', right, ['for...of over a computed value (only over a core-dimension array)']);

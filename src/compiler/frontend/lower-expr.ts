@@ -22,7 +22,7 @@
  */
 import type * as acorn from 'acorn';
 import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
-import type { BinaryOp, CompareOp, Expr } from '../ir/nodes.js';
+import { paramRef, type ArrayRef, type BinaryOp, type CompareOp, type Expr } from '../ir/nodes.js';
 import { kernelError, type DiagnosticCode, type SourceText } from './diagnostics.js';
 import { resolveNumbatsCallee } from './numbats-names.js';
 import type { Scopes } from './scope.js';
@@ -100,7 +100,7 @@ function checkNotShadowed(ctx: ExprContext, dotted: string, node: acorn.Node, us
 
 /** A member chain `p[i][j]` / `p[i].length` on parameter p, split into its parts. */
 export interface ArrayAccess {
-  readonly array: number;
+  readonly array: ArrayRef;
   readonly indices: readonly E[];
   readonly length: boolean;
 }
@@ -147,7 +147,7 @@ export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): Arr
   }
   if (b.kind === 'local') fail(ctx, 'NB2015', cur, [name]);
   if (ctx.accessors) fail(ctx, 'NB2019', node, [name, `read neighbours by calling it with one relative offset per axis, ${name}(-1, 0), not ${length ? 'with .length' : 'by indexing'}`]);
-  return { array: b.index, indices: indices.map((i) => lowerExpr(ctx, i)), length };
+  return { array: paramRef(b.index), indices: indices.map((i) => lowerExpr(ctx, i)), length };
 }
 
 /** Lower one expression. */
@@ -267,7 +267,7 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
     const b = ctx.scopes.lookup(name);
     // A stencil accessor call a(di, dj): a load at relative offsets (checked constant later).
     if (b?.kind === 'param' && ctx.accessors) {
-      return { kind: 'load', array: b.index, indices: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
+      return { kind: 'load', array: paramRef(b.index), indices: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };
     }
     if (b === null && ctx.helpers.has(name)) {
       return { kind: 'helper', name, index: -1, args: node.arguments.map((a) => lowerExpr(ctx, a)), at, type: null };

@@ -21,7 +21,7 @@
  * types yet.
  */
 import type * as acorn from 'acorn';
-import type { Expr, IRFunction, Place, Stmt } from '../ir/nodes.js';
+import type { ArrayRef, Expr, IRFunction, Place, Stmt } from '../ir/nodes.js';
 import { arrayAccess, compoundOp, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
 import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
 import { checkNesting } from './nesting.js';
@@ -183,7 +183,7 @@ function effect(ctx: ExprContext, e: acorn.Expression): S[] {
 }
 
 /** Where an assignment writes: a local/parameter, or an array element. */
-type LValue = { kind: 'var'; place: Place; read: E } | { kind: 'elem'; array: number; indices: readonly E[]; read: E };
+type LValue = { kind: 'var'; place: Place; read: E } | { kind: 'elem'; array: ArrayRef; indices: readonly E[]; read: E };
 
 function lvalue(ctx: ExprContext, node: acorn.Node): LValue {
   const at = pos(ctx, node);

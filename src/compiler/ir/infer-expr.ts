@@ -11,7 +11,7 @@ import { convertScalar } from '../../dtype/convert-scalar.js';
 import type { DType } from '../../dtype/dtypes.js';
 import type { DiagnosticCode } from '../frontend/diagnostics.js';
 import { INTRINSICS, intrinsicSpelling } from './intrinsics.js';
-import type { BinaryOp, CompareOp, ConstValue, Expr } from './nodes.js';
+import type { ArrayRef, BinaryOp, CompareOp, ConstValue, Expr } from './nodes.js';
 import { fitsInt, isBool, isFloatType, isIntType, isSigned, promote, unsignedOf, bitsOf } from './types.js';
 import { compareWeak, defaultType, exactType, foldWeak, materialize, weakNumber, weakOf, type Weak } from './weak.js';
 
@@ -28,8 +28,8 @@ export interface ExprInfer {
   param(index: number, at: number): TV;
   /** Type of a local read (weak for const aliases of literals). */
   local(id: number, at: number): TV;
-  load(array: number, indices: readonly U[], at: number): T;
-  length(array: number, axis: number, at: number): T;
+  load(array: ArrayRef, indices: readonly U[], at: number): T;
+  length(array: ArrayRef, axis: number, at: number): T;
   helper(name: string, args: readonly TV[], at: number): T;
 }
 

@@ -63,7 +63,7 @@ import type { DType } from '../../dtype/dtypes.js';
 import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
 import { as, cast, condition, expr, typeOf, typed, type ExprInfer, type TV } from './infer-expr.js';
 import { findCounters, type Counter } from './loop-counters.js';
-import { forEachStmt, type Expr, type IRFunction, type Local, type Param, type Stmt } from './nodes.js';
+import { forEachStmt, type ArrayRef, type Expr, type IRFunction, type Local, type Param, type Stmt } from './nodes.js';
 import { fitsInt, isFloatType, isIntType, promote } from './types.js';
 import { defaultType, exactType, setNarrowDefaults, type Weak } from './weak.js';
 
@@ -244,15 +244,17 @@ class FunctionInfer implements ExprInfer {
     return typed({ kind: 'local', id, type: t, at });
   }
 
-  private arrayOf(index: number, at: number): NonNullable<ParamSpec['array']> {
-    const spec = this.params[index]!;
-    if (!spec.array) this.fail('NB2015', at, [this.fn.params[index]!.name]);
-    return spec.array;
+  /** The array a reference names, with its name in the source (for messages). */
+  private arrayOf(ref: ArrayRef, at: number): NonNullable<ParamSpec['array']> & { readonly name: string } {
+    const spec = this.params[ref.index]!;
+    const name = this.fn.params[ref.index]!.name;
+    if (!spec.array) this.fail('NB2015', at, [name]);
+    return { ...spec.array, name };
   }
 
-  load(array: number, indices: readonly U[], at: number): T {
+  load(array: ArrayRef, indices: readonly U[], at: number): T {
     const a = this.arrayOf(array, at);
-    if (indices.length !== a.ndim) this.fail('NB2007', at, [this.fn.params[array]!.name, a.ndim, indices.length]);
+    if (indices.length !== a.ndim) this.fail('NB2007', at, [a.name, a.ndim, indices.length]);
     return { kind: 'load', array, indices: indices.map((i) => this.index(i)), type: a.dtype, at };
   }
 
@@ -266,9 +268,9 @@ class FunctionInfer implements ExprInfer {
     return v.e;
   }
 
-  length(array: number, axis: number, at: number): T {
+  length(array: ArrayRef, axis: number, at: number): T {
     const a = this.arrayOf(array, at);
-    if (axis >= a.ndim) this.fail('NB2007', at, [this.fn.params[array]!.name, a.ndim, axis + 1]);
+    if (axis >= a.ndim) this.fail('NB2007', at, [a.name, a.ndim, axis + 1]);
     // A "()" core operand declared as a 1-d array is a one-element view.
     if (a.coreDims.length === 0) return { kind: 'const', value: 1, type: 'int32', at };
     return { kind: 'length', array, axis, type: 'int32', at };
@@ -325,7 +327,7 @@ class FunctionInfer implements ExprInfer {
       }
       case 'store': {
         const a = this.arrayOf(s.array, s.at);
-        if (s.indices.length !== a.ndim) this.fail('NB2007', s.at, [this.fn.params[s.array]!.name, a.ndim, s.indices.length]);
+        if (s.indices.length !== a.ndim) this.fail('NB2007', s.at, [a.name, a.ndim, s.indices.length]);
         const indices = s.indices.map((i) => this.index(i));
         return [{ kind: 'store', array: s.array, indices, value: as(expr(this, s.value), a.dtype), at: s.at }];
       }

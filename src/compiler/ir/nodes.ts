@@ -77,7 +77,7 @@ export interface HelperCallExpr<T> extends Base<T> {
  * equals the address of `array[counter]` throughout the body of the counting loop that
  * declares it, advancing by `step` elements with the counter.
  */
-export interface PointerWalk { readonly id: number; readonly array: number; readonly counter: number; readonly step: number }
+export interface PointerWalk { readonly id: number; readonly array: ArrayRef; readonly counter: number; readonly step: number }
 
 /** An element access at `[counter + offset]` of an array a pointer walks: read through pointer `id`. */
 export interface WalkedAccess { readonly id: number; readonly offset: number }
@@ -89,16 +89,56 @@ export interface WalkedAccess { readonly id: number; readonly offset: number }
  */
 export type IndexChecks = readonly (number | null)[];
 
-/** `a[i]`, `a[i][j]`: one element of array parameter `array`. */
+/**
+ * Which array an element access reaches. Today an array parameter (a gufunc's core-dimension
+ * operand, or a stencil's neighbourhood); a kernel's own arrays (scratch arrays, constant
+ * tables) are further kinds. Each kind names its field differently (`index` is a parameter's
+ * only), so that adding a kind makes the type checker point at every site that reads a
+ * parameter's fields and must decide what the new kind does there.
+ */
+export type ArrayRef = { readonly kind: 'param'; readonly index: number };
+
+/** The reference to array parameter `index`. */
+export const paramRef = (index: number): ArrayRef => ({ kind: 'param', index });
+
+/** A stable text key of an array reference (maps and sets of arrays). */
+export function arrayKey(ref: ArrayRef): string {
+  switch (ref.kind) {
+    case 'param': return `param:${ref.index}`;
+  }
+}
+
+/** What any pass may ask of a typed array reference: its names and its element layout. */
+export interface ArrayInfo {
+  /** The name in the kernel's source (messages). */
+  readonly name: string;
+  /** The name emitters print. */
+  readonly emitName: string;
+  readonly dtype: DType;
+  readonly ndim: number;
+}
+
+/** The {@link ArrayInfo} of `ref` in typed function `fn`. */
+export function arrayInfo(fn: IRFunction<DType>, ref: ArrayRef): ArrayInfo {
+  switch (ref.kind) {
+    case 'param': {
+      const p = fn.params[ref.index]!;
+      if (!p.array) throw new Error(`internal: parameter '${p.name}' is not an array`);
+      return { name: p.name, emitName: p.emitName, dtype: p.array.dtype, ndim: p.array.ndim };
+    }
+  }
+}
+
+/** `a[i]`, `a[i][j]`: one element of array `array`. */
 export interface LoadExpr<T> extends Base<T> {
-  readonly kind: 'load'; readonly array: number; readonly indices: readonly Expr<T>[];
+  readonly kind: 'load'; readonly array: ArrayRef; readonly indices: readonly Expr<T>[];
   /** Set by passes/pointer-walk.ts: the address is a walked pointer (the indices still say which element). */
   readonly walk?: WalkedAccess;
   /** Set by passes/bounds-check.ts: the checks of the indices (absent: none). */
   readonly checks?: IndexChecks;
 }
 /** `a.length` (axis 0), `a[i].length` (axis 1): a core dimension's size (int32). */
-export interface LengthExpr<T> extends Base<T> { readonly kind: 'length'; readonly array: number; readonly axis: number }
+export interface LengthExpr<T> extends Base<T> { readonly kind: 'length'; readonly array: ArrayRef; readonly axis: number }
 
 export type Expr<T> =
   | ConstExpr<T> | ParamExpr<T> | LocalExpr<T> | UnaryExpr<T> | BinaryExpr<T> | CompareExpr<T>
@@ -110,7 +150,7 @@ export type Place = { readonly kind: 'local'; readonly id: number } | { readonly
 export interface LetStmt<T> { readonly kind: 'let'; readonly at: number; readonly local: number; readonly init: Expr<T> }
 export interface AssignStmt<T> { readonly kind: 'assign'; readonly at: number; readonly place: Place; readonly value: Expr<T> }
 export interface StoreStmt<T> {
-  readonly kind: 'store'; readonly at: number; readonly array: number; readonly indices: readonly Expr<T>[]; readonly value: Expr<T>;
+  readonly kind: 'store'; readonly at: number; readonly array: ArrayRef; readonly indices: readonly Expr<T>[]; readonly value: Expr<T>;
   /** As LoadExpr's. */
   readonly walk?: WalkedAccess;
   /** As LoadExpr's. */

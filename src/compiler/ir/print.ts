@@ -8,7 +8,7 @@
  * output depends on object identity or iteration order of maps, so dumps are reproducible.
  */
 import type { DType } from '../../dtype/dtypes.js';
-import type { Expr, IRFunction, IRProgram, Stmt } from './nodes.js';
+import { arrayInfo, type Expr, type IRFunction, type IRProgram, type Stmt } from './nodes.js';
 
 type T = Expr<DType>;
 
@@ -35,8 +35,8 @@ export function printExpr(fn: IRFunction<DType>, e: T): string {
     case 'cast': return `(cast ${e.arg.type}->${e.type} ${p(e.arg)})`;
     case 'call': return `(call:${e.type} ${e.fn}${e.args.map((a) => ` ${p(a)}`).join('')})`;
     case 'helper': return `(helper:${e.type} #${e.index} ${e.name}${e.args.map((a) => ` ${p(a)}`).join('')})`;
-    case 'load': return `(load:${e.type} ${fn.params[e.array]!.emitName}${e.indices.map((i, k) => ` ${checked(p(i), e.checks?.[k])}`).join('')})`;
-    case 'length': return `(length ${fn.params[e.array]!.emitName} ${e.axis})`;
+    case 'load': return `(load:${e.type} ${arrayInfo(fn, e.array).emitName}${e.indices.map((i, k) => ` ${checked(p(i), e.checks?.[k])}`).join('')})`;
+    case 'length': return `(length ${arrayInfo(fn, e.array).emitName} ${e.axis})`;
   }
 }
 
@@ -46,7 +46,7 @@ function inline(fn: IRFunction<DType>, s: Stmt<DType>): string {
     case 'let': return `let ${fn.locals[s.local]!.emitName}: ${fn.locals[s.local]!.type} = ${p(s.init)}`;
     case 'assign':
       return `${s.place.kind === 'local' ? fn.locals[s.place.id]!.emitName : fn.params[s.place.index]!.emitName} = ${p(s.value)}`;
-    case 'store': return `${fn.params[s.array]!.emitName}[${s.indices.map((i, k) => checked(p(i), s.checks?.[k])).join(', ')}] = ${p(s.value)}`;
+    case 'store': return `${arrayInfo(fn, s.array).emitName}[${s.indices.map((i, k) => checked(p(i), s.checks?.[k])).join(', ')}] = ${p(s.value)}`;
     case 'break': return 'break';
     case 'continue': return 'continue';
     case 'return': return s.value ? `return ${p(s.value)}` : 'return';

@@ -21,7 +21,7 @@
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
-import type { ConstValue, Expr, IndexChecks, IRFunction, IRProgram, Stmt, WalkedAccess } from '../../ir/nodes.js';
+import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type WalkedAccess } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { asType, bitsOf, is64, isBool, isFloatType, isIntType } from '../../ir/types.js';
 
@@ -135,8 +135,8 @@ export class AsFunctionEmitter {
    * prelude's `__bc` (`__bcz`, which adds 0, next to a walked pointer): an index outside
    * [0, size) records the site and traps before the address is used.
    */
-  private address(fn: IRFunction<DType>, access: { array: number; indices: readonly T[]; walk?: WalkedAccess; checks?: IndexChecks }): string {
-    const p = fn.params[access.array]!;
+  private address(fn: IRFunction<DType>, access: { array: ArrayRef; indices: readonly T[]; walk?: WalkedAccess; checks?: IndexChecks }): string {
+    const p = fn.params[access.array.index]!;
     const w = access.walk;
     if (w) {
       const at = w.offset === 0 ? walkName(w.id) : `${walkName(w.id)} + ${w.offset} * ${strideName(p.emitName, 0)}`;
@@ -150,7 +150,7 @@ export class AsFunctionEmitter {
   }
 
   /** A checked index: `__bc(i, size, site)` (the index) or, with `zero`, `__bcz(...)` (0 as usize). */
-  private checked(fn: IRFunction<DType>, array: number, axis: number, i: T, site: number, zero: boolean): string {
+  private checked(fn: IRFunction<DType>, array: ArrayRef, axis: number, i: T, site: number, zero: boolean): string {
     const size = axisSize(this.program.core!, array, axis);
     const n = 'size' in size ? String(size.size) : sizeName(size.dim);
     const v = this.expr(fn, i);
@@ -238,7 +238,7 @@ export class AsFunctionEmitter {
         const addr = this.address(fn, e);
         return isBool(e.type) ? `(load<u8>(${addr}) != 0)` : `load<${asType(e.type)}>(${addr})`;
       }
-      case 'length': return sizeName(this.program.core!.operands[e.array]![e.axis]!);
+      case 'length': return sizeName(this.program.core!.operands[e.array.index]![e.axis]!);
     }
     throw new Error(`unreachable: ${(e as T).kind}`);
   }
@@ -264,7 +264,7 @@ export class AsFunctionEmitter {
       switch (s.kind) {
         case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
         case 'store': {
-          const t = fn.params[s.array]!.array!.dtype;
+          const t = arrayInfo(fn, s.array).dtype;
           const addr = this.address(fn, s);
           const v = this.expr(fn, s.value);
           out.push(isBool(t) ? `${ind}store<u8>(${addr}, <u8>${v});` : `${ind}store<${asType(t)}>(${addr}, ${v});`);
@@ -280,8 +280,9 @@ export class AsFunctionEmitter {
           // Pointer walks (ir/passes/pointer-walk.ts) start with the counter: in the for's
           // declaration list, or (no init) in a block around the loop.
           const walks = (s.walks ?? []).map((w) => {
-            const stride = strideName(fn.params[w.array]!.emitName, 0);
-            const start = `${fn.params[w.array]!.emitName} + <usize>(${fn.locals[w.counter]!.emitName}) * ${stride}`;
+            const base = fn.params[w.array.index]!.emitName;
+            const stride = strideName(base, 0);
+            const start = `${base} + <usize>(${fn.locals[w.counter]!.emitName}) * ${stride}`;
             return { name: walkName(w.id), start, step: w.step === 1 ? stride : `${w.step} * ${stride}` };
           });
           const outer = walks.length > 0 && s.init.length === 0;

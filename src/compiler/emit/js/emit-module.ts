@@ -17,7 +17,7 @@
  */
 import { printStructured } from '../structured.js';
 import type { AnyTypedArray, DType } from '../../../dtype/dtypes.js';
-import type { Expr, IndexChecks, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import { arrayInfo, type ArrayRef, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64, isBool } from '../../ir/types.js';
 import { JS_RUNTIME } from './runtime.js';
@@ -60,9 +60,9 @@ class JsEmitter {
     return out.join(', ');
   }
 
-  /** The element offset of an access; an index with a bounds-check site goes through `rt.bc`. */
-  private index(fn: IRFunction<DType>, array: number, indices: readonly T[], checks: IndexChecks | undefined): string {
-    const q = fn.params[array]!;
+  /** An element of an array: `a[offset]`; an index with a bounds-check site goes through `rt.bc`. */
+  private element(fn: IRFunction<DType>, array: ArrayRef, indices: readonly T[], checks: IndexChecks | undefined): string {
+    const q = fn.params[array.index]!;
     const terms = indices.map((i, k) => {
       const site = checks?.[k];
       const v = this.expr(fn, i);
@@ -74,7 +74,7 @@ class JsEmitter {
       }
       return `${at} * ${strideName(q.emitName, k)}`;
     });
-    return [offsetName(q.emitName), ...terms].join(' + ');
+    return `${q.emitName}[${[offsetName(q.emitName), ...terms].join(' + ')}]`;
   }
 
   expr(fn: IRFunction<DType>, e: T): string {
@@ -92,10 +92,10 @@ class JsEmitter {
       case 'call': return spellCall(e.fn, e.args[0]!.type, e.type, e.args.map(x));
       case 'helper': return `${this.p.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
       case 'load': {
-        const v = `${fn.params[e.array]!.emitName}[${this.index(fn, e.array, e.indices, e.checks)}]`;
+        const v = this.element(fn, e.array, e.indices, e.checks);
         return isBool(e.type) ? `(${v} !== 0)` : v;
       }
-      case 'length': return `__n${this.p.core!.operands[e.array]![e.axis]}`;
+      case 'length': return `__n${this.p.core!.operands[e.array.index]![e.axis]}`;
     }
   }
 
@@ -116,9 +116,9 @@ class JsEmitter {
         case 'let': out.push(`${ind}let ${this.simple(fn, s)};`); break;
         case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
         case 'store': {
-          const t = fn.params[s.array]!.array!.dtype;
+          const t = arrayInfo(fn, s.array).dtype;
           const v = this.expr(fn, s.value);
-          out.push(`${ind}${fn.params[s.array]!.emitName}[${this.index(fn, s.array, s.indices, s.checks)}] = ${isBool(t) ? `(${v} ? 1 : 0)` : v};`);
+          out.push(`${ind}${this.element(fn, s.array, s.indices, s.checks)} = ${isBool(t) ? `(${v} ? 1 : 0)` : v};`);
           break;
         }
         case 'for': {

@@ -28,7 +28,7 @@
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS, type WgslHelperCall } from '../../ir/intrinsics.js';
-import type { ConstValue, Expr, IndexChecks, IRFunction, IRProgram, Stmt } from '../../ir/nodes.js';
+import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { isBool, isFloatType } from '../../ir/types.js';
 
@@ -161,8 +161,8 @@ export class WgslFunctionEmitter {
   }
 
   /** The element of an access; a load's index with a bounds-check site goes through `nb_bc_*` (prelude.ts). */
-  private index(fn: IRFunction<DType>, array: number, indices: readonly T[], checks?: IndexChecks): string {
-    const p = fn.params[array]!;
+  private element(fn: IRFunction<DType>, array: ArrayRef, indices: readonly T[], checks?: IndexChecks): string {
+    const p = fn.params[array.index]!;
     // Offsets and strides are i32: an unchecked uint32 index (any integer type may index) is
     // converted; the checks return an i32.
     const terms = indices.map((i, d) => {
@@ -173,11 +173,11 @@ export class WgslFunctionEmitter {
         : this.call(`nb_bcg_${t}`, [this.expr(fn, i), this.size(array, d), `${site}u`, this.guard]);
       return `${v} * s_${p.emitName}_${d}`;
     });
-    return [`o_${p.emitName}`, ...terms].join(' + ');
+    return `${this.binding(array.index)}[${[`o_${p.emitName}`, ...terms].join(' + ')}]`;
   }
 
-  /** The size of axis `axis` of array parameter `array` (an i32). */
-  private size(array: number, axis: number): string {
+  /** The size of axis `axis` of array `array` (an i32). */
+  private size(array: ArrayRef, axis: number): string {
     const size = axisSize(this.program.core!, array, axis);
     return 'size' in size ? `${size.size}i` : `n_${size.dim}`;
   }
@@ -239,10 +239,10 @@ export class WgslFunctionEmitter {
       case 'call': return INTRINSICS.get(e.fn)!.wgsl!({ t: e.args[0]!.type, r: e.type }, e.args.map(x), this.call);
       case 'helper': return `h_${this.program.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
       case 'load': {
-        const v = `${this.binding(e.array)}[${this.index(fn, e.array, e.indices, e.checks)}]`;
+        const v = this.element(fn, e.array, e.indices, e.checks);
         return isBool(e.type) ? `(${v} != 0u)` : v;
       }
-      case 'length': return `n_${this.program.core!.operands[e.array]![e.axis]}`;
+      case 'length': return `n_${this.program.core!.operands[e.array.index]![e.axis]}`;
     }
     throw new Error(`unreachable: ${(e as T).kind}`);
   }
@@ -311,9 +311,9 @@ export class WgslFunctionEmitter {
       switch (s.kind) {
         case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
         case 'store': {
-          const t = fn.params[s.array]!.array!.dtype;
+          const t = arrayInfo(fn, s.array).dtype;
           const v = this.expr(fn, s.value);
-          const ref = `${this.binding(s.array)}[${this.index(fn, s.array, s.indices)}]`;
+          const ref = this.element(fn, s.array, s.indices);
           const assign = `${ref} = ${isBool(t) ? `select(0u, 1u, ${v})` : v};`;
           // Checked indices: the store happens only when every one is in range (a failing
           // check sets the error flag the call reads back, and nothing is written).

@@ -35,8 +35,8 @@
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { codeFrame, lineColumn } from '../../frontend/diagnostics.js';
-import type { BoundsSite, CoreInfo, Expr, IRFunction, IRProgram, IndexChecks, Stmt } from '../nodes.js';
-import { forEachStmt } from '../nodes.js';
+import type { ArrayRef, BoundsSite, CoreInfo, Expr, IRFunction, IRProgram, IndexChecks, Stmt } from '../nodes.js';
+import { arrayInfo, forEachStmt } from '../nodes.js';
 import { bitsOf, isIntType, isSigned, isUnsigned } from '../types.js';
 
 type E = Expr<DType>;
@@ -59,16 +59,16 @@ type Env = ReadonlyMap<number, LocalFacts>;
 type Fact = { readonly id: number; readonly lo: number } | { readonly id: number; readonly up: Upper };
 
 /**
- * The size of axis `axis` of array parameter `array` (what emitters compare a checked index with).
+ * The size of axis `axis` of array `array` (what emitters compare a checked index with).
  *
  * @example
  * ```ts
- * axisSize({ nin: 1, dims: ['n', '3'], operands: [[0, 1], []] }, 0, 1); // { dim: 1, frozen: 3 }
- * axisSize({ nin: 1, dims: ['n'], operands: [[0], []] }, 1, 0);          // { size: 1 } (a "()" operand)
+ * axisSize({ nin: 1, dims: ['n', '3'], operands: [[0, 1], []] }, paramRef(0), 1); // { dim: 1, frozen: 3 }
+ * axisSize({ nin: 1, dims: ['n'], operands: [[0], []] }, paramRef(1), 0);          // { size: 1 } (a "()" operand)
  * ```
  */
-export function axisSize(core: CoreInfo, array: number, axis: number): AxisSize {
-  const dims = core.operands[array]!;
+export function axisSize(core: CoreInfo, array: ArrayRef, axis: number): AxisSize {
+  const dims = core.operands[array.index]!;
   // A "()" core operand declared as a 1-d array is a one-element view.
   if (dims.length === 0) return { size: 1 };
   const d = dims[axis]!;
@@ -295,7 +295,7 @@ class BoundsPass {
   }
 
   /** Is `index` in [0, size of axis `axis` of `array`) wherever this access runs? */
-  private proven(env: Env, array: number, axis: number, index: E): boolean {
+  private proven(env: Env, array: ArrayRef, axis: number, index: E): boolean {
     const size = axisSize(this.core, array, axis);
     const fixed = 'size' in size ? size.size : size.frozen;
     const c = constInt(index);
@@ -319,14 +319,14 @@ class BoundsPass {
     });
   }
 
-  private checks(env: Env, array: number, indices: readonly E[], at: number, write: boolean): IndexChecks | undefined {
+  private checks(env: Env, array: ArrayRef, indices: readonly E[], at: number, write: boolean): IndexChecks | undefined {
     let any = false;
     const out = indices.map((idx, axis) => {
       if (this.proven(env, array, axis, idx)) return null;
       any = true;
       const { line, column } = lineColumn(this.fn.source.text, at);
       this.sites.push({
-        array: this.fn.params[array]!.name, axis, write, indexType: idx.type, line, column, frame: codeFrame(this.fn.source.text, line, column),
+        array: arrayInfo(this.fn, array).name, axis, write, indexType: idx.type, line, column, frame: codeFrame(this.fn.source.text, line, column),
       });
       return this.sites.length - 1;
     });

@@ -27,15 +27,15 @@ export function lintGufunc(fn: IRFunction<null>, core: CoreInfo): KernelDiagnost
     if (s.kind === 'assign' && s.place.kind === 'param' && s.place.index >= core.nin) {
       throw kernelError('NB4002', fn.source, s.at, [fn.params[s.place.index]!.name]);
     }
-    if (s.kind === 'store') written.add(s.array);
+    if (s.kind === 'store' && s.array.kind === 'param') written.add(s.array.index);
   });
   for (let k = core.nin; k < fn.params.length; k++) {
     if (!written.has(k)) warnings.push(diagnostic('NB4001', fn.source, fn.params[k]!.at, [fn.params[k]!.name]));
   }
   const used = new Set<number>();
   forEachExpr(fn.body, (e) => {
-    if (e.kind !== 'length') return;
-    const d = core.operands[e.array]?.[e.axis];
+    if (e.kind !== 'length' || e.array.kind !== 'param') return;
+    const d = core.operands[e.array.index]?.[e.axis];
     if (d !== undefined) used.add(d);
   });
   core.dims.forEach((name, d) => {

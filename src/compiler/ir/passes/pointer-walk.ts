@@ -19,7 +19,7 @@
  * and emitters other than AssemblyScript ignore the annotations.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import { forEachExpr, forEachStmt, type Expr, type ForStmt, type IRFunction, type IRProgram, type PointerWalk, type Stmt } from '../nodes.js';
+import { arrayKey, forEachExpr, type ArrayRef, forEachStmt, type Expr, type ForStmt, type IRFunction, type IRProgram, type PointerWalk, type Stmt } from '../nodes.js';
 
 type E = Expr<DType>;
 type S = Stmt<DType>;
@@ -61,25 +61,28 @@ function countingLoop(s: ForStmt<DType>): { counter: number; step: number } | nu
   return assigned ? null : { counter: c, step };
 }
 
-/** The arrays a counting loop walks: 1-D arrays its body accesses at `[counter + c]`, in first-access order. */
-function walkedArrays(fn: IRFunction<DType>, s: ForStmt<DType>, counter: number): number[] {
-  const arrays = new Set<number>();
-  const visit = (array: number, indices: readonly E[]) => {
+/**
+ * The arrays a counting loop walks: 1-D array parameters (strided: what a walk saves is the
+ * stride multiply) its body accesses at `[counter + c]`, in first-access order.
+ */
+function walkedArrays(fn: IRFunction<DType>, s: ForStmt<DType>, counter: number): ArrayRef[] {
+  const arrays = new Map<string, ArrayRef>();
+  const visit = (array: ArrayRef, indices: readonly E[]) => {
     const at = indices.length === 1 ? counterOffset(indices[0]!) : null;
-    if (at !== null && at.id === counter && fn.params[array]?.array?.ndim === 1) arrays.add(array);
+    if (at !== null && at.id === counter && array.kind === 'param' && fn.params[array.index]?.array?.ndim === 1) arrays.set(arrayKey(array), array);
   };
   forEachExpr(s.body, (e) => { if (e.kind === 'load') visit(e.array, e.indices); });
   forEachStmt(s.body, (b) => { if (b.kind === 'store') visit(b.array, b.indices); });
-  return [...arrays];
+  return [...arrays.values()];
 }
 
 /** One function with its walks, numbering pointers from `next()`. */
 function walkFunction(fn: IRFunction<DType>, next: () => number): IRFunction<DType> {
   /** Pointers in scope: `array:counter` → pointer id. */
   const live = new Map<string, number>();
-  const via = (array: number, indices: readonly E[]) => {
+  const via = (array: ArrayRef, indices: readonly E[]) => {
     const at = indices.length === 1 ? counterOffset(indices[0]!) : null;
-    const id = at === null ? undefined : live.get(`${array}:${at.id}`);
+    const id = at === null ? undefined : live.get(`${arrayKey(array)}@${at.id}`);
     return id === undefined ? {} : { walk: { id, offset: at!.k } };
   };
   const expr = (e: E): E => {
@@ -105,9 +108,9 @@ function walkFunction(fn: IRFunction<DType>, next: () => number): IRFunction<DTy
         const head = { init: stmts(s.init), cond: s.cond && expr(s.cond), update: stmts(s.update) };
         const loop = countingLoop(s);
         const walks: PointerWalk[] = loop === null ? [] : walkedArrays(fn, s, loop.counter).map((array) => ({ id: next(), array, counter: loop.counter, step: loop.step }));
-        for (const w of walks) live.set(`${w.array}:${w.counter}`, w.id);
+        for (const w of walks) live.set(`${arrayKey(w.array)}@${w.counter}`, w.id);
         const body = stmts(s.body);
-        for (const w of walks) live.delete(`${w.array}:${w.counter}`);
+        for (const w of walks) live.delete(`${arrayKey(w.array)}@${w.counter}`);
         return { ...s, ...head, body, ...(walks.length ? { walks } : {}) };
       }
       default: return s;

@@ -9,7 +9,7 @@
  * their type's JS representation).
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import type { Expr, IRFunction, IRProgram, Stmt } from '../nodes.js';
+import { arrayInfo, type Expr, type IRFunction, type IRProgram, type Stmt } from '../nodes.js';
 import { is64, isBool, isFloatType, isIntType } from '../types.js';
 
 type T = Expr<DType>;
@@ -72,7 +72,7 @@ function checkExpr(fn: IRFunction<DType>, e: T): void {
     case 'call': case 'helper': e.args.forEach((a) => checkExpr(fn, a)); break;
     case 'load':
       e.indices.forEach((i) => { if (!isIntType(i.type)) bad(fn, `index of type ${i.type}`, i.at); checkExpr(fn, i); });
-      if (fn.params[e.array]?.array?.dtype !== e.type) bad(fn, `load of ${e.type}`, e.at);
+      if (arrayInfo(fn, e.array).dtype !== e.type) bad(fn, `load of ${e.type}`, e.at);
       break;
     case 'length': if (e.type !== 'int32') bad(fn, 'length not int32', e.at); break;
   }
@@ -91,7 +91,7 @@ function checkStmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[]): void 
         break;
       case 'store':
         s.indices.forEach((i) => { if (!isIntType(i.type)) bad(fn, `index of type ${i.type}`, i.at); checkExpr(fn, i); });
-        want(s.value, fn.params[s.array]!.array!.dtype, 'store');
+        want(s.value, arrayInfo(fn, s.array).dtype, 'store');
         break;
       case 'if': want(s.cond, 'bool', 'if condition'); checkStmts(fn, s.then); checkStmts(fn, s.else); break;
       case 'while': want(s.cond, 'bool', 'while condition'); checkStmts(fn, s.body); break;
