@@ -4,7 +4,8 @@
  *
  * Steps:
  *   1. parse the signature (signature.ts) and the kernel's `fn.toString()` (frontend/parse.ts);
- *   2. lower the kernel and every helper to the untyped IR (frontend/lower.ts), check the
+ *   2. check and freeze `options.constants` (constants.ts); lower the kernel and every
+ *      helper to the untyped IR (frontend/lower.ts: free names read the constants), check the
  *      compiler limits (operands, size: passes/limits.ts), the parameter count and the
  *      layout against the signature, check that scalar kernels and helpers return on every
  *      path, and lint gufunc kernels (passes/lint-gufunc.ts);
