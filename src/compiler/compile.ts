@@ -4,7 +4,8 @@
  *
  * Steps:
  *   1. parse the signature (signature.ts) and the kernel's `fn.toString()` (frontend/parse.ts);
- *   2. lower the kernel and every helper to the untyped IR (frontend/lower.ts), check the
+ *   2. check and freeze `options.constants` (constants.ts); lower the kernel and every
+ *      helper to the untyped IR (frontend/lower.ts: free names read the constants), check the
  *      compiler limits (operands, size: passes/limits.ts), the parameter count and the
  *      layout against the signature, check that scalar kernels and helpers return on every
  *      path, and lint gufunc kernels (passes/lint-gufunc.ts);
@@ -24,6 +25,7 @@ import { createHash } from 'node:crypto';
 import type { DType } from '../dtype/dtypes.js';
 import { emitAssemblyScript, linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { emitJs, instantiateJs, type JsKernelModule } from './emit/js/emit-module.js';
+import { kernelConstants, type KernelConstants } from './constants.js';
 import { kernelError, toError, type KernelDiagnostic } from './frontend/diagnostics.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
@@ -69,6 +71,15 @@ export interface CompileKernelOptions {
   readonly target?: KernelTarget;
   /** Functions the kernel may call by name; compiled (specialised per argument types) with it. */
   readonly helpers?: Readonly<Record<string, ((...args: never[]) => unknown) | string>>;
+  /**
+   * Values the kernel (and its helpers) read by name, frozen now (compiler/constants.ts):
+   * numbers, bigints and booleans become constants typed by the literal rule (an integral
+   * number below 2^53 a weak int, any other number a weak float, a bigint a weak int, a
+   * boolean a bool); a parameter or local of the same name shadows a constant. Typed arrays
+   * (read-only tables) are not supported yet. Values are printed into the generated source,
+   * so `key` (and the compile cache) differ whenever a constant the kernel reads differs.
+   */
+  readonly constants?: KernelConstants;
   /** gufunc kernels: the layout's core dims (required). */
   readonly core?: CoreLayoutInput;
   /** The kernel's name for messages (default: fn.name or 'kernel'). */
@@ -177,11 +188,12 @@ export function compileKernel(
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
   const helperFns = options.helpers ?? {};
   const helperNames = new Set(Object.keys(helperFns));
-  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: helperNames });
+  const constants = kernelConstants('compileKernel', options.constants, helperNames);
+  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: helperNames, ...(constants ? { constants } : {}) });
   const helpers = new Map<string, IRFunction<null>>();
   for (const [h, f] of Object.entries(helperFns)) {
     if (typeof f !== 'function' && typeof f !== 'string') throw new TypeError(`compileKernel: helper '${h}' is not a function`);
-    const lowered = lowerFunction(parseKernel(typeof f === 'string' ? f : Function.prototype.toString.call(f), h), { emitName: sanitize(h), helpers: helperNames });
+    const lowered = lowerFunction(parseKernel(typeof f === 'string' ? f : Function.prototype.toString.call(f), h), { emitName: sanitize(h), helpers: helperNames, ...(constants ? { constants } : {}) });
     checkReturns(lowered);
     helpers.set(h, lowered);
   }

@@ -41,6 +41,7 @@ import { createHash } from 'node:crypto';
 import type { DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { asConst, AsFunctionEmitter, strideName } from './emit/assemblyscript/emit-function.js';
+import { kernelConstants, type KernelConstants } from './constants.js';
 import { kernelError } from './frontend/diagnostics.js';
 import { ValueError } from '../util/errors.js';
 import { lowerFunction } from './frontend/lower.js';
@@ -85,6 +86,8 @@ export interface CompileStencilOptions {
   readonly stride?: number | readonly number[];
   /** Prefix of the unit's top-level names (default ''). */
   readonly prefix?: string;
+  /** Values the kernel reads by name, as compileKernel's `constants` (usable as offsets: `a(-R)`). */
+  readonly constants?: KernelConstants;
   /** The kernel's name for messages. */
   readonly name?: string;
   readonly fastmath?: boolean;
@@ -152,7 +155,8 @@ export function compileStencil(
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
   const mode = options.mode ?? 'constant';
   if (!BOUNDARY_MODES.includes(mode)) throw new TypeError(`stencil: unknown mode '${String(mode)}' (expected ${BOUNDARY_MODES.join(', ')})`);
-  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(), accessors: true });
+  const constants = kernelConstants('compileStencil', options.constants);
+  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(), accessors: true, ...(constants ? { constants } : {}) });
   const at0 = main.params[0]?.at ?? 0;
   if (main.params.length !== sig.args.length) throw kernelError('NB2012', main.source, at0, [main.params.length, sig.args.length]);
   if (sig.returns === 'void') throw kernelError('NB5003', main.source, at0, [`a stencil kernel returns the output value: its signature needs a result type ('${sig.text}')`]);

@@ -19,7 +19,7 @@
  */
 import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
 import { formatShape } from '../ndarray/layout.js';
-import { compileKernel, parseKernelSignature, validateTarget, type CompiledKernel } from '../compiler/index.js';
+import { compileKernel, parseKernelSignature, validateTarget, type CompiledKernel, type KernelConstants } from '../compiler/index.js';
 import { canCast, normalizeCasting, type Casting } from '../dtype/casting.js';
 import type { DType, Scalar } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
@@ -49,6 +49,8 @@ export interface GpuKernelOptions {
   readonly boundscheck?: boolean;
   /** Functions the kernel calls by name (see VectorizeOptions.helpers). */
   readonly helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
+  /** Values the kernel reads by name, frozen by the factory (see VectorizeOptions.constants). */
+  readonly constants?: KernelConstants;
 }
 
 /** An input's kind as the host call protocol classifies it (weak scalars stay weak). */
@@ -57,8 +59,9 @@ const kindOf = (x: unknown): InputKind => classify(x as UfuncInput).kind;
 const fits = (k: InputKind, d: DType) => (k === 'weak-int' || k === 'weak-float' ? inputFits(k, d, 'safe') : canCast(k, d, 'safe'));
 
 /** Compile for the gpu: policy check of the operands (E_GPU_DTYPE first), then the IR against the target (NB6001 now, not at a call). */
-function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: string, extra: Parameters<typeof compileKernel>[2], helpers: GpuKernelOptions['helpers']): CompiledKernel {
-  const k = compileKernel(fn, sig, { ...extra, ...(helpers ? { helpers } : {}), target: 'gpu' });
+function compileForGpu(fn: (...args: never[]) => unknown, sig: string, name: string, extra: Parameters<typeof compileKernel>[2], from: Pick<GpuKernelOptions, 'helpers' | 'constants'>): CompiledKernel {
+  const { helpers, constants } = from;
+  const k = compileKernel(fn, sig, { ...extra, ...(helpers ? { helpers } : {}), ...(constants ? { constants } : {}), target: 'gpu' });
   k.operands.forEach((d) => checkGpuDType(d, `kernel '${name}' signature '${sig}'`));
   validateTarget(k.ir, 'gpu');
   return k;
@@ -84,7 +87,7 @@ function attributes(f: object, a: { name: string; nin: number; nout: number; typ
  * ```
  */
 export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly string[] | null, name: string, options: GpuKernelOptions) {
-  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options.helpers));
+  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options));
   const nin = sigs ? parseKernelSignature(sigs[0]!).args.length : fn.length;
   const lazy = new Map<DType, CompiledKernel>();
   const pick = (kinds: InputKind[]): CompiledKernel => {
@@ -97,7 +100,7 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     checkGpuDType(t, `gpu ufunc '${name}' (inputs resolve to ${t})`);
     let k = lazy.get(t);
     if (!k) {
-      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options.helpers);
+      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options);
       lazy.set(t, k);
       kernels.push(k);
     }
@@ -182,7 +185,7 @@ export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly
   if (sig.dims.length > MAXC) throw new TargetError('E_GPU_LIMIT', `the gpu target handles up to ${MAXC} distinct core dims, layout '${layout}' has ${sig.dims.length}`);
   const kernels = sigs.map((s) => compileForGpu(fn, s, name, {
     kind: 'gufunc', core: sig, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false, boundscheck: options.boundscheck ?? true,
-  }, options.helpers));
+  }, options));
   const call = async (...args: unknown[]): Promise<NDArray | NDArray[]> => {
     const [inputs, opts] = splitArgs(name, sig.nin, args);
     const casting: Casting = normalizeCasting(opts.casting ?? 'same_kind');

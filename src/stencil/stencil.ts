@@ -54,7 +54,8 @@ import { DTypeError, ShapeError } from '../util/errors.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { kernelTarget, type StencilRunner } from '../vectorize/kernel-targets.js';
 import { catchTraps } from '../vectorize/trap.js';
-import { TARGET_OPTION } from '../vectorize/options.js';
+import { CONSTANTS_OPTION, frozenConstants, TARGET_OPTION } from '../vectorize/options.js';
+import type { KernelConstants } from '../compiler/constants.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRule, type OptionRules } from '../util/options.js';
 
 export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
@@ -90,6 +91,18 @@ export interface StencilOptions {
    * `mode`, so no access ever leaves the array.
    */
   boundscheck?: boolean;
+  /**
+   * Values the kernel reads by name, frozen when `nb.stencil` is called (as vectorize's
+   * `constants`); an integer constant may be a neighbour offset: `a(-R)`, `a(R)`.
+   *
+   * @example
+   * ```ts
+   * const R = 2, w = 0.5;
+   * const s = nb.stencil((a: any) => w * (a(-R) + a(R)), { constants: { R, w }, mode: 'wrap' });
+   * s(nb.array([1, 2, 3, 4, 5], 'float64')).toArray(); // [3.5, 4.5, 3, 1.5, 2.5]
+   * ```
+   */
+  constants?: KernelConstants;
 }
 
 /** Options of one stencil call. */
@@ -145,6 +158,7 @@ const STENCIL_OPTIONS: OptionRules = {
   name: isString,
   fastmath: isBoolean,
   boundscheck: isBoolean,
+  constants: CONSTANTS_OPTION,
 };
 
 /** The keys of a stencil call's options. */
@@ -197,12 +211,14 @@ export function stencil(kernel: (...args: never[]) => unknown, options?: Stencil
 export function stencil(kernel: (...args: never[]) => unknown, options: StencilOptions = {}): Stencil | GpuStencil {
   if (typeof kernel !== 'function') throw new TypeError('stencil: the kernel must be a function');
   checkOptionValues('nb.stencil', options, STENCIL_OPTIONS);
+  options = frozenConstants('nb.stencil', options);
   const target = kernelTarget(options.target);
   // A device target (gpu) runs the compiled stencil itself; host targets run its Wasm.
   const device = target.stencil;
   const name = options.name ?? (kernel.name || 'stencil');
   const sigs = signatureList(options);
-  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler };
+  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler,
+    ...(options.constants ? { constants: options.constants } : {}) };
   const build = (list: readonly string[]): Built[] => {
     const compiled = list.map((s, i) => compileStencil(kernel, s, { ...compileOpts, prefix: `s${i}_` }));
     if (device !== undefined) {

@@ -1,8 +1,9 @@
 /**
  * The compile cache (DESIGN.md decision 6): AS source → Wasm bytes.
  *
- * Key: SHA-256 over the linked AS source (which is generated from the kernel source text
- * and the signature(s), so both are covered), the asc flags, the target, the memoryBase,
+ * Key: SHA-256 over the linked AS source (which is generated from the kernel source text,
+ * the signature(s) and the values of `options.constants`, each printed where it is read, so
+ * all are covered: kernels with different constants never share an entry), the asc flags, the target, the memoryBase,
  * `boundscheck` (a checked and an unchecked module never share an entry, even where the
  * compiler proved every index in range and the sources agree), and the numbats and asc
  * versions.

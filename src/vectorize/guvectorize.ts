@@ -27,7 +27,7 @@ import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
-import { applyKernelFactory, GUVECTORIZE_OPTIONS, type GuvectorizeOptions } from './options.js';
+import { applyKernelFactory, frozenConstants, GUVECTORIZE_OPTIONS, type GuvectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
 import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
 
@@ -88,6 +88,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
 export function guvectorize(signatures: string | readonly string[], layout: string, options?: GuvectorizeOptions): (kernel: unknown, context?: unknown) => GuvectorizedGufunc;
 export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions = {}): (kernel: unknown, context?: unknown) => GuvectorizedGufunc | GpuGufunc {
   checkOptionValues('nb.guvectorize', options, GUVECTORIZE_OPTIONS);
+  options = frozenConstants('nb.guvectorize', options);
   const target = kernelTarget(options.target);
   const sigs = typeof signatures === 'string' ? [signatures] : [...signatures];
   if (sigs.length === 0) throw new TypeError('guvectorize: at least one signature is required');
@@ -106,6 +107,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       const kernels = sigs.map((s, i) => compileKernel(fn, s, {
         kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
         boundscheck: options.boundscheck ?? true, ...(options.helpers ? { helpers: options.helpers } : {}),
+        ...(options.constants ? { constants: options.constants } : {}),
       }));
       const seen = new Set<string>();
       for (const k of kernels) {

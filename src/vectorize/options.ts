@@ -1,4 +1,5 @@
 /** Options of vectorize/guvectorize and the checks they share. */
+import { kernelConstants, type KernelConstants } from '../compiler/index.js';
 import type { Scalar } from '../dtype/dtypes.js';
 import { isBoolean, isString, type OptionRule, type OptionRules } from '../util/options.js';
 
@@ -38,6 +39,24 @@ export interface VectorizeOptions {
    * The compile cache keys on the generated source, so a changed helper recompiles.
    */
   helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
+  /**
+   * Values the kernel (and its helpers) reads by name, frozen when the factory is called, as
+   * Numba freezes globals: numbers, bigints and booleans (typed arrays, read-only tables:
+   * not yet). The values are copied then: changing the object later changes nothing. A
+   * kernel's own parameter or local of the same name shadows a constant. Types follow the
+   * literal rule: an integer-valued number below 2^53 is a weak int (as the literal `2`),
+   * any other number (`0.5`, `-0`, `NaN`, `Infinity`, integers from 2^53 on) a weak float,
+   * a bigint a weak int, a boolean a bool. Each value is compiled into the module, so
+   * different constants never share a cached module.
+   *
+   * @example
+   * ```ts
+   * const scale = 2.5, offset = 1;
+   * const f = nb.vectorize('f8(f8)', { constants: { scale, offset } })((x: number) => x * scale + offset);
+   * f(nb.array([0, 2])).toArray(); // [1, 6]
+   * ```
+   */
+  constants?: KernelConstants;
 }
 
 /** Options of `nb.guvectorize` (identity is not used by gufuncs). */
@@ -59,6 +78,30 @@ const HELPERS_OPTION: OptionRule = {
     typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((f) => typeof f === 'function'),
 };
 
+/**
+ * `constants`: a plain object (each key and value is checked, with a TypeError naming the
+ * key, by {@link frozenConstants}).
+ */
+export const CONSTANTS_OPTION: OptionRule = {
+  accepts: 'an object mapping names to numbers, bigints or booleans, e.g. { scale: 2.5, n: 3 }',
+  test: (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v),
+};
+
+/**
+ * The options with `constants` checked and copied into a frozen record (compiler/constants.ts),
+ * so that a kernel compiled later (lazy signatures) sees the values of the factory call.
+ *
+ * @throws TypeError naming the key of a bad constant (name or value), or one that is also a helper.
+ * @example
+ * ```ts
+ * options = frozenConstants('nb.vectorize', options);
+ * ```
+ */
+export function frozenConstants<O extends { constants?: KernelConstants; helpers?: object }>(where: string, options: O): O {
+  if (options.constants === undefined) return options;
+  return { ...options, constants: kernelConstants(where, options.constants, Object.keys(options.helpers ?? {})) };
+}
+
 /** The keys vectorize accepts and their values (issue 19 item 11: anything else is E_VALUE_OPTION). */
 export const VECTORIZE_OPTIONS: OptionRules = {
   target: TARGET_OPTION,
@@ -71,6 +114,7 @@ export const VECTORIZE_OPTIONS: OptionRules = {
   name: isString,
   boundscheck: isBoolean,
   helpers: HELPERS_OPTION,
+  constants: CONSTANTS_OPTION,
 };
 
 /** The keys guvectorize accepts and their values. */
@@ -82,6 +126,7 @@ export const GUVECTORIZE_OPTIONS: OptionRules = {
   strict: isBoolean,
   boundscheck: isBoolean,
   helpers: HELPERS_OPTION,
+  constants: CONSTANTS_OPTION,
 };
 
 /** A TC39 decorator context, as far as it is used. */

@@ -30,7 +30,7 @@ import type { Ufunc, UfuncAttributes, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
-import { applyKernelFactory, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
+import { applyKernelFactory, frozenConstants, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
 import { catchTraps } from './trap.js';
 
@@ -88,7 +88,7 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
   const tag = 'v';
   const kernels = sigs.map((s, i) => compileKernel(fn, s, {
     kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name, boundscheck: options.boundscheck ?? true,
-    ...(options.helpers ? { helpers: options.helpers } : {}),
+    ...(options.helpers ? { helpers: options.helpers } : {}), ...(options.constants ? { constants: options.constants } : {}),
   }));
   const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
   const loops = kernels.map((k) => {
@@ -229,6 +229,7 @@ export function vectorize(signatures?: string | readonly string[] | VectorizeOpt
     signatures = undefined;
   }
   checkOptionValues('nb.vectorize', options, VECTORIZE_OPTIONS);
+  options = frozenConstants('nb.vectorize', options);
   const target = kernelTarget(options.target);
   const sigs = signatureList((signatures ?? undefined) as string | readonly string[] | undefined);
   return ((kernel: unknown, context?: unknown) =>

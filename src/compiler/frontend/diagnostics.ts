@@ -39,7 +39,7 @@ export const DIAGNOSTICS = {
   NB1010: {
     severity: 'error',
     message: "'{0}' is not defined in the kernel: kernels cannot read variables from outside (closures); " +
-      'write constants as literals and pass functions in options.helpers',
+      'pass a value in the options as { constants: { {0} } }, a function as { helpers: { {0} } }',
   },
   NB1011: { severity: 'error', message: "'{0}' is not supported in kernels" },
   NB1012: { severity: 'error', message: 'object literals are not supported in kernels' },
@@ -48,7 +48,8 @@ export const DIAGNOSTICS = {
   NB1015: { severity: 'error', message: "'new' is not supported in kernels" },
   NB1016: {
     severity: 'error',
-    message: "call to '{0}' is not supported: kernels may call Math functions and the helpers passed in options.helpers",
+    message: "call to '{0}' is not supported: kernels may call Math functions, nb.math functions, built-in ufuncs and " +
+      'the helpers passed in options.helpers{1}',
   },
   NB1017: { severity: 'error', message: '{0} is not supported in kernels' },
   NB1018: { severity: 'error', message: 'spread and rest (...) are not supported in kernels' },
@@ -96,6 +97,7 @@ export const DIAGNOSTICS = {
     severity: 'error',
     message: "'{0}' reads at offset {1} on axis {2}: stencil offsets must lie within ±{3} of the centre (index arithmetic is 32-bit)",
   },
+  NB2021: { severity: 'error', message: "constant '{0}' (options.constants) {1}" },
   NB3001: { severity: 'error', message: 'not every path returns a value: a scalar kernel (or helper) must end each path with return' },
   NB4001: { severity: 'warning', message: "output '{0}' is never written (a gufunc kernel writes its outputs: {0}[i] = ...)" },
   NB4002: {

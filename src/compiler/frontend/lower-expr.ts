@@ -6,11 +6,13 @@
  *      rejected); a number written with a decimal point or an exponent (`1.0`, `.5`, `1e3`:
  *      acorn's `raw` text) is marked `float`, so that its type follows the source text as in
  *      Numba (ir/weak.ts); `Infinity`, `NaN`, `Math.PI`, `Number.EPSILON`... become constants;
- *   2. names resolve to a local, a parameter, or an error: a closure variable (NB1010),
- *      a use in the temporal dead zone (NB2011), `this`/`arguments` (NB1011). Scopes come
- *      first, as in JavaScript: a parameter or local named `Math`, `Number`, `isNaN`,
- *      `Infinity`, ... is that binding, never the global (`(Math) => Math.PI` is NB1037,
- *      not 3.14159);
+ *   2. names resolve to a local, a parameter, a constant of `options.constants` (a `const`
+ *      node: compiler/constants.ts), or an error: a closure variable (NB1010), a use in
+ *      the temporal dead zone (NB2011), `this`/`arguments` (NB1011), a constant called,
+ *      indexed or assigned (NB2021). Scopes come first, as in JavaScript: a parameter or
+ *      local named `Math`, `Number`, `isNaN`, `Infinity`, ... is that binding, never the
+ *      global (`(Math) => Math.PI` is NB1037, not 3.14159), and a parameter or local
+ *      shadows a constant of the same name;
  *   3. operators map one to one to IR ops (JavaScript's meaning is kept; types come later);
  *   4. calls resolve to an intrinsic (`Math.sin`; numbats' `nb.math.erf`, `nb.hypot` and bare
  *      imported names, numbats-names.ts), a helper (`options.helpers`), or
@@ -21,6 +23,7 @@
  * Anything that is not an expression of the kernel language has a coded diagnostic.
  */
 import type * as acorn from 'acorn';
+import { constantExpr, type ConstantValue, type KernelConstants } from '../constants.js';
 import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
 import { paramRef, type ArrayRef, type BinaryOp, type CompareOp, type Expr } from '../ir/nodes.js';
 import { kernelError, type DiagnosticCode, type SourceText } from './diagnostics.js';
@@ -44,6 +47,8 @@ export interface ExprContext {
    * relative offset per axis (`a(-1, 0)`), lowered to a `load` whose indices are the offsets.
    */
   readonly accessors?: boolean;
+  /** `options.constants` (checked and frozen: compiler/constants.ts). */
+  readonly constants?: KernelConstants;
 }
 
 const BINARY: Readonly<Record<string, BinaryOp>> = {
@@ -77,6 +82,16 @@ export function dottedName(node: acorn.Node): string | null {
     return base === null ? null : `${base}.${m.property.name}`;
   }
   return null;
+}
+
+/**
+ * The constant a free name reads (`options.constants`), or undefined: only when no
+ * parameter or local of that name is in scope (the kernel's own names shadow constants).
+ */
+export function constantOf(ctx: ExprContext, name: string): ConstantValue | undefined {
+  const c = ctx.constants;
+  if (c === undefined || !Object.prototype.hasOwnProperty.call(c, name) || ctx.scopes.lookup(name) !== null) return undefined;
+  return c[name];
 }
 
 /** The root identifier of a dotted name (`'Math'` of `'Math.sin'`). */
@@ -140,6 +155,9 @@ export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): Arr
   }
   const name = (cur as acorn.Identifier).name;
   const b = ctx.scopes.lookup(name);
+  // A scalar constant is a value: indexing or measuring it is NB2021 (tables would read here).
+  const k = constantOf(ctx, name);
+  if (k !== undefined) fail(ctx, 'NB2021', cur, [name, `is a ${typeof k}, not an array: it cannot be indexed or measured`]);
   if (b === null || b.kind === 'pending') {
     if (name === 'Math' || name === 'Number') fail(ctx, 'NB1031', node, [`${name}[...]`]);
     identifier(ctx, cur as acorn.Identifier);
@@ -244,6 +262,8 @@ function identifier(ctx: ExprContext, node: acorn.Identifier): E {
     return { kind: 'param', index: b.index, at, type: null };
   }
   if (b?.kind === 'pending') return fail(ctx, 'NB2011', node, [node.name, 'is used before its declaration']);
+  const k = constantOf(ctx, node.name);
+  if (k !== undefined) return constantExpr(k, at) ?? fail(ctx, 'NB2021', node, [node.name, 'cannot be read as a value']);
   const c = CONSTANTS.get(node.name);
   if (c !== undefined) return { kind: 'const', value: c, at, type: null };
   if (node.name === 'undefined') return fail(ctx, 'NB1036', node, ['undefined']);
@@ -263,6 +283,10 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
   const name = dottedName(callee);
   // esbuild's keepNames: __name(fn, "name") is fn (unless the kernel binds __name itself).
   if (name === '__name' && node.arguments.length === 2 && ctx.scopes.lookup('__name') === null) return lowerExpr(ctx, node.arguments[0]!);
+  const calledConstant = name === null ? undefined : constantOf(ctx, rootOf(name));
+  if (calledConstant !== undefined) {
+    fail(ctx, 'NB2021', callee, [rootOf(name!), `is a ${typeof calledConstant}, not a function: pass functions in options.helpers`]);
+  }
   if (name !== null && callee.type === 'Identifier') {
     const b = ctx.scopes.lookup(name);
     // A stencil accessor call a(di, dj): a load at relative offsets (checked constant later).
@@ -275,7 +299,7 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
     if (b === null && name === ctx.selfName) return fail(ctx, 'NB2014', callee, [name]);
   }
   // numbats' scalar functions: nb.math.erf(x), nb.hypot(x, y), bare imported names (numbats-names.ts).
-  const free = (n: string) => ctx.scopes.lookup(n) === null && !ctx.helpers.has(n) && n !== ctx.selfName;
+  const free = (n: string) => ctx.scopes.lookup(n) === null && !ctx.helpers.has(n) && n !== ctx.selfName && constantOf(ctx, n) === undefined;
   const numbats = resolveNumbatsCallee(callee, free);
   if (numbats !== undefined) {
     if ('unsupported' in numbats) return fail(ctx, 'NB1017', numbats.at, [numbats.unsupported]);
@@ -289,7 +313,9 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
     }
     if (/^Math\.[A-Za-z0-9_]+$/.test(name)) return fail(ctx, 'NB1017', callee, [name]);
   }
-  return fail(ctx, 'NB1016', callee, [name ?? ctx.source.text.slice(callee.start - ctx.shift, callee.end - ctx.shift)]);
+  // A bare unknown name: say how to pass it (NB1016's second argument).
+  const fix = callee.type === 'Identifier' ? ` (pass it as { helpers: { ${name} } })` : '';
+  return fail(ctx, 'NB1016', callee, [name ?? ctx.source.text.slice(callee.start - ctx.shift, callee.end - ctx.shift), fix]);
 }
 
 function member(ctx: ExprContext, node: acorn.MemberExpression): E {

@@ -22,7 +22,8 @@
  */
 import type * as acorn from 'acorn';
 import type { ArrayRef, Expr, IRFunction, Place, Stmt } from '../ir/nodes.js';
-import { arrayAccess, compoundOp, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
+import type { KernelConstants } from '../constants.js';
+import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
 import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
 import { checkNesting } from './nesting.js';
 import type { ParsedKernel } from './parse.js';
@@ -39,6 +40,8 @@ export interface LowerOptions {
   readonly helpers: ReadonlySet<string>;
   /** Stencil kernels: parameters are neighbour accessors (`a(-1, 0)`), see lower-expr.ts. */
   readonly accessors?: boolean;
+  /** `options.constants`, checked and frozen (compiler/constants.ts): free names read them. */
+  readonly constants?: KernelConstants;
 }
 
 /**
@@ -61,7 +64,8 @@ export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFu
   });
   const scopes = new Scopes(paramNames);
   const selfName = fn.id?.name ?? null;
-  const ctx: StmtContext = { source, shift, scopes, helpers: options.helpers, selfName, accessors: options.accessors ?? false, jumps: [] };
+  const ctx: StmtContext = { source, shift, scopes, helpers: options.helpers, selfName, accessors: options.accessors ?? false, jumps: [],
+    ...(options.constants ? { constants: options.constants } : {}) };
   let body: S[];
   if (fn.body.type === 'BlockStatement') {
     body = block(ctx, fn.body.body);
@@ -190,6 +194,7 @@ function lvalue(ctx: ExprContext, node: acorn.Node): LValue {
   if (node.type === 'Identifier') {
     const name = (node as acorn.Identifier).name;
     const b = ctx.scopes.lookup(name);
+    if (b === null && constantOf(ctx, name) !== undefined) return fail(ctx, 'NB2021', node, [name, `is read-only (a constant): copy it into a local, let k = ${name}`]);
     if (b === null) return fail(ctx, 'NB1010', node, [name]);
     if (b.kind === 'pending') return fail(ctx, 'NB2011', node, [name, 'is used before its declaration']);
     if (b.kind === 'local') {
