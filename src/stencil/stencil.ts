@@ -54,7 +54,8 @@ import { DTypeError, ShapeError } from '../util/errors.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { kernelTarget, type StencilRunner } from '../vectorize/kernel-targets.js';
 import { catchTraps } from '../vectorize/trap.js';
-import { TARGET_OPTION } from '../vectorize/options.js';
+import { HELPERS_OPTION, TARGET_OPTION } from '../vectorize/options.js';
+import { attachKernelSource } from '../compiler/compile.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRule, type OptionRules } from '../util/options.js';
 
 export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
@@ -90,6 +91,13 @@ export interface StencilOptions {
    * `mode`, so no access ever leaves the array.
    */
   boundscheck?: boolean;
+  /**
+   * Functions the kernel calls by these names, as vectorize's `helpers` (plain JS functions
+   * in the kernel language, functions made by `nb.vectorize`, built-in ufuncs with a scalar
+   * form; compiled into the stencil, typed per call, on every target). Helpers take values,
+   * not accessors: `clamp01(a(0, 1))`, not `clamp01(a)`.
+   */
+  helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** Options of one stencil call. */
@@ -145,6 +153,7 @@ const STENCIL_OPTIONS: OptionRules = {
   name: isString,
   fastmath: isBoolean,
   boundscheck: isBoolean,
+  helpers: HELPERS_OPTION,
 };
 
 /** The keys of a stencil call's options. */
@@ -202,7 +211,8 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
   const device = target.stencil;
   const name = options.name ?? (kernel.name || 'stencil');
   const sigs = signatureList(options);
-  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler };
+  const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler,
+    ...(options.helpers ? { helpers: options.helpers } : {}) };
   const build = (list: readonly string[]): Built[] => {
     const compiled = list.map((s, i) => compileStencil(kernel, s, { ...compileOpts, prefix: `s${i}_` }));
     if (device !== undefined) {
@@ -311,6 +321,8 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     name: { value: name },
     kernels: { get: () => kernels as readonly CompiledStencil[], enumerable: false },
   });
+  // Passed in a kernel's options.helpers, a stencil is refused where it is called (NB2013).
+  attachKernelSource(f, { kind: 'stencil', fn: kernel, helpers: options.helpers ?? {} });
   return f as unknown as Stencil | GpuStencil;
 }
 

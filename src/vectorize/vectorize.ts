@@ -22,6 +22,7 @@ import { type DType } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
 import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
+import { attachKernelSource } from '../compiler/compile.js';
 import { classify, fixedSignature } from '../ufunc/call.js';
 import { weakStandIn, type InputKind } from '../ufunc/dispatch.js';
 import { defineUfuncAttributes } from '../ufunc/attributes.js';
@@ -235,7 +236,10 @@ export function vectorize(signatures?: string | readonly string[] | VectorizeOpt
     applyKernelFactory((fn, ctxName) => {
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
       // A device target (gpu) compiles and calls the kernel itself.
-      if (target.vectorize !== undefined) return target.vectorize(fn, sigs, name, options) as Ufunc & VectorizedExtras;
-      return sigs === null ? lazy(fn, name, options, target) : eager(fn, sigs, name, options, target);
+      const made = target.vectorize !== undefined
+        ? target.vectorize(fn, sigs, name, options) as Ufunc & VectorizedExtras
+        : sigs === null ? lazy(fn, name, options, target) : eager(fn, sigs, name, options, target);
+      // Passed in another kernel's options.helpers, this kernel is compiled into that one.
+      return attachKernelSource(made, { kind: 'scalar', fn, helpers: options.helpers ?? {} });
     }, kernel, context)) as VectorizeDecorator;
 }
