@@ -31,6 +31,13 @@
  * `T(T, ..., T)` with T = resultType(d1..dn), once per T. All inputs have the same shape,
  * whose length is the number of offsets the kernel passes.
  *
+ * Helpers: `helpers: { name: fn }` as vectorize's (plain functions in the kernel language,
+ * functions made by nb.vectorize, built-in ufuncs with a scalar form), compiled into the
+ * stencil and typed per call on every target; a helper takes values (`clamp(a(0), 0, 1)`),
+ * never an accessor. The returned function records its kernel (src/compiler/compile.ts
+ * KERNEL_SOURCE), so a stencil passed as another kernel's helper is refused where it is
+ * called (NB2013: a helper takes scalars).
+ *
  * Targets: 'cpu' (Wasm on the calling thread); 'parallel' (the same Wasm, the output's
  * outermost axis cut into row blocks on the worker pool above a size crossover,
  * src/parallel/stencil.ts: bit-identical to 'cpu'); 'gpu' (a WGSL compute shader per
@@ -177,7 +184,8 @@ const isCallOptions = (x: unknown): x is StencilCallOptions =>
  *
  * @param kernel - a function of one accessor per input array; `a(di, dj)` reads the
  *   neighbour at constant relative offset (di, dj). The kernel language is vectorize's.
- * @param options - signature(s), boundary `mode` and `cval`, `neighborhood`, `stride`, target.
+ * @param options - signature(s), boundary `mode` and `cval`, `neighborhood`, `stride`, target,
+ *   `helpers` (functions the kernel calls by name, as vectorize's; they take values, not accessors).
  * @throws KernelError for kernels outside the kernel language, NB2017 for offsets that are
  *   not constant integers, NB2018 for reads outside a declared neighborhood, NB2019 for an
  *   accessor used other than as a call; TargetError `E_GPU_DTYPE` for a 'gpu' signature

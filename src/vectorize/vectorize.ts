@@ -16,6 +16,9 @@
  * The output dtype is what the kernel returns for inputs of T, inferred as Numba infers it
  * (the signature is compiled without a result type, `'(T, T)'`): a comparison gives bool,
  * `x / 2` on integers float64, `x + 1` T. Each lazily compiled dtype is its own module.
+ *
+ * The returned ufunc records its kernel and helpers (src/compiler/compile.ts KERNEL_SOURCE),
+ * so that passed in another kernel's options.helpers it is compiled into that kernel.
  */
 import type { Scalar } from '../dtype/dtypes.js';
 import { type DType } from '../dtype/dtypes.js';
