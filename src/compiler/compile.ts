@@ -269,6 +269,11 @@ function ufuncWithoutScalarForm(key: string): string | null {
  *
  * @throws KernelError NB2013 where a compiled helper brings a helper whose name another,
  *   different, helper already has.
+ * @example
+ * ```ts
+ * const sq = nb.vectorize({ helpers: { inc } })((x) => inc(x) * inc(x));
+ * [...helperTable({ sq }).keys()]; // ['sq', 'inc']
+ * ```
  */
 export function helperTable(helpers: HelperMap): ReadonlyMap<string, HelperEntry> {
   const table = new Map<string, HelperEntry>();
@@ -302,6 +307,13 @@ export function helperTable(helpers: HelperMap): ReadonlyMap<string, HelperEntry
  * Lower every helper of `table` (checking that each returns on every path), after `callers`
  * (the kernel, lowered with the table's names); a call of a helper that cannot be called
  * (a gufunc, a stencil, ...) is NB2013 at that call.
+ *
+ * @example
+ * ```ts
+ * const table = helperTable(options.helpers ?? {});
+ * const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()) });
+ * const helpers = lowerHelpers(table, main); // by name, for inferProgram
+ * ```
  */
 export function lowerHelpers(table: ReadonlyMap<string, HelperEntry>, ...callers: IRFunction<null>[]): Map<string, IRFunction<null>> {
   const names = new Set(table.keys());
