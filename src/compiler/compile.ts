@@ -4,8 +4,10 @@
  *
  * Steps:
  *   1. parse the signature (signature.ts) and the kernel's `fn.toString()` (frontend/parse.ts);
- *   2. check and freeze `options.constants` (constants.ts); lower the kernel and every
- *      helper to the untyped IR (frontend/lower.ts: free names read the constants), check the
+ *   2. check and freeze `options.constants` (constants.ts); gather the helpers
+ *      (options.helpers and the helpers of the compiled functions among them:
+ *      {@link helperTable}), lower the kernel and every helper to the untyped IR
+ *      (frontend/lower.ts, {@link lowerHelpers}: free names read the constants), check the
  *      compiler limits (operands, size: passes/limits.ts), the parameter count and the
  *      layout against the signature, check that scalar kernels and helpers return on every
  *      path, and lint gufunc kernels (passes/lint-gufunc.ts);
@@ -25,12 +27,15 @@ import { createHash } from 'node:crypto';
 import type { DType } from '../dtype/dtypes.js';
 import { emitAssemblyScript, linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { emitJs, instantiateJs, type JsKernelModule } from './emit/js/emit-module.js';
+import * as BUILTIN_UFUNCS from '../builtins/generated/exports.js';
+import { math as NB_MATH } from '../math/index.js';
 import { kernelConstants, type KernelConstants } from './constants.js';
-import { kernelError, toError, type KernelDiagnostic } from './frontend/diagnostics.js';
+import { kernelError, toError, type KernelDiagnostic, type SourceText } from './frontend/diagnostics.js';
+import { resolveNumbatsCallee } from './frontend/numbats-names.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import type { BoundsSite, CoreInfo, IRFunction, IRProgram } from './ir/nodes.js';
+import { forEachExpr, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram } from './ir/nodes.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
@@ -69,8 +74,13 @@ export interface CompileKernelOptions {
    * types (infer.ts `narrowLocals`); the JS and AS emitters print the same typed IR.
    */
   readonly target?: KernelTarget;
-  /** Functions the kernel may call by name; compiled (specialised per argument types) with it. */
-  readonly helpers?: Readonly<Record<string, ((...args: never[]) => unknown) | string>>;
+  /**
+   * Functions the kernel may call by name; compiled (specialised per argument types) with it:
+   * plain functions in the kernel language (or their source), functions made by nb.vectorize
+   * (their kernels and helpers, see {@link KERNEL_SOURCE}), built-in ufuncs with a scalar
+   * form, nb.math and Math functions (the helpers section below).
+   */
+  readonly helpers?: HelperMap;
   /**
    * Values the kernel (and its helpers) read by name, frozen now (compiler/constants.ts):
    * numbers, bigints and booleans become constants typed by the literal rule (an integral
@@ -131,6 +141,212 @@ export interface CompiledKernel {
 
 const sanitize = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
+// ---- helpers (options.helpers) ------------------------------------------------------------
+//
+// A helper is any of:
+//   - a plain JS function (or its source text) in the kernel language;
+//   - a function numbats compiled from a kernel (nb.vectorize, lazy or eager, on any target):
+//     the factories record its kernel and its own helpers under {@link KERNEL_SOURCE}, and the
+//     kernel is compiled into the caller like a plain helper (typed per call: its signatures
+//     and options do not apply), never called through JS; its helpers come along, merged
+//     into one namespace per kernel (the same name for two different functions is NB2013);
+//   - a built-in ufunc with a scalar form (`nb.hypot`: the intrinsic a kernel's own
+//     `nb.hypot(x, y)` compiles to, numbats-names.ts), an nb.math function, or a Math function;
+//   - a gufunc or a stencil: NB2013 where the kernel calls it (a helper takes scalars and
+//     returns one; a gufunc takes core arrays, a stencil neighbour accessors).
+
+/** A helper as options.helpers gives it: a function, or a function's source text. */
+export type HelperValue = ((...args: never[]) => unknown) | string;
+
+/** options.helpers: the functions a kernel calls, by the names it calls them. */
+export type HelperMap = Readonly<Record<string, HelperValue>>;
+
+/**
+ * The property under which vectorize, guvectorize and stencil record the kernel of the
+ * functions they return (a {@link KernelSourceRecord}; non-enumerable), so that such a
+ * function passed in another kernel's options.helpers is compiled into that kernel.
+ */
+export const KERNEL_SOURCE: unique symbol = Symbol.for('numbats.kernelSource');
+
+/** What {@link KERNEL_SOURCE} holds. */
+export interface KernelSourceRecord {
+  /** What the kernel is: 'scalar' (vectorize), 'gufunc' (guvectorize) or 'stencil'. */
+  readonly kind: 'scalar' | 'gufunc' | 'stencil';
+  /** The kernel, as the factory got it. */
+  readonly fn: HelperValue;
+  /** The factory's options.helpers (a snapshot). */
+  readonly helpers: HelperMap;
+}
+
+/**
+ * Record `fn`'s kernel on the function a factory returns (see {@link KERNEL_SOURCE}).
+ *
+ * @example
+ * ```ts
+ * attachKernelSource(ufunc, { kind: 'scalar', fn: kernel, helpers: options.helpers ?? {} });
+ * ```
+ */
+export function attachKernelSource<F extends object>(f: F, record: KernelSourceRecord): F {
+  Object.defineProperty(f, KERNEL_SOURCE, { value: Object.freeze({ ...record, helpers: Object.freeze({ ...record.helpers }) }) });
+  return f;
+}
+
+/** One name of a kernel's helper namespace: source text to compile, or why it cannot be called. */
+type HelperEntry =
+  | { readonly text: (names: ReadonlySet<string>) => string; readonly same: string; readonly nested?: { readonly helpers: HelperMap; readonly source: SourceText } }
+  | { readonly reject: string; readonly same: string };
+
+const isUfuncLike = (f: object): boolean =>
+  ['nin', 'nout', 'types', 'signature'].every((k) => Object.prototype.hasOwnProperty.call(f, k));
+
+/** Built-in ufuncs, nb.math's and Math's functions, by the object (built on first use). */
+let knownFunctions: Map<unknown, { readonly ns: 'ufunc' | 'math' | 'Math'; readonly key: string; readonly nin: number }> | undefined;
+function knownFunction(f: unknown) {
+  if (knownFunctions === undefined) {
+    knownFunctions = new Map();
+    for (const [key, u] of Object.entries(BUILTIN_UFUNCS)) knownFunctions.set(u, { ns: 'ufunc', key, nin: (u as { nin: number }).nin });
+    for (const [key, g] of Object.entries(NB_MATH)) knownFunctions.set(g, { ns: 'math', key, nin: g.length });
+    for (const key of Object.getOwnPropertyNames(Math)) {
+      const g = (Math as unknown as Record<string, unknown>)[key];
+      if (typeof g === 'function') knownFunctions.set(g, { ns: 'Math', key, nin: g.length });
+    }
+  }
+  return knownFunctions.get(f);
+}
+
+/** A name for numbats' namespace in generated helper source that no helper takes. */
+const freeNamespace = (names: ReadonlySet<string>): string => {
+  let ns = '__numbats';
+  while (names.has(ns)) ns += '_';
+  return ns;
+};
+
+/** The entry of one helper value. */
+function helperEntry(h: string, f: unknown): HelperEntry {
+  if (typeof f === 'string') return { text: () => f, same: f };
+  if (typeof f !== 'function') throw new TypeError(`compileKernel: helper '${h}' is not a function`);
+  const record = (f as { [KERNEL_SOURCE]?: KernelSourceRecord })[KERNEL_SOURCE];
+  if (record !== undefined) {
+    if (record.kind === 'gufunc') {
+      return {
+        reject: 'is a gufunc (nb.guvectorize): its parameters are core arrays and it writes its outputs, but a helper ' +
+          'takes scalars and returns a value; pass the scalar part of its kernel as a plain function helper instead',
+        same: `gufunc:${String(record.fn)}`,
+      };
+    }
+    if (record.kind === 'stencil') {
+      return {
+        reject: 'is a stencil (nb.stencil): its parameters are neighbour accessors over whole arrays, but a helper ' +
+          'takes scalars and returns a value; pass the per-point arithmetic as a plain function helper instead',
+        same: `stencil:${String(record.fn)}`,
+      };
+    }
+    const text = typeof record.fn === 'string' ? record.fn : Function.prototype.toString.call(record.fn);
+    return { text: () => text, same: text, nested: { helpers: record.helpers, source: { text, name: h } } };
+  }
+  const known = knownFunction(f);
+  if (known !== undefined) {
+    const params = Array.from({ length: known.nin }, (_, i) => `x${i}`).join(', ');
+    if (known.ns === 'Math') return { text: () => `(${params}) => Math.${known.key}(${params})`, same: `Math.${known.key}` };
+    if (known.ns === 'math') return { text: (names) => `(${params}) => ${freeNamespace(names)}.math.${known.key}(${params})`, same: `nb.math.${known.key}` };
+    const why = ufuncWithoutScalarForm(known.key);
+    if (why !== null) return { reject: why, same: `nb.${known.key}` };
+    return { text: (names) => `(${params}) => ${freeNamespace(names)}.${known.key}(${params})`, same: `nb.${known.key}` };
+  }
+  if (isUfuncLike(f)) {
+    return {
+      reject: `is a ufunc with no kernel source numbats knows (not made by nb.vectorize, and not a built-in ufunc with a scalar form): pass a plain function in the kernel language instead`,
+      same: `ufunc:${String((f as { name?: unknown }).name)}`,
+    };
+  }
+  const text = Function.prototype.toString.call(f);
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(text)) {
+    return { reject: 'is a native function (no JavaScript source to compile): pass a plain function in the kernel language instead', same: text };
+  }
+  return { text: () => text, same: text };
+}
+
+/** Why built-in ufunc `key` has no scalar form in kernels, or null when it has one. */
+function ufuncWithoutScalarForm(key: string): string | null {
+  const node = { type: 'MemberExpression', object: { type: 'Identifier', name: 'nb' }, property: { type: 'Identifier', name: key }, computed: false, optional: false };
+  const r = resolveNumbatsCallee(node as unknown as Parameters<typeof resolveNumbatsCallee>[0], () => true);
+  if (r !== undefined && 'intrinsic' in r) return null;
+  return `is ${r !== undefined && 'unsupported' in r ? r.unsupported : `nb.${key} (a built-in ufunc with no scalar form in kernels)`}`;
+}
+
+/**
+ * The helper namespace of a kernel: options.helpers, then the helpers each compiled function
+ * among them brings (breadth first), by name.
+ *
+ * @throws KernelError NB2013 where a compiled helper brings a helper whose name another,
+ *   different, helper already has.
+ * @example
+ * ```ts
+ * const sq = nb.vectorize({ helpers: { inc } })((x) => inc(x) * inc(x));
+ * [...helperTable({ sq }).keys()]; // ['sq', 'inc']
+ * ```
+ */
+export function helperTable(helpers: HelperMap): ReadonlyMap<string, HelperEntry> {
+  const table = new Map<string, HelperEntry>();
+  const from = new Map<string, string>();
+  type Via = { readonly name: string; readonly source: SourceText };
+  let level: { readonly map: HelperMap; readonly via: Via | null }[] = [{ map: helpers, via: null }];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: typeof level = [];
+    for (const { map, via } of level) {
+      if (depth > 64) throw kernelError('NB2013', via!.source, 0, [via!.name, 'compiled helpers nest more than 64 deep (a helpers object that contains itself?)']);
+      for (const [h, f] of Object.entries(map)) {
+        const entry = helperEntry(h, f);
+        const prev = table.get(h);
+        if (prev !== undefined) {
+          if (prev.same === entry.same) continue;
+          // options.helpers' own names are distinct keys: a clash comes from a compiled helper's helpers.
+          throw kernelError('NB2013', via!.source, 0, [h, `'${via!.name}' (a compiled function passed as a helper) brings its own helper '${h}', ` +
+            `a different function from the '${h}' ${from.get(h)!}: a kernel has one helper namespace, so rename one of them`]);
+        }
+        table.set(h, entry);
+        from.set(h, via === null ? 'in options.helpers' : `that '${via.name}' brings`);
+        if ('nested' in entry && entry.nested !== undefined) next.push({ map: entry.nested.helpers, via: { name: h, source: entry.nested.source } });
+      }
+    }
+    level = next;
+  }
+  return table;
+}
+
+/**
+ * Lower every helper of `table` (checking that each returns on every path), after `callers`
+ * (the kernel, lowered with the table's names); a call of a helper that cannot be called
+ * (a gufunc, a stencil, ...) is NB2013 at that call.
+ *
+ * @example
+ * ```ts
+ * const table = helperTable(options.helpers ?? {});
+ * const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()) });
+ * const helpers = lowerHelpers(table, undefined, main); // by name, for inferProgram
+ * ```
+ */
+export function lowerHelpers(
+  table: ReadonlyMap<string, HelperEntry>, constants: KernelConstants | undefined, ...callers: IRFunction<null>[]
+): Map<string, IRFunction<null>> {
+  const names = new Set(table.keys());
+  const helpers = new Map<string, IRFunction<null>>();
+  for (const [h, entry] of table) {
+    if (!('text' in entry)) continue;
+    const lowered = lowerFunction(parseKernel(entry.text(names), h), { emitName: sanitize(h), helpers: names, ...(constants ? { constants } : {}) });
+    checkReturns(lowered);
+    helpers.set(h, lowered);
+  }
+  for (const fn of [...callers, ...helpers.values()]) {
+    forEachExpr(fn.body, (e) => {
+      if (e.kind !== 'helper') return;
+      const entry = table.get(e.name);
+      if (entry !== undefined && 'reject' in entry) throw kernelError('NB2013', fn.source, e.at, [e.name, entry.reject]);
+    });
+  }
+  return helpers;
+}
+
 function describe(a: { dtype: DType; ndim: number }): string {
   return a.ndim === 0 ? `a scalar ${a.dtype}` : `${a.dtype}[${Array(a.ndim).fill(':').join(',')}]`;
 }
@@ -186,17 +402,10 @@ export function compileKernel(
   const sig = typeof signature === 'string' ? parseKernelSignature(signature) : signature;
   const name = options.name ?? ((typeof fn === 'function' && fn.name) || 'kernel');
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
-  const helperFns = options.helpers ?? {};
-  const helperNames = new Set(Object.keys(helperFns));
-  const constants = kernelConstants('compileKernel', options.constants, helperNames);
-  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: helperNames, ...(constants ? { constants } : {}) });
-  const helpers = new Map<string, IRFunction<null>>();
-  for (const [h, f] of Object.entries(helperFns)) {
-    if (typeof f !== 'function' && typeof f !== 'string') throw new TypeError(`compileKernel: helper '${h}' is not a function`);
-    const lowered = lowerFunction(parseKernel(typeof f === 'string' ? f : Function.prototype.toString.call(f), h), { emitName: sanitize(h), helpers: helperNames, ...(constants ? { constants } : {}) });
-    checkReturns(lowered);
-    helpers.set(h, lowered);
-  }
+  const table = helperTable(options.helpers ?? {});
+  const constants = kernelConstants('compileKernel', options.constants, new Set(table.keys()));
+  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()), ...(constants ? { constants } : {}) });
+  const helpers = lowerHelpers(table, constants, main);
   const core: CoreInfo | undefined = options.core && {
     nin: options.core.nin,
     dims: options.core.dims.map((d) => (typeof d === 'string' ? d : d.name)),

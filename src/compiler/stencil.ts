@@ -42,6 +42,7 @@ import type { DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { asConst, AsFunctionEmitter, strideName } from './emit/assemblyscript/emit-function.js';
 import { kernelConstants, type KernelConstants } from './constants.js';
+import { helperTable, lowerHelpers, type HelperMap } from './compile.js';
 import { kernelError } from './frontend/diagnostics.js';
 import { ValueError } from '../util/errors.js';
 import { lowerFunction } from './frontend/lower.js';
@@ -96,6 +97,12 @@ export interface CompileStencilOptions {
    * no 64-bit types); the WGSL is emitted from the same IR (emit/wgsl/stencil.ts).
    */
   readonly target?: KernelTarget;
+  /**
+   * Functions the kernel calls by name, as compileKernel's `helpers`: scalar functions
+   * (plain JS in the kernel language, or compiled by nb.vectorize), typed per call. A
+   * helper takes values, not accessors: `clamp01(a(0, 1))`, not `clamp01(a)`.
+   */
+  readonly helpers?: HelperMap;
 }
 
 /** The result of {@link compileStencil}. */
@@ -155,8 +162,10 @@ export function compileStencil(
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
   const mode = options.mode ?? 'constant';
   if (!BOUNDARY_MODES.includes(mode)) throw new TypeError(`stencil: unknown mode '${String(mode)}' (expected ${BOUNDARY_MODES.join(', ')})`);
-  const constants = kernelConstants('compileStencil', options.constants);
-  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(), accessors: true, ...(constants ? { constants } : {}) });
+  const table = helperTable(options.helpers ?? {});
+  const constants = kernelConstants('compileStencil', options.constants, new Set(table.keys()));
+  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()), accessors: true, ...(constants ? { constants } : {}) });
+  const helpers = lowerHelpers(table, constants, main);
   const at0 = main.params[0]?.at ?? 0;
   if (main.params.length !== sig.args.length) throw kernelError('NB2012', main.source, at0, [main.params.length, sig.args.length]);
   if (sig.returns === 'void') throw kernelError('NB5003', main.source, at0, [`a stencil kernel returns the output value: its signature needs a result type ('${sig.text}')`]);
@@ -165,7 +174,7 @@ export function compileStencil(
   });
   if (main.params.length === 0) throw kernelError('NB5003', main.source, at0, ['a stencil kernel takes at least one accessor parameter']);
   checkOperands(main, 1);
-  kernelSize([main]);
+  kernelSize([main, ...helpers.values()]);
   checkReturns(main);
 
   // The dimensionality: every accessor call has the same number of offsets.
@@ -183,7 +192,7 @@ export function compileStencil(
   const stride = strideList(options.stride, ndim);
 
   const params: ParamSpec[] = sig.args.map((a) => ({ array: { dtype: a.dtype, ndim, isOutput: false, coreDims: [] } }));
-  const typed = inferProgram({ kind: 'scalar', main, params, returns: sig.returns, helpers: new Map(), narrowLocals: options.target === 'gpu' });
+  const typed = inferProgram({ kind: 'scalar', main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu' });
   const ir: IRProgram = { kind: 'scalar', main: foldConstants(typed.main), helpers: typed.helpers.map(foldConstants), fastmath: options.fastmath ?? false };
   validateProgram(ir);
   const neighborhood = checkOffsets(ir.main, ndim, options.neighborhood);

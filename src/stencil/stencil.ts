@@ -31,6 +31,13 @@
  * `T(T, ..., T)` with T = resultType(d1..dn), once per T. All inputs have the same shape,
  * whose length is the number of offsets the kernel passes.
  *
+ * Helpers: `helpers: { name: fn }` as vectorize's (plain functions in the kernel language,
+ * functions made by nb.vectorize, built-in ufuncs with a scalar form), compiled into the
+ * stencil and typed per call on every target; a helper takes values (`clamp(a(0), 0, 1)`),
+ * never an accessor. The returned function records its kernel (src/compiler/compile.ts
+ * KERNEL_SOURCE), so a stencil passed as another kernel's helper is refused where it is
+ * called (NB2013: a helper takes scalars).
+ *
  * Targets: 'cpu' (Wasm on the calling thread); 'parallel' (the same Wasm, the output's
  * outermost axis cut into row blocks on the worker pool above a size crossover,
  * src/parallel/stencil.ts: bit-identical to 'cpu'); 'gpu' (a WGSL compute shader per
@@ -54,8 +61,9 @@ import { DTypeError, ShapeError } from '../util/errors.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { kernelTarget, type StencilRunner } from '../vectorize/kernel-targets.js';
 import { catchTraps } from '../vectorize/trap.js';
-import { CONSTANTS_OPTION, frozenConstants, TARGET_OPTION } from '../vectorize/options.js';
+import { CONSTANTS_OPTION, frozenConstants, HELPERS_OPTION, TARGET_OPTION } from '../vectorize/options.js';
 import type { KernelConstants } from '../compiler/constants.js';
+import { attachKernelSource } from '../compiler/compile.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRule, type OptionRules } from '../util/options.js';
 
 export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
@@ -103,6 +111,13 @@ export interface StencilOptions {
    * ```
    */
   constants?: KernelConstants;
+  /**
+   * Functions the kernel calls by these names, as vectorize's `helpers` (plain JS functions
+   * in the kernel language, functions made by `nb.vectorize`, built-in ufuncs with a scalar
+   * form; compiled into the stencil, typed per call, on every target). Helpers take values,
+   * not accessors: `clamp01(a(0, 1))`, not `clamp01(a)`.
+   */
+  helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** Options of one stencil call. */
@@ -159,6 +174,7 @@ const STENCIL_OPTIONS: OptionRules = {
   fastmath: isBoolean,
   boundscheck: isBoolean,
   constants: CONSTANTS_OPTION,
+  helpers: HELPERS_OPTION,
 };
 
 /** The keys of a stencil call's options. */
@@ -182,7 +198,8 @@ const isCallOptions = (x: unknown): x is StencilCallOptions =>
  *
  * @param kernel - a function of one accessor per input array; `a(di, dj)` reads the
  *   neighbour at constant relative offset (di, dj). The kernel language is vectorize's.
- * @param options - signature(s), boundary `mode` and `cval`, `neighborhood`, `stride`, target.
+ * @param options - signature(s), boundary `mode` and `cval`, `neighborhood`, `stride`, target,
+ *   `helpers` (functions the kernel calls by name, as vectorize's; they take values, not accessors).
  * @throws KernelError for kernels outside the kernel language, NB2017 for offsets that are
  *   not constant integers, NB2018 for reads outside a declared neighborhood, NB2019 for an
  *   accessor used other than as a call; TargetError `E_GPU_DTYPE` for a 'gpu' signature
@@ -218,7 +235,8 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
   const name = options.name ?? (kernel.name || 'stencil');
   const sigs = signatureList(options);
   const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler,
-    ...(options.constants ? { constants: options.constants } : {}) };
+    ...(options.constants ? { constants: options.constants } : {}),
+    ...(options.helpers ? { helpers: options.helpers } : {}) };
   const build = (list: readonly string[]): Built[] => {
     const compiled = list.map((s, i) => compileStencil(kernel, s, { ...compileOpts, prefix: `s${i}_` }));
     if (device !== undefined) {
@@ -327,6 +345,8 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     name: { value: name },
     kernels: { get: () => kernels as readonly CompiledStencil[], enumerable: false },
   });
+  // Passed in a kernel's options.helpers, a stencil is refused where it is called (NB2013).
+  attachKernelSource(f, { kind: 'stencil', fn: kernel, helpers: options.helpers ?? {} });
   return f as unknown as Stencil | GpuStencil;
 }
 

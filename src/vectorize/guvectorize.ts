@@ -21,6 +21,7 @@
  */
 import { registerLoop } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
+import { attachKernelSource } from '../compiler/compile.js';
 import { createGufunc, type Gufunc, type GufuncLoop } from '../ufunc/gufunc.js';
 import type { UfuncAttributes } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
@@ -102,7 +103,9 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
     applyKernelFactory((fn, ctxName) => {
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
       // A device target (gpu) compiles and calls the kernel itself.
-      if (target.guvectorize !== undefined) return target.guvectorize(fn, sigs, layout, name, options) as GuvectorizedGufunc;
+      // Passed in another kernel's options.helpers, a gufunc is refused where it is called (NB2013).
+      const record = { kind: 'gufunc', fn, helpers: options.helpers ?? {} } as const;
+      if (target.guvectorize !== undefined) return attachKernelSource(target.guvectorize(fn, sigs, layout, name, options) as GuvectorizedGufunc, record);
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
       const kernels = sigs.map((s, i) => compileKernel(fn, s, {
         kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
@@ -142,6 +145,6 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
         kernels: { value: kernels },
         callAsync: { value: (...args: unknown[]) => callAsyncOn(target, g as unknown as (...a: unknown[]) => unknown, args) },
       });
-      return g as unknown as GuvectorizedGufunc;
+      return attachKernelSource(g as unknown as GuvectorizedGufunc, record);
     }, kernel, context);
 }

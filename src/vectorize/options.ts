@@ -32,10 +32,19 @@ export interface VectorizeOptions {
    */
   boundscheck?: boolean;
   /**
-   * Functions the kernel calls by these names: plain JS functions written in the kernel
-   * language, compiled with the kernel into the same module and typed per call site's
-   * argument types (one helper serves an int32 and a float64 signature, each with its own
-   * types); helpers may call each other. Direct or mutual recursion is a KernelError.
+   * Functions the kernel calls by these names, compiled with the kernel into the same module
+   * and typed per call site's argument types (one helper serves an int32 and a float64
+   * signature, each with its own types); helpers may call each other. Direct or mutual
+   * recursion is a KernelError (NB2014). A helper is a plain JS function written in the
+   * kernel language, or:
+   * - a function made by `nb.vectorize` (eager or lazy, any target): its kernel is compiled
+   *   into this one like a plain helper (retyped per call: its own signatures and options do
+   *   not apply; it is never called through JS), and its own helpers come along, in one
+   *   namespace with these (one name for two different functions is KernelError NB2013);
+   * - a built-in ufunc with a scalar form (`nb.hypot`, as `nb.hypot(x, y)` in a kernel), an
+   *   `nb.math` function or a `Math` function.
+   * A gufunc (`nb.guvectorize`) or a stencil takes arrays, and a helper takes scalars:
+   * calling one is KernelError NB2013.
    * The compile cache keys on the generated source, so a changed helper recompiles.
    */
   helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
@@ -71,8 +80,8 @@ export type GuvectorizeOptions = Omit<VectorizeOptions, 'identity'> & {
  */
 export const TARGET_OPTION: OptionRule = { accepts: "a target name: 'cpu', 'parallel' or 'gpu'", test: (v) => typeof v === 'string' };
 
-/** `helpers`: a plain object whose values are functions. */
-const HELPERS_OPTION: OptionRule = {
+/** `helpers`: a plain object whose values are functions (vectorize, guvectorize, stencil). */
+export const HELPERS_OPTION: OptionRule = {
   accepts: 'an object mapping names to functions, e.g. { clamp01: (x) => Math.min(1, Math.max(0, x)) }',
   test: (v) =>
     typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((f) => typeof f === 'function'),

@@ -16,12 +16,16 @@
  * The output dtype is what the kernel returns for inputs of T, inferred as Numba infers it
  * (the signature is compiled without a result type, `'(T, T)'`): a comparison gives bool,
  * `x / 2` on integers float64, `x + 1` T. Each lazily compiled dtype is its own module.
+ *
+ * The returned ufunc records its kernel and helpers (src/compiler/compile.ts KERNEL_SOURCE),
+ * so that passed in another kernel's options.helpers it is compiled into that kernel.
  */
 import type { Scalar } from '../dtype/dtypes.js';
 import { type DType } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
 import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
+import { attachKernelSource } from '../compiler/compile.js';
 import { classify, fixedSignature } from '../ufunc/call.js';
 import { weakStandIn, type InputKind } from '../ufunc/dispatch.js';
 import { defineUfuncAttributes } from '../ufunc/attributes.js';
@@ -236,7 +240,10 @@ export function vectorize(signatures?: string | readonly string[] | VectorizeOpt
     applyKernelFactory((fn, ctxName) => {
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
       // A device target (gpu) compiles and calls the kernel itself.
-      if (target.vectorize !== undefined) return target.vectorize(fn, sigs, name, options) as Ufunc & VectorizedExtras;
-      return sigs === null ? lazy(fn, name, options, target) : eager(fn, sigs, name, options, target);
+      const made = target.vectorize !== undefined
+        ? target.vectorize(fn, sigs, name, options) as Ufunc & VectorizedExtras
+        : sigs === null ? lazy(fn, name, options, target) : eager(fn, sigs, name, options, target);
+      // Passed in another kernel's options.helpers, this kernel is compiled into that one.
+      return attachKernelSource(made, { kind: 'scalar', fn, helpers: options.helpers ?? {} });
     }, kernel, context)) as VectorizeDecorator;
 }
