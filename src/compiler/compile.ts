@@ -176,6 +176,8 @@ export interface KernelSourceRecord {
   readonly fn: HelperValue;
   /** The factory's options.helpers (a snapshot). */
   readonly helpers: HelperMap;
+  /** The factory's options.constants (frozen): the kernel and its own helpers read these where it is a helper. */
+  readonly constants?: KernelConstants;
 }
 
 /**
@@ -193,7 +195,12 @@ export function attachKernelSource<F extends object>(f: F, record: KernelSourceR
 
 /** One name of a kernel's helper namespace: source text to compile, or why it cannot be called. */
 type HelperEntry =
-  | { readonly text: (names: ReadonlySet<string>) => string; readonly same: string; readonly nested?: { readonly helpers: HelperMap; readonly source: SourceText } }
+  | {
+    readonly text: (names: ReadonlySet<string>) => string; readonly same: string;
+    readonly nested?: { readonly helpers: HelperMap; readonly source: SourceText };
+    /** The constants of the compiled function it came from (or that brought it), over the kernel's own. */
+    readonly constants?: KernelConstants;
+  }
   | { readonly reject: string; readonly same: string };
 
 const isUfuncLike = (f: object): boolean =>
@@ -221,8 +228,14 @@ const freeNamespace = (names: ReadonlySet<string>): string => {
   return ns;
 };
 
-/** The entry of one helper value. */
-function helperEntry(h: string, f: unknown): HelperEntry {
+/** The entry of one helper value; `inherited`: the constants of the compiled function that brought it. */
+function helperEntry(h: string, f: unknown, inherited?: KernelConstants): HelperEntry {
+  const entry = helperEntryOf(h, f);
+  const constants = 'text' in entry ? entry.constants ?? inherited : undefined;
+  return constants === undefined ? entry : { ...entry, constants };
+}
+
+function helperEntryOf(h: string, f: unknown): HelperEntry {
   if (typeof f === 'string') return { text: () => f, same: f };
   if (typeof f !== 'function') throw new TypeError(`compileKernel: helper '${h}' is not a function`);
   const record = (f as { [KERNEL_SOURCE]?: KernelSourceRecord })[KERNEL_SOURCE];
@@ -242,7 +255,10 @@ function helperEntry(h: string, f: unknown): HelperEntry {
       };
     }
     const text = typeof record.fn === 'string' ? record.fn : Function.prototype.toString.call(record.fn);
-    return { text: () => text, same: text, nested: { helpers: record.helpers, source: { text, name: h } } };
+    return {
+      text: () => text, same: text, nested: { helpers: record.helpers, source: { text, name: h } },
+      ...(record.constants !== undefined ? { constants: record.constants } : {}),
+    };
   }
   const known = knownFunction(f);
   if (known !== undefined) {
@@ -289,14 +305,14 @@ function ufuncWithoutScalarForm(key: string): string | null {
 export function helperTable(helpers: HelperMap): ReadonlyMap<string, HelperEntry> {
   const table = new Map<string, HelperEntry>();
   const from = new Map<string, string>();
-  type Via = { readonly name: string; readonly source: SourceText };
+  type Via = { readonly name: string; readonly source: SourceText; readonly constants?: KernelConstants };
   let level: { readonly map: HelperMap; readonly via: Via | null }[] = [{ map: helpers, via: null }];
   for (let depth = 0; level.length > 0; depth++) {
     const next: typeof level = [];
     for (const { map, via } of level) {
       if (depth > 64) throw kernelError('NB2013', via!.source, 0, [via!.name, 'compiled helpers nest more than 64 deep (a helpers object that contains itself?)']);
       for (const [h, f] of Object.entries(map)) {
-        const entry = helperEntry(h, f);
+        const entry = helperEntry(h, f, via?.constants);
         const prev = table.get(h);
         if (prev !== undefined) {
           if (prev.same === entry.same) continue;
@@ -306,7 +322,9 @@ export function helperTable(helpers: HelperMap): ReadonlyMap<string, HelperEntry
         }
         table.set(h, entry);
         from.set(h, via === null ? 'in options.helpers' : `that '${via.name}' brings`);
-        if ('nested' in entry && entry.nested !== undefined) next.push({ map: entry.nested.helpers, via: { name: h, source: entry.nested.source } });
+        if ('nested' in entry && entry.nested !== undefined) {
+          next.push({ map: entry.nested.helpers, via: { name: h, source: entry.nested.source, ...(entry.constants ? { constants: entry.constants } : {}) } });
+        }
       }
     }
     level = next;
@@ -333,7 +351,9 @@ export function lowerHelpers(
   const helpers = new Map<string, IRFunction<null>>();
   for (const [h, entry] of table) {
     if (!('text' in entry)) continue;
-    const lowered = lowerFunction(parseKernel(entry.text(names), h), { emitName: sanitize(h), helpers: names, ...(constants ? { constants } : {}) });
+    // A compiled function's helper reads the constants it was made with (over the kernel's).
+    const own = entry.constants === undefined ? constants : { ...constants, ...entry.constants };
+    const lowered = lowerFunction(parseKernel(entry.text(names), h), { emitName: sanitize(h), helpers: names, ...(own ? { constants: own } : {}) });
     checkReturns(lowered);
     helpers.set(h, lowered);
   }

@@ -346,7 +346,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     kernels: { get: () => kernels as readonly CompiledStencil[], enumerable: false },
   });
   // Passed in a kernel's options.helpers, a stencil is refused where it is called (NB2013).
-  attachKernelSource(f, { kind: 'stencil', fn: kernel, helpers: options.helpers ?? {} });
+  attachKernelSource(f, { kind: 'stencil', fn: kernel, helpers: options.helpers ?? {}, ...(options.constants ? { constants: options.constants } : {}) });
   return f as unknown as Stencil | GpuStencil;
 }
 

@@ -104,7 +104,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
       // A device target (gpu) compiles and calls the kernel itself.
       // Passed in another kernel's options.helpers, a gufunc is refused where it is called (NB2013).
-      const record = { kind: 'gufunc', fn, helpers: options.helpers ?? {} } as const;
+      const record = { kind: 'gufunc', fn, helpers: options.helpers ?? {}, ...(options.constants ? { constants: options.constants } : {}) } as const;
       if (target.guvectorize !== undefined) return attachKernelSource(target.guvectorize(fn, sigs, layout, name, options) as GuvectorizedGufunc, record);
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
       const kernels = sigs.map((s, i) => compileKernel(fn, s, {

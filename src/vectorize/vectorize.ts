@@ -244,6 +244,6 @@ export function vectorize(signatures?: string | readonly string[] | VectorizeOpt
         ? target.vectorize(fn, sigs, name, options) as Ufunc & VectorizedExtras
         : sigs === null ? lazy(fn, name, options, target) : eager(fn, sigs, name, options, target);
       // Passed in another kernel's options.helpers, this kernel is compiled into that one.
-      return attachKernelSource(made, { kind: 'scalar', fn, helpers: options.helpers ?? {} });
+      return attachKernelSource(made, { kind: 'scalar', fn, helpers: options.helpers ?? {}, ...(options.constants ? { constants: options.constants } : {}) });
     }, kernel, context)) as VectorizeDecorator;
 }

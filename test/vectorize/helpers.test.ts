@@ -164,6 +164,18 @@ describe('compiled functions as helpers', () => {
     }
   });
 
+  it('a compiled helper reads the constants it was made with (and so do the helpers it brings), over the kernel\'s', () => {
+    const scale = 3, offset = 0.5;
+    const shift = (x: number) => x + offset;
+    const scaled = nb.vectorize('f8(f8)', { constants: { scale, offset }, helpers: { shift } })((x: number) => shift(x) * scale);
+    // The kernel has no constants at all: scaled's come with it.
+    const f = nb.vectorize('f8(f8)', { helpers: { scaled } })((x: number) => (scaled(x) as unknown as number) + 1);
+    expect(f(nb.array([1, -2])).toArray()).toEqual([(1 + 0.5) * 3 + 1, (-2 + 0.5) * 3 + 1]);
+    // The kernel's own scale = 10 does not leak into scaled's body.
+    const g = nb.vectorize('f8(f8)', { helpers: { scaled }, constants: { scale: 10 } })((x: number) => (scaled(x) as unknown as number) + scale);
+    expect(g(nb.array([1])).toArray()).toEqual([(1 + 0.5) * 3 + 10]);
+  });
+
   it('two different functions under one name are KernelError NB2013, naming both', () => {
     const inc2 = (x: number) => x + 2;
     const e = kernelErrorOf(() => nb.vectorize('f8(f8)', { helpers: { incsqC, inc: inc2 } })((x: number) => incsqC(x)));
