@@ -21,6 +21,16 @@ describe('identity: NumPy\'s and Numba\'s forms (item 1)', () => {
     expect(f.identity).toBe(null); // Numba: f.identity is None
     expect(f.reduce(nb.array([1, 2, 3])).item()).toBe(6n); // np.int64(6)
     expect(f.reduce(nb.arange(6).reshape([2, 3]), { axis: null }).item()).toBe(15n); // axis=None: np.int64(15)
+    // Several axes start from the first element once (not counted twice):
+    // f8 version: f.reduce(np.ones((2, 3)), axis=None) -> 6.0; f.reduce(x, axis=(0, 2)) -> [60., 92., 124.];
+    // f.reduce(x.T, axis=(1, 2)) -> [60., 66., 72., 78.] with x = np.arange(24.).reshape(2, 3, 4).
+    const g = nb.vectorize(['f8(f8,f8)'], { identity: 'reorderable' })(add2);
+    const x = nb.arange(24).astype('float64').reshape([2, 3, 4]);
+    expect(g.reduce(nb.ones([2, 3]), { axis: null }).item()).toBe(6);
+    expect(g.reduce(x, { axis: [0, 2] }).toArray()).toEqual([60, 92, 124]);
+    expect(g.reduce(x.T, { axis: [1, 2] }).toArray()).toEqual([60, 66, 72, 78]);
+    // NumPy: np.add.reduce(x, axis=(0, 2), initial=None) -> [60., 92., 124.] (the same path for a built-in).
+    expect(nb.add.reduce(x, { axis: [0, 2], initial: null }).toArray()).toEqual([60, 92, 124]);
     expect(f.reduce(nb.array([1, 2, 3]), { initial: 5 }).item()).toBe(11n); // initial=5: np.int64(11)
     expect(f.reduce(nb.array([], { dtype: 'int64' }), { initial: 5 }).item()).toBe(5n); // np.int64(5)
     // Numba: "zero-size array to reduction operation <lambda> which has no identity"

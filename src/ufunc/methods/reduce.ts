@@ -156,6 +156,17 @@ export function reduce(t: MethodUfunc, a: UfuncInput, opts: ReduceOptions = {}):
           copyInto(arr.slice(...arr.shape.map((_, i) => (reduced[i] ? '0:1' : ':'))), res);
           if (axes.length === 0) done = true;
           else if (axes.length === 1) input = input.slice(...arr.shape.map((_, i) => (reduced[i] ? '1:' : ':')));
+          else if (loop.exec !== undefined || !IDEMPOTENT.has(t.name)) {
+            // Several axes, no identity, not idempotent (a 'reorderable' compiled ufunc, or
+            // initial: null): the block without its first element, as disjoint slabs
+            // (axis r1 from 1; r1 = 0 and r2 from 1; ...), each reduced into res.
+            const sorted = [...axes].sort((x, y) => x - y);
+            sorted.forEach((ax, j) => {
+              const slab = arr.slice(...arr.shape.map((_, i) => (i === ax ? '1:' : sorted.slice(0, j).includes(i) ? '0:1' : ':')));
+              if (slab.size > 0) runReduce(loop, res, slab, cast, temp);
+            });
+            done = true;
+          }
         }
         if (!done && mask !== undefined) {
           if (cast) input = temp(copyK(input, inDt));
