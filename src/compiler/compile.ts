@@ -382,7 +382,10 @@ function paramSpecs(fn: IRFunction<null>, sig: KernelSignature, options: Compile
     });
     return sig.args.map((a) => ({ scalar: a.dtype }));
   }
-  if (sig.returns !== 'void') throw kernelError('NB5003', fn.source, at0, [`a gufunc kernel writes its outputs: its signature returns void ('${sig.text}')`]);
+  // No result type ('(f8[:], f8[:])', Numba's spelling) means void here: a gufunc kernel returns nothing.
+  if (sig.returns !== 'void' && sig.returns !== 'infer') {
+    throw kernelError('NB5003', fn.source, at0, [`a gufunc kernel writes its outputs and returns nothing: write its signature as 'void(...)' or '(...)', not with result type ${sig.returns} ('${sig.text}')`]);
+  }
   if (!core) throw new TypeError("compileKernel: kind 'gufunc' needs options.core (the layout's core dims)");
   if (core.operands.length !== sig.args.length) {
     throw kernelError('NB5003', fn.source, at0, [`the layout has ${core.operands.length} operand(s) but the signature ${sig.args.length}`]);

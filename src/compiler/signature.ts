@@ -2,10 +2,15 @@
  * Numba-style kernel signatures: `'float64(float64, float64)'`, `'f8(f8,f8)'`,
  * `'void(float64[:,:], float64[:], float64[:])'`.
  *
- * Grammar (whitespace allowed between tokens):
+ * Grammar (whitespace allowed between tokens): every spelling Numba's `vectorize` and
+ * `guvectorize` accept (Numba evaluates the string: `'i4[:], i4'` is a tuple of argument
+ * types, `'void(...)'` and `'none(...)'` a signature returning nothing):
  * ```text
- * signature ::= [result] "(" [arg ("," arg)*] ")"
- * result    ::= "void" | dtype      -- omitted: inferred from the kernel's returns (scalar kernels)
+ * signature ::= [result] "(" [args] ")"
+ *             | arg "," [args]             -- no parentheses: a list of at least one comma
+ * args      ::= arg ("," arg)* [","]        -- a trailing comma is allowed: '(float64,)'
+ * result    ::= "void" | "none" | dtype    -- omitted: inferred from the kernel's returns
+ *                                           (scalar kernels); a gufunc kernel returns nothing
  * arg       ::= dtype ["[" dim ("," dim)* "]"]
  * dim       ::= ":" | "::1"            -- "::1" marks a contiguous dim (accepted, recorded)
  * dtype     ::= any dtype name or alias of src/dtype/dtypes.ts (float64, f8, int32, i4,
@@ -44,6 +49,7 @@ export interface KernelSignature {
  * ```ts
  * parseKernelSignature('f8(f8, i4)');        // { returns: 'float64', args: [{ dtype: 'float64', ndim: 0 }, { dtype: 'int32', ndim: 0 }] }
  * parseKernelSignature('void(f8[:,:], f8[:])'); // args[0].ndim === 2
+ * parseKernelSignature('i4[:], i4, i4[:]');  // returns 'infer', 3 args (Numba's tuple spelling)
  * ```
  */
 export function parseKernelSignature(text: string): KernelSignature {
@@ -75,15 +81,28 @@ export function parseKernelSignature(text: string): KernelSignature {
 
   skip();
   let returns: DType | 'void' | 'infer' = 'infer';
+  // Numba's tuple spelling: argument types without parentheses ('i4[:], i4[:]').
+  let bare = false;
   if (text[i] !== '(') {
+    const start = i;
     const r = name();
-    returns = r.name === 'void' ? 'void' : dtype(r);
+    skip();
+    if (text[i] === '(') returns = r.name === 'void' || r.name === 'none' ? 'void' : dtype(r);
+    else {
+      bare = true;
+      i = start;
+    }
   }
-  expect('(');
+  if (!bare) expect('(');
+  const close = bare ? '' : ')';
   const args: KernelArg[] = [];
+  let commas = 0;
   skip();
   if (text[i] !== ')') {
     for (;;) {
+      skip();
+      // A trailing comma: '(float64,)', 'float64,'.
+      if (args.length > 0 && (bare ? i === text.length : text[i] === ')')) break;
       const d = dtype(name());
       const contiguous: boolean[] = [];
       skip();
@@ -102,11 +121,12 @@ export function parseKernelSignature(text: string): KernelSignature {
       }
       args.push({ dtype: d, ndim: contiguous.length, contiguous });
       skip();
-      if (text[i] === ',') { i++; continue; }
+      if (text[i] === ',') { i++; commas++; continue; }
       break;
     }
   }
-  expect(')');
+  if (bare && commas === 0) err("expected '(' (a signature is 'float64(float64)', '(float64,)' or a list of argument types with commas)");
+  if (close) expect(close);
   skip();
   if (i !== text.length) err('unexpected text after the signature');
   return { text, returns, args };

@@ -41,9 +41,13 @@ import { MAXC } from './shaders.js';
 import { checkGpuDType, isGpuArray, type GpuStorage } from './storage.js';
 import { deliver } from './readback.js';
 
+/** The `.identity` attribute an identity option gives (see src/vectorize/options.ts identityOption). */
+const identityValue = (v: GpuKernelOptions['identity']): Scalar | null => (v === 'reorderable' || v === undefined ? null : v);
+
 /** Options the gpu factories take (a subset of VectorizeOptions). */
 export interface GpuKernelOptions {
-  readonly identity?: Scalar | null;
+  /** NumPy's/Numba's forms; 'reorderable' has no identity value (`.identity` null). */
+  readonly identity?: Scalar | null | 'reorderable';
   readonly fastmath?: boolean;
   /** Checked indexing in gufunc kernels (default true): a failure sets an error flag the call reads back. */
   readonly boundscheck?: boolean;
@@ -132,7 +136,7 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     return deliver(r, out as NDArray | null);
   };
   const f = (...args: unknown[]) => call(...args);
-  attributes(f, { name, nin, nout: 1, types: () => kernels.map((k) => `${k.operands.slice(0, k.nin).join(',')}->${k.operands[k.nin]}`), identity: options.identity ?? null, signature: null, kernels: () => kernels });
+  attributes(f, { name, nin, nout: 1, types: () => kernels.map((k) => `${k.operands.slice(0, k.nin).join(',')}->${k.operands[k.nin]}`), identity: identityValue(options.identity), signature: null, kernels: () => kernels });
   return f;
 }
 
@@ -250,7 +254,7 @@ export function gpuGuvectorize(fn: (...args: never[]) => unknown, sigs: readonly
     }
   };
   const f = (...args: unknown[]) => call(...args);
-  attributes(f, { name, nin: sig.nin, nout: sig.nout, types: () => kernels.map((k) => `${k.operands.slice(0, sig.nin).join(',')}->${k.operands.slice(sig.nin).join(',')}`), identity: null, signature: layout, kernels: () => kernels });
+  attributes(f, { name, nin: sig.nin, nout: sig.nout, types: () => kernels.map((k) => `${k.operands.slice(0, sig.nin).join(',')}->${k.operands.slice(sig.nin).join(',')}`), identity: identityValue(options.identity), signature: layout, kernels: () => kernels });
   return f;
 }
 

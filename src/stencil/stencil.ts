@@ -21,14 +21,16 @@
  * `cval` where the neighbourhood does not fit).
  *
  * Output: `ceil(n_d / stride_d)` points per axis — centres 0, stride, 2*stride, ... (the
- * points `a[::s]` keeps). Dtype: the signature's result type. `out` (call option) receives
+ * points `a[::s]` keeps). Dtype: the signature's result type; without one (a lazy stencil,
+ * or `'(float64)'`), what the kernel returns, as lazy vectorize and Numba infer it (`0.25 *
+ * (a(0, 1) + a(1, 0))` on int64 is float64). `out` (call option) receives
  * it (same shape; its dtype must be a same-kind cast of the result's); an `out` sharing
  * memory with an input is written through a temporary, as a stencil reads neighbours.
  *
  * Signatures: as vectorize, `'float64(float64)'` (one dtype per accessor) or a list: the
  * first signature every input casts to safely is used (inputs are cast when needed).
  * Without signatures the stencil is lazy: for inputs of dtypes d1..dn it compiles
- * `T(T, ..., T)` with T = resultType(d1..dn), once per T. All inputs have the same shape,
+ * `(T, ..., T)` with T = resultType(d1..dn), once per T. All inputs have the same shape,
  * whose length is the number of offsets the kernel passes.
  *
  * Helpers: `helpers: { name: fn }` as vectorize's (plain functions in the kernel language,
@@ -270,7 +272,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     device?.checkDType(t, `stencil '${name}' (inputs resolve to ${t})`);
     let b = lazy.get(t);
     if (!b) {
-      b = build([`${t}(${Array(nin).fill(t).join(', ')})`])[0]!;
+      b = build([`(${Array(nin).fill(t).join(', ')})`])[0]!; // no result type: the kernel's (as lazy vectorize)
       lazy.set(t, b);
       kernels.push(b.compiled);
     }

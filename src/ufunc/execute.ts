@@ -92,7 +92,7 @@ export function runLoop(
     const custom = customLoop(loopId);
     for (const part of parts) {
       const planPtr = writePlan(part.plan, views.map((v, k) => (part.start === 0 ? v.base : v.base + part.start * plan.strides[k]![0]! * sizes[k]!)), sizes);
-      if (custom !== undefined) custom.exec!.loop(planPtr);
+      if (custom !== undefined) custom.exec!.loop(planPtr, options.allowOverlap === true);
       else runtime().loops.ufunc(loopId, planPtr);
     }
   } finally {

@@ -11,6 +11,9 @@
  * name      ::= [A-Za-z_][A-Za-z0-9_]*            -- a named dim, e.g. "n"
  * size      ::= [0-9]+ (> 0, < 2^31)              -- a frozen dim of that size, e.g. "3"
  * ```
+ * With `expect.nout === 0` the signature may also be only operands without "->" (Numba's
+ * guvectorize layout with no outputs, `'(x,y),(x,y),(x,y)'`: its kernel writes an argument
+ * in place); its `text` is then written without the arrow, as Numba's `signature` shows it.
  * A name may repeat (in one operand too: `(m,m)->()`); every use of a name is the same
  * dimension, so a "?" (optional dim, NumPy's matmul `(n?,k),(k,m?)->(n?,m?)`) must be on
  * all of its uses or none. A dim that appears only in outputs is an *output-only* dim: its
@@ -92,6 +95,9 @@ export function parseGufuncSignature(text: string, expect: { nin?: number; nout?
   if (typeof text !== 'string') {
     throw new ValueError('E_VALUE_SIGNATURE', `a gufunc signature must be a string like '(m,n),(n,p)->(m,p)', got ${typeof text}`);
   }
+  // A signature without outputs parses only when they are expected (not cached: without
+  // the expectation the same text is an error).
+  if (expect.nout === 0 && !text.includes('->')) return parse(text, expect);
   let sig = parsed.get(text);
   if (sig === undefined) {
     sig = parse(text, expect);
@@ -174,9 +180,14 @@ function parse(text: string, expect: { nin?: number; nout?: number }): GufuncSig
   };
 
   // Inputs.
+  let arrow = true;
   for (;;) {
     parseOperand(true);
     skip();
+    if (i >= text.length && expect.nout === 0 && (expect.nin === undefined || operands.length === expect.nin)) {
+      arrow = false;
+      break;
+    }
     if (i >= text.length) throw syntaxError(text, i, 'incomplete signature: not all arguments found');
     if (expect.nin !== undefined && operands.length === expect.nin) {
       if (text.startsWith('->', i)) break;
@@ -189,7 +200,7 @@ function parse(text: string, expect: { nin?: number; nout?: number }): GufuncSig
   nin = operands.length;
   i += 2;
   // Outputs.
-  for (;;) {
+  while (arrow) {
     parseOperand(false);
     skip();
     const nout = operands.length - nin;
@@ -210,7 +221,7 @@ function parse(text: string, expect: { nin?: number; nout?: number }): GufuncSig
   const canonical = (ops: number[][]) =>
     ops.map((o) => `(${o.map((k) => `${dims[k]!.name}${dims[k]!.optional ? '?' : ''}`).join(',')})`).join(',');
   return Object.freeze({
-    text: `${canonical(operands.slice(0, nin))}->${canonical(operands.slice(nin))}`,
+    text: arrow ? `${canonical(operands.slice(0, nin))}->${canonical(operands.slice(nin))}` : canonical(operands),
     nin,
     nout: operands.length - nin,
     dims: Object.freeze(coreDims),

@@ -27,7 +27,7 @@
  */
 import { flagOption } from '../util/options.js';
 import { assertCanCast, normalizeCasting, type Casting } from '../dtype/casting.js';
-import { DTYPES, type DType } from '../dtype/dtypes.js';
+import { DTYPES, type DType, type Scalar } from '../dtype/dtypes.js';
 import { checkWeakIntFits } from '../dtype/promotion.js';
 import { broadcastShapes, broadcastStrides } from '../broadcast/broadcast-shapes.js';
 import { formatShape, normalizeAxis } from '../ndarray/layout.js';
@@ -35,7 +35,7 @@ import { simplifyPlan } from '../ndarray/iteration-plan.js';
 import type { LoopRecord } from './loop-record.js';
 import { copyLayout } from '../ndarray/copy.js';
 import { empty, full } from '../ndarray/creation.js';
-import { NDArray } from '../ndarray/ndarray.js';
+import { isNDArray, NDArray } from '../ndarray/ndarray.js';
 import { overlaps, stage, writePlan, type HeapView, type Operand } from '../ndarray/operand.js';
 import { runtime, SCRATCH_BYTES } from '../runtime/runtime.js';
 import { ShapeError, ValueError } from '../util/errors.js';
@@ -103,6 +103,15 @@ export interface GufuncSpec {
   knownSizes?: Readonly<Record<string, number>>;
   /** Loop resolver (default 'uniform', as NumPy's matmul/vecdot); guvectorize uses 'declared' (its signatures in order). */
   resolver?: 'uniform' | 'linear' | 'declared';
+  /** The `.identity` attribute (default null); NumPy's methods refuse gufuncs whatever it is. */
+  identity?: Scalar | null;
+  /**
+   * With no outputs (`nout` 0, Numba's layout `'(x,y),(x,y),(x,y)'`): the inputs the kernel
+   * writes in place. Each must be an NDArray of its loop dtype, writeable and not broadcast
+   * along the loop dims (E_VALUE_INPLACE otherwise: a cast copy or a repeated element would
+   * take the writes); the call returns undefined.
+   */
+  inPlace?: readonly number[];
 }
 
 const OPTION_KEYS = new Set(['out', 'casting', 'dtype', 'signature', 'axes', 'axis', 'keepdims']);
@@ -438,11 +447,46 @@ function callGufunc(t: PreparedGufunc, args: readonly unknown[]): NDArray | NDAr
     if (keep) checkKeepdims(t);
     const placed = placeCoreDims(t, given, outs, opts, keep);
     const shapes = callShapes(t, placed, outs);
+    if (t.spec.inPlace !== undefined) checkInPlace(t, inputs, loop, placed, shapes.loopShape);
     const fresh = runCast(t, loop, placed, shapes);
     const r = results(t, placed, outs, fresh, keep);
+    if (t.spec.nout === 0) return undefined as unknown as NDArray;
     return t.spec.nout === 1 ? r[0]! : r;
   } finally {
     for (const x of scalars) x.dispose();
+  }
+}
+
+/**
+ * The operands a no-output gufunc writes in place must take the writes themselves: NDArrays
+ * of the loop's dtype (a cast copy, a JS list or scalar would receive the results and lose
+ * them, as NumPy and Numba silently do), writeable, and not broadcast along the loop dims
+ * (every loop index would write the same elements).
+ */
+function checkInPlace(t: PreparedGufunc, inputs: readonly UfuncInput[], loop: GufuncLoop, p: CorePlacement, loopShape: readonly number[]): void {
+  const { name } = t.spec;
+  for (const k of t.spec.inPlace!) {
+    const raw = inputs[k];
+    const where = `ufunc '${name}' writes argument ${k} in place (layout ${t.sig.text} has no outputs)`;
+    const alternative = `, or give the layout an output ('...->(...)') and use the array it returns`;
+    if (!isNDArray(raw)) {
+      throw new ValueError('E_VALUE_INPLACE', `${where}: pass an NDArray of dtype ${loop.ins[k]} there, not a JS value (the results would be lost)${alternative}`);
+    }
+    if (raw.dtype !== loop.ins[k]) {
+      throw new ValueError(
+        'E_VALUE_INPLACE',
+        `${where}: it is ${raw.dtype} but the loop ${loop.types} writes ${loop.ins[k]}; a cast copy would take the results and lose them (Numba loses them silently): pass a ${loop.ins[k]} array${alternative}`,
+      );
+    }
+    if (!raw.writeable) throw new ValueError('E_VALUE_INPLACE', `${where}: the array is read-only`);
+    const a = p.ins[k]!;
+    const lead = a.ndim - p.layout.coreNdim[k]!;
+    if (lead !== loopShape.length || !same(head(a.shape, lead), loopShape)) {
+      throw new ValueError(
+        'E_VALUE_INPLACE',
+        `${where}: its loop dimensions ${formatShape(head(a.shape, lead))} would be broadcast to ${formatShape(loopShape)}, so every result would be written over the same elements; give it the full loop shape`,
+      );
+    }
   }
 }
 
@@ -514,7 +558,8 @@ function runKernel(
     for (let k = 0; k < nops; k++) for (const x of coreStrides[k]!) words[w++] = x * itemSizes[k]!;
     spec.run(loop, planPtr, corePtr);
   } finally {
-    for (let k = 0; k < views.length; k++) views[k]!.release(k >= nin);
+    // Outputs, and inputs a no-output kernel writes, are written back (js storage is staged).
+    for (let k = 0; k < views.length; k++) views[k]!.release(k >= nin || (spec.inPlace?.includes(k) ?? false));
     if (work !== 0) heap.free(work);
     if (coreBlock !== 0) heap.free(coreBlock);
   }
@@ -545,6 +590,7 @@ function refused(name: string, method: string): () => never {
  */
 export function createGufunc(spec: GufuncSpec): Gufunc | GufuncN {
   const sig = parseGufuncSignature(spec.signature, { nin: spec.nin, nout: spec.nout });
+  if (spec.inPlace !== undefined && spec.nout !== 0) throw new TypeError(`createGufunc '${spec.name}': inPlace is for gufuncs without outputs`);
   const dispatch: UfuncDispatch = {
     name: spec.name,
     nin: spec.nin,
@@ -555,7 +601,7 @@ export function createGufunc(spec: GufuncSpec): Gufunc | GufuncN {
   const prepared: PreparedGufunc = { spec, sig, dispatch };
   const f = (...args: unknown[]) => callGufunc(prepared, args);
   const types = Object.freeze(spec.loops.map((l) => l.types));
-  defineUfuncAttributes(f, { name: spec.name, nin: spec.nin, nout: spec.nout, types, identity: null, signature: sig.text });
+  defineUfuncAttributes(f, { name: spec.name, nin: spec.nin, nout: spec.nout, types, identity: spec.identity ?? null, signature: sig.text });
   Object.defineProperties(f, {
     reduce: { value: refused(spec.name, 'reduce') },
     accumulate: { value: refused(spec.name, 'accumulate') },

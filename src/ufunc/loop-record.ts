@@ -48,7 +48,11 @@ export interface LoopRecord {
 
 /** The executor of a loop compiled outside the built-in module. */
 export interface LoopExec {
-  loop(plan: number): void;
+  /**
+   * `ordered`: the plan reads what it writes (accumulate's out[i] = op(out[i-1], a[i])), so
+   * its elements must be visited in order on this thread, never split into blocks.
+   */
+  loop(plan: number, ordered?: boolean): void;
   row?: (...args: number[]) => void;
 }
 

@@ -18,8 +18,20 @@
  *   dimension throws IndexError `E_KERNEL_BOUNDS` with the kernel's line and column before
  *   the access, on every target; indices the compiler proves in range (a loop counter from
  *   0 below `a.length`, ...) are not checked (src/compiler/ir/passes/bounds-check.ts).
+ *
+ * Numba's special layouts:
+ * - only scalar core dims (`'(),()->()'`): an elementwise ufunc, as in NumPy and Numba
+ *   (`signature` is null; `where=`, `reduce`, `accumulate`, `reduceat`, `outer` and `at`
+ *   work, with `identity` as vectorize's). Its loops are the gufunc entries, run with an
+ *   all-zero core block (no core sizes, no workspace);
+ * - no outputs (`'(x,y),(x,y),(x,y)'`, no "->"): the kernel writes arguments in place; the
+ *   call returns undefined. The written arguments (the parameters the kernel stores into)
+ *   must be NDArrays of the loop's dtype (E_VALUE_INPLACE: a cast copy would lose the
+ *   writes, as Numba silently does);
+ * - `identity` on any other layout is only the `.identity` attribute: NumPy refuses the
+ *   ufunc methods on gufuncs with core dims.
  */
-import { registerLoop } from '../ufunc/loop-record.js';
+import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { createGufunc, type Gufunc, type GufuncLoop } from '../ufunc/gufunc.js';
@@ -28,7 +40,11 @@ import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
-import { applyKernelFactory, frozenConstants, GUVECTORIZE_OPTIONS, type GuvectorizeOptions } from './options.js';
+import { applyKernelFactory, frozenConstants, GUVECTORIZE_OPTIONS, identityOption, type GuvectorizeOptions } from './options.js';
+import { createUfunc } from '../ufunc/ufunc.js';
+import { runtime } from '../runtime/runtime.js';
+import { forEachStmt, type IRFunction } from '../compiler/ir/nodes.js';
+import type { DType } from '../dtype/dtypes.js';
 import { checkOptionValues } from '../util/options.js';
 import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
 
@@ -94,11 +110,14 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
   const sigs = typeof signatures === 'string' ? [signatures] : [...signatures];
   if (sigs.length === 0) throw new TypeError('guvectorize: at least one signature is required');
   const nargs = parseKernelSignature(sigs[0]!).args.length;
-  const probe = parseGufuncSignature(layout);
+  // Numba's layout without outputs ('(x,y),(x,y),(x,y)': the kernel writes in place).
+  const probe = typeof layout === 'string' && !layout.includes('->') ? parseGufuncSignature(layout, { nout: 0 }) : parseGufuncSignature(layout);
   if (probe.nin + probe.nout !== nargs) {
     throw new TypeError(`guvectorize: layout '${layout}' has ${probe.nin + probe.nout} operands but signature '${sigs[0]}' has ${nargs} parameters`);
   }
   const sig = probe;
+  // Only scalar core dims: NumPy and Numba treat the gufunc as an elementwise ufunc.
+  const elementwise = sig.nout > 0 && sig.operands.every((o) => o.length === 0);
   return (kernel: unknown, context?: unknown): GuvectorizedGufunc =>
     applyKernelFactory((fn, ctxName) => {
       const name = options.name ?? ctxName ?? (fn.name || 'kernel');
@@ -121,6 +140,9 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       }
       const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
       const runs = new Map<number, GufuncRun>();
+      const { identity, reorderable } = identityOption(options.identity);
+      const zero = elementwise ? zeroCoreBlock() : () => 0;
+      const records: LoopRecord[] = [];
       const loops: GufuncLoop[] = kernels.map((k) => {
         const ins = k.operands.slice(0, sig.nin);
         const outs = k.operands.slice(sig.nin);
@@ -131,14 +153,31 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
         const gu0 = k.bounds.length > 0 ? withBoundsTraps(entry, exports) : entry;
         // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
         // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
-        const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? catchTraps(gu0, 'guvectorize', name);
+        const serial = catchTraps(gu0, 'guvectorize', name);
+        const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? serial;
         const gu = k.bounds.length > 0 ? boundsErrors(run, k) : run;
-        const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
+        const guSerial = k.bounds.length > 0 ? boundsErrors(serial, k) : serial;
+        // Elementwise layouts are ufunc loops: a ufunc plan is a gufunc plan without core dims.
+        // An ordered plan (accumulate) runs on this thread.
+        const exec = elementwise
+          ? { loop: (plan: number, ordered?: boolean) => (ordered ? guSerial : gu)(plan, zero()) }
+          : { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } };
+        const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec });
         runs.set(rec.id, gu);
+        records.push(rec);
         return { id: rec.id, types, ins, outs };
       });
+      if (elementwise) {
+        const u = createUfunc({ name, nin: sig.nin, nout: sig.nout, identity, reorderable, resolver: 'declared', loops: records });
+        Object.defineProperties(u, {
+          kernels: { value: kernels },
+          callAsync: { value: (...args: unknown[]) => callAsyncOn(target, u as unknown as (...a: unknown[]) => unknown, args) },
+        });
+        return u as unknown as GuvectorizedGufunc;
+      }
       const g = createGufunc({
-        name, nin: sig.nin, nout: sig.nout, signature: layout, loops, resolver: 'declared',
+        name, nin: sig.nin, nout: sig.nout, signature: sig.text, loops, resolver: 'declared', identity,
+        ...(sig.nout === 0 ? { inPlace: writtenParams(kernels[0]!.ir.main) } : {}),
         run: (loop, plan, core) => runs.get(loop.id)!(plan, core),
       });
       Object.defineProperties(g, {
@@ -147,4 +186,30 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       });
       return attachKernelSource(g as unknown as GuvectorizedGufunc, record);
     }, kernel, context);
+}
+
+/**
+ * The core block of a layout without core dims (no sizes, no workspace: three zero words),
+ * allocated once per gufunc on first use and kept for the process lifetime, as a kernel
+ * module's static data is (it is 16 bytes).
+ */
+function zeroCoreBlock(): () => number {
+  let at = 0;
+  return () => {
+    if (at === 0) {
+      const { heap, memory } = runtime();
+      at = heap.alloc(16);
+      new Int32Array(memory.buffer, at, 4).fill(0);
+    }
+    return at;
+  };
+}
+
+/** The parameters a gufunc kernel stores into (`a[i] = ...`), in order. */
+function writtenParams(fn: IRFunction<DType>): number[] {
+  const written = new Set<number>();
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'store' && s.array.kind === 'param') written.add(s.array.index);
+  });
+  return [...written].sort((a, b) => a - b);
 }

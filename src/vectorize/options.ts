@@ -10,8 +10,13 @@ export interface VectorizeOptions {
    * above a measured crossover (src/parallel; `nb.config({ parallel })`, `nb.shutdown()`).
    */
   target?: 'cpu' | 'parallel' | 'gpu';
-  /** The ufunc's identity (enables reductions of empty arrays; makes it reorderable). */
-  identity?: Scalar | null;
+  /**
+   * The ufunc's identity, in NumPy's and Numba's forms: a number, bigint or boolean (the value
+   * of an empty reduction; the ufunc is reorderable, so `reduce` takes several axes);
+   * `'reorderable'` (reorderable, but no identity value: `.identity` is null); `null` or
+   * omitted (neither). See {@link identityOption}.
+   */
+  identity?: Scalar | null | 'reorderable';
   /** Keep compiled modules on disk (`$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`). */
   cache?: boolean;
   /**
@@ -68,8 +73,11 @@ export interface VectorizeOptions {
   constants?: KernelConstants;
 }
 
-/** Options of `nb.guvectorize` (identity is not used by gufuncs). */
-export type GuvectorizeOptions = Omit<VectorizeOptions, 'identity'> & {
+/**
+ * Options of `nb.guvectorize`. `identity` is the gufunc's `.identity`; the ufunc methods
+ * use it only when the layout is elementwise (`'(),()->()'`), as in NumPy and Numba.
+ */
+export type GuvectorizeOptions = VectorizeOptions & {
   /** Turn the kernel lints (output never written, ...) into KernelErrors. */
   strict?: boolean;
 };
@@ -111,13 +119,37 @@ export function frozenConstants<O extends { constants?: KernelConstants; helpers
   return { ...options, constants: kernelConstants(where, options.constants, Object.keys(options.helpers ?? {})) };
 }
 
+/**
+ * `identity`: NumPy's identity forms (a number, bigint, boolean or null) and Numba's
+ * `'reorderable'`; any other string (Numba rejects `'none'` too) is E_VALUE_OPTION.
+ */
+const IDENTITY_OPTION: OptionRule = {
+  accepts: "a number, bigint, boolean, null or 'reorderable'",
+  test: (v) => v === null || v === 'reorderable' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean',
+};
+
+/**
+ * The identity value and reorderability an `identity` option means (Numba's
+ * `parse_identity`): a value is both; `'reorderable'` is reorderable without a value
+ * (NumPy's `PyUFunc_ReorderableNone`); null/undefined is neither (`PyUFunc_None`).
+ *
+ * @example
+ * ```ts
+ * identityOption(0);             // { identity: 0, reorderable: true }
+ * identityOption('reorderable'); // { identity: null, reorderable: true }
+ * identityOption(undefined);     // { identity: null, reorderable: false }
+ * ```
+ */
+export function identityOption(v: Scalar | null | 'reorderable' | undefined): { identity: Scalar | null; reorderable: boolean } {
+  if (v === 'reorderable') return { identity: null, reorderable: true };
+  if (v === undefined || v === null) return { identity: null, reorderable: false };
+  return { identity: v, reorderable: true };
+}
+
 /** The keys vectorize accepts and their values (issue 19 item 11: anything else is E_VALUE_OPTION). */
 export const VECTORIZE_OPTIONS: OptionRules = {
   target: TARGET_OPTION,
-  identity: {
-    accepts: 'a number, bigint, boolean or null',
-    test: (v) => v === null || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean',
-  },
+  identity: IDENTITY_OPTION,
   cache: isBoolean,
   fastmath: isBoolean,
   name: isString,
@@ -129,6 +161,7 @@ export const VECTORIZE_OPTIONS: OptionRules = {
 /** The keys guvectorize accepts and their values. */
 export const GUVECTORIZE_OPTIONS: OptionRules = {
   target: TARGET_OPTION,
+  identity: IDENTITY_OPTION,
   cache: isBoolean,
   fastmath: isBoolean,
   name: isString,

@@ -20,7 +20,6 @@
  * The returned ufunc records its kernel and helpers (src/compiler/compile.ts KERNEL_SOURCE),
  * so that passed in another kernel's options.helpers it is compiled into that kernel.
  */
-import type { Scalar } from '../dtype/dtypes.js';
 import { type DType } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
 import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
@@ -34,7 +33,7 @@ import type { Ufunc, UfuncAttributes, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
-import { applyKernelFactory, frozenConstants, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
+import { applyKernelFactory, frozenConstants, identityOption, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
 import { catchTraps } from './trap.js';
 
@@ -130,8 +129,8 @@ function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, 
     if (parseKernelSignature(s).args.length !== nin) throw new TypeError(`vectorize: signature '${s}' does not take ${nin} argument(s) as '${sigs[0]}' does`);
   }
   const { loops, kernels } = buildLoops(fn, sigs, name, options, target);
-  const identity = (options.identity ?? null) as Scalar | null;
-  const u = createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'declared', loops }) as unknown as Ufunc;
+  const { identity, reorderable } = identityOption(options.identity);
+  const u = createUfunc({ name, nin, nout: 1, identity, reorderable, resolver: 'declared', loops }) as unknown as Ufunc;
   return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels, target);
 }
 
@@ -140,11 +139,11 @@ const METHODS = ['reduce', 'accumulate', 'reduceat', 'outer', 'at'] as const;
 function lazy(fn: (...args: never[]) => unknown, name: string, options: VectorizeOptions, target: KernelTarget): Ufunc & VectorizedExtras {
   const nin = fn.length;
   if (nin < 1) throw new TypeError(`vectorize: lazy kernel '${name}' must declare its parameters (fn.length is 0)`);
-  const identity = (options.identity ?? null) as Scalar | null;
+  const { identity, reorderable } = identityOption(options.identity);
   const loops: LoopRecord[] = [];
   const kernels: CompiledKernel[] = [];
   const have = new Set<DType>();
-  const make = () => createUfunc({ name, nin, nout: 1, identity, reorderable: identity !== null, resolver: 'uniform', loops: [...loops] }) as unknown as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
+  const make = () => createUfunc({ name, nin, nout: 1, identity, reorderable, resolver: 'uniform', loops: [...loops] }) as unknown as Record<string, (...a: unknown[]) => unknown> & ((...a: unknown[]) => unknown);
   let inner = make();
   const ensureType = (t: DType) => {
     if (have.has(t)) return;
@@ -174,7 +173,12 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
       value: (...args: unknown[]) => {
         const [a, b] = args;
         if (m === 'outer') ensure([a, b], args[2]);
-        else if (m === 'at') ensure(nin === 1 ? [a] : [a, b === undefined ? a : args[2]], undefined);
+        else if (m === 'at') {
+          // A binary at() without values compiles nothing: the method raises NumPy's
+          // "second operand needed for ufunc" (at.ts).
+          if (nin === 1) ensure([a], undefined);
+          else if (args[2] !== undefined) ensure([a, args[2]], undefined);
+        }
         else {
           const o = (m === 'reduceat' ? args[2] : args[1]) as { dtype?: DType } | undefined;
           const d = classify(a as never).kind;
