@@ -319,7 +319,10 @@ export interface GeneratedGufunc {
  * reductions `(m,n)->(m)` with `a[i][j]`, column accumulation `(m,n),(n)->(n)` that reads
  * its output back, and a transposing map `(m,n)->(n,m)`), with generated expressions and
  * statements (generate.ts Gen, no `return`) in the loop bodies. Every output element is
- * written (np.empty outputs are otherwise undefined).
+ * written (np.empty outputs are otherwise undefined). Accumulators start from a float
+ * literal (`0.0`, not `0`): a local initialised with a weak int whose updates are all
+ * integers is an int64 (Numba's typing, DESIGN.md), which wraps where plain JS does not (the
+ * fuzzer's first gufunc finding: `let s = 1; ... s = s - ((~~Math.log(a[i]) + s) ** 7)`).
  */
 export function generateGufunc(seed: number, index: number): GeneratedGufunc {
   const r = mulberry32((seed * 0x85ebca6b + index * 0xc2b2ae35 + 0x27d4eb2f) >>> 0);
@@ -346,7 +349,7 @@ export function generateGufunc(seed: number, index: number): GeneratedGufunc {
       layout = `(n)${withB ? ',(n)' : ''}${withW ? ',()' : ''}->()`;
       core = { nin: params.length - 1, dims: ['n'], operands: [[0], ...(withB ? [[0]] : []), ...(withW ? [[]] : []), []] };
       const x = g(['a[i]', ...(withB ? ['b[i]'] : []), ...(withW ? ['w'] : []), 's']);
-      body.push(`  let s = ${x.pick(['0', '1', '0.5', 'a[0]', '(-2.25)'])};`, '  for (let i = 0; i < a.length; i++) {');
+      body.push(`  let s = ${x.pick(['0.0', '1.0', '0.5', 'a[0]', '(-2.25)'])};`, '  for (let i = 0; i < a.length; i++) {');
       x.stmts(1, x.int(3), '    ', body);
       body.push(`    s = ${op(x, 's', x.expr(2))};`, '  }');
       const y = g(['s', 'a[0]', ...(withW ? ['w'] : [])]);
@@ -358,7 +361,7 @@ export function generateGufunc(seed: number, index: number): GeneratedGufunc {
       layout = `(n)${withB ? ',(n)' : ''}${withW ? ',()' : ''}->(n)`;
       core = { nin: params.length - 1, dims: ['n'], operands: [[0], ...(withB ? [[0]] : []), ...(withW ? [[]] : []), [0]] };
       const x = g(['a[i]', 'a[a.length - 1 - i]', ...(withB ? ['b[i]'] : []), ...(withW ? ['w'] : []), 's']);
-      body.push(`  let s = ${x.pick(['0', '1.5', 'a[0]'])};`, '  for (let i = 0; i < a.length; i++) {');
+      body.push(`  let s = ${x.pick(['0.0', '1.5', 'a[0]'])};`, '  for (let i = 0; i < a.length; i++) {');
       x.stmts(1, x.int(3), '    ', body);
       if (x.chance(0.6)) body.push(`    s = ${op(x, 's', x.expr(1))};`);
       body.push(`    out[i] = ${x.expr(2)};`, '  }');
@@ -370,7 +373,7 @@ export function generateGufunc(seed: number, index: number): GeneratedGufunc {
       layout = `(m,n)${withW ? ',()' : ''}->(m)`;
       core = { nin: params.length - 1, dims: ['m', 'n'], operands: [[0, 1], ...(withW ? [[]] : []), [0]] };
       const x = g(['a[i][j]', 'a[a.length - 1 - i][j]', 'a[i][a[0].length - 1 - j]', ...(withW ? ['w'] : []), 's']);
-      body.push('  for (let i = 0; i < a.length; i++) {', `    let s = ${x.pick(['0', '1', 'a[i][0]'])};`, '    for (let j = 0; j < a[0].length; j++) {');
+      body.push('  for (let i = 0; i < a.length; i++) {', `    let s = ${x.pick(['0.0', '1.0', 'a[i][0]'])};`, '    for (let j = 0; j < a[0].length; j++) {');
       x.stmts(1, x.int(2), '      ', body);
       body.push(`      s = ${op(x, 's', x.expr(2))};`, '    }');
       const y = g(['s', 'a[i][0]', ...(withW ? ['w'] : [])]);
