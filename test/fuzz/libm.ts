@@ -20,10 +20,12 @@
  *   call of a float transcendental replaced by the Wasm function of the IR call's type
  *   (float32 or float64: the AS emitter calls Mathf.exp for a float32 call, where the JS
  *   emitter prints `Math.fround(Math.exp(x))`), matched to the IR's calls in order;
- * - {@link samelibmPlain}: the kernel's ORIGINAL source run as plain JavaScript, with
- *   `Math` shadowed (transcendentals from the Wasm's float64 libm, everything else V8's)
- *   and each `a ** b` rewritten to the Wasm's pow (acorn node ranges; the rest of the text
- *   is unchanged). Only for kernels whose meaning is plain JS's (float64 throughout).
+ * - {@link samelibmPlain}: the kernel's ORIGINAL source run as plain JavaScript, with each
+ *   `Math.<f>(...)` transcendental and `a ** b` rewritten to the Wasm's float64 libm (acorn
+ *   node ranges; the rest of the text is unchanged), except those of compile-time
+ *   constants (`Math.log(3)`: the compiler folds them with V8's Math, so the Wasm holds
+ *   V8's value; found by the fuzzer). Only for kernels whose meaning is plain JS's
+ *   (float64 throughout).
  */
 import * as acorn from 'acorn';
 import { compileKernel, linkKernels, type CompiledKernel } from '../../src/compiler/compile.js';
@@ -72,14 +74,6 @@ export function wasmLibm(): Promise<WasmLibm> {
   return libmPromise;
 }
 
-/** Shadow of `Math`: V8's, with the transcendentals taken from the Wasm's float64 libm. */
-function shadowMath(libm: WasmLibm): Record<string, unknown> {
-  const m: Record<string, unknown> = {};
-  for (const key of Object.getOwnPropertyNames(Math)) m[key] = (Math as unknown as Record<string, unknown>)[key];
-  for (const f of LIBM_FUNCS) m[f] = libm.f64[f];
-  return m;
-}
-
 /**
  * The JS emitter's kernel with the Wasm libm substituted, or null when the float
  * transcendental calls of the IR and the `Math.<f>(` calls of the JS text do not pair up
@@ -111,8 +105,37 @@ type Node = acorn.Node & Record<string, unknown>;
 const isNode = (v: unknown): v is Node => typeof v === 'object' && v !== null && typeof (v as Node).type === 'string' && typeof (v as Node).start === 'number';
 
 /**
- * Rewrite a kernel's source for {@link samelibmPlain}: every `a ** b` becomes `__pow(a, b)`,
- * all other text stays as written.
+ * Is the subtree a compile-time constant (literals, Math constants, operators and Math
+ * calls of constants, a ternary with a constant test whose taken branch is constant)? The
+ * compiler folds those with V8's Math (emit/js/spell.ts), so the Wasm holds V8's value.
+ */
+function isConstant(node: Node, text: string): boolean {
+  switch (node.type) {
+    case 'Literal': return true;
+    case 'ParenthesizedExpression': return isConstant(node['expression'] as Node, text);
+    case 'MemberExpression': return (node['object'] as Node).type === 'Identifier' && (node['object'] as Node)['name'] === 'Math';
+    case 'UnaryExpression': return isConstant(node['argument'] as Node, text);
+    case 'BinaryExpression':
+    case 'LogicalExpression': return isConstant(node['left'] as Node, text) && isConstant(node['right'] as Node, text);
+    case 'CallExpression': {
+      const callee = node['callee'] as Node;
+      return callee.type === 'MemberExpression' && isConstant(callee, text) && (node['arguments'] as Node[]).every((a) => isConstant(a, text));
+    }
+    case 'ConditionalExpression': {
+      const test = node['test'] as Node;
+      if (!isConstant(test, text)) return false;
+      const taken = (new Function(`return (${text.slice(test.start, test.end)});`)() as unknown) ? node['consequent'] : node['alternate'];
+      return isConstant(taken as Node, text);
+    }
+    default: return false;
+  }
+}
+
+/**
+ * Rewrite a kernel's source for {@link samelibmPlain}: every `a ** b` becomes `__pow(a, b)`
+ * and every `Math.<f>(...)` of a transcendental `__M.<f>(...)`, except where the operands
+ * are compile-time constants (folded by the compiler with V8's Math: left as written); all
+ * other text stays as written.
  */
 export function rewritePow(source: string): string {
   const text = `(${source})`;
@@ -124,24 +147,30 @@ export function rewritePow(source: string): string {
       if (Array.isArray(v)) for (const c of v) { if (isNode(c)) kids.push(c); }
       else if (isNode(v)) kids.push(v);
     }
-    if (node.type === 'BinaryExpression' && node['operator'] === '**') {
+    if (node.type === 'BinaryExpression' && node['operator'] === '**' && !isConstant(node, text)) {
       return `__pow(${rw(node['left'] as Node)}, ${rw(node['right'] as Node)})`;
     }
     kids.sort((a, b) => a.start - b.start);
     let out = '';
     let pos = node.start;
     for (const c of kids) { out += text.slice(pos, c.start) + rw(c); pos = c.end; }
-    return out + text.slice(pos, node.end);
+    out += text.slice(pos, node.end);
+    if (node.type === 'CallExpression' && !isConstant(node, text)) {
+      const callee = node['callee'] as Node;
+      const prop = callee.type === 'MemberExpression' ? (callee['property'] as Node)['name'] as string : '';
+      if (isConstant(callee, text) && (LIBM_FUNCS as readonly string[]).includes(prop)) out = out.replace(/^Math\./, '__M.');
+    }
+    return out;
   };
   return rw(ast);
 }
 
 /**
  * The kernel's source as plain JavaScript with the Wasm's float64 libm (`Math.exp` etc. and
- * `**`). `source` is an arrow or function expression.
+ * `**`; constant operands excepted, see rewritePow). `source` is an arrow or function expression.
  */
 export function samelibmPlain(source: string, libm: WasmLibm): (...args: never[]) => unknown {
-  return new Function('Math', '__pow', `return ${rewritePow(source)};`)(shadowMath(libm), libm.f64.pow) as (...args: never[]) => unknown;
+  return new Function('__M', '__pow', `return ${rewritePow(source)};`)(libm.f64, libm.f64.pow) as (...args: never[]) => unknown;
 }
 
 /** The kernel's source as plain JavaScript (V8's Math): the independent reference. */
