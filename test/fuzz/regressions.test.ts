@@ -10,6 +10,7 @@ import { compileKernel, linkKernels, type CompiledKernel } from '../../src/compi
 import { compileAssemblyScript } from '../../src/compiler/toolchain/asc.js';
 import { DTYPES } from '../../src/dtype/dtypes.js';
 import { KernelError } from '../../src/util/errors.js';
+import * as nb from '../../src/index.js';
 
 /** Run a one-input scalar kernel's `row` export on one value; returns the stored output. */
 async function wasmScalar(k: CompiledKernel, x: number | bigint): Promise<unknown> {
@@ -232,5 +233,32 @@ describe('fuzzer findings (known compiler bugs)', () => {
     expect(k.asUnit.code).toContain('? (<i32>(x)) : (');
     const { module } = await compileAssemblyScript(linkKernels([k]));
     expect(module).toBeInstanceOf(WebAssembly.Module);
+  });
+
+  // NOT A BUG, a rule the fuzzer's generators rely on (found by the gufunc fuzzer's
+  // plain-JS comparison): a local initialised with a weak int whose updates are all
+  // integers is int64 (Numba's typing, DESIGN.md "The kernel language"), so it wraps at 64
+  // bits where plain JS computes in doubles; initialised with `1.0` it is a float64 and the
+  // kernel means what plain JS says. generate.ts starts gufunc accumulators from float literals.
+  it('void(f8[:], f8[:]): `let s = 1` with integer updates is int64 (wraps), `let s = 1.0` is float64 (plain JS)', () => {
+    const core = { nin: 1, dims: ['n'], operands: [[0], []] };
+    const body = (init: string) => `(a, out) => { let s = ${init}; for (let i = 0; i < a.length; i++) s = s * (Math.trunc(a[i]) | 0); out[0] = s; }`;
+    const a = new Float64Array([2 ** 31 - 1, 2 ** 31 - 1, 2 ** 31 - 1]);
+    const run = (init: string) => {
+      const k = compileKernel(body(init), 'void(f8[:], f8[:])', { kind: 'gufunc', core });
+      const out = new Float64Array(1);
+      (new Function(`return (${body(init)});`)() as (a: Float64Array, o: Float64Array) => void)(a, out);
+      const gu = nb.guvectorize('void(f8[:], f8[:])', '(n)->()')(new Function(`return (${body(init)});`)() as never) as unknown as (x: unknown) => nb.NDArray;
+      return { ir: k.irText, plain: out[0]!, wasm: gu(nb.array([...a], { dtype: 'float64' })).item() as number };
+    };
+    const asInt = run('1');
+    expect(asInt.ir).toContain('let s: int64 = 1:int64');
+    const asFloat = run('1.0');
+    expect(asFloat.ir).toContain('let s: float64 = 1:float64');
+    // (2^31 - 1)^3 is beyond 2^63: plain JS keeps it (as a double), int64 would wrap.
+    expect(asFloat.plain).toBe((2 ** 31 - 1) ** 3);
+    expect(asFloat.wasm).toBe(asFloat.plain);
+    expect(asInt.wasm).toBe(Number(BigInt.asIntN(64, (2n ** 31n - 1n) ** 3n)));
+    expect(asInt.wasm).not.toBe(asInt.plain);
   });
 });
