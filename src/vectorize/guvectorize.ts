@@ -30,6 +30,7 @@ import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
 import { applyKernelFactory, GUVECTORIZE_OPTIONS, type GuvectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
 import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
+import { arenaBytes, arenaSetter, withArena } from './arena.js';
 
 export type { GuvectorizeOptions } from './options.js';
 
@@ -116,18 +117,21 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       }
       const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
       const runs = new Map<number, GufuncRun>();
+      // Scratch arrays: an arena lent per call to each thread that runs the kernel (arena.ts).
+      const arena = arenaSetter(exports) === undefined ? 0 : arenaBytes(options.scratchBytes);
       const loops: GufuncLoop[] = kernels.map((k) => {
         const ins = k.operands.slice(0, sig.nin);
         const outs = k.operands.slice(sig.nin);
         const types = `${ins.join(',')}->${outs.join(',')}`;
-        const entry = exports[k.entries.loop] as GufuncRun;
-        // A failed bounds check: a BoundsTrap on whichever thread ran the block, then the
-        // kernel's IndexError E_KERNEL_BOUNDS (trap.ts).
-        const gu0 = k.bounds.length > 0 ? withBoundsTraps(entry, exports) : entry;
+        const entry = withArena(exports[k.entries.loop] as GufuncRun, exports, arena);
+        // A failed bounds check (or scratch allocation): a BoundsTrap on whichever thread ran
+        // the block, then the kernel's IndexError E_KERNEL_BOUNDS (trap.ts).
+        const traps = k.bounds.length > 0 || k.scratch.length > 0;
+        const gu0 = traps ? withBoundsTraps(entry, exports) : entry;
         // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
         // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
-        const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? catchTraps(gu0, 'guvectorize', name);
-        const gu = k.bounds.length > 0 ? boundsErrors(run, k) : run;
+        const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout, arena) ?? catchTraps(gu0, 'guvectorize', name);
+        const gu = traps ? boundsErrors(run, k, arena) : run;
         const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } } });
         runs.set(rec.id, gu);
         return { id: rec.id, types, ins, outs };

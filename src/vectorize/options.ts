@@ -1,6 +1,7 @@
 /** Options of vectorize/guvectorize and the checks they share. */
 import type { Scalar } from '../dtype/dtypes.js';
 import { isBoolean, isString, type OptionRule, type OptionRules } from '../util/options.js';
+import { MAX_SCRATCH_BYTES } from './arena.js';
 
 /** Options of `nb.vectorize` / `nb.guvectorize` (API.md "Kernel factories"). */
 export interface VectorizeOptions {
@@ -38,6 +39,13 @@ export interface VectorizeOptions {
    * The compile cache keys on the generated source, so a changed helper recompiles.
    */
   helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
+  /**
+   * Bytes of scratch memory per thread for the kernel's scratch arrays (`const buf = new
+   * Float64Array(n)` inside it; cpu and parallel targets), default 1 MiB (1048576), at most
+   * 1 GiB: lent from the heap for each call and given back after it (src/vectorize/arena.ts).
+   * A kernel that asks for more at once throws MemoryError `E_KERNEL_SCRATCH`.
+   */
+  scratchBytes?: number;
 }
 
 /** Options of `nb.guvectorize` (identity is not used by gufuncs). */
@@ -59,6 +67,12 @@ const HELPERS_OPTION: OptionRule = {
     typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((f) => typeof f === 'function'),
 };
 
+/** `scratchBytes`: an integer number of bytes, 0 to 1 GiB. */
+const SCRATCH_OPTION: OptionRule = {
+  accepts: 'an integer number of bytes from 0 to 1073741824 (1 GiB)',
+  test: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_SCRATCH_BYTES,
+};
+
 /** The keys vectorize accepts and their values (issue 19 item 11: anything else is E_VALUE_OPTION). */
 export const VECTORIZE_OPTIONS: OptionRules = {
   target: TARGET_OPTION,
@@ -71,6 +85,7 @@ export const VECTORIZE_OPTIONS: OptionRules = {
   name: isString,
   boundscheck: isBoolean,
   helpers: HELPERS_OPTION,
+  scratchBytes: SCRATCH_OPTION,
 };
 
 /** The keys guvectorize accepts and their values. */
@@ -82,6 +97,7 @@ export const GUVECTORIZE_OPTIONS: OptionRules = {
   strict: isBoolean,
   boundscheck: isBoolean,
   helpers: HELPERS_OPTION,
+  scratchBytes: SCRATCH_OPTION,
 };
 
 /** A TC39 decorator context, as far as it is used. */
