@@ -155,7 +155,7 @@ export function compileStencil(
   const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(), accessors: true });
   // A stencil's entries give the kernel no scratch arena (its loops are its own).
   const sa = main.scratch?.[0];
-  if (sa) throw kernelError('NB2021', main.source, sa.at, [sa.name, 'cannot be allocated in a stencil kernel (use guvectorize for kernels with scratch arrays)']);
+  if (sa) throw kernelError('NB2022', main.source, sa.at, [sa.name, 'cannot be allocated in a stencil kernel (use guvectorize for kernels with scratch arrays)']);
   const at0 = main.params[0]?.at ?? 0;
   if (main.params.length !== sig.args.length) throw kernelError('NB2012', main.source, at0, [main.params.length, sig.args.length]);
   if (sig.returns === 'void') throw kernelError('NB5003', main.source, at0, [`a stencil kernel returns the output value: its signature needs a result type ('${sig.text}')`]);

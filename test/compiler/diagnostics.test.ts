@@ -43,7 +43,7 @@ const CASES: Case[] = [
   { code: 'NB1014', what: 'a template literal', src: '(x) => `${x}`', at: [1, 8] },
   { code: 'NB1015', what: 'new', src: '(x) => new Date(1) + x', at: [1, 8] },
   { code: 'NB1038', what: 'a TypedArray made inside an expression', src: '(x) => new Float64Array(1)[0] + x', at: [1, 8] },
-  { code: 'NB2021', what: 'a scratch array returned', src: '(x) => {\n  const t = new Float64Array(2);\n  return t;\n}', at: [3, 10] },
+  { code: 'NB2022', what: 'a scratch array returned', src: '(x) => {\n  const t = new Float64Array(2);\n  return t;\n}', at: [3, 10] },
   { code: 'NB1016', what: 'console.log', src: '(x) => {\n  console.log(x);\n  return x;\n}', at: [2, 3] },
   { code: 'NB1016', what: 'an unknown function', src: '(x) => foo(x)', at: [1, 8] },
   { code: 'NB1037', what: 'a Math constant on a parameter named Math', src: '(Math) => Math.PI', at: [1, 11] },

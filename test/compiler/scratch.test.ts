@@ -117,18 +117,18 @@ declare function tri(n: number): number;
 
 describe('errors: codes and positions', () => {
   const cases: [string, string, string, string][] = [
-    ['a scratch array passed to a helper', "(x) => { const t = new Float64Array(2); return h(t); }", 'NB2021', 't)'],
-    ['a scratch array returned', '(x) => { const t = new Float64Array(2); return t; }', 'NB2021', 't;'],
-    ['a scratch array rebound', '(x) => { let t = new Float64Array(2); t = 1; return x; }', 'NB2021', 't = 1'],
+    ['a scratch array passed to a helper', "(x) => { const t = new Float64Array(2); return h(t); }", 'NB2022', 't)'],
+    ['a scratch array returned', '(x) => { const t = new Float64Array(2); return t; }', 'NB2022', 't;'],
+    ['a scratch array rebound', '(x) => { let t = new Float64Array(2); t = 1; return x; }', 'NB2022', 't = 1'],
     ['a list argument', '(x) => { const t = new Float64Array([1, 2, 3]); return t[0]; }', 'NB1038', '[1, 2, 3]'],
     ['a copy of another scratch array', '(x) => { const t = new Float64Array(2); const u = new Float64Array(t); return u[0]; }', 'NB1038', 't); return'],
     ['Uint8ClampedArray', '(x) => { const t = new Uint8ClampedArray(2); return t[0]; }', 'NB1038', 'new Uint8ClampedArray'],
     ['new inside an expression', '(x) => { return new Float64Array(2)[0]; }', 'NB1038', 'new Float64Array'],
     ['no length', '(x) => { const t = new Float64Array(); return x; }', 'NB1038', 'new Float64Array'],
-    ['a float length', '(x) => { const t = new Float64Array(x); return x; }', 'NB2021', 'x); return'],
+    ['a float length', '(x) => { const t = new Float64Array(x); return x; }', 'NB2022', 'x); return'],
     ['a 2-d index', '(x) => { const t = new Float64Array(2); return t[0][1]; }', 'NB2007', 't[0][1]'],
     ['another constructor', '(x) => { const t = new Map(); return x; }', 'NB1015', 'new Map'],
-    ['a float stored into a BigInt64Array', '(x) => { const t = new BigInt64Array(2); t[0] = x; return x; }', 'NB2021', 't[0] = x'],
+    ['a float stored into a BigInt64Array', '(x) => { const t = new BigInt64Array(2); t[0] = x; return x; }', 'NB2022', 't[0] = x'],
   ];
   test.each(cases)('%s', (_, src, code, where) => {
     const e = errorOf(() => scalar(src, 'f8(f8)', { helpers: { h: (v: number) => v } }));
@@ -153,10 +153,10 @@ describe('errors: codes and positions', () => {
     expect(errorOf(() => validateTarget(i8.ir, 'gpu')).code).toBe('NB6001');
   });
 
-  test('stencil kernels cannot allocate scratch arrays (NB2021)', async () => {
+  test('stencil kernels cannot allocate scratch arrays (NB2022)', async () => {
     const { compileStencil } = await import('../../src/compiler/stencil.js');
     const e = errorOf(() => compileStencil(kernel('(a) => { const t = new Float64Array(2); return a(0) + t[0]; }') as never, 'f8(f8)' as never, {} as never));
-    expect(e.code).toBe('NB2021');
+    expect(e.code).toBe('NB2022');
   });
 });
 

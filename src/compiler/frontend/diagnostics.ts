@@ -101,7 +101,7 @@ export const DIAGNOSTICS = {
     severity: 'error',
     message: "'{0}' reads at offset {1} on axis {2}: stencil offsets must lie within ±{3} of the centre (index arithmetic is 32-bit)",
   },
-  NB2021: { severity: 'error', message: "scratch array '{0}' {1}" },
+  NB2022: { severity: 'error', message: "scratch array '{0}' {1}" },
   NB3001: { severity: 'error', message: 'not every path returns a value: a scalar kernel (or helper) must end each path with return' },
   NB4001: { severity: 'warning', message: "output '{0}' is never written (a gufunc kernel writes its outputs: {0}[i] = ...)" },
   NB4002: {

@@ -18,7 +18,7 @@
  *      is NB1016/NB1017;
  *   5. member chains `a[i][j]`, `a.length`, `a[i].length` on a parameter, and `buf[i]`,
  *      `buf.length` on a scratch array, become load/length nodes; every other property
- *      access is NB1031; a scratch array's bare name is NB2021 (it is no value).
+ *      access is NB1031; a scratch array's bare name is NB2022 (it is no value).
  * Anything that is not an expression of the kernel language has a coded diagnostic.
  */
 import type * as acorn from 'acorn';
@@ -243,7 +243,7 @@ function literal(ctx: ExprContext, node: acorn.Literal): E {
   return fail(ctx, 'NB1036', node, ['a regular expression']);
 }
 
-/** Why a scratch array's name cannot stand for a value (NB2021). */
+/** Why a scratch array's name cannot stand for a value (NB2022). */
 export const SCRATCH_VALUE = 'is an array: it can only be indexed (buf[i]), measured (buf.length) or iterated (for...of), ' +
   'not passed to a helper, returned or used as a value';
 
@@ -256,7 +256,7 @@ function identifier(ctx: ExprContext, node: acorn.Identifier): E {
     return { kind: 'param', index: b.index, at, type: null };
   }
   if (b?.kind === 'pending') return fail(ctx, 'NB2011', node, [node.name, 'is used before its declaration']);
-  if (b?.kind === 'scratch') return fail(ctx, 'NB2021', node, [node.name, SCRATCH_VALUE]);
+  if (b?.kind === 'scratch') return fail(ctx, 'NB2022', node, [node.name, SCRATCH_VALUE]);
   const c = CONSTANTS.get(node.name);
   if (c !== undefined) return { kind: 'const', value: c, at, type: null };
   if (node.name === 'undefined') return fail(ctx, 'NB1036', node, ['undefined']);

@@ -223,7 +223,7 @@ function lvalue(ctx: ExprContext, node: acorn.Node): LValue {
     const b = ctx.scopes.lookup(name);
     if (b === null) return fail(ctx, 'NB1010', node, [name]);
     if (b.kind === 'pending') return fail(ctx, 'NB2011', node, [name, 'is used before its declaration']);
-    if (b.kind === 'scratch') return fail(ctx, 'NB2021', node, [name, 'cannot be rebound (write its elements: buf[i] = ...)']);
+    if (b.kind === 'scratch') return fail(ctx, 'NB2022', node, [name, 'cannot be rebound (write its elements: buf[i] = ...)']);
     if (b.kind === 'local') {
       if (b.isConst) return fail(ctx, 'NB2010', node, [name]);
       return { kind: 'var', place: { kind: 'local', id: b.id }, read: { kind: 'local', id: b.id, at, type: null } };

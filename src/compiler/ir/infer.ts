@@ -275,7 +275,7 @@ class FunctionInfer implements ExprInfer {
    */
   private scratchStore(v: TV, t: DType, name: string, at: number): T {
     const isF = v.kind === 'weak' ? v.w.wk === 'float' : isFloatType(v.e.type);
-    if (is64(t) && isIntType(t) && isF) this.fail('NB2021', at, [name, `is a ${t === 'int64' ? 'BigInt64Array' : 'BigUint64Array'}: it stores integers only (JavaScript throws a TypeError for a Number)`]);
+    if (is64(t) && isIntType(t) && isF) this.fail('NB2022', at, [name, `is a ${t === 'int64' ? 'BigInt64Array' : 'BigUint64Array'}: it stores integers only (JavaScript throws a TypeError for a Number)`]);
     if (!isF || !isIntType(t) || is64(t)) return as(v, t);
     if (v.kind === 'weak') {
       const ta = new DTYPES[t].TypedArray(1) as unknown as number[];
@@ -370,7 +370,7 @@ class FunctionInfer implements ExprInfer {
       case 'scratch': {
         const a = this.fn.scratch![s.id]!;
         const v = expr(this, s.length);
-        const bad = (got: string) => this.fail('NB2021', s.length.at, [a.name, `needs an integer length, got ${got}: convert a float as JavaScript does, new ${a.ctor}(n | 0)`]);
+        const bad = (got: string) => this.fail('NB2022', s.length.at, [a.name, `needs an integer length, got ${got}: convert a float as JavaScript does, new ${a.ctor}(n | 0)`]);
         let length: T;
         if (v.kind === 'weak') {
           const n = weakNumber(v.w);
