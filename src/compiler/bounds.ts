@@ -17,8 +17,8 @@
  * `E_KERNEL_BOUNDS` with the site's line, column and code frame ({@link kernelBoundsError}).
  */
 import type { DType } from '../dtype/dtypes.js';
-import { IndexError } from '../util/errors.js';
-import type { BoundsSite } from './ir/nodes.js';
+import { IndexError, MemoryError, ValueError } from '../util/errors.js';
+import type { BoundsSite, ScratchSite } from './ir/nodes.js';
 
 /** A failed bounds check, before it is matched to its kernel's sites. */
 export class BoundsTrap extends Error {
@@ -31,6 +31,23 @@ export class BoundsTrap extends Error {
   ) {
     super(`bounds check ${site} failed: index ${index}, size ${size}`);
     this.name = 'BoundsTrap';
+  }
+}
+
+/**
+ * A failed scratch allocation (`new Float64Array(n)` in a kernel), before it is matched to its
+ * kernel's sites: the length asked for, and the arena bytes that were left (-1: the length
+ * is negative, whatever the arena holds).
+ */
+export class ScratchTrap extends Error {
+  constructor(
+    /** The site number (into the kernel's `scratch`). */
+    readonly site: number,
+    readonly length: bigint,
+    readonly left: number,
+  ) {
+    super(`scratch allocation ${site} failed: length ${length}, ${left} bytes left`);
+    this.name = 'ScratchTrap';
   }
 }
 
@@ -62,11 +79,79 @@ export function parseBoundsMessage(msg: string): BoundsTrap | null {
   return m === null ? null : new BoundsTrap(Number(m[1]), BigInt(m[2]!), Number(m[3]));
 }
 
-/** The exported globals of a module with bounds checks. */
+/** The exported globals of a module with bounds checks (and scratch arrays). */
 interface BoundsGlobals {
   readonly __nb_bsite?: WebAssembly.Global;
   readonly __nb_bindex?: WebAssembly.Global;
   readonly __nb_bsize?: WebAssembly.Global;
+  readonly __nb_ssite?: WebAssembly.Global;
+  readonly __nb_slen?: WebAssembly.Global;
+  readonly __nb_sleft?: WebAssembly.Global;
+}
+
+/** The prefix of a worker's trap message that carries a failed scratch allocation. */
+const SCRATCH_MESSAGE = 'numbats-scratch:';
+
+/**
+ * After a trap of an instance's code: the failed scratch allocation it recorded (cleared),
+ * or null.
+ *
+ * @example
+ * ```ts
+ * try { run(plan, core); } catch (e) { throw readScratchTrap(exports) ?? readBoundsTrap(exports) ?? e; }
+ * ```
+ */
+export function readScratchTrap(exports: object): ScratchTrap | null {
+  const g = exports as BoundsGlobals;
+  const site = g.__nb_ssite;
+  if (site === undefined || site.value === 0) return null;
+  const len = BigInt(g.__nb_slen!.value as bigint);
+  const trap = new ScratchTrap((site.value as number) - 1, len, len < 0n ? -1 : g.__nb_sleft!.value as number);
+  site.value = 0;
+  return trap;
+}
+
+/**
+ * The trap message of a failed scratch allocation (what a parallel worker writes), and back.
+ *
+ * @example
+ * ```ts
+ * parseScratchMessage(scratchMessage(0, 10n, 8))?.length; // 10n
+ * ```
+ */
+export function scratchMessage(site: number, length: bigint, left: number): string {
+  return `${SCRATCH_MESSAGE}${site}:${length}:${left}`;
+}
+
+/** A worker's trap message as a ScratchTrap, or null when it is another trap. */
+export function parseScratchMessage(msg: string): ScratchTrap | null {
+  const m = /^numbats-scratch:(\d+):(-?\d+):(-?\d+)/.exec(msg);
+  return m === null ? null : new ScratchTrap(Number(m[1]), BigInt(m[2]!), Number(m[3]));
+}
+
+/**
+ * The error of a failed scratch allocation of kernel `name` (sites `sites`, an arena of
+ * `arenaBytes` per thread): ValueError `E_KERNEL_SCRATCH_LENGTH` for a negative length
+ * (JavaScript's RangeError), MemoryError `E_KERNEL_SCRATCH` for more than the arena holds.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof ScratchTrap) throw kernelScratchError('median', k.scratch, e, 1 << 20); }
+ * ```
+ */
+export function kernelScratchError(name: string, sites: readonly ScratchSite[], trap: ScratchTrap, arenaBytes: number): ValueError | MemoryError {
+  const s = sites[trap.site];
+  const where = s === undefined ? '' : ` (line ${s.line}, column ${s.column})\n${s.frame}`;
+  const what = s === undefined ? 'a scratch array' : `new ${s.ctor}(${trap.length}) for '${s.array}'`;
+  if (trap.length < 0n || trap.left < 0) {
+    return new ValueError('E_KERNEL_SCRATCH_LENGTH', `kernel '${name}': ${what}: invalid length ${trap.length} (JavaScript throws a RangeError for a negative length); the call's outputs are incomplete${where}`);
+  }
+  const bytes = s === undefined ? '' : ` (${BigInt(s.itemSize) * trap.length} bytes)`;
+  return new MemoryError(
+    'E_KERNEL_SCRATCH',
+    `kernel '${name}': ${what}${bytes} does not fit its scratch arena: ${trap.left} of ${arenaBytes} bytes were left. ` +
+      `Raise the kernel's scratchBytes option (the arena per thread, default 1 MiB, at most 1 GiB); the call's outputs are incomplete${where}`,
+  );
 }
 
 /**

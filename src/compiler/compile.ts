@@ -35,7 +35,8 @@ import { resolveNumbatsCallee } from './frontend/numbats-names.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import { forEachExpr, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram } from './ir/nodes.js';
+import { forEachExpr, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
+import { scratchSites } from './ir/passes/scratch.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
@@ -128,6 +129,11 @@ export interface CompiledKernel {
   readonly warnings: readonly KernelDiagnostic[];
   /** The bounds-check sites the emitted code reports (`ir.bounds`; empty: no checks). */
   readonly bounds: readonly BoundsSite[];
+  /**
+   * The scratch allocation sites (`ir.scratch`; empty: the kernel allocates no scratch array,
+   * and its module has no arena). Hosts give a module with sites an arena per call.
+   */
+  readonly scratch: readonly ScratchSite[];
   /** Whether it was compiled with bounds checks (`boundscheck`, default true). */
   readonly boundscheck: boolean;
   /** Operand dtypes in ABI order (inputs, then outputs) and the number of inputs. */
@@ -455,20 +461,22 @@ export function compileKernel(
     fastmath: fm,
   }, boundscheck);
   validateProgram(ir);
+  // (after the bounds pass, so that the sites number the statements the emitters print)
+  const withSites = scratchSites(ir);
   const simd = simdType(ir);
   const broadcasts = simdBroadcasts(ir);
   // The module holds the kernel once in the scalar loop and twice per SIMD loop variant.
   const copies = 1 + (simd === null ? 0 : 2 * (1 + broadcasts.length));
   const optimize = ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers], [copies]));
   const prefix = options.prefix ?? '';
-  const asUnit = emitAssemblyScript(pointerWalks(ir), { prefix, simd, broadcasts, optimize });
+  const asUnit = emitAssemblyScript(pointerWalks(withSites), { prefix, simd, broadcasts, optimize });
   const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
-  const jsSource = emitJs(ir);
+  const jsSource = emitJs(withSites);
   const js = instantiateJs(jsSource);
   // A signature without a result type (`'(f8, f8)'`, lazy vectorize) outputs what the kernel returns.
   const operands = options.kind === 'scalar' ? [...sig.args.map((a) => a.dtype), ir.main.returns as DType] : sig.args.map((a) => a.dtype);
   return {
-    name, kind: options.kind, signature: sig, ir, irText: printProgram(ir), simd, asUnit, asSource, jsSource,
+    name, kind: options.kind, signature: sig, ir: withSites, irText: printProgram(withSites), scratch: withSites.scratch ?? [], simd, asUnit, asSource, jsSource,
     jsFunction: js.loop, jsKernel: js.kernel, warnings, bounds: ir.bounds ?? [], boundscheck,
     operands, nin: options.kind === 'scalar' ? sig.args.length : core!.nin,
     entries: { row: `${prefix}row`, loop: `${prefix}loop` },

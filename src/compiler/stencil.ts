@@ -48,7 +48,7 @@ import { ValueError } from '../util/errors.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import { forEachExpr, type Expr, type IRFunction, type IRProgram, type LoadExpr } from './ir/nodes.js';
+import { forEachExpr, paramIndex, type Expr, type IRFunction, type IRProgram, type LoadExpr } from './ir/nodes.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { ascOptimizeLevel, checkOperands, kernelSize } from './ir/passes/limits.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
@@ -166,6 +166,9 @@ export function compileStencil(
   const constants = kernelConstants('compileStencil', options.constants, new Set(table.keys()));
   const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()), accessors: true, ...(constants ? { constants } : {}) });
   const helpers = lowerHelpers(table, constants, main);
+  // A stencil's entries give the kernel no scratch arena (its loops are its own).
+  const sa = [main, ...helpers.values()].flatMap((f) => f.scratch ?? [])[0];
+  if (sa) throw kernelError('NB2022', main.source, sa.at, [sa.name, 'cannot be allocated in a stencil kernel (use guvectorize for kernels with scratch arrays)']);
   const at0 = main.params[0]?.at ?? 0;
   if (main.params.length !== sig.args.length) throw kernelError('NB2012', main.source, at0, [main.params.length, sig.args.length]);
   if (sig.returns === 'void') throw kernelError('NB5003', main.source, at0, [`a stencil kernel returns the output value: its signature needs a result type ('${sig.text}')`]);
@@ -184,7 +187,7 @@ export function compileStencil(
     if (ndim < 0) ndim = e.indices.length;
     else if (e.indices.length !== ndim) {
       const why = options.neighborhood ? `the neighborhood has ${ndim} axes` : `an earlier call has ${ndim}`;
-      throw kernelError('NB2019', main.source, e.at, [main.params[e.array.index]!.name, `called with ${e.indices.length} offset(s), but ${why}`]);
+      throw kernelError('NB2019', main.source, e.at, [main.params[paramIndex(e.array)]!.name, `called with ${e.indices.length} offset(s), but ${why}`]);
     }
   });
   if (ndim < 0) throw kernelError('NB2019', main.source, at0, [main.params[0]!.name, 'the kernel reads no neighbour: give options.neighborhood to say how many axes it has']);
@@ -258,7 +261,7 @@ function checkOffsets(fn: IRFunction<DType>, ndim: number, declared: Neighborhoo
   const hi = Array<number>(ndim).fill(-Infinity);
   forEachExpr(fn.body, (e: T) => {
     if (e.kind !== 'load') return;
-    const pname = fn.params[e.array.index]!.name;
+    const pname = fn.params[paramIndex(e.array)]!.name;
     e.indices.forEach((i, d) => {
       if (i.kind !== 'const') throw kernelError('NB2017', fn.source, i.at, [pname, `offset ${d + 1} of ${ndim} is computed at run time`]);
       const v = Number(i.value);
@@ -307,7 +310,7 @@ class BoundaryEmitter extends AsFunctionEmitter {
 
   override expr(fn: IRFunction<DType>, e: T): string {
     if (e.kind !== 'load') return super.expr(fn, e);
-    const p = fn.params[e.array.index]!;
+    const p = fn.params[paramIndex(e.array)]!;
     const t = e.type;
     const offs = offsetsOf(e);
     const idx = offs.map((o, d) => (o === 0 ? `__i${d}` : `(__i${d} + ${o})`));

@@ -91,7 +91,11 @@ function attributes(f: object, a: { name: string; nin: number; nout: number; typ
  * ```
  */
 export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly string[] | null, name: string, options: GpuKernelOptions) {
-  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options));
+  // A scalar kernel indexes only its own scratch arrays; the elementwise shaders bind no
+  // error flag, so those indices are not checked here (TODO(13): the flag, as gufuncs have).
+  // WGSL's robust access keeps every access inside its private array (memory-safe).
+  const scalarOptions = { kind: 'scalar' as const, name, fastmath: options.fastmath ?? false, boundscheck: false };
+  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, scalarOptions, options));
   const nin = sigs ? parseKernelSignature(sigs[0]!).args.length : fn.length;
   const lazy = new Map<DType, CompiledKernel>();
   const pick = (kinds: InputKind[]): CompiledKernel => {
@@ -104,7 +108,7 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     checkGpuDType(t, `gpu ufunc '${name}' (inputs resolve to ${t})`);
     let k = lazy.get(t);
     if (!k) {
-      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, { kind: 'scalar', name, fastmath: options.fastmath ?? false }, options);
+      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, scalarOptions, options);
       lazy.set(t, k);
       kernels.push(k);
     }

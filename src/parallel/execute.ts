@@ -151,10 +151,10 @@ function parallelRow(exec: ParallelExec, n: number, args: readonly number[], nin
  * ```
  */
 export function parallelKernelExec(
-  module: WebAssembly.Module, fn: string, loopFn: (plan: number) => void, rowFn: ((...a: number[]) => void) | undefined, nin: number,
+  module: WebAssembly.Module, fn: string, loopFn: (plan: number) => void, rowFn: ((...a: number[]) => void) | undefined, nin: number, arena = 0,
 ): { exec: { loop: (plan: number) => void; row?: (...a: number[]) => void }; bind(id: number): void } {
   const moduleId = newModuleId();
-  const pe: ParallelExec = { local: loopFn, remote: { kind: 1, moduleId, module, fn }, key: `k${moduleId}:${fn}`, guess: 4 };
+  const pe: ParallelExec = { local: loopFn, remote: { kind: 1, moduleId, module, fn, ...(arena > 0 ? { arena } : {}) }, key: `k${moduleId}:${fn}`, guess: 4 };
   const loop = (plan: number) => {
     try {
       loopFn(plan);
@@ -212,7 +212,7 @@ export function parallelKernelExec(
  * run(planPtr, corePtr);
  * ```
  */
-export function parallelGufuncRun(module: WebAssembly.Module, fn: string, gu: (plan: number, core: number) => void, nops: number): (plan: number, core: number) => void {
+export function parallelGufuncRun(module: WebAssembly.Module, fn: string, gu: (plan: number, core: number) => void, nops: number, arena = 0): (plan: number, core: number) => void {
   const moduleId = newModuleId();
   return (planPtr: number, core: number) => {
     const s = parallelSettings();
@@ -228,7 +228,7 @@ export function parallelGufuncRun(module: WebAssembly.Module, fn: string, gu: (p
       strides.push(Array.from(w.subarray(at + 1, at + 1 + ndim)));
     }
     const pe: ParallelExec = {
-      local: (p) => gu(p, core), remote: { kind: 2, moduleId, module, fn, core }, key: `g${moduleId}:${fn}`, guess: 200,
+      local: (p) => gu(p, core), remote: { kind: 2, moduleId, module, fn, core, ...(arena > 0 ? { arena } : {}) }, key: `g${moduleId}:${fn}`, guess: 200,
     };
     const outZero = strides.slice(nops - 1).some((st) => st.some((x) => x === 0));
     if (s.threads < 2 || ndim === 0 || size < 2 || outZero || !runPlan(pe, { shape, bases, strides, size }, nops - 1, { capturable: false, frees: [] })) {

@@ -42,7 +42,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { BoundsTrap, parseBoundsMessage } from '../compiler/bounds.js';
+import { BoundsTrap, parseBoundsMessage, parseScratchMessage, ScratchTrap } from '../compiler/bounds.js';
 import { loadBuiltinModule } from '../runtime/builtin-module.js';
 import { runtime } from '../runtime/runtime.js';
 import { TargetError } from '../util/errors.js';
@@ -52,8 +52,8 @@ import { CTRL, CTRL_BYTES, WORKER_SOURCE } from './worker-source.js';
 /** How a worker runs a block plan: the built-in `ufunc(id, plan)`, a kernel `loop(plan)` or a gufunc `loop(plan, core)`. */
 export type RemoteExec =
   | { kind: 0; id: number }
-  | { kind: 1; moduleId: number; module: WebAssembly.Module; fn: string }
-  | { kind: 2; moduleId: number; module: WebAssembly.Module; fn: string; core: number };
+  | { kind: 1; moduleId: number; module: WebAssembly.Module; fn: string; arena?: number }
+  | { kind: 2; moduleId: number; module: WebAssembly.Module; fn: string; core: number; arena?: number };
 
 /** A call cut into blocks: plans at `plans + b * planStride`, b < nblocks. */
 export interface Job {
@@ -165,6 +165,20 @@ function taskOf(job: Job, ctrl: SharedArrayBuffer): object {
   return { ...job.remote, ctrl, nblocks: job.nblocks, plans: job.plans, planStride: job.planStride };
 }
 
+/**
+ * The `n` tasks of a job: a kernel that allocates scratch arrays gets one arena per task
+ * (a heap block each, freed with the job's other blocks once every task has settled or the
+ * call is closed), so no two threads share one (src/vectorize/arena.ts).
+ */
+function tasksOf(job: Job, ctrl: SharedArrayBuffer, n: number): object[] {
+  const task = taskOf(job, ctrl);
+  const bytes = job.remote.kind === 0 ? undefined : job.remote.arena;
+  if (bytes === undefined || n <= 0) return Array.from({ length: n }, () => task);
+  const base = runtime().heap.alloc(n * bytes);
+  job.frees.push(base);
+  return Array.from({ length: n }, (_, i) => ({ ...task, arenaBase: base + i * bytes, arenaBytes: bytes }));
+}
+
 function trapMessage(w: Int32Array): string {
   const len = Atomics.load(w, CTRL.MSG_LEN);
   return new TextDecoder().decode(new Uint8Array(w.buffer as SharedArrayBuffer, 16, len).slice());
@@ -184,8 +198,8 @@ export function boundsReportsFromWorkers(): number {
 }
 
 /** A worker's trap: a failed bounds check as its BoundsTrap (the kernel's factory raises it), else a TargetError. */
-function trapError(msg: string): TargetError | BoundsTrap {
-  const bounds = parseBoundsMessage(msg);
+function trapError(msg: string): TargetError | BoundsTrap | ScratchTrap {
+  const bounds = parseBoundsMessage(msg) ?? parseScratchMessage(msg);
   if (bounds !== null) {
     workerBoundsReports++;
     return bounds;
@@ -210,8 +224,7 @@ export function runJobSync(job: Job): void {
     const helpers = Math.min(job.nblocks - 1, parallelSettings().threads - 1);
     if (helpers > 0) {
       const p = getPool();
-      const task = taskOf(job, ctrl);
-      for (let i = 0; i < helpers && i < poolThreads; i++) p.run(task).catch(() => {});
+      for (const task of tasksOf(job, ctrl, Math.min(helpers, poolThreads))) p.run(task).catch(() => {});
     }
     for (;;) {
       if (Atomics.load(w, CTRL.ERR) !== 0) break;
@@ -254,9 +267,8 @@ export async function runJobAsync(job: Job): Promise<void> {
   const w = new Int32Array(ctrl);
   try {
     const p = getPool();
-    const task = taskOf(job, ctrl);
     const n = Math.min(job.nblocks, poolThreads);
-    const all = Promise.allSettled(Array.from({ length: n }, () => p.run(task)));
+    const all = Promise.allSettled(tasksOf(job, ctrl, n).map((task) => p.run(task)));
     let jobs = inFlight.get(p);
     if (jobs === undefined) inFlight.set(p, (jobs = new Set()));
     jobs.add(all);

@@ -15,7 +15,7 @@
  * DONE (notifying the caller when the last block finishes). A trap is caught: it is
  * recorded in the control words (ERR + the message) so the caller raises a TargetError (a
  * failed bounds check: its site, index and size, which the caller raises as the kernel's
- * IndexError), other threads stop claiming, and the worker drops its instances (fresh ones
+ * IndexError; a failed scratch allocation likewise), other threads stop claiming, and the worker drops its instances (fresh ones
  * next time).
  */
 
@@ -52,10 +52,16 @@ function runner(t) {
 const enc = new TextEncoder();
 // A failed bounds check recorded its site + 1, index and size in the instance's globals
 // before it trapped (src/compiler/bounds.ts): reported as 'numbats-bounds:site:index:size'.
+// A failed scratch allocation likewise: 'numbats-scratch:site:length:bytesLeft'.
 function trapText(err, e) {
   const site = e.__nb_bsite;
   if (err instanceof WebAssembly.RuntimeError && site && site.value !== 0) {
     return 'numbats-bounds:' + (site.value - 1) + ':' + e.__nb_bindex.value + ':' + e.__nb_bsize.value;
+  }
+  const ss = e.__nb_ssite;
+  if (err instanceof WebAssembly.RuntimeError && ss && ss.value !== 0) {
+    const len = e.__nb_slen.value;
+    return 'numbats-scratch:' + (ss.value - 1) + ':' + len + ':' + (len < 0n ? -1 : e.__nb_sleft.value);
   }
   return String(err && err.message || err);
 }
@@ -63,6 +69,8 @@ module.exports = function join(t) {
   const ctrl = new Int32Array(t.ctrl);
   const run = runner(t);
   const e = exportsOf(t);
+  // A kernel with scratch arrays: this task's own arena (a heap block the caller lent).
+  if (t.arenaBase !== undefined && typeof e.__nb_arena === 'function') e.__nb_arena(t.arenaBase, t.arenaBytes);
   let did = 0;
   for (;;) {
     if (Atomics.load(ctrl, 2) !== 0) break;

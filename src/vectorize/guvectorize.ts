@@ -47,6 +47,7 @@ import { forEachStmt, type IRFunction } from '../compiler/ir/nodes.js';
 import type { DType } from '../dtype/dtypes.js';
 import { checkOptionValues } from '../util/options.js';
 import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
+import { arenaBytes, arenaSetter, withArena } from './arena.js';
 
 export type { GuvectorizeOptions } from './options.js';
 
@@ -143,20 +144,23 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       const { identity, reorderable } = identityOption(options.identity);
       const zero = elementwise ? zeroCoreBlock() : () => 0;
       const records: LoopRecord[] = [];
+      // Scratch arrays: an arena lent per call to each thread that runs the kernel (arena.ts).
+      const arena = arenaSetter(exports) === undefined ? 0 : arenaBytes(options.scratchBytes);
       const loops: GufuncLoop[] = kernels.map((k) => {
         const ins = k.operands.slice(0, sig.nin);
         const outs = k.operands.slice(sig.nin);
         const types = `${ins.join(',')}->${outs.join(',')}`;
-        const entry = exports[k.entries.loop] as GufuncRun;
-        // A failed bounds check: a BoundsTrap on whichever thread ran the block, then the
-        // kernel's IndexError E_KERNEL_BOUNDS (trap.ts).
-        const gu0 = k.bounds.length > 0 ? withBoundsTraps(entry, exports) : entry;
+        const entry = withArena(exports[k.entries.loop] as GufuncRun, exports, arena);
+        // A failed bounds check (or scratch allocation): a BoundsTrap on whichever thread ran
+        // the block, then the kernel's IndexError E_KERNEL_BOUNDS (trap.ts).
+        const traps = k.bounds.length > 0 || k.scratch.length > 0;
+        const gu0 = traps ? withBoundsTraps(entry, exports) : entry;
         // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
         // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
         const serial = catchTraps(gu0, 'guvectorize', name);
-        const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout) ?? serial;
-        const gu = k.bounds.length > 0 ? boundsErrors(run, k) : run;
-        const guSerial = k.bounds.length > 0 ? boundsErrors(serial, k) : serial;
+        const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout, arena) ?? serial;
+        const gu = traps ? boundsErrors(run, k, arena) : run;
+        const guSerial = traps ? boundsErrors(serial, k, arena) : serial;
         // Elementwise layouts are ufunc loops: a ufunc plan is a gufunc plan without core dims.
         // An ordered plan (accumulate) runs on this thread.
         const exec = elementwise

@@ -45,10 +45,15 @@ export interface KernelTarget {
    * Wasm, 'gpu' for WGSL (32-bit literal locals, no float64).
    */
   readonly compiler: 'cpu' | 'gpu';
-  /** Host targets: wrap a vectorize loop's entries (`bind` receives the registered loop id). */
-  wrapLoop?(module: WebAssembly.Module, entry: string, loop: (plan: number) => void, row: ((...a: number[]) => void) | undefined, nin: number): { exec: LoopExec; bind(id: number): void };
-  /** Host targets: wrap a guvectorize loop entry. */
-  wrapGufunc?(module: WebAssembly.Module, entry: string, run: GufuncRun, nops: number): GufuncRun;
+  /**
+   * Host targets: wrap a vectorize loop's entries (`bind` receives the registered loop id).
+   * `arena`: bytes of scratch arena each thread that runs the module needs per call (0: the
+   * module allocates no scratch arrays; `loop` and `row` already lend the calling thread its
+   * own, src/vectorize/arena.ts).
+   */
+  wrapLoop?(module: WebAssembly.Module, entry: string, loop: (plan: number) => void, row: ((...a: number[]) => void) | undefined, nin: number, arena: number): { exec: LoopExec; bind(id: number): void };
+  /** Host targets: wrap a guvectorize loop entry (`arena` as for wrapLoop). */
+  wrapGufunc?(module: WebAssembly.Module, entry: string, run: GufuncRun, nops: number, arena: number): GufuncRun;
   /** Host targets: the runner of a compiled stencil (`whole`: its entry; `plan`: its block entry). */
   wrapStencil?(c: CompiledStencil, module: WebAssembly.Module, whole: (...args: number[]) => void, plan: (plan: number) => void): StencilRunner;
   /** Host targets: `f.callAsync(...args)` for a synchronous call `call`. */

@@ -2,6 +2,7 @@
 import { kernelConstants, type KernelConstants } from '../compiler/index.js';
 import type { Scalar } from '../dtype/dtypes.js';
 import { isBoolean, isString, type OptionRule, type OptionRules } from '../util/options.js';
+import { MAX_SCRATCH_BYTES } from './arena.js';
 
 /** Options of `nb.vectorize` / `nb.guvectorize` (API.md "Kernel factories"). */
 export interface VectorizeOptions {
@@ -71,6 +72,13 @@ export interface VectorizeOptions {
    * ```
    */
   constants?: KernelConstants;
+  /**
+   * Bytes of scratch memory per thread for the kernel's scratch arrays (`const buf = new
+   * Float64Array(n)` inside it; cpu and parallel targets), default 1 MiB (1048576), at most
+   * 1 GiB: lent from the heap for each call and given back after it (src/vectorize/arena.ts).
+   * A kernel that asks for more at once throws MemoryError `E_KERNEL_SCRATCH`.
+   */
+  scratchBytes?: number;
 }
 
 /**
@@ -146,6 +154,12 @@ export function identityOption(v: Scalar | null | 'reorderable' | undefined): { 
   return { identity: v, reorderable: true };
 }
 
+/** `scratchBytes`: an integer number of bytes, 0 to 1 GiB. */
+const SCRATCH_OPTION: OptionRule = {
+  accepts: 'an integer number of bytes from 0 to 1073741824 (1 GiB)',
+  test: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_SCRATCH_BYTES,
+};
+
 /** The keys vectorize accepts and their values (issue 19 item 11: anything else is E_VALUE_OPTION). */
 export const VECTORIZE_OPTIONS: OptionRules = {
   target: TARGET_OPTION,
@@ -156,6 +170,7 @@ export const VECTORIZE_OPTIONS: OptionRules = {
   boundscheck: isBoolean,
   helpers: HELPERS_OPTION,
   constants: CONSTANTS_OPTION,
+  scratchBytes: SCRATCH_OPTION,
 };
 
 /** The keys guvectorize accepts and their values. */
@@ -169,6 +184,7 @@ export const GUVECTORIZE_OPTIONS: OptionRules = {
   boundscheck: isBoolean,
   helpers: HELPERS_OPTION,
   constants: CONSTANTS_OPTION,
+  scratchBytes: SCRATCH_OPTION,
 };
 
 /** A TC39 decorator context, as far as it is used. */

@@ -9,8 +9,11 @@
  * the module's globals: {@link withBoundsTraps} turns that trap into a BoundsTrap on the
  * thread that ran it (parallel workers report it in their trap message, src/parallel/pool.ts),
  * and {@link boundsErrors} turns a BoundsTrap into the kernel's IndexError `E_KERNEL_BOUNDS`.
+ * A failed scratch allocation (a negative length, or more than the kernel's arena holds,
+ * src/vectorize/arena.ts) is reported the same way, as a ScratchTrap, and becomes
+ * `E_KERNEL_SCRATCH_LENGTH` / `E_KERNEL_SCRATCH`.
  */
-import { BoundsTrap, kernelBoundsError, readBoundsTrap } from '../compiler/bounds.js';
+import { BoundsTrap, kernelBoundsError, kernelScratchError, readBoundsTrap, readScratchTrap, ScratchTrap } from '../compiler/bounds.js';
 import type { CompiledKernel } from '../compiler/index.js';
 import { TargetError } from '../util/errors.js';
 
@@ -58,7 +61,7 @@ export function withBoundsTraps<A extends unknown[]>(run: (...args: A) => void, 
     try {
       run(...args);
     } catch (e) {
-      throw (e instanceof WebAssembly.RuntimeError ? readBoundsTrap(exports) : null) ?? e;
+      throw (e instanceof WebAssembly.RuntimeError ? readBoundsTrap(exports) ?? readScratchTrap(exports) : null) ?? e;
     }
   };
 }
@@ -72,11 +75,12 @@ export function withBoundsTraps<A extends unknown[]>(run: (...args: A) => void, 
  * const gu = boundsErrors(target.wrapGufunc(...), k);
  * ```
  */
-export function boundsErrors<A extends unknown[]>(run: (...args: A) => void, k: CompiledKernel): (...args: A) => void {
+export function boundsErrors<A extends unknown[]>(run: (...args: A) => void, k: CompiledKernel, arenaBytes = 0): (...args: A) => void {
   return (...args: A): void => {
     try {
       run(...args);
     } catch (e) {
+      if (e instanceof ScratchTrap) throw kernelScratchError(k.name, k.scratch, e, arenaBytes);
       throw e instanceof BoundsTrap ? kernelBoundsError(k.name, k.bounds, e) : e;
     }
   };

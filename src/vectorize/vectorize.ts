@@ -35,7 +35,8 @@ import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
 import { applyKernelFactory, frozenConstants, identityOption, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
-import { catchTraps } from './trap.js';
+import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
+import { arenaBytes, arenaSetter, withArena } from './arena.js';
 
 export type { VectorizeOptions } from './options.js';
 
@@ -94,22 +95,33 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
     ...(options.helpers ? { helpers: options.helpers } : {}), ...(options.constants ? { constants: options.constants } : {}),
   }));
   const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
+  // Scratch arrays: an arena lent per call (arena.ts); their failures and failed bounds
+  // checks come back as traps with a record (trap.ts), raised as the kernel's errors.
+  const arena = arenaSetter(exports) === undefined ? 0 : arenaBytes(options.scratchBytes);
   const loops = kernels.map((k) => {
-    const loopFn = exports[k.entries.loop] as (plan: number) => void;
-    const rowFn = exports[k.entries.row] as ((...args: number[]) => void) | undefined;
+    const traps = k.bounds.length > 0 || k.scratch.length > 0;
+    const lend = <A extends number[]>(f: (...a: A) => void) => {
+      const g = withArena(f, exports, arena);
+      return traps ? withBoundsTraps(g, exports) : g;
+    };
+    const raise = <A extends unknown[]>(f: (...a: A) => void) => (traps ? boundsErrors(f, k, arena) : f);
+    const loopFn = lend(exports[k.entries.loop] as (plan: number) => void);
+    const rawRow = exports[k.entries.row] as ((...args: number[]) => void) | undefined;
+    const rowFn = rawRow && lend(rawRow);
     const ins = k.operands.slice(0, k.nin);
     const outs = k.operands.slice(k.nin);
     const types = `${ins.join(',')}->${outs.join(',')}`;
     if (target.wrapLoop !== undefined) {
       // The target's own executor around the same loops (parallel: blocks on the worker pool).
-      const wrapped = target.wrapLoop(module, k.entries.loop, loopFn, rowFn, k.nin);
-      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: wrapped.exec });
+      const wrapped = target.wrapLoop(module, k.entries.loop, loopFn, rowFn, k.nin, arena);
+      const exec = { ...wrapped.exec, loop: raise(wrapped.exec.loop), ...(wrapped.exec.row ? { row: raise(wrapped.exec.row) } : {}) };
+      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec });
       wrapped.bind(rec.id);
       return rec;
     }
     // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
-    const loop = catchTraps(loopFn, 'vectorize', name);
-    const row = rowFn && catchTraps(rowFn, 'vectorize', name);
+    const loop = raise(catchTraps(loopFn, 'vectorize', name));
+    const row = rowFn && raise(catchTraps(rowFn, 'vectorize', name));
     return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop, ...(row ? { row } : {}) } });
   });
   return { loops, kernels };

@@ -41,7 +41,9 @@ const CASES: Case[] = [
   { code: 'NB1013', what: 'an array literal', src: '(x) => [x, 1][0]', at: [1, 8] },
   { code: 'NB1014', what: 'a string', src: "(x) => { const s = 'a'; return x; }", at: [1, 20] },
   { code: 'NB1014', what: 'a template literal', src: '(x) => `${x}`', at: [1, 8] },
-  { code: 'NB1015', what: 'new', src: '(x) => new Float64Array(1)[0] + x', at: [1, 8] },
+  { code: 'NB1015', what: 'new', src: '(x) => new Date(1) + x', at: [1, 8] },
+  { code: 'NB1038', what: 'a TypedArray made inside an expression', src: '(x) => new Float64Array(1)[0] + x', at: [1, 8] },
+  { code: 'NB2022', what: 'a scratch array returned', src: '(x) => {\n  const t = new Float64Array(2);\n  return t;\n}', at: [3, 10] },
   { code: 'NB1016', what: 'console.log', src: '(x) => {\n  console.log(x);\n  return x;\n}', at: [2, 3] },
   { code: 'NB1016', what: 'an unknown function', src: '(x) => foo(x)', at: [1, 8] },
   { code: 'NB1037', what: 'a Math constant on a parameter named Math', src: '(Math) => Math.PI', at: [1, 11] },
@@ -163,8 +165,8 @@ describe('diagnostics: code, line, column, frame', () => {
     // Stencil-only codes (an accessor's offsets and use) are triggered in test/stencil; the
     // gpu target's NB6001 (a float64 value inside a gpu kernel) in test/compiler/validate-target.test.ts;
     // NB2020 (a stencil offset out of range) and NB7002 (a kernel past the size limit) in
-    // test/hostile/kernels.test.ts.
-    const covered = new Set<string>([...CASES.map((c) => c.code), 'NB5001', 'NB2017', 'NB2018', 'NB2019', 'NB2020', 'NB6001', 'NB7002']);
+    // test/hostile/kernels.test.ts; NB6002 (a gpu scratch array of a run-time length) in test/compiler/scratch.test.ts.
+    const covered = new Set<string>([...CASES.map((c) => c.code), 'NB5001', 'NB2017', 'NB2018', 'NB2019', 'NB2020', 'NB6001', 'NB6002', 'NB7002']);
     expect(Object.keys(DIAGNOSTICS).filter((c) => !covered.has(c))).toEqual([]);
   });
 });

@@ -13,7 +13,7 @@ describe('vectorize kernel errors', () => {
     ['object literal', (x: number) => ({ x }).x, 'NB1012'],
     ['string', (x: number) => (x > 0 ? 'a' : 'b').length, 'NB1014'],
     ['new', (x: number) => new Date(x).getTime(), 'NB1016'],
-    ['new (bare)', (x: number) => { const d = new Float64Array(2); return x + d.length; }, 'NB1015'],
+    ['new (bare)', (x: number) => { const d = new Map<number, number>(); return x + d.size; }, 'NB1015'],
     ['unknown call', (x: number) => parseFloat(String(x)), 'NB1016'],
     ['console', (x: number) => { console.log(x); return x; }, 'NB1016'],
     ['async', async (x: number) => x, 'NB1003'],

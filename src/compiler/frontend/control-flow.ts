@@ -22,12 +22,12 @@
  *      JavaScript would throw a ReferenceError when it runs); statements after a case's
  *      `break`/`continue`/`return` are dead: checked (diagnostics), then dropped.
  * `for (const v of a)` over a core-dimension array (a gufunc parameter `a`, or a row
- * `a[i]` of a 2-D one): `for (let %i = 0; %i < a.length; %i++) { const v = a[%i]; ... }`
+ * `a[i]` of a 2-D one) or a scratch array: `for (let %i = 0; %i < a.length; %i++) { const v = a[%i]; ... }`
  * (an int32 counter, ir/loop-counters.ts), the row's indices read once before the loop;
  * `let v` makes a copy that the body may assign.
  */
 import type * as acorn from 'acorn';
-import { paramRef, type ArrayRef, type CompareOp, type Expr, type Stmt } from '../ir/nodes.js';
+import { paramRef, scratchRef, type ArrayRef, type CompareOp, type Expr, type Stmt } from '../ir/nodes.js';
 import { arrayAccess, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
 
 type S = Stmt<null>;
@@ -255,10 +255,14 @@ export function lowerForOf(ctx: StmtContext, node: acorn.ForOfStatement, loopBod
       array = acc.array;
       indices = [...acc.indices];
     } else if (right.type === 'Identifier') {
-      const e = lowerExpr(ctx, right);
-      if (e.kind === 'local') return fail(ctx, 'NB2015', right, [right.name]);
-      if (e.kind !== 'param') return fail(ctx, 'NB1030', right, ['for...of over a constant']);
-      array = paramRef(e.index);
+      const b = ctx.scopes.lookup(right.name);
+      if (b?.kind === 'scratch') array = scratchRef(b.id);
+      else {
+        const e = lowerExpr(ctx, right);
+        if (e.kind === 'local') return fail(ctx, 'NB2015', right, [right.name]);
+        if (e.kind !== 'param') return fail(ctx, 'NB1030', right, ['for...of over a constant']);
+        array = paramRef(e.index);
+      }
     } else {
       lowerExpr(ctx, right);
       return fail(ctx, 'NB1030', right, ['for...of over a computed value (only over a core-dimension array)']);

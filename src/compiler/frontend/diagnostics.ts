@@ -67,6 +67,11 @@ export const DIAGNOSTICS = {
     severity: 'error',
     message: "'{0}' is a {1} of the kernel here and shadows the global {0}, so {2} does not mean the global's: rename the {1}",
   },
+  NB1038: {
+    severity: 'error',
+    message: '{0}: a scratch array is declared as `const buf = new Float64Array(n)` (one integer length; any ' +
+      'TypedArray constructor except Uint8ClampedArray)',
+  },
   NB2001: { severity: 'error', message: "the operator '{0}' is not defined for {1}" },
   NB2002: {
     severity: 'error',
@@ -98,6 +103,7 @@ export const DIAGNOSTICS = {
     message: "'{0}' reads at offset {1} on axis {2}: stencil offsets must lie within ±{3} of the centre (index arithmetic is 32-bit)",
   },
   NB2021: { severity: 'error', message: "constant '{0}' (options.constants) {1}" },
+  NB2022: { severity: 'error', message: "scratch array '{0}' {1}" },
   NB3001: { severity: 'error', message: 'not every path returns a value: a scalar kernel (or helper) must end each path with return' },
   NB4001: { severity: 'warning', message: "output '{0}' is never written (a gufunc kernel writes its outputs: {0}[i] = ...)" },
   NB4002: {
@@ -110,6 +116,7 @@ export const DIAGNOSTICS = {
   NB5002: { severity: 'error', message: "parameter '{0}' is declared {1} in the signature but {2} by the layout" },
   NB5003: { severity: 'error', message: '{0}' },
   NB6001: { severity: 'error', message: "{0} cannot run on the 'gpu' target (WGSL has f32, i32, u32 and bool): {1}" },
+  NB6002: { severity: 'error', message: "scratch array '{0}' cannot run on the 'gpu' target: {1}" },
   NB7001: {
     severity: 'error',
     message: 'the kernel has {0} operands (parameters, and the result of a scalar or stencil kernel); at most {1} are ' +

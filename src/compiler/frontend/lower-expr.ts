@@ -18,14 +18,15 @@
  *      imported names, numbats-names.ts), a helper (`options.helpers`), or
  *      `__name(f, "f")` (esbuild's keepNames wrapper, which is transparent); anything else
  *      is NB1016/NB1017;
- *   5. member chains `a[i][j]`, `a.length`, `a[i].length` on a parameter become load/length
- *      nodes; every other property access is NB1031.
+ *   5. member chains `a[i][j]`, `a.length`, `a[i].length` on a parameter, and `buf[i]`,
+ *      `buf.length` on a scratch array, become load/length nodes; every other property
+ *      access is NB1031; a scratch array's bare name is NB2022 (it is no value).
  * Anything that is not an expression of the kernel language has a coded diagnostic.
  */
 import type * as acorn from 'acorn';
 import { constantExpr, type ConstantValue, type KernelConstants } from '../constants.js';
 import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
-import { paramRef, type ArrayRef, type BinaryOp, type CompareOp, type Expr } from '../ir/nodes.js';
+import { paramRef, SCRATCH_CTORS, scratchRef, type ArrayRef, type BinaryOp, type CompareOp, type Expr } from '../ir/nodes.js';
 import { kernelError, type DiagnosticCode, type SourceText } from './diagnostics.js';
 import { resolveNumbatsCallee } from './numbats-names.js';
 import type { Scopes } from './scope.js';
@@ -164,6 +165,7 @@ export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): Arr
     fail(ctx, 'NB1010', cur, [name]);
   }
   if (b.kind === 'local') fail(ctx, 'NB2015', cur, [name]);
+  if (b.kind === 'scratch') return { array: scratchRef(b.id), indices: indices.map((i) => lowerExpr(ctx, i)), length };
   if (ctx.accessors) fail(ctx, 'NB2019', node, [name, `read neighbours by calling it with one relative offset per axis, ${name}(-1, 0), not ${length ? 'with .length' : 'by indexing'}`]);
   return { array: paramRef(b.index), indices: indices.map((i) => lowerExpr(ctx, i)), length };
 }
@@ -181,7 +183,13 @@ export function lowerExpr(ctx: ExprContext, node: acorn.Node): E {
     case 'TemplateLiteral': case 'TaggedTemplateExpression': return fail(ctx, 'NB1014', node);
     case 'ObjectExpression': return fail(ctx, 'NB1012', node);
     case 'ArrayExpression': return fail(ctx, 'NB1013', node);
-    case 'NewExpression': return fail(ctx, 'NB1015', node);
+    case 'NewExpression': {
+      const callee = (node as acorn.NewExpression).callee;
+      if (callee.type === 'Identifier' && (SCRATCH_CTORS[callee.name] !== undefined || callee.name === 'Uint8ClampedArray')) {
+        return fail(ctx, 'NB1038', node, [`new ${callee.name}(...) inside an expression`]);
+      }
+      return fail(ctx, 'NB1015', node);
+    }
     case 'SpreadElement': return fail(ctx, 'NB1018', node);
     case 'AwaitExpression': return fail(ctx, 'NB1003', node);
     case 'YieldExpression': return fail(ctx, 'NB1004', node);
@@ -253,6 +261,10 @@ function literal(ctx: ExprContext, node: acorn.Literal): E {
   return fail(ctx, 'NB1036', node, ['a regular expression']);
 }
 
+/** Why a scratch array's name cannot stand for a value (NB2022). */
+export const SCRATCH_VALUE = 'is an array: it can only be indexed (buf[i]), measured (buf.length) or iterated (for...of), ' +
+  'not passed to a helper, returned or used as a value';
+
 function identifier(ctx: ExprContext, node: acorn.Identifier): E {
   const at = pos(ctx, node);
   const b = ctx.scopes.lookup(node.name);
@@ -262,6 +274,7 @@ function identifier(ctx: ExprContext, node: acorn.Identifier): E {
     return { kind: 'param', index: b.index, at, type: null };
   }
   if (b?.kind === 'pending') return fail(ctx, 'NB2011', node, [node.name, 'is used before its declaration']);
+  if (b?.kind === 'scratch') return fail(ctx, 'NB2022', node, [node.name, SCRATCH_VALUE]);
   const k = constantOf(ctx, node.name);
   if (k !== undefined) return constantExpr(k, at) ?? fail(ctx, 'NB2021', node, [node.name, 'cannot be read as a value']);
   const c = CONSTANTS.get(node.name);

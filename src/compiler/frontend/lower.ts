@@ -13,7 +13,10 @@
  *      with no effect are checked and dropped (`'use strict'`, esbuild's `__name(f, "f")`);
  *   4. `switch` and `for...of` become structured IR (frontend/control-flow.ts): an if/else chain,
  *      or a one-pass do/while for fallthrough; a counting loop over a core dimension;
- *   5. everything else (for-in, try, labels, nested functions, ...) is a coded KernelError
+ *   5. `const buf = new Float64Array(n)` (any TypedArray constructor but Uint8ClampedArray,
+ *      one integer length) declares a scratch array: a `scratch` statement; `new` anywhere
+ *      else, a list or another array as the argument, and rebinding the name are errors;
+ *   6. everything else (for-in, try, labels, nested functions, ...) is a coded KernelError
  *      at the construct.
  * `break` and `continue` jump to the innermost loop, or out of a lowered switch
  * (control-flow.ts's jump targets).
@@ -21,7 +24,7 @@
  * types yet.
  */
 import type * as acorn from 'acorn';
-import type { ArrayRef, Expr, IRFunction, Place, Stmt } from '../ir/nodes.js';
+import { SCRATCH_CTORS, type ArrayRef, type Expr, type IRFunction, type Place, type Stmt } from '../ir/nodes.js';
 import type { KernelConstants } from '../constants.js';
 import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
 import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
@@ -81,6 +84,7 @@ export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFu
     locals: scopes.locals,
     body,
     returns: null,
+    ...(scopes.scratch.length > 0 ? { scratch: scopes.scratch } : {}),
   };
 }
 
@@ -161,11 +165,38 @@ function declaration(ctx: ExprContext, node: acorn.VariableDeclaration): S[] {
   for (const d of node.declarations) {
     if (d.id.type !== 'Identifier') return fail(ctx, 'NB1019', d.id);
     if (!d.init) return fail(ctx, 'NB2011', d, [d.id.name, 'is declared without a value: kernels need `let x = value` (the value gives its type)']);
+    if (d.init.type === 'NewExpression') {
+      out.push(scratchDeclaration(ctx, d.id, d.init));
+      continue;
+    }
     const init = lowerExpr(ctx, d.init);
     const id = ctx.scopes.declare(d.id.name, node.kind === 'const', pos(ctx, d.id));
     out.push({ kind: 'let', local: id, init, at: pos(ctx, d) });
   }
   return out;
+}
+
+/**
+ * `const buf = new Float64Array(n)` (or `let`): a scratch array (ir/nodes.ts ScratchArray).
+ * The length is lowered before the name is bound, as JavaScript evaluates it.
+ */
+function scratchDeclaration(ctx: ExprContext, id: acorn.Identifier, init: acorn.NewExpression): S {
+  const ctor = init.callee.type === 'Identifier' ? init.callee.name : null;
+  const dtype = ctor === null ? undefined : SCRATCH_CTORS[ctor];
+  if (ctor === null || dtype === undefined || ctx.scopes.lookup(ctor) !== null) {
+    if (ctor === 'Uint8ClampedArray') return fail(ctx, 'NB1038', init, ['new Uint8ClampedArray (its stores round and clamp) is not supported']);
+    return fail(ctx, 'NB1015', init);
+  }
+  if (init.arguments.length !== 1) return fail(ctx, 'NB1038', init, [`new ${ctor}() takes one length here, got ${init.arguments.length} arguments`]);
+  const arg = init.arguments[0]!;
+  if (arg.type === 'ArrayExpression') return fail(ctx, 'NB1038', arg, [`new ${ctor}([...]) from a list is not supported`]);
+  if (arg.type === 'SpreadElement') return fail(ctx, 'NB1018', arg);
+  if (arg.type === 'Identifier' && ctx.scopes.lookup(arg.name)?.kind === 'scratch') {
+    return fail(ctx, 'NB1038', arg, [`new ${ctor}(${arg.name}) copying another array is not supported`]);
+  }
+  const length = lowerExpr(ctx, arg);
+  const sid = ctx.scopes.declareScratch(id.name, ctor, dtype, pos(ctx, id));
+  return { kind: 'scratch', id: sid, length, at: pos(ctx, init) };
 }
 
 /** An expression used as a statement: assignments, updates, sequences; others are checked and dropped. */
@@ -197,6 +228,7 @@ function lvalue(ctx: ExprContext, node: acorn.Node): LValue {
     if (b === null && constantOf(ctx, name) !== undefined) return fail(ctx, 'NB2021', node, [name, `is read-only (a constant): copy it into a local, let k = ${name}`]);
     if (b === null) return fail(ctx, 'NB1010', node, [name]);
     if (b.kind === 'pending') return fail(ctx, 'NB2011', node, [name, 'is used before its declaration']);
+    if (b.kind === 'scratch') return fail(ctx, 'NB2022', node, [name, 'cannot be rebound (write its elements: buf[i] = ...)']);
     if (b.kind === 'local') {
       if (b.isConst) return fail(ctx, 'NB2010', node, [name]);
       return { kind: 'var', place: { kind: 'local', id: b.id }, read: { kind: 'local', id: b.id, at, type: null } };
@@ -205,7 +237,7 @@ function lvalue(ctx: ExprContext, node: acorn.Node): LValue {
   }
   if (node.type === 'MemberExpression') {
     const acc = arrayAccess(ctx, node as acorn.MemberExpression);
-    if (acc.length) return fail(ctx, 'NB2016', node, ['.length', 'core dimensions are read-only']);
+    if (acc.length) return fail(ctx, 'NB2016', node, ['.length', acc.array.kind === 'scratch' ? "a scratch array's length is fixed" : 'core dimensions are read-only']);
     return { kind: 'elem', array: acc.array, indices: acc.indices, read: { kind: 'load', array: acc.array, indices: acc.indices, at, type: null } };
   }
   if (node.type === 'ObjectPattern' || node.type === 'ArrayPattern') return fail(ctx, 'NB1019', node);
@@ -240,6 +272,8 @@ function forStatement(ctx: StmtContext, node: acorn.ForStatement): S[] {
   const at = pos(ctx, node);
   ctx.scopes.push(node.init?.type === 'VariableDeclaration' ? declaredNames([node.init]) : []);
   let init: S[] = [];
+  const alloc = node.init?.type === 'VariableDeclaration' ? node.init.declarations.find((d) => d.init?.type === 'NewExpression') : undefined;
+  if (alloc) return fail(ctx, 'NB1038', alloc.init!, ["a scratch array declared in a for loop's head"]);
   if (node.init?.type === 'VariableDeclaration') init = declaration(ctx, node.init);
   else if (node.init) init = effect(ctx, node.init);
   const cond = node.test ? lowerExpr(ctx, node.test) : null;

@@ -11,7 +11,8 @@
  *      word of the emitted languages, starts with `__` (emitters' internal names do), or is
  *      taken, in which case a suffix makes it unique.
  */
-import type { Local } from '../ir/nodes.js';
+import type { DType } from '../../dtype/dtypes.js';
+import type { Local, ScratchArray } from '../ir/nodes.js';
 
 /** Words no emitted user name may take: JS/AS keywords, AS builtins and types used in output. */
 const RESERVED = new Set([
@@ -47,13 +48,17 @@ export class NameTable {
   }
 }
 
-/** A name bound in a block: a local (with its const-ness) or pending (declared later in the block). */
-type Binding = { kind: 'local'; id: number; isConst: boolean } | { kind: 'pending' };
+/**
+ * A name bound in a block: a local (with its const-ness), a scratch array (`const buf = new
+ * Float64Array(n)`), or pending (declared later in the block).
+ */
+type Binding = { kind: 'local'; id: number; isConst: boolean } | { kind: 'scratch'; id: number } | { kind: 'pending' };
 
 /** Block scopes over a parameter list. */
 export class Scopes {
   private readonly stack: Map<string, Binding>[] = [];
   readonly locals: Local<null>[] = [];
+  readonly scratch: ScratchArray[] = [];
   readonly names = new NameTable();
   readonly params: ReadonlyMap<string, number>;
   readonly paramEmitNames: readonly string[];
@@ -80,8 +85,16 @@ export class Scopes {
     return id;
   }
 
-  /** Resolve a name: a local, a parameter, 'pending' (temporal dead zone) or null (unbound). */
-  lookup(name: string): { kind: 'local'; id: number; isConst: boolean } | { kind: 'param'; index: number } | { kind: 'pending' } | null {
+  /** Declare a scratch array in the innermost block. */
+  declareScratch(name: string, ctor: string, dtype: DType, at: number): number {
+    const id = this.scratch.length;
+    this.scratch.push({ id, name, emitName: this.names.take(name), ctor, dtype, at });
+    this.stack[this.stack.length - 1]!.set(name, { kind: 'scratch', id });
+    return id;
+  }
+
+  /** Resolve a name: a local, a scratch array, a parameter, 'pending' (temporal dead zone) or null (unbound). */
+  lookup(name: string): Exclude<Binding, { kind: 'pending' }> | { kind: 'param'; index: number } | { kind: 'pending' } | null {
     for (let k = this.stack.length - 1; k >= 0; k--) {
       const b = this.stack[k]!.get(name);
       if (b) return b;

@@ -55,17 +55,21 @@
  *   - `const k = <literal expression>` is an alias of the weak literal (`x * k` keeps x's type);
  *   - a counting loop `for (let i = 0; i < n; i++)` whose bound is int32 (`a.length`) and
  *     whose counter is assigned nowhere else gets an int32 counter (it cannot overflow);
+ *   - scratch arrays (`const buf = new Float64Array(n)`): n is any integer expression; a
+ *     store converts as JavaScript's TypedArray store does (see scratchStore: ints wrap, a
+ *     float into an integer element is ToInt32 then wraps), and the gpu target's Float64Array
+ *     holds float32 (its literal locals are 32-bit too);
  *   - scalar parameters may be reassigned with a value of the same kind (NumPy same_kind
  *     cast); a float into an integer parameter is NB2005.
  */
 import { canCast } from '../../dtype/casting.js';
-import type { DType } from '../../dtype/dtypes.js';
+import { DTYPES, type DType } from '../../dtype/dtypes.js';
 import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
 import { as, cast, condition, expr, typeOf, typed, type ExprInfer, type TV } from './infer-expr.js';
 import { findCounters, type Counter } from './loop-counters.js';
 import { forEachStmt, type ArrayRef, type Expr, type IRFunction, type Local, type Param, type Stmt } from './nodes.js';
-import { fitsInt, isFloatType, isIntType, promote } from './types.js';
-import { defaultType, exactType, setNarrowDefaults, type Weak } from './weak.js';
+import { fitsInt, is64, isFloatType, isIntType, promote } from './types.js';
+import { defaultType, exactType, setNarrowDefaults, weakNumber, type Weak } from './weak.js';
 
 type U = Expr<null>;
 type T = Expr<DType>;
@@ -105,6 +109,9 @@ function localDefault(w: Weak): DType {
   }
   return defaultType(w);
 }
+
+/** A scratch array's element dtype: the gpu target's float32 for a Float64Array (as its locals). */
+const scratchType = (t: DType): DType => (narrow && t === 'float64' ? 'float32' : t);
 
 /** Thrown (and caught) while a local's type is not known yet during the fixpoint. */
 class Pending extends Error {}
@@ -220,7 +227,8 @@ class FunctionInfer implements ExprInfer {
     }));
     const params: Param[] = this.fn.params.map((p, i) => ({ ...p, ...this.params[i] }));
     const returns = this.returns === 'infer' ? this.returnType ?? 'int64' : this.returns;
-    return { name, source: this.fn.source, params, locals, body, returns };
+    const scratch = this.fn.scratch?.map((a) => ({ ...a, dtype: scratchType(a.dtype) }));
+    return { name, source: this.fn.source, params, locals, body, returns, ...(scratch ? { scratch } : {}) };
   }
 
   // ---- expression hooks ------------------------------------------------------------------
@@ -244,12 +252,38 @@ class FunctionInfer implements ExprInfer {
     return typed({ kind: 'local', id, type: t, at });
   }
 
-  /** The array a reference names, with its name in the source (for messages). */
-  private arrayOf(ref: ArrayRef, at: number): NonNullable<ParamSpec['array']> & { readonly name: string } {
+  /**
+   * The array a reference names: its element dtype, dimensions, name in the source (for
+   * messages), and whether it is a "()" core operand seen as a one-element array.
+   */
+  private arrayOf(ref: ArrayRef, at: number): { dtype: DType; ndim: number; name: string; single: boolean; scratch: boolean } {
+    if (ref.kind === 'scratch') {
+      const a = this.fn.scratch![ref.id]!;
+      return { dtype: scratchType(a.dtype), ndim: 1, name: a.name, single: false, scratch: true };
+    }
     const spec = this.params[ref.index]!;
     const name = this.fn.params[ref.index]!.name;
     if (!spec.array) this.fail('NB2015', at, [name]);
-    return { ...spec.array, name };
+    return { dtype: spec.array.dtype, ndim: spec.array.ndim, name, single: spec.array.coreDims.length === 0, scratch: false };
+  }
+
+  /**
+   * A value stored into a scratch array, converted as JavaScript's TypedArray store does:
+   * integers wrap, float32 rounds, a float into an integer element is ToInt32 (`x | 0`:
+   * NaN and ±Infinity give 0, then modulo 2^32) and then wraps. BigInt64Array and
+   * BigUint64Array take integers only (JavaScript throws a TypeError for a Number).
+   */
+  private scratchStore(v: TV, t: DType, name: string, at: number): T {
+    const isF = v.kind === 'weak' ? v.w.wk === 'float' : isFloatType(v.e.type);
+    if (is64(t) && isIntType(t) && isF) this.fail('NB2022', at, [name, `is a ${t === 'int64' ? 'BigInt64Array' : 'BigUint64Array'}: it stores integers only (JavaScript throws a TypeError for a Number)`]);
+    if (!isF || !isIntType(t) || is64(t)) return as(v, t);
+    if (v.kind === 'weak') {
+      const ta = new DTYPES[t].TypedArray(1) as unknown as number[];
+      ta[0] = Number(v.w.value);
+      return { kind: 'const', value: ta[0]!, type: t, at: v.at };
+    }
+    const i32: T = { kind: 'unary', op: 'toint32', arg: v.e, type: 'int32', at: v.e.at };
+    return cast(i32, t);
   }
 
   load(array: ArrayRef, indices: readonly U[], at: number): T {
@@ -272,7 +306,7 @@ class FunctionInfer implements ExprInfer {
     const a = this.arrayOf(array, at);
     if (axis >= a.ndim) this.fail('NB2007', at, [a.name, a.ndim, axis + 1]);
     // A "()" core operand declared as a 1-d array is a one-element view.
-    if (a.coreDims.length === 0) return { kind: 'const', value: 1, type: 'int32', at };
+    if (a.single) return { kind: 'const', value: 1, type: 'int32', at };
     return { kind: 'length', array, axis, type: 'int32', at };
   }
 
@@ -329,7 +363,24 @@ class FunctionInfer implements ExprInfer {
         const a = this.arrayOf(s.array, s.at);
         if (s.indices.length !== a.ndim) this.fail('NB2007', s.at, [a.name, a.ndim, s.indices.length]);
         const indices = s.indices.map((i) => this.index(i));
-        return [{ kind: 'store', array: s.array, indices, value: as(expr(this, s.value), a.dtype), at: s.at }];
+        const v = expr(this, s.value);
+        const value = a.scratch ? this.scratchStore(v, a.dtype, a.name, s.at) : as(v, a.dtype);
+        return [{ kind: 'store', array: s.array, indices, value, at: s.at }];
+      }
+      case 'scratch': {
+        const a = this.fn.scratch![s.id]!;
+        const v = expr(this, s.length);
+        const bad = (got: string) => this.fail('NB2022', s.length.at, [a.name, `needs an integer length, got ${got}: convert a float as JavaScript does, new ${a.ctor}(n | 0)`]);
+        let length: T;
+        if (v.kind === 'weak') {
+          const n = weakNumber(v.w);
+          if (!Number.isInteger(n)) bad(`the float ${n}`);
+          length = as({ kind: 'weak', w: { wk: 'int', value: BigInt(n) }, at: v.at }, fitsInt(BigInt(n), 'int32') ? 'int32' : 'int64');
+        } else {
+          if (!isIntType(v.e.type)) bad(v.e.type);
+          length = v.e;
+        }
+        return [{ kind: 'scratch', id: s.id, length, at: s.at }];
       }
       case 'if':
         return [{ kind: 'if', cond: condition(this, s.cond), then: this.block(s.then), else: this.block(s.else), at: s.at }];

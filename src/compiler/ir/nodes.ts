@@ -90,22 +90,62 @@ export interface WalkedAccess { readonly id: number; readonly offset: number }
 export type IndexChecks = readonly (number | null)[];
 
 /**
- * Which array an element access reaches. Today an array parameter (a gufunc's core-dimension
- * operand, or a stencil's neighbourhood); a kernel's own arrays (scratch arrays, constant
- * tables) are further kinds. Each kind names its field differently (`index` is a parameter's
- * only), so that adding a kind makes the type checker point at every site that reads a
- * parameter's fields and must decide what the new kind does there.
+ * Which array an element access reaches: an array parameter (a gufunc's core-dimension
+ * operand, or a stencil's neighbourhood), or a scratch array the function allocates
+ * (`const buf = new Float64Array(n)`: {@link ScratchArray}, declared by a `scratch`
+ * statement). Each kind names its field differently (`index` is a parameter's only, `id` a
+ * scratch array's), so that adding a kind makes the type checker point at every site that
+ * reads a parameter's fields and must decide what the new kind does there.
  */
-export type ArrayRef = { readonly kind: 'param'; readonly index: number };
+export type ArrayRef = { readonly kind: 'param'; readonly index: number } | { readonly kind: 'scratch'; readonly id: number };
 
 /** The reference to array parameter `index`. */
 export const paramRef = (index: number): ArrayRef => ({ kind: 'param', index });
+
+/** The reference to scratch array `id` of the function. */
+export const scratchRef = (id: number): ArrayRef => ({ kind: 'scratch', id });
+
+/** The parameter index of a reference that names an array parameter (stencils, which have no scratch arrays). */
+export function paramIndex(ref: ArrayRef): number {
+  if (ref.kind !== 'param') throw new Error(`internal: array ${arrayKey(ref)} is not a parameter`);
+  return ref.index;
+}
 
 /** A stable text key of an array reference (maps and sets of arrays). */
 export function arrayKey(ref: ArrayRef): string {
   switch (ref.kind) {
     case 'param': return `param:${ref.index}`;
+    case 'scratch': return `scratch:${ref.id}`;
   }
+}
+
+/**
+ * The TypedArray constructors a kernel may allocate scratch arrays with, and their element
+ * dtypes (a `Uint8Array` also serves as a bool table: stores of bools give 1/0, as in JS).
+ * `Uint8ClampedArray` is not among them (its stores round and clamp: NB1038).
+ */
+export const SCRATCH_CTORS: Readonly<Record<string, DType>> = {
+  Int8Array: 'int8', Uint8Array: 'uint8', Int16Array: 'int16', Uint16Array: 'uint16',
+  Int32Array: 'int32', Uint32Array: 'uint32', Float32Array: 'float32', Float64Array: 'float64',
+  BigInt64Array: 'int64', BigUint64Array: 'uint64',
+};
+
+/**
+ * A scratch array of a function: one-dimensional, zero-filled when its `scratch` statement
+ * runs, alive until the end of the block that declares it (it cannot be rebound, passed to
+ * a helper or returned, so nothing outlives that block). Ids index {@link IRFunction.scratch}.
+ */
+export interface ScratchArray {
+  readonly id: number;
+  /** The name in the kernel's source. */
+  readonly name: string;
+  /** The name emitters print. */
+  readonly emitName: string;
+  /** The constructor written in the source (`Float64Array`). */
+  readonly ctor: string;
+  /** Its element dtype (the constructor's; the gpu target narrows float64 to float32, ir/infer.ts). */
+  readonly dtype: DType;
+  readonly at: number;
 }
 
 /** What any pass may ask of a typed array reference: its names and its element layout. */
@@ -125,6 +165,11 @@ export function arrayInfo(fn: IRFunction<DType>, ref: ArrayRef): ArrayInfo {
       const p = fn.params[ref.index]!;
       if (!p.array) throw new Error(`internal: parameter '${p.name}' is not an array`);
       return { name: p.name, emitName: p.emitName, dtype: p.array.dtype, ndim: p.array.ndim };
+    }
+    case 'scratch': {
+      const a = fn.scratch?.[ref.id];
+      if (!a) throw new Error(`internal: no scratch array ${ref.id}`);
+      return { name: a.name, emitName: a.emitName, dtype: a.dtype, ndim: 1 };
     }
   }
 }
@@ -174,12 +219,22 @@ export interface WhileStmt<T> {
    */
   readonly doWhile?: boolean;
 }
+/**
+ * `const buf = new Float64Array(length)`: allocates scratch array `id` (zero-filled) each
+ * time it runs. `length` is an integer expression (a constant on the gpu target); a negative
+ * length, or one past the target's scratch memory, stops the kernel with the site's error.
+ */
+export interface ScratchStmt<T> {
+  readonly kind: 'scratch'; readonly at: number; readonly id: number; readonly length: Expr<T>;
+  /** Set by passes/scratch.ts: the allocation site (an index into {@link IRProgram.scratch}). */
+  readonly site?: number;
+}
 export interface BreakStmt { readonly kind: 'break'; readonly at: number }
 export interface ContinueStmt { readonly kind: 'continue'; readonly at: number }
 export interface ReturnStmt<T> { readonly kind: 'return'; readonly at: number; readonly value: Expr<T> | null }
 
 export type Stmt<T> =
-  | LetStmt<T> | AssignStmt<T> | StoreStmt<T> | IfStmt<T> | ForStmt<T> | WhileStmt<T>
+  | LetStmt<T> | AssignStmt<T> | StoreStmt<T> | IfStmt<T> | ForStmt<T> | WhileStmt<T> | ScratchStmt<T>
   | BreakStmt | ContinueStmt | ReturnStmt<T>;
 
 /** A parameter: its source name, the name emitters print, and (typed) its type. */
@@ -216,6 +271,8 @@ export interface IRFunction<T> {
   readonly body: readonly Stmt<T>[];
   /** Return type: a dtype, 'void' (gufunc kernels), or null (untyped). */
   readonly returns: T | 'void';
+  /** The scratch arrays it allocates (`scratch` statements), by id; absent: none. */
+  readonly scratch?: readonly ScratchArray[];
 }
 
 /** Core dimensions of a gufunc kernel (what src/ufunc/gufunc-signature.ts parses). */
@@ -248,6 +305,22 @@ export interface BoundsSite {
   readonly frame: string;
 }
 
+/**
+ * A scratch allocation site (passes/scratch.ts): where a kernel allocates a scratch array,
+ * for the error when the allocation fails (a negative length, or more than the target's
+ * scratch memory holds: src/compiler/bounds.ts).
+ */
+export interface ScratchSite {
+  /** The scratch array's name in the source, and its constructor. */
+  readonly array: string;
+  readonly ctor: string;
+  /** Bytes per element. */
+  readonly itemSize: number;
+  readonly line: number;
+  readonly column: number;
+  readonly frame: string;
+}
+
 /** A typed program: the kernel, the helper specialisations it calls, and its kind. */
 export interface IRProgram {
   readonly kind: 'scalar' | 'gufunc';
@@ -261,6 +334,8 @@ export interface IRProgram {
    * (passes/bounds-check.ts); absent or empty: the program checks nothing.
    */
   readonly bounds?: readonly BoundsSite[];
+  /** The scratch allocation sites, numbered as the `site` of `scratch` statements (absent or empty: none). */
+  readonly scratch?: readonly ScratchSite[];
 }
 
 /** Calls `f` on each direct operand of `e` (the one place that knows which kinds have which). */
@@ -289,6 +364,7 @@ export function forEachExpr<T>(body: readonly Stmt<T>[], f: (e: Expr<T>) => void
       case 'if': case 'while': expr(s.cond); break;
       case 'for': if (s.cond) expr(s.cond); break;
       case 'return': if (s.value) expr(s.value); break;
+      case 'scratch': expr(s.length); break;
       default: break;
     }
   });

@@ -50,6 +50,10 @@ function inline(fn: IRFunction<DType>, s: Stmt<DType>): string {
     case 'break': return 'break';
     case 'continue': return 'continue';
     case 'return': return s.value ? `return ${p(s.value)}` : 'return';
+    case 'scratch': {
+      const a = fn.scratch![s.id]!;
+      return `scratch ${a.emitName}: ${a.dtype}[${p(s.length)}]${s.site === undefined ? '' : ` site#${s.site}`}`;
+    }
     default: return `<${s.kind}>`;
   }
 }

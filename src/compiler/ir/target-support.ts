@@ -33,7 +33,19 @@ export interface TargetSupport {
   readonly spellings: readonly Spelling[];
   /** Absent: the target runs every dtype. */
   readonly limits?: TargetLimits;
+  /**
+   * Scratch arrays need a length known at compile time (WGSL's function-scope arrays, a
+   * private array per invocation); absent: any integer length (the cpu targets' arena).
+   */
+  readonly fixedScratch?: boolean;
 }
+
+/**
+ * The largest scratch array on the gpu target, in elements: WGSL's private arrays live in
+ * each invocation's registers or local memory, and drivers slow down (or fail to compile
+ * the pipeline) well before this; 16384 elements is 64 KiB per invocation.
+ */
+export const MAX_GPU_SCRATCH = 16384;
 
 const GPU_DTYPES: ReadonlySet<DType> = new Set<DType>(['bool', 'int32', 'uint32', 'float32']);
 
@@ -43,6 +55,7 @@ export const TARGET_SUPPORT: Readonly<Record<KernelTarget, TargetSupport>> = {
   parallel: { spellings: ['as', 'js'] },
   gpu: {
     spellings: ['wgsl'],
+    fixedScratch: true,
     limits: {
       code: 'NB6001',
       dtypes: GPU_DTYPES,

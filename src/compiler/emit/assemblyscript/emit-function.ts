@@ -23,6 +23,11 @@ import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
 import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type WalkedAccess } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
+import { allocates } from '../../ir/passes/scratch.js';
+import { DTYPES } from '../../../dtype/dtypes.js';
+
+/** The arena mark a function that allocates scratch arrays restores on its way out. */
+const MARK = '__mark';
 import { asType, bitsOf, is64, isBool, isFloatType, isIntType } from '../../ir/types.js';
 
 type T = Expr<DType>;
@@ -37,6 +42,10 @@ export interface AsNames {
 export const strideName = (param: string, k: number): string => `__${param}_s${k}`;
 /** Size parameter name of core dim d. */
 export const sizeName = (d: number): string => `__n${d}`;
+/** Length variable of scratch array `name` (an i32). */
+export const scratchLength = (name: string): string => `__${name}_n`;
+/** log2 of an element size (scratch addresses are `base + (i << shift)`). */
+const SHIFT: Readonly<Record<number, number>> = { 1: 0, 2: 1, 4: 2, 8: 3 };
 /** Name of pointer-walk pointer `id` (ir/passes/pointer-walk.ts). */
 const walkName = (id: number): string => `__w${id}`;
 
@@ -88,6 +97,10 @@ export function asCast(from: DType, to: DType, a: string): string {
 
 /** Emit AS for the functions of one program. */
 export class AsFunctionEmitter {
+  /** Loop marks of the arena handed out so far (`__m0`, ...). */
+  private marks = 0;
+  /** A loop mark the next printed block (the loop's body) starts by restoring. */
+  private resetNext: string | null = null;
   constructor(
     private readonly program: IRProgram,
     private readonly names: AsNames,
@@ -122,8 +135,13 @@ export class AsFunctionEmitter {
     const lines: string[] = [];
     for (const d of decorators) lines.push('// @ts-ignore: decorator', d);
     lines.push(`function ${this.fnName(fn)}(${this.params(fn)}): ${ret} {`);
+    // Scratch arrays: the arena's bump pointer is restored on every way out (each return,
+    // and the end), so a call allocates nothing that outlives it (prelude.ts `__nb_arena`).
+    const arena = allocates(fn.body);
+    if (arena) lines.push(`  const ${MARK}: usize = __nb_arena_sp;`);
     this.stmts(fn, fn.body, '  ', lines);
     const last = fn.body[fn.body.length - 1];
+    if (arena && last?.kind !== 'return') lines.push(`  __nb_arena_sp = ${MARK};`);
     if (fn.returns !== 'void' && last?.kind !== 'return') lines.push('  unreachable();');
     lines.push('}');
     return lines.join('\n');
@@ -136,6 +154,15 @@ export class AsFunctionEmitter {
    * [0, size) records the site and traps before the address is used.
    */
   private address(fn: IRFunction<DType>, access: { array: ArrayRef; indices: readonly T[]; walk?: WalkedAccess; checks?: IndexChecks }): string {
+    if (access.array.kind === 'scratch') {
+      // A scratch array: its base pointer plus the index times the element size.
+      const a = fn.scratch![access.array.id]!;
+      const site = access.checks?.[0];
+      const i = access.indices[0]!;
+      const shift = SHIFT[DTYPES[a.dtype].itemSize]!;
+      const idx = site == null ? `<usize>(${this.expr(fn, i)})` : `<usize>(${this.checked(fn, access.array, 0, i, site, false)})`;
+      return shift === 0 ? `${a.emitName} + ${idx}` : `${a.emitName} + (${idx} << ${shift})`;
+    }
     const p = fn.params[access.array.index]!;
     const w = access.walk;
     if (w) {
@@ -151,8 +178,8 @@ export class AsFunctionEmitter {
 
   /** A checked index: `__bc(i, size, site)` (the index) or, with `zero`, `__bcz(...)` (0 as usize). */
   private checked(fn: IRFunction<DType>, array: ArrayRef, axis: number, i: T, site: number, zero: boolean): string {
-    const size = axisSize(this.program.core!, array, axis);
-    const n = 'size' in size ? String(size.size) : sizeName(size.dim);
+    const size = axisSize(this.program.core, array, axis);
+    const n = 'size' in size ? String(size.size) : 'dim' in size ? sizeName(size.dim) : scratchLength(fn.scratch![size.scratch]!.emitName);
     const v = this.expr(fn, i);
     if (is64(i.type)) return `${zero ? '__bcz64' : '__bc64'}(${v}, ${n}, ${site})`;
     return `${zero ? '__bcz' : '__bc'}(${i.type === 'int32' ? v : `<i32>(${v})`}, ${n}, ${site})`;
@@ -238,7 +265,9 @@ export class AsFunctionEmitter {
         const addr = this.address(fn, e);
         return isBool(e.type) ? `(load<u8>(${addr}) != 0)` : `load<${asType(e.type)}>(${addr})`;
       }
-      case 'length': return sizeName(this.program.core!.operands[e.array.index]![e.axis]!);
+      case 'length':
+        if (e.array.kind === 'scratch') return scratchLength(fn.scratch![e.array.id]!.emitName);
+        return sizeName(this.program.core!.operands[e.array.index]![e.axis]!);
     }
     throw new Error(`unreachable: ${(e as T).kind}`);
   }
@@ -259,10 +288,35 @@ export class AsFunctionEmitter {
 
   stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
     const shared = { expr: (e: T) => this.expr(fn, e), block: (b: readonly Stmt<DType>[], i: string) => this.stmts(fn, b, i, out) };
+    const arena = fn.scratch !== undefined && allocates(fn.body);
+    if (this.resetNext !== null) {
+      out.push(`${ind}__nb_arena_sp = ${this.resetNext};`);
+      this.resetNext = null;
+    }
     for (const s of stmts) {
+      if (arena && s.kind === 'return') out.push(`${ind}__nb_arena_sp = ${MARK};`);
+      // A loop that allocates: each pass starts with the arena as it was before the loop
+      // (the previous pass's scratch arrays are out of scope), so memory stays bounded.
+      if (arena && (s.kind === 'while' || s.kind === 'for') && allocates(s.body)) {
+        const m = `__m${this.marks++}`;
+        out.push(`${ind}const ${m}: usize = __nb_arena_sp;`);
+        this.resetNext = m;
+      }
       if (printStructured(s, ind, out, shared)) continue;
       switch (s.kind) {
         case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
+        case 'scratch': {
+          // The length is checked against the arena (a negative one, or one past what is
+          // left, records the site and traps), then the array is carved out and zero-filled.
+          const a = fn.scratch![s.id]!;
+          const shift = SHIFT[DTYPES[a.dtype].itemSize]!;
+          const t = s.length.type;
+          const v = this.expr(fn, s.length);
+          const n64 = t === 'int64' ? v : t === 'uint64' ? `<i64>min<u64>(${v}, <u64>i64.MAX_VALUE)` : `<i64>(${v})`;
+          out.push(`${ind}let ${scratchLength(a.emitName)}: i32 = __nb_scratch_len(${n64}, ${shift}, ${s.site ?? 0});`);
+          out.push(`${ind}let ${a.emitName}: usize = __nb_scratch_alloc(${scratchLength(a.emitName)}, ${shift});`);
+          break;
+        }
         case 'store': {
           const t = arrayInfo(fn, s.array).dtype;
           const addr = this.address(fn, s);
@@ -280,7 +334,7 @@ export class AsFunctionEmitter {
           // Pointer walks (ir/passes/pointer-walk.ts) start with the counter: in the for's
           // declaration list, or (no init) in a block around the loop.
           const walks = (s.walks ?? []).map((w) => {
-            const base = fn.params[w.array.index]!.emitName;
+            const base = arrayInfo(fn, w.array).emitName;
             const stride = strideName(base, 0);
             const start = `${base} + <usize>(${fn.locals[w.counter]!.emitName}) * ${stride}`;
             return { name: walkName(w.id), start, step: w.step === 1 ? stride : `${w.step} * ${stride}` };

@@ -16,7 +16,7 @@
  * bool elements are bytes (read `!== 0`, written 1/0).
  */
 import { printStructured } from '../structured.js';
-import type { AnyTypedArray, DType } from '../../../dtype/dtypes.js';
+import { DTYPES, type AnyTypedArray, type DType } from '../../../dtype/dtypes.js';
 import { arrayInfo, type ArrayRef, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64, isBool } from '../../ir/types.js';
@@ -62,6 +62,15 @@ class JsEmitter {
 
   /** An element of an array: `a[offset]`; an index with a bounds-check site goes through `rt.bc`. */
   private element(fn: IRFunction<DType>, array: ArrayRef, indices: readonly T[], checks: IndexChecks | undefined): string {
+    if (array.kind === 'scratch') {
+      // A scratch array is a TypedArray of its own (rt.scratch): indexed directly.
+      const name = fn.scratch![array.id]!.emitName;
+      const i = indices[0]!;
+      const site = checks?.[0];
+      const v = this.expr(fn, i);
+      const at = site == null ? (is64(i.type) ? `Number(${v})` : v) : `rt.${is64(i.type) ? 'bc64' : 'bc'}(${v}, ${name}.length, ${site})`;
+      return `${name}[${at}]`;
+    }
     const q = fn.params[array.index]!;
     const terms = indices.map((i, k) => {
       const site = checks?.[k];
@@ -69,8 +78,8 @@ class JsEmitter {
       let at: string;
       if (site == null) at = is64(i.type) ? `Number(${v})` : v;
       else {
-        const size = axisSize(this.p.core!, array, k);
-        at = `rt.${is64(i.type) ? 'bc64' : 'bc'}(${v}, ${'size' in size ? size.size : `__n${size.dim}`}, ${site})`;
+        const size = axisSize(this.p.core, array, k);
+        at = `rt.${is64(i.type) ? 'bc64' : 'bc'}(${v}, ${'size' in size ? size.size : 'dim' in size ? `__n${size.dim}` : 0}, ${site})`;
       }
       return `${at} * ${strideName(q.emitName, k)}`;
     });
@@ -95,7 +104,9 @@ class JsEmitter {
         const v = this.element(fn, e.array, e.indices, e.checks);
         return isBool(e.type) ? `(${v} !== 0)` : v;
       }
-      case 'length': return `__n${this.p.core!.operands[e.array.index]![e.axis]}`;
+      case 'length':
+        if (e.array.kind === 'scratch') return `${fn.scratch![e.array.id]!.emitName}.length`;
+        return `__n${this.p.core!.operands[e.array.index]![e.axis]}`;
     }
   }
 
@@ -115,6 +126,12 @@ class JsEmitter {
       switch (s.kind) {
         case 'let': out.push(`${ind}let ${this.simple(fn, s)};`); break;
         case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
+        case 'scratch': {
+          // JavaScript's own `new Float64Array(n)` (rt.scratch: a negative n is the site's ScratchTrap).
+          const a = fn.scratch![s.id]!;
+          out.push(`${ind}const ${a.emitName} = rt.scratch(${DTYPES[a.dtype].TypedArray.name}, ${this.expr(fn, s.length)}, ${s.site ?? 0});`);
+          break;
+        }
         case 'store': {
           const t = arrayInfo(fn, s.array).dtype;
           const v = this.expr(fn, s.value);

@@ -8,7 +8,7 @@
  * meaning in emit/assemblyscript/prelude.ts; the differential tests compare the two.
  */
 import { convertScalar } from '../../../dtype/convert-scalar.js';
-import { BoundsTrap } from '../../bounds.js';
+import { BoundsTrap, ScratchTrap } from '../../bounds.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { copysign, erf, erfc, gamma, ldexp, lgamma, nextafter, sinc } from '../../../math/index.js';
 import { nextafterFloat32 } from '../../../math/elementary.js';
@@ -63,6 +63,14 @@ function makeRuntime() {
     bc: (i: Num, n: Num, site: Num) => {
       if (i >= 0 && i < n) return i;
       throw new BoundsTrap(site, BigInt(i), n);
+    },
+    /**
+     * A scratch array (`new Float64Array(n)` in the kernel): JavaScript's own, zero-filled;
+     * a negative length is the site's ScratchTrap (where JavaScript throws a RangeError).
+     */
+    scratch: (ctor: new (n: number) => unknown, n: Num | bigint, site: Num) => {
+      if (n < 0) throw new ScratchTrap(site, BigInt(n), -1);
+      return new ctor(Number(n));
     },
     /** A checked 64-bit index (a bigint): as a number. */
     bc64: (i: bigint, n: Num, site: Num) => {

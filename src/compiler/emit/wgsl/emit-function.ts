@@ -28,7 +28,7 @@
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS, type WgslHelperCall } from '../../ir/intrinsics.js';
-import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
+import { arrayInfo, forEachStmt, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { isBool, isFloatType } from '../../ir/types.js';
 
@@ -43,6 +43,17 @@ export function wgslType(t: DType): 'bool' | 'i32' | 'u32' | 'f32' | null {
     case 'float32': return 'f32';
     default: return null;
   }
+}
+
+/** The WGSL name of scratch array `id` of `fn` (`w_<name>`: p_, v_, s_, o_, n_ are taken). */
+const scratchName = (fn: IRFunction<DType>, id: number): string => `w_${fn.scratch![id]!.emitName}`;
+
+/** The length of scratch array `id`: a constant on the gpu target (validateTarget's NB6002). */
+function scratchLength(fn: IRFunction<DType>, id: number): number {
+  let n: number | undefined;
+  forEachStmt(fn.body, (s) => { if (s.kind === 'scratch' && s.id === id && s.length.kind === 'const') n = Number(s.length.value); });
+  if (n === undefined) throw new Error(`WGSL emitter: scratch array ${id} has no constant length; validateTarget(program, 'gpu') must run before emission`);
+  return n;
 }
 
 /** The WGSL type of a dtype validateTarget has let through. */
@@ -162,6 +173,16 @@ export class WgslFunctionEmitter {
 
   /** The element of an access; a load's index with a bounds-check site goes through `nb_bc_*` (prelude.ts). */
   private element(fn: IRFunction<DType>, array: ArrayRef, indices: readonly T[], checks?: IndexChecks): string {
+    if (array.kind === 'scratch') {
+      // A scratch array: a function-scope private array, indexed directly.
+      const i = indices[0]!;
+      const site = checks?.[0];
+      const t = wgslTypeOf(i.type);
+      const v = site == null ? this.expr(fn, i)
+        : this.guard === null ? this.call(`nb_bc_${t}`, [this.expr(fn, i), this.size(fn, array, 0), `${site}u`])
+        : this.call(`nb_bcg_${t}`, [this.expr(fn, i), this.size(fn, array, 0), `${site}u`, this.guard]);
+      return `${scratchName(fn, array.id)}[${v}]`;
+    }
     const p = fn.params[array.index]!;
     // Offsets and strides are i32: an unchecked uint32 index (any integer type may index) is
     // converted; the checks return an i32.
@@ -169,17 +190,17 @@ export class WgslFunctionEmitter {
       const site = checks?.[d];
       const t = wgslTypeOf(i.type);
       const v = site == null ? (t === 'u32' ? `i32(${this.expr(fn, i)})` : this.expr(fn, i))
-        : this.guard === null ? this.call(`nb_bc_${t}`, [this.expr(fn, i), this.size(array, d), `${site}u`])
-        : this.call(`nb_bcg_${t}`, [this.expr(fn, i), this.size(array, d), `${site}u`, this.guard]);
+        : this.guard === null ? this.call(`nb_bc_${t}`, [this.expr(fn, i), this.size(fn, array, d), `${site}u`])
+        : this.call(`nb_bcg_${t}`, [this.expr(fn, i), this.size(fn, array, d), `${site}u`, this.guard]);
       return `${v} * s_${p.emitName}_${d}`;
     });
     return `${this.binding(array.index)}[${[`o_${p.emitName}`, ...terms].join(' + ')}]`;
   }
 
   /** The size of axis `axis` of array `array` (an i32). */
-  private size(array: ArrayRef, axis: number): string {
-    const size = axisSize(this.program.core!, array, axis);
-    return 'size' in size ? `${size.size}i` : `n_${size.dim}`;
+  private size(fn: IRFunction<DType>, array: ArrayRef, axis: number): string {
+    const size = axisSize(this.program.core, array, axis);
+    return 'size' in size ? `${size.size}i` : 'dim' in size ? `n_${size.dim}` : `${scratchLength(fn, size.scratch)}i`;
   }
 
   /** A call of prelude helper `name`, which the shader then includes. */
@@ -242,7 +263,9 @@ export class WgslFunctionEmitter {
         const v = this.element(fn, e.array, e.indices, e.checks);
         return isBool(e.type) ? `(${v} != 0u)` : v;
       }
-      case 'length': return `n_${this.program.core!.operands[e.array.index]![e.axis]}`;
+      case 'length':
+        if (e.array.kind === 'scratch') return `${scratchLength(fn, e.array.id)}i`;
+        return `n_${this.program.core!.operands[e.array.index]![e.axis]}`;
     }
     throw new Error(`unreachable: ${(e as T).kind}`);
   }
@@ -310,6 +333,13 @@ export class WgslFunctionEmitter {
       if (printStructured(s, ind, out, shared)) continue;
       switch (s.kind) {
         case 'let': case 'assign': out.push(`${ind}${this.simple(fn, s)};`); break;
+        case 'scratch': {
+          // A private array, zero-filled by WGSL each time the declaration runs (as
+          // JavaScript's new Float64Array(n)); WGSL has no empty array, so 0 takes 1.
+          const a = fn.scratch![s.id]!;
+          out.push(`${ind}var ${scratchName(fn, s.id)}: array<${wgslTypeOf(a.dtype)}, ${Math.max(1, scratchLength(fn, s.id))}>;`);
+          break;
+        }
         case 'store': {
           const t = arrayInfo(fn, s.array).dtype;
           const v = this.expr(fn, s.value);
@@ -320,7 +350,7 @@ export class WgslFunctionEmitter {
           const checks = s.checks;
           const ok = checks === undefined ? [] : s.indices.flatMap((i, d) => {
             const site = checks[d];
-            return site == null ? [] : [this.call(`nb_ok_${wgslTypeOf(i.type)}`, [this.expr(fn, i), this.size(s.array, d), `${site}u`])];
+            return site == null ? [] : [this.call(`nb_ok_${wgslTypeOf(i.type)}`, [this.expr(fn, i), this.size(fn, s.array, d), `${site}u`])];
           });
           out.push(ok.length === 0 ? `${ind}${assign}` : `${ind}if (${ok.join(' && ')}) { ${assign} }`);
           break;

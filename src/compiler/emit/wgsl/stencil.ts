@@ -22,7 +22,7 @@
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { cvalWeak, offsetsOf, type BoundaryMode, type CompiledStencil } from '../../stencil.js';
-import type { Expr, IRFunction, LoadExpr } from '../../ir/nodes.js';
+import { paramIndex, type Expr, type IRFunction, type LoadExpr } from '../../ir/nodes.js';
 import { materialize } from '../../ir/weak.js';
 import { WgslFunctionEmitter, wgslConst, wgslStorageType, wgslType } from './emit-function.js';
 import { preludeFor } from './prelude.js';
@@ -60,7 +60,7 @@ class StencilWgslEmitter extends WgslFunctionEmitter {
   }
 
   private load(fn: IRFunction<DType>, e: LoadExpr<DType>): string {
-    const p = fn.params[e.array.index]!;
+    const p = fn.params[paramIndex(e.array)]!;
     const t = e.type;
     const mode = this.stencil.mode;
     const offs = offsetsOf(e);
@@ -68,7 +68,7 @@ class StencilWgslEmitter extends WgslFunctionEmitter {
     const idx = offs.map((o, d) => (o === 0 ? `nb_c${d}` : `(nb_c${d} ${o < 0 ? '-' : '+'} ${Math.abs(o)}i)`));
     const mapped = idx.map((j, d) => (offs[d] === 0 ? j : `${map}(${j}, nb_n${d})`));
     const addr = [`o_${p.emitName}`, ...mapped.map((j, d) => `${j} * s_${p.emitName}_${d}`)].join(' + ');
-    const raw = `b${e.array.index}[${addr}]`;
+    const raw = `b${paramIndex(e.array)}[${addr}]`;
     const v = wgslType(t) === 'bool' ? `(${raw} != 0u)` : raw;
     if (mode !== 'constant') return v;
     const inside = idx.flatMap((j, d) => (offs[d] === 0 ? [] : [`u32(${j}) < u32(nb_n${d})`]));

@@ -30,6 +30,9 @@
  *      (or a constant) so that x + c cannot overflow; any other definition: no bound;
  *   2. walk the statements with the facts in scope, give every load and store its `checks`
  *      (a site number, or null when proven), and collect the sites.
+ * Scratch arrays (`const buf = new Float64Array(n)`, in any function) are checked the same
+ * way against their length: `buf.length` is a size like a core dim's, and a scratch array
+ * allocated with a constant or a core size (`new Float64Array(a.length)`) has that size.
  * Stencil kernels do not use this pass: their offsets are constants inside a neighborhood
  * the boundary modes handle (src/compiler/stencil.ts).
  */
@@ -44,8 +47,17 @@ type S = Stmt<DType>;
 
 const INT32_MAX = 2 ** 31 - 1;
 
-/** The size of an array axis: a core dim (`dim`, and `frozen` when its size is fixed by the layout) or a constant. */
-type AxisSize = { readonly dim: number; readonly frozen?: number } | { readonly size: number };
+/**
+ * The size of an array axis: a core dim (`dim`, and `frozen` when its size is fixed by the
+ * layout), a constant, or the length of scratch array `scratch` (its `scratch` statement's).
+ */
+type AxisSize = { readonly dim: number; readonly frozen?: number } | { readonly size: number } | { readonly scratch: number };
+
+/** Two sizes known to be equal (the same core dim, or the same scratch array's length). */
+function sameSize(a: AxisSize, b: AxisSize): boolean {
+  if ('dim' in a && 'dim' in b) return a.dim === b.dim;
+  return 'scratch' in a && 'scratch' in b && a.scratch === b.scratch;
+}
 
 /** `x + slack < bound`. */
 interface Upper { readonly bound: AxisSize; readonly slack: number }
@@ -67,12 +79,13 @@ type Fact = { readonly id: number; readonly lo: number } | { readonly id: number
  * axisSize({ nin: 1, dims: ['n'], operands: [[0], []] }, paramRef(1), 0);          // { size: 1 } (a "()" operand)
  * ```
  */
-export function axisSize(core: CoreInfo, array: ArrayRef, axis: number): AxisSize {
-  const dims = core.operands[array.index]!;
+export function axisSize(core: CoreInfo | undefined, array: ArrayRef, axis: number): AxisSize {
+  if (array.kind === 'scratch') return { scratch: array.id };
+  const dims = core!.operands[array.index]!;
   // A "()" core operand declared as a 1-d array is a one-element view.
   if (dims.length === 0) return { size: 1 };
   const d = dims[axis]!;
-  const name = core.dims[d]!;
+  const name = core!.dims[d]!;
   return /^\d+$/.test(name) ? { dim: d, frozen: Number(name) } : { dim: d };
 }
 
@@ -132,17 +145,29 @@ function withFacts(env: Env, facts: readonly Fact[], dropped: ReadonlySet<number
 const isExit = (s: S | undefined): boolean => s !== undefined && (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return');
 
 class BoundsPass {
-  readonly sites: BoundsSite[] = [];
   /** Step 1's lower bounds (a local absent: none). */
   private readonly lows = new Map<number, number>();
   /** Locals that hold a core size for their whole life (`const n = a.length`). */
   private readonly sizeAliases = new Map<number, { bound: AxisSize; slack: number }>();
   /** Per local: 1 when its only definition is its `let` (more otherwise). */
   private readonly defs = new Map<number, number>();
+  /** Scratch arrays whose length is a constant or a core size (`new Float64Array(a.length)`): that size. */
+  private readonly scratchSizes = new Map<number, AxisSize>();
 
-  constructor(private readonly fn: IRFunction<DType>, private readonly core: CoreInfo) {
+  constructor(private readonly fn: IRFunction<DType>, private readonly core: CoreInfo | undefined, readonly sites: BoundsSite[]) {
     this.findAliases();
+    forEachStmt(fn.body, (s) => {
+      if (s.kind !== 'scratch') return;
+      const b = this.bound(s.length);
+      if (b !== null && b.slack === 0) this.scratchSizes.set(s.id, b.bound);
+    });
     this.lowerBounds();
+  }
+
+  /** The size of an axis, a scratch array's length replaced by the size it was allocated with when known. */
+  private size(array: ArrayRef, axis: number): AxisSize {
+    const s = axisSize(this.core, array, axis);
+    return 'scratch' in s ? this.scratchSizes.get(s.scratch) ?? s : s;
   }
 
   // ---- sizes and conditions ----------------------------------------------------------------
@@ -152,7 +177,7 @@ class BoundsPass {
     e = strip(e);
     const c = constInt(e);
     if (c !== null) return { bound: { size: c }, slack: 0 };
-    if (e.kind === 'length') return { bound: axisSize(this.core, e.array, e.axis), slack: 0 };
+    if (e.kind === 'length') return { bound: this.size(e.array, e.axis), slack: 0 };
     if (e.kind === 'local') return this.sizeAliases.get(e.id) ?? null;
     // size - c: no wrap-around (a size is in [0, 2^31), c >= 0), in int32 or int64.
     if (e.kind === 'binary' && e.op === 'sub' && (e.type === 'int32' || e.type === 'int64')) {
@@ -296,24 +321,24 @@ class BoundsPass {
 
   /** Is `index` in [0, size of axis `axis` of `array`) wherever this access runs? */
   private proven(env: Env, array: ArrayRef, axis: number, index: E): boolean {
-    const size = axisSize(this.core, array, axis);
-    const fixed = 'size' in size ? size.size : size.frozen;
+    const size = this.size(array, axis);
+    const fixed = 'size' in size ? size.size : 'dim' in size ? size.frozen : undefined;
     const c = constInt(index);
     if (c !== null) {
       if (c < 0) return false;
       if (fixed !== undefined) return c < fixed;
-      if (!('dim' in size)) return false;
+      if ('size' in size) return false;
       // A fact `y + s < size` with y >= l shows size > l + s.
       for (const [id, f] of env) {
         const l = this.low(env, id);
-        if (f.up.some((u) => 'dim' in u.bound && u.bound.dim === size.dim && c <= l + u.slack)) return true;
+        if (f.up.some((u) => sameSize(u.bound, size) && c <= l + u.slack)) return true;
       }
       return false;
     }
     const lin = this.linear(index);
     if (lin === null || this.low(env, lin.id) + lin.k < 0) return false;
     return (env.get(lin.id)?.up ?? []).some((u) => {
-      if ('dim' in u.bound && 'dim' in size) return u.bound.dim === size.dim && lin.k <= u.slack;
+      if (!('size' in u.bound) && !('size' in size)) return sameSize(u.bound, size) && lin.k <= u.slack;
       // x <= N - 1 - s, so x + k <= N - 1 - s + k.
       return 'size' in u.bound && fixed !== undefined && u.bound.size - u.slack + lin.k <= fixed;
     });
@@ -418,6 +443,8 @@ class BoundsPass {
         return { ...s, init, cond, update, body };
       }
       case 'break': case 'continue': return s;
+      // An allocation reads its length (no element); its array's accesses are checked where they are.
+      case 'scratch': return { ...s, length: this.expr(env, s.length) };
       default: {
         // A new statement kind must say here where its facts hold (or check every access under it).
         const unknown: never = s;
@@ -439,8 +466,14 @@ class BoundsPass {
  * ```
  */
 export function boundsChecks(p: IRProgram, enabled: boolean): IRProgram {
-  if (!enabled || p.kind !== 'gufunc' || p.core === undefined) return { ...p, bounds: [] };
-  const pass = new BoundsPass(p.main, p.core);
-  const main = { ...p.main, body: pass.block(new Map(), p.main.body) };
-  return { ...p, main, bounds: pass.sites };
+  if (!enabled) return { ...p, bounds: [] };
+  const sites: BoundsSite[] = [];
+  // Functions with arrays: a gufunc kernel (its core arrays), and any function with scratch arrays.
+  const check = (fn: IRFunction<DType>, core: CoreInfo | undefined): IRFunction<DType> => {
+    if (core === undefined && !fn.scratch?.length) return fn;
+    return { ...fn, body: new BoundsPass(fn, core, sites).block(new Map(), fn.body) };
+  };
+  const helpers = p.helpers.map((h) => check(h, undefined));
+  const main = check(p.main, p.kind === 'gufunc' ? p.core : undefined);
+  return { ...p, main, helpers, bounds: sites };
 }

@@ -89,6 +89,7 @@ function foldStmts(stmts: readonly Stmt<DType>[]): Stmt<DType>[] {
       case 'assign': out.push({ ...s, value: foldExpr(s.value) }); break;
       case 'store': out.push({ ...s, indices: s.indices.map(foldExpr), value: foldExpr(s.value) }); break;
       case 'return': out.push({ ...s, value: s.value ? foldExpr(s.value) : null }); break;
+      case 'scratch': out.push({ ...s, length: foldExpr(s.length) }); break;
       case 'if': {
         const cond = foldExpr(s.cond);
         if (cond.kind === 'const') out.push(...foldStmts(cond.value ? s.then : s.else));

@@ -99,6 +99,7 @@ function ownExprs<T>(s: Stmt<T>): Expr<T>[] {
     case 'if': case 'while': return [s.cond];
     case 'for': return s.cond ? [s.cond] : [];
     case 'return': return s.value ? [s.value] : [];
+    case 'scratch': return [s.length];
     default: return [];
   }
 }

@@ -6,7 +6,8 @@
  * Steps, helpers first and then the kernel (the order the emitters print them), each
  * function in source order:
  *   1. every runtime parameter's dtype (an array parameter's element dtype), then the result's;
- *   2. every statement: a `let`'s local, then the expressions it holds;
+ *   2. every statement: a `let`'s local, a scratch array's element dtype and (gpu) its
+ *      length, which must be a constant (NB6002), then the expressions it holds;
  *   3. every expression, outer before inner: its dtype (a compare also its operand dtype;
  *      a load is 'an element'), and for an intrinsic call a spelling of each kind the
  *      target's emitters print.
@@ -17,7 +18,7 @@ import type { DType } from '../../../dtype/dtypes.js';
 import { kernelError } from '../../frontend/diagnostics.js';
 import { INTRINSICS, intrinsicSpelling } from '../intrinsics.js';
 import type { Expr, IRFunction, IRProgram, Stmt } from '../nodes.js';
-import { TARGET_SUPPORT, type KernelTarget, type TargetSupport } from '../target-support.js';
+import { MAX_GPU_SCRATCH, TARGET_SUPPORT, type KernelTarget, type TargetSupport } from '../target-support.js';
 
 type E = Expr<DType>;
 
@@ -63,6 +64,19 @@ function validateFunction(fn: IRFunction<DType>, support: TargetSupport): void {
         case 'while': expr(s.cond); stmts(s.body); break;
         case 'for': stmts(s.init); if (s.cond) expr(s.cond); stmts(s.update); stmts(s.body); break;
         case 'return': if (s.value) expr(s.value); break;
+        case 'scratch': {
+          const a = fn.scratch![s.id]!;
+          type(a.dtype, a.at, `scratch array '${a.name}' (new ${a.ctor})`);
+          // WGSL's function-scope arrays have a size fixed at compile time (a private array).
+          if (support.fixedScratch && s.length.kind !== 'const') {
+            throw kernelError('NB6002', fn.source, s.length.at, [a.name, `its length must be known when the kernel compiles (a literal, or a const of literals), as WGSL's arrays have a fixed size; got an expression`]);
+          }
+          if (support.fixedScratch && s.length.kind === 'const' && !(Number(s.length.value) >= 0 && Number(s.length.value) <= MAX_GPU_SCRATCH)) {
+            throw kernelError('NB6002', fn.source, s.length.at, [a.name, `its length must be in 0..${MAX_GPU_SCRATCH} (a private array of each invocation), got ${String(s.length.value)}`]);
+          }
+          expr(s.length);
+          break;
+        }
         default: break;
       }
     }

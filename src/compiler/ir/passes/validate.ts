@@ -93,6 +93,11 @@ function checkStmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[]): void 
         s.indices.forEach((i) => { if (!isIntType(i.type)) bad(fn, `index of type ${i.type}`, i.at); checkExpr(fn, i); });
         want(s.value, arrayInfo(fn, s.array).dtype, 'store');
         break;
+      case 'scratch':
+        if (!fn.scratch?.[s.id]) bad(fn, `scratch array ${s.id} not declared`, s.at);
+        if (!isIntType(s.length.type)) bad(fn, `scratch length of type ${s.length.type}`, s.at);
+        checkExpr(fn, s.length);
+        break;
       case 'if': want(s.cond, 'bool', 'if condition'); checkStmts(fn, s.then); checkStmts(fn, s.else); break;
       case 'while': want(s.cond, 'bool', 'while condition'); checkStmts(fn, s.body); break;
       case 'for':
