@@ -5,7 +5,8 @@
  * Steps:
  *   1. parse the signature (signature.ts) and the kernel's `fn.toString()` (frontend/parse.ts);
  *   2. check and freeze `options.constants` (constants.ts); lower the kernel and every
- *      helper to the untyped IR (frontend/lower.ts: free names read the constants), check the
+ *      helper to the untyped IR (frontend/lower.ts: free names read the constants; the
+ *      typed arrays among them become the program's tables, numbered as met), check the
  *      compiler limits (operands, size: passes/limits.ts), the parameter count and the
  *      layout against the signature, check that scalar kernels and helpers return on every
  *      path, and lint gufunc kernels (passes/lint-gufunc.ts);
@@ -25,7 +26,7 @@ import { createHash } from 'node:crypto';
 import type { DType } from '../dtype/dtypes.js';
 import { emitAssemblyScript, linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { emitJs, instantiateJs, type JsKernelModule } from './emit/js/emit-module.js';
-import { kernelConstants, type KernelConstants } from './constants.js';
+import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { kernelError, toError, type KernelDiagnostic } from './frontend/diagnostics.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
@@ -76,8 +77,10 @@ export interface CompileKernelOptions {
    * numbers, bigints and booleans become constants typed by the literal rule (an integral
    * number below 2^53 a weak int, any other number a weak float, a bigint a weak int, a
    * boolean a bool); a parameter or local of the same name shadows a constant. Typed arrays
-   * (read-only tables) are not supported yet. Values are printed into the generated source,
-   * so `key` (and the compile cache) differ whenever a constant the kernel reads differs.
+   * are read-only 1-d lookup tables (`t[i]`, `t.length`, `for (const v of t)`), copied now,
+   * their elements of the array's dtype, their length a compile-time constant, their indices
+   * bounds-checked like arrays'. Values and table contents are printed into the generated
+   * source, so `key` (and the compile cache) differ whenever a constant the kernel reads differs.
    */
   readonly constants?: KernelConstants;
   /** gufunc kernels: the layout's core dims (required). */
@@ -189,11 +192,14 @@ export function compileKernel(
   const helperFns = options.helpers ?? {};
   const helperNames = new Set(Object.keys(helperFns));
   const constants = kernelConstants('compileKernel', options.constants, helperNames);
-  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: helperNames, ...(constants ? { constants } : {}) });
+  // Typed-array constants the kernel and its helpers read: one numbering for the program.
+  const tables = new KernelTables();
+  const lowering = { helpers: helperNames, ...(constants ? { constants, tables } : {}) };
+  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', ...lowering });
   const helpers = new Map<string, IRFunction<null>>();
   for (const [h, f] of Object.entries(helperFns)) {
     if (typeof f !== 'function' && typeof f !== 'string') throw new TypeError(`compileKernel: helper '${h}' is not a function`);
-    const lowered = lowerFunction(parseKernel(typeof f === 'string' ? f : Function.prototype.toString.call(f), h), { emitName: sanitize(h), helpers: helperNames, ...(constants ? { constants } : {}) });
+    const lowered = lowerFunction(parseKernel(typeof f === 'string' ? f : Function.prototype.toString.call(f), h), { emitName: sanitize(h), ...lowering });
     checkReturns(lowered);
     helpers.set(h, lowered);
   }
@@ -211,7 +217,7 @@ export function compileKernel(
     warnings = lintGufunc(main, core!);
     if (options.strict && warnings.length) throw toError(warnings[0]!, main.source);
   }
-  const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu' });
+  const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu', tables: tables.list });
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
   const boundscheck = options.boundscheck ?? true;
@@ -221,6 +227,7 @@ export function compileKernel(
     helpers: typed.helpers.map(fold),
     ...(core ? { core } : {}),
     fastmath: fm,
+    ...(tables.list.length > 0 ? { tables: tables.list } : {}),
   }, boundscheck);
   validateProgram(ir);
   const simd = simdType(ir);

@@ -11,7 +11,7 @@
  * and {@link boundsErrors} turns a BoundsTrap into the kernel's IndexError `E_KERNEL_BOUNDS`.
  */
 import { BoundsTrap, kernelBoundsError, readBoundsTrap } from '../compiler/bounds.js';
-import type { CompiledKernel } from '../compiler/index.js';
+import type { BoundsSite } from '../compiler/ir/nodes.js';
 import { TargetError } from '../util/errors.js';
 
 /** `e` as the typed error of a kernel trap when it is one; otherwise `e` itself. */
@@ -72,7 +72,7 @@ export function withBoundsTraps<A extends unknown[]>(run: (...args: A) => void, 
  * const gu = boundsErrors(target.wrapGufunc(...), k);
  * ```
  */
-export function boundsErrors<A extends unknown[]>(run: (...args: A) => void, k: CompiledKernel): (...args: A) => void {
+export function boundsErrors<A extends unknown[]>(run: (...args: A) => void, k: { readonly name: string; readonly bounds: readonly BoundsSite[] }): (...args: A) => void {
   return (...args: A): void => {
     try {
       run(...args);

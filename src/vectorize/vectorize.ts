@@ -20,7 +20,7 @@
 import type { Scalar } from '../dtype/dtypes.js';
 import { type DType } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
-import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
+import { registerLoop, type LoopExec, type LoopRecord } from '../ufunc/loop-record.js';
 import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { classify, fixedSignature } from '../ufunc/call.js';
 import { weakStandIn, type InputKind } from '../ufunc/dispatch.js';
@@ -32,7 +32,7 @@ import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
 import { applyKernelFactory, frozenConstants, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
-import { catchTraps } from './trap.js';
+import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
 
 export type { VectorizeOptions } from './options.js';
 
@@ -92,22 +92,31 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
   }));
   const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
   const loops = kernels.map((k) => {
-    const loopFn = exports[k.entries.loop] as (plan: number) => void;
-    const rowFn = exports[k.entries.row] as ((...args: number[]) => void) | undefined;
+    // A kernel that reads a table at an index not proven in range has bounds checks: a
+    // failure is a BoundsTrap on whichever thread ran it, then the kernel's IndexError
+    // E_KERNEL_BOUNDS (trap.ts), as in guvectorize.
+    const checked = k.bounds.length > 0;
+    const loopEntry = exports[k.entries.loop] as (plan: number) => void;
+    const rowEntry = exports[k.entries.row] as ((...args: number[]) => void) | undefined;
+    const loopFn = checked ? withBoundsTraps(loopEntry, exports) : loopEntry;
+    const rowFn = checked && rowEntry ? withBoundsTraps(rowEntry, exports) : rowEntry;
     const ins = k.operands.slice(0, k.nin);
     const outs = k.operands.slice(k.nin);
     const types = `${ins.join(',')}->${outs.join(',')}`;
+    const withErrors = (exec: LoopExec): LoopExec => (checked
+      ? { loop: boundsErrors(exec.loop, k), ...(exec.row ? { row: boundsErrors(exec.row, k) } : {}) }
+      : exec);
     if (target.wrapLoop !== undefined) {
       // The target's own executor around the same loops (parallel: blocks on the worker pool).
       const wrapped = target.wrapLoop(module, k.entries.loop, loopFn, rowFn, k.nin);
-      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: wrapped.exec });
+      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: withErrors(wrapped.exec) });
       wrapped.bind(rec.id);
       return rec;
     }
     // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
     const loop = catchTraps(loopFn, 'vectorize', name);
     const row = rowFn && catchTraps(rowFn, 'vectorize', name);
-    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop, ...(row ? { row } : {}) } });
+    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: withErrors({ loop, ...(row ? { row } : {}) }) });
   });
   return { loops, kernels };
 }

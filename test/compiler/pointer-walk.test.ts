@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { compileKernel, type CoreLayoutInput } from '../../src/compiler/compile.js';
-import { forEachExpr, paramRef, forEachStmt, type ForStmt, type IRProgram } from '../../src/compiler/ir/nodes.js';
+import { arrayKey, forEachExpr, paramRef, forEachStmt, type ForStmt, type IRProgram } from '../../src/compiler/ir/nodes.js';
 import { pointerWalks } from '../../src/compiler/ir/passes/pointer-walk.js';
 import type { DType } from '../../src/dtype/dtypes.js';
 
@@ -29,8 +29,8 @@ const loops = (p: IRProgram): ForStmt<DType>[] => {
 /** `array:walk id:offset` of every walked load and store. */
 const accesses = (p: IRProgram): string[] => {
   const out: string[] = [];
-  forEachExpr(p.main.body, (e) => { if (e.kind === 'load' && e.walk) out.push(`load ${e.array.index}:${e.walk.id}:${e.walk.offset}`); });
-  forEachStmt(p.main.body, (s) => { if (s.kind === 'store' && s.walk) out.push(`store ${s.array.index}:${s.walk.id}:${s.walk.offset}`); });
+  forEachExpr(p.main.body, (e) => { if (e.kind === 'load' && e.walk) out.push(`load ${arrayKey(e.array).slice(6)}:${e.walk.id}:${e.walk.offset}`); });
+  forEachStmt(p.main.body, (s) => { if (s.kind === 'store' && s.walk) out.push(`store ${arrayKey(s.array).slice(6)}:${s.walk.id}:${s.walk.offset}`); });
   return out;
 };
 
@@ -49,7 +49,7 @@ describe('pointer walks', () => {
   test('fastmath\'s unrolled loop steps by 4 and reads [i + c] at offsets; pointers number across loops', () => {
     const k = compileKernel(rowdot, 'void(f8[:], f8[:], f8[:])', { kind: 'gufunc', core: vec, fastmath: true });
     const p = pointerWalks(k.ir);
-    expect(loops(p).map((l) => l.walks?.map((w) => [w.id, w.array.index, w.step]))).toEqual([[[0, 0, 4], [1, 1, 4]], [[2, 0, 1], [3, 1, 1]]]);
+    expect(loops(p).map((l) => l.walks?.map((w) => [w.id, Number(arrayKey(w.array).slice(6)), w.step]))).toEqual([[[0, 0, 4], [1, 1, 4]], [[2, 0, 1], [3, 1, 1]]]);
     expect(accesses(p)).toEqual(expect.arrayContaining(['load 0:0:3', 'load 1:1:3', 'load 0:2:0']));
     // No init in the unrolled loop: the pointers start in a block around it.
     expect(k.asSource).toMatch(/\{\n\s+let __w0: usize = a \+ <usize>\(i_fm\) \* __a_s0;/);

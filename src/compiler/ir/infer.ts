@@ -63,7 +63,7 @@ import type { DType } from '../../dtype/dtypes.js';
 import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
 import { as, cast, condition, expr, typeOf, typed, type ExprInfer, type TV } from './infer-expr.js';
 import { findCounters, type Counter } from './loop-counters.js';
-import { forEachStmt, type ArrayRef, type Expr, type IRFunction, type Local, type Param, type Stmt } from './nodes.js';
+import { forEachStmt, type ArrayRef, type Expr, type IRFunction, type Local, type Param, type Stmt, type TableConst } from './nodes.js';
 import { fitsInt, isFloatType, isIntType, promote } from './types.js';
 import { defaultType, exactType, setNarrowDefaults, type Weak } from './weak.js';
 
@@ -92,6 +92,8 @@ export interface InferRequest {
    * int32 / float32 instead of int64 / float64, and `let s = 0; s += f32` stays float32.
    */
   readonly narrowLocals?: boolean;
+  /** The constant tables the kernel and helpers read (their `table` references index it). */
+  readonly tables?: readonly TableConst[];
 }
 
 /** Set for the duration of one inferProgram call (inference is synchronous). */
@@ -122,7 +124,7 @@ export function inferProgram(req: InferRequest): { main: IRFunction<DType>; help
   narrow = req.narrowLocals ?? false;
   setNarrowDefaults(narrow);
   try {
-    const program = new ProgramInfer(req.helpers);
+    const program = new ProgramInfer(req.helpers, req.tables ?? []);
     const main = new FunctionInfer(req.main, req.params, req.kind === 'gufunc' ? 'void' : req.returns, req.kind, program).run(req.main.name);
     return { main, helpers: program.done };
   } finally {
@@ -136,7 +138,7 @@ class ProgramInfer {
   readonly done: IRFunction<DType>[] = [];
   private readonly byKey = new Map<string, number>();
   private readonly active = new Set<string>();
-  constructor(readonly helpers: ReadonlyMap<string, IRFunction<null>>) {}
+  constructor(readonly helpers: ReadonlyMap<string, IRFunction<null>>, readonly tables: readonly TableConst[]) {}
 
   specialize(name: string, args: readonly TV[], at: number, caller: FunctionInfer): T {
     const fn = this.helpers.get(name)!;
@@ -220,7 +222,8 @@ class FunctionInfer implements ExprInfer {
     }));
     const params: Param[] = this.fn.params.map((p, i) => ({ ...p, ...this.params[i] }));
     const returns = this.returns === 'infer' ? this.returnType ?? 'int64' : this.returns;
-    return { name, source: this.fn.source, params, locals, body, returns };
+    const tables = this.program.tables;
+    return { name, source: this.fn.source, params, locals, body, returns, ...(tables.length > 0 ? { tables } : {}) };
   }
 
   // ---- expression hooks ------------------------------------------------------------------
@@ -244,8 +247,15 @@ class FunctionInfer implements ExprInfer {
     return typed({ kind: 'local', id, type: t, at });
   }
 
-  /** The array a reference names, with its name in the source (for messages). */
-  private arrayOf(ref: ArrayRef, at: number): NonNullable<ParamSpec['array']> & { readonly name: string } {
+  /**
+   * The array a reference names, with its name in the source (for messages). A table is a
+   * read-only 1-d array of its typed array's dtype and length.
+   */
+  private arrayOf(ref: ArrayRef, at: number): NonNullable<ParamSpec['array']> & { readonly name: string; readonly length?: number } {
+    if (ref.kind === 'table') {
+      const t = this.program.tables[ref.table]!;
+      return { dtype: t.dtype, ndim: 1, isOutput: false, coreDims: [], name: t.name, length: t.values.length };
+    }
     const spec = this.params[ref.index]!;
     const name = this.fn.params[ref.index]!.name;
     if (!spec.array) this.fail('NB2015', at, [name]);
@@ -271,6 +281,8 @@ class FunctionInfer implements ExprInfer {
   length(array: ArrayRef, axis: number, at: number): T {
     const a = this.arrayOf(array, at);
     if (axis >= a.ndim) this.fail('NB2007', at, [a.name, a.ndim, axis + 1]);
+    // A table's length is a compile-time constant.
+    if (a.length !== undefined) return { kind: 'const', value: a.length, type: 'int32', at };
     // A "()" core operand declared as a 1-d array is a one-element view.
     if (a.coreDims.length === 0) return { kind: 'const', value: 1, type: 'int32', at };
     return { kind: 'length', array, axis, type: 'int32', at };
@@ -326,6 +338,7 @@ class FunctionInfer implements ExprInfer {
         return [{ kind: 'assign', place: s.place, value: this.toParam(s.place.index, v, s.at), at: s.at }];
       }
       case 'store': {
+        if (s.array.kind === 'table') throw new Error('internal: a store into a table (lowering rejects it)');
         const a = this.arrayOf(s.array, s.at);
         if (s.indices.length !== a.ndim) this.fail('NB2007', s.at, [a.name, a.ndim, s.indices.length]);
         const indices = s.indices.map((i) => this.index(i));

@@ -16,12 +16,14 @@
  *      (bool elements are bytes, read as `!= 0`), or through the pointer that
  *      ir/passes/pointer-walk.ts assigned them (`load<T>(__w0)`), the loops that declare
  *      those pointers starting and advancing them with their counters; an index with a
- *      bounds-check site (ir/passes/bounds-check.ts) through the prelude's `__bc`.
+ *      bounds-check site (ir/passes/bounds-check.ts) through the prelude's `__bc`; a
+ *      constant table's element as `load<T>(__t<k>_<name> + (<usize>i << log2(size)))`
+ *      from its static data ({@link tableData}).
  */
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
-import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type WalkedAccess } from '../../ir/nodes.js';
+import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst, type WalkedAccess } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { asType, bitsOf, is64, isBool, isFloatType, isIntType } from '../../ir/types.js';
 
@@ -37,6 +39,28 @@ export interface AsNames {
 export const strideName = (param: string, k: number): string => `__${param}_s${k}`;
 /** Size parameter name of core dim d. */
 export const sizeName = (d: number): string => `__n${d}`;
+/** Bytes of an element, by AS type. */
+export const ELEMENT_BYTES: Readonly<Record<string, number>> = { bool: 1, i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8 };
+
+/**
+ * The AS declaration of a table's data (a constant table, ir/nodes.ts TableConst): its
+ * bytes (little-endian, Wasm's order) in a static data segment, 16-byte aligned. The bytes
+ * are in the source, so the compile-cache key covers the contents.
+ *
+ * @example
+ * ```ts
+ * tableData('', { name: 'lut', emitName: '__t0_lut', dtype: 'int32', values: new Int32Array([1, 2]) });
+ * // 'const __t0_lut: usize = memory.data<u8>([0x01,0x00,0x00,0x00,0x02,0x00,0x00,0x00], 16); // lut: int32[2]'
+ * ```
+ */
+export function tableData(prefix: string, t: TableConst): string {
+  const v = t.values as ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };
+  const bytes = [...new Uint8Array(v.buffer, v.byteOffset, v.byteLength)].map((b) => `0x${b.toString(16).padStart(2, '0')}`);
+  // An empty table still has an address (every index into it fails its bounds check).
+  const list = bytes.length === 0 ? '0x00' : bytes.join(',');
+  return `const ${prefix}${t.emitName}: usize = memory.data<u8>([${list}], 16); // ${t.name}: ${t.dtype}[${t.values.length}]`;
+}
+
 /** Name of pointer-walk pointer `id` (ir/passes/pointer-walk.ts). */
 const walkName = (id: number): string => `__w${id}`;
 
@@ -136,6 +160,14 @@ export class AsFunctionEmitter {
    * [0, size) records the site and traps before the address is used.
    */
   private address(fn: IRFunction<DType>, access: { array: ArrayRef; indices: readonly T[]; walk?: WalkedAccess; checks?: IndexChecks }): string {
+    if (access.array.kind === 'table') {
+      // A table's data segment (emit-module.ts's tableData), its elements packed.
+      const t = this.program.tables![access.array.table]!;
+      const i = access.indices[0]!;
+      const site = access.checks?.[0];
+      const v = site == null ? this.expr(fn, i) : this.checked(fn, access.array, 0, i, site, false);
+      return `${this.names.prefix}${t.emitName} + (<usize>(${v}) << ${Math.log2(ELEMENT_BYTES[asType(t.dtype)]!)})`;
+    }
     const p = fn.params[access.array.index]!;
     const w = access.walk;
     if (w) {
@@ -151,7 +183,7 @@ export class AsFunctionEmitter {
 
   /** A checked index: `__bc(i, size, site)` (the index) or, with `zero`, `__bcz(...)` (0 as usize). */
   private checked(fn: IRFunction<DType>, array: ArrayRef, axis: number, i: T, site: number, zero: boolean): string {
-    const size = axisSize(this.program.core!, array, axis);
+    const size = axisSize(this.program.core, array, axis, this.program.tables);
     const n = 'size' in size ? String(size.size) : sizeName(size.dim);
     const v = this.expr(fn, i);
     if (is64(i.type)) return `${zero ? '__bcz64' : '__bc64'}(${v}, ${n}, ${site})`;
@@ -238,7 +270,10 @@ export class AsFunctionEmitter {
         const addr = this.address(fn, e);
         return isBool(e.type) ? `(load<u8>(${addr}) != 0)` : `load<${asType(e.type)}>(${addr})`;
       }
-      case 'length': return sizeName(this.program.core!.operands[e.array.index]![e.axis]!);
+      case 'length': {
+        const size = axisSize(this.program.core, e.array, e.axis, this.program.tables);
+        return 'size' in size ? String(size.size) : sizeName(size.dim);
+      }
     }
     throw new Error(`unreachable: ${(e as T).kind}`);
   }
@@ -280,6 +315,7 @@ export class AsFunctionEmitter {
           // Pointer walks (ir/passes/pointer-walk.ts) start with the counter: in the for's
           // declaration list, or (no init) in a block around the loop.
           const walks = (s.walks ?? []).map((w) => {
+            if (w.array.kind !== 'param') throw new Error('internal: pointer walks walk array parameters only');
             const base = fn.params[w.array.index]!.emitName;
             const stride = strideName(base, 0);
             const start = `${base} + <usize>(${fn.locals[w.counter]!.emitName}) * ${stride}`;

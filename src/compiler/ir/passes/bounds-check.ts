@@ -1,6 +1,8 @@
 /**
  * Bounds checks (`boundscheck: true`, the default): every index of every element access of
- * a gufunc kernel (`a[i]`, `a[i][j]`, reads and writes) must lie in `[0, size of that axis)`.
+ * a gufunc kernel (`a[i]`, `a[i][j]`, reads and writes), and of every read of a constant
+ * table (`t[i]`, in any kernel and its helpers; a table's size is its length, a constant),
+ * must lie in `[0, size of that axis)`.
  * This pass decides which indices need a run-time check and numbers them as sites
  * ({@link BoundsSite}: the array, the axis, read or write, the line and column); the
  * emitters print a check at each site and leave the others alone. An index the pass can
@@ -30,12 +32,12 @@
  *      (or a constant) so that x + c cannot overflow; any other definition: no bound;
  *   2. walk the statements with the facts in scope, give every load and store its `checks`
  *      (a site number, or null when proven), and collect the sites.
- * Stencil kernels do not use this pass: their offsets are constants inside a neighborhood
- * the boundary modes handle (src/compiler/stencil.ts).
+ * Stencil kernels use it for their table reads only: their accessors' offsets are constants
+ * inside a neighborhood the boundary modes handle (src/compiler/stencil.ts).
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { codeFrame, lineColumn } from '../../frontend/diagnostics.js';
-import type { ArrayRef, BoundsSite, CoreInfo, Expr, IRFunction, IRProgram, IndexChecks, Stmt } from '../nodes.js';
+import type { ArrayRef, BoundsSite, CoreInfo, Expr, IRFunction, IRProgram, IndexChecks, Stmt, TableConst } from '../nodes.js';
 import { arrayInfo, forEachStmt } from '../nodes.js';
 import { bitsOf, isIntType, isSigned, isUnsigned } from '../types.js';
 
@@ -67,12 +69,14 @@ type Fact = { readonly id: number; readonly lo: number } | { readonly id: number
  * axisSize({ nin: 1, dims: ['n'], operands: [[0], []] }, paramRef(1), 0);          // { size: 1 } (a "()" operand)
  * ```
  */
-export function axisSize(core: CoreInfo, array: ArrayRef, axis: number): AxisSize {
-  const dims = core.operands[array.index]!;
+export function axisSize(core: CoreInfo | undefined, array: ArrayRef, axis: number, tables: readonly TableConst[] = []): AxisSize {
+  // A table's length is a compile-time constant.
+  if (array.kind === 'table') return { size: tables[array.table]!.values.length };
+  const dims = core!.operands[array.index]!;
   // A "()" core operand declared as a 1-d array is a one-element view.
   if (dims.length === 0) return { size: 1 };
   const d = dims[axis]!;
-  const name = core.dims[d]!;
+  const name = core!.dims[d]!;
   return /^\d+$/.test(name) ? { dim: d, frozen: Number(name) } : { dim: d };
 }
 
@@ -132,7 +136,6 @@ function withFacts(env: Env, facts: readonly Fact[], dropped: ReadonlySet<number
 const isExit = (s: S | undefined): boolean => s !== undefined && (s.kind === 'break' || s.kind === 'continue' || s.kind === 'return');
 
 class BoundsPass {
-  readonly sites: BoundsSite[] = [];
   /** Step 1's lower bounds (a local absent: none). */
   private readonly lows = new Map<number, number>();
   /** Locals that hold a core size for their whole life (`const n = a.length`). */
@@ -140,7 +143,13 @@ class BoundsPass {
   /** Per local: 1 when its only definition is its `let` (more otherwise). */
   private readonly defs = new Map<number, number>();
 
-  constructor(private readonly fn: IRFunction<DType>, private readonly core: CoreInfo) {
+  constructor(
+    private readonly fn: IRFunction<DType>,
+    private readonly core: CoreInfo | undefined,
+    private readonly tables: readonly TableConst[],
+    /** The program's sites (shared by its functions: one numbering). */
+    readonly sites: BoundsSite[],
+  ) {
     this.findAliases();
     this.lowerBounds();
   }
@@ -152,7 +161,7 @@ class BoundsPass {
     e = strip(e);
     const c = constInt(e);
     if (c !== null) return { bound: { size: c }, slack: 0 };
-    if (e.kind === 'length') return { bound: axisSize(this.core, e.array, e.axis), slack: 0 };
+    if (e.kind === 'length') return { bound: axisSize(this.core, e.array, e.axis, this.tables), slack: 0 };
     if (e.kind === 'local') return this.sizeAliases.get(e.id) ?? null;
     // size - c: no wrap-around (a size is in [0, 2^31), c >= 0), in int32 or int64.
     if (e.kind === 'binary' && e.op === 'sub' && (e.type === 'int32' || e.type === 'int64')) {
@@ -296,7 +305,7 @@ class BoundsPass {
 
   /** Is `index` in [0, size of axis `axis` of `array`) wherever this access runs? */
   private proven(env: Env, array: ArrayRef, axis: number, index: E): boolean {
-    const size = axisSize(this.core, array, axis);
+    const size = axisSize(this.core, array, axis, this.tables);
     const fixed = 'size' in size ? size.size : size.frozen;
     const c = constInt(index);
     if (c !== null) {
@@ -321,6 +330,9 @@ class BoundsPass {
 
   private checks(env: Env, array: ArrayRef, indices: readonly E[], at: number, write: boolean): IndexChecks | undefined {
     let any = false;
+    // Without core dims (scalar kernels, helpers, stencils) only tables are arrays to check:
+    // a stencil's accessors read at constant offsets its boundary mode handles.
+    if (array.kind === 'param' && this.core === undefined) return undefined;
     const out = indices.map((idx, axis) => {
       if (this.proven(env, array, axis, idx)) return null;
       any = true;
@@ -428,9 +440,10 @@ class BoundsPass {
 }
 
 /**
- * The program with its bounds checks: `checks` on every load and store of the kernel with
- * an index not proven in range, and the sites in `bounds`. Scalar kernels (no arrays) and
- * `enabled: false` (`boundscheck: false`) get none.
+ * The program with its bounds checks: `checks` on every load and store of the kernel (and
+ * every table read of its helpers) with an index not proven in range, and the sites in
+ * `bounds`. Programs with no arrays (scalar kernels reading no table) and `enabled: false`
+ * (`boundscheck: false`) get none.
  *
  * @example
  * ```ts
@@ -439,8 +452,11 @@ class BoundsPass {
  * ```
  */
 export function boundsChecks(p: IRProgram, enabled: boolean): IRProgram {
-  if (!enabled || p.kind !== 'gufunc' || p.core === undefined) return { ...p, bounds: [] };
-  const pass = new BoundsPass(p.main, p.core);
-  const main = { ...p.main, body: pass.block(new Map(), p.main.body) };
-  return { ...p, main, bounds: pass.sites };
+  const tables = p.tables ?? [];
+  if (!enabled || (p.core === undefined && tables.length === 0)) return { ...p, bounds: [] };
+  const sites: BoundsSite[] = [];
+  const check = (fn: IRFunction<DType>): IRFunction<DType> => ({ ...fn, body: new BoundsPass(fn, p.core, tables, sites).block(new Map(), fn.body) });
+  // Helpers have scalar parameters: only their table reads are checked.
+  const helpers = tables.length > 0 ? p.helpers.map(check) : p.helpers;
+  return { ...p, helpers, main: check(p.main), bounds: sites };
 }
