@@ -7,7 +7,8 @@
  *   2. check and freeze `options.constants` (constants.ts); gather the helpers
  *      (options.helpers and the helpers of the compiled functions among them:
  *      {@link helperTable}), lower the kernel and every helper to the untyped IR
- *      (frontend/lower.ts, {@link lowerHelpers}: free names read the constants), check the
+ *      (frontend/lower.ts, {@link lowerHelpers}: free names read the constants; the typed
+ *      arrays among them become the program's tables, numbered as met), check the
  *      compiler limits (operands, size: passes/limits.ts), the parameter count and the
  *      layout against the signature, check that scalar kernels and helpers return on every
  *      path, and lint gufunc kernels (passes/lint-gufunc.ts);
@@ -29,7 +30,7 @@ import { emitAssemblyScript, linkAssemblyScript, type AsUnit } from './emit/asse
 import { emitJs, instantiateJs, type JsKernelModule } from './emit/js/emit-module.js';
 import * as BUILTIN_UFUNCS from '../builtins/generated/exports.js';
 import { math as NB_MATH } from '../math/index.js';
-import { kernelConstants, type KernelConstants } from './constants.js';
+import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { kernelError, toError, type KernelDiagnostic, type SourceText } from './frontend/diagnostics.js';
 import { resolveNumbatsCallee } from './frontend/numbats-names.js';
 import { lowerFunction } from './frontend/lower.js';
@@ -87,8 +88,10 @@ export interface CompileKernelOptions {
    * numbers, bigints and booleans become constants typed by the literal rule (an integral
    * number below 2^53 a weak int, any other number a weak float, a bigint a weak int, a
    * boolean a bool); a parameter or local of the same name shadows a constant. Typed arrays
-   * (read-only tables) are not supported yet. Values are printed into the generated source,
-   * so `key` (and the compile cache) differ whenever a constant the kernel reads differs.
+   * are read-only 1-d lookup tables (`t[i]`, `t.length`, `for (const v of t)`), copied now,
+   * their elements of the array's dtype, their length a compile-time constant, their indices
+   * bounds-checked like arrays'. Values and table contents are printed into the generated
+   * source, so `key` (and the compile cache) differ whenever a constant the kernel reads differs.
    */
   readonly constants?: KernelConstants;
   /** gufunc kernels: the layout's core dims (required). */
@@ -347,19 +350,22 @@ export function helperTable(helpers: HelperMap): ReadonlyMap<string, HelperEntry
  * ```ts
  * const table = helperTable(options.helpers ?? {});
  * const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()) });
- * const helpers = lowerHelpers(table, undefined, main); // by name, for inferProgram
+ * const helpers = lowerHelpers(table, {}, main); // by name, for inferProgram
  * ```
  */
 export function lowerHelpers(
-  table: ReadonlyMap<string, HelperEntry>, constants: KernelConstants | undefined, ...callers: IRFunction<null>[]
+  table: ReadonlyMap<string, HelperEntry>, lowering: { readonly constants?: KernelConstants; readonly tables?: KernelTables }, ...callers: IRFunction<null>[]
 ): Map<string, IRFunction<null>> {
+  const { constants, tables } = lowering;
   const names = new Set(table.keys());
   const helpers = new Map<string, IRFunction<null>>();
   for (const [h, entry] of table) {
     if (!('text' in entry)) continue;
     // A compiled function's helper reads the constants it was made with (over the kernel's).
     const own = entry.constants === undefined ? constants : { ...constants, ...entry.constants };
-    const lowered = lowerFunction(parseKernel(entry.text(names), h), { emitName: sanitize(h), helpers: names, ...(own ? { constants: own } : {}) });
+    const lowered = lowerFunction(parseKernel(entry.text(names), h), {
+      emitName: sanitize(h), helpers: names, ...(own ? { constants: own } : {}), ...(tables ? { tables } : {}),
+    });
     checkReturns(lowered);
     helpers.set(h, lowered);
   }
@@ -433,8 +439,10 @@ export function compileKernel(
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
   const table = helperTable(options.helpers ?? {});
   const constants = kernelConstants('compileKernel', options.constants, new Set(table.keys()));
-  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()), ...(constants ? { constants } : {}) });
-  const helpers = lowerHelpers(table, constants, main);
+  // Typed-array constants the kernel and its helpers read: one numbering for the program.
+  const tables = new KernelTables();
+  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()), tables, ...(constants ? { constants } : {}) });
+  const helpers = lowerHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
   const core: CoreInfo | undefined = options.core && {
     nin: options.core.nin,
     dims: options.core.dims.map((d) => (typeof d === 'string' ? d : d.name)),
@@ -449,7 +457,7 @@ export function compileKernel(
     warnings = lintGufunc(main, core!);
     if (options.strict && warnings.length) throw toError(warnings[0]!, main.source);
   }
-  const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu' });
+  const typed = inferProgram({ kind: options.kind, main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu', tables: tables.list });
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
   const boundscheck = options.boundscheck ?? true;
@@ -459,6 +467,7 @@ export function compileKernel(
     helpers: typed.helpers.map(fold),
     ...(core ? { core } : {}),
     fastmath: fm,
+    ...(tables.list.length > 0 ? { tables: tables.list } : {}),
   }, boundscheck);
   validateProgram(ir);
   // (after the bounds pass, so that the sites number the statements the emitters print)

@@ -7,23 +7,27 @@
  *   1. the record is a plain object; every key is a JavaScript identifier that is not a
  *      reserved word nor a global the kernel language gives a meaning (`Math`, `NaN`, ...),
  *      and no helper has the same name;
- *   2. every value is a number, a bigint or a boolean (typed arrays: {@link tableConstant},
- *      the one place that handles them); anything else is a TypeError naming the key;
+ *   2. every value is a number, a bigint, a boolean or a typed array (a read-only lookup
+ *      table: {@link tableConstant} copies it); anything else is a TypeError naming the key;
  *   3. the values are copied into a frozen record, so mutating the user's object later
  *      changes nothing (the compile cache keys on the generated source, in which every
  *      value is printed: different constants never share a module);
  *   4. lowering (frontend/lower-expr.ts) resolves a free name to its constant after the
  *      kernel's own parameters and locals (a local of the same name wins, as in JavaScript),
  *      and before the globals; a scalar constant becomes an untyped `const` node, typed
- *      by the literal rule of ir/weak.ts ({@link constantExpr}).
+ *      by the literal rule of ir/weak.ts ({@link constantExpr}); a table is read only by
+ *      `name[i]`, `name.length` and `for (const v of name)`: a load from the program's
+ *      table ({@link KernelTables}), its length a compile-time constant.
  *
  * Typing (the literal rule, decided by the value since a number cannot show its spelling):
  * an integer-valued number below 2^53 in magnitude is a weak int (as the literal `2`); any
  * other number (`0.5`, `-0`, `NaN`, `Infinity`, and integers from 2^53 on, which JavaScript
  * has already rounded) is a weak float; a bigint is a weak int of its exact value; a
- * boolean is a `bool`.
+ * boolean is a `bool`. A table's elements have its typed array's dtype (Float64Array →
+ * float64, Int32Array → int32, BigInt64Array → int64, Uint8ClampedArray → uint8, ...).
  */
-import type { Expr } from './ir/nodes.js';
+import type { DType } from '../dtype/dtypes.js';
+import type { Expr, TableConst } from './ir/nodes.js';
 
 /** A typed array of any element type (a read-only table constant). */
 export type TypedArrayConstant =
@@ -58,12 +62,57 @@ function describe(v: unknown): string {
 }
 
 /**
- * The one place a typed-array constant is handled. Tables are not supported yet: this
- * throws; the table work replaces it (copy the array, keep it in the frozen record, and
- * lower reads `name[i]` / `name.length` to a read-only table).
+ * The one place a typed-array constant is checked and copied: the copy (`value.slice()`)
+ * is what the kernel reads, so changing the user's array later changes nothing.
  */
-function tableConstant(where: string, key: string, _value: TypedArrayConstant): TypedArrayConstant {
-  throw new TypeError(`${where}: constant '${key}' is a typed array; typed-array constants are not supported yet (pass numbers, bigints or booleans)`);
+function tableConstant(where: string, key: string, value: TypedArrayConstant): TypedArrayConstant {
+  if (tableDType(value) === undefined) throw new TypeError(`${where}: constant '${key}' is a ${value.constructor.name}, which has no numbats dtype (tables are Float64Array, Float32Array, Int8..Int32Array, Uint8..Uint32Array, Uint8ClampedArray, BigInt64Array or BigUint64Array)`);
+  return value.slice();
+}
+
+const TABLE_DTYPES: ReadonlyMap<string, DType> = new Map<string, DType>([
+  ['Float64Array', 'float64'], ['Float32Array', 'float32'],
+  ['Int8Array', 'int8'], ['Int16Array', 'int16'], ['Int32Array', 'int32'],
+  ['Uint8Array', 'uint8'], ['Uint8ClampedArray', 'uint8'], ['Uint16Array', 'uint16'], ['Uint32Array', 'uint32'],
+  ['BigInt64Array', 'int64'], ['BigUint64Array', 'uint64'],
+]);
+
+/**
+ * The element dtype of a table constant (Uint8ClampedArray reads as uint8), or undefined
+ * for a typed array numbats has no dtype for (Float16Array).
+ *
+ * @example
+ * ```ts
+ * tableDType(new Int32Array(4)); // 'int32'
+ * ```
+ */
+export function tableDType(value: ArrayBufferView): DType | undefined {
+  return TABLE_DTYPES.get(Object.prototype.toString.call(value).slice(8, -1));
+}
+
+/** A typed array constant (a table), as opposed to a scalar one. */
+export const isTable = (v: ConstantValue | undefined): v is TypedArrayConstant => typeof v === 'object' && ArrayBuffer.isView(v);
+
+/**
+ * The tables one program reads, numbered in the order lowering first meets them (the kernel,
+ * then its helpers): lowering asks {@link KernelTables.ref} for a table's number, and the
+ * compiled program lists {@link KernelTables.list} as `IRProgram.tables`.
+ */
+export class KernelTables {
+  readonly list: TableConst[] = [];
+  private readonly byName = new Map<string, number>();
+
+  /** The number of table `name` (its value `values`), added on first use. */
+  ref(name: string, values: TypedArrayConstant): number {
+    let k = this.byName.get(name);
+    if (k === undefined) {
+      k = this.list.length;
+      const emitName = `__t${k}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+      this.list.push({ name, emitName, dtype: tableDType(values)!, values });
+      this.byName.set(name, k);
+    }
+    return k;
+  }
 }
 
 /**

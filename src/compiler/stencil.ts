@@ -40,15 +40,16 @@
 import { createHash } from 'node:crypto';
 import type { DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
-import { asConst, AsFunctionEmitter, strideName } from './emit/assemblyscript/emit-function.js';
-import { kernelConstants, type KernelConstants } from './constants.js';
+import { asConst, AsFunctionEmitter, strideName, tableData } from './emit/assemblyscript/emit-function.js';
+import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { helperTable, lowerHelpers, type HelperMap } from './compile.js';
 import { kernelError } from './frontend/diagnostics.js';
 import { ValueError } from '../util/errors.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import { forEachExpr, paramIndex, type Expr, type IRFunction, type IRProgram, type LoadExpr } from './ir/nodes.js';
+import { forEachExpr, paramIndex, type BoundsSite, type Expr, type IRFunction, type IRProgram, type LoadExpr } from './ir/nodes.js';
+import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { ascOptimizeLevel, checkOperands, kernelSize } from './ir/passes/limits.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
@@ -103,6 +104,8 @@ export interface CompileStencilOptions {
    * helper takes values, not accessors: `clamp01(a(0, 1))`, not `clamp01(a)`.
    */
   readonly helpers?: HelperMap;
+  /** Check table reads whose index is not proven in range (default true; compileKernel's `boundscheck`). */
+  readonly boundscheck?: boolean;
 }
 
 /** The result of {@link compileStencil}. */
@@ -131,6 +134,8 @@ export interface CompiledStencil {
    * of output indices along axis 0 to compute ({@link stencilPlanWords} words).
    */
   readonly planEntry: string;
+  /** The bounds-check sites of its table reads (empty: none; see CompiledKernel.bounds). */
+  readonly bounds: readonly BoundsSite[];
   /** SHA-256 of the AS source and the asc flags. */
   readonly key: string;
 }
@@ -164,8 +169,9 @@ export function compileStencil(
   if (!BOUNDARY_MODES.includes(mode)) throw new TypeError(`stencil: unknown mode '${String(mode)}' (expected ${BOUNDARY_MODES.join(', ')})`);
   const table = helperTable(options.helpers ?? {});
   const constants = kernelConstants('compileStencil', options.constants, new Set(table.keys()));
-  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()), accessors: true, ...(constants ? { constants } : {}) });
-  const helpers = lowerHelpers(table, constants, main);
+  const tables = new KernelTables();
+  const main = lowerFunction(parseKernel(text, name), { emitName: 'kernel', helpers: new Set(table.keys()), accessors: true, tables, ...(constants ? { constants } : {}) });
+  const helpers = lowerHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
   // A stencil's entries give the kernel no scratch arena (its loops are its own).
   const sa = [main, ...helpers.values()].flatMap((f) => f.scratch ?? [])[0];
   if (sa) throw kernelError('NB2022', main.source, sa.at, [sa.name, 'cannot be allocated in a stencil kernel (use guvectorize for kernels with scratch arrays)']);
@@ -183,7 +189,7 @@ export function compileStencil(
   // The dimensionality: every accessor call has the same number of offsets.
   let ndim = options.neighborhood?.length ?? -1;
   forEachExpr(main.body, (e) => {
-    if (e.kind !== 'load') return;
+    if (e.kind !== 'load' || e.array.kind !== 'param') return;
     if (ndim < 0) ndim = e.indices.length;
     else if (e.indices.length !== ndim) {
       const why = options.neighborhood ? `the neighborhood has ${ndim} axes` : `an earlier call has ${ndim}`;
@@ -195,8 +201,12 @@ export function compileStencil(
   const stride = strideList(options.stride, ndim);
 
   const params: ParamSpec[] = sig.args.map((a) => ({ array: { dtype: a.dtype, ndim, isOutput: false, coreDims: [] } }));
-  const typed = inferProgram({ kind: 'scalar', main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu' });
-  const ir: IRProgram = { kind: 'scalar', main: foldConstants(typed.main), helpers: typed.helpers.map(foldConstants), fastmath: options.fastmath ?? false };
+  const typed = inferProgram({ kind: 'scalar', main, params, returns: sig.returns, helpers, narrowLocals: options.target === 'gpu', tables: tables.list });
+  // Bounds checks: of table reads only (the accessors' offsets are handled by the boundary mode).
+  const ir: IRProgram = boundsChecks({
+    kind: 'scalar', main: foldConstants(typed.main), helpers: typed.helpers.map(foldConstants), fastmath: options.fastmath ?? false,
+    ...(tables.list.length > 0 ? { tables: tables.list } : {}),
+  }, options.boundscheck ?? true);
   validateProgram(ir);
   const neighborhood = checkOffsets(ir.main, ndim, options.neighborhood);
 
@@ -209,7 +219,7 @@ export function compileStencil(
   return {
     name, signature: sig, ir, irText: printProgram(ir), asUnit, asSource,
     operands: [...sig.args.map((a) => a.dtype), ir.main.returns as DType], nin: sig.args.length, ndim, neighborhood, stride, mode, cval,
-    entry: `${prefix}stencil`, planEntry: `${prefix}stencil_plan`,
+    entry: `${prefix}stencil`, planEntry: `${prefix}stencil_plan`, bounds: ir.bounds ?? [],
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '').digest('hex'),
   };
 }
@@ -260,8 +270,8 @@ function checkOffsets(fn: IRFunction<DType>, ndim: number, declared: Neighborhoo
   const lo = Array<number>(ndim).fill(Infinity);
   const hi = Array<number>(ndim).fill(-Infinity);
   forEachExpr(fn.body, (e: T) => {
-    if (e.kind !== 'load') return;
-    const pname = fn.params[paramIndex(e.array)]!.name;
+    if (e.kind !== 'load' || e.array.kind !== 'param') return;
+    const pname = fn.params[e.array.index]!.name;
     e.indices.forEach((i, d) => {
       if (i.kind !== 'const') throw kernelError('NB2017', fn.source, i.at, [pname, `offset ${d + 1} of ${ndim} is computed at run time`]);
       const v = Number(i.value);
@@ -309,8 +319,8 @@ class BoundaryEmitter extends AsFunctionEmitter {
   }
 
   override expr(fn: IRFunction<DType>, e: T): string {
-    if (e.kind !== 'load') return super.expr(fn, e);
-    const p = fn.params[paramIndex(e.array)]!;
+    if (e.kind !== 'load' || e.array.kind !== 'param') return super.expr(fn, e);
+    const p = fn.params[e.array.index]!;
     const t = e.type;
     const offs = offsetsOf(e);
     const idx = offs.map((o, d) => (o === 0 ? `__i${d}` : `(__i${d} + ${o})`));
@@ -346,6 +356,7 @@ function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   const em = new AsFunctionEmitter(p, { prefix: P });
   const bd = new BoundaryEmitter(p, P, D, o.mode, o.cval);
   const parts: string[] = [];
+  if (p.tables?.length) parts.push(p.tables.map((t) => tableData(P, t)).join('\n'));
   for (const h of p.helpers) parts.push(em.function(h));
   parts.push(em.function(p.main, ['@inline']));
   parts.push(bd.function({ ...p.main, name: 'kernel_bd' }));

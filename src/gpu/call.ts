@@ -148,6 +148,7 @@ export function gpuInputs(
 
 /**
  * Run a scalar kernel elementwise with broadcasting into `out` (a gpu array) or a new one.
+ * `flag`: the call's zeroed error-flag buffer, for a kernel with bounds checks.
  *
  * @example
  * ```ts
@@ -155,7 +156,7 @@ export function gpuInputs(
  * ```
  */
 export function gpuElementwise(
-  ctx: GpuContext, k: CompiledKernel, inputs: readonly unknown[], out: NDArray | null, casting: Casting, name: string,
+  ctx: GpuContext, k: CompiledKernel, inputs: readonly unknown[], out: NDArray | null, casting: Casting, name: string, flag?: GPUBuffer,
 ): NDArray {
   const temps: NDArray[] = [];
   try {
@@ -186,7 +187,8 @@ export function gpuElementwise(
       temps.push(c);
       return c;
     });
-    runGpuKernel(ctx, k, safeIns, [target], shape);
+    // A kernel with bounds checks (a table read) binds the call's error flag.
+    runGpuKernel(ctx, k, safeIns, [target], shape, flag ? { sizes: [], strides: [], flag } : undefined);
     if (out && target !== out) {
       const castK = gpuKernel('(x) => x', `${out.dtype}(${target.dtype})`, 'cast');
       runGpuKernel(ctx, castK, [target], [out], shape);

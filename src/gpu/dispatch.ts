@@ -11,12 +11,15 @@
  *   3. cut the iteration [0, n) at every chunk boundary of every chunked operand, and
  *      into pieces of at most 2^31 invocations; per piece, bind each operand's buffer,
  *      write meta, dispatch a 2-D grid of 256-wide workgroups;
+ *      (then the error flag and the constant tables' buffers, uploaded once per kernel);
  *   4. all pieces are encoded into one command buffer and submitted: results stay on the
  *      GPU and later calls queue behind them, so chains of calls never wait.
  */
 import { broadcastStrides } from '../broadcast/broadcast-shapes.js';
 import { simplifyPlan } from '../ndarray/iteration-plan.js';
 import type { CompiledKernel } from '../compiler/index.js';
+import { tablesRead } from '../compiler/emit/wgsl/emit-function.js';
+import type { IRProgram } from '../compiler/ir/nodes.js';
 import { cStrides } from '../ndarray/layout.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { TargetError } from '../util/errors.js';
@@ -110,12 +113,43 @@ export function runGpuKernel(
   for (let p = 1 << 30; p < plan.size; p += 1 << 30) cuts.add(p);
   const points = [...cuts].sort((x, y) => x - y);
 
+  const tables = tableBuffers(ctx, k.ir, k.key);
   const pipeline = pipelineFor(ctx, k, layout);
   // Scalar kernels over flat, 16-byte aligned operands: a vec4 pipeline for the body and
   // the scalar one for the (< 4 element) tail of each piece.
   const vec = k.kind === 'scalar' && ops.every((o) => o.flat && o.offset % 4 === 0) && !vec4Off;
   const vecPipeline = vec ? pipelineFor(ctx, k, { ...layout, vec4: true }) : null;
-  encode(ctx, pipeline, vecPipeline, ops, plan, points, core);
+  encode(ctx, pipeline, vecPipeline, ops, plan, points, tables, core);
+}
+
+const tableCache = new WeakMap<GpuContext, Map<string, GPUBuffer[]>>();
+
+/**
+ * The storage buffers of the constant tables a program reads (emit/wgsl's tablesRead order),
+ * created and uploaded once per device and compiled program (`key` covers the contents:
+ * the generated source holds them), then bound by every call after nbmeta and the flag.
+ *
+ * @example
+ * ```ts
+ * const bufs = tableBuffers(ctx, k.ir, k.key); // [] when the kernel reads no table
+ * ```
+ */
+export function tableBuffers(ctx: GpuContext, ir: IRProgram, key: string): GPUBuffer[] {
+  const read = tablesRead(ir);
+  if (read.length === 0) return [];
+  let cache = tableCache.get(ctx);
+  if (!cache) tableCache.set(ctx, (cache = new Map()));
+  let bufs = cache.get(key);
+  if (bufs) return bufs;
+  bufs = read.map((t) => {
+    const values = ir.tables![t]!.values as unknown as ArrayBufferView;
+    // Storage buffers hold at least one element and a multiple of 4 bytes (32-bit elements here).
+    const buffer = ctx.device.createBuffer({ size: Math.max(4, values.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: `table ${ir.tables![t]!.name}` });
+    if (values.byteLength > 0) ctx.device.queue.writeBuffer(buffer, 0, values.buffer, values.byteOffset, values.byteLength);
+    return buffer;
+  });
+  cache.set(key, bufs);
+  return bufs;
 }
 
 let maxGroupsX = Infinity;
@@ -133,25 +167,26 @@ let vec4Off = false;
 
 /**
  * The core of a gufunc call: core sizes, each operand's core strides, and the error-flag
- * buffer of a kernel with bounds checks (bound after the meta buffer; shaders.ts).
+ * buffer of a kernel with bounds checks (bound after the meta buffer; shaders.ts). A scalar
+ * kernel with bounds checks (a table read) passes no sizes or strides, only the flag.
  */
 type Core = { sizes: readonly number[]; strides: readonly (readonly number[])[]; flag?: GPUBuffer };
 
 function encode(
   ctx: GpuContext, pipeline: GPUComputePipeline, vecPipeline: GPUComputePipeline | null, ops: readonly PlannedOperand[],
-  plan: { shape: number[]; size: number }, points: readonly number[], core?: Core,
+  plan: { shape: number[]; size: number }, points: readonly number[], tables: readonly GPUBuffer[], core?: Core,
 ): void {
   const pass = pendingEncoder(ctx).beginComputePass();
   for (let q = 0; q + 1 < points.length; q++) {
     const start = points[q]!;
     const n = points[q + 1]! - start;
     if (vecPipeline === null) {
-      dispatch(ctx, pass, pipeline, ops, plan, start, n, 1, core);
+      dispatch(ctx, pass, pipeline, ops, plan, start, n, 1, tables, core);
       continue;
     }
     const body = n - (n % 4);
-    if (body > 0) dispatch(ctx, pass, vecPipeline, ops, plan, start, body, 4, core);
-    if (n % 4) dispatch(ctx, pass, pipeline, ops, plan, start + body, n % 4, 1, core);
+    if (body > 0) dispatch(ctx, pass, vecPipeline, ops, plan, start, body, 4, tables, core);
+    if (n % 4) dispatch(ctx, pass, pipeline, ops, plan, start + body, n % 4, 1, tables, core);
   }
   pass.end();
 }
@@ -159,7 +194,7 @@ function encode(
 /** One dispatch over elements [start, start + n) of the plan; `unit` elements per invocation. */
 function dispatch(
   ctx: GpuContext, pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, ops: readonly PlannedOperand[],
-  plan: { shape: number[]; size: number }, start: number, n: number, unit: 1 | 4, core: Core | undefined,
+  plan: { shape: number[]; size: number }, start: number, n: number, unit: 1 | 4, tables: readonly GPUBuffer[], core: Core | undefined,
 ): void {
   const meta = new Int32Array(META_HEAD + ops.length * META_OPERAND);
   meta[0] = n / unit;
@@ -184,6 +219,7 @@ function dispatch(
   });
   buffers.push(metaBuffer(ctx, meta));
   if (core?.flag !== undefined) buffers.push(core.flag);
+  buffers.push(...tables);
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup(ctx, pipeline, buffers));
   const groups = Math.ceil(n / unit / WG);

@@ -7,8 +7,8 @@
  * arrays and JS scalars the inputs are uploaded, the kernel runs, and the result is read
  * back into a heap array (or into a CPU `out`).
  *
- * A gufunc kernel with bounds checks (`boundscheck`, the default, where the compiler could
- * not prove an index in range) binds an error flag; the call reads it back after the
+ * A kernel with bounds checks (`boundscheck`, the default, where the compiler could not
+ * prove an index into a core array or a table constant in range) binds an error flag; the call reads it back after the
  * kernel (so such a call waits for the GPU) and throws IndexError `E_KERNEL_BOUNDS` with
  * the kernel's line and column, as the cpu target does; a failing store writes nothing.
  *
@@ -49,7 +49,7 @@ export interface GpuKernelOptions {
   /** NumPy's/Numba's forms; 'reorderable' has no identity value (`.identity` null). */
   readonly identity?: Scalar | null | 'reorderable';
   readonly fastmath?: boolean;
-  /** Checked indexing in gufunc kernels (default true): a failure sets an error flag the call reads back. */
+  /** Checked indexing (gufunc arrays, table constants; default true): a failure sets an error flag the call reads back. */
   readonly boundscheck?: boolean;
   /** Functions the kernel calls by name (see VectorizeOptions.helpers). */
   readonly helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
@@ -91,11 +91,10 @@ function attributes(f: object, a: { name: string; nin: number; nout: number; typ
  * ```
  */
 export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly string[] | null, name: string, options: GpuKernelOptions) {
-  // A scalar kernel indexes only its own scratch arrays; the elementwise shaders bind no
-  // error flag, so those indices are not checked here (TODO(13): the flag, as gufuncs have).
-  // WGSL's robust access keeps every access inside its private array (memory-safe).
-  const scalarOptions = { kind: 'scalar' as const, name, fastmath: options.fastmath ?? false, boundscheck: false };
-  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, scalarOptions, options));
+  // Bounds checks (table reads, scratch indices): a failure sets the error flag the
+  // elementwise shader binds, which the call reads back (boundsFlag).
+  const scalar = { kind: 'scalar', name, fastmath: options.fastmath ?? false, boundscheck: options.boundscheck ?? true } as const;
+  const kernels: CompiledKernel[] = (sigs ?? []).map((s) => compileForGpu(fn, s, name, scalar, options));
   const nin = sigs ? parseKernelSignature(sigs[0]!).args.length : fn.length;
   const lazy = new Map<DType, CompiledKernel>();
   const pick = (kinds: InputKind[]): CompiledKernel => {
@@ -108,7 +107,7 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
     checkGpuDType(t, `gpu ufunc '${name}' (inputs resolve to ${t})`);
     let k = lazy.get(t);
     if (!k) {
-      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, scalarOptions, options);
+      k = compileForGpu(fn, `(${Array(nin).fill(t).join(',')})`, name, scalar, options);
       lazy.set(t, k);
       kernels.push(k);
     }
@@ -131,8 +130,19 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
       const ctx = currentGpu() ?? (await gpuDevice());
       onDevice = inputs.some(isGpuArray) || isGpuArray(out);
       const gpuOut = out && isGpuArray(out) ? out : null;
-      r = gpuElementwise(ctx, k, now, gpuOut, casting, name);
-      await checkGpuErrors(ctx);
+      // Bounds checks (a table read not proven in range): a zeroed flag, read back after the kernel.
+      const flag = k.bounds.length > 0 ? ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }) : undefined;
+      try {
+        r = gpuElementwise(ctx, k, now, gpuOut, casting, name, flag);
+        await checkGpuErrors(ctx);
+        const trap = flag === undefined ? null : await boundsFlag(ctx, flag);
+        if (trap !== null) {
+          if (r !== gpuOut) r.dispose();
+          throw kernelBoundsError(name, k.bounds, trap);
+        }
+      } finally {
+        if (flag !== undefined) destroyAfterFlush(ctx, [flag]);
+      }
     } finally {
       for (const c of snaps) c.dispose();
     }
@@ -148,7 +158,7 @@ export function gpuVectorize(fn: (...args: never[]) => unknown, sigs: readonly s
  * Read a call's bounds-check flag (shaders.ts's `nberr`) after its kernel: the first
  * failure as a BoundsTrap, or null when every check passed.
  */
-async function boundsFlag(ctx: GpuContext, flag: GPUBuffer): Promise<BoundsTrap | null> {
+export async function boundsFlag(ctx: GpuContext, flag: GPUBuffer): Promise<BoundsTrap | null> {
   const staging = ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = ctx.device.createCommandEncoder();
   enc.copyBufferToBuffer(flag, 0, staging, 0, 16);

@@ -12,9 +12,11 @@
  *   nbmeta[4 ..]: loop shape (MAXD), core sizes (MAXC), then per operand: element offset,
  *   MAXD loop strides, MAXC core strides (elements; core strides only for gufunc arrays).
  *
- * A gufunc kernel with bounds checks (src/compiler/ir/passes/bounds-check.ts) also binds,
- * after nbmeta, `nberr`: four u32 words, zero until a check fails; then [site + 1, index
- * bits, size] of the first failure (the WGSL prelude's `nb_bfail`).
+ * A kernel with bounds checks (src/compiler/ir/passes/bounds-check.ts) also binds, after
+ * nbmeta, `nberr`: four u32 words, zero until a check fails; then [site + 1, index bits,
+ * size] of the first failure (the WGSL prelude's `nb_bfail`). Then come the constant
+ * tables the kernel reads (`nbt<k>`, read-only storage; dispatch.ts uploads them once per
+ * compiled kernel).
  *
  * Layout class: per operand, `flat` (its element is `offset + i`: C-contiguous in the
  * iteration, the common case and the only one allowed for arrays split into chunks) or
@@ -23,7 +25,7 @@
  */
 import type { DType } from '../dtype/dtypes.js';
 import type { CompiledKernel } from '../compiler/index.js';
-import { emitWgslFunctions, wgslStorageType, wgslType } from '../compiler/emit/wgsl/emit-function.js';
+import { emitWgslFunctions, tableBindings, wgslStorageType, wgslType } from '../compiler/emit/wgsl/emit-function.js';
 import { preludeFor } from '../compiler/emit/wgsl/prelude.js';
 
 export const WG = 256;
@@ -58,6 +60,16 @@ function bindings(dtypes: readonly DType[], nin: number, layout: LayoutClass): s
   });
   lines.push(`@group(0) @binding(${dtypes.length}) var<storage, read> nbmeta: array<i32>;`);
   return lines;
+}
+
+/**
+ * The bindings after nbmeta: the error flag `nberr` of a kernel with bounds checks, then
+ * the constant tables it reads (read-only; dispatch.ts binds them in this order).
+ */
+function extraBindings(k: CompiledKernel): string[] {
+  const n = k.operands.length;
+  const flag = k.bounds.length > 0 ? [`@group(0) @binding(${n + 1}) var<storage, read_write> nberr: array<atomic<u32>, 4>;`] : [];
+  return [...flag, ...tableBindings(k.ir, n + 1 + flag.length)];
 }
 
 /** WGSL statements computing `idx<k>` (i32) for each operand, for flat index `i` (u32). */
@@ -103,7 +115,7 @@ export function elementwiseShader(k: CompiledKernel, layout: LayoutClass): strin
   const call = `kernel(${args.join(', ')})`;
   const store = wgslType(out) === 'bool' ? `select(0u, 1u, ${call})` : call;
   return [
-    ...bindings(k.operands, k.nin, layout), '',
+    ...bindings(k.operands, k.nin, layout), ...extraBindings(k), '',
     preludeFor(used), '', source, '',
     ...ENTRY_HEAD,
     ...indexCode(nops, layout, false),
@@ -122,7 +134,7 @@ function vec4Shader(k: CompiledKernel, layout: LayoutClass, source: string, used
     return wgslType(out) === 'bool' ? `select(0u, 1u, ${call})` : call;
   });
   return [
-    ...bindings(k.operands, k.nin, layout), '',
+    ...bindings(k.operands, k.nin, layout), ...extraBindings(k), '',
     preludeFor(used), '', source, '',
     ...ENTRY_HEAD,
     ...k.operands.slice(0, k.nin).map((_, j) => `  let v${j} = b${j}[nbmeta[${META_HEAD + j * META_OPERAND}] + i32(i)];`),
@@ -158,9 +170,8 @@ export function gufuncShader(k: CompiledKernel, layout: LayoutClass): string {
   });
   core.dims.forEach((_, d) => args.push(`nbmeta[${4 + MAXD + d}]`));
   // Bounds checks: the error flag, bound after nbmeta (src/gpu/kernel-factories.ts reads it back).
-  const flag = k.bounds.length > 0 ? [`@group(0) @binding(${k.operands.length + 1}) var<storage, read_write> nberr: array<atomic<u32>, 4>;`] : [];
   return [
-    ...bindings(k.operands, k.nin, layout), ...flag, '',
+    ...bindings(k.operands, k.nin, layout), ...extraBindings(k), '',
     preludeFor(used), '', source, '',
     ...ENTRY_HEAD,
     ...indexCode(k.operands.length, layout, true),

@@ -10,7 +10,10 @@
  * a CPU `out`). A gpu `out` of another dtype, or one sharing a buffer with an input (a
  * stencil reads neighbours, and WebGPU refuses a buffer bound both read and written), gets
  * the result through a temporary. Arrays split over several GPU buffers (bigger than
- * maxStorageBufferBindingSize) are TargetError `E_GPU_LIMIT`.
+ * maxStorageBufferBindingSize) are TargetError `E_GPU_LIMIT`. A kernel that reads a
+ * table constant binds its buffer (uploaded once, dispatch.ts's tableBuffers); a table read
+ * at an index not proven in range is checked: the call reads the error flag back and
+ * throws IndexError `E_KERNEL_BOUNDS`, as the cpu target does.
  */
 import type { CompiledStencil } from '../compiler/stencil.js';
 import { validateTarget } from '../compiler/index.js';
@@ -19,7 +22,10 @@ import type { NDArray } from '../ndarray/ndarray.js';
 import { TargetError } from '../util/errors.js';
 import { gpuEmpty, gpuKernel, gpuOperand, inputsAsOfNow } from './call.js';
 import { checkGpuErrors, currentGpu, gpuDevice, scoped, type GpuContext } from './device.js';
-import { runGpuKernel } from './dispatch.js';
+import { runGpuKernel, tableBuffers } from './dispatch.js';
+import { boundsFlag } from './kernel-factories.js';
+import { destroyAfterFlush } from './queue.js';
+import { kernelBoundsError } from '../compiler/bounds.js';
 import { bindGroup, metaBuffer, pendingEncoder } from './queue.js';
 import { checkGpuDType, gpuStorageOf, isGpuArray } from './storage.js';
 import { deliver } from './readback.js';
@@ -89,7 +95,7 @@ const PIECE = 1 << 30;
  * ```
  */
 export function dispatchGpuStencil(
-  ctx: GpuContext, c: CompiledStencil, ins: readonly NDArray[], out: NDArray, shape: readonly number[], oshape: readonly number[],
+  ctx: GpuContext, c: CompiledStencil, ins: readonly NDArray[], out: NDArray, shape: readonly number[], oshape: readonly number[], flag?: GPUBuffer,
 ): void {
   let total = 1;
   for (const m of oshape) total *= m;
@@ -118,6 +124,8 @@ export function dispatchGpuStencil(
     });
     const buffers = ops.map((a) => gpuStorageOf(a).buffers[0]!);
     buffers.push(metaBuffer(ctx, meta));
+    if (flag !== undefined) buffers.push(flag);
+    buffers.push(...tableBuffers(ctx, c.ir, c.key));
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup(ctx, pipeline, buffers));
     const groups = Math.ceil(n / STENCIL_WG);
@@ -160,7 +168,15 @@ export async function gpuStencilCall(c: CompiledStencil, inputs: readonly NDArra
     const direct = gout !== null && gout.dtype === outDType && !ins.some((a) => a.storage === gout.storage);
     const target = direct ? gout : gpuEmpty(ctx, oshape, outDType);
     if (!direct) temps.push(target);
-    dispatchGpuStencil(ctx, c, ins, target, ins[0]!.shape, oshape);
+    // Table reads with bounds checks: a zeroed flag per call, read back after the kernel.
+    const flag = c.bounds.length > 0 ? ctx.device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC }) : undefined;
+    try {
+      dispatchGpuStencil(ctx, c, ins, target, ins[0]!.shape, oshape, flag);
+      const trap = flag === undefined ? null : await boundsFlag(ctx, flag);
+      if (trap !== null) throw kernelBoundsError(c.name, c.bounds, trap);
+    } finally {
+      if (flag !== undefined) destroyAfterFlush(ctx, [flag]);
+    }
     if (gout !== null && target !== gout) {
       const cast = gpuKernel('(x) => x', `${gout.dtype}(${outDType})`, 'cast');
       runGpuKernel(ctx, cast, [target], [gout], oshape);

@@ -62,7 +62,7 @@ import { overlaps, stage, type Operand } from '../ndarray/operand.js';
 import { DTypeError, ShapeError } from '../util/errors.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { kernelTarget, type StencilRunner } from '../vectorize/kernel-targets.js';
-import { catchTraps } from '../vectorize/trap.js';
+import { boundsErrors, catchTraps, withBoundsTraps } from '../vectorize/trap.js';
 import { CONSTANTS_OPTION, frozenConstants, HELPERS_OPTION, TARGET_OPTION } from '../vectorize/options.js';
 import type { KernelConstants } from '../compiler/constants.js';
 import { attachKernelSource } from '../compiler/compile.js';
@@ -96,9 +96,10 @@ export interface StencilOptions {
   /** Recorded in the IR and cache key; no transformation uses it yet. */
   fastmath?: boolean;
   /**
-   * Accepted as vectorize's and guvectorize's `boundscheck`; a stencil needs no checks: its
-   * neighbour offsets are constants inside the neighborhood and reads past the edges follow
-   * `mode`, so no access ever leaves the array.
+   * As vectorize's and guvectorize's `boundscheck` (default true), for the kernel's reads of
+   * table constants (`lut[i]`); its neighbour reads need no checks: their offsets are
+   * constants inside the neighborhood and reads past the edges follow `mode`, so no
+   * neighbour access ever leaves the array.
    */
   boundscheck?: boolean;
   /**
@@ -237,6 +238,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
   const name = options.name ?? (kernel.name || 'stencil');
   const sigs = signatureList(options);
   const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler,
+    boundscheck: options.boundscheck ?? true,
     ...(options.constants ? { constants: options.constants } : {}),
     ...(options.helpers ? { helpers: options.helpers } : {}) };
   const build = (list: readonly string[]): Built[] => {
@@ -248,10 +250,15 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
     // The Wasm is the same for every host target (one compile-cache entry for all).
     const { exports, module } = instantiateSource(linkAssemblyScript(compiled.map((c) => c.asUnit), `${name}: stencil`), { disk: options.cache ?? false, target: 'cpu' });
     return compiled.map((c) => {
-      const whole = exports[c.entry] as (...args: number[]) => void;
+      // A failed bounds check of a table read: a BoundsTrap, then IndexError E_KERNEL_BOUNDS (trap.ts).
+      const checked = c.bounds.length > 0;
+      const wholeEntry = exports[c.entry] as (...args: number[]) => void;
+      const planEntry = exports[c.planEntry] as (plan: number) => void;
+      const whole = checked ? withBoundsTraps(wholeEntry, exports) : wholeEntry;
+      const plan = checked ? withBoundsTraps(planEntry, exports) : planEntry;
       // cpu: a trap becomes a TargetError (src/vectorize/trap.ts).
-      const run: StencilRunner = target.wrapStencil?.(c, module, whole, exports[c.planEntry] as (plan: number) => void) ?? catchTraps((args: readonly number[]) => whole(...args), 'stencil', name);
-      return { compiled: c, run };
+      const run: StencilRunner = target.wrapStencil?.(c, module, whole, plan) ?? catchTraps((args: readonly number[]) => whole(...args), 'stencil', name);
+      return { compiled: c, run: checked ? boundsErrors(run, c) : run };
     });
   };
   const eager = sigs === null ? null : build(sigs);

@@ -56,8 +56,10 @@ export interface VectorizeOptions {
   helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
   /**
    * Values the kernel (and its helpers) reads by name, frozen when the factory is called, as
-   * Numba freezes globals: numbers, bigints and booleans (typed arrays, read-only tables:
-   * not yet). The values are copied then: changing the object later changes nothing. A
+   * Numba freezes globals: numbers, bigints, booleans, and typed arrays (read-only 1-d
+   * lookup tables: `lut[i]`, `lut.length`, `for (const v of lut)`; elements of the array's
+   * dtype; indices bounds-checked; on the gpu, 32-bit arrays only: pass a Float32Array for
+   * float64 values). The values are copied then: changing the object later changes nothing. A
    * kernel's own parameter or local of the same name shadows a constant. Types follow the
    * literal rule: an integer-valued number below 2^53 is a weak int (as the literal `2`),
    * any other number (`0.5`, `-0`, `NaN`, `Infinity`, integers from 2^53 on) a weak float,
@@ -108,7 +110,7 @@ export const HELPERS_OPTION: OptionRule = {
  * key, by {@link frozenConstants}).
  */
 export const CONSTANTS_OPTION: OptionRule = {
-  accepts: 'an object mapping names to numbers, bigints or booleans, e.g. { scale: 2.5, n: 3 }',
+  accepts: 'an object mapping names to numbers, bigints, booleans or typed arrays (read-only tables), e.g. { scale: 2.5, n: 3, lut: new Float64Array([0, 0.5, 1]) }',
   test: (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v),
 };
 

@@ -14,7 +14,7 @@
  * `E_KERNEL_SCRATCH_LENGTH` / `E_KERNEL_SCRATCH`.
  */
 import { BoundsTrap, kernelBoundsError, kernelScratchError, readBoundsTrap, readScratchTrap, ScratchTrap } from '../compiler/bounds.js';
-import type { CompiledKernel } from '../compiler/index.js';
+import type { BoundsSite, ScratchSite } from '../compiler/ir/nodes.js';
 import { TargetError } from '../util/errors.js';
 
 /** `e` as the typed error of a kernel trap when it is one; otherwise `e` itself. */
@@ -75,12 +75,16 @@ export function withBoundsTraps<A extends unknown[]>(run: (...args: A) => void, 
  * const gu = boundsErrors(target.wrapGufunc(...), k);
  * ```
  */
-export function boundsErrors<A extends unknown[]>(run: (...args: A) => void, k: CompiledKernel, arenaBytes = 0): (...args: A) => void {
+export function boundsErrors<A extends unknown[]>(
+  run: (...args: A) => void,
+  k: { readonly name: string; readonly bounds: readonly BoundsSite[]; readonly scratch?: readonly ScratchSite[] },
+  arenaBytes = 0,
+): (...args: A) => void {
   return (...args: A): void => {
     try {
       run(...args);
     } catch (e) {
-      if (e instanceof ScratchTrap) throw kernelScratchError(k.name, k.scratch, e, arenaBytes);
+      if (e instanceof ScratchTrap) throw kernelScratchError(k.name, k.scratch ?? [], e, arenaBytes);
       throw e instanceof BoundsTrap ? kernelBoundsError(k.name, k.bounds, e) : e;
     }
   };

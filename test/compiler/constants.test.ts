@@ -152,10 +152,11 @@ describe('checks of the constants record', () => {
     expect(f.message).toContain('options.helpers');
   });
 
-  test('typed arrays are not supported yet (one clear TypeError)', () => {
-    const e = bad({ lut: new Float64Array([1, 2]) });
+  test('typed arrays are tables (test/compiler/constant-tables.test.ts); a DataView is a TypeError naming the key', () => {
+    expect(compile('(x) => x * lut[1]', 'f8(f8)', { lut: new Float64Array([1, 2]) }).jsKernel(3)).toBe(6);
+    const e = bad({ view: new DataView(new ArrayBuffer(4)) });
     expect(e).toBeInstanceOf(TypeError);
-    expect(e.message).toContain('typed-array constants are not supported yet');
+    expect(e.message).toContain("constant 'view'");
   });
 
   test('a constant with a helper\'s name is a TypeError', () => {

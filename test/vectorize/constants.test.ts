@@ -186,10 +186,10 @@ describe('errors', () => {
     }
   });
 
-  it('typed arrays are not supported yet', () => {
-    const e = errorOf(() => nb.vectorize('f8(f8)', { constants: { lut: new Float32Array(4) } }));
-    expect(e).toBeInstanceOf(TypeError);
-    expect(e.message).toContain('not supported yet');
+  it('typed arrays are read-only tables (test/vectorize/constant-tables.test.ts)', () => {
+    const lut = new Float32Array([0.5, 2]);
+    const f = nb.vectorize('f8(f8)', { constants: { lut } })((x: number) => x * lut[1]!);
+    expect(f(nb.array([3])).toArray()).toEqual([6]);
   });
 
   it('a constant named as a helper is a TypeError when the factory is called', () => {

@@ -28,7 +28,8 @@
  */
 import type * as acorn from 'acorn';
 import { paramRef, scratchRef, type ArrayRef, type CompareOp, type Expr, type Stmt } from '../ir/nodes.js';
-import { arrayAccess, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
+import { isTable, type TypedArrayConstant } from '../constants.js';
+import { arrayAccess, constantOf, fail, lowerExpr, pos, tableOf, type ExprContext } from './lower-expr.js';
 
 type S = Stmt<null>;
 type E = Expr<null>;
@@ -254,6 +255,8 @@ export function lowerForOf(ctx: StmtContext, node: acorn.ForOfStatement, loopBod
       if (acc.length) return fail(ctx, 'NB1030', right, ['for...of over a number (.length)']);
       array = acc.array;
       indices = [...acc.indices];
+    } else if (right.type === 'Identifier' && isTable(constantOf(ctx, right.name))) {
+      array = tableOf(ctx, right.name, constantOf(ctx, right.name) as TypedArrayConstant);
     } else if (right.type === 'Identifier') {
       const b = ctx.scopes.lookup(right.name);
       if (b?.kind === 'scratch') array = scratchRef(b.id);

@@ -9,7 +9,7 @@
  *   2. names resolve to a local, a parameter, a constant of `options.constants` (a `const`
  *      node: compiler/constants.ts), or an error: a closure variable (NB1010), a use in
  *      the temporal dead zone (NB2011), `this`/`arguments` (NB1011), a constant called,
- *      indexed or assigned (NB2021). Scopes come first, as in JavaScript: a parameter or
+ *      assigned, or (a scalar) indexed, or (a table) read as a value (NB2021). Scopes come first, as in JavaScript: a parameter or
  *      local named `Math`, `Number`, `isNaN`, `Infinity`, ... is that binding, never the
  *      global (`(Math) => Math.PI` is NB1037, not 3.14159), and a parameter or local
  *      shadows a constant of the same name;
@@ -18,15 +18,16 @@
  *      imported names, numbats-names.ts), a helper (`options.helpers`), or
  *      `__name(f, "f")` (esbuild's keepNames wrapper, which is transparent); anything else
  *      is NB1016/NB1017;
- *   5. member chains `a[i][j]`, `a.length`, `a[i].length` on a parameter, and `buf[i]`,
- *      `buf.length` on a scratch array, become load/length nodes; every other property
- *      access is NB1031; a scratch array's bare name is NB2022 (it is no value).
+ *   5. member chains `a[i][j]`, `a.length`, `a[i].length` on a parameter, `buf[i]`,
+ *      `buf.length` on a scratch array, and `t[i]`, `t.length` on a table constant
+ *      (compiler/constants.ts), become load/length nodes; every other property access is
+ *      NB1031; a scratch array's bare name is NB2022 (it is no value).
  * Anything that is not an expression of the kernel language has a coded diagnostic.
  */
 import type * as acorn from 'acorn';
-import { constantExpr, type ConstantValue, type KernelConstants } from '../constants.js';
+import { constantExpr, isTable, type ConstantValue, type KernelConstants, type KernelTables, type TypedArrayConstant } from '../constants.js';
 import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
-import { paramRef, SCRATCH_CTORS, scratchRef, type ArrayRef, type BinaryOp, type CompareOp, type Expr } from '../ir/nodes.js';
+import { paramRef, SCRATCH_CTORS, scratchRef, tableRef, type ArrayRef, type BinaryOp, type CompareOp, type Expr } from '../ir/nodes.js';
 import { kernelError, type DiagnosticCode, type SourceText } from './diagnostics.js';
 import { resolveNumbatsCallee } from './numbats-names.js';
 import type { Scopes } from './scope.js';
@@ -50,6 +51,8 @@ export interface ExprContext {
   readonly accessors?: boolean;
   /** `options.constants` (checked and frozen: compiler/constants.ts). */
   readonly constants?: KernelConstants;
+  /** The program's tables (typed-array constants), numbered as lowering meets them. */
+  readonly tables?: KernelTables;
 }
 
 const BINARY: Readonly<Record<string, BinaryOp>> = {
@@ -156,8 +159,10 @@ export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): Arr
   }
   const name = (cur as acorn.Identifier).name;
   const b = ctx.scopes.lookup(name);
-  // A scalar constant is a value: indexing or measuring it is NB2021 (tables would read here).
+  // A table constant is a read-only 1-d array; a scalar constant is a value: indexing or
+  // measuring it is NB2021.
   const k = constantOf(ctx, name);
+  if (isTable(k)) return { array: tableOf(ctx, name, k), indices: indices.map((i) => lowerExpr(ctx, i)), length };
   if (k !== undefined) fail(ctx, 'NB2021', cur, [name, `is a ${typeof k}, not an array: it cannot be indexed or measured`]);
   if (b === null || b.kind === 'pending') {
     if (name === 'Math' || name === 'Number') fail(ctx, 'NB1031', node, [`${name}[...]`]);
@@ -168,6 +173,17 @@ export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): Arr
   if (b.kind === 'scratch') return { array: scratchRef(b.id), indices: indices.map((i) => lowerExpr(ctx, i)), length };
   if (ctx.accessors) fail(ctx, 'NB2019', node, [name, `read neighbours by calling it with one relative offset per axis, ${name}(-1, 0), not ${length ? 'with .length' : 'by indexing'}`]);
   return { array: paramRef(b.index), indices: indices.map((i) => lowerExpr(ctx, i)), length };
+}
+
+/** The reference to table constant `name` (its number in the program's tables). */
+export function tableOf(ctx: ExprContext, name: string, value: TypedArrayConstant): ArrayRef {
+  if (ctx.tables === undefined) throw new Error(`internal: table constant '${name}' lowered without a table list`);
+  return tableRef(ctx.tables.ref(name, value));
+}
+
+/** What a constant is, for messages: 'a number', 'a table (Float64Array)'. */
+export function constantKind(k: ConstantValue): string {
+  return isTable(k) ? `a table (${Object.prototype.toString.call(k).slice(8, -1)})` : `a ${typeof k}`;
 }
 
 /** Lower one expression. */
@@ -276,7 +292,9 @@ function identifier(ctx: ExprContext, node: acorn.Identifier): E {
   if (b?.kind === 'pending') return fail(ctx, 'NB2011', node, [node.name, 'is used before its declaration']);
   if (b?.kind === 'scratch') return fail(ctx, 'NB2022', node, [node.name, SCRATCH_VALUE]);
   const k = constantOf(ctx, node.name);
-  if (k !== undefined) return constantExpr(k, at) ?? fail(ctx, 'NB2021', node, [node.name, 'cannot be read as a value']);
+  if (k !== undefined) {
+    return constantExpr(k, at) ?? fail(ctx, 'NB2021', node, [node.name, `is ${constantKind(k)}, not a value: read its elements, ${node.name}[i], or its length, ${node.name}.length`]);
+  }
   const c = CONSTANTS.get(node.name);
   if (c !== undefined) return { kind: 'const', value: c, at, type: null };
   if (node.name === 'undefined') return fail(ctx, 'NB1036', node, ['undefined']);
@@ -298,7 +316,7 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
   if (name === '__name' && node.arguments.length === 2 && ctx.scopes.lookup('__name') === null) return lowerExpr(ctx, node.arguments[0]!);
   const calledConstant = name === null ? undefined : constantOf(ctx, rootOf(name));
   if (calledConstant !== undefined) {
-    fail(ctx, 'NB2021', callee, [rootOf(name!), `is a ${typeof calledConstant}, not a function: pass functions in options.helpers`]);
+    fail(ctx, 'NB2021', callee, [rootOf(name!), `is ${constantKind(calledConstant)}, not a function: pass functions in options.helpers`]);
   }
   if (name !== null && callee.type === 'Identifier') {
     const b = ctx.scopes.lookup(name);

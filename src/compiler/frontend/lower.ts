@@ -25,7 +25,7 @@
  */
 import type * as acorn from 'acorn';
 import { SCRATCH_CTORS, type ArrayRef, type Expr, type IRFunction, type Place, type Stmt } from '../ir/nodes.js';
-import type { KernelConstants } from '../constants.js';
+import { isTable, type KernelConstants, type KernelTables } from '../constants.js';
 import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
 import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
 import { checkNesting } from './nesting.js';
@@ -45,6 +45,11 @@ export interface LowerOptions {
   readonly accessors?: boolean;
   /** `options.constants`, checked and frozen (compiler/constants.ts): free names read them. */
   readonly constants?: KernelConstants;
+  /**
+   * The program's tables: the kernel and its helpers share one list, so that a table has one
+   * number in the whole program (required when `constants` holds typed arrays).
+   */
+  readonly tables?: KernelTables;
 }
 
 /**
@@ -68,7 +73,7 @@ export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFu
   const scopes = new Scopes(paramNames);
   const selfName = fn.id?.name ?? null;
   const ctx: StmtContext = { source, shift, scopes, helpers: options.helpers, selfName, accessors: options.accessors ?? false, jumps: [],
-    ...(options.constants ? { constants: options.constants } : {}) };
+    ...(options.constants ? { constants: options.constants } : {}), ...(options.tables ? { tables: options.tables } : {}) };
   let body: S[];
   if (fn.body.type === 'BlockStatement') {
     body = block(ctx, fn.body.body);
@@ -225,7 +230,9 @@ function lvalue(ctx: ExprContext, node: acorn.Node): LValue {
   if (node.type === 'Identifier') {
     const name = (node as acorn.Identifier).name;
     const b = ctx.scopes.lookup(name);
-    if (b === null && constantOf(ctx, name) !== undefined) return fail(ctx, 'NB2021', node, [name, `is read-only (a constant): copy it into a local, let k = ${name}`]);
+    const k = b === null ? constantOf(ctx, name) : undefined;
+    if (isTable(k)) return fail(ctx, 'NB2021', node, [name, 'is a read-only table: it cannot be assigned']);
+    if (k !== undefined) return fail(ctx, 'NB2021', node, [name, `is read-only (a constant): copy it into a local, let k = ${name}`]);
     if (b === null) return fail(ctx, 'NB1010', node, [name]);
     if (b.kind === 'pending') return fail(ctx, 'NB2011', node, [name, 'is used before its declaration']);
     if (b.kind === 'scratch') return fail(ctx, 'NB2022', node, [name, 'cannot be rebound (write its elements: buf[i] = ...)']);
@@ -237,6 +244,10 @@ function lvalue(ctx: ExprContext, node: acorn.Node): LValue {
   }
   if (node.type === 'MemberExpression') {
     const acc = arrayAccess(ctx, node as acorn.MemberExpression);
+    if (acc.array.kind === 'table') {
+      const name = ctx.tables!.list[acc.array.table]!.name;
+      return fail(ctx, 'NB2021', node, [name, 'is a read-only table (options.constants): write results to an output, or copy the values into a local first']);
+    }
     if (acc.length) return fail(ctx, 'NB2016', node, ['.length', acc.array.kind === 'scratch' ? "a scratch array's length is fixed" : 'core dimensions are read-only']);
     return { kind: 'elem', array: acc.array, indices: acc.indices, read: { kind: 'load', array: acc.array, indices: acc.indices, at, type: null } };
   }

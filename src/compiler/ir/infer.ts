@@ -67,7 +67,7 @@ import { DTYPES, type DType } from '../../dtype/dtypes.js';
 import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
 import { as, cast, condition, expr, typeOf, typed, type ExprInfer, type TV } from './infer-expr.js';
 import { findCounters, type Counter } from './loop-counters.js';
-import { forEachStmt, type ArrayRef, type Expr, type IRFunction, type Local, type Param, type Stmt } from './nodes.js';
+import { forEachStmt, type ArrayRef, type Expr, type IRFunction, type Local, type Param, type Stmt, type TableConst } from './nodes.js';
 import { fitsInt, is64, isFloatType, isIntType, promote } from './types.js';
 import { defaultType, exactType, setNarrowDefaults, weakNumber, type Weak } from './weak.js';
 
@@ -96,6 +96,8 @@ export interface InferRequest {
    * int32 / float32 instead of int64 / float64, and `let s = 0; s += f32` stays float32.
    */
   readonly narrowLocals?: boolean;
+  /** The constant tables the kernel and helpers read (their `table` references index it). */
+  readonly tables?: readonly TableConst[];
 }
 
 /** Set for the duration of one inferProgram call (inference is synchronous). */
@@ -129,7 +131,7 @@ export function inferProgram(req: InferRequest): { main: IRFunction<DType>; help
   narrow = req.narrowLocals ?? false;
   setNarrowDefaults(narrow);
   try {
-    const program = new ProgramInfer(req.helpers);
+    const program = new ProgramInfer(req.helpers, req.tables ?? []);
     const main = new FunctionInfer(req.main, req.params, req.kind === 'gufunc' ? 'void' : req.returns, req.kind, program).run(req.main.name);
     return { main, helpers: program.done };
   } finally {
@@ -143,7 +145,7 @@ class ProgramInfer {
   readonly done: IRFunction<DType>[] = [];
   private readonly byKey = new Map<string, number>();
   private readonly active = new Set<string>();
-  constructor(readonly helpers: ReadonlyMap<string, IRFunction<null>>) {}
+  constructor(readonly helpers: ReadonlyMap<string, IRFunction<null>>, readonly tables: readonly TableConst[]) {}
 
   specialize(name: string, args: readonly TV[], at: number, caller: FunctionInfer): T {
     const fn = this.helpers.get(name)!;
@@ -228,7 +230,8 @@ class FunctionInfer implements ExprInfer {
     const params: Param[] = this.fn.params.map((p, i) => ({ ...p, ...this.params[i] }));
     const returns = this.returns === 'infer' ? this.returnType ?? 'int64' : this.returns;
     const scratch = this.fn.scratch?.map((a) => ({ ...a, dtype: scratchType(a.dtype) }));
-    return { name, source: this.fn.source, params, locals, body, returns, ...(scratch ? { scratch } : {}) };
+    const tables = this.program.tables;
+    return { name, source: this.fn.source, params, locals, body, returns, ...(scratch ? { scratch } : {}), ...(tables.length > 0 ? { tables } : {}) };
   }
 
   // ---- expression hooks ------------------------------------------------------------------
@@ -254,9 +257,15 @@ class FunctionInfer implements ExprInfer {
 
   /**
    * The array a reference names: its element dtype, dimensions, name in the source (for
-   * messages), and whether it is a "()" core operand seen as a one-element array.
+   * messages), whether it is a "()" core operand seen as a one-element array, whether it is
+   * a scratch array, and a constant table's length (a read-only 1-d array of its typed
+   * array's dtype).
    */
-  private arrayOf(ref: ArrayRef, at: number): { dtype: DType; ndim: number; name: string; single: boolean; scratch: boolean } {
+  private arrayOf(ref: ArrayRef, at: number): { dtype: DType; ndim: number; name: string; single: boolean; scratch: boolean; length?: number } {
+    if (ref.kind === 'table') {
+      const t = this.program.tables[ref.table]!;
+      return { dtype: t.dtype, ndim: 1, name: t.name, single: false, scratch: false, length: t.values.length };
+    }
     if (ref.kind === 'scratch') {
       const a = this.fn.scratch![ref.id]!;
       return { dtype: scratchType(a.dtype), ndim: 1, name: a.name, single: false, scratch: true };
@@ -305,6 +314,8 @@ class FunctionInfer implements ExprInfer {
   length(array: ArrayRef, axis: number, at: number): T {
     const a = this.arrayOf(array, at);
     if (axis >= a.ndim) this.fail('NB2007', at, [a.name, a.ndim, axis + 1]);
+    // A table's length is a compile-time constant.
+    if (a.length !== undefined) return { kind: 'const', value: a.length, type: 'int32', at };
     // A "()" core operand declared as a 1-d array is a one-element view.
     if (a.single) return { kind: 'const', value: 1, type: 'int32', at };
     return { kind: 'length', array, axis, type: 'int32', at };
@@ -360,6 +371,7 @@ class FunctionInfer implements ExprInfer {
         return [{ kind: 'assign', place: s.place, value: this.toParam(s.place.index, v, s.at), at: s.at }];
       }
       case 'store': {
+        if (s.array.kind === 'table') throw new Error('internal: a store into a table (lowering rejects it)');
         const a = this.arrayOf(s.array, s.at);
         if (s.indices.length !== a.ndim) this.fail('NB2007', s.at, [a.name, a.ndim, s.indices.length]);
         const indices = s.indices.map((i) => this.index(i));

@@ -97,7 +97,12 @@ export type IndexChecks = readonly (number | null)[];
  * scratch array's), so that adding a kind makes the type checker point at every site that
  * reads a parameter's fields and must decide what the new kind does there.
  */
-export type ArrayRef = { readonly kind: 'param'; readonly index: number } | { readonly kind: 'scratch'; readonly id: number };
+export type ArrayRef =
+  | { readonly kind: 'param'; readonly index: number }
+  /** A scratch array of the function ({@link IRFunction.scratch}[id]). */
+  | { readonly kind: 'scratch'; readonly id: number }
+  /** A constant table ({@link IRProgram.tables}[table]): read-only, 1-d, of a known length. */
+  | { readonly kind: 'table'; readonly table: number };
 
 /** The reference to array parameter `index`. */
 export const paramRef = (index: number): ArrayRef => ({ kind: 'param', index });
@@ -111,11 +116,15 @@ export function paramIndex(ref: ArrayRef): number {
   return ref.index;
 }
 
+/** The reference to constant table `table` (an index into the program's tables). */
+export const tableRef = (table: number): ArrayRef => ({ kind: 'table', table });
+
 /** A stable text key of an array reference (maps and sets of arrays). */
 export function arrayKey(ref: ArrayRef): string {
   switch (ref.kind) {
     case 'param': return `param:${ref.index}`;
     case 'scratch': return `scratch:${ref.id}`;
+    case 'table': return `table:${ref.table}`;
   }
 }
 
@@ -148,6 +157,23 @@ export interface ScratchArray {
   readonly at: number;
 }
 
+/**
+ * A typed-array constant of `options.constants` that the program reads: a read-only 1-d
+ * lookup table (compiler/constants.ts). Emitters place `values` in the module (AS: a data
+ * segment; JS: a typed array literal; WGSL: a read-only storage buffer the gpu target
+ * uploads once per compiled kernel), so the generated source covers the contents.
+ */
+export interface TableConst {
+  /** The constant's name in `options.constants` (messages). */
+  readonly name: string;
+  /** The name emitters print (unique, starts with `__`: never a user name). */
+  readonly emitName: string;
+  /** Element dtype, from the typed array's kind (Float64Array → float64, ...). */
+  readonly dtype: DType;
+  /** The frozen copy of the values. */
+  readonly values: ArrayLike<number | bigint>;
+}
+
 /** What any pass may ask of a typed array reference: its names and its element layout. */
 export interface ArrayInfo {
   /** The name in the kernel's source (messages). */
@@ -170,6 +196,11 @@ export function arrayInfo(fn: IRFunction<DType>, ref: ArrayRef): ArrayInfo {
       const a = fn.scratch?.[ref.id];
       if (!a) throw new Error(`internal: no scratch array ${ref.id}`);
       return { name: a.name, emitName: a.emitName, dtype: a.dtype, ndim: 1 };
+    }
+    case 'table': {
+      const t = fn.tables?.[ref.table];
+      if (!t) throw new Error(`internal: ${fn.name} reads table ${ref.table}, which it does not have`);
+      return { name: t.name, emitName: t.emitName, dtype: t.dtype, ndim: 1 };
     }
   }
 }
@@ -273,6 +304,11 @@ export interface IRFunction<T> {
   readonly returns: T | 'void';
   /** The scratch arrays it allocates (`scratch` statements), by id; absent: none. */
   readonly scratch?: readonly ScratchArray[];
+  /**
+   * Typed IR: the program's constant tables ({@link IRProgram.tables}, the same list in
+   * every function of a program), so that a function's table references resolve on their own.
+   */
+  readonly tables?: readonly TableConst[];
 }
 
 /** Core dimensions of a gufunc kernel (what src/ufunc/gufunc-signature.ts parses). */
@@ -291,7 +327,7 @@ export interface CoreInfo {
  * report the site's number; the host turns it into the IndexError (src/compiler/bounds.ts).
  */
 export interface BoundsSite {
-  /** The array parameter's name in the kernel's source. */
+  /** The array's name in the kernel's source (a parameter, or a constant table). */
   readonly array: string;
   /** Which index of the access (0 for `a[i]`, 1 for the `j` of `a[i][j]`). */
   readonly axis: number;
@@ -336,6 +372,11 @@ export interface IRProgram {
   readonly bounds?: readonly BoundsSite[];
   /** The scratch allocation sites, numbered as the `site` of `scratch` statements (absent or empty: none). */
   readonly scratch?: readonly ScratchSite[];
+  /**
+   * The typed-array constants the kernel and its helpers read (`tableRef(k)` is entry k);
+   * absent or empty: none.
+   */
+  readonly tables?: readonly TableConst[];
 }
 
 /** Calls `f` on each direct operand of `e` (the one place that knows which kinds have which). */

@@ -104,7 +104,8 @@ export function printFunction(fn: IRFunction<DType>): string {
 }
 
 /**
- * The whole program: kind, core dims (gufunc), the kernel, then its helpers.
+ * The whole program: kind, core dims (gufunc), constant tables (dtype, length, the first
+ * values), the kernel, then its helpers.
  *
  * @example
  * ```ts
@@ -117,6 +118,10 @@ export function printProgram(p: IRProgram): string {
   if (p.core) {
     const ops = p.core.operands.map((o) => `(${o.map((d) => p.core!.dims[d]).join(',')})`);
     head.push(`core ${ops.slice(0, p.core.nin).join(',')}->${ops.slice(p.core.nin).join(',')}`);
+  }
+  for (const t of p.tables ?? []) {
+    const shown = Array.from(t.values as ArrayLike<number | bigint>).slice(0, 8).map((v) => (Object.is(v, -0) ? '-0' : String(v)));
+    head.push(`table ${t.emitName}: ${t.dtype}[${t.values.length}] = [${shown.join(', ')}${t.values.length > 8 ? ', ...' : ''}]`);
   }
   return [...head, printFunction(p.main), ...p.helpers.map(printFunction)].join('\n') + '\n';
 }

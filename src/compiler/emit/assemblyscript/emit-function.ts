@@ -16,12 +16,14 @@
  *      (bool elements are bytes, read as `!= 0`), or through the pointer that
  *      ir/passes/pointer-walk.ts assigned them (`load<T>(__w0)`), the loops that declare
  *      those pointers starting and advancing them with their counters; an index with a
- *      bounds-check site (ir/passes/bounds-check.ts) through the prelude's `__bc`.
+ *      bounds-check site (ir/passes/bounds-check.ts) through the prelude's `__bc`; a
+ *      constant table's element as `load<T>(__t<k>_<name> + (<usize>i << log2(size)))`
+ *      from its static data ({@link tableData}).
  */
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
-import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type WalkedAccess } from '../../ir/nodes.js';
+import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst, type WalkedAccess } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { allocates } from '../../ir/passes/scratch.js';
 import { DTYPES } from '../../../dtype/dtypes.js';
@@ -46,6 +48,28 @@ export const sizeName = (d: number): string => `__n${d}`;
 export const scratchLength = (name: string): string => `__${name}_n`;
 /** log2 of an element size (scratch addresses are `base + (i << shift)`). */
 const SHIFT: Readonly<Record<number, number>> = { 1: 0, 2: 1, 4: 2, 8: 3 };
+/** Bytes of an element, by AS type. */
+export const ELEMENT_BYTES: Readonly<Record<string, number>> = { bool: 1, i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8 };
+
+/**
+ * The AS declaration of a table's data (a constant table, ir/nodes.ts TableConst): its
+ * bytes (little-endian, Wasm's order) in a static data segment, 16-byte aligned. The bytes
+ * are in the source, so the compile-cache key covers the contents.
+ *
+ * @example
+ * ```ts
+ * tableData('', { name: 'lut', emitName: '__t0_lut', dtype: 'int32', values: new Int32Array([1, 2]) });
+ * // 'const __t0_lut: usize = memory.data<u8>([0x01,0x00,0x00,0x00,0x02,0x00,0x00,0x00], 16); // lut: int32[2]'
+ * ```
+ */
+export function tableData(prefix: string, t: TableConst): string {
+  const v = t.values as ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };
+  const bytes = [...new Uint8Array(v.buffer, v.byteOffset, v.byteLength)].map((b) => `0x${b.toString(16).padStart(2, '0')}`);
+  // An empty table still has an address (every index into it fails its bounds check).
+  const list = bytes.length === 0 ? '0x00' : bytes.join(',');
+  return `const ${prefix}${t.emitName}: usize = memory.data<u8>([${list}], 16); // ${t.name}: ${t.dtype}[${t.values.length}]`;
+}
+
 /** Name of pointer-walk pointer `id` (ir/passes/pointer-walk.ts). */
 const walkName = (id: number): string => `__w${id}`;
 
@@ -163,6 +187,14 @@ export class AsFunctionEmitter {
       const idx = site == null ? `<usize>(${this.expr(fn, i)})` : `<usize>(${this.checked(fn, access.array, 0, i, site, false)})`;
       return shift === 0 ? `${a.emitName} + ${idx}` : `${a.emitName} + (${idx} << ${shift})`;
     }
+    if (access.array.kind === 'table') {
+      // A table's data segment (emit-module.ts's tableData), its elements packed.
+      const t = this.program.tables![access.array.table]!;
+      const i = access.indices[0]!;
+      const site = access.checks?.[0];
+      const v = site == null ? this.expr(fn, i) : this.checked(fn, access.array, 0, i, site, false);
+      return `${this.names.prefix}${t.emitName} + (<usize>(${v}) << ${Math.log2(ELEMENT_BYTES[asType(t.dtype)]!)})`;
+    }
     const p = fn.params[access.array.index]!;
     const w = access.walk;
     if (w) {
@@ -178,7 +210,7 @@ export class AsFunctionEmitter {
 
   /** A checked index: `__bc(i, size, site)` (the index) or, with `zero`, `__bcz(...)` (0 as usize). */
   private checked(fn: IRFunction<DType>, array: ArrayRef, axis: number, i: T, site: number, zero: boolean): string {
-    const size = axisSize(this.program.core, array, axis);
+    const size = axisSize(this.program.core, array, axis, this.program.tables);
     const n = 'size' in size ? String(size.size) : 'dim' in size ? sizeName(size.dim) : scratchLength(fn.scratch![size.scratch]!.emitName);
     const v = this.expr(fn, i);
     if (is64(i.type)) return `${zero ? '__bcz64' : '__bc64'}(${v}, ${n}, ${site})`;
@@ -265,9 +297,10 @@ export class AsFunctionEmitter {
         const addr = this.address(fn, e);
         return isBool(e.type) ? `(load<u8>(${addr}) != 0)` : `load<${asType(e.type)}>(${addr})`;
       }
-      case 'length':
-        if (e.array.kind === 'scratch') return scratchLength(fn.scratch![e.array.id]!.emitName);
-        return sizeName(this.program.core!.operands[e.array.index]![e.axis]!);
+      case 'length': {
+        const size = axisSize(this.program.core, e.array, e.axis, this.program.tables);
+        return 'size' in size ? String(size.size) : 'dim' in size ? sizeName(size.dim) : scratchLength(fn.scratch![size.scratch]!.emitName);
+      }
     }
     throw new Error(`unreachable: ${(e as T).kind}`);
   }
@@ -334,7 +367,8 @@ export class AsFunctionEmitter {
           // Pointer walks (ir/passes/pointer-walk.ts) start with the counter: in the for's
           // declaration list, or (no init) in a block around the loop.
           const walks = (s.walks ?? []).map((w) => {
-            const base = arrayInfo(fn, w.array).emitName;
+            if (w.array.kind !== 'param') throw new Error('internal: pointer walks walk array parameters only');
+            const base = fn.params[w.array.index]!.emitName;
             const stride = strideName(base, 0);
             const start = `${base} + <usize>(${fn.locals[w.counter]!.emitName}) * ${stride}`;
             return { name: walkName(w.id), start, step: w.step === 1 ? stride : `${w.step} * ${stride}` };

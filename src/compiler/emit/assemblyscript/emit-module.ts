@@ -20,6 +20,9 @@
  *   core = [D, work, workBytes, size[0..D), then per operand (inputs first) the byte strides
  *   of its core dims in signature order] (asm/gufunc/walk.ts's block). The kernel function
  *   takes per array parameter its base pointer and byte strides, then the D core sizes.
+ * Constant tables (options.constants' typed arrays) come first, as static data segments
+ * (emit-function.ts's tableData): the module's static data, placed where the runtime
+ * reserved a heap block for it (src/vectorize/module.ts), in every instance alike.
  * Every top-level name carries the unit's prefix, so several kernels link into one module
  * ({@link linkAssemblyScript}); the prelude is shared.
  */
@@ -27,7 +30,7 @@ import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
 import type { Expr, IRProgram } from '../../ir/nodes.js';
 import { asType, isBool } from '../../ir/types.js';
-import { asConst, AsFunctionEmitter } from './emit-function.js';
+import { asConst, AsFunctionEmitter, tableData } from './emit-function.js';
 import { preludeFor } from './prelude.js';
 import { ascOptimizeDirective } from '../../toolchain/asc-flags.js';
 import type { AscOptimizeLevel } from '../../ir/passes/limits.js';
@@ -187,6 +190,8 @@ export function emitAssemblyScript(
   const { prefix, simd } = options;
   const em = new AsFunctionEmitter(p, { prefix });
   const parts: string[] = [];
+  // Constant tables: static data segments, read by the kernel and its helpers.
+  if (p.tables?.length) parts.push(p.tables.map((t) => tableData(prefix, t)).join('\n'));
   for (const h of p.helpers) parts.push(em.function(h));
   if (p.kind === 'scalar') {
     parts.push(em.function(p.main, ['@inline']));

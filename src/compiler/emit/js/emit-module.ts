@@ -7,6 +7,7 @@
  *      definition of every operation's meaning; array parameters become (data, offset,
  *      element strides...) and core sizes `__n<d>`; an index with a bounds-check site
  *      (ir/passes/bounds-check.ts) goes through `rt.bc`, which throws the site's BoundsTrap;
+ *      a constant table is a typed array the source declares first (`tableDecl`);
  *   2. entries are appended: for scalar kernels `row(n, d0, o0, s0, ..., dK, oK, sK)` and
  *      `loop(shape, operands)`; for gufunc kernels `loop(shape, operands, coreSizes)`, where
  *      an operand's strides are its loop-dim strides followed by its core-dim strides;
@@ -17,7 +18,7 @@
  */
 import { printStructured } from '../structured.js';
 import { DTYPES, type AnyTypedArray, type DType } from '../../../dtype/dtypes.js';
-import { arrayInfo, type ArrayRef, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
+import { arrayInfo, type ArrayRef, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64, isBool } from '../../ir/types.js';
 import { JS_RUNTIME } from './runtime.js';
@@ -71,18 +72,17 @@ class JsEmitter {
       const at = site == null ? (is64(i.type) ? `Number(${v})` : v) : `rt.${is64(i.type) ? 'bc64' : 'bc'}(${v}, ${name}.length, ${site})`;
       return `${name}[${at}]`;
     }
-    const q = fn.params[array.index]!;
-    const terms = indices.map((i, k) => {
+    const index = (i: T, k: number): string => {
       const site = checks?.[k];
       const v = this.expr(fn, i);
-      let at: string;
-      if (site == null) at = is64(i.type) ? `Number(${v})` : v;
-      else {
-        const size = axisSize(this.p.core, array, k);
-        at = `rt.${is64(i.type) ? 'bc64' : 'bc'}(${v}, ${'size' in size ? size.size : 'dim' in size ? `__n${size.dim}` : 0}, ${site})`;
-      }
-      return `${at} * ${strideName(q.emitName, k)}`;
-    });
+      if (site == null) return is64(i.type) ? `Number(${v})` : v;
+      const size = axisSize(this.p.core, array, k, this.p.tables);
+      return `rt.${is64(i.type) ? 'bc64' : 'bc'}(${v}, ${'size' in size ? size.size : 'dim' in size ? `__n${size.dim}` : 0}, ${site})`;
+    };
+    // A constant table: the typed array the module declares (tableDecl).
+    if (array.kind === 'table') return `${this.p.tables![array.table]!.emitName}[${index(indices[0]!, 0)}]`;
+    const q = fn.params[array.index]!;
+    const terms = indices.map((i, k) => `${index(i, k)} * ${strideName(q.emitName, k)}`);
     return `${q.emitName}[${[offsetName(q.emitName), ...terms].join(' + ')}]`;
   }
 
@@ -104,9 +104,11 @@ class JsEmitter {
         const v = this.element(fn, e.array, e.indices, e.checks);
         return isBool(e.type) ? `(${v} !== 0)` : v;
       }
-      case 'length':
+      case 'length': {
         if (e.array.kind === 'scratch') return `${fn.scratch![e.array.id]!.emitName}.length`;
-        return `__n${this.p.core!.operands[e.array.index]![e.axis]}`;
+        const size = axisSize(this.p.core, e.array, e.axis, this.p.tables);
+        return 'size' in size ? String(size.size) : 'dim' in size ? `__n${size.dim}` : '0';
+      }
     }
   }
 
@@ -161,6 +163,24 @@ class JsEmitter {
   }
 }
 
+/** A JS number as source text that reads back as the same value (`-0`, `NaN`, `Infinity`). */
+const numberText = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
+
+/**
+ * A constant table's declaration: a typed array of its dtype holding its values, so the
+ * source is self-contained (`const __t0_lut = new Float64Array([0.5, 1]);`).
+ */
+function tableDecl(t: TableConst): string {
+  const ctor = TYPED_ARRAY[t.dtype]!;
+  const values = Array.from(t.values as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? `${v}n` : numberText(v)));
+  return `const ${t.emitName} = new ${ctor}([${values.join(', ')}]); // ${t.name}`;
+}
+
+const TYPED_ARRAY: Partial<Record<DType, string>> = {
+  float64: 'Float64Array', float32: 'Float32Array', int8: 'Int8Array', int16: 'Int16Array', int32: 'Int32Array',
+  uint8: 'Uint8Array', uint16: 'Uint16Array', uint32: 'Uint32Array', int64: 'BigInt64Array', uint64: 'BigUint64Array',
+};
+
 /** Advance an N-d odometer over `shape` and call `body(offsets)` per element (JS source). */
 const ODOMETER = `
 function __walk(shape, ops, body) {
@@ -193,7 +213,7 @@ function __walk(shape, ops, body) {
 export function emitJs(p: IRProgram): string {
   const em = new JsEmitter(p);
   const fn = p.main;
-  const parts = ['"use strict";', ...p.helpers.map((h) => em.function(h)), em.function(fn), ODOMETER.trim()];
+  const parts = ['"use strict";', ...(p.tables ?? []).map(tableDecl), ...p.helpers.map((h) => em.function(h)), em.function(fn), ODOMETER.trim()];
   if (p.kind === 'scalar') {
     const ins = fn.params.map((q) => q.scalar!);
     const out = fn.returns as DType;

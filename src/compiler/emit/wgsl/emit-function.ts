@@ -18,6 +18,12 @@
  * storage binding of operand k and o/s are the operand's element offset and strides (i32
  * function parameters). Bool elements are stored as u32 0/1 on the device.
  *
+ * Constant tables (options.constants' typed arrays, ir/nodes.ts TableConst): element `t[i]`
+ * of table k is `nbt<k>[i]`, a read-only storage binding the shader declares after the
+ * operands, the meta buffer and the error flag (src/gpu/shaders.ts); the gpu target uploads
+ * each table once per compiled kernel (src/gpu/dispatch.ts). Their dtypes are 32-bit
+ * (validateTarget: a Float64Array table is NB6001, pass a Float32Array).
+ *
  * Bounds checks (ir/passes/bounds-check.ts): a checked index of a load is `nb_bc_i32(i, n,
  * site)` (i when in range; else it records the failure in the `nberr` binding the shader
  * declares (src/gpu/shaders.ts) and reads element 0 instead); inside a `select` value, which
@@ -28,7 +34,7 @@
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS, type WgslHelperCall } from '../../ir/intrinsics.js';
-import { arrayInfo, forEachStmt, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
+import { arrayInfo, forEachExpr, forEachStmt, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { isBool, isFloatType } from '../../ir/types.js';
 
@@ -61,6 +67,40 @@ function wgslTypeOf(t: DType): 'bool' | 'i32' | 'u32' | 'f32' {
   const w = wgslType(t);
   if (w === null) throw new Error(`WGSL emitter: a ${t} value; validateTarget(program, 'gpu') must run before emission`);
   return w;
+}
+
+/** The WGSL name of the storage binding of constant table `k` (src/gpu/shaders.ts declares it). */
+export const wgslTableName = (k: number): string => `nbt${k}`;
+
+/**
+ * The tables a program reads (by number, ascending): the ones its shaders declare and its
+ * calls bind. A table read only through `t.length` (a constant) is not among them.
+ *
+ * @example
+ * ```ts
+ * tablesRead(k.ir); // [0]
+ * ```
+ */
+export function tablesRead(program: IRProgram): number[] {
+  const used = new Set<number>();
+  for (const fn of [program.main, ...program.helpers]) forEachExpr(fn.body, (e) => { if (e.kind === 'load' && e.array.kind === 'table') used.add(e.array.table); });
+  return [...used].sort((a, b) => a - b);
+}
+
+/**
+ * The declarations of the storage bindings of the tables a program reads, numbered from
+ * `first` in {@link tablesRead}'s order (the order the gpu target binds their buffers).
+ *
+ * @example
+ * ```ts
+ * tableBindings(k.ir, 3); // ['@group(0) @binding(3) var<storage, read> nbt0: array<f32>;']
+ * ```
+ */
+export function tableBindings(program: IRProgram, first: number): string[] {
+  return tablesRead(program).map((t, j) => {
+    const dtype = program.tables![t]!.dtype;
+    return `@group(0) @binding(${first + j}) var<storage, read> ${wgslTableName(t)}: array<${wgslStorageType(dtype) ?? dtype}>; // ${program.tables![t]!.name}`;
+  });
 }
 
 /** The WGSL storage element type of an array dtype (bool is a u32 0/1). */
@@ -183,23 +223,25 @@ export class WgslFunctionEmitter {
         : this.call(`nb_bcg_${t}`, [this.expr(fn, i), this.size(fn, array, 0), `${site}u`, this.guard]);
       return `${scratchName(fn, array.id)}[${v}]`;
     }
-    const p = fn.params[array.index]!;
     // Offsets and strides are i32: an unchecked uint32 index (any integer type may index) is
     // converted; the checks return an i32.
-    const terms = indices.map((i, d) => {
+    const index = (i: T, d: number): string => {
       const site = checks?.[d];
       const t = wgslTypeOf(i.type);
-      const v = site == null ? (t === 'u32' ? `i32(${this.expr(fn, i)})` : this.expr(fn, i))
+      return site == null ? (t === 'u32' ? `i32(${this.expr(fn, i)})` : this.expr(fn, i))
         : this.guard === null ? this.call(`nb_bc_${t}`, [this.expr(fn, i), this.size(fn, array, d), `${site}u`])
         : this.call(`nb_bcg_${t}`, [this.expr(fn, i), this.size(fn, array, d), `${site}u`, this.guard]);
-      return `${v} * s_${p.emitName}_${d}`;
-    });
+    };
+    // A constant table: its read-only storage binding (src/gpu/shaders.ts declares it).
+    if (array.kind === 'table') return `${wgslTableName(array.table)}[${index(indices[0]!, 0)}]`;
+    const p = fn.params[array.index]!;
+    const terms = indices.map((i, d) => `${index(i, d)} * s_${p.emitName}_${d}`);
     return `${this.binding(array.index)}[${[`o_${p.emitName}`, ...terms].join(' + ')}]`;
   }
 
   /** The size of axis `axis` of array `array` (an i32). */
   private size(fn: IRFunction<DType>, array: ArrayRef, axis: number): string {
-    const size = axisSize(this.program.core, array, axis);
+    const size = axisSize(this.program.core, array, axis, this.program.tables);
     return 'size' in size ? `${size.size}i` : 'dim' in size ? `n_${size.dim}` : `${scratchLength(fn, size.scratch)}i`;
   }
 
@@ -263,9 +305,7 @@ export class WgslFunctionEmitter {
         const v = this.element(fn, e.array, e.indices, e.checks);
         return isBool(e.type) ? `(${v} != 0u)` : v;
       }
-      case 'length':
-        if (e.array.kind === 'scratch') return `${scratchLength(fn, e.array.id)}i`;
-        return `n_${this.program.core!.operands[e.array.index]![e.axis]}`;
+      case 'length': return this.size(fn, e.array, e.axis);
     }
     throw new Error(`unreachable: ${(e as T).kind}`);
   }

@@ -18,13 +18,17 @@
  *   nbmeta[2 .. 2+D): the input shape n; nbmeta[2+D .. 2+2D): the output shape m
  *   then per operand (inputs, then the output): element offset, D element strides
  *
+ * then, when the kernel reads a table at an index not proven in range, the error flag
+ * `nberr` (as gufunc shaders'), then the constant tables the kernel reads (`nbt<k>`,
+ * read-only; emit-function.ts's tableBindings).
+ *
  * The mappings are scipy.ndimage's (as the Wasm code's `__map`; WGSL reserves `__`).
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { cvalWeak, offsetsOf, type BoundaryMode, type CompiledStencil } from '../../stencil.js';
 import { paramIndex, type Expr, type IRFunction, type LoadExpr } from '../../ir/nodes.js';
 import { materialize } from '../../ir/weak.js';
-import { WgslFunctionEmitter, wgslConst, wgslStorageType, wgslType } from './emit-function.js';
+import { tableBindings, WgslFunctionEmitter, wgslConst, wgslStorageType, wgslType } from './emit-function.js';
 import { preludeFor } from './prelude.js';
 
 /** Invocations per workgroup of stencil shaders. */
@@ -56,11 +60,12 @@ class StencilWgslEmitter extends WgslFunctionEmitter {
   }
 
   override expr(fn: IRFunction<DType>, e: Expr<DType>): string {
-    return e.kind === 'load' ? this.load(fn, e) : super.expr(fn, e);
+    // Table reads are the base emitter's (their bindings follow nbmeta: stencilShader).
+    return e.kind === 'load' && e.array.kind === 'param' ? this.load(fn, e, e.array.index) : super.expr(fn, e);
   }
 
-  private load(fn: IRFunction<DType>, e: LoadExpr<DType>): string {
-    const p = fn.params[paramIndex(e.array)]!;
+  private load(fn: IRFunction<DType>, e: LoadExpr<DType>, k: number): string {
+    const p = fn.params[k]!;
     const t = e.type;
     const mode = this.stencil.mode;
     const offs = offsetsOf(e);
@@ -68,7 +73,7 @@ class StencilWgslEmitter extends WgslFunctionEmitter {
     const idx = offs.map((o, d) => (o === 0 ? `nb_c${d}` : `(nb_c${d} ${o < 0 ? '-' : '+'} ${Math.abs(o)}i)`));
     const mapped = idx.map((j, d) => (offs[d] === 0 ? j : `${map}(${j}, nb_n${d})`));
     const addr = [`o_${p.emitName}`, ...mapped.map((j, d) => `${j} * s_${p.emitName}_${d}`)].join(' + ');
-    const raw = `b${paramIndex(e.array)}[${addr}]`;
+    const raw = `b${k}[${addr}]`;
     const v = wgslType(t) === 'bool' ? `(${raw} != 0u)` : raw;
     if (mode !== 'constant') return v;
     const inside = idx.flatMap((j, d) => (offs[d] === 0 ? [] : [`u32(${j}) < u32(nb_n${d})`]));
@@ -101,6 +106,9 @@ export function stencilShader(s: CompiledStencil): string {
     lines.push(`@group(0) @binding(${k}) var<storage, ${k < K ? 'read' : 'read_write'}> b${k}: array<${wgslStorageType(t)}>;`);
   });
   lines.push(`@group(0) @binding(${K + 1}) var<storage, read> nbmeta: array<i32>;`);
+  // Bounds checks of table reads: the error flag (src/gpu/stencil.ts reads it back), then the tables.
+  const flag = s.bounds.length > 0 ? [`@group(0) @binding(${K + 2}) var<storage, read_write> nberr: array<atomic<u32>, 4>;`] : [];
+  lines.push(...flag, ...tableBindings(s.ir, K + 2 + flag.length));
   for (const d of ds) lines.push(`var<private> nb_c${d}: i32;`, `var<private> nb_n${d}: i32;`);
   lines.push('', MAPS[s.mode === 'constant' ? 'nearest' : s.mode], '');
   const prelude = preludeFor(em.used);

@@ -1,6 +1,8 @@
 /**
  * Bounds checks (`boundscheck: true`, the default): every index of every element access of
- * a gufunc kernel (`a[i]`, `a[i][j]`, reads and writes) must lie in `[0, size of that axis)`.
+ * a gufunc kernel (`a[i]`, `a[i][j]`, reads and writes), and of every read of a constant
+ * table (`t[i]`, in any kernel and its helpers; a table's size is its length, a constant),
+ * must lie in `[0, size of that axis)`.
  * This pass decides which indices need a run-time check and numbers them as sites
  * ({@link BoundsSite}: the array, the axis, read or write, the line and column); the
  * emitters print a check at each site and leave the others alone. An index the pass can
@@ -33,12 +35,12 @@
  * Scratch arrays (`const buf = new Float64Array(n)`, in any function) are checked the same
  * way against their length: `buf.length` is a size like a core dim's, and a scratch array
  * allocated with a constant or a core size (`new Float64Array(a.length)`) has that size.
- * Stencil kernels do not use this pass: their offsets are constants inside a neighborhood
- * the boundary modes handle (src/compiler/stencil.ts).
+ * Stencil kernels use it for their table reads only: their accessors' offsets are constants
+ * inside a neighborhood the boundary modes handle (src/compiler/stencil.ts).
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { codeFrame, lineColumn } from '../../frontend/diagnostics.js';
-import type { ArrayRef, BoundsSite, CoreInfo, Expr, IRFunction, IRProgram, IndexChecks, Stmt } from '../nodes.js';
+import type { ArrayRef, BoundsSite, CoreInfo, Expr, IRFunction, IRProgram, IndexChecks, Stmt, TableConst } from '../nodes.js';
 import { arrayInfo, forEachStmt } from '../nodes.js';
 import { bitsOf, isIntType, isSigned, isUnsigned } from '../types.js';
 
@@ -79,8 +81,10 @@ type Fact = { readonly id: number; readonly lo: number } | { readonly id: number
  * axisSize({ nin: 1, dims: ['n'], operands: [[0], []] }, paramRef(1), 0);          // { size: 1 } (a "()" operand)
  * ```
  */
-export function axisSize(core: CoreInfo | undefined, array: ArrayRef, axis: number): AxisSize {
+export function axisSize(core: CoreInfo | undefined, array: ArrayRef, axis: number, tables: readonly TableConst[] = []): AxisSize {
   if (array.kind === 'scratch') return { scratch: array.id };
+  // A table's length is a compile-time constant.
+  if (array.kind === 'table') return { size: tables[array.table]!.values.length };
   const dims = core!.operands[array.index]!;
   // A "()" core operand declared as a 1-d array is a one-element view.
   if (dims.length === 0) return { size: 1 };
@@ -154,7 +158,13 @@ class BoundsPass {
   /** Scratch arrays whose length is a constant or a core size (`new Float64Array(a.length)`): that size. */
   private readonly scratchSizes = new Map<number, AxisSize>();
 
-  constructor(private readonly fn: IRFunction<DType>, private readonly core: CoreInfo | undefined, readonly sites: BoundsSite[]) {
+  constructor(
+    private readonly fn: IRFunction<DType>,
+    private readonly core: CoreInfo | undefined,
+    private readonly tables: readonly TableConst[],
+    /** The program's sites (shared by its functions: one numbering). */
+    readonly sites: BoundsSite[],
+  ) {
     this.findAliases();
     forEachStmt(fn.body, (s) => {
       if (s.kind !== 'scratch') return;
@@ -166,7 +176,7 @@ class BoundsPass {
 
   /** The size of an axis, a scratch array's length replaced by the size it was allocated with when known. */
   private size(array: ArrayRef, axis: number): AxisSize {
-    const s = axisSize(this.core, array, axis);
+    const s = axisSize(this.core, array, axis, this.tables);
     return 'scratch' in s ? this.scratchSizes.get(s.scratch) ?? s : s;
   }
 
@@ -346,6 +356,9 @@ class BoundsPass {
 
   private checks(env: Env, array: ArrayRef, indices: readonly E[], at: number, write: boolean): IndexChecks | undefined {
     let any = false;
+    // Without core dims (scalar kernels, helpers, stencils) only tables are arrays to check:
+    // a stencil's accessors read at constant offsets its boundary mode handles.
+    if (array.kind === 'param' && this.core === undefined) return undefined;
     const out = indices.map((idx, axis) => {
       if (this.proven(env, array, axis, idx)) return null;
       any = true;
@@ -455,9 +468,10 @@ class BoundsPass {
 }
 
 /**
- * The program with its bounds checks: `checks` on every load and store of the kernel with
- * an index not proven in range, and the sites in `bounds`. Scalar kernels (no arrays) and
- * `enabled: false` (`boundscheck: false`) get none.
+ * The program with its bounds checks: `checks` on every load and store of the kernel (and
+ * every table read of its helpers) with an index not proven in range, and the sites in
+ * `bounds`. Programs with no arrays (scalar kernels reading no table) and `enabled: false`
+ * (`boundscheck: false`) get none.
  *
  * @example
  * ```ts
@@ -466,12 +480,14 @@ class BoundsPass {
  * ```
  */
 export function boundsChecks(p: IRProgram, enabled: boolean): IRProgram {
+  const tables = p.tables ?? [];
   if (!enabled) return { ...p, bounds: [] };
   const sites: BoundsSite[] = [];
-  // Functions with arrays: a gufunc kernel (its core arrays), and any function with scratch arrays.
+  // Functions with arrays: a gufunc kernel (its core arrays), any function with scratch
+  // arrays, and any function when the program has tables (only their reads, in helpers).
   const check = (fn: IRFunction<DType>, core: CoreInfo | undefined): IRFunction<DType> => {
-    if (core === undefined && !fn.scratch?.length) return fn;
-    return { ...fn, body: new BoundsPass(fn, core, sites).block(new Map(), fn.body) };
+    if (core === undefined && !fn.scratch?.length && tables.length === 0) return fn;
+    return { ...fn, body: new BoundsPass(fn, core, tables, sites).block(new Map(), fn.body) };
   };
   const helpers = p.helpers.map((h) => check(h, undefined));
   const main = check(p.main, p.kind === 'gufunc' ? p.core : undefined);

@@ -5,20 +5,23 @@
  *
  * Steps, helpers first and then the kernel (the order the emitters print them), each
  * function in source order:
+ *   0. every table read: a table of a dtype the target lacks names the table and the typed
+ *      array to pass instead (before the values it makes are reported);
  *   1. every runtime parameter's dtype (an array parameter's element dtype), then the result's;
  *   2. every statement: a `let`'s local, a scratch array's element dtype and (gpu) its
  *      length, which must be a constant (NB6002), then the expressions it holds;
  *   3. every expression, outer before inner: its dtype (a compare also its operand dtype;
- *      a load is 'an element'), and for an intrinsic call a spelling of each kind the
- *      target's emitters print.
+ *      a load is 'an element', a table read names the table and the typed array to pass
+ *      instead), and for an intrinsic call a spelling of each kind the target's emitters print.
  * The first construct outside the target's limits raises its KernelError (NB6001 on the
  * gpu target), at that construct's line and column.
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { kernelError } from '../../frontend/diagnostics.js';
 import { INTRINSICS, intrinsicSpelling } from '../intrinsics.js';
-import type { Expr, IRFunction, IRProgram, Stmt } from '../nodes.js';
+import { forEachExpr, type Expr, type IRFunction, type IRProgram, type Stmt } from '../nodes.js';
 import { MAX_GPU_SCRATCH, TARGET_SUPPORT, type KernelTarget, type TargetSupport } from '../target-support.js';
+import { isFloatType, isSigned } from '../types.js';
 
 type E = Expr<DType>;
 
@@ -26,6 +29,13 @@ function validateFunction(fn: IRFunction<DType>, support: TargetSupport): void {
   const limits = support.limits;
   const type = (t: DType, at: number, what: string): void => {
     if (limits && !limits.dtypes.has(t)) throw kernelError(limits.code, fn.source, at, [`${what} of type ${t}`, limits.why(t)]);
+  };
+  // A table the target cannot hold names the typed array to pass instead.
+  const table = (k: number, at: number): void => {
+    const t = fn.tables![k]!;
+    if (!limits || limits.dtypes.has(t.dtype)) return;
+    const instead = isFloatType(t.dtype) ? 'Float32Array' : isSigned(t.dtype) ? 'Int32Array' : 'Uint32Array';
+    throw kernelError(limits.code, fn.source, at, [`table '${t.name}' of type ${t.dtype}`, `its elements have no WGSL type; pass the table as a ${instead}`]);
   };
   const call = (e: Extract<E, { kind: 'call' }>): void => {
     const row = INTRINSICS.get(e.fn)!;
@@ -36,7 +46,11 @@ function validateFunction(fn: IRFunction<DType>, support: TargetSupport): void {
   const expr = (e: E): void => {
     switch (e.kind) {
       case 'length': return;
-      case 'load': type(e.type, e.at, 'an element'); e.indices.forEach(expr); return;
+      case 'load':
+        if (e.array.kind === 'table') table(e.array.table, e.at);
+        else type(e.type, e.at, 'an element');
+        e.indices.forEach(expr);
+        return;
       default: type(e.type, e.at, 'a value');
     }
     switch (e.kind) {
@@ -81,6 +95,8 @@ function validateFunction(fn: IRFunction<DType>, support: TargetSupport): void {
       }
     }
   };
+  // Tables first: a float64 table makes float64 values around it, and the fix is the table's.
+  forEachExpr(fn.body, (e) => { if (e.kind === 'load' && e.array.kind === 'table') table(e.array.table, e.at); });
   for (const p of fn.params) {
     if (p.literal) continue;
     if (p.array) type(p.array.dtype, p.at, `array '${p.name}'`);

@@ -73,6 +73,7 @@ function checkExpr(fn: IRFunction<DType>, e: T): void {
     case 'load':
       e.indices.forEach((i) => { if (!isIntType(i.type)) bad(fn, `index of type ${i.type}`, i.at); checkExpr(fn, i); });
       if (arrayInfo(fn, e.array).dtype !== e.type) bad(fn, `load of ${e.type}`, e.at);
+      if (e.array.kind === 'table' && e.indices.length !== 1) bad(fn, 'a table indexed with more than one index', e.at);
       break;
     case 'length': if (e.type !== 'int32') bad(fn, 'length not int32', e.at); break;
   }
@@ -90,6 +91,7 @@ function checkStmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[]): void 
         want(s.value, s.place.kind === 'local' ? fn.locals[s.place.id]!.type : fn.params[s.place.index]!.scalar!, 'assignment');
         break;
       case 'store':
+        if (s.array.kind === 'table') bad(fn, `store into table '${arrayInfo(fn, s.array).name}' (tables are read-only)`, s.at);
         s.indices.forEach((i) => { if (!isIntType(i.type)) bad(fn, `index of type ${i.type}`, i.at); checkExpr(fn, i); });
         want(s.value, arrayInfo(fn, s.array).dtype, 'store');
         break;
