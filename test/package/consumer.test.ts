@@ -2,7 +2,9 @@
  * numbats as a dependency (issue 18): the packed tarball, installed into a fresh project
  * from the tarball alone, must type-check there as the consumer's project is configured
  * (`strict`, `skipLibCheck: false`) and run; publint and arethetypeswrong must find no
- * problem in it. How the tarball is made and installed offline: ./pack.ts.
+ * problem in it. How the tarball is made and installed offline: ./pack.ts. The type tests of
+ * the published declarations (signature strings, creation dtypes) are consumer/types.ts,
+ * compiled in every project below.
  *
  * Projects checked (all `strict: true`, `skipLibCheck: false`, `types` listed explicitly):
  *   - node:        lib ES2022 only (no DOM), `types: ["node"]`, NodeNext, exactOptionalPropertyTypes;
@@ -47,7 +49,7 @@ beforeAll(() => {
   cpSync(join(repoRoot, 'test/package/consumer'), consumer, { recursive: true });
   installConsumer(consumer, tarball, ['@types/node']);
   for (const p of projects) {
-    writeFileSync(join(consumer, `tsconfig.${p.name}.json`), JSON.stringify({ compilerOptions: p.compilerOptions, files: ['main.ts'] }, null, 2));
+    writeFileSync(join(consumer, `tsconfig.${p.name}.json`), JSON.stringify({ compilerOptions: p.compilerOptions, files: ['main.ts', 'types.ts'] }, null, 2));
   }
 }, 300_000);
 
