@@ -6,7 +6,7 @@
  * {@link ScijsNdarray} mirrors `@types/ndarray`'s `NdArray` member for member, so an
  * `NDArray.toNdarray()` result passes wherever that type is expected (ndarray-ops and the
  * like), and {@link ScijsNdarrayLike} is the part `fromNdarray` reads, which every scijs
- * array (typed by `@types/ndarray` or not) satisfies. test/package/types.test.ts checks both
+ * array (typed by `@types/ndarray` or not) satisfies. test/package/scijs-types.test.ts checks both
  * directions against `@types/ndarray`.
  */
 
@@ -14,6 +14,12 @@
 export type ScijsDType =
   | 'int8' | 'int16' | 'int32' | 'uint8' | 'uint8_clamped' | 'uint16' | 'uint32'
   | 'float16' | 'float32' | 'float64' | 'bigint64' | 'biguint64' | 'generic' | 'array';
+
+/** The `dtype` string of a scijs array over `D` (as `@types/ndarray`'s `DataType`). */
+export type ScijsDataType<D> = D extends Int8Array ? 'int8' : D extends Int16Array ? 'int16' : D extends Int32Array ? 'int32'
+  : D extends Uint8Array ? 'uint8' : D extends Uint8ClampedArray ? 'uint8_clamped' : D extends Uint16Array ? 'uint16'
+  : D extends Uint32Array ? 'uint32' : D extends Float32Array ? 'float32' : D extends Float64Array ? 'float64'
+  : D extends BigInt64Array ? 'bigint64' : D extends BigUint64Array ? 'biguint64' : ScijsDType;
 
 /** The element type of a scijs array over `D`: `bigint` for 64-bit integer data, else `number`. */
 export type ScijsValue<D> = D extends BigInt64Array | BigUint64Array ? bigint : number;
@@ -24,7 +30,7 @@ export interface ScijsNdarray<D = unknown> {
   shape: number[];
   stride: number[];
   offset: number;
-  dtype: ScijsDType;
+  dtype: ScijsDataType<D>;
   size: number;
   order: number[];
   dimension: number;
