@@ -52,7 +52,7 @@ function rowdot(nb: Nb, options: Record<string, unknown>): Call {
   const A = nb.linspace(0, 1, R * 32).reshape([R, 32]);
   const B = nb.linspace(1, 2, R * 32).reshape([R, 32]);
   const o = nb.empty([R]);
-  const f = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', options)((a: number[], b: number[], r: number[]) => {
+  const f = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', options)((a: Float64Array, b: Float64Array, r: Float64Array) => {
     let s = 0;
     for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
     r[0] = s;

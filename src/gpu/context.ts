@@ -2,10 +2,11 @@
  * The GPU context type, apart from device.ts (which opens it) so that the command queue
  * (queue.ts) can name it without importing the device code that calls the queue.
  */
+import type { GpuDeviceType, GpuErrorType } from '../util/platform-types.js';
 
 /** The device and what numbats knows about it. */
 export interface GpuContext {
-  readonly device: GPUDevice;
+  readonly device: GpuDeviceType;
   readonly adapterInfo: { vendor: string; architecture: string; device: string; description: string };
   readonly limits: {
     readonly maxStorageBufferBindingSize: number;
@@ -20,7 +21,7 @@ export interface GpuContext {
   /** Set when the device is lost (with the reason). */
   lost: string | null;
   /** Error scopes of pipeline creations not yet checked ({@link checkGpuErrors}). */
-  readonly errors: Promise<GPUError | null>[];
+  readonly errors: Promise<GpuErrorType | null>[];
   /** Errors the device reported outside scopes (the `uncapturederror` event), not yet thrown. */
   readonly errorLog: { message: string; oom: boolean }[];
 }

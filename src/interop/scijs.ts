@@ -2,12 +2,12 @@
  * Interop with the scijs `ndarray` package: both directions share memory.
  * (The other direction, `NDArray.toNdarray()`, lives on the class.)
  */
-import type ndarrayPkg from 'ndarray';
 import { DTypeError, ValueError } from '../util/errors.js';
 import { array } from '../ndarray/creation.js';
 import { extentOf } from '../ndarray/layout.js';
 import { NDArray } from '../ndarray/ndarray.js';
 import { JsStorage } from '../ndarray/storage.js';
+import type { ScijsNdarrayLike } from './scijs-types.js';
 
 /**
  * Check a scijs array's shape, strides and offset against its data (issue 19 item 10b):
@@ -17,7 +17,7 @@ import { JsStorage } from '../ndarray/storage.js';
  *
  * @throws ValueError `E_VALUE_LAYOUT`.
  */
-function checkLayout(x: ndarrayPkg.NdArray<ndarrayPkg.Data>, data: unknown): void {
+function checkLayout(x: ScijsNdarrayLike, data: unknown): void {
   const { shape, stride, offset } = x;
   const ints = (v: unknown): boolean => Array.isArray(v) && v.every((d) => Number.isSafeInteger(d));
   const layout = `shape [${String(shape)}], strides [${String(stride)}], offset ${String(offset)}`;
@@ -51,7 +51,7 @@ function checkLayout(x: ndarrayPkg.NdArray<ndarrayPkg.Data>, data: unknown): voi
  * const a = nb.fromNdarray(s);   // a.set(0, 0, 1) is visible as s.get(0, 0)
  * ```
  */
-export function fromNdarray(x: ndarrayPkg.NdArray<ndarrayPkg.Data>): NDArray {
+export function fromNdarray(x: ScijsNdarrayLike): NDArray {
   const data = x.data as unknown;
   checkLayout(x, data);
   if (ArrayBuffer.isView(data)) {

@@ -41,6 +41,20 @@ export interface DTypeOption<T extends DTypeLike = DTypeLike> {
  */
 export type DTypeArg<T extends DTypeLike = DTypeLike> = T | DTypeOption<T>;
 
+/** The dtype given (`T`), or `Default` when none was (`T` left at `never`). */
+export type DTypeOrDefault<T extends DTypeLike, Default extends DType> = [T] extends [never] ? Default : CanonicalDType<T>;
+
+/**
+ * The dtype inferred from JS numbers of types `N` (the literal types of `arange`'s arguments):
+ * int64 when every one is an integer literal, float64 when one is a non-integer literal, and
+ * either when one is not a literal (the value decides at run time).
+ */
+export type NumbersDType<N extends number> =
+  number extends N ? 'int64' | 'float64' : false extends (N extends unknown ? (`${N}` extends `${bigint}` ? true : false) : never) ? 'float64' : 'int64';
+
+/** The dtype inferred from a JS scalar of type `V`, as `inferDType` does (a union where the type does not decide it). */
+export type ScalarsDType<V extends Scalar> = V extends boolean ? 'bool' : V extends bigint ? 'int64' : V extends number ? NumbersDType<V> : never;
+
 /**
  * The options of `fn` from its dtype argument: `{}` for undefined, `{ dtype }` for a dtype
  * string, the object itself for an options object (with its keys checked against `allowed`).
@@ -206,9 +220,9 @@ export function zeros(shape: readonly number[] | number, dtype?: DTypeArg): NDAr
  * nb.full([2, 2], 0.5, { dtype: 'float32' });
  * ```
  */
-export function full<T extends DTypeLike = DType>(shape: readonly number[] | number, value: Scalar, dtype?: T): NDArray<CanonicalDType<T>>;
+export function full<T extends DTypeLike = never, const V extends Scalar = Scalar>(shape: readonly number[] | number, value: V, dtype?: T): NDArray<DTypeOrDefault<T, ScalarsDType<V>>>;
 /** A new array of `value`, its dtype in options: `nb.full([2], 0.5, { dtype: 'float32' })`. */
-export function full<T extends DTypeLike = DType>(shape: readonly number[] | number, value: Scalar, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function full<T extends DTypeLike = never, const V extends Scalar = Scalar>(shape: readonly number[] | number, value: V, options: DTypeOption<T>): NDArray<DTypeOrDefault<T, ScalarsDType<V>>>;
 export function full(shape: readonly number[] | number, value: Scalar, dtype?: DTypeArg): NDArray {
   const dt = optionsOf('full', dtype).dtype ?? inferDType([value]);
   const raw = toStorage(value, dt);
@@ -251,13 +265,13 @@ export function ones(shape: readonly number[] | number, dtype?: DTypeArg): NDArr
  * nb.arange(0, 5, 2, 'float32');         // array([0., 2., 4.], dtype=float32)
  * ```
  */
-export function arange<T extends DTypeLike = DType>(stop: number, options?: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function arange<T extends DTypeLike = never, const N extends number = number>(stop: N, options?: DTypeOption<T>): NDArray<DTypeOrDefault<T, NumbersDType<N>>>;
 /** Evenly spaced values in [start, stop), step 1, of the dtype in `options` (see the first form). */
-export function arange<T extends DTypeLike = DType>(start: number, stop: number, options?: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function arange<T extends DTypeLike = never, const N extends number = number>(start: N, stop: N, options?: DTypeOption<T>): NDArray<DTypeOrDefault<T, NumbersDType<N>>>;
 /** Evenly spaced values in [start, stop) by `step`, of `dtype` (NumPy's positional form; see the first form). */
-export function arange<T extends DTypeLike = DType>(start: number, stop?: number, step?: number, dtype?: T): NDArray<CanonicalDType<T>>;
+export function arange<T extends DTypeLike = never, const N extends number = number>(start: N, stop?: N, step?: N, dtype?: T): NDArray<DTypeOrDefault<T, NumbersDType<N>>>;
 /** Evenly spaced values in [start, stop) by `step`, of the dtype in `options` (see the first form). */
-export function arange<T extends DTypeLike = DType>(start: number, stop: number | undefined, step: number | undefined, options: DTypeOption<T>): NDArray<CanonicalDType<T>>;
+export function arange<T extends DTypeLike = never, const N extends number = number>(start: N, stop: N | undefined, step: N | undefined, options: DTypeOption<T>): NDArray<DTypeOrDefault<T, NumbersDType<N>>>;
 export function arange(...args: unknown[]): NDArray {
   // An options object ends the numbers wherever it is; otherwise a fourth argument is the dtype.
   const at = args.findIndex((v) => typeof v === 'object' && v !== null);

@@ -14,10 +14,30 @@ import { fromStorage, toStorage } from './element.js';
 import { formatArray } from './format.js';
 import { cStrides, isCContiguous, sizeOf } from './layout.js';
 import { DeviceRegistry } from './devices.js';
+import type { ScijsNdarray } from '../interop/scijs-types.js';
 import { allocateStorage, isHeapStorage, type Storage, type StorageKind } from './storage.js';
 import {
   normalizeIndex, reshapeStrides, resolveReshape, sliceLayout, transposeLayout, type Layout, type SliceSpec,
 } from './views.js';
+
+declare global {
+  interface SymbolConstructor {
+    /**
+     * The well-known symbol of `using` declarations (ES2026 explicit resource management).
+     * Declared here, as `@types/node` does, so that `NDArray`'s `[Symbol.dispose]` compiles in
+     * a consumer's project whatever its `lib` (issue 18); defined below where the platform
+     * lacks it.
+     */
+    readonly dispose: unique symbol;
+  }
+}
+
+// Where the platform has no Symbol.dispose yet (some browsers), define it as TypeScript's
+// documented polyfill does, so that `[Symbol.dispose]` below is a real method key and
+// `using` works with down-levelled code.
+if (typeof Symbol.dispose !== 'symbol') {
+  Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('Symbol.dispose'), configurable: true });
+}
 
 /** Nested JS arrays of an array's elements, as `toArray()` returns them. */
 export type NestedArray<T> = T | NestedArray<T>[];
@@ -387,9 +407,10 @@ export class NDArray<D extends DType = DType> {
    * const s = nb.zeros([2, 2]).toNdarray(); // s.get(0, 0) === 0
    * ```
    */
-  toNdarray(): ndarrayPkg.NdArray<ndarrayPkg.Data> {
+  toNdarray(): ScijsNdarray<TypedArrayOf[D]> {
     this.checkAlive();
-    return ndarrayPkg(this.data as ndarrayPkg.Data, [...this.shape], [...this.strides], this.offset);
+    const data = this.data as ndarrayPkg.Data;
+    return ndarrayPkg(data, [...this.shape], [...this.strides], this.offset) as unknown as ScijsNdarray<TypedArrayOf[D]>;
   }
 
   /**

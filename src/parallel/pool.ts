@@ -41,19 +41,19 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'node:worker_threads';
 import { BoundsTrap, parseBoundsMessage, parseScratchMessage, ScratchTrap } from '../compiler/bounds.js';
 import { loadBuiltinModule } from '../runtime/builtin-module.js';
 import { runtime } from '../runtime/runtime.js';
 import { TargetError } from '../util/errors.js';
+import type { TerminableWorker, WasmModule } from '../util/platform-types.js';
 import { onThreadsChange, parallelSettings } from './config.js';
 import { CTRL, CTRL_BYTES, WORKER_SOURCE } from './worker-source.js';
 
 /** How a worker runs a block plan: the built-in `ufunc(id, plan)`, a kernel `loop(plan)` or a gufunc `loop(plan, core)`. */
 export type RemoteExec =
   | { kind: 0; id: number }
-  | { kind: 1; moduleId: number; module: WebAssembly.Module; fn: string; arena?: number }
-  | { kind: 2; moduleId: number; module: WebAssembly.Module; fn: string; core: number; arena?: number };
+  | { kind: 1; moduleId: number; module: WasmModule; fn: string; arena?: number }
+  | { kind: 2; moduleId: number; module: WasmModule; fn: string; core: number; arena?: number };
 
 /** A call cut into blocks: plans at `plans + b * planStride`, b < nblocks. */
 export interface Job {
@@ -73,7 +73,7 @@ interface PiscinaLike {
   run(task: unknown, options?: unknown): Promise<unknown>;
   on(event: 'error', listener: (e: unknown) => void): void;
   destroy(): Promise<void>;
-  readonly threads: Worker[];
+  readonly threads: TerminableWorker[];
 }
 
 let pool: PiscinaLike | undefined;
@@ -133,7 +133,7 @@ function getPool(): PiscinaLike {
 }
 
 /** @internal The pool's live Worker objects (tests kill one to check fault handling). */
-export function poolWorkers(): Worker[] {
+export function poolWorkers(): TerminableWorker[] {
   return pool === undefined ? [] : [...pool.threads];
 }
 

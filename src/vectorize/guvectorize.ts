@@ -48,6 +48,9 @@ import type { DType } from '../dtype/dtypes.js';
 import { checkOptionValues } from '../util/options.js';
 import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
 import { arenaBytes, arenaSetter, withArena } from './arena.js';
+import type { CheckArity, GufuncOutputDType, LayoutOutputs, SignatureInfo } from './signature-types.js';
+import type { UfuncInput } from '../ufunc/types.js';
+import type { GufuncOptions } from '../ufunc/gufunc.js';
 
 export type { GuvectorizeOptions } from './options.js';
 
@@ -58,6 +61,26 @@ export type GuvectorizedGufunc = Gufunc & {
   readonly kernels: readonly CompiledKernel[];
   callAsync(...args: unknown[]): Promise<unknown>;
 };
+
+/** A gufunc compiled by `guvectorize` with one output, of dtype `O`. */
+export interface TypedGuvectorizedGufunc<O extends DType> extends UfuncAttributes {
+  (...args: Array<UfuncInput | GufuncOptions>): NDArray<O>;
+  callAsync(...args: unknown[]): Promise<NDArray<O>>;
+  /** @internal The compiled kernels (typed IR, AS and JS sources), for debugging. */
+  readonly kernels: readonly CompiledKernel[];
+}
+
+/**
+ * `guvectorize(signatures, layout)` applied to a kernel, typed from literal signature strings
+ * (signature-types.ts): the kernel takes one parameter per argument of the signature (inputs,
+ * then outputs), of the signature's types; with one output, calls return its dtype.
+ */
+export type GuvectorizeDecoratorFor<S, L extends string> = [SignatureInfo<S>] extends [never]
+  ? (kernel: unknown, context?: unknown) => GuvectorizedGufunc
+  : <F extends (...args: SignatureInfo<S>['params']) => unknown>(
+      kernel: F & CheckArity<F, SignatureInfo<S>['params']['length']>,
+      context?: unknown,
+    ) => LayoutOutputs<L> extends 1 ? TypedGuvectorizedGufunc<GufuncOutputDType<S, L>> : GuvectorizedGufunc;
 
 /**
  * A gufunc compiled for the 'gpu' target: the call returns a Promise of the output (an
@@ -103,6 +126,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
  * rowdot(nb.ones([4, 3]), nb.ones([3])).toArray(); // [3, 3, 3, 3]
  * ```
  */
+export function guvectorize<const S extends string | readonly string[], const L extends string>(signatures: S, layout: L, options?: GuvectorizeOptions): GuvectorizeDecoratorFor<S, L>;
 export function guvectorize(signatures: string | readonly string[], layout: string, options?: GuvectorizeOptions): (kernel: unknown, context?: unknown) => GuvectorizedGufunc;
 export function guvectorize(signatures: string | readonly string[], layout: string, options: GuvectorizeOptions = {}): (kernel: unknown, context?: unknown) => GuvectorizedGufunc | GpuGufunc {
   checkOptionValues('nb.guvectorize', options, GUVECTORIZE_OPTIONS);

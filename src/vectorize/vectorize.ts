@@ -29,7 +29,7 @@ import { classify, fixedSignature } from '../ufunc/call.js';
 import { weakStandIn, type InputKind } from '../ufunc/dispatch.js';
 import { defineUfuncAttributes } from '../ufunc/attributes.js';
 import { createUfunc } from '../ufunc/ufunc.js';
-import type { Ufunc, UfuncAttributes, UfuncOptions } from '../ufunc/types.js';
+import type { Ufunc, UfuncAttributes, UfuncInput, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { instantiateKernels } from './module.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
@@ -37,6 +37,7 @@ import { applyKernelFactory, frozenConstants, identityOption, VECTORIZE_OPTIONS,
 import { checkOptionValues } from '../util/options.js';
 import { boundsErrors, catchTraps, withBoundsTraps } from './trap.js';
 import { arenaBytes, arenaSetter, withArena } from './arena.js';
+import type { CheckArity, KernelResult, SignatureInfo } from './signature-types.js';
 
 export type { VectorizeOptions } from './options.js';
 
@@ -63,6 +64,31 @@ export interface GpuVectorizeDecorator {
   <F extends (...args: never[]) => unknown>(kernel: F, context: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): GpuUfunc;
   <F extends (...args: never[]) => unknown>(kernel: F): GpuUfunc;
 }
+
+/** A TC39 method decorator's context, as far as the kernel factories read it. */
+type DecoratorContext = { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean };
+
+/**
+ * `vectorize(signatures)` applied to a kernel, typed from literal signature strings
+ * (signature-types.ts): the kernel's parameters are the signatures' (unannotated ones take
+ * them), it takes exactly as many as there are inputs, and the call's result has the
+ * signatures' result dtype.
+ */
+export interface SignatureVectorizeDecorator<P extends unknown[], O extends DType> {
+  <F extends (...args: P) => KernelResult>(kernel: F & CheckArity<F, P['length']>, context: DecoratorContext): F & VectorizedUfunc<O>;
+  <F extends (...args: P) => KernelResult>(kernel: F & CheckArity<F, P['length']>): VectorizedUfunc<O>;
+}
+
+/** A ufunc compiled by `vectorize` whose calls return arrays of dtype `O`. */
+export interface VectorizedUfunc<O extends DType = DType> extends UfuncAttributes, VectorizedExtras {
+  (...args: Array<UfuncInput | UfuncOptions>): NDArray<O>;
+  callAsync(...args: unknown[]): Promise<NDArray<O>>;
+}
+
+/** The decorator `vectorize(signatures)` returns: typed when the signatures can be read at compile time. */
+export type VectorizeDecoratorFor<S> = [SignatureInfo<S>] extends [never]
+  ? VectorizeDecorator
+  : SignatureVectorizeDecorator<SignatureInfo<S>['params'], SignatureInfo<S>['result']>;
 
 /** What compiled ufuncs add to a ufunc. */
 export interface VectorizedExtras {
@@ -241,6 +267,7 @@ export function vectorize(options: VectorizeOptions & { target: 'gpu' }): GpuVec
  * sq(nb.array([1, 2, 3])).toArray(); // [1, 4, 9]
  * ```
  */
+export function vectorize<const S extends string | readonly string[]>(signatures: S, options?: VectorizeOptions): VectorizeDecoratorFor<S>;
 export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options?: VectorizeOptions): VectorizeDecorator;
 export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options: VectorizeOptions = {}): VectorizeDecorator | GpuVectorizeDecorator {
   if (signatures !== null && signatures !== undefined && typeof signatures === 'object' && !Array.isArray(signatures)) {

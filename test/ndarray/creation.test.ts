@@ -258,7 +258,15 @@ describe('every creation function takes the dtype positionally and as { dtype }'
     expectTypeOf(nb.arange(1, 5, { dtype: 'int8' })).toEqualTypeOf<nb.NDArray<'int8'>>();
     expectTypeOf(nb.arange(1, 5, 1, 'int8')).toEqualTypeOf<nb.NDArray<'int8'>>();
     expectTypeOf(nb.arange(1, 5, 1, { dtype: 'int8' })).toEqualTypeOf<nb.NDArray<'int8'>>();
-    expectTypeOf(nb.arange(5)).toEqualTypeOf<nb.NDArray<nb.DType>>();
+    // Without a dtype, the one NumPy infers from the numbers (issue 18): int64 for integer
+    // literals, float64 for a fraction, either for a number the types cannot see.
+    expectTypeOf(nb.arange(5)).toEqualTypeOf<nb.NDArray<'int64'>>();
+    expectTypeOf(nb.arange(1, 2, 0.25)).toEqualTypeOf<nb.NDArray<'float64'>>();
+    expectTypeOf(nb.arange(0, 5, {})).toEqualTypeOf<nb.NDArray<'int64'>>();
+    expectTypeOf(nb.arange(5 as number)).toEqualTypeOf<nb.NDArray<'int64' | 'float64'>>();
+    expectTypeOf(nb.full(2, true)).toEqualTypeOf<nb.NDArray<'bool'>>();
+    expectTypeOf(nb.full(2, 7n)).toEqualTypeOf<nb.NDArray<'int64'>>();
+    expectTypeOf(nb.full(2, 0.5)).toEqualTypeOf<nb.NDArray<'float64'>>();
     expectTypeOf(nb.linspace(0, 1, 5, 'float32')).toEqualTypeOf<nb.NDArray<'float32'>>();
     expectTypeOf(nb.linspace(0, 1, 5, { dtype: 'float32', endpoint: false })).toEqualTypeOf<nb.NDArray<'float32'>>();
     expectTypeOf(nb.linspace(0, 1, 5)).toEqualTypeOf<nb.NDArray<'float64'>>();

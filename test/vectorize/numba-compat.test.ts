@@ -248,7 +248,7 @@ describe('layouts without outputs (item 5)', () => {
     const x = nb.array([1, 2, 3]).astype('float64');
     scale(x, 2);
     expect(x.toArray()).toEqual([2, 4, 6]);
-    expect(() => nb.guvectorize('void(f8[:], f8[:])', '(n),(n)->')(() => undefined)).toThrowError(code('E_VALUE_SIGNATURE'));
+    expect(() => nb.guvectorize('void(f8[:], f8[:])', '(n),(n)->')((() => undefined) as (...a: any[]) => unknown)).toThrowError(code('E_VALUE_SIGNATURE'));
   });
 });
 

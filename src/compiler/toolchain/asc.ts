@@ -18,6 +18,7 @@
  * process ~0.6 s, later compiles ~0.1-0.4 s per small kernel (most of it compiling AS's
  * std library again); see test/compiler/compile-time.test.ts.
  */
+import type { WasmModule } from '../../util/platform-types.js';
 import { TargetError } from '../../util/errors.js';
 import { ascFlagsFor } from './asc-flags.js';
 import { performance } from 'node:perf_hooks';
@@ -63,7 +64,7 @@ export interface AscOptions {
 }
 
 export interface WasmCompileResult {
-  readonly module: WebAssembly.Module;
+  readonly module: WasmModule;
   readonly binary: Uint8Array;
   readonly wat: string | null;
   /** asc's compile of this source, in ms (load excluded). */
