@@ -12,7 +12,7 @@
  * them into errors.
  *
  * Codes are stable: tests assert codes, never wording. Ranges:
- *   NB1xxx front end (syntax the kernel language does not have),
+ *   NB1xxx front end (syntax the kernel language does not have; NB104x: jit functions' arrays),
  *   NB2xxx types (operators and operands, indices, assignments),
  *   NB3xxx control flow,
  *   NB4xxx gufunc lints,
@@ -67,6 +67,9 @@ export const DIAGNOSTICS = {
     severity: 'error',
     message: "'{0}' is a {1} of the kernel here and shadows the global {0}, so {2} does not mean the global's: rename the {1}",
   },
+  NB1040: { severity: 'error', message: "'{0}' is an NDArray here: {1}" },
+  NB1041: { severity: 'error', message: "'{0}' is a TypedArray here: {1}" },
+  NB1042: { severity: 'error', message: '{0} is not supported in jit functions: {1}' },
   NB2001: { severity: 'error', message: "the operator '{0}' is not defined for {1}" },
   NB2002: {
     severity: 'error',
