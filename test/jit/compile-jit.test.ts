@@ -56,4 +56,38 @@ describe('compileJit', () => {
     expect(k.written).toEqual([true, false]);
     expect(k.returns).toBe('void');
   });
+
+  const nd = (ndim: number) => ({ kind: 'ndarray' as const, dtype: 'float64' as const, ndim, contiguous: true });
+  const codeAt = (src: string, args: Parameters<typeof compileJit>[1]) => {
+    try {
+      compileJit(src, args);
+    } catch (e) {
+      const k = e as { code: string; line: number; column: number };
+      return [k.code, k.line, k.column];
+    }
+    return null;
+  };
+  it.each([
+    ['NB1040', 'an NDArray indexed like a TypedArray', '(a) => {\n  return a[0];\n}', [nd(1)], [2, 10]],
+    ['NB1040', 'an NDArray measured with .length', '(a) => a.length', [nd(1)], [1, 8]],
+    ['NB1040', 'an NDArray written like a TypedArray', '(a) => {\n  a[0] = 1;\n}', [nd(1)], [2, 3]],
+    ['NB1040', 'for...of over an NDArray', '(a) => {\n  for (const v of a) {}\n}', [nd(1)], [2, 19]],
+    ['NB1041', 'a TypedArray read with get', '(t) => t.get(0)', [{ kind: 'typed', dtype: 'float64' }], [1, 8]],
+    ['NB1041', 'a TypedArray shape', '(t) => t.shape[0]', [{ kind: 'typed', dtype: 'float64' }], [1, 8]],
+    ['NB1042', 'a shape axis past ndim', '(a) => a.shape[2]', [nd(2)], [1, 16]],
+    ['NB1042', 'a non-literal shape axis', '(a, k) => a.shape[k]', [nd(2), { kind: 'scalar', dtype: 'int64' }], [1, 19]],
+    ['NB1042', 'the shape as a value', '(a) => {\n  const s = a.shape;\n  return 0;\n}', [nd(2)], [2, 13]],
+    ['NB1042', 'an NDArray method', '(a) => a.reshape(4)', [nd(2)], [1, 8]],
+    ['NB1042', 'an NDArray property', '(a) => a.dtype', [nd(2)], [1, 8]],
+    ['NB1042', 'prange outside for...of', '(n) => {\n  const r = nb.prange(n);\n  return 0;\n}', [{ kind: 'scalar', dtype: 'int64' }], [2, 13]],
+    ['NB1042', 'more names than axes', '(a) => {\n  const [m, n] = a.shape;\n  return m;\n}', [nd(1)], [2, 13]],
+    ['NB1028', 'set as a value', '(a) => a.set(0, 1)', [nd(1)], [1, 8]],
+    ['NB2013', 'an array passed to a helper', '(a) => h(a)', [nd(1)], null],
+  ] as const)('%s: %s', (code, _what, src, args, at) => {
+    if (code === 'NB2013') {
+      expect(() => compileJit(src, args as never, { helpers: { h: (x: number) => x } })).toThrow(/NB2013/);
+      return;
+    }
+    expect(codeAt(src, args as never)).toEqual([code, ...at!]);
+  });
 });
