@@ -80,8 +80,8 @@ export interface JitSpecialization {
   readonly error?: KernelError;
 }
 
-/** What a jit function adds to the function it compiles. */
-export interface JitExtras {
+/** What a jit function adds to the function it compiles (`F`). */
+export interface JitExtras<F extends Fn = Fn> {
   /**
    * The typed IR and AssemblyScript of the specialisation `args` select (compiled now if it
    * was not; the function does not run).
@@ -92,11 +92,11 @@ export interface JitExtras {
   /** Every specialisation, fallbacks included. */
   readonly specializations: readonly JitSpecialization[];
   /** The original function (Numba's `py_func`): plain JS. */
-  readonly pyFunc: Fn;
+  readonly pyFunc: F;
 }
 
 /** A jit-compiled function: callable as the original, plus {@link JitExtras}. */
-export type JitFunction<F extends Fn = Fn> = F & JitExtras;
+export type JitFunction<F extends Fn = Fn> = F & JitExtras<F>;
 
 /** `nb.jit(options)` / `nb.jit(signatures, options)`: applied to a function or as a decorator. */
 export interface JitDecorator {

@@ -337,7 +337,7 @@ describe('nb.jit fallback, inspect, eager signatures, helpers, decorators', () =
     expect(f.signatures).toEqual(['float64(float64[:])', 'int64(int64[:])']);
     expect(f(nb.array([1.5, 2]))).toBe(3.5);
     expect(f(nb.array([1n, 2n], { dtype: 'int64' }))).toBe(3n);
-    expect(f(new Float64Array([1, 2, 3]))).toBe(6);
+    expect(f(new Float64Array([1, 2, 3]) as never)).toBe(6);
     expect(errorOf(() => nb.jit('f8(f8)')((x: number) => `${x}` as unknown as number)).code).toBe('NB1014');
   });
 
