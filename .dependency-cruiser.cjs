@@ -3,7 +3,7 @@
  * no import circle, and no import from a lower layer to a higher one. Layers, lowest first:
  *
  *   util < dtype < math < runtime < ndarray < broadcast < ufunc < builtins < compiler < vectorize
- *        < stencil, parallel, gpu (the targets and the stencil factory) < index
+ *        < stencil, parallel, gpu, jit (the targets, and the stencil and jit factories) < index
  *
  * Targets register into the layers below them (src/ndarray/devices.ts,
  * src/ufunc/targets.ts, src/vectorize/kernel-targets.ts); the core never names a target.
@@ -21,7 +21,7 @@ const LAYERS = [
   ['builtins'],
   ['compiler'],
   ['vectorize'],
-  ['stencil', 'parallel', 'gpu'],
+  ['stencil', 'parallel', 'gpu', 'jit'],
 ];
 
 const dir = (names) => `^src/(${names.join('|')})/`;

@@ -42,6 +42,8 @@ export type {
 } from './vectorize/index.js';
 export { KERNEL_DIAGNOSTICS } from './compiler/public.js';
 export { stencil } from './stencil/index.js';
+export { jit, prange } from './jit/index.js';
+export type { JitOptions, JitFunction, JitExtras, JitDecorator, JitInspection, JitSpecialization, Range } from './jit/index.js';
 export type { Stencil, GpuStencil, StencilOptions, StencilCallOptions, BoundaryMode, Neighborhood } from './stencil/index.js';
 export { toGpu, toCpu, emptyPinned, gpuInfo, gpuAvailable, gpuShutdown, type ToCpuOptions } from './gpu/index.js';
 export { config, shutdown, type NumbatsConfig, type ParallelSettings } from './parallel/index.js';

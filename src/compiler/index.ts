@@ -28,6 +28,8 @@
 export { compileKernel, compileKernelWasm, linkKernels } from './compile.js';
 export type { CompiledKernel, CompileKernelOptions, CoreLayoutInput } from './compile.js';
 export { parseKernelSignature } from './signature.js';
+export { compileJit, jitTypeText } from './jit.js';
+export type { CompiledJit, CompileJitOptions, JitArgType } from './jit.js';
 export { kernelConstants } from './constants.js';
 export type { ConstantValue, KernelConstants, TypedArrayConstant } from './constants.js';
 export { validateTarget } from './ir/passes/validate-target.js';

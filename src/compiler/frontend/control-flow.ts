@@ -30,6 +30,7 @@ import type * as acorn from 'acorn';
 import { paramRef, scratchRef, type ArrayRef, type CompareOp, type Expr, type Stmt } from '../ir/nodes.js';
 import { isTable, type TypedArrayConstant } from '../constants.js';
 import { arrayAccess, constantOf, fail, lowerExpr, pos, tableOf, type ExprContext } from './lower-expr.js';
+import { checkJitIterable, jitRange } from './jit-members.js';
 
 type S = Stmt<null>;
 type E = Expr<null>;
@@ -248,6 +249,9 @@ export function lowerForOf(ctx: StmtContext, node: acorn.ForOfStatement, loopBod
   ctx.scopes.push([name]);
   try {
     const right = node.right;
+    const range = jitRange(ctx, right);
+    if (range !== undefined) return countTo(ctx, node, range, name, left.kind === 'const', loopBody);
+    checkJitIterable(ctx, right);
     let array: ArrayRef;
     let indices: E[] = [];
     if (right.type === 'MemberExpression') {
@@ -293,4 +297,34 @@ export function lowerForOf(ctx: StmtContext, node: acorn.ForOfStatement, loopBod
   } finally {
     ctx.scopes.pop();
   }
+}
+
+/**
+ * `for (const i of nb.prange(start, stop))` (jit functions): `stop` is read once (a hidden
+ * const unless it is a constant, a local, a parameter or a size), then
+ * `for (let %i = start; %i < stop; %i++) { const i = %i; ... }`.
+ */
+function countTo(
+  ctx: StmtContext, node: acorn.ForOfStatement, range: { start: E; stop: E }, name: string, isConst: boolean, loopBody: LowerStmt,
+): S[] {
+  const at = pos(ctx, node);
+  const out: S[] = [];
+  let stop = range.stop;
+  if (stop.kind !== 'const' && stop.kind !== 'local' && stop.kind !== 'param' && stop.kind !== 'length') {
+    const id = ctx.scopes.declare('%stop', true, stop.at);
+    out.push({ kind: 'let', local: id, init: stop, at: stop.at });
+    stop = local(id, stop.at);
+  }
+  const i = ctx.scopes.declare('%i', false, at);
+  const decl = (node.left as acorn.VariableDeclaration).declarations[0]!;
+  const v = ctx.scopes.declare(name, isConst, pos(ctx, decl.id));
+  const body = loopBody(ctx, node.body);
+  out.push({
+    kind: 'for', at,
+    init: [{ kind: 'let', local: i, init: range.start, at }],
+    cond: compare('lt', local(i, at), stop, at),
+    update: [{ kind: 'assign', place: { kind: 'local', id: i }, value: { kind: 'binary', op: 'add', left: local(i, at), right: konst(1, at), at, type: null }, at }],
+    body: [{ kind: 'let', local: v, init: local(i, at), at: pos(ctx, decl) }, ...body],
+  });
+  return out;
 }

@@ -12,7 +12,7 @@
  * them into errors.
  *
  * Codes are stable: tests assert codes, never wording. Ranges:
- *   NB1xxx front end (syntax the kernel language does not have),
+ *   NB1xxx front end (syntax the kernel language does not have; NB104x: jit functions' arrays),
  *   NB2xxx types (operators and operands, indices, assignments),
  *   NB3xxx control flow,
  *   NB4xxx gufunc lints,
@@ -72,6 +72,9 @@ export const DIAGNOSTICS = {
     message: '{0}: a scratch array is declared as `const buf = new Float64Array(n)` (one integer length; any ' +
       'TypedArray constructor except Uint8ClampedArray)',
   },
+  NB1040: { severity: 'error', message: "'{0}' is an NDArray here: {1}" },
+  NB1041: { severity: 'error', message: "'{0}' is a TypedArray here: {1}" },
+  NB1042: { severity: 'error', message: '{0} is not supported in jit functions: {1}' },
   NB2001: { severity: 'error', message: "the operator '{0}' is not defined for {1}" },
   NB2002: {
     severity: 'error',

@@ -53,6 +53,11 @@ export interface ExprContext {
   readonly constants?: KernelConstants;
   /** The program's tables (typed-array constants), numbered as lowering meets them. */
   readonly tables?: KernelTables;
+  /**
+   * jit functions (src/compiler/jit.ts): how each parameter is passed, and the lowering of
+   * the NDArray/TypedArray API (frontend/jit-members.ts, installed by lower.ts).
+   */
+  readonly jit?: JitHooks;
 }
 
 const BINARY: Readonly<Record<string, BinaryOp>> = {
@@ -62,6 +67,23 @@ const BINARY: Readonly<Record<string, BinaryOp>> = {
 const COMPARE: Readonly<Record<string, CompareOp>> = {
   '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '===': 'eq', '!=': 'ne', '!==': 'ne',
 };
+
+/**
+ * How a jit parameter is passed: an NDArray of `ndim` dims, a TypedArray (1-D), an array of
+ * an explicit signature (`f8[:]`: read with either API when 1-D), or a scalar.
+ */
+export type JitParamKind =
+  | { readonly kind: 'ndarray'; readonly ndim: number }
+  | { readonly kind: 'typed' }
+  | { readonly kind: 'array'; readonly ndim: number }
+  | { readonly kind: 'scalar' };
+
+/** The jit lowering hooks (frontend/jit-members.ts): undefined means "not a jit construct". */
+export interface JitHooks {
+  readonly params: readonly JitParamKind[];
+  member(ctx: ExprContext, node: acorn.MemberExpression): E | undefined;
+  call(ctx: ExprContext, node: acorn.CallExpression): E | undefined;
+}
 
 /** The binary op of a compound assignment operator (`+=` → add), or undefined. */
 export function compoundOp(operator: string): BinaryOp | undefined {
@@ -126,6 +148,10 @@ export interface ArrayAccess {
 
 /** Split a member chain on a parameter; fails with a diagnostic on anything else. */
 export function arrayAccess(ctx: ExprContext, node: acorn.MemberExpression): ArrayAccess {
+  // jit: `a.shape[0]` and the like are values, not places (assignments, for...of reach here).
+  if (ctx.jit?.member(ctx, node) !== undefined) {
+    fail(ctx, 'NB1042', node, [`'${ctx.source.text.slice(node.start - ctx.shift, node.end - ctx.shift)}' here`, 'an array\'s sizes are read-only values']);
+  }
   // Report a base that is no kernel expression (this, [..], new, ...) before its properties.
   let root: acorn.Node = node;
   while (root.type === 'MemberExpression') root = (root as acorn.MemberExpression).object;
@@ -311,6 +337,8 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
   if (spread) return fail(ctx, 'NB1018', spread);
   const callee = node.callee;
   if (callee.type === 'Super') return fail(ctx, 'NB1011', callee, ['super']);
+  const jit = ctx.jit?.call(ctx, node);
+  if (jit !== undefined) return jit;
   const name = dottedName(callee);
   // esbuild's keepNames: __name(fn, "name") is fn (unless the kernel binds __name itself).
   if (name === '__name' && node.arguments.length === 2 && ctx.scopes.lookup('__name') === null) return lowerExpr(ctx, node.arguments[0]!);
@@ -352,6 +380,8 @@ function call(ctx: ExprContext, node: acorn.CallExpression): E {
 function member(ctx: ExprContext, node: acorn.MemberExpression): E {
   const at = pos(ctx, node);
   if (node.optional) return fail(ctx, 'NB1029', node, ['?.']);
+  const jit = ctx.jit?.member(ctx, node);
+  if (jit !== undefined) return jit;
   const name = dottedName(node);
   const root = name === null ? null : rootOf(name);
   if (name !== null && (root === 'Math' || root === 'Number') && ctx.scopes.lookup(root) !== null) {

@@ -26,7 +26,8 @@
 import type * as acorn from 'acorn';
 import { SCRATCH_CTORS, type ArrayRef, type Expr, type IRFunction, type Place, type Stmt } from '../ir/nodes.js';
 import { isTable, type KernelConstants, type KernelTables } from '../constants.js';
-import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext } from './lower-expr.js';
+import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext, type JitParamKind } from './lower-expr.js';
+import { jitHooks, jitShapeDeclaration, jitStatement } from './jit-members.js';
 import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
 import { checkNesting } from './nesting.js';
 import type { ParsedKernel } from './parse.js';
@@ -50,6 +51,8 @@ export interface LowerOptions {
    * number in the whole program (required when `constants` holds typed arrays).
    */
   readonly tables?: KernelTables;
+  /** jit functions (src/compiler/jit.ts): how each parameter is passed (frontend/jit-members.ts). */
+  readonly jit?: readonly JitParamKind[];
 }
 
 /**
@@ -73,7 +76,8 @@ export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFu
   const scopes = new Scopes(paramNames);
   const selfName = fn.id?.name ?? null;
   const ctx: StmtContext = { source, shift, scopes, helpers: options.helpers, selfName, accessors: options.accessors ?? false, jumps: [],
-    ...(options.constants ? { constants: options.constants } : {}), ...(options.tables ? { tables: options.tables } : {}) };
+    ...(options.constants ? { constants: options.constants } : {}), ...(options.tables ? { tables: options.tables } : {}),
+    ...(options.jit ? { jit: jitHooks(options.jit) } : {}) };
   let body: S[];
   if (fn.body.type === 'BlockStatement') {
     body = block(ctx, fn.body.body);
@@ -168,6 +172,9 @@ function declaration(ctx: ExprContext, node: acorn.VariableDeclaration): S[] {
   if (node.kind !== 'let' && node.kind !== 'const') return fail(ctx, 'NB1030', node, [node.kind]);
   const out: S[] = [];
   for (const d of node.declarations) {
+    // jit: const [m, n] = a.shape
+    const shape = jitShapeDeclaration(ctx, d, (name, at) => ctx.scopes.declare(name, node.kind === 'const', at));
+    if (shape !== undefined) { out.push(...shape); continue; }
     if (d.id.type !== 'Identifier') return fail(ctx, 'NB1019', d.id);
     if (!d.init) return fail(ctx, 'NB2011', d, [d.id.name, 'is declared without a value: kernels need `let x = value` (the value gives its type)']);
     if (d.init.type === 'NewExpression') {
@@ -213,6 +220,9 @@ function effect(ctx: ExprContext, e: acorn.Expression): S[] {
     case 'CallExpression': {
       // esbuild's keepNames emits `__name(f, "f");` statements after function declarations.
       if (e.callee.type === 'Identifier' && e.callee.name === '__name' && ctx.scopes.lookup('__name') === null) return [];
+      // jit: a.set(i, j, v)
+      const store = jitStatement(ctx, e);
+      if (store !== undefined) return store;
       lowerExpr(ctx, e);
       return [];
     }

@@ -84,7 +84,8 @@ export interface ParamSpec {
 
 /** What to infer: the kernel, its parameter types and output, and the helpers it may call. */
 export interface InferRequest {
-  readonly kind: 'scalar' | 'gufunc';
+  /** 'jit': nb.jit functions (src/compiler/jit.ts): arrays in, a scalar (returns 'infer' or a dtype) or nothing ('void') out. */
+  readonly kind: 'scalar' | 'gufunc' | 'jit';
   readonly main: IRFunction<null>;
   readonly params: readonly ParamSpec[];
   /** The output dtype of a scalar kernel ('infer': the join of its returns, as helpers); 'void' for gufunc kernels. */
@@ -196,7 +197,7 @@ class FunctionInfer implements ExprInfer {
     private readonly fn: IRFunction<null>,
     private readonly params: readonly ParamSpec[],
     private readonly returns: DType | 'void' | 'infer',
-    private readonly mode: 'scalar' | 'gufunc' | 'helper',
+    private readonly mode: 'scalar' | 'gufunc' | 'helper' | 'jit',
     private readonly program: ProgramInfer,
   ) {
     this.types = fn.locals.map(() => undefined);
@@ -413,10 +414,11 @@ class FunctionInfer implements ExprInfer {
   }
 
   private ret(s: Extract<Stmt<null>, { kind: 'return' }>): Stmt<DType> {
-    if (this.mode === 'gufunc') {
+    if (this.mode === 'gufunc' || (this.mode === 'jit' && this.returns === 'void')) {
       if (s.value) this.fail('NB2008', s.value.at, ['a gufunc kernel returns nothing: write its outputs (out[i] = ...) instead']);
       return { kind: 'return', value: null, at: s.at };
     }
+    if (!s.value && this.mode === 'jit') this.fail('NB2008', s.at, ['a jit function that returns a value must return one on every path (here it would return undefined)']);
     if (!s.value) this.fail('NB2008', s.at, [`a ${this.mode === 'helper' ? 'helper' : 'scalar kernel'} must return a value`]);
     const v = expr(this, s.value);
     if (this.returns === 'infer') {

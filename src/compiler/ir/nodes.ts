@@ -359,10 +359,15 @@ export interface ScratchSite {
 
 /** A typed program: the kernel, the helper specialisations it calls, and its kind. */
 export interface IRProgram {
-  readonly kind: 'scalar' | 'gufunc';
+  /**
+   * 'scalar' (vectorize), 'gufunc' (guvectorize), or 'jit' (nb.jit: a whole function over
+   * arrays of any rank; `core` then gives every axis of every array parameter its own dim,
+   * so `a.shape[k]` is a `length` node read from that dim's size, src/compiler/jit.ts).
+   */
+  readonly kind: 'scalar' | 'gufunc' | 'jit';
   readonly main: IRFunction<DType>;
   readonly helpers: readonly IRFunction<DType>[];
-  /** gufunc kernels only. */
+  /** gufunc kernels; jit functions (one dim per array axis). */
   readonly core?: CoreInfo;
   readonly fastmath: boolean;
   /**

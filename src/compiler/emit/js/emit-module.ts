@@ -10,7 +10,8 @@
  *      a constant table is a typed array the source declares first (`tableDecl`);
  *   2. entries are appended: for scalar kernels `row(n, d0, o0, s0, ..., dK, oK, sK)` and
  *      `loop(shape, operands)`; for gufunc kernels `loop(shape, operands, coreSizes)`, where
- *      an operand's strides are its loop-dim strides followed by its core-dim strides;
+ *      an operand's strides are its loop-dim strides followed by its core-dim strides; jit
+ *      functions (src/compiler/jit.ts) have none: `kernel` is called directly;
  *   3. the source is wrapped as the body of `new Function('rt', source)` returning
  *      `{ kernel, row, loop }`; `rt` is emit/js/runtime.ts.
  * Values: booleans for bool, numbers up to 32 bits and floats, bigints for 64-bit integers;
@@ -225,6 +226,10 @@ export function emitJs(p: IRProgram): string {
       `  __walk(shape, ops, (o) => { const v = ${call}; ops[${K}].data[o[${K}]] = ${isBool(out) ? 'v ? 1 : 0' : 'v'}; });`,
       '}',
     ].join('\n'));
+  } else if (p.kind === 'jit') {
+    // nb.jit: the function itself is the entry (`kernel`); src/jit calls it with its arrays'
+    // (data, offset, element strides...) and scalars, then the sizes of every array axis.
+    parts.push('function loop() {\n  throw new Error("a jit function has no loop entry: call kernel");\n}');
   } else {
     const core = p.core!;
     const args: string[] = [];

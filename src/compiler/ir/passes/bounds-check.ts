@@ -29,7 +29,9 @@
  *   1. lower bounds of the integer locals, by a fixpoint over their definitions: a constant
  *      gives its value, a core size 0, another local its bound, and a counting loop's update
  *      `x = x + c` (c >= 1) keeps x's bound when the loop's condition bounds x by a core size
- *      (or a constant) so that x + c cannot overflow; any other definition: no bound;
+ *      (or a constant) so that x + c cannot overflow, or when c is 1 and the condition is
+ *      `x < E` compared in x's own type (x + 1 <= E then fits: `i < n` with a scalar n);
+ *      any other definition: no bound;
  *   2. walk the statements with the facts in scope, give every load and store its `checks`
  *      (a site number, or null when proven), and collect the sites.
  * Scratch arrays (`const buf = new Float64Array(n)`, in any function) are checked the same
@@ -264,6 +266,8 @@ class BoundsPass {
         const isX = (e: E) => e.kind === 'local' && e.id === id;
         const c = isX(v.left) ? constInt(v.right) : isX(v.right) ? constInt(v.left) : null;
         if (c === null || c < 1) continue;
+        // x < E compared in x's own type: x + 1 <= E cannot pass the type's largest value.
+        if (c === 1 && this.belowSameType(s.cond, id, t)) { ok.add(u); continue; }
         const safe = this.facts(s.cond, true).some((f) => {
           if (f.id !== id || !('up' in f)) return false;
           const { bound, slack } = f.up;
@@ -274,6 +278,19 @@ class BoundsPass {
       }
     });
     return ok;
+  }
+
+  /** Does `cond` (or a conjunct of it) say `x < E` with the comparison made in x's type `t`? */
+  private belowSameType(cond: E, id: number, t: DType): boolean {
+    if (cond.kind === 'logical') return cond.op === 'and' && (this.belowSameType(cond.left, id, t) || this.belowSameType(cond.right, id, t));
+    if (cond.kind !== 'compare' || cond.operand !== t) return false;
+    const isX = (e: E) => e.kind === 'local' && e.id === id;
+    return (cond.op === 'lt' && isX(cond.left)) || (cond.op === 'gt' && isX(cond.right));
+  }
+
+  /** Step 1's lower bounds (by definitions alone), for {@link localLowerBounds}. */
+  get lowerBoundsByDefinition(): ReadonlyMap<number, number> {
+    return this.lows;
   }
 
   private lowerBounds(): void {
@@ -483,13 +500,28 @@ export function boundsChecks(p: IRProgram, enabled: boolean): IRProgram {
   const tables = p.tables ?? [];
   if (!enabled) return { ...p, bounds: [] };
   const sites: BoundsSite[] = [];
-  // Functions with arrays: a gufunc kernel (its core arrays), any function with scratch
-  // arrays, and any function when the program has tables (only their reads, in helpers).
+  // Functions with arrays: a gufunc or jit kernel (its core arrays), any function with
+  // scratch arrays, and any function when the program has tables (only their reads, in helpers).
   const check = (fn: IRFunction<DType>, core: CoreInfo | undefined): IRFunction<DType> => {
     if (core === undefined && !fn.scratch?.length && tables.length === 0) return fn;
     return { ...fn, body: new BoundsPass(fn, core, tables, sites).block(new Map(), fn.body) };
   };
   const helpers = p.helpers.map((h) => check(h, undefined));
-  const main = check(p.main, p.kind === 'gufunc' ? p.core : undefined);
+  const main = check(p.main, p.kind === 'gufunc' || p.kind === 'jit' ? p.core : undefined);
   return { ...p, main, helpers, bounds: sites };
+}
+
+/**
+ * The lowest value each integer local of `fn` can hold, from its definitions alone (step 1
+ * of the pass: a counter from 0 advanced by 1 under `i < n` is >= 0); locals without a
+ * known bound are absent. jit's negative-index pass (passes/negative-index.ts) reads it to
+ * leave indices that cannot be negative alone.
+ *
+ * @example
+ * ```ts
+ * localLowerBounds(ir.main, ir.core!).get(iLocalId); // 0 for `for (let i = 0; i < n; i++)`
+ * ```
+ */
+export function localLowerBounds(fn: IRFunction<DType>, core: CoreInfo): ReadonlyMap<number, number> {
+  return new BoundsPass(fn, core, [], []).lowerBoundsByDefinition;
 }

@@ -1,0 +1,242 @@
+/**
+ * compileJit: a whole JS function over NDArrays, TypedArrays and scalars (`nb.jit`, src/jit)
+ * + the types of one call's arguments → typed IR, an AssemblyScript unit with one exported
+ * entry, and the JS reference, on the same front end, IR, inference, passes and emitters as
+ * compileKernel.
+ *
+ * Steps:
+ *   1. parse the function and its helpers; lower with the jit hooks (frontend/jit-members.ts):
+ *      each parameter is an NDArray of some ndim, a TypedArray, or a scalar, and `a.shape[k]`,
+ *      `a.get(...)`, `a.set(...)`, `t[i]`, `nb.prange` become IR;
+ *   2. give every axis of every array parameter its own dim (the program's `core`: NDArray
+ *      `a` of ndim 2 has dims `a.shape[0]`, `a.shape[1]`; TypedArray `t` has `t.length`), so
+ *      each size is a `length` node and the gufunc machinery (bounds checks, emitters' size
+ *      parameters) applies unchanged;
+ *   3. the result: the declared one (explicit signature), else 'void' when no `return` has a
+ *      value, else the join of the returned values (every path must return then: NB3001);
+ *   4. infer (kind 'jit'), fold (fastmath), wrap negative NDArray indices as NDArray.get does
+ *      (passes/negative-index.ts), add the bounds checks, validate;
+ *   5. emit the AS unit: helpers, the function (inlined) and the entry
+ *      `<prefix>jit(a, a_s0, a_s1, ..., x, ..., n0, n1, ...)` (per array parameter its
+ *      address and byte strides, per scalar its value, then every dim's size), which passes a
+ *      constant stride for the last axis of arrays specialised as contiguous (`f8[:, ::1]`);
+ *      and the JS reference, whose `kernel` takes (data, element offset, element strides)
+ *      per array instead.
+ */
+import { createHash } from 'node:crypto';
+import { DTYPES, type DType } from '../dtype/dtypes.js';
+import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
+import { AsFunctionEmitter, strideName, sizeName } from './emit/assemblyscript/emit-function.js';
+import { emitJs, instantiateJs } from './emit/js/emit-module.js';
+import { kernelConstants, type KernelConstants } from './constants.js';
+import { kernelError } from './frontend/diagnostics.js';
+import type { JitParamKind } from './frontend/lower-expr.js';
+import { lowerFunction } from './frontend/lower.js';
+import { parseKernel } from './frontend/parse.js';
+import { inferProgram, type ParamSpec } from './ir/infer.js';
+import { forEachExpr, forEachStmt, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram } from './ir/nodes.js';
+import { boundsChecks } from './ir/passes/bounds-check.js';
+import { checkReturns } from './ir/passes/check-returns.js';
+import { fastmath } from './ir/passes/fastmath.js';
+import { foldConstants } from './ir/passes/fold-constants.js';
+import { ascOptimizeLevel, checkOperands, kernelSize } from './ir/passes/limits.js';
+import { negativeIndices } from './ir/passes/negative-index.js';
+import { pointerWalks } from './ir/passes/pointer-walk.js';
+import { validateProgram } from './ir/passes/validate.js';
+import { printProgram } from './ir/print.js';
+import { asType } from './ir/types.js';
+import { ASC_FLAGS } from './toolchain/asc.js';
+
+/**
+ * The type of one jit argument: an NDArray (dtype, ndim, and whether its last axis has unit
+ * stride), a TypedArray (1-D, unit stride), an array of an explicit signature (either kind;
+ * `contiguous` from `::1`), or a scalar.
+ */
+export type JitArgType =
+  | { readonly kind: 'ndarray'; readonly dtype: DType; readonly ndim: number; readonly contiguous: boolean }
+  | { readonly kind: 'typed'; readonly dtype: DType }
+  | { readonly kind: 'array'; readonly dtype: DType; readonly ndim: number; readonly contiguous: boolean }
+  | { readonly kind: 'scalar'; readonly dtype: DType };
+
+/** Options of {@link compileJit}. */
+export interface CompileJitOptions {
+  /** The result type: a dtype (explicit signature), 'void', or 'infer' (default). */
+  readonly returns?: DType | 'void' | 'infer';
+  readonly helpers?: Readonly<Record<string, ((...args: never[]) => unknown) | string>>;
+  readonly constants?: KernelConstants;
+  readonly name?: string;
+  readonly prefix?: string;
+  readonly fastmath?: boolean;
+  readonly boundscheck?: boolean;
+}
+
+/** The result of {@link compileJit}. */
+export interface CompiledJit {
+  readonly name: string;
+  /** The specialisation as a signature: `'float64(float64[:,::1], int64)'`. */
+  readonly signature: string;
+  readonly args: readonly JitArgType[];
+  readonly ir: IRProgram;
+  readonly irText: string;
+  /** The result dtype, or 'void'. */
+  readonly returns: DType | 'void';
+  readonly asUnit: AsUnit;
+  readonly asSource: string;
+  readonly jsSource: string;
+  /** The JS reference: per array (data, element offset, element strides...), per scalar its value, then the sizes. */
+  readonly jsFunction: (...args: unknown[]) => unknown;
+  /** The exported entry (`<prefix>jit`). */
+  readonly entry: string;
+  /** Per parameter: does the function write its elements (TypedArray copies are copied back then)? */
+  readonly written: readonly boolean[];
+  /** Does the source (or a constant) hold a bigint literal (src/jit: int64 results are then bigints)? */
+  readonly bigintLiterals: boolean;
+  readonly bounds: readonly BoundsSite[];
+  readonly boundscheck: boolean;
+  readonly key: string;
+}
+
+const sanitize = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+
+const isArray = (a: JitArgType): a is Exclude<JitArgType, { kind: 'scalar' }> => a.kind !== 'scalar';
+const ndimOf = (a: JitArgType): number => (a.kind === 'ndarray' || a.kind === 'array' ? a.ndim : a.kind === 'typed' ? 1 : 0);
+/** Is the last axis's stride known to be one element (TypedArrays always)? */
+const unitInner = (a: JitArgType): boolean => a.kind === 'typed' || ((a.kind === 'ndarray' || a.kind === 'array') && a.contiguous && a.ndim > 0);
+
+/**
+ * A jit argument type as signature text: `float64[:,::1]` (an NDArray whose last axis has
+ * unit stride), `float64[:,:]` (any strides), `Float64Array`, `int64`.
+ *
+ * @example
+ * ```ts
+ * jitTypeText({ kind: 'ndarray', dtype: 'float64', ndim: 2, contiguous: true }); // 'float64[:,::1]'
+ * ```
+ */
+export function jitTypeText(a: JitArgType): string {
+  switch (a.kind) {
+    case 'scalar': return a.dtype;
+    case 'typed': return DTYPES[a.dtype].TypedArray.name;
+    default: {
+      if (a.ndim === 0) return `${a.dtype}[]`;
+      const dims = Array<string>(a.ndim).fill(':');
+      if (a.contiguous) dims[a.ndim - 1] = '::1';
+      return `${a.dtype}[${dims.join(',')}]`;
+    }
+  }
+}
+
+function paramKind(a: JitArgType): JitParamKind {
+  switch (a.kind) {
+    case 'ndarray': return { kind: 'ndarray', ndim: a.ndim };
+    case 'array': return { kind: 'array', ndim: a.ndim };
+    case 'typed': return { kind: 'typed' };
+    case 'scalar': return { kind: 'scalar' };
+  }
+}
+
+/** The AS entry: takes what the function takes and calls it (inlined), with constant inner strides where known. */
+function entry(p: IRProgram, em: AsFunctionEmitter, args: readonly JitArgType[], prefix: string): string {
+  const fn = p.main;
+  const pass: string[] = [];
+  fn.params.forEach((q, k) => {
+    pass.push(q.emitName);
+    const a = args[k]!;
+    for (let j = 0; j < ndimOf(a) && isArray(a); j++) {
+      const s = strideName(q.emitName, j);
+      pass.push(j === ndimOf(a) - 1 && unitInner(a) ? `<usize>${DTYPES[a.dtype].itemSize}` : s);
+    }
+  });
+  p.core!.dims.forEach((_, d) => pass.push(sizeName(d)));
+  const ret = fn.returns === 'void' ? 'void' : asType(fn.returns);
+  const call = `${em.fnName(fn)}(${pass.join(', ')})`;
+  return [
+    `export function ${prefix}jit(${em.params(fn)}): ${ret} {`,
+    fn.returns === 'void' ? `  ${call};` : `  return ${call};`,
+    '}',
+  ].join('\n');
+}
+
+/**
+ * Compile a jit function for one tuple of argument types.
+ *
+ * @throws KernelError (NBxxxx) for anything the kernel language (with jit's arrays) does not
+ *   have, with the function's line, column and a code frame.
+ * @example
+ * ```ts
+ * const k = compileJit((a: NDArray) => { let s = 0.0; for (let i = 0; i < a.shape[0]; i++) s += a.get(i); return s; },
+ *   [{ kind: 'ndarray', dtype: 'float64', ndim: 1, contiguous: true }]);
+ * k.signature; // 'float64(float64[::1])'
+ * ```
+ */
+export function compileJit(fn: ((...args: never[]) => unknown) | string, args: readonly JitArgType[], options: CompileJitOptions = {}): CompiledJit {
+  const name = options.name ?? ((typeof fn === 'function' && fn.name) || 'jit');
+  const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
+  const helperFns = options.helpers ?? {};
+  const helperNames = new Set(Object.keys(helperFns));
+  const constants = kernelConstants('nb.jit', options.constants, helperNames);
+  const kinds = args.map(paramKind);
+  const main = lowerFunction(parseKernel(text, name), {
+    emitName: 'kernel', helpers: helperNames, jit: kinds, ...(constants ? { constants } : {}),
+  });
+  const helpers = new Map<string, IRFunction<null>>();
+  for (const [h, f] of Object.entries(helperFns)) {
+    if (typeof f !== 'function' && typeof f !== 'string') throw new TypeError(`nb.jit: helper '${h}' is not a function`);
+    const lowered = lowerFunction(parseKernel(typeof f === 'string' ? f : Function.prototype.toString.call(f), h), {
+      emitName: sanitize(h), helpers: helperNames, ...(constants ? { constants } : {}),
+    });
+    checkReturns(lowered);
+    helpers.set(h, lowered);
+  }
+  const at0 = main.params[0]?.at ?? 0;
+  if (main.params.length !== args.length) throw kernelError('NB2012', main.source, at0, [main.params.length, args.length]);
+  // Every array axis its own dim; scalars none.
+  const dims: string[] = [];
+  const operands = args.map((a, k) => {
+    const p = main.params[k]!.name;
+    if (a.kind === 'typed') return [dims.push(`${p}.length`) - 1];
+    return Array.from({ length: ndimOf(a) }, (_, j) => dims.push(`${p}.shape[${j}]`) - 1);
+  });
+  const core: CoreInfo = { nin: args.length, dims, operands };
+  checkOperands(main, 0);
+  kernelSize([main, ...helpers.values()]);
+  let valued = false;
+  forEachStmt(main.body, (s) => { if (s.kind === 'return' && s.value !== null) valued = true; });
+  const declared = options.returns ?? 'infer';
+  if (declared === 'void' && valued) throw kernelError('NB5003', main.source, at0, ['the signature returns void but the function returns a value']);
+  if (declared !== 'void' && declared !== 'infer' && !valued) throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns nothing`]);
+  const returns = declared === 'infer' ? (valued ? 'infer' : 'void') : declared;
+  if (returns !== 'void') checkReturns(main);
+  const params: ParamSpec[] = args.map((a, k) => (isArray(a)
+    ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]! } }
+    : { scalar: a.dtype }));
+  const typed = inferProgram({ kind: 'jit', main, params, returns, helpers });
+  const fm = options.fastmath ?? false;
+  const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
+  const boundscheck = options.boundscheck ?? true;
+  const wrapped = negativeIndices(
+    { kind: 'jit', main: fold(typed.main), helpers: typed.helpers.map(fold), core, fastmath: fm },
+    (ref) => ref.kind === 'param' && (kinds[ref.index]!.kind === 'ndarray' || (kinds[ref.index]!.kind === 'array' && ndimOf(args[ref.index]!) !== 1)),
+  );
+  const ir = boundsChecks(wrapped, boundscheck);
+  validateProgram(ir);
+  const prefix = options.prefix ?? '';
+  const walked = pointerWalks(ir);
+  const em = new AsFunctionEmitter(walked, { prefix });
+  const code = [...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix)].join('\n\n');
+  const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
+  const result = ir.main.returns;
+  const signature = `${result}(${args.map(jitTypeText).join(', ')})`;
+  const asSource = linkAssemblyScript([asUnit], `${name}: ${signature}`);
+  const jsSource = emitJs(ir);
+  const written = args.map(() => false);
+  forEachStmt(ir.main.body, (s) => { if (s.kind === 'store' && s.array.kind === 'param') written[s.array.index] = true; });
+  let bigintLiterals = Object.values(constants ?? {}).some((v) => typeof v === 'bigint');
+  for (const f of [main, ...helpers.values()]) forEachExpr(f.body, (e) => { if (e.kind === 'const' && typeof e.value === 'bigint') bigintLiterals = true; });
+  return {
+    name, signature, args, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
+    jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
+    bounds: ir.bounds ?? [], boundscheck,
+    key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')
+      .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),
+  };
+}

@@ -1,0 +1,179 @@
+/**
+ * Calling a compiled jit specialisation: JS arguments → the Wasm entry's arguments → the
+ * JS result.
+ *
+ * Steps of a call:
+ *   1. per array parameter, an address, byte strides and sizes:
+ *      - an NDArray in the heap (`wasm` storage, views included) is passed in place: the
+ *        address of its element (0, ..., 0) (`offset`), its strides in bytes (negative ones
+ *        too: address arithmetic is modulo 2^32), its shape;
+ *      - a TypedArray, or an NDArray wrapping one (`js` storage), is copied into a temporary
+ *        heap block (C order) and passed as contiguous; after the call (also one that
+ *        throws) the block is copied back when the function writes that parameter (the IR
+ *        knows: `written`), then freed;
+ *      writing to a read-only NDArray (a broadcast view) is ValueError `E_VALUE_READONLY`;
+ *   2. per scalar parameter its value as Wasm takes it: a BigInt for int64/uint64, 1/0 for
+ *      bool, a number otherwise;
+ *   3. the entry runs; a failed bounds check is IndexError `E_KERNEL_BOUNDS` with the line
+ *      and column (src/compiler/bounds.ts), any other trap TargetError `E_TARGET_KERNEL_TRAP`;
+ *   4. the result as a JS value: a boolean for bool, a number for other types up to 32 bits
+ *      and floats (uint32 read unsigned), and for int64/uint64 a bigint when the call's
+ *      arguments hold 64-bit integers (int64 arrays, bigints) or the source a bigint literal,
+ *      else a number (what the same function run as plain JS computes with numbers).
+ */
+import { BoundsTrap, kernelBoundsError, readBoundsTrap } from '../compiler/bounds.js';
+import type { CompiledJit } from '../compiler/index.js';
+import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
+import { isNDArray, type NDArray } from '../ndarray/ndarray.js';
+import { isHeapStorage } from '../ndarray/storage.js';
+import { runtime } from '../runtime/runtime.js';
+import { ValueError } from '../util/errors.js';
+import { kernelTrap } from '../vectorize/trap.js';
+
+/** A compiled specialisation, instantiated: its entry and the module's exports. */
+export interface JitEntry {
+  readonly kernel: CompiledJit;
+  readonly run: (...args: unknown[]) => unknown;
+  readonly exports: object;
+}
+
+/** A temporary heap copy of a non-heap array argument. */
+interface Staged {
+  readonly ptr: number;
+  readonly source: AnyTypedArray;
+  /** Element offset and strides of the source view, its shape. */
+  readonly offset: number;
+  readonly strides: readonly number[];
+  readonly shape: readonly number[];
+  readonly writeBack: boolean;
+}
+
+/** Visit the element offsets of a strided view in C order. */
+function forEachOffset(shape: readonly number[], strides: readonly number[], offset: number, f: (off: number, k: number) => void): void {
+  const nd = shape.length;
+  if (shape.some((n) => n === 0)) return;
+  const idx = new Array<number>(nd).fill(0);
+  let off = offset;
+  for (let k = 0; ; k++) {
+    f(off, k);
+    let d = nd - 1;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      off += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      off -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
+const heapView = (dtype: DType, ptr: number, length: number): AnyTypedArray =>
+  new DTYPES[dtype].TypedArray(runtime().memory.buffer, ptr, length) as AnyTypedArray;
+
+function stage(dtype: DType, source: AnyTypedArray, offset: number, strides: readonly number[], shape: readonly number[], writeBack: boolean): Staged {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const ptr = runtime().heap.alloc(Math.max(size, 1) * DTYPES[dtype].itemSize);
+  const view = heapView(dtype, ptr, size) as unknown as { [k: number]: number | bigint };
+  const src = source as unknown as { [k: number]: number | bigint };
+  forEachOffset(shape, strides, offset, (off, k) => { view[k] = src[off]!; });
+  return { ptr, source, offset, strides, shape, writeBack };
+}
+
+function unstage(s: Staged, dtype: DType): void {
+  if (s.writeBack) {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    const view = heapView(dtype, s.ptr, size) as unknown as { [k: number]: number | bigint };
+    const dst = s.source as unknown as { [k: number]: number | bigint };
+    forEachOffset(s.shape, s.strides, s.offset, (off, k) => { dst[off] = view[k]!; });
+  }
+  runtime().heap.free(s.ptr);
+}
+
+const cStrides = (shape: readonly number[]): number[] => {
+  const out = new Array<number>(shape.length);
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) { out[d] = acc; acc *= shape[d]!; }
+  return out;
+};
+
+/** A scalar argument as the Wasm entry takes a parameter of dtype `t`. */
+function scalarArg(x: unknown, t: DType): unknown {
+  if (t === 'int64' || t === 'uint64') return typeof x === 'bigint' ? x : BigInt(x as number);
+  if (t === 'bool') return x ? 1 : 0;
+  if (t === 'float32') return Math.fround(Number(x));
+  return Number(x);
+}
+
+/** The Wasm result as the JS value (see the file header). */
+function result(v: unknown, t: DType | 'void', bigints: boolean): unknown {
+  switch (t) {
+    case 'void': return undefined;
+    case 'bool': return v !== 0;
+    case 'uint32': return (v as number) >>> 0;
+    case 'int64': return bigints ? v : Number(v as bigint);
+    case 'uint64': return bigints ? BigInt.asUintN(64, v as bigint) : Number(BigInt.asUintN(64, v as bigint));
+    default: return v;
+  }
+}
+
+/** Are int64 results bigints for this call (see the file header)? */
+function bigintResult(k: CompiledJit, args: readonly unknown[]): boolean {
+  return k.bigintLiterals || args.some((x) => typeof x === 'bigint') || k.args.some((t) => t.kind !== 'scalar' && (t.dtype === 'int64' || t.dtype === 'uint64'));
+}
+
+/**
+ * Call a specialisation on `args` (already matched to its argument types).
+ *
+ * @throws IndexError `E_KERNEL_BOUNDS` (an index outside an array), TargetError
+ *   `E_TARGET_KERNEL_TRAP` (another trap), ValueError `E_VALUE_READONLY` (a write to a
+ *   read-only view).
+ * @example
+ * ```ts
+ * callJit(entry, [nb.ones([2, 2])]); // 4
+ * ```
+ */
+export function callJit(entry: JitEntry, args: readonly unknown[]): unknown {
+  const k = entry.kernel;
+  const wasmArgs: unknown[] = [];
+  const sizes: number[] = [];
+  const staged: { s: Staged; dtype: DType }[] = [];
+  try {
+    k.args.forEach((t, i) => {
+      const x = args[i];
+      if (t.kind === 'scalar') { wasmArgs.push(scalarArg(x, t.dtype)); return; }
+      const item = DTYPES[t.dtype].itemSize;
+      const written = k.written[i]!;
+      if (isNDArray(x)) {
+        const a = x as NDArray;
+        const data = a.data; // throws E_MEMORY_DISPOSED for a disposed array
+        if (written && !a.writeable) throw new ValueError('E_VALUE_READONLY', `nb.jit '${k.name}' writes to argument ${i + 1}, a read-only view (broadcastTo): pass a copy`);
+        if (isHeapStorage(a.storage)) {
+          wasmArgs.push(a.storage.ptr + a.offset * item, ...a.strides.map((s) => s * item));
+        } else {
+          const s = stage(t.dtype, data, a.offset, a.strides, a.shape, written);
+          staged.push({ s, dtype: t.dtype });
+          wasmArgs.push(s.ptr, ...cStrides(a.shape).map((c) => c * item));
+        }
+        sizes.push(...a.shape);
+      } else {
+        const ta = x as AnyTypedArray;
+        const s = stage(t.dtype, ta, 0, [1], [ta.length], written);
+        staged.push({ s, dtype: t.dtype });
+        wasmArgs.push(s.ptr, item);
+        sizes.push(ta.length);
+      }
+    });
+    let out: unknown;
+    try {
+      out = entry.run(...wasmArgs, ...sizes);
+    } catch (e) {
+      if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+      const trap = readBoundsTrap(entry.exports);
+      throw trap instanceof BoundsTrap ? kernelBoundsError(k.name, k.bounds, trap) : kernelTrap(e, 'jit', k.name);
+    }
+    return result(out, k.returns, bigintResult(k, args));
+  } finally {
+    for (const { s, dtype } of staged) unstage(s, dtype);
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * `nb.jit`: Numba's `@njit` — a whole JS function over NDArrays, TypedArrays and scalars,
+ * compiled to Wasm per argument-type tuple and called synchronously on the calling thread.
+ *
+ * Forms: `nb.jit(fn)`, `nb.jit(options)(fn)`, `nb.jit(signatures, options?)(fn)`, and each of
+ * them as a TC39 decorator on a static method (`@nb.jit static f(a) {...}`,
+ * `@nb.jit({ fastmath: true }) static g(...)`).
+ *
+ * Steps of a call (lazy: no signatures):
+ *   1. type the arguments (specialize.ts `argType`: dtype, ndim and unit inner stride of an
+ *      NDArray; TypedArray dtype; number → int64 or float64, bigint → int64, boolean → bool);
+ *   2. look the tuple up among the specialisations; on a miss compile it (src/compiler/jit.ts,
+ *      then the compile cache and the synchronous compile of src/vectorize/module.ts: one
+ *      module per specialisation, in memory, on disk with `cache: true`);
+ *   3. run it (call.ts): NDArrays in the heap in place, TypedArrays through heap copies.
+ * Eager (signatures given): every signature compiles at the factory call; a call runs the
+ * first signature its arguments fit (specialize.ts `fitsParam`), and arguments that fit none
+ * are DTypeError `E_DTYPE_NO_LOOP`, as Numba's explicit signatures disable compiling more.
+ *
+ * A function the compiler rejects is a KernelError (line, column, code frame) at its first
+ * call (lazy) or at the factory call (eager). With `fallback: 'js'` it runs as the plain JS
+ * function it is instead, with one console warning per jit function naming the diagnostic,
+ * the construct and its line (Numba's object mode); so do arguments with no jit type.
+ */
+import { compileJit, jitTypeText, type CompiledJit, type JitArgType, type KernelConstants } from '../compiler/index.js';
+import { DTypeError, KernelError, TargetError, ValueError } from '../util/errors.js';
+import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
+import { instantiateSource } from '../vectorize/module.js';
+import { CONSTANTS_OPTION, frozenConstants } from '../vectorize/options.js';
+import { callJit, type JitEntry } from './call.js';
+import { argType, eagerSignature, fitsParam, typesKey } from './specialize.js';
+
+type Fn = (...args: never[]) => unknown;
+
+/** Options of `nb.jit` (API.md "Kernel factories"). */
+export interface JitOptions {
+  /**
+   * 'cpu' (default): compiled to Wasm, run on the calling thread. 'parallel' (prange split
+   * over the worker pool) is not built yet: it is TargetError `E_TARGET_UNAVAILABLE`.
+   */
+  target?: 'cpu' | 'parallel';
+  /**
+   * Functions the jit function calls by these names: plain JS functions in the kernel
+   * language, or other jit functions (their source is compiled into the caller, not called
+   * through JS). Helpers take and return scalars (arrays: not yet).
+   */
+  helpers?: Readonly<Record<string, Fn>>;
+  /** Values read by name, frozen at the factory call (as vectorize's `constants`). */
+  constants?: KernelConstants;
+  /** Keep compiled modules on disk (`$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`). */
+  cache?: boolean;
+  /** Numba's `fastmath=True`: float accumulation loops reassociated (see vectorize). */
+  fastmath?: boolean;
+  /**
+   * Check every index (default true): an index outside its array (after a negative NDArray
+   * index counts from the end) is IndexError `E_KERNEL_BOUNDS` with the line and column.
+   */
+  boundscheck?: boolean;
+  /** 'js': a function that cannot be compiled runs as plain JS, with one warning. */
+  fallback?: 'js';
+  /** The name in messages (default: the function's name). */
+  name?: string;
+}
+
+/** What `f.inspect(...args)` gives: the specialisation those arguments select. */
+export interface JitInspection {
+  /** Its signature, `'float64(float64[:,::1])'`. */
+  readonly signature: string;
+  /** The typed IR (src/compiler/ir/print.ts's text). */
+  readonly ir: string;
+  /** The AssemblyScript module compiled to Wasm. */
+  readonly assemblyScript: string;
+}
+
+/** One specialisation: compiled, or running as plain JS (`fallback: 'js'`). */
+export interface JitSpecialization {
+  readonly signature: string;
+  /** True when it runs as plain JS (the compiler rejected it: `error`). */
+  readonly fallback: boolean;
+  readonly error?: KernelError;
+}
+
+/** What a jit function adds to the function it compiles (`F`). */
+export interface JitExtras<F extends Fn = Fn> {
+  /**
+   * The typed IR and AssemblyScript of the specialisation `args` select (compiled now if it
+   * was not; the function does not run).
+   */
+  inspect(...args: unknown[]): JitInspection;
+  /** Signatures of the compiled specialisations, in the order they were compiled. */
+  readonly signatures: readonly string[];
+  /** Every specialisation, fallbacks included. */
+  readonly specializations: readonly JitSpecialization[];
+  /** The original function (Numba's `py_func`): plain JS. */
+  readonly pyFunc: F;
+}
+
+/** A jit-compiled function: callable as the original, plus {@link JitExtras}. */
+export type JitFunction<F extends Fn = Fn> = F & JitExtras<F>;
+
+/** `nb.jit(options)` / `nb.jit(signatures, options)`: applied to a function or as a decorator. */
+export interface JitDecorator {
+  <F extends Fn>(fn: F, context: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): JitFunction<F>;
+  <F extends Fn>(fn: F): JitFunction<F>;
+}
+
+const JIT_OPTIONS: OptionRules = {
+  target: oneOf(['cpu', 'parallel']),
+  helpers: {
+    accepts: 'an object mapping names to functions (plain or nb.jit functions)',
+    test: (v) => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((f) => typeof f === 'function'),
+  },
+  constants: CONSTANTS_OPTION,
+  cache: isBoolean,
+  fastmath: isBoolean,
+  boundscheck: isBoolean,
+  fallback: oneOf(['js']),
+  name: isString,
+};
+
+const PY_FUNC = Symbol('numbats.jit.pyFunc');
+
+/** The original of a jit function (helpers compile its source), or undefined. */
+function originalOf(f: unknown): Fn | undefined {
+  return typeof f === 'function' ? (f as unknown as Record<symbol, Fn | undefined>)[PY_FUNC] : undefined;
+}
+
+type Spec =
+  | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry }
+  | { readonly kind: 'fallback'; readonly signature: string; readonly error: KernelError };
+
+function build(fn: Fn, name: string, sigs: readonly string[] | null, options: JitOptions): JitFunction {
+  const helpers = Object.fromEntries(Object.entries(options.helpers ?? {}).map(([k, h]) => [k, originalOf(h) ?? h]));
+  const specs = new Map<string, Spec>();
+  const order: Spec[] = [];
+  let warned = false;
+  const nparams = fn.length;
+
+  const compile = (types: readonly JitArgType[], returns: CompiledJit['returns'] | 'infer', key: string): Spec => {
+    let spec: Spec;
+    try {
+      const k = compileJit(fn, types, {
+        returns, helpers, name, prefix: 'j_', fastmath: options.fastmath ?? false, boundscheck: options.boundscheck ?? true,
+        ...(options.constants ? { constants: options.constants } : {}),
+      });
+      const { exports } = instantiateSource(k.asSource, { disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck });
+      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run: exports[k.entry] as (...a: unknown[]) => unknown, exports } };
+    } catch (e) {
+      if (!(e instanceof KernelError) || options.fallback !== 'js') throw e;
+      spec = { kind: 'fallback', signature: `(${types.map(jitTypeText).join(', ')})`, error: e };
+    }
+    specs.set(key, spec);
+    order.push(spec);
+    return spec;
+  };
+
+  const warnOnce = (why: string) => {
+    if (warned) return;
+    warned = true;
+    console.warn(`numbats nb.jit '${name}': ${why}; running it as plain JavaScript (fallback: 'js')`);
+  };
+  // The message's first line without its code, name and position: "'new' is not supported in kernels".
+  const what = (e: KernelError) => e.message.split('\n')[0]!.replace(/ \(line \d+, column \d+\)$/, '').replace(/^NB\d+: /, '').replace(`${name}: `, '');
+  const warnKernel = (e: KernelError) => warnOnce(`${e.code} at line ${e.line}, column ${e.column}: ${what(e)}`);
+
+  const eager = sigs?.map((s) => {
+    const { args, returns } = eagerSignature(s);
+    if (args.length !== nparams) throw new TypeError(`nb.jit: signature '${s}' has ${args.length} parameter(s) but '${name}' takes ${nparams}`);
+    return { args, spec: compile(args, returns, `eager:${s}`) };
+  });
+
+  /** The specialisation `args` select (compiled now if needed), or a reason to run plain JS. */
+  const select = (args: readonly unknown[]): Spec | { readonly reason: string } => {
+    if (args.length !== nparams) throw new ValueError('E_VALUE_ARGCOUNT', `nb.jit '${name}' takes ${nparams} argument(s), got ${args.length}`);
+    if (eager) {
+      const hit = eager.find((e) => e.args.every((t, i) => fitsParam(args[i], t)));
+      if (hit) return hit.spec;
+      const got = args.map((x) => { const t = argType(x); return 'reason' in t ? t.reason : jitTypeText(t); });
+      throw new DTypeError('E_DTYPE_NO_LOOP', `nb.jit '${name}': no signature matches the arguments (${got.join(', ')}); its signatures: ${sigs!.join(', ')}`);
+    }
+    const types: JitArgType[] = [];
+    for (const [i, x] of args.entries()) {
+      const t = argType(x);
+      if ('reason' in t) {
+        const reason = `argument ${i + 1} is ${t.reason}; jit functions take NDArrays, TypedArrays, numbers, bigints and booleans`;
+        if (options.fallback === 'js') return { reason };
+        throw new ValueError('E_VALUE_JIT_ARGUMENT', `nb.jit '${name}': ${reason}`);
+      }
+      types.push(t);
+    }
+    const key = typesKey(types);
+    return specs.get(key) ?? compile(types, 'infer', key);
+  };
+
+  const f = function (this: unknown, ...args: unknown[]): unknown {
+    const s = select(args);
+    if ('reason' in s) {
+      warnOnce(s.reason);
+      return fn.apply(this, args as never[]);
+    }
+    if (s.kind === 'fallback') {
+      warnKernel(s.error);
+      return fn.apply(this, args as never[]);
+    }
+    return callJit(s.entry, args);
+  };
+  Object.defineProperties(f, {
+    name: { value: name },
+    length: { value: nparams },
+    [PY_FUNC]: { value: fn },
+    pyFunc: { value: fn },
+    inspect: {
+      value: (...args: unknown[]): JitInspection => {
+        const s = select(args);
+        if ('reason' in s) throw new ValueError('E_VALUE_JIT_ARGUMENT', `nb.jit '${name}': ${s.reason}`);
+        if (s.kind === 'fallback') throw s.error;
+        const k = s.entry.kernel;
+        return { signature: k.signature, ir: k.irText, assemblyScript: k.asSource };
+      },
+    },
+    signatures: { get: () => Object.freeze(order.filter((s) => s.kind === 'compiled').map((s) => s.signature)) },
+    specializations: {
+      get: () => Object.freeze(order.map((s) => Object.freeze(s.kind === 'compiled'
+        ? { signature: s.signature, fallback: false }
+        : { signature: s.signature, fallback: true, error: s.error }))),
+    },
+  });
+  return f as unknown as JitFunction;
+}
+
+/** Apply the factory to a function, or as a TC39 method decorator. */
+function apply(make: (fn: Fn, ctxName: string | undefined) => JitFunction, fn: unknown, context: unknown): JitFunction {
+  if (typeof fn !== 'function') throw new TypeError('nb.jit: the function to compile must be a function');
+  if (context === undefined) return make(fn as Fn, undefined);
+  const c = context as { kind?: unknown; name?: unknown };
+  if (typeof c !== 'object' || c === null || c.kind !== 'method') {
+    throw new TypeError(`nb.jit: as a decorator it applies to (static) methods, not to a ${String(c?.kind)}`);
+  }
+  return make(fn as Fn, typeof c.name === 'string' ? c.name : undefined);
+}
+
+function factory(sigs: readonly string[] | null, options: JitOptions): JitDecorator {
+  checkOptionValues('nb.jit', options, JIT_OPTIONS);
+  if (options.target === 'parallel') {
+    throw new TargetError('E_TARGET_UNAVAILABLE', "nb.jit: target 'parallel' is not built yet (nb.prange over the worker pool comes in a later release); " +
+      "use target 'cpu', where nb.prange is an ordinary loop");
+  }
+  const opts = frozenConstants('nb.jit', options);
+  return ((fn: unknown, context?: unknown) =>
+    apply((f, ctxName) => build(f, opts.name ?? ctxName ?? (f.name || 'jit'), sigs, opts), fn, context)) as JitDecorator;
+}
+
+/**
+ * Compile a function with Numba's `@njit` semantics: lazily, one specialisation per
+ * argument-type tuple (`nb.jit(fn)`, `nb.jit(options)(fn)`), or eagerly for explicit
+ * signatures (`nb.jit('f8(f8[:,:])')(fn)`); also a decorator on static methods.
+ *
+ * @throws KernelError (eager signatures, or at the first call) for what the compiler does not
+ *   have, unless `fallback: 'js'`; ValueError `E_VALUE_OPTION` for a bad option; TargetError
+ *   for target 'parallel' (not built yet).
+ * @example
+ * ```ts
+ * const sum2d = nb.jit((a: nb.NDArray) => {
+ *   const [m, n] = a.shape;
+ *   let s = 0.0;
+ *   for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) s += a.get(i, j) as number;
+ *   return s;
+ * });
+ * console.log(sum2d(nb.ones([3, 4])), sum2d.signatures); // 12 [ 'float64(float64[:,::1])' ]
+ * const scale = nb.jit({ boundscheck: false })((t: Float64Array, k: number) => { for (let i = 0; i < t.length; i++) t[i] *= k; });
+ * const t = new Float64Array([1, 2]);
+ * scale(t, 3);
+ * console.log(t); // Float64Array(2) [ 3, 6 ]
+ * ```
+ */
+export function jit<F extends Fn>(fn: F, context?: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): JitFunction<F>;
+/**
+ * `nb.jit(options)`: the factory with options, applied to a function or used as a decorator.
+ *
+ * @example
+ * ```ts
+ * const first = nb.jit({ fallback: 'js' })((a: nb.NDArray) => a.get(0));
+ * console.log(first(nb.array([7, 8], { dtype: 'int32' }))); // 7
+ * ```
+ */
+export function jit(options?: JitOptions): JitDecorator;
+/**
+ * `nb.jit(signatures, options?)`: compiled now for each signature (Numba's explicit
+ * signatures); calls run the first signature their arguments fit.
+ *
+ * @example
+ * ```ts
+ * const total = nb.jit('f8(f8[:])')((a: nb.NDArray) => {
+ *   let s = 0.0;
+ *   for (let i = 0; i < a.size; i++) s += a.get(i) as number;
+ *   return s;
+ * });
+ * console.log(total(nb.array([1.5, 2.5])), total.signatures); // 4 [ 'float64(float64[:])' ]
+ * ```
+ */
+export function jit(signatures: string | readonly string[], options?: JitOptions): JitDecorator;
+export function jit(first?: Fn | JitOptions | string | readonly string[], second?: JitOptions | { readonly kind: string }): JitFunction | JitDecorator {
+  if (typeof first === 'function') return factory(null, {})(first, second as never);
+  if (typeof first === 'string' || Array.isArray(first)) {
+    const sigs = typeof first === 'string' ? [first] : [...(first as readonly string[])];
+    if (sigs.length === 0 || sigs.some((s) => typeof s !== 'string')) throw new TypeError("nb.jit: signatures are strings like 'f8(f8[:,:])'");
+    return factory(sigs, (second ?? {}) as JitOptions);
+  }
+  return factory(null, (first ?? {}) as JitOptions);
+}
