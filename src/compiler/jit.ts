@@ -26,15 +26,16 @@
 import { createHash } from 'node:crypto';
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
-import { AsFunctionEmitter, strideName, sizeName } from './emit/assemblyscript/emit-function.js';
+import { AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';
 import { emitJs, instantiateJs } from './emit/js/emit-module.js';
-import { kernelConstants, type KernelConstants } from './constants.js';
+import { helperTable, lowerHelpers, type HelperMap } from './compile.js';
+import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { kernelError } from './frontend/diagnostics.js';
 import type { JitParamKind } from './frontend/lower-expr.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import { forEachExpr, forEachStmt, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram } from './ir/nodes.js';
+import { forEachExpr, forEachStmt, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
@@ -42,6 +43,7 @@ import { foldConstants } from './ir/passes/fold-constants.js';
 import { ascOptimizeLevel, checkOperands, kernelSize } from './ir/passes/limits.js';
 import { negativeIndices } from './ir/passes/negative-index.js';
 import { pointerWalks } from './ir/passes/pointer-walk.js';
+import { scratchSites } from './ir/passes/scratch.js';
 import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
 import { asType } from './ir/types.js';
@@ -62,7 +64,7 @@ export type JitArgType =
 export interface CompileJitOptions {
   /** The result type: a dtype (explicit signature), 'void', or 'infer' (default). */
   readonly returns?: DType | 'void' | 'infer';
-  readonly helpers?: Readonly<Record<string, ((...args: never[]) => unknown) | string>>;
+  readonly helpers?: HelperMap;
   readonly constants?: KernelConstants;
   readonly name?: string;
   readonly prefix?: string;
@@ -92,6 +94,8 @@ export interface CompiledJit {
   /** Does the source (or a constant) hold a bigint literal (src/jit: int64 results are then bigints)? */
   readonly bigintLiterals: boolean;
   readonly bounds: readonly BoundsSite[];
+  /** The scratch allocation sites (`new Float64Array(n)` in it or its helpers; empty: none). */
+  readonly scratch: readonly ScratchSite[];
   readonly boundscheck: boolean;
   readonly key: string;
 }
@@ -171,22 +175,16 @@ function entry(p: IRProgram, em: AsFunctionEmitter, args: readonly JitArgType[],
 export function compileJit(fn: ((...args: never[]) => unknown) | string, args: readonly JitArgType[], options: CompileJitOptions = {}): CompiledJit {
   const name = options.name ?? ((typeof fn === 'function' && fn.name) || 'jit');
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
-  const helperFns = options.helpers ?? {};
-  const helperNames = new Set(Object.keys(helperFns));
-  const constants = kernelConstants('nb.jit', options.constants, helperNames);
+  // Helpers as compileKernel's (plain functions, compiled numbats functions with their own
+  // helpers and constants, built-ins); typed-array constants: one table list for the program.
+  const table = helperTable(options.helpers ?? {});
+  const constants = kernelConstants('nb.jit', options.constants, new Set(table.keys()));
+  const tables = new KernelTables();
   const kinds = args.map(paramKind);
   const main = lowerFunction(parseKernel(text, name), {
-    emitName: 'kernel', helpers: helperNames, jit: kinds, ...(constants ? { constants } : {}),
+    emitName: 'kernel', helpers: new Set(table.keys()), jit: kinds, tables, ...(constants ? { constants } : {}),
   });
-  const helpers = new Map<string, IRFunction<null>>();
-  for (const [h, f] of Object.entries(helperFns)) {
-    if (typeof f !== 'function' && typeof f !== 'string') throw new TypeError(`nb.jit: helper '${h}' is not a function`);
-    const lowered = lowerFunction(parseKernel(typeof f === 'string' ? f : Function.prototype.toString.call(f), h), {
-      emitName: sanitize(h), helpers: helperNames, ...(constants ? { constants } : {}),
-    });
-    checkReturns(lowered);
-    helpers.set(h, lowered);
-  }
+  const helpers = lowerHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
   const at0 = main.params[0]?.at ?? 0;
   if (main.params.length !== args.length) throw kernelError('NB2012', main.source, at0, [main.params.length, args.length]);
   // Every array axis its own dim; scalars none.
@@ -209,20 +207,22 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const params: ParamSpec[] = args.map((a, k) => (isArray(a)
     ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]! } }
     : { scalar: a.dtype }));
-  const typed = inferProgram({ kind: 'jit', main, params, returns, helpers });
+  const typed = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
   const boundscheck = options.boundscheck ?? true;
   const wrapped = negativeIndices(
-    { kind: 'jit', main: fold(typed.main), helpers: typed.helpers.map(fold), core, fastmath: fm },
+    { kind: 'jit', main: fold(typed.main), helpers: typed.helpers.map(fold), core, fastmath: fm, ...(tables.list.length > 0 ? { tables: tables.list } : {}) },
     (ref) => ref.kind === 'param' && (kinds[ref.index]!.kind === 'ndarray' || (kinds[ref.index]!.kind === 'array' && ndimOf(args[ref.index]!) !== 1)),
   );
-  const ir = boundsChecks(wrapped, boundscheck);
-  validateProgram(ir);
+  const checked = boundsChecks(wrapped, boundscheck);
+  validateProgram(checked);
+  // (after the bounds pass, so that the sites number the statements the emitters print)
+  const ir = scratchSites(checked);
   const prefix = options.prefix ?? '';
   const walked = pointerWalks(ir);
   const em = new AsFunctionEmitter(walked, { prefix });
-  const code = [...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix)].join('\n\n');
+  const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix)].join('\n\n');
   const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
   const result = ir.main.returns;
   const signature = `${result}(${args.map(jitTypeText).join(', ')})`;
@@ -235,7 +235,7 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   return {
     name, signature, args, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
     jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
-    bounds: ir.bounds ?? [], boundscheck,
+    bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')
       .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),
   };

@@ -21,7 +21,7 @@
  *      arguments hold 64-bit integers (int64 arrays, bigints) or the source a bigint literal,
  *      else a number (what the same function run as plain JS computes with numbers).
  */
-import { BoundsTrap, kernelBoundsError, readBoundsTrap } from '../compiler/bounds.js';
+import { BoundsTrap, kernelBoundsError, kernelScratchError, readBoundsTrap, readScratchTrap } from '../compiler/bounds.js';
 import type { CompiledJit } from '../compiler/index.js';
 import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { isNDArray, type NDArray } from '../ndarray/ndarray.js';
@@ -35,6 +35,8 @@ export interface JitEntry {
   readonly kernel: CompiledJit;
   readonly run: (...args: unknown[]) => unknown;
   readonly exports: object;
+  /** Bytes of the scratch arena lent for each call (messages). */
+  readonly arenaBytes: number;
 }
 
 /** A temporary heap copy of a non-heap array argument. */
@@ -170,7 +172,10 @@ export function callJit(entry: JitEntry, args: readonly unknown[]): unknown {
     } catch (e) {
       if (!(e instanceof WebAssembly.RuntimeError)) throw e;
       const trap = readBoundsTrap(entry.exports);
-      throw trap instanceof BoundsTrap ? kernelBoundsError(k.name, k.bounds, trap) : kernelTrap(e, 'jit', k.name);
+      if (trap instanceof BoundsTrap) throw kernelBoundsError(k.name, k.bounds, trap);
+      // A scratch array larger than the arena, or of a negative length.
+      const scratch = readScratchTrap(entry.exports);
+      throw scratch !== null ? kernelScratchError(k.name, k.scratch, scratch, entry.arenaBytes) : kernelTrap(e, 'jit', k.name);
     }
     return result(out, k.returns, bigintResult(k, args));
   } finally {

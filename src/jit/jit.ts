@@ -26,7 +26,9 @@ import { compileJit, jitTypeText, type CompiledJit, type JitArgType, type Kernel
 import { DTypeError, KernelError, TargetError, ValueError } from '../util/errors.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
 import { instantiateSource } from '../vectorize/module.js';
-import { CONSTANTS_OPTION, frozenConstants } from '../vectorize/options.js';
+import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION } from '../vectorize/options.js';
+import { arenaBytes, withArena } from '../vectorize/arena.js';
+import { attachKernelSource } from '../compiler/compile.js';
 import { callJit, type JitEntry } from './call.js';
 import { argType, eagerSignature, fitsParam, typesKey } from './specialize.js';
 
@@ -58,6 +60,11 @@ export interface JitOptions {
   boundscheck?: boolean;
   /** 'js': a function that cannot be compiled runs as plain JS, with one warning. */
   fallback?: 'js';
+  /**
+   * Bytes of scratch memory for the function's scratch arrays (`new Float64Array(n)` in it),
+   * as vectorize's `scratchBytes` (default 1 MiB): lent from the heap for each call.
+   */
+  scratchBytes?: number;
   /** The name in messages (default: the function's name). */
   name?: string;
 }
@@ -116,21 +123,18 @@ const JIT_OPTIONS: OptionRules = {
   boundscheck: isBoolean,
   fallback: oneOf(['js']),
   name: isString,
+  scratchBytes: SCRATCH_OPTION,
 };
 
-const PY_FUNC = Symbol('numbats.jit.pyFunc');
-
-/** The original of a jit function (helpers compile its source), or undefined. */
-function originalOf(f: unknown): Fn | undefined {
-  return typeof f === 'function' ? (f as unknown as Record<symbol, Fn | undefined>)[PY_FUNC] : undefined;
-}
 
 type Spec =
   | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry }
   | { readonly kind: 'fallback'; readonly signature: string; readonly error: KernelError };
 
 function build(fn: Fn, name: string, sigs: readonly string[] | null, options: JitOptions): JitFunction {
-  const helpers = Object.fromEntries(Object.entries(options.helpers ?? {}).map(([k, h]) => [k, originalOf(h) ?? h]));
+  // A jit function among the helpers is compiled in by its source (KERNEL_SOURCE, with its own helpers and constants).
+  const helpers = options.helpers ?? {};
+  const arena = arenaBytes(options.scratchBytes);
   const specs = new Map<string, Spec>();
   const order: Spec[] = [];
   let warned = false;
@@ -144,7 +148,9 @@ function build(fn: Fn, name: string, sigs: readonly string[] | null, options: Ji
         ...(options.constants ? { constants: options.constants } : {}),
       });
       const { exports } = instantiateSource(k.asSource, { disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck });
-      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run: exports[k.entry] as (...a: unknown[]) => unknown, exports } };
+      // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
+      const run = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
+      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena } };
     } catch (e) {
       if (!(e instanceof KernelError) || options.fallback !== 'js') throw e;
       spec = { kind: 'fallback', signature: `(${types.map(jitTypeText).join(', ')})`, error: e };
@@ -207,7 +213,6 @@ function build(fn: Fn, name: string, sigs: readonly string[] | null, options: Ji
   Object.defineProperties(f, {
     name: { value: name },
     length: { value: nparams },
-    [PY_FUNC]: { value: fn },
     pyFunc: { value: fn },
     inspect: {
       value: (...args: unknown[]): JitInspection => {
@@ -225,6 +230,8 @@ function build(fn: Fn, name: string, sigs: readonly string[] | null, options: Ji
         : { signature: s.signature, fallback: true, error: s.error }))),
     },
   });
+  // Passed in another kernel's or jit function's helpers, its source is compiled into that one.
+  attachKernelSource(f, { kind: 'scalar', fn, helpers, ...(options.constants ? { constants: options.constants } : {}) });
   return f as unknown as JitFunction;
 }
 

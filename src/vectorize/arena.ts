@@ -52,15 +52,15 @@ export function arenaBytes(option: number | undefined): number {
  * const loop = withArena(exports.g0_loop as GufuncRun, exports, arenaBytes(options.scratchBytes));
  * ```
  */
-export function withArena<A extends unknown[]>(run: (...args: A) => void, exports: Record<string, unknown>, bytes: number): (...args: A) => void {
+export function withArena<A extends unknown[], R>(run: (...args: A) => R, exports: Record<string, unknown>, bytes: number): (...args: A) => R {
   const set = arenaSetter(exports);
   if (set === undefined) return run;
-  return (...args: A): void => {
+  return (...args: A): R => {
     const { heap } = runtime();
     const base = heap.alloc(bytes);
     set(base, bytes);
     try {
-      run(...args);
+      return run(...args);
     } finally {
       heap.free(base);
     }

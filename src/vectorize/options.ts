@@ -157,7 +157,7 @@ export function identityOption(v: Scalar | null | 'reorderable' | undefined): { 
 }
 
 /** `scratchBytes`: an integer number of bytes, 0 to 1 GiB. */
-const SCRATCH_OPTION: OptionRule = {
+export const SCRATCH_OPTION: OptionRule = {
   accepts: 'an integer number of bytes from 0 to 1073741824 (1 GiB)',
   test: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_SCRATCH_BYTES,
 };

@@ -381,3 +381,40 @@ describe('nb.jit fallback, inspect, eager signatures, helpers, decorators', () =
     expect(ir.ir).toContain('program jit');
   });
 });
+
+describe('nb.jit with the kernel language of issue 13: scratch arrays, table constants, compiled helpers', () => {
+  it('a scratch array sized at run time (an arena lent per call) gives the plain function\'s value', () => {
+    const twiceSum = (a: nb.NDArray) => {
+      const buf = new Float64Array(a.shape[0]!);
+      for (let i = 0; i < a.shape[0]!; i++) buf[i] = (a.get(i) as number) * 2;
+      let s = 0.5;
+      for (const v of buf) s += v;
+      return s;
+    };
+    const f = nb.jit(twiceSum);
+    for (const xs of [[1, 2, 3], [], [-1.5, 4, 1e10, 7]]) expect(f(nb.array(xs, 'float64'))).toBe(twiceSum(nb.array(xs, 'float64')));
+  });
+
+  it('a scratch array larger than scratchBytes is MemoryError E_KERNEL_SCRATCH, and the next call works', () => {
+    const f = nb.jit({ scratchBytes: 64 })((n: number) => { const b = new Float64Array(n); b[n - 1] = 2; return b[n - 1]! + b.length; });
+    expect(errorOf(() => f(100)).code).toBe('E_KERNEL_SCRATCH');
+    expect(f(8)).toBe(10);
+  });
+
+  it('a typed-array constant is a read-only table; an index past it is IndexError E_KERNEL_BOUNDS', () => {
+    const K = new Float64Array([10, 20]);
+    const dot = (a: nb.NDArray) => { let s = 0.5; for (let i = 0; i < a.shape[0]!; i++) s += (a.get(i) as number) * K[i]!; return s; };
+    const f = nb.jit({ constants: { K } })(dot);
+    expect(f(nb.array([1, 2], 'float64'))).toBe(dot(nb.array([1, 2], 'float64')));
+    expect(errorOf(() => f(nb.array([1, 2, 3], 'float64'))).code).toBe('E_KERNEL_BOUNDS');
+  });
+
+  it('a jit function as a helper brings its own helpers and constants', () => {
+    const scale = 3;
+    const inc = (x: number) => x + 1;
+    const scaled = nb.jit({ helpers: { inc }, constants: { scale } })((x: number) => inc(x) * scale);
+    const total = (a: nb.NDArray) => { let s = 0.5; for (let i = 0; i < a.shape[0]!; i++) s += ((a.get(i) as number) + 1) * scale; return s; };
+    const f = nb.jit({ helpers: { scaled } })((a: nb.NDArray) => { let s = 0.5; for (let i = 0; i < a.shape[0]!; i++) s += scaled(a.get(i) as number) as number; return s; });
+    expect(f(nb.array([1, 2, 3], 'float64'))).toBe(total(nb.array([1, 2, 3], 'float64')));
+  });
+});
