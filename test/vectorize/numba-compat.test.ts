@@ -150,6 +150,22 @@ describe('guvectorize identity and elementwise layouts (items 2 and 3)', () => {
     expect(Array.from(par.accumulate(x).data as Float64Array)).toEqual(Array.from(cpu.accumulate(x).data as Float64Array));
     expect(par.reduce(x).item()).toBe(cpu.reduce(x).item());
   });
+
+  it('a full reduce of a compiled ufunc whose identity is not a true one starts from it once on the parallel target too', () => {
+    // Numba: nb.vectorize(['int64(int64,int64)'], identity=1)(lambda a, b: a + b).reduce(np.ones(n, np.int64)) == n + 1.
+    const saved = nb.config().parallel;
+    nb.config({ parallel: { threads: Math.max(2, saved.threads), minElements: 0, blockMs: 1e-6 } });
+    try {
+      const n = 1_000_000; // several parallel blocks (src/parallel/run.ts REDUCE_BLOCK)
+      const x = nb.ones([n], 'int64');
+      for (const target of ['cpu', 'parallel'] as const) {
+        const f = nb.vectorize(['int64(int64,int64)'], { target, identity: 1 })(add2);
+        expect(f.reduce(x).item()).toBe(BigInt(n + 1));
+      }
+    } finally {
+      nb.config({ parallel: { threads: saved.threads, minElements: saved.minElements, blockMs: saved.blockMs } });
+    }
+  });
 });
 
 describe("Numba's signature spellings (item 4)", () => {

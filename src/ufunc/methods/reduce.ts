@@ -245,8 +245,11 @@ function runReduce(
     input = temp(copyK(input, input.dtype));
     plan = planOf(input);
   }
-  // identity: the parallel target may then reduce through partials (src/parallel/run.ts).
-  runLoop(loop.id, [res, input], [res], shape, { orderBy: 1, identity });
+  // identity: the parallel target may then reduce through partials (src/parallel/run.ts),
+  // each started from the identity: only built-in loops, whose identities are true ones. A
+  // compiled ufunc's identity need not be (Numba's tests give add identity 1, and NumPy then
+  // starts from it once): started in every partial, it would be counted once per block.
+  runLoop(loop.id, [res, input], [res], shape, { orderBy: 1, ...(loop.exec === undefined ? { identity } : {}) });
 }
 
 /**
