@@ -395,6 +395,11 @@ describe('nb.jit with the kernel language of issue 13: scratch arrays, table con
     for (const xs of [[1, 2, 3], [], [-1.5, 4, 1e10, 7]]) expect(f(nb.array(xs, 'float64'))).toBe(twiceSum(nb.array(xs, 'float64')));
   });
 
+  it('a negative index in a scratch array\'s length counts from the end, as everywhere else', () => {
+    const lastLength = (a: nb.NDArray) => { const b = new Float64Array(a.get(-1) as number); return b.length; };
+    expect(nb.jit(lastLength)(nb.array([1, 2, 5], 'int32'))).toBe(lastLength(nb.array([1, 2, 5], 'int32')));
+  });
+
   it('a scratch array larger than scratchBytes is MemoryError E_KERNEL_SCRATCH, and the next call works', () => {
     const f = nb.jit({ scratchBytes: 64 })((n: number) => { const b = new Float64Array(n); b[n - 1] = 2; return b[n - 1]! + b.length; });
     expect(errorOf(() => f(100)).code).toBe('E_KERNEL_SCRATCH');

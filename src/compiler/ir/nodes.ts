@@ -384,6 +384,40 @@ export interface IRProgram {
   readonly tables?: readonly TableConst[];
 }
 
+/**
+ * `e` with each direct operand replaced by `f(operand)` (the node itself when it has none):
+ * forEachChild's rebuilding twin, for passes that rewrite some nodes and keep the rest.
+ */
+export function mapChildren<T>(e: Expr<T>, f: (child: Expr<T>) => Expr<T>): Expr<T> {
+  switch (e.kind) {
+    case 'unary': case 'cast': return { ...e, arg: f(e.arg) };
+    case 'binary': case 'compare': case 'logical': return { ...e, left: f(e.left), right: f(e.right) };
+    case 'select': return { ...e, cond: f(e.cond), then: f(e.then), else: f(e.else) };
+    case 'call': case 'helper': return { ...e, args: e.args.map(f) };
+    case 'load': return { ...e, indices: e.indices.map(f) };
+    default: return e;
+  }
+}
+
+/**
+ * `s` with its expressions replaced by `expr(...)` and its nested blocks by `block(...)`
+ * (a store's indices too, a scratch statement's length): the statement-level twin of
+ * {@link mapChildren}, so that a rewriting pass lists only the nodes it changes.
+ */
+export function mapStmt<T>(s: Stmt<T>, expr: (e: Expr<T>) => Expr<T>, block: (b: readonly Stmt<T>[]) => Stmt<T>[]): Stmt<T> {
+  switch (s.kind) {
+    case 'let': return { ...s, init: expr(s.init) };
+    case 'assign': return { ...s, value: expr(s.value) };
+    case 'store': return { ...s, indices: s.indices.map(expr), value: expr(s.value) };
+    case 'scratch': return { ...s, length: expr(s.length) };
+    case 'if': return { ...s, cond: expr(s.cond), then: block(s.then), else: block(s.else) };
+    case 'while': return { ...s, cond: expr(s.cond), body: block(s.body) };
+    case 'for': return { ...s, init: block(s.init), cond: s.cond && expr(s.cond), update: block(s.update), body: block(s.body) };
+    case 'return': return s.value ? { ...s, value: expr(s.value) } : s;
+    default: return s;
+  }
+}
+
 /** Calls `f` on each direct operand of `e` (the one place that knows which kinds have which). */
 export function forEachChild<T>(e: Expr<T>, f: (child: Expr<T>) => void): void {
   switch (e.kind) {

@@ -18,7 +18,7 @@
  * effects, so reading the index twice means the same as reading it once.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import type { ArrayRef, CoreInfo, Expr, IRFunction, IRProgram, Stmt } from '../nodes.js';
+import { mapChildren, mapStmt, type ArrayRef, type CoreInfo, type Expr, type IRFunction, type IRProgram, type Stmt } from '../nodes.js';
 import { bitsOf, isIntType, isSigned } from '../types.js';
 import { localLowerBounds } from './bounds-check.js';
 
@@ -69,28 +69,9 @@ export function negativeIndices(p: IRProgram, wraps: (array: ArrayRef) => boolea
   const fn = p.main;
   const lows = localLowerBounds(fn, p.core as CoreInfo);
   const indices = (array: ArrayRef, xs: readonly E[]): E[] => xs.map((i, k) => (wraps(array) ? wrapIndex(expr(i), array, k, lows) : expr(i)));
-  const expr = (e: E): E => {
-    switch (e.kind) {
-      case 'unary': case 'cast': return { ...e, arg: expr(e.arg) };
-      case 'binary': case 'compare': case 'logical': return { ...e, left: expr(e.left), right: expr(e.right) };
-      case 'select': return { ...e, cond: expr(e.cond), then: expr(e.then), else: expr(e.else) };
-      case 'call': case 'helper': return { ...e, args: e.args.map(expr) };
-      case 'load': return { ...e, indices: indices(e.array, e.indices) };
-      default: return e;
-    }
-  };
-  const stmts = (b: readonly S[]): S[] => b.map(stmt);
-  const stmt = (s: S): S => {
-    switch (s.kind) {
-      case 'let': return { ...s, init: expr(s.init) };
-      case 'assign': return { ...s, value: expr(s.value) };
-      case 'store': return { ...s, indices: indices(s.array, s.indices), value: expr(s.value) };
-      case 'if': return { ...s, cond: expr(s.cond), then: stmts(s.then), else: stmts(s.else) };
-      case 'while': return { ...s, cond: expr(s.cond), body: stmts(s.body) };
-      case 'for': return { ...s, init: stmts(s.init), cond: s.cond && expr(s.cond), update: stmts(s.update), body: stmts(s.body) };
-      case 'return': return s.value ? { ...s, value: expr(s.value) } : s;
-      default: return s;
-    }
-  };
+  const expr = (e: E): E => (e.kind === 'load' ? { ...e, indices: indices(e.array, e.indices) } : mapChildren(e, expr));
+  const stmts = (b: readonly S[]): S[] => b.map((s) => (s.kind === 'store'
+    ? { ...s, indices: indices(s.array, s.indices), value: expr(s.value) }
+    : mapStmt(s, expr, stmts)));
   return { ...p, main: { ...fn, body: stmts(fn.body) } };
 }

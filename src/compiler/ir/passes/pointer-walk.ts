@@ -19,7 +19,7 @@
  * and emitters other than AssemblyScript ignore the annotations.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import { arrayKey, forEachExpr, type ArrayRef, forEachStmt, type Expr, type ForStmt, type IRFunction, type IRProgram, type PointerWalk, type Stmt } from '../nodes.js';
+import { arrayKey, forEachExpr, mapChildren, mapStmt, type ArrayRef, forEachStmt, type Expr, type ForStmt, type IRFunction, type IRProgram, type PointerWalk, type Stmt } from '../nodes.js';
 
 type E = Expr<DType>;
 type S = Stmt<DType>;
@@ -86,35 +86,20 @@ function walkFunction(fn: IRFunction<DType>, next: () => number): IRFunction<DTy
     return id === undefined ? {} : { walk: { id, offset: at!.k } };
   };
   const expr = (e: E): E => {
-    switch (e.kind) {
-      case 'unary': case 'cast': return { ...e, arg: expr(e.arg) };
-      case 'binary': case 'compare': case 'logical': return { ...e, left: expr(e.left), right: expr(e.right) };
-      case 'select': return { ...e, cond: expr(e.cond), then: expr(e.then), else: expr(e.else) };
-      case 'call': case 'helper': return { ...e, args: e.args.map(expr) };
-      case 'load': return { ...e, indices: e.indices.map(expr), ...via(e.array, e.indices) };
-      default: return e;
-    }
+    const x = mapChildren(e, expr);
+    return x.kind === 'load' && e.kind === 'load' ? { ...x, ...via(e.array, e.indices) } : x;
   };
   const stmts = (b: readonly S[]): S[] => b.map(stmt);
   const stmt = (s: S): S => {
-    switch (s.kind) {
-      case 'let': return { ...s, init: expr(s.init) };
-      case 'assign': return { ...s, value: expr(s.value) };
-      case 'store': return { ...s, indices: s.indices.map(expr), value: expr(s.value), ...via(s.array, s.indices) };
-      case 'if': return { ...s, cond: expr(s.cond), then: stmts(s.then), else: stmts(s.else) };
-      case 'while': return { ...s, cond: expr(s.cond), body: stmts(s.body) };
-      case 'return': return s.value ? { ...s, value: expr(s.value) } : s;
-      case 'for': {
-        const head = { init: stmts(s.init), cond: s.cond && expr(s.cond), update: stmts(s.update) };
-        const loop = countingLoop(s);
-        const walks: PointerWalk[] = loop === null ? [] : walkedArrays(fn, s, loop.counter).map((array) => ({ id: next(), array, counter: loop.counter, step: loop.step }));
-        for (const w of walks) live.set(`${arrayKey(w.array)}@${w.counter}`, w.id);
-        const body = stmts(s.body);
-        for (const w of walks) live.delete(`${arrayKey(w.array)}@${w.counter}`);
-        return { ...s, ...head, body, ...(walks.length ? { walks } : {}) };
-      }
-      default: return s;
-    }
+    if (s.kind === 'store') return { ...mapStmt(s, expr, stmts), ...via(s.array, s.indices) };
+    if (s.kind !== 'for') return mapStmt(s, expr, stmts);
+    const head = { init: stmts(s.init), cond: s.cond && expr(s.cond), update: stmts(s.update) };
+    const loop = countingLoop(s);
+    const walks: PointerWalk[] = loop === null ? [] : walkedArrays(fn, s, loop.counter).map((array) => ({ id: next(), array, counter: loop.counter, step: loop.step }));
+    for (const w of walks) live.set(`${arrayKey(w.array)}@${w.counter}`, w.id);
+    const body = stmts(s.body);
+    for (const w of walks) live.delete(`${arrayKey(w.array)}@${w.counter}`);
+    return { ...s, ...head, body, ...(walks.length ? { walks } : {}) };
   };
   return { ...fn, body: stmts(fn.body) };
 }
