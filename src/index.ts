@@ -21,10 +21,12 @@ export type { StorageKind } from './ndarray/storage.js';
 export type { SliceSpec } from './ndarray/views.js';
 export {
   array, asarray, empty, zeros, ones, full, arange, linspace, type ArrayLikeInput, type DTypeOption, type DTypeArg,
+  type DTypeOrDefault, type NumbersDType, type ScalarsDType,
 } from './ndarray/creation.js';
 export { broadcastShapes } from './broadcast/broadcast-shapes.js';
 export { broadcastTo, broadcastArrays } from './broadcast/broadcast-to.js';
 export { fromNdarray } from './interop/scijs.js';
+export type { ScijsNdarray, ScijsNdarrayLike, ScijsDataType, ScijsValue } from './interop/scijs-types.js';
 export { scope } from './runtime/lifetime.js';
 export { heapStats, type HeapStatistics } from './runtime/stats.js';
 export {
@@ -38,12 +40,14 @@ export type { Gufunc, GufuncOptions } from './ufunc/gufunc.js';
 export type { ReduceOptions, AccumulateOptions, AtIndices, AtIndexItem, AxisOption } from './ufunc/ufunc.js';
 export { vectorize, guvectorize } from './vectorize/index.js';
 export type {
-  VectorizeOptions, GuvectorizeOptions, VectorizeDecorator, VectorizedExtras, GuvectorizedGufunc, GpuUfunc, GpuGufunc, GpuVectorizeDecorator,
+  VectorizeOptions, GuvectorizeOptions, VectorizeDecorator, VectorizeDecoratorFor, GuvectorizeDecoratorFor, VectorizedExtras, GuvectorizedGufunc,
+  GpuUfunc, GpuGufunc, GpuVectorizeDecorator,
 } from './vectorize/index.js';
+export type { ConstantValue, KernelConstants, TypedArrayConstant } from './compiler/constants.js';
 export { KERNEL_DIAGNOSTICS } from './compiler/public.js';
 export { stencil } from './stencil/index.js';
 export { jit, prange } from './jit/index.js';
-export type { JitOptions, JitFunction, JitExtras, JitDecorator, JitInspection, JitSpecialization, Range } from './jit/index.js';
+export type { JitOptions, JitFunction, JitExtras, JitDecorator, JitInspection, JitSpecialization, JitKernel, Range } from './jit/index.js';
 export type { Stencil, GpuStencil, StencilOptions, StencilCallOptions, BoundaryMode, Neighborhood } from './stencil/index.js';
 export { toGpu, toCpu, emptyPinned, gpuInfo, gpuAvailable, gpuShutdown, type ToCpuOptions } from './gpu/index.js';
 export { config, shutdown, type NumbatsConfig, type ParallelSettings } from './parallel/index.js';

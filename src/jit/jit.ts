@@ -32,7 +32,8 @@ import { attachKernelSource } from '../compiler/compile.js';
 import { callJit, type JitEntry } from './call.js';
 import { argType, eagerSignature, fitsParam, typesKey } from './specialize.js';
 
-type Fn = (...args: never[]) => unknown;
+/** The function a jit decorator takes (a plain JS function over NDArrays, TypedArrays and scalars). */
+export type JitKernel = (...args: never[]) => unknown;
 
 /** Options of `nb.jit` (API.md "Kernel factories"). */
 export interface JitOptions {
@@ -46,7 +47,7 @@ export interface JitOptions {
    * language, or other jit functions (their source is compiled into the caller, not called
    * through JS). Helpers take and return scalars (arrays: not yet).
    */
-  helpers?: Readonly<Record<string, Fn>>;
+  helpers?: Readonly<Record<string, JitKernel>>;
   /** Values read by name, frozen at the factory call (as vectorize's `constants`). */
   constants?: KernelConstants;
   /** Keep compiled modules on disk (`$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`). */
@@ -88,7 +89,7 @@ export interface JitSpecialization {
 }
 
 /** What a jit function adds to the function it compiles (`F`). */
-export interface JitExtras<F extends Fn = Fn> {
+export interface JitExtras<F extends JitKernel = JitKernel> {
   /**
    * The typed IR and AssemblyScript of the specialisation `args` select (compiled now if it
    * was not; the function does not run).
@@ -103,12 +104,12 @@ export interface JitExtras<F extends Fn = Fn> {
 }
 
 /** A jit-compiled function: callable as the original, plus {@link JitExtras}. */
-export type JitFunction<F extends Fn = Fn> = F & JitExtras<F>;
+export type JitFunction<F extends JitKernel = JitKernel> = F & JitExtras<F>;
 
 /** `nb.jit(options)` / `nb.jit(signatures, options)`: applied to a function or as a decorator. */
 export interface JitDecorator {
-  <F extends Fn>(fn: F, context: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): JitFunction<F>;
-  <F extends Fn>(fn: F): JitFunction<F>;
+  <F extends JitKernel>(fn: F, context: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): JitFunction<F>;
+  <F extends JitKernel>(fn: F): JitFunction<F>;
 }
 
 const JIT_OPTIONS: OptionRules = {
@@ -131,7 +132,7 @@ type Spec =
   | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry }
   | { readonly kind: 'fallback'; readonly signature: string; readonly error: KernelError };
 
-function build(fn: Fn, name: string, sigs: readonly string[] | null, options: JitOptions): JitFunction {
+function build(fn: JitKernel, name: string, sigs: readonly string[] | null, options: JitOptions): JitFunction {
   // A jit function among the helpers is compiled in by its source (KERNEL_SOURCE, with its own helpers and constants).
   const helpers = options.helpers ?? {};
   const arena = arenaBytes(options.scratchBytes);
@@ -236,14 +237,14 @@ function build(fn: Fn, name: string, sigs: readonly string[] | null, options: Ji
 }
 
 /** Apply the factory to a function, or as a TC39 method decorator. */
-function apply(make: (fn: Fn, ctxName: string | undefined) => JitFunction, fn: unknown, context: unknown): JitFunction {
+function apply(make: (fn: JitKernel, ctxName: string | undefined) => JitFunction, fn: unknown, context: unknown): JitFunction {
   if (typeof fn !== 'function') throw new TypeError('nb.jit: the function to compile must be a function');
-  if (context === undefined) return make(fn as Fn, undefined);
+  if (context === undefined) return make(fn as JitKernel, undefined);
   const c = context as { kind?: unknown; name?: unknown };
   if (typeof c !== 'object' || c === null || c.kind !== 'method') {
     throw new TypeError(`nb.jit: as a decorator it applies to (static) methods, not to a ${String(c?.kind)}`);
   }
-  return make(fn as Fn, typeof c.name === 'string' ? c.name : undefined);
+  return make(fn as JitKernel, typeof c.name === 'string' ? c.name : undefined);
 }
 
 function factory(sigs: readonly string[] | null, options: JitOptions): JitDecorator {
@@ -280,7 +281,7 @@ function factory(sigs: readonly string[] | null, options: JitOptions): JitDecora
  * console.log(t); // Float64Array(2) [ 3, 6 ]
  * ```
  */
-export function jit<F extends Fn>(fn: F, context?: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): JitFunction<F>;
+export function jit<F extends JitKernel>(fn: F, context?: { readonly kind: string; readonly name?: string | symbol; readonly static?: boolean }): JitFunction<F>;
 /**
  * `nb.jit(options)`: the factory with options, applied to a function or used as a decorator.
  *
@@ -306,7 +307,7 @@ export function jit(options?: JitOptions): JitDecorator;
  * ```
  */
 export function jit(signatures: string | readonly string[], options?: JitOptions): JitDecorator;
-export function jit(first?: Fn | JitOptions | string | readonly string[], second?: JitOptions | { readonly kind: string }): JitFunction | JitDecorator {
+export function jit(first?: JitKernel | JitOptions | string | readonly string[], second?: JitOptions | { readonly kind: string }): JitFunction | JitDecorator {
   if (typeof first === 'function') return factory(null, {})(first, second as never);
   if (typeof first === 'string' || Array.isArray(first)) {
     const sigs = typeof first === 'string' ? [first] : [...(first as readonly string[])];

@@ -15,7 +15,7 @@ export interface VectorizeOptions {
    * The ufunc's identity, in NumPy's and Numba's forms: a number, bigint or boolean (the value
    * of an empty reduction; the ufunc is reorderable, so `reduce` takes several axes);
    * `'reorderable'` (reorderable, but no identity value: `.identity` is null); `null` or
-   * omitted (neither). See {@link identityOption}.
+   * omitted (neither). See `identityOption` (src/vectorize/options.ts).
    */
   identity?: Scalar | null | 'reorderable';
   /** Keep compiled modules on disk (`$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`). */
