@@ -4,6 +4,7 @@
  *   asm/loops/generated/index.ts     the loop-id switch
  *   src/builtins/generated/exports.ts  the documented named exports
  *   src/builtins/generated/ufuncs.json the list of ufuncs and their loops, for scripts/ufunc-fixtures.py
+ *   src/builtins/generated/result-types.ts the result dtypes per ufunc and input dtype, for the types of calls
  * `--check` writes nothing and exits 1 when a committed file differs (CI and the table test).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emitExports } from './codegen/emit-exports.js';
 import { emitUfuncList } from './codegen/emit-list.js';
+import { emitResultTypes } from './codegen/emit-result-types.js';
 import { emitLoopFiles } from './codegen/emit-loops.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -37,6 +39,7 @@ export function generatedFiles(): Map<string, string> {
   const files = emitLoopFiles(helperNames());
   files.set('src/builtins/generated/exports.ts', emitExports());
   files.set('src/builtins/generated/ufuncs.json', emitUfuncList());
+  files.set('src/builtins/generated/result-types.ts', emitResultTypes());
   return files;
 }
 

@@ -12,8 +12,9 @@
  * float-ops.ts) and asm/math/ (SIMD transcendentals).
  *
  * Adding a ufunc is one row here, then the regenerated files: `npm run generate` (AS loops,
- * exports, src/builtins/generated/ufuncs.json), `python3 scripts/ufunc-fixtures.py` (NumPy's
- * answers for the ufuncs of ufuncs.json) and `npm run build:asm`. The tests iterate the table:
+ * exports, src/builtins/generated/ufuncs.json and result-types.ts), `python3
+ * scripts/ufunc-fixtures.py` (NumPy's answers for the ufuncs of ufuncs.json) and `npm run
+ * build:asm`. The tests iterate the table:
  * table.test.ts (NumPy's attributes and loops, the doc example), conformance.test.ts (every
  * loop against NumPy in four layouts), resolution.test.ts, and test/gpu/builtins.test.ts for
  * rows with `gpu` sources. No other file lists the ufuncs.

@@ -4,7 +4,7 @@
  * list): every row is exported as `nb.<name>` (NumPy's name in camelCase), its attributes
  * equal NumPy's, and its loops are NumPy's loops in NumPy's order (the order is semantics:
  * NumPy's `check_td_order`). Also checks that the generated sources (AS loops, named
- * exports, the ufunc list) are what the generator makes of the table now, as
+ * exports, the ufunc list, the result types) are what the generator makes of the table now, as
  * `npm run generate:check` does. No list of ufuncs is kept here: the table is the list.
  */
 import { readFileSync } from 'node:fs';
@@ -159,7 +159,7 @@ describe('the generated sources', () => {
   it('are current: the generator makes exactly the committed files from the table', () => {
     const root = fileURLToPath(new URL('../../', import.meta.url));
     const files = generatedFiles();
-    expect(files.size).toBe(NAMES.length + 3); // one per ufunc, the switch, the exports, the list
+    expect(files.size).toBe(NAMES.length + 4); // one per ufunc, the switch, the exports, the list, the result types
     for (const [path, content] of files) {
       const onDisk = readFileSync(root + path, 'utf8');
       expect(onDisk === content, `${path} is stale; run \`npm run generate\``).toBe(true);

@@ -1,8 +1,9 @@
 // Type tests of numbats' published declarations (issue 18 item 2), compiled by
 // test/package/consumer.test.ts in each consumer project (strict, skipLibCheck: false) against
 // the packed tarball: kernels are checked against their signature strings, results carry the
-// signature's dtype, creation functions their dtype. Every `@ts-expect-error` line must be an
-// error (tsc reports an unused one), so each states a compile-time failure. Never run.
+// signature's dtype, creation functions and built-in ufunc calls their dtype. Every
+// `@ts-expect-error` line must be an error (tsc reports an unused one), so each states a
+// compile-time failure. Never run.
 import * as nb from 'numbats';
 
 /** True when A and B are the same type (not merely assignable). */
@@ -114,5 +115,24 @@ export function signatureTypes(x: nb.NDArray<'float64'>): unknown[] {
   // scijs interop without @types/ndarray: numbats declares the type.
   const s = nb.zeros([2], 'int32').toNdarray();
   seen.push(expectType<Equal<typeof s.data, Int32Array>>(), nb.fromNdarray(s));
+
+  // Built-in ufuncs: typed where the inputs' dtypes decide the result (one dtype, NEP 50
+  // weak JS scalars), else any dtype.
+  const fa = nb.zeros([2], 'float32');
+  const ia = nb.zeros([2], 'int32');
+  const sum = nb.add(fa, fa);
+  seen.push(expectType<Equal<typeof sum, nb.NDArray<'float32'>>>());
+  const quotient = nb.divide(ia, ia);
+  seen.push(expectType<Equal<typeof quotient, nb.NDArray<'float64'>>>());
+  const root = nb.sqrt(ia);
+  seen.push(expectType<Equal<typeof root, nb.NDArray<'float64'>>>());
+  const below = nb.less(ia, 2.5);
+  seen.push(expectType<Equal<typeof below, nb.NDArray<'bool'>>>());
+  const shifted = nb.add(ia, 1);
+  seen.push(expectType<Equal<typeof shifted, nb.NDArray<'int32'>>>());
+  const [quot, rem] = nb.divmod(ia, ia);
+  seen.push(expectType<Equal<typeof quot, nb.NDArray<'int32'>>>(), expectType<Equal<typeof rem, nb.NDArray<'int32'>>>());
+  const mixed = nb.add(ia, fa);
+  seen.push(expectType<Equal<typeof mixed, nb.NDArray>>());
   return seen;
 }
