@@ -35,6 +35,7 @@ export {
 export * from './builtins/generated/exports.js';
 export { math } from './math/index.js';
 export type { Ufunc, Ufunc2, UfuncOptions, UfuncInput, UfuncAttributes } from './ufunc/types.js';
+export type { BuiltinUfunc1, BuiltinUfunc2, BuiltinUfunc1x2, BuiltinUfunc2x2, BuiltinName } from './builtins/typed-ufunc.js';
 export * from './builtins/gufuncs.js';
 export type { Gufunc, GufuncOptions } from './ufunc/gufunc.js';
 export type { ReduceOptions, AccumulateOptions, AtIndices, AtIndexItem, AxisOption } from './ufunc/ufunc.js';
