@@ -89,6 +89,7 @@ describe('the packed package, installed into a consumer project', () => {
       'vectorize.callAsync: array([1. , 1.5, 2. , 2.5, 3. ])',
       'guvectorize: array([6., 6.])',
       'stencil: array([3, 5, 6])',
+      'jit: 6.5',
       'reduce: array([ 3, 12])',
       'accumulate: array([ 2,  6, 30])',
       'reduceat: array([ 6, 22])',

@@ -29,7 +29,14 @@ show('guvectorize', rowdot(nb.ones([2, 3]), nb.full([2, 3], 2)));
 const right = nb.stencil((a: (i: number) => number) => a(0) + a(1), { mode: 'nearest' });
 show('stencil', right(nb.array([1, 2, 3])));
 
-// nb.jit is not part of numbats yet (another issue): add a jit function here when it lands.
+// jit: a whole function over an NDArray (Numba's @njit), specialised on the argument types.
+const sum2d = nb.jit((a: nb.NDArray) => {
+  const [rows, cols] = a.shape;
+  let total = 0.5;
+  for (let i = 0; i < rows!; i++) for (let j = 0; j < cols!; j++) total += a.get(i, j) as number;
+  return total;
+});
+show('jit', sum2d(nb.ones([2, 3])));
 
 // The ufunc methods.
 const m = nb.arange(6).reshape([2, 3]);
