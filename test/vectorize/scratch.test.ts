@@ -263,6 +263,17 @@ describe.skipIf(!hasGpu)('scratch arrays on the gpu target (private arrays of a 
     expect(flat(await f(nb.array([[1], [3], [2]], 'float32')) as NDArray)).toEqual([5, 5, 5]);
   });
 
+  it('an index outside a scratch array in a vectorize kernel is E_KERNEL_BOUNDS too (the elementwise shader binds the error flag)', async () => {
+    const src = `(i) => {
+  const t = new Float32Array(4);
+  t[0] = 1.5;
+  return t[i];
+}`;
+    const f = nb.vectorize('f4(i4)', { target: 'gpu' })(kernel(src));
+    await expect(f(nb.array([0, 1, 7], 'int32'))).rejects.toThrow(/index 7 is out of bounds for axis 0 of 't' with size 4 \(a read, line 4, column 10\)/);
+    expect(flat(await f(nb.array([0, 1, 3], 'int32')))).toEqual([1.5, 0, 0]);
+  });
+
   it('a length that is not a compile-time constant is KernelError NB6002', () => {
     expect(() => nb.guvectorize('void(f4[:], f4[:])', '(n)->()', { target: 'gpu' })(kernel('(a, out) => { const t = new Float32Array(a.length); out[0] = t.length; }')))
       .toThrow(expect.objectContaining({ code: 'NB6002' }));
