@@ -3,34 +3,46 @@
  *
  * Key: SHA-256 over the linked AS source (which is generated from the kernel source text,
  * the signature(s) and the values of `options.constants`, each printed where it is read, so
- * all are covered: kernels with different constants never share an entry), the asc flags, the target, the memoryBase,
+ * all are covered: kernels with different constants never share an entry), the asc flags, the target,
  * `boundscheck` (a checked and an unchecked module never share an entry, even where the
- * compiler proved every index in range and the sources agree), and the numbats and asc
- * versions.
+ * compiler proved every index in range and the sources agree), the numbats and asc
+ * versions and the entry format; and, for the rare base-keyed entry, the memoryBase.
  *
- * memoryBase: a compiled module's static data (AS's Math tables) and the code that reads it
- * use absolute addresses, fixed at compile time by `--memoryBase`; Wasm has no relocation
- * at instantiation. So the cache stores bytes per (source, memoryBase). Each ufunc reserves
- * a heap block for the process lifetime and compiles at its start; in a fresh process that
- * runs the same program the heap hands out the same addresses, so disk entries hit (a
- * different base is a miss, compiled and stored under its own key). Kernels without static
- * data (most arithmetic kernels) do not depend on the base: the first compile records that,
- * and their key then omits the base (see {@link compileCached}).
+ * Static data: a compiled module's static data (AS's Math tables, `memory.data` constants)
+ * and the code that reads it use absolute addresses fixed by asc's `--memoryBase`; asc has
+ * no position-independent output. Entries are made position-independent after the fact
+ * (relocate.ts): on a miss with `disk`, the source is compiled at two canonical bases, the
+ * differing address constants are the relocation sites, and the entry stores the first
+ * binary with them. Any process then moves it to the heap block it reserved, whatever its
+ * allocation history (a relocation and `new WebAssembly.Module`, no asc). The price is a
+ * second asc compile on a miss, for modules with static data only (most arithmetic
+ * kernels have none: compiled once, stored as they are). A module whose difference is not
+ * a set of address constants, or a block past 2 GiB, falls back to an entry compiled at
+ * the block's own base and keyed by it. Without `disk`, a miss compiles once, at the block's
+ * base, as before. Every module handed out has its memory import's minimum set to what its
+ * static data needs: asc sets it to cover the compile-time base, and a fresh process's
+ * smaller memory refused that with a LinkError.
  *
  * In memory always; on disk with `cache: true`, under `$NUMBATS_CACHE_DIR` or
- * `node_modules/.cache/numbats` (relative to the working directory): one file per key,
- * `<key>.wasm`, whose first 32 bytes are the SHA-256 of the key and the rest, verified on
- * load: a corrupt, truncated or unreadable entry, or one that is not this key's (another
- * entry copied or renamed over it), is ignored (and rewritten); writes go through a
- * temporary file and a rename, so readers never see half a file.
+ * `node_modules/.cache/numbats` (relative to the working directory, the npm convention
+ * babel-loader and eslint follow): one file per key, `<key>.wasm`, whose first 32 bytes are
+ * the SHA-256 of the key and the rest, verified on load: a corrupt, truncated or unreadable
+ * entry, or one that is not this key's (another entry copied or renamed over it), is ignored
+ * (and rewritten). Writes go through a temporary file and a rename, so readers never see half
+ * a file, and two processes filling one entry at once both succeed (the last rename wins; the
+ * bytes are the same). A hit touches the file's mtime; after each write the directory is
+ * swept: temporary files older than {@link TMP_MAX_AGE_MS} (a writer killed between write and
+ * rename) are removed, and the least recently used entries go until the directory is under
+ * its cap (`$NUMBATS_CACHE_MAX_MB`, default 256).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { ASC_FLAGS } from '../compiler/index.js';
 import { compileBytesSync, moduleFromBytes } from './compile-sync.js';
 import { staticDataRange } from '../compiler/index.js';
+import { BASE_A, BASE_B, findRelocations, relocate, RELOCATABLE_LIMIT, setMemoryImportMinimum } from './relocate.js';
 
 function versionOf(pkg: string): string {
   try {
@@ -46,19 +58,40 @@ function versionKey(): string {
   return (versions ??= `numbats@${versionOf('numbats')};asc@${versionOf('assemblyscript')}`);
 }
 
-const memory = new Map<string, Uint8Array>();
-/** Sources known to compile to base-independent bytes (no static data). */
-const baseFree = new Set<string>();
+/** Entry format, in the key: bumped when the body layout changes. */
+const FORMAT = 'entry2';
+
+/**
+ * A cache entry: Wasm bytes, and either the relocation sites of a module compiled at
+ * BASE_A (position-independent), or null (bytes used as they are: no static data, or static
+ * data at the base in the entry's key).
+ */
+interface Entry {
+  readonly bytes: Uint8Array;
+  readonly relocs: Uint32Array | null;
+  onDisk: boolean;
+}
+
+const memory = new Map<string, Entry>();
 
 /** Cache directory: `$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`. */
 export function cacheDir(): string {
-  return resolve(process.env.NUMBATS_CACHE_DIR ?? join('node_modules', '.cache', 'numbats'));
+  return resolve(process.env.NUMBATS_CACHE_DIR || join('node_modules', '.cache', 'numbats'));
 }
+
+/** Cap of the cache directory in bytes: `$NUMBATS_CACHE_MAX_MB` MiB, default 256. */
+export function cacheMaxBytes(): number {
+  const mb = Number(process.env.NUMBATS_CACHE_MAX_MB);
+  return (Number.isFinite(mb) && mb >= 0 && process.env.NUMBATS_CACHE_MAX_MB !== '' ? mb : 256) * 2 ** 20;
+}
+
+/** A temporary file older than this is a dead writer's, and removed by the sweep. */
+export const TMP_MAX_AGE_MS = 5 * 60_000;
 
 export function cacheKey(source: string, target: string, memoryBase: number | null, boundscheck = true): string {
   return createHash('sha256').update(source).update('\0').update(ASC_FLAGS.join(' ')).update('\0').update(target)
     .update('\0').update(memoryBase === null ? 'any' : String(memoryBase)).update(boundscheck ? '' : '\0noboundscheck')
-    .update('\0').update(versionKey()).digest('hex');
+    .update('\0').update(versionKey()).update('\0').update(FORMAT).digest('hex');
 }
 
 /** Where the last {@link compileCached} result came from (tests, measurements). */
@@ -77,29 +110,106 @@ function entrySum(key: string, body: Uint8Array): Buffer {
   return createHash('sha256').update(key).update('\0').update(body).digest();
 }
 
-function readDisk(key: string): Uint8Array | undefined {
+/** Body: u32 relocation count (0xffffffff: none, bytes as they are), the sites, the Wasm. */
+function encode(entry: Entry): Buffer {
+  const n = entry.relocs?.length ?? 0;
+  const head = Buffer.alloc(4 + 4 * n);
+  head.writeUInt32LE(entry.relocs === null ? 0xffffffff : n, 0);
+  for (let i = 0; i < n; i++) head.writeUInt32LE(entry.relocs![i]!, 4 + 4 * i);
+  return Buffer.concat([head, entry.bytes]);
+}
+
+function decode(body: Buffer): Entry | undefined {
+  if (body.length < 4) return undefined;
+  const n = body.readUInt32LE(0);
+  if (n === 0xffffffff) return { bytes: new Uint8Array(body.subarray(4)), relocs: null, onDisk: true };
+  if (4 + 4 * n > body.length) return undefined;
+  const relocs = new Uint32Array(n);
+  for (let i = 0; i < n; i++) relocs[i] = body.readUInt32LE(4 + 4 * i);
+  return { bytes: new Uint8Array(body.subarray(4 + 4 * n)), relocs, onDisk: true };
+}
+
+function readDisk(key: string): Entry | undefined {
+  const path = join(cacheDir(), `${key}.wasm`);
   try {
-    const file = readFileSync(join(cacheDir(), `${key}.wasm`));
+    const file = readFileSync(path);
     if (file.length < 33) return undefined;
     const body = file.subarray(32);
-    const sum = entrySum(key, body);
-    if (!sum.equals(file.subarray(0, 32))) return undefined;
-    return new Uint8Array(body);
+    if (!entrySum(key, body).equals(file.subarray(0, 32))) return undefined;
+    const entry = decode(body);
+    if (entry) {
+      // Least recently used goes first: a hit makes the entry young.
+      const now = new Date();
+      try { utimesSync(path, now, now); } catch { /* read-only cache: still a hit */ }
+    }
+    return entry;
   } catch {
     return undefined;
   }
 }
 
-function writeDisk(key: string, bytes: Uint8Array): void {
+function writeDisk(key: string, entry: Entry): void {
   try {
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true });
+    const body = encode(entry);
     const tmp = join(dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    writeFileSync(tmp, Buffer.concat([entrySum(key, bytes), bytes]));
+    writeFileSync(tmp, Buffer.concat([entrySum(key, body), body]));
     renameSync(tmp, join(dir, `${key}.wasm`));
+    entry.onDisk = true;
+    sweepCache(dir);
   } catch {
     // A cache that cannot be written is only slower.
   }
+}
+
+/**
+ * Remove dead writers' temporary files and, while the directory is over its cap
+ * ({@link cacheMaxBytes}), the least recently used entries (oldest mtime; a hit touches it).
+ * Files that vanish meanwhile (another process sweeping) are skipped. Returns the names
+ * removed (tests).
+ */
+export function sweepCache(dir = cacheDir(), cap = cacheMaxBytes(), now = Date.now()): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  const entries: Array<{ name: string; size: number; mtime: number }> = [];
+  let total = 0;
+  for (const name of names) {
+    const isTmp = name.endsWith('.tmp');
+    if (!isTmp && !name.endsWith('.wasm')) continue;
+    try {
+      const st = statSync(join(dir, name));
+      if (isTmp) {
+        if (now - st.mtimeMs > TMP_MAX_AGE_MS) {
+          unlinkSync(join(dir, name));
+          removed.push(name);
+        }
+        continue;
+      }
+      entries.push({ name, size: st.size, mtime: st.mtimeMs });
+      total += st.size;
+    } catch {
+      // gone already
+    }
+  }
+  if (total <= cap) return removed;
+  entries.sort((a, b) => a.mtime - b.mtime);
+  for (const e of entries) {
+    if (total <= cap) break;
+    try {
+      unlinkSync(join(dir, e.name));
+      removed.push(e.name);
+    } catch {
+      // gone already
+    }
+    total -= e.size;
+  }
+  return removed;
 }
 
 /** Path of the disk entry for a key (tests). */
@@ -108,30 +218,52 @@ export function cacheFile(key: string): string {
 }
 
 /**
- * AS source → module, through the cache.
+ * The entry's module for static data at `memoryBase`: relocated if position-independent,
+ * memory import minimum set to what the static data needs. Null when a relocatable entry
+ * cannot go there (past {@link RELOCATABLE_LIMIT}).
+ */
+function materialize(entry: Entry, memoryBase: number): { binary: Uint8Array; staticData: { start: number; end: number } | null } | null {
+  const sd = staticDataRange(entry.bytes);
+  if (entry.relocs !== null && sd !== null) {
+    const moved = { start: memoryBase + (sd.start - BASE_A), end: memoryBase + (sd.end - BASE_A) };
+    if (moved.end >= RELOCATABLE_LIMIT) return null;
+    return { binary: relocate(entry.bytes, entry.relocs, memoryBase, sd), staticData: moved };
+  }
+  return { binary: setMemoryImportMinimum(entry.bytes, sd === null ? 0 : Math.ceil(sd.end / 65536)), staticData: sd };
+}
+
+/**
+ * AS source → module, through the cache. `fresh` skips the lookups (a cached module that
+ * failed to instantiate is compiled again and its entries replaced).
  *
  * @example
  * ```ts
  * const { module, from } = compileCached(linkKernels(ks), { memoryBase, disk: true });
  * ```
  */
-export function compileCached(source: string, options: { memoryBase: number; disk?: boolean; target?: string; boundscheck?: boolean }): CachedCompile {
+export function compileCached(source: string, options: { memoryBase: number; disk?: boolean; target?: string; boundscheck?: boolean; fresh?: boolean }): CachedCompile {
   const target = options.target ?? 'cpu';
   const bc = options.boundscheck ?? true;
-  const baseKey = cacheKey(source, target, options.memoryBase, bc);
+  const base = options.memoryBase;
+  const baseKey = cacheKey(source, target, base, bc);
   const anyKey = cacheKey(source, target, null, bc);
-  const keys = baseFree.has(source) ? [anyKey, baseKey] : [baseKey, anyKey];
-  for (const key of keys) {
-    const hit = memory.get(key);
-    if (hit) return finish(hit, source, 'memory', 0);
-  }
-  if (options.disk) {
-    for (const key of keys) {
-      const bytes = readDisk(key);
-      if (bytes) {
+  if (!options.fresh) {
+    for (const key of [anyKey, baseKey]) {
+      const hit = memory.get(key);
+      if (!hit) continue;
+      const r = finish(hit, base, source, 'memory', 0);
+      if (r === null) continue;
+      if (options.disk && !hit.onDisk) writeDisk(key, hit);
+      return r;
+    }
+    if (options.disk) {
+      for (const key of [anyKey, baseKey]) {
+        const entry = readDisk(key);
+        if (!entry) continue;
         try {
-          const r = finish(bytes, source, 'disk', 0);
-          memory.set(key, bytes);
+          const r = finish(entry, base, source, 'disk', 0);
+          if (r === null) continue;
+          memory.set(key, entry);
           return r;
         } catch {
           // invalid Wasm despite the checksum (e.g. written by another version): rebuild.
@@ -139,21 +271,56 @@ export function compileCached(source: string, options: { memoryBase: number; dis
       }
     }
   }
-  const { binary, compileMs } = compileBytesSync(source, options.memoryBase);
-  const staticData = staticDataRange(binary);
-  const key = staticData === null ? anyKey : baseKey;
-  if (staticData === null) baseFree.add(source);
-  memory.set(key, binary);
-  if (options.disk) writeDisk(key, binary);
-  return finish(binary, source, 'compiled', compileMs);
+  let compileMs = 0;
+  const compile = (at: number): Uint8Array => {
+    const c = compileBytesSync(source, at);
+    compileMs += c.compileMs;
+    return c.binary;
+  };
+  if (options.disk) {
+    // Position-independent entry: compile at the canonical base; a second compile finds
+    // the relocation sites when there is static data.
+    const a = compile(BASE_A);
+    let entry: Entry | null = null;
+    if (staticDataRange(a) === null) entry = { bytes: a, relocs: null, onDisk: false };
+    else {
+      const relocs = findRelocations(a, compile(BASE_B));
+      if (relocs !== null) entry = { bytes: a, relocs, onDisk: false };
+    }
+    if (entry !== null) {
+      memory.set(anyKey, entry);
+      writeDisk(anyKey, entry);
+      const r = finish(entry, base, source, 'compiled', compileMs);
+      if (r !== null) return r;
+    }
+  }
+  const binary = compile(base);
+  const entry: Entry = { bytes: binary, relocs: null, onDisk: false };
+  const key = staticDataRange(binary) === null ? anyKey : baseKey;
+  memory.set(key, entry);
+  if (options.disk) writeDisk(key, entry);
+  return finish(entry, base, source, 'compiled', compileMs)!;
 }
 
-function finish(binary: Uint8Array, source: string, from: CacheSource, compileMs: number): CachedCompile {
-  return { module: moduleFromBytes(binary, source), binary, staticData: staticDataRange(binary), from, compileMs };
+function finish(entry: Entry, memoryBase: number, source: string, from: CacheSource, compileMs: number): CachedCompile | null {
+  const m = materialize(entry, memoryBase);
+  if (m === null) return null;
+  return { module: moduleFromBytes(m.binary, source), binary: m.binary, staticData: m.staticData, from, compileMs };
+}
+
+/** Forget the in-memory entries of `source` (every key), or all of them. */
+export function forgetCached(source?: string, options: { target?: string; boundscheck?: boolean; memoryBase?: number } = {}): void {
+  if (source === undefined) {
+    memory.clear();
+    return;
+  }
+  const target = options.target ?? 'cpu';
+  const bc = options.boundscheck ?? true;
+  memory.delete(cacheKey(source, target, null, bc));
+  if (options.memoryBase !== undefined) memory.delete(cacheKey(source, target, options.memoryBase, bc));
 }
 
 /** Forget the in-memory entries (tests, measurements). */
 export function clearMemoryCache(): void {
   memory.clear();
-  baseFree.clear();
 }

@@ -182,8 +182,11 @@ export function compileBytesSync(source: string, memoryBase?: number, timeoutMs 
       worker = undefined;
       throw new TargetError('E_TARGET_COMPILE', `kernel compilation timed out after ${timeoutMs} ms (compiler worker did not answer)`);
     }
-    // Wake up at least every 200 ms to notice a dead worker.
-    if (Atomics.wait(flag, 0, 0, Math.min(left, 200)) !== 'timed-out') break;
+    // Wake up at least every 200 ms to notice a dead worker. A wake-up counts only with the
+    // flag set: the previous reply's Atomics.notify (issued just after its store) can land
+    // in this wait, before this request's reply exists ("signalled without a reply").
+    Atomics.wait(flag, 0, 0, Math.min(left, 200));
+    if (Atomics.load(flag, 0) === 1) break;
     if (workerDead !== undefined) throw new TargetError('E_TARGET_COMPILE', `kernel compiler worker died: ${workerDead}`);
   }
   let msg = receiveMessageOnPort(port);

@@ -45,25 +45,37 @@ export function instantiateKernels(kernels: readonly CompiledKernel[], options: 
 export function instantiateSource(source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean } = {}): KernelModule {
   const { heap, memory } = runtime();
   let size = FIRST_BLOCK;
-  for (let attempt = 0; attempt < 4; attempt++) {
+  let fresh = false;
+  for (let attempt = 0; attempt < 5; attempt++) {
     const start = heap.alloc(size);
-    const base = (start + 15) & ~15;
+    // 64-byte aligned: relocated entries (cache.ts) keep the low bits of their canonical base.
+    const base = (start + 63) & ~63;
     let r: ReturnType<typeof compileCached>;
     try {
-      r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true });
+      r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh });
     } catch (e) {
       heap.free(start); // a failed compile keeps no block
       throw e;
     }
     const sd = r.staticData;
     if (sd === null || (sd.start >= start && sd.end <= start + size)) {
+      let instance: WebAssembly.Instance;
+      try {
+        instance = new WebAssembly.Instance(r.module, { env: { memory } });
+      } catch (e) {
+        heap.free(start);
+        // A cached module that does not link (an entry from another build or a stale layout):
+        // never a crash; compile it again, once, and replace the entries.
+        if (r.from === 'compiled' || fresh) throw e;
+        fresh = true;
+        continue;
+      }
       // No static data: the block is not needed. Otherwise it stays reserved for good.
       if (sd === null) heap.free(start);
-      const instance = new WebAssembly.Instance(r.module, { env: { memory } });
       return { exports: instance.exports as Record<string, unknown>, module: r.module, from: r.from, compileMs: r.compileMs, block: sd === null ? null : { start, end: start + size } };
     }
     heap.free(start);
-    size = Math.max(size * 2, sd.end - sd.start + 64);
+    size = Math.max(size * 2, sd.end - sd.start + 128);
   }
   throw new Error('instantiateKernels: could not place the module static data');
 }

@@ -1,19 +1,20 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { compileKernel, linkKernels } from '../../src/compiler/index.js';
-import { cacheFile, cacheKey, clearMemoryCache, compileCached } from '../../src/vectorize/cache.js';
+import { cacheFile, cacheKey, clearMemoryCache, compileCached, sweepCache, TMP_MAX_AGE_MS } from '../../src/vectorize/cache.js';
 import { compileBytesSync, compileSync } from '../../src/vectorize/compile-sync.js';
 import { vectorize } from '../../src/vectorize/vectorize.js';
 
 process.env.NUMBATS_CACHE_DIR = mkdtempSync(join(tmpdir(), 'numbats-cache-'));
 
+// exp/cos pull AS's Math tables in: the module has static data (a relocated entry).
+const src = linkKernels([compileKernel((x: number) => Math.exp(-x * x) * Math.cos(x), 'f8(f8)', { kind: 'scalar', prefix: 'c_' })]);
+const base = 1 << 22;
+
 describe('compile cache', () => {
-  // exp/cos pull AS's Math tables in: the module has static data, so its key has the base.
-  const src = linkKernels([compileKernel((x: number) => Math.exp(-x * x) * Math.cos(x), 'f8(f8)', { kind: 'scalar', prefix: 'c_' })]);
-  const base = 1 << 22;
 
   it('memory, then disk, then a corrupt entry is rebuilt', () => {
     clearMemoryCache();
@@ -26,7 +27,7 @@ describe('compile cache', () => {
     expect(b.from).toBe('disk');
     expect(Buffer.from(b.binary).equals(Buffer.from(a.binary))).toBe(true);
     // Corrupt the entry: flip a byte in the body.
-    const file = cacheFile(cacheKey(src, 'cpu', base));
+    const file = cacheFile(cacheKey(src, 'cpu', null)); // position-independent: no base in the key
     const bytes = readFileSync(file);
     bytes[bytes.length - 5] ^= 0xff;
     writeFileSync(file, bytes);
@@ -40,10 +41,41 @@ describe('compile cache', () => {
     expect(compileCached(src, { memoryBase: base, disk: true }).from).toBe('compiled');
   });
 
-  it('another memoryBase is another entry', () => {
-    const r = compileCached(src, { memoryBase: base + 65536, disk: true });
-    expect(r.from).toBe('compiled');
-    expect(r.staticData!.start).toBe(base + 65536);
+  it('one position-independent entry serves every base: relocated, same static data as a compile there', () => {
+    clearMemoryCache();
+    const other = base + 3 * 65536 + 64;
+    const r = compileCached(src, { memoryBase: other, disk: true });
+    expect(r.from).toBe('disk');
+    expect(r.staticData!.start).toBe(other);
+    const direct = compileSync(src, { memoryBase: other });
+    expect(r.staticData).toEqual(direct.staticData);
+    // What instantiation writes is the same bytes at the same place.
+    const written = (m: WebAssembly.Module) => {
+      const memory = new WebAssembly.Memory({ initial: 256, maximum: 65536, shared: true });
+      new WebAssembly.Instance(m, { env: { memory } });
+      return Buffer.from(new Uint8Array(memory.buffer, r.staticData!.start, r.staticData!.end - r.staticData!.start));
+    };
+    expect(written(r.module).equals(written(direct.module))).toBe(true);
+    // The memory import asks only for what the static data needs (asc's minimum covered the
+    // canonical base, 256 MiB: a fresh process's heap refused it with a LinkError).
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(r.staticData!.end / 65536), maximum: 65536, shared: true });
+    expect(() => new WebAssembly.Instance(r.module, { env: { memory } })).not.toThrow();
+  });
+
+  it('kernels with static data give right results after different allocation histories', () => {
+    clearMemoryCache();
+    const kernel = (x: number) => Math.exp(-x * x) * Math.cos(x) + Math.pow(2, x);
+    const keep = [nb.zeros([1 << 16]), nb.zeros([12345])];
+    const f = vectorize('f8(f8)', { cache: true })(kernel);
+    keep.push(nb.zeros([1 << 18]));
+    const g = vectorize('f8(f8)', { cache: true })(kernel);
+    const xs = [0, 0.5, -1.25, 3];
+    const want = xs.map(kernel);
+    for (const h of [f, g]) {
+      const got = h(nb.array(xs)).toArray() as number[];
+      got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
+    }
+    expect(keep.length).toBe(3);
   });
 
   it('vectorize with cache: true gives working ufuncs', () => {
@@ -60,3 +92,47 @@ describe('compile cache', () => {
     expect(compileSync('export function f(): i32 { return 1; }').binary.length).toBeGreaterThan(8);
   });
 });
+
+describe('cache directory upkeep', () => {
+  const fill = (dir: string, name: string, bytes: number, ageMs: number) => {
+    const p = join(dir, name);
+    writeFileSync(p, new Uint8Array(bytes));
+    const t = new Date(Date.now() - ageMs);
+    utimesSync(p, t, t);
+    return p;
+  };
+
+  it('orphaned temporary files are removed, a writer\'s fresh one is kept', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'numbats-sweep-'));
+    const old = fill(dir, 'k.123.abc.tmp', 10, TMP_MAX_AGE_MS + 60_000);
+    const fresh = fill(dir, 'k.456.def.tmp', 10, 1000);
+    const entry = fill(dir, 'k.wasm', 10, TMP_MAX_AGE_MS + 60_000);
+    expect(sweepCache(dir, 1 << 20)).toEqual(['k.123.abc.tmp']);
+    expect([existsSync(old), existsSync(fresh), existsSync(entry)]).toEqual([false, true, true]);
+  });
+
+  it('over the cap, least recently used entries go first; other files are left alone', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'numbats-sweep-'));
+    fill(dir, 'a.wasm', 1000, 40_000);
+    fill(dir, 'b.wasm', 1000, 10_000);
+    fill(dir, 'c.wasm', 1000, 30_000);
+    fill(dir, 'd.wasm', 1000, 20_000);
+    fill(dir, 'notes.txt', 5000, 99_000);
+    mkdirSync(join(dir, 'sub'));
+    expect(sweepCache(dir, 2500)).toEqual(['a.wasm', 'c.wasm']);
+    expect(sweepCache(dir, 2500)).toEqual([]);
+    expect(existsSync(join(dir, 'notes.txt'))).toBe(true);
+  });
+
+  it('a disk hit makes its entry young (touches mtime)', () => {
+    clearMemoryCache();
+    compileCached(src, { memoryBase: base, disk: true });
+    const file = cacheFile(cacheKey(src, 'cpu', null));
+    const t = new Date(Date.now() - 3_600_000);
+    utimesSync(file, t, t);
+    clearMemoryCache();
+    expect(compileCached(src, { memoryBase: base, disk: true }).from).toBe('disk');
+    expect(Date.now() - statSync(file).mtimeMs).toBeLessThan(600_000);
+  });
+});
+
