@@ -7,5 +7,8 @@ export default defineConfig({
     // its own process so heap-pressure tests cannot disturb each other.
     pool: 'forks',
     testTimeout: 60_000,
+    // beforeAll hooks compile whole batches of kernels (test/compiler/arithmetic.test.ts):
+    // on a loaded 2-core machine that passed vitest's 10 s default (seen twice this session).
+    hookTimeout: 120_000,
   },
 });
