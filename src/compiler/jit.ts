@@ -28,14 +28,14 @@ import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';
 import { emitJs, instantiateJs } from './emit/js/emit-module.js';
-import { helperTable, lowerHelpers, type HelperMap } from './compile.js';
+import { helperTable, lowerHelper, rejectHelperCalls, type HelperMap } from './compile.js';
 import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { kernelError } from './frontend/diagnostics.js';
 import type { JitParamKind } from './frontend/lower-expr.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import { forEachExpr, forEachStmt, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
+import { forEachExpr, forEachStmt, helperKey, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
@@ -138,6 +138,53 @@ function paramKind(a: JitArgType): JitParamKind {
   }
 }
 
+/**
+ * The helpers `main` calls, lowered on demand: one lowering per tuple of array arguments
+ * (`mean(img, i, j)` with `img` a 2-D NDArray lowers `mean` with the jit hooks of that tuple,
+ * under {@link helperKey}), and the helpers those call, in turn.
+ */
+function lowerJitHelpers(
+  table: ReturnType<typeof helperTable>, lowering: Parameters<typeof lowerHelper>[2], main: IRFunction<null>,
+): Map<string, IRFunction<null>> {
+  const helpers = new Map<string, IRFunction<null>>();
+  const queue = [main];
+  for (let fn = queue.pop(); fn !== undefined; fn = queue.pop()) {
+    rejectHelperCalls(table, [fn]);
+    forEachExpr(fn.body, (e) => {
+      if (e.kind !== 'helper') return;
+      const key = helperKey(e.name, e.arrays);
+      const entry = table.get(e.name);
+      if (helpers.has(key) || entry === undefined || !('text' in entry)) return;
+      const count = e.args.length + (e.arrays?.length ?? 0);
+      const kinds: JitParamKind[] = Array.from({ length: count }, () => ({ kind: 'scalar' }));
+      for (const a of e.arrays ?? []) kinds[a.position] = a.api === 'typed' ? { kind: 'typed' } : { kind: a.api, ndim: a.ndim };
+      const lowered = lowerHelper(table, e.name, lowering, kinds);
+      helpers.set(key, lowered);
+      queue.push(lowered);
+    });
+  }
+  return helpers;
+}
+
+/** Per function of `p`, the array parameters it writes (stores, and arrays it passes to helpers that write them). */
+function writtenParams(p: IRProgram): (fn: IRFunction<DType>) => ReadonlySet<number> {
+  const memo = new Map<IRFunction<DType>, Set<number>>();
+  const writes = (fn: IRFunction<DType>): Set<number> => {
+    let out = memo.get(fn);
+    if (out) return out;
+    out = new Set();
+    memo.set(fn, out);
+    forEachStmt(fn.body, (s) => { if (s.kind === 'store' && s.array.kind === 'param') out!.add(s.array.index); });
+    forEachExpr(fn.body, (e) => {
+      if (e.kind !== 'helper') return;
+      const inner = writes(p.helpers[e.index]!);
+      for (const a of e.arrays ?? []) if (inner.has(a.position) && a.array.kind === 'param') out!.add(a.array.index);
+    });
+    return out;
+  };
+  return writes;
+}
+
 /** The AS entry: takes what the function takes and calls it (inlined), with constant inner strides where known. */
 function entry(p: IRProgram, em: AsFunctionEmitter, args: readonly JitArgType[], prefix: string): string {
   const fn = p.main;
@@ -184,7 +231,7 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const main = lowerFunction(parseKernel(text, name), {
     emitName: 'kernel', helpers: new Set(table.keys()), jit: kinds, tables, ...(constants ? { constants } : {}),
   });
-  const helpers = lowerHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
+  const helpers = lowerJitHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
   const at0 = main.params[0]?.at ?? 0;
   if (main.params.length !== args.length) throw kernelError('NB2012', main.source, at0, [main.params.length, args.length]);
   // Every array axis its own dim; scalars none.
@@ -204,8 +251,9 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   if (declared !== 'void' && declared !== 'infer' && !valued) throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns nothing`]);
   const returns = declared === 'infer' ? (valued ? 'infer' : 'void') : declared;
   if (returns !== 'void') checkReturns(main);
+  const wraps = (k: number): boolean => kinds[k]!.kind === 'ndarray' || (kinds[k]!.kind === 'array' && ndimOf(args[k]!) !== 1);
   const params: ParamSpec[] = args.map((a, k) => (isArray(a)
-    ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]! } }
+    ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]!, ...(wraps(k) ? { negative: true } : {}) } }
     : { scalar: a.dtype }));
   const typed = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
   const fm = options.fastmath ?? false;
@@ -213,7 +261,6 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const boundscheck = options.boundscheck ?? true;
   const wrapped = negativeIndices(
     { kind: 'jit', main: fold(typed.main), helpers: typed.helpers.map(fold), core, fastmath: fm, ...(tables.list.length > 0 ? { tables: tables.list } : {}) },
-    (ref) => ref.kind === 'param' && (kinds[ref.index]!.kind === 'ndarray' || (kinds[ref.index]!.kind === 'array' && ndimOf(args[ref.index]!) !== 1)),
   );
   const checked = boundsChecks(wrapped, boundscheck);
   validateProgram(checked);
@@ -228,8 +275,8 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const signature = `${result}(${args.map(jitTypeText).join(', ')})`;
   const asSource = linkAssemblyScript([asUnit], `${name}: ${signature}`);
   const jsSource = emitJs(ir);
-  const written = args.map(() => false);
-  forEachStmt(ir.main.body, (s) => { if (s.kind === 'store' && s.array.kind === 'param') written[s.array.index] = true; });
+  const writes = writtenParams(ir);
+  const written = args.map((_, k) => writes(ir.main).has(k));
   let bigintLiterals = Object.values(constants ?? {}).some((v) => typeof v === 'bigint');
   for (const f of [main, ...helpers.values()]) forEachExpr(f.body, (e) => { if (e.kind === 'const' && typeof e.value === 'bigint') bigintLiterals = true; });
   return {
