@@ -34,6 +34,7 @@ import { kernelError } from './frontend/diagnostics.js';
 import type { JitParamKind } from './frontend/lower-expr.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
+import { jitAllocations, type JitAllocation } from './frontend/jit-alloc.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
 import { forEachExpr, forEachStmt, helperKey, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
@@ -77,7 +78,12 @@ export interface CompiledJit {
   readonly name: string;
   /** The specialisation as a signature: `'float64(float64[:,::1], int64)'`. */
   readonly signature: string;
+  /** The argument types: the call's, then one NDArray per allocation (the hidden parameters the caller allocates). */
   readonly args: readonly JitArgType[];
+  /** The function's allocations (`const out = nb.empty(shape, dtype)`), made by the caller before the call (frontend/jit-alloc.ts). */
+  readonly allocations: readonly JitAllocation[];
+  /** The allocation the function returns (an index into `allocations`), or null (`returns` is its result). */
+  readonly resultAllocation: number | null;
   readonly ir: IRProgram;
   readonly irText: string;
   /** The result dtype, or 'void'. */
@@ -219,7 +225,7 @@ function entry(p: IRProgram, em: AsFunctionEmitter, args: readonly JitArgType[],
  * k.signature; // 'float64(float64[::1])'
  * ```
  */
-export function compileJit(fn: ((...args: never[]) => unknown) | string, args: readonly JitArgType[], options: CompileJitOptions = {}): CompiledJit {
+export function compileJit(fn: ((...args: never[]) => unknown) | string, userArgs: readonly JitArgType[], options: CompileJitOptions = {}): CompiledJit {
   const name = options.name ?? ((typeof fn === 'function' && fn.name) || 'jit');
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
   // Helpers as compileKernel's (plain functions, compiled numbats functions with their own
@@ -227,8 +233,13 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const table = helperTable(options.helpers ?? {});
   const constants = kernelConstants('nb.jit', options.constants, new Set(table.keys()));
   const tables = new KernelTables();
-  const kinds = args.map(paramKind);
-  const main = lowerFunction(parseKernel(text, name), {
+  // Allocations (`const out = nb.empty(shape, dtype)`): hidden NDArray parameters the caller
+  // allocates before the call (frontend/jit-alloc.ts); `return out` returns that array.
+  const parsed = parseKernel(text, name);
+  const alloc = jitAllocations(parsed, userArgs.map(paramKind));
+  const args: readonly JitArgType[] = [...userArgs, ...alloc.allocations.map((a): JitArgType => ({ kind: 'ndarray', dtype: a.dtype, ndim: a.ndim, contiguous: true }))];
+  const kinds = alloc.kinds;
+  const main = lowerFunction(parsed, {
     emitName: 'kernel', helpers: new Set(table.keys()), jit: kinds, tables, ...(constants ? { constants } : {}),
   });
   const helpers = lowerJitHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
@@ -249,8 +260,9 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const declared = options.returns ?? 'infer';
   if (declared === 'void' && valued) throw kernelError('NB5003', main.source, at0, ['the signature returns void but the function returns a value']);
   if (declared !== 'void' && declared !== 'infer' && !valued) throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns nothing`]);
+  if (alloc.result !== null && declared !== 'infer') throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns an array it allocates`]);
   const returns = declared === 'infer' ? (valued ? 'infer' : 'void') : declared;
-  if (returns !== 'void') checkReturns(main);
+  if (returns !== 'void' || alloc.result !== null) checkReturns(main);
   const wraps = (k: number): boolean => kinds[k]!.kind === 'ndarray' || (kinds[k]!.kind === 'array' && ndimOf(args[k]!) !== 1);
   const params: ParamSpec[] = args.map((a, k) => (isArray(a)
     ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]!, ...(wraps(k) ? { negative: true } : {}) } }
@@ -272,7 +284,8 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix)].join('\n\n');
   const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
   const result = ir.main.returns;
-  const signature = `${result}(${args.map(jitTypeText).join(', ')})`;
+  const resultText = alloc.result === null ? result : jitTypeText(args[userArgs.length + alloc.result]!);
+  const signature = `${resultText}(${userArgs.map(jitTypeText).join(', ')})`;
   const asSource = linkAssemblyScript([asUnit], `${name}: ${signature}`);
   const jsSource = emitJs(ir);
   const writes = writtenParams(ir);
@@ -280,7 +293,7 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   let bigintLiterals = Object.values(constants ?? {}).some((v) => typeof v === 'bigint');
   for (const f of [main, ...helpers.values()]) forEachExpr(f.body, (e) => { if (e.kind === 'const' && typeof e.value === 'bigint') bigintLiterals = true; });
   return {
-    name, signature, args, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
+    name, signature, args, allocations: alloc.allocations, resultAllocation: alloc.result, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
     jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
     bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')
