@@ -47,6 +47,31 @@ import { decode, encode } from 'fast-png';
 import * as nb from '../src/index.js';
 
 /** 2x2 mean as a stencil with output stride 2 ('nearest' repeats the last row/column of odd sizes). */
+/** The seed's directAssign as a jit function: every down_size-th pixel. */
+export const jitDirectAssign = nb.jit((imgNew: nb.NDArray, newHeight: number, newWidth: number, downSize: number, img: nb.NDArray) => {
+  for (let i = 0; i < newHeight; i++) {
+    for (let j = 0; j < newWidth; j++) imgNew.set(i, j, img.get(i * downSize, j * downSize));
+  }
+});
+
+/** The seed's getDownSampleValue: the mean of one win x win window (a helper that takes the image). */
+export function getDownSampleValue(img: nb.NDArray, i: number, j: number, win: number): number {
+  let s = 0;
+  for (let di = 0; di < win; di++) {
+    for (let dj = 0; dj < win; dj++) s += img.get(i * win + di, j * win + dj) as number;
+  }
+  return s / (win * win);
+}
+
+/** The seed's localMean, calling getDownSampleValue through options.helpers. */
+export const jitLocalMean = nb.jit({ helpers: { getDownSampleValue } })(
+  (imgNew: nb.NDArray, newHeight: number, newWidth: number, downSize: number, img: nb.NDArray) => {
+    for (let i = 0; i < newHeight; i++) {
+      for (let j = 0; j < newWidth; j++) imgNew.set(i, j, getDownSampleValue(img, i, j, downSize));
+    }
+  },
+);
+
 export const mean2x2 = nb.stencil(
   (a: (i: number, j: number) => number) => {
     let s = 2; // int64 local: the sum below does not wrap at 256
@@ -204,6 +229,22 @@ function main(argv: string[]): void {
   writeGray(join(outdir, 'downsample-mean.png'), mean);
   console.log(`output: ${join(outdir, 'downsample-direct.png')}, ${join(outdir, 'downsample-mean.png')} (${direct.shape[0]}x${direct.shape[1]})`);
 
+  // The seed's jit forms: directAssign, and localMean calling getDownSampleValue (a helper
+  // that takes the image) — checked against the stencil's result before timing.
+  const nh = Math.floor(h / 2);
+  const nw = Math.floor(w / 2);
+  const jd = nb.zeros([nh, nw], 'uint8');
+  jitDirectAssign(jd, nh, nw, 2, img);
+  const jm = nb.zeros([nh, nw], 'uint8');
+  jitLocalMean(jm, nh, nw, 2, img);
+  // (checked on a corner: directAssign is the strided copy; localMean truncates the mean, the
+  // stencil rounds it, so they differ by at most 1)
+  const corner = (a: nb.NDArray) => a.slice(`0:${Math.min(nh, 64)}`, `0:${Math.min(nw, 64)}`).toArray() as number[][];
+  const sameDirect = JSON.stringify(corner(jd)) === JSON.stringify(corner(direct));
+  const cm = corner(mean);
+  const closeMean = corner(jm).every((row, i) => row.every((v, j) => Math.abs(v - cm[i]![j]!) <= 1));
+  console.log(`jit forms: directAssign equals the strided copy: ${String(sameDirect)}; localMean within 1 of the stencil: ${String(closeMean)}`);
+
   const ms = (x: number) => `${x.toFixed(2)} ms`;
   console.log(`timings (median of ${reps}):`);
   console.log(`  direct   img.slice('::2', '::2').copy()   ${ms(time(() => downsampleDirect(img), reps))}`);
@@ -211,6 +252,8 @@ function main(argv: string[]): void {
   console.log(`  2x2 mean stencil, stride 2               ${ms(time(() => mean2x2(img), reps))}`);
   console.log(`  2x2 mean vectorize over 4 strided views  ${ms(time(() => downsampleMeanViews(img), reps))}`);
   console.log(`  2x2 mean plain JS loop                   ${ms(time(() => referenceMean(src, h, w), reps))}`);
+  console.log(`  direct   nb.jit directAssign              ${ms(time(() => jitDirectAssign(jd, nh, nw, 2, img), reps))}`);
+  console.log(`  2x2 mean nb.jit localMean + helper        ${ms(time(() => jitLocalMean(jm, nh, nw, 2, img), reps))}`);
   nb.shutdown();
 }
 

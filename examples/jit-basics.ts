@@ -51,3 +51,18 @@ console.log('2x2 means:', small.toArray());
 
 // What was compiled for a call, without running it:
 console.log(localMean.inspect(small, 3, 3, 2, img).signature);
+
+// Numba's go_fast: `a + trace` written as a loop into an array the function allocates and
+// returns (nb.empty in a jit function; ufuncs on whole arrays inside jit come next).
+const goFast = nb.jit((a: nb.NDArray) => {
+  let trace = 0.0;
+  for (let i = 0; i < a.shape[0]; i++) trace += Math.tanh(a.get(i, i) as number);
+  const out = nb.empty(a.shape, 'float64');
+  for (let i = 0; i < a.shape[0]; i++) {
+    for (let j = 0; j < a.shape[1]; j++) out.set(i, j, (a.get(i, j) as number) + trace);
+  }
+  return out;
+});
+const x = nb.arange(100, undefined, undefined, 'float64').reshape([10, 10]);
+const r = goFast(x);
+console.log('go_fast:', goFast.signatures, (r as nb.NDArray).get(0, 0));

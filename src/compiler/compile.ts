@@ -34,6 +34,7 @@ import { kernelConstants, KernelTables, type KernelConstants } from './constants
 import { kernelError, toError, type KernelDiagnostic, type SourceText } from './frontend/diagnostics.js';
 import { resolveNumbatsCallee } from './frontend/numbats-names.js';
 import { lowerFunction } from './frontend/lower.js';
+import type { JitParamKind } from './frontend/lower-expr.js';
 import { parseKernel } from './frontend/parse.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
 import { forEachExpr, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
@@ -356,27 +357,42 @@ export function helperTable(helpers: HelperMap): ReadonlyMap<string, HelperEntry
 export function lowerHelpers(
   table: ReadonlyMap<string, HelperEntry>, lowering: { readonly constants?: KernelConstants; readonly tables?: KernelTables }, ...callers: IRFunction<null>[]
 ): Map<string, IRFunction<null>> {
-  const { constants, tables } = lowering;
-  const names = new Set(table.keys());
   const helpers = new Map<string, IRFunction<null>>();
-  for (const [h, entry] of table) {
-    if (!('text' in entry)) continue;
-    // A compiled function's helper reads the constants it was made with (over the kernel's).
-    const own = entry.constants === undefined ? constants : { ...constants, ...entry.constants };
-    const lowered = lowerFunction(parseKernel(entry.text(names), h), {
-      emitName: sanitize(h), helpers: names, ...(own ? { constants: own } : {}), ...(tables ? { tables } : {}),
-    });
-    checkReturns(lowered);
-    helpers.set(h, lowered);
-  }
-  for (const fn of [...callers, ...helpers.values()]) {
+  for (const [h, entry] of table) if ('text' in entry) helpers.set(h, lowerHelper(table, h, lowering));
+  rejectHelperCalls(table, [...callers, ...helpers.values()]);
+  return helpers;
+}
+
+/**
+ * Lower helper `h` of `table` (checking that it returns on every path); `jit`: how each of
+ * its parameters is passed (a jit helper that takes arrays, lowered with the jit hooks).
+ */
+export function lowerHelper(
+  table: ReadonlyMap<string, HelperEntry>, h: string, lowering: { readonly constants?: KernelConstants; readonly tables?: KernelTables },
+  jit?: readonly JitParamKind[],
+): IRFunction<null> {
+  const { constants, tables } = lowering;
+  const entry = table.get(h)!;
+  if (!('text' in entry)) throw new Error(`internal: helper '${h}' has no source`);
+  const names = new Set(table.keys());
+  // A compiled function's helper reads the constants it was made with (over the kernel's).
+  const own = entry.constants === undefined ? constants : { ...constants, ...entry.constants };
+  const lowered = lowerFunction(parseKernel(entry.text(names), h), {
+    emitName: sanitize(h), helpers: names, ...(own ? { constants: own } : {}), ...(tables ? { tables } : {}), ...(jit ? { jit } : {}),
+  });
+  checkReturns(lowered);
+  return lowered;
+}
+
+/** NB2013 at the first call in `fns` of a helper that cannot be called (a gufunc, a stencil, ...). */
+export function rejectHelperCalls(table: ReadonlyMap<string, HelperEntry>, fns: readonly IRFunction<null>[]): void {
+  for (const fn of fns) {
     forEachExpr(fn.body, (e) => {
       if (e.kind !== 'helper') return;
       const entry = table.get(e.name);
       if (entry !== undefined && 'reject' in entry) throw kernelError('NB2013', fn.source, e.at, [e.name, entry.reject]);
     });
   }
-  return helpers;
 }
 
 function describe(a: { dtype: DType; ndim: number }): string {

@@ -28,14 +28,15 @@ import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';
 import { emitJs, instantiateJs } from './emit/js/emit-module.js';
-import { helperTable, lowerHelpers, type HelperMap } from './compile.js';
+import { helperTable, lowerHelper, rejectHelperCalls, type HelperMap } from './compile.js';
 import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { kernelError } from './frontend/diagnostics.js';
 import type { JitParamKind } from './frontend/lower-expr.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
+import { jitAllocations, type JitAllocation } from './frontend/jit-alloc.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
-import { forEachExpr, forEachStmt, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
+import { forEachExpr, forEachStmt, helperKey, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
 import { fastmath } from './ir/passes/fastmath.js';
@@ -77,7 +78,12 @@ export interface CompiledJit {
   readonly name: string;
   /** The specialisation as a signature: `'float64(float64[:,::1], int64)'`. */
   readonly signature: string;
+  /** The argument types: the call's, then one NDArray per allocation (the hidden parameters the caller allocates). */
   readonly args: readonly JitArgType[];
+  /** The function's allocations (`const out = nb.empty(shape, dtype)`), made by the caller before the call (frontend/jit-alloc.ts). */
+  readonly allocations: readonly JitAllocation[];
+  /** The allocation the function returns (an index into `allocations`), or null (`returns` is its result). */
+  readonly resultAllocation: number | null;
   readonly ir: IRProgram;
   readonly irText: string;
   /** The result dtype, or 'void'. */
@@ -138,6 +144,53 @@ function paramKind(a: JitArgType): JitParamKind {
   }
 }
 
+/**
+ * The helpers `main` calls, lowered on demand: one lowering per tuple of array arguments
+ * (`mean(img, i, j)` with `img` a 2-D NDArray lowers `mean` with the jit hooks of that tuple,
+ * under {@link helperKey}), and the helpers those call, in turn.
+ */
+function lowerJitHelpers(
+  table: ReturnType<typeof helperTable>, lowering: Parameters<typeof lowerHelper>[2], main: IRFunction<null>,
+): Map<string, IRFunction<null>> {
+  const helpers = new Map<string, IRFunction<null>>();
+  const queue = [main];
+  for (let fn = queue.pop(); fn !== undefined; fn = queue.pop()) {
+    rejectHelperCalls(table, [fn]);
+    forEachExpr(fn.body, (e) => {
+      if (e.kind !== 'helper') return;
+      const key = helperKey(e.name, e.arrays);
+      const entry = table.get(e.name);
+      if (helpers.has(key) || entry === undefined || !('text' in entry)) return;
+      const count = e.args.length + (e.arrays?.length ?? 0);
+      const kinds: JitParamKind[] = Array.from({ length: count }, () => ({ kind: 'scalar' }));
+      for (const a of e.arrays ?? []) kinds[a.position] = a.api === 'typed' ? { kind: 'typed' } : { kind: a.api, ndim: a.ndim };
+      const lowered = lowerHelper(table, e.name, lowering, kinds);
+      helpers.set(key, lowered);
+      queue.push(lowered);
+    });
+  }
+  return helpers;
+}
+
+/** Per function of `p`, the array parameters it writes (stores, and arrays it passes to helpers that write them). */
+function writtenParams(p: IRProgram): (fn: IRFunction<DType>) => ReadonlySet<number> {
+  const memo = new Map<IRFunction<DType>, Set<number>>();
+  const writes = (fn: IRFunction<DType>): Set<number> => {
+    let out = memo.get(fn);
+    if (out) return out;
+    out = new Set();
+    memo.set(fn, out);
+    forEachStmt(fn.body, (s) => { if (s.kind === 'store' && s.array.kind === 'param') out!.add(s.array.index); });
+    forEachExpr(fn.body, (e) => {
+      if (e.kind !== 'helper') return;
+      const inner = writes(p.helpers[e.index]!);
+      for (const a of e.arrays ?? []) if (inner.has(a.position) && a.array.kind === 'param') out!.add(a.array.index);
+    });
+    return out;
+  };
+  return writes;
+}
+
 /** The AS entry: takes what the function takes and calls it (inlined), with constant inner strides where known. */
 function entry(p: IRProgram, em: AsFunctionEmitter, args: readonly JitArgType[], prefix: string): string {
   const fn = p.main;
@@ -172,7 +225,7 @@ function entry(p: IRProgram, em: AsFunctionEmitter, args: readonly JitArgType[],
  * k.signature; // 'float64(float64[::1])'
  * ```
  */
-export function compileJit(fn: ((...args: never[]) => unknown) | string, args: readonly JitArgType[], options: CompileJitOptions = {}): CompiledJit {
+export function compileJit(fn: ((...args: never[]) => unknown) | string, userArgs: readonly JitArgType[], options: CompileJitOptions = {}): CompiledJit {
   const name = options.name ?? ((typeof fn === 'function' && fn.name) || 'jit');
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
   // Helpers as compileKernel's (plain functions, compiled numbats functions with their own
@@ -180,11 +233,16 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const table = helperTable(options.helpers ?? {});
   const constants = kernelConstants('nb.jit', options.constants, new Set(table.keys()));
   const tables = new KernelTables();
-  const kinds = args.map(paramKind);
-  const main = lowerFunction(parseKernel(text, name), {
+  // Allocations (`const out = nb.empty(shape, dtype)`): hidden NDArray parameters the caller
+  // allocates before the call (frontend/jit-alloc.ts); `return out` returns that array.
+  const parsed = parseKernel(text, name);
+  const alloc = jitAllocations(parsed, userArgs.map(paramKind));
+  const args: readonly JitArgType[] = [...userArgs, ...alloc.allocations.map((a): JitArgType => ({ kind: 'ndarray', dtype: a.dtype, ndim: a.ndim, contiguous: true }))];
+  const kinds = alloc.kinds;
+  const main = lowerFunction(parsed, {
     emitName: 'kernel', helpers: new Set(table.keys()), jit: kinds, tables, ...(constants ? { constants } : {}),
   });
-  const helpers = lowerHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
+  const helpers = lowerJitHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
   const at0 = main.params[0]?.at ?? 0;
   if (main.params.length !== args.length) throw kernelError('NB2012', main.source, at0, [main.params.length, args.length]);
   // Every array axis its own dim; scalars none.
@@ -202,10 +260,12 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const declared = options.returns ?? 'infer';
   if (declared === 'void' && valued) throw kernelError('NB5003', main.source, at0, ['the signature returns void but the function returns a value']);
   if (declared !== 'void' && declared !== 'infer' && !valued) throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns nothing`]);
+  if (alloc.result !== null && declared !== 'infer') throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns an array it allocates`]);
   const returns = declared === 'infer' ? (valued ? 'infer' : 'void') : declared;
-  if (returns !== 'void') checkReturns(main);
+  if (returns !== 'void' || alloc.result !== null) checkReturns(main);
+  const wraps = (k: number): boolean => kinds[k]!.kind === 'ndarray' || (kinds[k]!.kind === 'array' && ndimOf(args[k]!) !== 1);
   const params: ParamSpec[] = args.map((a, k) => (isArray(a)
-    ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]! } }
+    ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]!, ...(wraps(k) ? { negative: true } : {}) } }
     : { scalar: a.dtype }));
   const typed = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
   const fm = options.fastmath ?? false;
@@ -213,7 +273,6 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const boundscheck = options.boundscheck ?? true;
   const wrapped = negativeIndices(
     { kind: 'jit', main: fold(typed.main), helpers: typed.helpers.map(fold), core, fastmath: fm, ...(tables.list.length > 0 ? { tables: tables.list } : {}) },
-    (ref) => ref.kind === 'param' && (kinds[ref.index]!.kind === 'ndarray' || (kinds[ref.index]!.kind === 'array' && ndimOf(args[ref.index]!) !== 1)),
   );
   const checked = boundsChecks(wrapped, boundscheck);
   validateProgram(checked);
@@ -225,15 +284,16 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, args: r
   const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix)].join('\n\n');
   const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
   const result = ir.main.returns;
-  const signature = `${result}(${args.map(jitTypeText).join(', ')})`;
+  const resultText = alloc.result === null ? result : jitTypeText(args[userArgs.length + alloc.result]!);
+  const signature = `${resultText}(${userArgs.map(jitTypeText).join(', ')})`;
   const asSource = linkAssemblyScript([asUnit], `${name}: ${signature}`);
   const jsSource = emitJs(ir);
-  const written = args.map(() => false);
-  forEachStmt(ir.main.body, (s) => { if (s.kind === 'store' && s.array.kind === 'param') written[s.array.index] = true; });
+  const writes = writtenParams(ir);
+  const written = args.map((_, k) => writes(ir.main).has(k));
   let bigintLiterals = Object.values(constants ?? {}).some((v) => typeof v === 'bigint');
   for (const f of [main, ...helpers.values()]) forEachExpr(f.body, (e) => { if (e.kind === 'const' && typeof e.value === 'bigint') bigintLiterals = true; });
   return {
-    name, signature, args, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
+    name, signature, args, allocations: alloc.allocations, resultAllocation: alloc.result, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
     jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
     bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')

@@ -25,6 +25,7 @@ import { BoundsTrap, kernelBoundsError, kernelScratchError, readBoundsTrap, read
 import type { CompiledJit } from '../compiler/index.js';
 import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { isNDArray, type NDArray } from '../ndarray/ndarray.js';
+import { empty, full, ones, zeros } from '../ndarray/creation.js';
 import { isHeapStorage } from '../ndarray/storage.js';
 import { runtime } from '../runtime/runtime.js';
 import { ValueError } from '../util/errors.js';
@@ -135,7 +136,58 @@ function bigintResult(k: CompiledJit, args: readonly unknown[]): boolean {
  * callJit(entry, [nb.ones([2, 2])]); // 4
  * ```
  */
-export function callJit(entry: JitEntry, args: readonly unknown[]): unknown {
+export function callJit(entry: JitEntry, userArgs: readonly unknown[]): unknown {
+  const k = entry.kernel;
+  // Phase 1: the function's allocations, made here from the arguments (frontend/jit-alloc.ts);
+  // the returned one is the result, the others are released after the call, and all of them
+  // when the call throws.
+  const fresh = allocate(k, userArgs);
+  const args = fresh.length === 0 ? userArgs : [...userArgs, ...fresh];
+  let ok = false;
+  try {
+    const out = callCompiled(entry, args, userArgs);
+    ok = true;
+    return k.resultAllocation === null ? out : fresh[k.resultAllocation];
+  } finally {
+    fresh.forEach((a, i) => { if (!ok || i !== k.resultAllocation) a.dispose(); });
+  }
+}
+
+/** The shape (and value) expressions of each allocation, as JS functions of the parameters. */
+const evaluators = new WeakMap<CompiledJit, readonly { shape: (...a: unknown[]) => unknown; value?: (...a: unknown[]) => unknown }[]>();
+
+function allocate(k: CompiledJit, args: readonly unknown[]): NDArray[] {
+  if (k.allocations.length === 0) return [];
+  let fns = evaluators.get(k);
+  if (fns === undefined) {
+    const names = k.ir.main.params.slice(0, k.args.length - k.allocations.length).map((p) => p.name);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the function's own shape expressions, evaluated on its arguments as plain JS would
+    const fnOf = (text: string) => new Function(...names, `"use strict"; return (${text});`) as (...a: unknown[]) => unknown;
+    fns = k.allocations.map((a) => ({ shape: fnOf(a.shape), ...(a.value !== undefined ? { value: fnOf(a.value) } : {}) }));
+    evaluators.set(k, fns);
+  }
+  const made: NDArray[] = [];
+  try {
+    k.allocations.forEach((a, i) => {
+      // (nb.empty and the others check the sizes: integers >= 0, the heap's limit)
+      const raw = fns[i]!.shape(...args);
+      const shape = typeof raw === 'number' ? [raw] : [...raw as readonly number[]];
+      if (shape.length !== a.ndim) throw new Error(`internal: nb.jit '${k.name}': the shape of '${a.name}' has ${shape.length} dims, compiled for ${a.ndim}`);
+      switch (a.fill) {
+        case 'empty': made.push(empty(shape, a.dtype)); break;
+        case 'zeros': made.push(zeros(shape, a.dtype)); break;
+        case 'ones': made.push(ones(shape, a.dtype)); break;
+        case 'full': made.push(full(shape, fns[i]!.value!(...args) as number, a.dtype)); break;
+      }
+    });
+  } catch (e) {
+    for (const x of made) x.dispose();
+    throw e;
+  }
+  return made;
+}
+
+function callCompiled(entry: JitEntry, args: readonly unknown[], userArgs: readonly unknown[]): unknown {
   const k = entry.kernel;
   const wasmArgs: unknown[] = [];
   const sizes: number[] = [];
@@ -177,7 +229,7 @@ export function callJit(entry: JitEntry, args: readonly unknown[]): unknown {
       const scratch = readScratchTrap(entry.exports);
       throw scratch !== null ? kernelScratchError(k.name, k.scratch, scratch, entry.arenaBytes) : kernelTrap(e, 'jit', k.name);
     }
-    return result(out, k.returns, bigintResult(k, args));
+    return result(out, k.returns, bigintResult(k, userArgs));
   } finally {
     for (const { s, dtype } of staged) unstage(s, dtype);
   }

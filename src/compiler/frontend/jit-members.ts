@@ -19,10 +19,11 @@
  *     (`nb` any free name; a bare `prange` too), its bounds evaluated once, before the loop.
  * The wrong API on the wrong kind (`a[i]` or `a.length` on an NDArray, which JavaScript reads
  * as undefined; `t.get(i)` on a TypedArray) is NB1040 / NB1041; other properties and methods of
- * arrays, `a.shape` as a value, and passing arrays to helpers are NB1042.
+ * arrays and `a.shape` as a value are NB1042. A helper call may pass array parameters whole
+ * (`mean(img, i, j, win)`): a `helper` node with `arrays` (the helper is lowered per call kinds).
  */
 import type * as acorn from 'acorn';
-import type { Expr, Stmt } from '../ir/nodes.js';
+import type { Expr, HelperArrayArg, Stmt } from '../ir/nodes.js';
 import { paramRef } from '../ir/nodes.js';
 import type { ExprContext, JitHooks, JitParamKind } from './lower-expr.js';
 import { constantOf, fail, lowerExpr, pos } from './lower-expr.js';
@@ -52,7 +53,7 @@ function jitParam(ctx: ExprContext, node: acorn.Node): { index: number; name: st
   const name = (node as acorn.Identifier).name;
   const b = ctx.scopes.lookup(name);
   if (b === null || b.kind !== 'param') return null;
-  return { index: b.index, name, kind: ctx.jit.params[b.index]! };
+  return { index: b.index, name, kind: ctx.jit.params[b.index] ?? { kind: 'scalar' } };
 }
 
 const ndimOf = (k: JitParamKind): number => (k.kind === 'ndarray' || k.kind === 'array' ? k.ndim : 1);
@@ -125,15 +126,21 @@ export function jitMember(ctx: ExprContext, node: acorn.MemberExpression): E | u
 export function jitCall(ctx: ExprContext, node: acorn.CallExpression): E | undefined {
   if (ctx.jit === undefined) return undefined;
   const callee = node.callee;
-  // Helpers take scalars only (for now): name the array argument.
+  // A helper may take the function's array parameters whole (`mean(img, i, j, win)`): the
+  // helper is lowered and typed per tuple of such arguments (src/compiler/jit.ts).
   if (callee.type === 'Identifier' && ctx.helpers.has(callee.name) && ctx.scopes.lookup(callee.name) === null) {
-    for (const a of node.arguments) {
+    const arrays: HelperArrayArg[] = [];
+    const args: E[] = [];
+    node.arguments.forEach((a, position) => {
       const p = jitParam(ctx, a);
-      if (p !== null && p.kind.kind !== 'scalar') {
-        fail(ctx, 'NB2013', a, [callee.name, `passing the array '${p.name}' to a helper is not supported yet; pass the values it needs (${p.name}.get(i, j), ${p.name}.shape[0]) instead`]);
-      }
-    }
-    return undefined;
+      if (p === null || p.kind.kind === 'scalar') return;
+      arrays.push({ position, array: paramRef(p.index), api: p.kind.kind, ndim: ndimOf(p.kind) });
+    });
+    if (arrays.length === 0) return undefined;
+    const spread = node.arguments.find((a) => a.type === 'SpreadElement');
+    if (spread) return fail(ctx, 'NB1018', spread);
+    node.arguments.forEach((a, position) => { if (!arrays.some((r) => r.position === position)) args.push(lowerExpr(ctx, a)); });
+    return { kind: 'helper', name: callee.name, index: -1, args, arrays, at: pos(ctx, node), type: null };
   }
   if (isPrange(ctx, callee)) return fail(ctx, 'NB1042', node, ['nb.prange(...) outside a for...of', 'loop with for (const i of nb.prange(n)) { ... }']);
   if (callee.type !== 'MemberExpression') return undefined;

@@ -10,7 +10,8 @@
  *      assign/store with the compound operator spelled out (`s += x` → `s = s + x`),
  *      `if`/`for`/`while`/`do`-`while`/`break`/`continue`/`return` stay structured; `a, b`
  *      sequences are split at statement level (for-loop updates); expression statements
- *      with no effect are checked and dropped (`'use strict'`, esbuild's `__name(f, "f")`);
+ *      with no effect are checked and dropped (`'use strict'`, esbuild's `__name(f, "f")`); a jit
+ *      helper call given arrays is kept (it may write them);
  *   4. `switch` and `for...of` become structured IR (frontend/control-flow.ts): an if/else chain,
  *      or a one-pass do/while for fallthrough; a counting loop over a core dimension;
  *   5. `const buf = new Float64Array(n)` (any TypedArray constructor but Uint8ClampedArray,
@@ -223,7 +224,12 @@ function effect(ctx: ExprContext, e: acorn.Expression): S[] {
       // jit: a.set(i, j, v)
       const store = jitStatement(ctx, e);
       if (store !== undefined) return store;
-      lowerExpr(ctx, e);
+      const call = lowerExpr(ctx, e);
+      // jit: a helper given arrays may write them, so its call is kept (its value unused).
+      if (call.kind === 'helper' && call.arrays !== undefined) {
+        const at = pos(ctx, e);
+        return [{ kind: 'let', local: ctx.scopes.declare('__nb_call', false, at), init: call, at }];
+      }
       return [];
     }
     default:

@@ -11,7 +11,7 @@ import { convertScalar } from '../../dtype/convert-scalar.js';
 import type { DType } from '../../dtype/dtypes.js';
 import type { DiagnosticCode } from '../frontend/diagnostics.js';
 import { INTRINSICS, intrinsicSpelling } from './intrinsics.js';
-import type { ArrayRef, BinaryOp, CompareOp, ConstValue, Expr } from './nodes.js';
+import type { ArrayRef, BinaryOp, CompareOp, ConstValue, Expr, HelperArrayArg } from './nodes.js';
 import { fitsInt, isBool, isFloatType, isIntType, isSigned, promote, unsignedOf, bitsOf } from './types.js';
 import { compareWeak, defaultType, exactType, foldWeak, materialize, weakNumber, weakOf, type Weak } from './weak.js';
 
@@ -30,7 +30,8 @@ export interface ExprInfer {
   local(id: number, at: number): TV;
   load(array: ArrayRef, indices: readonly U[], at: number): T;
   length(array: ArrayRef, axis: number, at: number): T;
-  helper(name: string, args: readonly TV[], at: number): T;
+  /** A helper call; `arrays`: the caller's arrays passed whole (jit functions). */
+  helper(name: string, args: readonly TV[], at: number, arrays?: readonly HelperArrayArg[]): T;
 }
 
 export const typed = (e: T): TV => ({ kind: 'typed', e });
@@ -121,7 +122,7 @@ export function expr(cx: ExprInfer, e: U): TV {
       return typed({ kind: 'select', cond: c, then: as(a, t), else: as(b, t), type: t, at: e.at });
     }
     case 'call': return call(cx, e.fn, e.args, e.at);
-    case 'helper': return typed(cx.helper(e.name, e.args.map((a) => expr(cx, a)), e.at));
+    case 'helper': return typed(cx.helper(e.name, e.args.map((a) => expr(cx, a)), e.at, e.arrays));
     case 'load': return typed(cx.load(e.array, e.indices, e.at));
     case 'length': return typed(cx.length(e.array, e.axis, e.at));
     case 'cast': return cx.fail('NB1036', e.at, ['a cast']);

@@ -67,7 +67,7 @@ import { DTYPES, type DType } from '../../dtype/dtypes.js';
 import { kernelError, type DiagnosticCode } from '../frontend/diagnostics.js';
 import { as, cast, condition, expr, typeOf, typed, type ExprInfer, type TV } from './infer-expr.js';
 import { findCounters, type Counter } from './loop-counters.js';
-import { forEachStmt, type ArrayRef, type Expr, type IRFunction, type Local, type Param, type Stmt, type TableConst } from './nodes.js';
+import { forEachStmt, helperKey, paramIndex, type ArrayRef, type CoreInfo, type Expr, type HelperArrayArg, type IRFunction, type Local, type Param, type Stmt, type TableConst } from './nodes.js';
 import { fitsInt, is64, isFloatType, isIntType, promote } from './types.js';
 import { defaultType, exactType, setNarrowDefaults, weakNumber, type Weak } from './weak.js';
 
@@ -148,17 +148,38 @@ class ProgramInfer {
   private readonly active = new Set<string>();
   constructor(readonly helpers: ReadonlyMap<string, IRFunction<null>>, readonly tables: readonly TableConst[]) {}
 
-  specialize(name: string, args: readonly TV[], at: number, caller: FunctionInfer): T {
-    const fn = this.helpers.get(name)!;
-    if (args.length !== fn.params.length) {
-      caller.fail('NB2013', at, [name, `takes ${fn.params.length} argument(s), got ${args.length}`]);
+  specialize(name: string, args: readonly TV[], at: number, caller: FunctionInfer, arrays: readonly HelperArrayArg[] = []): T {
+    const fn = this.helpers.get(helperKey(name, arrays))!;
+    const count = args.length + arrays.length;
+    if (count !== fn.params.length) {
+      caller.fail('NB2013', at, [name, `takes ${fn.params.length} argument(s), got ${count}`]);
     }
     // A literal argument to a parameter the helper never assigns stays a weak literal in the
-    // specialisation (so clamp(x, 0, 1) keeps x's type); other arguments are typed.
+    // specialisation (so clamp(x, 0, 1) keeps x's type); other arguments are typed. An array
+    // passed whole (jit) is an array parameter with the caller's dtype and ndim, whose sizes
+    // are the helper's own core dims (one per axis, in parameter order).
     const assigned = new Set<number>();
     forEachStmt(fn.body, (s) => { if (s.kind === 'assign' && s.place.kind === 'param') assigned.add(s.place.index); });
-    const specs: ParamSpec[] = args.map((a, i) => (a.kind === 'weak' && !assigned.has(i) ? { literal: a.w } : { scalar: typeOf(a) }));
-    const key = `${name}(${specs.map((p) => (p.literal ? `${p.literal.wk}:${String(p.literal.value)}` : p.scalar)).join(',')})`;
+    const dims: string[] = [];
+    const operands: number[][] = [];
+    let next = 0;
+    const specs: ParamSpec[] = fn.params.map((q, i) => {
+      const arr = arrays.find((r) => r.position === i);
+      if (arr !== undefined) {
+        const { dtype, ndim } = caller.arrayParam(arr.array, at);
+        const coreDims = Array.from({ length: ndim }, (_, k) => dims.push(`${q.name}.shape[${k}]`) - 1);
+        operands.push(coreDims);
+        const negative = arr.api === 'ndarray' || (arr.api === 'array' && ndim !== 1);
+        return { array: { dtype, ndim, isOutput: false, coreDims, ...(negative ? { negative } : {}) } };
+      }
+      operands.push([]);
+      const a = args[next++]!;
+      return a.kind === 'weak' && !assigned.has(i) ? { literal: a.w } : { scalar: typeOf(a) };
+    });
+    const core: CoreInfo | undefined = arrays.length > 0 ? { nin: fn.params.length, dims, operands } : undefined;
+    const specText = (p: ParamSpec): string => (p.literal ? `${p.literal.wk}:${String(p.literal.value)}`
+      : p.array ? `${p.array.dtype}[${p.array.ndim}${p.array.negative ? '' : 't'}]` : p.scalar!);
+    const key = `${helperKey(name, arrays)}(${specs.map(specText).join(',')})`;
     if (this.active.has(name)) caller.fail('NB2014', at, [name]);
     let index = this.byKey.get(key);
     if (index === undefined) {
@@ -166,15 +187,16 @@ class ProgramInfer {
       try {
         const typedFn = new FunctionInfer(fn, specs, 'infer', 'helper', this).run('');
         index = this.done.length;
-        this.done.push({ ...typedFn, name: `__h_${fn.name}_${index}` });
+        this.done.push({ ...typedFn, name: `__h_${fn.name}_${index}`, ...(core ? { core } : {}) });
         this.byKey.set(key, index);
       } finally {
         this.active.delete(name);
       }
     }
     const h = this.done[index]!;
-    const passed = args.flatMap((a, i) => (specs[i]!.literal ? [] : [as(a, specs[i]!.scalar!)]));
-    return { kind: 'helper', name, index, args: passed, type: h.returns as DType, at };
+    const scalars = specs.filter((p) => !p.array);
+    const passed = args.flatMap((a, i) => (scalars[i]!.literal ? [] : [as(a, scalars[i]!.scalar!)]));
+    return { kind: 'helper', name, index, args: passed, type: h.returns as DType, at, ...(arrays.length > 0 ? { arrays } : {}) };
   }
 }
 
@@ -322,8 +344,15 @@ class FunctionInfer implements ExprInfer {
     return { kind: 'length', array, axis, type: 'int32', at };
   }
 
-  helper(name: string, args: readonly TV[], at: number): T {
-    return this.program.specialize(name, args, at, this);
+  helper(name: string, args: readonly TV[], at: number, arrays?: readonly HelperArrayArg[]): T {
+    return this.program.specialize(name, args, at, this, arrays);
+  }
+
+  /** The dtype and ndim of array parameter `ref` (an array passed whole to a helper). */
+  arrayParam(ref: ArrayRef, at: number): { dtype: DType; ndim: number } {
+    const spec = this.params[paramIndex(ref)]!;
+    if (!spec.array) this.fail('NB2015', at, [this.fn.params[paramIndex(ref)]!.name]);
+    return { dtype: spec.array.dtype, ndim: spec.array.ndim };
   }
 
   // ---- statements --------------------------------------------------------------------------

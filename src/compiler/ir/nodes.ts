@@ -70,7 +70,33 @@ export interface CastExpr<T> extends Base<T> { readonly kind: 'cast'; readonly a
 export interface CallExpr<T> extends Base<T> { readonly kind: 'call'; readonly fn: string; readonly args: readonly Expr<T>[] }
 /** A call of a helper kernel: by name (untyped) or index into the program's helpers (typed). */
 export interface HelperCallExpr<T> extends Base<T> {
-  readonly kind: 'helper'; readonly name: string; readonly index: number; readonly args: readonly Expr<T>[];
+  readonly kind: 'helper'; readonly name: string; readonly index: number;
+  /** The scalar arguments, in order (typed: without those bound to literals). */
+  readonly args: readonly Expr<T>[];
+  /**
+   * jit functions (src/compiler/jit.ts): the array parameters of the caller passed whole, by
+   * the helper's parameter position (absent: none; `args` holds the other positions).
+   */
+  readonly arrays?: readonly HelperArrayArg[];
+}
+
+/**
+ * An array passed whole to a helper (jit functions: `getDownSampleValue(img, i, j, win)`):
+ * the helper's parameter `position` is the caller's array `array`, read through the API
+ * `api` (an NDArray, a TypedArray, or an array of an explicit signature) with `ndim` dims.
+ * The helper is lowered and typed once per tuple of such arguments ({@link helperKey}).
+ */
+export interface HelperArrayArg {
+  readonly position: number;
+  readonly array: ArrayRef;
+  readonly api: 'ndarray' | 'typed' | 'array';
+  readonly ndim: number;
+}
+
+/** The name a helper is lowered under for the array arguments of a call (`name` when none). */
+export function helperKey(name: string, arrays: readonly HelperArrayArg[] | undefined): string {
+  if (arrays === undefined || arrays.length === 0) return name;
+  return `${name}(${arrays.map((a) => `${a.position}:${a.api}${a.ndim}`).join(',')})`;
 }
 /**
  * A pointer walk (passes/pointer-walk.ts, for the AssemblyScript emitter): pointer `id`
@@ -275,7 +301,11 @@ export interface Param {
   readonly at: number;
   /** Scalar dtype, or an array type (gufunc kernels). Unset in the untyped IR. */
   readonly scalar?: DType;
-  readonly array?: { readonly dtype: DType; readonly ndim: number; readonly isOutput: boolean; readonly coreDims: readonly number[] };
+  readonly array?: {
+    readonly dtype: DType; readonly ndim: number; readonly isOutput: boolean; readonly coreDims: readonly number[];
+    /** jit NDArrays: an index below 0 counts from the end, as NDArray.get (passes/negative-index.ts). */
+    readonly negative?: boolean;
+  };
   /**
    * Helpers only: the parameter was passed a literal (and is never assigned), so the
    * specialisation reads it as that weak literal — it is not a runtime parameter at all.
@@ -309,7 +339,15 @@ export interface IRFunction<T> {
    * every function of a program), so that a function's table references resolve on their own.
    */
   readonly tables?: readonly TableConst[];
+  /**
+   * A jit helper that takes arrays: the sizes of its own array parameters, one dim per axis
+   * (size parameters of the function itself; absent: the program's `core`, see {@link coreOf}).
+   */
+  readonly core?: CoreInfo;
 }
+
+/** The core dims a function's array parameters read their sizes from: its own, else the program's. */
+export const coreOf = (p: IRProgram, fn: IRFunction<unknown>): CoreInfo | undefined => fn.core ?? p.core;
 
 /** Core dimensions of a gufunc kernel (what src/ufunc/gufunc-signature.ts parses). */
 export interface CoreInfo {

@@ -23,7 +23,8 @@
 import { printStructured } from '../structured.js';
 import type { DType } from '../../../dtype/dtypes.js';
 import { INTRINSICS } from '../../ir/intrinsics.js';
-import { arrayInfo, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst, type WalkedAccess } from '../../ir/nodes.js';
+import { helperCallArgs } from '../helper-args.js';
+import { arrayInfo, coreOf, type ArrayRef, type ConstValue, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst, type WalkedAccess } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { allocates } from '../../ir/passes/scratch.js';
 import { DTYPES } from '../../../dtype/dtypes.js';
@@ -149,7 +150,8 @@ export class AsFunctionEmitter {
         for (let k = 0; k < p.array.ndim; k++) out.push(`${strideName(p.emitName, k)}: usize`);
       } else out.push(`${p.emitName}: ${asType(p.scalar!)}`);
     }
-    if (fn === this.program.main && this.program.core) this.program.core.dims.forEach((_, d) => out.push(`${sizeName(d)}: i32`));
+    const core = fn === this.program.main ? this.program.core : fn.core;
+    if (core) core.dims.forEach((_, d) => out.push(`${sizeName(d)}: i32`));
     return out.join(', ');
   }
 
@@ -210,7 +212,7 @@ export class AsFunctionEmitter {
 
   /** A checked index: `__bc(i, size, site)` (the index) or, with `zero`, `__bcz(...)` (0 as usize). */
   private checked(fn: IRFunction<DType>, array: ArrayRef, axis: number, i: T, site: number, zero: boolean): string {
-    const size = axisSize(this.program.core, array, axis, this.program.tables);
+    const size = axisSize(coreOf(this.program, fn), array, axis, this.program.tables);
     const n = 'size' in size ? String(size.size) : 'dim' in size ? sizeName(size.dim) : scratchLength(fn.scratch![size.scratch]!.emitName);
     const v = this.expr(fn, i);
     if (is64(i.type)) return `${zero ? '__bcz64' : '__bc64'}(${v}, ${n}, ${site})`;
@@ -292,13 +294,13 @@ export class AsFunctionEmitter {
       case 'select': return `(${x(e.cond)} ? (${o(e.then)}) : (${o(e.else)}))`;
       case 'cast': return asCast(e.arg.type, e.type, x(e.arg));
       case 'call': return INTRINSICS.get(e.fn)!.as({ t: e.args[0]!.type, r: e.type }, e.args.map(o));
-      case 'helper': return `${this.helperName(e.index)}(${e.args.map(x).join(', ')})`;
+      case 'helper': return `${this.helperName(e.index)}(${helperCallArgs(this.program, fn, e, x, strideName).join(', ')})`;
       case 'load': {
         const addr = this.address(fn, e);
         return isBool(e.type) ? `(load<u8>(${addr}) != 0)` : `load<${asType(e.type)}>(${addr})`;
       }
       case 'length': {
-        const size = axisSize(this.program.core, e.array, e.axis, this.program.tables);
+        const size = axisSize(coreOf(this.program, fn), e.array, e.axis, this.program.tables);
         return 'size' in size ? String(size.size) : 'dim' in size ? sizeName(size.dim) : scratchLength(fn.scratch![size.scratch]!.emitName);
       }
     }

@@ -19,7 +19,8 @@
  */
 import { printStructured } from '../structured.js';
 import { DTYPES, type AnyTypedArray, type DType } from '../../../dtype/dtypes.js';
-import { arrayInfo, type ArrayRef, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst } from '../../ir/nodes.js';
+import { helperCallArgs } from '../helper-args.js';
+import { arrayInfo, coreOf, type ArrayRef, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64, isBool } from '../../ir/types.js';
 import { JS_RUNTIME } from './runtime.js';
@@ -58,7 +59,8 @@ class JsEmitter {
         for (let k = 0; k < q.array.ndim; k++) out.push(strideName(q.emitName, k));
       } else out.push(q.emitName);
     }
-    if (fn === this.p.main && this.p.core) this.p.core.dims.forEach((_, d) => out.push(`__n${d}`));
+    const core = fn === this.p.main ? this.p.core : fn.core;
+    if (core) core.dims.forEach((_, d) => out.push(`__n${d}`));
     return out.join(', ');
   }
 
@@ -77,7 +79,7 @@ class JsEmitter {
       const site = checks?.[k];
       const v = this.expr(fn, i);
       if (site == null) return is64(i.type) ? `Number(${v})` : v;
-      const size = axisSize(this.p.core, array, k, this.p.tables);
+      const size = axisSize(coreOf(this.p, fn), array, k, this.p.tables);
       return `rt.${is64(i.type) ? 'bc64' : 'bc'}(${v}, ${'size' in size ? size.size : 'dim' in size ? `__n${size.dim}` : 0}, ${site})`;
     };
     // A constant table: the typed array the module declares (tableDecl).
@@ -100,14 +102,14 @@ class JsEmitter {
       case 'select': return spellSelect(x(e.cond), x(e.then), x(e.else));
       case 'cast': return spellCast(e.arg.type, e.type, x(e.arg));
       case 'call': return spellCall(e.fn, e.args[0]!.type, e.type, e.args.map(x));
-      case 'helper': return `${this.p.helpers[e.index]!.name}(${e.args.map(x).join(', ')})`;
+      case 'helper': return `${this.p.helpers[e.index]!.name}(${helperCallArgs(this.p, fn, e, x, strideName, offsetName).join(', ')})`;
       case 'load': {
         const v = this.element(fn, e.array, e.indices, e.checks);
         return isBool(e.type) ? `(${v} !== 0)` : v;
       }
       case 'length': {
         if (e.array.kind === 'scratch') return `${fn.scratch![e.array.id]!.emitName}.length`;
-        const size = axisSize(this.p.core, e.array, e.axis, this.p.tables);
+        const size = axisSize(coreOf(this.p, fn), e.array, e.axis, this.p.tables);
         return 'size' in size ? String(size.size) : 'dim' in size ? `__n${size.dim}` : '0';
       }
     }

@@ -506,7 +506,8 @@ export function boundsChecks(p: IRProgram, enabled: boolean): IRProgram {
     if (core === undefined && !fn.scratch?.length && tables.length === 0) return fn;
     return { ...fn, body: new BoundsPass(fn, core, tables, sites).block(new Map(), fn.body) };
   };
-  const helpers = p.helpers.map((h) => check(h, undefined));
+  // (a jit helper that takes arrays has its own core: the sizes of its array parameters)
+  const helpers = p.helpers.map((h) => check(h, h.core));
   const main = check(p.main, p.kind === 'gufunc' || p.kind === 'jit' ? p.core : undefined);
   return { ...p, main, helpers, bounds: sites };
 }

@@ -4,7 +4,8 @@
  * from the end). TypedArrays are not wrapped: `t[-1]` is undefined in JavaScript, and in a
  * jit function an out-of-range index (the bounds checks' IndexError).
  *
- * Steps, for every index of every load and store of an array parameter `wraps` names:
+ * Steps, for every index of every load and store of an array parameter marked `negative`
+ * (an NDArray of the jit function or of a helper it passes one to):
  *   1. an index that cannot be negative is kept: an unsigned one, a constant >= 0, a size,
  *      or `x + k` (x an integer local, k a constant, widening casts allowed) whose lowest
  *      value by its definitions (passes/bounds-check.ts {@link localLowerBounds}) plus k is
@@ -18,7 +19,7 @@
  * effects, so reading the index twice means the same as reading it once.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import { mapChildren, mapStmt, type ArrayRef, type CoreInfo, type Expr, type IRFunction, type IRProgram, type Stmt } from '../nodes.js';
+import { coreOf, mapChildren, mapStmt, type ArrayRef, type Expr, type IRFunction, type IRProgram, type Stmt } from '../nodes.js';
 import { bitsOf, isIntType, isSigned } from '../types.js';
 import { localLowerBounds } from './bounds-check.js';
 
@@ -57,21 +58,26 @@ function wrapIndex(i: E, array: ArrayRef, axis: number, lows: ReadonlyMap<number
 }
 
 /**
- * The program with the indices of the arrays `wraps` selects wrapped as NDArray.get does.
+ * The program with the indices of its NDArray parameters (`array.negative`, in the function
+ * and in helpers that take arrays) wrapped as NDArray.get does.
  *
  * @example
  * ```ts
- * const p = negativeIndices(ir, (ref) => kinds[ref.index] === 'ndarray'); // a.get(-1) reads a.get(n - 1)
+ * const p = negativeIndices(ir); // a.get(-1) reads a.get(n - 1)
  * ```
  */
-export function negativeIndices(p: IRProgram, wraps: (array: ArrayRef) => boolean): IRProgram {
-  if (p.core === undefined) return p;
-  const fn = p.main;
-  const lows = localLowerBounds(fn, p.core as CoreInfo);
-  const indices = (array: ArrayRef, xs: readonly E[]): E[] => xs.map((i, k) => (wraps(array) ? wrapIndex(expr(i), array, k, lows) : expr(i)));
-  const expr = (e: E): E => (e.kind === 'load' ? { ...e, indices: indices(e.array, e.indices) } : mapChildren(e, expr));
-  const stmts = (b: readonly S[]): S[] => b.map((s) => (s.kind === 'store'
-    ? { ...s, indices: indices(s.array, s.indices), value: expr(s.value) }
-    : mapStmt(s, expr, stmts)));
-  return { ...p, main: { ...fn, body: stmts(fn.body) } };
+export function negativeIndices(p: IRProgram): IRProgram {
+  const wrap = (fn: IRFunction<DType>): IRFunction<DType> => {
+    const core = coreOf(p, fn);
+    if (core === undefined || !fn.params.some((q) => q.array?.negative)) return fn;
+    const lows = localLowerBounds(fn, core);
+    const wraps = (array: ArrayRef): boolean => array.kind === 'param' && fn.params[array.index]!.array?.negative === true;
+    const indices = (array: ArrayRef, xs: readonly E[]): E[] => xs.map((i, k) => (wraps(array) ? wrapIndex(expr(i), array, k, lows) : expr(i)));
+    const expr = (e: E): E => (e.kind === 'load' ? { ...e, indices: indices(e.array, e.indices) } : mapChildren(e, expr));
+    const stmts = (b: readonly S[]): S[] => b.map((s) => (s.kind === 'store'
+      ? { ...s, indices: indices(s.array, s.indices), value: expr(s.value) }
+      : mapStmt(s, expr, stmts)));
+    return { ...fn, body: stmts(fn.body) };
+  };
+  return { ...p, main: wrap(p.main), helpers: p.helpers.map(wrap) };
 }

@@ -1,0 +1,178 @@
+/**
+ * Allocation in jit functions (`nb.empty/zeros/ones/full`), as a two-phase call: each
+ * allocation becomes a hidden NDArray parameter of the compiled function that the caller
+ * (src/jit/call.ts) allocates before the call, and the function's `return out` hands back
+ * that array.
+ *
+ * Steps (on the parsed function, before lowering):
+ *   1. a top-level `const out = <ns>.empty(shape, dtype?)` (`zeros`, `ones`; `full(shape,
+ *      value, dtype)`) of the function body is an allocation when its shape (and fill value)
+ *      reads only parameters the function never assigns, literals, `Math` and `a.shape`: it runs
+ *      once per call and its size is known from the arguments, so phase 1 evaluates those
+ *      expressions as JavaScript on the call's arguments (the same values plain JS computes);
+ *   2. the declaration is removed and `out` appended to the parameters (an NDArray of the
+ *      given dtype, default float64, with as many dims as the shape: the length of a shape
+ *      literal `[m, n]`, the ndim of `a` for `a.shape`, 1 for a number), so `out.set`,
+ *      `out.get`, `out.shape[k]` and passing `out` to helpers are the ordinary jit forms;
+ *   3. `return out` becomes `return;` and the allocation is the function's result (every
+ *      valued return must return the same allocation);
+ *   4. any other call of those functions (in a loop or a branch, a shape that reads locals)
+ *      is NB1042 at the call.
+ */
+import type * as acorn from 'acorn';
+import { DTYPES, type DType } from '../../dtype/dtypes.js';
+import { kernelError } from './diagnostics.js';
+import type { JitParamKind } from './lower-expr.js';
+import type { ParsedKernel } from './parse.js';
+
+/** One allocation: how phase 1 makes its array. */
+export interface JitAllocation {
+  /** The name in the source (the hidden parameter's). */
+  readonly name: string;
+  readonly fill: 'empty' | 'zeros' | 'ones' | 'full';
+  readonly dtype: DType;
+  readonly ndim: number;
+  /** The shape expression's source (a JS expression of the parameters). */
+  readonly shape: string;
+  /** `full`'s value expression's source. */
+  readonly value?: string;
+}
+
+const FILLS = new Set(['empty', 'zeros', 'ones', 'full']);
+
+type AnyNode = acorn.Node & Record<string, unknown>;
+
+/** Every node under `n` (nested functions included: the lowering rejects those anyway). */
+function walk(n: unknown, f: (node: AnyNode, parent: AnyNode | null) => void, parent: AnyNode | null = null): void {
+  if (n === null || typeof n !== 'object') return;
+  if (Array.isArray(n)) { for (const x of n) walk(x, f, parent); return; }
+  const node = n as AnyNode;
+  if (typeof node.type !== 'string') return;
+  f(node, parent);
+  for (const [k, v] of Object.entries(node)) if (k !== 'type' && k !== 'start' && k !== 'end') walk(v, f, node);
+}
+
+/** `<free name>.empty(...)` and the like: the function's name, or null. */
+function allocCallee(node: AnyNode, params: ReadonlySet<string>): string | null {
+  if (node.type !== 'CallExpression') return null;
+  const c = (node as unknown as acorn.CallExpression).callee;
+  if (c.type !== 'MemberExpression' || c.computed || c.property.type !== 'Identifier' || c.object.type !== 'Identifier') return null;
+  if (params.has(c.object.name) || !FILLS.has(c.property.name)) return null;
+  return c.property.name;
+}
+
+/**
+ * Find the allocations of a jit function and rewrite the parsed function in place (see the
+ * file header); returns them with the kinds of the hidden parameters, and whether the
+ * function returns an allocation (its index).
+ *
+ * @throws KernelError NB1042 for an allocation the two-phase call cannot make, NB5003 for a
+ *   function that returns an allocation on some paths and a value on others.
+ * @example
+ * ```ts
+ * const parsed = parseKernel(text, name);
+ * const { allocations, result } = jitAllocations(parsed, kinds); // before lowerFunction(parsed, ...)
+ * ```
+ */
+export function jitAllocations(parsed: ParsedKernel, kinds: readonly JitParamKind[]): { allocations: JitAllocation[]; kinds: JitParamKind[]; result: number | null } {
+  const { fn, source, shift } = parsed;
+  const at = (n: acorn.Node) => n.start - shift;
+  const text = (n: acorn.Node) => source.text.slice(n.start - shift, n.end - shift);
+  const names = fn.params.map((p) => (p.type === 'Identifier' ? p.name : ''));
+  const params = new Set(names.filter((n) => n !== ''));
+  const allocations: JitAllocation[] = [];
+  const hidden: JitParamKind[] = [];
+  if (fn.body.type !== 'BlockStatement') {
+    walk(fn.body, (n) => {
+      if (allocCallee(n, params) !== null) throw kernelError('NB1042', source, at(n), [`${text(n)} as the function's value`, 'declare it (const out = nb.empty(...)) and return it']);
+    });
+    return { allocations, kinds: [...kinds], result: null };
+  }
+  // Parameters the function assigns: a shape may not read them (phase 1 sees the arguments).
+  const assigned = new Set<string>();
+  walk(fn.body, (n) => {
+    const target = n.type === 'AssignmentExpression' ? (n as unknown as acorn.AssignmentExpression).left
+      : n.type === 'UpdateExpression' ? (n as unknown as acorn.UpdateExpression).argument : null;
+    if (target?.type === 'Identifier') assigned.add(target.name);
+  });
+  const rewritten = new Set<acorn.Node>();
+  const body = fn.body.body;
+  for (let s = 0; s < body.length; s++) {
+    const st = body[s]!;
+    if (st.type !== 'VariableDeclaration' || st.declarations.length !== 1) continue;
+    const d = st.declarations[0]!;
+    if (d.id.type !== 'Identifier' || d.init == null) continue;
+    const init = d.init as unknown as AnyNode;
+    const fill = allocCallee(init, params);
+    if (fill === null) continue;
+    const call = d.init as acorn.CallExpression;
+    const name = d.id.name;
+    const why = (node: acorn.Node, reason: string): never => { throw kernelError('NB1042', source, at(node), [`${text(call)}`, reason]); };
+    if (st.kind !== 'const') why(st, `declare the array with const (${name} is the array for the whole call)`);
+    const args = call.arguments;
+    if (args.some((a) => a.type === 'SpreadElement')) why(call, 'spread arguments');
+    const [shapeNode, second, third] = args as acorn.Expression[];
+    if (shapeNode === undefined) why(call, 'give the shape');
+    const valueNode = fill === 'full' ? second : undefined;
+    const dtypeNode = fill === 'full' ? third : second;
+    if (fill === 'full' && valueNode === undefined) why(call, 'give full a value');
+    if (args.length > (fill === 'full' ? 3 : 2)) why(args[args.length - 1]!, 'too many arguments');
+    let dtype: DType = 'float64';
+    if (dtypeNode !== undefined) {
+      const v = dtypeNode.type === 'Literal' ? (dtypeNode as acorn.Literal).value : null;
+      if (typeof v !== 'string' || !(v in DTYPES)) why(dtypeNode, "the dtype must be a string literal naming a dtype ('float64', 'int32', ...)");
+      dtype = v as DType;
+    } else if (fill === 'full') why(call, "give full a dtype (nb.full(shape, value, 'float64')): the compiled function's types are fixed before the call");
+    // The shape and value read only parameters the function never assigns (and literals, a.shape).
+    for (const node of [shapeNode!, ...(valueNode ? [valueNode] : [])]) {
+      walk(node, (n, parent) => {
+        if (n.type !== 'Identifier') return;
+        if (parent?.type === 'MemberExpression' && (parent as unknown as acorn.MemberExpression).property === (n as unknown as acorn.Node) && !(parent as unknown as acorn.MemberExpression).computed) return;
+        const id = (n as unknown as acorn.Identifier).name;
+        if (id === 'Math') return;
+        if (!params.has(id)) why(n, `its shape and value may read only the function's parameters and literals (the array is allocated before the call), not '${id}'`);
+        if (assigned.has(id)) why(n, `its shape and value may not read '${id}', which the function assigns (the array is allocated before the call)`);
+      });
+    }
+    // ndim: a shape literal's length, an NDArray parameter's ndim for a.shape, else 1.
+    let ndim = 1;
+    if (shapeNode!.type === 'ArrayExpression') {
+      const els = (shapeNode as acorn.ArrayExpression).elements;
+      if (els.some((e) => e === null || e.type === 'SpreadElement')) why(shapeNode!, 'write the shape as [m, n, ...] without holes or spreads');
+      ndim = els.length;
+    } else if (shapeNode!.type === 'MemberExpression') {
+      const m = shapeNode as acorn.MemberExpression;
+      const k = m.object.type === 'Identifier' ? names.indexOf(m.object.name) : -1;
+      const kind = k >= 0 ? kinds[k] : undefined;
+      if (!m.computed && m.property.type === 'Identifier' && m.property.name === 'shape' && kind !== undefined && (kind.kind === 'ndarray' || kind.kind === 'array')) ndim = kind.ndim;
+    }
+    allocations.push({ name, fill: fill as JitAllocation['fill'], dtype, ndim, shape: text(shapeNode!), ...(valueNode ? { value: text(valueNode) } : {}) });
+    hidden.push({ kind: 'ndarray', ndim });
+    // The declaration goes; the name becomes a parameter (at the declarator, for messages).
+    (fn.params as acorn.Pattern[]).push({ type: 'Identifier', name, start: d.id.start, end: d.id.end } as acorn.Identifier);
+    body.splice(s, 1);
+    s--;
+    rewritten.add(call);
+  }
+  // Any other allocation cannot be made before the call.
+  walk(fn.body, (n) => {
+    if (allocCallee(n, params) === null) return;
+    throw kernelError('NB1042', source, at(n), [text(n), 'jit functions allocate with a top-level const out = nb.empty(shape, dtype) (also zeros, ones, full) of the function body, whose shape reads only parameters']);
+  });
+  // return out → return; (the allocation is the result).
+  const byName = new Map(allocations.map((a, k) => [a.name, k]));
+  let result: number | null = null;
+  let valued: acorn.Node | null = null;
+  walk(fn.body, (n) => {
+    if (n.type !== 'ReturnStatement') return;
+    const r = n as unknown as acorn.ReturnStatement;
+    if (r.argument == null) return;
+    const k = r.argument.type === 'Identifier' ? byName.get(r.argument.name) : undefined;
+    if (k === undefined) { valued = r; return; }
+    if (result !== null && result !== k) throw kernelError('NB5003', source, at(r), ['a jit function returns one array: it returns two different allocations']);
+    result = k;
+    r.argument = null;
+  });
+  if (result !== null && valued !== null) throw kernelError('NB5003', source, at(valued), ['a jit function that returns an array it allocates returns it on every path (not a value here)']);
+  return { allocations, kinds: [...kinds, ...hidden], result };
+}
