@@ -11,3 +11,13 @@ export function kernelErrorOf(f: () => unknown): KernelError {
   }
   throw new Error('expected a KernelError');
 }
+
+/** What `f` throws, whatever its class (its code, position and message); no throw fails the test. */
+export function errorOf(f: () => unknown): { code?: string; line?: number; column?: number; message: string } {
+  try {
+    f();
+  } catch (e) {
+    return e as { code?: string; line?: number; column?: number; message: string };
+  }
+  throw new Error('expected an error');
+}

@@ -4,15 +4,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
+import { errorOf } from '../helpers/errors.js';
 
-const errorOf = (f: () => unknown): { code?: string; line?: number; column?: number; message: string } => {
-  try {
-    f();
-  } catch (e) {
-    return e as { code?: string; message: string };
-  }
-  throw new Error('expected an error');
-};
 
 // Numba's go_fast, with `a + trace` written as a loop into a fresh array.
 const goFast = (a: nb.NDArray) => {

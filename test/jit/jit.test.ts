@@ -5,16 +5,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as nb from '../../src/index.js';
+import { errorOf } from '../helpers/errors.js';
 import type { DType } from '../../src/dtype/dtypes.js';
 
-const errorOf = (f: () => unknown): { code?: string; line?: number; column?: number; message: string } => {
-  try {
-    f();
-  } catch (e) {
-    return e as { code?: string; message: string };
-  }
-  throw new Error('expected an error');
-};
 
 afterEach(() => vi.restoreAllMocks());
 

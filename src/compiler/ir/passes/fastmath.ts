@@ -43,7 +43,7 @@
  * pairwise combination, not ±0 of an empty partial: `-0 + 0` is `+0`, the `nsz` of fast-math).
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import { forEachChild, type BinaryOp, type Expr, type ForStmt, type IRFunction, type Local, type Stmt } from '../nodes.js';
+import { forEachChild, mapChildren, type BinaryOp, type Expr, type ForStmt, type IRFunction, type Local, type Stmt } from '../nodes.js';
 import { isFloatType } from '../types.js';
 
 type T = Expr<DType>;
@@ -311,15 +311,8 @@ class Rewriter {
 function copyStmts(ss: readonly S[], rename: ReadonlyMap<number, number>, counter: number, by: T): S[] {
   const id = (x: number) => rename.get(x) ?? x;
   const ex = (e: T): T => {
-    switch (e.kind) {
-      case 'local': return e.id === counter ? by : rename.has(e.id) ? { ...e, id: id(e.id) } : e;
-      case 'unary': case 'cast': return { ...e, arg: ex(e.arg) };
-      case 'binary': case 'compare': case 'logical': return { ...e, left: ex(e.left), right: ex(e.right) };
-      case 'select': return { ...e, cond: ex(e.cond), then: ex(e.then), else: ex(e.else) };
-      case 'call': case 'helper': return { ...e, args: e.args.map(ex) };
-      case 'load': return { ...e, indices: e.indices.map(ex) };
-      default: return e;
-    }
+    if (e.kind !== 'local') return mapChildren(e, ex);
+    return e.id === counter ? by : rename.has(e.id) ? { ...e, id: id(e.id) } : e;
   };
   return ss.map((s): S => {
     switch (s.kind) {
