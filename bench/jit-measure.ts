@@ -30,10 +30,12 @@ if (py) {
 
 const bench = jitBench();
 const rows: string[][] = [];
+const baselines = new Map<() => unknown, number>();
 for (const c of bench.cases) {
   const perCall = c.name.includes('3x3');
   const nbT = timeIt(c.run);
-  const jsT = timeIt(c.baseline, c.baselineReps);
+  const jsT = baselines.get(c.baseline) ?? timeIt(c.baseline, c.baselineReps);
+  baselines.set(c.baseline, jsT);
   const nu = c.numba !== undefined ? numba[c.numba] : undefined;
   const fmt = (ns: number) => (perCall ? `${ns.toFixed(0)} ns` : `${(ns / 1e6).toFixed(2)} ms`);
   rows.push([c.name.replace(' (ns per call)', ''), fmt(nbT), fmt(jsT), `${(nbT / jsT).toFixed(2)}x`,

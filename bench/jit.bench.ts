@@ -11,7 +11,7 @@
  * it as a suite.
  */
 import * as nb from '../src/index.js';
-import { jitDirectAssign, jitLocalMean } from '../examples/downsample.js';
+import { getDownSampleValue, jitDirectAssign, jitLocalMean } from '../examples/downsample.js';
 import type { Case } from './harness.js';
 
 /** The seed's sum2d (as examples/jit-basics.ts). */
@@ -62,13 +62,22 @@ export function jitBench(): JitBench {
   const nw = W / DOWN;
   const outD = nb.zeros([nh, nw], 'uint8');
   const outM = nb.zeros([nh, nw], 'uint8');
+  // The same functions without index checks (boundscheck: false, Numba's default): how much
+  // of the time the checks take.
+  const daUnchecked = nb.jit({ boundscheck: false })(jitDirectAssign.pyFunc);
+  const lmUnchecked = nb.jit({ boundscheck: false, helpers: { getDownSampleValue } })(jitLocalMean.pyFunc);
   sum2d(small);
   sum2d(big);
   jitDirectAssign(outD, nh, nw, DOWN, img);
   jitLocalMean(outM, nh, nw, DOWN, img);
+  daUnchecked(outD, nh, nw, DOWN, img);
+  lmUnchecked(outM, nh, nw, DOWN, img);
   const sumPy = sum2d.pyFunc;
   const daPy = jitDirectAssign.pyFunc;
   const lmPy = jitLocalMean.pyFunc;
+  // (one function per baseline, shared by the checked and unchecked rows: bench/jit-measure.ts times it once)
+  const daBase = () => daPy(outD, nh, nw, DOWN, img);
+  const lmBase = () => lmPy(outM, nh, nw, DOWN, img);
   const cases: Case[] = [
     {
       name: 'jit=sum2d,float64,3x3 (ns per call)', elements: 1, numba: 'sum2d_3x3',
@@ -80,11 +89,19 @@ export function jitBench(): JitBench {
     },
     {
       name: `jit=directAssign,uint8,${H}x${W} by ${DOWN}`, elements: 1, numba: 'direct_assign', baselineReps: 3,
-      run: () => jitDirectAssign(outD, nh, nw, DOWN, img), baseline: () => daPy(outD, nh, nw, DOWN, img),
+      run: () => jitDirectAssign(outD, nh, nw, DOWN, img), baseline: daBase,
     },
     {
       name: `jit=localMean+getDownSampleValue,uint8,${H}x${W} by ${DOWN}`, elements: 1, numba: 'local_mean', baselineReps: 3,
-      run: () => jitLocalMean(outM, nh, nw, DOWN, img), baseline: () => lmPy(outM, nh, nw, DOWN, img),
+      run: () => jitLocalMean(outM, nh, nw, DOWN, img), baseline: lmBase,
+    },
+    {
+      name: `jit=directAssign,boundscheck=false,uint8,${H}x${W} by ${DOWN}`, elements: 1, numba: 'direct_assign', baselineReps: 3,
+      run: () => daUnchecked(outD, nh, nw, DOWN, img), baseline: daBase,
+    },
+    {
+      name: `jit=localMean+getDownSampleValue,boundscheck=false,uint8,${H}x${W} by ${DOWN}`, elements: 1, numba: 'local_mean', baselineReps: 3,
+      run: () => lmUnchecked(outM, nh, nw, DOWN, img), baseline: lmBase,
     },
   ];
   return {
