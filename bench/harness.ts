@@ -20,6 +20,11 @@ export interface Case {
   numpy?: string;
   /** Key of the same case done with Numba (same script's output), when there is one. */
   numba?: string;
+  /**
+   * Timed batches for the baseline (default 11): fewer for baselines of seconds per call
+   * (the plain-JS jit functions on a 60 MB image).
+   */
+  baselineReps?: number;
   /** The same work in other JS libraries (`ndarray-ops`, ...), timed by `--report` (bench/report/). */
   others?: Record<string, () => unknown>;
 }
@@ -74,6 +79,19 @@ export function findNumpyPython(): { python: string; version: string } | undefin
   const candidates = [process.env.NUMBATS_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[];
   for (const python of candidates) {
     const r = spawnSync(python, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python, version: r.stdout.trim() };
+  }
+  return undefined;
+}
+
+/**
+ * The Python interpreter that has Numba (and NumPy), or undefined (Numba columns are then
+ * skipped): `NUMBATS_PYTHON`, then `python3`, then `/usr/bin/python3`.
+ */
+export function findNumbaPython(): { python: string; version: string } | undefined {
+  const candidates = [process.env.NUMBATS_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean) as string[];
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', 'import numpy, numba; print(numba.__version__)'], { encoding: 'utf8' });
     if (r.status === 0) return { python, version: r.stdout.trim() };
   }
   return undefined;

@@ -6,16 +6,19 @@
  * bench/REPORT.md with SVG charts (bench/report/).
  */
 import { cpus, loadavg } from 'node:os';
-import { findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
+import { findNumbaPython, findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
 
 // Suites load only when selected: `npm run bench -- parallel` needs neither the PNG codec of
 // the downsample suite nor the other libraries of the report.
-const suites: Array<{ name: string; cases: () => Promise<Case[]> | Case[]; numpyScript?: string }> = [
+// `perCall`: the script prints ns per call (not per element); `numba`: it needs a python with
+// Numba (findNumbaPython), not only NumPy.
+const suites: Array<{ name: string; cases: () => Promise<Case[]> | Case[]; numpyScript?: string; perCall?: boolean; numba?: boolean }> = [
   { name: 'ndarray', cases: async () => (await import('./ndarray.bench.js')).ndarrayCases(), numpyScript: 'ndarray.py' },
   { name: 'ufuncs', cases: async () => (await import('./ufuncs.bench.js')).ufuncCases(), numpyScript: 'ufuncs.py' },
   { name: 'vectorize', cases: async () => (await import('./vectorize.bench.js')).vectorizeCases(), numpyScript: 'vectorize.py' },
   { name: 'parallel', cases: async () => (await import('./parallel.bench.js')).parallelCases() },
   { name: 'downsample', cases: async () => (await import('./downsample.bench.js')).downsampleCases(), numpyScript: 'downsample.py' },
+  { name: 'jit', cases: async () => (await import('./jit.bench.js')).jitCases(), numpyScript: 'jit.py', perCall: true, numba: true },
 ];
 
 const report = process.argv.includes('--report');
@@ -37,7 +40,9 @@ console.log(py ? `NumPy ${py.version} (${py.python})` : 'NumPy: not found (no py
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.name))) {
   const cases = rep ? rep.withOthers(await suite.cases()) : await suite.cases();
-  const np = py && suite.numpyScript ? runNumpy(py.python, suite.numpyScript)
+  const pyFor = suite.numba ? findNumbaPython() : py;
+  if (suite.numba && !pyFor) console.log(`\n(${suite.name}: no python with numba found; Numba columns skipped)`);
+  const np = pyFor && suite.numpyScript ? runNumpy(pyFor.python, suite.numpyScript)
     : py && rep && suite.name === 'js-libraries' ? reportLib!.runJsLibrariesPy(py.python) : {};
   pyExtras[suite.name] = np;
   const results: Result[] = [];
@@ -46,10 +51,11 @@ for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.na
     sizes.set(c.name, c.elements);
     // Interleave to share the machine's noise between both sides.
     const nbT = timeIt(c.run);
-    const jsT = timeIt(c.baseline);
+    const jsT = timeIt(c.baseline, c.baselineReps);
     const r: Result = { name: c.name, numbats: nbT, plainJs: jsT };
-    if (c.numpy && np[c.numpy] !== undefined) r.numpy = np[c.numpy]! * c.elements;
-    if (c.numba && np[c.numba] !== undefined) r.numba = np[c.numba]! * c.elements;
+    const per = suite.perCall ? 1 : c.elements;
+    if (c.numpy && np[c.numpy] !== undefined) r.numpy = np[c.numpy]! * per;
+    if (c.numba && np[c.numba] !== undefined) r.numba = np[c.numba]! * per;
     for (const [lib, fn] of Object.entries(c.others ?? {})) {
       (r.others ??= {})[lib] = lib === 'jax-js' ? await rep!.timeAsync(fn) : timeIt(fn);
     }

@@ -138,6 +138,7 @@ function bigintResult(k: CompiledJit, args: readonly unknown[]): boolean {
  */
 export function callJit(entry: JitEntry, userArgs: readonly unknown[]): unknown {
   const k = entry.kernel;
+  if (k.allocations.length === 0) return callCompiled(entry, userArgs, userArgs);
   // Phase 1: the function's allocations, made here from the arguments (frontend/jit-alloc.ts);
   // the returned one is the result, the others are released after the call, and all of them
   // when the call throws.
@@ -187,40 +188,80 @@ function allocate(k: CompiledJit, args: readonly unknown[]): NDArray[] {
   return made;
 }
 
+/** `run(...a)`, without the spread for short lists (a spread call costs ~40 ns in V8). */
+function invoke(run: (...a: unknown[]) => unknown, a: readonly unknown[]): unknown {
+  switch (a.length) {
+    case 0: return run();
+    case 1: return run(a[0]);
+    case 2: return run(a[0], a[1]);
+    case 3: return run(a[0], a[1], a[2]);
+    case 4: return run(a[0], a[1], a[2], a[3]);
+    case 5: return run(a[0], a[1], a[2], a[3], a[4]);
+    case 6: return run(a[0], a[1], a[2], a[3], a[4], a[5]);
+    case 7: return run(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+    case 8: return run(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    default: return run(...a);
+  }
+}
+
+/** Wasm arguments before the sizes: a scalar takes one, an array its address and one stride per axis. */
+const headCounts = new WeakMap<CompiledJit, number>();
+function headCount(k: CompiledJit): number {
+  let n = headCounts.get(k);
+  if (n === undefined) {
+    n = 0;
+    for (const t of k.args) n += t.kind === 'scalar' ? 1 : 1 + (t.kind === 'typed' ? 1 : t.ndim);
+    headCounts.set(k, n);
+  }
+  return n;
+}
+
+// One Wasm argument list per call, filled in place: [address, byte strides... | scalar]
+// per parameter, then the sizes of every array axis (no closures, spreads or per-argument
+// arrays on the way: a 3x3 call is mostly this marshalling).
 function callCompiled(entry: JitEntry, args: readonly unknown[], userArgs: readonly unknown[]): unknown {
   const k = entry.kernel;
+  const types = k.args;
   const wasmArgs: unknown[] = [];
-  const sizes: number[] = [];
-  const staged: { s: Staged; dtype: DType }[] = [];
+  let p = 0;
+  let q = headCount(k);
+  let staged: { s: Staged; dtype: DType }[] | undefined;
   try {
-    k.args.forEach((t, i) => {
+    for (let i = 0; i < types.length; i++) {
+      const t = types[i]!;
       const x = args[i];
-      if (t.kind === 'scalar') { wasmArgs.push(scalarArg(x, t.dtype)); return; }
+      if (t.kind === 'scalar') { wasmArgs[p++] = scalarArg(x, t.dtype); continue; }
       const item = DTYPES[t.dtype].itemSize;
       const written = k.written[i]!;
       if (isNDArray(x)) {
         const a = x as NDArray;
         const data = a.data; // throws E_MEMORY_DISPOSED for a disposed array
         if (written && !a.writeable) throw new ValueError('E_VALUE_READONLY', `nb.jit '${k.name}' writes to argument ${i + 1}, a read-only view (broadcastTo): pass a copy`);
-        if (isHeapStorage(a.storage)) {
-          wasmArgs.push(a.storage.ptr + a.offset * item, ...a.strides.map((s) => s * item));
+        const shape = a.shape;
+        const storage = a.storage;
+        if (isHeapStorage(storage)) {
+          const strides = a.strides;
+          wasmArgs[p++] = storage.ptr + a.offset * item;
+          for (let d = 0; d < strides.length; d++) wasmArgs[p++] = strides[d]! * item;
         } else {
-          const s = stage(t.dtype, data, a.offset, a.strides, a.shape, written);
-          staged.push({ s, dtype: t.dtype });
-          wasmArgs.push(s.ptr, ...cStrides(a.shape).map((c) => c * item));
+          const s = stage(t.dtype, data, a.offset, a.strides, shape, written);
+          (staged ??= []).push({ s, dtype: t.dtype });
+          wasmArgs[p++] = s.ptr;
+          for (const c of cStrides(shape)) wasmArgs[p++] = c * item;
         }
-        sizes.push(...a.shape);
+        for (let d = 0; d < shape.length; d++) wasmArgs[q++] = shape[d];
       } else {
         const ta = x as AnyTypedArray;
         const s = stage(t.dtype, ta, 0, [1], [ta.length], written);
-        staged.push({ s, dtype: t.dtype });
-        wasmArgs.push(s.ptr, item);
-        sizes.push(ta.length);
+        (staged ??= []).push({ s, dtype: t.dtype });
+        wasmArgs[p++] = s.ptr;
+        wasmArgs[p++] = item;
+        wasmArgs[q++] = ta.length;
       }
-    });
+    }
     let out: unknown;
     try {
-      out = entry.run(...wasmArgs, ...sizes);
+      out = invoke(entry.run, wasmArgs);
     } catch (e) {
       if (!(e instanceof WebAssembly.RuntimeError)) throw e;
       const trap = readBoundsTrap(entry.exports);
@@ -229,8 +270,9 @@ function callCompiled(entry: JitEntry, args: readonly unknown[], userArgs: reado
       const scratch = readScratchTrap(entry.exports);
       throw scratch !== null ? kernelScratchError(k.name, k.scratch, scratch, entry.arenaBytes) : kernelTrap(e, 'jit', k.name);
     }
-    return result(out, k.returns, bigintResult(k, userArgs));
+    // (whether int64 results are bigints matters only for int64/uint64 results)
+    return k.returns === 'int64' || k.returns === 'uint64' ? result(out, k.returns, bigintResult(k, userArgs)) : result(out, k.returns, false);
   } finally {
-    for (const { s, dtype } of staged) unstage(s, dtype);
+    if (staged !== undefined) for (const { s, dtype } of staged) unstage(s, dtype);
   }
 }

@@ -30,7 +30,7 @@ import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION } from '../vectorize/
 import { arenaBytes, withArena } from '../vectorize/arena.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { callJit, type JitEntry } from './call.js';
-import { argType, eagerSignature, fitsParam, typesKey } from './specialize.js';
+import { argsKey, argType, matchesTypes, eagerSignature, fitsParam, typesKey } from './specialize.js';
 
 /** The function a jit decorator takes (a plain JS function over NDArrays, TypedArrays and scalars). */
 export type JitKernel = (...args: never[]) => unknown;
@@ -129,14 +129,16 @@ const JIT_OPTIONS: OptionRules = {
 
 
 type Spec =
-  | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry }
-  | { readonly kind: 'fallback'; readonly signature: string; readonly error: KernelError };
+  | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry; readonly types: readonly JitArgType[] }
+  | { readonly kind: 'fallback'; readonly signature: string; readonly error: KernelError; readonly types: readonly JitArgType[] };
 
 function build(fn: JitKernel, name: string, sigs: readonly string[] | null, options: JitOptions): JitFunction {
   // A jit function among the helpers is compiled in by its source (KERNEL_SOURCE, with its own helpers and constants).
   const helpers = options.helpers ?? {};
   const arena = arenaBytes(options.scratchBytes);
   const specs = new Map<string, Spec>();
+  /** The lazy specialisation the last call selected. */
+  let last: Spec | undefined;
   const order: Spec[] = [];
   let warned = false;
   const nparams = fn.length;
@@ -151,10 +153,10 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
       const { exports } = instantiateSource(k.asSource, { disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck });
       // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
       const run = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
-      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena } };
+      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena }, types };
     } catch (e) {
       if (!(e instanceof KernelError) || options.fallback !== 'js') throw e;
-      spec = { kind: 'fallback', signature: `(${types.map(jitTypeText).join(', ')})`, error: e };
+      spec = { kind: 'fallback', signature: `(${types.map(jitTypeText).join(', ')})`, error: e, types };
     }
     specs.set(key, spec);
     order.push(spec);
@@ -185,6 +187,12 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
       const got = args.map((x) => { const t = argType(x); return 'reason' in t ? t.reason : jitTypeText(t); });
       throw new DTypeError('E_DTYPE_NO_LOOP', `nb.jit '${name}': no signature matches the arguments (${got.join(', ')}); its signatures: ${sigs!.join(', ')}`);
     }
+    // The common cases: the types of the last call (checked without making anything), or
+    // types seen before (their key made without building the types).
+    if (last !== undefined && matchesTypes(args, last.types)) return last;
+    const fast = argsKey(args);
+    const hit = fast === undefined ? undefined : specs.get(fast);
+    if (hit !== undefined) return (last = hit);
     const types: JitArgType[] = [];
     for (const [i, x] of args.entries()) {
       const t = argType(x);
@@ -196,7 +204,7 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
       types.push(t);
     }
     const key = typesKey(types);
-    return specs.get(key) ?? compile(types, 'infer', key);
+    return (last = specs.get(key) ?? compile(types, 'infer', key));
   };
 
   const f = function (this: unknown, ...args: unknown[]): unknown {

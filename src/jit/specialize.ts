@@ -83,6 +83,79 @@ export function typesKey(types: readonly JitArgType[]): string {
 }
 
 /**
+ * Do `args` have exactly the jit types `types` (`typesKey(args.map(argType)) ===
+ * typesKey(types)`)? The check of a lazy jit function's last specialisation, with no strings
+ * or objects made.
+ *
+ * @example
+ * ```ts
+ * matchesTypes([nb.zeros([2, 2])], [{ kind: 'ndarray', dtype: 'float64', ndim: 2, contiguous: true }]); // true
+ * ```
+ */
+export function matchesTypes(args: readonly unknown[], types: readonly JitArgType[]): boolean {
+  if (args.length !== types.length) return false;
+  for (let i = 0; i < args.length; i++) {
+    const x = args[i];
+    const t = types[i]!;
+    switch (t.kind) {
+      case 'ndarray':
+        if (!isNDArray(x) || x.dtype !== t.dtype || x.ndim !== t.ndim || innerContiguous(x) !== t.contiguous || x.storage.device !== undefined) return false;
+        break;
+      case 'scalar':
+        if (typeof x === 'number') {
+          if ((Number.isInteger(x) && Math.abs(x) < SAFE ? 'int64' : 'float64') !== t.dtype) return false;
+        } else if (typeof x === 'boolean') {
+          if (t.dtype !== 'bool') return false;
+        } else if (typeof x === 'bigint') {
+          const a = argType(x);
+          if ('reason' in a || a.dtype !== t.dtype) return false;
+        } else {
+          return false;
+        }
+        break;
+      case 'typed':
+        if (!ArrayBuffer.isView(x) || x instanceof DataView || dtypeOfTypedArray(x) !== t.dtype) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * `typesKey(args.map(argType))` without building the types (the per-call lookup of a lazy jit
+ * function), or undefined when an argument has no jit type (the caller then takes the slow
+ * path, which says why).
+ *
+ * @example
+ * ```ts
+ * argsKey([nb.zeros([3, 3]), 2]); // 'float64/2/C,int64'
+ * ```
+ */
+export function argsKey(args: readonly unknown[]): string | undefined {
+  let key = '';
+  for (let i = 0; i < args.length; i++) {
+    const x = args[i];
+    let k: string;
+    if (isNDArray(x)) {
+      if (x.storage.device !== undefined) return undefined;
+      k = `${x.dtype}/${x.ndim}/${innerContiguous(x) ? 'C' : 'A'}`;
+    } else if (typeof x === 'number') {
+      k = Number.isInteger(x) && Math.abs(x) < SAFE ? 'int64' : 'float64';
+    } else if (typeof x === 'boolean') {
+      k = 'bool';
+    } else {
+      const t = argType(x);
+      if ('reason' in t) return undefined;
+      k = typesKey([t]);
+    }
+    key = i === 0 ? k : `${key},${k}`;
+  }
+  return key;
+}
+
+/**
  * An explicit signature (`'f8(f8[:,:], i8)'`) as argument types and a result.
  *
  * @example
