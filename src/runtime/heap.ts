@@ -101,6 +101,9 @@ export interface HeapStats {
   /** Number of times the heap grew, and times the pressure handler ran. */
   grows: number;
   pressureEvents: number;
+  /** Milliseconds spent in the pressure handler and in growing the memory (slow paths only). */
+  pressureMs: number;
+  growMs: number;
 }
 
 /**
@@ -125,6 +128,8 @@ export class Heap {
   private freeBytes = 0;
   private grows = 0;
   private pressureEvents = 0;
+  private pressureMs = 0;
+  private growMs = 0;
   private inPressure = false;
   private debugOps = 0;
   private nextDebugCheck = 0;
@@ -161,10 +166,12 @@ export class Heap {
       this.inPressure = true;
       this.pressureEvents++;
       let preferGrow = false;
+      const t0 = performance.now();
       try {
         preferGrow = this.pressureHandler(size);
       } finally {
         this.inPressure = false;
+        this.pressureMs += performance.now() - t0;
       }
       this.coalesce();
       if (preferGrow) this.tryGrow(this.top + size, 2);
@@ -173,7 +180,9 @@ export class Heap {
     }
     if (ptr < 0) {
       if (this.top + size > 2 ** 32) this.coalesce();
+      const t0 = performance.now();
       growHeap(this.top + size);
+      this.growMs += performance.now() - t0;
       this.grows++;
       ptr = this.bump(size);
       if (ptr < 0) throw new MemoryError('E_MEMORY_LIMIT', `cannot allocate ${bytes} bytes in the array heap`);
@@ -209,6 +218,7 @@ export class Heap {
     return {
       heapBytes: heapByteLength(), liveBytes: this.liveBytes, liveBlocks: this.live.size,
       freeBytes: this.freeBytes, top: this.top, grows: this.grows, pressureEvents: this.pressureEvents,
+      pressureMs: this.pressureMs, growMs: this.growMs,
     };
   }
 
@@ -310,9 +320,11 @@ export class Heap {
   }
 
   private tryGrow(minBytes: number, factor: number): void {
+    const t0 = performance.now();
     try {
       growHeap(minBytes, factor);
       this.grows++;
+      this.growMs += performance.now() - t0;
     } catch (err) {
       if (!(err instanceof MemoryError)) throw err;
     }

@@ -99,6 +99,8 @@ function resetRegistryOnly(): void {
 
 let sweeps = 0;
 let forcedCollections = 0;
+let collectMs = 0;
+let sweepMs = 0;
 /** Blocks pinned now (calls in flight; 0 whenever nothing is in flight). */
 let pinnedBlocks = 0;
 let lastCollectionEnd = 0;
@@ -276,6 +278,7 @@ export function throwDisposed(): never {
 /** Free the blocks whose owner was collected; returns the bytes released. */
 export function sweep(): number {
   sweeps++;
+  const t0 = performance.now();
   let freed = 0;
   // Backwards: release() moves the last block into the freed slot, one already checked.
   for (let i = tracked.length - 1; i >= 0; i--) {
@@ -285,6 +288,7 @@ export function sweep(): number {
       release(block);
     }
   }
+  sweepMs += performance.now() - t0;
   return freed;
 }
 
@@ -300,6 +304,7 @@ export function onHeapPressure(needed: number): boolean {
   const start = performance.now();
   if (!collectGarbage()) return true;
   const end = performance.now();
+  collectMs += end - start;
   const costly = end - start > GC_TIME_SHARE * (end - lastCollectionEnd);
   lastCollectionEnd = end;
   forcedCollections++;
@@ -307,9 +312,14 @@ export function onHeapPressure(needed: number): boolean {
   return freed < size / 4 || (costly && size * 2 <= GC_GROWTH_CAP_BYTES);
 }
 
-/** Counters: sweeps run, collections forced, blocks tracked now, blocks pinned now (by calls in flight). */
-export function lifetimeStats(): { sweeps: number; forcedCollections: number; trackedBlocks: number; pinnedBlocks: number } {
-  return { sweeps, forcedCollections, trackedBlocks: tracked.length, pinnedBlocks };
+/**
+ * Counters: sweeps run, collections forced (and the milliseconds both took), blocks tracked
+ * now, blocks pinned now (by calls in flight).
+ */
+export function lifetimeStats(): {
+  sweeps: number; forcedCollections: number; sweepMs: number; collectMs: number; trackedBlocks: number; pinnedBlocks: number;
+} {
+  return { sweeps, forcedCollections, sweepMs, collectMs, trackedBlocks: tracked.length, pinnedBlocks };
 }
 
 /** Anything a scope callback may return: arrays in it (at any depth) survive the scope. */
