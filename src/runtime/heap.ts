@@ -18,7 +18,7 @@
  */
 import { MemoryError } from '../util/errors.js';
 import { ALIGN, CLASS_COUNT, ceilClass, classSize, floorClass } from './size-classes.js';
-import { prefault } from './prefault.js';
+import { PREFAULT_START_BYTES, prefault } from './prefault.js';
 import { growHeap, heapByteLength, heapBytes } from './wasm-memory.js';
 
 /**
@@ -136,6 +136,8 @@ export class Heap {
   private pressureMs = 0;
   private growMs = 0;
   private inPressure = false;
+  /** Set at the first large bump allocation (see bump). */
+  private prefaulting = false;
   private debugOps = 0;
   private nextDebugCheck = 0;
   /** Full invariant checks run (debug mode and explicit calls). */
@@ -357,6 +359,12 @@ export class Heap {
     if (this.top + size > heapByteLength()) return -1;
     const ptr = this.top;
     this.top += size;
+    if (!this.prefaulting && size >= PREFAULT_START_BYTES) {
+      // The first large array: start the prefault thread now (it takes tens of ms to start),
+      // and map the rest of the initial memory, where the next arrays go.
+      this.prefaulting = true;
+      prefault(this.top, heapByteLength());
+    }
     return ptr;
   }
 

@@ -46,9 +46,10 @@ import { heapByteLength } from './wasm-memory.js';
  * starts at {@link GC_ALLOWANCE_MIN_BYTES} and doubles (up to
  * {@link GC_ALLOWANCE_MAX_BYTES}) while forced collections take more than
  * {@link GC_TIME_SHARE} of the time, halving again when they take under a quarter of it.
- * Measured on `r = f(x)` loops (bench/memory-growth.ts): at 1e7 float64 elements the heap
- * holds x, the previous r and the new one plus 60 MiB (high-water ~2x the reachable
- * bytes); at 1e6, ~3x instead of the 18x of the old fixed 256 MiB floor.
+ * Measured on `r = f(x)` loops (bench/memory-growth.ts, bench/README.md): at 1e7 float64
+ * elements the heap settles at x, the previous r, the new one and one spare block, one
+ * forced GC per 2 calls (the old fixed 256 MiB floor forced one per call), high-water 2.41x
+ * the reachable bytes; at 1e6, 152 MiB instead of 273.
  */
 export const LIVE_HEADROOM = 0.25;
 export const GC_ALLOWANCE_MIN_BYTES = 32 * 2 ** 20;

@@ -19,6 +19,8 @@ import { heapMemory } from './wasm-memory.js';
 
 /** Growth surplus below this is not worth a message (the touch costs ~1 ms per MiB). */
 export const PREFAULT_MIN_BYTES = 1 * 2 ** 20;
+/** The first array at least this large starts the thread (heap.ts): smaller programs never do. */
+export const PREFAULT_START_BYTES = 64 * 2 ** 10;
 /** At most this much is touched per growth. */
 export const PREFAULT_MAX_BYTES = 128 * 2 ** 20;
 
