@@ -3,7 +3,8 @@
  * baselines measured in the same run (plain JS loops; NumPy when a python3 with numpy is
  * found — set NUMBATS_PYTHON to choose one). `npm run bench -- --markdown` prints only the table.
  * `npm run bench -- --report` also times other JS libraries (bench/report/others.ts) and writes
- * bench/REPORT.md with SVG charts (bench/report/).
+ * bench/REPORT.md with SVG charts (bench/report/). `npm run bench -- --only memory` (or
+ * `-- memory`) runs only the heap-growth loop of bench/memory-growth.ts, never part of a full run.
  */
 import { cpus, loadavg } from 'node:os';
 import { findNumbaPython, findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
@@ -38,6 +39,13 @@ console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? '
 console.log(py ? `NumPy ${py.version} (${py.python})` : 'NumPy: not found (no python3 with numpy); NumPy columns skipped');
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Heap growth (issue 16 item 1): its own processes and its own report (per-call ms, heap
+// high-water), so it runs only when named: `npm run bench -- --only memory`.
+if (only.includes('memory')) {
+  const { runGrowthSuite } = await import('./memory-growth.js');
+  console.log('\n## memory (heap growth: r = f(x) x 36 in a fresh process per size, then out=)\n');
+  runGrowthSuite([1e5, 1e6, 1e7], 36);
+}
 for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.name))) {
   const cases = rep ? rep.withOthers(await suite.cases()) : await suite.cases();
   const pyFor = suite.numba ? findNumbaPython() : py;

@@ -10,12 +10,15 @@
  *     run that reaches `top` lowers it. Typical array code frees and re-allocates the same
  *     sizes, which the class lists serve without any merging.
  *   - Under pressure, before growing, the heap asks its pressure handler (lifetime.ts) to
- *     release unreachable arrays; it grows only if that did not make room. Shared memory
- *     cannot shrink, so growing is the last resort.
+ *     release unreachable arrays, and grows to the size the handler asks for (by enough at
+ *     once: each collection costs a full GC), or by just enough when that did not make
+ *     room; the surplus above the request has its pages mapped in the background
+ *     (prefault.ts: a first touch costs ~1 ms per MiB). Shared memory cannot shrink.
  * The region [0, base) belongs to the prebuilt module's static data.
  */
 import { MemoryError } from '../util/errors.js';
 import { ALIGN, CLASS_COUNT, ceilClass, classSize, floorClass } from './size-classes.js';
+import { PREFAULT_START_BYTES, prefault } from './prefault.js';
 import { growHeap, heapByteLength, heapBytes } from './wasm-memory.js';
 
 /**
@@ -101,14 +104,19 @@ export interface HeapStats {
   /** Number of times the heap grew, and times the pressure handler ran. */
   grows: number;
   pressureEvents: number;
+  /** Milliseconds spent in the pressure handler and in growing the memory (slow paths only). */
+  pressureMs: number;
+  growMs: number;
 }
 
 /**
  * Called when a request does not fit; may free blocks (through `free`). `needed` is the
- * rounded size of the request. Returns true when the heap should grow anyway (little was
- * freed, so collecting again soon would be wasted work).
+ * rounded size of the request. Returns the size in bytes the memory should have (the heap
+ * grows to it at once, even if the request now fits: collecting again soon would be wasted
+ * work), or 0 for no preference (the heap then grows only if the request still does not fit,
+ * by just enough).
  */
-export type PressureHandler = (needed: number) => boolean;
+export type PressureHandler = (needed: number, heap: Heap) => number;
 
 const alignUp = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
@@ -125,7 +133,11 @@ export class Heap {
   private freeBytes = 0;
   private grows = 0;
   private pressureEvents = 0;
+  private pressureMs = 0;
+  private growMs = 0;
   private inPressure = false;
+  /** Set at the first large bump allocation (see bump). */
+  private prefaulting = false;
   private debugOps = 0;
   private nextDebugCheck = 0;
   /** Full invariant checks run (debug mode and explicit calls). */
@@ -157,23 +169,32 @@ export class Heap {
     const size = classSize(c);
     let ptr = this.fromLists(c, size);
     if (ptr < 0) ptr = this.bump(size);
+    let factor = 1.5;
     if (ptr < 0 && this.pressureHandler !== undefined && !this.inPressure) {
       this.inPressure = true;
       this.pressureEvents++;
-      let preferGrow = false;
+      let want = 0;
+      const t0 = performance.now();
       try {
-        preferGrow = this.pressureHandler(size);
+        want = this.pressureHandler(size, this);
       } finally {
         this.inPressure = false;
+        this.pressureMs += performance.now() - t0;
       }
       this.coalesce();
-      if (preferGrow) this.tryGrow(this.top + size, 2);
+      const grew = want > heapByteLength() && this.tryGrow(Math.max(want, this.top + size), 1);
       ptr = this.fromLists(c, size);
       if (ptr < 0) ptr = this.bump(size);
+      // The surplus above this block is where the next arrays go: map its pages meanwhile.
+      if (grew) prefault(this.top, heapByteLength());
+      // The handler ran: grow by just enough below (it chose the size it wanted).
+      factor = 1;
     }
     if (ptr < 0) {
       if (this.top + size > 2 ** 32) this.coalesce();
-      growHeap(this.top + size);
+      const t0 = performance.now();
+      growHeap(this.top + size, factor);
+      this.growMs += performance.now() - t0;
       this.grows++;
       ptr = this.bump(size);
       if (ptr < 0) throw new MemoryError('E_MEMORY_LIMIT', `cannot allocate ${bytes} bytes in the array heap`);
@@ -200,6 +221,16 @@ export class Heap {
     this.addFree(ptr, size);
   }
 
+  /** Bytes in live blocks (cheap; the pressure handler reads it). */
+  get liveTotal(): number {
+    return this.liveBytes;
+  }
+
+  /** End of the highest block handed out (cheap; the pressure handler reads it). */
+  get end(): number {
+    return this.top;
+  }
+
   /** Size of the live block at `ptr`, or undefined. */
   sizeOf(ptr: number): number | undefined {
     return this.live.get(ptr);
@@ -209,6 +240,7 @@ export class Heap {
     return {
       heapBytes: heapByteLength(), liveBytes: this.liveBytes, liveBlocks: this.live.size,
       freeBytes: this.freeBytes, top: this.top, grows: this.grows, pressureEvents: this.pressureEvents,
+      pressureMs: this.pressureMs, growMs: this.growMs,
     };
   }
 
@@ -309,12 +341,17 @@ export class Heap {
     return -1;
   }
 
-  private tryGrow(minBytes: number, factor: number): void {
+  /** Grow if the memory can; returns whether it grew. */
+  private tryGrow(minBytes: number, factor: number): boolean {
+    const t0 = performance.now();
     try {
       growHeap(minBytes, factor);
       this.grows++;
+      this.growMs += performance.now() - t0;
+      return true;
     } catch (err) {
       if (!(err instanceof MemoryError)) throw err;
+      return false;
     }
   }
 
@@ -322,6 +359,12 @@ export class Heap {
     if (this.top + size > heapByteLength()) return -1;
     const ptr = this.top;
     this.top += size;
+    if (!this.prefaulting && size >= PREFAULT_START_BYTES) {
+      // The first large array: start the prefault thread now (it takes tens of ms to start),
+      // and map the rest of the initial memory, where the next arrays go.
+      this.prefaulting = true;
+      prefault(this.top, heapByteLength());
+    }
     return ptr;
   }
 
