@@ -6,9 +6,9 @@ excluded), then timed as bench/numpy/timing.py does (batches of >= ~20 ms, media
 Prints {case: median ns per call} as JSON; {} with an 'error' key when Numba is missing."""
 import json
 import sys
-import time
 
 import numpy as np
+from timing import median_batched_ns
 
 try:
     import numba
@@ -53,21 +53,7 @@ def local_mean(img_new, new_height, new_width, down, img):
 def median_call_ns(call, reps=11):
     """Median ns per call; `call(n)` makes n calls in its own loop (no lambda per call)."""
     call(3)
-    batch = 1
-    while True:
-        t0 = time.perf_counter_ns()
-        call(batch)
-        dt = time.perf_counter_ns() - t0
-        if dt >= 20e6 or batch >= 1 << 22:
-            break
-        batch *= 10 if dt < 2e6 else 2
-    t = []
-    for _ in range(reps):
-        t0 = time.perf_counter_ns()
-        call(batch)
-        t.append((time.perf_counter_ns() - t0) / batch)
-    t.sort()
-    return t[len(t) // 2]
+    return median_batched_ns(call, reps)
 
 
 def loop1(f, a):

@@ -3,13 +3,12 @@ bench/harness.ts (batches of >= ~20 ms, median of 11), so ratios compare like wi
 import time
 
 
-def median_ns(fn, elements=1, reps=11):
-    """Median ns per element (per call when elements=1) of fn()."""
+def median_batched_ns(call, reps=11):
+    """Median ns per call; `call(n)` makes n calls in its own loop."""
     batch = 1
     while True:
         t0 = time.perf_counter_ns()
-        for _ in range(batch):
-            fn()
+        call(batch)
         dt = time.perf_counter_ns() - t0
         if dt >= 20e6 or batch >= 1 << 22:
             break
@@ -17,8 +16,15 @@ def median_ns(fn, elements=1, reps=11):
     t = []
     for _ in range(reps):
         t0 = time.perf_counter_ns()
-        for _ in range(batch):
-            fn()
+        call(batch)
         t.append((time.perf_counter_ns() - t0) / batch)
     t.sort()
-    return t[len(t) // 2] / elements
+    return t[len(t) // 2]
+
+
+def median_ns(fn, elements=1, reps=11):
+    """Median ns per element (per call when elements=1) of fn()."""
+    def call(n):
+        for _ in range(n):
+            fn()
+    return median_batched_ns(call, reps) / elements
