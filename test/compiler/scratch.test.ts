@@ -10,6 +10,7 @@ import { ScratchTrap } from '../../src/compiler/bounds.js';
 import { validateTarget } from '../../src/compiler/ir/passes/validate-target.js';
 import { emitWgslFunctions } from '../../src/compiler/emit/wgsl/emit-function.js';
 import { KernelError } from '../../src/util/errors.js';
+import { MEDIAN } from '../helpers/scratch-kernels.js';
 
 /** A kernel from source text: its toString() is exactly `src`, so lines and columns are src's. */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -35,17 +36,6 @@ function at(src: string, what: string): { line: number; column: number } {
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
 
-const MEDIAN = `(a, out) => {
-  const buf = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) buf[i] = a[i];
-  for (let i = 1; i < buf.length; i++) {
-    const v = buf[i];
-    let j = i - 1;
-    while (j >= 0 && buf[j] > v) { buf[j + 1] = buf[j]; j--; }
-    buf[j + 1] = v;
-  }
-  out[0] = buf[buf.length >> 1];
-}`;
 
 describe('lowering and typing', () => {
   test('a scratch array is a scratch statement with its dtype and length; a counter loop below buf.length is not checked', () => {

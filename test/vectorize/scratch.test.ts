@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import type { NDArray } from '../../src/ndarray/ndarray.js';
 import { boundsReportsFromWorkers } from '../../src/parallel/pool.js';
+import { MEDIAN } from '../helpers/scratch-kernels.js';
 
 const hasGpu = await nb.gpuAvailable().catch(() => false);
 if (!hasGpu) console.warn('[scratch tests] gpu cases SKIPPED: no WebGPU adapter');
@@ -33,20 +34,6 @@ const setup = (t: Target | 'gpu') => {
 const kernel = (src: string) => new Function(`return ${src}`)() as (...a: any[]) => unknown; // any: the source decides the parameters
 const flat = (a: NDArray): number[] => [a.toArray() as unknown].flat(Infinity as 1) as number[];
 
-const MEDIAN = `(a, out) => {
-  const buf = new Float64Array(a.length);
-  for (let i = 0; i < a.length; i++) buf[i] = a[i];
-  for (let i = 1; i < buf.length; i++) {
-    const v = buf[i];
-    let j = i - 1;
-    while (j >= 0 && buf[j] > v) {
-      buf[j + 1] = buf[j];
-      j--;
-    }
-    buf[j + 1] = v;
-  }
-  out[0] = buf[buf.length >> 1];
-}`;
 
 const HISTOGRAM = `(a, out) => {
   const counts = new Int32Array(16);

@@ -1,0 +1,17 @@
+/** Kernel sources shared by the scratch-array tests (test/compiler and test/vectorize). */
+
+/** A gufunc `(n)->()`: the median of a row, by copying it into a scratch array and insertion-sorting it. */
+export const MEDIAN = `(a, out) => {
+  const buf = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) buf[i] = a[i];
+  for (let i = 1; i < buf.length; i++) {
+    const v = buf[i];
+    let j = i - 1;
+    while (j >= 0 && buf[j] > v) {
+      buf[j + 1] = buf[j];
+      j--;
+    }
+    buf[j + 1] = v;
+  }
+  out[0] = buf[buf.length >> 1];
+}`;
