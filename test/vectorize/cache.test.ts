@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { compileKernel, linkKernels } from '../../src/compiler/index.js';
-import { cacheFile, cacheKey, clearMemoryCache, compileCached, sweepCache, TMP_MAX_AGE_MS } from '../../src/vectorize/cache.js';
+import { cacheFile, cacheKey, cacheMaxBytes, clearMemoryCache, compileCached, sweepCache, TMP_MAX_AGE_MS } from '../../src/vectorize/cache.js';
 import { compileBytesSync, compileSync } from '../../src/vectorize/compile-sync.js';
 import { vectorize } from '../../src/vectorize/vectorize.js';
 
@@ -109,6 +109,23 @@ describe('cache directory upkeep', () => {
     const entry = fill(dir, 'k.wasm', 10, TMP_MAX_AGE_MS + 60_000);
     expect(sweepCache(dir, 1 << 20)).toEqual(['k.123.abc.tmp']);
     expect([existsSync(old), existsSync(fresh), existsSync(entry)]).toEqual([false, true, true]);
+  });
+
+  it('the cap is $NUMBATS_CACHE_MAX_MB MiB (default 256; an empty or invalid value keeps the default)', () => {
+    const saved = process.env.NUMBATS_CACHE_MAX_MB;
+    try {
+      delete process.env.NUMBATS_CACHE_MAX_MB;
+      expect(cacheMaxBytes()).toBe(256 * 2 ** 20);
+      process.env.NUMBATS_CACHE_MAX_MB = '3';
+      expect(cacheMaxBytes()).toBe(3 * 2 ** 20);
+      for (const bad of ['', 'lots', '-1']) {
+        process.env.NUMBATS_CACHE_MAX_MB = bad;
+        expect(cacheMaxBytes()).toBe(256 * 2 ** 20);
+      }
+    } finally {
+      if (saved === undefined) delete process.env.NUMBATS_CACHE_MAX_MB;
+      else process.env.NUMBATS_CACHE_MAX_MB = saved;
+    }
   });
 
   it('over the cap, least recently used entries go first; other files are left alone', () => {
