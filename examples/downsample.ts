@@ -46,7 +46,6 @@ import { join } from 'node:path';
 import { decode, encode } from 'fast-png';
 import * as nb from '../src/index.js';
 
-/** 2x2 mean as a stencil with output stride 2 ('nearest' repeats the last row/column of odd sizes). */
 /** The seed's directAssign as a jit function: every down_size-th pixel. */
 export const jitDirectAssign = nb.jit((imgNew: nb.NDArray, newHeight: number, newWidth: number, downSize: number, img: nb.NDArray) => {
   for (let i = 0; i < newHeight; i++) {
@@ -72,17 +71,21 @@ export const jitLocalMean = nb.jit({ helpers: { getDownSampleValue } })(
   },
 );
 
-export const mean2x2 = nb.stencil(
-  (a: (i: number, j: number) => number) => {
-    let s = 2; // int64 local: the sum below does not wrap at 256
-    s += a(0, 0);
-    s += a(0, 1);
-    s += a(1, 0);
-    s += a(1, 1);
-    return s >> 2;
-  },
-  { signature: 'uint8(uint8)', stride: 2, mode: 'nearest', name: 'mean2x2' },
-);
+/** The 2x2 mean kernel: the rounded mean of the block at (0, 0)..(1, 1), summed in an int64 local. */
+export function mean2x2Kernel(a: (i: number, j: number) => number): number {
+  let s = 2; // int64 local: the sum below does not wrap at 256
+  s += a(0, 0);
+  s += a(0, 1);
+  s += a(1, 0);
+  s += a(1, 1);
+  return s >> 2;
+}
+
+/** The options of {@link mean2x2}: uint8 in and out, every second pixel, edges repeated. */
+export const MEAN2X2_OPTIONS = { signature: 'uint8(uint8)', stride: 2, mode: 'nearest', name: 'mean2x2' } as const;
+
+/** 2x2 mean as a stencil with output stride 2 ('nearest' repeats the last row/column of odd sizes). */
+export const mean2x2 = nb.stencil(mean2x2Kernel, MEAN2X2_OPTIONS);
 
 /** The same mean over four pixels given as four (strided) arrays. */
 export const mean4 = nb.vectorize('uint8(uint8, uint8, uint8, uint8)', { name: 'mean4' })(

@@ -1,6 +1,7 @@
 """NumPy and Numba side of bench/downsample.bench.ts: a 12000x5000 uint8 image downsampled
 by 2, 'direct' (img[::2, ::2].copy()) and '2x2 local mean' (NumPy: the four strided views
-summed in uint16; Numba: the plain loop). Prints {case: median ns per output pixel} as JSON.
+summed in uint16; Numba: the plain loop, the window-mean loop, and the seed's localMean with
+getDownSampleValue, bench/numpy/seed_jit.py). Prints {case: median ns per output pixel} as JSON.
 Numba cases are left out when Numba is missing."""
 import json
 
@@ -62,6 +63,12 @@ try:
     res['direct_numba'] = median_ns(lambda: direct_numba(img), M)
     mean_numba_window(img)
     res['mean_numba_window'] = median_ns(lambda: mean_numba_window(img), M, reps=5)
+    # The seed's localMean (issue 16 item 6's goal is stated against it): truncated means
+    # of each 2x2 block into a preallocated image.
+    from seed_jit import local_mean
+    lm = np.zeros((H // 2, W // 2), np.uint8)
+    local_mean(lm, H // 2, W // 2, 2, img)
+    res['mean_numba_localmean'] = median_ns(lambda: local_mean(lm, H // 2, W // 2, 2, img), M, reps=5)
     res['numba_version'] = numba.__version__
 except ImportError:
     pass

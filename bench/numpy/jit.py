@@ -16,6 +16,8 @@ except ImportError:
     print(json.dumps({'error': 'numba not importable'}))
     sys.exit(0)
 
+from seed_jit import direct_assign, local_mean  # noqa: E402 (after the numba check)
+
 
 @numba.njit(cache=False)
 def sum2d(arr):
@@ -25,29 +27,6 @@ def sum2d(arr):
         for j in range(N):
             result += arr[i, j]
     return result
-
-
-@numba.njit(cache=False)
-def direct_assign(img_new, new_height, new_width, down, img):
-    for i in range(new_height):
-        for j in range(new_width):
-            img_new[i, j] = img[i * down, j * down]
-
-
-@numba.njit(cache=False)
-def get_down_sample_value(img, i, j, win):
-    s = 0
-    for a in range(win):
-        for b in range(win):
-            s += img[i * win + a, j * win + b]
-    return s / (win * win)
-
-
-@numba.njit(cache=False)
-def local_mean(img_new, new_height, new_width, down, img):
-    for i in range(new_height):
-        for j in range(new_width):
-            img_new[i, j] = get_down_sample_value(img, i, j, down)
 
 
 def median_call_ns(call, reps=11):

@@ -57,6 +57,9 @@ import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
 import type { KernelTarget } from './ir/target-support.js';
 import { asType, isBool } from './ir/types.js';
+import { stencilLanes, type StencilLanes } from './ir/passes/stencil-lanes.js';
+import { vectorKernel, vectorReach, vectorStore } from './emit/assemblyscript/stencil-simd.js';
+import { DTYPES } from '../dtype/dtypes.js';
 import { materialize, weakOf, type Weak } from './ir/weak.js';
 import { parseKernelSignature, type KernelSignature } from './signature.js';
 import { ASC_FLAGS } from './toolchain/asc.js';
@@ -106,6 +109,12 @@ export interface CompileStencilOptions {
   readonly helpers?: HelperMap;
   /** Check table reads whose index is not proven in range (default true; compileKernel's `boundscheck`). */
   readonly boundscheck?: boolean;
+  /**
+   * Let the interior rows run the kernel's v128 version when it has one
+   * (ir/passes/stencil-lanes.ts; default true). False keeps the scalar interior loop: the
+   * benchmark's "before" column, and tests that compare the two.
+   */
+  readonly simd?: boolean;
 }
 
 /** The result of {@link compileStencil}. */
@@ -136,6 +145,11 @@ export interface CompiledStencil {
   readonly planEntry: string;
   /** The bounds-check sites of its table reads (empty: none; see CompiledKernel.bounds). */
   readonly bounds: readonly BoundsSite[];
+  /**
+   * The SIMD plan of the interior rows (lane type and output points per vector,
+   * ir/passes/stencil-lanes.ts), or null: the interior runs the scalar kernel only.
+   */
+  readonly simd: StencilLanes | null;
   /** SHA-256 of the AS source and the asc flags. */
   readonly key: string;
 }
@@ -214,12 +228,13 @@ export function compileStencil(
   const cval = options.cval ?? 0;
   // The unit holds the kernel twice: the interior version and the boundary one.
   const optimize = ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers], [2]));
-  const asUnit: AsUnit = { prefix, code: emitStencil(ir, { prefix, ndim, stride, neighborhood, mode, cval, out: ir.main.returns as DType }), optimize };
+  const simd = options.simd === false || options.target === 'gpu' ? null : stencilLanes(ir.main, stride[ndim - 1]!);
+  const asUnit: AsUnit = { prefix, code: emitStencil(ir, { prefix, ndim, stride, neighborhood, mode, cval, out: ir.main.returns as DType, simd }), optimize };
   const asSource = linkAssemblyScript([asUnit], `${name}: stencil ${sig.text}`);
   return {
     name, signature: sig, ir, irText: printProgram(ir), asUnit, asSource,
     operands: [...sig.args.map((a) => a.dtype), ir.main.returns as DType], nin: sig.args.length, ndim, neighborhood, stride, mode, cval,
-    entry: `${prefix}stencil`, planEntry: `${prefix}stencil_plan`, bounds: ir.bounds ?? [],
+    entry: `${prefix}stencil`, planEntry: `${prefix}stencil_plan`, bounds: ir.bounds ?? [], simd,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '').digest('hex'),
   };
 }
@@ -344,6 +359,8 @@ export function cvalWeak(v: number | bigint | boolean): Weak {
 interface EmitStencilOptions {
   prefix: string; ndim: number; stride: readonly number[]; neighborhood: Neighborhood;
   mode: BoundaryMode; cval: number | bigint | boolean; out: DType;
+  /** The interior's SIMD plan, or null (scalar interior). */
+  simd: StencilLanes | null;
 }
 
 /**
@@ -361,6 +378,7 @@ function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   parts.push(em.function(p.main, ['@inline']));
   parts.push(bd.function({ ...p.main, name: 'kernel_bd' }));
   if (o.mode !== 'constant') parts.push(mapFunction(o.mode, `${P}__map`));
+  if (o.simd) parts.push(vectorKernel(p.main, o.simd, S[D - 1]!, P));
 
   const K = p.main.params.length;
   const ks = [...Array(K).keys()];
@@ -384,8 +402,13 @@ function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   }
   const bdCall = (centre: string[]) => `${P}kernel_bd(${[...ks.flatMap((k) => [`p${k}`, ...ds.map((d) => `s${k}_${d}`)]), ...centre, ...ds.map((d) => `n${d}`)].join(', ')})`;
   const outAddr = (os: string[]) => ['po', ...os.map((x, d) => `<usize>${x} * so_${d}`)].join(' + ');
-  let ind = '  ';
   const inner = D - 1;
+  // The v128 interior needs a unit-stride innermost axis on every operand (checked per call).
+  if (o.simd) {
+    const unit = [...ks.map((k) => `s${k}_${inner} == ${DTYPES[p.main.params[k]!.array!.dtype].itemSize}`), `so_${inner} == ${DTYPES[out].itemSize}`];
+    L.push(`  const vec = ${unit.join(' && ')};`);
+  }
+  let ind = '  ';
   for (let d = 0; d < inner; d++) {
     L.push(`${ind}for (let o${d} = ${d === 0 ? 'r0' : '0'}; o${d} < ${d === 0 ? 'r1' : `m${d}`}; o${d}++) {`);
     ind += '  ';
@@ -410,6 +433,15 @@ function emitStencil(p: IRProgram, o: EmitStencilOptions): string {
   }
   L.push(`${ind}  let qo = ${outAddr(os)};`);
   const inArgs = ks.flatMap((k) => [`q${k}`, ...ds.map((d) => `s${k}_${d}`)]).join(', ');
+  if (o.simd) {
+    // N outputs a step while the block [o, o + N) is interior and its gathers stay in the row.
+    const N = o.simd.count;
+    const reach = vectorReach(p.main, o.simd, S[inner]!);
+    L.push(`${ind}  if (vec) {`);
+    L.push(`${ind}    const hv = min<i32>(hi - ${N - 1}, n${inner} < ${reach} ? 0 : (n${inner} - ${reach}) / ${S[inner]} + 1);`);
+    L.push(`${ind}    for (; o < hv; o += ${N}) { ${vectorStore(o.simd, out, 'qo', `${P}vkernel(${inArgs})`)} ${ks.map((k) => `q${k} += ${N} * dq${k};`).join(' ')} qo += ${N * DTYPES[out].itemSize}; }`);
+    L.push(`${ind}  }`);
+  }
   L.push(`${ind}  for (; o < hi; o++) { ${store('qo', `${P}kernel(${inArgs})`)} ${ks.map((k) => `q${k} += dq${k};`).join(' ')} qo += so_${inner}; }`);
   L.push(`${ind}}`);
   L.push(`${ind}for (; o < ${end}; o++) ${store(outAddr(os), bdCall(centre))}`);
