@@ -20,7 +20,12 @@
  *      checks) and `kernel_bd` (boundary: the centre's indices and the array's shape, each
  *      offset index mapped by the boundary mode, or `cval` outside for 'constant'); and the
  *      entry `<prefix>stencil`, which walks the output (every `stride[d]`-th centre), calling
- *      `kernel` on the interior range of each row and `kernel_bd` on the rest.
+ *      `kernel` on the interior range of each row and `kernel_bd` on the rest;
+ *   5. when ir/passes/stencil-lanes.ts finds a lane form of the kernel (straight-line float
+ *      arithmetic, or integer arithmetic proven to fit int16/int32 lanes), a third version
+ *      `vkernel` (emit/assemblyscript/stencil-simd.ts) computes N interior points per v128;
+ *      the walk runs it on rows whose innermost axis is unit-stride on every operand (tested
+ *      once per call), then finishes the interior with `kernel`.
  *
  * Entry ABI: `stencil(p0, s0_0..s0_{D-1}, ..., pK, sK_0.., n_0..n_{D-1}, m_0..m_{D-1})` with
  * inputs 0..K-1 and the output K: byte addresses of element (0, ..., 0) and byte strides

@@ -1,8 +1,9 @@
 /**
  * `nb.stencil(kernel, options)`: a kernel over relative neighbours, run at every point (or
  * every `stride`-th point) of N-d arrays, compiled by the kernel compiler
- * (src/compiler/stencil.ts) to one Wasm entry with an unchecked interior loop and a boundary
- * loop that maps indices by the boundary mode.
+ * (src/compiler/stencil.ts) to one Wasm entry with an unchecked interior loop (in SIMD lanes
+ * when the kernel has a lane form: `kernels[k].simd`) and a boundary loop that maps indices by
+ * the boundary mode.
  *
  * Neighbour access: each kernel parameter is an accessor of one input array; `a(di, dj)`
  * reads the element at relative offset (di, dj) from the current point (one offset per axis;
