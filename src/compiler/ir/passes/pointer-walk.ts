@@ -19,6 +19,7 @@
  * and emitters other than AssemblyScript ignore the annotations.
  */
 import type { DType } from '../../../dtype/dtypes.js';
+import { versionLoops } from './loop-versioning.js';
 import { arrayKey, forEachExpr, mapChildren, mapStmt, type ArrayRef, forEachStmt, type Expr, type ForStmt, type IRFunction, type IRProgram, type PointerWalk, type Stmt } from '../nodes.js';
 
 type E = Expr<DType>;
@@ -114,6 +115,8 @@ function walkFunction(fn: IRFunction<DType>, next: () => number): IRFunction<DTy
  * ```
  */
 export function pointerWalks(p: IRProgram): IRProgram {
+  // Innermost loops first get a copy without the checks they can prove once (loop-versioning.ts).
+  p = versionLoops(p);
   let n = 0;
   const next = () => n++;
   const helpers = p.helpers.map((h) => walkFunction(h, next));
