@@ -1,6 +1,8 @@
 /**
  * exp and exp2 for float64x2 / float32x4 lanes, and scalar versions.
  *
+ * float64 exp is table-driven (see exp64x2; the table is exp-table.ts). float64 exp2, the
+ * NaN-propagating expNoCheck64 of tanh, and the float32 kernels work as follows.
  * Reduction: x = k c + r with c = ln2 (exp) or 1 (exp2), k = round(x / c) found with the
  * "toint" trick, (y + 1.5 2^m) - 1.5 2^m for m = 52 / 23 mantissa bits, which also leaves k in
  * the low mantissa bits of y + 1.5 2^m. exp: Cody-Waite, r = (x - k ln2hi) - k ln2lo with ln2hi
@@ -24,10 +26,13 @@
  * underflow), exp(-inf) = 0, exp(+inf) = inf, and NaN propagates (Wasm min/max keep NaN).
  *
  * Measured max error (test/math/simd-math.test.ts on scripts/math-fixtures.py's points, long
- * double references): exp 0.76 ulp float64, 0.75 float32; exp2 0.85 float64, 0.76 float32;
+ * double references): exp 0.54 ulp float64 (0.50 with N = 128 and degree 5; 0.76 with the
+ * polynomial below, before the table),
+ * 0.75 float32; exp2 0.85 float64, 0.76 float32;
  * exhaustive over all float32 inputs: see the test's header.
  */
 import { k64, k32, mad64, mad32, all64, all32 } from './common';
+import { EXP_TABLE } from './exp-table';
 
 // prettier-ignore
 const EXP64: usize = memory.data<f64>([
@@ -49,6 +54,25 @@ const EXP64: usize = memory.data<f64>([
   1025.0,                     // 21 exp2 slow-path clamp: 2^1025 = inf
   -1080.0,                    // 22 exp2 slow-path clamp: 2^-1080 rounds to 0
   0.6931471805599453,         // 23 ln2 (exp2: 2^r = e^(r ln2))
+]);
+
+// The table-driven float64 exp (exp64x2).
+// prettier-ignore
+const EXPT64: usize = memory.data<f64>([
+  369.3299304675746,          //  0 256/ln2
+  6755399441055744.0,         //  1 shift = 1.5 * 2^52 (round to an integer)
+  -0.00270760617331689,       //  2 -ln2hi/256 (EXP64's ln2hi / 256: k * this exact for |k| < 2^21)
+  -7.453964567463233e-13,     //  3 -ln2lo/256
+  // 4..6: C2..C4, e^r = 1 + r + r^2 (C2 + r C3) + r^4 C4 on |r| <= ln2/512 (Remez, 2^-57.5)
+  0.5000000000000122, 0.16666667996646284, 0.041666660564157645,
+  0.0,                        //  7 (unused)
+  704.0,                      //  8 fast path while |x| <= 704: result and scale tmp normal
+  0.0,                        //  9 (unused)
+  1.0,                        // 10 bits of 1.0 = 1023 << 52: adj + this is 2^e
+  710.0,                      // 11 slow-path clamp: exp(710) = inf
+  -746.0,                     // 12 slow-path clamp: exp(-746) rounds to 0
+  6.103515625e-05,            // 13 bits 0x3f10000000000000 = 1009 << 52: adj of lanes above 704
+  -8.0,                       // 14 bits 0xc020000000000000 = -1022 << 52: adj of lanes below -704
 ]);
 
 // prettier-ignore
@@ -107,24 +131,80 @@ const EXP32: usize = memory.data<f32>([
   return f64x2.mul(f64x2.mul(p, s1), s2);
 }
 
-/** e^x for two float64 lanes. */
+/**
+ * e^x for two float64 lanes, table-driven (N = 256; the method of ARM's optimized-routines
+ * exp, without FMA): k = round(x 256/ln2), r = x - k ln2/256 (Cody-Waite, exact products),
+ * |r| <= ln2/512; e^x = 2^(k/256) e^r with 2^(k/256) = 2^q H_j (1 + tail_j), k = 256 q + j,
+ * from EXP_TABLE (one 16-byte load per lane: [tail_j, bits of H_j - (j << 44)], + k << 44
+ * gives the bits of 2^q H_j), and e^r (1 + tail) = 1 + tmp with
+ * tmp = tail + r + r^2 (C2 + r C3) + r^4 C4 (Remez, relative error 2^-57.5); the result is
+ * scale + scale tmp. A degree-4 polynomial instead of degree 11: about half the vector
+ * operations of the polynomial path, for two table loads per vector. Measured in cache
+ * (bench/README.md): N = 256 with degree 4 ran 6% faster than N = 128 with degree 5
+ * (ARM's choice; 0.50 ulp against 0.54), 30% faster than the degree-11 polynomial.
+ */
 // @ts-ignore: decorator
 @inline export function exp64x2(x: v128): v128 {
-  const T = EXP64;
-  if (!all64(f64x2.le(f64x2.abs(x), k64(T + 4 * 8)))) return exp64x2Slow(x);
-  const t = mad64(x, k64(T), k64(T + 8));
-  const kf = f64x2.sub(t, k64(T + 8));
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, k64(T + 2 * 8))), f64x2.mul(kf, k64(T + 3 * 8)));
-  return i64x2.add(expPoly64(r), i64x2.shl(t, 52));
+  const T = EXPT64;
+  if (!all64(f64x2.le(f64x2.abs(x), k64(T + 8 * 8)))) return exp64x2Slow(x);
+  return expTable64(x, x, false);
 }
 
-/** exp64x2 when a lane may overflow, underflow or be NaN. */
+// The slow path's scale and scale * tmp (set by expTable64 when `scaled`).
+let lastScale: v128 = i64x2.splat(0);
+let lastScaleTmp: v128 = i64x2.splat(0);
+
+/**
+ * scale + scale tmp, the table-driven e^x of exp64x2 for |x| <= 710 or NaN. With `scaled`
+ * (a constant: the branches fold away), the scale's exponent field is first lowered by `adj`
+ * (i64 lanes: e << 52; the caller multiplies by 2^e), and scale and scale tmp are kept in
+ * lastScale / lastScaleTmp for the caller's subnormal rounding.
+ */
+// @ts-ignore: decorator
+@inline function expTable64(x: v128, adj: v128, scaled: bool): v128 {
+  const T = EXPT64;
+  const t = mad64(x, k64(T), k64(T + 8));
+  const kf = f64x2.sub(t, k64(T + 8));
+  const r = f64x2.add(f64x2.add(x, f64x2.mul(kf, k64(T + 2 * 8))), f64x2.mul(kf, k64(T + 3 * 8)));
+  // j = k mod 256 from the low bits of t (k sits in its low mantissa bits, two's complement).
+  const e0 = v128.load(EXP_TABLE + ((<usize>i32x4.extract_lane(t, 0) & 255) << 4));
+  const e1 = v128.load(EXP_TABLE + ((<usize>i32x4.extract_lane(t, 2) & 255) << 4));
+  const tail = i8x16.shuffle(e0, e1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+  const hbits = i8x16.shuffle(e0, e1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+  // t << 44 is k << 44: the bits of 1.5 2^52 above k shift out.
+  let scale = i64x2.add(hbits, i64x2.shl(t, 44));
+  if (scaled) scale = i64x2.sub(scale, adj);
+  if (scaled) lastScale = scale;
+  const r2 = f64x2.mul(r, r);
+  const a = mad64(r, k64(T + 5 * 8), k64(T + 4 * 8));
+  const tmp = f64x2.add(f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, a)), f64x2.mul(f64x2.mul(r2, r2), k64(T + 6 * 8)));
+  if (scaled) lastScaleTmp = f64x2.mul(scale, tmp);
+  return mad64(scale, tmp, scale);
+}
+
+/**
+ * exp64x2 when a lane may overflow, underflow or be NaN: x clamped to [-746, 710] (k stays
+ * small; NaN passes through min/max), and lanes beyond +-704 take their scale 2^1009 lower
+ * (overflow: the product by 2^1009 gives inf or the right large value) or 2^-1022 higher
+ * (results near or below 2^-1022: scale tmp would be subnormal and lose bits; the final
+ * product rounds once into the subnormal range). Ordinary lanes (adj 0) get exp64x2's bits.
+ */
 function exp64x2Slow(x: v128): v128 {
-  const T = EXP64;
-  const xc = f64x2.max(f64x2.min(x, k64(T + 17 * 8)), k64(T + 18 * 8));
-  const kf = f64x2.sub(mad64(xc, k64(T), k64(T + 8)), k64(T + 8));
-  const r = f64x2.sub(f64x2.sub(xc, f64x2.mul(kf, k64(T + 2 * 8))), f64x2.mul(kf, k64(T + 3 * 8)));
-  return scaleSlow64(expPoly64(r), kf);
+  const T = EXPT64;
+  const xc = f64x2.max(f64x2.min(x, k64(T + 11 * 8)), k64(T + 12 * 8));
+  const big = f64x2.gt(xc, k64(T + 8 * 8));
+  const tiny = f64x2.lt(xc, f64x2.neg(k64(T + 8 * 8)));
+  const adj = v128.or(v128.and(big, k64(T + 13 * 8)), v128.and(tiny, k64(T + 14 * 8)));
+  const y = expTable64(xc, adj, true);
+  // A result below 2^-1022 (y < 1 here): round once, onto the subnormal grid, by adding 1
+  // (whose ulp is 2^-52, i.e. 2^-1074 after the product by 2^-1022) to y's exact value
+  // y + lo (ARM's specialcase), rather than rounding y and then its product.
+  const one = k64(T + 10 * 8);
+  const lo = f64x2.add(f64x2.sub(lastScale, y), lastScaleTmp);
+  const hi = f64x2.add(one, y);
+  const ys = f64x2.sub(f64x2.add(hi, f64x2.add(f64x2.add(f64x2.sub(one, hi), y), lo)), one);
+  const sub = v128.and(tiny, f64x2.lt(y, one));
+  return f64x2.mul(v128.bitselect(ys, y, sub), i64x2.add(adj, one));
 }
 
 /** 2^x for two float64 lanes. */

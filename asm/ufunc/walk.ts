@@ -64,6 +64,58 @@ function dims3(
   }
 }
 
+/**
+ * Tile of an outer reduction: `res[j] = op(res[j], a[i, j])` for i < m, j < n, res and the
+ * rows of a contiguous, a's rows `sa` bytes apart (see scripts/codegen/emit-tile.ts).
+ */
+export type Tile = (m: i32, n: i32, pr: usize, pa: usize, sa: usize) => void;
+
+/**
+ * walk3 for a loop that has a reduce tile: the two innermost dims of an outer reduction
+ * (in0 and out the same contiguous row, stride 0 along the dim above, in1 contiguous rows;
+ * `add.reduce(A, { axis: 0 })`) go to `tile` in one call, which keeps a block of res in
+ * registers across rows instead of loading and storing res once per row (NumPy's way).
+ * `size` is the element size in bytes.
+ */
+export function walk3r(plan: usize, row: Row3, tile: Tile, size: usize): void {
+  const ndim = planNdim(plan);
+  const shape = planShape(plan);
+  if (ndim < 2) { walk3(plan, row); return; }
+  if (planIsEmpty(shape, ndim)) return;
+  dims3r(0, ndim, shape, strides(plan, 0), strides(plan, 1), strides(plan, 2), ptr(plan, 0), ptr(plan, 1), ptr(plan, 2), row, tile, size);
+}
+
+function dims3r(
+  d: i32, ndim: i32, shape: usize, t0: usize, t1: usize, t2: usize, p0: usize, p1: usize, p2: usize, row: Row3, tile: Tile, size: usize,
+): void {
+  const m = at(shape, d);
+  if (d == ndim - 2) {
+    const n = at(shape, d + 1);
+    if (at(t0, d) == 0 && at(t2, d) == 0 && p0 == p2 && <usize>at(t0, d + 1) == size && <usize>at(t2, d + 1) == size &&
+      <usize>at(t1, d + 1) == size && rowsApart(p2, p1, <usize>at(t1, d), m, <usize>n * size)) {
+      tile(m, n, p2, p1, <usize>at(t1, d));
+      return;
+    }
+    dims3(d, ndim, shape, t0, t1, t2, p0, p1, p2, row);
+    return;
+  }
+  const s0 = <usize>at(t0, d);
+  const s1 = <usize>at(t1, d);
+  const s2 = <usize>at(t2, d);
+  for (let i = 0; i < m; i++) {
+    dims3r(d + 1, ndim, shape, t0, t1, t2, p0, p1, p2, row, tile, size);
+    p0 += s0; p1 += s1; p2 += s2;
+  }
+}
+
+/** True when the `bytes`-long row at pr overlaps none of the m rows at pa + i * sa (sa may be negative). */
+function rowsApart(pr: usize, pa: usize, sa: usize, m: i32, bytes: usize): bool {
+  const last = pa + <usize>(m - 1) * sa;
+  const lo = <isize>sa < 0 ? last : pa;
+  const hi = (<isize>sa < 0 ? pa : last) + bytes;
+  return pr + bytes <= lo || hi <= pr;
+}
+
 export function walk4(plan: usize, row: Row4): void {
   const ndim = planNdim(plan);
   const shape = planShape(plan);

@@ -1,0 +1,106 @@
+/**
+ * Reductions along a leading axis (`add.reduce(A, { axis: 0 })`): the Wasm walk hands such
+ * a plan to the loop's reduce tile (scripts/codegen/emit-tile.ts), which folds panels of
+ * rows into column chunks held in registers. Checked against a plain-JS reference that
+ * folds each column's elements in row order (NumPy's order for an outer reduction), so
+ * float results must match bit for bit. Shapes cover every part of the tile: chunks of 8
+ * vectors, single vectors, scalar columns, panels of 16 rows and the last short panel;
+ * layouts cover reversed rows (a negative outer stride), rows with gaps (a column slice),
+ * a middle axis of a 3-D array, and a non-contiguous inner axis (the row-at-a-time walk).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import * as nb from '../../src/index.js';
+import { type BinOp, type DT, type Val, binary, fromRaw, sameVal, show, toRaw, valueArb } from '../helpers/reference.js';
+
+type Op = Extract<BinOp, 'add' | 'multiply' | 'maximum' | 'minimum' | 'bitwiseAnd'>;
+const OPS: Op[] = ['add', 'multiply', 'maximum', 'minimum', 'bitwiseAnd'];
+const DTYPES: DT[] = ['bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64'];
+type Layout = 'contiguous' | 'reversed' | 'columns' | 'middle' | 'strided';
+const LAYOUTS: Layout[] = ['contiguous', 'reversed', 'columns', 'middle', 'strided'];
+type Method = { reduce(a: nb.NDArray, o?: object): nb.NDArray };
+const ufunc = (op: Op) => (nb as unknown as Record<string, Method>)[op]!;
+
+/** The identity the reduction starts from, or undefined (start from the first row). */
+function identity(op: Op, d: DT): Val | undefined {
+  const k = nb.DTYPES[d].kind;
+  if (op === 'add') return k === 'b' ? false : k === 'f' ? 0 : 0n;
+  if (op === 'multiply') return k === 'b' ? true : k === 'f' ? 1 : 1n;
+  if (op === 'bitwiseAnd') return k === 'b' ? true : k === 'u' ? BigInt(nb.DTYPES[d].max) : -1n;
+  return undefined;
+}
+
+/** `values` (m x n, C order) laid out as `layout`, as an m x n view (or (2, m, n) for 'middle', reduced on axis 1). */
+function build(values: readonly Val[], m: number, n: number, d: DT, layout: Layout): { arr: nb.NDArray; axis: number } {
+  const raw = values.map((v) => toRaw(v, d));
+  // Elements outside the m x n view stay 0.
+  const make = (shape: number[], at: (i: number, j: number) => number[]) => {
+    const base = nb.zeros(shape, d);
+    const data = base.data as unknown as (number | bigint)[];
+    const strides = base.strides;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) data[at(i, j).reduce((p, x, q) => p + x * strides[q]!, 0)] = raw[i * n + j]!;
+    }
+    return base;
+  };
+  switch (layout) {
+    case 'contiguous': return { arr: make([m, n], (i, j) => [i, j]), axis: 0 };
+    case 'reversed': return { arr: make([m, n], (i, j) => [m - 1 - i, j]).slice('::-1', ':'), axis: 0 };
+    case 'columns': return { arr: make([m, n + 3], (i, j) => [i, j + 1]).slice(':', `1:${n + 1}`), axis: 0 };
+    case 'middle': return { arr: make([2, m, n], (i, j) => [1, i, j]).slice('1:2', ':', ':'), axis: 1 };
+    case 'strided': return { arr: make([m, 2 * n], (i, j) => [i, 2 * j]).slice(':', '::2'), axis: 0 };
+  }
+}
+
+/** Column j's fold in row order (from the identity, else from row 0), in dtype d. */
+function reference(op: Op, values: readonly Val[], m: number, n: number, d: DT): Val[] {
+  const start = identity(op, d);
+  return Array.from({ length: n }, (_, j) => {
+    let acc = start ?? values[j]!;
+    for (let i = start === undefined ? 1 : 0; i < m; i++) acc = binary(op, acc, values[i * n + j]!, d);
+    return acc;
+  });
+}
+
+const caseArb = fc.record({
+  op: fc.constantFrom(...OPS),
+  d: fc.constantFrom(...DTYPES),
+  m: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constantFrom(15, 16, 17, 33, 40)),
+  n: fc.oneof(fc.integer({ min: 1, max: 9 }), fc.constantFrom(15, 16, 17, 31, 32, 33, 70, 131)),
+  layout: fc.constantFrom(...LAYOUTS),
+}).filter(({ op, d }) => !(op === 'bitwiseAnd' && nb.DTYPES[d].kind === 'f'))
+  .chain((c) => fc.array(valueArb(c.d), { minLength: c.m * c.n, maxLength: c.m * c.n }).map((values) => ({ ...c, values })));
+
+describe('reduce along a leading axis (the reduce tile)', () => {
+  it('folds each column in row order, bit for bit, for every layout, op and dtype', () => {
+    fc.assert(
+      fc.property(caseArb, ({ op, d, m, n, layout, values }) => {
+        const { arr, axis } = build(values, m, n, d, layout);
+        const res = ufunc(op).reduce(arr, { axis, dtype: d });
+        const flat = res.reshape([n]);
+        const data = flat.data as unknown as ArrayLike<number | bigint>;
+        const want = reference(op, values, m, n, d);
+        for (let j = 0; j < n; j++) {
+          const got = fromRaw(data[flat.offset + j * flat.strides[0]!]!, d);
+          if (!sameVal(got, want[j]!)) {
+            throw new Error(`${op} ${d} ${layout} ${m}x${n} column ${j}: got ${show(got)}, want ${show(want[j]!)}`);
+          }
+        }
+        arr.dispose();
+        res.dispose();
+      }),
+      { seed: 16, numRuns: 300 },
+    );
+  });
+
+  it('propagates NaN through maximum and minimum in every column chunk', () => {
+    const m = 20;
+    const n = 37;
+    const a = nb.zeros([m, n]);
+    for (let j = 0; j < n; j++) a.set(j % m, j, NaN);
+    for (const op of ['maximum', 'minimum'] as const) {
+      const r = ufunc(op).reduce(a, { axis: 0 });
+      expect(Array.from(r.data as Float64Array).slice(r.offset, r.offset + n).every(Number.isNaN)).toBe(true);
+    }
+  });
+});
