@@ -193,7 +193,7 @@ export function coerceNested(data: ArrayLikeInput, dtype: DType | undefined): ND
   const size = sizeOf(shape);
   const storage = allocateStorage(dt, size, false, shape);
   try {
-    const target = storage.data as unknown as Array<number | bigint>;
+    const target = storage.elements as unknown as Array<number | bigint>;
     let pos = 0;
     let v = 0;
     const putScalars = (end: number) => {

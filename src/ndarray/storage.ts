@@ -69,23 +69,36 @@ export class HeapStorage implements Storage {
      * cell it keeps the slab (slab.ts, anchorView).
      */
     private array: AnyTypedArray | undefined,
-  ) {}
+  ) {
+    this.anchored = array !== undefined;
+  }
   get disposed(): boolean {
     return this.block.freed;
   }
 
-  /** The elements; throws after dispose. */
+  /** The elements; throws after dispose. The view keeps the memory while it is held. */
   get data(): AnyTypedArray {
-    if (this.block.freed) throwDisposed();
-    return (this.array ??= this.view());
-  }
-
-  private view(): AnyTypedArray {
-    // The memory's current buffer: shared memory never detaches, and it covers every block.
-    const view = new DTYPES[this.dtype].TypedArray(runtime().memory.buffer, this.block.ptr, this.length);
-    anchorView(view, this.block);
+    const view = this.elements;
+    if (!this.anchored) {
+      this.anchored = true;
+      anchorView(view, this.block);
+    }
     return view;
   }
+
+  /**
+   * The elements, for use while this storage is reachable (internal reads and writes that
+   * never hand the view out): {@link data} without making the view keep a slab cell's memory
+   * (a WeakMap entry, slab.ts), which is paid only when a view reaches the user.
+   */
+  get elements(): AnyTypedArray {
+    if (this.block.freed) throwDisposed();
+    // The memory's current buffer: shared memory never detaches, and it covers every block.
+    return (this.array ??= new DTYPES[this.dtype].TypedArray(runtime().memory.buffer, this.block.ptr, this.length));
+  }
+
+  /** True once {@link data} handed the view out (a block of its own: always). */
+  private anchored: boolean;
 
   /** Heap address of element 0. */
   get ptr(): number {
@@ -150,6 +163,19 @@ export class JsStorage implements Storage {
 
   /** External memory is not ours to free; dispose only drops nothing. */
   dispose(): void {}
+}
+
+/**
+ * The elements of `s` for internal use while `s` is reachable (see HeapStorage.elements);
+ * `s.data` for other storages.
+ *
+ * @example
+ * ```ts
+ * const v = elementsOf(a.storage)[a.offset];
+ * ```
+ */
+export function elementsOf(s: Storage): AnyTypedArray {
+  return s instanceof HeapStorage ? s.elements : s.data;
 }
 
 /** The most bytes one array can take: the whole wasm32 heap, 4 GiB. */
