@@ -99,12 +99,17 @@ export class NDArray<D extends DType = DType> {
   /** False for read-only views such as the result of `broadcastTo`. */
   readonly writeable: boolean;
 
-  /** @internal Arrays are made by the creation functions (`nb.array`, `nb.zeros`, ...). */
-  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, writeable = true) {
+  /**
+   * @internal Arrays are made by the creation functions (`nb.array`, `nb.zeros`, ...).
+   * `sharedLayout`: `shape` and `strides` are another NDArray's (frozen already: shared as they are).
+   */
+  constructor(
+    storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, writeable = true, sharedLayout = false,
+  ) {
     this.storage = storage;
     this.dtype = storage.dtype as D;
-    this.shape = frozen(shape);
-    this.strides = frozen(strides);
+    this.shape = sharedLayout ? shape : frozen(shape);
+    this.strides = sharedLayout ? strides : frozen(strides);
     this.offset = offset;
     this.writeable = writeable;
   }
@@ -116,8 +121,10 @@ export class NDArray<D extends DType = DType> {
 
   /** Number of elements. */
   get size(): number {
-    return sizeOf(this.shape);
+    return (this.elementCount ??= sizeOf(this.shape));
   }
+
+  private elementCount: number | undefined;
 
   /** Bytes per element. */
   get itemsize(): number {
