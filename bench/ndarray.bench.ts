@@ -12,6 +12,10 @@ export function ndarrayCases(): Case[] {
   const src = a.data;
   const m = nb.arange(2000 * 2000, undefined, undefined, 'float64').reshape([2000, 2000]);
   const msrc = m.data;
+  // Per-call costs of small arrays (issue 16 item 2): making one, reading an element, a view.
+  const small = nb.linspace(0, 1, 16);
+  const sd = small.data;
+  let k = 0;
   return [
     {
       name: 'op=copy,dtype=float64,layout=contiguous,n=1e7',
@@ -63,6 +67,21 @@ export function ndarrayCases(): Case[] {
       elements: N,
       run: () => a.copy(),
       baseline: () => src.slice().length,
+    },
+    {
+      name: 'op=array([1,2,3]) (ns per call)', elements: 1, numpy: 'array_small',
+      run: () => nb.array([1, 2, 3]),
+      baseline: () => BigInt64Array.from([1n, 2n, 3n]).length,
+    },
+    {
+      name: 'op=get(i),dtype=float64,n=16 (ns per call)', elements: 1, numpy: 'item_small',
+      run: () => small.get((k = (k + 1) & 15)),
+      baseline: () => sd[(k = (k + 1) & 15)],
+    },
+    {
+      name: "op=slice('1:5'),dtype=float64,n=16 (ns per call)", elements: 1, numpy: 'slice_small',
+      run: () => small.slice('1:5'),
+      baseline: () => sd.subarray(1, 5).length,
     },
   ];
 }

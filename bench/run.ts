@@ -5,6 +5,7 @@
  * `npm run bench -- --report` also times other JS libraries (bench/report/others.ts) and writes
  * bench/REPORT.md with SVG charts (bench/report/). `npm run bench -- --only memory` (or
  * `-- memory`) runs only the heap-growth loop of bench/memory-growth.ts, never part of a full run.
+ * `npm run bench -- ndarray ufuncs --match='per call'` runs only the cases whose name contains the text.
  */
 import { cpus, loadavg } from 'node:os';
 import { findNumbaPython, findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
@@ -39,6 +40,8 @@ console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? '
 console.log(py ? `NumPy ${py.version} (${py.python})` : 'NumPy: not found (no python3 with numpy); NumPy columns skipped');
 
 const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// `--match=n=16`: only the cases whose name contains the text (the suites still load whole).
+const match = process.argv.find((a) => a.startsWith('--match='))?.slice('--match='.length);
 // Heap growth (issue 16 item 1): its own processes and its own report (per-call ms, heap
 // high-water), so it runs only when named: `npm run bench -- --only memory`.
 if (only.includes('memory')) {
@@ -56,6 +59,7 @@ for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.na
   const results: Result[] = [];
   const sizes = new Map<string, number>();
   for (const c of cases) {
+    if (match !== undefined && !c.name.includes(match)) continue;
     sizes.set(c.name, c.elements);
     // Interleave to share the machine's noise between both sides.
     const nbT = timeIt(c.run);

@@ -135,6 +135,39 @@ interface ArrayLeaf {
   src: Operand;
 }
 
+/** 2**63: JS integers in [-2**63, 2**63) are int64 values. */
+const TWO_63 = 2 ** 63;
+
+/**
+ * The common case of {@link coerceNested} without its walk: a flat list of JS numbers
+ * (`nb.array([1, 2, 3])`). The inferred dtype is int64 when every number is an integer in
+ * int64's range, float64 when one is not an integer (every dtype of a number promotes to
+ * float64 with it); undefined (the general path decides) for anything else, such as an
+ * integer that only uint64 holds.
+ */
+function coerceFlatNumbers(data: readonly unknown[], dtype: DType | undefined): NDArray | undefined {
+  const n = data.length;
+  let ints = true;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (typeof v !== 'number') return undefined;
+    if (ints && !(Number.isInteger(v) && v >= -TWO_63 && v < TWO_63)) {
+      if (Number.isInteger(v)) return undefined; // outside int64: the general path's rules
+      ints = false;
+    }
+  }
+  const dt = dtype ?? (ints && n > 0 ? 'int64' : 'float64');
+  const storage = allocateStorage(dt, n, false, [n]);
+  try {
+    const target = storage.elements as unknown as Array<number | bigint>;
+    for (let i = 0; i < n; i++) target[i] = toStorage(data[i] as number, dt);
+  } catch (err) {
+    storage.dispose();
+    throw err;
+  }
+  return new NDArray(storage, [n], [1], 0);
+}
+
 /**
  * A new C-contiguous array from nested data (steps in the file header); `dtype` undefined
  * infers it.
@@ -147,6 +180,8 @@ interface ArrayLeaf {
  * ```
  */
 export function coerceNested(data: ArrayLikeInput, dtype: DType | undefined): NDArray {
+  const flat = Array.isArray(data) ? coerceFlatNumbers(data, dtype) : undefined;
+  if (flat !== undefined) return flat;
   // Steps 1-3.
   const shape = nestedShape(data);
   // Elements per step along each axis (0 throughout an empty array, so no leaf lies past the end).
@@ -193,7 +228,7 @@ export function coerceNested(data: ArrayLikeInput, dtype: DType | undefined): ND
   const size = sizeOf(shape);
   const storage = allocateStorage(dt, size, false, shape);
   try {
-    const target = storage.data as unknown as Array<number | bigint>;
+    const target = storage.elements as unknown as Array<number | bigint>;
     let pos = 0;
     let v = 0;
     const putScalars = (end: number) => {

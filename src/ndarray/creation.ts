@@ -160,7 +160,7 @@ function allocate(shape: readonly number[] | number, dtype: DType, zero = false)
  */
 function fillComputed(storage: HeapStorage, n: number, value: (i: number) => number): void {
   if (storage.dtype === 'float64') {
-    const target = storage.data as Float64Array;
+    const target = storage.elements as Float64Array;
     for (let i = 0; i < n; i++) target[i] = value(i);
     return;
   }
@@ -312,7 +312,7 @@ function rangeOf(start: number, stop: number | undefined, step: number | undefin
   if (DTYPES[dt].kind === 'f') {
     fillComputed(storage, n, (i) => start + i * delta);
   } else {
-    const target = storage.data as unknown as Array<number | bigint>;
+    const target = storage.elements as unknown as Array<number | bigint>;
     for (let i = 0; i < n; i++) target[i] = toStorage(Math.trunc(start + i * delta), dt);
   }
   return out;

@@ -32,6 +32,13 @@ export function toStorage(value: Scalar, dtype: DType): number | bigint {
     case 'f':
       return Number(value);
     default: {
+      // The common case without BigInt arithmetic: a safe integer (|v| < 2**53) fits int64,
+      // and uint64 when not negative; a narrower dtype's bounds are numbers.
+      if (typeof value === 'number' && Number.isSafeInteger(value)) {
+        if (info.isBigInt) {
+          if (value >= 0 || dtype === 'int64') return BigInt(value);
+        } else if (value >= (info.min as number) && value <= (info.max as number)) return value;
+      }
       if (typeof value === 'number' && !Number.isInteger(value)) {
         if (!Number.isFinite(value)) {
           throw new DTypeError('E_DTYPE_CONVERT', `cannot convert float ${value} to integer (${dtype})`);

@@ -15,7 +15,7 @@ import { formatArray } from './format.js';
 import { cStrides, isCContiguous, sizeOf } from './layout.js';
 import { DeviceRegistry } from './devices.js';
 import type { ScijsNdarray } from '../interop/scijs-types.js';
-import { allocateStorage, isHeapStorage, type Storage, type StorageKind } from './storage.js';
+import { allocateStorage, elementsOf, isHeapStorage, type Storage, type StorageKind } from './storage.js';
 import {
   normalizeIndex, reshapeStrides, resolveReshape, sliceLayout, transposeLayout, type Layout, type SliceSpec,
 } from './views.js';
@@ -37,6 +37,25 @@ declare global {
 // `using` works with down-levelled code.
 if (typeof Symbol.dispose !== 'symbol') {
   Object.defineProperty(Symbol, 'dispose', { value: Symbol.for('Symbol.dispose'), configurable: true });
+}
+
+/** Frozen one-element arrays [v] for small v, shared (see {@link frozen}). */
+const SMALL_1D = 1024;
+const frozen1d: Array<readonly number[] | undefined> = [];
+
+/**
+ * `dims` as a frozen array (shapes and strides are immutable). Frozen arrays (another
+ * NDArray's) are shared: nobody can change them; one-element ones with a small value
+ * (1-d shapes and strides) come from a shared table. Measured: Object.freeze costs ~5
+ * copies of a small array, as much as the rest of making a view.
+ */
+function frozen(dims: readonly number[]): readonly number[] {
+  if (dims.length === 1) {
+    const v = dims[0]!;
+    const k = v + SMALL_1D;
+    if (k >= 0 && k < 2 * SMALL_1D && Number.isInteger(v)) return (frozen1d[k] ??= Object.freeze([v]));
+  }
+  return Object.isFrozen(dims) ? dims : Object.freeze([...dims]);
 }
 
 /** Nested JS arrays of an array's elements, as `toArray()` returns them. */
@@ -80,13 +99,17 @@ export class NDArray<D extends DType = DType> {
   /** False for read-only views such as the result of `broadcastTo`. */
   readonly writeable: boolean;
 
-  /** @internal Arrays are made by the creation functions (`nb.array`, `nb.zeros`, ...). */
-  constructor(storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, writeable = true) {
+  /**
+   * @internal Arrays are made by the creation functions (`nb.array`, `nb.zeros`, ...).
+   * `sharedLayout`: `shape` and `strides` are another NDArray's (frozen already: shared as they are).
+   */
+  constructor(
+    storage: Storage, shape: readonly number[], strides: readonly number[], offset: number, writeable = true, sharedLayout = false,
+  ) {
     this.storage = storage;
     this.dtype = storage.dtype as D;
-    // Frozen arrays (another NDArray's) can be shared: nobody can change them.
-    this.shape = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
-    this.strides = Object.isFrozen(strides) ? strides : Object.freeze([...strides]);
+    this.shape = sharedLayout ? shape : frozen(shape);
+    this.strides = sharedLayout ? strides : frozen(strides);
     this.offset = offset;
     this.writeable = writeable;
   }
@@ -98,8 +121,10 @@ export class NDArray<D extends DType = DType> {
 
   /** Number of elements. */
   get size(): number {
-    return sizeOf(this.shape);
+    return (this.elementCount ??= sizeOf(this.shape));
   }
+
+  private elementCount: number | undefined;
 
   /** Bytes per element. */
   get itemsize(): number {
@@ -161,7 +186,7 @@ export class NDArray<D extends DType = DType> {
    */
   get(...index: number[]): ScalarOf<D> {
     this.checkAlive();
-    return fromStorage(this.data[this.flatIndex(index)]!, this.dtype) as ScalarOf<D>;
+    return fromStorage(elementsOf(this.storage)[this.flatIndex(index)]!, this.dtype) as ScalarOf<D>;
   }
 
   /**
@@ -179,7 +204,7 @@ export class NDArray<D extends DType = DType> {
     if (!this.writeable) throw new ValueError('E_VALUE_READONLY', 'assignment destination is read-only (a broadcast view)');
     const value = args.pop() as Scalar;
     const k = this.flatIndex(args as number[]);
-    (this.data as unknown as Array<number | bigint>)[k] = toStorage(value, this.dtype);
+    (elementsOf(this.storage) as unknown as Array<number | bigint>)[k] = toStorage(value, this.dtype);
   }
 
   /**
@@ -196,7 +221,7 @@ export class NDArray<D extends DType = DType> {
     if (this.size !== 1) {
       throw new ValueError('E_VALUE_ITEM', `can only convert an array of size 1 to a scalar (size is ${this.size})`);
     }
-    return fromStorage(this.data[this.offset]!, this.dtype) as ScalarOf<D>;
+    return fromStorage(elementsOf(this.storage)[this.offset]!, this.dtype) as ScalarOf<D>;
   }
 
   /**
@@ -209,7 +234,7 @@ export class NDArray<D extends DType = DType> {
    */
   toArray(): NestedArray<ScalarOf<D>> {
     this.checkAlive();
-    const data = this.data;
+    const data = elementsOf(this.storage);
     const build = (axis: number, k: number): NestedArray<ScalarOf<D>> => {
       if (axis === this.ndim) return fromStorage(data[k]!, this.dtype) as ScalarOf<D>;
       const out: NestedArray<ScalarOf<D>>[] = new Array(this.shape[axis]!);
@@ -323,7 +348,7 @@ export class NDArray<D extends DType = DType> {
    */
   slice(...specs: SliceSpec[]): NDArray<D> {
     this.checkAlive();
-    return this.view(sliceLayout(this.layout, specs));
+    return this.view(sliceLayout(this, specs));
   }
 
   /**

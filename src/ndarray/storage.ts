@@ -16,6 +16,7 @@
 import { DTYPES, dtypeOfTypedArray, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { disposeBlock, pinBlock, throwDisposed, trackBlock, unpinBlock, type Block } from '../runtime/lifetime.js';
 import { runtime } from '../runtime/runtime.js';
+import { SLAB_CELL_MAX_BYTES, allocCell, anchorView } from '../runtime/slab.js';
 import { MAX_PAGES, PAGE_BYTES } from '../runtime/wasm-memory.js';
 import { MemoryError } from '../util/errors.js';
 import { formatShape } from './layout.js';
@@ -59,28 +60,49 @@ export class HeapStorage implements Storage {
   readonly kind = 'wasm' as const;
   constructor(
     readonly dtype: DType,
-    /** TypedArray over exactly this block; its reachability keeps the block. */
-    private readonly array: AnyTypedArray,
+    /** Number of elements. */
+    readonly length: number,
     readonly block: Block,
-  ) {}
-
+    /**
+     * TypedArray over exactly this block, made on first use (the fast ufunc path never needs
+     * one). For a heap block of its own it is the block's owner (made at once); for a slab
+     * cell it keeps the slab (slab.ts, anchorView).
+     */
+    private array: AnyTypedArray | undefined,
+  ) {
+    this.anchored = array !== undefined;
+  }
   get disposed(): boolean {
     return this.block.freed;
   }
 
-  /** The elements; throws after dispose. */
+  /** The elements; throws after dispose. The view keeps the memory while it is held. */
   get data(): AnyTypedArray {
-    if (this.block.freed) throwDisposed();
-    return this.array;
+    const view = this.elements;
+    if (!this.anchored) {
+      this.anchored = true;
+      anchorView(view, this.block);
+    }
+    return view;
   }
+
+  /**
+   * The elements, for use while this storage is reachable (internal reads and writes that
+   * never hand the view out): {@link data} without making the view keep a slab cell's memory
+   * (a WeakMap entry, slab.ts), which is paid only when a view reaches the user.
+   */
+  get elements(): AnyTypedArray {
+    if (this.block.freed) throwDisposed();
+    // The memory's current buffer: shared memory never detaches, and it covers every block.
+    return (this.array ??= new DTYPES[this.dtype].TypedArray(runtime().memory.buffer, this.block.ptr, this.length));
+  }
+
+  /** True once {@link data} handed the view out (a block of its own: always). */
+  private anchored: boolean;
 
   /** Heap address of element 0. */
   get ptr(): number {
     return this.block.ptr;
-  }
-
-  get length(): number {
-    return this.array.length;
   }
 
   /**
@@ -143,6 +165,19 @@ export class JsStorage implements Storage {
   dispose(): void {}
 }
 
+/**
+ * The elements of `s` for internal use while `s` is reachable (see HeapStorage.elements);
+ * `s.data` for other storages.
+ *
+ * @example
+ * ```ts
+ * const v = elementsOf(a.storage)[a.offset];
+ * ```
+ */
+export function elementsOf(s: Storage): AnyTypedArray {
+  return s instanceof HeapStorage ? s.elements : s.data;
+}
+
 /** The most bytes one array can take: the whole wasm32 heap, 4 GiB. */
 export const MAX_ARRAY_BYTES = MAX_PAGES * PAGE_BYTES;
 
@@ -180,11 +215,17 @@ export function allocateStorage(dtype: DType, length: number, zero = false, shap
         `the array heap holds at most 4 GiB (${MAX_ARRAY_BYTES} bytes, the wasm32 limit); use smaller arrays or process the data in chunks`,
     );
   }
-  const { heap } = runtime();
-  const ptr = heap.alloc(bytes);
-  if (zero) runtime().loops.zeroBytes(ptr, length * info.itemSize);
+  const rt = runtime();
+  if (bytes <= SLAB_CELL_MAX_BYTES) {
+    // A small array: a cell of a slab, tracked by its slab (slab.ts); its view comes later.
+    const cell = allocCell(rt.heap, bytes);
+    if (zero) rt.loops.zeroBytes(cell.ptr, bytes);
+    return new HeapStorage(dtype, length, cell, undefined);
+  }
+  const ptr = rt.heap.alloc(bytes);
+  if (zero) rt.loops.zeroBytes(ptr, length * info.itemSize);
   // Fetch the buffer after alloc: the allocation may have grown the memory.
-  const array = new info.TypedArray(runtime().memory.buffer, ptr, length);
-  const block = trackBlock(heap, ptr, heap.sizeOf(ptr)!, array);
-  return new HeapStorage(dtype, array, block);
+  const array = new info.TypedArray(rt.memory.buffer, ptr, length);
+  const block = trackBlock(rt.heap, ptr, rt.heap.sizeOf(ptr)!, array);
+  return new HeapStorage(dtype, length, block, array);
 }

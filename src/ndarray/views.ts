@@ -11,6 +11,13 @@ export interface Layout {
   offset: number;
 }
 
+/** A layout that is only read (an NDArray is one). */
+export interface LayoutSource {
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
 /**
  * One index spec of `slice()`: an integer (selects and drops the axis), a slice string
  * `'start:stop:step'` (any part optional, negatives count from the end), `':'`, `'...'`
@@ -19,14 +26,31 @@ export interface Layout {
 export type SliceSpec = number | string | null;
 
 interface ParsedSlice {
-  start: number | undefined;
-  stop: number | undefined;
-  step: number;
+  readonly start: number | undefined;
+  readonly stop: number | undefined;
+  readonly step: number;
 }
 
 const SLICE_RE = /^\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*(?::\s*(-?\d+)?\s*)?)?$/;
 
+/**
+ * Parsed slice strings, by text: programs use a few specs again and again, and the regular
+ * expression costs several times the rest of a slice. Cleared when full (bounded).
+ */
+const parsedSpecs = new Map<string, ParsedSlice | number>();
+const PARSED_SPECS_MAX = 256;
+
 function parseSliceString(spec: string): ParsedSlice | number {
+  let p = parsedSpecs.get(spec);
+  if (p === undefined) {
+    p = parseSliceText(spec);
+    if (parsedSpecs.size >= PARSED_SPECS_MAX) parsedSpecs.clear();
+    parsedSpecs.set(spec, p);
+  }
+  return p;
+}
+
+function parseSliceText(spec: string): ParsedSlice | number {
   const m = SLICE_RE.exec(spec);
   if (m === null || spec.trim() === '') {
     throw new IndexError(
@@ -83,7 +107,7 @@ export function normalizeIndex(i: number, len: number, axis: number): number {
  * sliceLayout({ shape: [4], strides: [1], offset: 0 }, ['::-1']); // shape [4], strides [-1], offset 3
  * ```
  */
-export function sliceLayout(src: Layout, specs: readonly SliceSpec[]): Layout {
+export function sliceLayout(src: LayoutSource, specs: readonly SliceSpec[]): Layout {
   const parsed = specs.map((s) => (typeof s === 'string' ? (s.trim() === '...' ? '...' : parseSliceString(s)) : s));
   const ellipses = parsed.filter((p) => p === '...').length;
   if (ellipses > 1) throw new IndexError('E_INDEX_SPEC', "an index can only have a single ellipsis ('...')");

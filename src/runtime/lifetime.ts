@@ -62,10 +62,37 @@ export const GC_ALLOWANCE_MAX_BYTES = 128 * 2 ** 20;
 export const LIVE_HEADROOM_MAX = 0.5;
 export const GC_TIME_SHARE = 0.1;
 
-/** One allocated heap block and the object whose reachability keeps it. */
+/**
+ * What a block carved out of a slab (slab.ts) reports to when its array is released: the
+ * slab, which frees or reuses its memory once none of its blocks is in use.
+ */
+export interface CellHost {
+  dropCell(cell: Block): void;
+}
+
+/**
+ * Bytes and blocks of slabs (slab.ts), for {@link heapStats}-style accounting: the bytes of
+ * slabs that no array uses (`spareBytes`), the slabs (each one heap block) and their cells
+ * in use (each one array's block).
+ */
+export const slabCounters = { spareBytes: 0, slabs: 0, cells: 0 };
+
+/**
+ * One allocated block and the object whose reachability keeps it. Either a heap block of
+ * its own (`host` null: tracked by the registry and the sweep), or a cell of a slab
+ * (`host` set: no tracking of its own; its slab is tracked, see slab.ts).
+ */
 export class Block {
   /** Released for its user (disposed, collected): the array can no longer be used. */
   freed = false;
+  /** The slab this block is a cell of (null: a heap block of its own). Keeps the slab alive. */
+  host: CellHost | null = null;
+  /** For a slab's own heap block: its bytes that no live cell uses (0 for other blocks). */
+  spare = 0;
+  /** For a slab's own heap block: its cells not yet released. */
+  cells = 0;
+  /** True for a slab's own heap block. */
+  isSlab = false;
   /** Index in `tracked` while listed there for the sweep; -1 otherwise. */
   slot = -1;
   /** In-flight calls using the block; while > 0 a release keeps the memory (see the header). */
@@ -100,6 +127,20 @@ const registry = new FinalizationRegistry<Block>((block) => release(block));
 export const KEPT_CLEAR_INTERVAL = 4096;
 let weakRefsSinceClear = 0;
 const scopes: Block[][] = [];
+
+/**
+ * Put a slab cell (slab.ts) in the innermost {@link scope}, which disposes it at its end.
+ *
+ * @example
+ * ```ts
+ * enterScope(cell);
+ * ```
+ */
+export function enterScope(cell: Block): void {
+  // Not `scopes[scopes.length - 1]?.`: measured, reading index -1 of an array (outside
+  // any scope, the common case) costs ~0.17 us, a lookup up the prototype chain.
+  if (scopes.length !== 0) scopes[scopes.length - 1]!.push(cell);
+}
 /**
  * Blocks up to this size may skip the WeakRef. Measured: `new WeakRef` costs ~0.6-1 us
  * inside a long synchronous loop (V8 adds every target to its kept-during-job set), more
@@ -133,7 +174,7 @@ let lastCollectionEnd = 0;
  * const block = trackBlock(heap, ptr, n * 8, data);
  * ```
  */
-export function trackBlock(heap: Heap, ptr: number, bytes: number, owner: object): Block {
+export function trackBlock(heap: Heap, ptr: number, bytes: number, owner: object, inScope = true): Block {
   let block: Block;
   if (bytes <= SMALL_BLOCK_BYTES && registryOnlyBytes + bytes <= REGISTRY_ONLY_LIMIT_BYTES) {
     // Small arrays made since the JS stack was last empty: released by the registry only
@@ -154,7 +195,8 @@ export function trackBlock(heap: Heap, ptr: number, bytes: number, owner: object
     }
   }
   registry.register(owner, block, block);
-  scopes[scopes.length - 1]?.push(block);
+  // A slab's block (inScope false) is not an array's: its cells are in the scopes instead.
+  if (inScope) enterScope(block);
   if (isHeapDebug()) debugBlocks.set(ptr, block);
   return block;
 }
@@ -162,6 +204,17 @@ export function trackBlock(heap: Heap, ptr: number, bytes: number, owner: object
 function release(block: Block): void {
   if (block.freed) return;
   block.freed = true;
+  if (block.host !== null) {
+    if (block.pins > 0) block.freeAtUnpin = true;
+    else block.host.dropCell(block);
+    return;
+  }
+  if (block.isSlab) {
+    // A collected slab takes its cells with it (their arrays were collected too).
+    slabCounters.spareBytes -= block.spare;
+    slabCounters.cells -= block.cells;
+    slabCounters.slabs--;
+  }
   untrack(block);
   registry.unregister(block);
   if (debugBlocks.get(block.ptr) === block) debugBlocks.delete(block.ptr);
@@ -199,7 +252,8 @@ export function unpinBlock(block: Block): void {
   pinnedBlocks--;
   if (block.freeAtUnpin) {
     block.freeAtUnpin = false;
-    block.heap.free(block.ptr);
+    if (block.host !== null) block.host.dropCell(block);
+    else block.heap.free(block.ptr);
   }
 }
 

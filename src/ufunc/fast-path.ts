@@ -106,7 +106,7 @@ export function tryFastCall(t: UfuncDispatch & { nout: number }, args: readonly 
       return undefined;
     }
   } else {
-    o = new NDArray(allocateStorage(outDtype, a.size), a.shape, a.strides, 0);
+    o = new NDArray(allocateStorage(outDtype, a.size), a.shape, a.strides, 0, true, true);
   }
   const n = a.size;
   const sa = DTYPES[a.dtype].itemSize;

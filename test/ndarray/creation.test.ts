@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { decodeNested, loadFixture } from '../helpers/fixtures.js';
@@ -37,12 +38,46 @@ describe('array() infers dtypes as NumPy does for Python values', () => {
     ['[1e300]', [1e300], 'float64'],
     ['[]', [], 'float64'],
     ['[[1, 2], [3, 4]]', [[1, 2], [3, 4]], 'int64'],
+    // Flat lists of numbers take a shorter path (coercion.ts): the same rules.
+    ['[2 ** 63]', [2 ** 63], 'uint64'],
+    ['[-(2 ** 63), 0]', [-(2 ** 63), 0], 'int64'],
+    ['[-1, 2 ** 63]', [-1, 2 ** 63], 'float64'],
+    ['[2.5, 2 ** 63]', [2.5, 2 ** 63], 'float64'],
+    ['[2 ** 64]', [2 ** 64], 'float64'],
+    ['[1, Infinity]', [1, Infinity], 'float64'],
   ];
   for (const [label, data, dtype] of cases) {
     it(`${label} -> ${dtype}`, () => {
       expect(nb.array(data as nb.ArrayLikeInput).dtype).toBe(dtype);
     });
   }
+
+  it('property: a flat list of JS numbers keeps its values, with NumPy\'s dtype for Python ints and floats', () => {
+    const num = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double(), fc.constantFrom(2 ** 53, -(2 ** 63), 2 ** 63, 2 ** 64));
+    fc.assert(
+      fc.property(fc.array(num, { maxLength: 40 }), (values) => {
+        // NumPy: any float makes float64; integers are int64, else uint64 when all fit it, else (mixed) float64.
+        const ints = values.every((v) => Number.isInteger(v));
+        const inInt64 = values.every((v) => v >= -(2 ** 63) && v < 2 ** 63);
+        const inUint64 = values.every((v) => v >= 0 && v < 2 ** 64);
+        const want: nb.DType = values.length === 0 || !ints ? 'float64' : inInt64 ? 'int64' : inUint64 ? 'uint64' : 'float64';
+        const a = nb.array(values);
+        expect(a.dtype).toBe(want);
+        expect(a.shape).toEqual([values.length]);
+        const asStored = (v: number) => (want === 'float64' ? v : BigInt(v));
+        expect(a.toArray()).toEqual(values.map(asStored));
+      }),
+    );
+  });
+
+  it('a flat list of numbers with a dtype: converted as Python scalars are (NumPy 2)', () => {
+    expect(nb.array([1, 2.7, -3.5], 'int32').toArray()).toEqual([1, 2, -3]);
+    expect(nb.array([0, 2, -1], 'bool').toArray()).toEqual([false, true, true]);
+    expect(() => nb.array([1, 300], 'int8')).toThrow(expect.objectContaining({ code: 'E_DTYPE_OVERFLOW' }));
+    expect(() => nb.array([-1], 'uint64')).toThrow(expect.objectContaining({ code: 'E_DTYPE_OVERFLOW' }));
+    expect(() => nb.array([NaN], 'int64')).toThrow(expect.objectContaining({ code: 'E_DTYPE_CONVERT' }));
+    expect(nb.array([2 ** 53, -(2 ** 53)], 'int64').toArray()).toEqual([2n ** 53n, -(2n ** 53n)]);
+  });
 
   it('keeps a TypedArray dtype and copies it into the heap', () => {
     const ta = new Float32Array([1, 2, 3]);

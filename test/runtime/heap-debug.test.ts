@@ -83,7 +83,7 @@ describe('heap debug mode', () => {
     const { heap } = runtime();
     const before = checkHeap(heap);
     const a = nb.zeros([100_000]); // tracked for the sweep (large): its view is checked too
-    const b = nb.zeros([10]);
+    const b = nb.zeros([256]); // 2 KiB: a block of its own (arrays up to 1 KiB share slabs)
     const acc = checkHeap(heap);
     expect(acc.arrayBlocks).toBe(before.arrayBlocks + 2);
     expect(acc.otherBytes).toBe(before.otherBytes);
