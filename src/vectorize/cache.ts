@@ -38,13 +38,37 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ASC_FLAGS } from '../compiler/index.js';
 import { compileBytesSync, moduleFromBytes } from './compile-sync.js';
 import { staticDataRange } from '../compiler/index.js';
 import { BASE_A, BASE_B, findRelocations, relocate, RELOCATABLE_LIMIT, setMemoryImportMinimum } from './relocate.js';
 
+/** The `version` of the package.json at `path`, if that file is package `pkg`'s. */
+function versionAt(path: string, pkg: string): string | undefined {
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+    return json.name === pkg && typeof json.version === 'string' ? json.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A package's version: numbats' own package.json is the first one above this file; a
+ * dependency's is in the first `node_modules` above that which has it (Node's resolution,
+ * read directly: require.resolve costs ~2 ms on a cache hit's path), else require's answer.
+ */
 function versionOf(pkg: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 64; up++) {
+    const v = pkg === 'numbats' ? versionAt(join(dir, 'package.json'), pkg) : versionAt(join(dir, 'node_modules', pkg, 'package.json'), pkg);
+    if (v !== undefined) return v;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
   try {
     return (createRequire(import.meta.url)(`${pkg}/package.json`) as { version: string }).version;
   } catch {
