@@ -2,18 +2,53 @@
  * First result of a disk-cache hit in a fresh process (issue 15 item 4): a writer process
  * allocates 28 MB (the heap grows) and compiles three kernels with `cache: true`; then each
  * of RUNS fresh processes allocates differently and times, from the end of
- * `import('numbats')` and the allocations, making each kernel and its first result; and, for
- * the cost of a miss, the same program without the cache and the writer. Runs the built package
- * (`npm run build:ts` first): `npx tsx bench/cache-hit.ts`. Prints medians.
+ * `import('numbats')`: the runtime's start (the first array: heap and built-in module), then,
+ * after its allocations, making each kernel and its first result; and, for the cost of a
+ * miss, the same program without the cache and the writer.
+ *
+ * The package runs as users get it: `package.json` and `dist/` copied to a temporary
+ * `node_modules/numbats` (its dependencies linked beside it), imported as 'numbats'; so the
+ * cache keys on the version, as in an install (in a source checkout they also stat numbats'
+ * source files, kernel-cache.ts; `--checkout` measures that layout instead).
+ *
+ *   npm run build:ts && npx tsx bench/cache-hit.ts [--build label=dir ...] [--checkout]
+ *
+ * Each `--build` is a package root with a built `dist/` (default: this one, as 'this'); with
+ * several, their processes alternate, so the medians compare builds in the same run. RUNS
+ * (default 7) fresh processes per build. Prints medians.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const RUNS = Number(process.env.RUNS ?? 7);
-const entry = pathToFileURL(join(process.cwd(), 'dist/src/index.js')).href;
+const argv = process.argv.slice(2);
+const checkout = argv.includes('--checkout');
+const builds = argv.flatMap((a, i) => (a === '--build' ? [argv[i + 1]!] : [])).map((b) => {
+  const [label, dir] = b.includes('=') ? b.split('=') as [string, string] : [b, b];
+  return { label, root: resolve(dir) };
+});
+if (builds.length === 0) builds.push({ label: 'this', root: process.cwd() });
+
+const work = mkdtempSync(join(tmpdir(), 'numbats-bench-cache-'));
+
+/** The entry module of a build: installed under a temporary node_modules, or the checkout's own. */
+function install(label: string, root: string): string {
+  if (checkout) return pathToFileURL(join(root, 'dist/src/index.js')).href;
+  const modules = join(work, label, 'node_modules');
+  const pkg = join(modules, 'numbats');
+  mkdirSync(pkg, { recursive: true });
+  cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
+  cpSync(join(root, 'dist'), join(pkg, 'dist'), { recursive: true });
+  const deps = join(process.cwd(), 'node_modules');
+  for (const name of readdirSync(deps)) {
+    if (name === 'numbats' || name.startsWith('.')) continue;
+    symlinkSync(join(deps, name), join(modules, name));
+  }
+  return pathToFileURL(join(pkg, 'dist/src/index.js')).href;
+}
 
 const KERNELS = [
   ['plain x*2+1', "nb.vectorize('f8(f8)', { cache: true })((x) => x * 2 + 1)", 'xs'],
@@ -21,39 +56,54 @@ const KERNELS = [
   ['guvectorize rowsum log1p', "nb.guvectorize(['void(f8[:], f8[:])'], '(n)->()', { cache: true })((a, out) => { let s = 0; for (let i = 0; i < a.length; i++) s += Math.log1p(a[i]); out[0] = s; })", 'm'],
 ] as const;
 
-function program(sizes: number[], cache = true): string {
+function program(entry: string, sizes: number[], cache = true): string {
   return [
     'const t0 = performance.now();',
     `const nb = await import(${JSON.stringify(entry)});`,
+    'const t1 = performance.now();',
+    'nb.zeros([1]);',
+    'const t2 = performance.now();',
     `const keep = ${JSON.stringify(sizes)}.map((n) => nb.zeros([n]));`,
     "const xs = nb.array([0, 0.5, -1.25, 3]); const m = nb.array([[1, 2], [3, 4]]);",
-    'const t1 = performance.now();',
-    'const out = { importMs: t1 - t0, kernels: [] };',
-    ...KERNELS.map(([, make, arg]) => `{ const a = performance.now(); const f = ${cache ? make : make.replace('cache: true', 'cache: false')}; const b = performance.now(); f(${arg}).toArray(); const c = performance.now(); out.kernels.push([b - a, c - b, c - t1]); }`),
+    'const t3 = performance.now();',
+    'const out = { importMs: t1 - t0, runtimeMs: t2 - t1, kernels: [] };',
+    ...KERNELS.map(([, make, arg]) => `{ const a = performance.now(); const f = ${cache ? make : make.replace('cache: true', 'cache: false')}; const b = performance.now(); f(${arg}).toArray(); const c = performance.now(); out.kernels.push([b - a, c - b, c - t3]); }`),
     'console.log(JSON.stringify(out));',
   ].join('\n');
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'numbats-bench-cache-'));
-const env = { ...process.env, NUMBATS_CACHE_DIR: dir };
-const run = (sizes: number[], cache = true) => {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(sizes, cache)], { encoding: 'utf8', env });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout) as { importMs: number; kernels: number[][] };
-};
-
+type Run = { importMs: number; runtimeMs: number; kernels: number[][] };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const nocache = run([3_500_000, 1000], false);
-console.log(`no cache (one compile each): ${KERNELS.map(([name], i) => `${name} ${nocache.kernels[i]![0]!.toFixed(0)} ms`).join('; ')}`);
-const writer = run([3_500_000, 1000]);
-console.log(`writer (miss; a second compile for static data): ${KERNELS.map(([name], i) => `${name} ${writer.kernels[i]![0]!.toFixed(0)} ms`).join('; ')}`);
-const hits = Array.from({ length: RUNS }, (_, i) => run(i % 2 === 0 ? [17, 4096, 100_000] : [9_000_000, 3]));
-console.log(`hits, median of ${RUNS} fresh processes (alternating small heap / heap grown to 72 MB):`);
-console.log(`  import: ${median(hits.map((h) => h.importMs)).toFixed(1)} ms`);
-KERNELS.forEach(([name], i) => {
-  const make = median(hits.map((h) => h.kernels[i]![0]!));
-  const first = median(hits.map((h) => h.kernels[i]![1]!));
-  const since = median(hits.map((h) => h.kernels[i]![2]!));
-  console.log(`  ${name}: make ${make.toFixed(2)} ms, first call ${first.toFixed(2)} ms, total since import and allocations ${since.toFixed(2)} ms`);
+
+const setups = builds.map(({ label, root }) => {
+  const entry = install(label, root);
+  const env = { ...process.env, NUMBATS_CACHE_DIR: join(work, `${label}-cache`) };
+  const run = (sizes: number[], cache = true): Run => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(entry, sizes, cache)], { encoding: 'utf8', env, cwd: work });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as Run;
+  };
+  return { label, run, hits: [] as Run[] };
 });
-rmSync(dir, { recursive: true, force: true });
+
+console.log(`layout: ${checkout ? 'source checkout (dist/ in place)' : 'installed (node_modules/numbats)'}`);
+for (const s of setups) {
+  const nocache = s.run([3_500_000, 1000], false);
+  console.log(`[${s.label}] no cache (one compile each): ${KERNELS.map(([name], i) => `${name} ${nocache.kernels[i]![0]!.toFixed(0)} ms`).join('; ')}`);
+  const writer = s.run([3_500_000, 1000]);
+  console.log(`[${s.label}] writer (miss; a second compile for static data): ${KERNELS.map(([name], i) => `${name} ${writer.kernels[i]![0]!.toFixed(0)} ms`).join('; ')}`);
+}
+for (let i = 0; i < RUNS; i++) {
+  for (const s of setups) s.hits.push(s.run(i % 2 === 0 ? [17, 4096, 100_000] : [9_000_000, 3]));
+}
+console.log(`hits, median of ${RUNS} fresh processes per build (alternating small heap / heap grown to 72 MB; builds interleaved):`);
+for (const { label, hits } of setups) {
+  console.log(`[${label}] import ${median(hits.map((h) => h.importMs)).toFixed(1)} ms; runtime start (first array) ${median(hits.map((h) => h.runtimeMs)).toFixed(2)} ms`);
+  KERNELS.forEach(([name], i) => {
+    const make = median(hits.map((h) => h.kernels[i]![0]!));
+    const first = median(hits.map((h) => h.kernels[i]![1]!));
+    const since = median(hits.map((h) => h.kernels[i]![2]!));
+    console.log(`  ${name}: make ${make.toFixed(2)} ms, first call ${first.toFixed(2)} ms, total since the allocations ${since.toFixed(2)} ms`);
+  });
+}
+rmSync(work, { recursive: true, force: true });

@@ -38,13 +38,37 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ASC_FLAGS } from '../compiler/index.js';
 import { compileBytesSync, moduleFromBytes } from './compile-sync.js';
 import { staticDataRange } from '../compiler/index.js';
 import { BASE_A, BASE_B, findRelocations, relocate, RELOCATABLE_LIMIT, setMemoryImportMinimum } from './relocate.js';
 
+/** The `version` of the package.json at `path`, if that file is package `pkg`'s. */
+function versionAt(path: string, pkg: string): string | undefined {
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { name?: string; version?: string };
+    return json.name === pkg && typeof json.version === 'string' ? json.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A package's version: numbats' own package.json is the first one above this file; a
+ * dependency's is in the first `node_modules` above that which has it (Node's resolution,
+ * read directly: require.resolve costs ~2 ms on a cache hit's path), else require's answer.
+ */
 function versionOf(pkg: string): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let up = 0; up < 64; up++) {
+    const v = pkg === 'numbats' ? versionAt(join(dir, 'package.json'), pkg) : versionAt(join(dir, 'node_modules', pkg, 'package.json'), pkg);
+    if (v !== undefined) return v;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
   try {
     return (createRequire(import.meta.url)(`${pkg}/package.json`) as { version: string }).version;
   } catch {
@@ -54,7 +78,7 @@ function versionOf(pkg: string): string {
 
 let versions: string | undefined;
 /** numbats and asc versions in the key. */
-function versionKey(): string {
+export function versionKey(): string {
   return (versions ??= `numbats@${versionOf('numbats')};asc@${versionOf('assemblyscript')}`);
 }
 
@@ -66,7 +90,7 @@ const FORMAT = 'entry2';
  * BASE_A (position-independent), or null (bytes used as they are: no static data, or static
  * data at the base in the entry's key).
  */
-interface Entry {
+export interface Entry {
   readonly bytes: Uint8Array;
   readonly relocs: Uint32Array | null;
   onDisk: boolean;
@@ -94,8 +118,11 @@ export function cacheKey(source: string, target: string, memoryBase: number | nu
     .update('\0').update(versionKey()).update('\0').update(FORMAT).digest('hex');
 }
 
-/** Where the last {@link compileCached} result came from (tests, measurements). */
-export type CacheSource = 'memory' | 'disk' | 'compiled';
+/**
+ * Where a {@link compileCached} result came from (tests, measurements); kernel-cache.ts adds
+ * 'inputs' (a hit on the kernel's inputs: no front end ran).
+ */
+export type CacheSource = 'memory' | 'disk' | 'compiled' | 'inputs';
 
 export interface CachedCompile {
   readonly module: WebAssembly.Module;
@@ -103,6 +130,11 @@ export interface CachedCompile {
   readonly staticData: { readonly start: number; readonly end: number } | null;
   readonly from: CacheSource;
   readonly compileMs: number;
+  /**
+   * The entry it came from, when that entry goes to any base (no static data, or relocatable;
+   * kernel-cache.ts stores it under the kernel's inputs); null for a base-keyed entry.
+   */
+  readonly portable: Entry | null;
 }
 
 /** The checksum at the head of an entry: binds the bytes to their key. */
@@ -111,7 +143,7 @@ function entrySum(key: string, body: Uint8Array): Buffer {
 }
 
 /** Body: u32 relocation count (0xffffffff: none, bytes as they are), the sites, the Wasm. */
-function encode(entry: Entry): Buffer {
+export function encode(entry: Entry): Buffer {
   const n = entry.relocs?.length ?? 0;
   const head = Buffer.alloc(4 + 4 * n);
   head.writeUInt32LE(entry.relocs === null ? 0xffffffff : n, 0);
@@ -119,7 +151,8 @@ function encode(entry: Entry): Buffer {
   return Buffer.concat([head, entry.bytes]);
 }
 
-function decode(body: Buffer): Entry | undefined {
+/** {@link encode}'s inverse; undefined when the body is not one. */
+export function decode(body: Buffer): Entry | undefined {
   if (body.length < 4) return undefined;
   const n = body.readUInt32LE(0);
   if (n === 0xffffffff) return { bytes: new Uint8Array(body.subarray(4)), relocs: null, onDisk: true };
@@ -129,38 +162,48 @@ function decode(body: Buffer): Entry | undefined {
   return { bytes: new Uint8Array(body.subarray(4 + 4 * n)), relocs, onDisk: true };
 }
 
-function readDisk(key: string): Entry | undefined {
+/**
+ * The body of the disk entry `key` (checksum verified; the file's mtime touched: least
+ * recently used goes first), or undefined when there is none or it is not intact.
+ */
+export function readDiskBody(key: string): Buffer | undefined {
   const path = join(cacheDir(), `${key}.wasm`);
   try {
     const file = readFileSync(path);
     if (file.length < 33) return undefined;
     const body = file.subarray(32);
     if (!entrySum(key, body).equals(file.subarray(0, 32))) return undefined;
-    const entry = decode(body);
-    if (entry) {
-      // Least recently used goes first: a hit makes the entry young.
-      const now = new Date();
-      try { utimesSync(path, now, now); } catch { /* read-only cache: still a hit */ }
-    }
-    return entry;
+    const now = new Date();
+    try { utimesSync(path, now, now); } catch { /* read-only cache: still a hit */ }
+    return body;
   } catch {
     return undefined;
   }
 }
 
-function writeDisk(key: string, entry: Entry): void {
+function readDisk(key: string): Entry | undefined {
+  const body = readDiskBody(key);
+  return body && decode(body);
+}
+
+/** Write the disk entry `key` (temporary file, then rename; then sweep). False when it could not be written. */
+export function writeDiskBody(key: string, body: Buffer): boolean {
   try {
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true });
-    const body = encode(entry);
     const tmp = join(dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     writeFileSync(tmp, Buffer.concat([entrySum(key, body), body]));
     renameSync(tmp, join(dir, `${key}.wasm`));
-    entry.onDisk = true;
     sweepCache(dir);
+    return true;
   } catch {
     // A cache that cannot be written is only slower.
+    return false;
   }
+}
+
+function writeDisk(key: string, entry: Entry): void {
+  if (writeDiskBody(key, encode(entry))) entry.onDisk = true;
 }
 
 /**
@@ -251,7 +294,7 @@ export function compileCached(source: string, options: { memoryBase: number; dis
     for (const key of [anyKey, baseKey]) {
       const hit = memory.get(key);
       if (!hit) continue;
-      const r = finish(hit, base, source, 'memory', 0);
+      const r = finish(hit, base, source, 'memory', 0, key === anyKey);
       if (r === null) continue;
       if (options.disk && !hit.onDisk) writeDisk(key, hit);
       return r;
@@ -261,7 +304,7 @@ export function compileCached(source: string, options: { memoryBase: number; dis
         const entry = readDisk(key);
         if (!entry) continue;
         try {
-          const r = finish(entry, base, source, 'disk', 0);
+          const r = finish(entry, base, source, 'disk', 0, key === anyKey);
           if (r === null) continue;
           memory.set(key, entry);
           return r;
@@ -290,7 +333,7 @@ export function compileCached(source: string, options: { memoryBase: number; dis
     if (entry !== null) {
       memory.set(anyKey, entry);
       writeDisk(anyKey, entry);
-      const r = finish(entry, base, source, 'compiled', compileMs);
+      const r = finish(entry, base, source, 'compiled', compileMs, true);
       if (r !== null) return r;
     }
   }
@@ -299,13 +342,22 @@ export function compileCached(source: string, options: { memoryBase: number; dis
   const key = staticDataRange(binary) === null ? anyKey : baseKey;
   memory.set(key, entry);
   if (options.disk) writeDisk(key, entry);
-  return finish(entry, base, source, 'compiled', compileMs)!;
+  return finish(entry, base, source, 'compiled', compileMs, key === anyKey)!;
 }
 
-function finish(entry: Entry, memoryBase: number, source: string, from: CacheSource, compileMs: number): CachedCompile | null {
+/**
+ * The module of `entry` for static data at `memoryBase` (relocated, memory minimum set), or
+ * null when it cannot go there. `portable`: the entry goes to any base.
+ *
+ * @example
+ * ```ts
+ * const r = finish(entry, base, source, 'inputs', 0, true);
+ * ```
+ */
+export function finish(entry: Entry, memoryBase: number, source: string, from: CacheSource, compileMs: number, portable = false): CachedCompile | null {
   const m = materialize(entry, memoryBase);
   if (m === null) return null;
-  return { module: moduleFromBytes(m.binary, source), binary: m.binary, staticData: m.staticData, from, compileMs };
+  return { module: moduleFromBytes(m.binary, source), binary: m.binary, staticData: m.staticData, from, compileMs, portable: portable ? entry : null };
 }
 
 /** Forget the in-memory entries of `source` (every key), or all of them. */

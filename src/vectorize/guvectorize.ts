@@ -32,13 +32,13 @@
  *   ufunc methods on gufuncs with core dims.
  */
 import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
-import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
+import { parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { createGufunc, type Gufunc, type GufuncLoop } from '../ufunc/gufunc.js';
 import type { UfuncAttributes } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
-import { instantiateKernels } from './module.js';
+import { compileKernelModule } from './kernel-cache.js';
 import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
 import { applyKernelFactory, frozenConstants, GUVECTORIZE_OPTIONS, identityOption, type GuvectorizeOptions } from './options.js';
 import { createUfunc } from '../ufunc/ufunc.js';
@@ -151,11 +151,15 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       const record = { kind: 'gufunc', fn, helpers: options.helpers ?? {}, ...(options.constants ? { constants: options.constants } : {}) } as const;
       if (target.guvectorize !== undefined) return attachKernelSource(target.guvectorize(fn, sigs, layout, name, options) as GuvectorizedGufunc, record);
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
-      const kernels = sigs.map((s, i) => compileKernel(fn, s, {
-        kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
-        boundscheck: options.boundscheck ?? true, ...(options.helpers ? { helpers: options.helpers } : {}),
-        ...(options.constants ? { constants: options.constants } : {}),
-      }));
+      // Looked up by the kernel's inputs first (kernel-cache.ts: a hit runs no front end).
+      const { kernels, exports, module } = compileKernelModule(fn, sigs.map((s, i) => ({
+        signature: s,
+        options: {
+          kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
+          boundscheck: options.boundscheck ?? true, ...(options.helpers ? { helpers: options.helpers } : {}),
+          ...(options.constants ? { constants: options.constants } : {}),
+        },
+      })), { disk: options.cache ?? false, target: options.target ?? 'cpu' });
       const seen = new Set<string>();
       for (const k of kernels) {
         for (const w of k.warnings) {
@@ -163,7 +167,6 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
           if (!seen.has(text)) { seen.add(text); console.warn(text); }
         }
       }
-      const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
       const runs = new Map<number, GufuncRun>();
       const { identity, reorderable } = identityOption(options.identity);
       const zero = elementwise ? zeroCoreBlock() : () => 0;

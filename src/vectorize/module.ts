@@ -5,7 +5,7 @@
  */
 import { linkKernels, type CompiledKernel } from '../compiler/index.js';
 import { runtime } from '../runtime/runtime.js';
-import { compileCached, type CacheSource } from './cache.js';
+import { compileCached, type CachedCompile, type CacheSource } from './cache.js';
 
 /** First guess of a module's static data size (AS's Math tables are ~2-9 KiB). */
 const FIRST_BLOCK = 16 * 1024;
@@ -18,6 +18,8 @@ export interface KernelModule {
   readonly compileMs: number;
   /** The reserved block [start, end), or null when the module has no static data. */
   readonly block: { start: number; end: number } | null;
+  /** The cache entry it came from when that goes to any base (kernel-cache.ts stores it by the kernel's inputs), else null. */
+  readonly portable: CachedCompile['portable'];
 }
 
 /**
@@ -43,6 +45,22 @@ export function instantiateKernels(kernels: readonly CompiledKernel[], options: 
  * ```
  */
 export function instantiateSource(source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean } = {}): KernelModule {
+  return instantiateAt((base, fresh) => compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh }));
+}
+
+/**
+ * Reserve a heap block, get the module for static data there (`compileAt(base, fresh)`:
+ * `fresh` after a cached module failed to link, so compile again), and instantiate it on
+ * `runtime().memory`; a bigger block when its static data does not fit. What
+ * instantiateSource does with the compile cache; kernel-cache.ts with an entry found by the
+ * kernel's inputs.
+ *
+ * @example
+ * ```ts
+ * const { exports } = instantiateAt((base, fresh) => compileCached(source, { memoryBase: base, fresh }));
+ * ```
+ */
+export function instantiateAt(compileAt: (memoryBase: number, fresh: boolean) => CachedCompile): KernelModule {
   const { heap, memory } = runtime();
   let size = FIRST_BLOCK;
   let fresh = false;
@@ -50,9 +68,9 @@ export function instantiateSource(source: string, options: { disk?: boolean; tar
     const start = heap.alloc(size);
     // 64-byte aligned: relocated entries (cache.ts) keep the low bits of their canonical base.
     const base = (start + 63) & ~63;
-    let r: ReturnType<typeof compileCached>;
+    let r: CachedCompile;
     try {
-      r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh });
+      r = compileAt(base, fresh);
     } catch (e) {
       heap.free(start); // a failed compile keeps no block
       throw e;
@@ -72,7 +90,10 @@ export function instantiateSource(source: string, options: { disk?: boolean; tar
       }
       // No static data: the block is not needed. Otherwise it stays reserved for good.
       if (sd === null) heap.free(start);
-      return { exports: instance.exports as Record<string, unknown>, module: r.module, from: r.from, compileMs: r.compileMs, block: sd === null ? null : { start, end: start + size } };
+      return {
+        exports: instance.exports as Record<string, unknown>, module: r.module, from: r.from, compileMs: r.compileMs,
+        block: sd === null ? null : { start, end: start + size }, portable: r.portable,
+      };
     }
     heap.free(start);
     size = Math.max(size * 2, sd.end - sd.start + 128);

@@ -23,7 +23,7 @@
 import { type DType } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
 import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
-import { compileKernel, parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
+import { parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { classify, fixedSignature } from '../ufunc/call.js';
 import { weakStandIn, type InputKind } from '../ufunc/dispatch.js';
@@ -31,7 +31,7 @@ import { defineUfuncAttributes } from '../ufunc/attributes.js';
 import { createUfunc } from '../ufunc/ufunc.js';
 import type { Ufunc, UfuncAttributes, UfuncInput, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { instantiateKernels } from './module.js';
+import { compileKernelModule } from './kernel-cache.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
 import { applyKernelFactory, frozenConstants, identityOption, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
@@ -113,14 +113,17 @@ function signatureList(signatures: string | readonly string[] | undefined): stri
 }
 
 /** Compile kernels for signatures into one module and make their loop records. */
-function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], name: string, options: VectorizeOptions, target: KernelTarget): { loops: LoopRecord[]; kernels: CompiledKernel[] } {
+function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], name: string, options: VectorizeOptions, target: KernelTarget): { loops: LoopRecord[]; kernels: readonly CompiledKernel[] } {
   // Prefixes only need to be distinct within one module; stable ones keep cache keys stable.
   const tag = 'v';
-  const kernels = sigs.map((s, i) => compileKernel(fn, s, {
-    kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name, boundscheck: options.boundscheck ?? true,
-    ...(options.helpers ? { helpers: options.helpers } : {}), ...(options.constants ? { constants: options.constants } : {}),
-  }));
-  const { exports, module } = instantiateKernels(kernels, { disk: options.cache ?? false, target: options.target ?? 'cpu' });
+  // Looked up by the kernel's inputs first (kernel-cache.ts: a hit runs no front end).
+  const { kernels, exports, module } = compileKernelModule(fn, sigs.map((s, i) => ({
+    signature: s,
+    options: {
+      kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name, boundscheck: options.boundscheck ?? true,
+      ...(options.helpers ? { helpers: options.helpers } : {}), ...(options.constants ? { constants: options.constants } : {}),
+    },
+  })), { disk: options.cache ?? false, target: options.target ?? 'cpu' });
   // Scratch arrays: an arena lent per call (arena.ts); their failures and failed bounds
   // checks come back as traps with a record (trap.ts), raised as the kernel's errors.
   const arena = arenaSetter(exports) === undefined ? 0 : arenaBytes(options.scratchBytes);

@@ -3,7 +3,8 @@
  * different allocation history (regression: a fresh process crashed with `LinkError: memory
  * import 0 is smaller than initial 417, got 256` on an entry written after the heap grew),
  * and two processes filling the same entries at once both work. A hit is checked by arming a
- * compiler fault before the kernels are made: any compile would throw.
+ * compiler fault before the kernels are made: any compile would throw; and a hit by the
+ * kernels' inputs runs no front end either (kernelCacheStats).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -19,6 +20,7 @@ function program(sizes: number[], mustHit: boolean): string {
   return [
     "import * as nb from './src/index.ts';",
     "import { injectCompilerFault } from './src/vectorize/compile-sync.ts';",
+    "import { kernelCacheStats } from './src/vectorize/kernel-cache.ts';",
     `const keep = ${JSON.stringify(sizes)}.map((n) => nb.zeros([n]));`,
     mustHit ? "injectCompilerFault('throw');" : '',
     "const plain = nb.vectorize('f8(f8)', { cache: true })((x) => x * 2 + 1);",
@@ -26,7 +28,7 @@ function program(sizes: number[], mustHit: boolean): string {
     "const tables = nb.vectorize('f8(f8)', { cache: true })((x) => Math.exp(-x * x) * Math.cos(x) + Math.pow(2, x));",
     "const rows = nb.guvectorize(['void(f8[:], f8[:])'], '(n)->()', { cache: true })((a, out) => { let s = 0; for (let i = 0; i < a.length; i++) s += Math.log1p(a[i]); out[0] = s; });",
     'const xs = nb.array([0, 0.5, -1.25, 3]);',
-    "console.log(JSON.stringify([plain(xs).toArray(), tables(xs).toArray(), rows(nb.array([[1, 2], [3, 4]])).toArray(), keep.length]));",
+    "console.log(JSON.stringify([plain(xs).toArray(), tables(xs).toArray(), rows(nb.array([[1, 2], [3, 4]])).toArray(), keep.length, kernelCacheStats()]));",
   ].join('\n');
 }
 
@@ -54,10 +56,12 @@ function runAsync(src: string): Promise<{ status: number | null; stdout: string;
 }
 
 /** The printed results, numbers compared to 12 digits. */
-function check(res: { status: number | null; stdout: string; stderr: string }): void {
+function check(res: { status: number | null; stdout: string; stderr: string }, mustHit = false): void {
   expect(res.stderr).toBe('');
   expect(res.status).toBe(0);
-  const got = JSON.parse(res.stdout.trim()) as [number[], number[], number[], number];
+  const got = JSON.parse(res.stdout.trim()) as [number[], number[], number[], number, { frontEnd: number; hits: number }];
+  // Every kernel from an entry keyed by its inputs: no front end ran.
+  if (mustHit) expect(got[4]).toEqual({ frontEnd: 0, hits: 3 });
   const want = JSON.parse(expected) as number[][];
   for (let k = 0; k < 3; k++) (got[k] as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[k]![i]!, 12));
 }
@@ -67,9 +71,9 @@ describe('disk cache across processes', () => {
     // 3.5 M float64 = 28 MB: the heap grows past its initial 16 MiB before the kernels compile.
     check(run(program([3_500_000, 1000], false)));
     // A fresh heap (16 MiB), other arrays first: every kernel must come from the cache.
-    check(run(program([17, 4096, 100_000], true)));
+    check(run(program([17, 4096, 100_000], true)), true);
     // And a heap grown further, by other sizes.
-    check(run(program([9_000_000, 3], true)));
+    check(run(program([9_000_000, 3], true)), true);
   }, 240_000);
 
   it('two processes filling the same entries at once both work, and leave complete entries', async () => {
@@ -78,6 +82,6 @@ describe('disk cache across processes', () => {
     check(a);
     check(b);
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
-    check(run(program([5, 6, 7], true)));
+    check(run(program([5, 6, 7], true)), true);
   }, 240_000);
 });

@@ -15,7 +15,8 @@
  * esbuild/vitest output needs nothing here: it reformats the text (tabs, `2.0` → `2`) but
  * keeps these forms; `__name(...)` calls that `keepNames` inserts are dropped by lower.ts.
  */
-import * as acorn from 'acorn';
+import type * as acorn from 'acorn';
+import { createRequire } from 'node:module';
 import { kernelError, type SourceText } from './diagnostics.js';
 import { MAX_NESTING } from './nesting.js';
 
@@ -32,11 +33,20 @@ export interface ParsedKernel {
 
 const OPTIONS: acorn.Options = { ecmaVersion: 'latest', sourceType: 'script' };
 
+/**
+ * acorn, loaded on the first parse (synchronously, its CommonJS build): ~15 ms that
+ * `import 'numbats'` would otherwise pay, and a kernel found in the compile cache by its
+ * inputs never parses (src/vectorize/kernel-cache.ts).
+ */
+let acornModule: typeof acorn | undefined;
+const acornParse = (text: string, options: acorn.Options): acorn.Program =>
+  (acornModule ??= createRequire(import.meta.url)('acorn') as typeof acorn).parse(text, options);
+
 /** Parse `(text)` or `({text})` fully; null when the text does not parse so. */
 function tryParse(text: string, open: string, close: string): { node: acorn.Expression; error: null } | { node: null; error: SyntaxError & { pos?: number } } {
   const wrapped = open + text + close;
   try {
-    const program = acorn.parse(wrapped, OPTIONS);
+    const program = acornParse(wrapped, OPTIONS);
     const stmt = program.body.length === 1 ? program.body[0] : undefined;
     if (stmt && stmt.type === 'ExpressionStatement') return { node: stmt.expression, error: null };
     return { node: null, error: Object.assign(new SyntaxError('not a single expression'), { pos: open.length }) };

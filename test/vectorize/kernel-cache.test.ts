@@ -1,0 +1,200 @@
+/**
+ * The cache keyed by a kernel's inputs (src/vectorize/kernel-cache.ts): a hit runs no front
+ * end (counted by kernelCacheStats), any input the front end reads (helpers, constants,
+ * options, the build's identity) makes a different entry, and an entry that is corrupt or
+ * wrong is compiled again, never a crash. Results are checked against plain JS.
+ */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import * as nb from '../../src/index.js';
+import { compileKernel } from '../../src/compiler/index.js';
+import { cacheFile, clearMemoryCache, writeDiskBody } from '../../src/vectorize/cache.js';
+import {
+  buildIdentity, clearKernelMemoryCache, inputsDiskKey, inputsKey, kernelCacheStats, overrideBuildIdentity, type KernelUnit,
+} from '../../src/vectorize/kernel-cache.js';
+
+// Names the kernels below read from options.helpers and options.constants.
+declare const h: (x: number) => number;
+declare const c: number;
+declare const t: Float64Array;
+
+const dir = mkdtempSync(join(tmpdir(), 'numbats-kcache-'));
+process.env.NUMBATS_CACHE_DIR = dir;
+
+/** Forget every in-memory entry: the next lookup goes to disk. */
+function newProcess(): void {
+  clearKernelMemoryCache();
+  clearMemoryCache();
+}
+
+/** Front-end runs and hits during `make`. */
+function counted<T>(make: () => T): { value: T; frontEnd: number; hits: number } {
+  const a = kernelCacheStats();
+  const value = make();
+  const b = kernelCacheStats();
+  return { value, frontEnd: b.frontEnd - a.frontEnd, hits: b.hits - a.hits };
+}
+
+const xs = [0, 0.5, -1.25, 3];
+const expectClose = (got: number[], want: number[]) => got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
+
+// exp/cos pull AS's Math tables in: the entry has static data (relocated on a hit).
+const kernel = (x: number) => Math.exp(-x * x) * Math.cos(x) + 1;
+const reference = xs.map(kernel);
+const unit = (o: Partial<KernelUnit['options']> = {}): KernelUnit => ({ signature: 'f8(f8)', options: { kind: 'scalar', ...o } });
+
+describe('kernel cache keyed by inputs', () => {
+  beforeEach(() => overrideBuildIdentity(undefined));
+
+  it('a disk hit runs no front end, gives the same results, and its lazy fields compile on first read', () => {
+    newProcess();
+    const miss = counted(() => nb.vectorize('f8(f8)', { cache: true })(kernel));
+    expect(miss.frontEnd).toBe(1);
+    expectClose(miss.value(nb.array(xs)).toArray() as number[], reference);
+    newProcess();
+    const hit = counted(() => nb.vectorize('f8(f8)', { cache: true })(kernel));
+    expect(hit.frontEnd).toBe(0);
+    expect(hit.hits).toBe(1);
+    expectClose(hit.value(nb.array(xs)).toArray() as number[], reference);
+    // The loop facts come from the entry; the sources from the front end, when asked for.
+    const k = hit.value.kernels[0]!;
+    expect(k.operands).toEqual(['float64', 'float64']);
+    const asSource = counted(() => k.asSource);
+    expect(asSource.frontEnd).toBe(1);
+    expect(asSource.value).toBe(compileKernel(kernel, 'f8(f8)', { kind: 'scalar', prefix: 'v0_', name: 'kernel', fastmath: false, boundscheck: true }).asSource);
+    expect(k.jsKernel(0.5)).toBeCloseTo(kernel(0.5), 12);
+  });
+
+  it('a gufunc hit keeps its lint warnings and bounds sites', () => {
+    newProcess();
+    const make = () => nb.guvectorize(['void(f8[:], f8[:])'], '(n)->()', { cache: true })((a: Float64Array, out: Float64Array) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i + 1]!;
+      out[0] = s;
+    });
+    const miss = counted(make);
+    newProcess();
+    const hit = counted(make);
+    expect(hit.frontEnd).toBe(0);
+    expect(hit.value.kernels[0]!.bounds).toEqual(miss.value.kernels[0]!.bounds);
+    expect(hit.value.kernels[0]!.bounds.length).toBeGreaterThan(0);
+    expect(hit.value.kernels[0]!.warnings).toEqual(miss.value.kernels[0]!.warnings);
+    // The bounds check still reports the kernel's line: a[i + 1] past the end.
+    expect(() => hit.value(nb.array([[1, 2], [3, 4]]))).toThrow(/a\[/);
+  });
+
+  it('different helpers or constants are different entries', () => {
+    newProcess();
+    const k = (x: number) => h(x) * c;
+    const run = (helpers: Record<string, (x: number) => number>, constants: Record<string, number>) =>
+      counted(() => nb.vectorize('f8(f8)', { cache: true, helpers, constants })(k));
+    const one = run({ h: (x) => x + 1 }, { c: 2 });
+    expect(one.frontEnd).toBe(1);
+    expect(one.value(nb.array(xs)).toArray()).toEqual(xs.map((x) => (x + 1) * 2));
+    const helper = run({ h: (x) => x + 2 }, { c: 2 });
+    expect(helper.frontEnd).toBe(1);
+    expect(helper.value(nb.array(xs)).toArray()).toEqual(xs.map((x) => (x + 2) * 2));
+    const constant = run({ h: (x) => x + 1 }, { c: 3 });
+    expect(constant.frontEnd).toBe(1);
+    expect(constant.value(nb.array(xs)).toArray()).toEqual(xs.map((x) => (x + 1) * 3));
+    // A built-in ufunc as the helper, by name; then the first helper again: a hit.
+    const builtin = counted(() => nb.vectorize('f8(f8)', { cache: true, helpers: { h: nb.sqrt }, constants: { c: 2 } })(k));
+    expect(builtin.frontEnd).toBe(1);
+    expectClose(builtin.value(nb.array([0, 0.25, 4])).toArray() as number[], [0, 0.25, 4].map((x) => Math.sqrt(x) * 2));
+    newProcess();
+    expect(run({ h: (x) => x + 1 }, { c: 2 }).frontEnd).toBe(0);
+  });
+
+  it('typed-array constants are keyed by their contents', () => {
+    newProcess();
+    const k = (i: number) => t[i]!;
+    const run = (table: Float64Array) => counted(() => nb.vectorize('f8(i4)', { cache: true, constants: { t: table } })(k));
+    const a = run(new Float64Array([1, 2, 3]));
+    const b = run(new Float64Array([1, 2, 4]));
+    expect([a.frontEnd, b.frontEnd]).toEqual([1, 1]);
+    expect(b.value(nb.array([0, 2], 'int32')).toArray()).toEqual([1, 4]);
+    expect(run(new Float64Array([1, 2, 3])).frontEnd).toBe(0);
+  });
+
+  it('every option and input changes the key; inputs without a fingerprint have no key', () => {
+    const base = inputsKey(kernel, [unit()], 'cpu');
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    expect(inputsKey(kernel, [unit()], 'cpu')).toBe(base);
+    // An omitted option and its default share the entry.
+    expect(inputsKey(kernel, [unit({ boundscheck: true, fastmath: false, prefix: '' })], 'cpu')).toBe(base);
+    const variants: KernelUnit['options'][] = [
+      { kind: 'scalar', fastmath: true }, { kind: 'scalar', boundscheck: false }, { kind: 'scalar', name: 'k2' },
+      { kind: 'scalar', prefix: 'v1_' }, { kind: 'scalar', strict: true }, { kind: 'scalar', target: 'gpu' },
+      { kind: 'gufunc', core: { nin: 1, dims: [], operands: [[], []] } },
+      { kind: 'scalar', helpers: { h: '(x) => x' } }, { kind: 'scalar', constants: { c: 1 } },
+      { kind: 'scalar', constants: { c: -0 } }, { kind: 'scalar', constants: { c: 0 } }, { kind: 'scalar', constants: { c: 0n } },
+    ];
+    const keys = new Set([base, ...variants.map((o) => inputsKey(kernel, [{ signature: 'f8(f8)', options: o }], 'cpu'))]);
+    expect(keys.size).toBe(variants.length + 1);
+    expect(inputsKey(kernel, [unit()], 'parallel')).not.toBe(base);
+    expect(inputsKey(kernel, [{ signature: 'f4(f4)', options: { kind: 'scalar' } }], 'cpu')).not.toBe(base);
+    expect(inputsKey(kernel, [unit(), unit()], 'cpu')).not.toBe(base);
+    expect(inputsKey('(x) => x + 2', [unit()], 'cpu')).not.toBe(inputsKey('(x) => x + 1', [unit()], 'cpu'));
+    // A native function other than the known ones prints like every other: no key.
+    expect(inputsKey(kernel, [unit({ helpers: { h: Math.hypot.bind(null) } })], 'cpu')).toBeNull();
+    expect(inputsKey(kernel, [unit({ constants: { c: 'text' as unknown as number } })], 'cpu')).toBeNull();
+  });
+
+  it('a new build (version) misses; the old one still hits', () => {
+    expect(buildIdentity()).toContain('numbats@');
+    expect(buildIdentity()).toContain('asc@');
+    const make = () => counted(() => nb.vectorize('f8(f8)', { cache: true, name: 'versioned' })((x: number) => x * 3 - 1));
+    overrideBuildIdentity('numbats@1.0.0;asc@0.28.0;test');
+    newProcess();
+    expect(make().frontEnd).toBe(1);
+    overrideBuildIdentity('numbats@1.0.1;asc@0.28.0;test');
+    newProcess();
+    const other = make();
+    expect(other.frontEnd).toBe(1);
+    expect(other.value(nb.array(xs)).toArray()).toEqual(xs.map((x) => x * 3 - 1));
+    overrideBuildIdentity('numbats@1.0.0;asc@0.28.0;test');
+    newProcess();
+    expect(make().frontEnd).toBe(0);
+  });
+
+  it('a corrupt or wrong entry is compiled again and replaced, never a crash', () => {
+    const f = (x: number) => Math.cos(x) * 2;
+    const make = () => counted(() => nb.vectorize('f8(f8)', { cache: true, name: 'corrupt' })(f));
+    const units: KernelUnit[] = [{ signature: 'f8(f8)', options: { kind: 'scalar', prefix: 'v0_', fastmath: false, name: 'corrupt', boundscheck: true } }];
+    const file = cacheFile(inputsDiskKey(inputsKey(f, units, 'cpu')!));
+    newProcess();
+    expect(make().frontEnd).toBe(1);
+    expect(readdirSync(dir)).toContain(file.split('/').pop());
+    const good = readFileSync(file);
+    const body = good.subarray(32);
+    const metaLen = body.readUInt32LE(0);
+    const meta = JSON.parse(body.subarray(4, 4 + metaLen).toString()) as Array<Record<string, unknown>>;
+    const withMeta = (m: unknown, rest = body.subarray(4 + metaLen)) => {
+      const json = Buffer.from(JSON.stringify(m));
+      const head = Buffer.alloc(4);
+      head.writeUInt32LE(json.length);
+      return Buffer.concat([head, json, rest]);
+    };
+    const key = inputsDiskKey(inputsKey(f, units, 'cpu')!);
+    const cases: Array<[string, () => void]> = [
+      ['a flipped byte (checksum)', () => { const b = Buffer.from(good); b[b.length - 7]! ^= 0xff; writeFileSync(file, b); }],
+      ['a truncated file', () => writeFileSync(file, good.subarray(0, 40))],
+      ['metadata that is not JSON', () => writeDiskBody(key, Buffer.concat([Buffer.from([5, 0, 0, 0]), Buffer.from('{{{{{'), body.subarray(4 + metaLen)]))],
+      ['metadata of the wrong shape', () => writeDiskBody(key, withMeta([{ name: 1 }]))],
+      ['entry names the module does not export', () => writeDiskBody(key, withMeta(meta.map((m) => ({ ...m, entries: { row: 'nope', loop: 'nope' } }))))],
+      ['bytes that are not Wasm', () => writeDiskBody(key, withMeta(meta, Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8])))],
+    ];
+    for (const [what, corrupt] of cases) {
+      corrupt();
+      newProcess();
+      const again = make();
+      expect(again.frontEnd, what).toBe(1);
+      expect(again.value(nb.array(xs)).toArray(), what).toEqual(xs.map(f));
+      // Replaced: the next lookup hits.
+      newProcess();
+      expect(make().frontEnd, what).toBe(0);
+    }
+  });
+});
