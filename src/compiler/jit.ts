@@ -35,6 +35,7 @@ import type { JitParamKind } from './frontend/lower-expr.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { jitAllocations, type JitAllocation } from './frontend/jit-alloc.js';
+import { checkScalarGuesses, JitRetype, type ScalarKind } from './frontend/jit-ufunc.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
 import { forEachExpr, forEachStmt, helperKey, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
@@ -226,17 +227,34 @@ function entry(p: IRProgram, em: AsFunctionEmitter, args: readonly JitArgType[],
  * ```
  */
 export function compileJit(fn: ((...args: never[]) => unknown) | string, userArgs: readonly JitArgType[], options: CompileJitOptions = {}): CompiledJit {
+  // A ufunc's scalar operand compiles as a weak float until inference says it is an integer
+  // or a bool (frontend/jit-ufunc.ts): then once more with what it learned.
+  let guesses: ReadonlyMap<string, ScalarKind> = new Map();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return compileJitWith(fn, userArgs, options, guesses);
+    } catch (e) {
+      if (!(e instanceof JitRetype) || attempt >= 3) throw e;
+      guesses = e.kinds;
+    }
+  }
+}
+
+function compileJitWith(
+  fn: ((...args: never[]) => unknown) | string, userArgs: readonly JitArgType[], options: CompileJitOptions, guesses: ReadonlyMap<string, ScalarKind>,
+): CompiledJit {
   const name = options.name ?? ((typeof fn === 'function' && fn.name) || 'jit');
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
   // Helpers as compileKernel's (plain functions, compiled numbats functions with their own
   // helpers and constants, built-ins); typed-array constants: one table list for the program.
-  const table = helperTable(options.helpers ?? {});
+  let table = helperTable(options.helpers ?? {});
   const constants = kernelConstants('nb.jit', options.constants, new Set(table.keys()));
   const tables = new KernelTables();
   // Allocations (`const out = nb.empty(shape, dtype)`): hidden NDArray parameters the caller
   // allocates before the call (frontend/jit-alloc.ts); `return out` returns that array.
   const parsed = parseKernel(text, name);
-  const alloc = jitAllocations(parsed, userArgs.map(paramKind));
+  const alloc = jitAllocations(parsed, userArgs, userArgs.map(paramKind), new Set(table.keys()), guesses);
+  if (Object.keys(alloc.helpers).length > 0) table = helperTable({ ...options.helpers, ...alloc.helpers });
   const args: readonly JitArgType[] = [...userArgs, ...alloc.allocations.map((a): JitArgType => ({ kind: 'ndarray', dtype: a.dtype, ndim: a.ndim, contiguous: true }))];
   const kinds = alloc.kinds;
   const main = lowerFunction(parsed, {
@@ -268,6 +286,7 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, userArg
     ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]!, ...(wraps(k) ? { negative: true } : {}) } }
     : { scalar: a.dtype }));
   const typed = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
+  checkScalarGuesses(alloc.scalars, typed.main);
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
   const boundscheck = options.boundscheck ?? true;

@@ -26,6 +26,7 @@ import type { CompiledJit } from '../compiler/index.js';
 import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { isNDArray, type NDArray } from '../ndarray/ndarray.js';
 import { empty, full, ones, zeros } from '../ndarray/creation.js';
+import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
 import { isHeapStorage } from '../ndarray/storage.js';
 import { runtime } from '../runtime/runtime.js';
 import { ValueError } from '../util/errors.js';
@@ -159,19 +160,26 @@ const evaluators = new WeakMap<CompiledJit, readonly { shape: (...a: unknown[]) 
 
 function allocate(k: CompiledJit, args: readonly unknown[]): NDArray[] {
   if (k.allocations.length === 0) return [];
+  const names = k.ir.main.params.map((p) => p.name);
+  const nUser = k.args.length - k.allocations.length;
   let fns = evaluators.get(k);
   if (fns === undefined) {
-    const names = k.ir.main.params.slice(0, k.args.length - k.allocations.length).map((p) => p.name);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the function's own shape expressions, evaluated on its arguments as plain JS would
-    const fnOf = (text: string) => new Function(...names, `"use strict"; return (${text});`) as (...a: unknown[]) => unknown;
-    fns = k.allocations.map((a) => ({ shape: fnOf(a.shape), ...(a.value !== undefined ? { value: fnOf(a.value) } : {}) }));
+    const fnOf = (text: string) => new Function(...names.slice(0, nUser), `"use strict"; return (${text});`) as (...a: unknown[]) => unknown;
+    fns = k.allocations.map((a) => (a.broadcast !== undefined ? { shape: () => undefined } : { shape: fnOf(a.shape), ...(a.value !== undefined ? { value: fnOf(a.value) } : {}) }));
     evaluators.set(k, fns);
   }
   const made: NDArray[] = [];
+  // A ufunc's result: the broadcast of its operands' shapes (parameters or earlier allocations).
+  const shapeOf = (name: string): readonly number[] => {
+    const i = names.indexOf(name);
+    const x = i < nUser ? args[i] : made[i - nUser];
+    return isNDArray(x) ? (x as NDArray).shape : [(x as AnyTypedArray).length];
+  };
   try {
     k.allocations.forEach((a, i) => {
       // (nb.empty and the others check the sizes: integers >= 0, the heap's limit)
-      const raw = fns[i]!.shape(...args);
+      const raw = a.broadcast !== undefined ? broadcastShapes(...a.broadcast.map(shapeOf)) : fns[i]!.shape(...args);
       const shape = typeof raw === 'number' ? [raw] : [...raw as readonly number[]];
       if (shape.length !== a.ndim) throw new Error(`internal: nb.jit '${k.name}': the shape of '${a.name}' has ${shape.length} dims, compiled for ${a.ndim}`);
       switch (a.fill) {
