@@ -35,6 +35,7 @@ import type { JitParamKind } from './frontend/lower-expr.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
 import { jitAllocations, type JitAllocation } from './frontend/jit-alloc.js';
+import { checkVoidCalls } from './frontend/jit-void.js';
 import { checkScalarGuesses, JitRetype, type ScalarKind } from './frontend/jit-ufunc.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
 import { forEachExpr, forEachStmt, helperKey, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
@@ -170,6 +171,7 @@ function lowerJitHelpers(
       queue.push(lowered);
     });
   }
+  checkVoidCalls([main, ...helpers.values()], helpers);
   return helpers;
 }
 
