@@ -123,7 +123,9 @@ function result(v: unknown, t: DType | 'void', bigints: boolean): unknown {
 
 /** Are int64 results bigints for this call (see the file header)? */
 function bigintResult(k: CompiledJit, args: readonly unknown[]): boolean {
-  return k.bigintLiterals || args.some((x) => typeof x === 'bigint') || k.args.some((t) => t.kind !== 'scalar' && (t.dtype === 'int64' || t.dtype === 'uint64'));
+  // (the call's own arguments: not the hidden allocations after them)
+  const own = k.args.length - k.allocations.length;
+  return k.bigintLiterals || args.some((x) => typeof x === 'bigint') || k.args.some((t, i) => i < own && t.kind !== 'scalar' && (t.dtype === 'int64' || t.dtype === 'uint64'));
 }
 
 /**
@@ -149,10 +151,32 @@ export function callJit(entry: JitEntry, userArgs: readonly unknown[]): unknown 
   try {
     const out = callCompiled(entry, args, userArgs);
     ok = true;
+    if (k.tuple !== null) return tupleResult(k, fresh, userArgs);
     return k.resultAllocation === null ? out : fresh[k.resultAllocation];
   } finally {
-    fresh.forEach((a, i) => { if (!ok || i !== k.resultAllocation) a.dispose(); });
+    fresh.forEach((a, i) => { if (!ok || !kept(k, i)) a.dispose(); });
   }
+}
+
+/** Is allocation `i` part of the result (kept after the call)? */
+function kept(k: CompiledJit, i: number): boolean {
+  if (k.tuple !== null) return k.tuple.some((s) => s.kind === 'array' && s.allocation === i);
+  return i === k.resultAllocation;
+}
+
+/**
+ * A returned array literal as a JS array (frontend/jit-tuple.ts): the arrays it allocated,
+ * the arguments it returned, and each scalar read from its one-element array and converted
+ * as scalar results are (see the file header, step 4).
+ */
+function tupleResult(k: CompiledJit, fresh: readonly NDArray[], userArgs: readonly unknown[]): unknown[] {
+  return k.tuple!.map((s) => {
+    if (s.kind === 'array') return fresh[s.allocation];
+    if (s.kind === 'arg') return userArgs[s.index];
+    const v = fresh[s.allocation]!.get(0);
+    if (s.dtype === 'bool') return v;
+    return result(v, s.dtype, (s.dtype === 'int64' || s.dtype === 'uint64') && bigintResult(k, userArgs));
+  });
 }
 
 /** The shape (and value) expressions of each allocation, as JS functions of the parameters. */

@@ -29,7 +29,9 @@ import { kernelError } from './diagnostics.js';
 import type { JitArgType } from '../jit.js';
 import type { JitParamKind } from './lower-expr.js';
 import type { ParsedKernel } from './parse.js';
-import { boundNames, UfuncCalls, type ScalarKind, type UfuncExpansion } from './jit-ufunc.js';
+import { boundNames, checkScalarGuesses, UfuncCalls, JitRetype, type ScalarKind, type UfuncExpansion } from './jit-ufunc.js';
+import { jitTuples, tupleTypes, type TupleGuess, type TupleSlot } from './jit-tuple.js';
+import type { IRFunction } from '../ir/nodes.js';
 
 /** One allocation: how phase 1 makes its array. */
 export interface JitAllocation {
@@ -60,6 +62,34 @@ export interface JitAllocations {
   readonly helpers: Readonly<Record<string, string>>;
   /** The ufuncs' scalar operands bound to locals, with the kinds they were compiled as (see jit-ufunc.ts). */
   readonly scalars: readonly { readonly local: string; readonly kind: ScalarKind }[];
+  /** A function that returns an array literal: its positions (frontend/jit-tuple.ts), else null. */
+  readonly tuple: readonly TupleSlot[] | null;
+  /** The tuple's scalar positions and the dtypes they were compiled as. */
+  readonly tupleGuesses: readonly TupleGuess[];
+}
+
+/**
+ * After inference: throws JitRetype (frontend/jit-ufunc.ts) when a ufunc operand's kind or a
+ * returned tuple's scalar type differs from what the function was compiled with.
+ *
+ * @example
+ * ```ts
+ * checkGuesses(alloc, typed.main); // compileJit compiles again on JitRetype
+ * ```
+ */
+export function checkGuesses(alloc: JitAllocations, main: IRFunction<DType>): void {
+  let learned = new Map<string, string>();
+  try {
+    checkScalarGuesses(alloc.scalars, main);
+  } catch (e) {
+    if (!(e instanceof JitRetype)) throw e;
+    learned = new Map(e.kinds);
+  }
+  const tuple = tupleTypes(alloc.tupleGuesses, main);
+  if (learned.size === 0 && tuple === null) return;
+  for (const s of alloc.scalars) if (!learned.has(s.local)) learned.set(s.local, s.kind);
+  for (const g of alloc.tupleGuesses) learned.set(g.name, tuple?.get(g.name) ?? g.dtype);
+  throw new JitRetype(learned);
 }
 
 const FILLS = new Set(['empty', 'zeros', 'ones', 'full']);
@@ -103,7 +133,7 @@ function allocCallee(node: AnyNode, params: ReadonlySet<string>): string | null 
  */
 export function jitAllocations(
   parsed: ParsedKernel, args: readonly JitArgType[], kinds: readonly JitParamKind[], helperNames: ReadonlySet<string>,
-  guesses: ReadonlyMap<string, ScalarKind> = new Map(),
+  guesses: ReadonlyMap<string, string> = new Map(),
 ): JitAllocations {
   const { fn, source, shift } = parsed;
   const at = (n: acorn.Node) => n.start - shift;
@@ -112,12 +142,15 @@ export function jitAllocations(
   const params = new Set(names.filter((n) => n !== ''));
   const allocations: JitAllocation[] = [];
   const hidden: JitParamKind[] = [];
-  const calls = new UfuncCalls(source, shift, boundNames(fn as unknown as AnyNode), helperNames, guesses);
+  const calls = new UfuncCalls(source, shift, boundNames(fn as unknown as AnyNode), helperNames, guesses as ReadonlyMap<string, ScalarKind>);
+  let tuple: { slots: TupleSlot[]; guesses: TupleGuess[] } | null = null;
   args.forEach((a, k) => {
     if (a.kind === 'scalar' || names[k] === '') return;
     calls.addArray(names[k]!, a.kind === 'typed' ? { dtype: a.dtype, ndim: 1, api: 'typed' } : { dtype: a.dtype, ndim: a.ndim, api: 'ndarray' });
   });
-  const done = (result: number | null): JitAllocations => ({ allocations, kinds: [...kinds, ...hidden], result, helpers: calls.helpers, scalars: calls.scalars });
+  const done = (result: number | null): JitAllocations => ({
+    allocations, kinds: [...kinds, ...hidden], result, helpers: calls.helpers, scalars: calls.scalars, tuple: tuple?.slots ?? null, tupleGuesses: tuple?.guesses ?? [],
+  });
   // A ufunc result: an allocation (nested results first) and the statements that fill it.
   const addHidden = (name: string, ndim: number, node: acorn.Node) => {
     (fn.params as acorn.Pattern[]).push({ type: 'Identifier', name, start: node.start, end: node.end } as acorn.Identifier);
@@ -227,6 +260,25 @@ export function jitAllocations(
     Object.assign(n, { type: 'BlockStatement', body: [...statements, ret] });
     delete (n as Record<string, unknown>).argument;
   });
+  // `return [s, r]`: positions of arrays, arguments and scalars (frontend/jit-tuple.ts).
+  const returns: acorn.ReturnStatement[] = [];
+  walk(fn.body, (n) => { if (n.type === 'ReturnStatement' && (n as unknown as acorn.ReturnStatement).argument != null) returns.push(n as unknown as acorn.ReturnStatement); });
+  tuple = jitTuples({
+    source, shift, guesses,
+    allocationOf: (name) => { const k = allocations.findIndex((a) => a.name === name); return k >= 0 ? k : undefined; },
+    paramOf: (name) => { const k = names.indexOf(name); return k >= 0 && args[k]!.kind !== 'scalar' ? k : undefined; },
+    addScalar: (name, dtype, node) => {
+      allocations.push({ name, fill: 'empty', dtype, ndim: 1, shape: '1' });
+      calls.addArray(name, { dtype, ndim: 1, api: 'ndarray' });
+      addHidden(name, 1, node);
+      return allocations.length - 1;
+    },
+    expandUfunc: (node) => {
+      if (node.type !== 'CallExpression' || !calls.isArrayValued(node)) return null;
+      const e = calls.expand(node, null);
+      return { name: e.result.name, statements: expanded(e, node) };
+    },
+  }, returns);
   // Any other allocation cannot be made before the call; nor can any other ufunc call on arrays.
   walk(fn.body, (n) => {
     if (n.type === 'CallExpression' && calls.isArrayValued(n)) {

@@ -65,7 +65,7 @@ export interface UfuncExpansion {
  * guessed: compileJit compiles again with `kinds`.
  */
 export class JitRetype extends Error {
-  constructor(readonly kinds: ReadonlyMap<string, ScalarKind>) { super('internal: jit ufunc operand kinds changed'); }
+  constructor(readonly kinds: ReadonlyMap<string, string>) { super('internal: jit ufunc operand kinds changed'); }
 }
 
 const CASTS = new WeakMap<acorn.Node, DType>();
