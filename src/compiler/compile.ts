@@ -33,6 +33,7 @@ import { math as NB_MATH } from '../math/index.js';
 import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { kernelError, toError, type KernelDiagnostic, type SourceText } from './frontend/diagnostics.js';
 import { resolveNumbatsCallee } from './frontend/numbats-names.js';
+import { voidHelper } from './frontend/jit-void.js';
 import { lowerFunction } from './frontend/lower.js';
 import type { JitParamKind } from './frontend/lower-expr.js';
 import { parseKernel } from './frontend/parse.js';
@@ -380,8 +381,10 @@ export function lowerHelper(
   const lowered = lowerFunction(parseKernel(entry.text(names), h), {
     emitName: sanitize(h), helpers: names, ...(own ? { constants: own } : {}), ...(tables ? { tables } : {}), ...(jit ? { jit } : {}),
   });
-  checkReturns(lowered);
-  return lowered;
+  // jit helpers may return nothing (frontend/jit-void.ts).
+  const checked = jit ? voidHelper(lowered) : lowered;
+  checkReturns(checked);
+  return checked;
 }
 
 /** NB2013 at the first call in `fns` of a helper that cannot be called (a gufunc, a stencil, ...). */

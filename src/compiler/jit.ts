@@ -34,7 +34,10 @@ import { kernelError } from './frontend/diagnostics.js';
 import type { JitParamKind } from './frontend/lower-expr.js';
 import { lowerFunction } from './frontend/lower.js';
 import { parseKernel } from './frontend/parse.js';
-import { jitAllocations, type JitAllocation } from './frontend/jit-alloc.js';
+import { checkGuesses, jitAllocations, type JitAllocation } from './frontend/jit-alloc.js';
+import { checkVoidCalls } from './frontend/jit-void.js';
+import { JitRetype } from './frontend/jit-ufunc.js';
+import type { TupleSlot } from './frontend/jit-tuple.js';
 import { inferProgram, type ParamSpec } from './ir/infer.js';
 import { forEachExpr, forEachStmt, helperKey, type BoundsSite, type CoreInfo, type IRFunction, type IRProgram, type ScratchSite } from './ir/nodes.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
@@ -84,6 +87,8 @@ export interface CompiledJit {
   readonly allocations: readonly JitAllocation[];
   /** The allocation the function returns (an index into `allocations`), or null (`returns` is its result). */
   readonly resultAllocation: number | null;
+  /** A function that returns an array literal: what each position is (frontend/jit-tuple.ts); null otherwise. */
+  readonly tuple: readonly TupleSlot[] | null;
   readonly ir: IRProgram;
   readonly irText: string;
   /** The result dtype, or 'void'. */
@@ -169,6 +174,7 @@ function lowerJitHelpers(
       queue.push(lowered);
     });
   }
+  checkVoidCalls([main, ...helpers.values()], helpers);
   return helpers;
 }
 
@@ -226,17 +232,34 @@ function entry(p: IRProgram, em: AsFunctionEmitter, args: readonly JitArgType[],
  * ```
  */
 export function compileJit(fn: ((...args: never[]) => unknown) | string, userArgs: readonly JitArgType[], options: CompileJitOptions = {}): CompiledJit {
+  // A ufunc's scalar operand compiles as a weak float until inference says it is an integer
+  // or a bool (frontend/jit-ufunc.ts): then once more with what it learned.
+  let guesses: ReadonlyMap<string, string> = new Map();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return compileJitWith(fn, userArgs, options, guesses);
+    } catch (e) {
+      if (!(e instanceof JitRetype) || attempt >= 3) throw e;
+      guesses = e.kinds;
+    }
+  }
+}
+
+function compileJitWith(
+  fn: ((...args: never[]) => unknown) | string, userArgs: readonly JitArgType[], options: CompileJitOptions, guesses: ReadonlyMap<string, string>,
+): CompiledJit {
   const name = options.name ?? ((typeof fn === 'function' && fn.name) || 'jit');
   const text = typeof fn === 'string' ? fn : Function.prototype.toString.call(fn);
   // Helpers as compileKernel's (plain functions, compiled numbats functions with their own
   // helpers and constants, built-ins); typed-array constants: one table list for the program.
-  const table = helperTable(options.helpers ?? {});
+  let table = helperTable(options.helpers ?? {});
   const constants = kernelConstants('nb.jit', options.constants, new Set(table.keys()));
   const tables = new KernelTables();
   // Allocations (`const out = nb.empty(shape, dtype)`): hidden NDArray parameters the caller
   // allocates before the call (frontend/jit-alloc.ts); `return out` returns that array.
   const parsed = parseKernel(text, name);
-  const alloc = jitAllocations(parsed, userArgs.map(paramKind));
+  const alloc = jitAllocations(parsed, userArgs, userArgs.map(paramKind), new Set(table.keys()), guesses);
+  if (Object.keys(alloc.helpers).length > 0) table = helperTable({ ...options.helpers, ...alloc.helpers });
   const args: readonly JitArgType[] = [...userArgs, ...alloc.allocations.map((a): JitArgType => ({ kind: 'ndarray', dtype: a.dtype, ndim: a.ndim, contiguous: true }))];
   const kinds = alloc.kinds;
   const main = lowerFunction(parsed, {
@@ -260,14 +283,17 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, userArg
   const declared = options.returns ?? 'infer';
   if (declared === 'void' && valued) throw kernelError('NB5003', main.source, at0, ['the signature returns void but the function returns a value']);
   if (declared !== 'void' && declared !== 'infer' && !valued) throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns nothing`]);
-  if (alloc.result !== null && declared !== 'infer') throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns an array it allocates`]);
+  if ((alloc.result !== null || alloc.tuple !== null) && declared !== 'infer') {
+    throw kernelError('NB5003', main.source, at0, [`the signature returns ${declared} but the function returns ${alloc.tuple !== null ? 'an array literal' : 'an array it allocates'}`]);
+  }
   const returns = declared === 'infer' ? (valued ? 'infer' : 'void') : declared;
-  if (returns !== 'void' || alloc.result !== null) checkReturns(main);
+  if (returns !== 'void' || alloc.result !== null || alloc.tuple !== null) checkReturns(main);
   const wraps = (k: number): boolean => kinds[k]!.kind === 'ndarray' || (kinds[k]!.kind === 'array' && ndimOf(args[k]!) !== 1);
   const params: ParamSpec[] = args.map((a, k) => (isArray(a)
     ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]!, ...(wraps(k) ? { negative: true } : {}) } }
     : { scalar: a.dtype }));
   const typed = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
+  checkGuesses(alloc, typed.main);
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
   const boundscheck = options.boundscheck ?? true;
@@ -284,7 +310,9 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, userArg
   const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix)].join('\n\n');
   const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
   const result = ir.main.returns;
-  const resultText = alloc.result === null ? result : jitTypeText(args[userArgs.length + alloc.result]!);
+  const slotText = (s: TupleSlot) => (s.kind === 'arg' ? jitTypeText(userArgs[s.index]!) : s.kind === 'scalar' ? s.dtype : jitTypeText(args[userArgs.length + s.allocation]!));
+  const resultText = alloc.tuple !== null ? `[${alloc.tuple.map(slotText).join(', ')}]`
+    : alloc.result === null ? result : jitTypeText(args[userArgs.length + alloc.result]!);
   const signature = `${resultText}(${userArgs.map(jitTypeText).join(', ')})`;
   const asSource = linkAssemblyScript([asUnit], `${name}: ${signature}`);
   const jsSource = emitJs(ir);
@@ -293,7 +321,7 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, userArg
   let bigintLiterals = Object.values(constants ?? {}).some((v) => typeof v === 'bigint');
   for (const f of [main, ...helpers.values()]) forEachExpr(f.body, (e) => { if (e.kind === 'const' && typeof e.value === 'bigint') bigintLiterals = true; });
   return {
-    name, signature, args, allocations: alloc.allocations, resultAllocation: alloc.result, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
+    name, signature, args, allocations: alloc.allocations, resultAllocation: alloc.result, tuple: alloc.tuple, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
     jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
     bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')

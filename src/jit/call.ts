@@ -26,6 +26,7 @@ import type { CompiledJit } from '../compiler/index.js';
 import { DTYPES, type AnyTypedArray, type DType } from '../dtype/dtypes.js';
 import { isNDArray, type NDArray } from '../ndarray/ndarray.js';
 import { empty, full, ones, zeros } from '../ndarray/creation.js';
+import { broadcastShapes } from '../broadcast/broadcast-shapes.js';
 import { isHeapStorage } from '../ndarray/storage.js';
 import { runtime } from '../runtime/runtime.js';
 import { ValueError } from '../util/errors.js';
@@ -122,7 +123,9 @@ function result(v: unknown, t: DType | 'void', bigints: boolean): unknown {
 
 /** Are int64 results bigints for this call (see the file header)? */
 function bigintResult(k: CompiledJit, args: readonly unknown[]): boolean {
-  return k.bigintLiterals || args.some((x) => typeof x === 'bigint') || k.args.some((t) => t.kind !== 'scalar' && (t.dtype === 'int64' || t.dtype === 'uint64'));
+  // (the call's own arguments: not the hidden allocations after them)
+  const own = k.args.length - k.allocations.length;
+  return k.bigintLiterals || args.some((x) => typeof x === 'bigint') || k.args.some((t, i) => i < own && t.kind !== 'scalar' && (t.dtype === 'int64' || t.dtype === 'uint64'));
 }
 
 /**
@@ -148,10 +151,32 @@ export function callJit(entry: JitEntry, userArgs: readonly unknown[]): unknown 
   try {
     const out = callCompiled(entry, args, userArgs);
     ok = true;
+    if (k.tuple !== null) return tupleResult(k, fresh, userArgs);
     return k.resultAllocation === null ? out : fresh[k.resultAllocation];
   } finally {
-    fresh.forEach((a, i) => { if (!ok || i !== k.resultAllocation) a.dispose(); });
+    fresh.forEach((a, i) => { if (!ok || !kept(k, i)) a.dispose(); });
   }
+}
+
+/** Is allocation `i` part of the result (kept after the call)? */
+function kept(k: CompiledJit, i: number): boolean {
+  if (k.tuple !== null) return k.tuple.some((s) => s.kind === 'array' && s.allocation === i);
+  return i === k.resultAllocation;
+}
+
+/**
+ * A returned array literal as a JS array (frontend/jit-tuple.ts): the arrays it allocated,
+ * the arguments it returned, and each scalar read from its one-element array and converted
+ * as scalar results are (see the file header, step 4).
+ */
+function tupleResult(k: CompiledJit, fresh: readonly NDArray[], userArgs: readonly unknown[]): unknown[] {
+  return k.tuple!.map((s) => {
+    if (s.kind === 'array') return fresh[s.allocation];
+    if (s.kind === 'arg') return userArgs[s.index];
+    const v = fresh[s.allocation]!.get(0);
+    if (s.dtype === 'bool') return v;
+    return result(v, s.dtype, (s.dtype === 'int64' || s.dtype === 'uint64') && bigintResult(k, userArgs));
+  });
 }
 
 /** The shape (and value) expressions of each allocation, as JS functions of the parameters. */
@@ -159,19 +184,26 @@ const evaluators = new WeakMap<CompiledJit, readonly { shape: (...a: unknown[]) 
 
 function allocate(k: CompiledJit, args: readonly unknown[]): NDArray[] {
   if (k.allocations.length === 0) return [];
+  const names = k.ir.main.params.map((p) => p.name);
+  const nUser = k.args.length - k.allocations.length;
   let fns = evaluators.get(k);
   if (fns === undefined) {
-    const names = k.ir.main.params.slice(0, k.args.length - k.allocations.length).map((p) => p.name);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the function's own shape expressions, evaluated on its arguments as plain JS would
-    const fnOf = (text: string) => new Function(...names, `"use strict"; return (${text});`) as (...a: unknown[]) => unknown;
-    fns = k.allocations.map((a) => ({ shape: fnOf(a.shape), ...(a.value !== undefined ? { value: fnOf(a.value) } : {}) }));
+    const fnOf = (text: string) => new Function(...names.slice(0, nUser), `"use strict"; return (${text});`) as (...a: unknown[]) => unknown;
+    fns = k.allocations.map((a) => (a.broadcast !== undefined ? { shape: () => undefined } : { shape: fnOf(a.shape), ...(a.value !== undefined ? { value: fnOf(a.value) } : {}) }));
     evaluators.set(k, fns);
   }
   const made: NDArray[] = [];
+  // A ufunc's result: the broadcast of its operands' shapes (parameters or earlier allocations).
+  const shapeOf = (name: string): readonly number[] => {
+    const i = names.indexOf(name);
+    const x = i < nUser ? args[i] : made[i - nUser];
+    return isNDArray(x) ? (x as NDArray).shape : [(x as AnyTypedArray).length];
+  };
   try {
     k.allocations.forEach((a, i) => {
       // (nb.empty and the others check the sizes: integers >= 0, the heap's limit)
-      const raw = fns[i]!.shape(...args);
+      const raw = a.broadcast !== undefined ? broadcastShapes(...a.broadcast.map(shapeOf)) : fns[i]!.shape(...args);
       const shape = typeof raw === 'number' ? [raw] : [...raw as readonly number[]];
       if (shape.length !== a.ndim) throw new Error(`internal: nb.jit '${k.name}': the shape of '${a.name}' has ${shape.length} dims, compiled for ${a.ndim}`);
       switch (a.fill) {

@@ -17,13 +17,21 @@
  *   3. `return out` becomes `return;` and the allocation is the function's result (every
  *      valued return must return the same allocation);
  *   4. any other call of those functions (in a loop or a branch, a shape that reads locals)
- *      is NB1042 at the call.
+ *      is NB1042 at the call;
+ *   5. built-in ufuncs on arrays (frontend/jit-ufunc.ts): a top-level `const r = nb.add(a, x)`
+ *      and any `return nb.add(a, x)` are allocations too (dtype from NumPy's loop, shape the
+ *      broadcast of the array operands' shapes, computed in phase 1), filled by a loop in
+ *      place of the call; such a call anywhere else is NB1042.
  */
 import type * as acorn from 'acorn';
 import { DTYPES, type DType } from '../../dtype/dtypes.js';
 import { kernelError } from './diagnostics.js';
+import type { JitArgType } from '../jit.js';
 import type { JitParamKind } from './lower-expr.js';
 import type { ParsedKernel } from './parse.js';
+import { boundNames, checkScalarGuesses, UfuncCalls, JitRetype, type ScalarKind, type UfuncExpansion } from './jit-ufunc.js';
+import { jitTuples, tupleTypes, type TupleGuess, type TupleSlot } from './jit-tuple.js';
+import type { IRFunction } from '../ir/nodes.js';
 
 /** One allocation: how phase 1 makes its array. */
 export interface JitAllocation {
@@ -36,6 +44,52 @@ export interface JitAllocation {
   readonly shape: string;
   /** `full`'s value expression's source. */
   readonly value?: string;
+  /**
+   * A ufunc's result (frontend/jit-ufunc.ts): the names of its array operands (parameters or
+   * earlier allocations); its shape is their broadcast (then `shape` is only for messages).
+   */
+  readonly broadcast?: readonly string[];
+}
+
+/** What {@link jitAllocations} found and rewrote. */
+export interface JitAllocations {
+  readonly allocations: JitAllocation[];
+  /** The parameter kinds, the hidden ones (one per allocation) appended. */
+  readonly kinds: JitParamKind[];
+  /** The allocation the function returns (an index), or null. */
+  readonly result: number | null;
+  /** Element helpers of the ufunc calls (name → kernel source), for the function's helpers. */
+  readonly helpers: Readonly<Record<string, string>>;
+  /** The ufuncs' scalar operands bound to locals, with the kinds they were compiled as (see jit-ufunc.ts). */
+  readonly scalars: readonly { readonly local: string; readonly kind: ScalarKind }[];
+  /** A function that returns an array literal: its positions (frontend/jit-tuple.ts), else null. */
+  readonly tuple: readonly TupleSlot[] | null;
+  /** The tuple's scalar positions and the dtypes they were compiled as. */
+  readonly tupleGuesses: readonly TupleGuess[];
+}
+
+/**
+ * After inference: throws JitRetype (frontend/jit-ufunc.ts) when a ufunc operand's kind or a
+ * returned tuple's scalar type differs from what the function was compiled with.
+ *
+ * @example
+ * ```ts
+ * checkGuesses(alloc, typed.main); // compileJit compiles again on JitRetype
+ * ```
+ */
+export function checkGuesses(alloc: JitAllocations, main: IRFunction<DType>): void {
+  let learned = new Map<string, string>();
+  try {
+    checkScalarGuesses(alloc.scalars, main);
+  } catch (e) {
+    if (!(e instanceof JitRetype)) throw e;
+    learned = new Map(e.kinds);
+  }
+  const tuple = tupleTypes(alloc.tupleGuesses, main);
+  if (learned.size === 0 && tuple === null) return;
+  for (const s of alloc.scalars) if (!learned.has(s.local)) learned.set(s.local, s.kind);
+  for (const g of alloc.tupleGuesses) learned.set(g.name, tuple?.get(g.name) ?? g.dtype);
+  throw new JitRetype(learned);
 }
 
 const FILLS = new Set(['empty', 'zeros', 'ones', 'full']);
@@ -66,15 +120,21 @@ function allocCallee(node: AnyNode, params: ReadonlySet<string>): string | null 
  * file header); returns them with the kinds of the hidden parameters, and whether the
  * function returns an allocation (its index).
  *
+ * @param args - the types of the call's arguments (array dtypes for ufunc calls).
+ * @param helperNames - the function's helpers (a helper named like a ufunc is the helper).
+ * @param guesses - scalar ufunc operand kinds learned by a previous compile (jit-ufunc.ts).
  * @throws KernelError NB1042 for an allocation the two-phase call cannot make, NB5003 for a
  *   function that returns an allocation on some paths and a value on others.
  * @example
  * ```ts
  * const parsed = parseKernel(text, name);
- * const { allocations, result } = jitAllocations(parsed, kinds); // before lowerFunction(parsed, ...)
+ * const { allocations, result } = jitAllocations(parsed, args, kinds, new Set()); // before lowerFunction(parsed, ...)
  * ```
  */
-export function jitAllocations(parsed: ParsedKernel, kinds: readonly JitParamKind[]): { allocations: JitAllocation[]; kinds: JitParamKind[]; result: number | null } {
+export function jitAllocations(
+  parsed: ParsedKernel, args: readonly JitArgType[], kinds: readonly JitParamKind[], helperNames: ReadonlySet<string>,
+  guesses: ReadonlyMap<string, string> = new Map(),
+): JitAllocations {
   const { fn, source, shift } = parsed;
   const at = (n: acorn.Node) => n.start - shift;
   const text = (n: acorn.Node) => source.text.slice(n.start - shift, n.end - shift);
@@ -82,11 +142,39 @@ export function jitAllocations(parsed: ParsedKernel, kinds: readonly JitParamKin
   const params = new Set(names.filter((n) => n !== ''));
   const allocations: JitAllocation[] = [];
   const hidden: JitParamKind[] = [];
+  const calls = new UfuncCalls(source, shift, boundNames(fn as unknown as AnyNode), helperNames, guesses as ReadonlyMap<string, ScalarKind>);
+  let tuple: { slots: TupleSlot[]; guesses: TupleGuess[] } | null = null;
+  args.forEach((a, k) => {
+    if (a.kind === 'scalar' || names[k] === '') return;
+    calls.addArray(names[k]!, a.kind === 'typed' ? { dtype: a.dtype, ndim: 1, api: 'typed' } : { dtype: a.dtype, ndim: a.ndim, api: 'ndarray' });
+  });
+  const done = (result: number | null): JitAllocations => ({
+    allocations, kinds: [...kinds, ...hidden], result, helpers: calls.helpers, scalars: calls.scalars, tuple: tuple?.slots ?? null, tupleGuesses: tuple?.guesses ?? [],
+  });
+  // A ufunc result: an allocation (nested results first) and the statements that fill it.
+  const addHidden = (name: string, ndim: number, node: acorn.Node) => {
+    (fn.params as acorn.Pattern[]).push({ type: 'Identifier', name, start: node.start, end: node.end } as acorn.Identifier);
+    hidden.push({ kind: 'ndarray', ndim });
+  };
+  const expanded = (e: UfuncExpansion, node: acorn.Node): acorn.Statement[] => {
+    const inner = e.nested.flatMap((n) => expanded(n, node));
+    const { name, dtype, ndim, operands } = e.result;
+    allocations.push({ name, fill: 'empty', dtype, ndim, shape: `broadcast(${operands.join(', ')})`, broadcast: operands });
+    addHidden(name, ndim, node);
+    return [...inner, ...e.statements];
+  };
+  // `(a) => nb.sqrt(a)`: a body of one returned ufunc call.
+  if (fn.body.type !== 'BlockStatement' && calls.isArrayValued(fn.body)) {
+    const body = fn.body as acorn.Expression;
+    (fn as { body: acorn.Node }).body = { type: 'BlockStatement', body: [{ type: 'ReturnStatement', argument: body, start: body.start, end: body.end }], start: body.start, end: body.end } as acorn.BlockStatement;
+    (fn as { expression: boolean }).expression = false;
+  }
   if (fn.body.type !== 'BlockStatement') {
     walk(fn.body, (n) => {
       if (allocCallee(n, params) !== null) throw kernelError('NB1042', source, at(n), [`${text(n)} as the function's value`, 'declare it (const out = nb.empty(...)) and return it']);
+      if (n.type === 'CallExpression' && calls.isArrayValued(n)) throw kernelError('NB1042', source, at(n), [text(n), 'a ufunc call on arrays is the function\'s value only when it is the whole body, or returned: return nb.add(...)']);
     });
-    return { allocations, kinds: [...kinds], result: null };
+    return done(null);
   }
   // Parameters the function assigns: a shape may not read them (phase 1 sees the arguments).
   const assigned = new Set<string>();
@@ -96,13 +184,20 @@ export function jitAllocations(parsed: ParsedKernel, kinds: readonly JitParamKin
     if (target?.type === 'Identifier') assigned.add(target.name);
   });
   const rewritten = new Set<acorn.Node>();
-  const body = fn.body.body;
+  const body = (fn.body as acorn.BlockStatement).body;
   for (let s = 0; s < body.length; s++) {
     const st = body[s]!;
     if (st.type !== 'VariableDeclaration' || st.declarations.length !== 1) continue;
     const d = st.declarations[0]!;
     if (d.id.type !== 'Identifier' || d.init == null) continue;
     const init = d.init as unknown as AnyNode;
+    if (calls.isArrayValued(d.init) && d.init.type === 'CallExpression') {
+      if (st.kind !== 'const') throw kernelError('NB1042', source, at(st), [text(st), `declare the ufunc's result with const (${d.id.name} is that array for the whole call)`]);
+      const statements = expanded(calls.expand(d.init, d.id.name), d.id);
+      body.splice(s, 1, ...statements);
+      s += statements.length - 1;
+      continue;
+    }
     const fill = allocCallee(init, params);
     if (fill === null) continue;
     const call = d.init as acorn.CallExpression;
@@ -147,15 +242,48 @@ export function jitAllocations(parsed: ParsedKernel, kinds: readonly JitParamKin
       if (!m.computed && m.property.type === 'Identifier' && m.property.name === 'shape' && kind !== undefined && (kind.kind === 'ndarray' || kind.kind === 'array')) ndim = kind.ndim;
     }
     allocations.push({ name, fill: fill as JitAllocation['fill'], dtype, ndim, shape: text(shapeNode!), ...(valueNode ? { value: text(valueNode) } : {}) });
-    hidden.push({ kind: 'ndarray', ndim });
+    calls.addArray(name, { dtype, ndim, api: 'ndarray' });
     // The declaration goes; the name becomes a parameter (at the declarator, for messages).
-    (fn.params as acorn.Pattern[]).push({ type: 'Identifier', name, start: d.id.start, end: d.id.end } as acorn.Identifier);
+    addHidden(name, ndim, d.id);
     body.splice(s, 1);
     s--;
     rewritten.add(call);
   }
-  // Any other allocation cannot be made before the call.
+  // `return nb.add(a, x)` anywhere: the loop, then `return <its result>`.
   walk(fn.body, (n) => {
+    if (n.type !== 'ReturnStatement') return;
+    const r = n as unknown as acorn.ReturnStatement;
+    if (r.argument == null || r.argument.type !== 'CallExpression' || !calls.isArrayValued(r.argument)) return;
+    const e = calls.expand(r.argument, null);
+    const statements = expanded(e, r.argument);
+    const ret = { type: 'ReturnStatement', argument: { type: 'Identifier', name: e.result.name, start: r.argument.start, end: r.argument.end }, start: r.start, end: r.end };
+    Object.assign(n, { type: 'BlockStatement', body: [...statements, ret] });
+    delete (n as Record<string, unknown>).argument;
+  });
+  // `return [s, r]`: positions of arrays, arguments and scalars (frontend/jit-tuple.ts).
+  const returns: acorn.ReturnStatement[] = [];
+  walk(fn.body, (n) => { if (n.type === 'ReturnStatement' && (n as unknown as acorn.ReturnStatement).argument != null) returns.push(n as unknown as acorn.ReturnStatement); });
+  tuple = jitTuples({
+    source, shift, guesses,
+    allocationOf: (name) => { const k = allocations.findIndex((a) => a.name === name); return k >= 0 ? k : undefined; },
+    paramOf: (name) => { const k = names.indexOf(name); return k >= 0 && args[k]!.kind !== 'scalar' ? k : undefined; },
+    addScalar: (name, dtype, node) => {
+      allocations.push({ name, fill: 'empty', dtype, ndim: 1, shape: '1' });
+      calls.addArray(name, { dtype, ndim: 1, api: 'ndarray' });
+      addHidden(name, 1, node);
+      return allocations.length - 1;
+    },
+    expandUfunc: (node) => {
+      if (node.type !== 'CallExpression' || !calls.isArrayValued(node)) return null;
+      const e = calls.expand(node, null);
+      return { name: e.result.name, statements: expanded(e, node) };
+    },
+  }, returns);
+  // Any other allocation cannot be made before the call; nor can any other ufunc call on arrays.
+  walk(fn.body, (n) => {
+    if (n.type === 'CallExpression' && calls.isArrayValued(n)) {
+      throw kernelError('NB1042', source, at(n), [text(n), 'a ufunc call on arrays is allowed as a top-level const r = nb.add(...) of the function body or as return nb.add(...); name the result and read it with r.get(...)']);
+    }
     if (allocCallee(n, params) === null) return;
     throw kernelError('NB1042', source, at(n), [text(n), 'jit functions allocate with a top-level const out = nb.empty(shape, dtype) (also zeros, ones, full) of the function body, whose shape reads only parameters']);
   });
@@ -174,5 +302,5 @@ export function jitAllocations(parsed: ParsedKernel, kinds: readonly JitParamKin
     r.argument = null;
   });
   if (result !== null && valued !== null) throw kernelError('NB5003', source, at(valued), ['a jit function that returns an array it allocates returns it on every path (not a value here)']);
-  return { allocations, kinds: [...kinds, ...hidden], result };
+  return done(result);
 }

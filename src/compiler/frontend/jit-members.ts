@@ -27,6 +27,7 @@ import type { Expr, HelperArrayArg, Stmt } from '../ir/nodes.js';
 import { paramRef } from '../ir/nodes.js';
 import type { ExprContext, JitHooks, JitParamKind } from './lower-expr.js';
 import { constantOf, fail, lowerExpr, pos } from './lower-expr.js';
+import { jitCast } from './jit-ufunc.js';
 
 type E = Expr<null>;
 type S = Stmt<null>;
@@ -125,6 +126,8 @@ export function jitMember(ctx: ExprContext, node: acorn.MemberExpression): E | u
  */
 export function jitCall(ctx: ExprContext, node: acorn.CallExpression): E | undefined {
   if (ctx.jit === undefined) return undefined;
+  const cast = jitCast(ctx, node);
+  if (cast !== undefined) return cast;
   const callee = node.callee;
   // A helper may take the function's array parameters whole (`mean(img, i, j, win)`): the
   // helper is lowered and typed per tuple of such arguments (src/compiler/jit.ts).

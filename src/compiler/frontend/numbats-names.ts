@@ -54,7 +54,7 @@ const UFUNCS: ReadonlySet<string> = new Set(Object.keys(UFUNC_TABLE));
  * Globals that are never the numbats namespace, though their methods share ufunc names
  * (`console.log` is not `nb.log`, `Atomics.add` not `nb.add`).
  */
-const GLOBALS: ReadonlySet<string> = new Set([
+export const GLOBALS: ReadonlySet<string> = new Set([
   'Math', 'Number', 'console', 'Atomics', 'JSON', 'Object', 'Reflect', 'Array', 'String', 'BigInt', 'Boolean', 'Symbol',
   'Date', 'Promise', 'Intl', 'WebAssembly', 'globalThis', 'window', 'self', 'document', 'navigator', 'process',
   'performance', 'crypto', 'Buffer',

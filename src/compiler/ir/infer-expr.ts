@@ -125,7 +125,7 @@ export function expr(cx: ExprInfer, e: U): TV {
     case 'helper': return typed(cx.helper(e.name, e.args.map((a) => expr(cx, a)), e.at, e.arrays));
     case 'load': return typed(cx.load(e.array, e.indices, e.at));
     case 'length': return typed(cx.length(e.array, e.axis, e.at));
-    case 'cast': return cx.fail('NB1036', e.at, ['a cast']);
+    case 'cast': return e.to !== undefined ? typed(as(expr(cx, e.arg), e.to)) : cx.fail('NB1036', e.at, ['a cast']);
   }
 }
 

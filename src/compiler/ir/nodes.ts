@@ -65,7 +65,14 @@ export interface SelectExpr<T> extends Base<T> {
   readonly kind: 'select'; readonly cond: Expr<T>; readonly then: Expr<T>; readonly else: Expr<T>;
 }
 /** Conversion to `type` with NumPy's unsafe-cast semantics (src/dtype/convert-scalar.ts). */
-export interface CastExpr<T> extends Base<T> { readonly kind: 'cast'; readonly arg: Expr<T> }
+export interface CastExpr<T> extends Base<T> {
+  readonly kind: 'cast'; readonly arg: Expr<T>;
+  /**
+   * Untyped IR only: a conversion the compiler itself wrote (a jit ufunc call's operands
+   * brought to its loop's dtypes, frontend/jit-ufunc.ts); the source language has no casts.
+   */
+  readonly to?: DType;
+}
 /** A call of an intrinsic (ir/intrinsics.ts): `Math.sin`, ... */
 export interface CallExpr<T> extends Base<T> { readonly kind: 'call'; readonly fn: string; readonly args: readonly Expr<T>[] }
 /** A call of a helper kernel: by name (untyped) or index into the program's helpers (typed). */
