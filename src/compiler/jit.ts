@@ -49,6 +49,7 @@ import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
 import { asType } from './ir/types.js';
 import { ASC_FLAGS } from './toolchain/asc.js';
+import { prangeEmitter, stripPrange, type PrangeInfo } from './jit-prange.js';
 
 /**
  * The type of one jit argument: an NDArray (dtype, ndim, and whether its last axis has unit
@@ -71,6 +72,8 @@ export interface CompileJitOptions {
   readonly prefix?: string;
   readonly fastmath?: boolean;
   readonly boundscheck?: boolean;
+  /** The 'parallel' target: outermost `nb.prange` loops run on the worker pool (jit-prange.ts). */
+  readonly parallel?: boolean;
 }
 
 /** The result of {@link compileJit}. */
@@ -103,6 +106,8 @@ export interface CompiledJit {
   /** The scratch allocation sites (`new Float64Array(n)` in it or its helpers; empty: none). */
   readonly scratch: readonly ScratchSite[];
   readonly boundscheck: boolean;
+  /** 'parallel' with prange loops: what the host needs to run them (jit-prange.ts); else null. */
+  readonly prange: PrangeInfo | null;
   readonly key: string;
 }
 
@@ -267,7 +272,9 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, userArg
   const params: ParamSpec[] = args.map((a, k) => (isArray(a)
     ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]!, ...(wraps(k) ? { negative: true } : {}) } }
     : { scalar: a.dtype }));
-  const typed = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
+  const inferred = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
+  // On 'cpu' a prange loop is an ordinary loop.
+  const typed = options.parallel ? inferred : { ...inferred, main: stripPrange(inferred.main) };
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
   const boundscheck = options.boundscheck ?? true;
@@ -280,8 +287,9 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, userArg
   const ir = scratchSites(checked);
   const prefix = options.prefix ?? '';
   const walked = pointerWalks(ir);
-  const em = new AsFunctionEmitter(walked, { prefix });
-  const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix)].join('\n\n');
+  const pr = options.parallel ? prangeEmitter(walked, { prefix }, (k) => unitInner(args[k]!)) : null;
+  const em = pr?.emitter ?? new AsFunctionEmitter(walked, { prefix });
+  const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix), ...(pr ? [pr.code()] : [])].join('\n\n');
   const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
   const result = ir.main.returns;
   const resultText = alloc.result === null ? result : jitTypeText(args[userArgs.length + alloc.result]!);
@@ -295,7 +303,7 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, userArg
   return {
     name, signature, args, allocations: alloc.allocations, resultAllocation: alloc.result, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
     jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
-    bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck,
+    bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck, prange: pr?.info ?? null,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')
       .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),
   };

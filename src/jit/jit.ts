@@ -23,13 +23,14 @@
  * the construct and its line (Numba's object mode); so do arguments with no jit type.
  */
 import { compileJit, jitTypeText, type CompiledJit, type JitArgType, type KernelConstants } from '../compiler/index.js';
-import { DTypeError, KernelError, TargetError, ValueError } from '../util/errors.js';
+import { DTypeError, KernelError, ValueError } from '../util/errors.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION } from '../vectorize/options.js';
 import { arenaBytes, withArena } from '../vectorize/arena.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { callJit, type JitEntry } from './call.js';
+import { prangeHost } from '../parallel/jit.js';
 import { argsKey, argType, matchesTypes, eagerSignature, fitsParam, typesKey } from './specialize.js';
 
 /** The function a jit decorator takes (a plain JS function over NDArrays, TypedArrays and scalars). */
@@ -38,8 +39,11 @@ export type JitKernel = (...args: never[]) => unknown;
 /** Options of `nb.jit` (API.md "Kernel factories"). */
 export interface JitOptions {
   /**
-   * 'cpu' (default): compiled to Wasm, run on the calling thread. 'parallel' (prange split
-   * over the worker pool) is not built yet: it is TargetError `E_TARGET_UNAVAILABLE`.
+   * 'cpu' (default): compiled to Wasm, run on the calling thread, `nb.prange` an ordinary
+   * loop. 'parallel': each outermost `for (const i of nb.prange(n))` is split into blocks run
+   * on the worker pool (the call still returns when it is done), with `+=`, `-=`, `*=`,
+   * `Math.min` and `Math.max` reductions into locals declared before the loop combined in a
+   * fixed order (src/compiler/jit-prange.ts).
    */
   target?: 'cpu' | 'parallel';
   /**
@@ -146,13 +150,19 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
   const compile = (types: readonly JitArgType[], returns: CompiledJit['returns'] | 'infer', key: string): Spec => {
     let spec: Spec;
     try {
+      const parallel = options.target === 'parallel';
       const k = compileJit(fn, types, {
         returns, helpers, name, prefix: 'j_', fastmath: options.fastmath ?? false, boundscheck: options.boundscheck ?? true,
-        ...(options.constants ? { constants: options.constants } : {}),
+        ...(options.constants ? { constants: options.constants } : {}), ...(parallel ? { parallel } : {}),
       });
-      const { exports } = instantiateSource(k.asSource, { disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck });
+      // prange loops on 'parallel': the host's import, and the call's prange area (src/parallel/jit.ts).
+      const host = k.prange === null ? undefined : prangeHost(k);
+      const { exports, module } = instantiateSource(k.asSource, {
+        disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck, ...(host ? { imports: host.imports } : {}),
+      });
       // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
-      const run = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
+      const inner = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
+      const run = host ? host.attach(module, exports, inner, arena) : inner;
       spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena }, types };
     } catch (e) {
       if (!(e instanceof KernelError) || options.fallback !== 'js') throw e;
@@ -257,10 +267,6 @@ function apply(make: (fn: JitKernel, ctxName: string | undefined) => JitFunction
 
 function factory(sigs: readonly string[] | null, options: JitOptions): JitDecorator {
   checkOptionValues('nb.jit', options, JIT_OPTIONS);
-  if (options.target === 'parallel') {
-    throw new TargetError('E_TARGET_UNAVAILABLE', "nb.jit: target 'parallel' is not built yet (nb.prange over the worker pool comes in a later release); " +
-      "use target 'cpu', where nb.prange is an ordinary loop");
-  }
   const opts = frozenConstants('nb.jit', options);
   return ((fn: unknown, context?: unknown) =>
     apply((f, ctxName) => build(f, opts.name ?? ctxName ?? (f.name || 'jit'), sigs, opts), fn, context)) as JitDecorator;
@@ -272,8 +278,7 @@ function factory(sigs: readonly string[] | null, options: JitOptions): JitDecora
  * signatures (`nb.jit('f8(f8[:,:])')(fn)`); also a decorator on static methods.
  *
  * @throws KernelError (eager signatures, or at the first call) for what the compiler does not
- *   have, unless `fallback: 'js'`; ValueError `E_VALUE_OPTION` for a bad option; TargetError
- *   for target 'parallel' (not built yet).
+ *   have, unless `fallback: 'js'`; ValueError `E_VALUE_OPTION` for a bad option.
  * @example
  * ```ts
  * const sum2d = nb.jit((a: nb.NDArray) => {

@@ -30,6 +30,15 @@ const { workerData } = require('node:worker_threads');
 const memory = workerData.memory;
 let builtin;
 const kernels = new Map();
+// A module's host functions (nb.jit's prange call) are only called on the calling thread:
+// a worker runs the module's block entries, which call none of them.
+function envOf(m) {
+  const env = { memory };
+  for (const i of WebAssembly.Module.imports(m)) {
+    if (i.module === 'env' && i.kind === 'function') env[i.name] = () => { throw new Error('numbats: ' + i.name + ' called in a pool worker'); };
+  }
+  return env;
+}
 function exportsOf(t) {
   if (t.kind === 0) {
     builtin ??= new WebAssembly.Instance(workerData.builtinModule, { env: { memory } }).exports;
@@ -37,7 +46,7 @@ function exportsOf(t) {
   }
   let e = kernels.get(t.moduleId);
   if (e === undefined) {
-    e = new WebAssembly.Instance(t.module, { env: { memory } }).exports;
+    e = new WebAssembly.Instance(t.module, { env: envOf(t.module) }).exports;
     kernels.set(t.moduleId, e);
   }
   return e;

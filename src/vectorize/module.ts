@@ -42,7 +42,9 @@ export function instantiateKernels(kernels: readonly CompiledKernel[], options: 
  * const { exports } = instantiateSource(linkAssemblyScript([stencil.asUnit]));
  * ```
  */
-export function instantiateSource(source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean } = {}): KernelModule {
+export function instantiateSource(
+  source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean; imports?: Readonly<Record<string, unknown>> } = {},
+): KernelModule {
   const { heap, memory } = runtime();
   let size = FIRST_BLOCK;
   let fresh = false;
@@ -61,7 +63,8 @@ export function instantiateSource(source: string, options: { disk?: boolean; tar
     if (sd === null || (sd.start >= start && sd.end <= start + size)) {
       let instance: WebAssembly.Instance;
       try {
-        instance = new WebAssembly.Instance(r.module, { env: { memory } });
+        // (host functions the module imports: nb.jit's prange loops, src/parallel/jit.ts)
+        instance = new WebAssembly.Instance(r.module, { env: { ...options.imports, memory } });
       } catch (e) {
         heap.free(start);
         // A cached module that does not link (an entry from another build or a stale layout):
