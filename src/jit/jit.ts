@@ -105,6 +105,12 @@ export interface JitExtras<F extends JitKernel = JitKernel> {
   readonly specializations: readonly JitSpecialization[];
   /** The original function (Numba's `py_func`): plain JS. */
   readonly pyFunc: F;
+  /**
+   * The call as a Promise (as compiled ufuncs' `callAsync`): settled with the result, or
+   * rejected with the error the call throws. The call itself runs now, on the calling thread
+   * (with prange loops on the pool on 'parallel'), so the event loop waits for it.
+   */
+  callAsync(...args: Parameters<F>): Promise<ReturnType<F>>;
 }
 
 /** A jit-compiled function: callable as the original, plus {@link JitExtras}. */
@@ -233,6 +239,15 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
     name: { value: name },
     length: { value: nparams },
     pyFunc: { value: fn },
+    callAsync: {
+      value: (...args: unknown[]): Promise<unknown> => {
+        try {
+          return Promise.resolve(f(...args));
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      },
+    },
     inspect: {
       value: (...args: unknown[]): JitInspection => {
         const s = select(args);
