@@ -273,8 +273,8 @@ export function compileJit(fn: ((...args: never[]) => unknown) | string, userArg
     ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]!, ...(wraps(k) ? { negative: true } : {}) } }
     : { scalar: a.dtype }));
   const inferred = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
-  // On 'cpu' a prange loop is an ordinary loop.
-  const typed = options.parallel ? inferred : { ...inferred, main: stripPrange(inferred.main) };
+  // On 'cpu' a prange loop is an ordinary loop; so is one in a helper on 'parallel'.
+  const typed = { ...inferred, main: options.parallel ? inferred.main : stripPrange(inferred.main), helpers: inferred.helpers.map(stripPrange) };
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
   const boundscheck = options.boundscheck ?? true;
