@@ -75,15 +75,18 @@ const matrix = (m: number, n: number, dtype: DType, seed: number, scale = 1) =>
 
 describe("nb.jit target 'parallel': prange reductions", () => {
   const psum = nb.jit({ target: 'parallel' })(sumRows);
+  const csum = nb.jit(sumRows);
 
-  it('integer sums equal plain JS exactly, on random shapes, dtypes and views', () => {
+  it('integer sums equal plain JS exactly on both targets, on random shapes, dtypes and views', () => {
     const before = prangeRunsOnPool();
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 150 }), fc.integer({ min: 1, max: 9 }), fc.constantFrom(...INT_DTYPES),
       fc.constantFrom<View>('none', 'T', 'rows2', 'reversed'), fc.integer({ min: 0, max: 96 }),
       (m, n, dtype, v, seed) => {
         const a = view(matrix(m, n, dtype, seed), v);
-        expect(psum(a)).toBe(sumRows(a));
+        const ref = sumRows(a);
+        expect(psum(a)).toBe(ref);
+        expect(csum(a)).toBe(ref);
       },
     ), { numRuns: 40 });
     expect(prangeRunsOnPool()).toBeGreaterThan(before);
@@ -166,8 +169,9 @@ describe("nb.jit target 'parallel': prange reductions", () => {
 
 describe("nb.jit target 'parallel': arrays written by index", () => {
   // (no uint8: its sums wrap at 256 in a jit function, as NumPy's do, and not in plain JS)
-  it('a stencil-like smoothing equals plain JS, into C-order and transposed outputs', () => {
+  it('a stencil-like smoothing equals plain JS on both targets, into C-order and transposed outputs', () => {
     const f = nb.jit({ target: 'parallel' })(smooth);
+    const c = nb.jit(smooth);
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 8 }), fc.constantFrom<DType>('float64', 'int16', 'int32'),
       fc.constantFrom<View>('none', 'T', 'rows2', 'reversed'), fc.boolean(),
@@ -175,10 +179,13 @@ describe("nb.jit target 'parallel': arrays written by index", () => {
         const a = view(matrix(m, n, dtype, m + n), v);
         const [p, q] = a.shape as [number, number];
         const got = transposed ? nb.zeros([q, p]).T : nb.zeros([p, q]);
+        const cpu = nb.zeros([p, q]);
         const ref = nb.zeros([p, q]);
         f(got, a);
+        c(cpu, a);
         smooth(ref, a);
         expect(got.toArray()).toEqual(ref.toArray());
+        expect(cpu.toArray()).toEqual(ref.toArray());
       },
     ), { numRuns: 30 });
   });
@@ -270,6 +277,8 @@ describe("nb.jit target 'parallel': arrays written by index", () => {
     const before = prangeRunsOnPool();
     expect(g(a, 3)).toBe(f(a, 3));
     expect(prangeRunsOnPool() - before).toBe(4);
+    // Two block entries: the inner prange is part of the first one's body.
+    expect(g.inspect(a, 3).assemblyScript.match(/export function j_prange\d+\(/g)).toHaveLength(2);
   });
 
   it('scratch arrays: declared in the body (one arena per worker), and read from before the loop', () => {
