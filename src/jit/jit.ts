@@ -30,7 +30,9 @@ import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION } from '../vectorize/
 import { arenaBytes, withArena } from '../vectorize/arena.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { callJit, type JitEntry } from './call.js';
-import { prangeHost } from '../parallel/jit.js';
+import { prangeHost, type PrangeHost } from '../parallel/jit.js';
+import { isNDArray, type NDArray } from '../ndarray/ndarray.js';
+import { isHeapStorage, type HeapStorage } from '../ndarray/storage.js';
 import { argsKey, argType, matchesTypes, eagerSignature, fitsParam, typesKey } from './specialize.js';
 
 /** The function a jit decorator takes (a plain JS function over NDArrays, TypedArrays and scalars). */
@@ -107,8 +109,9 @@ export interface JitExtras<F extends JitKernel = JitKernel> {
   readonly pyFunc: F;
   /**
    * The call as a Promise (as compiled ufuncs' `callAsync`): settled with the result, or
-   * rejected with the error the call throws. The call itself runs now, on the calling thread
-   * (with prange loops on the pool on 'parallel'), so the event loop waits for it.
+   * rejected with the error the call would throw. On 'parallel', a function with prange loops
+   * runs entirely on the worker pool and the event loop stays free meanwhile (changing its
+   * arrays before the promise settles is a data race); other calls run at once.
    */
   callAsync(...args: Parameters<F>): Promise<ReturnType<F>>;
 }
@@ -139,7 +142,7 @@ const JIT_OPTIONS: OptionRules = {
 
 
 type Spec =
-  | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry; readonly types: readonly JitArgType[] }
+  | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry; readonly types: readonly JitArgType[]; readonly host?: PrangeHost }
   | { readonly kind: 'fallback'; readonly signature: string; readonly error: KernelError; readonly types: readonly JitArgType[] };
 
 function build(fn: JitKernel, name: string, sigs: readonly string[] | null, options: JitOptions): JitFunction {
@@ -169,7 +172,7 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
       // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
       const inner = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
       const run = host ? host.attach(module, exports, inner, arena) : inner;
-      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena }, types };
+      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena }, types, ...(host ? { host } : {}) };
     } catch (e) {
       if (!(e instanceof KernelError) || options.fallback !== 'js') throw e;
       spec = { kind: 'fallback', signature: `(${types.map(jitTypeText).join(', ')})`, error: e, types };
@@ -242,7 +245,24 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
     callAsync: {
       value: (...args: unknown[]): Promise<unknown> => {
         try {
-          return Promise.resolve(f(...args));
+          const s = select(args);
+          // prange loops on 'parallel': the whole call on the pool (src/parallel/jit-async.ts),
+          // the heap arrays it reads kept alive until it settles. Otherwise the call runs now.
+          if ('reason' in s || s.kind !== 'compiled' || s.host === undefined) return Promise.resolve(f(...args));
+          const pinned: HeapStorage[] = [];
+          for (const x of args) {
+            const st = isNDArray(x) ? (x as NDArray).storage : undefined;
+            if (st !== undefined && isHeapStorage(st) && !st.disposed) { st.pin(); pinned.push(st); }
+          }
+          const unpin = () => { for (const st of pinned) st.unpin(); };
+          let p: Promise<unknown>;
+          try {
+            p = callJit(s.entry, args, s.host.runAsync) as Promise<unknown>;
+          } catch (e) {
+            unpin();
+            throw e;
+          }
+          return p.finally(unpin);
         } catch (e) {
           return Promise.reject(e);
         }

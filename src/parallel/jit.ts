@@ -26,6 +26,7 @@ import { runtime } from '../runtime/runtime.js';
 import { kernelTrap } from '../vectorize/trap.js';
 import { parallelSettings } from './config.js';
 import { newModuleId } from './execute.js';
+import { runJitAsync } from './jit-async.js';
 import { runJobSync } from './pool.js';
 
 /** Guess of ns per iteration before a loop has run. */
@@ -44,6 +45,8 @@ export interface PrangeHost {
   readonly imports: Readonly<Record<string, unknown>>;
   /** The entry `run` with the call's prange area lent around each call. */
   attach(module: WebAssembly.Module, exports: Record<string, unknown>, run: (...a: unknown[]) => unknown, arenaBytes: number): (...a: unknown[]) => unknown;
+  /** The entry run on the pool with these Wasm arguments, the event loop free (jit-async.ts); after `attach`. */
+  runAsync(wasmArgs: readonly unknown[]): Promise<unknown>;
 }
 
 /**
@@ -113,6 +116,7 @@ export function prangeHost(k: CompiledJit): PrangeHost {
 
   return {
     imports: { [info.runImport]: run },
+    runAsync: (wasmArgs) => runJitAsync(k, bound!, wasmArgs, asUserError),
     attach(module, exports, entry, arenaBytes) {
       const setArea = exports[info.areaSetter] as (p: number) => void;
       // Workers get an arena per task only when the module allocates scratch arrays.

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { prangeRunsOnPool } from '../../src/parallel/jit.js';
+import { poolWorkers } from '../../src/parallel/pool.js';
 import type { DType } from '../../src/dtype/dtypes.js';
 import { errorOf } from '../helpers/errors.js';
 
@@ -380,10 +381,84 @@ describe("nb.jit target 'parallel': errors", () => {
     expect(nb.heapStats().liveBlocks).toBe(before);
   });
 
-  it('callAsync resolves to the result, and rejects with the same errors', async () => {
-    const f = nb.jit({ target: 'parallel' })(sumRows);
-    const a = matrix(64, 3, 'int32', 1);
-    await expect(f.callAsync(a)).resolves.toBe(sumRows(a));
-    await expect(f.callAsync(1 as never)).rejects.toThrow();
+});
+
+describe("nb.jit target 'parallel': callAsync (the whole call on the pool)", () => {
+  // Heavy enough that the pool takes many event-loop turns.
+  const heavy = (a: nb.NDArray, reps: number) => {
+    let s = 0.0;
+    for (const i of nb.prange(a.shape[0])) {
+      for (let r = 0; r < reps; r++) {
+        for (let j = 0; j < a.shape[1]; j++) s += Math.sqrt((a.get(i, j) as number) + r);
+      }
+    }
+    return s;
+  };
+  const f = nb.jit({ target: 'parallel' })(heavy);
+  const a = matrix(400, 50, 'float64', 3, 0.25);
+
+  it('resolves to the synchronous call\'s bits, close to plain JS, and leaves the event loop free meanwhile', async () => {
+    const sync = f(a, 20);
+    let settled = false;
+    const p = f.callAsync(a, 20).then((v) => { settled = true; return v; });
+    // A synchronous call would have settled before this turn of the event loop.
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    expect(Object.is(await p, sync)).toBe(true);
+    const ref = heavy(a, 20);
+    expect(Math.abs(sync - ref)).toBeLessThanOrEqual(1e-9 * Math.abs(ref));
+    nb.config({ parallel: { threads: 3 } });
+    try {
+      expect(Object.is(await f.callAsync(a, 20), sync)).toBe(true);
+    } finally {
+      nb.config({ parallel: { threads: 2 } });
+    }
+  });
+
+  it('writes back TypedArrays, returns allocations, and rejects with the synchronous call\'s errors, leaking nothing', async () => {
+    const fill = nb.jit({ target: 'parallel' })((t: Float64Array, k: number) => { for (const i of nb.prange(t.length)) t[i] = i * k + 0.5; });
+    const t = new Float64Array(300);
+    await fill.callAsync(t, 3);
+    expect([...t]).toEqual(Array.from({ length: 300 }, (_, i) => i * 3 + 0.5));
+    const rows = (x: nb.NDArray) => {
+      const out = nb.zeros([x.shape[0]], 'float64');
+      for (const i of nb.prange(x.shape[0])) out.set(i, (x.get(i, 0) as number) * 2);
+      return out;
+    };
+    const g = nb.jit({ target: 'parallel' })(rows);
+    const x = matrix(70, 2, 'float64', 1);
+    const want = rows(x).toArray();
+    const shifted = nb.jit({ target: 'parallel' })((u: Float64Array, k: number) => {
+      let s = 0.0;
+      for (const i of nb.prange(u.length)) s += u[i + k]!;
+      return s;
+    });
+    const u = new Float64Array(200).fill(1);
+    const syncError = errorOf(() => shifted(u, 1));
+    (await g.callAsync(x)).dispose(); // (first calls compile)
+    await shifted.callAsync(u, 0);
+    const before = nb.heapStats().liveBlocks;
+    const r = await g.callAsync(x);
+    expect(r.toArray()).toEqual(want);
+    r.dispose();
+    for (let k = 0; k < 3; k++) {
+      const e = await shifted.callAsync(u, 1).then(() => null, (err: unknown) => err as { code?: string; message: string; constructor: unknown });
+      expect(e?.constructor).toBe(syncError.constructor);
+      expect([e?.code, e?.message]).toEqual([syncError.code, syncError.message]);
+    }
+    expect(await shifted.callAsync(u, 0)).toBe(200);
+    expect(nb.heapStats().liveBlocks).toBe(before);
+  });
+
+  it('a worker killed mid-call: TargetError E_TARGET_WORKER_DIED, and the next call works', async () => {
+    f(a, 1);
+    const p = f.callAsync(a, 400);
+    const workers = poolWorkers();
+    expect(workers.length).toBe(2);
+    await new Promise((r) => setTimeout(r, 5));
+    await workers[1]!.terminate();
+    const e = await p.then(() => null, (err: unknown) => err as { code?: string });
+    expect(e?.code).toBe('E_TARGET_WORKER_DIED');
+    expect(Object.is(await f.callAsync(a, 2), f(a, 2))).toBe(true);
   });
 });
