@@ -3,7 +3,7 @@
 // plain JS on the same inputs; float reductions are combined in a fixed block order, so they
 // are checked bitwise against themselves across calls and pool sizes, and close to plain JS.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as nb from '../../src/index.js';
 import { prangeRunsOnPool } from '../../src/parallel/jit.js';
 import { poolWorkers } from '../../src/parallel/pool.js';
@@ -358,6 +358,25 @@ describe("nb.jit target 'parallel': errors", () => {
     expect(e.code).toBe('NB3002');
     expect([e.line, e.column]).toEqual([line, column]);
     expect(() => nb.jit(fn)(...args)).not.toThrow();
+  });
+
+  it("with fallback: 'js' such a function runs as plain JS, with one warning naming NB3002", () => {
+    const last = (t: Float64Array) => {
+      let x = 0.0;
+      for (const i of nb.prange(t.length)) x = t[i]!;
+      return x;
+    };
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const f = nb.jit({ target: 'parallel', fallback: 'js' })(last);
+      const t = new Float64Array([4, 5, 6]);
+      expect(f(t)).toBe(last(t));
+      expect(f(t)).toBe(6);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0]![0])).toContain('NB3002');
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('an index out of bounds in a block is the same IndexError as on cpu (line and column), and nothing leaks', () => {
