@@ -15,6 +15,7 @@
  *     same IndexError / MemoryError (with the line and column) as on 'cpu'; another trap is
  *     TargetError `E_TARGET_KERNEL_TRAP`. They are thrown from the import, through the Wasm
  *     frames, to the caller.
+ * `callAsync` runs the whole call on the pool instead (`runAsync`, jit-async.ts).
  * Cost model (as parallel stencils): ns per iteration of each loop, an EWMA of its runs on
  * the calling thread (and of pool runs, as wall time x threads); a loop goes to the pool
  * when it has at least two blocks and its estimate reaches two blocks of `blockMs`

@@ -10,6 +10,10 @@
  *     object rides along in the task message (structured clone of a compiled Module shares
  *     V8's compiled code, no copy and no recompile) and the worker instantiates it the first
  *     time it sees the id, then reuses the instance.
+ * Two more task kinds serve nb.jit's callAsync (jit-async.ts): `drive` runs a jit function's
+ * entry (its prange import publishes jobs in a session buffer) and `help` takes blocks of those
+ * jobs until the session ends. Function imports of a kernel module (the prange host call) get
+ * throwing stubs elsewhere: only a driver's instance calls its own.
  * A task joins one parallel call: it claims blocks from the call's control words
  * (`Atomics.add` on NEXT) until none are left, runs each block's plan, and counts it in
  * DONE (notifying the caller when the last block finishes). A trap is caught: it is
