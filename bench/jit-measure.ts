@@ -23,12 +23,16 @@ let numba: Record<string, number> = {};
 if (py) {
   numba = runNumpy(py.python, 'jit.py');
   if ('error' in numba) { console.log(`Numba: ${String(numba.error)} (${py.python}); Numba columns skipped`); numba = {}; }
-  else console.log(`Numba ${py.version}, NumPy ${String(numba.numpy_version)} (${py.python}); Python loop per call ${numba.python_loop!.toFixed(1)} ns (included)`);
+  else {
+    console.log(`Numba ${py.version}, NumPy ${String(numba.numpy_version)} (${py.python}); Python loop per call ${numba.python_loop!.toFixed(1)} ns (included); ` +
+      `parallel=True on ${String(numba.numba_threads)} threads`);
+  }
 } else {
   console.log('Numba: no python with numba found (set NUMBATS_PYTHON); Numba columns skipped');
 }
 
 const bench = jitBench();
+console.log(`numbats parallel target: ${nb.config().parallel.threads} threads`);
 const rows: string[][] = [];
 const baselines = new Map<() => unknown, number>();
 for (const c of bench.cases) {

@@ -5,7 +5,9 @@
  * function uncompiled, `f.pyFunc`), and Numba's @njit of the same functions
  * (bench/numpy/jit.py, through a python with numba). Times are per call (ns/call for the
  * `elements: 1` cases): sum2d on a 3x3 float64 array (the per-call overhead), sum2d on
- * 1000x1000, directAssign and localMean on a 12000x5000 uint8 image by 2.
+ * 1000x1000, directAssign and localMean on a 12000x5000 uint8 image by 2, and localMean with
+ * its rows in `nb.prange` on `target: 'parallel'` (Numba: `parallel=True`, `numba.prange`;
+ * both on the machine's default thread count; the baseline is the sequential plain JS).
  *
  * `npx tsx bench/jit-measure.ts` prints the table with ratios; `npm run bench -- jit` runs
  * it as a suite.
@@ -36,6 +38,15 @@ function image(): nb.NDArray {
   return img;
 }
 
+/** The seed's localMean with its rows in nb.prange, on the parallel target. */
+export const jitLocalMeanParallel = nb.jit({ target: 'parallel', helpers: { getDownSampleValue } })(
+  (imgNew: nb.NDArray, newHeight: number, newWidth: number, downSize: number, img: nb.NDArray) => {
+    for (const i of nb.prange(newHeight)) {
+      for (let j = 0; j < newWidth; j++) imgNew.set(i, j, getDownSampleValue(img, i, j, downSize));
+    }
+  },
+);
+
 /** Sum of a uint8 array's elements (result checks against Numba's). */
 export function total(a: nb.NDArray): number {
   let s = 0;
@@ -62,6 +73,7 @@ export function jitBench(): JitBench {
   const nw = W / DOWN;
   const outD = nb.zeros([nh, nw], 'uint8');
   const outM = nb.zeros([nh, nw], 'uint8');
+  const outP = nb.zeros([nh, nw], 'uint8');
   // The same functions without index checks (boundscheck: false, Numba's default): how much
   // of the time the checks take.
   const daUnchecked = nb.jit({ boundscheck: false })(jitDirectAssign.pyFunc);
@@ -72,6 +84,7 @@ export function jitBench(): JitBench {
   jitLocalMean(outM, nh, nw, DOWN, img);
   daUnchecked(outD, nh, nw, DOWN, img);
   lmUnchecked(outM, nh, nw, DOWN, img);
+  jitLocalMeanParallel(outP, nh, nw, DOWN, img);
   const sumPy = sum2d.pyFunc;
   const daPy = jitDirectAssign.pyFunc;
   const lmPy = jitLocalMean.pyFunc;
@@ -103,6 +116,10 @@ export function jitBench(): JitBench {
       name: `jit=localMean+getDownSampleValue,boundscheck=false,uint8,${H}x${W} by ${DOWN}`, elements: 1, numba: 'local_mean', baselineReps: 3,
       run: () => lmUnchecked(outM, nh, nw, DOWN, img), baseline: lmBase,
     },
+    {
+      name: `jit=localMean+getDownSampleValue,parallel prange,uint8,${H}x${W} by ${DOWN}`, elements: 1, numba: 'local_mean_parallel', baselineReps: 3,
+      run: () => jitLocalMeanParallel(outP, nh, nw, DOWN, img), baseline: lmBase,
+    },
   ];
   return {
     cases,
@@ -111,6 +128,7 @@ export function jitBench(): JitBench {
       check_sum2d_1000x1000: sum2d(big) as number,
       check_direct_sum: total(outD),
       check_mean_sum: total(outM),
+      check_mean_parallel_sum: total(outP),
     }),
   };
 }

@@ -30,12 +30,13 @@ export type { CompiledKernel, CompileKernelOptions, CoreLayoutInput } from './co
 export { parseKernelSignature } from './signature.js';
 export { compileJit, jitTypeText } from './jit.js';
 export type { CompiledJit, CompileJitOptions, JitArgType } from './jit.js';
+export type { PrangeInfo, PrangeSite } from './jit-prange.js';
 export { kernelConstants } from './constants.js';
 export type { ConstantValue, KernelConstants, TypedArrayConstant } from './constants.js';
 export { validateTarget } from './ir/passes/validate-target.js';
 export type { KernelTarget } from './ir/target-support.js';
 export type { KernelArg, KernelSignature } from './signature.js';
-export { compileAssemblyScript, loadAsc, ascLoadTime, staticDataRange, AscCompileError, ASC_FLAGS, ascFlagsFor } from './toolchain/asc.js';
+export { compileAssemblyScript, loadAsc, ascLoadTime, staticDataRange, AscCompileError, ASC_FLAGS, ascFlagsFor, isHostImport } from './toolchain/asc.js';
 export type { AscOptions, WasmCompileResult } from './toolchain/asc.js';
 export { DIAGNOSTICS } from './frontend/diagnostics.js';
 export type { DiagnosticCode, KernelDiagnostic } from './frontend/diagnostics.js';

@@ -52,6 +52,7 @@ import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
 import { asType } from './ir/types.js';
 import { ASC_FLAGS } from './toolchain/asc.js';
+import { prangeEmitter, stripPrange, type PrangeInfo } from './jit-prange.js';
 
 /**
  * The type of one jit argument: an NDArray (dtype, ndim, and whether its last axis has unit
@@ -74,6 +75,8 @@ export interface CompileJitOptions {
   readonly prefix?: string;
   readonly fastmath?: boolean;
   readonly boundscheck?: boolean;
+  /** The 'parallel' target: outermost `nb.prange` loops run on the worker pool (jit-prange.ts). */
+  readonly parallel?: boolean;
 }
 
 /** The result of {@link compileJit}. */
@@ -108,6 +111,8 @@ export interface CompiledJit {
   /** The scratch allocation sites (`new Float64Array(n)` in it or its helpers; empty: none). */
   readonly scratch: readonly ScratchSite[];
   readonly boundscheck: boolean;
+  /** 'parallel' with prange loops: what the host needs to run them (jit-prange.ts); else null. */
+  readonly prange: PrangeInfo | null;
   readonly key: string;
 }
 
@@ -292,7 +297,9 @@ function compileJitWith(
   const params: ParamSpec[] = args.map((a, k) => (isArray(a)
     ? { array: { dtype: a.dtype, ndim: ndimOf(a), isOutput: false, coreDims: operands[k]!, ...(wraps(k) ? { negative: true } : {}) } }
     : { scalar: a.dtype }));
-  const typed = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
+  const inferred = inferProgram({ kind: 'jit', main, params, returns, helpers, tables: tables.list });
+  // On 'cpu' a prange loop is an ordinary loop; so is one in a helper on 'parallel'.
+  const typed = { ...inferred, main: options.parallel ? inferred.main : stripPrange(inferred.main), helpers: inferred.helpers.map(stripPrange) };
   checkGuesses(alloc, typed.main);
   const fm = options.fastmath ?? false;
   const fold = (f: IRFunction<DType>) => (fm ? fastmath(foldConstants(f)) : foldConstants(f));
@@ -306,8 +313,9 @@ function compileJitWith(
   const ir = scratchSites(checked);
   const prefix = options.prefix ?? '';
   const walked = pointerWalks(ir);
-  const em = new AsFunctionEmitter(walked, { prefix });
-  const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix)].join('\n\n');
+  const pr = options.parallel ? prangeEmitter(walked, { prefix }, (k) => unitInner(args[k]!)) : null;
+  const em = pr?.emitter ?? new AsFunctionEmitter(walked, { prefix });
+  const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix), ...(pr ? [pr.code()] : [])].join('\n\n');
   const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
   const result = ir.main.returns;
   const slotText = (s: TupleSlot) => (s.kind === 'arg' ? jitTypeText(userArgs[s.index]!) : s.kind === 'scalar' ? s.dtype : jitTypeText(args[userArgs.length + s.allocation]!));
@@ -323,7 +331,7 @@ function compileJitWith(
   return {
     name, signature, args, allocations: alloc.allocations, resultAllocation: alloc.result, tuple: alloc.tuple, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
     jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
-    bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck,
+    bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck, prange: pr?.info ?? null,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')
       .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),
   };

@@ -121,6 +121,11 @@ function result(v: unknown, t: DType | 'void', bigints: boolean): unknown {
   }
 }
 
+/** The entry's result `out` as the JS value (whether int64 results are bigints matters only for int64/uint64 results). */
+function jsResult(k: CompiledJit, out: unknown, userArgs: readonly unknown[]): unknown {
+  return k.returns === 'int64' || k.returns === 'uint64' ? result(out, k.returns, bigintResult(k, userArgs)) : result(out, k.returns, false);
+}
+
 /** Are int64 results bigints for this call (see the file header)? */
 function bigintResult(k: CompiledJit, args: readonly unknown[]): boolean {
   // (the call's own arguments: not the hidden allocations after them)
@@ -139,24 +144,36 @@ function bigintResult(k: CompiledJit, args: readonly unknown[]): boolean {
  * callJit(entry, [nb.ones([2, 2])]); // 4
  * ```
  */
-export function callJit(entry: JitEntry, userArgs: readonly unknown[]): unknown {
+export function callJit(entry: JitEntry, userArgs: readonly unknown[], runAsync?: AsyncRun): unknown {
   const k = entry.kernel;
-  if (k.allocations.length === 0) return callCompiled(entry, userArgs, userArgs);
+  if (k.allocations.length === 0) return callCompiled(entry, userArgs, userArgs, runAsync);
   // Phase 1: the function's allocations, made here from the arguments (frontend/jit-alloc.ts);
   // the returned one is the result, the others are released after the call, and all of them
   // when the call throws.
   const fresh = allocate(k, userArgs);
   const args = fresh.length === 0 ? userArgs : [...userArgs, ...fresh];
+  const release = (ok: boolean) => fresh.forEach((a, i) => { if (!ok || !kept(k, i)) a.dispose(); });
+  const pick = (out: unknown) => (k.tuple !== null ? tupleResult(k, fresh, userArgs) : k.resultAllocation === null ? out : fresh[k.resultAllocation]);
   let ok = false;
+  let later = false;
   try {
-    const out = callCompiled(entry, args, userArgs);
+    const out = callCompiled(entry, args, userArgs, runAsync);
+    if (runAsync !== undefined) {
+      later = true;
+      return (out as Promise<unknown>).then((v) => { release(true); return pick(v); }, (e: unknown) => { release(false); throw e; });
+    }
     ok = true;
-    if (k.tuple !== null) return tupleResult(k, fresh, userArgs);
-    return k.resultAllocation === null ? out : fresh[k.resultAllocation];
+    return pick(out);
   } finally {
-    fresh.forEach((a, i) => { if (!ok || !kept(k, i)) a.dispose(); });
+    if (!later) release(ok);
   }
 }
+
+/**
+ * Runs the entry elsewhere (nb.jit's callAsync on 'parallel', src/parallel/jit-async.ts) with
+ * the Wasm arguments; its errors are already the call's typed errors.
+ */
+export type AsyncRun = (wasmArgs: readonly unknown[]) => Promise<unknown>;
 
 /** Is allocation `i` part of the result (kept after the call)? */
 function kept(k: CompiledJit, i: number): boolean {
@@ -251,7 +268,7 @@ function headCount(k: CompiledJit): number {
 // One Wasm argument list per call, filled in place: [address, byte strides... | scalar]
 // per parameter, then the sizes of every array axis (no closures, spreads or per-argument
 // arrays on the way: a 3x3 call is mostly this marshalling).
-function callCompiled(entry: JitEntry, args: readonly unknown[], userArgs: readonly unknown[]): unknown {
+function callCompiled(entry: JitEntry, args: readonly unknown[], userArgs: readonly unknown[], runAsync?: AsyncRun): unknown {
   const k = entry.kernel;
   const types = k.args;
   const wasmArgs: unknown[] = [];
@@ -291,6 +308,13 @@ function callCompiled(entry: JitEntry, args: readonly unknown[], userArgs: reado
         wasmArgs[q++] = ta.length;
       }
     }
+    if (runAsync !== undefined) {
+      // The copies live until the run settles (then copied back and freed, as below).
+      const copies = staged;
+      staged = undefined;
+      const unstageAll = () => { if (copies !== undefined) for (const { s, dtype } of copies) unstage(s, dtype); };
+      return runAsync(wasmArgs).then((out) => { unstageAll(); return jsResult(k, out, userArgs); }, (e: unknown) => { unstageAll(); throw e; });
+    }
     let out: unknown;
     try {
       out = invoke(entry.run, wasmArgs);
@@ -302,8 +326,7 @@ function callCompiled(entry: JitEntry, args: readonly unknown[], userArgs: reado
       const scratch = readScratchTrap(entry.exports);
       throw scratch !== null ? kernelScratchError(k.name, k.scratch, scratch, entry.arenaBytes) : kernelTrap(e, 'jit', k.name);
     }
-    // (whether int64 results are bigints matters only for int64/uint64 results)
-    return k.returns === 'int64' || k.returns === 'uint64' ? result(out, k.returns, bigintResult(k, userArgs)) : result(out, k.returns, false);
+    return jsResult(k, out, userArgs);
   } finally {
     if (staged !== undefined) for (const { s, dtype } of staged) unstage(s, dtype);
   }

@@ -23,13 +23,16 @@
  * the construct and its line (Numba's object mode); so do arguments with no jit type.
  */
 import { compileJit, jitTypeText, type CompiledJit, type JitArgType, type KernelConstants } from '../compiler/index.js';
-import { DTypeError, KernelError, TargetError, ValueError } from '../util/errors.js';
+import { DTypeError, KernelError, ValueError } from '../util/errors.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION } from '../vectorize/options.js';
 import { arenaBytes, withArena } from '../vectorize/arena.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { callJit, type JitEntry } from './call.js';
+import { prangeHost, type PrangeHost } from '../parallel/jit.js';
+import { isNDArray, type NDArray } from '../ndarray/ndarray.js';
+import { isHeapStorage, type HeapStorage } from '../ndarray/storage.js';
 import { argsKey, argType, matchesTypes, eagerSignature, fitsParam, typesKey } from './specialize.js';
 
 /** The function a jit decorator takes (a plain JS function over NDArrays, TypedArrays and scalars). */
@@ -38,8 +41,11 @@ export type JitKernel = (...args: never[]) => unknown;
 /** Options of `nb.jit` (API.md "Kernel factories"). */
 export interface JitOptions {
   /**
-   * 'cpu' (default): compiled to Wasm, run on the calling thread. 'parallel' (prange split
-   * over the worker pool) is not built yet: it is TargetError `E_TARGET_UNAVAILABLE`.
+   * 'cpu' (default): compiled to Wasm, run on the calling thread, `nb.prange` an ordinary
+   * loop. 'parallel': each outermost `for (const i of nb.prange(n))` is split into blocks run
+   * on the worker pool (the call still returns when it is done), with `+=`, `-=`, `*=`,
+   * `Math.min` and `Math.max` reductions into locals declared before the loop combined in a
+   * fixed order (src/compiler/jit-prange.ts).
    */
   target?: 'cpu' | 'parallel';
   /**
@@ -101,6 +107,13 @@ export interface JitExtras<F extends JitKernel = JitKernel> {
   readonly specializations: readonly JitSpecialization[];
   /** The original function (Numba's `py_func`): plain JS. */
   readonly pyFunc: F;
+  /**
+   * The call as a Promise (as compiled ufuncs' `callAsync`): settled with the result, or
+   * rejected with the error the call would throw. On 'parallel', a function with prange loops
+   * runs entirely on the worker pool and the event loop stays free meanwhile (changing its
+   * arrays before the promise settles is a data race); other calls run at once.
+   */
+  callAsync(...args: Parameters<F>): Promise<ReturnType<F>>;
 }
 
 /** A jit-compiled function: callable as the original, plus {@link JitExtras}. */
@@ -129,7 +142,7 @@ const JIT_OPTIONS: OptionRules = {
 
 
 type Spec =
-  | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry; readonly types: readonly JitArgType[] }
+  | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry; readonly types: readonly JitArgType[]; readonly host?: PrangeHost }
   | { readonly kind: 'fallback'; readonly signature: string; readonly error: KernelError; readonly types: readonly JitArgType[] };
 
 function build(fn: JitKernel, name: string, sigs: readonly string[] | null, options: JitOptions): JitFunction {
@@ -146,14 +159,20 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
   const compile = (types: readonly JitArgType[], returns: CompiledJit['returns'] | 'infer', key: string): Spec => {
     let spec: Spec;
     try {
+      const parallel = options.target === 'parallel';
       const k = compileJit(fn, types, {
         returns, helpers, name, prefix: 'j_', fastmath: options.fastmath ?? false, boundscheck: options.boundscheck ?? true,
-        ...(options.constants ? { constants: options.constants } : {}),
+        ...(options.constants ? { constants: options.constants } : {}), ...(parallel ? { parallel } : {}),
       });
-      const { exports } = instantiateSource(k.asSource, { disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck });
+      // prange loops on 'parallel': the host's import, and the call's prange area (src/parallel/jit.ts).
+      const host = k.prange === null ? undefined : prangeHost(k);
+      const { exports, module } = instantiateSource(k.asSource, {
+        disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck, ...(host ? { imports: host.imports } : {}),
+      });
       // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
-      const run = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
-      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena }, types };
+      const inner = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
+      const run = host ? host.attach(module, exports, inner, arena) : inner;
+      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena }, types, ...(host ? { host } : {}) };
     } catch (e) {
       if (!(e instanceof KernelError) || options.fallback !== 'js') throw e;
       spec = { kind: 'fallback', signature: `(${types.map(jitTypeText).join(', ')})`, error: e, types };
@@ -223,6 +242,32 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
     name: { value: name },
     length: { value: nparams },
     pyFunc: { value: fn },
+    callAsync: {
+      value: (...args: unknown[]): Promise<unknown> => {
+        try {
+          const s = select(args);
+          // prange loops on 'parallel': the whole call on the pool (src/parallel/jit-async.ts),
+          // the heap arrays it reads kept alive until it settles. Otherwise the call runs now.
+          if ('reason' in s || s.kind !== 'compiled' || s.host === undefined) return Promise.resolve(f(...args));
+          const pinned: HeapStorage[] = [];
+          for (const x of args) {
+            const st = isNDArray(x) ? (x as NDArray).storage : undefined;
+            if (st !== undefined && isHeapStorage(st) && !st.disposed) { st.pin(); pinned.push(st); }
+          }
+          const unpin = () => { for (const st of pinned) st.unpin(); };
+          let p: Promise<unknown>;
+          try {
+            p = callJit(s.entry, args, s.host.runAsync) as Promise<unknown>;
+          } catch (e) {
+            unpin();
+            throw e;
+          }
+          return p.finally(unpin);
+        } catch (e) {
+          return Promise.reject(e);
+        }
+      },
+    },
     inspect: {
       value: (...args: unknown[]): JitInspection => {
         const s = select(args);
@@ -257,10 +302,6 @@ function apply(make: (fn: JitKernel, ctxName: string | undefined) => JitFunction
 
 function factory(sigs: readonly string[] | null, options: JitOptions): JitDecorator {
   checkOptionValues('nb.jit', options, JIT_OPTIONS);
-  if (options.target === 'parallel') {
-    throw new TargetError('E_TARGET_UNAVAILABLE', "nb.jit: target 'parallel' is not built yet (nb.prange over the worker pool comes in a later release); " +
-      "use target 'cpu', where nb.prange is an ordinary loop");
-  }
   const opts = frozenConstants('nb.jit', options);
   return ((fn: unknown, context?: unknown) =>
     apply((f, ctxName) => build(f, opts.name ?? ctxName ?? (f.name || 'jit'), sigs, opts), fn, context)) as JitDecorator;
@@ -272,8 +313,7 @@ function factory(sigs: readonly string[] | null, options: JitOptions): JitDecora
  * signatures (`nb.jit('f8(f8[:,:])')(fn)`); also a decorator on static methods.
  *
  * @throws KernelError (eager signatures, or at the first call) for what the compiler does not
- *   have, unless `fallback: 'js'`; ValueError `E_VALUE_OPTION` for a bad option; TargetError
- *   for target 'parallel' (not built yet).
+ *   have, unless `fallback: 'js'`; ValueError `E_VALUE_OPTION` for a bad option.
  * @example
  * ```ts
  * const sum2d = nb.jit((a: nb.NDArray) => {

@@ -1,7 +1,8 @@
 /**
  * `nb.prange`: Numba's parallel range as a plain iterable, so that a jit function runs as
  * plain JS too. In a jit function, `for (const i of nb.prange(n))` compiles to a counting
- * loop (src/compiler/frontend/jit-members.ts); on the 'cpu' target it is an ordinary loop.
+ * loop (src/compiler/frontend/jit-members.ts); on the 'cpu' target it is an ordinary loop,
+ * on 'parallel' its iterations run in blocks on the worker pool (src/compiler/jit-prange.ts).
  */
 
 /** An iterable range of integers [start, stop) with step 1 (empty when stop <= start). */

@@ -198,7 +198,7 @@ export function boundsReportsFromWorkers(): number {
 }
 
 /** A worker's trap: a failed bounds check as its BoundsTrap (the kernel's factory raises it), else a TargetError. */
-function trapError(msg: string): TargetError | BoundsTrap | ScratchTrap {
+export function trapError(msg: string): TargetError | BoundsTrap | ScratchTrap {
   const bounds = parseBoundsMessage(msg) ?? parseScratchMessage(msg);
   if (bounds !== null) {
     workerBoundsReports++;
@@ -254,6 +254,20 @@ export function runJobSync(job: Job): void {
   } finally {
     freeAll(job);
   }
+}
+
+/**
+ * @internal Post `tasks` to the pool at once (nb.jit's async sessions, jit-async.ts), tracked
+ * as `callAsync` jobs are (a retired pool waits for them); `onReject(i)` runs as soon as task
+ * i fails (a worker died), before the others settle.
+ */
+export function postTasks(tasks: readonly object[], onReject: (i: number) => void): Promise<PromiseSettledResult<unknown>[]> {
+  const p = getPool();
+  const all = Promise.allSettled(tasks.map((t, i) => p.run(t).catch((e: unknown) => { onReject(i); throw e; })));
+  let jobs = inFlight.get(p);
+  if (jobs === undefined) inFlight.set(p, (jobs = new Set()));
+  jobs.add(all);
+  return all.finally(() => jobs.delete(all));
 }
 
 /**

@@ -22,7 +22,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { AscCompileError, ascFlagsFor, staticDataRange } from '../compiler/index.js';
+import { AscCompileError, ascFlagsFor, isHostImport, staticDataRange } from '../compiler/index.js';
 import { TargetError } from '../util/errors.js';
 
 /** The worker's code (CommonJS, run with `eval: true`). */
@@ -209,8 +209,8 @@ export function compileBytesSync(source: string, memoryBase?: number, timeoutMs 
 /** Build and check a module from bytes (only `env.memory` may be imported). */
 export function moduleFromBytes(binary: Uint8Array, source: string): WebAssembly.Module {
   const module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
-  const unexpected = WebAssembly.Module.imports(module).filter((i) => !(i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
-  if (unexpected.length > 0) throw new AscCompileError(`unexpected imports ${JSON.stringify(unexpected)}; only env.memory is allowed`, source);
+  const unexpected = WebAssembly.Module.imports(module).filter((i) => !(i.module === 'env' && i.name === 'memory' && i.kind === 'memory') && !isHostImport(i));
+  if (unexpected.length > 0) throw new AscCompileError(`unexpected imports ${JSON.stringify(unexpected)}; only env.memory (and nb.jit's prange host call) is allowed`, source);
   return module;
 }
 

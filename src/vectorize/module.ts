@@ -44,8 +44,10 @@ export function instantiateKernels(kernels: readonly CompiledKernel[], options: 
  * const { exports } = instantiateSource(linkAssemblyScript([stencil.asUnit]));
  * ```
  */
-export function instantiateSource(source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean } = {}): KernelModule {
-  return instantiateAt((base, fresh) => compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh }));
+export function instantiateSource(
+  source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean; imports?: Readonly<Record<string, unknown>> } = {},
+): KernelModule {
+  return instantiateAt((base, fresh) => compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh }), options.imports);
 }
 
 /**
@@ -60,7 +62,9 @@ export function instantiateSource(source: string, options: { disk?: boolean; tar
  * const { exports } = instantiateAt((base, fresh) => compileCached(source, { memoryBase: base, fresh }));
  * ```
  */
-export function instantiateAt(compileAt: (memoryBase: number, fresh: boolean) => CachedCompile): KernelModule {
+export function instantiateAt(
+  compileAt: (memoryBase: number, fresh: boolean) => CachedCompile, imports: Readonly<Record<string, unknown>> = {},
+): KernelModule {
   const { heap, memory } = runtime();
   let size = FIRST_BLOCK;
   let fresh = false;
@@ -79,7 +83,8 @@ export function instantiateAt(compileAt: (memoryBase: number, fresh: boolean) =>
     if (sd === null || (sd.start >= start && sd.end <= start + size)) {
       let instance: WebAssembly.Instance;
       try {
-        instance = new WebAssembly.Instance(r.module, { env: { memory } });
+        // (host functions the module imports: nb.jit's prange loops, src/parallel/jit.ts)
+        instance = new WebAssembly.Instance(r.module, { env: { ...imports, memory } });
       } catch (e) {
         heap.free(start);
         // A cached module that does not link (an entry from another build or a stale layout):

@@ -279,10 +279,10 @@ describe('nb.jit errors', () => {
     expect(errorOf(() => g(nb.zeros([2], 'int32'))).code).toBe('E_DTYPE_NO_LOOP');
   });
 
-  it('checks its options; target parallel is not built yet', () => {
+  it('checks its options (targets: cpu and parallel, test/jit/prange.test.ts)', () => {
     expect(errorOf(() => nb.jit({ fallbak: 'js' } as never)).code).toBe('E_VALUE_OPTION');
     expect(errorOf(() => nb.jit({ fallback: 'python' } as never)).code).toBe('E_VALUE_OPTION');
-    expect(errorOf(() => nb.jit({ target: 'parallel' })).code).toBe('E_TARGET_UNAVAILABLE');
+    expect(errorOf(() => nb.jit({ target: 'gpu' } as never)).code).toBe('E_VALUE_OPTION');
   });
 
   it('a write to a read-only view is E_VALUE_READONLY', () => {

@@ -320,7 +320,7 @@ function countTo(
   const v = ctx.scopes.declare(name, isConst, pos(ctx, decl.id));
   const body = loopBody(ctx, node.body);
   out.push({
-    kind: 'for', at,
+    kind: 'for', at, prange: true,
     init: [{ kind: 'let', local: i, init: range.start, at }],
     cond: compare('lt', local(i, at), stop, at),
     update: [{ kind: 'assign', place: { kind: 'local', id: i }, value: { kind: 'binary', op: 'add', left: local(i, at), right: konst(1, at), at, type: null }, at }],

@@ -108,6 +108,7 @@ export const DIAGNOSTICS = {
   NB2021: { severity: 'error', message: "constant '{0}' (options.constants) {1}" },
   NB2022: { severity: 'error', message: "scratch array '{0}' {1}" },
   NB3001: { severity: 'error', message: 'not every path returns a value: a scalar kernel (or helper) must end each path with return' },
+  NB3002: { severity: 'error', message: "this nb.prange loop cannot run on the 'parallel' target: {0}" },
   NB4001: { severity: 'warning', message: "output '{0}' is never written (a gufunc kernel writes its outputs: {0}[i] = ...)" },
   NB4002: {
     severity: 'error',

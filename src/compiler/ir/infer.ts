@@ -435,7 +435,7 @@ class FunctionInfer implements ExprInfer {
         const cond = s.cond ? condition(this, s.cond) : null;
         const body = this.block(s.body);
         const update = this.block(s.update);
-        return [{ kind: 'for', init, cond, update, body, at: s.at }];
+        return [{ kind: 'for', init, cond, update, body, at: s.at, ...(s.prange ? { prange: true } : {}) }];
       }
       case 'break': case 'continue': return [s];
       case 'return': return [this.ret(s)];

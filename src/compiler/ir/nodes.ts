@@ -273,6 +273,8 @@ export interface ForStmt<T> {
   readonly update: readonly Stmt<T>[]; readonly body: readonly Stmt<T>[];
   /** Set by passes/pointer-walk.ts: the pointers this loop starts with its counter and advances with it. */
   readonly walks?: readonly PointerWalk[];
+  /** jit functions: the loop is `for (const i of nb.prange(...))` (split over the pool on 'parallel': src/compiler/jit-prange.ts). */
+  readonly prange?: boolean;
 }
 export interface WhileStmt<T> {
   readonly kind: 'while'; readonly at: number; readonly cond: Expr<T>; readonly body: readonly Stmt<T>[];

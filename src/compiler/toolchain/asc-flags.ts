@@ -41,3 +41,16 @@ export function ascFlagsFor(source: string): string[] {
   const m = head.map((line) => /^\/\/ numbats: asc -O([0-3])$/.exec(line)).find((x) => x !== null);
   return m ? ASC_FLAGS.map((f) => (f === '-O3' ? `-O${m[1]}` : f)) : [...ASC_FLAGS];
 }
+
+/**
+ * The one function import a kernel module may have besides `env.memory`: nb.jit's prange
+ * host call (`env.<prefix>prange_run`, src/compiler/jit-prange.ts), which the host provides.
+ *
+ * @example
+ * ```ts
+ * isHostImport({ module: 'env', name: 'j_prange_run', kind: 'function' }); // true
+ * ```
+ */
+export function isHostImport(i: { readonly module: string; readonly name: string; readonly kind: string }): boolean {
+  return i.module === 'env' && i.kind === 'function' && /^[A-Za-z0-9_]*prange_run$/.test(i.name);
+}

@@ -20,7 +20,7 @@
  */
 import type { WasmModule } from '../../util/platform-types.js';
 import { TargetError } from '../../util/errors.js';
-import { ascFlagsFor } from './asc-flags.js';
+import { ascFlagsFor, isHostImport } from './asc-flags.js';
 import { performance } from 'node:perf_hooks';
 
 /** asc's API as far as it is used here. */
@@ -54,7 +54,7 @@ export function ascLoadTime(): number {
   return ascLoadMs;
 }
 
-export { ASC_FLAGS, ascFlagsFor } from './asc-flags.js';
+export { ASC_FLAGS, ascFlagsFor, isHostImport } from './asc-flags.js';
 
 export interface AscOptions {
   /** Where the module's static data goes in the shared memory (asc --memoryBase). */
@@ -204,8 +204,8 @@ export async function compileAssemblyScript(source: string, options: AscOptions 
   // against 0.2 ms for `new WebAssembly.Module`.
   const module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
   const imports = WebAssembly.Module.imports(module);
-  const unexpected = imports.filter((i) => !(i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
-  if (unexpected.length > 0) throw new AscCompileError(`unexpected imports ${JSON.stringify(unexpected)}; only env.memory is allowed`, source);
+  const unexpected = imports.filter((i) => !(i.module === 'env' && i.name === 'memory' && i.kind === 'memory') && !isHostImport(i));
+  if (unexpected.length > 0) throw new AscCompileError(`unexpected imports ${JSON.stringify(unexpected)}; only env.memory (and nb.jit's prange host call) is allowed`, source);
   const wat = outputs.get('kernel.wat');
   return {
     module, binary, wat: typeof wat === 'string' ? wat : null, compileMs, loadMs,

@@ -219,6 +219,8 @@ class Rewriter {
   private reassociate(s: ForStmt<DType>): S[] | null {
     const [init] = s.init;
     const [update] = s.update;
+    // A prange loop stays one loop: the parallel target splits it (src/compiler/jit-prange.ts).
+    if (s.prange) return null;
     if (s.init.length !== 1 || s.update.length !== 1 || init!.kind !== 'let' || update!.kind !== 'assign' || !s.cond) return null;
     const c = init!.local;
     if (this.locals[c]!.type !== 'int32') return null;
