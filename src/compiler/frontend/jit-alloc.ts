@@ -163,8 +163,8 @@ export function jitAllocations(
     addHidden(name, ndim, node);
     return [...inner, ...e.statements];
   };
-  // `(a) => nb.sqrt(a)`: a body of one returned ufunc call.
-  if (fn.body.type !== 'BlockStatement' && calls.isArrayValued(fn.body)) {
+  // `(a) => nb.sqrt(a)`, `(a) => [nb.sqrt(a), 1]`: a body of one returned ufunc call or array literal.
+  if (fn.body.type !== 'BlockStatement' && (calls.isArrayValued(fn.body) || fn.body.type === 'ArrayExpression')) {
     const body = fn.body as acorn.Expression;
     (fn as { body: acorn.Node }).body = { type: 'BlockStatement', body: [{ type: 'ReturnStatement', argument: body, start: body.start, end: body.end }], start: body.start, end: body.end } as acorn.BlockStatement;
     (fn as { expression: boolean }).expression = false;
