@@ -264,6 +264,16 @@ describe('nb.jit: array-literal results', () => {
     expect(same2).toBe(a);
   });
 
+  it("destructuring a helper's array literal is NB1042 saying what to do instead", () => {
+    const pair = (x: number) => [x, x * 2];
+    const e = errorOf(() => nb.jit({ helpers: { pair } })((x: number) => {
+      const [p, q] = pair(x);
+      return p + q;
+    })(1));
+    expect([e.code, e.line]).toEqual(['NB1042', 2]);
+    expect(e.message).toMatch(/pass it an array to write/);
+  });
+
   it('returns of different lengths or kinds are NB5003', () => {
     const e = errorOf(() => nb.jit((x: number) => {
       if (x > 0) return [x, x];
