@@ -2,9 +2,8 @@
  * nb.jit: whole functions over arrays, compiled to Wasm per argument types (Numba's @njit).
  * Run with `npx tsx examples/jit-basics.ts`.
  *
- * Numba's introductory `go_fast` (a trace plus a broadcast add, returning a new array) needs
- * allocation and array results inside a jit function, which come in the next slice
- * (docs/notes/jit-status.md); sum2d and a stencil-style writer are here.
+ * Numba's introductory `go_fast` (a trace plus a broadcast add, returning a new array),
+ * sum2d, a stencil-style writer through a helper, and a function returning a tuple.
  */
 import * as nb from '../src/index.js';
 
@@ -52,17 +51,26 @@ console.log('2x2 means:', small.toArray());
 // What was compiled for a call, without running it:
 console.log(localMean.inspect(small, 3, 3, 2, img).signature);
 
-// Numba's go_fast: `a + trace` written as a loop into an array the function allocates and
-// returns (nb.empty in a jit function; ufuncs on whole arrays inside jit come next).
+// Numba's go_fast, as written in Numba (`a + trace` is nb.add(a, trace): a new array of
+// NumPy's dtype, allocated before the call and filled by compiled code).
 const goFast = nb.jit((a: nb.NDArray) => {
   let trace = 0.0;
   for (let i = 0; i < a.shape[0]; i++) trace += Math.tanh(a.get(i, i) as number);
-  const out = nb.empty(a.shape, 'float64');
-  for (let i = 0; i < a.shape[0]; i++) {
-    for (let j = 0; j < a.shape[1]; j++) out.set(i, j, (a.get(i, j) as number) + trace);
-  }
-  return out;
+  return nb.add(a, trace);
 });
 const x = nb.arange(100, undefined, undefined, 'float64').reshape([10, 10]);
 const r = goFast(x);
 console.log('go_fast:', goFast.signatures, (r as nb.NDArray).get(0, 0));
+
+// A tuple result: the caller gets a JS array (scalars and arrays).
+const minMax = nb.jit((a: nb.NDArray) => {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < a.shape[0]; i++) {
+    lo = Math.min(lo, a.get(i) as number);
+    hi = Math.max(hi, a.get(i) as number);
+  }
+  return [lo, hi, nb.divide(nb.subtract(a, lo), hi - lo)];
+});
+const [lo, hi, scaled] = minMax(nb.array([2, 4, 10], { dtype: 'float64' })) as [number, number, nb.NDArray];
+console.log('min/max:', lo, hi, scaled.toArray());

@@ -163,8 +163,8 @@ export function jitAllocations(
     addHidden(name, ndim, node);
     return [...inner, ...e.statements];
   };
-  // `(a) => nb.sqrt(a)`: a body of one returned ufunc call.
-  if (fn.body.type !== 'BlockStatement' && calls.isArrayValued(fn.body)) {
+  // `(a) => nb.sqrt(a)`, `(a) => [nb.sqrt(a), 1]`: a body of one returned ufunc call or array literal.
+  if (fn.body.type !== 'BlockStatement' && (calls.isArrayValued(fn.body) || fn.body.type === 'ArrayExpression')) {
     const body = fn.body as acorn.Expression;
     (fn as { body: acorn.Node }).body = { type: 'BlockStatement', body: [{ type: 'ReturnStatement', argument: body, start: body.start, end: body.end }], start: body.start, end: body.end } as acorn.BlockStatement;
     (fn as { expression: boolean }).expression = false;
@@ -281,6 +281,13 @@ export function jitAllocations(
   }, returns);
   // Any other allocation cannot be made before the call; nor can any other ufunc call on arrays.
   walk(fn.body, (n) => {
+    // `const [p, q] = h(x)`: helpers return one scalar (jit-tuple.ts is about the function's own result).
+    if (n.type === 'VariableDeclarator' && (n.id as acorn.Node).type === 'ArrayPattern' && (n.init as acorn.Node | null)?.type === 'CallExpression') {
+      const callee = (n.init as unknown as acorn.CallExpression).callee;
+      if (callee.type === 'Identifier' && helperNames.has(callee.name)) {
+        throw kernelError('NB1042', source, at(n), [`${text(n)} (a helper's array literal)`, `a helper returns one scalar (or nothing): pass it an array to write (${callee.name}(out, ...), then out.get(0), out.get(1)), or call one helper per value`]);
+      }
+    }
     if (n.type === 'CallExpression' && calls.isArrayValued(n)) {
       throw kernelError('NB1042', source, at(n), [text(n), 'a ufunc call on arrays is allowed as a top-level const r = nb.add(...) of the function body or as return nb.add(...); name the result and read it with r.get(...)']);
     }

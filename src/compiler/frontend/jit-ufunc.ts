@@ -175,7 +175,6 @@ export class UfuncCalls {
   ) {}
 
   addArray(name: string, a: UfuncArray): void { this.arrays.set(name, a); }
-  arrayOf(name: string): UfuncArray | undefined { return this.arrays.get(name); }
 
   private text(n: acorn.Node): string { return this.source.text.slice(n.start - this.shift, n.end - this.shift); }
   private fail(n: acorn.Node, reason: string): never {
