@@ -209,7 +209,8 @@ function versionFunction(fn: IRFunction<DType>): IRFunction<DType> {
     return found;
   };
   const stmt = (s: S): S => {
-    if (s.kind === 'for' && !hasLoop(s.body) && !callsHelper(s.body)) return versionLoop(fn, s) ?? s;
+    // A prange loop is one block entry on 'parallel' (emit/prange): copying it would make two.
+    if (s.kind === 'for' && s.prange !== true && !hasLoop(s.body) && !callsHelper(s.body)) return versionLoop(fn, s) ?? s;
     return mapStmt(s, (e) => e, (list) => list.map(stmt));
   };
   return { ...fn, body: fn.body.map(stmt) };
