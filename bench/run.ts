@@ -16,6 +16,7 @@ import { findNumbaPython, findNumpyPython, formatTable, runNumpy, timeIt, type C
 // Numba (findNumbaPython), not only NumPy.
 const suites: Array<{ name: string; cases: () => Promise<Case[]> | Case[]; numpyScript?: string; perCall?: boolean; numba?: boolean }> = [
   { name: 'ndarray', cases: async () => (await import('./ndarray.bench.js')).ndarrayCases(), numpyScript: 'ndarray.py' },
+  { name: 'stream', cases: async () => (await import('./stream.js')).streamCases(), numpyScript: 'stream.py' },
   { name: 'ufuncs', cases: async () => (await import('./ufuncs.bench.js')).ufuncCases(), numpyScript: 'ufuncs.py' },
   { name: 'vectorize', cases: async () => (await import('./vectorize.bench.js')).vectorizeCases(), numpyScript: 'vectorize.py' },
   { name: 'parallel', cases: async () => (await import('./parallel.bench.js')).parallelCases() },

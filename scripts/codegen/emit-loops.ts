@@ -96,6 +96,10 @@ function binaryRow(l: LoopRecord): string {
     // SIMD rows read a whole vector before writing it: only when no input row partially
     // overlaps the output row (accumulate runs rows whose input is the output shifted by one).
     const apart = (p: string) => `(${p} == p2 || ${p} + <usize>(n * ${sz}) <= p2 || p2 + <usize>(n * ${sz}) <= ${p})`;
+    const apart2 = (p: string) => `(${p} + <usize>(n * ${2 * sz}) <= p2 || p2 + <usize>(n * ${sz}) <= ${p})`;
+    // The even elements of the 32 bytes at p: one i8x16.shuffle of two loads.
+    const pick = Array.from({ length: L }, (_, k) => Array.from({ length: sz }, (_, q) => 2 * k * sz + q)).flat();
+    const evens = (p: string) => `i8x16.shuffle(v128.load(${p}), v128.load(${p}, 16), ${pick.join(', ')})`;
     branches.push(
       `if (s0 == ${sz} && s1 == ${sz} && s2 == ${sz} && ${apart('p0')} && ${apart('p1')}) {\n` +
         `    for (; i + ${L} <= n; i += ${L}) { v128.store(p2, v_${l.id}(v128.load(p0), v128.load(p1))); p0 += 16; p1 += 16; p2 += 16; }\n  }`,
@@ -105,6 +109,11 @@ function binaryRow(l: LoopRecord): string {
       `if (s1 == 0 && s0 == ${sz} && s2 == ${sz} && ${apart('p0')}) {\n` +
         `    const vb = v128.splat<${lane(b)}>(${b === 'bool' ? `load<u8>(p1)` : `load<${b}>(p1)`});\n` +
         `    for (; i + ${L} <= n; i += ${L}) { v128.store(p2, v_${l.id}(v128.load(p0), vb)); p0 += 16; p2 += 16; }\n  }`,
+      // Both inputs every other element (`a[::2] + b[::2]`), output contiguous: two loads and a
+      // shuffle of the even lanes per input vector. `i + L < n` keeps the second load (which
+      // reaches one element past the vector's last) inside the input rows.
+      `if (s0 == ${2 * sz} && s1 == ${2 * sz} && s2 == ${sz} && ${apart2('p0')} && ${apart2('p1')}) {\n` +
+        `    for (; i + ${L} < n; i += ${L}) { v128.store(p2, v_${l.id}(${evens('p0')}, ${evens('p1')})); p0 += 32; p1 += 32; p2 += 16; }\n  }`,
     );
   }
   const reduce = l.row.reduce;

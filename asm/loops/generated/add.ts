@@ -17,6 +17,8 @@ export function r_0(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_0(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_0(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u8>(p2, <u8>(k_0((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -97,6 +99,8 @@ export function r_1(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<i8>(load<i8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_1(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_1(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
     store<i8>(p2, red_1(load<i8>(p0), p1, n));
     return;
@@ -180,6 +184,8 @@ export function r_2(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_2(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_2(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
     store<u8>(p2, red_2(load<u8>(p0), p1, n));
     return;
@@ -255,6 +261,8 @@ export function r_3(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<i16>(load<i16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_3(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_3(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
     store<i16>(p2, red_3(load<i16>(p0), p1, n));
     return;
@@ -330,6 +338,8 @@ export function r_4(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<u16>(load<u16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_4(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_4(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
     store<u16>(p2, red_4(load<u16>(p0), p1, n));
     return;
@@ -401,6 +411,8 @@ export function r_5(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<i32>(load<i32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_5(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_5(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<i32>(p2, red_5(load<i32>(p0), p1, n));
     return;
@@ -472,6 +484,8 @@ export function r_6(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<u32>(load<u32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_6(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_6(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<u32>(p2, red_6(load<u32>(p0), p1, n));
     return;
@@ -541,6 +555,8 @@ export function r_7(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<i64>(load<i64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_7(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_7(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<i64>(p2, red_7(load<i64>(p0), p1, n));
     return;
@@ -610,6 +626,8 @@ export function r_8(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<u64>(load<u64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_8(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_8(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<u64>(p2, red_8(load<u64>(p0), p1, n));
     return;
@@ -662,6 +680,8 @@ export function r_9(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usiz
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<f32>(load<f32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_9(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_9(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<f32>(p2, load<f32>(p0) + pairwiseSum<f32>(p1, n));
     return;
@@ -714,6 +734,8 @@ export function r_10(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<f64>(load<f64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_10(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_10(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<f64>(p2, load<f64>(p0) + pairwiseSum<f64>(p1, n));
     return;

@@ -16,6 +16,8 @@ export function r_417(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_417(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_417(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u8>(p2, <u8>(k_417((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -96,6 +98,8 @@ export function r_418(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<i8>(load<i8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_418(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_418(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
     store<i8>(p2, red_418(load<i8>(p0), p1, n));
     return;
@@ -179,6 +183,8 @@ export function r_419(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_419(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_419(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
     store<u8>(p2, red_419(load<u8>(p0), p1, n));
     return;
@@ -254,6 +260,8 @@ export function r_420(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<i16>(load<i16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_420(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_420(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
     store<i16>(p2, red_420(load<i16>(p0), p1, n));
     return;
@@ -329,6 +337,8 @@ export function r_421(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<u16>(load<u16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_421(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_421(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
     store<u16>(p2, red_421(load<u16>(p0), p1, n));
     return;
@@ -400,6 +410,8 @@ export function r_422(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<i32>(load<i32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_422(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_422(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<i32>(p2, red_422(load<i32>(p0), p1, n));
     return;
@@ -471,6 +483,8 @@ export function r_423(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<u32>(load<u32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_423(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_423(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<u32>(p2, red_423(load<u32>(p0), p1, n));
     return;
@@ -540,6 +554,8 @@ export function r_424(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<i64>(load<i64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_424(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_424(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<i64>(p2, red_424(load<i64>(p0), p1, n));
     return;
@@ -609,6 +625,8 @@ export function r_425(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<u64>(load<u64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_425(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_425(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<u64>(p2, red_425(load<u64>(p0), p1, n));
     return;

@@ -15,6 +15,8 @@ export function r_528(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<f32>(load<f32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_528(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_528(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<f32>(p2, k_528(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -33,6 +35,8 @@ export function r_529(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<f64>(load<f64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_529(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_529(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<f64>(p2, k_529(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }

@@ -15,6 +15,8 @@ export function r_384(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_384(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_384(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u8>(p2, <u8>(k_384((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -33,6 +35,8 @@ export function r_385(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<i8>(load<i8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_385(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_385(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u8>(p2, <u8>(k_385(load<i8>(p0), load<i8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -51,6 +55,8 @@ export function r_386(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_386(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_386(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u8>(p2, <u8>(k_386(load<u8>(p0), load<u8>(p1)))); p0 += s0; p1 += s1; p2 += s2; }
 }

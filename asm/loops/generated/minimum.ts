@@ -17,6 +17,8 @@ export function r_262(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_262(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_262(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u8>(p2, <u8>(k_262((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -97,6 +99,8 @@ export function r_263(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<i8>(load<i8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_263(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_263(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
     store<i8>(p2, red_263(load<i8>(p0), p1, n));
     return;
@@ -180,6 +184,8 @@ export function r_264(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_264(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_264(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 1) {
     store<u8>(p2, red_264(load<u8>(p0), p1, n));
     return;
@@ -255,6 +261,8 @@ export function r_265(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<i16>(load<i16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_265(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_265(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
     store<i16>(p2, red_265(load<i16>(p0), p1, n));
     return;
@@ -330,6 +338,8 @@ export function r_266(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<u16>(load<u16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_266(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_266(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
     store<u16>(p2, red_266(load<u16>(p0), p1, n));
     return;
@@ -401,6 +411,8 @@ export function r_267(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<i32>(load<i32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_267(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_267(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<i32>(p2, red_267(load<i32>(p0), p1, n));
     return;
@@ -472,6 +484,8 @@ export function r_268(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<u32>(load<u32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_268(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_268(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<u32>(p2, red_268(load<u32>(p0), p1, n));
     return;
@@ -541,6 +555,8 @@ export function r_269(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<i64>(load<i64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_269(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_269(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<i64>(p2, red_269(load<i64>(p0), p1, n));
     return;
@@ -620,6 +636,8 @@ export function r_271(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<f32>(load<f32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_271(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_271(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<f32>(p2, red_271(load<f32>(p0), p1, n));
     return;
@@ -689,6 +707,8 @@ export function r_272(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: us
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<f64>(load<f64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_272(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_272(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<f64>(p2, red_272(load<f64>(p0), p1, n));
     return;

@@ -16,6 +16,8 @@ export function r_21(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_21(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_21(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u8>(p2, <u8>(k_21((load<u8>(p0) != 0), (load<u8>(p1) != 0)))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -104,6 +106,8 @@ export function r_24(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<i16>(load<i16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_24(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_24(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
     store<i16>(p2, red_24(load<i16>(p0), p1, n));
     return;
@@ -179,6 +183,8 @@ export function r_25(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<u16>(load<u16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_25(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_25(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 2) {
     store<u16>(p2, red_25(load<u16>(p0), p1, n));
     return;
@@ -250,6 +256,8 @@ export function r_26(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<i32>(load<i32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_26(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_26(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<i32>(p2, red_26(load<i32>(p0), p1, n));
     return;
@@ -321,6 +329,8 @@ export function r_27(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<u32>(load<u32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_27(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_27(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 4) {
     store<u32>(p2, red_27(load<u32>(p0), p1, n));
     return;
@@ -390,6 +400,8 @@ export function r_28(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<i64>(load<i64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_28(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_28(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<i64>(p2, red_28(load<i64>(p0), p1, n));
     return;
@@ -459,6 +471,8 @@ export function r_29(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<u64>(load<u64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_29(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_29(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   } else if (s0 == 0 && s2 == 0 && p0 == p2 && s1 == 8) {
     store<u64>(p2, red_29(load<u64>(p0), p1, n));
     return;
@@ -511,6 +525,8 @@ export function r_30(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<f32>(load<f32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_30(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_30(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<f32>(p2, k_30(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -560,6 +576,8 @@ export function r_31(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<f64>(load<f64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_31(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_31(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<f64>(p2, k_31(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }

@@ -15,6 +15,8 @@ export function r_11(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<i8>(load<i8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_11(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_11(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<i8>(p2, k_11(load<i8>(p0), load<i8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -33,6 +35,8 @@ export function r_12(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 1 && s2 == 1 && (p0 == p2 || p0 + <usize>(n * 1) <= p2 || p2 + <usize>(n * 1) <= p0)) {
     const vb = v128.splat<u8>(load<u8>(p1));
     for (; i + 16 <= n; i += 16) { v128.store(p2, v_12(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 2 && s1 == 2 && s2 == 1 && (p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p0) && (p1 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 1) <= p1)) {
+    for (; i + 16 < n; i += 16) { v128.store(p2, v_12(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u8>(p2, k_12(load<u8>(p0), load<u8>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -51,6 +55,8 @@ export function r_13(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<i16>(load<i16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_13(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_13(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<i16>(p2, k_13(load<i16>(p0), load<i16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -69,6 +75,8 @@ export function r_14(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 2 && s2 == 2 && (p0 == p2 || p0 + <usize>(n * 2) <= p2 || p2 + <usize>(n * 2) <= p0)) {
     const vb = v128.splat<u16>(load<u16>(p1));
     for (; i + 8 <= n; i += 8) { v128.store(p2, v_14(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 4 && s1 == 4 && s2 == 2 && (p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p0) && (p1 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 2) <= p1)) {
+    for (; i + 8 < n; i += 8) { v128.store(p2, v_14(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 4, 5, 8, 9, 12, 13, 16, 17, 20, 21, 24, 25, 28, 29))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u16>(p2, k_14(load<u16>(p0), load<u16>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -87,6 +95,8 @@ export function r_15(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<i32>(load<i32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_15(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_15(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<i32>(p2, k_15(load<i32>(p0), load<i32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -105,6 +115,8 @@ export function r_16(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<u32>(load<u32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_16(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_16(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u32>(p2, k_16(load<u32>(p0), load<u32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -123,6 +135,8 @@ export function r_17(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<i64>(load<i64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_17(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_17(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<i64>(p2, k_17(load<i64>(p0), load<i64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -141,6 +155,8 @@ export function r_18(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<u64>(load<u64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_18(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_18(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<u64>(p2, k_18(load<u64>(p0), load<u64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -159,6 +175,8 @@ export function r_19(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 4 && s2 == 4 && (p0 == p2 || p0 + <usize>(n * 4) <= p2 || p2 + <usize>(n * 4) <= p0)) {
     const vb = v128.splat<f32>(load<f32>(p1));
     for (; i + 4 <= n; i += 4) { v128.store(p2, v_19(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 8 && s1 == 8 && s2 == 4 && (p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p0) && (p1 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 4) <= p1)) {
+    for (; i + 4 < n; i += 4) { v128.store(p2, v_19(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<f32>(p2, k_19(load<f32>(p0), load<f32>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
@@ -177,6 +195,8 @@ export function r_20(n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usi
   } else if (s1 == 0 && s0 == 8 && s2 == 8 && (p0 == p2 || p0 + <usize>(n * 8) <= p2 || p2 + <usize>(n * 8) <= p0)) {
     const vb = v128.splat<f64>(load<f64>(p1));
     for (; i + 2 <= n; i += 2) { v128.store(p2, v_20(v128.load(p0), vb)); p0 += 16; p2 += 16; }
+  } else if (s0 == 16 && s1 == 16 && s2 == 8 && (p0 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p0) && (p1 + <usize>(n * 16) <= p2 || p2 + <usize>(n * 8) <= p1)) {
+    for (; i + 2 < n; i += 2) { v128.store(p2, v_20(i8x16.shuffle(v128.load(p0), v128.load(p0, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), i8x16.shuffle(v128.load(p1), v128.load(p1, 16), 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23))); p0 += 32; p1 += 32; p2 += 16; }
   }
   for (; i < n; i++) { store<f64>(p2, k_20(load<f64>(p0), load<f64>(p1))); p0 += s0; p1 += s1; p2 += s2; }
 }
