@@ -208,7 +208,8 @@ export function inputsKey(fn: unknown, units: readonly KernelUnit[], target: str
   try {
     hashText(h, 'T', target);
     hashText(h, 'A', ASC_FLAGS.join(' '));
-    hashFunction(h, fn, 0);
+    // The kernel itself is compiled from its text alone (helpers resolve by identity too).
+    hashText(h, 'K', typeof fn === 'string' ? fn : typeof fn === 'function' ? Function.prototype.toString.call(fn) : String(fn));
     h.update(`U${units.length}:`);
     for (const { signature, options: o } of units) {
       hashText(h, 'S', signature);

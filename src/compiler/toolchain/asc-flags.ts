@@ -41,3 +41,18 @@ export function ascFlagsFor(source: string): string[] {
   const m = head.map((line) => /^\/\/ numbats: asc -O([0-3])$/.exec(line)).find((x) => x !== null);
   return m ? ASC_FLAGS.map((f) => (f === '-O3' ? `-O${m[1]}` : f)) : [...ASC_FLAGS];
 }
+
+/**
+ * Measurement hook (bench/compile-cost.ts): compile with `flags` instead of DESIGN.md
+ * decision 6's from now on, in this thread. {@link ASC_FLAGS} itself changes, so every
+ * cache key (which includes it) tells the variants apart.
+ *
+ * @example
+ * ```ts
+ * const saved = [...ASC_FLAGS];
+ * replaceAscFlags(saved.map((f) => (f === '-O3' ? '-O2' : f)));
+ * ```
+ */
+export function replaceAscFlags(flags: readonly string[]): void {
+  (ASC_FLAGS as string[]).splice(0, ASC_FLAGS.length, ...flags);
+}
