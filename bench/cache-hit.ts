@@ -15,7 +15,8 @@
  *
  * Each `--build` is a package root with a built `dist/` (default: this one, as 'this'); with
  * several, their processes alternate, so the medians compare builds in the same run. RUNS
- * (default 7) fresh processes per build. Prints medians.
+ * (default 7) fresh processes per build. Then Numba's `cache=True` on the same kernels
+ * (bench/numpy/numba_cache.py). Prints medians and minima.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -109,3 +110,7 @@ for (const { label, hits } of setups) {
   });
 }
 rmSync(work, { recursive: true, force: true });
+
+// Numba's cache=True on the same kernels, in the same run (skipped without python3 + numba).
+const numba = spawnSync('python3', [join(import.meta.dirname ?? 'bench', 'numpy', 'numba_cache.py'), String(RUNS)], { encoding: 'utf8' });
+console.log(numba.status === 0 ? numba.stdout.trimEnd() : `[numba] not measured: ${(numba.stderr || String(numba.error)).trim().split('\n').pop()}`);
