@@ -15,7 +15,8 @@
  *
  * Each `--build` is a package root with a built `dist/` (default: this one, as 'this'); with
  * several, their processes alternate, so the medians compare builds in the same run. RUNS
- * (default 7) fresh processes per build. Prints medians.
+ * (default 7) fresh processes per build. Then Numba's `cache=True` on the same kernels
+ * (bench/numpy/numba_cache.py). Prints medians and minima.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -57,22 +58,25 @@ const KERNELS = [
 ] as const;
 
 function program(entry: string, sizes: number[], cache = true): string {
+  // CPU time (process.cpuUsage) beside wall time: on a loaded machine the wall includes
+  // waiting for a core; a hit runs on this thread only, so its CPU time is its idle wall.
   return [
-    'const t0 = performance.now();',
+    'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };',
+    'const t0 = performance.now(); const c0 = cpu();',
     `const nb = await import(${JSON.stringify(entry)});`,
-    'const t1 = performance.now();',
+    'const t1 = performance.now(); const c1 = cpu();',
     'nb.zeros([1]);',
-    'const t2 = performance.now();',
+    'const t2 = performance.now(); const c2 = cpu();',
     `const keep = ${JSON.stringify(sizes)}.map((n) => nb.zeros([n]));`,
     "const xs = nb.array([0, 0.5, -1.25, 3]); const m = nb.array([[1, 2], [3, 4]]);",
     'const t3 = performance.now();',
-    'const out = { importMs: t1 - t0, runtimeMs: t2 - t1, kernels: [] };',
-    ...KERNELS.map(([, make, arg]) => `{ const a = performance.now(); const f = ${cache ? make : make.replace('cache: true', 'cache: false')}; const b = performance.now(); f(${arg}).toArray(); const c = performance.now(); out.kernels.push([b - a, c - b, c - t3]); }`),
+    'const out = { importMs: t1 - t0, importCpu: c1 - c0, runtimeMs: t2 - t1, runtimeCpu: c2 - c1, kernels: [] };',
+    ...KERNELS.map(([, make, arg]) => `{ const a = performance.now(); const ca = cpu(); const f = ${cache ? make : make.replace('cache: true', 'cache: false')}; const b = performance.now(); f(${arg}).toArray(); const c = performance.now(); out.kernels.push([b - a, c - b, c - t3, cpu() - ca]); }`),
     'console.log(JSON.stringify(out));',
   ].join('\n');
 }
 
-type Run = { importMs: number; runtimeMs: number; kernels: number[][] };
+type Run = { importMs: number; importCpu: number; runtimeMs: number; runtimeCpu: number; kernels: number[][] };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const setups = builds.map(({ label, root }) => {
@@ -96,14 +100,17 @@ for (const s of setups) {
 for (let i = 0; i < RUNS; i++) {
   for (const s of setups) s.hits.push(s.run(i % 2 === 0 ? [17, 4096, 100_000] : [9_000_000, 3]));
 }
-console.log(`hits, median of ${RUNS} fresh processes per build (alternating small heap / heap grown to 72 MB; builds interleaved):`);
+console.log(`hits, median [min] of ${RUNS} fresh processes per build (alternating small heap / heap grown to 72 MB; builds interleaved):`);
 for (const { label, hits } of setups) {
-  console.log(`[${label}] import ${median(hits.map((h) => h.importMs)).toFixed(1)} ms; runtime start (first array) ${median(hits.map((h) => h.runtimeMs)).toFixed(2)} ms`);
+  // Median, and [minimum] (on a shared machine the minimum is the closest to an idle one's).
+  const med = (f: (h: Run) => number) => `${median(hits.map(f)).toFixed(2)} [${Math.min(...hits.map(f)).toFixed(2)}]`;
+  console.log(`[${label}] import ${med((h) => h.importMs)} ms (cpu ${med((h) => h.importCpu)}); runtime start (first array) ${med((h) => h.runtimeMs)} ms (cpu ${med((h) => h.runtimeCpu)})`);
   KERNELS.forEach(([name], i) => {
-    const make = median(hits.map((h) => h.kernels[i]![0]!));
-    const first = median(hits.map((h) => h.kernels[i]![1]!));
-    const since = median(hits.map((h) => h.kernels[i]![2]!));
-    console.log(`  ${name}: make ${make.toFixed(2)} ms, first call ${first.toFixed(2)} ms, total since the allocations ${since.toFixed(2)} ms`);
+    console.log(`  ${name}: make ${med((h) => h.kernels[i]![0]!)} ms, first call ${med((h) => h.kernels[i]![1]!)} ms (make + call cpu ${med((h) => h.kernels[i]![3]!)} ms), total since the allocations ${med((h) => h.kernels[i]![2]!)} ms`);
   });
 }
 rmSync(work, { recursive: true, force: true });
+
+// Numba's cache=True on the same kernels, in the same run (skipped without python3 + numba).
+const numba = spawnSync('python3', [join(import.meta.dirname ?? 'bench', 'numpy', 'numba_cache.py'), String(RUNS)], { encoding: 'utf8' });
+console.log(numba.status === 0 ? numba.stdout.trimEnd() : `[numba] not measured: ${(numba.stderr || String(numba.error)).trim().split('\n').pop()}`);

@@ -1,6 +1,10 @@
 /**
  * The compile cache (DESIGN.md decision 6): AS source → Wasm bytes.
  *
+ * vectorize and guvectorize look a module up by the kernel's inputs first (kernel-cache.ts:
+ * a hit there runs no front end); this cache serves the rest (stencil, jit) and their
+ * misses, and its position-independent entries are what kernel-cache.ts stores.
+ *
  * Key: SHA-256 over the linked AS source (which is generated from the kernel source text,
  * the signature(s) and the values of `options.constants`, each printed where it is read, so
  * all are covered: kernels with different constants never share an entry), the asc flags, the target,

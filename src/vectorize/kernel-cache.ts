@@ -208,7 +208,8 @@ export function inputsKey(fn: unknown, units: readonly KernelUnit[], target: str
   try {
     hashText(h, 'T', target);
     hashText(h, 'A', ASC_FLAGS.join(' '));
-    hashFunction(h, fn, 0);
+    // The kernel itself is compiled from its text alone (helpers resolve by identity too).
+    hashText(h, 'K', typeof fn === 'string' ? fn : typeof fn === 'function' ? Function.prototype.toString.call(fn) : String(fn));
     h.update(`U${units.length}:`);
     for (const { signature, options: o } of units) {
       hashText(h, 'S', signature);
@@ -357,8 +358,70 @@ function fromEntry(fn: ((...args: never[]) => unknown) | string, units: readonly
 }
 
 /**
- * Compile `units` of kernel `fn` into one instantiated module, looking the module up by the
- * kernel's inputs first (memory; disk with `disk`), then the way instantiateKernels does.
+ * The module of `units` of kernel `fn` from an entry found by the kernel's inputs (memory;
+ * disk with `disk`), instantiated; null on a miss (or an entry that cannot be used: it is
+ * forgotten). Runs no front end and no asc: a caller that has a faster tier to offer
+ * meanwhile (a JS reference) asks this first.
+ *
+ * @example
+ * ```ts
+ * const hit = findKernelModule(fn, units, { disk: true, target: 'cpu' });
+ * ```
+ */
+export function findKernelModule(
+  fn: ((...args: never[]) => unknown) | string, units: readonly KernelUnit[], options: { readonly disk: boolean; readonly target: string },
+): KernelModuleBuild | null {
+  const key = inputsKey(fn, units, options.target);
+  if (key === null) return null;
+  let hit = memory.get(key);
+  let dk: string | undefined;
+  if (hit === undefined && options.disk) {
+    dk = diskKey(key);
+    const body = readDiskBody(dk);
+    hit = body && decodeInputs(body, units.length);
+  }
+  if (hit === undefined) return null;
+  const r = fromEntry(fn, units, hit);
+  if (r === null) {
+    memory.delete(key);
+    return null;
+  }
+  memory.set(key, hit);
+  if (options.disk && !hit.entry.onDisk) {
+    // Made without `cache: true` earlier in this process: now on disk too.
+    if (writeDiskBody(dk ?? diskKey(key), encodeInputs(hit))) hit.entry.onDisk = true;
+  }
+  return r;
+}
+
+/**
+ * Compile `units` of kernel `fn` (or take `kernels`, their compileKernel results, when the
+ * caller has them already) into one instantiated module the way instantiateKernels does
+ * (through cache.ts), and remember it by the kernel's inputs for {@link findKernelModule}
+ * (in memory; on disk with `disk`).
+ *
+ * @example
+ * ```ts
+ * const { exports } = buildKernelModule(fn, units, { disk: true, target: 'cpu' }, kernels);
+ * ```
+ */
+export function buildKernelModule(
+  fn: ((...args: never[]) => unknown) | string, units: readonly KernelUnit[], options: { readonly disk: boolean; readonly target: string },
+  kernels: readonly CompiledKernel[] = units.map((u) => compileUnit(fn, u)),
+): KernelModuleBuild {
+  const m = instantiateKernels(kernels, { disk: options.disk, target: options.target });
+  const key = m.portable === null ? null : inputsKey(fn, units, options.target);
+  if (key !== null) {
+    const e: InputsEntry = { meta: kernels.map(metaOf), entry: { ...m.portable!, onDisk: false } };
+    memory.set(key, e);
+    if (options.disk && writeDiskBody(diskKey(key), encodeInputs(e))) e.entry.onDisk = true;
+  }
+  return { kernels, exports: m.exports, module: m.module, from: m.from };
+}
+
+/**
+ * Compile `units` of kernel `fn` into one instantiated module: {@link findKernelModule},
+ * else {@link buildKernelModule}.
  *
  * @example
  * ```ts
@@ -368,34 +431,5 @@ function fromEntry(fn: ((...args: never[]) => unknown) | string, units: readonly
 export function compileKernelModule(
   fn: ((...args: never[]) => unknown) | string, units: readonly KernelUnit[], options: { readonly disk: boolean; readonly target: string },
 ): KernelModuleBuild {
-  const key = inputsKey(fn, units, options.target);
-  if (key !== null) {
-    let hit = memory.get(key);
-    let dk: string | undefined;
-    if (hit === undefined && options.disk) {
-      dk = diskKey(key);
-      const body = readDiskBody(dk);
-      hit = body && decodeInputs(body, units.length);
-    }
-    if (hit !== undefined) {
-      const r = fromEntry(fn, units, hit);
-      if (r !== null) {
-        memory.set(key, hit);
-        if (options.disk && !hit.entry.onDisk) {
-          // Made without `cache: true` earlier in this process: now on disk too.
-          if (writeDiskBody(dk ?? diskKey(key), encodeInputs(hit))) hit.entry.onDisk = true;
-        }
-        return r;
-      }
-      memory.delete(key);
-    }
-  }
-  const kernels = units.map((u) => compileUnit(fn, u));
-  const m = instantiateKernels(kernels, { disk: options.disk, target: options.target });
-  if (key !== null && m.portable !== null) {
-    const e: InputsEntry = { meta: kernels.map(metaOf), entry: { ...m.portable, onDisk: false } };
-    memory.set(key, e);
-    if (options.disk && writeDiskBody(diskKey(key), encodeInputs(e))) e.entry.onDisk = true;
-  }
-  return { kernels, exports: m.exports, module: m.module, from: m.from };
+  return findKernelModule(fn, units, options) ?? buildKernelModule(fn, units, options);
 }

@@ -10,9 +10,11 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { compileKernel } from '../../src/compiler/index.js';
+import { runtime as runtimeOf } from '../../src/runtime/runtime.js';
 import { cacheFile, clearMemoryCache, writeDiskBody } from '../../src/vectorize/cache.js';
 import {
-  buildIdentity, clearKernelMemoryCache, inputsDiskKey, inputsKey, kernelCacheStats, overrideBuildIdentity, type KernelUnit,
+  buildIdentity, buildKernelModule, clearKernelMemoryCache, findKernelModule, inputsDiskKey, inputsKey, kernelCacheStats, overrideBuildIdentity,
+  type KernelUnit,
 } from '../../src/vectorize/kernel-cache.js';
 
 // Names the kernels below read from options.helpers and options.constants.
@@ -65,6 +67,31 @@ describe('kernel cache keyed by inputs', () => {
     expect(asSource.frontEnd).toBe(1);
     expect(asSource.value).toBe(compileKernel(kernel, 'f8(f8)', { kind: 'scalar', prefix: 'v0_', name: 'kernel', fastmath: false, boundscheck: true }).asSource);
     expect(k.jsKernel(0.5)).toBeCloseTo(kernel(0.5), 12);
+  });
+
+  it('findKernelModule only looks up; buildKernelModule takes kernels already compiled and remembers them', () => {
+    newProcess();
+    const f = (x: number) => x * x - 2;
+    const units: KernelUnit[] = [{ signature: 'f8(f8)', options: { kind: 'scalar', prefix: 'v0_', name: 'split' } }];
+    const miss = counted(() => findKernelModule(f, units, { disk: true, target: 'cpu' }));
+    expect(miss.value).toBeNull();
+    expect(miss.frontEnd).toBe(0);
+    const kernels = units.map((u) => compileKernel(f, u.signature, u.options));
+    const built = counted(() => buildKernelModule(f, units, { disk: true, target: 'cpu' }, kernels));
+    expect(built.frontEnd).toBe(0); // the kernels given were used
+    expect(built.value.kernels).toBe(kernels);
+    newProcess();
+    const hit = counted(() => findKernelModule(f, units, { disk: true, target: 'cpu' }));
+    expect(hit.frontEnd).toBe(0);
+    expect(hit.value!.from).toBe('inputs');
+    // The row entry on one element, against plain JS.
+    const { heap, memory } = runtimeOf();
+    const at = heap.alloc(16);
+    const view = new Float64Array(memory.buffer, at, 2);
+    view[0] = 1.5;
+    (hit.value!.exports[hit.value!.kernels[0]!.entries.row] as (...a: number[]) => void)(1, at, 8, at + 8, 8);
+    expect(view[1]).toBe(f(1.5));
+    heap.free(at);
   });
 
   it('a gufunc hit keeps its lint warnings and bounds sites', () => {

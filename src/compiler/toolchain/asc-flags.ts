@@ -54,3 +54,18 @@ export function ascFlagsFor(source: string): string[] {
 export function isHostImport(i: { readonly module: string; readonly name: string; readonly kind: string }): boolean {
   return i.module === 'env' && i.kind === 'function' && /^[A-Za-z0-9_]*prange_run$/.test(i.name);
 }
+
+/**
+ * Measurement hook (bench/compile-cost.ts): compile with `flags` instead of DESIGN.md
+ * decision 6's from now on, in this thread. {@link ASC_FLAGS} itself changes, so every
+ * cache key (which includes it) tells the variants apart.
+ *
+ * @example
+ * ```ts
+ * const saved = [...ASC_FLAGS];
+ * replaceAscFlags(saved.map((f) => (f === '-O3' ? '-O2' : f)));
+ * ```
+ */
+export function replaceAscFlags(flags: readonly string[]): void {
+  (ASC_FLAGS as string[]).splice(0, ASC_FLAGS.length, ...flags);
+}
