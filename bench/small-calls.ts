@@ -31,20 +31,20 @@ const cpuNs = (): number => {
 };
 
 let sink = 0;
-/** Median CPU ns per call over 9 batches of 100,000 calls, after 20,000 warm-up calls. */
+/** Median CPU ns per call over 5 batches of 30,000 calls, after 10,000 warm-up calls. */
 function cpuPerCall(f: () => unknown): number {
-  for (let i = 0; i < 20_000; i++) f();
+  for (let i = 0; i < 10_000; i++) f();
   const t: number[] = [];
-  for (let r = 0; r < 9; r++) {
+  for (let r = 0; r < 5; r++) {
     const t0 = cpuNs();
-    for (let i = 0; i < 100_000; i++) {
+    for (let i = 0; i < 30_000; i++) {
       const x = f();
       if (typeof x === 'number') sink += x;
     }
-    t.push((cpuNs() - t0) / 100_000);
+    t.push((cpuNs() - t0) / 30_000);
   }
   t.sort((a, b) => a - b);
-  return t[4]!;
+  return t[2]!;
 }
 
 function numpyRound(python: string): Record<string, number> {
