@@ -108,6 +108,8 @@ export function normalizeIndex(i: number, len: number, axis: number): number {
  * ```
  */
 export function sliceLayout(src: LayoutSource, specs: readonly SliceSpec[]): Layout {
+  const simple = simpleSliceLayout(src, specs);
+  if (simple !== undefined) return simple;
   const parsed = specs.map((s) => (typeof s === 'string' ? (s.trim() === '...' ? '...' : parseSliceString(s)) : s));
   const ellipses = parsed.filter((p) => p === '...').length;
   if (ellipses > 1) throw new IndexError('E_INDEX_SPEC', "an index can only have a single ellipsis ('...')");
@@ -164,6 +166,42 @@ export function sliceLayout(src: LayoutSource, specs: readonly SliceSpec[]): Lay
 }
 
 /** A slice as parseSliceString makes it: integer (or absent) start and stop, a non-zero integer step. */
+/**
+ * {@link sliceLayout} for the common specs, integers and slice strings only (no `'...'`, no
+ * `null`), in one pass; undefined for anything else, or any error, which the general path
+ * then reports as it always does.
+ */
+function simpleSliceLayout(src: LayoutSource, specs: readonly SliceSpec[]): Layout | undefined {
+  const ndim = src.shape.length;
+  if (specs.length > ndim) return undefined;
+  const shape: number[] = [];
+  const strides: number[] = [];
+  let offset = src.offset;
+  try {
+    for (let axis = 0; axis < specs.length; axis++) {
+      const spec = specs[axis];
+      const p = typeof spec === 'string' && !spec.includes('.') ? parseSliceString(spec) : spec;
+      const len = src.shape[axis]!;
+      const stride = src.strides[axis]!;
+      if (typeof p === 'number') {
+        offset += normalizeIndex(p, len, axis) * stride;
+      } else if (isParsedSlice(p)) {
+        const { start, count } = adjustSlice(p, len);
+        if (count > 0) offset += start * stride;
+        shape.push(count);
+        strides.push(stride * p.step);
+      } else return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+  for (let axis = specs.length; axis < ndim; axis++) {
+    shape.push(src.shape[axis]!);
+    strides.push(src.strides[axis]!);
+  }
+  return { shape, strides, offset };
+}
+
 function isParsedSlice(p: unknown): p is ParsedSlice {
   if (typeof p !== 'object' || p === null) return false;
   const { start, stop, step } = p as Partial<ParsedSlice>;

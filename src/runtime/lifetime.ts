@@ -4,7 +4,8 @@
  *
  * Each block is tracked by its *owner*, the TypedArray that views it (what `NDArray.data`
  * returns): every view of an array holds that TypedArray, and a user who keeps `a.data`
- * keeps the block too. Release paths:
+ * keeps the block too. Arrays of up to 1 KiB are cells of slabs instead (slab.ts): the slab
+ * is the owner of its block, and each cell (and its TypedArray) holds the slab. Release paths:
  *   1. FinalizationRegistry: after the owner is collected, between tasks (async code).
  *   2. Synchronous sweep under heap pressure (heap.ts calls {@link onHeapPressure}) before
  *      the heap grows: WeakRefs of all tracked owners are checked; once the heap is at its
@@ -275,7 +276,10 @@ const debugBlocks = new Map<number, Block>();
 
 /** What {@link checkHeap} found: heap blocks owned by arrays, and the others. */
 export interface HeapAccounting {
-  /** Live heap blocks owned by an array that is not released (known to debug mode). */
+  /**
+   * Live heap blocks owned by an array that is not released (known to debug mode); a slab
+   * of small arrays (slab.ts) is one block, whatever the number of its arrays.
+   */
   arrayBlocks: number;
   arrayBytes: number;
   /**
