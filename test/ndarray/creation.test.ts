@@ -56,11 +56,13 @@ describe('array() infers dtypes as NumPy does for Python values', () => {
     const num = fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double(), fc.constantFrom(2 ** 53, -(2 ** 63), 2 ** 63, 2 ** 64));
     fc.assert(
       fc.property(fc.array(num, { maxLength: 40 }), (values) => {
-        // NumPy: any float makes float64; integers are int64, else uint64 when all fit it, else (mixed) float64.
-        const ints = values.every((v) => Number.isInteger(v));
-        const inInt64 = values.every((v) => v >= -(2 ** 63) && v < 2 ** 63);
-        const inUint64 = values.every((v) => v >= 0 && v < 2 ** 64);
-        const want: nb.DType = values.length === 0 || !ints ? 'float64' : inInt64 ? 'int64' : inUint64 ? 'uint64' : 'float64';
+        // NumPy: each Python int is int64, else uint64 when only that holds it (a JS number
+        // beyond: float64), a float float64; the kinds promote (int64 with uint64: float64,
+        // as np.array([0, 2**63]) is).
+        const kind = (v: number) =>
+          !Number.isInteger(v) ? 'float64' : v >= -(2 ** 63) && v < 2 ** 63 ? 'int64' : v >= 0 && v < 2 ** 64 ? 'uint64' : 'float64';
+        const kinds = new Set(values.map(kind));
+        const want: nb.DType = kinds.size === 1 ? (kinds.values().next().value as nb.DType) : 'float64';
         const a = nb.array(values);
         expect(a.dtype).toBe(want);
         expect(a.shape).toEqual([values.length]);
