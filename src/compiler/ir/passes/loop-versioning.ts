@@ -233,9 +233,3 @@ export function versionLoops(p: IRProgram): IRProgram {
   return { ...p, main: versionFunction(p.main) };
 }
 
-/** Whether expression `e` reads `local` (tests and callers that check a rewrite). */
-export function readsLocal(e: E, local: number): boolean {
-  let found = false;
-  forEachExpr([{ kind: 'return', at: 0, value: e }], (x) => { if (x.kind === 'local' && x.id === local) found = true; });
-  return found;
-}
