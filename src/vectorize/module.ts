@@ -2,10 +2,17 @@
  * Turning compiled kernels into one instantiated Wasm module on the shared heap: link,
  * reserve a heap block for the module's static data (kept for the process lifetime),
  * compile at that memoryBase through the cache, instantiate on `runtime().memory`.
+ *
+ * Two drivers run the same steps ({@link placeModule}, a generator that yields each
+ * compile the cache cannot answer): {@link instantiateSource} compiles those blocking;
+ * {@link startInstantiate} answers at once from the cache when it can, and otherwise
+ * compiles them in the background (the tiered kernels' Wasm tier, tier.ts), the heap block
+ * staying reserved meanwhile.
  */
 import { linkKernels, type CompiledKernel } from '../compiler/index.js';
 import { runtime } from '../runtime/runtime.js';
 import { compileCached, type CacheSource } from './cache.js';
+import { NeedCompile, prefetchCompile, probeCompiles } from './compile-sync.js';
 
 /** First guess of a module's static data size (AS's Math tables are ~2-9 KiB). */
 const FIRST_BLOCK = 16 * 1024;
@@ -42,7 +49,69 @@ export function instantiateKernels(kernels: readonly CompiledKernel[], options: 
  * const { exports } = instantiateSource(linkAssemblyScript([stencil.asUnit]));
  * ```
  */
-export function instantiateSource(source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean } = {}): KernelModule {
+export function instantiateSource(source: string, options: ModuleOptions = {}): KernelModule {
+  const step = placeModule(source, options, false).next();
+  if (!step.done) throw new Error('instantiateSource: a blocking compile asked for a background one');
+  return step.value;
+}
+
+/** Options of the instantiate functions. */
+export interface ModuleOptions {
+  readonly disk?: boolean;
+  readonly target?: string;
+  readonly boundscheck?: boolean;
+}
+
+/**
+ * A cache answer at once (`now`), or the module compiled in the background (`later`).
+ *
+ * @example
+ * ```ts
+ * const s = startInstantiate(linkKernels(ks), { target: 'cpu' });
+ * const mod = s.now ?? await s.later;
+ * ```
+ */
+export function startInstantiate(source: string, options: ModuleOptions = {}): { now: KernelModule; later?: undefined } | { now?: undefined; later: Promise<KernelModule> } {
+  const g = placeModule(source, options, true);
+  const first = g.next();
+  if (first.done) return { now: first.value };
+  return { later: finishInBackground(g, first.value) };
+}
+
+async function finishInBackground(g: Generator<NeedCompile, KernelModule, void>, need: NeedCompile): Promise<KernelModule> {
+  const discards: Array<() => void> = [];
+  try {
+    for (;;) {
+      try {
+        discards.push(await prefetchCompile(need));
+      } catch (e) {
+        g.throw(e); // frees the reserved block, then throws e
+      }
+      const step = g.next();
+      if (step.done) return step.value;
+      need = step.value;
+    }
+  } finally {
+    for (const d of discards) d();
+  }
+}
+
+/** compileCached, with probe mode's NeedCompile yielded to the driver (see the header). */
+function* cached(source: string, options: Parameters<typeof compileCached>[1], probe: boolean): Generator<NeedCompile, ReturnType<typeof compileCached>, void> {
+  for (;;) {
+    if (!probe) return compileCached(source, options);
+    let need: NeedCompile;
+    try {
+      return probeCompiles(() => compileCached(source, options));
+    } catch (e) {
+      if (!(e instanceof NeedCompile)) throw e;
+      need = e;
+    }
+    yield need;
+  }
+}
+
+function* placeModule(source: string, options: ModuleOptions, probe: boolean): Generator<NeedCompile, KernelModule, void> {
   const { heap, memory } = runtime();
   let size = FIRST_BLOCK;
   let fresh = false;
@@ -52,7 +121,7 @@ export function instantiateSource(source: string, options: { disk?: boolean; tar
     const base = (start + 63) & ~63;
     let r: ReturnType<typeof compileCached>;
     try {
-      r = compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh });
+      r = yield* cached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh }, probe);
     } catch (e) {
       heap.free(start); // a failed compile keeps no block
       throw e;
