@@ -6,6 +6,8 @@
  * (and a gufunc its core block, asm/index.ts's layouts), reads it here, and runs the JS
  * kernel over the heap itself through typed-array views of the shared memory.
  *
+ * Scalar kernels run the emitted scalar function in generated row loops (rowFor); gufunc
+ * kernels run the emitter's own N-d loop.
  * Results: integer and IEEE arithmetic are exact (the JS emitter is the compiler's oracle,
  * checked bit for bit against the Wasm by the differential fuzzer, test/fuzz); nb.math's
  * functions are the same code on both tiers (src/math: the same bits); `Math.exp`, `sin`
@@ -65,6 +67,53 @@ function operand(d: DType, base: number, byteStrides: readonly number[]): JsOper
   return { data: heapView(d), offset: base / size, strides: byteStrides.map((s) => s / size) };
 }
 
+/** A row of a scalar kernel: `n` elements from element offsets `o` by element strides `s`. */
+type Row = (kernel: (...a: unknown[]) => unknown, views: readonly AnyTypedArray[], n: number, o: readonly number[], s: readonly number[]) => void;
+
+/**
+ * The row loop of a kernel with operands of these dtypes: straight-line JS that V8
+ * optimises (the emitter's own N-d `loop` calls a closure per element: measured ~15x
+ * slower), made per kernel so that its call of the kernel stays monomorphic (~2x).
+ */
+function rowFor(operands: readonly DType[]): Row {
+  const bool = operands.map((d) => d === 'bool');
+  const K = operands.length - 1;
+  const ks = [...Array(operands.length).keys()];
+  const reads = ks.slice(0, K).map((k) => (bool[k] ? `(d${k}[o${k}] !== 0)` : `d${k}[o${k}]`)).join(', ');
+  const body = [
+    ...ks.map((k) => `const d${k} = v[${k}], s${k} = s[${k}]; let o${k} = o[${k}];`),
+    'for (let i = 0; i < n; i++) {',
+    `  const r = kernel(${reads});`,
+    `  d${K}[o${K}] = ${bool[K] ? 'r ? 1 : 0' : 'r'};`,
+    `  ${ks.map((k) => `o${k} += s${k};`).join(' ')}`,
+    '}',
+  ].join('\n');
+  return new Function('kernel', 'v', 'n', 'o', 's', body) as Row;
+}
+
+/** Run `row` over an N-d iteration: the innermost dim as rows, an odometer over the others. */
+function runRows(row: Row, kernel: (...a: unknown[]) => unknown, views: readonly AnyTypedArray[], shape: readonly number[], offsets: readonly number[], strides: readonly (readonly number[])[]): void {
+  const nd = shape.length;
+  for (const n of shape) if (n <= 0) return;
+  if (nd === 0) return row(kernel, views, 1, offsets, offsets.map(() => 0));
+  const inner = shape[nd - 1]!;
+  const rowStrides = strides.map((s) => s[nd - 1]!);
+  const at = [...offsets];
+  const idx = new Array<number>(nd - 1).fill(0);
+  for (;;) {
+    row(kernel, views, inner, at, rowStrides);
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      idx[d]!++;
+      for (let k = 0; k < at.length; k++) at[k]! += strides[k]![d]!;
+      if (idx[d]! < shape[d]!) break;
+      for (let k = 0; k < at.length; k++) at[k]! -= strides[k]![d]! * shape[d]!;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}
+
 /**
  * The JS tier's loop entries of a scalar (vectorize) kernel: `loop(plan)` and the fast
  * path's `row(n, p0, s0, ..., pK, sK)` (byte addresses and strides), as the Wasm module's.
@@ -76,14 +125,17 @@ function operand(d: DType, base: number, byteStrides: readonly number[]): JsOper
  */
 export function jsLoopExec(k: CompiledKernel): LoopExec & { row: (...a: number[]) => void } {
   const ops = k.operands;
-  const run = k.jsFunction;
+  const sizes = ops.map((d) => DTYPES[d].itemSize);
+  const kernel = k.jsKernel;
+  const row = rowFor(ops);
+  const views = () => ops.map(heapView);
   return {
     loop: (plan: number) => {
       const { shape, bases, strides } = readPlan(plan, ops.length);
-      run(shape, ops.map((d, i) => operand(d, bases[i]!, strides[i]!)));
+      runRows(row, kernel, views(), shape, bases.map((b, i) => b / sizes[i]!), strides.map((s, i) => s.map((x) => x / sizes[i]!)));
     },
     row: (n: number, ...ps: number[]) => {
-      run([n], ops.map((d, i) => operand(d, ps[2 * i]!, [ps[2 * i + 1]!])));
+      row(kernel, views(), n, ops.map((_, i) => ps[2 * i]! / sizes[i]!), ops.map((_, i) => ps[2 * i + 1]! / sizes[i]!));
     },
   };
 }
