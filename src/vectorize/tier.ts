@@ -17,6 +17,11 @@
  * until then, while an unawaited background compile never does. `f.tier` says where the
  * calls run now: 'wasm' when every specialisation so far is on Wasm, else 'js'.
  * Kernel language errors are found by the front end before any tier, synchronously.
+ *
+ * Why 'auto' is the default (bench/first-call.ts, bench/README.md): on the shared 2-vCPU
+ * machine a fresh process got `x*y+1`'s first result 9x sooner than with 'wasm' (the
+ * factory no longer waits for asc's load and compile); the JS tier runs ~20-50 ns/element
+ * against Wasm's ~0.5-1.5, a stopgap until `.ready`.
  */
 import { keepAliveUntil, warmCompiler } from './compile-sync.js';
 import { startInstantiate, instantiateSource, type KernelModule, type ModuleOptions } from './module.js';
