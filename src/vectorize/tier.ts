@@ -14,7 +14,8 @@
  * `f.ready` is a Promise that settles when every specialisation compiled so far is on the
  * Wasm tier (rejects with the compile's error when a background compile failed: the JS
  * tier then stays in use, and one warning says so); awaiting it keeps the process alive
- * until then, while an unawaited background compile never does. `f.tier` says where the
+ * until then, while an unawaited background compile never does (but with `cache: true` a
+ * program waits for its modules to be written). `f.tier` says where the
  * calls run now: 'wasm' when every specialisation so far is on Wasm, else 'js'.
  * Kernel language errors are found by the front end before any tier, synchronously.
  *
@@ -98,6 +99,9 @@ export class Tiers {
       console.warn(`numbats: the Wasm compile of kernel '${this.name}' failed; its calls keep running on the JS tier (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
     });
     this.all.push(landed);
+    // `cache: true` asks for the module on disk: a short program waits for its compile to
+    // be written (otherwise the cache would never fill for programs that end first).
+    if (g.module.disk === true) keepAliveUntil(landed);
   }
 
   /** Where calls run now. */
