@@ -21,8 +21,8 @@
  *
  * Why 'auto' is the default (bench/first-call.ts, bench/README.md): on the shared 2-vCPU
  * machine a fresh process got `x*y+1`'s first result 9x sooner than with 'wasm' (the
- * factory no longer waits for asc's load and compile); the JS tier runs ~20-50 ns/element
- * against Wasm's ~0.5-1.5, a stopgap until `.ready`.
+ * factory no longer waits for asc's load and compile); the JS tier runs `x*y+1` at ~5
+ * ns/element against Wasm's ~0.5, a stopgap until `.ready`.
  */
 import { keepAliveUntil, warmCompiler } from './compile-sync.js';
 import { startInstantiate, instantiateSource, type KernelModule, type ModuleOptions } from './module.js';
