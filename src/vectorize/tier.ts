@@ -20,7 +20,7 @@
  * Kernel language errors are found by the front end before any tier, synchronously.
  *
  * Why 'auto' is the default (bench/first-call.ts, bench/README.md): on the shared 2-vCPU
- * machine a fresh process got `x*y+1`'s first result 9x sooner than with 'wasm' (the
+ * machine a fresh process got `x*y+1`'s first result 6-9x sooner than with 'wasm' (the
  * factory no longer waits for asc's load and compile); the JS tier runs `x*y+1` at ~5
  * ns/element against Wasm's ~0.5, a stopgap until `.ready`.
  */
