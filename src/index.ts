@@ -44,6 +44,7 @@ export type {
   VectorizeOptions, GuvectorizeOptions, VectorizeDecorator, VectorizeDecoratorFor, GuvectorizeDecoratorFor, VectorizedExtras, GuvectorizedGufunc,
   GpuUfunc, GpuGufunc, GpuVectorizeDecorator,
 } from './vectorize/index.js';
+export type { Tier, TierOption } from './vectorize/tier-setting.js';
 export type { ConstantValue, KernelConstants, TypedArrayConstant } from './compiler/constants.js';
 export { KERNEL_DIAGNOSTICS } from './compiler/public.js';
 export { stencil } from './stencil/index.js';

@@ -24,6 +24,7 @@
  */
 import { compileJit, jitTypeText, type CompiledJit, type JitArgType, type KernelConstants } from '../compiler/index.js';
 import { DTypeError, KernelError, ValueError } from '../util/errors.js';
+import { warmCompiler } from '../vectorize/compile-sync.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
 import { instantiateSource } from '../vectorize/module.js';
 import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION } from '../vectorize/options.js';
@@ -304,7 +305,11 @@ function factory(sigs: readonly string[] | null, options: JitOptions): JitDecora
   checkOptionValues('nb.jit', options, JIT_OPTIONS);
   const opts = frozenConstants('nb.jit', options);
   return ((fn: unknown, context?: unknown) =>
-    apply((f, ctxName) => build(f, opts.name ?? ctxName ?? (f.name || 'jit'), sigs, opts), fn, context)) as JitDecorator;
+    apply((f, ctxName) => {
+      // The warm compiler: asc loads in its worker now, overlapping the caller's work before the first call.
+      warmCompiler();
+      return build(f, opts.name ?? ctxName ?? (f.name || 'jit'), sigs, opts);
+    }, fn, context)) as JitDecorator;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { refreshRowGate } from '../ufunc/targets.js';
 import { ValueError } from '../util/errors.js';
+import { defaultTier, setDefaultTier, TIER_VALUES, type TierOption } from '../vectorize/tier-setting.js';
 
 /** Settings of the parallel target; every field optional in {@link config}. */
 export interface ParallelSettings {
@@ -28,6 +29,8 @@ export interface ParallelSettings {
 /** What `nb.config()` returns: the settings in force. */
 export interface NumbatsConfig {
   parallel: Readonly<ParallelSettings>;
+  /** The default `tier` of vectorize and guvectorize ('auto': JS first, Wasm in the background). */
+  tier: TierOption;
 }
 
 const settings: ParallelSettings = {
@@ -54,12 +57,15 @@ export function parallelSettings(): Readonly<ParallelSettings> {
 }
 
 /**
- * Read or change numbats' settings. Today: the parallel target.
+ * Read or change numbats' settings: the parallel target and the default tier.
  *
  * - `parallel: true` runs built-in ufuncs and their reductions on the worker pool for
  *   large arrays (default off); `false` turns that off again;
  * - `parallel: { threads, minElements, blockMs, builtins }` sets those fields (see
- *   {@link ParallelSettings}); `threads` restarts the pool (lazily) with the new size.
+ *   {@link ParallelSettings}); `threads` restarts the pool (lazily) with the new size;
+ * - `tier: 'auto' | 'wasm' | 'js'`: the default `tier` option of vectorize and guvectorize
+ *   (kernels made afterwards): 'auto' (default) runs a new specialisation on the JS tier
+ *   while its Wasm compiles in the background; 'wasm' blocks until the Wasm is compiled.
  *
  * @returns the settings now in force.
  * @throws ValueError `E_VALUE_CONFIG` for an unknown key or a bad value.
@@ -68,12 +74,19 @@ export function parallelSettings(): Readonly<ParallelSettings> {
  * nb.config({ parallel: true });                 // built-ins use every core on big arrays
  * nb.config({ parallel: { threads: 4, minElements: 1e5 } });
  * nb.config().parallel.threads;                  // 4
+ * nb.config({ tier: 'wasm' });                   // kernels made from now on wait for their Wasm
  * await nb.shutdown();                           // end the pool (a script also exits without it)
  * ```
  */
-export function config(options: { parallel?: boolean | Partial<ParallelSettings> } = {}): NumbatsConfig {
+export function config(options: { parallel?: boolean | Partial<ParallelSettings>; tier?: TierOption } = {}): NumbatsConfig {
   for (const k of Object.keys(options)) {
-    if (k !== 'parallel') throw new ValueError('E_VALUE_CONFIG', `nb.config: unknown option '${k}' (options: parallel)`);
+    if (k !== 'parallel' && k !== 'tier') throw new ValueError('E_VALUE_CONFIG', `nb.config: unknown option '${k}' (options: parallel, tier)`);
+  }
+  if (options.tier !== undefined) {
+    if (!(TIER_VALUES as readonly unknown[]).includes(options.tier)) {
+      throw new ValueError('E_VALUE_CONFIG', `nb.config: tier must be 'auto', 'wasm' or 'js', got ${String(options.tier)}`);
+    }
+    setDefaultTier(options.tier);
   }
   const p = options.parallel;
   if (p === true || p === false) settings.builtins = p;
@@ -104,5 +117,5 @@ export function config(options: { parallel?: boolean | Partial<ParallelSettings>
   }
   gate.builtinMin = settings.builtins && settings.threads > 1 ? Math.max(2, settings.minElements) : Infinity;
   refreshRowGate();
-  return { parallel: { ...settings } };
+  return { parallel: { ...settings }, tier: defaultTier() };
 }

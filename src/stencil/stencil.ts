@@ -67,6 +67,7 @@ import { boundsErrors, catchTraps, withBoundsTraps } from '../vectorize/trap.js'
 import { CONSTANTS_OPTION, frozenConstants, HELPERS_OPTION, TARGET_OPTION } from '../vectorize/options.js';
 import type { KernelConstants } from '../compiler/constants.js';
 import { attachKernelSource } from '../compiler/compile.js';
+import { warmCompiler } from '../vectorize/compile-sync.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRule, type OptionRules } from '../util/options.js';
 
 export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
@@ -236,6 +237,8 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
   const target = kernelTarget(options.target);
   // A device target (gpu) runs the compiled stencil itself; host targets run its Wasm.
   const device = target.stencil;
+  // The warm compiler: asc loads in its worker now, while the caller goes on.
+  if (device === undefined) warmCompiler();
   const name = options.name ?? (kernel.name || 'stencil');
   const sigs = signatureList(options);
   const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler,

@@ -1,158 +1,57 @@
 /**
- * Synchronous AssemblyScript → Wasm compilation for vectorize/guvectorize (API.md: cpu
- * ufuncs are callable synchronously and eager signatures compile at decoration time), while
- * asc's API is async.
- *
- * The synckit pattern:
- *   1. a worker_threads Worker (started lazily, unref'd so it never keeps the process
- *      alive) loads asc once and waits for requests on a MessagePort;
- *   2. the main thread posts `{ source, memoryBase }` and blocks with `Atomics.wait` on a
- *      SharedArrayBuffer flag; the worker compiles, posts the reply, then sets the flag and
- *      notifies;
- *   3. the main thread takes the reply with `receiveMessageOnPort` and builds the module
- *      with `new WebAssembly.Module(bytes)` (synchronous).
- * A compile failure comes back as AscCompileError (asc's diagnostics); a crash of asc
- * (its banner and process.exit) comes back as AscCompileError with the banner's text, and
- * the worker is replaced; a worker that does not answer within the timeout (default 60 s)
- * or dies gives TargetError `E_TARGET_COMPILE` — never a hang, and never output on the
- * user's stderr (the worker's stdout and stderr are not piped to the process's).
- * Each request carries its asc flags (toolchain/asc-flags.ts: -O0 for large kernels).
+ * Compiling AssemblyScript → Wasm for vectorize/guvectorize, on the compiler worker
+ * (src/compiler/toolchain/compiler-worker.node.ts), two ways:
+ *   - blocking ({@link compileBytesSync}, {@link compileSync}): the synckit pattern — the
+ *     request goes to the worker and this thread waits with `Atomics.wait` until the bytes
+ *     are back (API.md: cpu ufuncs are callable synchronously; `tier: 'wasm'`);
+ *   - in the background ({@link prefetchCompile}, with {@link probeCompiles}): the tiered
+ *     kernels' Wasm tier (src/vectorize/tier.ts); nothing blocks.
+ * A compile failure is AscCompileError (asc's diagnostics, or the banner of its crash);
+ * a worker that dies or does not answer within the timeout (default 60 s) gives TargetError
+ * `E_TARGET_COMPILE` — never a hang, never output on the user's stderr. Each request
+ * carries its asc flags (toolchain/asc-flags.ts: -O0 for large kernels).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { AscCompileError, ascFlagsFor, isHostImport, staticDataRange } from '../compiler/index.js';
+import { nodeCompilerWorker, type CompilerFault, type CompilerWorker } from '../compiler/toolchain/compiler-worker.node.js';
 import { TargetError } from '../util/errors.js';
 
-/** The worker's code (CommonJS, run with `eval: true`). */
-const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { port, ascUrl } = workerData;
-const flag = new Int32Array(workerData.flag);
-const signal = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
-process.on('uncaughtException', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
-process.on('unhandledRejection', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
-// An exit (process.exit in asc or the fault hook) must wake the blocked main thread too.
-process.on('exit', (code) => { port.postMessage({ id: -1, fatal: 'compiler worker exited with code ' + code }); signal(); });
-// asc reports its own crashes (a Binaryen abort, a stack overflow) by printing a banner
-// with console.error and calling process.exit(1). While it runs, both are caught here:
-// the banner becomes the reply's error text and the exit an exception, so the main thread
-// gets a typed error and nothing reaches the user's stderr.
-class AscExit extends Error {}
-const realExit = process.exit;
-const consoleKeys = ['log', 'info', 'warn', 'error', 'debug'];
-const realConsole = Object.fromEntries(consoleKeys.map((k) => [k, console[k]]));
-let ascP;
-port.on('message', async (req) => {
-  let reply;
-  let printed = '';
-  try {
-    // Fault injection (tests, injectCompilerFault): asc throwing, the worker crashing or exiting.
-    if (req.fault === 'throw') throw new Error('injected fault: asc threw');
-    if (req.fault === 'crash') { setTimeout(() => { throw new Error('injected fault: compiler worker crashed'); }); return; }
-    if (req.fault === 'exit') process.exit(70);
-    ascP ??= import(ascUrl).then((m) => m.default ?? m);
-    const asc = await ascP;
-    const outputs = new Map();
-    let diagnostics = '';
-    const sink = { write: (s) => { diagnostics += s; return true; } };
-    const argv = ['kernel.ts', '--outFile', 'kernel.wasm', ...req.flags];
-    if (req.memoryBase !== undefined) argv.push('--memoryBase', String(req.memoryBase));
-    const started = performance.now();
-    for (const k of consoleKeys) console[k] = (...a) => { printed += a.map(String).join(' ') + '\\n'; };
-    process.exit = (code) => { throw new AscExit('asc exited with code ' + code); };
-    let result;
-    try {
-      // Fault injection: asc's own crash handler (banner, then process.exit(1)).
-      if (req.fault === 'asc-crash') { console.error('\\u258C Whoops, the AssemblyScript compiler has crashed during optimize :-('); process.exit(1); }
-      result = await asc.main(argv, {
-        readFile: (name) => (name === 'kernel.ts' ? req.source : null),
-        writeFile: (name, contents) => { outputs.set(name, contents); },
-        listFiles: () => [],
-        stdout: sink,
-        stderr: sink,
-      });
-    } finally {
-      process.exit = realExit;
-      Object.assign(console, realConsole);
-    }
-    const binary = outputs.get('kernel.wasm');
-    if (result.error || !(binary instanceof Uint8Array)) reply = { id: req.id, error: diagnostics || printed || String(result.error) };
-    else reply = { id: req.id, binary, compileMs: performance.now() - started };
-  } catch (e) {
-    // asc crashed (or exited): say what it printed; the main thread replaces this worker.
-    const text = printed.replace(/^\\u258C ?/gm, '').trim();
-    reply = { id: req.id, error: text || String(e && e.stack || e), crashed: true };
-  }
-  port.postMessage(reply);
-  signal();
-});
-`;
-
-interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number }
-
-let worker: Worker | undefined;
-let mainPort: MessagePort | undefined;
-let flag: Int32Array | undefined;
-let nextId = 1;
-let workerDead: string | undefined;
 let nextFault: CompilerFault | null = null;
 
-/** Faults {@link injectCompilerFault} can make the next compile hit. */
-export type CompilerFault = 'throw' | 'crash' | 'exit' | 'asc-crash';
+export type { CompilerFault } from '../compiler/toolchain/compiler-worker.node.js';
 
 /**
  * Test hook: make the next compile fail as if asc threw (`'throw'`: AscCompileError), the
  * compiler worker crashed (`'crash'`) or exited (`'exit'`) (both TargetError
  * `E_TARGET_COMPILE`), or asc's crash handler ran (`'asc-crash'`: its banner and
  * process.exit(1); AscCompileError with the banner's text, nothing on stderr); the compile
- * after that must work again. `null` cancels.
+ * after that must work again. `null` cancels. It applies to the next compile, blocking or
+ * in the background.
  */
 export function injectCompilerFault(fault: CompilerFault | null): void {
   nextFault = fault;
 }
 
-function ascUrl(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve('assemblyscript/package.json');
-  return pathToFileURL(join(dirname(pkg), 'dist', 'asc.js')).href;
+function takeFault(): CompilerFault | undefined {
+  const f = nextFault ?? undefined;
+  nextFault = null;
+  return f;
 }
 
-function ensureWorker(): MessagePort {
-  if (worker !== undefined && mainPort !== undefined && workerDead === undefined) return mainPort;
-  const { port1, port2 } = new MessageChannel();
-  workerDead = undefined;
-  flag = new Int32Array(new SharedArrayBuffer(4));
-  const w = new Worker(WORKER_SOURCE, {
-    eval: true,
-    // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
-    // loader hooks (tsx) are not needed to load asc.
-    execArgv: [],
-    workerData: { port: port2, ascUrl: ascUrl(), flag: flag.buffer },
-    transferList: [port2],
-    // Nothing the worker prints reaches the user's terminal (asc's crash banner, Binaryen's
-    // aborts): its stdout and stderr are not piped to the process's, and never read (a
-    // reading stream would keep the process alive); errors carry asc's text instead.
-    stdout: true,
-    stderr: true,
-    // asc's parser and Binaryen recurse as deep as the generated code nests (at most
-    // frontend/nesting.ts's limit); 16 MB instead of Node's 4 leaves them room.
-    resourceLimits: { stackSizeMb: 16 },
-  });
-  worker = w;
-  // Only this worker's own events count: a replaced worker's late 'exit' must not mark its
-  // successor dead (that leaked the successor and restarted asc once more).
-  w.on('error', (e) => { if (worker === w) workerDead = String(e); });
-  w.on('exit', (code) => { if (worker === w) { workerDead = `exited with code ${code}`; worker = undefined; } });
-  w.unref();
-  port1.unref();
-  mainPort = port1;
-  return port1;
-}
+/** The platform's compiler worker (Node: worker_threads). */
+const compiler: CompilerWorker = nodeCompilerWorker;
 
-function currentFlag(): Int32Array {
-  return flag!;
+/**
+ * Start the compiler worker and load asc in it, in the background (the warm compiler,
+ * issue 15 item 2): kernel factories call it when one is created, so that the first
+ * kernel's compile overlaps the user's own work. Idempotent; returns at once.
+ *
+ * @example
+ * ```ts
+ * warmCompiler();
+ * ```
+ */
+export function warmCompiler(): void {
+  compiler.start();
 }
 
 /** Result of {@link compileSync}. */
@@ -164,46 +63,88 @@ export interface SyncCompileResult {
   readonly compileMs: number;
 }
 
+// ---- background compiles feeding the synchronous path -------------------------------------
+//
+// The compile cache (cache.ts) is synchronous: it asks compileBytesSync for the bytes it
+// lacks. A background compile runs the same synchronous code in "probe" mode
+// ({@link probeCompiles}): a compile it would block on throws {@link NeedCompile} instead;
+// the caller compiles that request in the background ({@link prefetchCompile}) and runs
+// the code again, which now finds the bytes here. So the cache's lookups, keys and entries
+// are the same whichever way a module was compiled.
+
+const prefetched = new Map<string, { binary: Uint8Array; compileMs: number }>();
+const prefetchKey = (source: string, memoryBase: number | undefined) => `${memoryBase ?? ''}\0${source}`;
+let probing = 0;
+
+/** Thrown by compileBytesSync in probe mode: these bytes must be compiled first. */
+export class NeedCompile extends Error {
+  constructor(readonly source: string, readonly memoryBase: number | undefined) {
+    super('a compile is needed (background compile in progress)');
+    this.name = 'NeedCompile';
+  }
+}
+
+/**
+ * Run `f` with blocking compiles turned into {@link NeedCompile} throws.
+ *
+ * @example
+ * ```ts
+ * try { return probeCompiles(() => compileCached(source, opts)); } catch (e) { if (e instanceof NeedCompile) ... }
+ * ```
+ */
+export function probeCompiles<T>(f: () => T): T {
+  probing++;
+  try {
+    return f();
+  } finally {
+    probing--;
+  }
+}
+
+/**
+ * Compile `need` in the background; until the returned `discard` is called, every
+ * compileBytesSync of the same source and base takes these bytes without blocking (a
+ * cached compile may ask for them more than once: cache.ts's position-independent entries
+ * compile at two bases, and probing runs it again from the start).
+ *
+ * @throws (the Promise) AscCompileError or TargetError `E_TARGET_COMPILE`, as compileSync.
+ * @example
+ * ```ts
+ * const discard = await prefetchCompile(need);
+ * try { rerun(); } finally { discard(); }
+ * ```
+ */
+export async function prefetchCompile(need: NeedCompile): Promise<() => void> {
+  const fault = takeFault();
+  const r = await compiler.compile({ source: need.source, memoryBase: need.memoryBase, flags: ascFlagsFor(need.source), fault });
+  const key = prefetchKey(need.source, need.memoryBase);
+  prefetched.set(key, r);
+  return () => { prefetched.delete(key); };
+}
+
+/**
+ * Keep the process alive until `p` settles (someone awaits it: `.ready`).
+ *
+ * @example
+ * ```ts
+ * keepAliveUntil(ready);
+ * ```
+ */
+export function keepAliveUntil(p: Promise<unknown>): void {
+  const release = compiler.hold();
+  p.then(release, release);
+}
+
 /** Compile AS source to Wasm bytes synchronously (blocks this thread). */
 export function compileBytesSync(source: string, memoryBase?: number, timeoutMs = 60_000): { binary: Uint8Array; compileMs: number } {
-  const port = ensureWorker();
-  const flag = currentFlag();
-  Atomics.store(flag, 0, 0);
-  const id = nextId++;
-  const fault = nextFault;
-  nextFault = null;
-  const flags = ascFlagsFor(source);
-  port.postMessage(fault === null ? { id, source, memoryBase, flags } : { id, source, memoryBase, flags, fault });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      void worker?.terminate();
-      worker = undefined;
-      throw new TargetError('E_TARGET_COMPILE', `kernel compilation timed out after ${timeoutMs} ms (compiler worker did not answer)`);
-    }
-    // Wake up at least every 200 ms to notice a dead worker. A wake-up counts only with the
-    // flag set: the previous reply's Atomics.notify (issued just after its store) can land
-    // in this wait, before this request's reply exists ("signalled without a reply").
-    Atomics.wait(flag, 0, 0, Math.min(left, 200));
-    if (Atomics.load(flag, 0) === 1) break;
-    if (workerDead !== undefined) throw new TargetError('E_TARGET_COMPILE', `kernel compiler worker died: ${workerDead}`);
+  const key = prefetchKey(source, memoryBase);
+  const ready = prefetched.get(key);
+  if (ready !== undefined) return ready;
+  if (probing > 0) throw new NeedCompile(source, memoryBase);
+  if (compiler.compileSync === undefined) {
+    throw new TargetError('E_TARGET_COMPILE', "a blocking kernel compile is not possible here (use the default tier, not tier: 'wasm')");
   }
-  let msg = receiveMessageOnPort(port);
-  while (msg !== undefined && (msg.message as Reply).id !== id) {
-    const fatal = (msg.message as Reply).fatal;
-    if (fatal !== undefined) {
-      void stopCompilerWorker();
-      throw new TargetError('E_TARGET_COMPILE', `kernel compiler worker failed: ${fatal}`);
-    }
-    msg = receiveMessageOnPort(port);
-  }
-  if (msg === undefined) throw new TargetError('E_TARGET_COMPILE', 'kernel compiler worker signalled without a reply');
-  const reply = msg.message as Reply;
-  // After a crash Binaryen's state is not to be trusted: the next compile gets a new worker.
-  if (reply.crashed) void stopCompilerWorker();
-  if (reply.error !== undefined) throw new AscCompileError(reply.error, source);
-  return { binary: new Uint8Array(reply.binary!), compileMs: reply.compileMs ?? 0 };
+  return compiler.compileSync({ source, memoryBase, flags: ascFlagsFor(source), fault: takeFault() }, timeoutMs);
 }
 
 /** Build and check a module from bytes (only `env.memory` may be imported). */
@@ -231,9 +172,5 @@ export function compileSync(source: string, options: { memoryBase?: number; time
 
 /** Stop the compiler worker (tests; it is unref'd, so this is never required). */
 export async function stopCompilerWorker(): Promise<void> {
-  const w = worker;
-  worker = undefined;
-  mainPort?.close();
-  mainPort = undefined;
-  if (w) await w.terminate();
+  await compiler.stop();
 }

@@ -38,7 +38,9 @@ import { createGufunc, type Gufunc, type GufuncLoop } from '../ufunc/gufunc.js';
 import type { UfuncAttributes } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
-import { compileKernelModule } from './kernel-cache.js';
+import { jsGufuncRun } from './js-tier.js';
+import { defaultTier, Tiers, type Tier } from './tier.js';
+import { tieredKernels } from './tiered-kernels.js';
 import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
 import { applyKernelFactory, frozenConstants, GUVECTORIZE_OPTIONS, identityOption, type GuvectorizeOptions } from './options.js';
 import { createUfunc } from '../ufunc/ufunc.js';
@@ -60,6 +62,10 @@ export type GuvectorizedGufunc = Gufunc & {
   /** @internal The compiled kernels (typed IR, AS and JS sources), for debugging. */
   readonly kernels: readonly CompiledKernel[];
   callAsync(...args: unknown[]): Promise<unknown>;
+  /** A Promise that settles when every signature runs on the Wasm tier (see VectorizedExtras.ready). */
+  readonly ready: Promise<void>;
+  /** Where the calls run now: 'wasm' or 'js' (see VectorizedExtras.tier). */
+  readonly tier: Tier;
 };
 
 /** A gufunc compiled by `guvectorize` with one output, of dtype `O`. */
@@ -68,6 +74,10 @@ export interface TypedGuvectorizedGufunc<O extends DType> extends UfuncAttribute
   callAsync(...args: unknown[]): Promise<NDArray<O>>;
   /** @internal The compiled kernels (typed IR, AS and JS sources), for debugging. */
   readonly kernels: readonly CompiledKernel[];
+  /** A Promise that settles when every signature runs on the Wasm tier (see VectorizedExtras.ready). */
+  readonly ready: Promise<void>;
+  /** Where the calls run now: 'wasm' or 'js' (see VectorizedExtras.tier). */
+  readonly tier: Tier;
 }
 
 /**
@@ -151,15 +161,17 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       const record = { kind: 'gufunc', fn, helpers: options.helpers ?? {}, ...(options.constants ? { constants: options.constants } : {}) } as const;
       if (target.guvectorize !== undefined) return attachKernelSource(target.guvectorize(fn, sigs, layout, name, options) as GuvectorizedGufunc, record);
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
-      // Looked up by the kernel's inputs first (kernel-cache.ts: a hit runs no front end).
-      const { kernels, exports, module } = compileKernelModule(fn, sigs.map((s, i) => ({
+      // A kernel-cache hit (by the kernel's inputs) runs no front end and goes straight to Wasm.
+      const tiers = new Tiers(name, options.tier ?? defaultTier());
+      const tiered = tieredKernels(fn, sigs.map((s, i) => ({
         signature: s,
         options: {
           kind: 'gufunc', core: sig, prefix: `${tag}${i}_`, name, fastmath: options.fastmath ?? false, strict: options.strict ?? false,
           boundscheck: options.boundscheck ?? true, ...(options.helpers ? { helpers: options.helpers } : {}),
           ...(options.constants ? { constants: options.constants } : {}),
         },
-      })), { disk: options.cache ?? false, target: options.target ?? 'cpu' });
+      })), { disk: options.cache ?? false, target: options.target ?? 'cpu' }, tiers);
+      const { kernels } = tiered;
       const seen = new Set<string>();
       for (const k of kernels) {
         for (const w of k.warnings) {
@@ -167,56 +179,81 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
           if (!seen.has(text)) { seen.add(text); console.warn(text); }
         }
       }
-      const runs = new Map<number, GufuncRun>();
       const { identity, reorderable } = identityOption(options.identity);
       const zero = elementwise ? zeroCoreBlock() : () => 0;
+      // Each loop's runner: the JS tier's until the module is in place (tier.ts); `serial`
+      // runs on this thread (an ordered plan: accumulate), `run` where the target runs it.
+      const runners = kernels.map(() => ({ run: NOT_BUILT as GufuncRun, serial: NOT_BUILT as GufuncRun }));
       const records: LoopRecord[] = [];
-      // Scratch arrays: an arena lent per call to each thread that runs the kernel (arena.ts).
-      const arena = arenaSetter(exports) === undefined ? 0 : arenaBytes(options.scratchBytes);
-      const loops: GufuncLoop[] = kernels.map((k) => {
+      const loops: GufuncLoop[] = kernels.map((k, i) => {
         const ins = k.operands.slice(0, sig.nin);
         const outs = k.operands.slice(sig.nin);
         const types = `${ins.join(',')}->${outs.join(',')}`;
-        const entry = withArena(exports[k.entries.loop] as GufuncRun, exports, arena);
-        // A failed bounds check (or scratch allocation): a BoundsTrap on whichever thread ran
-        // the block, then the kernel's IndexError E_KERNEL_BOUNDS (trap.ts).
-        const traps = k.bounds.length > 0 || k.scratch.length > 0;
-        const gu0 = traps ? withBoundsTraps(entry, exports) : entry;
-        // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
-        // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
-        const serial = catchTraps(gu0, 'guvectorize', name);
-        const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout, arena) ?? serial;
-        const gu = traps ? boundsErrors(run, k, arena) : run;
-        const guSerial = traps ? boundsErrors(serial, k, arena) : serial;
         // Elementwise layouts are ufunc loops: a ufunc plan is a gufunc plan without core dims.
-        // An ordered plan (accumulate) runs on this thread.
         const exec = elementwise
-          ? { loop: (plan: number, ordered?: boolean) => (ordered ? guSerial : gu)(plan, zero()) }
+          ? { loop: (plan: number, ordered?: boolean) => (ordered ? runners[i]!.serial : runners[i]!.run)(plan, zero()) }
           : { loop: () => { throw new Error('gufunc loop called as a ufunc loop'); } };
         const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec });
-        runs.set(rec.id, gu);
         records.push(rec);
         return { id: rec.id, types, ins, outs };
       });
+      const coreDims = sig.operands.map((o) => o.length);
+      tiered.add({
+        js: () => kernels.forEach((k, i) => {
+          const js = jsGufuncRun(k, coreDims);
+          const run = k.bounds.length > 0 || k.scratch.length > 0 ? boundsErrors(js, k) : js;
+          runners[i] = { run, serial: run };
+        }),
+        wasm: ({ exports, module }) => kernels.forEach((k, i) => {
+          // Scratch arrays: an arena lent per call to each thread that runs the kernel (arena.ts).
+          const arena = arenaSetter(exports) === undefined ? 0 : arenaBytes(options.scratchBytes);
+          const entry = withArena(exports[k.entries.loop] as GufuncRun, exports, arena);
+          // A failed bounds check (or scratch allocation): a BoundsTrap on whichever thread ran
+          // the block, then the kernel's IndexError E_KERNEL_BOUNDS (trap.ts).
+          const traps = k.bounds.length > 0 || k.scratch.length > 0;
+          const gu0 = traps ? withBoundsTraps(entry, exports) : entry;
+          // The target's own runner (parallel: the loop dims cut into blocks on the worker pool).
+          // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
+          const serial = catchTraps(gu0, 'guvectorize', name);
+          const run = target.wrapGufunc?.(module, k.entries.loop, gu0, sig.nin + sig.nout, arena) ?? serial;
+          runners[i] = { run: traps ? boundsErrors(run, k, arena) : run, serial: traps ? boundsErrors(serial, k, arena) : serial };
+        }),
+      });
+      const byId = new Map(records.map((rec, i) => [rec.id, i]));
       if (elementwise) {
         const u = createUfunc({ name, nin: sig.nin, nout: sig.nout, identity, reorderable, resolver: 'declared', loops: records });
         Object.defineProperties(u, {
           kernels: { value: kernels },
           callAsync: { value: (...args: unknown[]) => callAsyncOn(target, u as unknown as (...a: unknown[]) => unknown, args) },
+          ...tierProperties(tiers),
         });
         return u as unknown as GuvectorizedGufunc;
       }
       const g = createGufunc({
         name, nin: sig.nin, nout: sig.nout, signature: sig.text, loops, resolver: 'declared', identity,
         ...(sig.nout === 0 ? { inPlace: writtenParams(kernels[0]!.ir.main) } : {}),
-        run: (loop, plan, core) => runs.get(loop.id)!(plan, core),
+        run: (loop, plan, core) => runners[byId.get(loop.id)!]!.run(plan, core),
       });
       Object.defineProperties(g, {
         kernels: { value: kernels },
         callAsync: { value: (...args: unknown[]) => callAsyncOn(target, g as unknown as (...a: unknown[]) => unknown, args) },
+        ...tierProperties(tiers),
       });
       return attachKernelSource(g as unknown as GuvectorizedGufunc, record);
     }, kernel, context);
+}
+
+/** A runner before its tier is in place (never called: tiers.add puts one in place at once). */
+const NOT_BUILT: GufuncRun = () => {
+  throw new Error('guvectorize: loop called before it was built');
+};
+
+/** `ready` and `tier` (tier.ts), as properties of the gufunc. */
+function tierProperties(tiers: Tiers): PropertyDescriptorMap {
+  return {
+    ready: { get: () => tiers.ready(), enumerable: false },
+    tier: { get: () => tiers.tier, enumerable: false },
+  };
 }
 
 /**

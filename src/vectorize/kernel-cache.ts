@@ -40,7 +40,7 @@ import type { KernelDiagnostic } from '../compiler/frontend/diagnostics.js';
 import type { BoundsSite, ScratchSite } from '../compiler/ir/nodes.js';
 import type { DType } from '../dtype/dtypes.js';
 import { decode, encode, finish, readDiskBody, versionKey, writeDiskBody, type CacheSource, type Entry } from './cache.js';
-import { instantiateAt, instantiateKernels } from './module.js';
+import { instantiateAt, instantiateKernels, type KernelModule } from './module.js';
 
 /** Entry format, in the disk key: bumped when the layout of an entry or of {@link KernelMeta} changes. */
 const FORMAT = 'kernels1';
@@ -410,13 +410,43 @@ export function buildKernelModule(
   kernels: readonly CompiledKernel[] = units.map((u) => compileUnit(fn, u)),
 ): KernelModuleBuild {
   const m = instantiateKernels(kernels, { disk: options.disk, target: options.target });
-  const key = m.portable === null ? null : inputsKey(fn, units, options.target);
-  if (key !== null) {
-    const e: InputsEntry = { meta: kernels.map(metaOf), entry: { ...m.portable!, onDisk: false } };
-    memory.set(key, e);
-    if (options.disk && writeDiskBody(diskKey(key), encodeInputs(e))) e.entry.onDisk = true;
-  }
+  rememberKernelModule(fn, units, options, kernels, m);
   return { kernels, exports: m.exports, module: m.module, from: m.from };
+}
+
+/**
+ * Remember module `m`, made from `kernels` (the compileKernel results of `units`), by the
+ * kernel's inputs for {@link findKernelModule} (in memory; on disk with `disk`): what
+ * {@link buildKernelModule} does after instantiating, and the tiered kernels when their
+ * background compile lands (tier.ts).
+ *
+ * @example
+ * ```ts
+ * rememberKernelModule(fn, units, { disk: false, target: 'cpu' }, kernels, module);
+ * ```
+ */
+export function rememberKernelModule(
+  fn: ((...args: never[]) => unknown) | string, units: readonly KernelUnit[], options: { readonly disk: boolean; readonly target: string },
+  kernels: readonly CompiledKernel[], m: KernelModule,
+): void {
+  const key = m.portable === null ? null : inputsKey(fn, units, options.target);
+  if (key === null) return;
+  const e: InputsEntry = { meta: kernels.map(metaOf), entry: { ...m.portable!, onDisk: false } };
+  memory.set(key, e);
+  if (options.disk && writeDiskBody(diskKey(key), encodeInputs(e))) e.entry.onDisk = true;
+}
+
+/**
+ * The front end's compile of each unit (counted in {@link kernelCacheStats}): what a miss
+ * runs before its module is made.
+ *
+ * @example
+ * ```ts
+ * const kernels = compileUnits(fn, [{ signature: 'f8(f8)', options: { kind: 'scalar', prefix: 'v0_' } }]);
+ * ```
+ */
+export function compileUnits(fn: ((...args: never[]) => unknown) | string, units: readonly KernelUnit[]): CompiledKernel[] {
+  return units.map((u) => compileUnit(fn, u));
 }
 
 /**

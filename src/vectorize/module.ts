@@ -2,10 +2,17 @@
  * Turning compiled kernels into one instantiated Wasm module on the shared heap: link,
  * reserve a heap block for the module's static data (kept for the process lifetime),
  * compile at that memoryBase through the cache, instantiate on `runtime().memory`.
+ *
+ * Two drivers run the same steps ({@link placeModule}, a generator that yields each
+ * compile the cache cannot answer): {@link instantiateSource} compiles those blocking;
+ * {@link startInstantiate} answers at once from the cache when it can, and otherwise
+ * compiles them in the background (the tiered kernels' Wasm tier, tier.ts), the heap block
+ * staying reserved meanwhile.
  */
 import { linkKernels, type CompiledKernel } from '../compiler/index.js';
 import { runtime } from '../runtime/runtime.js';
 import { compileCached, type CachedCompile, type CacheSource } from './cache.js';
+import { NeedCompile, prefetchCompile, probeCompiles } from './compile-sync.js';
 
 /** First guess of a module's static data size (AS's Math tables are ~2-9 KiB). */
 const FIRST_BLOCK = 16 * 1024;
@@ -44,27 +51,93 @@ export function instantiateKernels(kernels: readonly CompiledKernel[], options: 
  * const { exports } = instantiateSource(linkAssemblyScript([stencil.asUnit]));
  * ```
  */
-export function instantiateSource(
-  source: string, options: { disk?: boolean; target?: string; boundscheck?: boolean; imports?: Readonly<Record<string, unknown>> } = {},
-): KernelModule {
-  return instantiateAt((base, fresh) => compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh }), options.imports);
+export function instantiateSource(source: string, options: ModuleOptions = {}): KernelModule {
+  return instantiateAt(sourceCompiler(source, options), options.imports);
+}
+
+/** Options of the instantiate functions. */
+export interface ModuleOptions {
+  readonly disk?: boolean;
+  readonly target?: string;
+  readonly boundscheck?: boolean;
+  /** Host functions the module imports beside `env.memory` (nb.jit's prange loops, src/parallel/jit.ts). */
+  readonly imports?: Readonly<Record<string, unknown>>;
+}
+
+/** The module for static data at `memoryBase` (`fresh`: a cached one did not link, compile again). */
+export type CompileAt = (memoryBase: number, fresh: boolean) => CachedCompile;
+
+function sourceCompiler(source: string, options: ModuleOptions): CompileAt {
+  return (base, fresh) => compileCached(source, { memoryBase: base, disk: options.disk ?? false, target: options.target ?? 'cpu', boundscheck: options.boundscheck ?? true, fresh });
 }
 
 /**
- * Reserve a heap block, get the module for static data there (`compileAt(base, fresh)`:
- * `fresh` after a cached module failed to link, so compile again), and instantiate it on
- * `runtime().memory`; a bigger block when its static data does not fit. What
+ * Reserve a heap block, get the module for static data there (`compileAt`), and instantiate
+ * it on `runtime().memory`; a bigger block when its static data does not fit. What
  * instantiateSource does with the compile cache; kernel-cache.ts with an entry found by the
- * kernel's inputs.
+ * kernel's inputs. Blocking: a compile the cache cannot answer runs now.
  *
  * @example
  * ```ts
  * const { exports } = instantiateAt((base, fresh) => compileCached(source, { memoryBase: base, fresh }));
  * ```
  */
-export function instantiateAt(
-  compileAt: (memoryBase: number, fresh: boolean) => CachedCompile, imports: Readonly<Record<string, unknown>> = {},
-): KernelModule {
+export function instantiateAt(compileAt: CompileAt, imports: Readonly<Record<string, unknown>> = {}): KernelModule {
+  const step = placeModule(compileAt, imports, false).next();
+  if (!step.done) throw new Error('instantiateAt: a blocking compile asked for a background one');
+  return step.value;
+}
+
+/**
+ * A cache answer at once (`now`), or the module compiled in the background (`later`).
+ *
+ * @example
+ * ```ts
+ * const s = startInstantiate(linkKernels(ks), { target: 'cpu' });
+ * const mod = s.now ?? await s.later;
+ * ```
+ */
+export function startInstantiate(source: string, options: ModuleOptions = {}): { now: KernelModule; later?: undefined } | { now?: undefined; later: Promise<KernelModule> } {
+  const g = placeModule(sourceCompiler(source, options), options.imports ?? {}, true);
+  const first = g.next();
+  if (first.done) return { now: first.value };
+  return { later: finishInBackground(g, first.value) };
+}
+
+async function finishInBackground(g: Generator<NeedCompile, KernelModule, void>, need: NeedCompile): Promise<KernelModule> {
+  const discards: Array<() => void> = [];
+  try {
+    for (;;) {
+      try {
+        discards.push(await prefetchCompile(need));
+      } catch (e) {
+        g.throw(e); // frees the reserved block, then throws e
+      }
+      const step = g.next();
+      if (step.done) return step.value;
+      need = step.value;
+    }
+  } finally {
+    for (const d of discards) d();
+  }
+}
+
+/** `compile()`, with probe mode's NeedCompile yielded to the driver (see the header). */
+function* probed(compile: () => CachedCompile, probe: boolean): Generator<NeedCompile, CachedCompile, void> {
+  for (;;) {
+    if (!probe) return compile();
+    let need: NeedCompile;
+    try {
+      return probeCompiles(compile);
+    } catch (e) {
+      if (!(e instanceof NeedCompile)) throw e;
+      need = e;
+    }
+    yield need;
+  }
+}
+
+function* placeModule(compileAt: CompileAt, imports: Readonly<Record<string, unknown>>, probe: boolean): Generator<NeedCompile, KernelModule, void> {
   const { heap, memory } = runtime();
   let size = FIRST_BLOCK;
   let fresh = false;
@@ -74,7 +147,7 @@ export function instantiateAt(
     const base = (start + 63) & ~63;
     let r: CachedCompile;
     try {
-      r = compileAt(base, fresh);
+      r = yield* probed(() => compileAt(base, fresh), probe);
     } catch (e) {
       heap.free(start); // a failed compile keeps no block
       throw e;

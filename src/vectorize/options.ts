@@ -3,6 +3,7 @@ import { kernelConstants, type KernelConstants } from '../compiler/index.js';
 import type { Scalar } from '../dtype/dtypes.js';
 import { isBoolean, isString, type OptionRule, type OptionRules } from '../util/options.js';
 import { MAX_SCRATCH_BYTES } from './arena.js';
+import { TIER_VALUES, type TierOption } from './tier-setting.js';
 
 /** Options of `nb.vectorize` / `nb.guvectorize` (API.md "Kernel factories"). */
 export interface VectorizeOptions {
@@ -81,6 +82,14 @@ export interface VectorizeOptions {
    * A kernel that asks for more at once throws MemoryError `E_KERNEL_SCRATCH`.
    */
   scratchBytes?: number;
+  /**
+   * Where a new specialisation runs first (cpu and parallel targets; default
+   * `nb.config().tier`, 'auto'): 'auto' runs it on the JS tier (the same kernel compiled
+   * to JS, the same results) while its Wasm compiles in the background, then on Wasm (see
+   * `.ready` and `.tier`); 'wasm' waits for the Wasm (the factory, or a lazy ufunc's first
+   * call of a dtype, blocks until it is compiled); 'js' never compiles to Wasm.
+   */
+  tier?: TierOption;
 }
 
 /**
@@ -162,6 +171,12 @@ export const SCRATCH_OPTION: OptionRule = {
   test: (v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= MAX_SCRATCH_BYTES,
 };
 
+/** `tier`: 'auto', 'wasm' or 'js'. */
+export const TIER_OPTION: OptionRule = {
+  accepts: "'auto', 'wasm' or 'js'",
+  test: (v) => (TIER_VALUES as readonly unknown[]).includes(v),
+};
+
 /** The keys vectorize accepts and their values (issue 19 item 11: anything else is E_VALUE_OPTION). */
 export const VECTORIZE_OPTIONS: OptionRules = {
   target: TARGET_OPTION,
@@ -173,6 +188,7 @@ export const VECTORIZE_OPTIONS: OptionRules = {
   helpers: HELPERS_OPTION,
   constants: CONSTANTS_OPTION,
   scratchBytes: SCRATCH_OPTION,
+  tier: TIER_OPTION,
 };
 
 /** The keys guvectorize accepts and their values. */
@@ -187,6 +203,7 @@ export const GUVECTORIZE_OPTIONS: OptionRules = {
   helpers: HELPERS_OPTION,
   constants: CONSTANTS_OPTION,
   scratchBytes: SCRATCH_OPTION,
+  tier: TIER_OPTION,
 };
 
 /** A TC39 decorator context, as far as it is used. */

@@ -22,7 +22,7 @@
  */
 import { type DType } from '../dtype/dtypes.js';
 import { resultType } from '../dtype/promotion.js';
-import { registerLoop, type LoopRecord } from '../ufunc/loop-record.js';
+import { registerLoop, type LoopExec, type LoopRecord } from '../ufunc/loop-record.js';
 import { parseKernelSignature, type CompiledKernel } from '../compiler/index.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { classify, fixedSignature } from '../ufunc/call.js';
@@ -31,7 +31,9 @@ import { defineUfuncAttributes } from '../ufunc/attributes.js';
 import { createUfunc } from '../ufunc/ufunc.js';
 import type { Ufunc, UfuncAttributes, UfuncInput, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
-import { compileKernelModule } from './kernel-cache.js';
+import { jsLoopExec } from './js-tier.js';
+import { defaultTier, setExec, Tiers, type Tier } from './tier.js';
+import { tieredKernels, type LoadedModule } from './tiered-kernels.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
 import { applyKernelFactory, frozenConstants, identityOption, VECTORIZE_OPTIONS, type VectorizeOptions } from './options.js';
 import { checkOptionValues } from '../util/options.js';
@@ -112,54 +114,74 @@ function signatureList(signatures: string | readonly string[] | undefined): stri
   return list;
 }
 
-/** Compile kernels for signatures into one module and make their loop records. */
-function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], name: string, options: VectorizeOptions, target: KernelTarget): { loops: LoopRecord[]; kernels: readonly CompiledKernel[] } {
+/**
+ * Compile kernels for signatures (the front end, now: kernel errors are thrown here) and
+ * make their loop records; their entries are the JS tier's until the module, compiled per
+ * `tiers` (tier.ts), replaces them in place.
+ */
+function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], name: string, options: VectorizeOptions, target: KernelTarget, tiers: Tiers): { loops: LoopRecord[]; kernels: readonly CompiledKernel[] } {
   // Prefixes only need to be distinct within one module; stable ones keep cache keys stable.
   const tag = 'v';
-  // Looked up by the kernel's inputs first (kernel-cache.ts: a hit runs no front end).
-  const { kernels, exports, module } = compileKernelModule(fn, sigs.map((s, i) => ({
+  // A kernel-cache hit (by the kernel's inputs) runs no front end and goes straight to Wasm.
+  const tiered = tieredKernels(fn, sigs.map((s, i) => ({
     signature: s,
     options: {
       kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name, boundscheck: options.boundscheck ?? true,
       ...(options.helpers ? { helpers: options.helpers } : {}), ...(options.constants ? { constants: options.constants } : {}),
     },
-  })), { disk: options.cache ?? false, target: options.target ?? 'cpu' });
-  // Scratch arrays: an arena lent per call (arena.ts); their failures and failed bounds
-  // checks come back as traps with a record (trap.ts), raised as the kernel's errors.
-  const arena = arenaSetter(exports) === undefined ? 0 : arenaBytes(options.scratchBytes);
-  const loops = kernels.map((k) => {
-    const traps = k.bounds.length > 0 || k.scratch.length > 0;
-    const lend = <A extends number[]>(f: (...a: A) => void) => {
-      const g = withArena(f, exports, arena);
-      return traps ? withBoundsTraps(g, exports) : g;
-    };
-    const raise = <A extends unknown[]>(f: (...a: A) => void) => (traps ? boundsErrors(f, k, arena) : f);
-    const loopFn = lend(exports[k.entries.loop] as (plan: number) => void);
-    const rawRow = exports[k.entries.row] as ((...args: number[]) => void) | undefined;
-    const rowFn = rawRow && lend(rawRow);
+  })), { disk: options.cache ?? false, target: options.target ?? 'cpu' }, tiers);
+  const { kernels } = tiered;
+  const execs: LoopExec[] = kernels.map(() => ({ loop: () => { throw new Error(`vectorize '${name}': loop called before it was built`); } }));
+  const loops = kernels.map((k, i) => {
     const ins = k.operands.slice(0, k.nin);
     const outs = k.operands.slice(k.nin);
     const types = `${ins.join(',')}->${outs.join(',')}`;
-    if (target.wrapLoop !== undefined) {
-      // The target's own executor around the same loops (parallel: blocks on the worker pool).
-      const wrapped = target.wrapLoop(module, k.entries.loop, loopFn, rowFn, k.nin, arena);
-      const exec = { ...wrapped.exec, loop: raise(wrapped.exec.loop), ...(wrapped.exec.row ? { row: raise(wrapped.exec.row) } : {}) };
-      const rec = registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec });
-      wrapped.bind(rec.id);
-      return rec;
-    }
-    // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
-    const loop = raise(catchTraps(loopFn, 'vectorize', name));
-    const row = rowFn && raise(catchTraps(rowFn, 'vectorize', name));
-    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: { loop, ...(row ? { row } : {}) } });
+    return registerLoop({ ufunc: name, types, ins, outs, row: { types }, exec: execs[i]! });
+  });
+  tiered.add({
+    js: () => kernels.forEach((k, i) => {
+      const js = jsLoopExec(k);
+      const traps = k.bounds.length > 0 || k.scratch.length > 0;
+      setExec(execs[i]!, traps ? { loop: boundsErrors(js.loop, k), row: boundsErrors(js.row, k) } : js);
+    }),
+    wasm: (m) => kernels.forEach((k, i) => setExec(execs[i]!, wasmLoopExec(k, m, name, options, target, loops[i]!.id))),
   });
   return { loops, kernels };
 }
 
-function withExtras<T extends object>(f: T, call: (...args: unknown[]) => unknown, kernels: () => readonly CompiledKernel[], target: KernelTarget): T & VectorizedExtras {
+/** The Wasm tier's entries of kernel `k` in module `m` (the target's own around them). */
+function wasmLoopExec(k: CompiledKernel, m: LoadedModule, name: string, options: VectorizeOptions, target: KernelTarget, id: number): LoopExec {
+  const { exports, module } = m;
+  // Scratch arrays: an arena lent per call (arena.ts); their failures and failed bounds
+  // checks come back as traps with a record (trap.ts), raised as the kernel's errors.
+  const arena = arenaSetter(exports) === undefined ? 0 : arenaBytes(options.scratchBytes);
+  const traps = k.bounds.length > 0 || k.scratch.length > 0;
+  const lend = <A extends number[]>(f: (...a: A) => void) => {
+    const g = withArena(f, exports, arena);
+    return traps ? withBoundsTraps(g, exports) : g;
+  };
+  const raise = <A extends unknown[]>(f: (...a: A) => void) => (traps ? boundsErrors(f, k, arena) : f);
+  const loopFn = lend(exports[k.entries.loop] as (plan: number) => void);
+  const rawRow = exports[k.entries.row] as ((...args: number[]) => void) | undefined;
+  const rowFn = rawRow && lend(rawRow);
+  if (target.wrapLoop !== undefined) {
+    // The target's own executor around the same loops (parallel: blocks on the worker pool).
+    const wrapped = target.wrapLoop(module, k.entries.loop, loopFn, rowFn, k.nin, arena);
+    wrapped.bind(id);
+    return { ...wrapped.exec, loop: raise(wrapped.exec.loop), ...(wrapped.exec.row ? { row: raise(wrapped.exec.row) } : {}) };
+  }
+  // cpu: a trap (an index outside an array) becomes a TargetError (trap.ts).
+  const loop = raise(catchTraps(loopFn, 'vectorize', name));
+  const row = rowFn && raise(catchTraps(rowFn, 'vectorize', name));
+  return { loop, ...(row ? { row } : {}) };
+}
+
+function withExtras<T extends object>(f: T, call: (...args: unknown[]) => unknown, kernels: () => readonly CompiledKernel[], target: KernelTarget, tiers: Tiers): T & VectorizedExtras {
   Object.defineProperties(f, {
     callAsync: { value: (...args: unknown[]) => callAsyncOn(target, call, args) },
     kernels: { get: kernels, enumerable: false },
+    ready: { get: () => tiers.ready(), enumerable: false },
+    tier: { get: () => tiers.tier, enumerable: false },
   });
   return f as T & VectorizedExtras;
 }
@@ -169,10 +191,11 @@ function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, 
   for (const s of sigs) {
     if (parseKernelSignature(s).args.length !== nin) throw new TypeError(`vectorize: signature '${s}' does not take ${nin} argument(s) as '${sigs[0]}' does`);
   }
-  const { loops, kernels } = buildLoops(fn, sigs, name, options, target);
+  const tiers = new Tiers(name, options.tier ?? defaultTier());
+  const { loops, kernels } = buildLoops(fn, sigs, name, options, target, tiers);
   const { identity, reorderable } = identityOption(options.identity);
   const u = createUfunc({ name, nin, nout: 1, identity, reorderable, resolver: 'declared', loops }) as unknown as Ufunc;
-  return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels, target);
+  return withExtras(u, u as unknown as (...a: unknown[]) => unknown, () => kernels, target, tiers);
 }
 
 const METHODS = ['reduce', 'accumulate', 'reduceat', 'outer', 'at'] as const;
@@ -181,6 +204,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
   const nin = fn.length;
   if (nin < 1) throw new TypeError(`vectorize: lazy kernel '${name}' must declare its parameters (fn.length is 0)`);
   const { identity, reorderable } = identityOption(options.identity);
+  const tiers = new Tiers(name, options.tier ?? defaultTier());
   const loops: LoopRecord[] = [];
   const kernels: CompiledKernel[] = [];
   const have = new Set<DType>();
@@ -189,7 +213,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
   const ensureType = (t: DType) => {
     if (have.has(t)) return;
     const sig = `(${Array(nin).fill(t).join(',')})`;
-    const built = buildLoops(fn, [sig], name, options, target);
+    const built = buildLoops(fn, [sig], name, options, target, tiers);
     have.add(t);
     loops.push(...built.loops);
     kernels.push(...built.kernels);
@@ -229,7 +253,7 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
       },
     });
   }
-  return withExtras(f, call, () => kernels, target) as unknown as Ufunc & VectorizedExtras;
+  return withExtras(f, call, () => kernels, target, tiers) as unknown as Ufunc & VectorizedExtras;
 }
 
 /**

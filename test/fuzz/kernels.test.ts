@@ -34,6 +34,11 @@ import { runGpuFuzz } from './gpu.js';
 import { plainJs, samelibmPlain, wasmLibm } from './libm.js';
 import type { GeneratedKernel } from './generate.js';
 import { gpuReason, hasGpu, onLavapipe } from '../gpu/harness.js';
+import { config } from '../../src/index.js';
+
+// The fuzzer checks the Wasm tier against the JS emitter and plain JS: kernels made here wait
+// for their Wasm (the default tier would run the JS tier first, test/vectorize/tiers.test.ts).
+config({ tier: 'wasm' });
 
 const SEED = 20261126;
 const KERNELS = 300;

@@ -12,6 +12,10 @@ import { DTYPES } from '../../src/dtype/dtypes.js';
 import { KernelError } from '../../src/util/errors.js';
 import * as nb from '../../src/index.js';
 
+// The fuzzer checks the Wasm tier against the JS emitter and plain JS: kernels made here wait
+// for their Wasm (the default tier would run the JS tier first, test/vectorize/tiers.test.ts).
+nb.config({ tier: 'wasm' });
+
 /** Run a one-input scalar kernel's `row` export on one value; returns the stored output. */
 async function wasmScalar(k: CompiledKernel, x: number | bigint): Promise<unknown> {
   const { module } = await compileAssemblyScript(linkKernels([k]));

@@ -137,7 +137,7 @@ export async function lifetimeStress(o: LifetimeStressOptions): Promise<Lifetime
   const before = nb.config().parallel;
   // Cut arrays of >= 128 elements into blocks on the workers (split.ts aligns blocks to 64).
   nb.config({ parallel: { threads: 2, minElements: 0, blockMs: 1e-5 } });
-  const sub = nb.vectorize('f4(f4, f4)', { target: 'parallel' })(subK);
+  const sub = nb.vectorize('f4(f4, f4)', { target: 'parallel', tier: 'wasm' })(subK);
   const onGpu = o.gpu ? nb.vectorize(['float32(float32)'], { target: 'gpu' })(gpuK) : null;
   const report: LifetimeStressReport = {
     runs: 0, steps: 0, stepCounts: {}, arraysVerified: 0, elementsVerified: 0, disposedChecked: 0, disposedInFlight: 0,

@@ -25,8 +25,8 @@ const heavyKernel = (x: number) => {
   for (let i = 0; i < 8; i++) s += Math.exp(-x * x * i) * Math.cos(x + i);
   return s;
 };
-const heavy = nb.vectorize('f8(f8)', { target: 'parallel' })(heavyKernel);
-const heavyCpu = nb.vectorize('f8(f8)')(heavyKernel);
+const heavy = nb.vectorize('f8(f8)', { target: 'parallel', tier: 'wasm' })(heavyKernel);
+const heavyCpu = nb.vectorize('f8(f8)', { tier: 'wasm' })(heavyKernel); // the same bits as the pool's (Wasm) results
 
 const bits = (a: nb.NDArray) => Array.from(new Uint8Array((a.data as Float64Array).slice(a.offset, a.offset + a.size).buffer));
 const countNonZero = (a: nb.NDArray) => (a.data as Float64Array).reduce((n, v) => n + (v !== 0 ? 1 : 0), 0);

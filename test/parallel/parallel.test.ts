@@ -10,6 +10,10 @@ import * as nb from '../../src/index.js';
 import { poolStarted, poolWorkers } from '../../src/parallel/pool.js';
 import { runtime } from '../../src/runtime/runtime.js';
 
+// These tests check the worker pool, which runs the Wasm tier: kernels made here wait for
+// their Wasm (test/vectorize/tiers.test.ts checks a parallel kernel's JS tier before it).
+nb.config({ tier: 'wasm' });
+
 const code = (c: string) => expect.objectContaining({ code: c });
 const FORCE = { threads: 2, minElements: 0, blockMs: 1e-6 };
 const DEFAULTS = nb.config().parallel;

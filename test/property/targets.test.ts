@@ -33,6 +33,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { closeUlps, flat, gpuReason, hasGpu, mismatch, onLavapipe, type AnyFn, type Value } from '../gpu/harness.js';
 
+// The targets' compiled (Wasm) loops are what these properties compare: kernels made here
+// wait for their Wasm.
+nb.config({ tier: 'wasm' });
+
 // PROP_SEED / PROP_SCALE (env) explore other seeds / more runs; the defaults are the fixed CI values.
 const SEED = Number(process.env.PROP_SEED ?? 42);
 const SCALE = Number(process.env.PROP_SCALE ?? 1);

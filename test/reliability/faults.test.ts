@@ -16,6 +16,10 @@ import { cacheFile, cacheKey, clearMemoryCache, compileCached } from '../../src/
 import { compileSync, injectCompilerFault } from '../../src/vectorize/compile-sync.js';
 import { runtime } from '../../src/runtime/runtime.js';
 
+// Compiler faults at the factory call: kernels made here wait for their Wasm (faults in
+// the background compile are test/vectorize/tiers.test.ts's).
+nb.config({ tier: 'wasm' });
+
 const dir = mkdtempSync(join(tmpdir(), 'numbats-faults-'));
 process.env.NUMBATS_CACHE_DIR = dir;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,6 +11,10 @@ import * as nb from '../../src/index.js';
 import { boundsReportsFromWorkers } from '../../src/parallel/pool.js';
 import { cacheKey } from '../../src/vectorize/cache.js';
 
+// These tests check the Wasm tier's traps (parallel workers, module globals): kernels made here
+// wait for their Wasm. The JS tier's errors are checked against these in test/vectorize/tiers.test.ts.
+nb.config({ tier: 'wasm' });
+
 const hasGpu = await nb.gpuAvailable().catch(() => false);
 if (!hasGpu) console.warn('[boundscheck tests] gpu cases SKIPPED: no WebGPU adapter');
 

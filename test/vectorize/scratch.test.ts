@@ -13,6 +13,10 @@ import type { NDArray } from '../../src/ndarray/ndarray.js';
 import { boundsReportsFromWorkers } from '../../src/parallel/pool.js';
 import { MEDIAN } from '../helpers/scratch-kernels.js';
 
+// The scratch arena is the Wasm tier's (the JS tier allocates with JS, without its limit):
+// kernels made here wait for their Wasm.
+nb.config({ tier: 'wasm' });
+
 const hasGpu = await nb.gpuAvailable().catch(() => false);
 if (!hasGpu) console.warn('[scratch tests] gpu cases SKIPPED: no WebGPU adapter');
 

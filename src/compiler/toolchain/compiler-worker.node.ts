@@ -1,0 +1,307 @@
+/**
+ * The compiler worker on Node (worker_threads): AssemblyScript + Binaryen in a thread of
+ * their own, so that compiling a kernel never runs on the caller's thread. Behind the
+ * small {@link CompilerWorker} interface, so that a browser variant (a Web Worker, with no
+ * blocking compile) can sit beside this one.
+ *
+ * - {@link CompilerWorker.start} spawns it and loads asc in it at once (the warm compiler:
+ *   kernel factories call it when the first one is created, not at import, so programs
+ *   without kernels pay nothing);
+ * - {@link CompilerWorker.compile} is the background compile: a Promise of the bytes (the
+ *   tiered kernels' Wasm tier, src/vectorize/tier.ts);
+ * - {@link CompilerWorker.compileSync} blocks the calling thread with `Atomics.wait` until
+ *   the bytes are back (the synckit pattern; `tier: 'wasm'`, and everything that compiles
+ *   synchronously today). Node only: a browser's main thread may not block.
+ * Both kinds of request share the one worker; it serves them one at a time, in order. The
+ * worker and its port are unref'd: they never keep the process alive, except while
+ * {@link CompilerWorker.hold} is held (someone awaits a compile: `.ready`).
+ *
+ * Failures: asc rejecting the source is AscCompileError (asc's diagnostics); asc crashing
+ * (its banner and process.exit) is AscCompileError with the banner's text, and the worker is
+ * replaced; a worker that dies fails every compile in flight with TargetError
+ * `E_TARGET_COMPILE`, and a blocking compile that gets no answer within its timeout too —
+ * never a hang, and never output on the user's stderr (the worker's stdout and stderr are
+ * not piped to the process's).
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { AscCompileError } from './asc.js';
+import { TargetError } from '../../util/errors.js';
+
+/** The worker's code (CommonJS, run with `eval: true`). */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { port, ascUrl } = workerData;
+const flag = new Int32Array(workerData.flag);
+const signal = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
+process.on('uncaughtException', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
+process.on('unhandledRejection', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
+// An exit (process.exit in asc or the fault hook) must wake the blocked main thread too.
+process.on('exit', (code) => { port.postMessage({ id: -1, fatal: 'compiler worker exited with code ' + code }); signal(); });
+// asc reports its own crashes (a Binaryen abort, a stack overflow) by printing a banner
+// with console.error and calling process.exit(1). While it runs, both are caught here:
+// the banner becomes the reply's error text and the exit an exception, so the main thread
+// gets a typed error and nothing reaches the user's stderr.
+class AscExit extends Error {}
+const realExit = process.exit;
+const consoleKeys = ['log', 'info', 'warn', 'error', 'debug'];
+const realConsole = Object.fromEntries(consoleKeys.map((k) => [k, console[k]]));
+let ascP;
+// One request at a time, in arrival order: background (async) and blocking requests share
+// this worker, and asc.main must not run twice at once (console and process.exit are patched).
+let chain = Promise.resolve();
+port.on('message', (req) => { chain = chain.then(() => handle(req)); });
+async function handle(req) {
+  if (req.warm) {
+    // Warm-up (compiler-worker.node.ts start()): load asc now, so that the first kernel's
+    // compile does not pay for it; no reply.
+    try { ascP ??= import(ascUrl).then((m) => m.default ?? m); await ascP; } catch { ascP = undefined; }
+    return;
+  }
+  let reply;
+  let printed = '';
+  try {
+    // Fault injection (tests, injectCompilerFault): asc throwing, the worker crashing or exiting.
+    if (req.fault === 'throw') throw new Error('injected fault: asc threw');
+    if (req.fault === 'crash') { setTimeout(() => { throw new Error('injected fault: compiler worker crashed'); }); return; }
+    if (req.fault === 'exit') process.exit(70);
+    ascP ??= import(ascUrl).then((m) => m.default ?? m);
+    const asc = await ascP;
+    const outputs = new Map();
+    let diagnostics = '';
+    const sink = { write: (s) => { diagnostics += s; return true; } };
+    const argv = ['kernel.ts', '--outFile', 'kernel.wasm', ...req.flags];
+    if (req.memoryBase !== undefined) argv.push('--memoryBase', String(req.memoryBase));
+    const started = performance.now();
+    for (const k of consoleKeys) console[k] = (...a) => { printed += a.map(String).join(' ') + '\\n'; };
+    process.exit = (code) => { throw new AscExit('asc exited with code ' + code); };
+    let result;
+    try {
+      // Fault injection: asc's own crash handler (banner, then process.exit(1)).
+      if (req.fault === 'asc-crash') { console.error('\\u258C Whoops, the AssemblyScript compiler has crashed during optimize :-('); process.exit(1); }
+      result = await asc.main(argv, {
+        readFile: (name) => (name === 'kernel.ts' ? req.source : null),
+        writeFile: (name, contents) => { outputs.set(name, contents); },
+        listFiles: () => [],
+        stdout: sink,
+        stderr: sink,
+      });
+    } finally {
+      process.exit = realExit;
+      Object.assign(console, realConsole);
+    }
+    const binary = outputs.get('kernel.wasm');
+    if (result.error || !(binary instanceof Uint8Array)) reply = { id: req.id, error: diagnostics || printed || String(result.error) };
+    else reply = { id: req.id, binary, compileMs: performance.now() - started };
+  } catch (e) {
+    // asc crashed (or exited): say what it printed; the main thread replaces this worker.
+    const text = printed.replace(/^\\u258C ?/gm, '').trim();
+    reply = { id: req.id, error: text || String(e && e.stack || e), crashed: true };
+  }
+  port.postMessage(reply);
+  signal();
+}
+`;
+
+
+/** Faults a request can inject (tests: src/vectorize/compile-sync.ts injectCompilerFault). */
+export type CompilerFault = 'throw' | 'crash' | 'exit' | 'asc-crash';
+
+/** One compile: AS source, asc flags, where its static data goes. */
+export interface CompileRequest {
+  readonly source: string;
+  readonly flags: readonly string[];
+  readonly memoryBase?: number | undefined;
+  readonly fault?: CompilerFault | undefined;
+}
+
+/** The Wasm bytes and asc's compile time in the worker (ms). */
+export interface CompileReply {
+  readonly binary: Uint8Array;
+  readonly compileMs: number;
+}
+
+/** The compiler worker of a platform. */
+export interface CompilerWorker {
+  /** Spawn the worker (if none) and load asc in it; returns at once. */
+  start(): void;
+  /** Compile in the background. */
+  compile(req: CompileRequest): Promise<CompileReply>;
+  /** Compile, blocking this thread until the bytes are back (absent where blocking is not allowed). */
+  readonly compileSync?: (req: CompileRequest, timeoutMs: number) => CompileReply;
+  /** Keep the process alive until the returned release is called (nested holds count). */
+  hold(): () => void;
+  /** Stop the worker (compiles in flight fail). */
+  stop(): Promise<void>;
+}
+
+interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number }
+interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; source: string }
+
+let worker: Worker | undefined;
+let mainPort: MessagePort | undefined;
+let flag: Int32Array | undefined;
+let nextId = 1;
+let workerDead: string | undefined;
+let holds = 0;
+const pending = new Map<number, Pending>();
+
+function ascUrl(): string {
+  const require = createRequire(import.meta.url);
+  const pkg = require.resolve('assemblyscript/package.json');
+  return pathToFileURL(join(dirname(pkg), 'dist', 'asc.js')).href;
+}
+
+/** Fail every background compile in flight (the worker died or was stopped). */
+function failPending(why: string): void {
+  const all = [...pending.values()];
+  pending.clear();
+  for (const p of all) p.reject(new TargetError('E_TARGET_COMPILE', `kernel compiler worker ${why}`));
+}
+
+/** The settled form of a reply: the bytes, or the error. */
+function settle(reply: Reply, source: string): CompileReply {
+  // After a crash Binaryen's state is not to be trusted: the next compile gets a new worker.
+  if (reply.crashed) void stop();
+  if (reply.error !== undefined) throw new AscCompileError(reply.error, source);
+  return { binary: new Uint8Array(reply.binary!), compileMs: reply.compileMs ?? 0 };
+}
+
+/** A reply for a background compile (or a fatal message): settle its Promise. */
+function dispatch(reply: Reply): void {
+  if (reply.fatal !== undefined) {
+    void stop(`failed: ${reply.fatal}`);
+    return;
+  }
+  const p = pending.get(reply.id);
+  if (p === undefined) return;
+  pending.delete(reply.id);
+  try {
+    p.resolve(settle(reply, p.source));
+  } catch (e) {
+    p.reject(e);
+  }
+}
+
+function ensureWorker(): MessagePort {
+  if (worker !== undefined && mainPort !== undefined && workerDead === undefined) return mainPort;
+  const { port1, port2 } = new MessageChannel();
+  workerDead = undefined;
+  flag = new Int32Array(new SharedArrayBuffer(4));
+  const w = new Worker(WORKER_SOURCE, {
+    eval: true,
+    // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
+    // loader hooks (tsx) are not needed to load asc.
+    execArgv: [],
+    workerData: { port: port2, ascUrl: ascUrl(), flag: flag.buffer },
+    transferList: [port2],
+    // Nothing the worker prints reaches the user's terminal (asc's crash banner, Binaryen's
+    // aborts): its stdout and stderr are not piped to the process's, and never read (a
+    // reading stream would keep the process alive); errors carry asc's text instead.
+    stdout: true,
+    stderr: true,
+    // asc's parser and Binaryen recurse as deep as the generated code nests (at most
+    // frontend/nesting.ts's limit); 16 MB instead of Node's 4 leaves them room.
+    resourceLimits: { stackSizeMb: 16 },
+  });
+  worker = w;
+  // Only this worker's own events count: a replaced worker's late 'exit' must not mark its
+  // successor dead (that leaked the successor and restarted asc once more).
+  w.on('error', (e) => { if (worker === w) { workerDead = String(e); failPending(`died: ${workerDead}`); } });
+  w.on('exit', (code) => { if (worker === w) { workerDead = `exited with code ${code}`; worker = undefined; failPending(`died: ${workerDead}`); } });
+  // Background replies arrive as messages; the listener is attached before unref (attaching
+  // one refs the port).
+  port1.on('message', (m: Reply) => dispatch(m));
+  w.unref();
+  port1.unref();
+  if (holds > 0) port1.ref();
+  mainPort = port1;
+  return port1;
+}
+
+function start(): void {
+  const fresh = worker === undefined || workerDead !== undefined;
+  const port = ensureWorker();
+  if (fresh) port.postMessage({ id: 0, warm: true });
+}
+
+function post(req: CompileRequest, id: number): void {
+  const { source, flags, memoryBase, fault } = req;
+  ensureWorker().postMessage(fault === undefined ? { id, source, memoryBase, flags } : { id, source, memoryBase, flags, fault });
+}
+
+function compile(req: CompileRequest): Promise<CompileReply> {
+  const id = nextId++;
+  return new Promise<CompileReply>((resolve, reject) => {
+    pending.set(id, { resolve, reject, source: req.source });
+    try {
+      post(req, id);
+    } catch (e) {
+      pending.delete(id);
+      reject(e);
+    }
+  });
+}
+
+function compileSync(req: CompileRequest, timeoutMs: number): CompileReply {
+  const id = nextId++;
+  post(req, id);
+  const port = mainPort!;
+  const f = flag!;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    // Clear the flag, then take what is there: a reply posted after this (the worker posts,
+    // then sets the flag) ends the wait below at once.
+    Atomics.store(f, 0, 0);
+    for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+      const reply = m.message as Reply;
+      if (reply.id === id) return settle(reply, req.source);
+      if (reply.fatal !== undefined) {
+        void stop(`failed: ${reply.fatal}`);
+        throw new TargetError('E_TARGET_COMPILE', `kernel compiler worker failed: ${reply.fatal}`);
+      }
+      dispatch(reply); // a background compile's reply: its Promise settles later
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      void stop(`timed out after ${timeoutMs} ms`);
+      throw new TargetError('E_TARGET_COMPILE', `kernel compilation timed out after ${timeoutMs} ms (compiler worker did not answer)`);
+    }
+    if (workerDead !== undefined) throw new TargetError('E_TARGET_COMPILE', `kernel compiler worker died: ${workerDead}`);
+    // Wake up at least every 200 ms to notice a dead worker.
+    Atomics.wait(f, 0, 0, Math.min(left, 200));
+  }
+}
+
+function hold(): () => void {
+  holds++;
+  mainPort?.ref();
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    if (--holds === 0) mainPort?.unref();
+  };
+}
+
+async function stop(why = 'was stopped'): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  mainPort?.close();
+  mainPort = undefined;
+  failPending(why);
+  if (w) await w.terminate();
+}
+
+/**
+ * The Node compiler worker (one per process).
+ *
+ * @example
+ * ```ts
+ * nodeCompilerWorker.start(); // warm: asc loads while the caller goes on
+ * const { binary } = await nodeCompilerWorker.compile({ source, flags: ascFlagsFor(source) });
+ * ```
+ */
+export const nodeCompilerWorker: CompilerWorker = { start, compile, compileSync, hold, stop: () => stop() };

@@ -1,0 +1,119 @@
+/**
+ * Tiered compilation of kernels (issue 15 item 1): a new specialisation first runs as JS
+ * (js-tier.ts: the same typed IR through the JS emitter, in the same loop entries), while
+ * its Wasm compiles on the compiler worker in the background (module.ts startInstantiate);
+ * when the module is in place its loops replace the JS ones, in the same loop records, so
+ * every later call (and every ufunc method) runs Wasm.
+ *
+ * The `tier` option of vectorize/guvectorize, default `nb.config().tier` ('auto'):
+ *   - 'auto': a module the compile cache already holds (memory or disk) is used at once;
+ *     otherwise the JS tier runs until the Wasm lands;
+ *   - 'wasm': the factory (lazy: the call that needs a specialisation) blocks until the
+ *     Wasm is in place (the behaviour before tiers);
+ *   - 'js': the JS tier only, nothing is compiled to Wasm (debugging; no compiler needed).
+ * `f.ready` is a Promise that settles when every specialisation compiled so far is on the
+ * Wasm tier (rejects with the compile's error when a background compile failed: the JS
+ * tier then stays in use, and one warning says so); awaiting it keeps the process alive
+ * until then, while an unawaited background compile never does (but with `cache: true` a
+ * program waits for its modules to be written). `f.tier` says where the
+ * calls run now: 'wasm' when every specialisation so far is on Wasm, else 'js'.
+ * Kernel language errors are found by the front end before any tier, synchronously.
+ *
+ * Why 'auto' is the default (bench/first-call.ts, bench/README.md): on the shared 2-vCPU
+ * machine a fresh process got `x*y+1`'s first result 6-9x sooner than with 'wasm' (the
+ * factory no longer waits for asc's load and compile); the JS tier runs `x*y+1` at ~5
+ * ns/element against Wasm's ~0.5, a stopgap until `.ready`.
+ */
+import { keepAliveUntil, warmCompiler } from './compile-sync.js';
+import { startInstantiate, instantiateSource, type KernelModule, type ModuleOptions } from './module.js';
+import type { LoopExec } from '../ufunc/loop-record.js';
+import type { TierOption } from './tier-setting.js';
+
+export { defaultTier, setDefaultTier, TIER_VALUES, type Tier, type TierOption } from './tier-setting.js';
+
+/**
+ * Make `dst` run `src`'s entries (the loop record keeps `dst`: swapping in place costs the
+ * calls nothing).
+ *
+ * @example
+ * ```ts
+ * setExec(exec, wasmExec);
+ * ```
+ */
+export function setExec(dst: LoopExec, src: LoopExec): void {
+  dst.loop = src.loop;
+  if (src.row !== undefined) dst.row = src.row;
+  else delete dst.row;
+}
+
+/** One group of specialisations compiled into one module (eager: all signatures; lazy: one dtype). */
+export interface TierGroup {
+  /** The linked AS source and how to compile it. */
+  readonly source: string;
+  readonly module: ModuleOptions;
+  /** Put the JS tier in place. */
+  js(): void;
+  /** Put the Wasm tier in place from its module. */
+  wasm(m: KernelModule): void;
+}
+
+/**
+ * The tier state of one compiled function: its groups in flight, `ready` and `tier`.
+ *
+ * @example
+ * ```ts
+ * const tiers = new Tiers('f', 'auto');
+ * tiers.add({ source, module: { target: 'cpu' }, js: putJs, wasm: putWasm });
+ * await tiers.ready();
+ * ```
+ */
+export class Tiers {
+  private readonly all: Promise<void>[] = [];
+  private onJs = 0;
+  private warned = false;
+
+  constructor(private readonly name: string, readonly mode: TierOption) {
+    // The warm compiler: the worker and asc load now, while the caller goes on.
+    if (mode !== 'js') warmCompiler();
+  }
+
+  /** Compile a group: at once ('wasm', or a cache hit), or JS first and Wasm in the background. */
+  add(g: TierGroup): void {
+    if (this.mode === 'wasm') return g.wasm(instantiateSource(g.source, g.module));
+    if (this.mode === 'js') {
+      this.onJs++;
+      return g.js();
+    }
+    const s = startInstantiate(g.source, g.module);
+    if (s.now !== undefined) return g.wasm(s.now);
+    g.js();
+    this.onJs++;
+    const landed = s.later.then((m) => {
+      g.wasm(m);
+      this.onJs--;
+    });
+    // Nobody may read `.ready`: the failure is said once, and the JS tier stays.
+    landed.catch((e: unknown) => {
+      if (this.warned) return;
+      this.warned = true;
+      console.warn(`numbats: the Wasm compile of kernel '${this.name}' failed; its calls keep running on the JS tier (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+    });
+    this.all.push(landed);
+    // `cache: true` asks for the module on disk: a short program waits for its compile to
+    // be written (otherwise the cache would never fill for programs that end first).
+    if (g.module.disk === true) keepAliveUntil(landed);
+  }
+
+  /** Where calls run now. */
+  get tier(): 'js' | 'wasm' {
+    return this.onJs === 0 ? 'wasm' : 'js';
+  }
+
+  /** A Promise for every group added so far being on the Wasm tier. */
+  ready(): Promise<void> {
+    if (this.mode === 'js') return Promise.resolve();
+    const p = Promise.all(this.all).then(() => undefined);
+    keepAliveUntil(p);
+    return p;
+  }
+}
