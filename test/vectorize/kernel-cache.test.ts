@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { compileKernel } from '../../src/compiler/index.js';
 import { runtime as runtimeOf } from '../../src/runtime/runtime.js';
@@ -48,7 +48,38 @@ const reference = xs.map(kernel);
 const unit = (o: Partial<KernelUnit['options']> = {}): KernelUnit => ({ signature: 'f8(f8)', options: { kind: 'scalar', ...o } });
 
 describe('kernel cache keyed by inputs', () => {
+  // Entries are written when a module is in place: with tier 'wasm' that is the factory call,
+  // so each step below sees the previous one's entry (the default tier: the last test).
+  let tier: nb.TierOption;
+  beforeAll(() => {
+    tier = nb.config().tier;
+    nb.config({ tier: 'wasm' });
+  });
+  afterAll(() => nb.config({ tier }));
   beforeEach(() => overrideBuildIdentity(undefined));
+
+  it("default tier: a miss starts on the JS tier and is remembered when its Wasm lands; the next factory of the kernel hits and starts on Wasm", async () => {
+    nb.config({ tier: 'auto' });
+    try {
+      newProcess();
+      const k2 = (x: number) => Math.exp(-x * x) * Math.cos(x) + 2;
+      const miss = counted(() => nb.vectorize('f8(f8)', { cache: true })(k2));
+      expect(miss.frontEnd).toBe(1);
+      expect(miss.hits).toBe(0);
+      expect(miss.value.tier).toBe('js');
+      expectClose(miss.value(nb.array(xs)).toArray() as number[], xs.map(k2));
+      await miss.value.ready;
+      expect(miss.value.tier).toBe('wasm');
+      newProcess(); // the disk entry written when the Wasm landed
+      const hit = counted(() => nb.vectorize('f8(f8)', { cache: true })(k2));
+      expect(hit.frontEnd).toBe(0);
+      expect(hit.hits).toBe(1);
+      expect(hit.value.tier).toBe('wasm');
+      expectClose(hit.value(nb.array(xs)).toArray() as number[], xs.map(k2));
+    } finally {
+      nb.config({ tier: 'wasm' });
+    }
+  });
 
   it('a disk hit runs no front end, gives the same results, and its lazy fields compile on first read', () => {
     newProcess();
