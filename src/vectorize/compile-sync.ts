@@ -18,10 +18,7 @@
  * user's stderr (the worker's stdout and stderr are not piped to the process's).
  * Each request carries its asc flags (toolchain/asc-flags.ts: -O0 for large kernels).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { createRequire, dirname, join, MessageChannel, pathToFileURL, receiveMessageOnPort, Worker, type MessagePort } from '../platform/compiler-thread.node.js';
 import { AscCompileError, ascFlagsFor, staticDataRange } from '../compiler/index.js';
 import { TargetError } from '../util/errors.js';
 
