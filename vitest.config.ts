@@ -17,17 +17,32 @@ function chromium(): string | undefined {
 /** Cross-origin isolation (SharedArrayBuffer, the Web Worker pool). */
 const ISOLATED = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-/** The browser project's tests: these Node suites run unchanged in Chromium, plus test/browser. */
+/**
+ * The browser project's tests: test/browser, plus these suites shared with Node, run
+ * unchanged in Chromium: the ufunc conformance fixtures and the kernel-language suites
+ * (asc in the browser compiler worker).
+ */
 export const BROWSER_SUITES = [
   'test/browser/**/*.test.ts',
   'test/builtins/conformance.test.ts',
-  'test/gpu/builtins.test.ts',
-  'test/gpu/calls.test.ts',
+  'test/compiler/arithmetic.test.ts',
+  'test/compiler/constructs.test.ts',
+  'test/compiler/control-flow.test.ts',
+  'test/compiler/gufunc.test.ts',
+  'test/compiler/nb-math.test.ts',
 ];
 
 const executablePath = chromium();
-const fixturesHelper = fileURLToPath(new URL('./test/helpers/fixtures.ts', import.meta.url));
-const browserFixtures = fileURLToPath(new URL('./test/browser/helpers/fixtures.ts', import.meta.url));
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+/**
+ * Test helpers that the shared suites import, swapped in the browser: the fixtures come
+ * through Vite instead of node:fs, and the kernel-language harness compiles with asc in the
+ * browser compiler worker. Keyed by the resolved module, and the importer ('' for any).
+ */
+const BROWSER_HELPERS: ReadonlyArray<{ module: string; importer: string; use: string }> = [
+  { module: here('./test/helpers/fixtures.ts'), importer: '', use: here('./test/browser/helpers/fixtures.ts') },
+  { module: here('./src/compiler/toolchain/asc.ts'), importer: here('./test/compiler/harness.ts'), use: here('./test/browser/helpers/asc-in-worker.ts') },
+];
 
 export default defineConfig({
   test: {
@@ -47,11 +62,11 @@ export default defineConfig({
         extends: true as const,
         plugins: [
           viteSeams(),
-          // Suites shared with Node read their NumPy fixtures through Vite instead of node:fs.
-          { name: 'numbats-browser-fixtures', enforce: 'pre' as const, async resolveId(this: { resolve: (s: string, i?: string, o?: object) => Promise<{ id: string } | null> }, source: string, importer?: string) {
-            if (!source.endsWith('/fixtures.js') || importer === undefined) return undefined;
+          { name: 'numbats-browser-test-helpers', enforce: 'pre' as const, async resolveId(this: { resolve: (s: string, i?: string, o?: object) => Promise<{ id: string } | null> }, source: string, importer?: string) {
+            if (importer === undefined || !source.startsWith('.')) return undefined;
+            const from = importer.split('?')[0]!;
             const r = await this.resolve(source, importer, { skipSelf: true });
-            return r?.id === fixturesHelper ? browserFixtures : undefined;
+            return BROWSER_HELPERS.find((h) => h.module === r?.id && (h.importer === '' || h.importer === from))?.use;
           } },
         ],
         server: { headers: ISOLATED },
