@@ -3,17 +3,43 @@
 //   dist/browser.js      one self-contained ESM file: numbats with the platform seams'
 //                        browser twins (scripts/platform-seams.mjs) and the built-in Wasm
 //                        module inlined; no bare, node: or relative imports.
-//   dist/numbats-asc.js  the AssemblyScript compiler (asc + Binaryen), loaded on the first
-//                        kernel compile only, relative to import.meta.url.
-// `--analyze` prints what makes each file large.
+//   dist/numbats-compiler-worker.js   the compiler worker's module script
+//                        (src/compiler/toolchain/asc-worker.browser.ts), started relative to
+//                        browser.js on the first kernel compile;
+//   dist/numbats-asc.js  the AssemblyScript compiler (asc + Binaryen), which the compiler
+//                        worker imports from beside itself (and browser.js only if something
+//                        calls asc on the page's thread).
+// `--analyze` prints what makes each file large; `--out DIR` writes to DIR instead of dist/.
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { esbuildSeams } from './platform-seams.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
-const out = join(root, 'dist');
+const at = process.argv.indexOf('--out');
+const out = at > 0 ? process.argv[at + 1] : join(root, 'dist');
 const analyze = process.argv.includes('--analyze');
+
+/** The compiler worker's script, as the built files name it (the source names the .ts beside it). */
+const workerUrl = {
+  name: 'numbats-compiler-worker-url',
+  setup(b) {
+    b.onLoad({ filter: /compiler-worker\.browser\.ts$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes("'./asc-worker.browser.ts'")) throw new Error('compiler-worker.browser.ts no longer names ./asc-worker.browser.ts');
+      return { loader: 'ts', contents: text.replace("'./asc-worker.browser.ts'", "'./numbats-compiler-worker.js'") };
+    });
+  },
+};
+
+/** In the compiler worker, asc is numbats-asc.js beside it. */
+const ascBeside = {
+  name: 'numbats-asc-beside',
+  setup(b) {
+    b.onResolve({ filter: /^assemblyscript\/asc$/ }, () => ({ path: './numbats-asc.js', external: true }));
+  },
+};
 
 /** In browser.js, `assemblyscript/asc` is a stub that loads numbats-asc.js beside it when first used. */
 const ascStub = {
@@ -36,7 +62,13 @@ const main = await build({
   ...common,
   entryPoints: [join(root, 'src/index.ts')],
   outfile: join(out, 'browser.js'),
-  plugins: [esbuildSeams(), ascStub],
+  plugins: [esbuildSeams(), ascStub, workerUrl],
+});
+const worker = await build({
+  ...common,
+  entryPoints: [join(root, 'src/compiler/toolchain/asc-worker.browser.ts')],
+  outfile: join(out, 'numbats-compiler-worker.js'),
+  plugins: [ascBeside],
 });
 const asc = await build({
   ...common,
@@ -54,7 +86,7 @@ if (left.length > 0) {
   process.exit(1);
 }
 
-for (const [name, r] of [['browser.js', main], ['numbats-asc.js', asc]]) {
+for (const [name, r] of [['browser.js', main], ['numbats-compiler-worker.js', worker], ['numbats-asc.js', asc]]) {
   const bytes = statSync(join(out, name)).size;
   console.log(`dist/${name}: ${(bytes / 1024).toFixed(0)} KiB`);
   if (analyze) {
