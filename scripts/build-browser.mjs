@@ -9,13 +9,16 @@
 //   dist/numbats-asc.js  the AssemblyScript compiler (asc + Binaryen), which the compiler
 //                        worker imports from beside itself (and browser.js only if something
 //                        calls asc on the page's thread).
-// `--analyze` prints what makes each file large; `--out DIR` writes to DIR instead of dist/.
+// `--analyze` prints what makes each file large; `--out DIR` writes to DIR instead of dist/;
+// `--src DIR` builds the package copy in DIR.
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { esbuildSeams } from './platform-seams.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
+const srcAt = process.argv.indexOf('--src');
+/** The package root to build from (`--src DIR`: a staged copy, test/package/pack.ts). */
+const root = srcAt > 0 ? process.argv[srcAt + 1] : new URL('..', import.meta.url).pathname;
 const at = process.argv.indexOf('--out');
 const out = at > 0 ? process.argv[at + 1] : join(root, 'dist');
 const analyze = process.argv.includes('--analyze');
