@@ -75,6 +75,10 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: BROWSER_SUITES,
+          // The kernel-language suites compile one big module each in a beforeAll, with asc in
+          // a browser worker: 83 s for control-flow.test.ts alone on the loaded 2-core machine,
+          // past 120 s when every project runs at once.
+          hookTimeout: 300_000,
           browser: {
             enabled: true,
             headless: true,
