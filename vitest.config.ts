@@ -72,6 +72,9 @@ export default defineConfig({
           } },
         ],
         server: { headers: ISOLATED },
+        // Pre-bundled before the first test (a dependency found later, asc in the compiler
+        // worker for one, would make Vite re-optimize and reload the page mid-run).
+        optimizeDeps: { include: ['assemblyscript/asc', 'acorn', 'fast-check', 'ndarray'] },
         test: {
           name: 'browser',
           include: BROWSER_SUITES,
