@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // The project's test command (`npm test`): builds the prebuilt Wasm module when it is
 // missing or older than asm/, runs vitest, and ends with the plain summary line
-// `N passed, N failed, N skipped` that this project's CI reads (DESIGN.md decision 11).
+// `N passed, N failed, N skipped` that this project's CI reads (DESIGN.md decision 11); the
+// counts include vitest's browser project (headless Chromium, vitest.config.ts).
 // Exits non-zero on any failure, or when no test ran at all.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -48,6 +49,22 @@ if (existsSync(report)) {
   skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
 } else {
   failed = 1;
+}
+// The browser project (vitest.config.ts) runs only where Debian's Chromium is installed
+// (scripts/install-chromium.sh). Without it, say so and count each of its suites as skipped:
+// never a silent pass.
+let chromium = '';
+try {
+  chromium = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+} catch {
+  chromium = '';
+}
+if (!chromium || process.env.NUMBATS_NO_BROWSER) {
+  const suites = ['test/browser', 'test/builtins/conformance.test.ts', 'test/compiler (4 suites)'];
+  console.log(`browser project: SKIPPED (${chromium ? 'NUMBATS_NO_BROWSER is set' : "Debian's chromium is not installed: bash scripts/install-chromium.sh"}); its suites ${suites.join(', ')} did not run in a browser`);
+  skipped += 1;
+} else {
+  console.log(`browser project: ran in headless ${execFileSync(chromium, ['--version'], { encoding: 'utf8' }).trim()} (its tests are in the counts below)`);
 }
 // Tests that pin a known bug (`it.fails`) pass while the bug stands: say how many there are,
 // so they are never mistaken for working features.

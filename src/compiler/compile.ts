@@ -24,7 +24,7 @@
  * Compiling the AS source to Wasm is a separate, asynchronous step
  * ({@link compileKernelWasm}, toolchain/asc.ts), so that callers can cache by `key` first.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/hash.node.js';
 import type { DType } from '../dtype/dtypes.js';
 import { emitAssemblyScript, linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { emitJs, instantiateJs, type JsKernelModule } from './emit/js/emit-module.js';

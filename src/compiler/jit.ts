@@ -23,7 +23,7 @@
  *      and the JS reference, whose `kernel` takes (data, element offset, element strides)
  *      per array instead.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/hash.node.js';
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';

@@ -42,7 +42,7 @@
  *   mirror    reflected about the edge's centre       (d c b | a b c d | c b a)
  *   wrap      periodic                                (b c d | a b c d | a b c)
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../platform/hash.node.js';
 import type { DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { asConst, AsFunctionEmitter, strideName, tableData } from './emit/assemblyscript/emit-function.js';

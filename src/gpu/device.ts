@@ -1,11 +1,9 @@
 /**
  * The one WebGPU device of the process (DESIGN.md decision 8).
  *
- * - The `webgpu` package (Dawn for Node, ~130 MB) is an optional peer dependency: it is
- *   imported on first use only, and its absence is a TargetError `E_GPU_UNAVAILABLE` that
- *   says how to install it.
- * - The object `create()` returns is kept in a module variable for the device's whole life:
- *   Dawn crashes the process when it is collected while its device lives.
+ * - The WebGPU entry point comes from the platform seam (platform/gpu.node.ts: the optional
+ *   `webgpu` package, Dawn for Node, loaded on first use; gpu.browser.ts: `navigator.gpu`);
+ *   its absence is a TargetError `E_GPU_UNAVAILABLE` that says how to get it.
  * - The device is asked for the adapter's maximum limits (bigger bindings, more storage
  *   buffers per stage) and for `shader-f16` / `timestamp-query` when the adapter has them.
  * - A lost device (driver reset, `destroy()`, a test's `loseDevice`) is noticed through
@@ -14,20 +12,13 @@
  * - No adapter (no GPU and no software Vulkan driver such as lavapipe) is a TargetError
  *   `E_GPU_UNAVAILABLE` with the fixes.
  */
+import { webgpu } from '../platform/gpu.node.js';
 import { TargetError } from '../util/errors.js';
 import type { GpuContext } from './context.js';
 import { flushGpu } from './queue.js';
 
 export type { GpuContext } from './context.js';
 
-interface DawnModule {
-  create(flags: string[]): GPU;
-  globals: Record<string, unknown>;
-}
-
-let dawn: DawnModule | null = null;
-/** What create() returned: referenced for as long as the process may use the device. */
-let gpuRoot: GPU | null = null;
 let current: GpuContext | null = null;
 let pending: Promise<GpuContext> | null = null;
 let generation = 0;
@@ -35,35 +26,14 @@ let generation = 0;
 /** Test hook: pretend no adapter exists (to test the error path on machines with one). */
 let forceNoAdapter = false;
 
-async function loadDawn(): Promise<DawnModule> {
-  if (dawn) return dawn;
-  try {
-    const name = 'webgpu';
-    dawn = (await import(name)) as DawnModule;
-  } catch (e) {
-    throw new TargetError(
-      'E_GPU_UNAVAILABLE',
-      "the 'gpu' target needs the optional package 'webgpu' (Dawn for Node): run `npm install webgpu@0.6.2` " +
-        `(it could not be loaded: ${(e as Error).message})`,
-    );
-  }
-  // GPUBufferUsage, GPUMapMode, ... as globals, as in a browser.
-  for (const [k, v] of Object.entries(dawn.globals)) {
-    if (!(k in globalThis)) Object.defineProperty(globalThis, k, { value: v, configurable: true, writable: true });
-  }
-  return dawn;
-}
-
 const NO_ADAPTER =
   'no WebGPU adapter was found. On a machine with a GPU, install its Vulkan driver (NVIDIA: the driver ' +
   'with its Vulkan ICD, plus libvulkan1); without a GPU, install Mesa\'s lavapipe (bash scripts/install-lavapipe.sh, ' +
   'Mesa >= 23) and set XDG_RUNTIME_DIR; or use target \'cpu\' / \'parallel\'';
 
 async function open(): Promise<GpuContext> {
-  const d = await loadDawn();
-  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = '/tmp';
-  gpuRoot ??= d.create([]);
-  const adapter = forceNoAdapter ? null : await gpuRoot.requestAdapter({ powerPreference: 'high-performance' });
+  const gpu = await webgpu();
+  const adapter = forceNoAdapter ? null : await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new TargetError('E_GPU_UNAVAILABLE', NO_ADAPTER);
   const wanted = ['shader-f16', 'timestamp-query'].filter((f) => adapter.features.has(f)) as GPUFeatureName[];
   const al = adapter.limits;

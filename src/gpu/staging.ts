@@ -9,6 +9,7 @@
  * buffer is costly to create, so they are pooled (at most 1 GiB per device).
  */
 import type { NDArray } from '../ndarray/ndarray.js';
+import { memmove } from '../platform/memmove.node.js';
 import type { GpuContext } from './device.js';
 import { GPU_ITEM } from './storage.js';
 
@@ -20,7 +21,8 @@ export const UPLOAD_SLICE = 32 << 20;
 /**
  * Copying between the heap (a SharedArrayBuffer) and mapped GPU memory. V8's
  * TypedArray.prototype.set copies into or out of shared memory word by word (relaxed
- * atomics); Node's Buffer#copy is a plain memmove. 'buffer' (default) or 'set'.
+ * atomics); Node's Buffer#copy is a plain memmove (platform/memmove.node.ts; browsers have
+ * only `set`). 'buffer' (default) or 'set'.
  */
 let copyMethod: 'buffer' | 'set' = 'buffer';
 
@@ -31,7 +33,7 @@ export function setGpuCopyMethod(m: 'buffer' | 'set'): void {
 
 export function copyBytes(dst: Uint8Array, src: Uint8Array): void {
   if (copyMethod === 'set') return dst.set(src);
-  Buffer.from(src.buffer, src.byteOffset, src.byteLength).copy(Buffer.from(dst.buffer, dst.byteOffset, dst.byteLength));
+  memmove(dst, src);
 }
 
 /** MAP_WRITE staging buffers, mapped and ready, by size (per device). */

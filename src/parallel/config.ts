@@ -2,7 +2,7 @@
  * Settings of the parallel target (`nb.config({ parallel })`) and the cheap gate the hot
  * paths read. Kept free of piscina and of the runtime so that importing it costs nothing.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism } from '../platform/threads.node.js';
 import { refreshRowGate } from '../ufunc/targets.js';
 import { ValueError } from '../util/errors.js';
 import { defaultTier, setDefaultTier, TIER_VALUES, type TierOption } from '../vectorize/tier-setting.js';

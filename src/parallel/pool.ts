@@ -36,18 +36,16 @@
  * (Node delivers a thread's exit on the event loop, which the blocked caller does not run);
  * that needs the worker to be killed from another thread, or an out-of-memory abort.
  */
-import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BoundsTrap, parseBoundsMessage, parseScratchMessage, ScratchTrap } from '../compiler/bounds.js';
 import { loadBuiltinModule } from '../runtime/builtin-module.js';
 import { runtime } from '../runtime/runtime.js';
 import { TargetError } from '../util/errors.js';
 import type { TerminableWorker, WasmModule } from '../util/platform-types.js';
+import { sharedBuffer, waitWhileEqual } from '../platform/threads.node.js';
+import type { WorkerPool } from '../platform/types.js';
+import { startPool } from '../platform/worker-pool.node.js';
 import { onThreadsChange, parallelSettings } from './config.js';
-import { CTRL, CTRL_BYTES, WORKER_SOURCE } from './worker-source.js';
+import { CTRL, CTRL_BYTES } from './worker-source.js';
 
 /** How a worker runs a block plan: the built-in `ufunc(id, plan)`, a kernel `loop(plan)` or a gufunc `loop(plan, core)`. */
 export type RemoteExec =
@@ -69,20 +67,15 @@ export interface Job {
   after?: () => void;
 }
 
-interface PiscinaLike {
-  run(task: unknown, options?: unknown): Promise<unknown>;
-  on(event: 'error', listener: (e: unknown) => void): void;
-  destroy(): Promise<void>;
-  readonly threads: TerminableWorker[];
-}
-
-let pool: PiscinaLike | undefined;
+let pool: WorkerPool | undefined;
 let poolThreads = 0;
+/** The platform has no pool (decided once). */
+let noPool = false;
 /** The `callAsync` jobs running on each pool (a retired pool waits for its own). */
-const inFlight = new WeakMap<PiscinaLike, Set<Promise<unknown>>>();
+const inFlight = new WeakMap<WorkerPool, Set<Promise<unknown>>>();
 
 /** Destroy a pool once the async jobs posted to it have settled. */
-async function retire(old: PiscinaLike): Promise<void> {
+async function retire(old: WorkerPool): Promise<void> {
   for (let jobs = inFlight.get(old); jobs !== undefined && jobs.size > 0; jobs = inFlight.get(old)) await Promise.allSettled([...jobs]);
   await old.destroy();
 }
@@ -93,37 +86,19 @@ onThreadsChange(() => {
   if (old !== undefined) void retire(old).catch(() => {});
 });
 
-/** The worker file (written once per worker source version to the OS temp directory). */
-function workerFile(): string {
-  const hash = createHash('sha256').update(WORKER_SOURCE).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), 'numbats');
-  const file = join(dir, `parallel-worker-${hash}.cjs`);
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    writeFileSync(tmp, WORKER_SOURCE);
-    renameSync(tmp, file);
-  }
-  return file;
-}
-
-/** The pool, started on first use with `threads` workers. */
-function getPool(): PiscinaLike {
-  if (pool === undefined) {
-    const require = createRequire(import.meta.url);
-    const { Piscina } = require('piscina') as { Piscina: new (o: object) => PiscinaLike };
+/**
+ * The pool, started on first use with `threads` workers; undefined where the platform has
+ * none (a browser page that is not cross-origin isolated: calls run on the calling thread).
+ */
+function getPool(): WorkerPool | undefined {
+  if (pool === undefined && !noPool) {
     const threads = parallelSettings().threads;
     const { memory } = runtime();
-    pool = new Piscina({
-      filename: workerFile(),
-      minThreads: threads,
-      maxThreads: threads,
-      idleTimeout: Infinity,
-      concurrentTasksPerWorker: 1 << 20,
-      workerData: { memory, builtinModule: loadBuiltinModule() },
-      // The worker is plain CommonJS: none of the parent's flags (loaders, --input-type) apply.
-      execArgv: [],
-    });
+    pool = startPool(threads, { memory, builtinModule: loadBuiltinModule() });
+    if (pool === undefined) {
+      noPool = true;
+      return undefined;
+    }
     // piscina emits 'error' for a reply that arrives after its worker was removed (a worker
     // killed mid-call); the call itself already failed with E_TARGET_WORKER_DIED.
     pool.on('error', () => {});
@@ -217,14 +192,14 @@ export function trapError(msg: string): TargetError | BoundsTrap | ScratchTrap {
  * @throws TargetError `E_TARGET_KERNEL_TRAP` when a block trapped.
  */
 export function runJobSync(job: Job): void {
-  const ctrl = new SharedArrayBuffer(CTRL_BYTES);
+  const ctrl = sharedBuffer(CTRL_BYTES);
   const w = new Int32Array(ctrl);
   let ownError: unknown;
   try {
     const helpers = Math.min(job.nblocks - 1, parallelSettings().threads - 1);
     if (helpers > 0) {
       const p = getPool();
-      for (const task of tasksOf(job, ctrl, Math.min(helpers, poolThreads))) p.run(task).catch(() => {});
+      if (p !== undefined) for (const task of tasksOf(job, ctrl, Math.min(helpers, poolThreads))) p.run(task).catch(() => {});
     }
     for (;;) {
       if (Atomics.load(w, CTRL.ERR) !== 0) break;
@@ -241,7 +216,7 @@ export function runJobSync(job: Job): void {
     // Close the call: no thread may claim a block after this, so once the claimed ones are
     // done nothing touches the plans any more.
     const claimed = Math.min(Atomics.add(w, CTRL.NEXT, 1 << 30), job.nblocks);
-    for (let d = Atomics.load(w, CTRL.DONE); d < claimed; d = Atomics.load(w, CTRL.DONE)) Atomics.wait(w, CTRL.DONE, d, 50);
+    for (let d = Atomics.load(w, CTRL.DONE); d < claimed; d = Atomics.load(w, CTRL.DONE)) waitWhileEqual(w, CTRL.DONE, d, 50);
   }
   try {
     const err = Atomics.load(w, CTRL.ERR);
@@ -263,6 +238,10 @@ export function runJobSync(job: Job): void {
  */
 export function postTasks(tasks: readonly object[], onReject: (i: number) => void): Promise<PromiseSettledResult<unknown>[]> {
   const p = getPool();
+  if (p === undefined) {
+    return Promise.reject(new TargetError('E_TARGET_UNAVAILABLE', "nb.jit callAsync on target 'parallel' needs the worker pool, which this page does not have " +
+      '(a browser page needs cross-origin isolation: COOP same-origin and COEP require-corp); call the function synchronously instead'));
+  }
   const all = Promise.allSettled(tasks.map((t, i) => p.run(t).catch((e: unknown) => { onReject(i); throw e; })));
   let jobs = inFlight.get(p);
   if (jobs === undefined) inFlight.set(p, (jobs = new Set()));
@@ -277,10 +256,12 @@ export function postTasks(tasks: readonly object[], onReject: (i: number) => voi
  *   `E_TARGET_KERNEL_TRAP` (a block trapped).
  */
 export async function runJobAsync(job: Job): Promise<void> {
-  const ctrl = new SharedArrayBuffer(CTRL_BYTES);
+  const ctrl = sharedBuffer(CTRL_BYTES);
   const w = new Int32Array(ctrl);
   try {
     const p = getPool();
+    // No pool on this platform (a page without cross-origin isolation): the calling thread runs it.
+    if (p === undefined) return runJobSync(job);
     const n = Math.min(job.nblocks, poolThreads);
     const all = Promise.allSettled(tasksOf(job, ctrl, n).map((task) => p.run(task)));
     let jobs = inFlight.get(p);

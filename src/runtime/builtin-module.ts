@@ -106,7 +106,9 @@ export function instantiateBuiltins(
   memory: WebAssembly.Memory,
   module: WebAssembly.Module = loadBuiltinModule(),
 ): BuiltinExports {
-  if (!(memory.buffer instanceof SharedArrayBuffer)) {
+  // Not `instanceof SharedArrayBuffer`: a browser page without cross-origin isolation has
+  // shared Wasm memory but no SharedArrayBuffer global.
+  if (Object.prototype.toString.call(memory.buffer) !== '[object SharedArrayBuffer]') {
     throw new MemoryError(
       'E_MEMORY_NOT_SHARED',
       'the built-in Wasm module needs a shared WebAssembly.Memory ' +

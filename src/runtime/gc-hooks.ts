@@ -15,44 +15,13 @@
  *   2. runs a full GC through the `gc` function that `--expose-gc` provides (3-7 ms with a
  *      200k-object JS heap; a minor GC did not collect the typed arrays), after which dead
  *      WeakRefs read `undefined`.
- * Both are Node-only and optional: elsewhere (browsers) they are no-ops and release
- * happens through FinalizationRegistry and `dispose()`.
+ * Both are Node-only (platform/gc.node.ts) and optional: in browsers (gc.browser.ts) they
+ * are no-ops and release happens through FinalizationRegistry and `dispose()`.
  */
 
-type GcFn = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void;
-
-interface Hooks {
-  clearKeptObjects: () => void;
-  collectGarbage: (() => void) | undefined;
-}
+import { loadGcHooks as loadHooks, type GcHooks as Hooks } from '../platform/gc.node.js';
 
 let hooks: Hooks | undefined;
-
-function loadHooks(): Hooks {
-  const noop: Hooks = { clearKeptObjects: () => {}, collectGarbage: undefined };
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-    ?.getBuiltinModule;
-  if (typeof getBuiltin !== 'function') return noop;
-  try {
-    const vm = getBuiltin('node:vm') as typeof import('node:vm');
-    const v8 = getBuiltin('node:v8') as typeof import('node:v8');
-    const ctx = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
-    const script = new vm.Script('0');
-    let gc = (globalThis as { gc?: GcFn }).gc;
-    if (typeof gc !== 'function') {
-      // Exposes `gc` in contexts created from now on only; the main context is unchanged.
-      v8.setFlagsFromString('--expose-gc');
-      gc = vm.runInNewContext('gc') as GcFn;
-    }
-    const gcFn = gc;
-    return {
-      clearKeptObjects: () => void script.runInContext(ctx),
-      collectGarbage: typeof gcFn === 'function' ? () => gcFn() : undefined,
-    };
-  } catch {
-    return noop;
-  }
-}
 
 /** Let WeakRef targets made in the current job die (see the file header). */
 export function clearKeptObjects(): void {

@@ -12,9 +12,10 @@
  * touched with `Atomics.compareExchange(word, 0, 0)`, which stores only a zero over a zero,
  * atomically — it never changes a value, whoever wrote it and whenever. At most
  * {@link PREFAULT_MAX_BYTES} per growth (a heap grown for arrays that are never written, such
- * as large `empty` reservations, is not made resident beyond that). Node only (like
- * gc-hooks.ts); elsewhere, and if the worker cannot start, it does nothing.
+ * as large `empty` reservations, is not made resident beyond that). Node only (the thread is
+ * platform/prefault-worker.node.ts; browsers have none); if it cannot start, nothing happens.
  */
+import { startPrefaultWorker, type PrefaultWorker } from '../platform/prefault-worker.node.js';
 import { heapMemory } from './wasm-memory.js';
 
 /** Growth surplus below this is not worth a message (the touch costs ~1 ms per MiB). */
@@ -24,34 +25,18 @@ export const PREFAULT_START_BYTES = 64 * 2 ** 10;
 /** At most this much is touched per growth. */
 export const PREFAULT_MAX_BYTES = 128 * 2 ** 20;
 
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
-const memory = workerData.memory;
-const PAGE = 4096;
-parentPort.on('message', (m) => {
-  const view = new Int32Array(memory.buffer); // a shared memory's buffer has its current length
-  const end = Math.min(m[1], view.length * 4);
-  for (let p = m[0]; p < end; p += PAGE) Atomics.compareExchange(view, p >> 2, 0, 0);
-});
-`;
-
-type WorkerLike = { postMessage(m: unknown): void; unref(): void; on(e: string, f: (x: unknown) => void): void; terminate(): Promise<number> };
+type WorkerLike = PrefaultWorker;
 
 let worker: WorkerLike | undefined;
 let unavailable = false;
 
 function startWorker(): WorkerLike | undefined {
-  const getBuiltin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  if (typeof getBuiltin !== 'function') {
-    unavailable = true;
-    return undefined;
-  }
   try {
-    const { Worker } = getBuiltin('node:worker_threads') as typeof import('node:worker_threads');
-    const w = new Worker(WORKER_SOURCE, {
-      eval: true, execArgv: [], workerData: { memory: heapMemory() }, stdout: true, stderr: true,
-    }) as unknown as WorkerLike;
-    w.unref();
+    const w = startPrefaultWorker(heapMemory());
+    if (w === undefined) {
+      unavailable = true;
+      return undefined;
+    }
     const fail = () => {
       if (worker !== w) return; // stopped on purpose (stopPrefault)
       worker = undefined;

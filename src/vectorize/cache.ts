@@ -39,11 +39,8 @@
  * rename) are removed, and the least recently used entries go until the directory is under
  * its cap (`$NUMBATS_CACHE_MAX_MB`, default 256).
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createHash } from '../platform/hash.node.js';
+import { createRequire, dirname, env, fileURLToPath, join, mkdirSync, readdirSync, readFileSync, renameSync, resolve, statSync, unlinkSync, utimesSync, writeFileSync } from '../platform/files.node.js';
 import { ASC_FLAGS } from '../compiler/index.js';
 import { compileBytesSync, moduleFromBytes } from './compile-sync.js';
 import { staticDataRange } from '../compiler/index.js';
@@ -104,13 +101,13 @@ const memory = new Map<string, Entry>();
 
 /** Cache directory: `$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`. */
 export function cacheDir(): string {
-  return resolve(process.env.NUMBATS_CACHE_DIR || join('node_modules', '.cache', 'numbats'));
+  return resolve(env('NUMBATS_CACHE_DIR') || join('node_modules', '.cache', 'numbats'));
 }
 
 /** Cap of the cache directory in bytes: `$NUMBATS_CACHE_MAX_MB` MiB, default 256. */
 export function cacheMaxBytes(): number {
-  const mb = Number(process.env.NUMBATS_CACHE_MAX_MB);
-  return (Number.isFinite(mb) && mb >= 0 && process.env.NUMBATS_CACHE_MAX_MB !== '' ? mb : 256) * 2 ** 20;
+  const mb = Number(env('NUMBATS_CACHE_MAX_MB'));
+  return (Number.isFinite(mb) && mb >= 0 && env('NUMBATS_CACHE_MAX_MB') !== '' ? mb : 256) * 2 ** 20;
 }
 
 /** A temporary file older than this is a dead writer's, and removed by the sweep. */

@@ -28,10 +28,8 @@
  * decode, does not compile, link or export its entries is ignored and the kernel compiled
  * again (and the entry replaced): never a crash.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createHash, type Hash } from '../platform/hash.node.js';
+import { dirname, fileURLToPath, join, readdirSync, sep, statSync } from '../platform/files.node.js';
 import * as BUILTIN_UFUNCS from '../builtins/generated/exports.js';
 import { math as NB_MATH } from '../math/index.js';
 import { ASC_FLAGS, compileKernel, type CompiledKernel, type CompileKernelOptions } from '../compiler/index.js';

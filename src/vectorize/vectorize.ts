@@ -101,9 +101,16 @@ export interface VectorizedExtras {
    * thread at once, and the promise is settled with its result.
    */
   callAsync(...args: unknown[]): Promise<unknown>;
-  /** The compiled kernels (IR, AS source, JS reference), in loop order. */
   /** @internal The compiled kernels (typed IR, AS and JS sources), for debugging. */
   readonly kernels: readonly CompiledKernel[];
+  /**
+   * A Promise that settles when every specialisation compiled so far runs on the Wasm tier
+   * (guide 09, "Tiers"); it rejects with the compile's error when a background compile
+   * failed (the calls keep running on the JS tier).
+   */
+  readonly ready: Promise<void>;
+  /** Where calls run now: `'wasm'` when every specialisation so far is on the Wasm tier, else `'js'`. */
+  readonly tier: Tier;
 }
 
 function signatureList(signatures: string | readonly string[] | undefined): string[] | null {

@@ -10,17 +10,4 @@ export function loadFixture<T>(name: string): T {
   return JSON.parse(readFileSync(path, 'utf8')) as T;
 }
 
-/** Decode one fixture scalar into the JS value numbats returns for `dtype`. */
-export function decodeScalar(v: unknown, dtype: string): number | bigint | boolean {
-  if (dtype === 'bool') return Boolean(v);
-  if (dtype === 'int64' || dtype === 'uint64') return BigInt(v as string | number);
-  if (v === 'nan') return NaN;
-  if (v === 'inf') return Infinity;
-  if (v === '-inf') return -Infinity;
-  return Number(v);
-}
-
-/** Decode nested fixture values. */
-export function decodeNested(v: unknown, dtype: string): unknown {
-  return Array.isArray(v) ? v.map((x) => decodeNested(x, dtype)) : decodeScalar(v, dtype);
-}
+export { decodeNested, decodeScalar } from './fixture-values.js';

@@ -121,8 +121,13 @@ describe('package linters on the packed tarball', () => {
     const ignoredByProfile = new Set(['node10', 'node16-cjs']);
     const problems = report.analysis.problems;
     expect(problems.filter((p) => !ignoredByProfile.has(p.resolutionKind ?? ''))).toEqual([]);
-    // What the profile leaves out is exactly the explained one.
-    expect(problems).toEqual([{ kind: 'CJSResolvesToESM', entrypoint: '.', resolutionKind: 'node16-cjs' }]);
+    // What the profile leaves out is exactly the explained ones: CommonJS `require` of either
+    // entry point, and node10 resolution (no `exports`) of the `numbats/browser.js` subpath.
+    expect(problems).toEqual([
+      { kind: 'CJSResolvesToESM', entrypoint: '.', resolutionKind: 'node16-cjs' },
+      { kind: 'NoResolution', entrypoint: './browser.js', resolutionKind: 'node10' },
+      { kind: 'CJSResolvesToESM', entrypoint: './browser.js', resolutionKind: 'node16-cjs' },
+    ]);
     expect(r.status).toBe(0);
   });
 });

@@ -16,7 +16,7 @@
  * keeps these forms; `__name(...)` calls that `keepNames` inserts are dropped by lower.ts.
  */
 import type * as acorn from 'acorn';
-import { createRequire } from 'node:module';
+import { loadAcorn } from '../../platform/acorn.node.js';
 import { kernelError, type SourceText } from './diagnostics.js';
 import { MAX_NESTING } from './nesting.js';
 
@@ -33,16 +33,9 @@ export interface ParsedKernel {
 
 const OPTIONS: acorn.Options = { ecmaVersion: 'latest', sourceType: 'script' };
 
-/**
- * acorn, loaded on the first parse (synchronously, its CommonJS build): ~15 ms that
- * `import 'numbats'` would otherwise pay, and a kernel found in the compile cache by its
- * inputs never parses (src/vectorize/kernel-cache.ts).
- */
-let acornModule: typeof acorn | undefined;
-const acornParse = (text: string, options: acorn.Options): acorn.Program =>
-  (acornModule ??= createRequire(import.meta.url)('acorn') as typeof acorn).parse(text, options);
+/** acorn, loaded on the first parse (src/platform/acorn.node.ts says why). */
+const acornParse = (text: string, options: acorn.Options): acorn.Program => loadAcorn().parse(text, options);
 
-/** Parse `(text)` or `({text})` fully; null when the text does not parse so. */
 function tryParse(text: string, open: string, close: string): { node: acorn.Expression; error: null } | { node: null; error: SyntaxError & { pos?: number } } {
   const wrapped = open + text + close;
   try {

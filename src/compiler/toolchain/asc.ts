@@ -21,7 +21,6 @@
 import type { WasmModule } from '../../util/platform-types.js';
 import { TargetError } from '../../util/errors.js';
 import { ascFlagsFor, isHostImport } from './asc-flags.js';
-import { performance } from 'node:perf_hooks';
 
 /** asc's API as far as it is used here. */
 interface AscApi {

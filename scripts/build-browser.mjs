@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Builds numbats for browsers (issue 17) with esbuild:
+//   dist/browser.js      one self-contained ESM file: numbats with the platform seams'
+//                        browser twins (scripts/platform-seams.mjs) and the built-in Wasm
+//                        module inlined; no bare, node: or relative imports.
+//   dist/numbats-compiler-worker.js   the compiler worker's module script
+//                        (src/compiler/toolchain/asc-worker.browser.ts), started relative to
+//                        browser.js on the first kernel compile;
+//   dist/numbats-asc.js  the AssemblyScript compiler (asc + Binaryen), which the compiler
+//                        worker imports from beside itself (and browser.js only if something
+//                        calls asc on the page's thread).
+// `--analyze` prints what makes each file large; `--out DIR` writes to DIR instead of dist/;
+// `--src DIR` builds the package copy in DIR.
+import { build } from 'esbuild';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { esbuildSeams } from './platform-seams.mjs';
+
+const srcAt = process.argv.indexOf('--src');
+/** The package root to build from (`--src DIR`: a staged copy, test/package/pack.ts). */
+const root = srcAt > 0 ? process.argv[srcAt + 1] : new URL('..', import.meta.url).pathname;
+const at = process.argv.indexOf('--out');
+const out = at > 0 ? process.argv[at + 1] : join(root, 'dist');
+const analyze = process.argv.includes('--analyze');
+
+/** The compiler worker's script, as the built files name it (the source names the .ts beside it). */
+const workerUrl = {
+  name: 'numbats-compiler-worker-url',
+  setup(b) {
+    b.onLoad({ filter: /compiler-worker\.browser\.ts$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes("'./asc-worker.browser.ts'")) throw new Error('compiler-worker.browser.ts no longer names ./asc-worker.browser.ts');
+      return { loader: 'ts', contents: text.replace("'./asc-worker.browser.ts'", "'./numbats-compiler-worker.js'") };
+    });
+  },
+};
+
+/** In the compiler worker, asc is numbats-asc.js beside it. */
+const ascBeside = {
+  name: 'numbats-asc-beside',
+  setup(b) {
+    b.onResolve({ filter: /^assemblyscript\/asc$/ }, () => ({ path: './numbats-asc.js', external: true }));
+  },
+};
+
+/** In browser.js, `assemblyscript/asc` is a stub that loads numbats-asc.js beside it when first used. */
+const ascStub = {
+  name: 'numbats-asc-stub',
+  setup(b) {
+    b.onResolve({ filter: /^assemblyscript\/asc$/ }, () => ({ path: 'asc-stub', namespace: 'numbats' }));
+    b.onLoad({ filter: /^asc-stub$/, namespace: 'numbats' }, () => ({
+      loader: 'js',
+      contents: `let loaded;
+const load = () => (loaded ??= import(new URL('./numbats-asc.js', import.meta.url).href).then((m) => m.default ?? m));
+export async function main(argv, options) { return (await load()).main(argv, options); }
+export default { main };`,
+    }));
+  },
+};
+
+const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, legalComments: 'none', metafile: true, logLevel: 'warning' };
+
+const main = await build({
+  ...common,
+  entryPoints: [join(root, 'src/index.ts')],
+  outfile: join(out, 'browser.js'),
+  plugins: [esbuildSeams(), ascStub, workerUrl],
+});
+const worker = await build({
+  ...common,
+  entryPoints: [join(root, 'src/compiler/toolchain/asc-worker.browser.ts')],
+  outfile: join(out, 'numbats-compiler-worker.js'),
+  plugins: [ascBeside],
+});
+const asc = await build({
+  ...common,
+  entryPoints: [join(root, 'node_modules/assemblyscript/dist/asc.js')],
+  outfile: join(out, 'numbats-asc.js'),
+  // asc reaches Node's modules only behind its own `isNode` checks (dynamic imports).
+  external: ['fs', 'module', 'path', 'process', 'url', 'node:*'],
+});
+
+// The contract: nothing in browser.js is resolved by a bundler or an import map (esbuild
+// lists every import it left in the output).
+const left = Object.values(main.metafile.outputs)[0].imports;
+if (left.length > 0) {
+  console.error(`dist/browser.js imports what a browser cannot resolve: ${left.map((i) => i.path).join(', ')}`);
+  process.exit(1);
+}
+
+for (const [name, r] of [['browser.js', main], ['numbats-compiler-worker.js', worker], ['numbats-asc.js', asc]]) {
+  const bytes = statSync(join(out, name)).size;
+  console.log(`dist/${name}: ${(bytes / 1024).toFixed(0)} KiB`);
+  if (analyze) {
+    const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
+    for (const [file, i] of inputs.slice(0, 8)) console.log(`  ${(i.bytesInOutput / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The compiler worker's script in browsers (a module Web Worker started by
+ * compiler-worker.browser.ts): loads asc at once (the warm compiler), then answers each
+ * `{ id, source, flags, memoryBase }` with `{ id, binary, compileMs }` or `{ id, error }`,
+ * one at a time, in order. asc's files live in memory; its console output (a crash banner)
+ * becomes the reply's error text.
+ */
+interface AscMain {
+  main(argv: string[], options: object): Promise<{ error: Error | null }>;
+}
+interface Request { id: number; source: string; flags: string[]; memoryBase?: number; fault?: string }
+
+const scope = globalThis as unknown as { onmessage: ((ev: MessageEvent<Request>) => void) | null; postMessage(m: unknown, transfer?: Transferable[]): void };
+const asc: Promise<AscMain> = import('assemblyscript/asc').then((m) => ((m as { default?: unknown }).default ?? m) as AscMain);
+const CONSOLE = ['log', 'info', 'warn', 'error', 'debug'] as const;
+let queue: Promise<void> = Promise.resolve();
+
+async function answer(req: Request): Promise<void> {
+  let printed = '';
+  const saved = CONSOLE.map((k) => console[k]);
+  try {
+    if (req.fault === 'throw') throw new Error('injected fault: asc threw');
+    const compiler = await asc;
+    const outputs = new Map<string, Uint8Array | string>();
+    let diagnostics = '';
+    const sink = { write: (s: string) => { diagnostics += s; return true; } };
+    const argv = ['kernel.ts', '--outFile', 'kernel.wasm', ...req.flags];
+    if (req.memoryBase !== undefined) argv.push('--memoryBase', String(req.memoryBase));
+    for (const k of CONSOLE) console[k] = (...a: unknown[]) => { printed += `${a.map(String).join(' ')}\n`; };
+    const started = performance.now();
+    const result = await compiler.main(argv, {
+      readFile: (name: string) => (name === 'kernel.ts' ? req.source : null),
+      writeFile: (name: string, contents: Uint8Array | string) => { outputs.set(name, contents); },
+      listFiles: () => [],
+      stdout: sink,
+      stderr: sink,
+    });
+    const binary = outputs.get('kernel.wasm');
+    if (result.error || !(binary instanceof Uint8Array)) {
+      scope.postMessage({ id: req.id, error: diagnostics || printed || String(result.error) });
+      return;
+    }
+    const copy = binary.slice();
+    scope.postMessage({ id: req.id, binary: copy, compileMs: performance.now() - started }, [copy.buffer]);
+  } catch (e) {
+    scope.postMessage({ id: req.id, error: printed.replace(/^\u258C ?/gm, '').trim() || String((e as Error)?.stack ?? e), crashed: true });
+  } finally {
+    CONSOLE.forEach((k, i) => { console[k] = saved[i]!; });
+  }
+}
+
+scope.onmessage = (ev) => {
+  queue = queue.then(() => answer(ev.data));
+};

@@ -1,0 +1,105 @@
+/**
+ * The compiler worker in browsers: AssemblyScript + Binaryen in a module Web Worker
+ * (asc-worker.browser.ts), so that compiling a kernel never runs on the page's thread.
+ * Browser twin of compiler-worker.node.ts (the `CompilerWorker` interface, same exports),
+ * swapped in by the browser builds (scripts/platform-seams.mjs). There is no `compileSync`:
+ * a window's main thread may not block, so the Wasm tier always arrives asynchronously
+ * (`f.ready`), and until then the JS tier runs.
+ *
+ * The worker script is `asc-worker.browser.ts` beside this file when served from source
+ * (Vite), and `numbats-compiler-worker.js` beside `browser.js` in the built package (the
+ * build rewrites the URL below); asc itself is loaded by the worker, never by the page.
+ */
+import { TargetError } from '../../util/errors.js';
+import { AscCompileError } from './asc.js';
+
+/** Faults a request can inject (tests). */
+export type CompilerFault = 'throw' | 'crash' | 'exit' | 'asc-crash';
+
+/** One compile: AS source, asc flags, where its static data goes. */
+export interface CompileRequest {
+  readonly source: string;
+  readonly flags: readonly string[];
+  readonly memoryBase?: number | undefined;
+  readonly fault?: CompilerFault | undefined;
+}
+
+/** The Wasm bytes and asc's compile time in the worker (ms). */
+export interface CompileReply {
+  readonly binary: Uint8Array;
+  readonly compileMs: number;
+}
+
+/** The compiler worker of a platform. */
+export interface CompilerWorker {
+  start(): void;
+  compile(req: CompileRequest): Promise<CompileReply>;
+  readonly compileSync?: (req: CompileRequest, timeoutMs: number) => CompileReply;
+  hold(): () => void;
+  stop(): Promise<void>;
+}
+
+interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; compileMs?: number }
+interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; source: string }
+
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, Pending>();
+
+function failPending(why: string): void {
+  for (const p of pending.values()) p.reject(new TargetError('E_TARGET_COMPILE', `kernel compiler worker failed: ${why}`));
+  pending.clear();
+}
+
+function start(): Worker {
+  if (worker !== undefined) return worker;
+  const w = new Worker(new URL('./asc-worker.browser.ts', import.meta.url), { type: 'module', name: 'numbats-compiler' });
+  w.onmessage = (ev: MessageEvent<Reply>) => {
+    const r = ev.data;
+    const p = pending.get(r.id);
+    if (p === undefined) return;
+    pending.delete(r.id);
+    if (r.error !== undefined) p.reject(new AscCompileError(r.error, p.source));
+    else p.resolve({ binary: new Uint8Array(r.binary!), compileMs: r.compileMs ?? 0 });
+    // After a crash Binaryen's state is not to be trusted: the next compile gets a new worker.
+    if (r.crashed) void stop();
+  };
+  w.onerror = (ev) => {
+    ev.preventDefault();
+    if (worker === w) worker = undefined;
+    w.terminate();
+    failPending(ev.message || 'the worker could not start or threw');
+  };
+  worker = w;
+  return w;
+}
+
+function compile(req: CompileRequest): Promise<CompileReply> {
+  const w = start();
+  const id = nextId++;
+  return new Promise<CompileReply>((resolve, reject) => {
+    pending.set(id, { resolve, reject, source: req.source });
+    w.postMessage({ id, source: req.source, flags: [...req.flags], memoryBase: req.memoryBase, fault: req.fault });
+  });
+}
+
+async function stop(why = 'stopped'): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  failPending(why);
+  w?.terminate();
+}
+
+/**
+ * The browser compiler worker (one per page).
+ *
+ * @example
+ * ```ts
+ * compilerWorker.start(); // warm: asc loads in the worker while the page goes on
+ * const { binary } = await compilerWorker.compile({ source, flags: ascFlagsFor(source) });
+ * ```
+ */
+export const compilerWorker: CompilerWorker = { start: () => void start(), compile, hold: () => () => {}, stop: () => stop() };
+
+/** The seam's shared name (compile-sync.ts imports it from compiler-worker.node.ts). */
+export const nodeCompilerWorker = compilerWorker;
