@@ -54,6 +54,19 @@ export function warmCompiler(): void {
   compiler.start();
 }
 
+/**
+ * How many compiler workers this process has spawned (tests: a fault must replace the
+ * worker once, and a healthy worker must stay in use); 0 where the platform does not count.
+ *
+ * @example
+ * ```ts
+ * const before = compilerWorkersSpawned();
+ * ```
+ */
+export function compilerWorkersSpawned(): number {
+  return compiler.spawned?.() ?? 0;
+}
+
 /** Result of {@link compileSync}. */
 export interface SyncCompileResult {
   readonly module: WebAssembly.Module;

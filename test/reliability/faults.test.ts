@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { AscCompileError, compileKernel, linkKernels } from '../../src/compiler/index.js';
 import { cacheFile, cacheKey, clearMemoryCache, compileCached } from '../../src/vectorize/cache.js';
-import { compileSync, injectCompilerFault } from '../../src/vectorize/compile-sync.js';
+import { compileSync, compilerWorkersSpawned, injectCompilerFault } from '../../src/vectorize/compile-sync.js';
 import { runtime } from '../../src/runtime/runtime.js';
 
 // Compiler faults at the factory call: kernels made here wait for their Wasm (faults in
@@ -123,9 +123,8 @@ describe('compiler faults', () => {
 
   it('the compiler worker exiting is a TargetError at once (not after the 60 s timeout), and the next compile works', () => {
     injectCompilerFault('exit');
-    const t0 = performance.now();
-    expect(() => compileSync(SIMPLE)).toThrowError(expect.objectContaining({ code: 'E_TARGET_COMPILE' }));
-    expect(performance.now() - t0).toBeLessThan(10_000);
+    // The exit itself is the reason given (a wait for the timeout would say it timed out).
+    expect(() => compileSync(SIMPLE)).toThrowError(expect.objectContaining({ code: 'E_TARGET_COMPILE', message: expect.stringMatching(/exit/) }));
     expect(compileSync(SIMPLE).binary.length).toBeGreaterThan(8);
   });
 
@@ -134,10 +133,10 @@ describe('compiler faults', () => {
     expect(() => compileSync(SIMPLE)).toThrow();
     expect(compileSync(SIMPLE).binary.length).toBeGreaterThan(8); // a new worker
     await new Promise((r) => setTimeout(r, 200)); // the old worker's 'exit' event runs now
-    const t0 = performance.now();
+    const spawned = compilerWorkersSpawned();
     compileSync('export function g(): i32 { return 8; }');
-    // No third worker: a warm compile, not asc's load and first compile again (~1 s).
-    expect(performance.now() - t0).toBeLessThan(600);
+    // No third worker: the replacement is still the one in use.
+    expect(compilerWorkersSpawned()).toBe(spawned);
   });
 
   for (const fault of ['throw', 'crash', 'exit'] as const) {

@@ -135,6 +135,8 @@ export interface CompilerWorker {
   hold(): () => void;
   /** Stop the worker (compiles in flight fail). */
   stop(): Promise<void>;
+  /** How many workers were spawned so far (tests: a fault replaces the worker once, not per compile). */
+  readonly spawned?: () => number;
 }
 
 interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number }
@@ -146,6 +148,7 @@ let flag: Int32Array | undefined;
 let nextId = 1;
 let workerDead: string | undefined;
 let holds = 0;
+let spawned = 0;
 const pending = new Map<number, Pending>();
 
 function ascUrl(): string {
@@ -207,6 +210,7 @@ function ensureWorker(): MessagePort {
     resourceLimits: { stackSizeMb: 16 },
   });
   worker = w;
+  spawned++;
   // Only this worker's own events count: a replaced worker's late 'exit' must not mark its
   // successor dead (that leaked the successor and restarted asc once more).
   w.on('error', (e) => { if (worker === w) { workerDead = String(e); failPending(`died: ${workerDead}`); } });
@@ -304,4 +308,4 @@ async function stop(why = 'was stopped'): Promise<void> {
  * const { binary } = await nodeCompilerWorker.compile({ source, flags: ascFlagsFor(source) });
  * ```
  */
-export const nodeCompilerWorker: CompilerWorker = { start, compile, compileSync, hold, stop: () => stop() };
+export const nodeCompilerWorker: CompilerWorker = { start, compile, compileSync, hold, stop: () => stop(), spawned: () => spawned };
