@@ -52,18 +52,10 @@ import { validateProgram } from './ir/passes/validate.js';
 import { printProgram } from './ir/print.js';
 import { asType } from './ir/types.js';
 import { ASC_FLAGS } from './toolchain/asc.js';
+import type { JitArgType } from './jit-types.js';
 import { prangeEmitter, stripPrange, type PrangeInfo } from './jit-prange.js';
 
-/**
- * The type of one jit argument: an NDArray (dtype, ndim, and whether its last axis has unit
- * stride), a TypedArray (1-D, unit stride), an array of an explicit signature (either kind;
- * `contiguous` from `::1`), or a scalar.
- */
-export type JitArgType =
-  | { readonly kind: 'ndarray'; readonly dtype: DType; readonly ndim: number; readonly contiguous: boolean }
-  | { readonly kind: 'typed'; readonly dtype: DType }
-  | { readonly kind: 'array'; readonly dtype: DType; readonly ndim: number; readonly contiguous: boolean }
-  | { readonly kind: 'scalar'; readonly dtype: DType };
+export type { JitArgType } from './jit-types.js';
 
 /** Options of {@link compileJit}. */
 export interface CompileJitOptions {

@@ -26,7 +26,7 @@
 import type * as acorn from 'acorn';
 import { DTYPES, type DType } from '../../dtype/dtypes.js';
 import { kernelError } from './diagnostics.js';
-import type { JitArgType } from '../jit.js';
+import type { JitArgType } from '../jit-types.js';
 import type { JitParamKind } from './lower-expr.js';
 import type { ParsedKernel } from './parse.js';
 import { boundNames, checkScalarGuesses, UfuncCalls, JitRetype, type ScalarKind, type UfuncExpansion } from './jit-ufunc.js';
