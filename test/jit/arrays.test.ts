@@ -63,7 +63,13 @@ describe('nb.jit: built-in ufuncs on arrays', () => {
         expect(got.toArray()).toEqual(nb.add(a.astype('float64'), trace).toArray());
         return;
       }
-      same(got, want);
+      // tanh is V8's in the plain function and AssemblyScript's compiled: the trace may differ
+      // in its last bit, so float results are compared to a few ulps of it.
+      expect(got.dtype).toBe((want as nb.NDArray).dtype);
+      expect(got.shape).toEqual((want as nb.NDArray).shape);
+      const w = (want as nb.NDArray).flatten().toArray() as number[];
+      const eps = got.dtype === 'float32' ? 2 ** -22 : 4 * Number.EPSILON;
+      (got.flatten().toArray() as number[]).forEach((v, i) => expect(Math.abs(v - w[i]!)).toBeLessThanOrEqual(eps * Math.max(1, Math.abs(trace), Math.abs(w[i]!))));
     }), { numRuns: 60 });
     expect(jf.signatures).toContain('float64[:,::1](float64[:,::1])');
     expect(jf.signatures).toContain('float32[:,::1](float32[:,::1])');
