@@ -109,6 +109,12 @@ export interface JitExtras<F extends JitKernel = JitKernel> {
   /** The original function (Numba's `py_func`): plain JS. */
   readonly pyFunc: F;
   /**
+   * A Promise that settles when every specialisation compiled so far is in place (API.md's
+   * `.ready` of compiled functions). jit functions have no JS tier yet: a specialisation is
+   * compiled to Wasm by the call that needs it, so `.ready` is already settled.
+   */
+  readonly ready: Promise<void>;
+  /**
    * The call as a Promise (as compiled ufuncs' `callAsync`): settled with the result, or
    * rejected with the error the call would throw. On 'parallel', a function with prange loops
    * runs entirely on the worker pool and the event loop stays free meanwhile (changing its
@@ -243,6 +249,7 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
     name: { value: name },
     length: { value: nparams },
     pyFunc: { value: fn },
+    ready: { get: () => Promise.resolve() },
     callAsync: {
       value: (...args: unknown[]): Promise<unknown> => {
         try {

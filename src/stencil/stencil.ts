@@ -138,6 +138,12 @@ export interface Stencil {
   readonly name: string;
   /** The compiled stencils (typed IR, AS source), one per signature compiled so far. */
   readonly kernels: readonly CompiledStencil[];
+  /**
+   * A Promise that settles when every signature compiled so far is in place (API.md's
+   * `.ready` of compiled functions). Stencils have no JS tier yet: a signature is compiled to
+   * Wasm by the factory (eager) or the call that needs it (lazy), so `.ready` is already settled.
+   */
+  readonly ready: Promise<void>;
 }
 
 /** A stencil made with `target: 'gpu'`: as {@link Stencil}, but a call returns a Promise. */
@@ -357,6 +363,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
   Object.defineProperties(f, {
     name: { value: name },
     kernels: { get: () => kernels as readonly CompiledStencil[], enumerable: false },
+    ready: { get: () => Promise.resolve(), enumerable: false },
   });
   // Passed in a kernel's options.helpers, a stencil is refused where it is called (NB2013).
   attachKernelSource(f, { kind: 'stencil', fn: kernel, helpers: options.helpers ?? {}, ...(options.constants ? { constants: options.constants } : {}) });

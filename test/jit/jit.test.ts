@@ -415,3 +415,17 @@ describe('nb.jit with the kernel language of issue 13: scratch arrays, table con
     expect(f(nb.array([1, 2, 3], 'float64'))).toBe(total(nb.array([1, 2, 3], 'float64')));
   });
 });
+
+describe('nb.jit .ready', () => {
+  it('is a settled Promise: a specialisation is compiled by the call that needs it, and its result is the compiled one', async () => {
+    const f = nb.jit((a: nb.NDArray) => {
+      let s = 0;
+      for (let i = 0; i < a.shape[0]; i++) s += a.get(i) as number;
+      return s;
+    });
+    await expect(f.ready).resolves.toBeUndefined();
+    expect(f(nb.array([1.5, 2, 3]))).toBe(6.5);
+    expect(f.signatures).toEqual(['float64(float64[::1])']);
+    await expect(f.ready).resolves.toBeUndefined();
+  });
+});

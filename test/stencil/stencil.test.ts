@@ -238,3 +238,13 @@ describe('stencil: diagnostics', () => {
     expect(() => compileStencil('(a) => a(0)', 'f8(f8)', { stride: [1, 2] })).toThrow(code);
   });
 });
+
+describe('stencil .ready', () => {
+  it('is a settled Promise once a signature is compiled (eager: at the factory), and calls run compiled code', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const s = nb.stencil((a: any) => a(-1) + a(1), { signature: 'float64(float64)' });
+    expect(s.kernels.length).toBe(1);
+    await expect(s.ready).resolves.toBeUndefined();
+    expect(s(nb.array([1, 2, 3, 4])).toArray()).toEqual([0 + 2, 1 + 3, 2 + 4, 3 + 0]); // outside: 0 (the default mode)
+  });
+});
