@@ -12,32 +12,9 @@
  */
 import { TargetError } from '../../util/errors.js';
 import { AscCompileError } from './asc.js';
+import type { CompileReply, CompileRequest, CompilerWorker } from './compiler-worker-types.js';
 
-/** Faults a request can inject (tests). */
-export type CompilerFault = 'throw' | 'crash' | 'exit' | 'asc-crash';
-
-/** One compile: AS source, asc flags, where its static data goes. */
-export interface CompileRequest {
-  readonly source: string;
-  readonly flags: readonly string[];
-  readonly memoryBase?: number | undefined;
-  readonly fault?: CompilerFault | undefined;
-}
-
-/** The Wasm bytes and asc's compile time in the worker (ms). */
-export interface CompileReply {
-  readonly binary: Uint8Array;
-  readonly compileMs: number;
-}
-
-/** The compiler worker of a platform. */
-export interface CompilerWorker {
-  start(): void;
-  compile(req: CompileRequest): Promise<CompileReply>;
-  readonly compileSync?: (req: CompileRequest, timeoutMs: number) => CompileReply;
-  hold(): () => void;
-  stop(): Promise<void>;
-}
+export type { CompileReply, CompileRequest, CompilerFault, CompilerWorker } from './compiler-worker-types.js';
 
 interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; compileMs?: number }
 interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; source: string }
