@@ -418,12 +418,15 @@ describe("nb.jit target 'parallel': callAsync (the whole call on the pool)", () 
 
   it('resolves to the synchronous call\'s bits, close to plain JS, and leaves the event loop free meanwhile', async () => {
     const sync = f(a, 20);
+    expect(Object.is(await f.callAsync(a, 20), sync)).toBe(true);
+    // The event loop runs while the pool works: a call 20x longer than the one above (so its
+    // workers' replies cannot arrive in the same turn as the call, as they could for a short
+    // call on an idle pool) has not settled when the next turn of the event loop comes.
     let settled = false;
-    const p = f.callAsync(a, 20).then((v) => { settled = true; return v; });
-    // A synchronous call would have settled before this turn of the event loop.
+    const long = f.callAsync(a, 400).then((v) => { settled = true; return v; });
     await new Promise((r) => setImmediate(r));
     expect(settled).toBe(false);
-    expect(Object.is(await p, sync)).toBe(true);
+    expect(Object.is(await long, f(a, 400))).toBe(true);
     const ref = heavy(a, 20);
     expect(Math.abs(sync - ref)).toBeLessThanOrEqual(1e-9 * Math.abs(ref));
     nb.config({ parallel: { threads: 3 } });
