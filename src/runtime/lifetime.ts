@@ -30,7 +30,7 @@
  * {@link unpinBlock}: a new array can never get a block that a worker still writes.
  */
 import { MemoryError } from '../util/errors.js';
-import { GC_ALLOWANCE_MIN_BYTES, collectionBudget, nextAllowance } from './collection-policy.js';
+import { GC_ALLOWANCE_MIN_BYTES, WHOLE_REQUEST_MIN_BYTES, collectionBudget, nextAllowance } from './collection-policy.js';
 import { clearKeptObjects, collectGarbage } from './gc-hooks.js';
 import { isHeapDebug, type Heap } from './heap.js';
 import { heapByteLength } from './wasm-memory.js';
@@ -346,13 +346,14 @@ let liveAfterCollection = 0;
 
 /**
  * The heap size the policy allows before the next forced collection (collection-policy.ts),
- * plus what its blocks cannot use: the static data below the heap's base, and free blocks
- * too small for the request (measured: 1.6 MiB of small blocks freed below the first 80 MiB
- * array left a 320 MiB budget 1.6 MiB short of its fourth 80 MiB block, so every call
- * collected instead of every second one).
+ * plus what its blocks cannot use: the static data below the heap's base, and, for a large
+ * request (whose room is counted in whole requests), free blocks too small for it (measured:
+ * 1.6 MiB of small blocks freed below the first 80 MiB array left a 320 MiB budget 1.6 MiB
+ * short of its fourth 80 MiB block, so every call collected instead of every second one).
  */
 function budget(needed: number, heap: Heap): number {
-  return collectionBudget(liveAfterCollection, needed, allowance) + heap.base + heap.fragmentBytes(needed);
+  const unusable = needed >= WHOLE_REQUEST_MIN_BYTES ? heap.fragmentBytes(needed) : 0;
+  return collectionBudget(liveAfterCollection, needed, allowance) + heap.base + unusable;
 }
 
 /**
