@@ -10,6 +10,8 @@
  *     (x and the last r).
  *
  *   npx tsx bench/memory-growth.ts [sizes=1e5,1e6,1e7] [calls=36]
+ *   NB_GROWTH_COLD=1: the loop right after the compile; NB_GROWTH_STOP_COMPILER=1: the
+ *   compiler worker ended before the loop (see runGrowth)
  *   npm run bench -- memory                         (the same, from the bench runner)
  *
  * Goals (issue 16): every new-output call after the second within 1.5x of the `out=` call,
@@ -57,6 +59,18 @@ export async function runGrowth(n: number, calls: number): Promise<GrowthReport>
   const { lifetimeStats } = await import('../src/runtime/lifetime.js');
   const { runtime } = await import('../src/runtime/runtime.js');
   const f = nb.vectorize('f8(f8)')((a: number) => Math.exp(-a * a) * Math.cos(a));
+  // The Wasm tier compiles in the background (API.md: tiers); until it is in place calls run
+  // the JS tier while the compiler worker keeps another core busy (1-6 s here), which is what
+  // an earlier version of this script measured at 1e6 (CPU time twice the wall time).
+  await f.ready;
+  // NB_GROWTH_STOP_COMPILER=1: end the compiler worker once the kernel is in place. For a few
+  // seconds after a compile the worker's isolate keeps V8's background threads busy (the
+  // process uses ~a third of a core while idle here), and a forced full GC on the main thread
+  // then takes ~300 ms instead of ~15 ms (measured); this shows the loop without that.
+  if (process.env.NB_GROWTH_STOP_COMPILER === '1') {
+    const { stopCompilerWorker } = await import('../src/vectorize/compile-sync.js');
+    await stopCompilerWorker();
+  }
   const x = nb.linspace(-3, 3, n);
   // Tier the compiled loop up on a small array (V8 runs a new module's code in its baseline
   // tier first) so that the first new-output calls measure the heap, not the compiler.

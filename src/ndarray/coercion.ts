@@ -160,7 +160,11 @@ function coerceFlatNumbers(data: readonly unknown[], dtype: DType | undefined): 
   const storage = allocateStorage(dt, n, false, [n]);
   try {
     const target = storage.elements as unknown as Array<number | bigint>;
-    for (let i = 0; i < n; i++) target[i] = toStorage(data[i] as number, dt);
+    // Inferred dtypes need no conversion rules: every number is exact in float64, and every
+    // integer in int64's range is exact as a BigInt.
+    if (dtype !== undefined) for (let i = 0; i < n; i++) target[i] = toStorage(data[i] as number, dt);
+    else if (dt === 'int64') for (let i = 0; i < n; i++) target[i] = BigInt(data[i] as number);
+    else for (let i = 0; i < n; i++) target[i] = data[i] as number;
   } catch (err) {
     storage.dispose();
     throw err;

@@ -41,7 +41,9 @@ if (typeof Symbol.dispose !== 'symbol') {
 
 /** Frozen one-element arrays [v] for small v, shared (see {@link frozen}). */
 const SMALL_1D = 1024;
-const frozen1d: Array<readonly number[] | undefined> = [];
+// Filled up front: writing index ~1024 into an empty array would give it dictionary elements,
+// a hash lookup on every read.
+const frozen1d: Array<readonly number[] | undefined> = new Array<readonly number[] | undefined>(2 * SMALL_1D).fill(undefined);
 
 /**
  * `dims` as a frozen array (shapes and strides are immutable). Frozen arrays (another

@@ -65,19 +65,25 @@ function parseSliceText(spec: string): ParsedSlice | number {
   return { start: num(m[1]), stop: num(m[2]), step };
 }
 
+/**
+ * A start or stop of Python's slice.indices(). Module-level, as the other helpers of the
+ * slice path: a closure made per call costs more than the slice itself where the code is
+ * run through esbuild's keepNames (tsx, vitest), which names each new closure.
+ */
+function clampBound(v: number | undefined, dflt: number, len: number, step: number): number {
+  if (v === undefined) return dflt;
+  if (v < 0) {
+    v += len;
+    if (v < 0) v = step < 0 ? -1 : 0;
+  } else if (v >= len) v = step < 0 ? len - 1 : len;
+  return v;
+}
+
 /** Python's slice.indices(): clamp start/stop and count the elements. */
 function adjustSlice(s: ParsedSlice, len: number): { start: number; count: number } {
   const { step } = s;
-  const clamp = (v: number | undefined, dflt: number) => {
-    if (v === undefined) return dflt;
-    if (v < 0) {
-      v += len;
-      if (v < 0) v = step < 0 ? -1 : 0;
-    } else if (v >= len) v = step < 0 ? len - 1 : len;
-    return v;
-  };
-  const start = clamp(s.start, step < 0 ? len - 1 : 0);
-  const stop = clamp(s.stop, step < 0 ? -1 : len);
+  const start = clampBound(s.start, step < 0 ? len - 1 : 0, len, step);
+  const stop = clampBound(s.stop, step < 0 ? -1 : len, len, step);
   let count = 0;
   if (step < 0) {
     if (stop < start) count = Math.floor((start - stop - 1) / -step) + 1;
@@ -165,7 +171,6 @@ export function sliceLayout(src: LayoutSource, specs: readonly SliceSpec[]): Lay
   return { shape, strides, offset };
 }
 
-/** A slice as parseSliceString makes it: integer (or absent) start and stop, a non-zero integer step. */
 /**
  * {@link sliceLayout} for the common specs, integers and slice strings only (no `'...'`, no
  * `null`), in one pass; undefined for anything else, or any error, which the general path
@@ -202,11 +207,13 @@ function simpleSliceLayout(src: LayoutSource, specs: readonly SliceSpec[]): Layo
   return { shape, strides, offset };
 }
 
+/** A slice as parseSliceString makes it: integer (or absent) start and stop, a non-zero integer step. */
+const isBound = (v: unknown): boolean => v === undefined || Number.isInteger(v);
+
 function isParsedSlice(p: unknown): p is ParsedSlice {
   if (typeof p !== 'object' || p === null) return false;
   const { start, stop, step } = p as Partial<ParsedSlice>;
-  const bound = (v: unknown) => v === undefined || Number.isInteger(v);
-  return bound(start) && bound(stop) && Number.isInteger(step) && step !== 0;
+  return isBound(start) && isBound(stop) && Number.isInteger(step) && step !== 0;
 }
 
 function showSpec(p: unknown): string {

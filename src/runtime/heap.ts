@@ -231,6 +231,25 @@ export class Heap {
     return this.top;
   }
 
+  /**
+   * Bytes in free blocks smaller than `size`, once adjacent free blocks are merged (it merges
+   * them: it runs under pressure only): room that a request of `size` cannot use. The
+   * collection policy adds it to the heap size it allows (lifetime.ts), so that small blocks
+   * freed below the large ones do not cost a large request its place.
+   */
+  fragmentBytes(size: number): number {
+    this.coalesce();
+    let bytes = 0;
+    const last = Math.min(floorClass(size), CLASS_COUNT - 1);
+    for (let k = 0; k <= last; k++) {
+      for (const p of this.lists[k]!) {
+        const s = this.freeSize.get(p)!;
+        if (s < size) bytes += s;
+      }
+    }
+    return bytes;
+  }
+
   /** Size of the live block at `ptr`, or undefined. */
   sizeOf(ptr: number): number | undefined {
     return this.live.get(ptr);

@@ -9,8 +9,8 @@
  *   1. FinalizationRegistry: after the owner is collected, between tasks (async code).
  *   2. Synchronous sweep under heap pressure (heap.ts calls {@link onHeapPressure}) before
  *      the heap grows: WeakRefs of all tracked owners are checked; once the heap is at its
- *      budget (the live bytes of the last collection plus an allowance, see
- *      {@link LIVE_HEADROOM}) a full GC runs first (see gc-hooks.ts for why that is needed
+ *      budget (the live bytes of the last collection plus room for garbage:
+ *      collection-policy.ts) a full GC runs first (see gc-hooks.ts for why that is needed
  *      inside one synchronous loop), and the heap then grows to the new budget at once.
  *   3. `dispose()` / scopes: immediately.
  * A released block is marked `freed`, so the other paths never free it twice.
@@ -30,38 +30,10 @@
  * {@link unpinBlock}: a new array can never get a block that a worker still writes.
  */
 import { MemoryError } from '../util/errors.js';
+import { GC_ALLOWANCE_MIN_BYTES, WHOLE_REQUEST_MIN_BYTES, collectionBudget, nextAllowance } from './collection-policy.js';
 import { clearKeptObjects, collectGarbage } from './gc-hooks.js';
 import { isHeapDebug, type Heap } from './heap.js';
 import { heapByteLength } from './wasm-memory.js';
-
-/**
- * The collection policy (issue 16 item 1: no stalls while the heap grows). Growing and
- * collecting both cost: a forced full GC 3-15 ms (more while a kernel compile's aftermath
- * keeps V8's background threads busy), and fresh pages their first touch, measured ~1.1 ms
- * per MiB here (80 ms for an 80 MB output, as much as computing it; NumPy pays it on every
- * call). So, as V8 sizes its own heap: after each forced collection the live bytes L are
- * known, and the heap may hold L, the request, and an allowance of garbage
- * (max({@link LIVE_HEADROOM} x (L + request), allowance)) before the next collection. Past
- * that budget a pressure event collects; below it, it grows straight to the budget (one
- * growth, not many; prefault.ts maps the surplus's pages in the background). The allowance
- * starts at {@link GC_ALLOWANCE_MIN_BYTES} and doubles (up to
- * {@link GC_ALLOWANCE_MAX_BYTES}) while forced collections take more than
- * {@link GC_TIME_SHARE} of the time, halving again when they take under a quarter of it.
- * Measured on `r = f(x)` loops (bench/memory-growth.ts, bench/README.md): at 1e7 float64
- * elements the heap settles at x, the previous r, the new one and one spare block, one
- * forced GC per 2 calls (the old fixed 256 MiB floor forced one per call), high-water 2.41x
- * the reachable bytes; at 1e6, 152 MiB instead of 273.
- */
-export const LIVE_HEADROOM = 0.25;
-export const GC_ALLOWANCE_MIN_BYTES = 32 * 2 ** 20;
-/**
- * The allowance never exceeds max(this, {@link LIVE_HEADROOM_MAX} x (L + request)): however
- * costly collections are, a large live set keeps the heap within 1.5x of it (the high-water
- * goal of issue 16: at most 2.5x the bytes a loop keeps reachable).
- */
-export const GC_ALLOWANCE_MAX_BYTES = 128 * 2 ** 20;
-export const LIVE_HEADROOM_MAX = 0.5;
-export const GC_TIME_SHARE = 0.1;
 
 /**
  * What a block carved out of a slab (slab.ts) reports to when its array is released: the
@@ -372,11 +344,16 @@ let allowance = GC_ALLOWANCE_MIN_BYTES;
 /** Live bytes after the last forced collection (0 before the first). */
 let liveAfterCollection = 0;
 
-/** The heap size the policy allows before the next forced collection (see {@link LIVE_HEADROOM}). */
-function budget(needed: number): number {
-  const base = liveAfterCollection + needed;
-  const cap = Math.max(GC_ALLOWANCE_MAX_BYTES, LIVE_HEADROOM_MAX * base);
-  return base + Math.max(LIVE_HEADROOM * base, Math.min(allowance, cap));
+/**
+ * The heap size the policy allows before the next forced collection (collection-policy.ts),
+ * plus what its blocks cannot use: the static data below the heap's base, and, for a large
+ * request (whose room is counted in whole requests), free blocks too small for it (measured:
+ * 1.6 MiB of small blocks freed below the first 80 MiB array left a 320 MiB budget 1.6 MiB
+ * short of its fourth 80 MiB block, so every call collected instead of every second one).
+ */
+function budget(needed: number, heap: Heap): number {
+  const unusable = needed >= WHOLE_REQUEST_MIN_BYTES ? heap.fragmentBytes(needed) : 0;
+  return collectionBudget(liveAfterCollection, needed, allowance) + heap.base + unusable;
 }
 
 /**
@@ -387,20 +364,18 @@ export function onHeapPressure(needed: number, heap: Heap): number {
   clearKeptObjects();
   if (sweep() >= needed) return 0;
   const size = heapByteLength();
-  const room = budget(needed);
+  const room = budget(needed, heap);
   if (heap.end + needed <= room) return room;
   const start = performance.now();
   if (!collectGarbage()) return Math.max(size * 2, heap.end + needed);
   const end = performance.now();
   collectMs += end - start;
-  const share = (end - start) / (end - lastCollectionEnd);
-  if (share > GC_TIME_SHARE) allowance = Math.min(allowance * 2, Math.max(GC_ALLOWANCE_MAX_BYTES, LIVE_HEADROOM_MAX * heap.liveTotal));
-  else if (share < GC_TIME_SHARE / 4 && allowance > GC_ALLOWANCE_MIN_BYTES) allowance /= 2;
+  allowance = nextAllowance(allowance, (end - start) / (end - lastCollectionEnd), heap.liveTotal);
   lastCollectionEnd = end;
   forcedCollections++;
   sweep();
   liveAfterCollection = heap.liveTotal;
-  return budget(needed);
+  return budget(needed, heap);
 }
 
 /**

@@ -158,6 +158,28 @@ describe('the allocator', () => {
     );
   });
 
+  it('counts the free bytes a request cannot use (fragmentBytes: free blocks smaller than it)', () => {
+    const base = runtime().heap.stats().top + 64 * MiB;
+    growHeap(base + 8 * MiB);
+    const heap = new Heap(base);
+    const small = [heap.alloc(4096), heap.alloc(4096), heap.alloc(16), heap.alloc(16), heap.alloc(4096)];
+    heap.alloc(MiB); // keeps the small blocks below the top (a freed top block lowers the top instead)
+    expect(heap.fragmentBytes(MiB)).toBe(0);
+    heap.free(small[0]!);
+    heap.free(small[2]!);
+    expect(heap.fragmentBytes(MiB)).toBe(4096 + 16);
+    expect(heap.fragmentBytes(4096)).toBe(16); // a 4096-byte block serves a 4096-byte request
+    expect(heap.fragmentBytes(4097)).toBe(4096 + 16);
+    expect(heap.fragmentBytes(16)).toBe(0);
+    // Adjacent free blocks count as one: 16 + 16 + 4096 bytes in a row serve a 4128-byte request.
+    heap.free(small[3]!);
+    heap.free(small[4]!);
+    expect(heap.fragmentBytes(4128)).toBe(4096);
+    expect(heap.fragmentBytes(4129)).toBe(4096 + 4128);
+    expect(heap.fragmentBytes(2 ** 32)).toBe(heap.stats().freeBytes);
+    heap.checkInvariants();
+  });
+
   it('refuses a double free', () => {
     const heap = new Heap(runtime().heap.stats().top + 64 * MiB);
     const p = heap.alloc(100);
