@@ -7,6 +7,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as nb from '../../src/index.js';
 import { errorOf } from '../helpers/errors.js';
 import type { DType } from '../../src/dtype/dtypes.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/jit/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 
 afterEach(() => vi.restoreAllMocks());

@@ -8,6 +8,10 @@ import * as nb from '../../src/index.js';
 import { compileStencil } from '../../src/compiler/stencil.js';
 import { kernelErrorOf } from '../helpers/errors.js';
 import { reference } from '../helpers/stencil-reference.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/stencil/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 type Mode = nb.BoundaryMode;
 const MODES: Mode[] = ['constant', 'nearest', 'reflect', 'mirror', 'wrap'];
