@@ -422,7 +422,7 @@ describe('nb.jit with the kernel language of issue 13: scratch arrays, table con
 });
 
 describe('nb.jit .ready', () => {
-  it('is a settled Promise: a specialisation is compiled by the call that needs it, and its result is the compiled one', async () => {
+  it("resolves once the specialisations compiled so far are in place (on the suite's tier), and calls give the compiled result", async () => {
     const f = nb.jit((a: nb.NDArray) => {
       let s = 0;
       for (let i = 0; i < a.shape[0]; i++) s += a.get(i) as number;
