@@ -7,6 +7,10 @@
  * block-ordered float reductions). The whole jit suites also run on the JS tier:
  * test/jit/js-tier-suites.test.ts.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import * as nb from '../../src/index.js';
 import { injectCompilerFault } from '../../src/vectorize/compile-sync.js';
@@ -231,7 +235,7 @@ describe('the default tier', () => {
     expect(j.tier).toBe('js');
   });
 
-  it('a module the compile cache holds is used at once (cache: true: from disk too)', async () => {
+  it('a module the compile cache holds (here: in memory, with cache: true) is used at once: Wasm from the first call', async () => {
     const name = `cached_${process.pid}_${Date.now()}`;
     const f = nb.jit({ name, cache: true })(sum2d);
     f(nb.ones([2, 2]));
@@ -240,6 +244,31 @@ describe('the default tier', () => {
     expect(again(nb.ones([2, 2]))).toBe(4);
     expect(again.tier).toBe('wasm');
   });
+
+  it('with cache: true, a later process finds the module on disk: its first call runs on Wasm (jit and stencil)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'numbats-jit-tiers-'));
+    try {
+      const program = [
+        "import * as nb from './src/index.ts';",
+        "const f = nb.jit({ cache: true, name: 'disk_sum' })((t) => { let s = 0.5; for (let i = 0; i < t.length; i++) s += t[i]; return s; });",
+        "const s = nb.stencil((a) => a(-1) - a(1), { cache: true, signature: 'float64(float64)', mode: 'wrap', name: 'disk_diff' });",
+        'const first = [f(new Float64Array([1, 2])), f.tier, s(nb.array([1, 2, 4])).toArray(), s.tier];',
+        'await Promise.all([f.ready, s.ready]);',
+        'console.log(JSON.stringify(first));',
+      ].join('\n');
+      const run = () => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
+        cwd: process.cwd(), encoding: 'utf8', timeout: 120_000, env: { ...process.env, NUMBATS_CACHE_DIR: dir },
+      });
+      const cold = run();
+      expect(cold.stderr).toBe('');
+      expect(JSON.parse(cold.stdout)).toEqual([3.5, 'js', [2, -3, 1], 'js']);
+      const warm = run();
+      expect(warm.stderr).toBe('');
+      expect(JSON.parse(warm.stdout)).toEqual([3.5, 'wasm', [2, -3, 1], 'wasm']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it('bad tier values are typed errors', () => {
     expect(() => nb.jit({ tier: 'fast' as never })).toThrowError(expect.objectContaining({ code: 'E_VALUE_OPTION' }));
