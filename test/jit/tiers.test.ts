@@ -183,6 +183,30 @@ describe('parity of the JS and Wasm tiers against plain JS', () => {
   });
 });
 
+describe("prange loops on the JS tier ('parallel')", () => {
+  it('start offsets, -=, *=, Math.min on integers, continue, a nested prange: the Wasm tier\'s bits, plain JS\'s values', () => {
+    const t = new Float64Array(floats(203, 21));
+    const ints = Int32Array.from(floats(203, 22), (x) => Math.round(x * 1e6));
+    const cases: [(...a: never[]) => unknown, unknown[]][] = [
+      [(u: Float64Array) => { let s = 1.0; for (const i of nb.prange(3, u.length)) s -= u[i]! * 0.1; return s; }, [t]],
+      [(u: Float64Array) => { let p = 1.0; for (const i of nb.prange(u.length)) { if (u[i]! < 0) continue; p *= 1 + u[i]! / 1000; } return p; }, [t]],
+      [(u: Int32Array) => { let lo = 2147483647; for (const i of nb.prange(u.length)) lo = Math.min(lo, u[i]!); return lo; }, [ints]],
+      [(u: Float64Array, k: number) => {
+        let s = 0.0;
+        for (const i of nb.prange(k)) for (const j of nb.prange(u.length)) s += u[j]! * i;
+        return s;
+      }, [t, 5]],
+    ];
+    for (const [fn, args] of cases) {
+      const [js, wasm] = PINNED.map((tier) => (fresh(fn, { target: 'parallel', tier }) as unknown as (...a: unknown[]) => number)(...args));
+      expect(Object.is(js, wasm)).toBe(true);
+      const plain = (fn as (...a: unknown[]) => number)(...args);
+      if (Number.isInteger(plain)) expect(js).toBe(plain);
+      else expect(js).toBeCloseTo(plain, 6);
+    }
+  });
+});
+
 describe('the default tier', () => {
   it('runs the JS tier first, then Wasm after .ready, with the same results', async () => {
     const f = fresh(sum2d);
