@@ -31,7 +31,7 @@ if (py) {
   console.log('Numba: no python with numba found (set NUMBATS_PYTHON); Numba columns skipped');
 }
 
-const bench = jitBench();
+const bench = await jitBench();
 console.log(`numbats parallel target: ${nb.config().parallel.threads} threads`);
 const rows: string[][] = [];
 const baselines = new Map<() => unknown, number>();

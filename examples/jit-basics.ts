@@ -23,7 +23,13 @@ console.log('sum2d(a.T) =', sum2d(a.T), '(a strided view, its own specialisation
 console.log('plain JS   =', sum2d.pyFunc(a));
 console.log('signatures:', sum2d.signatures);
 
-// Timing: the first call compiles; later calls run the Wasm code.
+// Tiers: the first calls ran the same function compiled to JS while its Wasm compiled in
+// the background; `.ready` settles when every specialisation so far runs on Wasm.
+console.log('tier now:', sum2d.tier);
+await sum2d.ready;
+console.log('tier after .ready:', sum2d.tier);
+
+// Timing: the Wasm code (after .ready).
 for (const [label, f] of [['jit', sum2d], ['plain JS', sum2d.pyFunc]] as const) {
   const t0 = performance.now();
   for (let r = 0; r < 5; r++) f(a);

@@ -27,7 +27,7 @@ async function run(rgba, width, height) {
   const { steps, images } = await runPipeline(nb, rgba, width, height, target);
   steps.forEach((s, i) => {
     const cap = $(`t${i + 1}`);
-    cap.textContent = `${s.step}: ${s.ms.toFixed(1)} ms on ${s.target}` + (s.error ? ` - failed: ${s.error}` : '');
+    cap.textContent = `${s.step}: ${s.ms.toFixed(1)} ms on ${s.target}` + (s.tier ? `, ${s.tier} tier` : '') + (s.error ? ` - failed: ${s.error}` : '');
     cap.className = s.error ? 'err' : '';
   });
   images.forEach((im, i) => drawGray($(`c${i + 1}`), im));

@@ -1,7 +1,9 @@
 // The example's image pipeline (examples/browser/index.html), kept free of the page so that
 // Node runs it too (test/examples/browser-pipeline.test.ts checks its values): an RGBA image
 // → grayscale (a vectorize kernel) → 2x2 mean downsample (a stencil with stride 2) →
-// contrast stretch to 0..255 (a jit function). Each step reports its time and target.
+// contrast stretch to 0..255 (a jit function). Each step reports its time and target, and
+// the cpu steps the tier that ran (a first call runs the JS tier at once, the main thread
+// never blocking on a compile; the Wasm tier takes over when the function's `.ready` settles).
 
 /** The grayscale weights (ITU-R BT.601, as most image libraries use). */
 export const LUMA = [0.299, 0.587, 0.114];
@@ -32,8 +34,9 @@ export function makeKernels(nb, target) {
 
 /**
  * Run the pipeline on RGBA bytes (`width` x `height`). Returns each step's image (a
- * Float32Array with its size, 0..255) and each step's time and target; a step that fails
- * records its error and ends the run (the page shows why).
+ * Float32Array with its size, 0..255) and each step's time and target (and, for a cpu
+ * step, the tier its call ran on: 'js' or 'wasm'); a step that fails records its error and
+ * ends the run (the page shows why).
  */
 export async function runPipeline(nb, rgba, width, height, target) {
   const k = makeKernels(nb, target);
@@ -46,11 +49,11 @@ export async function runPipeline(nb, rgba, width, height, target) {
   const toCpu = async (a) => (a.storageKind === 'gpu' ? a.toCpu() : a);
   const pixels = (a) => ({ data: new Float32Array(a.toArray().flat()), width: a.shape[1], height: a.shape[0] });
   const result = { steps: [], images: [] };
-  const step = async (name, stepTarget, f) => {
+  const step = async (name, stepTarget, f, tierOf) => {
     const t0 = performance.now();
     try {
       const v = await f();
-      result.steps.push({ step: name, target: stepTarget, ms: performance.now() - t0 });
+      result.steps.push({ step: name, target: stepTarget, ms: performance.now() - t0, ...(tierOf ? { tier: tierOf() } : {}) });
       return v;
     } catch (e) {
       result.steps.push({ step: name, target: stepTarget, ms: performance.now() - t0, error: String(e?.message ?? e) });
@@ -65,7 +68,14 @@ export async function runPipeline(nb, rgba, width, height, target) {
   const small = pixels(half);
   result.images.push(small);
   const out = new Float32Array(small.data.length);
-  const done = await step('contrast stretch (jit)', 'cpu', async () => { k.stretch(small.data, out); return true; });
+  // (the tier is read right after the call, in the same turn: a Wasm module lands only
+  // between turns, so it is the tier the call ran on)
+  let tier;
+  const done = await step('contrast stretch (jit)', 'cpu', async () => {
+    k.stretch(small.data, out);
+    tier = k.stretch.tier;
+    return true;
+  }, () => tier);
   if (done) result.images.push({ data: out, width: small.width, height: small.height });
   return result;
 }

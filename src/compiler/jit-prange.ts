@@ -146,15 +146,53 @@ function breaksOut(body: readonly S[], found: (s: S) => void): void {
   }
 }
 
-/** The identity of a reduction family in dtype t, as AS text. */
-function identity(family: Family, t: DType): string {
+/** The identity of a reduction family in dtype t: where each block's partial starts. */
+function identityValue(family: Family, t: DType): number | bigint {
   const float = isFloatType(t);
   switch (family) {
-    case 'add': return asConst(float ? -0 : 0, t);
-    case 'mul': return asConst(1, t);
-    case 'min': return float ? asConst(Infinity, t) : asConst(intRange(t).max, t);
-    case 'max': return float ? asConst(-Infinity, t) : asConst(intRange(t).min, t);
+    case 'add': return float ? -0 : 0;
+    case 'mul': return 1;
+    case 'min': return float ? Infinity : intRange(t).max;
+    case 'max': return float ? -Infinity : intRange(t).min;
   }
+}
+
+/** The identity of a reduction family in dtype t, as AS text. */
+const identity = (family: Family, t: DType): string => asConst(identityValue(family, t), t);
+
+/** `s op q`: a block's partial `q` folded into the local's value `s`, by the body's own operation. */
+function folded(r: Reduction, s: T, q: T): T {
+  const { type, at } = s;
+  return r.family === 'min' || r.family === 'max'
+    ? { kind: 'call', fn: r.fn!, args: [s, q], type, at }
+    : { kind: 'binary', op: r.family, left: s, right: q, type, at };
+}
+
+/** A reduction of a prange loop as the JS tier runs it (emit/js/emit-module.ts). */
+export interface PrangeReduction {
+  /** The local reduced into. */
+  readonly id: number;
+  /** Where each block's partial starts. */
+  readonly identity: number | bigint;
+  /** The local's value before the block (`s`) with the block's partial (`q`) folded in. */
+  combine(s: Expr<DType>, q: Expr<DType>): Expr<DType>;
+}
+
+/**
+ * The outermost prange loops of a 'parallel' jit program and their reductions, for the JS
+ * tier: it runs the same blocks (B = min(n, {@link PRANGE_BLOCKS}), block b = [start +
+ * n*b/B, start + n*(b+1)/B)) in order on the calling thread, each reduction starting at its
+ * identity and folded in block order as here, so float reductions give the Wasm tier's bits.
+ *
+ * @example
+ * ```ts
+ * const js = emitJs(ir, prangeLoops(ir));
+ * ```
+ */
+export function prangeLoops(p: IRProgram): ReadonlyMap<ForStmt<DType>, readonly PrangeReduction[]> {
+  return new Map(analyze(p, () => false).map((site) => [site.loop, site.reductions.map((r) => ({
+    id: r.id, identity: identityValue(r.family, p.main.locals[r.id]!.type), combine: (s: T, q: T) => folded(r, s, q),
+  }))]));
 }
 
 /**
@@ -314,11 +352,7 @@ class PrangeEmitter extends AsFunctionEmitter {
         const pid = locals.length;
         locals.push({ ...l, id: pid, name: `${l.name}'`, emitName: `__nb_p_${l.emitName}`, isConst: true });
         const at = l.at;
-        const s: T = { kind: 'local', id: r.id, type: l.type, at };
-        const q: T = { kind: 'local', id: pid, type: l.type, at };
-        const value: T = r.family === 'min' || r.family === 'max'
-          ? { kind: 'call', fn: r.fn!, args: [s, q], type: l.type, at }
-          : { kind: 'binary', op: r.family, left: s, right: q, type: l.type, at };
+        const value = folded(r, { kind: 'local', id: r.id, type: l.type, at }, { kind: 'local', id: pid, type: l.type, at });
         return { l, pid, value };
       });
       const view: IRFunction<DType> = { ...fn, locals };

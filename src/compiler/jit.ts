@@ -53,7 +53,7 @@ import { printProgram } from './ir/print.js';
 import { asType } from './ir/types.js';
 import { ASC_FLAGS } from './toolchain/asc.js';
 import type { JitArgType } from './jit-types.js';
-import { prangeEmitter, stripPrange, type PrangeInfo } from './jit-prange.js';
+import { prangeEmitter, prangeLoops, stripPrange, type PrangeInfo } from './jit-prange.js';
 
 export type { JitArgType } from './jit-types.js';
 
@@ -315,7 +315,8 @@ function compileJitWith(
     : alloc.result === null ? result : jitTypeText(args[userArgs.length + alloc.result]!);
   const signature = `${resultText}(${userArgs.map(jitTypeText).join(', ')})`;
   const asSource = linkAssemblyScript([asUnit], `${name}: ${signature}`);
-  const jsSource = emitJs(ir);
+  // (on 'parallel', prange loops run as the Wasm tier's blocks, in order: the same reduction bits)
+  const jsSource = emitJs(ir, options.parallel && pr !== null ? prangeLoops(ir) : undefined);
   const writes = writtenParams(ir);
   const written = args.map((_, k) => writes(ir.main).has(k));
   let bigintLiterals = Object.values(constants ?? {}).some((v) => typeof v === 'bigint');

@@ -9,10 +9,15 @@
  * Steps of a call (lazy: no signatures):
  *   1. type the arguments (specialize.ts `argType`: dtype, ndim and unit inner stride of an
  *      NDArray; TypedArray dtype; number → int64 or float64, bigint → int64, boolean → bool);
- *   2. look the tuple up among the specialisations; on a miss compile it (src/compiler/jit.ts,
- *      then the compile cache and the synchronous compile of src/vectorize/module.ts: one
- *      module per specialisation, in memory, on disk with `cache: true`);
- *   3. run it (call.ts): NDArrays in the heap in place, TypedArrays through heap copies.
+ *   2. look the tuple up among the specialisations; on a miss compile it: the front end
+ *      (src/compiler/jit.ts) now, then its tiers (src/vectorize/tier.ts, as vectorize's): with
+ *      `tier: 'auto'` (the default) the JS the front end emitted from the same IR runs at
+ *      once (js-tier.ts) while the Wasm compiles in the background compiler worker, and the
+ *      specialisation's entry is swapped for the Wasm one when it lands (a compile-cache
+ *      hit, memory or disk with `cache: true`, is Wasm at once); `'wasm'` blocks until the
+ *      module is in place; `'js'` never compiles to Wasm;
+ *   3. run it (call.ts): NDArrays in the heap in place, TypedArrays through heap copies; the
+ *      same arguments for both tiers.
  * Eager (signatures given): every signature compiles at the factory call; a call runs the
  * first signature its arguments fit (specialize.ts `fitsParam`), and arguments that fit none
  * are DTypeError `E_DTYPE_NO_LOOP`, as Numba's explicit signatures disable compiling more.
@@ -24,10 +29,10 @@
  */
 import { compileJit, jitTypeText, type CompiledJit, type JitArgType, type KernelConstants } from '../compiler/index.js';
 import { DTypeError, KernelError, ValueError } from '../util/errors.js';
-import { warmCompiler } from '../vectorize/compile-sync.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
-import { instantiateSource } from '../vectorize/module.js';
-import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION } from '../vectorize/options.js';
+import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION, TIER_OPTION } from '../vectorize/options.js';
+import { defaultTier, tierProperties, Tiers, type Tier, type TierOption } from '../vectorize/tier.js';
+import { jsJitRun } from './js-tier.js';
 import { arenaBytes, withArena } from '../vectorize/arena.js';
 import { attachKernelSource } from '../compiler/compile.js';
 import { callJit, type JitEntry } from './call.js';
@@ -75,6 +80,14 @@ export interface JitOptions {
   scratchBytes?: number;
   /** The name in messages (default: the function's name). */
   name?: string;
+  /**
+   * Where a new specialisation runs first (default `nb.config().tier`, 'auto'), as
+   * vectorize's `tier`: 'auto' runs the same function compiled to JS at once while its Wasm
+   * compiles in the background, then Wasm (see `.ready` and `.tier`); 'wasm' makes the
+   * call that needs a specialisation (or the factory, for explicit signatures) wait for the
+   * Wasm; 'js' never compiles to Wasm.
+   */
+  tier?: TierOption;
 }
 
 /** What `f.inspect(...args)` gives: the specialisation those arguments select. */
@@ -109,11 +122,15 @@ export interface JitExtras<F extends JitKernel = JitKernel> {
   /** The original function (Numba's `py_func`): plain JS. */
   readonly pyFunc: F;
   /**
-   * A Promise that settles when every specialisation compiled so far is in place (API.md's
-   * `.ready` of compiled functions). jit functions have no JS tier yet: a specialisation is
-   * compiled to Wasm by the call that needs it, so `.ready` is already settled.
+   * A Promise that settles when every specialisation compiled so far runs on the Wasm tier
+   * (API.md's `.ready` of compiled functions): a new specialisation first runs as JS (the
+   * same function compiled to JS from the same IR, the same results) while its Wasm
+   * compiles in the background. It rejects with the compile's error when a background
+   * compile failed (the calls keep running on the JS tier).
    */
   readonly ready: Promise<void>;
+  /** Where calls run now: `'wasm'` when every specialisation so far is on the Wasm tier, else `'js'`. */
+  readonly tier: Tier;
   /**
    * The call as a Promise (as compiled ufuncs' `callAsync`): settled with the result, or
    * rejected with the error the call would throw. On 'parallel', a function with prange loops
@@ -145,14 +162,31 @@ const JIT_OPTIONS: OptionRules = {
   fallback: oneOf(['js']),
   name: isString,
   scratchBytes: SCRATCH_OPTION,
+  tier: TIER_OPTION,
 };
 
 
+/**
+ * A compiled specialisation: its entry (and prange host on 'parallel') are the tier's in
+ * place now, swapped for the Wasm ones when the module lands (between calls: a call reads
+ * them once).
+ */
+interface CompiledSpec {
+  readonly kind: 'compiled';
+  readonly signature: string;
+  readonly kernel: CompiledJit;
+  readonly types: readonly JitArgType[];
+  entry: JitEntry;
+  host: PrangeHost | undefined;
+}
+
 type Spec =
-  | { readonly kind: 'compiled'; readonly signature: string; readonly entry: JitEntry; readonly types: readonly JitArgType[]; readonly host?: PrangeHost }
+  | CompiledSpec
   | { readonly kind: 'fallback'; readonly signature: string; readonly error: KernelError; readonly types: readonly JitArgType[] };
 
 function build(fn: JitKernel, name: string, sigs: readonly string[] | null, options: JitOptions): JitFunction {
+  // (the warm compiler: asc loads in its worker now, overlapping the caller's work before the first call)
+  const tiers = new Tiers(name, options.tier ?? defaultTier());
   // A jit function among the helpers is compiled in by its source (KERNEL_SOURCE, with its own helpers and constants).
   const helpers = options.helpers ?? {};
   const arena = arenaBytes(options.scratchBytes);
@@ -173,13 +207,20 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
       });
       // prange loops on 'parallel': the host's import, and the call's prange area (src/parallel/jit.ts).
       const host = k.prange === null ? undefined : prangeHost(k);
-      const { exports, module } = instantiateSource(k.asSource, {
-        disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck, ...(host ? { imports: host.imports } : {}),
+      const c: CompiledSpec = { kind: 'compiled', signature: k.signature, kernel: k, types, entry: undefined as unknown as JitEntry, host: undefined };
+      tiers.add({
+        source: k.asSource,
+        module: { disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck, ...(host ? { imports: host.imports } : {}) },
+        // The JS tier: prange loops run on this thread, in order.
+        js: () => { c.entry = { kernel: k, run: jsJitRun(k), exports: {}, arenaBytes: arena }; },
+        wasm: ({ exports, module }) => {
+          // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
+          const inner = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
+          c.entry = { kernel: k, run: host ? host.attach(module, exports, inner, arena) : inner, exports, arenaBytes: arena };
+          c.host = host;
+        },
       });
-      // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
-      const inner = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
-      const run = host ? host.attach(module, exports, inner, arena) : inner;
-      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena }, types, ...(host ? { host } : {}) };
+      spec = c;
     } catch (e) {
       if (!(e instanceof KernelError) || options.fallback !== 'js') throw e;
       spec = { kind: 'fallback', signature: `(${types.map(jitTypeText).join(', ')})`, error: e, types };
@@ -249,7 +290,7 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
     name: { value: name },
     length: { value: nparams },
     pyFunc: { value: fn },
-    ready: { get: () => Promise.resolve() },
+    ...tierProperties(tiers),
     callAsync: {
       value: (...args: unknown[]): Promise<unknown> => {
         try {
@@ -281,7 +322,7 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
         const s = select(args);
         if ('reason' in s) throw new ValueError('E_VALUE_JIT_ARGUMENT', `nb.jit '${name}': ${s.reason}`);
         if (s.kind === 'fallback') throw s.error;
-        const k = s.entry.kernel;
+        const k = s.kernel;
         return { signature: k.signature, ir: k.irText, assemblyScript: k.asSource };
       },
     },
@@ -312,11 +353,7 @@ function factory(sigs: readonly string[] | null, options: JitOptions): JitDecora
   checkOptionValues('nb.jit', options, JIT_OPTIONS);
   const opts = frozenConstants('nb.jit', options);
   return ((fn: unknown, context?: unknown) =>
-    apply((f, ctxName) => {
-      // The warm compiler: asc loads in its worker now, overlapping the caller's work before the first call.
-      warmCompiler();
-      return build(f, opts.name ?? ctxName ?? (f.name || 'jit'), sigs, opts);
-    }, fn, context)) as JitDecorator;
+    apply((f, ctxName) => build(f, opts.name ?? ctxName ?? (f.name || 'jit'), sigs, opts), fn, context)) as JitDecorator;
 }
 
 /**

@@ -29,7 +29,7 @@ export interface ParallelSettings {
 /** What `nb.config()` returns: the settings in force. */
 export interface NumbatsConfig {
   parallel: Readonly<ParallelSettings>;
-  /** The default `tier` of vectorize and guvectorize ('auto': JS first, Wasm in the background). */
+  /** The default `tier` of vectorize, guvectorize, jit and stencil ('auto': JS first, Wasm in the background). */
   tier: TierOption;
 }
 

@@ -61,13 +61,13 @@ import { asarray, empty, type ArrayLikeInput } from '../ndarray/creation.js';
 import { isNDArray, NDArray } from '../ndarray/ndarray.js';
 import { overlaps, stage, type Operand } from '../ndarray/operand.js';
 import { DTypeError, ShapeError } from '../util/errors.js';
-import { instantiateSource } from '../vectorize/module.js';
 import { kernelTarget, type StencilRunner } from '../vectorize/kernel-targets.js';
 import { boundsErrors, catchTraps, withBoundsTraps } from '../vectorize/trap.js';
-import { CONSTANTS_OPTION, frozenConstants, HELPERS_OPTION, TARGET_OPTION } from '../vectorize/options.js';
+import { CONSTANTS_OPTION, frozenConstants, HELPERS_OPTION, TARGET_OPTION, TIER_OPTION } from '../vectorize/options.js';
+import { defaultTier, tierProperties, Tiers, type Tier, type TierOption } from '../vectorize/tier.js';
 import type { KernelConstants } from '../compiler/constants.js';
 import { attachKernelSource } from '../compiler/compile.js';
-import { warmCompiler } from '../vectorize/compile-sync.js';
+import { jsStencilRunner } from './js-tier.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRule, type OptionRules } from '../util/options.js';
 
 export type { BoundaryMode, Neighborhood } from '../compiler/stencil.js';
@@ -123,6 +123,14 @@ export interface StencilOptions {
    * not accessors: `clamp01(a(0, 1))`, not `clamp01(a)`.
    */
   helpers?: Readonly<Record<string, (...args: never[]) => unknown>>;
+  /**
+   * Where a new signature runs first on the cpu and parallel targets (default
+   * `nb.config().tier`, 'auto'), as vectorize's `tier`: 'auto' runs the same stencil
+   * compiled to JS at once while its Wasm compiles in the background, then Wasm (see
+   * `.ready` and `.tier`); 'wasm' makes the factory (eager) or the call that needs a
+   * signature (lazy) wait for the Wasm; 'js' never compiles to Wasm.
+   */
+  tier?: TierOption;
 }
 
 /** Options of one stencil call. */
@@ -139,11 +147,15 @@ export interface Stencil {
   /** The compiled stencils (typed IR, AS source), one per signature compiled so far. */
   readonly kernels: readonly CompiledStencil[];
   /**
-   * A Promise that settles when every signature compiled so far is in place (API.md's
-   * `.ready` of compiled functions). Stencils have no JS tier yet: a signature is compiled to
-   * Wasm by the factory (eager) or the call that needs it (lazy), so `.ready` is already settled.
+   * A Promise that settles when every signature compiled so far runs on the Wasm tier
+   * (API.md's `.ready` of compiled functions): a new signature first runs as JS (the same
+   * stencil compiled to JS from the same IR, the same results) while its Wasm compiles in
+   * the background. It rejects with the compile's error when a background compile failed
+   * (the calls keep running on the JS tier).
    */
   readonly ready: Promise<void>;
+  /** Where calls run now: `'wasm'` when every signature so far is on the Wasm tier, else `'js'`. */
+  readonly tier: Tier;
 }
 
 /** A stencil made with `target: 'gpu'`: as {@link Stencil}, but a call returns a Promise. */
@@ -155,8 +167,11 @@ export interface GpuStencil {
 
 interface Built {
   readonly compiled: CompiledStencil;
-  /** The entry's arguments and the output shape (null on the gpu target). */
-  readonly run: StencilRunner | null;
+  /**
+   * The entry's arguments and the output shape (null on the gpu target): the JS tier's
+   * until the Wasm module lands (src/vectorize/tier.ts), then the Wasm's.
+   */
+  run: StencilRunner | null;
 }
 
 const posInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
@@ -186,6 +201,7 @@ const STENCIL_OPTIONS: OptionRules = {
   boundscheck: isBoolean,
   constants: CONSTANTS_OPTION,
   helpers: HELPERS_OPTION,
+  tier: TIER_OPTION,
 };
 
 /** The keys of a stencil call's options. */
@@ -243,9 +259,9 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
   const target = kernelTarget(options.target);
   // A device target (gpu) runs the compiled stencil itself; host targets run its Wasm.
   const device = target.stencil;
-  // The warm compiler: asc loads in its worker now, while the caller goes on.
-  if (device === undefined) warmCompiler();
   const name = options.name ?? (kernel.name || 'stencil');
+  // Host targets: the tiers of the Wasm (the warm compiler: asc loads in its worker now, while the caller goes on).
+  const tiers = device === undefined ? new Tiers(name, options.tier ?? defaultTier()) : undefined;
   const sigs = signatureList(options);
   const compileOpts = { mode: options.mode, cval: options.cval, neighborhood: options.neighborhood, stride: options.stride, name, fastmath: options.fastmath, target: target.compiler,
     boundscheck: options.boundscheck ?? true,
@@ -257,19 +273,29 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
       for (const c of compiled) device.check(c, name);
       return compiled.map((c) => ({ compiled: c, run: null }));
     }
-    // The Wasm is the same for every host target (one compile-cache entry for all).
-    const { exports, module } = instantiateSource(linkAssemblyScript(compiled.map((c) => c.asUnit), `${name}: stencil`), { disk: options.cache ?? false, target: 'cpu' });
-    return compiled.map((c) => {
-      // A failed bounds check of a table read: a BoundsTrap, then IndexError E_KERNEL_BOUNDS (trap.ts).
-      const checked = c.bounds.length > 0;
-      const wholeEntry = exports[c.entry] as (...args: number[]) => void;
-      const planEntry = exports[c.planEntry] as (plan: number) => void;
-      const whole = checked ? withBoundsTraps(wholeEntry, exports) : wholeEntry;
-      const plan = checked ? withBoundsTraps(planEntry, exports) : planEntry;
-      // cpu: a trap becomes a TargetError (src/vectorize/trap.ts).
-      const run: StencilRunner = target.wrapStencil?.(c, module, whole, plan) ?? catchTraps((args: readonly number[]) => whole(...args), 'stencil', name);
-      return { compiled: c, run: checked ? boundsErrors(run, c) : run };
+    const built: Built[] = compiled.map((c) => ({ compiled: c, run: null }));
+    // A failed bounds check of a table read: a BoundsTrap, then IndexError E_KERNEL_BOUNDS (trap.ts).
+    const raise = (c: CompiledStencil, run: StencilRunner) => (c.bounds.length > 0 ? boundsErrors(run, c) : run);
+    tiers!.add({
+      // The Wasm is the same for every host target (one compile-cache entry for all).
+      source: linkAssemblyScript(compiled.map((c) => c.asUnit), `${name}: stencil`),
+      module: { disk: options.cache ?? false, target: 'cpu' },
+      // The JS tier runs on the calling thread (the parallel target's row blocks are the Wasm's).
+      js: () => { for (const b of built) b.run = raise(b.compiled, jsStencilRunner(b.compiled)); },
+      wasm: ({ exports, module }) => {
+        for (const b of built) {
+          const c = b.compiled;
+          const checked = c.bounds.length > 0;
+          const wholeEntry = exports[c.entry] as (...args: number[]) => void;
+          const planEntry = exports[c.planEntry] as (plan: number) => void;
+          const whole = checked ? withBoundsTraps(wholeEntry, exports) : wholeEntry;
+          const plan = checked ? withBoundsTraps(planEntry, exports) : planEntry;
+          // cpu: a trap becomes a TargetError (src/vectorize/trap.ts).
+          b.run = raise(c, target.wrapStencil?.(c, module, whole, plan) ?? catchTraps((args: readonly number[]) => whole(...args), 'stencil', name));
+        }
+      },
     });
+    return built;
   };
   const eager = sigs === null ? null : build(sigs);
   const lazy = new Map<DType, Built>();
@@ -363,7 +389,7 @@ export function stencil(kernel: (...args: never[]) => unknown, options: StencilO
   Object.defineProperties(f, {
     name: { value: name },
     kernels: { get: () => kernels as readonly CompiledStencil[], enumerable: false },
-    ready: { get: () => Promise.resolve(), enumerable: false },
+    ...(tiers !== undefined ? tierProperties(tiers) : { ready: { get: () => Promise.resolve(), enumerable: false } }),
   });
   // Passed in a kernel's options.helpers, a stencil is refused where it is called (NB2013).
   attachKernelSource(f, { kind: 'stencil', fn: kernel, helpers: options.helpers ?? {}, ...(options.constants ? { constants: options.constants } : {}) });

@@ -39,7 +39,7 @@ import type { UfuncAttributes } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { parseGufuncSignature } from '../ufunc/gufunc-signature.js';
 import { jsGufuncRun } from './js-tier.js';
-import { defaultTier, Tiers } from './tier.js';
+import { defaultTier, tierProperties, Tiers } from './tier.js';
 import type { Tier } from './tier-setting.js';
 import { tieredKernels } from './tiered-kernels.js';
 import { callAsyncOn, kernelTarget, type GufuncRun } from './kernel-targets.js';
@@ -248,14 +248,6 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
 const NOT_BUILT: GufuncRun = () => {
   throw new Error('guvectorize: loop called before it was built');
 };
-
-/** `ready` and `tier` (tier.ts), as properties of the gufunc. */
-function tierProperties(tiers: Tiers): PropertyDescriptorMap {
-  return {
-    ready: { get: () => tiers.ready(), enumerable: false },
-    tier: { get: () => tiers.tier, enumerable: false },
-  };
-}
 
 /**
  * The core block of a layout without core dims (no sizes, no workspace: three zero words),

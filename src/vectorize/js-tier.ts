@@ -27,7 +27,16 @@ import type { GufuncRun } from './kernel-targets.js';
 let viewBytes = -1;
 let views: Partial<Record<DType, AnyTypedArray>> = {};
 
-function heapView(d: DType): AnyTypedArray {
+/**
+ * A view of the whole heap as elements of dtype `d` (kept until the heap grows): the JS
+ * tiers read and write operands through it at element offset `byteAddress / itemSize`.
+ *
+ * @example
+ * ```ts
+ * const f64 = heapView('float64') as Float64Array; f64[ptr / 8] = 1;
+ * ```
+ */
+export function heapView(d: DType): AnyTypedArray {
   const buffer = runtime().memory.buffer;
   if (buffer.byteLength !== viewBytes) {
     views = {};

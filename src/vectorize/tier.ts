@@ -5,7 +5,7 @@
  * when the module is in place its loops replace the JS ones, in the same loop records, so
  * every later call (and every ufunc method) runs Wasm.
  *
- * The `tier` option of vectorize/guvectorize, default `nb.config().tier` ('auto'):
+ * The `tier` option of vectorize/guvectorize/jit/stencil, default `nb.config().tier` ('auto'):
  *   - 'auto': a module the compile cache already holds (memory or disk) is used at once;
  *     otherwise the JS tier runs until the Wasm lands;
  *   - 'wasm': the factory (lazy: the call that needs a specialisation) blocks until the
@@ -58,7 +58,8 @@ export interface TierGroup {
 }
 
 /**
- * The tier state of one compiled function: its groups in flight, `ready` and `tier`.
+ * The tier state of one compiled function (vectorize, guvectorize, nb.jit, nb.stencil): its
+ * groups in flight, `ready` and `tier`.
  *
  * @example
  * ```ts
@@ -116,4 +117,20 @@ export class Tiers {
     keepAliveUntil(p);
     return p;
   }
+}
+
+/**
+ * `ready` and `tier` of a compiled function (vectorize, guvectorize, jit, stencil), as
+ * property descriptors over its {@link Tiers}.
+ *
+ * @example
+ * ```ts
+ * Object.defineProperties(f, tierProperties(tiers));
+ * ```
+ */
+export function tierProperties(tiers: Tiers): PropertyDescriptorMap {
+  return {
+    ready: { get: () => tiers.ready(), enumerable: false },
+    tier: { get: () => tiers.tier, enumerable: false },
+  };
 }

@@ -68,21 +68,22 @@ export function withBoundsTraps<A extends unknown[]>(run: (...args: A) => void, 
 
 /**
  * `run` with a {@link BoundsTrap} of kernel `k` thrown as its IndexError `E_KERNEL_BOUNDS`
- * (the site's line, column and code frame).
+ * (the site's line, column and code frame), and a ScratchTrap as its scratch error; `run`'s
+ * result is passed on (nb.jit's JS tier returns the function's value).
  *
  * @example
  * ```ts
  * const gu = boundsErrors(target.wrapGufunc(...), k);
  * ```
  */
-export function boundsErrors<A extends unknown[]>(
-  run: (...args: A) => void,
+export function boundsErrors<A extends unknown[], R>(
+  run: (...args: A) => R,
   k: { readonly name: string; readonly bounds: readonly BoundsSite[]; readonly scratch?: readonly ScratchSite[] },
   arenaBytes = 0,
-): (...args: A) => void {
-  return (...args: A): void => {
+): (...args: A) => R {
+  return (...args: A): R => {
     try {
-      run(...args);
+      return run(...args);
     } catch (e) {
       if (e instanceof ScratchTrap) throw kernelScratchError(k.name, k.scratch ?? [], e, arenaBytes);
       throw e instanceof BoundsTrap ? kernelBoundsError(k.name, k.bounds, e) : e;

@@ -32,7 +32,7 @@ import { createUfunc } from '../ufunc/ufunc.js';
 import type { Ufunc, UfuncAttributes, UfuncInput, UfuncOptions } from '../ufunc/types.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import { jsLoopExec } from './js-tier.js';
-import { defaultTier, setExec, Tiers } from './tier.js';
+import { defaultTier, setExec, tierProperties, Tiers } from './tier.js';
 import type { Tier } from './tier-setting.js';
 import { tieredKernels, type LoadedModule } from './tiered-kernels.js';
 import { callAsyncOn, kernelTarget, type KernelTarget } from './kernel-targets.js';
@@ -188,8 +188,7 @@ function withExtras<T extends object>(f: T, call: (...args: unknown[]) => unknow
   Object.defineProperties(f, {
     callAsync: { value: (...args: unknown[]) => callAsyncOn(target, call, args) },
     kernels: { get: kernels, enumerable: false },
-    ready: { get: () => tiers.ready(), enumerable: false },
-    tier: { get: () => tiers.tier, enumerable: false },
+    ...tierProperties(tiers),
   });
   return f as T & VectorizedExtras;
 }

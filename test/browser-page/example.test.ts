@@ -48,6 +48,8 @@ describe.skipIf(chromiumReason !== null)('examples/browser page in Chromium', ()
     // vectorize and stencil ran on the GPU (SwiftShader) with their times shown.
     expect(captions[1]).toMatch(/^grayscale \(vectorize\): [\d.]+ ms on gpu$/);
     expect(captions[2]).toMatch(/^2x2 downsample \(stencil, stride 2\): [\d.]+ ms on gpu$/);
+    // The jit step ran on the main thread at once: its JS tier (a first call never blocks on a compile).
+    expect(captions[3]).toMatch(/^contrast stretch \(jit\): [\d.]+ ms on cpu, js tier$/);
     const shot = await page.locator('#row').screenshot();
     mkdirSync(join(root, '.cache'), { recursive: true });
     writeFileSync(join(root, '.cache/example-browser.png'), shot);
@@ -63,6 +65,7 @@ describe.skipIf(chromiumReason !== null)('examples/browser page in Chromium', ()
     expect(levels[0]).toBeGreaterThan(100);
     expect(levels[1]).toBeGreaterThan(50);
     expect(levels[2]).toBeGreaterThan(50);
+    expect(levels[3]).toBeGreaterThan(50);
     // The screenshot itself: many distinct colours, not one background.
     const png = decode(shot);
     const colours = new Set<number>();

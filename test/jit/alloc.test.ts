@@ -5,6 +5,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { errorOf } from '../helpers/errors.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/jit/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 
 // Numba's go_fast, with `a + trace` written as a loop into a fresh array.
@@ -79,13 +83,14 @@ describe('nb.jit allocation and NDArray results', () => {
     expect(nb.heapStats().liveBlocks).toBe(before);
   });
 
-  it('no leak after many calls (results disposed) and after thrown errors', () => {
-    const jf = nb.jit(goFast);
+  // (per tier: 'auto' would reserve a module's heap block while it compiles in the background)
+  it.each(['wasm', 'js'] as const)('no leak after many calls (results disposed) and after thrown errors (tier %s)', (tier) => {
+    const jf = nb.jit({ tier })(goFast);
     const a = nb.ones([4, 4]);
     jf(a).dispose();
     const before = nb.heapStats();
     for (let k = 0; k < 100; k++) (jf(a) as nb.NDArray).dispose();
-    const bad = nb.jit((a: nb.NDArray, k: number) => {
+    const bad = nb.jit({ tier })((a: nb.NDArray, k: number) => {
       const out = nb.zeros([2], 'float64');
       const tmp = nb.zeros([3], 'float64');
       out.set(k, 1);
@@ -95,7 +100,7 @@ describe('nb.jit allocation and NDArray results', () => {
     bad(a, 0).dispose();
     for (let k = 0; k < 20; k++) expect(errorOf(() => bad(a, 5)).code).toBe('E_KERNEL_BOUNDS');
     // A shape the allocator rejects: nothing is kept either.
-    const neg = nb.jit((n: number) => {
+    const neg = nb.jit({ tier })((n: number) => {
       const t = nb.zeros([n], 'float64');
       return t;
     });

@@ -8,6 +8,10 @@ import * as nb from '../../src/index.js';
 import { UFUNC_TABLE } from '../../src/builtins/ufunc-table.js';
 import { compileJit } from '../../src/compiler/index.js';
 import { errorOf } from '../helpers/errors.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/jit/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 const DTYPES = ['float64', 'float32', 'int32', 'uint8', 'int64'] as const;
 type D = (typeof DTYPES)[number];

@@ -5,6 +5,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { errorOf } from '../helpers/errors.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/jit/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 
 // The seed program (Numba's downsampling example), as JS over the NDArray API.

@@ -7,6 +7,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as nb from '../../src/index.js';
 import { errorOf } from '../helpers/errors.js';
 import type { DType } from '../../src/dtype/dtypes.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/jit/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 
 afterEach(() => vi.restoreAllMocks());
@@ -393,7 +397,8 @@ describe('nb.jit with the kernel language of issue 13: scratch arrays, table con
   });
 
   it('a scratch array larger than scratchBytes is MemoryError E_KERNEL_SCRATCH, and the next call works', () => {
-    const f = nb.jit({ scratchBytes: 64 })((n: number) => { const b = new Float64Array(n); b[n - 1] = 2; return b[n - 1]! + b.length; });
+    // (the Wasm tier's arena: the JS tier allocates scratch arrays with JavaScript, no limit)
+    const f = nb.jit({ scratchBytes: 64, tier: 'wasm' })((n: number) => { const b = new Float64Array(n); b[n - 1] = 2; return b[n - 1]! + b.length; });
     expect(errorOf(() => f(100)).code).toBe('E_KERNEL_SCRATCH');
     expect(f(8)).toBe(10);
   });
@@ -417,7 +422,7 @@ describe('nb.jit with the kernel language of issue 13: scratch arrays, table con
 });
 
 describe('nb.jit .ready', () => {
-  it('is a settled Promise: a specialisation is compiled by the call that needs it, and its result is the compiled one', async () => {
+  it("resolves once the specialisations compiled so far are in place (on the suite's tier), and calls give the compiled result", async () => {
     const f = nb.jit((a: nb.NDArray) => {
       let s = 0;
       for (let i = 0; i < a.shape[0]; i++) s += a.get(i) as number;

@@ -14,11 +14,17 @@ const DEFAULTS = nb.config().parallel;
 // Every prange loop goes to the pool, however small (the cost model would keep small ones here).
 const FORCE = { threads: 2, minElements: 0, blockMs: 1e-6 };
 
+// This file is about the Wasm tier's prange loops on the pool: every specialisation waits
+// for its Wasm (the JS tier runs prange loops on this thread: test/jit/tiers.test.ts). Set
+// when the file loads: some functions below are made by describe blocks.
+const TIER = nb.config().tier;
+nb.config({ tier: 'wasm' });
+
 beforeAll(() => {
   nb.config({ parallel: FORCE });
 });
 afterAll(async () => {
-  nb.config({ parallel: { ...DEFAULTS } });
+  nb.config({ parallel: { ...DEFAULTS }, tier: TIER });
   await nb.shutdown();
 });
 

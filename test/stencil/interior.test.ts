@@ -11,6 +11,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { reference } from '../helpers/stencil-reference.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/stencil/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Acc = (...o: number[]) => number;

@@ -10,6 +10,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/stencil/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 type A = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -8,6 +8,10 @@ import * as nb from '../../src/index.js';
 import { compileStencil } from '../../src/compiler/stencil.js';
 import { kernelErrorOf } from '../helpers/errors.js';
 import { reference } from '../helpers/stencil-reference.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// The Wasm tier here; test/stencil/js-tier-suites.test.ts runs this file again on the JS tier.
+useSuiteTier();
 
 type Mode = nb.BoundaryMode;
 const MODES: Mode[] = ['constant', 'nearest', 'reflect', 'mirror', 'wrap'];
@@ -240,7 +244,7 @@ describe('stencil: diagnostics', () => {
 });
 
 describe('stencil .ready', () => {
-  it('is a settled Promise once a signature is compiled (eager: at the factory), and calls run compiled code', async () => {
+  it('resolves once the signatures compiled so far are in place (eager: from the factory), and calls run compiled code', async () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const s = nb.stencil((a: any) => a(-1) + a(1), { signature: 'float64(float64)' });
     expect(s.kernels.length).toBe(1);

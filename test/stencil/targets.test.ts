@@ -18,6 +18,10 @@ import { poolStarted } from '../../src/parallel/pool.js';
 import { KernelError } from '../../src/util/errors.js';
 import { hasGpu, mismatch } from '../gpu/harness.js';
 
+// These tests check the Wasm the parallel target runs on the pool: stencils made here wait for
+// their Wasm (test/stencil/tiers.test.ts checks a parallel stencil's JS tier before it).
+nb.config({ tier: 'wasm' });
+
 type Mode = nb.BoundaryMode;
 const MODES: Mode[] = ['constant', 'nearest', 'reflect', 'mirror', 'wrap'];
 type Arr = nb.NDArray;

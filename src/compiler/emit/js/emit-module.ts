@@ -20,7 +20,8 @@
 import { printStructured } from '../structured.js';
 import { DTYPES, type AnyTypedArray, type DType } from '../../../dtype/dtypes.js';
 import { helperCallArgs } from '../helper-args.js';
-import { arrayInfo, coreOf, type ArrayRef, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst } from '../../ir/nodes.js';
+import { PRANGE_BLOCKS, type PrangeReduction } from '../../jit-prange.js';
+import { arrayInfo, coreOf, type ArrayRef, type ForStmt, type Expr, type IndexChecks, type IRFunction, type IRProgram, type Stmt, type TableConst } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64, isBool } from '../../ir/types.js';
 import { JS_RUNTIME } from './runtime.js';
@@ -44,11 +45,22 @@ export interface JsKernelModule {
   readonly loop: (shape: readonly number[], operands: readonly JsOperand[], coreSizes?: readonly number[]) => void;
 }
 
-const strideName = (p: string, k: number) => `__${p}_s${k}`;
-const offsetName = (p: string) => `__${p}_o`;
+/** The JS names of array parameter `p`'s element stride along axis k and its element offset. */
+export const strideName = (p: string, k: number) => `__${p}_s${k}`;
+export const offsetName = (p: string) => `__${p}_o`;
 
-class JsEmitter {
-  constructor(private readonly p: IRProgram) {}
+/**
+ * The JS spelling of a program's functions (a stencil's JS tier, emit/js/stencil.ts,
+ * overrides how its accessors' loads are spelled).
+ *
+ * @example
+ * ```ts
+ * const text = new JsEmitter(program).function(program.main);
+ * ```
+ */
+export class JsEmitter {
+  /** `prange`: a 'parallel' jit program's outermost prange loops (jit-prange.ts prangeLoops), run as the Wasm tier's blocks. */
+  constructor(private readonly p: IRProgram, private readonly prange?: ReadonlyMap<ForStmt<DType>, readonly PrangeReduction[]>) {}
 
   params(fn: IRFunction<DType>): string {
     const out: string[] = [];
@@ -144,6 +156,11 @@ class JsEmitter {
           break;
         }
         case 'for': {
+          const reductions = fn === this.p.main ? this.prange?.get(s) : undefined;
+          if (reductions !== undefined) {
+            this.prangeBlocks(fn, s, reductions, ind, out);
+            break;
+          }
           const lets = s.init.filter((x) => x.kind === 'let');
           const init = lets.length === s.init.length && lets.length > 0
             ? `let ${lets.map((l) => this.simple(fn, l)).join(', ')}`
@@ -156,6 +173,44 @@ class JsEmitter {
         default: break;
       }
     }
+  }
+
+  /**
+   * A prange loop as the Wasm tier's blocks, in order (jit-prange.ts): the same iterations
+   * and the same reduction order, so float reductions give the same bits.
+   */
+  private prangeBlocks(fn: IRFunction<DType>, s: ForStmt<DType>, reductions: readonly PrangeReduction[], ind: string, out: string[]): void {
+    const init = s.init[0] as Extract<Stmt<DType>, { kind: 'let' }>;
+    const stop = (s.cond as Extract<T, { kind: 'compare' }>).right;
+    const counter = fn.locals[init.local]!;
+    const num = (e: T) => (is64(e.type) ? `Number(${this.expr(fn, e)})` : this.expr(fn, e));
+    const bound = (j: string) => (is64(counter.type) ? `BigInt(__nb_s + Math.floor(__nb_c * ${j} / __nb_b))` : `__nb_s + Math.floor(__nb_c * ${j} / __nb_b)`);
+    const locals = [...fn.locals];
+    const saved = reductions.map((r) => {
+      const l = fn.locals[r.id]!;
+      locals.push({ ...l, id: locals.length, name: `${l.name}'`, emitName: `__nb_p_${l.emitName}`, isConst: true });
+      return locals[locals.length - 1]!;
+    });
+    const view: IRFunction<DType> = { ...fn, locals };
+    const [i1, i2] = [`${ind}  `, `${ind}    `];
+    out.push(`${ind}{ // prange loop: the Wasm tier's blocks, in order, on this thread`);
+    out.push(`${i1}const __nb_s = ${num(init.init)}, __nb_c = ${num(stop)} - __nb_s, __nb_b = Math.min(__nb_c, ${PRANGE_BLOCKS});`);
+    out.push(`${i1}for (let __nb_j = 0; __nb_j < __nb_b; __nb_j++) {`);
+    reductions.forEach((r, j) => {
+      const l = fn.locals[r.id]!;
+      out.push(`${i2}const ${saved[j]!.emitName} = ${l.emitName}; ${l.emitName} = ${spellConst(r.identity, l.type)};`);
+    });
+    const c = counter.emitName;
+    out.push(`${i2}for (let ${c} = ${bound('__nb_j')}, __nb_hi = ${bound('(__nb_j + 1)')}; ${c} < __nb_hi; ${s.update.map((x) => this.simple(fn, x)).join(', ')}) {`);
+    this.stmts(fn, s.body, `${i2}  `, out);
+    out.push(`${i2}}`);
+    reductions.forEach((r, j) => {
+      const l = fn.locals[r.id]!;
+      const local = (x: typeof l): T => ({ kind: 'local', id: x.id, type: x.type, at: x.at });
+      out.push(`${i2}${l.emitName} = ${this.expr(view, r.combine(local(saved[j]!), local(l)))};`);
+    });
+    out.push(`${i1}}`);
+    out.push(`${ind}}`);
   }
 
   function(fn: IRFunction<DType>): string {
@@ -172,8 +227,13 @@ const numberText = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
 /**
  * A constant table's declaration: a typed array of its dtype holding its values, so the
  * source is self-contained (`const __t0_lut = new Float64Array([0.5, 1]);`).
+ *
+ * @example
+ * ```ts
+ * const lines = (program.tables ?? []).map(tableDecl);
+ * ```
  */
-function tableDecl(t: TableConst): string {
+export function tableDecl(t: TableConst): string {
   const ctor = TYPED_ARRAY[t.dtype]!;
   const values = Array.from(t.values as ArrayLike<number | bigint>, (v) => (typeof v === 'bigint' ? `${v}n` : numberText(v)));
   return `const ${t.emitName} = new ${ctor}([${values.join(', ')}]); // ${t.name}`;
@@ -206,15 +266,16 @@ function __walk(shape, ops, body) {
 }`;
 
 /**
- * Emit the JS source of a program (the body of `new Function('rt', source)`).
+ * Emit the JS source of a program (the body of `new Function('rt', source)`); `prange`: a
+ * 'parallel' jit program's prange loops, run as the Wasm tier's blocks (jit-prange.ts).
  *
  * @example
  * ```ts
  * const mod = instantiateJs(emitJs(program)); mod.kernel(1.5);
  * ```
  */
-export function emitJs(p: IRProgram): string {
-  const em = new JsEmitter(p);
+export function emitJs(p: IRProgram, prange?: ReadonlyMap<ForStmt<DType>, readonly PrangeReduction[]>): string {
+  const em = new JsEmitter(p, prange);
   const fn = p.main;
   const parts = ['"use strict";', ...(p.tables ?? []).map(tableDecl), ...p.helpers.map((h) => em.function(h)), em.function(fn), ODOMETER.trim()];
   if (p.kind === 'scalar') {
