@@ -6,8 +6,10 @@
  * every later call (and every ufunc method) runs Wasm.
  *
  * The `tier` option of vectorize/guvectorize, default `nb.config().tier` ('auto'):
- *   - 'auto': a module the compile cache already holds (memory or disk) is used at once;
- *     otherwise the JS tier runs until the Wasm lands;
+ *   - 'auto': a module the compile cache already holds by the kernel's inputs (memory, or
+ *     disk with `cache: true`: tiered-kernels.ts) is used at once; otherwise the JS tier
+ *     runs until the Wasm lands (a module found by its AS source alone, in memory, lands
+ *     once the caller's current job is done: see add());
  *   - 'wasm': the factory (lazy: the call that needs a specialisation) blocks until the
  *     Wasm is in place (the behaviour before tiers);
  *   - 'js': the JS tier only, nothing is compiled to Wasm (debugging; no compiler needed).
