@@ -4,7 +4,8 @@
 //                          modules in one file, so that `import 'numbats'` costs Node's ESM
 //                          loader one resolve, one read and one compile instead of one per
 //                          module (bench/first-call.ts measures it).
-// In the file: numbats, acorn (the kernel parser: made on the first kernel parse, as
+// Beside it: numbats-builtin.wasm, the prebuilt module's bytes (read when a built-in loop is
+// first called). In the file: numbats, acorn (the kernel parser: made on the first kernel parse, as
 // src/platform/acorn.node.ts loads it, but without Node's CommonJS loader, which costs a
 // first kernel ~8 ms cold) and ndarray (small; Node's CommonJS loader at import cost ~6 ms).
 // Left to Node's resolution from the bundle's URL, as for dist/src: assemblyscript (asc,
@@ -15,7 +16,8 @@
 // class (src/util/errors.ts), and stack traces stay readable.
 // Options (`--analyze`, `--out DIR`, `--src DIR`): scripts/build-shared.mjs.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join, sep } from 'node:path';
@@ -64,6 +66,33 @@ const acornInBundle = {
   },
 };
 
+/**
+ * The prebuilt module's bytes as a file beside the bundle (dist/numbats-builtin.wasm), read
+ * on first use, instead of src/runtime/builtin-bytes.ts's embedded base64 (which V8 would
+ * compile at every import and decode at the first built-in call).
+ */
+const WASM_FILE = 'numbats-builtin.wasm';
+const builtinBytesFile = {
+  name: 'numbats-builtin-bytes-file',
+  setup(b) {
+    b.onLoad({ filter: /runtime[\\/]builtin-bytes\.ts$/ }, async () => {
+      const generated = await readFile(join(root, 'src/runtime/generated/builtin-wasm.ts'), 'utf8');
+      const field = (name) => /'([^']*)'/.exec(generated.slice(generated.indexOf(`export const ${name} =`)))[1];
+      const bytes = Buffer.from(field('BUILTIN_WASM_BASE64'), 'base64');
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      if (sha !== field('BUILTIN_WASM_SHA256')) throw new Error(`builtin-wasm.ts: the bytes' SHA-256 ${sha} is not the recorded one`);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, WASM_FILE), bytes);
+      return {
+        loader: 'js',
+        contents: `import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+export function builtinWasmBytes() { return new Uint8Array(readFileSync(new URL('./${WASM_FILE}', import.meta.url))); }`,
+      };
+    });
+  },
+};
+
 const node = await build({
   ...COMMON,
   minify: false,
@@ -71,7 +100,7 @@ const node = await build({
   minifySyntax: true,
   platform: 'node',
   target: 'node20',
-  plugins: [externalDeps, acornInBundle],
+  plugins: [externalDeps, acornInBundle, builtinBytesFile],
   entryPoints: [join(root, 'src/index.ts')],
   outfile: join(out, 'numbats.node.js'),
 });
@@ -79,4 +108,4 @@ const node = await build({
 // Only Node's modules and the package's declared, unbundled dependencies are left to resolve.
 checkImports(node, 'dist/numbats.node.js', (p) => p.startsWith('node:') || builtinModules.includes(p) || (deps.has(packageOf(p)) && !BUNDLED.has(packageOf(p))), 'what it should carry or cannot resolve');
 
-reportSizes(out, [['numbats.node.js', node]], analyze);
+reportSizes(out, [['numbats.node.js', node], [WASM_FILE, null]], analyze);

@@ -36,12 +36,12 @@ export function checkImports(result, name, allowed, what) {
   }
 }
 
-/** Print each built file's size (and with `analyze`, its largest inputs). */
+/** Print each built file's size (and with `analyze`, a bundle's largest inputs; `r` null: not a bundle). */
 export function reportSizes(out, built, analyze) {
   for (const [name, r] of built) {
     const bytes = statSync(join(out, name)).size;
     console.log(`dist/${name}: ${(bytes / 1024).toFixed(0)} KiB`);
-    if (analyze) {
+    if (analyze && r !== null) {
       const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
       for (const [file, i] of inputs.slice(0, 8)) console.log(`  ${(i.bytesInOutput / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
     }

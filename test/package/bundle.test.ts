@@ -3,7 +3,8 @@
  * `exports["."].import`): built afresh into a scratch folder under the repository's .cache/
  * (so that Node resolves its dependencies and numbats' package.json as it does for dist/), then
  * imported by fresh `node` processes, as users' programs import it. Each program checks what
- * needs more than the bundle's own code: the compiler worker (vectorize's JS tier, then the
+ * needs more than the bundle's own code: the built-in ufuncs (the prebuilt Wasm module, read
+ * from numbats-builtin.wasm beside the bundle), the compiler worker (vectorize's JS tier, then the
  * Wasm tier after `.ready`), guvectorize, the parallel target's piscina pool, the disk cache
  * (a second process hits what the first wrote), and the gpu target through the external
  * `webgpu` package where an adapter opens. Values are compared with plain JS.
@@ -46,8 +47,16 @@ const N = 1000;
 const INPUTS = `const x = nb.linspace(0, 1, ${N}), y = nb.linspace(1, 2, ${N}); const xs = x.toArray(), ys = y.toArray();`;
 
 describe('dist/numbats.node.js in a fresh process', () => {
-  it('is one file that imports only Node modules and numbats\' dependencies', () => {
-    expect(readdirSync(dir).filter((f) => f.endsWith('.js'))).toEqual(['numbats.node.js']);
+  it('is one module, with the prebuilt Wasm module\'s bytes beside it', () => {
+    expect(readdirSync(dir).filter((f) => /\.(js|wasm)$/.test(f)).sort()).toEqual(['numbats-builtin.wasm', 'numbats.node.js']);
+  });
+
+  it('runs built-in ufuncs (the prebuilt module read from beside the bundle)', () => {
+    const out = runProgram('builtins', `
+      const a = nb.arange(10, undefined, undefined, 'float64');
+      console.log(JSON.stringify({ add: nb.add(a, 0.5).toArray(), sqrt: nb.sqrt(a).toArray(), sum: nb.add.reduce(a).toArray() }));`);
+    const a = Array.from({ length: 10 }, (_, i) => i);
+    expect(out).toEqual({ add: a.map((v) => v + 0.5), sqrt: a.map(Math.sqrt), sum: 45 });
   });
 
   it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker)', () => {
