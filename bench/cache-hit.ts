@@ -19,36 +19,23 @@
  * (bench/numpy/numba_cache.py). Prints medians and minima.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { buildsFromArgs, installBuild } from './installed-build.js';
 
 const RUNS = Number(process.env.RUNS ?? 7);
 const argv = process.argv.slice(2);
 const checkout = argv.includes('--checkout');
-const builds = argv.flatMap((a, i) => (a === '--build' ? [argv[i + 1]!] : [])).map((b) => {
-  const [label, dir] = b.includes('=') ? b.split('=') as [string, string] : [b, b];
-  return { label, root: resolve(dir) };
-});
-if (builds.length === 0) builds.push({ label: 'this', root: process.cwd() });
+const builds = buildsFromArgs(argv);
 
 const work = mkdtempSync(join(tmpdir(), 'numbats-bench-cache-'));
 
 /** The entry module of a build: installed under a temporary node_modules, or the checkout's own. */
 function install(label: string, root: string): string {
   if (checkout) return pathToFileURL(join(root, 'dist/src/index.js')).href;
-  const modules = join(work, label, 'node_modules');
-  const pkg = join(modules, 'numbats');
-  mkdirSync(pkg, { recursive: true });
-  cpSync(join(root, 'package.json'), join(pkg, 'package.json'));
-  cpSync(join(root, 'dist'), join(pkg, 'dist'), { recursive: true });
-  const deps = join(process.cwd(), 'node_modules');
-  for (const name of readdirSync(deps)) {
-    if (name === 'numbats' || name.startsWith('.')) continue;
-    symlinkSync(join(deps, name), join(modules, name));
-  }
-  return pathToFileURL(join(pkg, 'dist/src/index.js')).href;
+  return installBuild(work, { label, root });
 }
 
 const KERNELS = [

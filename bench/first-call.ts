@@ -1,28 +1,40 @@
 /**
  * Time to first result and time to the Wasm tier in a fresh process (issue 15 items 1-2):
- * each of RUNS fresh Node processes imports the built package, makes `x*y+1` for float64
- * (`nb.vectorize('f8(f8, f8)')`, default tier 'auto') and calls it on 1e3 float64, then
- * awaits `f.ready`; times are from before `import('numbats')`. The same with `{ tier: 'wasm' }`
- * (the factory blocks until the Wasm is compiled: the behaviour before tiers). Numba's
+ * each of RUNS fresh Node processes imports numbats as users get it (installed under a
+ * temporary node_modules, bench/installed-build.ts: the bundled dist/numbats.node.js),
+ * makes `x*y+1` for float64 (`nb.vectorize('f8(f8, f8)')`, default tier 'auto') and calls it
+ * on 1e3 float64, then awaits `f.ready`; times are from before `import('numbats')`, with
+ * the CPU time of the process to the first result (the machine is shared: CPU time moves
+ * less with its load than wall time). The same with `{ tier: 'wasm' }` (the factory blocks
+ * until the Wasm is compiled: the behaviour before tiers), for the last build. Numba's
  * decorate-and-first-call of the same kernel (`@vectorize(['float64(float64, float64)'])`,
  * then one call on 1e3 float64) is measured in the same run, in fresh Python processes
  * (bench/numpy/first_call.py), from before `import numba`, and from after the imports.
  * The compile cache is off (no `cache: true`): every process compiles.
  *
- * Run the built package: `npm run build:ts && npx tsx bench/first-call.ts` (RUNS=7 by
- * default; `NUMBATS_PYTHON` picks the Python with Numba, else `python3`). Prints medians.
+ *   npm run build:ts && npm run build:node && npx tsx bench/first-call.ts [--build label=dir ...]
+ *
+ * Each `--build` is a package root with a built `dist/` (default: this checkout); with
+ * several (e.g. `--build before=<a copy of an older build> --build after=.`), their processes
+ * alternate, so that the medians compare builds in the same run. RUNS=7 by default;
+ * `NUMBATS_PYTHON` picks the Python with Numba, else `python3`; NUMBA=0 skips it. Prints
+ * medians and minima.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { buildsFromArgs, installBuild } from './installed-build.js';
 
 const RUNS = Number(process.env.RUNS ?? 7);
-const entry = pathToFileURL(join(process.cwd(), 'dist/src/index.js')).href;
 const python = process.env.NUMBATS_PYTHON ?? 'python3';
+const builds = buildsFromArgs(process.argv.slice(2));
+const work = mkdtempSync(join(tmpdir(), 'numbats-bench-first-'));
+const entries = builds.map((b) => installBuild(work, b));
 
-function program(tier: 'auto' | 'wasm'): string {
+function program(entry: string, tier: 'auto' | 'wasm'): string {
   return [
-    'const t0 = performance.now();',
+    'const t0 = performance.now(); const c0 = process.cpuUsage();',
     `const nb = await import(${JSON.stringify(entry)});`,
     'const t1 = performance.now();',
     `const f = nb.vectorize('f8(f8, f8)', { tier: '${tier}' })((x, y) => x * y + 1);`,
@@ -30,20 +42,20 @@ function program(tier: 'auto' | 'wasm'): string {
     'const x = nb.linspace(0, 1, 1000); const y = nb.linspace(1, 2, 1000);',
     'const r = f(x, y);',
     'const ok = r.get(999) === 3 && r.get(0) === 1;',
-    'const t3 = performance.now();',
+    'const t3 = performance.now(); const c3 = process.cpuUsage(c0);',
     'const firstTier = f.tier;',
     'await f.ready;',
     'const t4 = performance.now();',
     'const again = f(x, y).get(999) === 3;',
-    "console.log(JSON.stringify({ importMs: t1 - t0, makeMs: t2 - t1, firstMs: t3 - t0, readyMs: t4 - t0, ok: ok && again, firstTier, tier: f.tier }));",
+    "console.log(JSON.stringify({ importMs: t1 - t0, makeMs: t2 - t1, firstMs: t3 - t0, firstCpuMs: (c3.user + c3.system) / 1000, readyMs: t4 - t0, ok: ok && again, firstTier, tier: f.tier }));",
   ].join('\n');
 }
 
-interface NodeRun { importMs: number; makeMs: number; firstMs: number; readyMs: number; ok: boolean; firstTier: string; tier: string }
+interface NodeRun { importMs: number; makeMs: number; firstMs: number; firstCpuMs: number; readyMs: number; ok: boolean; firstTier: string; tier: string }
 interface NumbaRun { import_ms: number; compile_ms: number; total_ms: number }
 
-function runNode(tier: 'auto' | 'wasm'): NodeRun {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(tier)], { encoding: 'utf8' });
+function runNode(entry: string, tier: 'auto' | 'wasm'): NodeRun {
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(entry, tier)], { encoding: 'utf8', cwd: work });
   if (r.status !== 0) throw new Error(r.stderr);
   const out = JSON.parse(r.stdout) as NodeRun;
   if (!out.ok) throw new Error(`wrong result: ${r.stdout}`);
@@ -51,6 +63,7 @@ function runNode(tier: 'auto' | 'wasm'): NodeRun {
 }
 
 function runNumba(): NumbaRun | null {
+  if (process.env.NUMBA === '0') return null;
   const r = spawnSync(python, [join('bench', 'numpy', 'first_call.py')], { encoding: 'utf8' });
   if (r.status !== 0) {
     console.log(`Numba: not measured (${python}: ${r.stderr.trim().split('\n').pop()})`);
@@ -60,25 +73,36 @@ function runNumba(): NumbaRun | null {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const auto: NodeRun[] = [];
+const auto: NodeRun[][] = builds.map(() => []);
 const wasm: NodeRun[] = [];
 const numba: NumbaRun[] = [];
 // Interleaved, so that the machine's load falls on every column alike.
 for (let i = 0; i < RUNS; i++) {
-  auto.push(runNode('auto'));
-  wasm.push(runNode('wasm'));
+  entries.forEach((e, k) => auto[k]!.push(runNode(e, 'auto')));
+  wasm.push(runNode(entries.at(-1)!, 'wasm'));
   const n = runNumba();
   if (n !== null) numba.push(n);
 }
+rmSync(work, { recursive: true, force: true });
 const m = (rs: NodeRun[], k: keyof NodeRun) => median(rs.map((r) => r[k] as number));
-console.log(`x*y+1 on 1e3 float64, fresh processes, medians of ${RUNS} (ms, from before the import)`);
-console.log(`numbats tier 'auto': import ${m(auto, 'importMs').toFixed(1)}, factory ${m(auto, 'makeMs').toFixed(1)}, first correct result ${m(auto, 'firstMs').toFixed(1)} (tier ${auto[0]!.firstTier}), .ready ${m(auto, 'readyMs').toFixed(1)} (tier ${auto[0]!.tier})`);
-console.log(`numbats tier 'wasm': import ${m(wasm, 'importMs').toFixed(1)}, factory ${m(wasm, 'makeMs').toFixed(1)}, first correct result ${m(wasm, 'firstMs').toFixed(1)}`);
+const lo = (rs: NodeRun[], k: keyof NodeRun) => Math.min(...rs.map((r) => r[k] as number));
+const both = (rs: NodeRun[], k: keyof NodeRun) => `${m(rs, k).toFixed(1)} [${lo(rs, k).toFixed(1)}]`;
+console.log(`x*y+1 on 1e3 float64, fresh processes, median [min] of ${RUNS} (ms, from before the import)`);
+builds.forEach((b, k) => {
+  const rs = auto[k]!;
+  console.log(`numbats '${b.label}' tier 'auto': import ${both(rs, 'importMs')}, factory ${both(rs, 'makeMs')}, first correct result ${both(rs, 'firstMs')} (tier ${rs[0]!.firstTier}; CPU ${both(rs, 'firstCpuMs')}), .ready ${both(rs, 'readyMs')} (tier ${rs[0]!.tier})`);
+});
+if (builds.length > 1) {
+  const [a, z] = [auto[0]!, auto.at(-1)!];
+  console.log(`ratios '${builds.at(-1)!.label}' / '${builds[0]!.label}' (medians): import ${(m(z, 'importMs') / m(a, 'importMs')).toFixed(2)}x, factory ${(m(z, 'makeMs') / m(a, 'makeMs')).toFixed(2)}x, first result ${(m(z, 'firstMs') / m(a, 'firstMs')).toFixed(2)}x, its CPU ${(m(z, 'firstCpuMs') / m(a, 'firstCpuMs')).toFixed(2)}x`);
+}
+console.log(`numbats '${builds.at(-1)!.label}' tier 'wasm': import ${both(wasm, 'importMs')}, factory ${both(wasm, 'makeMs')}, first correct result ${both(wasm, 'firstMs')}`);
+const last = auto.at(-1)!;
 if (numba.length > 0) {
   const imp = median(numba.map((r) => r.import_ms));
   const comp = median(numba.map((r) => r.compile_ms));
   const total = median(numba.map((r) => r.total_ms));
   console.log(`Numba: import numpy+numba ${imp.toFixed(1)}, decorate-and-first-call ${comp.toFixed(1)}, total ${total.toFixed(1)}`);
-  console.log(`ratios: numbats .ready (from import) / Numba decorate-and-first-call ${(m(auto, 'readyMs') / comp).toFixed(2)}x; / Numba total from import ${(m(auto, 'readyMs') / total).toFixed(2)}x`);
-  console.log(`        numbats .ready after the import (factory to ready) / Numba decorate-and-first-call ${((m(auto, 'readyMs') - m(auto, 'importMs')) / comp).toFixed(2)}x`);
+  console.log(`ratios: numbats .ready (from import) / Numba decorate-and-first-call ${(m(last, 'readyMs') / comp).toFixed(2)}x; / Numba total from import ${(m(last, 'readyMs') / total).toFixed(2)}x`);
+  console.log(`        numbats .ready after the import (factory to ready) / Numba decorate-and-first-call ${((m(last, 'readyMs') - m(last, 'importMs')) / comp).toFixed(2)}x`);
 }

@@ -9,19 +9,14 @@
 //   dist/numbats-asc.js  the AssemblyScript compiler (asc + Binaryen), which the compiler
 //                        worker imports from beside itself (and browser.js only if something
 //                        calls asc on the page's thread).
-// `--analyze` prints what makes each file large; `--out DIR` writes to DIR instead of dist/;
-// `--src DIR` builds the package copy in DIR.
+// Options (`--analyze`, `--out DIR`, `--src DIR`): scripts/build-shared.mjs. The Node entry
+// (dist/numbats.node.js) is scripts/build-node.mjs.
 import { build } from 'esbuild';
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { esbuildSeams } from './platform-seams.mjs';
+import { buildArgs, checkImports, COMMON, reportSizes } from './build-shared.mjs';
 
-const srcAt = process.argv.indexOf('--src');
-/** The package root to build from (`--src DIR`: a staged copy, test/package/pack.ts). */
-const root = srcAt > 0 ? process.argv[srcAt + 1] : new URL('..', import.meta.url).pathname;
-const at = process.argv.indexOf('--out');
-const out = at > 0 ? process.argv[at + 1] : join(root, 'dist');
-const analyze = process.argv.includes('--analyze');
+const { root, out, analyze } = buildArgs();
 
 /** The compiler worker's script, as the built files name it (the source names the .ts beside it). */
 const workerUrl = {
@@ -59,7 +54,7 @@ export default { main };`,
   },
 };
 
-const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, legalComments: 'none', metafile: true, logLevel: 'warning' };
+const common = { ...COMMON, platform: 'browser', target: 'es2022' };
 
 const main = await build({
   ...common,
@@ -83,17 +78,6 @@ const asc = await build({
 
 // The contract: nothing in browser.js is resolved by a bundler or an import map (esbuild
 // lists every import it left in the output).
-const left = Object.values(main.metafile.outputs)[0].imports;
-if (left.length > 0) {
-  console.error(`dist/browser.js imports what a browser cannot resolve: ${left.map((i) => i.path).join(', ')}`);
-  process.exit(1);
-}
+checkImports(main, 'dist/browser.js', () => false, 'what a browser cannot resolve');
 
-for (const [name, r] of [['browser.js', main], ['numbats-compiler-worker.js', worker], ['numbats-asc.js', asc]]) {
-  const bytes = statSync(join(out, name)).size;
-  console.log(`dist/${name}: ${(bytes / 1024).toFixed(0)} KiB`);
-  if (analyze) {
-    const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
-    for (const [file, i] of inputs.slice(0, 8)) console.log(`  ${(i.bytesInOutput / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
-  }
-}
+reportSizes(out, [['browser.js', main], ['numbats-compiler-worker.js', worker], ['numbats-asc.js', asc]], analyze);

@@ -15,7 +15,7 @@
  * Code is emitted as plain text from small templates (no string-concatenated expressions
  * spread over files): read the output in asm/loops/generated/ to review it.
  */
-import { ALL_LOOPS, type BuiltinLoop as LoopRecord } from '../../src/builtins/loop-registry.js';
+import { allLoops, type BuiltinLoop as LoopRecord } from '../../src/builtins/loop-registry.js';
 import { AS_TYPE, type AsType } from '../../src/builtins/loop-types.js';
 import { DTYPES } from '../../src/dtype/dtypes.js';
 import { UFUNC_TABLE, type UfuncName } from '../../src/builtins/ufunc-table.js';
@@ -206,8 +206,9 @@ function emitLoop(l: LoopRecord): string {
  */
 export function emitLoopFiles(helpers: ReadonlyMap<string, string>): Map<string, string> {
   const files = new Map<string, string>();
+  const all = allLoops();
   const byUfunc = new Map<UfuncName, LoopRecord[]>();
-  for (const l of ALL_LOOPS) byUfunc.set(l.ufunc, [...(byUfunc.get(l.ufunc) ?? []), l]);
+  for (const l of all) byUfunc.set(l.ufunc, [...(byUfunc.get(l.ufunc) ?? []), l]);
   for (const [name, loops] of byUfunc) {
     const body = loops.map(emitLoop).join('\n');
     const used = [...helpers.keys()].filter((h) => new RegExp(`\\b${h}\\b`).test(body));
@@ -229,7 +230,7 @@ export function emitLoopFiles(helpers: ReadonlyMap<string, string>): Map<string,
     '',
     'export function ufuncLoop(id: i32, plan: usize): void {',
     '  switch (id) {',
-    ...ALL_LOOPS.map((l) => `    case ${l.id}: loop_${l.id}(plan); break;`),
+    ...all.map((l) => `    case ${l.id}: loop_${l.id}(plan); break;`),
     '    default: unreachable();',
     '  }',
     '}',
@@ -237,14 +238,14 @@ export function emitLoopFiles(helpers: ReadonlyMap<string, string>): Map<string,
     '// One row without a plan: the JS fast path for 1-d (or merged-to-1-d) calls.',
     'export function ufuncRow2(id: i32, n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {',
     '  switch (id) {',
-    ...ALL_LOOPS.filter((l) => l.ins.length + l.outs.length === 2).map((l) => `    case ${l.id}: r_${l.id}(n, p0, s0, p1, s1); break;`),
+    ...all.filter((l) => l.ins.length + l.outs.length === 2).map((l) => `    case ${l.id}: r_${l.id}(n, p0, s0, p1, s1); break;`),
     '    default: unreachable();',
     '  }',
     '}',
     '',
     'export function ufuncRow3(id: i32, n: i32, p0: usize, s0: usize, p1: usize, s1: usize, p2: usize, s2: usize): void {',
     '  switch (id) {',
-    ...ALL_LOOPS.filter((l) => l.ins.length + l.outs.length === 3).map((l) => `    case ${l.id}: r_${l.id}(n, p0, s0, p1, s1, p2, s2); break;`),
+    ...all.filter((l) => l.ins.length + l.outs.length === 3).map((l) => `    case ${l.id}: r_${l.id}(n, p0, s0, p1, s1, p2, s2); break;`),
     '    default: unreachable();',
     '  }',
     '}',

@@ -13,26 +13,24 @@ export interface BuiltinLoop extends LoopRecord {
   readonly row: LoopRow;
 }
 
-function build(): { all: BuiltinLoop[]; byUfunc: Map<UfuncName, BuiltinLoop[]> } {
-  const all: BuiltinLoop[] = [];
-  const byUfunc = new Map<UfuncName, BuiltinLoop[]>();
-  for (const name of Object.keys(UFUNC_TABLE) as UfuncName[]) {
-    const list: BuiltinLoop[] = [];
-    for (const row of UFUNC_TABLE[name].loops as LoopRow[]) {
-      const { ins, outs } = parseTypes(row.types);
-      const rec: BuiltinLoop = { id: all.length, ufunc: name, types: row.types, ins, outs, row };
-      all.push(rec);
-      list.push(rec);
+/** The first loop id of each ufunc (table order), and the number of loops in all. */
+let firstIds: { byUfunc: Map<UfuncName, number>; names: UfuncName[]; total: number } | undefined;
+/** Each ufunc's loop records, made when the ufunc is first used (`import` parses no types). */
+const records = new Map<UfuncName, BuiltinLoop[]>();
+
+function numbering(): NonNullable<typeof firstIds> {
+  if (firstIds === undefined) {
+    const names = Object.keys(UFUNC_TABLE) as UfuncName[];
+    const byUfunc = new Map<UfuncName, number>();
+    let total = 0;
+    for (const name of names) {
+      byUfunc.set(name, total);
+      total += UFUNC_TABLE[name].loops.length;
     }
-    byUfunc.set(name, list);
+    firstIds = { byUfunc, names, total };
   }
-  return { all, byUfunc };
+  return firstIds;
 }
-
-const registry = build();
-
-/** All loops, by id. */
-export const ALL_LOOPS: readonly BuiltinLoop[] = registry.all;
 
 /**
  * The loops of one built-in ufunc, in dispatch order.
@@ -43,5 +41,45 @@ export const ALL_LOOPS: readonly BuiltinLoop[] = registry.all;
  * ```
  */
 export function loopsOf(name: UfuncName): readonly BuiltinLoop[] {
-  return registry.byUfunc.get(name)!;
+  let list = records.get(name);
+  if (list === undefined) {
+    const first = numbering().byUfunc.get(name)!;
+    list = (UFUNC_TABLE[name].loops as LoopRow[]).map((row, k) => {
+      const { ins, outs } = parseTypes(row.types);
+      return { id: first + k, ufunc: name, types: row.types, ins, outs, row };
+    });
+    records.set(name, list);
+  }
+  return list;
+}
+
+/**
+ * The loop with id `id`, or undefined when no built-in loop has it.
+ *
+ * @example
+ * ```ts
+ * loopById(0)?.types; // 'bool,bool->bool' (add's first loop)
+ * ```
+ */
+export function loopById(id: number): BuiltinLoop | undefined {
+  const { byUfunc, names, total } = numbering();
+  if (!Number.isInteger(id) || id < 0 || id >= total) return undefined;
+  let name = names[0]!;
+  for (const n of names) {
+    if (byUfunc.get(n)! > id) break;
+    name = n;
+  }
+  return loopsOf(name)[id - byUfunc.get(name)!];
+}
+
+/**
+ * All loops, by id (the generator's Wasm switch).
+ *
+ * @example
+ * ```ts
+ * allLoops().length; // every loop of the table
+ * ```
+ */
+export function allLoops(): readonly BuiltinLoop[] {
+  return numbering().names.flatMap((n) => loopsOf(n));
 }

@@ -103,12 +103,41 @@ export function toType(group: readonly DType[], nin: number, out: DType, body: L
   return group.map((d) => typed(`${Array(nin).fill(d).join(',')}->${out}`, body));
 }
 
+/**
+ * A table loop whose AS bodies are made from their templates when first read. Only the
+ * generator (scripts/generate.ts) reads them: the built-in loops are already compiled into
+ * the prebuilt Wasm module, so `import 'numbats'` runs none of the table's templates.
+ */
+class TemplateLoop implements LoopRow {
+  readonly reduce: ReduceKind | undefined;
+  declare traps?: LoopTrap;
+  private made: { scalar: string; simd: string | undefined } | undefined;
+
+  constructor(readonly types: string, private readonly body: LoopBody) {
+    this.reduce = body.reduce;
+    if (body.traps !== undefined) this.traps = body.traps;
+  }
+
+  private bodies(): { scalar: string; simd: string | undefined } {
+    if (this.made === undefined) {
+      const t = loopTypes(this.types);
+      this.made = { scalar: this.body.scalar(t)!, simd: this.body.simd?.(t) };
+    }
+    return this.made;
+  }
+
+  get scalar(): string {
+    return this.bodies().scalar;
+  }
+
+  get simd(): string | undefined {
+    return this.bodies().simd;
+  }
+}
+
 /** One loop with explicit types. */
 export function typed(types: string, body: LoopBody): LoopRow {
-  const t = loopTypes(types);
-  const row: LoopRow = { types, scalar: body.scalar(t)!, simd: body.simd?.(t), reduce: body.reduce };
-  if (body.traps !== undefined) row.traps = body.traps;
-  return row;
+  return new TemplateLoop(types, body);
 }
 
 // Body templates used across the table. `t.ins[0]` is the AS type of the first input, which

@@ -26,6 +26,7 @@ export function makeBuiltin<N extends UfuncName>(name: N): UfuncOf<N> {
   const row: UfuncRow = UFUNC_TABLE[name];
   return createUfunc({
     name: row.numpy, nin: row.nin, nout: row.nout, identity: row.identity, reorderable: row.reorderable,
-    resolver: row.resolver ?? 'linear', loops: loopsOf(name),
+    // Loop records are made on the ufunc's first use: import parses none of the table.
+    resolver: row.resolver ?? 'linear', loops: () => loopsOf(name),
   }) as unknown as UfuncOf<N>;
 }

@@ -497,19 +497,33 @@ export function compileKernel(
   const copies = 1 + (simd === null ? 0 : 2 * (1 + broadcasts.length));
   const optimize = ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers], [copies]));
   const prefix = options.prefix ?? '';
-  const asUnit = emitAssemblyScript(pointerWalks(withSites), { prefix, simd, broadcasts, optimize });
-  const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
+  // The Wasm side (AS source and its key) and the IR's text are made when first read: the
+  // JS tier's first call needs neither (issue 15), and the AS emitters throw no kernel errors.
+  let wasmSide: { asUnit: AsUnit; asSource: string; key: string } | undefined;
+  const wasm = () => {
+    if (wasmSide === undefined) {
+      const asUnit = emitAssemblyScript(pointerWalks(withSites), { prefix, simd, broadcasts, optimize });
+      const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
+      const key = createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '')
+        .update(boundscheck ? '' : '\0noboundscheck').digest('hex');
+      wasmSide = { asUnit, asSource, key };
+    }
+    return wasmSide;
+  };
+  let irText: string | undefined;
   const jsSource = emitJs(withSites);
   const js = instantiateJs(jsSource);
   // A signature without a result type (`'(f8, f8)'`, lazy vectorize) outputs what the kernel returns.
   const operands = options.kind === 'scalar' ? [...sig.args.map((a) => a.dtype), ir.main.returns as DType] : sig.args.map((a) => a.dtype);
   return {
-    name, kind: options.kind, signature: sig, ir: withSites, irText: printProgram(withSites), scratch: withSites.scratch ?? [], simd, asUnit, asSource, jsSource,
+    name, kind: options.kind, signature: sig, ir: withSites, scratch: withSites.scratch ?? [], simd, jsSource,
+    get irText() { return (irText ??= printProgram(withSites)); },
+    get asUnit() { return wasm().asUnit; },
+    get asSource() { return wasm().asSource; },
+    get key() { return wasm().key; },
     jsFunction: js.loop, jsKernel: js.kernel, warnings, bounds: ir.bounds ?? [], boundscheck,
     operands, nin: options.kind === 'scalar' ? sig.args.length : core!.nin,
     entries: { row: `${prefix}row`, loop: `${prefix}loop` },
-    key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '')
-      .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),
   };
 }
 

@@ -26,7 +26,7 @@
  * `minElements`), again so that results do not depend on timing.
  */
 import { DTYPES } from '../dtype/dtypes.js';
-import { ALL_LOOPS } from '../builtins/loop-registry.js';
+import { loopById } from '../builtins/loop-registry.js';
 import { CUSTOM_LOOP_BASE } from '../ufunc/loop-record.js';
 import type { PlannedLoop } from '../ufunc/targets.js';
 import { overlaps, sameLayout } from '../ndarray/operand.js';
@@ -51,7 +51,7 @@ function execFor(loopId: number): ParallelExec | undefined {
   if (!parallelSettings().builtins) return undefined;
   let e = builtinExecs.get(loopId);
   if (e === undefined) {
-    const rec = ALL_LOOPS[loopId];
+    const rec = loopById(loopId);
     if (rec === undefined || rec.row.traps !== undefined) return undefined;
     const { loops } = runtime();
     e = { local: (p) => loops.ufunc(loopId, p), remote: { kind: 0, id: loopId }, key: `b${loopId}`, guess: 1 };

@@ -5,8 +5,9 @@
  * The browser twin (gc.browser.ts) has neither: release there is FinalizationRegistry,
  * `using`, `nb.scope` and `dispose()`.
  */
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
+import { createRequire } from 'node:module';
+import type * as V8 from 'node:v8';
+import type * as Vm from 'node:vm';
 
 type GcFn = (options?: { type?: 'major' | 'minor'; execution?: 'sync' | 'async' }) => void;
 
@@ -26,6 +27,11 @@ export interface GcHooks {
  */
 export function loadGcHooks(): GcHooks {
   try {
+    // Loaded here, not at import: node:v8 alone costs ~3 ms to load, and the hooks are
+    // needed only when the heap is short of memory.
+    const require = createRequire(import.meta.url);
+    const vm = require('node:vm') as typeof Vm;
+    const v8 = require('node:v8') as typeof V8;
     const ctx = vm.createContext({}, { microtaskMode: 'afterEvaluate' });
     const script = new vm.Script('0');
     let gc = (globalThis as { gc?: GcFn }).gc;

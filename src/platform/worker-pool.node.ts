@@ -2,11 +2,11 @@
  * Platform seam: the parallel target's worker pool on Node (piscina, DESIGN.md decision 7).
  * The browser build uses worker-pool.browser.ts (Web Workers) instead.
  */
-import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from './hash.node.js';
 import { WORKER_SOURCE } from '../parallel/worker-source.js';
 import type { PoolWorkerData, WorkerPool } from './types.js';
 

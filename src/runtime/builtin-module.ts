@@ -2,8 +2,8 @@
  * Loads numbats' prebuilt Wasm module (asm/, built by `npm run build:asm`) and instantiates
  * it on a heap memory.
  *
- * The module bytes are embedded as base64 in ./generated/builtin-wasm.ts, so loading needs
- * no file system (Node and browsers alike). The `WebAssembly.Module` is compiled once and
+ * The module bytes come from ./builtin-bytes.ts (embedded as base64; the Node bundle reads
+ * them from a file beside it). The `WebAssembly.Module` is compiled once and
  * cached; each thread instantiates it (synchronously) on the one shared heap memory.
  *
  * ABI of the exports (see also asm/index.ts):
@@ -24,7 +24,8 @@
  * - The module keeps no state in memory: concurrent calls from workers on disjoint data are safe.
  */
 import { MemoryError } from '../util/errors.js';
-import { BUILTIN_WASM_BASE64, BUILTIN_WASM_SHA256 } from './generated/builtin-wasm.js';
+import { builtinWasmBytes } from './builtin-bytes.js';
+import { BUILTIN_WASM_SHA256 } from './generated/builtin-wasm.js';
 
 /** The exports of the prebuilt module. All numbers are i32 (pointers as unsigned byte addresses). */
 export interface BuiltinExports {
@@ -65,14 +66,6 @@ export const BUILTIN_MODULE_SHA256: string = BUILTIN_WASM_SHA256;
 
 let cachedModule: WebAssembly.Module | undefined;
 
-/** Decode base64 without Node's Buffer, so that browsers can load the module too. */
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /**
  * The compiled built-in module, compiled from the embedded bytes on first use and cached.
  * Post it to workers rather than recompiling it there.
@@ -84,7 +77,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  * ```
  */
 export function loadBuiltinModule(): WebAssembly.Module {
-  cachedModule ??= new WebAssembly.Module(decodeBase64(BUILTIN_WASM_BASE64));
+  cachedModule ??= new WebAssembly.Module(builtinWasmBytes());
   return cachedModule;
 }
 

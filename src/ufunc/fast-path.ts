@@ -127,13 +127,13 @@ export function tryFastCall(t: UfuncDispatch & { nout: number }, args: readonly 
   // nb.config({ parallel: true })); kernels' rows decide themselves.
   if (n >= rowGate.min && loop.exec === undefined &&
     offerRow(loop.id, n, t.nin === 1 ? [pa, sA, address(o), so] : [pa, sA, p1, s1, address(o), so], t.nin)) return o;
+  // (runtime().loops only for built-in rows: a kernel's row needs no prebuilt module)
   const row = loop.exec?.row;
-  const { loops } = runtime();
   if (t.nin === 1) {
     if (row !== undefined) row(n, pa, sA, address(o), so);
-    else loops.ufuncRow2(loop.id, n, pa, sA, address(o), so);
+    else runtime().loops.ufuncRow2(loop.id, n, pa, sA, address(o), so);
   } else if (row !== undefined) row(n, pa, sA, p1, s1, address(o), so);
-  else loops.ufuncRow3(loop.id, n, pa, sA, p1, s1, address(o), so);
+  else runtime().loops.ufuncRow3(loop.id, n, pa, sA, p1, s1, address(o), so);
   return o;
 }
 

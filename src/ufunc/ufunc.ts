@@ -21,7 +21,16 @@ export interface UfuncSpec {
   identity: Scalar | null;
   reorderable: boolean;
   resolver: ResolverKind;
-  loops: readonly LoopRecord[];
+  /** The loops, or a function that makes them when the ufunc is first used (the built-ins). */
+  loops: readonly LoopRecord[] | (() => readonly LoopRecord[]);
+}
+
+/** What dispatch reads: `spec` with its loops made on first read where they are lazy. */
+function dispatchOf(spec: UfuncSpec): Omit<UfuncSpec, 'loops'> & { readonly loops: readonly LoopRecord[] } {
+  const { loops, ...rest } = spec;
+  if (typeof loops !== 'function') return { ...rest, loops };
+  let made: readonly LoopRecord[] | undefined;
+  return { ...rest, get loops() { return (made ??= loops()); } };
 }
 
 /**
@@ -34,9 +43,12 @@ export interface UfuncSpec {
  * ```
  */
 export function createUfunc(spec: UfuncSpec): Ufunc | Ufunc2 {
-  const dispatch = { ...spec };
+  const dispatch = dispatchOf(spec);
   const f = (...args: unknown[]) => tryFastCall(dispatch, args) ?? callUfunc(dispatch, args);
-  const types = Object.freeze(spec.loops.map((l) => l.types));
+  let typeList: readonly string[] | undefined;
+  const types = typeof spec.loops === 'function'
+    ? () => (typeList ??= Object.freeze(dispatch.loops.map((l) => l.types)))
+    : Object.freeze(spec.loops.map((l) => l.types));
   defineUfuncAttributes(f, { name: spec.name, nin: spec.nin, nout: spec.nout, types, identity: spec.identity, signature: null });
   // reduce, accumulate, reduceat, outer, at (src/ufunc/methods/).
   attachMethods(f, dispatch);

@@ -237,27 +237,33 @@ export function overrideBuildIdentity(id: string | undefined): void {
 
 /**
  * The build's identity in disk keys: versions and format; in a source checkout also the
- * sizes and mtimes of numbats' own source files (this file's grandparent directory).
+ * sizes and mtimes of numbats' code: its source files (this file's grandparent directory),
+ * or in the bundled build (dist/numbats.node.js, scripts/build-node.mjs), where this module
+ * is part of one file, that file.
  */
 export function buildIdentity(): string {
   if (buildOverride !== undefined) return buildOverride;
   if (build !== undefined) return build;
-  const root = dirname(dirname(fileURLToPath(import.meta.url)));
+  const here = fileURLToPath(import.meta.url);
+  const bundled = !/kernel-cache\.[jt]s$/.test(here);
+  const root = bundled ? here : dirname(dirname(here));
   let id = `${versionKey()};${FORMAT}`;
   if (!root.includes(`${sep}node_modules${sep}`)) {
     const h = createHash('sha256');
+    const stamp = (path: string): void => {
+      const st = statSync(path);
+      h.update(`${path}\0${st.size}\0${st.mtimeMs}\n`);
+    };
     const walk = (dir: string): void => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, e.name);
         if (e.isDirectory()) walk(path);
-        else if (/\.(js|ts|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts')) {
-          const st = statSync(path);
-          h.update(`${path}\0${st.size}\0${st.mtimeMs}\n`);
-        }
+        else if (/\.(js|ts|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts')) stamp(path);
       }
     };
     try {
-      walk(root);
+      if (bundled) stamp(root);
+      else walk(root);
       id += `;checkout:${h.digest('hex')}`;
     } catch {
       id += ';checkout:unknown';

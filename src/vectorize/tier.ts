@@ -6,8 +6,10 @@
  * every later call (and every ufunc method) runs Wasm.
  *
  * The `tier` option of vectorize/guvectorize/jit/stencil, default `nb.config().tier` ('auto'):
- *   - 'auto': a module the compile cache already holds (memory or disk) is used at once;
- *     otherwise the JS tier runs until the Wasm lands;
+ *   - 'auto': a module the compile cache already holds by the kernel's inputs (memory, or
+ *     disk with `cache: true`: tiered-kernels.ts) is used at once; otherwise the JS tier
+ *     runs until the Wasm lands (a module found by its AS source alone, in memory, lands
+ *     once the caller's current job is done: see add());
  *   - 'wasm': the factory (lazy: the call that needs a specialisation) blocks until the
  *     Wasm is in place (the behaviour before tiers);
  *   - 'js': the JS tier only, nothing is compiled to Wasm (debugging; no compiler needed).
@@ -74,8 +76,11 @@ export class Tiers {
   private warned = false;
 
   constructor(private readonly name: string, readonly mode: TierOption) {
-    // The warm compiler: the worker and asc load now, while the caller goes on.
-    if (mode !== 'js') warmCompiler();
+    // The warm compiler: the worker and asc load while the caller goes on (the worker's
+    // start, ~5 ms of this thread, once the caller's current job is done, as the compile
+    // request in add()).
+    if (mode === 'auto') queueMicrotask(warmCompiler);
+    else if (mode === 'wasm') warmCompiler();
   }
 
   /** Compile a group: at once ('wasm', or a cache hit), or JS first and Wasm in the background. */
@@ -85,11 +90,20 @@ export class Tiers {
       this.onJs++;
       return g.js();
     }
-    const s = startInstantiate(g.source, g.module);
-    if (s.now !== undefined) return g.wasm(s.now);
+    // Without `cache: true` the Wasm side (the AS source, its cache key, the compile request)
+    // starts once the caller's current job is done, so that the JS tier answers the first
+    // call without waiting for it (issue 15: first result within 50 ms of the import); the
+    // module can land only when the caller yields anyway (its reply is a message). With
+    // `cache: true` a module on disk is looked up now, and used at once.
+    const s = g.module.disk === true ? startInstantiate(g.source, g.module) : undefined;
+    if (s?.now !== undefined) return g.wasm(s.now);
     g.js();
     this.onJs++;
-    const landed = s.later.then((m) => {
+    const module = s !== undefined ? s.later! : Promise.resolve().then(() => {
+      const t = startInstantiate(g.source, g.module);
+      return t.now ?? t.later;
+    });
+    const landed = module.then((m) => {
       g.wasm(m);
       this.onJs--;
     });

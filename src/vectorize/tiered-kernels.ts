@@ -43,7 +43,7 @@ export function tieredKernels(
     add(g) {
       if (hit !== null) return g.wasm(hit);
       tiers.add({
-        source: linkKernels(kernels),
+        get source() { return linkKernels(kernels); },
         module: { ...options, boundscheck: kernels.every((k) => k.boundscheck) },
         js: () => g.js(),
         wasm: (m) => {

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { UFUNC_TABLE, type UfuncName } from '../../src/builtins/ufunc-table.js';
-import { ALL_LOOPS, loopsOf } from '../../src/builtins/loop-registry.js';
+import { allLoops, loopById, loopsOf } from '../../src/builtins/loop-registry.js';
 import { DTYPES, type DType } from '../../src/dtype/dtypes.js';
 import { generatedFiles } from '../../scripts/generate.js';
 import { loadFixture } from '../helpers/fixtures.js';
@@ -127,9 +127,17 @@ describe('the built-in ufunc table', () => {
   });
 
   it('numbers the loops in table order', () => {
-    expect(ALL_LOOPS.map((l) => l.id)).toEqual(ALL_LOOPS.map((_, i) => i));
+    const all = allLoops();
+    expect(all.map((l) => l.id)).toEqual(all.map((_, i) => i));
     const names = Object.keys(UFUNC_TABLE) as UfuncName[];
-    expect(ALL_LOOPS.map((l) => l.ufunc)).toEqual(names.flatMap((n) => loopsOf(n).map(() => n)));
+    expect(all.map((l) => l.ufunc)).toEqual(names.flatMap((n) => UFUNC_TABLE[n].loops.map(() => n)));
+    expect(all.map((l) => l.types)).toEqual(names.flatMap((n) => UFUNC_TABLE[n].loops.map((r) => r.types)));
+  });
+
+  it('finds every loop by its id (the parallel target looks built-in loops up so), and no other id', () => {
+    const all = allLoops();
+    for (const l of all) expect(loopById(l.id)).toBe(l);
+    for (const id of [-1, all.length, 0.5, NaN]) expect(loopById(id)).toBeUndefined();
   });
 
   it.each(Object.keys(UFUNC_TABLE))("%s's doc example gives the result its comment states", (name) => {

@@ -6,8 +6,9 @@
  *   1. stage: copy package.json, README.md, the tsconfigs and src/ (with the generated
  *      built-in Wasm module, built first if missing, as scripts/run-tests.mjs does) into a
  *      temporary directory, link node_modules, and build the declarations and JS there with
- *      the project's own `tsc -p tsconfig.build.json`, and the browser files with
- *      scripts/build-browser.mjs. The repository's dist/ is never
+ *      the project's own `tsc -p tsconfig.build.json`, the Node entry with
+ *      scripts/build-node.mjs and the browser files with scripts/build-browser.mjs. The
+ *      repository's dist/ is never
  *      touched (other test files load it while this one runs). This is `npm run build`
  *      less the Wasm build (~30 s, and its output is already in src/runtime/generated/);
  *   2. `npm pack --ignore-scripts` in the staging directory: the tarball a publish uploads;
@@ -61,7 +62,9 @@ export function packNumbats(work: string): string {
   }
   symlinkSync(realpathSync(join(repoRoot, 'node_modules')), join(stage, 'node_modules'), 'dir');
   run(process.execPath, [join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], stage);
-  // The browser build (`exports["."].browser`, `numbats/browser.js`), from the staged sources.
+  // The Node entry (`exports["."].import`, one bundled file) and the browser build
+  // (`exports["."].browser`, `numbats/browser.js`), from the staged sources.
+  run(process.execPath, [join(repoRoot, 'scripts/build-node.mjs'), '--src', stage, '--out', join(stage, 'dist')], stage);
   run(process.execPath, [join(repoRoot, 'scripts/build-browser.mjs'), '--src', stage, '--out', join(stage, 'dist')], stage);
   const out = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], stage);
   const [info] = JSON.parse(out.stdout) as [{ filename: string }];

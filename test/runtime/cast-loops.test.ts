@@ -11,6 +11,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DTYPES, DTYPE_NAMES, type DType } from '../../src/dtype/dtypes.js';
 import { instantiateBuiltins, loadBuiltinModule, type BuiltinExports } from '../../src/runtime/builtin-module.js';
+import { STATIC_DATA_BYTES } from '../../src/runtime/runtime.js';
 import { MemoryError } from '../../src/util/errors.js';
 import { decodeScalar, loadFixture } from '../helpers/fixtures.js';
 
@@ -217,9 +218,11 @@ describe('the built-in module', () => {
     expect(loadBuiltinModule()).toBe(module);
   });
 
-  it('reports a heap base above its static data and inside the first page', () => {
+  it('reports a heap base above its static data and inside the first page, below the runtime\'s heap', () => {
     expect(wasm.heapBase()).toBeGreaterThan(0);
     expect(wasm.heapBase()).toBeLessThan(65536);
+    // The runtime starts its heap at STATIC_DATA_BYTES before it instantiates the module.
+    expect(wasm.heapBase()).toBeLessThanOrEqual(STATIC_DATA_BYTES);
   });
 
   it('refuses a memory that is not shared', () => {

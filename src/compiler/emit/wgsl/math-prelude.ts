@@ -39,7 +39,23 @@ const ERX = 8.45062911510467529297e-01;
 /** 1/Gamma(1 + f) = 1 + f v(f), v's 9 terms for float32. */
 const V32 = [0.5772156649015329, -0.6558780890027758, -0.04200263235668376, 0.16653954397092618, -0.04219787750685928, -0.00963540807512164, 0.007221007819847806, -0.0010934166928485804, -0.00022632814702695892];
 
-export const MATH_HELPERS: Helpers = {
+let made: Helpers | undefined;
+
+/**
+ * The math helpers, by name: WGSL source and the helpers it calls. Made on first use (the
+ * gpu target's first prelude), not at import: programs that never compile a gpu kernel do
+ * not build them. (The table's lines keep their indentation: it is the WGSL's.)
+ *
+ * @example
+ * ```ts
+ * mathHelpers().nb_pow2f![1]; // []
+ * ```
+ */
+export function mathHelpers(): Helpers {
+  return (made ??= mathTable());
+}
+
+const mathTable = (): Helpers => ({
   nb_pow2f: [
     // 2^k for k in [-126, 127], built from its bits.
     `fn nb_pow2f(k: i32) -> f32 { return bitcast<f32>(u32(k + 127) << 23u); }`, []],
@@ -274,4 +290,4 @@ fn nb_gprodf(fr: f32, lo: i32, hi: i32) -> NbGprod {
   let u = bitcast<u32>(x);
   return nb_f32bits(select(u - 1u, u + 1u, (x > 0.0f) == (y > x)));
 }`, ['nb_isnan', 'nb_nan', 'nb_f32bits']],
-};
+});

@@ -11,7 +11,7 @@
  * Only the helpers a shader uses are emitted ({@link preludeFor}). nb.math's helpers are in
  * math-prelude.ts.
  */
-import { MATH_HELPERS } from './math-prelude.js';
+import { mathHelpers } from './math-prelude.js';
 
 /** name -> [WGSL source, names of the helpers it calls]. */
 const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = {
@@ -344,7 +344,9 @@ function intHelpers(t: 'i32' | 'u32'): Record<string, readonly [string, readonly
   };
 }
 
-const ALL: Readonly<Record<string, readonly [string, readonly string[]]>> = { ...HELPERS, ...intHelpers('i32'), ...intHelpers('u32'), ...MATH_HELPERS };
+let all: Readonly<Record<string, readonly [string, readonly string[]]>> | undefined;
+/** Every helper by name (made on the first prelude: the math helpers' sources are built then). */
+const helpers = () => (all ??= { ...HELPERS, ...intHelpers('i32'), ...intHelpers('u32'), ...mathHelpers() });
 
 /**
  * The WGSL source of the helpers in `used` and everything they call, in dependency order.
@@ -360,7 +362,7 @@ export function preludeFor(used: ReadonlySet<string>): string {
   const visit = (n: string) => {
     if (seen.has(n)) return;
     seen.add(n);
-    const h = ALL[n];
+    const h = helpers()[n];
     if (!h) throw new Error(`WGSL prelude: no helper '${n}'`);
     h[1].forEach(visit);
     out.push(h[0]);

@@ -1,0 +1,132 @@
+/**
+ * The Node bundle (dist/numbats.node.js, scripts/build-node.mjs; package.json's
+ * `exports["."].import`): built afresh into a scratch folder under the repository's .cache/
+ * (so that Node resolves its dependencies and numbats' package.json as it does for dist/), then
+ * imported by fresh `node` processes, as users' programs import it. Each program checks what
+ * needs more than the bundle's own code: the built-in ufuncs (the prebuilt Wasm module, read
+ * from numbats-builtin.wasm beside the bundle), the compiler worker (vectorize's JS tier, then the
+ * Wasm tier after `.ready`), guvectorize, the parallel target's piscina pool, the disk cache
+ * (a second process hits what the first wrote), and the gpu target through the external
+ * `webgpu` package where an adapter opens. Values are compared with plain JS.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasGpu } from '../gpu/harness.js';
+import { repoRoot } from './pack.js';
+
+let dir = '';
+let bundle = '';
+
+beforeAll(() => {
+  mkdirSync(join(repoRoot, '.cache'), { recursive: true });
+  dir = mkdtempSync(join(repoRoot, '.cache', 'bundle-test-'));
+  const b = spawnSync(process.execPath, [join(repoRoot, 'scripts/build-node.mjs'), '--out', dir], { encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`build-node failed: ${b.stderr}${b.stdout}`);
+  bundle = pathToFileURL(join(dir, 'numbats.node.js')).href;
+}, 120_000);
+
+afterAll(() => {
+  if (dir !== '') rmSync(dir, { recursive: true, force: true });
+});
+
+/** Run `body` (ESM, `nb` imported from the bundle) in a fresh node; its printed JSON. */
+function runProgram(name: string, body: string, env: Record<string, string> = {}, stderr: RegExp = /^$/): Record<string, unknown> {
+  const file = join(dir, `${name}.mjs`);
+  writeFileSync(file, `import * as nb from ${JSON.stringify(bundle)};\n${body}\nawait nb.shutdown();\n`);
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`${name} exited ${String(r.status)}: ${r.stderr}`);
+  expect(r.stderr).toMatch(stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
+}
+
+const N = 1000;
+/** The programs' inputs: `x` and `y`, printed back so that the references use the same values. */
+const INPUTS = `const x = nb.linspace(0, 1, ${N}), y = nb.linspace(1, 2, ${N}); const xs = x.toArray(), ys = y.toArray();`;
+
+describe('dist/numbats.node.js in a fresh process', () => {
+  it('is one module, with the prebuilt Wasm module\'s bytes beside it', () => {
+    expect(readdirSync(dir).filter((f) => /\.(js|wasm)$/.test(f)).sort()).toEqual(['numbats-builtin.wasm', 'numbats.node.js']);
+  });
+
+  it('runs built-in ufuncs (the prebuilt module read from beside the bundle)', () => {
+    const out = runProgram('builtins', `
+      const a = nb.arange(10, undefined, undefined, 'float64');
+      console.log(JSON.stringify({ add: nb.add(a, 0.5).toArray(), sqrt: nb.sqrt(a).toArray(), sum: nb.add.reduce(a).toArray() }));`);
+    const a = Array.from({ length: 10 }, (_, i) => i);
+    expect(out).toEqual({ add: a.map((v) => v + 0.5), sqrt: a.map(Math.sqrt), sum: 45 });
+  });
+
+  it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker)', () => {
+    const out = runProgram('vectorize', `
+      const f = nb.vectorize('float64(float64, float64)')((x, y) => x * y + 1);
+      ${INPUTS}
+      const first = f(x, y).toArray(); const firstTier = f.tier;
+      await f.ready;
+      console.log(JSON.stringify({ xs, ys, first, firstTier, ready: f(x, y).toArray(), tier: f.tier }));`);
+    const ys = out.ys as number[];
+    const want = (out.xs as number[]).map((x, i) => x * ys[i]! + 1);
+    expect(want.length).toBe(N);
+    expect(out).toMatchObject({ first: want, firstTier: 'js', ready: want, tier: 'wasm' });
+  });
+
+  it('runs guvectorize (core dimensions, the Wasm tier)', () => {
+    const out = runProgram('guvectorize', `
+      const rowdot = nb.guvectorize('void(float64[:], float64[:], float64[:])', '(n),(n)->()', { tier: 'wasm' })((a, b, o) => {
+        let s = 0;
+        for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+        o[0] = s;
+      });
+      const a = nb.arange(12, undefined, undefined, 'float64').reshape([3, 4]);
+      console.log(JSON.stringify({ r: rowdot(a, nb.full([3, 4], 0.5)).toArray() }));`);
+    const want = [0, 1, 2].map((r) => [0, 1, 2, 3].reduce((s, c) => s + (r * 4 + c) * 0.5, 0));
+    expect(out).toEqual({ r: want });
+  });
+
+  it('runs a parallel-target kernel on the worker pool (piscina)', () => {
+    const M = 200_000;
+    const out = runProgram('parallel', `
+      nb.config({ parallel: { threads: 2 } });
+      const f = nb.vectorize('float64(float64)', { target: 'parallel', tier: 'wasm' })((v) => v * 2 + 1);
+      const x = nb.arange(${M}, undefined, undefined, 'float64');
+      const before = process.report.getReport().workers.length;
+      const a = f(x).toArray();
+      const after = process.report.getReport().workers.length;
+      console.log(JSON.stringify({ n: a.length, bad: a.filter((v, i) => v !== i * 2 + 1).length, poolThreads: after - before }));`);
+    // The pool's threads (piscina, its worker script written by the bundle) started for the call.
+    expect(out).toMatchObject({ n: M, bad: 0 });
+    expect(out.poolThreads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('fills the disk cache, and a second process hits it (Wasm at once, no compile)', () => {
+    const cacheDir = join(dir, 'cache');
+    const program = `
+      const f = nb.vectorize('float64(float64, float64)', { cache: true })((x, y) => x - y * 3);
+      ${INPUTS}
+      const r = f(x, y).toArray(); const tier = f.tier;
+      await f.ready;
+      console.log(JSON.stringify({ xs, ys, r, tier }));`;
+    const env = { NUMBATS_CACHE_DIR: cacheDir };
+    const fill = runProgram('cache-fill', program, env);
+    const ys = fill.ys as number[];
+    const want = (fill.xs as number[]).map((x, i) => x - ys[i]! * 3);
+    expect(fill).toMatchObject({ r: want, tier: 'js' });
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wasm')).length).toBeGreaterThan(0);
+    expect(runProgram('cache-hit', program, env)).toMatchObject({ r: want, tier: 'wasm' });
+  });
+});
+
+/** What Dawn itself prints on stderr when it opens a device (lavapipe's limits): nothing else may appear. */
+const DAWN_NOTES = /^(Warning: [^\n]*artificially reduced[^\n]*\n)*$/;
+
+describe.skipIf(!hasGpu)('dist/numbats.node.js on the gpu target (the external webgpu package)', () => {
+  it('runs a gpu vectorize kernel', () => {
+    const out = runProgram('gpu', `
+      const f = nb.vectorize('float32(float32)', { target: 'gpu' })((v) => v * 2 + 1);
+      const r = await f(await nb.toGpu(nb.arange(64, undefined, undefined, 'float32')));
+      console.log(JSON.stringify({ r: (await r.toCpu()).toArray() }));`, {}, DAWN_NOTES);
+    expect(out).toEqual({ r: Array.from({ length: 64 }, (_, i) => i * 2 + 1) });
+  });
+});
