@@ -26,7 +26,7 @@
 import { createHash } from '../platform/hash.node.js';
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
-import { AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';
+import { allocImportDecl, AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';
 import { emitJs, instantiateJs } from './emit/js/emit-module.js';
 import { helperTable, lowerHelper, rejectHelperCalls, type HelperMap } from './compile.js';
 import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
@@ -260,7 +260,7 @@ function compileJitWith(
   const args: readonly JitArgType[] = [...userArgs, ...alloc.allocations.map((a): JitArgType => ({ kind: 'ndarray', dtype: a.dtype, ndim: a.ndim, contiguous: true }))];
   const kinds = alloc.kinds;
   const main = lowerFunction(parsed, {
-    emitName: 'kernel', helpers: new Set(table.keys()), jit: kinds, tables, ...(constants ? { constants } : {}),
+    emitName: 'kernel', helpers: new Set(table.keys()), jit: kinds, jitAllocs: alloc.dynamic, tables, ...(constants ? { constants } : {}),
   });
   const helpers = lowerJitHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
   const at0 = main.params[0]?.at ?? 0;
@@ -307,7 +307,10 @@ function compileJitWith(
   const walked = pointerWalks(ir);
   const pr = options.parallel ? prangeEmitter(walked, { prefix }, (k) => unitInner(args[k]!)) : null;
   const em = pr?.emitter ?? new AsFunctionEmitter(walked, { prefix });
-  const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix), ...(pr ? [pr.code()] : [])].join('\n\n');
+  // The host's allocator, one import per rank allocated (ir/nodes.ts AllocStmt).
+  const ranks = new Set<number>();
+  forEachStmt(walked.main.body, (s) => { if (s.kind === 'alloc') ranks.add(s.shape.length); });
+  const code = [...[...ranks].map((r) => allocImportDecl(prefix, r)), ...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix), ...(pr ? [pr.code()] : [])].join('\n\n');
   const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
   const result = ir.main.returns;
   const slotText = (s: TupleSlot) => (s.kind === 'arg' ? jitTypeText(userArgs[s.index]!) : s.kind === 'scalar' ? s.dtype : jitTypeText(args[userArgs.length + s.allocation]!));

@@ -27,6 +27,7 @@ import { DTypeError, KernelError, ValueError } from '../util/errors.js';
 import { warmCompiler } from '../vectorize/compile-sync.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
 import { instantiateSource } from '../vectorize/module.js';
+import { JitAllocHost } from './alloc-host.js';
 import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION } from '../vectorize/options.js';
 import { arenaBytes, withArena } from '../vectorize/arena.js';
 import { attachKernelSource } from '../compiler/compile.js';
@@ -173,13 +174,16 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
       });
       // prange loops on 'parallel': the host's import, and the call's prange area (src/parallel/jit.ts).
       const host = k.prange === null ? undefined : prangeHost(k);
+      // Allocations the function makes itself: the host's allocator (src/jit/alloc-host.ts).
+      const allocs = k.allocations.some((a) => a.dynamic) ? new JitAllocHost(k, 'j_') : undefined;
+      const imports = { ...host?.imports, ...allocs?.imports };
       const { exports, module } = instantiateSource(k.asSource, {
-        disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck, ...(host ? { imports: host.imports } : {}),
+        disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck, ...(host || allocs ? { imports } : {}),
       });
       // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
       const inner = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
       const run = host ? host.attach(module, exports, inner, arena) : inner;
-      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena }, types, ...(host ? { host } : {}) };
+      spec = { kind: 'compiled', signature: k.signature, entry: { kernel: k, run, exports, arenaBytes: arena, ...(allocs ? { allocs } : {}) }, types, ...(host ? { host } : {}) };
     } catch (e) {
       if (!(e instanceof KernelError) || options.fallback !== 'js') throw e;
       spec = { kind: 'fallback', signature: `(${types.map(jitTypeText).join(', ')})`, error: e, types };

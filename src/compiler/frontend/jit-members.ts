@@ -28,6 +28,7 @@ import { paramRef } from '../ir/nodes.js';
 import type { ExprContext, JitHooks, JitParamKind } from './lower-expr.js';
 import { constantOf, fail, lowerExpr, pos } from './lower-expr.js';
 import { jitCast } from './jit-ufunc.js';
+import type { JitDynamicAlloc } from './jit-alloc.js';
 
 type E = Expr<null>;
 type S = Stmt<null>;
@@ -44,8 +45,32 @@ const TYPED_API = 'read it with t[i] and t.length (a TypedArray has no get, set,
  * lowerFunction(parsed, { emitName: 'kernel', helpers, jit: jitHooks([{ kind: 'ndarray', ndim: 2 }]) });
  * ```
  */
-export function jitHooks(params: readonly JitParamKind[]): JitHooks {
-  return { params, member: jitMember, call: jitCall };
+export function jitHooks(params: readonly JitParamKind[], allocs: ReadonlyMap<acorn.Node, JitDynamicAlloc> = new Map()): JitHooks {
+  return { params, allocs, member: jitMember, call: jitCall };
+}
+
+/**
+ * `const row = nb.empty(shape, dtype)` that the function makes itself (frontend/jit-alloc.ts
+ * found it): the `alloc` statement of its hidden parameter, which `row` then names in the
+ * declaring block; undefined for any other declaration. The shape is a list `[m, n]` (one
+ * size per element), `a.shape` of an array (its sizes), or one size; the sizes and full's
+ * value are lowered before the name is bound, as JavaScript evaluates them.
+ */
+export function jitAllocDeclaration(ctx: ExprContext, d: acorn.VariableDeclarator): S | undefined {
+  const a = d.init == null ? undefined : ctx.jit?.allocs.get(d.init);
+  if (a === undefined) return undefined;
+  const node = a.shape;
+  let shape: E[];
+  if (node.type === 'ArrayExpression') shape = node.elements.map((e) => lowerExpr(ctx, e as acorn.Expression));
+  else {
+    const m = node.type === 'MemberExpression' ? node : null;
+    const p = m !== null && propName(m) === 'shape' ? jitParam(ctx, m.object) : null;
+    if (p !== null && hasNdarrayApi(p.kind)) shape = Array.from({ length: ndimOf(p.kind) }, (_, k) => length(p.index, k, pos(ctx, node)));
+    else shape = [lowerExpr(ctx, node)];
+  }
+  const value = a.value === null ? null : lowerExpr(ctx, a.value);
+  ctx.scopes.declareParam((d.id as acorn.Identifier).name, a.param);
+  return { kind: 'alloc', array: paramRef(a.param), shape, fill: a.fill, value, site: a.allocation, at: pos(ctx, d.init!) };
 }
 
 /** The jit parameter an identifier names (not shadowed by a local), or null. */

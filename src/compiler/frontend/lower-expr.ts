@@ -24,6 +24,7 @@
  *      NB1031; a scratch array's bare name is NB2022 (it is no value).
  * Anything that is not an expression of the kernel language has a coded diagnostic.
  */
+import type { JitDynamicAlloc } from './jit-alloc.js';
 import type * as acorn from 'acorn';
 import { constantExpr, isTable, type ConstantValue, type KernelConstants, type KernelTables, type TypedArrayConstant } from '../constants.js';
 import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
@@ -73,7 +74,9 @@ const COMPARE: Readonly<Record<string, CompareOp>> = {
  * an explicit signature (`f8[:]`: read with either API when 1-D), or a scalar.
  */
 export type JitParamKind =
-  | { readonly kind: 'ndarray'; readonly ndim: number }
+  | { readonly kind: 'ndarray'; readonly ndim: number;
+    /** A dynamic allocation's hidden parameter (frontend/jit-alloc.ts): named only in the block that declares it. */
+    readonly dynamic?: boolean }
   | { readonly kind: 'typed' }
   | { readonly kind: 'array'; readonly ndim: number }
   | { readonly kind: 'scalar' };
@@ -81,6 +84,8 @@ export type JitParamKind =
 /** The jit lowering hooks (frontend/jit-members.ts): undefined means "not a jit construct". */
 export interface JitHooks {
   readonly params: readonly JitParamKind[];
+  /** The dynamic allocations' declarations, by call node (frontend/jit-alloc.ts). */
+  readonly allocs: ReadonlyMap<acorn.Node, JitDynamicAlloc>;
   member(ctx: ExprContext, node: acorn.MemberExpression): E | undefined;
   call(ctx: ExprContext, node: acorn.CallExpression): E | undefined;
 }
