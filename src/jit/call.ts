@@ -165,9 +165,15 @@ export function callJit(entry: JitEntry, userArgs: readonly unknown[], runAsync?
   host?.begin();
   const fresh = allocate(k, userArgs);
   const args = fresh.length === 0 ? userArgs : [...userArgs, ...fresh];
-  const release = (ok: boolean) => {
-    fresh.forEach((a, i) => { if (a !== null && (!ok || !kept(k, i))) a.dispose(); });
-    host?.finish((i) => ok && kept(k, i)).forEach((a, i) => { if (a !== null) fresh[i] = a; });
+  // The dynamic ones the result keeps join `fresh` (the host disposes the others) ...
+  const collect = (ok: boolean) => host?.finish((i) => ok && kept(k, i)).forEach((a, i) => { if (a !== null) fresh[i] = a; });
+  // ... and the phase-1 ones the result does not keep go, once the result is read.
+  const release = (ok: boolean) => fresh.forEach((a, i) => { if (a !== null && (!ok || !kept(k, i))) a.dispose(); });
+  const done = (v: unknown) => {
+    collect(true);
+    const r = pick(v);
+    release(true);
+    return r;
   };
   const pick = (out: unknown) => (k.tuple !== null ? tupleResult(k, fresh, userArgs) : k.resultAllocation === null ? out : fresh[k.resultAllocation]);
   let ok = false;
@@ -176,13 +182,12 @@ export function callJit(entry: JitEntry, userArgs: readonly unknown[], runAsync?
     const out = callCompiled(entry, args, userArgs, runAsync);
     if (runAsync !== undefined) {
       later = true;
-      return (out as Promise<unknown>).then((v) => { release(true); return pick(v); }, (e: unknown) => { release(false); throw e; });
+      return (out as Promise<unknown>).then(done, (e: unknown) => { collect(false); release(false); throw e; });
     }
     ok = true;
-    release(true);
-    return pick(out);
+    return done(out);
   } finally {
-    if (!later && !ok) release(false);
+    if (!later && !ok) { collect(false); release(false); }
   }
 }
 

@@ -171,6 +171,11 @@ export function jitCall(ctx: ExprContext, node: acorn.CallExpression): E | undef
     return { kind: 'helper', name: callee.name, index: -1, args, arrays, at: pos(ctx, node), type: null };
   }
   if (isPrange(ctx, callee)) return fail(ctx, 'NB1042', node, ['nb.prange(...) outside a for...of', 'loop with for (const i of nb.prange(n)) { ... }']);
+  // (the jit function's own allocations never get here: frontend/jit-alloc.ts took them)
+  const fill = callee.type === 'MemberExpression' ? propName(callee) : null;
+  if (fill !== null && ['empty', 'zeros', 'ones', 'full'].includes(fill) && callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && ctx.scopes.lookup(callee.object.name) === null) {
+    return fail(ctx, 'NB1042', node, [`${callee.object.name}.${fill}(...) in a helper`, 'allocate in the jit function (const out = nb.empty(shape, dtype)) and pass the array to the helper']);
+  }
   if (callee.type !== 'MemberExpression') return undefined;
   const p = jitParam(ctx, callee.object);
   if (p === null || p.kind.kind === 'scalar') return undefined;
