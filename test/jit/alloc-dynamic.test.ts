@@ -297,3 +297,17 @@ describe('nb.jit allocation on the parallel target', () => {
     same(await f.callAsync(a), f.pyFunc(a));
   });
 });
+
+describe('nb.jit a.size', () => {
+  it('is the product of the sizes as an int64 (an array of more than 2^31 elements would not wrap)', () => {
+    const f = nb.jit((a: nb.NDArray) => a.size);
+    const k = compileJit((a: nb.NDArray) => a.size, [{ kind: 'ndarray', dtype: 'uint8', ndim: 3, contiguous: true }]);
+    expect(k.returns).toBe('int64');
+    // The JS reference on sizes whose product is past 2^31 (no such array is needed to read its size).
+    expect(k.jsFunction(new Uint8Array(0), 0, 0, 0, 0, 65536, 65536, 3)).toBe(3n * 2n ** 32n);
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 0, maxLength: 4 }), (shape) => {
+      const a = nb.zeros(shape, 'uint8');
+      expect(f(a)).toBe(f.pyFunc(a));
+    }), { numRuns: 20 });
+  });
+});

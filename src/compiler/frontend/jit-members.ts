@@ -9,7 +9,7 @@
  * TypedArray parameter):
  *   - `a.shape[k]` (0 <= k < D) → `length` of axis k (each axis has its own size);
  *     `a.ndim` and `a.shape.length` → the constant D; `a.size` → the product of the D
- *     lengths (1 for D = 0);
+ *     lengths as int64 (no int32 wrap: NumPy's intp), the length itself for D = 1, 1 for D = 0;
  *   - `const [m, n] = a.shape` → `const m = a.shape[0], n = a.shape[1]` (holes skip an axis);
  *   - `a.get(i, j)` → a `load`; `a.set(i, j, v)` (a statement) → a `store`; a negative index
  *     counts from the end, as NDArray.get/set do (ir/passes/negative-index.ts), and an index
@@ -134,8 +134,11 @@ export function jitMember(ctx: ExprContext, node: acorn.MemberExpression): E | u
     case 'ndim': return konst(ndim, at);
     case 'size': {
       if (ndim === 0) return konst(1, at);
-      let e = length(p.index, 0, at);
-      for (let k = 1; k < ndim; k++) e = { kind: 'binary', op: 'mul', left: e, right: length(p.index, k, at), at, type: null };
+      if (ndim === 1) return length(p.index, 0, at);
+      // (an int64 product, as NumPy's intp: each size is int32, their product need not be)
+      const len64 = (k: number): E => ({ kind: 'cast', arg: length(p.index, k, at), to: 'int64', at, type: null });
+      let e = len64(0);
+      for (let k = 1; k < ndim; k++) e = { kind: 'binary', op: 'mul', left: e, right: len64(k), at, type: null };
       return e;
     }
     case 'shape': return fail(ctx, 'NB1042', node, [`${p.name}.shape as a value`, `read ${p.name}.shape[k], or name the sizes with const [m, n] = ${p.name}.shape`]);
