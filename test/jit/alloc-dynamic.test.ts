@@ -8,6 +8,7 @@ import * as nb from '../../src/index.js';
 import { compileJit } from '../../src/compiler/index.js';
 import { instantiateJs } from '../../src/compiler/emit/js/emit-module.js';
 import { JitAllocHost } from '../../src/jit/alloc-host.js';
+import { prangeRunsOnPool } from '../../src/parallel/jit.js';
 import type { DType } from '../../src/dtype/dtypes.js';
 import { errorOf, kernelErrorOf } from '../helpers/errors.js';
 
@@ -284,17 +285,30 @@ describe('nb.jit allocation on the parallel target', () => {
     expect(e.message).toMatch(/allocates an array/);
   });
 
-  it('allocations outside prange loops work, on call and callAsync', async () => {
-    const f = nb.jit({ target: 'parallel' })((a: nb.NDArray) => {
-      let n = 0;
-      for (let i = 0; i < a.shape[0]; i++) if ((a.get(i) as number) > 0) n += 1;
-      const out = nb.zeros([n, 4], 'float64');
-      for (const i of nb.prange(n)) for (let j = 0; j < 4; j++) out.set(i, j, i * 10 + j);
-      return out;
-    });
-    const a = nb.array([1, -1, 2, 3, -5, 8]);
-    same(f(a), f.pyFunc(a));
-    same(await f.callAsync(a), f.pyFunc(a));
+  it('allocations outside prange loops work, the blocks on the pool writing them; call and callAsync', async () => {
+    const defaults = nb.config().parallel;
+    // every prange loop to the pool, however small
+    nb.config({ parallel: { threads: 2, minElements: 0, blockMs: 1e-6 } });
+    try {
+      const f = nb.jit({ target: 'parallel' })((a: nb.NDArray) => {
+        let n = 0;
+        for (let i = 0; i < a.shape[0]; i++) if ((a.get(i) as number) > 0) n += 1;
+        const out = nb.zeros([n, 4], 'float64');
+        for (const i of nb.prange(n)) for (let j = 0; j < 4; j++) out.set(i, j, (a.get(i) as number) * 10 + j);
+        return out;
+      });
+      const before = prangeRunsOnPool();
+      fc.assert(fc.property(fc.array(fc.integer({ min: -9, max: 9 }), { maxLength: 40 }), (xs) => {
+        const a = nb.array(xs, { dtype: 'float64' });
+        same(f(a), f.pyFunc(a));
+      }), { numRuns: 15 });
+      expect(prangeRunsOnPool()).toBeGreaterThan(before);
+      const a = nb.array([1, -1, 2, 3, -5, 8], { dtype: 'float64' });
+      same(await f.callAsync(a), f.pyFunc(a));
+    } finally {
+      nb.config({ parallel: { ...defaults } });
+      await nb.shutdown();
+    }
   });
 });
 
