@@ -312,6 +312,20 @@ describe('nb.jit allocation on the parallel target', () => {
   });
 });
 
+describe('nb.jit a.shape[k] with a computed k', () => {
+  it('is the size of axis k, as the plain function reads it; k outside the axes is E_KERNEL_BOUNDS', () => {
+    const f = nb.jit((a: nb.NDArray, k: number) => a.shape[k]);
+    const prod = nb.jit((a: nb.NDArray) => { let p = 1; for (let k = 0; k < a.ndim; k++) p *= a.shape[k]!; return p; });
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 4 }), fc.nat(3), (shape, k) => {
+      const a = nb.zeros(shape, 'uint8');
+      expect(prod(a)).toBe(prod.pyFunc(a));
+      if (k < shape.length) expect(f(a, k)).toBe(f.pyFunc(a, k));
+      else expect(errorOf(() => f(a, k)).code).toBe('E_KERNEL_BOUNDS');
+    }), { numRuns: 30 });
+    expect(errorOf(() => f(nb.zeros([2]), -1)).message).toMatch(/index -1 is out of bounds .* 'a.*\.shape \(1 axes\)'/);
+  });
+});
+
 describe('nb.jit a.size', () => {
   it('is the product of the sizes as an int64 (an array of more than 2^31 elements would not wrap)', () => {
     const f = nb.jit((a: nb.NDArray) => a.size);

@@ -7,7 +7,8 @@
  *
  * What each form becomes (k a literal integer, `a` an NDArray parameter of ndim D, `t` a
  * TypedArray parameter):
- *   - `a.shape[k]` (0 <= k < D) → `length` of axis k (each axis has its own size);
+ *   - `a.shape[k]` (0 <= k < D) → `length` of axis k (each axis has its own size); a computed k
+ *     is checked (IndexError outside [0, D)) and selects among the D lengths;
  *     `a.ndim` and `a.shape.length` → the constant D; `a.size` → the product of the D
  *     lengths as int64 (no int32 wrap: NumPy's intp), the length itself for D = 1, 1 for D = 0;
  *   - `const [m, n] = a.shape` → `const m = a.shape[0], n = a.shape[1]` (holes skip an axis);
@@ -24,7 +25,7 @@
  */
 import type * as acorn from 'acorn';
 import type { Expr, HelperArrayArg, Stmt } from '../ir/nodes.js';
-import { paramRef } from '../ir/nodes.js';
+import { paramRef, tableRef } from '../ir/nodes.js';
 import type { ExprContext, JitHooks, JitParamKind } from './lower-expr.js';
 import { constantOf, fail, lowerExpr, pos } from './lower-expr.js';
 import { jitCast } from './jit-ufunc.js';
@@ -95,9 +96,29 @@ function shapeAxis(ctx: ExprContext, node: acorn.MemberExpression, name: string,
   const k = p.type === 'Literal' && typeof (p as acorn.Literal).value === 'number' ? (p as acorn.Literal).value as number : null;
   if (k === null || !Number.isInteger(k) || k < 0 || k >= ndim) {
     return fail(ctx, 'NB1042', p, [`${name}.shape[${ctx.source.text.slice(p.start - ctx.shift, p.end - ctx.shift)}]`,
-      `the axis must be a literal integer from 0 to ${ndim - 1} ('${name}' has ${ndim} dimension(s)); use const [m, n] = ${name}.shape for names`]);
+      `the axis must be an integer from 0 to ${ndim - 1} ('${name}' has ${ndim} dimension(s)); use const [m, n] = ${name}.shape for names`]);
   }
   return k;
+}
+
+/**
+ * `a.shape[k]` with k computed: the size of axis k, k checked against the ndim as an index
+ * into a constant table of the axes (`a.shape (2 axes)`: [0, 1]), so that a k outside them is
+ * the bounds checks' IndexError at its line (plain JS reads undefined there); then a select
+ * of the sizes by axis.
+ */
+function shapeAt(ctx: ExprContext, node: acorn.MemberExpression, index: number, name: string, ndim: number): E {
+  const at = pos(ctx, node);
+  if (ctx.tables === undefined) return length(index, shapeAxis(ctx, node, name, ndim), at);
+  const table = ctx.tables.ref(`${name}.shape (${ndim} axes)`, Int32Array.from({ length: ndim }, (_, k) => k));
+  const axis = (): E => ({ kind: 'load', array: tableRef(table), indices: [lowerExpr(ctx, node.property as acorn.Expression)], at, type: null });
+  if (ndim === 0) return axis();
+  // (the outermost select's load checks k: the last axis is the innermost else)
+  let e: E = length(index, ndim - 1, at);
+  for (let k = Math.max(ndim - 2, 0); k >= 0; k--) {
+    e = { kind: 'select', cond: { kind: 'compare', op: 'eq', left: axis(), right: konst(k, at), operand: null, at, type: null }, then: length(index, k, at), else: e, at, type: null };
+  }
+  return e;
 }
 
 const length = (index: number, axis: number, at: number): E => ({ kind: 'length', array: paramRef(index), axis, at, type: null });
@@ -116,7 +137,7 @@ export function jitMember(ctx: ExprContext, node: acorn.MemberExpression): E | u
     const p = jitParam(ctx, inner.object);
     if (p === null || propName(inner) !== 'shape') return undefined;
     if (!hasNdarrayApi(p.kind)) return fail(ctx, 'NB1041', inner, [p.name, TYPED_API]);
-    if (node.computed) return length(p.index, shapeAxis(ctx, node, p.name, ndimOf(p.kind)), at);
+    if (node.computed) return node.property.type === 'Literal' ? length(p.index, shapeAxis(ctx, node, p.name, ndimOf(p.kind)), at) : shapeAt(ctx, node, p.index, p.name, ndimOf(p.kind));
     if (propName(node) === 'length') return konst(ndimOf(p.kind), at);
     return fail(ctx, 'NB1042', node, [`${p.name}.shape.${propName(node) ?? '#private'}`, 'read a.shape[k] or a.shape.length']);
   }
