@@ -211,6 +211,10 @@ describe('nb.jit: allocation from computed sizes', () => {
     expect(e.message).toMatch(/nb\.jit '.*': empty\(\[2, ?n\]\) for 'out' \(line \d+, column \d+\): negative dimensions are not allowed \(shape \[2, -2\]\)/);
     expect(e.message).toMatch(/\n> \d+ \|.*\.empty\(/);
     expect(nb.heapStats().liveBlocks).toBe(before);
+    // a size past int32 (a jit array's sizes are int32), even of an empty array, is E_VALUE_TOO_BIG
+    const big = nb.jit((n: number) => { let m = n * 2; const t = nb.empty([m, 0], 'uint8'); return t.shape[1]; });
+    expect(big(4)).toBe(0);
+    expect(errorOf(() => big(2 ** 30)).code).toBe('E_VALUE_TOO_BIG');
     // phase 1's allocations say where, too
     const g = nb.jit((n: number) => { const o = nb.zeros([n], 'int8'); return o; });
     expect(errorOf(() => g(-1)).message).toMatch(/zeros\(\[n\]\) for 'o' \(line \d+, column \d+\)/);

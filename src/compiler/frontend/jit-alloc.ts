@@ -27,7 +27,7 @@ import type * as acorn from 'acorn';
 import { DTYPES, type DType } from '../../dtype/dtypes.js';
 import { kernelError } from './diagnostics.js';
 import type { JitArgType } from '../jit-types.js';
-import type { JitParamKind } from './lower-expr.js';
+import type { JitDynamicAlloc, JitParamKind } from './lower-expr.js';
 import type { ParsedKernel } from './parse.js';
 import { boundNames, checkScalarGuesses, UfuncCalls, JitRetype, type ScalarKind, type UfuncExpansion } from './jit-ufunc.js';
 import { jitTuples, tupleTypes, type TupleGuess, type TupleSlot } from './jit-tuple.js';
@@ -59,15 +59,6 @@ export interface JitAllocation {
   readonly at?: number;
 }
 
-/** A dynamic allocation's declaration, for the lowering (jit-members.ts jitAllocDeclaration). */
-export interface JitDynamicAlloc {
-  /** The hidden parameter it makes, and its index in the allocations. */
-  readonly param: number;
-  readonly allocation: number;
-  readonly fill: JitAllocation['fill'];
-  readonly shape: acorn.Expression;
-  readonly value: acorn.Expression | null;
-}
 
 /** What {@link jitAllocations} found and rewrote. */
 export interface JitAllocations {

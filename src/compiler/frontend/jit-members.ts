@@ -26,10 +26,9 @@
 import type * as acorn from 'acorn';
 import type { Expr, HelperArrayArg, Stmt } from '../ir/nodes.js';
 import { paramRef, tableRef } from '../ir/nodes.js';
-import type { ExprContext, JitHooks, JitParamKind } from './lower-expr.js';
+import type { ExprContext, JitDynamicAlloc, JitHooks, JitParamKind } from './lower-expr.js';
 import { constantOf, fail, lowerExpr, pos } from './lower-expr.js';
 import { jitCast } from './jit-ufunc.js';
-import type { JitDynamicAlloc } from './jit-alloc.js';
 
 type E = Expr<null>;
 type S = Stmt<null>;

@@ -24,7 +24,6 @@
  *      NB1031; a scratch array's bare name is NB2022 (it is no value).
  * Anything that is not an expression of the kernel language has a coded diagnostic.
  */
-import type { JitDynamicAlloc } from './jit-alloc.js';
 import type * as acorn from 'acorn';
 import { constantExpr, isTable, type ConstantValue, type KernelConstants, type KernelTables, type TypedArrayConstant } from '../constants.js';
 import { CONSTANTS, lookupCallable } from '../ir/intrinsics.js';
@@ -80,6 +79,16 @@ export type JitParamKind =
   | { readonly kind: 'typed' }
   | { readonly kind: 'array'; readonly ndim: number }
   | { readonly kind: 'scalar' };
+
+/** A dynamic allocation's declaration, for the lowering (jit-members.ts jitAllocDeclaration). */
+export interface JitDynamicAlloc {
+  /** The hidden parameter it makes, and its index in the allocations. */
+  readonly param: number;
+  readonly allocation: number;
+  readonly fill: 'empty' | 'zeros' | 'ones' | 'full';
+  readonly shape: acorn.Expression;
+  readonly value: acorn.Expression | null;
+}
 
 /** The jit lowering hooks (frontend/jit-members.ts): undefined means "not a jit construct". */
 export interface JitHooks {

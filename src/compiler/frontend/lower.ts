@@ -27,9 +27,8 @@
 import type * as acorn from 'acorn';
 import { SCRATCH_CTORS, type ArrayRef, type Expr, type IRFunction, type Place, type Stmt } from '../ir/nodes.js';
 import { isTable, type KernelConstants, type KernelTables } from '../constants.js';
-import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext, type JitParamKind } from './lower-expr.js';
+import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext, type JitDynamicAlloc, type JitParamKind } from './lower-expr.js';
 import { jitAllocDeclaration, jitHooks, jitShapeDeclaration, jitStatement } from './jit-members.js';
-import type { JitDynamicAlloc } from './jit-alloc.js';
 import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
 import { checkNesting } from './nesting.js';
 import type { ParsedKernel } from './parse.js';
