@@ -27,7 +27,7 @@ import { createHash } from '../platform/hash.node.js';
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
 import { allocImportDecl, AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';
-import { emitJs, instantiateJs } from './emit/js/emit-module.js';
+import { emitJs, instantiateJs, type JsJitAllocator } from './emit/js/emit-module.js';
 import { helperTable, lowerHelper, rejectHelperCalls, type HelperMap } from './compile.js';
 import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { kernelError } from './frontend/diagnostics.js';
@@ -93,6 +93,12 @@ export interface CompiledJit {
   readonly jsSource: string;
   /** The JS reference: per array (data, element offset, element strides...), per scalar its value, then the sizes. */
   readonly jsFunction: (...args: unknown[]) => unknown;
+  /**
+   * Sets the allocator `jsFunction`'s allocations call (emit/js setAllocator; src/jit/alloc-host.ts
+   * `JitAllocHost.js` records heap arrays); each dynamic allocation's hidden parameter is passed
+   * as (null, 0, 0...) with sizes 0.
+   */
+  readonly jsSetAllocator: (allocate: JsJitAllocator | null) => void;
   /** The exported entry (`<prefix>jit`). */
   readonly entry: string;
   /** Per parameter: does the function write its elements (TypedArray copies are copied back then)? */
@@ -319,13 +325,14 @@ function compileJitWith(
   const signature = `${resultText}(${userArgs.map(jitTypeText).join(', ')})`;
   const asSource = linkAssemblyScript([asUnit], `${name}: ${signature}`);
   const jsSource = emitJs(ir);
+  const js = instantiateJs(jsSource);
   const writes = writtenParams(ir);
   const written = args.map((_, k) => writes(ir.main).has(k));
   let bigintLiterals = Object.values(constants ?? {}).some((v) => typeof v === 'bigint');
   for (const f of [main, ...helpers.values()]) forEachExpr(f.body, (e) => { if (e.kind === 'const' && typeof e.value === 'bigint') bigintLiterals = true; });
   return {
     name, signature, args, allocations: alloc.allocations, resultAllocation: alloc.result, tuple: alloc.tuple, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
-    jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
+    jsFunction: js.kernel, jsSetAllocator: js.setAllocator!, entry: `${prefix}jit`, written, bigintLiterals,
     bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck, prange: pr?.info ?? null,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')
       .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),

@@ -19,7 +19,7 @@
  */
 import type { CompiledJit } from '../compiler/index.js';
 import { codeFrame, lineColumn } from '../compiler/frontend/diagnostics.js';
-import type { DType } from '../dtype/dtypes.js';
+import type { JsJitAllocator } from '../compiler/emit/js/emit-module.js';
 import { empty, ones, zeros } from '../ndarray/creation.js';
 import type { NDArray } from '../ndarray/ndarray.js';
 import type { HeapStorage } from '../ndarray/storage.js';
@@ -64,7 +64,7 @@ export class JitAllocHost {
   }
 
   /** The JS reference's allocator (emit/js setAllocator): the same arrays, their elements. */
-  readonly js = (site: number, _dtype: DType, shape: readonly number[]): unknown => this.make(site, shape).data;
+  readonly js: JsJitAllocator = (site, _dtype, shape) => this.make(site, shape).data;
 
   /** Allocation `site` of shape `sizes`: made, recorded, the site's previous array disposed. */
   private make(site: number, sizes: readonly number[]): NDArray {

@@ -43,11 +43,11 @@ export interface JsKernelModule {
   /** Run the kernel over an N-d iteration (all operands share `shape`; inputs first, then outputs). */
   readonly loop: (shape: readonly number[], operands: readonly JsOperand[], coreSizes?: readonly number[]) => void;
   /**
-   * jit functions that allocate (ir/nodes.ts AllocStmt): the allocator their allocations call
-   * from now on (src/jit/alloc-host.ts records heap arrays with it); `null` restores the
-   * default, {@link JsJitAllocator}'s plain TypedArrays (`rt.jitAlloc`).
+   * jit functions (absent for other kernels): the allocator their allocations (ir/nodes.ts
+   * AllocStmt) call from now on (src/jit/alloc-host.ts records heap arrays with it); `null`
+   * restores the default, plain TypedArrays (`rt.jitAlloc`).
    */
-  readonly setAllocator: (allocate: JsJitAllocator | null) => void;
+  readonly setAllocator?: (allocate: JsJitAllocator | null) => void;
 }
 
 /**
@@ -259,7 +259,8 @@ function __walk(shape, ops, body) {
 export function emitJs(p: IRProgram): string {
   const em = new JsEmitter(p);
   const fn = p.main;
-  const parts = ['"use strict";', 'let __nb_alloc = rt.jitAlloc;', ...(p.tables ?? []).map(tableDecl), ...p.helpers.map((h) => em.function(h)), em.function(fn), ODOMETER.trim()];
+  // (jit functions: the allocator their allocations call, see setAllocator)
+  const parts = ['"use strict";', ...(p.kind === 'jit' ? ['let __nb_alloc = rt.jitAlloc;'] : []), ...(p.tables ?? []).map(tableDecl), ...p.helpers.map((h) => em.function(h)), em.function(fn), ODOMETER.trim()];
   if (p.kind === 'scalar') {
     const ins = fn.params.map((q) => q.scalar!);
     const out = fn.returns as DType;
@@ -293,7 +294,7 @@ export function emitJs(p: IRProgram): string {
       '}',
     ].join('\n'));
   }
-  parts.push(`return { kernel: ${fn.name}, loop, setAllocator: (f) => { __nb_alloc = f ?? rt.jitAlloc; } };`);
+  parts.push(p.kind === 'jit' ? `return { kernel: ${fn.name}, loop, setAllocator: (f) => { __nb_alloc = f ?? rt.jitAlloc; } };` : `return { kernel: ${fn.name}, loop };`);
   return parts.join('\n\n') + '\n';
 }
 
