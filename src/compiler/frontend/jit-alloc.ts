@@ -16,8 +16,13 @@
  *      `out.get`, `out.shape[k]` and passing `out` to helpers are the ordinary jit forms;
  *   3. `return out` becomes `return;` and the allocation is the function's result (every
  *      valued return must return the same allocation);
- *   4. any other call of those functions (in a loop or a branch, a shape that reads locals)
- *      is NB1042 at the call;
+ *   4. any other such `const` declaration (in a loop or a branch, a shape that reads locals
+ *      or assigned parameters) is a *dynamic* allocation: it gets a hidden parameter too, but
+ *      the declaration stays where it is, lowered (jit-members.ts jitAllocDeclaration) to an
+ *      `alloc` statement that makes the array when it runs (ir/nodes.ts AllocStmt, the host's
+ *      allocator src/jit/alloc-host.ts), its name bound to the parameter in that block only;
+ *      `return out` of it as in step 3 (the host hands back the array the site made last).
+ *      A call of those functions that is not such a declaration is NB1042;
  *   5. built-in ufuncs on arrays (frontend/jit-ufunc.ts): a top-level `const r = nb.add(a, x)`
  *      and any `return nb.add(a, x)` are allocations too (dtype from NumPy's loop, shape the
  *      broadcast of the array operands' shapes, computed in phase 1), filled by a loop in
@@ -58,7 +63,6 @@ export interface JitAllocation {
   /** The call's offset in the source (a bad size's error gives its line and column); absent for ufunc results and tuple slots. */
   readonly at?: number;
 }
-
 
 /** What {@link jitAllocations} found and rewrote. */
 export interface JitAllocations {
