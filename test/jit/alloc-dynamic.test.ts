@@ -271,6 +271,37 @@ describe('nb.jit: allocation from computed sizes', () => {
   });
 });
 
+describe('nb.jit allocation: the JS reference (the jit JS tier runs it)', () => {
+  it('fills zeros, ones and full of int64, bool and float32 arrays as the plain function does', () => {
+    for (const dt of ['int64', 'bool', 'float32'] as const) {
+      const v = dt === 'bool' ? 'true' : dt === 'int64' ? '7n' : '7.5';
+      const fn = withDType<(m: number, n: number) => unknown[]>(`(m, n) => {
+        let p = m + 0;
+        const z = nb.zeros([p], DT);
+        const o = nb.ones([p, n], DT);
+        const w = nb.full([n, p, 2], ${v}, DT);
+        return [z, o, w];
+      }`, dt);
+      const k = compileJit(fn, [{ kind: 'scalar', dtype: 'int64' }, { kind: 'scalar', dtype: 'int64' }]);
+      const host = new JitAllocHost(k, 'j_');
+      k.jsSetAllocator(host.js);
+      for (const [m, n] of [[0, 2], [3, 1], [2, 4]] as const) {
+        // scalars as bigints (int64), each dynamic array's (data, offset, strides) as null/0, its sizes 0
+        const args: unknown[] = [BigInt(m), BigInt(n)];
+        let dims = 0;
+        for (const t of k.args.slice(2)) { const nd = t.kind === 'ndarray' ? t.ndim : 1; args.push(null, 0, ...Array<number>(nd).fill(0)); dims += nd; }
+        args.push(...Array<number>(dims).fill(0));
+        host.begin();
+        k.jsFunction(...args);
+        const made = host.finish(() => true);
+        same(made, fn(m, n));
+        for (const x of made) x?.dispose();
+      }
+      k.jsSetAllocator(null);
+    }
+  });
+});
+
 describe('nb.jit allocation on the parallel target', () => {
   it('an allocation in a prange body is NB3002 at its line and column', () => {
     const f = nb.jit({ target: 'parallel' })((n: number) => {
