@@ -12,6 +12,9 @@
  *        throws) the block is copied back when the function writes that parameter (the IR
  *        knows: `written`), then freed;
  *      writing to a read-only NDArray (a broadcast view) is ValueError `E_VALUE_READONLY`;
+ *      the allocations (`callJit`): phase 1's are made here first; a dynamic one (made by the
+ *      function through alloc-host.ts) is passed as address 0 with sizes 0, and its array is
+ *      the one the host recorded, taken after the call;
  *   2. per scalar parameter its value as Wasm takes it: a BigInt for int64/uint64, 1/0 for
  *      bool, a number otherwise;
  *   3. the entry runs; a failed bounds check is IndexError `E_KERNEL_BOUNDS` with the line
