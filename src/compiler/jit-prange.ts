@@ -231,6 +231,7 @@ function analyze(p: IRProgram, isUnitInner: (param: number) => boolean): Site[] 
     });
     forEachStmt(loop.body, (s) => {
       if (s.kind === 'return') fail(s.at, 'a prange loop cannot return (its iterations run on several threads)');
+      if (s.kind === 'alloc') fail(s.at, 'it allocates an array (nb.empty, zeros, ones, full): its iterations run on worker threads, which cannot reach the allocator; allocate before the loop (one row per iteration: a 2-D array, row i for iteration i)');
       if (s.kind === 'store' && s.array.kind === 'scratch' && !inner.scratch.has(s.array.id)) scratch.add(s.array.id);
       if (s.kind !== 'assign') return;
       if (s.place.kind === 'param') {

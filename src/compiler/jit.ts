@@ -26,8 +26,8 @@
 import { createHash } from '../platform/hash.node.js';
 import { DTYPES, type DType } from '../dtype/dtypes.js';
 import { linkAssemblyScript, type AsUnit } from './emit/assemblyscript/emit-module.js';
-import { AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';
-import { emitJs, instantiateJs } from './emit/js/emit-module.js';
+import { allocImportDecl, AsFunctionEmitter, strideName, sizeName, tableData } from './emit/assemblyscript/emit-function.js';
+import { emitJs, instantiateJs, type JsJitAllocator } from './emit/js/emit-module.js';
 import { helperTable, lowerHelper, rejectHelperCalls, type HelperMap } from './compile.js';
 import { kernelConstants, KernelTables, type KernelConstants } from './constants.js';
 import { kernelError } from './frontend/diagnostics.js';
@@ -93,6 +93,12 @@ export interface CompiledJit {
   readonly jsSource: string;
   /** The JS reference: per array (data, element offset, element strides...), per scalar its value, then the sizes. */
   readonly jsFunction: (...args: unknown[]) => unknown;
+  /**
+   * Sets the allocator `jsFunction`'s allocations call (emit/js setAllocator; src/jit/alloc-host.ts
+   * `JitAllocHost.js` records heap arrays); each dynamic allocation's hidden parameter is passed
+   * as (null, 0, 0...) with sizes 0.
+   */
+  readonly jsSetAllocator: (allocate: JsJitAllocator | null) => void;
   /** The exported entry (`<prefix>jit`). */
   readonly entry: string;
   /** Per parameter: does the function write its elements (TypedArray copies are copied back then)? */
@@ -260,7 +266,7 @@ function compileJitWith(
   const args: readonly JitArgType[] = [...userArgs, ...alloc.allocations.map((a): JitArgType => ({ kind: 'ndarray', dtype: a.dtype, ndim: a.ndim, contiguous: true }))];
   const kinds = alloc.kinds;
   const main = lowerFunction(parsed, {
-    emitName: 'kernel', helpers: new Set(table.keys()), jit: kinds, tables, ...(constants ? { constants } : {}),
+    emitName: 'kernel', helpers: new Set(table.keys()), jit: kinds, jitAllocs: alloc.dynamic, tables, ...(constants ? { constants } : {}),
   });
   const helpers = lowerJitHelpers(table, { tables, ...(constants ? { constants } : {}) }, main);
   const at0 = main.params[0]?.at ?? 0;
@@ -307,7 +313,10 @@ function compileJitWith(
   const walked = pointerWalks(ir);
   const pr = options.parallel ? prangeEmitter(walked, { prefix }, (k) => unitInner(args[k]!)) : null;
   const em = pr?.emitter ?? new AsFunctionEmitter(walked, { prefix });
-  const code = [...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix), ...(pr ? [pr.code()] : [])].join('\n\n');
+  // The host's allocator, one import per rank allocated (ir/nodes.ts AllocStmt).
+  const ranks = new Set<number>();
+  forEachStmt(walked.main.body, (s) => { if (s.kind === 'alloc') ranks.add(s.shape.length); });
+  const code = [...[...ranks].map((r) => allocImportDecl(prefix, r)), ...(walked.tables ?? []).map((t) => tableData(prefix, t)), ...walked.helpers.map((h) => em.function(h)), em.function(walked.main, ['@inline']), entry(walked, em, args, prefix), ...(pr ? [pr.code()] : [])].join('\n\n');
   const asUnit: AsUnit = { prefix, code, optimize: ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers])) };
   const result = ir.main.returns;
   const slotText = (s: TupleSlot) => (s.kind === 'arg' ? jitTypeText(userArgs[s.index]!) : s.kind === 'scalar' ? s.dtype : jitTypeText(args[userArgs.length + s.allocation]!));
@@ -317,13 +326,14 @@ function compileJitWith(
   const asSource = linkAssemblyScript([asUnit], `${name}: ${signature}`);
   // (on 'parallel', prange loops run as the Wasm tier's blocks, in order: the same reduction bits)
   const jsSource = emitJs(ir, options.parallel && pr !== null ? prangeLoops(ir) : undefined);
+  const js = instantiateJs(jsSource);
   const writes = writtenParams(ir);
   const written = args.map((_, k) => writes(ir.main).has(k));
   let bigintLiterals = Object.values(constants ?? {}).some((v) => typeof v === 'bigint');
   for (const f of [main, ...helpers.values()]) forEachExpr(f.body, (e) => { if (e.kind === 'const' && typeof e.value === 'bigint') bigintLiterals = true; });
   return {
     name, signature, args, allocations: alloc.allocations, resultAllocation: alloc.result, tuple: alloc.tuple, ir, irText: printProgram(ir), returns: result, asUnit, asSource, jsSource,
-    jsFunction: instantiateJs(jsSource).kernel, entry: `${prefix}jit`, written, bigintLiterals,
+    jsFunction: js.kernel, jsSetAllocator: js.setAllocator!, entry: `${prefix}jit`, written, bigintLiterals,
     bounds: ir.bounds ?? [], scratch: ir.scratch ?? [], boundscheck, prange: pr?.info ?? null,
     key: createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(fm ? '\0fastmath' : '')
       .update(boundscheck ? '' : '\0noboundscheck').digest('hex'),

@@ -12,6 +12,9 @@
  *        throws) the block is copied back when the function writes that parameter (the IR
  *        knows: `written`), then freed;
  *      writing to a read-only NDArray (a broadcast view) is ValueError `E_VALUE_READONLY`;
+ *      the allocations (`callJit`): phase 1's are made here first; a dynamic one (made by the
+ *      function through alloc-host.ts) is passed as address 0 with sizes 0, and its array is
+ *      the one the host recorded, taken after the call;
  *   2. per scalar parameter its value as Wasm takes it: a BigInt for int64/uint64, 1/0 for
  *      bool, a number otherwise;
  *   3. the entry runs; a failed bounds check is IndexError `E_KERNEL_BOUNDS` with the line
@@ -31,6 +34,7 @@ import { isHeapStorage } from '../ndarray/storage.js';
 import { runtime } from '../runtime/runtime.js';
 import { ValueError } from '../util/errors.js';
 import { kernelTrap } from '../vectorize/trap.js';
+import { allocationError, type JitAllocHost } from './alloc-host.js';
 
 /** A compiled specialisation, instantiated: its entry and the module's exports. */
 export interface JitEntry {
@@ -39,6 +43,8 @@ export interface JitEntry {
   readonly exports: object;
   /** Bytes of the scratch arena lent for each call (messages). */
   readonly arenaBytes: number;
+  /** The allocator of the allocations the function makes itself (alloc-host.ts); absent: none. */
+  readonly allocs?: JitAllocHost;
 }
 
 /** A temporary heap copy of a non-heap array argument. */
@@ -147,12 +153,31 @@ function bigintResult(k: CompiledJit, args: readonly unknown[]): boolean {
 export function callJit(entry: JitEntry, userArgs: readonly unknown[], runAsync?: AsyncRun): unknown {
   const k = entry.kernel;
   if (k.allocations.length === 0) return callCompiled(entry, userArgs, userArgs, runAsync);
+  const host = entry.allocs;
+  // The host's allocator is on this thread: such a call runs here (a settled promise).
+  if (host !== undefined && runAsync !== undefined) {
+    try {
+      return Promise.resolve(callJit(entry, userArgs));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   // Phase 1: the function's allocations, made here from the arguments (frontend/jit-alloc.ts);
   // the returned one is the result, the others are released after the call, and all of them
-  // when the call throws.
+  // when the call throws. The function makes the dynamic ones (null here) through `host`.
+  host?.begin();
   const fresh = allocate(k, userArgs);
   const args = fresh.length === 0 ? userArgs : [...userArgs, ...fresh];
-  const release = (ok: boolean) => fresh.forEach((a, i) => { if (!ok || !kept(k, i)) a.dispose(); });
+  // The dynamic ones the result keeps join `fresh` (the host disposes the others) ...
+  const collect = (ok: boolean) => host?.finish((i) => ok && kept(k, i)).forEach((a, i) => { if (a !== null) fresh[i] = a; });
+  // ... and the phase-1 ones the result does not keep go, once the result is read.
+  const release = (ok: boolean) => fresh.forEach((a, i) => { if (a !== null && (!ok || !kept(k, i))) a.dispose(); });
+  const done = (v: unknown) => {
+    collect(true);
+    const r = pick(v);
+    release(true);
+    return r;
+  };
   const pick = (out: unknown) => (k.tuple !== null ? tupleResult(k, fresh, userArgs) : k.resultAllocation === null ? out : fresh[k.resultAllocation]);
   let ok = false;
   let later = false;
@@ -160,12 +185,12 @@ export function callJit(entry: JitEntry, userArgs: readonly unknown[], runAsync?
     const out = callCompiled(entry, args, userArgs, runAsync);
     if (runAsync !== undefined) {
       later = true;
-      return (out as Promise<unknown>).then((v) => { release(true); return pick(v); }, (e: unknown) => { release(false); throw e; });
+      return (out as Promise<unknown>).then(done, (e: unknown) => { collect(false); release(false); throw e; });
     }
     ok = true;
-    return pick(out);
+    return done(out);
   } finally {
-    if (!later) release(ok);
+    if (!later && !ok) { collect(false); release(false); }
   }
 }
 
@@ -186,7 +211,7 @@ function kept(k: CompiledJit, i: number): boolean {
  * the arguments it returned, and each scalar read from its one-element array and converted
  * as scalar results are (see the file header, step 4).
  */
-function tupleResult(k: CompiledJit, fresh: readonly NDArray[], userArgs: readonly unknown[]): unknown[] {
+function tupleResult(k: CompiledJit, fresh: readonly (NDArray | null)[], userArgs: readonly unknown[]): unknown[] {
   return k.tuple!.map((s) => {
     if (s.kind === 'array') return fresh[s.allocation];
     if (s.kind === 'arg') return userArgs[s.index];
@@ -199,7 +224,7 @@ function tupleResult(k: CompiledJit, fresh: readonly NDArray[], userArgs: readon
 /** The shape (and value) expressions of each allocation, as JS functions of the parameters. */
 const evaluators = new WeakMap<CompiledJit, readonly { shape: (...a: unknown[]) => unknown; value?: (...a: unknown[]) => unknown }[]>();
 
-function allocate(k: CompiledJit, args: readonly unknown[]): NDArray[] {
+function allocate(k: CompiledJit, args: readonly unknown[]): (NDArray | null)[] {
   if (k.allocations.length === 0) return [];
   const names = k.ir.main.params.map((p) => p.name);
   const nUser = k.args.length - k.allocations.length;
@@ -210,15 +235,18 @@ function allocate(k: CompiledJit, args: readonly unknown[]): NDArray[] {
     fns = k.allocations.map((a) => (a.broadcast !== undefined ? { shape: () => undefined } : { shape: fnOf(a.shape), ...(a.value !== undefined ? { value: fnOf(a.value) } : {}) }));
     evaluators.set(k, fns);
   }
-  const made: NDArray[] = [];
+  const made: (NDArray | null)[] = [];
   // A ufunc's result: the broadcast of its operands' shapes (parameters or earlier allocations).
   const shapeOf = (name: string): readonly number[] => {
     const i = names.indexOf(name);
-    const x = i < nUser ? args[i] : made[i - nUser];
+    const x = i < nUser ? args[i] : made[i - nUser]!;
     return isNDArray(x) ? (x as NDArray).shape : [(x as AnyTypedArray).length];
   };
+  let site = 0;
   try {
     k.allocations.forEach((a, i) => {
+      site = i;
+      if (a.dynamic) { made.push(null); return; }
       // (nb.empty and the others check the sizes: integers >= 0, the heap's limit)
       const raw = a.broadcast !== undefined ? broadcastShapes(...a.broadcast.map(shapeOf)) : fns[i]!.shape(...args);
       const shape = typeof raw === 'number' ? [raw] : [...raw as readonly number[]];
@@ -231,8 +259,8 @@ function allocate(k: CompiledJit, args: readonly unknown[]): NDArray[] {
       }
     });
   } catch (e) {
-    for (const x of made) x.dispose();
-    throw e;
+    for (const x of made) x?.dispose();
+    throw allocationError(k, site, e);
   }
   return made;
 }
@@ -280,6 +308,13 @@ function callCompiled(entry: JitEntry, args: readonly unknown[], userArgs: reado
       const t = types[i]!;
       const x = args[i];
       if (t.kind === 'scalar') { wasmArgs[p++] = scalarArg(x, t.dtype); continue; }
+      if (x === null) {
+        // A dynamic allocation: the function sets its address, strides and sizes (alloc-host.ts).
+        const nd = t.kind === 'typed' ? 1 : t.ndim;
+        for (let d = 0; d <= nd; d++) wasmArgs[p++] = 0;
+        for (let d = 0; d < nd; d++) wasmArgs[q++] = 0;
+        continue;
+      }
       const item = DTYPES[t.dtype].itemSize;
       const written = k.written[i]!;
       if (isNDArray(x)) {

@@ -32,6 +32,7 @@ import { DTypeError, KernelError, ValueError } from '../util/errors.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
 import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION, TIER_OPTION } from '../vectorize/options.js';
 import { defaultTier, tierProperties, Tiers, type Tier, type TierOption } from '../vectorize/tier.js';
+import { JitAllocHost } from './alloc-host.js';
 import { jsJitRun } from './js-tier.js';
 import { arenaBytes, withArena } from '../vectorize/arena.js';
 import { attachKernelSource } from '../compiler/compile.js';
@@ -207,16 +208,22 @@ function build(fn: JitKernel, name: string, sigs: readonly string[] | null, opti
       });
       // prange loops on 'parallel': the host's import, and the call's prange area (src/parallel/jit.ts).
       const host = k.prange === null ? undefined : prangeHost(k);
+      // Allocations the function makes itself: the host's allocator (src/jit/alloc-host.ts),
+      // for both tiers (the JS reference calls its JS face).
+      const allocs = k.allocations.some((a) => a.dynamic) ? new JitAllocHost(k, 'j_') : undefined;
+      if (allocs) k.jsSetAllocator(allocs.js);
+      const imports = host || allocs ? { imports: { ...host?.imports, ...allocs?.imports } } : {};
+      const withAllocs = allocs ? { allocs } : {};
       const c: CompiledSpec = { kind: 'compiled', signature: k.signature, kernel: k, types, entry: undefined as unknown as JitEntry, host: undefined };
       tiers.add({
         source: k.asSource,
-        module: { disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck, ...(host ? { imports: host.imports } : {}) },
+        module: { disk: options.cache ?? false, target: 'cpu', boundscheck: k.boundscheck, ...imports },
         // The JS tier: prange loops run on this thread, in order.
-        js: () => { c.entry = { kernel: k, run: jsJitRun(k), exports: {}, arenaBytes: arena }; },
+        js: () => { c.entry = { kernel: k, run: jsJitRun(k), exports: {}, arenaBytes: arena, ...withAllocs }; },
         wasm: ({ exports, module }) => {
           // Scratch arrays: an arena lent for each call (src/vectorize/arena.ts).
           const inner = withArena(exports[k.entry] as (...a: unknown[]) => unknown, exports, arena);
-          c.entry = { kernel: k, run: host ? host.attach(module, exports, inner, arena) : inner, exports, arenaBytes: arena };
+          c.entry = { kernel: k, run: host ? host.attach(module, exports, inner, arena) : inner, exports, arenaBytes: arena, ...withAllocs };
           c.host = host;
         },
       });

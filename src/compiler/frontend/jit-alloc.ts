@@ -16,8 +16,13 @@
  *      `out.get`, `out.shape[k]` and passing `out` to helpers are the ordinary jit forms;
  *   3. `return out` becomes `return;` and the allocation is the function's result (every
  *      valued return must return the same allocation);
- *   4. any other call of those functions (in a loop or a branch, a shape that reads locals)
- *      is NB1042 at the call;
+ *   4. any other such `const` declaration (in a loop or a branch, a shape that reads locals
+ *      or assigned parameters) is a *dynamic* allocation: it gets a hidden parameter too, but
+ *      the declaration stays where it is, lowered (jit-members.ts jitAllocDeclaration) to an
+ *      `alloc` statement that makes the array when it runs (ir/nodes.ts AllocStmt, the host's
+ *      allocator src/jit/alloc-host.ts), its name bound to the parameter in that block only;
+ *      `return out` of it as in step 3 (the host hands back the array the site made last).
+ *      A call of those functions that is not such a declaration is NB1042;
  *   5. built-in ufuncs on arrays (frontend/jit-ufunc.ts): a top-level `const r = nb.add(a, x)`
  *      and any `return nb.add(a, x)` are allocations too (dtype from NumPy's loop, shape the
  *      broadcast of the array operands' shapes, computed in phase 1), filled by a loop in
@@ -27,7 +32,7 @@ import type * as acorn from 'acorn';
 import { DTYPES, type DType } from '../../dtype/dtypes.js';
 import { kernelError } from './diagnostics.js';
 import type { JitArgType } from '../jit-types.js';
-import type { JitParamKind } from './lower-expr.js';
+import type { JitDynamicAlloc, JitParamKind } from './lower-expr.js';
 import type { ParsedKernel } from './parse.js';
 import { boundNames, checkScalarGuesses, UfuncCalls, JitRetype, type ScalarKind, type UfuncExpansion } from './jit-ufunc.js';
 import { jitTuples, tupleTypes, type TupleGuess, type TupleSlot } from './jit-tuple.js';
@@ -49,6 +54,14 @@ export interface JitAllocation {
    * earlier allocations); its shape is their broadcast (then `shape` is only for messages).
    */
   readonly broadcast?: readonly string[];
+  /**
+   * Made by the function itself where the declaration stands (a shape phase 1 cannot compute:
+   * it reads locals, or the declaration is in a loop or a branch): an `alloc` statement
+   * (ir/nodes.ts AllocStmt) calling the host's allocator (src/jit/alloc-host.ts).
+   */
+  readonly dynamic?: boolean;
+  /** The call's offset in the source (a bad size's error gives its line and column); absent for ufunc results and tuple slots. */
+  readonly at?: number;
 }
 
 /** What {@link jitAllocations} found and rewrote. */
@@ -66,6 +79,8 @@ export interface JitAllocations {
   readonly tuple: readonly TupleSlot[] | null;
   /** The tuple's scalar positions and the dtypes they were compiled as. */
   readonly tupleGuesses: readonly TupleGuess[];
+  /** The dynamic allocations, by their call node (for the lowering). */
+  readonly dynamic: ReadonlyMap<acorn.Node, JitDynamicAlloc>;
 }
 
 /**
@@ -142,6 +157,7 @@ export function jitAllocations(
   const params = new Set(names.filter((n) => n !== ''));
   const allocations: JitAllocation[] = [];
   const hidden: JitParamKind[] = [];
+  const dynamic = new Map<acorn.Node, JitDynamicAlloc>();
   const calls = new UfuncCalls(source, shift, boundNames(fn as unknown as AnyNode), helperNames, guesses as ReadonlyMap<string, ScalarKind>);
   let tuple: { slots: TupleSlot[]; guesses: TupleGuess[] } | null = null;
   args.forEach((a, k) => {
@@ -149,7 +165,7 @@ export function jitAllocations(
     calls.addArray(names[k]!, a.kind === 'typed' ? { dtype: a.dtype, ndim: 1, api: 'typed' } : { dtype: a.dtype, ndim: a.ndim, api: 'ndarray' });
   });
   const done = (result: number | null): JitAllocations => ({
-    allocations, kinds: [...kinds, ...hidden], result, helpers: calls.helpers, scalars: calls.scalars, tuple: tuple?.slots ?? null, tupleGuesses: tuple?.guesses ?? [],
+    allocations, kinds: [...kinds, ...hidden], result, helpers: calls.helpers, scalars: calls.scalars, tuple: tuple?.slots ?? null, tupleGuesses: tuple?.guesses ?? [], dynamic,
   });
   // A ufunc result: an allocation (nested results first) and the statements that fill it.
   const addHidden = (name: string, ndim: number, node: acorn.Node) => {
@@ -183,6 +199,57 @@ export function jitAllocations(
       : n.type === 'UpdateExpression' ? (n as unknown as acorn.UpdateExpression).argument : null;
     if (target?.type === 'Identifier') assigned.add(target.name);
   });
+  // One allocation `const name = <ns>.<fill>(shape, [value,] dtype)`: its parts, checked.
+  const parse = (st: acorn.VariableDeclaration, d: acorn.VariableDeclarator, fill: string) => {
+    const call = d.init as acorn.CallExpression;
+    const name = (d.id as acorn.Identifier).name;
+    const why = (node: acorn.Node, reason: string): never => { throw kernelError('NB1042', source, at(node), [`${text(call)}`, reason]); };
+    if (st.kind !== 'const') why(st, `declare the array with const (${name} is the array for the whole call)`);
+    const args = call.arguments;
+    if (args.some((a) => a.type === 'SpreadElement')) why(call, 'spread arguments');
+    const [shapeNode, second, third] = args as acorn.Expression[];
+    if (shapeNode === undefined) why(call, 'give the shape');
+    const valueNode = fill === 'full' ? second : undefined;
+    const dtypeNode = fill === 'full' ? third : second;
+    if (fill === 'full' && valueNode === undefined) why(call, 'give full a value');
+    if (args.length > (fill === 'full' ? 3 : 2)) why(args[args.length - 1]!, 'too many arguments');
+    let dtype: DType = 'float64';
+    if (dtypeNode !== undefined) {
+      const v = dtypeNode.type === 'Literal' ? (dtypeNode as acorn.Literal).value : null;
+      if (typeof v !== 'string' || !(v in DTYPES)) why(dtypeNode, "the dtype must be a string literal naming a dtype ('float64', 'int32', ...)");
+      dtype = v as DType;
+    } else if (fill === 'full') why(call, "give full a dtype (nb.full(shape, value, 'float64')): the compiled function's types are fixed before the call");
+    if (allocations.some((a) => a.name === name)) why(d.id, `'${name}' names another allocation too: give each allocation its own name`);
+    // ndim: a shape literal's length, the ndim of an array for a.shape, else 1.
+    let ndim = 1;
+    if (shapeNode!.type === 'ArrayExpression') {
+      const els = (shapeNode as acorn.ArrayExpression).elements;
+      if (els.some((e) => e === null || e.type === 'SpreadElement')) why(shapeNode!, 'write the shape as [m, n, ...] without holes or spreads');
+      ndim = els.length;
+    } else if (shapeNode!.type === 'MemberExpression') {
+      const m = shapeNode as acorn.MemberExpression;
+      const of = m.object.type === 'Identifier' ? m.object.name : '';
+      const k = names.indexOf(of);
+      const kind = k >= 0 ? kinds[k] : undefined;
+      const alloc = allocations.find((a) => a.name === of);
+      if (!m.computed && m.property.type === 'Identifier' && m.property.name === 'shape') {
+        if (kind !== undefined && (kind.kind === 'ndarray' || kind.kind === 'array')) ndim = kind.ndim;
+        else if (alloc !== undefined) ndim = alloc.ndim;
+      }
+    }
+    // Phase 1 makes it when its shape and value read only parameters the function never
+    // assigns, literals, Math and a.shape; otherwise the function does, where it stands.
+    let phase1 = true;
+    for (const node of [shapeNode!, ...(valueNode ? [valueNode] : [])]) {
+      walk(node, (n, parent) => {
+        if (n.type !== 'Identifier') return;
+        if (parent?.type === 'MemberExpression' && (parent as unknown as acorn.MemberExpression).property === (n as unknown as acorn.Node) && !(parent as unknown as acorn.MemberExpression).computed) return;
+        const id = (n as unknown as acorn.Identifier).name;
+        if (id !== 'Math' && (!params.has(id) || assigned.has(id))) phase1 = false;
+      });
+    }
+    return { call, name, dtype, ndim, shapeNode: shapeNode!, valueNode, fill: fill as JitAllocation['fill'], phase1 };
+  };
   const rewritten = new Set<acorn.Node>();
   const body = (fn.body as acorn.BlockStatement).body;
   for (let s = 0; s < body.length; s++) {
@@ -200,55 +267,33 @@ export function jitAllocations(
     }
     const fill = allocCallee(init, params);
     if (fill === null) continue;
-    const call = d.init as acorn.CallExpression;
-    const name = d.id.name;
-    const why = (node: acorn.Node, reason: string): never => { throw kernelError('NB1042', source, at(node), [`${text(call)}`, reason]); };
-    if (st.kind !== 'const') why(st, `declare the array with const (${name} is the array for the whole call)`);
-    const args = call.arguments;
-    if (args.some((a) => a.type === 'SpreadElement')) why(call, 'spread arguments');
-    const [shapeNode, second, third] = args as acorn.Expression[];
-    if (shapeNode === undefined) why(call, 'give the shape');
-    const valueNode = fill === 'full' ? second : undefined;
-    const dtypeNode = fill === 'full' ? third : second;
-    if (fill === 'full' && valueNode === undefined) why(call, 'give full a value');
-    if (args.length > (fill === 'full' ? 3 : 2)) why(args[args.length - 1]!, 'too many arguments');
-    let dtype: DType = 'float64';
-    if (dtypeNode !== undefined) {
-      const v = dtypeNode.type === 'Literal' ? (dtypeNode as acorn.Literal).value : null;
-      if (typeof v !== 'string' || !(v in DTYPES)) why(dtypeNode, "the dtype must be a string literal naming a dtype ('float64', 'int32', ...)");
-      dtype = v as DType;
-    } else if (fill === 'full') why(call, "give full a dtype (nb.full(shape, value, 'float64')): the compiled function's types are fixed before the call");
-    // The shape and value read only parameters the function never assigns (and literals, a.shape).
-    for (const node of [shapeNode!, ...(valueNode ? [valueNode] : [])]) {
-      walk(node, (n, parent) => {
-        if (n.type !== 'Identifier') return;
-        if (parent?.type === 'MemberExpression' && (parent as unknown as acorn.MemberExpression).property === (n as unknown as acorn.Node) && !(parent as unknown as acorn.MemberExpression).computed) return;
-        const id = (n as unknown as acorn.Identifier).name;
-        if (id === 'Math') return;
-        if (!params.has(id)) why(n, `its shape and value may read only the function's parameters and literals (the array is allocated before the call), not '${id}'`);
-        if (assigned.has(id)) why(n, `its shape and value may not read '${id}', which the function assigns (the array is allocated before the call)`);
-      });
-    }
-    // ndim: a shape literal's length, an NDArray parameter's ndim for a.shape, else 1.
-    let ndim = 1;
-    if (shapeNode!.type === 'ArrayExpression') {
-      const els = (shapeNode as acorn.ArrayExpression).elements;
-      if (els.some((e) => e === null || e.type === 'SpreadElement')) why(shapeNode!, 'write the shape as [m, n, ...] without holes or spreads');
-      ndim = els.length;
-    } else if (shapeNode!.type === 'MemberExpression') {
-      const m = shapeNode as acorn.MemberExpression;
-      const k = m.object.type === 'Identifier' ? names.indexOf(m.object.name) : -1;
-      const kind = k >= 0 ? kinds[k] : undefined;
-      if (!m.computed && m.property.type === 'Identifier' && m.property.name === 'shape' && kind !== undefined && (kind.kind === 'ndarray' || kind.kind === 'array')) ndim = kind.ndim;
-    }
-    allocations.push({ name, fill: fill as JitAllocation['fill'], dtype, ndim, shape: text(shapeNode!), ...(valueNode ? { value: text(valueNode) } : {}) });
-    calls.addArray(name, { dtype, ndim, api: 'ndarray' });
+    const a = parse(st, d, fill);
+    if (!a.phase1) continue;
+    allocations.push({ name: a.name, fill: a.fill, dtype: a.dtype, ndim: a.ndim, shape: text(a.shapeNode), ...(a.valueNode ? { value: text(a.valueNode) } : {}), at: at(a.call) });
+    calls.addArray(a.name, { dtype: a.dtype, ndim: a.ndim, api: 'ndarray' });
     // The declaration goes; the name becomes a parameter (at the declarator, for messages).
-    addHidden(name, ndim, d.id);
+    addHidden(a.name, a.ndim, d.id);
     body.splice(s, 1);
     s--;
-    rewritten.add(call);
+    rewritten.add(a.call);
   }
+  // The others, at any depth: made by the function itself (an `alloc` statement, lowered by
+  // jitAllocDeclaration in jit-members.ts), into a hidden parameter bound in the declaring block.
+  walk(fn.body, (n) => {
+    if (n.type !== 'VariableDeclaration') return;
+    const st = n as unknown as acorn.VariableDeclaration;
+    const d = st.declarations[0]!;
+    if (st.declarations.length !== 1 || d.id.type !== 'Identifier' || d.init == null) return;
+    const fill = allocCallee(d.init as unknown as AnyNode, params);
+    if (fill === null || rewritten.has(d.init)) return;
+    const a = parse(st, d, fill);
+    const index = allocations.length;
+    allocations.push({ name: a.name, fill: a.fill, dtype: a.dtype, ndim: a.ndim, shape: text(a.shapeNode), ...(a.valueNode ? { value: text(a.valueNode) } : {}), dynamic: true, at: at(a.call) });
+    (fn.params as acorn.Pattern[]).push({ type: 'Identifier', name: a.name, start: d.id.start, end: d.id.end } as acorn.Identifier);
+    hidden.push({ kind: 'ndarray', ndim: a.ndim, dynamic: true });
+    dynamic.set(a.call, { param: kinds.length + index, allocation: index, fill: a.fill, shape: a.shapeNode, value: a.valueNode ?? null });
+    rewritten.add(a.call);
+  });
   // `return nb.add(a, x)` anywhere: the loop, then `return <its result>`.
   walk(fn.body, (n) => {
     if (n.type !== 'ReturnStatement') return;
@@ -291,8 +336,8 @@ export function jitAllocations(
     if (n.type === 'CallExpression' && calls.isArrayValued(n)) {
       throw kernelError('NB1042', source, at(n), [text(n), 'a ufunc call on arrays is allowed as a top-level const r = nb.add(...) of the function body or as return nb.add(...); name the result and read it with r.get(...)']);
     }
-    if (allocCallee(n, params) === null) return;
-    throw kernelError('NB1042', source, at(n), [text(n), 'jit functions allocate with a top-level const out = nb.empty(shape, dtype) (also zeros, ones, full) of the function body, whose shape reads only parameters']);
+    if (allocCallee(n, params) === null || rewritten.has(n)) return;
+    throw kernelError('NB1042', source, at(n), [text(n), 'jit functions allocate with const out = nb.empty(shape, dtype) (also zeros, ones, full): name the array, then pass or return it']);
   });
   // return out → return; (the allocation is the result).
   const byName = new Map(allocations.map((a, k) => [a.name, k]));

@@ -7,9 +7,10 @@
  *
  * What each form becomes (k a literal integer, `a` an NDArray parameter of ndim D, `t` a
  * TypedArray parameter):
- *   - `a.shape[k]` (0 <= k < D) → `length` of axis k (each axis has its own size);
+ *   - `a.shape[k]` (0 <= k < D) → `length` of axis k (each axis has its own size); a computed k
+ *     is checked (IndexError outside [0, D)) and selects among the D lengths;
  *     `a.ndim` and `a.shape.length` → the constant D; `a.size` → the product of the D
- *     lengths (1 for D = 0);
+ *     lengths as int64 (no int32 wrap: NumPy's intp), the length itself for D = 1, 1 for D = 0;
  *   - `const [m, n] = a.shape` → `const m = a.shape[0], n = a.shape[1]` (holes skip an axis);
  *   - `a.get(i, j)` → a `load`; `a.set(i, j, v)` (a statement) → a `store`; a negative index
  *     counts from the end, as NDArray.get/set do (ir/passes/negative-index.ts), and an index
@@ -24,8 +25,8 @@
  */
 import type * as acorn from 'acorn';
 import type { Expr, HelperArrayArg, Stmt } from '../ir/nodes.js';
-import { paramRef } from '../ir/nodes.js';
-import type { ExprContext, JitHooks, JitParamKind } from './lower-expr.js';
+import { paramRef, tableRef } from '../ir/nodes.js';
+import type { ExprContext, JitDynamicAlloc, JitHooks, JitParamKind } from './lower-expr.js';
 import { constantOf, fail, lowerExpr, pos } from './lower-expr.js';
 import { jitCast } from './jit-ufunc.js';
 
@@ -44,8 +45,32 @@ const TYPED_API = 'read it with t[i] and t.length (a TypedArray has no get, set,
  * lowerFunction(parsed, { emitName: 'kernel', helpers, jit: jitHooks([{ kind: 'ndarray', ndim: 2 }]) });
  * ```
  */
-export function jitHooks(params: readonly JitParamKind[]): JitHooks {
-  return { params, member: jitMember, call: jitCall };
+export function jitHooks(params: readonly JitParamKind[], allocs: ReadonlyMap<acorn.Node, JitDynamicAlloc> = new Map()): JitHooks {
+  return { params, allocs, member: jitMember, call: jitCall };
+}
+
+/**
+ * `const row = nb.empty(shape, dtype)` that the function makes itself (frontend/jit-alloc.ts
+ * found it): the `alloc` statement of its hidden parameter, which `row` then names in the
+ * declaring block; undefined for any other declaration. The shape is a list `[m, n]` (one
+ * size per element), `a.shape` of an array (its sizes), or one size; the sizes and full's
+ * value are lowered before the name is bound, as JavaScript evaluates them.
+ */
+export function jitAllocDeclaration(ctx: ExprContext, d: acorn.VariableDeclarator): S | undefined {
+  const a = d.init == null ? undefined : ctx.jit?.allocs.get(d.init);
+  if (a === undefined) return undefined;
+  const node = a.shape;
+  let shape: E[];
+  if (node.type === 'ArrayExpression') shape = node.elements.map((e) => lowerExpr(ctx, e as acorn.Expression));
+  else {
+    const m = node.type === 'MemberExpression' ? node : null;
+    const p = m !== null && propName(m) === 'shape' ? jitParam(ctx, m.object) : null;
+    if (p !== null && hasNdarrayApi(p.kind)) shape = Array.from({ length: ndimOf(p.kind) }, (_, k) => length(p.index, k, pos(ctx, node)));
+    else shape = [lowerExpr(ctx, node)];
+  }
+  const value = a.value === null ? null : lowerExpr(ctx, a.value);
+  ctx.scopes.declareParam((d.id as acorn.Identifier).name, a.param);
+  return { kind: 'alloc', array: paramRef(a.param), shape, fill: a.fill, value, site: a.allocation, at: pos(ctx, d.init!) };
 }
 
 /** The jit parameter an identifier names (not shadowed by a local), or null. */
@@ -70,9 +95,29 @@ function shapeAxis(ctx: ExprContext, node: acorn.MemberExpression, name: string,
   const k = p.type === 'Literal' && typeof (p as acorn.Literal).value === 'number' ? (p as acorn.Literal).value as number : null;
   if (k === null || !Number.isInteger(k) || k < 0 || k >= ndim) {
     return fail(ctx, 'NB1042', p, [`${name}.shape[${ctx.source.text.slice(p.start - ctx.shift, p.end - ctx.shift)}]`,
-      `the axis must be a literal integer from 0 to ${ndim - 1} ('${name}' has ${ndim} dimension(s)); use const [m, n] = ${name}.shape for names`]);
+      `the axis must be an integer from 0 to ${ndim - 1} ('${name}' has ${ndim} dimension(s)); use const [m, n] = ${name}.shape for names`]);
   }
   return k;
+}
+
+/**
+ * `a.shape[k]` with k computed: the size of axis k, k checked against the ndim as an index
+ * into a constant table of the axes (`a.shape (2 axes)`: [0, 1]), so that a k outside them is
+ * the bounds checks' IndexError at its line (plain JS reads undefined there); then a select
+ * of the sizes by axis.
+ */
+function shapeAt(ctx: ExprContext, node: acorn.MemberExpression, index: number, name: string, ndim: number): E {
+  const at = pos(ctx, node);
+  if (ctx.tables === undefined) return length(index, shapeAxis(ctx, node, name, ndim), at);
+  const table = ctx.tables.ref(`${name}.shape (${ndim} axes)`, Int32Array.from({ length: ndim }, (_, k) => k));
+  const axis = (): E => ({ kind: 'load', array: tableRef(table), indices: [lowerExpr(ctx, node.property as acorn.Expression)], at, type: null });
+  if (ndim === 0) return axis();
+  // (the outermost select's load checks k: the last axis is the innermost else)
+  let e: E = length(index, ndim - 1, at);
+  for (let k = Math.max(ndim - 2, 0); k >= 0; k--) {
+    e = { kind: 'select', cond: { kind: 'compare', op: 'eq', left: axis(), right: konst(k, at), operand: null, at, type: null }, then: length(index, k, at), else: e, at, type: null };
+  }
+  return e;
 }
 
 const length = (index: number, axis: number, at: number): E => ({ kind: 'length', array: paramRef(index), axis, at, type: null });
@@ -91,7 +136,7 @@ export function jitMember(ctx: ExprContext, node: acorn.MemberExpression): E | u
     const p = jitParam(ctx, inner.object);
     if (p === null || propName(inner) !== 'shape') return undefined;
     if (!hasNdarrayApi(p.kind)) return fail(ctx, 'NB1041', inner, [p.name, TYPED_API]);
-    if (node.computed) return length(p.index, shapeAxis(ctx, node, p.name, ndimOf(p.kind)), at);
+    if (node.computed) return node.property.type === 'Literal' ? length(p.index, shapeAxis(ctx, node, p.name, ndimOf(p.kind)), at) : shapeAt(ctx, node, p.index, p.name, ndimOf(p.kind));
     if (propName(node) === 'length') return konst(ndimOf(p.kind), at);
     return fail(ctx, 'NB1042', node, [`${p.name}.shape.${propName(node) ?? '#private'}`, 'read a.shape[k] or a.shape.length']);
   }
@@ -109,8 +154,11 @@ export function jitMember(ctx: ExprContext, node: acorn.MemberExpression): E | u
     case 'ndim': return konst(ndim, at);
     case 'size': {
       if (ndim === 0) return konst(1, at);
-      let e = length(p.index, 0, at);
-      for (let k = 1; k < ndim; k++) e = { kind: 'binary', op: 'mul', left: e, right: length(p.index, k, at), at, type: null };
+      if (ndim === 1) return length(p.index, 0, at);
+      // (an int64 product, as NumPy's intp: each size is int32, their product need not be)
+      const len64 = (k: number): E => ({ kind: 'cast', arg: length(p.index, k, at), to: 'int64', at, type: null });
+      let e = len64(0);
+      for (let k = 1; k < ndim; k++) e = { kind: 'binary', op: 'mul', left: e, right: len64(k), at, type: null };
       return e;
     }
     case 'shape': return fail(ctx, 'NB1042', node, [`${p.name}.shape as a value`, `read ${p.name}.shape[k], or name the sizes with const [m, n] = ${p.name}.shape`]);
@@ -146,6 +194,11 @@ export function jitCall(ctx: ExprContext, node: acorn.CallExpression): E | undef
     return { kind: 'helper', name: callee.name, index: -1, args, arrays, at: pos(ctx, node), type: null };
   }
   if (isPrange(ctx, callee)) return fail(ctx, 'NB1042', node, ['nb.prange(...) outside a for...of', 'loop with for (const i of nb.prange(n)) { ... }']);
+  // (the jit function's own allocations never get here: frontend/jit-alloc.ts took them)
+  const fill = callee.type === 'MemberExpression' ? propName(callee) : null;
+  if (fill !== null && ['empty', 'zeros', 'ones', 'full'].includes(fill) && callee.type === 'MemberExpression' && callee.object.type === 'Identifier' && ctx.scopes.lookup(callee.object.name) === null) {
+    return fail(ctx, 'NB1042', node, [`${callee.object.name}.${fill}(...) in a helper`, 'allocate in the jit function (const out = nb.empty(shape, dtype)) and pass the array to the helper']);
+  }
   if (callee.type !== 'MemberExpression') return undefined;
   const p = jitParam(ctx, callee.object);
   if (p === null || p.kind.kind === 'scalar') return undefined;

@@ -73,14 +73,28 @@ const COMPARE: Readonly<Record<string, CompareOp>> = {
  * an explicit signature (`f8[:]`: read with either API when 1-D), or a scalar.
  */
 export type JitParamKind =
-  | { readonly kind: 'ndarray'; readonly ndim: number }
+  | { readonly kind: 'ndarray'; readonly ndim: number;
+    /** A dynamic allocation's hidden parameter (frontend/jit-alloc.ts): named only in the block that declares it. */
+    readonly dynamic?: boolean }
   | { readonly kind: 'typed' }
   | { readonly kind: 'array'; readonly ndim: number }
   | { readonly kind: 'scalar' };
 
+/** A dynamic allocation's declaration, for the lowering (jit-members.ts jitAllocDeclaration). */
+export interface JitDynamicAlloc {
+  /** The hidden parameter it makes, and its index in the allocations. */
+  readonly param: number;
+  readonly allocation: number;
+  readonly fill: 'empty' | 'zeros' | 'ones' | 'full';
+  readonly shape: acorn.Expression;
+  readonly value: acorn.Expression | null;
+}
+
 /** The jit lowering hooks (frontend/jit-members.ts): undefined means "not a jit construct". */
 export interface JitHooks {
   readonly params: readonly JitParamKind[];
+  /** The dynamic allocations' declarations, by call node (frontend/jit-alloc.ts). */
+  readonly allocs: ReadonlyMap<acorn.Node, JitDynamicAlloc>;
   member(ctx: ExprContext, node: acorn.MemberExpression): E | undefined;
   call(ctx: ExprContext, node: acorn.CallExpression): E | undefined;
 }

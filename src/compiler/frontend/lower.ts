@@ -27,8 +27,8 @@
 import type * as acorn from 'acorn';
 import { SCRATCH_CTORS, type ArrayRef, type Expr, type IRFunction, type Place, type Stmt } from '../ir/nodes.js';
 import { isTable, type KernelConstants, type KernelTables } from '../constants.js';
-import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext, type JitParamKind } from './lower-expr.js';
-import { jitHooks, jitShapeDeclaration, jitStatement } from './jit-members.js';
+import { arrayAccess, compoundOp, constantOf, fail, lowerExpr, pos, type ExprContext, type JitDynamicAlloc, type JitParamKind } from './lower-expr.js';
+import { jitAllocDeclaration, jitHooks, jitShapeDeclaration, jitStatement } from './jit-members.js';
 import { breakStmt, continueStmt, declaredNames, inLoop, lowerForOf, lowerSwitch, type StmtContext } from './control-flow.js';
 import { checkNesting } from './nesting.js';
 import type { ParsedKernel } from './parse.js';
@@ -54,6 +54,8 @@ export interface LowerOptions {
   readonly tables?: KernelTables;
   /** jit functions (src/compiler/jit.ts): how each parameter is passed (frontend/jit-members.ts). */
   readonly jit?: readonly JitParamKind[];
+  /** jit functions: the allocations the function makes itself (frontend/jit-alloc.ts). */
+  readonly jitAllocs?: ReadonlyMap<acorn.Node, JitDynamicAlloc>;
 }
 
 /**
@@ -74,11 +76,12 @@ export function lowerFunction(parsed: ParsedKernel, options: LowerOptions): IRFu
     const code = p.type === 'ObjectPattern' || p.type === 'ArrayPattern' ? 'NB1019' : 'NB1005';
     throw failAt(parsed, code, p);
   });
-  const scopes = new Scopes(paramNames);
+  // (a dynamic allocation's hidden parameter is named only in its block: jitAllocDeclaration)
+  const scopes = new Scopes(paramNames, new Set(paramNames.flatMap((_, i) => (options.jit?.[i]?.kind === 'ndarray' && options.jit[i].dynamic ? [i] : []))));
   const selfName = fn.id?.name ?? null;
   const ctx: StmtContext = { source, shift, scopes, helpers: options.helpers, selfName, accessors: options.accessors ?? false, jumps: [],
     ...(options.constants ? { constants: options.constants } : {}), ...(options.tables ? { tables: options.tables } : {}),
-    ...(options.jit ? { jit: jitHooks(options.jit) } : {}) };
+    ...(options.jit ? { jit: jitHooks(options.jit, options.jitAllocs) } : {}) };
   let body: S[];
   if (fn.body.type === 'BlockStatement') {
     body = block(ctx, fn.body.body);
@@ -182,6 +185,9 @@ function declaration(ctx: ExprContext, node: acorn.VariableDeclaration): S[] {
       out.push(scratchDeclaration(ctx, d.id, d.init));
       continue;
     }
+    // jit: const row = nb.empty([n], 'float64') made where it stands
+    const alloc = jitAllocDeclaration(ctx, d);
+    if (alloc !== undefined) { out.push(alloc); continue; }
     const init = lowerExpr(ctx, d.init);
     const id = ctx.scopes.declare(d.id.name, node.kind === 'const', pos(ctx, d.id));
     out.push({ kind: 'let', local: id, init, at: pos(ctx, d) });

@@ -52,7 +52,7 @@ export class NameTable {
  * A name bound in a block: a local (with its const-ness), a scratch array (`const buf = new
  * Float64Array(n)`), or pending (declared later in the block).
  */
-type Binding = { kind: 'local'; id: number; isConst: boolean } | { kind: 'scratch'; id: number } | { kind: 'pending' };
+type Binding = { kind: 'local'; id: number; isConst: boolean } | { kind: 'scratch'; id: number } | { kind: 'param'; index: number } | { kind: 'pending' };
 
 /** Block scopes over a parameter list. */
 export class Scopes {
@@ -63,8 +63,9 @@ export class Scopes {
   readonly params: ReadonlyMap<string, number>;
   readonly paramEmitNames: readonly string[];
 
-  constructor(params: readonly string[]) {
-    this.params = new Map(params.map((p, i) => [p, i]));
+  /** @param hidden - parameters no name reaches until {@link declareParam} binds one in a block (jit's dynamic allocations). */
+  constructor(params: readonly string[], hidden: ReadonlySet<number> = new Set()) {
+    this.params = new Map(params.flatMap((p, i) => (hidden.has(i) ? [] : [[p, i] as const])));
     this.paramEmitNames = params.map((p) => this.names.take(p));
   }
 
@@ -93,8 +94,13 @@ export class Scopes {
     return id;
   }
 
+  /** Bind `name` in the innermost block to parameter `index` (a jit allocation made where it is declared). */
+  declareParam(name: string, index: number): void {
+    this.stack[this.stack.length - 1]!.set(name, { kind: 'param', index });
+  }
+
   /** Resolve a name: a local, a scratch array, a parameter, 'pending' (temporal dead zone) or null (unbound). */
-  lookup(name: string): Exclude<Binding, { kind: 'pending' }> | { kind: 'param'; index: number } | { kind: 'pending' } | null {
+  lookup(name: string): Binding | null {
     for (let k = this.stack.length - 1; k >= 0; k--) {
       const b = this.stack[k]!.get(name);
       if (b) return b;

@@ -424,6 +424,13 @@ class FunctionInfer implements ExprInfer {
         }
         return [{ kind: 'scratch', id: s.id, length, at: s.at }];
       }
+      case 'alloc': {
+        // (jit: the sizes as the host takes them, float64, which checks them as nb.empty does;
+        // full's value in the array's dtype, by the unsafe cast a store makes)
+        const a = this.arrayOf(s.array, s.at);
+        const shape = s.shape.map((e) => as(expr(this, e), 'float64'));
+        return [{ kind: 'alloc', array: s.array, shape, fill: s.fill, value: s.value && as(expr(this, s.value), a.dtype), site: s.site, at: s.at }];
+      }
       case 'if':
         return [{ kind: 'if', cond: condition(this, s.cond), then: this.block(s.then), else: this.block(s.else), at: s.at }];
       case 'while': {

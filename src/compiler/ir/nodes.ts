@@ -295,12 +295,30 @@ export interface ScratchStmt<T> {
   /** Set by passes/scratch.ts: the allocation site (an index into {@link IRProgram.scratch}). */
   readonly site?: number;
 }
+/**
+ * jit functions (frontend/jit-alloc.ts): `const out = nb.empty(shape, dtype)` (also zeros,
+ * ones, full) whose shape the caller cannot compute before the call (it reads locals, or runs
+ * in a loop or a branch). Each time it runs it makes array parameter `array` (a hidden,
+ * C-contiguous NDArray parameter) a new heap array of that shape: the host's allocator
+ * (`env.<prefix>jit_alloc<ndim>(site, sizes...)`, src/jit/alloc-host.ts) checks the sizes as
+ * nb.empty does, allocates and records the block (freed after the call unless it is the
+ * result), and the function sets the parameter's address, strides and sizes; `full` then
+ * stores `value` (already of the array's dtype) in every element. Typed: each size is a
+ * float64 (what the host takes: integral values are checked there, as nb.empty checks them).
+ */
+export interface AllocStmt<T> {
+  readonly kind: 'alloc'; readonly at: number; readonly array: ArrayRef; readonly shape: readonly Expr<T>[];
+  readonly fill: 'empty' | 'zeros' | 'ones' | 'full';
+  readonly value: Expr<T> | null;
+  /** The allocation's index (CompiledJit.allocations): the host's site. */
+  readonly site: number;
+}
 export interface BreakStmt { readonly kind: 'break'; readonly at: number }
 export interface ContinueStmt { readonly kind: 'continue'; readonly at: number }
 export interface ReturnStmt<T> { readonly kind: 'return'; readonly at: number; readonly value: Expr<T> | null }
 
 export type Stmt<T> =
-  | LetStmt<T> | AssignStmt<T> | StoreStmt<T> | IfStmt<T> | ForStmt<T> | WhileStmt<T> | ScratchStmt<T>
+  | LetStmt<T> | AssignStmt<T> | StoreStmt<T> | IfStmt<T> | ForStmt<T> | WhileStmt<T> | ScratchStmt<T> | AllocStmt<T>
   | BreakStmt | ContinueStmt | ReturnStmt<T>;
 
 /** A parameter: its source name, the name emitters print, and (typed) its type. */
@@ -457,6 +475,7 @@ export function mapStmt<T>(s: Stmt<T>, expr: (e: Expr<T>) => Expr<T>, block: (b:
     case 'assign': return { ...s, value: expr(s.value) };
     case 'store': return { ...s, indices: s.indices.map(expr), value: expr(s.value) };
     case 'scratch': return { ...s, length: expr(s.length) };
+    case 'alloc': return { ...s, shape: s.shape.map(expr), value: s.value && expr(s.value) };
     case 'if': return { ...s, cond: expr(s.cond), then: block(s.then), else: block(s.else) };
     case 'while': return { ...s, cond: expr(s.cond), body: block(s.body) };
     case 'for': return { ...s, init: block(s.init), cond: s.cond && expr(s.cond), update: block(s.update), body: block(s.body) };
@@ -492,9 +511,21 @@ export function forEachExpr<T>(body: readonly Stmt<T>[], f: (e: Expr<T>) => void
       case 'for': if (s.cond) expr(s.cond); break;
       case 'return': if (s.value) expr(s.value); break;
       case 'scratch': expr(s.length); break;
+      case 'alloc': s.shape.forEach(expr); if (s.value) expr(s.value); break;
       default: break;
     }
   });
+}
+
+/**
+ * Does the statement list make a jit allocation (an `alloc` statement, at any depth)? Passes
+ * that hoist facts about an array's address or sizes out of a loop skip such loops: the
+ * allocation gives the array new ones.
+ */
+export function makesArrays<T>(body: readonly Stmt<T>[]): boolean {
+  let found = false;
+  forEachStmt(body, (s) => { if (s.kind === 'alloc') found = true; });
+  return found;
 }
 
 /** Visit every statement (pre-order), descending into blocks. */

@@ -54,6 +54,10 @@ function inline(fn: IRFunction<DType>, s: Stmt<DType>): string {
       const a = fn.scratch![s.id]!;
       return `scratch ${a.emitName}: ${a.dtype}[${p(s.length)}]${s.site === undefined ? '' : ` site#${s.site}`}`;
     }
+    case 'alloc': {
+      const a = arrayInfo(fn, s.array);
+      return `alloc ${a.emitName}: ${s.fill} ${a.dtype}[${s.shape.map(p).join(', ')}]${s.value ? ` = ${p(s.value)}` : ''} site#${s.site}`;
+    }
     default: return `<${s.kind}>`;
   }
 }

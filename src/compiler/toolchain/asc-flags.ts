@@ -43,8 +43,9 @@ export function ascFlagsFor(source: string): string[] {
 }
 
 /**
- * The one function import a kernel module may have besides `env.memory`: nb.jit's prange
- * host call (`env.<prefix>prange_run`, src/compiler/jit-prange.ts), which the host provides.
+ * The function imports a kernel module may have besides `env.memory`: nb.jit's host calls,
+ * which the host provides: prange's (`env.<prefix>prange_run`, src/compiler/jit-prange.ts)
+ * and the allocator (`env.<prefix>jit_alloc<ndim>`, src/jit/alloc-host.ts).
  *
  * @example
  * ```ts
@@ -52,7 +53,7 @@ export function ascFlagsFor(source: string): string[] {
  * ```
  */
 export function isHostImport(i: { readonly module: string; readonly name: string; readonly kind: string }): boolean {
-  return i.module === 'env' && i.kind === 'function' && /^[A-Za-z0-9_]*prange_run$/.test(i.name);
+  return i.module === 'env' && i.kind === 'function' && /^[A-Za-z0-9_]*(prange_run|jit_alloc\d+)$/.test(i.name);
 }
 
 /**

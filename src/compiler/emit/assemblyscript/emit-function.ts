@@ -45,6 +45,23 @@ export interface AsNames {
 export const strideName = (param: string, k: number): string => `__${param}_s${k}`;
 /** Size parameter name of core dim d. */
 export const sizeName = (d: number): string => `__n${d}`;
+/** The host's allocator for `ndim`-d jit allocations (ir/nodes.ts AllocStmt): `(site, sizes as f64...) → address`. */
+export const allocImport = (prefix: string, ndim: number): string => `${prefix}jit_alloc${ndim}`;
+
+/**
+ * The AS declaration of {@link allocImport} for `ndim` (a module declares one per rank it allocates).
+ *
+ * @example
+ * ```ts
+ * allocImportDecl('j_', 2); // '@external("env", "j_jit_alloc2") declare function j_jit_alloc2(site: i32, n0: f64, n1: f64): usize;' (with a ts-ignore line)
+ * ```
+ */
+export function allocImportDecl(prefix: string, ndim: number): string {
+  const name = allocImport(prefix, ndim);
+  const sizes = Array.from({ length: ndim }, (_, k) => `, n${k}: f64`).join('');
+  return `// @ts-ignore: decorator\n@external("env", "${name}")\ndeclare function ${name}(site: i32${sizes}): usize;`;
+}
+
 /** Length variable of scratch array `name` (an i32). */
 export const scratchLength = (name: string): string => `__${name}_n`;
 /** log2 of an element size (scratch addresses are `base + (i << shift)`). */
@@ -321,6 +338,36 @@ export class AsFunctionEmitter {
     }
   }
 
+  /**
+   * A jit allocation (ir/nodes.ts AllocStmt): the host's allocator checks the sizes and
+   * returns the block; the array parameter's address, sizes and C strides are set from them,
+   * and `full` stores its value in every element.
+   */
+  private alloc(fn: IRFunction<DType>, s: Extract<Stmt<DType>, { kind: 'alloc' }>, ind: string, out: string[]): void {
+    if (s.array.kind !== 'param') throw new Error('internal: a jit allocation makes an array parameter');
+    const q = fn.params[s.array.index]!;
+    const a = q.array!;
+    const item = DTYPES[a.dtype].itemSize;
+    const dims = coreOf(this.program, fn)!.operands[s.array.index]!;
+    const v = (k: number) => `__al${s.site}_${k}`;
+    out.push(`${ind}{`);
+    s.shape.forEach((e, k) => out.push(`${ind}  const ${v(k)}: f64 = ${this.expr(fn, e)};`));
+    out.push(`${ind}  ${q.emitName} = ${allocImport(this.names.prefix, s.shape.length)}(${[s.site, ...s.shape.map((_, k) => v(k))].join(', ')});`);
+    dims.forEach((d, k) => out.push(`${ind}  ${sizeName(d)} = <i32>${v(k)};`));
+    let stride = `<usize>${item}`;
+    for (let k = dims.length - 1; k >= 0; k--) {
+      out.push(`${ind}  ${strideName(q.emitName, k)} = ${stride};`);
+      stride = `${strideName(q.emitName, k)} * <usize>${sizeName(dims[k]!)}`;
+    }
+    if (s.value !== null) {
+      // (stride is now the byte count)
+      const t = isBool(a.dtype) ? 'u8' : asType(a.dtype);
+      out.push(`${ind}  const __al${s.site}_v: ${t} = ${isBool(a.dtype) ? `<u8>(${this.expr(fn, s.value)})` : this.expr(fn, s.value)};`);
+      out.push(`${ind}  for (let __al${s.site}_p: usize = ${q.emitName}, __al${s.site}_e: usize = ${q.emitName} + ${dims.length === 0 ? `<usize>${item}` : stride}; __al${s.site}_p < __al${s.site}_e; __al${s.site}_p += ${item}) store<${t}>(__al${s.site}_p, __al${s.site}_v);`);
+    }
+    out.push(`${ind}}`);
+  }
+
   stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
     const shared = { expr: (e: T) => this.expr(fn, e), block: (b: readonly Stmt<DType>[], i: string) => this.stmts(fn, b, i, out) };
     const arena = fn.scratch !== undefined && allocates(fn.body);
@@ -352,6 +399,7 @@ export class AsFunctionEmitter {
           out.push(`${ind}let ${a.emitName}: usize = __nb_scratch_alloc(${scratchLength(a.emitName)}, ${shift});`);
           break;
         }
+        case 'alloc': this.alloc(fn, s, ind, out); break;
         case 'store': {
           const t = arrayInfo(fn, s.array).dtype;
           const addr = this.address(fn, s);

@@ -43,7 +43,20 @@ export interface JsKernelModule {
   readonly kernel: (...args: unknown[]) => unknown;
   /** Run the kernel over an N-d iteration (all operands share `shape`; inputs first, then outputs). */
   readonly loop: (shape: readonly number[], operands: readonly JsOperand[], coreSizes?: readonly number[]) => void;
+  /**
+   * jit functions (absent for other kernels): the allocator their allocations (ir/nodes.ts
+   * AllocStmt) call from now on (src/jit/alloc-host.ts records heap arrays with it); `null`
+   * restores the default, plain TypedArrays (`rt.jitAlloc`).
+   */
+  readonly setAllocator?: (allocate: JsJitAllocator | null) => void;
 }
+
+/**
+ * What a jit allocation in the JS reference calls: site (the allocation's index), dtype,
+ * the sizes as numbers (checked by the allocator, as nb.empty checks them) and the fill
+ * (`full` asks for 'empty' and fills itself) → the elements, C order, offset 0.
+ */
+export type JsJitAllocator = (site: number, dtype: DType, shape: readonly number[], fill: 'empty' | 'zeros' | 'ones') => AnyTypedArray;
 
 /** The JS names of array parameter `p`'s element stride along axis k and its element offset. */
 export const strideName = (p: string, k: number) => `__${p}_s${k}`;
@@ -136,6 +149,35 @@ export class JsEmitter {
     throw new Error(`not a simple statement: ${s.kind}`);
   }
 
+  /**
+   * A jit allocation (ir/nodes.ts AllocStmt): the module's allocator (`__nb_alloc`, see
+   * {@link JsKernelModule.setAllocator}) checks the sizes and returns the elements (a
+   * TypedArray, zero/one-filled as asked); the array parameter's data, offset, sizes and C
+   * strides are set from them, and `full` fills in its value.
+   */
+  private alloc(fn: IRFunction<DType>, s: Extract<Stmt<DType>, { kind: 'alloc' }>, ind: string, out: string[]): void {
+    if (s.array.kind !== 'param') throw new Error('internal: a jit allocation makes an array parameter');
+    const q = fn.params[s.array.index]!;
+    const a = q.array!;
+    const dims = coreOf(this.p, fn)!.operands[s.array.index]!;
+    const v = (k: number) => `__al${s.site}_${k}`;
+    out.push(`${ind}{`);
+    s.shape.forEach((e, k) => out.push(`${ind}  const ${v(k)} = ${this.expr(fn, e)};`));
+    out.push(`${ind}  ${q.emitName} = __nb_alloc(${s.site}, '${a.dtype}', [${s.shape.map((_, k) => v(k)).join(', ')}], '${s.fill === 'full' ? 'empty' : s.fill}');`);
+    out.push(`${ind}  ${offsetName(q.emitName)} = 0;`);
+    dims.forEach((d, k) => out.push(`${ind}  __n${d} = ${v(k)};`));
+    let stride = '1';
+    for (let k = dims.length - 1; k >= 0; k--) {
+      out.push(`${ind}  ${strideName(q.emitName, k)} = ${stride};`);
+      stride = `${strideName(q.emitName, k)} * __n${dims[k]!}`;
+    }
+    if (s.value !== null) {
+      const x = this.expr(fn, s.value);
+      out.push(`${ind}  ${q.emitName}.fill(${isBool(a.dtype) ? `(${x} ? 1 : 0)` : x});`);
+    }
+    out.push(`${ind}}`);
+  }
+
   stmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[], ind: string, out: string[]): void {
     const shared = { expr: (e: T) => this.expr(fn, e), block: (b: readonly Stmt<DType>[], i: string) => this.stmts(fn, b, i, out) };
     for (const s of stmts) {
@@ -149,6 +191,7 @@ export class JsEmitter {
           out.push(`${ind}const ${a.emitName} = rt.scratch(${DTYPES[a.dtype].TypedArray.name}, ${this.expr(fn, s.length)}, ${s.site ?? 0});`);
           break;
         }
+        case 'alloc': this.alloc(fn, s, ind, out); break;
         case 'store': {
           const t = arrayInfo(fn, s.array).dtype;
           const v = this.expr(fn, s.value);
@@ -277,7 +320,8 @@ function __walk(shape, ops, body) {
 export function emitJs(p: IRProgram, prange?: ReadonlyMap<ForStmt<DType>, readonly PrangeReduction[]>): string {
   const em = new JsEmitter(p, prange);
   const fn = p.main;
-  const parts = ['"use strict";', ...(p.tables ?? []).map(tableDecl), ...p.helpers.map((h) => em.function(h)), em.function(fn), ODOMETER.trim()];
+  // (jit functions: the allocator their allocations call, see setAllocator)
+  const parts = ['"use strict";', ...(p.kind === 'jit' ? ['let __nb_alloc = rt.jitAlloc;'] : []), ...(p.tables ?? []).map(tableDecl), ...p.helpers.map((h) => em.function(h)), em.function(fn), ODOMETER.trim()];
   if (p.kind === 'scalar') {
     const ins = fn.params.map((q) => q.scalar!);
     const out = fn.returns as DType;
@@ -311,7 +355,7 @@ export function emitJs(p: IRProgram, prange?: ReadonlyMap<ForStmt<DType>, readon
       '}',
     ].join('\n'));
   }
-  parts.push(`return { kernel: ${fn.name}, loop };`);
+  parts.push(p.kind === 'jit' ? `return { kernel: ${fn.name}, loop, setAllocator: (f) => { __nb_alloc = f ?? rt.jitAlloc; } };` : `return { kernel: ${fn.name}, loop };`);
   return parts.join('\n\n') + '\n';
 }
 

@@ -9,7 +9,8 @@
  */
 import { convertScalar } from '../../../dtype/convert-scalar.js';
 import { BoundsTrap, ScratchTrap } from '../../bounds.js';
-import type { DType } from '../../../dtype/dtypes.js';
+import { DTYPES, type DType } from '../../../dtype/dtypes.js';
+import { checkNewShape, sizeOf } from '../../../ndarray/layout.js';
 import { copysign, erf, erfc, gamma, ldexp, lgamma, nextafter, sinc } from '../../../math/index.js';
 import { nextafterFloat32 } from '../../../math/elementary.js';
 
@@ -71,6 +72,16 @@ function makeRuntime() {
     scratch: (ctor: new (n: number) => unknown, n: Num | bigint, site: Num) => {
       if (n < 0) throw new ScratchTrap(site, BigInt(n), -1);
       return new ctor(Number(n));
+    },
+    /**
+     * A jit allocation's elements when no allocator is set (emit-module.ts setAllocator): a
+     * plain TypedArray, after nb.empty's checks of the sizes (the same errors).
+     */
+    jitAlloc: (_site: Num, dtype: DType, shape: readonly Num[], fill: 'empty' | 'zeros' | 'ones') => {
+      const info = DTYPES[dtype];
+      const a = new info.TypedArray(sizeOf(checkNewShape([...shape], info.itemSize)));
+      if (fill === 'ones') (a as { fill(v: unknown): unknown }).fill(dtype === 'int64' || dtype === 'uint64' ? 1n : 1);
+      return a;
     },
     /** A checked 64-bit index (a bigint): as a number. */
     bc64: (i: bigint, n: Num, site: Num) => {

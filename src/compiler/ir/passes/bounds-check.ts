@@ -475,6 +475,9 @@ class BoundsPass {
       case 'break': case 'continue': return s;
       // An allocation reads its length (no element); its array's accesses are checked where they are.
       case 'scratch': return { ...s, length: this.expr(env, s.length) };
+      // A jit allocation gives its array new sizes: no fact about them holds across it (the
+      // array's accesses come after it, in its block, where the facts are made afresh).
+      case 'alloc': return { ...s, shape: s.shape.map((e) => this.expr(env, e)), value: s.value && this.expr(env, s.value) };
       default: {
         // A new statement kind must say here where its facts hold (or check every access under it).
         const unknown: never = s;

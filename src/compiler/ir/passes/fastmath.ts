@@ -120,6 +120,7 @@ function countReads(stmts: readonly S[], into: Map<number, number>): void {
       case 'for': countReads(s.init, into); if (s.cond) ex(s.cond); countReads(s.update, into); countReads(s.body, into); break;
       case 'return': if (s.value) ex(s.value); break;
       case 'scratch': ex(s.length); break;
+      case 'alloc': s.shape.forEach(ex); if (s.value) ex(s.value); break;
       default: break;
     }
   }

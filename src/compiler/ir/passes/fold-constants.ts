@@ -90,6 +90,7 @@ function foldStmts(stmts: readonly Stmt<DType>[]): Stmt<DType>[] {
       case 'store': out.push({ ...s, indices: s.indices.map(foldExpr), value: foldExpr(s.value) }); break;
       case 'return': out.push({ ...s, value: s.value ? foldExpr(s.value) : null }); break;
       case 'scratch': out.push({ ...s, length: foldExpr(s.length) }); break;
+      case 'alloc': out.push({ ...s, shape: s.shape.map(foldExpr), value: s.value && foldExpr(s.value) }); break;
       case 'if': {
         const cond = foldExpr(s.cond);
         if (cond.kind === 'const') out.push(...foldStmts(cond.value ? s.then : s.else));

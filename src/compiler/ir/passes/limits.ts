@@ -100,6 +100,7 @@ function ownExprs<T>(s: Stmt<T>): Expr<T>[] {
     case 'for': return s.cond ? [s.cond] : [];
     case 'return': return s.value ? [s.value] : [];
     case 'scratch': return [s.length];
+    case 'alloc': return s.value ? [...s.shape, s.value] : [...s.shape];
     default: return [];
   }
 }

@@ -31,7 +31,7 @@
  * 2-D walk; a helper would be inlined twice), and only when some index gains. Other emitters read the program before this pass.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import { forEachExpr, forEachStmt, mapChildren, mapStmt, type ArrayRef, type Expr, type ForStmt, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../nodes.js';
+import { forEachExpr, forEachStmt, makesArrays, mapChildren, mapStmt, type ArrayRef, type Expr, type ForStmt, type IndexChecks, type IRFunction, type IRProgram, type Stmt } from '../nodes.js';
 import { isIntType } from '../types.js';
 
 type E = Expr<DType>;
@@ -119,6 +119,8 @@ function unwrap(i: E): E | null {
 
 /** Steps 2-4 for one innermost loop: the versioned statement, or null when nothing gains. */
 function versionLoop(fn: IRFunction<DType>, s: ForStmt<DType>): S | null {
+  // (a guard before the loop would read the sizes of the array before its allocation)
+  if (makesArrays(s.body)) return null;
   // What the loop assigns: its body's variables and the counter (its update).
   const assigned = new Set<string>();
   forEachStmt([...s.body, ...s.update], (b) => {

@@ -20,7 +20,7 @@
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { versionLoops } from './loop-versioning.js';
-import { arrayKey, forEachExpr, mapChildren, mapStmt, type ArrayRef, forEachStmt, type Expr, type ForStmt, type IRFunction, type IRProgram, type PointerWalk, type Stmt } from '../nodes.js';
+import { arrayKey, forEachExpr, makesArrays, mapChildren, mapStmt, type ArrayRef, forEachStmt, type Expr, type ForStmt, type IRFunction, type IRProgram, type PointerWalk, type Stmt } from '../nodes.js';
 
 type E = Expr<DType>;
 type S = Stmt<DType>;
@@ -68,6 +68,8 @@ function countingLoop(s: ForStmt<DType>): { counter: number; step: number } | nu
  */
 function walkedArrays(fn: IRFunction<DType>, s: ForStmt<DType>, counter: number): ArrayRef[] {
   const arrays = new Map<string, ArrayRef>();
+  // (a pointer started before the body would outlive an allocation in it)
+  if (makesArrays(s.body)) return [];
   const visit = (array: ArrayRef, indices: readonly E[]) => {
     const at = indices.length === 1 ? counterOffset(indices[0]!) : null;
     if (at !== null && at.id === counter && array.kind === 'param' && fn.params[array.index]?.array?.ndim === 1) arrays.set(arrayKey(array), array);

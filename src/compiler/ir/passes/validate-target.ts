@@ -74,6 +74,7 @@ function validateFunction(fn: IRFunction<DType>, support: TargetSupport): void {
         }
         case 'assign': expr(s.value); break;
         case 'store': s.indices.forEach(expr); expr(s.value); break;
+        case 'alloc': s.shape.forEach(expr); if (s.value) expr(s.value); break;
         case 'if': expr(s.cond); stmts(s.then); stmts(s.else); break;
         case 'while': expr(s.cond); stmts(s.body); break;
         case 'for': stmts(s.init); if (s.cond) expr(s.cond); stmts(s.update); stmts(s.body); break;

@@ -100,6 +100,14 @@ function checkStmts(fn: IRFunction<DType>, stmts: readonly Stmt<DType>[]): void 
         if (!isIntType(s.length.type)) bad(fn, `scratch length of type ${s.length.type}`, s.at);
         checkExpr(fn, s.length);
         break;
+      case 'alloc': {
+        const a = arrayInfo(fn, s.array);
+        s.shape.forEach((e) => want(e, 'float64', 'allocation size'));
+        if (s.shape.length !== a.ndim) bad(fn, `allocation of '${a.name}' with ${s.shape.length} sizes for ${a.ndim} dims`, s.at);
+        if ((s.value !== null) !== (s.fill === 'full')) bad(fn, `allocation of '${a.name}': a value only for full`, s.at);
+        if (s.value) want(s.value, a.dtype, 'allocation value');
+        break;
+      }
       case 'if': want(s.cond, 'bool', 'if condition'); checkStmts(fn, s.then); checkStmts(fn, s.else); break;
       case 'while': want(s.cond, 'bool', 'while condition'); checkStmts(fn, s.body); break;
       case 'for':
