@@ -10,6 +10,10 @@ import { JitAllocHost } from '../../src/jit/alloc-host.js';
 import { prangeRunsOnPool } from '../../src/parallel/jit.js';
 import type { DType } from '../../src/dtype/dtypes.js';
 import { errorOf, kernelErrorOf } from '../helpers/errors.js';
+import { useSuiteTier } from '../helpers/suite-tier.js';
+
+// Wasm in this file; test/jit/js-tier-suites.test.ts runs it again on the JS tier.
+useSuiteTier();
 
 const DTYPES: readonly DType[] = ['bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64'];
 
@@ -323,7 +327,8 @@ describe('nb.jit allocation on the parallel target', () => {
     // every prange loop to the pool, however small
     nb.config({ parallel: { threads: 2, minElements: 0, blockMs: 1e-6 } });
     try {
-      const f = nb.jit({ target: 'parallel' })((a: nb.NDArray) => {
+      // (tier 'wasm': the JS tier runs prange loops on this thread)
+      const f = nb.jit({ target: 'parallel', tier: 'wasm' })((a: nb.NDArray) => {
         let n = 0;
         for (let i = 0; i < a.shape[0]; i++) if ((a.get(i) as number) > 0) n += 1;
         const out = nb.zeros([n, 4], 'float64');

@@ -12,6 +12,7 @@ await runSuitesOn('js', async () => {
   await import('./helpers.test.js');
   await import('./arrays.test.js');
   await import('./alloc.test.js');
+  await import('./alloc-dynamic.test.js');
 });
 
 it('runs them on the JS tier', () => {
