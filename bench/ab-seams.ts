@@ -7,12 +7,14 @@
  *
  *   git worktree add /tmp/br-before 6a1a628 && ln -s "$PWD/node_modules" /tmp/br-before/
  *   (cd /tmp/br-before && node scripts/build-asm.mjs)
- *   npx tsx bench/ab-seams.ts /tmp/br-before [rounds=25]
+ *   npx tsx bench/ab-seams.ts /tmp/br-before [rounds=25] [row filter, a regular expression]
  *
  * Both builds have tiers (issue 12): every kernel's `.ready` is awaited and its `.tier` checked
  * to be 'wasm' before timing, so both sides time their Wasm. Prints per row and build the min
  * and the median over the rounds (ns per element; per call for the n=16 rows, each sample
- * being 1000 calls), then after/before of the medians and of the mins.
+ * being 1000 calls), then after/before of the medians and of the mins. The harness's own bias,
+ * from an A/A run (this commit on both sides, 101 rounds, n=16 rows): after/before 1.026 and
+ * 1.028, the statically imported build being the slower; read ratios against that.
  */
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -68,7 +70,9 @@ const beforeDir = process.argv[2];
 if (!beforeDir) throw new Error('usage: npx tsx bench/ab-seams.ts <before checkout, asm built> [rounds]');
 const before = (await import(pathToFileURL(join(beforeDir, 'src/index.ts')).href)) as NB;
 const rounds = Number(process.argv[3] ?? 25);
-const builds: Array<[string, Record<string, Row>]> = [['before', await rows(before)], ['after', await rows(after)]];
+const only = new RegExp(process.argv[4] ?? '');
+const pick = (rs: Record<string, Row>) => Object.fromEntries(Object.entries(rs).filter(([name]) => only.test(name)));
+const builds: Array<[string, Record<string, Row>]> = [['before', pick(await rows(before))], ['after', pick(await rows(after))]];
 const times = new Map<string, number[]>();
 const time = (key: string, [run, per]: Row) => {
   const t0 = performance.now();

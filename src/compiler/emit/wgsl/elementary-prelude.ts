@@ -23,47 +23,49 @@ type Helpers = Record<string, readonly [string, readonly string[]]>;
 const TWO_OVER_PI = ['0xa2f9836eu', '0x4e441529u', '0xfc2757d1u', '0xf534ddc0u', '0xdb629599u', '0x3c439041u'];
 
 export const ELEMENTARY_HELPERS: Helpers = {
-  nb_expf: [`fn nb_expf(x: f32) -> f32 { return nb_mexpf(x); }`, ['nb_mexpf']],
-  nb_logf: [`fn nb_logf(x: f32) -> f32 { return nb_mlogf(x); }`, ['nb_mlogf']],
+  nb_logpartsf: [
+    // x = 2^k m, m in [sqrt(1/2), sqrt(2)): k and log(m) apart, so that log2 and log10 add the
+    // exponent's exact part last (log2 of a power of two is exact). Finite x > 0 only.
+    `struct NbLogParts { k: f32, l: f32 }
+fn nb_logpartsf(x: f32) -> NbLogParts {
+  let sub = x < 1.1754944e-38f;
+  let fr = frexp(select(x, x * 16777216.0f, sub));
+  var m = fr.fract;
+  var e = fr.exp - select(0, 24, sub);
+  if (m < 0.70710677f) { m = m * 2.0f; e = e - 1; }
+  return NbLogParts(f32(e), nb_mlogf(m));
+}`, ['nb_mlogf']],
   nb_log2f: [
-    // log2(x) = log(x) log2(e), but powers of two exact: the exponent is added apart.
     `fn nb_log2f(x: f32) -> f32 {
   if (!nb_isfinite(x) || x <= 0.0f) { return nb_mlogf(x); }
-  let sub = x < 1.1754944e-38f;
-  let fr = frexp(select(x, x * 16777216.0f, sub));
-  var m = fr.fract;
-  var e = fr.exp - select(0, 24, sub);
-  if (m < 0.70710677f) { m = m * 2.0f; e = e - 1; }
-  return f32(e) + nb_mlogf(m) * 1.4426950f;
-}`, ['nb_isfinite', 'nb_mlogf']],
+  let p = nb_logpartsf(x);
+  return p.k + p.l * 1.4426950f;
+}`, ['nb_isfinite', 'nb_mlogf', 'nb_logpartsf']],
   nb_log10f: [
+    // k log10(2) with log10(2) in two parts, the first of 11 bits (times k exact).
     `fn nb_log10f(x: f32) -> f32 {
   if (!nb_isfinite(x) || x <= 0.0f) { return nb_mlogf(x); }
-  let sub = x < 1.1754944e-38f;
-  let fr = frexp(select(x, x * 16777216.0f, sub));
-  var m = fr.fract;
-  var e = fr.exp - select(0, 24, sub);
-  if (m < 0.70710677f) { m = m * 2.0f; e = e - 1; }
-  // e log10(2), log10(2) in two parts (the first's 12 bits times e exact).
-  let k = f32(e);
-  return k * 0.30102539f + (nb_mlogf(m) * 0.43429448f + k * 4.6050389e-6f);
-}`, ['nb_isfinite', 'nb_mlogf']],
+  let p = nb_logpartsf(x);
+  return p.k * 0.30102539f + (p.l * 0.43429448f + p.k * 4.6050389e-6f);
+}`, ['nb_isfinite', 'nb_mlogf', 'nb_logpartsf']],
+  nb_halfexpf: [
+    // e^a / 2 as (e^(a/2) / 2) e^(a/2): finite up to a = 89.4, where e^a itself overflows.
+    `fn nb_halfexpf(a: f32) -> f32 { let h = nb_mexpf(0.5f * a); return (0.5f * h) * h; }`, ['nb_mexpf']],
   nb_coshf: [
-    // Past 80, e^x / 2 as (e^(x/2) / 2) e^(x/2): e^x itself overflows before the halving.
     `fn nb_coshf(x: f32) -> f32 {
   if (nb_isnan(x)) { return x; }
   let a = abs(x);
-  if (a > 80.0f) { let h = nb_mexpf(0.5f * a); return (0.5f * h) * h; }
+  if (a > 80.0f) { return nb_halfexpf(a); }
   let e = nb_mexpf(a);
   return 0.5f * e + 0.5f / e;
-}`, ['nb_isnan', 'nb_mexpf']],
+}`, ['nb_isnan', 'nb_mexpf', 'nb_halfexpf']],
   nb_sinh_bigf: [
     // sinh(|x|) for |x| >= 1.
     `fn nb_sinh_bigf(a: f32) -> f32 {
-  if (a > 80.0f) { let h = nb_mexpf(0.5f * a); return (0.5f * h) * h; }
+  if (a > 80.0f) { return nb_halfexpf(a); }
   let e = nb_mexpf(a);
   return 0.5f * e - 0.5f / e;
-}`, ['nb_mexpf']],
+}`, ['nb_mexpf', 'nb_halfexpf']],
   nb_rem_pio2_bigf: [
     // Payne-Hanek for |x| >= 8192: x = m 2^(e-150) (m 24 bits, shifted to the top of a u32),
     // times 2/pi as a 224-bit product of u32 words; the window at x's exponent holds the
