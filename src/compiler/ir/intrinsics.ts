@@ -128,8 +128,8 @@ const ROWS: readonly Intrinsic[] = [
   floatFn('asin', 1, wgslHelper('nb_asinf')), floatFn('acos', 1, wgslHelper('nb_acosf')), floatFn('atan', 1, wgslHelper('nb_atanf')),
   floatFn('sinh', 1, wgslHelper('nb_sinhf')), floatFn('cosh', 1, wgslHelper('nb_coshf')), floatFn('tanh', 1, wgslHelper('nb_tanhf')),
   floatFn('asinh', 1, wgslHelper('nb_asinhf')), floatFn('acosh', 1, wgslHelper('nb_acoshf')), floatFn('atanh', 1, wgslHelper('nb_atanhf')),
-  floatFn('exp', 1, wgslHelper('nb_mexpf')), floatFn('expm1', 1, wgslHelper('nb_expm1f')),
-  floatFn('log', 1, wgslHelper('nb_mlogf')), floatFn('log1p', 1, wgslHelper('nb_log1pf')),
+  floatFn('exp', 1, wgslHelper('nb_expf')), floatFn('expm1', 1, wgslHelper('nb_expm1f')),
+  floatFn('log', 1, wgslHelper('nb_logf')), floatFn('log1p', 1, wgslHelper('nb_log1pf')),
   floatFn('log2', 1, wgslHelper('nb_log2f')), floatFn('log10', 1, wgslHelper('nb_log10f')), floatFn('cbrt', 1, wgslHelper('nb_cbrtf')),
   {
     ...floatFn('sqrt', 1, wgslBuiltin('sqrt')),

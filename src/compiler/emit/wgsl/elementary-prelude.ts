@@ -8,7 +8,7 @@
  * 2^-15 off; lavapipe's sin(1e10) = -1, log of a subnormal -88 (its frexp ignores them),
  * cosh(89) = Infinity (exp(x) overflows before the halving).
  *
- * exp and log are math-prelude.ts's nb_mexpf / nb_mlogf (Cody-Waite reduction, short
+ * exp and log are math-prelude.ts's nb_expf / nb_logf (Cody-Waite reduction, short
  * polynomials; their special cases by bit tests). sin/cos/tan: Cephes' sinf/cosf/tanf
  * polynomials on [-pi/4, pi/4] after a reduction by pi/2 that is exact enough everywhere:
  * below 8192, Cody-Waite with pi/2 in parts whose products with the quadrant are exact;
@@ -33,39 +33,39 @@ fn nb_logpartsf(x: f32) -> NbLogParts {
   var m = fr.fract;
   var e = fr.exp - select(0, 24, sub);
   if (m < 0.70710677f) { m = m * 2.0f; e = e - 1; }
-  return NbLogParts(f32(e), nb_mlogf(m));
-}`, ['nb_mlogf']],
+  return NbLogParts(f32(e), nb_logf(m));
+}`, ['nb_logf']],
   nb_log2f: [
     `fn nb_log2f(x: f32) -> f32 {
-  if (!nb_isfinite(x) || x <= 0.0f) { return nb_mlogf(x); }
+  if (!nb_isfinite(x) || x <= 0.0f) { return nb_logf(x); }
   let p = nb_logpartsf(x);
   return p.k + p.l * 1.4426950f;
-}`, ['nb_isfinite', 'nb_mlogf', 'nb_logpartsf']],
+}`, ['nb_isfinite', 'nb_logf', 'nb_logpartsf']],
   nb_log10f: [
     // k log10(2) with log10(2) in two parts, the first of 11 bits (times k exact).
     `fn nb_log10f(x: f32) -> f32 {
-  if (!nb_isfinite(x) || x <= 0.0f) { return nb_mlogf(x); }
+  if (!nb_isfinite(x) || x <= 0.0f) { return nb_logf(x); }
   let p = nb_logpartsf(x);
   return p.k * 0.30102539f + (p.l * 0.43429448f + p.k * 4.6050389e-6f);
-}`, ['nb_isfinite', 'nb_mlogf', 'nb_logpartsf']],
+}`, ['nb_isfinite', 'nb_logf', 'nb_logpartsf']],
   nb_halfexpf: [
     // e^a / 2 as (e^(a/2) / 2) e^(a/2): finite up to a = 89.4, where e^a itself overflows.
-    `fn nb_halfexpf(a: f32) -> f32 { let h = nb_mexpf(0.5f * a); return (0.5f * h) * h; }`, ['nb_mexpf']],
+    `fn nb_halfexpf(a: f32) -> f32 { let h = nb_expf(0.5f * a); return (0.5f * h) * h; }`, ['nb_expf']],
   nb_coshf: [
     `fn nb_coshf(x: f32) -> f32 {
   if (nb_isnan(x)) { return x; }
   let a = abs(x);
   if (a > 80.0f) { return nb_halfexpf(a); }
-  let e = nb_mexpf(a);
+  let e = nb_expf(a);
   return 0.5f * e + 0.5f / e;
-}`, ['nb_isnan', 'nb_mexpf', 'nb_halfexpf']],
+}`, ['nb_isnan', 'nb_expf', 'nb_halfexpf']],
   nb_sinh_bigf: [
     // sinh(|x|) for |x| >= 1.
     `fn nb_sinh_bigf(a: f32) -> f32 {
   if (a > 80.0f) { return nb_halfexpf(a); }
-  let e = nb_mexpf(a);
+  let e = nb_expf(a);
   return 0.5f * e - 0.5f / e;
-}`, ['nb_mexpf', 'nb_halfexpf']],
+}`, ['nb_expf', 'nb_halfexpf']],
   nb_rem_pio2_bigf: [
     // Payne-Hanek for |x| >= 8192: x = m 2^(e-150) (m 24 bits, shifted to the top of a u32),
     // times 2/pi as a 224-bit product of u32 words; the window at x's exponent holds the

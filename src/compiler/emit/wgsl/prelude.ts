@@ -171,8 +171,8 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
     return x * (1.0f + x * (0.5f + x * (0.16666667f + x * (0.041666668f + x * (0.008333334f + x * (0.0013888889f
       + x * (0.00019841270f + x * (0.000024801587f + x * 0.0000027557319f))))))));
   }
-  return nb_mexpf(x) - 1.0f;
-}`, ['nb_mexpf']],
+  return nb_expf(x) - 1.0f;
+}`, ['nb_expf']],
   nb_log1pf: [
     // -0.5 < x < 1: log1p(x) = 2 atanh(s), s = x / (2 + x), |s| <= 1/3, odd series to s^19
     // (x itself below 2^-24: s^2 would underflow where a GPU flushes subnormals);
@@ -188,8 +188,8 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   if (nb_isnan(x) || x < -1.0f) { return nb_nan(); }
   if (x == -1.0f) { return -nb_inf(); }
   if (nb_isinf(x)) { return x; }
-  return nb_mlogf(1.0f + x);
-}`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_inf', 'nb_mlogf']],
+  return nb_logf(1.0f + x);
+}`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_inf', 'nb_logf']],
   nb_sinhf: [
     `fn nb_sinhf(x: f32) -> f32 {
   let a = abs(x);
@@ -214,20 +214,20 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   let a = abs(x);
   var r: f32;
   if (a < 2.0f) { r = nb_log1pf(a + a * a / (1.0f + sqrt(1.0f + a * a))); }
-  else if (a > 4096.0f) { r = nb_mlogf(a) + 0.6931471805599453f; }
-  else { r = nb_mlogf(a + sqrt(a * a + 1.0f)); }
+  else if (a > 4096.0f) { r = nb_logf(a) + 0.6931471805599453f; }
+  else { r = nb_logf(a + sqrt(a * a + 1.0f)); }
   return nb_copysignf(r, x);
-}`, ['nb_isnan', 'nb_log1pf', 'nb_copysignf', 'nb_mlogf']],
+}`, ['nb_isnan', 'nb_log1pf', 'nb_copysignf', 'nb_logf']],
   nb_acoshf: [
     // Past 4096, x * x - 1 is x * x and overflows past 1.8e19 (lavapipe gave Infinity): log(2x);
     // below, log(x + sqrt(x^2 - 1)) as log1p(t + sqrt(2t + t^2)), t = x - 1 (exact near 1).
     // NaN and x < 1 tested first: SwiftShader's acosh(0) is 89.1.
     `fn nb_acoshf(x: f32) -> f32 {
   if (nb_isnan(x) || x < 1.0f) { return nb_nan(); }
-  if (x > 4096.0f) { return nb_mlogf(x) + 0.6931471805599453f; }
+  if (x > 4096.0f) { return nb_logf(x) + 0.6931471805599453f; }
   let t = x - 1.0f;
   return nb_log1pf(t + sqrt(2.0f * t + t * t));
-}`, ['nb_isnan', 'nb_nan', 'nb_mlogf', 'nb_log1pf']],
+}`, ['nb_isnan', 'nb_nan', 'nb_logf', 'nb_log1pf']],
   nb_atanhf: [
     `fn nb_atanhf(x: f32) -> f32 {
   let a = abs(x);
