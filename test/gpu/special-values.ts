@@ -93,3 +93,28 @@ export async function specialMismatches(row: Row, limit = 8): Promise<string[]> 
   }
   return bad;
 }
+
+/** JavaScript's Math.* (float64, then rounded) as the reference of the functions the prelude computes itself. */
+export const ELEMENTARY: Readonly<Record<string, (x: number) => number>> = {
+  sin: Math.sin, cos: Math.cos, tan: Math.tan, exp: Math.exp, log: Math.log, log2: Math.log2, log10: Math.log10, sinh: Math.sinh, cosh: Math.cosh,
+};
+
+/**
+ * The elements of `xs` (float32 values) where ufunc `name` on the GPU breaks the contract
+ * against Math.<name> rounded to float32 (the same rule as {@link specialMismatches}; a
+ * subnormal input or reference may be flushed).
+ */
+export async function elementaryMismatches(name: string, xs: readonly number[], limit = 4): Promise<string[]> {
+  const f = (nb as unknown as Record<string, (a: nb.NDArray) => nb.NDArray>)[name]!;
+  const got = (await nb.toCpu(f(await nb.toGpu(nb.array(xs as number[], { dtype: 'float32' }))))).toArray() as number[];
+  const bad: string[] = [];
+  for (let i = 0; i < xs.length && bad.length < limit; i++) {
+    const want = Math.fround(ELEMENTARY[name]!(xs[i]!));
+    const g = got[i]!;
+    if (meets(g, want, ULPS[name]!)) continue;
+    if ((subnormal(xs[i]!) || subnormal(want)) && tinyOrZero(g)) continue;
+    if (subnormal(xs[i]!) && meets(g, Math.fround(ELEMENTARY[name]!(0)), ULPS[name]!)) continue;
+    bad.push(`${name}(${xs[i]}) -> ${g}, want ${want}`);
+  }
+  return bad;
+}
