@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as nb from '../../src/index.js';
-import { ELEMENTARY, elementaryMismatches, SPECIAL_ROWS, specialMismatches } from '../gpu/special-values.js';
+import { ELEMENTARY, elementaryMismatches, nearHalfPiMultiples, SPECIAL_ROWS, specialMismatches } from '../gpu/special-values.js';
 
 describe('float32 built-ins on special inputs vs NumPy (navigator.gpu)', () => {
   test('a WebGPU adapter is there', async () => {
@@ -28,5 +28,9 @@ describe('elementary functions on navigator.gpu vs Math.* (property)', () => {
       }),
       { numRuns: 40, seed: 20261207 },
     );
+  });
+
+  test.each(['sin', 'cos', 'tan'])('%s next to the multiples of pi/2 (relative accuracy of the reduced argument)', async (name) => {
+    expect(await elementaryMismatches(name, nearHalfPiMultiples())).toEqual([]);
   });
 });

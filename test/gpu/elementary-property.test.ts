@@ -3,13 +3,14 @@
  * (src/compiler/emit/wgsl/elementary-prelude.ts) on any float32 (fast-check's floats: every
  * exponent, signed zeros, subnormals, infinities, NaN) are within the ulps of
  * docs/guide/06-targets.md of JavaScript's Math.* rounded to float32, special values exact.
- * The sin/cos/tan argument reduction is exact at every magnitude (Payne-Hanek past 8192),
- * which the huge inputs here exercise.
+ * The sin/cos/tan argument reduction keeps r's relative accuracy at every magnitude (five-part
+ * Cody-Waite below 8192, Payne-Hanek past it), which the huge inputs and the float32s next to
+ * the multiples of pi/2 exercise.
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { hasGpu } from './harness.js';
-import { ELEMENTARY, elementaryMismatches } from './special-values.js';
+import { ELEMENTARY, elementaryMismatches, nearHalfPiMultiples } from './special-values.js';
 
 describe.skipIf(!hasGpu)('elementary functions on the gpu target vs Math.* (property)', () => {
   test.each(Object.keys(ELEMENTARY))('%s', async (name) => {
@@ -19,5 +20,9 @@ describe.skipIf(!hasGpu)('elementary functions on the gpu target vs Math.* (prop
       }),
       { numRuns: 40, seed: 20261207 },
     );
+  });
+
+  test.each(['sin', 'cos', 'tan'])('%s next to the multiples of pi/2 (relative accuracy of the reduced argument)', async (name) => {
+    expect(await elementaryMismatches(name, nearHalfPiMultiples())).toEqual([]);
   });
 });

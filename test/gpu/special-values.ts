@@ -118,3 +118,19 @@ export async function elementaryMismatches(name: string, xs: readonly number[], 
   }
   return bad;
 }
+
+/** The float32s nearest the multiples k pi/2 (k < 5300), two either side: where sin, cos or tan is near 0 or a pole. */
+export function nearHalfPiMultiples(): number[] {
+  const f = new Float32Array(1);
+  const u = new Uint32Array(f.buffer);
+  const xs: number[] = [];
+  for (let k = 1; k < 5300; k++) {
+    f[0] = (k * Math.PI) / 2;
+    const b = u[0]!;
+    for (let d = -2; d <= 2; d++) {
+      u[0] = b + d;
+      xs.push(f[0]!, -f[0]!);
+    }
+  }
+  return xs;
+}

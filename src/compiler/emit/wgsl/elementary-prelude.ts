@@ -10,10 +10,10 @@
  *
  * exp and log are math-prelude.ts's nb_expf / nb_logf (Cody-Waite reduction, short
  * polynomials; their special cases by bit tests). sin/cos/tan: Cephes' sinf/cosf/tanf
- * polynomials on [-pi/4, pi/4] after a reduction by pi/2 that is exact enough everywhere:
- * below 8192, Cody-Waite with pi/2 in parts whose products with the quadrant are exact;
- * beyond, Payne-Hanek on the bits (x's 24-bit mantissa times 192 bits of 2/pi in u32
- * arithmetic, WGSL having no 64-bit integers).
+ * polynomials on [-pi/4, pi/4] after a reduction by pi/2 that keeps r's relative accuracy
+ * everywhere, near the multiples of pi/2 too: below 8192, Cody-Waite with pi/2 in five
+ * parts; from 8192 up, Payne-Hanek on the bits (x's 24-bit mantissa times 192 bits of 2/pi
+ * in u32 arithmetic, WGSL having no 64-bit integers).
  * Format as prelude.ts: name -> [WGSL source, helpers it calls].
  */
 
@@ -134,16 +134,20 @@ fn nb_rem_pio2_bigf(x: f32) -> NbRem {
   return NbRem(select(r, -r, (bits & 0x80000000u) != 0u) * select(1.0f, -1.0f, up), select(q, -q, (bits & 0x80000000u) != 0u));
 }`, ['nb_pow2f']],
   nb_rem_pio2f: [
-    // x = q pi/2 + r, |r| <= pi/4 (a little more below 8192: the quadrant from x 2/pi rounded).
+    // x = q pi/2 + r, |r| <= pi/4 (a little more where q's estimate rounds the other way).
+    // Below 8192: Cody-Waite with pi/2 in five parts, of 8, 11, 11, 11 and 24 bits, so that q
+    // (13 bits) times each of the first four is exact and r keeps its relative accuracy next
+    // to the multiples of pi/2 (Cephes' three parts gave tan 923 ulps off at 6715.154; WGSL's
+    // fma is no fused multiply-add to do it with fewer). q is computed at run time even where
+    // it is 1: a shader compiler folds sums of constants ((a - c1) + c2 became a - c1 on
+    // lavapipe). From 8192 up, Payne-Hanek.
     `fn nb_rem_pio2f(x: f32) -> NbRem {
   let a = abs(x);
   if (a <= 0.7853982f) { return NbRem(x, 0); }
   if (a < 8192.0f) {
-    // Cephes' split of pi/2 (8, 24, 24 bits): k < 2^13 times the first two parts exact. The
-    // parts are multiplied by the run-time k even at k = 1: a shader compiler folds constant
-    // sums ((a - c1) + c2 became a - c1, lavapipe).
     let k = floor(a * 0.63661975f + 0.5f);
-    let r = ((a - k * 1.5703125f) - k * 4.8375129699707031e-4f) - k * 7.5497899548918821e-8f;
+    let r = ((((a - k * 1.5703125f) - k * 4.837512969970703e-4f) - k * 7.549533620476723e-8f)
+      - k * 2.5632829192545614e-12f) - k * 6.123234262925839e-17f;
     let q = i32(k);
     return NbRem(select(r, -r, x < 0.0f), select(q, -q, x < 0.0f));
   }
