@@ -102,8 +102,9 @@ const fconst = (t: LoopTypes, expr: (c: (x: string) => string) => string) => exp
 
 // ---- gpu kernel sources (the rows' `gpu`; see GpuSources) ------------------------------------
 // Kernel-language sources (JavaScript semantics, compiled to WGSL): NumPy's meaning is spelled
-// out where JavaScript's differs. Transcendentals have WGSL's accuracy (the GPU's own sin,
-// exp...), and NaN payload signs are not kept (test/gpu/builtins.test.ts pins both).
+// out where JavaScript's differs. Transcendentals are the WGSL prelude's float32 algorithms
+// (a few ulps; exp2 and power WGSL's exp2), special values NumPy's on every adapter
+// (test/gpu/special-values.test.ts), and NaN payload signs are not kept.
 
 const unaryF = (body: string): GpuSources => ({ f: `(a) => ${body}` });
 const binF = (body: string): GpuSources => ({ f: `(a, b) => ${body}` });
@@ -111,6 +112,13 @@ const same2 = (body: string, b?: string): GpuSources => ({ f: `(a, b) => ${body}
 const cmp = (op: string): GpuSources => ({ f: `(a, b) => a ${op} b`, i: `(a, b) => a ${op} b`, b: `(a, b) => a ${op} b` });
 /** floor/ceil/trunc of an integer or bool: itself (NumPy's integer loops). */
 const rounding = (body: string): GpuSources => ({ f: `(a) => ${body}`, i: '(a) => a', b: '(a) => a' });
+
+/**
+ * NumPy's float32 constants of deg2rad and rad2deg, computed in float32 (`NPY_PIf / 180.0f`),
+ * for the gpu kernels (a literal times a float32 is a float32 product).
+ */
+const DEG2RAD_F32 = Math.fround(Math.fround(Math.PI) / 180);
+const RAD2DEG_F32 = Math.fround(180 / Math.fround(Math.PI));
 
 /** x * (pi / 180) and x * (180 / pi), the constant rounded in the loop dtype (deg2rad = radians, rad2deg = degrees). */
 const toRadians = floatUnary(
@@ -173,7 +181,11 @@ export const UFUNC_TABLE = {
         let d = (a - m) / b;
         if (m !== 0 && (b < 0) !== (m < 0)) d = d - 1;
         if (d !== 0) { let f = Math.floor(d); if (d - f > 0.5) f = f + 1; return f; }
-        return (a / b) * 0;
+        // A zero with the quotient's sign, by comparisons: (a / b) * 0 is folded to +0 by
+        // shader compilers.
+        let z = 0;
+        if ((a < 0 || 1 / a < 0) !== (b < 0 || 1 / b < 0)) z = -z;
+        return z;
       }`,
     },
     loops: [...same(INTS, 2, 1, { scalar: fn2('floorDivInt') }), ...same(FLOATS, 2, 1, { scalar: fn2('floorDivFloat') })],
@@ -255,7 +267,8 @@ export const UFUNC_TABLE = {
     numpy: 'sign', nin: 1, nout: 1, resolver: 'uniform', identity: null, reorderable: false,
     doc: 'Returns an element-wise indication of the sign of a number: -1, 0 or 1 (NaN for NaN).',
     example: 'nb.sign(nb.array([-5, 0, 2.5])).toArray(); // [-1, 0, 1]',
-    gpu: { f: '(a) => Math.sign(a)', i: '(a) => Math.sign(a)' },
+    // NumPy's sign(-0) is +0 (JavaScript's Math.sign keeps -0).
+    gpu: { f: '(a) => a > 0 ? 1 : a < 0 ? -1 : a === 0 ? 0 : a', i: '(a) => Math.sign(a)' },
     loops: [...same(INTS, 1, 1, { scalar: fn1('signInt') }), ...same(FLOATS, 1, 1, { scalar: fn1('signFloat') })],
   },
   square: {
@@ -503,14 +516,14 @@ export const UFUNC_TABLE = {
     numpy: 'deg2rad', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from degrees to radians (x * (pi / 180), the constant rounded in the loop dtype).',
     example: 'nb.deg2rad(nb.array([180])).toArray(); // [3.141592653589793]',
-    gpu: unaryF('a * (Math.PI / 180)'),
+    gpu: unaryF(`a * ${DEG2RAD_F32}`),
     loops: toRadians,
   },
   rad2deg: {
     numpy: 'rad2deg', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from radians to degrees (x * (180 / pi), the constant rounded in the loop dtype).',
     example: 'nb.rad2deg(nb.array([Math.PI / 2])).toArray(); // [90]',
-    gpu: unaryF('a * (180 / Math.PI)'),
+    gpu: unaryF(`a * ${RAD2DEG_F32}`),
     loops: toDegrees,
   },
 
@@ -518,14 +531,14 @@ export const UFUNC_TABLE = {
     numpy: 'degrees', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from radians to degrees (the same as rad2deg).',
     example: 'nb.degrees(nb.array([Math.PI, -Math.PI / 2])).toArray(); // [180, -90]',
-    gpu: unaryF('a * (180 / Math.PI)'),
+    gpu: unaryF(`a * ${RAD2DEG_F32}`),
     loops: toDegrees,
   },
   radians: {
     numpy: 'radians', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from degrees to radians (the same as deg2rad).',
     example: 'nb.radians(nb.array([180, -90])).toArray(); // [3.141592653589793, -1.5707963267948966]',
-    gpu: unaryF('a * (Math.PI / 180)'),
+    gpu: unaryF(`a * ${DEG2RAD_F32}`),
     loops: toRadians,
   },
 

@@ -7,9 +7,12 @@
  *
  * Kinds select the source by the loop's input dtype: `f` float32, `i` int32/uint32, `u`
  * uint32 only, `b` bool. A ufunc or loop without a source is a TargetError `E_GPU_NO_KERNEL`
- * naming what to do. Deviations from NumPy that a test pins: transcendental functions have
- * WGSL's accuracy (not correctly rounded; the GPU's own sin/exp), and NaN payload signs are
- * not kept.
+ * naming what to do. Deviations from NumPy that tests pin: transcendental functions are
+ * within a few ulps, not correctly rounded (docs/guide/06-targets.md has the table), a GPU
+ * may flush subnormals to zero (WGSL allows it), and NaN payload signs are not kept; special
+ * values (NaN, infinities, signed zeros, domain edges) are NumPy's on every adapter
+ * (test/gpu/special-values.test.ts on lavapipe, test/browser/gpu-special-values.test.ts on
+ * SwiftShader).
  */
 import type { DType } from '../dtype/dtypes.js';
 import type { GpuSources } from '../builtins/ufunc-row.js';

@@ -4,9 +4,8 @@
  * WGSL as on Node; values checked against plain JS (float32 via Math.fround). A missing
  * adapter fails here (the browser project promises a GPU), it does not skip.
  *
- * Inputs stay inside each function's domain and away from NaN and infinities: SwiftShader
- * answers log(0), log(NaN) and exp(NaN) differently from lavapipe (WGSL leaves them to the
- * implementation), which test/gpu/builtins.test.ts pins on lavapipe.
+ * Inputs stay inside each function's domain here; NaN, infinities, signed zeros and domain
+ * edges are test/browser/gpu-special-values.test.ts's (NumPy's results, on SwiftShader).
  */
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';

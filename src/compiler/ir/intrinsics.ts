@@ -122,14 +122,15 @@ function nbMathFloat(name: string, fold: (x: number) => number): Intrinsic {
 
 const ROWS: readonly Intrinsic[] = [
   // WGSL's asin ... atanh are within WGSL's error bounds but far from the cpu target's near
-  // 0 (prelude.ts); pow follows JavaScript's special cases; the rest WGSL lacks.
-  floatFn('sin', 1, wgslBuiltin('sin')), floatFn('cos', 1, wgslBuiltin('cos')), floatFn('tan', 1, wgslBuiltin('tan')),
+  // 0 (prelude.ts), its exp/log/sin/cos/tan/cosh loose or adapter-defined at special values
+  // (elementary-prelude.ts); pow follows JavaScript's special cases; the rest WGSL lacks.
+  floatFn('sin', 1, wgslHelper('nb_sinf')), floatFn('cos', 1, wgslHelper('nb_cosf')), floatFn('tan', 1, wgslHelper('nb_tanf')),
   floatFn('asin', 1, wgslHelper('nb_asinf')), floatFn('acos', 1, wgslHelper('nb_acosf')), floatFn('atan', 1, wgslHelper('nb_atanf')),
-  floatFn('sinh', 1, wgslHelper('nb_sinhf')), floatFn('cosh', 1, wgslBuiltin('cosh')), floatFn('tanh', 1, wgslHelper('nb_tanhf')),
+  floatFn('sinh', 1, wgslHelper('nb_sinhf')), floatFn('cosh', 1, wgslHelper('nb_coshf')), floatFn('tanh', 1, wgslHelper('nb_tanhf')),
   floatFn('asinh', 1, wgslHelper('nb_asinhf')), floatFn('acosh', 1, wgslHelper('nb_acoshf')), floatFn('atanh', 1, wgslHelper('nb_atanhf')),
-  floatFn('exp', 1, wgslBuiltin('exp')), floatFn('expm1', 1, wgslHelper('nb_expm1f')),
-  floatFn('log', 1, wgslBuiltin('log')), floatFn('log1p', 1, wgslHelper('nb_log1pf')),
-  floatFn('log2', 1, wgslBuiltin('log2')), floatFn('log10', 1, wgslHelper('nb_log10f')), floatFn('cbrt', 1, wgslHelper('nb_cbrtf')),
+  floatFn('exp', 1, wgslHelper('nb_expf')), floatFn('expm1', 1, wgslHelper('nb_expm1f')),
+  floatFn('log', 1, wgslHelper('nb_logf')), floatFn('log1p', 1, wgslHelper('nb_log1pf')),
+  floatFn('log2', 1, wgslHelper('nb_log2f')), floatFn('log10', 1, wgslHelper('nb_log10f')), floatFn('cbrt', 1, wgslHelper('nb_cbrtf')),
   {
     ...floatFn('sqrt', 1, wgslBuiltin('sqrt')),
     simd: (t, a) => `v128.sqrt<${asType(t)}>(${a[0]})`,

@@ -118,7 +118,8 @@ function f32Literal(x: number): string {
   if (Number.isNaN(x)) return 'nb_f32bits(0x7fc00000u)';
   if (x === Infinity) return 'nb_f32bits(0x7f800000u)';
   if (x === -Infinity) return 'nb_f32bits(0xff800000u)';
-  if (Object.is(x, -0)) return '(-0.0f)';
+  // Through the bits: a shader compiler may fold the constant -0.0f to +0 (lavapipe did).
+  if (Object.is(x, -0)) return 'nb_f32bits(0x80000000u)';
   const v = Math.fround(x);
   if (v !== 0 && Math.abs(v) < 1.1754943508222875e-38) {
     // A subnormal: spelled by its bits at run time, as WGSL const-eval may flush a literal.

@@ -75,10 +75,10 @@ const mathTable = (): Helpers => ({
   }
   return y * nb_pow2f(n);
 }`, ['nb_pow2f']],
-  nb_mexpf: [
+  nb_expf: [
     // e^x: x = k ln2 + r (ln2's high part has 15 bits, so k * ln2hi is exact), |r| <= ln2/2,
     // e^r by its Taylor polynomial to r^8/8!, then 2^k.
-    `fn nb_mexpf(x: f32) -> f32 {
+    `fn nb_expf(x: f32) -> f32 {
   if (nb_isnan(x)) { return x; }
   if (x > 88.72284f) { return nb_inf(); }
   if (x < -104.0f) { return 0.0f; }
@@ -87,9 +87,9 @@ const mathTable = (): Helpers => ({
   let p = 1.0f + r * (${horner('r', [1, 1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320])});
   return nb_ldexpf(p, i32(k));
 }`, ['nb_isnan', 'nb_inf', 'nb_ldexpf']],
-  nb_mlogf: [
+  nb_logf: [
     // log(x) = e ln2 + log(m), m in [sqrt(1/2), sqrt(2)): 2 atanh(s), s = (m - 1)/(m + 1).
-    `fn nb_mlogf(x: f32) -> f32 {
+    `fn nb_logf(x: f32) -> f32 {
   if (nb_isnan(x) || x < 0.0f) { return nb_nan(); }
   if (x == 0.0f) { return -nb_inf(); }
   if (nb_isinf(x)) { return x; }
@@ -121,8 +121,8 @@ const mathTable = (): Helpers => ({
     q = ${horner('w', SB)};
   }
   let z = bitcast<f32>(bitcast<u32>(a) & 0xffffe000u);
-  return nb_mexpf(-z * z - 0.5625f) * nb_mexpf((z - a) * (z + a) + r / q);
-}`, ['nb_mexpf']],
+  return nb_expf(-z * z - 0.5625f) * nb_expf((z - a) * (z + a) + r / q);
+}`, ['nb_expf']],
   nb_erff: [
     `fn nb_erff(x: f32) -> f32 {
   if (nb_isnan(x)) { return x; }
@@ -242,18 +242,18 @@ fn nb_gprodf(fr: f32, lo: i32, hi: i32) -> NbGprod {
 }`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_sinpif']],
   nb_lgamma_stirlingf: [
     `fn nb_lgamma_stirlingf(x: f32) -> f32 {
-  if (x > 1.0e30f) { return x * (nb_mlogf(x) - 1.0f); }
+  if (x > 1.0e30f) { return x * (nb_logf(x) - 1.0f); }
   let z = 1.0f / x;
   let z2 = z * z;
   let s = z * (${horner('z2', [1 / 12, -1 / 360, 1 / 1260, -1 / 1680])});
-  return (x - 0.5f) * (nb_mlogf(x) - 1.0f) + (0.41893853f + s);
-}`, ['nb_mlogf']],
+  return (x - 0.5f) * (nb_logf(x) - 1.0f) + (0.41893853f + s);
+}`, ['nb_logf']],
   nb_lgammaf: [
     `fn nb_lgammaf(x: f32) -> f32 {
   if (nb_isnan(x)) { return x; }
   let a = abs(x);
   if (nb_isinf(x)) { return nb_inf(); }
-  if (a < 1.0e-30f) { return -nb_mlogf(a); }
+  if (a < 1.0e-30f) { return -nb_logf(a); }
   let n = floor(x + 0.5f);
   let fr = x - n;
   if (x < 0.0f) {
@@ -262,11 +262,11 @@ fn nb_gprodf(fr: f32, lo: i32, hi: i32) -> NbGprod {
       let r = nb_rgamma1pf(fr);
       let p = nb_gprodf(fr, i32(n), 0);
       let d = r * p.h;
-      return -(nb_mlogf(abs(d)) + r * p.l / d);
+      return -(nb_logf(abs(d)) + r * p.l / d);
     }
-    return 1.14472988f - nb_mlogf(abs(nb_sinpif(x) * x)) - nb_lgamma_stirlingf(-x);
+    return 1.14472988f - nb_logf(abs(nb_sinpif(x) * x)) - nb_lgamma_stirlingf(-x);
   }
-  if (x < 0.5f) { return -nb_mlogf(x) - nb_log1pf(nb_rgamma1pf(x) - 1.0f); }
+  if (x < 0.5f) { return -nb_logf(x) - nb_log1pf(nb_rgamma1pf(x) - 1.0f); }
   if (x <= 1.5f) {
     let g = x - 1.0f;
     return 0.0f - nb_log1pf(g * (${horner('g', V32)}));
@@ -278,10 +278,10 @@ fn nb_gprodf(fr: f32, lo: i32, hi: i32) -> NbGprod {
   }
   if (x < 10.0f) {
     let p = nb_gprodf(fr, 1, i32(n) - 1);
-    return nb_mlogf(p.h / nb_rgamma1pf(fr)) + p.l / p.h;
+    return nb_logf(p.h / nb_rgamma1pf(fr)) + p.l / p.h;
   }
   return nb_lgamma_stirlingf(x);
-}`, ['nb_isnan', 'nb_isinf', 'nb_inf', 'nb_mlogf', 'nb_log1pf', 'nb_rgamma1pf', 'nb_gprodf', 'nb_sinpif', 'nb_lgamma_stirlingf']],
+}`, ['nb_isnan', 'nb_isinf', 'nb_inf', 'nb_logf', 'nb_log1pf', 'nb_rgamma1pf', 'nb_gprodf', 'nb_sinpif', 'nb_lgamma_stirlingf']],
   nb_nextafterf: [
     `fn nb_nextafterf(x: f32, y: f32) -> f32 {
   if (nb_isnan(x) || nb_isnan(y)) { return nb_nan(); }

@@ -9,8 +9,10 @@
  * Why bit tests: shader compilers may assume "no NaN" and fold `x != x` away, so NaN and
  * infinity are recognised from the bits. Names start with `nb_` (WGSL reserves `__`).
  * Only the helpers a shader uses are emitted ({@link preludeFor}). nb.math's helpers are in
- * math-prelude.ts.
+ * math-prelude.ts, exp/log/sin/cos/tan/cosh (WGSL's are loose at special values) in
+ * elementary-prelude.ts.
  */
+import { ELEMENTARY_HELPERS } from './elementary-prelude.js';
 import { mathHelpers } from './math-prelude.js';
 
 /** name -> [WGSL source, names of the helpers it calls]. */
@@ -86,7 +88,7 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   let ax = abs(a);
   let ay = abs(b);
   if (nb_isinf(b) || ax < ay) { return a; }
-  var d = ldexp(ay, frexp(ax).exp - frexp(ay).exp);
+  var d = nb_ldexpf(ay, nb_ilogbf(ax) - nb_ilogbf(ay));
   if (d > ax) { d = d * 0.5f; }
   var r = ax;
   loop {
@@ -95,12 +97,22 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
     d = d * 0.5f;
   }
   return nb_copysignf(r, a);
-}`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_copysignf']],
+}`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_copysignf', 'nb_ldexpf', 'nb_ilogbf']],
+  nb_ilogbf: [
+    // The binary exponent of a finite nonzero x from its bits, subnormals included (lavapipe's
+    // frexp of a subnormal is off).
+    `fn nb_ilogbf(x: f32) -> i32 {
+  let b = bitcast<u32>(x) & 0x7fffffffu;
+  let e = i32(b >> 23u);
+  if (e == 0) { return -118 - i32(countLeadingZeros(b)); }
+  return e - 127;
+}`, []],
   nb_powf: [
     // WGSL's pow is exp2(y * log2(x)): undefined for x < 0 and loose at 0, inf, NaN.
     `fn nb_powf(x: f32, y: f32) -> f32 {
   if (y == 0.0f) { return 1.0f; }
   if (nb_isnan(x) || nb_isnan(y)) { return nb_nan(); }
+  if (y == 1.0f) { return x; }
   let ay = abs(y);
   let yint = trunc(y) == y;
   let yodd = yint && ay < 16777216.0f && (i32(ay) & 1) == 1;
@@ -120,28 +132,33 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   }
   if (x < 0.0f) {
     if (!yint) { return nb_nan(); }
-    let m = exp2(y * log2(-x));
+    let m = exp2(y * nb_log2f(-x));
     return select(m, -m, yodd);
   }
-  return exp2(y * log2(x));
-}`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_inf']],
+  return exp2(y * nb_log2f(x));
+}`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_inf', 'nb_log2f']],
   nb_roundf: [
     // JavaScript's Math.round: nearest, halves toward +inf, -0 and (-0.5, -0] give -0.
     `fn nb_roundf(x: f32) -> f32 {
   if (!nb_isfinite(x)) { return x; }
   let f = floor(x);
   let r = select(f, f + 1.0f, x - f >= 0.5f);
-  if (r == 0.0f && (x < 0.0f || bitcast<u32>(x) == 0x80000000u)) { return -0.0f; }
+  // The sign through the bits: a shader compiler may fold a -0.0f constant to +0.
+  if (r == 0.0f) { return nb_copysignf(0.0f, x); }
   return r;
-}`, ['nb_isfinite']],
+}`, ['nb_isfinite', 'nb_copysignf']],
   nb_cbrtf: [
+    // A subnormal scaled by 2^24 (cbrt by 2^8); Newton's step as y - (y - x/y^2)/3, as y^3
+    // overflows past 7e12.
     `fn nb_cbrtf(x: f32) -> f32 {
   if (!nb_isfinite(x) || x == 0.0f) { return x; }
-  let ax = abs(x);
-  var y = exp2(log2(ax) / 3.0f);
-  y = y - (y * y * y - ax) / (3.0f * y * y);
+  let sub = abs(x) < 1.1754944e-38f;
+  let ax = select(abs(x), abs(x) * 16777216.0f, sub);
+  var y = exp2(nb_log2f(ax) / 3.0f);
+  y = y - (y - ax / (y * y)) / 3.0f;
+  y = select(y, y * 0.00390625f, sub);
   return select(y, -y, x < 0.0f);
-}`, ['nb_isfinite']],
+}`, ['nb_isfinite', 'nb_log2f']],
   nb_copysignf: [`fn nb_copysignf(m: f32, s: f32) -> f32 { return bitcast<f32>((bitcast<u32>(m) & 0x7fffffffu) | (bitcast<u32>(s) & 0x80000000u)); }`, []],
   // The polyfills below replace WGSL built-ins that are within WGSL's (loose) accuracy
   // bounds but lose all relative accuracy near 0 or are thousands of ULPs off: measured on
@@ -154,12 +171,14 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
     return x * (1.0f + x * (0.5f + x * (0.16666667f + x * (0.041666668f + x * (0.008333334f + x * (0.0013888889f
       + x * (0.00019841270f + x * (0.000024801587f + x * 0.0000027557319f))))))));
   }
-  return exp(x) - 1.0f;
-}`, []],
+  return nb_expf(x) - 1.0f;
+}`, ['nb_expf']],
   nb_log1pf: [
-    // -0.5 < x < 1: log1p(x) = 2 atanh(s), s = x / (2 + x), |s| <= 1/3, odd series to s^19;
+    // -0.5 < x < 1: log1p(x) = 2 atanh(s), s = x / (2 + x), |s| <= 1/3, odd series to s^19
+    // (x itself below 2^-24: s^2 would underflow where a GPU flushes subnormals);
     // else log(1 + x), where 1 + x is outside [0.5, 2] (log's relative-accuracy range).
     `fn nb_log1pf(x: f32) -> f32 {
+  if (abs(x) < 5.9604645e-8f) { return x; }
   if (x > -0.5f && x < 1.0f) {
     let s = x / (2.0f + x);
     let z = s * s;
@@ -169,8 +188,8 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   if (nb_isnan(x) || x < -1.0f) { return nb_nan(); }
   if (x == -1.0f) { return -nb_inf(); }
   if (nb_isinf(x)) { return x; }
-  return log(1.0f + x);
-}`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_inf']],
+  return nb_logf(1.0f + x);
+}`, ['nb_isnan', 'nb_isinf', 'nb_nan', 'nb_inf', 'nb_logf']],
   nb_sinhf: [
     `fn nb_sinhf(x: f32) -> f32 {
   let a = abs(x);
@@ -178,8 +197,9 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
     let e = nb_expm1f(a);
     return nb_copysignf(0.5f * (e + e / (e + 1.0f)), x);
   }
-  return sinh(x);
-}`, ['nb_expm1f', 'nb_copysignf']],
+  if (nb_isnan(x)) { return x; }
+  return nb_copysignf(nb_sinh_bigf(a), x);
+}`, ['nb_isnan', 'nb_expm1f', 'nb_copysignf', 'nb_sinh_bigf']],
   nb_tanhf: [
     `fn nb_tanhf(x: f32) -> f32 {
   if (nb_isnan(x)) { return x; }
@@ -194,16 +214,20 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   let a = abs(x);
   var r: f32;
   if (a < 2.0f) { r = nb_log1pf(a + a * a / (1.0f + sqrt(1.0f + a * a))); }
-  else if (a > 4096.0f) { r = log(a) + 0.6931471805599453f; }
-  else { r = log(a + sqrt(a * a + 1.0f)); }
+  else if (a > 4096.0f) { r = nb_logf(a) + 0.6931471805599453f; }
+  else { r = nb_logf(a + sqrt(a * a + 1.0f)); }
   return nb_copysignf(r, x);
-}`, ['nb_isnan', 'nb_log1pf', 'nb_copysignf']],
+}`, ['nb_isnan', 'nb_log1pf', 'nb_copysignf', 'nb_logf']],
   nb_acoshf: [
-    // Past 4096, x * x + 1 is x * x and overflows past 1.8e19 (lavapipe gave Infinity): log(2x).
+    // Past 4096, x * x - 1 is x * x and overflows past 1.8e19 (lavapipe gave Infinity): log(2x);
+    // below, log(x + sqrt(x^2 - 1)) as log1p(t + sqrt(2t + t^2)), t = x - 1 (exact near 1).
+    // NaN and x < 1 tested first: SwiftShader's acosh(0) is 89.1.
     `fn nb_acoshf(x: f32) -> f32 {
-  if (x > 4096.0f) { return log(x) + 0.6931471805599453f; }
-  return acosh(x);
-}`, []],
+  if (nb_isnan(x) || x < 1.0f) { return nb_nan(); }
+  if (x > 4096.0f) { return nb_logf(x) + 0.6931471805599453f; }
+  let t = x - 1.0f;
+  return nb_log1pf(t + sqrt(2.0f * t + t * t));
+}`, ['nb_isnan', 'nb_nan', 'nb_logf', 'nb_log1pf']],
   nb_atanhf: [
     `fn nb_atanhf(x: f32) -> f32 {
   let a = abs(x);
@@ -264,7 +288,6 @@ const HELPERS: Readonly<Record<string, readonly [string, readonly string[]]>> = 
   if (x > 0.5f) { return 2.0f * nb_asinf(sqrt(0.5f * (1.0f - x))); }
   return 1.5707964f - nb_asinf(x);
 }`, ['nb_isnan', 'nb_nan', 'nb_asinf']],
-  nb_log10f: [`fn nb_log10f(x: f32) -> f32 { return log2(x) * 0.30102999566398120f; }`, []],
   nb_hypotf: [
     `fn nb_hypotf(a: f32, b: f32) -> f32 {
   if (nb_isinf(a) || nb_isinf(b)) { return nb_inf(); }
@@ -346,7 +369,7 @@ function intHelpers(t: 'i32' | 'u32'): Record<string, readonly [string, readonly
 
 let all: Readonly<Record<string, readonly [string, readonly string[]]>> | undefined;
 /** Every helper by name (made on the first prelude: the math helpers' sources are built then). */
-const helpers = () => (all ??= { ...HELPERS, ...intHelpers('i32'), ...intHelpers('u32'), ...mathHelpers() });
+const helpers = () => (all ??= { ...HELPERS, ...intHelpers('i32'), ...intHelpers('u32'), ...mathHelpers(), ...ELEMENTARY_HELPERS });
 
 /**
  * The WGSL source of the helpers in `used` and everything they call, in dependency order.
