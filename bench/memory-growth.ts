@@ -17,6 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { wasmReady } from './harness.js';
 
 export interface GrowthReport {
   n: number;
@@ -57,6 +58,7 @@ export async function runGrowth(n: number, calls: number): Promise<GrowthReport>
   const { lifetimeStats } = await import('../src/runtime/lifetime.js');
   const { runtime } = await import('../src/runtime/runtime.js');
   const f = nb.vectorize('f8(f8)')((a: number) => Math.exp(-a * a) * Math.cos(a));
+  await wasmReady(f); // the Wasm tier (tier 'auto' runs the JS tier while it compiles)
   const x = nb.linspace(-3, 3, n);
   // Tier the compiled loop up on a small array (V8 runs a new module's code in its baseline
   // tier first) so that the first new-output calls measure the heap, not the compiler.
