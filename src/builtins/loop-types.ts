@@ -43,10 +43,33 @@ export interface LoopRow {
   types: string;
   scalar: string;
   simd?: string | undefined;
+  /**
+   * A kernel `f(src, dst, n)` that runs `simd` over n contiguous elements (n a multiple of
+   * the lanes; src and dst the same or disjoint), for unary rows whose per-vector kernel is
+   * cheaper with its constants kept in registers over a whole row (asm/math/exp.ts
+   * exp64x2Rows).
+   */
+  rows?: string | undefined;
   /** How `reduce` runs a contiguous row (binary loops whose inputs and output share a type). */
   reduce?: ReduceKind | undefined;
+  /** A cheaper fold for the reduce tile, with a guard (see TileFold). */
+  tile?: TileFold | undefined;
   /** Set when the body may trap to report an error (see LoopTrap). */
   traps?: LoopTrap | undefined;
+}
+
+/**
+ * The reduce tile's cheaper fold (scripts/codegen/emit-tile.ts) for a loop whose `simd` body
+ * pays at every step for a case that is rare in a reduction (maximum: a NaN accumulator).
+ * `op` (of va, the accumulator, and vb, a row's vector) gives `simd`'s lanes as long as no
+ * input has that case; `guard` folds every input vector into a running v128 `g` (of g and vb)
+ * so that `bad` (of g) holds when one may have: the tile then folds that panel of the column
+ * chunk again with `simd`, so results keep `simd`'s bits.
+ */
+export interface TileFold {
+  op: string;
+  guard: string;
+  bad: string;
 }
 
 /** Integer dtypes in NumPy's loop order. */
@@ -75,7 +98,9 @@ type Body = (t: LoopTypes) => string | undefined;
 export interface LoopBody {
   scalar: Body;
   simd?: Body;
+  rows?: Body;
   reduce?: ReduceKind;
+  tile?: (t: LoopTypes) => TileFold;
   traps?: LoopTrap;
 }
 
@@ -108,6 +133,9 @@ export function typed(types: string, body: LoopBody): LoopRow {
   const t = loopTypes(types);
   const row: LoopRow = { types, scalar: body.scalar(t)!, simd: body.simd?.(t), reduce: body.reduce };
   if (body.traps !== undefined) row.traps = body.traps;
+  const rows = body.rows?.(t);
+  if (rows !== undefined) row.rows = rows;
+  if (body.tile !== undefined) row.tile = body.tile(t);
   return row;
 }
 
