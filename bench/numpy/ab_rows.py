@@ -36,12 +36,12 @@ times = {}
 cpu = {}
 for _ in range(rounds):
     for k, (f, n) in rows.items():
-        c = time.process_time_ns()
-        s = time.perf_counter()
+        c0 = time.process_time_ns()
+        t0 = time.perf_counter()
         f()
-        times.setdefault(k, []).append((time.perf_counter() - s) * 1e9 / n)
-        cpu.setdefault(k, []).append((time.process_time_ns() - c) / n)
+        times.setdefault(k, []).append((time.perf_counter() - t0) * 1e9 / n)
+        cpu.setdefault(k, []).append((time.process_time_ns() - c0) / n)
 for k, v in times.items():
     v.sort()
-    c = sorted(cpu[k])
-    print(f'{k} | NumPy | min {v[0]:.3f} | median {v[len(v) // 2]:.3f} | cpu min {c[0]:.3f} | cpu median {c[len(c) // 2]:.3f}')
+    u = sorted(cpu[k])
+    print(f'{k} | NumPy | min {v[0]:.3f} | median {v[len(v) // 2]:.3f} | cpu min {u[0]:.3f} | cpu median {u[len(u) // 2]:.3f}')

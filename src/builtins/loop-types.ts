@@ -17,6 +17,7 @@
 import type { DType } from '../dtype/dtypes.js';
 import type { LoopTrap, ReduceKind } from '../ufunc/loop-record.js';
 
+
 /** AssemblyScript type of each dtype inside loops. */
 export const AS_TYPE = {
   bool: 'bool', int8: 'i8', uint8: 'u8', int16: 'i16', uint16: 'u16', int32: 'i32', uint32: 'u32',
@@ -52,24 +53,8 @@ export interface LoopRow {
   rows?: string | undefined;
   /** How `reduce` runs a contiguous row (binary loops whose inputs and output share a type). */
   reduce?: ReduceKind | undefined;
-  /** A cheaper fold for the reduce tile, with a guard (see TileFold). */
-  tile?: TileFold | undefined;
   /** Set when the body may trap to report an error (see LoopTrap). */
   traps?: LoopTrap | undefined;
-}
-
-/**
- * The reduce tile's cheaper fold (scripts/codegen/emit-tile.ts) for a loop whose `simd` body
- * pays at every step for a case that is rare in a reduction (maximum: a NaN accumulator).
- * `op` (of va, the accumulator, and vb, a row's vector) gives `simd`'s lanes as long as no
- * input has that case; `guard` folds every input vector into a running v128 `g` (of g and vb)
- * so that `bad` (of g) holds when one may have: the tile then folds that panel of the column
- * chunk again with `simd`, so results keep `simd`'s bits.
- */
-export interface TileFold {
-  op: string;
-  guard: string;
-  bad: string;
 }
 
 /** Integer dtypes in NumPy's loop order. */
@@ -100,7 +85,6 @@ export interface LoopBody {
   simd?: Body;
   rows?: Body;
   reduce?: ReduceKind;
-  tile?: (t: LoopTypes) => TileFold;
   traps?: LoopTrap;
 }
 
@@ -135,7 +119,6 @@ export function typed(types: string, body: LoopBody): LoopRow {
   if (body.traps !== undefined) row.traps = body.traps;
   const rows = body.rows?.(t);
   if (rows !== undefined) row.rows = rows;
-  if (body.tile !== undefined) row.tile = body.tile(t);
   return row;
 }
 

@@ -31,7 +31,7 @@
 import type { GpuSources, UfuncRow } from './ufunc-row.js';
 import {
   ALL, FLOATS, INTS, NUMERIC, byteLanes, fn1, fn2, laneOf, math1, math2, same, toType, typed, vop, vop1,
-  type LoopTrap, type LoopTypes, type TileFold,
+  type LoopTrap, type LoopTypes,
 } from './loop-types.js';
 
 /** i64x2 has no SIMD min/max and u64 lanes no ordered compare: SIMD only for narrower lanes. */
@@ -93,18 +93,6 @@ const simdMath = (f: string, rows64?: string) => ({
 
 /** A unary row of float loops computing `scalar` (transcendentals: no SIMD yet). */
 const floatUnary = (scalar: (t: LoopTypes) => string, simd?: (t: LoopTypes) => string | undefined) => same(FLOATS, 1, 1, { scalar, simd });
-
-/**
- * maximum / minimum's reduce tile (TileFold): pmax / pmin alone (one instruction instead of
- * the simd body's five), guarded by a running sum of the inputs, which is NaN when any input
- * was (or +inf met -inf): only then can an accumulator have been NaN, the one case where the
- * simd body keeps va rather than taking pmax's.
- */
-const nanGuarded = (p: 'pmax' | 'pmin') => (t: LoopTypes): TileFold => ({
-  op: `v128.${p}<${t.ins[0]}>(vb, va)`,
-  guard: `v128.add<${t.ins[0]}>(g, vb)`,
-  bad: `v128.any_true(v128.ne<${t.ins[0]}>(g, g))`,
-});
 
 /** NumPy's error for integer powers with a negative exponent (the loop traps; see LoopTrap). */
 const NEGATIVE_POWER: LoopTrap = { code: 'E_VALUE_NEGATIVE_POWER', message: 'Integers to negative integer powers are not allowed.' };
@@ -590,7 +578,6 @@ export const UFUNC_TABLE = {
       // a is selected explicitly.
       ...same(FLOATS, 2, 1, {
         scalar: fn2('maximumFloat'), simd: (t) => `v128.bitselect(va, v128.pmax<${t.ins[0]}>(vb, va), v128.ne<${t.ins[0]}>(va, va))`, reduce: 'simd',
-        tile: nanGuarded('pmax'),
       }),
     ],
   },
@@ -604,7 +591,6 @@ export const UFUNC_TABLE = {
       ...same(INTS, 2, 1, { scalar: () => '(a <= b ? a : b)', simd: intMaxMin('min'), reduce: 'simd' }),
       ...same(FLOATS, 2, 1, {
         scalar: fn2('minimumFloat'), simd: (t) => `v128.bitselect(va, v128.pmin<${t.ins[0]}>(vb, va), v128.ne<${t.ins[0]}>(va, va))`, reduce: 'simd',
-        tile: nanGuarded('pmin'),
       }),
     ],
   },

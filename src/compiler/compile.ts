@@ -102,6 +102,12 @@ export interface CompileKernelOptions {
   readonly name?: string;
   /** Prefix of the AS unit's top-level names (default ''), for linking several kernels into one module. */
   readonly prefix?: string;
+  /**
+   * Emit the reduce tile for `reduce` along a leading axis (emit-module.ts `reduceTile`:
+   * binary scalar kernels whose operands share the SIMD lane type; default false, as it adds
+   * compile time): vectorize sets it for ufuncs with an identity.
+   */
+  readonly reduceTile?: boolean;
   /** Turn lint warnings into errors. */
   readonly strict?: boolean;
   /**
@@ -497,7 +503,7 @@ export function compileKernel(
   const copies = 1 + (simd === null ? 0 : 2 * (1 + broadcasts.length));
   const optimize = ascOptimizeLevel(kernelSize([ir.main, ...ir.helpers], [copies]));
   const prefix = options.prefix ?? '';
-  const asUnit = emitAssemblyScript(pointerWalks(withSites), { prefix, simd, broadcasts, optimize });
+  const asUnit = emitAssemblyScript(pointerWalks(withSites), { prefix, simd, broadcasts, optimize, reduceTile: options.reduceTile ?? false });
   const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
   const jsSource = emitJs(withSites);
   const js = instantiateJs(jsSource);

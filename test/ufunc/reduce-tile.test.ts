@@ -93,11 +93,10 @@ describe('reduce along a leading axis (the reduce tile)', () => {
     );
   });
 
-  // maximum/minimum on floats fold chunks with pmax/pmin alone, guarded by a running sum that
-  // turns NaN when an input is NaN (or +inf meets -inf); the property above has NaN in nearly
-  // every chunk, so this one keeps them rare: data without NaN whose sums cannot overflow
-  // (signed zeros for the ties, infinities of one sign), or one NaN at a random place.
-  it('maximum and minimum: the guarded fold gives the row walk bits, with and without a NaN', () => {
+  // The property above has a NaN in nearly every column chunk; this one keeps them rare, so
+  // that maximum and minimum's tiles also run on chunks without NaN: signed zeros (which of
+  // two equal values is kept shows in the sign), infinities, or one NaN at a random place.
+  it('maximum and minimum: the row walk bits in chunks with and without a NaN', () => {
     const fd = (d: DT) => (x: number) => (d === 'float32' ? Math.fround(x) : x);
     const arb = fc.record({
       op: fc.constantFrom('maximum' as const, 'minimum' as const),

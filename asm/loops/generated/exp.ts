@@ -29,14 +29,8 @@ export function loop_162(plan: usize): void { walk2(plan, r_162); }
 export function r_163(n: i32, p0: usize, s0: usize, p1: usize, s1: usize): void {
   let i = 0;
   if (s0 == 8 && s1 == 8 && (p0 == p1 || p0 + <usize>(n * 8) <= p1 || p1 + <usize>(n * 8) <= p0)) {
-    let t: u32 = 0;
-    while (i + 512 <= n) {
-      if (i + 1024 <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }
-      exp64x2Rows(p0, p1, 512); p0 += <usize>(512) * 8; p1 += <usize>(512) * 8; i += 512;
-    }
-    keepTouch(t);
-    const m = (n - i) & ~1;
-    exp64x2Rows(p0, p1, m); p0 += <usize>(m) * 8; p1 += <usize>(m) * 8; i += m;
+    const m = n & ~1;
+    exp64x2Rows(p0, p1, m); p0 += <usize>m * 8; p1 += <usize>m * 8; i = m;
   }
   for (; i < n; i++) { store<f64>(p1, k_163(load<f64>(p0))); p0 += s0; p1 += s1; }
 }

@@ -709,33 +709,16 @@ export function t_271(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       const q = pr + <usize>j * 4;
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
-      let g0 = v128.add<f32>(v0, v4), g1 = v128.add<f32>(v1, v5), g2 = v128.add<f32>(v2, v6), g3 = v128.add<f32>(v3, v7);
       for (let i = 0; i < rows; i++) {
-        { const a = v128.load(p); v0 = v128.pmin<f32>(a, v0); g0 = v128.add<f32>(g0, a); }
-        { const a = v128.load(p, 16); v1 = v128.pmin<f32>(a, v1); g1 = v128.add<f32>(g1, a); }
-        { const a = v128.load(p, 32); v2 = v128.pmin<f32>(a, v2); g2 = v128.add<f32>(g2, a); }
-        { const a = v128.load(p, 48); v3 = v128.pmin<f32>(a, v3); g3 = v128.add<f32>(g3, a); }
-        { const a = v128.load(p, 64); v4 = v128.pmin<f32>(a, v4); g0 = v128.add<f32>(g0, a); }
-        { const a = v128.load(p, 80); v5 = v128.pmin<f32>(a, v5); g1 = v128.add<f32>(g1, a); }
-        { const a = v128.load(p, 96); v6 = v128.pmin<f32>(a, v6); g2 = v128.add<f32>(g2, a); }
-        { const a = v128.load(p, 112); v7 = v128.pmin<f32>(a, v7); g3 = v128.add<f32>(g3, a); }
+        { const a = v128.load(p); v0 = v_271(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_271(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_271(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_271(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_271(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_271(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_271(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_271(v7, a); }
         p += sa;
-      }
-      const g = v128.add<f32>(v128.add<f32>(g0, g1), v128.add<f32>(g2, g3));
-      if (v128.any_true(v128.ne<f32>(g, g))) {
-        v0 = v128.load(q); v1 = v128.load(q, 16); v2 = v128.load(q, 32); v3 = v128.load(q, 48); v4 = v128.load(q, 64); v5 = v128.load(q, 80); v6 = v128.load(q, 96); v7 = v128.load(q, 112);
-        p = base + <usize>j * 4;
-        for (let i = 0; i < rows; i++) {
-          { const a = v128.load(p); v0 = v_271(v0, a); }
-          { const a = v128.load(p, 16); v1 = v_271(v1, a); }
-          { const a = v128.load(p, 32); v2 = v_271(v2, a); }
-          { const a = v128.load(p, 48); v3 = v_271(v3, a); }
-          { const a = v128.load(p, 64); v4 = v_271(v4, a); }
-          { const a = v128.load(p, 80); v5 = v_271(v5, a); }
-          { const a = v128.load(p, 96); v6 = v_271(v6, a); }
-          { const a = v128.load(p, 112); v7 = v_271(v7, a); }
-          p += sa;
-        }
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
     }
@@ -804,33 +787,16 @@ export function t_272(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       const q = pr + <usize>j * 8;
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
-      let g0 = v128.add<f64>(v0, v4), g1 = v128.add<f64>(v1, v5), g2 = v128.add<f64>(v2, v6), g3 = v128.add<f64>(v3, v7);
       for (let i = 0; i < rows; i++) {
-        { const a = v128.load(p); v0 = v128.pmin<f64>(a, v0); g0 = v128.add<f64>(g0, a); }
-        { const a = v128.load(p, 16); v1 = v128.pmin<f64>(a, v1); g1 = v128.add<f64>(g1, a); }
-        { const a = v128.load(p, 32); v2 = v128.pmin<f64>(a, v2); g2 = v128.add<f64>(g2, a); }
-        { const a = v128.load(p, 48); v3 = v128.pmin<f64>(a, v3); g3 = v128.add<f64>(g3, a); }
-        { const a = v128.load(p, 64); v4 = v128.pmin<f64>(a, v4); g0 = v128.add<f64>(g0, a); }
-        { const a = v128.load(p, 80); v5 = v128.pmin<f64>(a, v5); g1 = v128.add<f64>(g1, a); }
-        { const a = v128.load(p, 96); v6 = v128.pmin<f64>(a, v6); g2 = v128.add<f64>(g2, a); }
-        { const a = v128.load(p, 112); v7 = v128.pmin<f64>(a, v7); g3 = v128.add<f64>(g3, a); }
+        { const a = v128.load(p); v0 = v_272(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_272(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_272(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_272(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_272(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_272(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_272(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_272(v7, a); }
         p += sa;
-      }
-      const g = v128.add<f64>(v128.add<f64>(g0, g1), v128.add<f64>(g2, g3));
-      if (v128.any_true(v128.ne<f64>(g, g))) {
-        v0 = v128.load(q); v1 = v128.load(q, 16); v2 = v128.load(q, 32); v3 = v128.load(q, 48); v4 = v128.load(q, 64); v5 = v128.load(q, 80); v6 = v128.load(q, 96); v7 = v128.load(q, 112);
-        p = base + <usize>j * 8;
-        for (let i = 0; i < rows; i++) {
-          { const a = v128.load(p); v0 = v_272(v0, a); }
-          { const a = v128.load(p, 16); v1 = v_272(v1, a); }
-          { const a = v128.load(p, 32); v2 = v_272(v2, a); }
-          { const a = v128.load(p, 48); v3 = v_272(v3, a); }
-          { const a = v128.load(p, 64); v4 = v_272(v4, a); }
-          { const a = v128.load(p, 80); v5 = v_272(v5, a); }
-          { const a = v128.load(p, 96); v6 = v_272(v6, a); }
-          { const a = v128.load(p, 112); v7 = v_272(v7, a); }
-          p += sa;
-        }
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
     }
