@@ -6,9 +6,11 @@
  *   npx tsx bench/ab-builds.ts <checkout of the "before" commit, with its asm built> [rounds=25]
  *   python3 bench/numpy/ab_rows.py [rounds=25]     # the same rows in NumPy, alternately
  *
- * Prints per row and build the min and the median over the rounds, ns per element. The min is
- * the better estimate on a loaded machine (a call that ran without being preempted); the
- * median is what the rest of bench/README.md quotes.
+ * Prints per row and build the min and the median over the rounds, ns per element, of wall
+ * time and of CPU time (process.cpuUsage around the call: on a loaded machine the wall time
+ * includes waiting for a core, the CPU time does not). The min is the better estimate on a
+ * loaded machine (a call that ran without being preempted); the median is what the rest of
+ * bench/README.md quotes.
  */
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -44,10 +46,14 @@ const rounds = Number(process.argv[3] ?? 25);
 const builds: Array<[string, Record<string, Row>]> = [['before', rows(before)], ['after', rows(after)]];
 const stream = await streamCases();
 const times = new Map<string, number[]>();
+const cpuTimes = new Map<string, number[]>();
 const time = (key: string, run: () => unknown, n: number) => {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const r = run();
   const dt = ((performance.now() - t0) * 1e6) / n;
+  const c = process.cpuUsage(c0);
+  cpuTimes.set(key, [...(cpuTimes.get(key) ?? []), ((c.user + c.system) * 1e3) / n]);
   // Fresh results are released at once (an out= result is the caller's array: kept).
   const res = r as { size?: number; dispose?: () => void } | undefined;
   if (typeof res?.dispose === 'function' && res.size !== 1e7) res.dispose();
@@ -61,5 +67,6 @@ for (let r = 0; r < rounds; r++) {
 times.delete('warm-up');
 for (const [key, v] of times) {
   v.sort((a, b) => a - b);
-  console.log(`${key} | min ${v[0]!.toFixed(3)} | median ${v[v.length >> 1]!.toFixed(3)}`);
+  const c = cpuTimes.get(key)!.sort((a, b) => a - b);
+  console.log(`${key} | min ${v[0]!.toFixed(3)} | median ${v[v.length >> 1]!.toFixed(3)} | cpu min ${c[0]!.toFixed(3)} | cpu median ${c[c.length >> 1]!.toFixed(3)}`);
 }

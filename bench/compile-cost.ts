@@ -117,9 +117,11 @@ type Call = () => void;
 const calls: Array<{ variant: string; kernel: string; call: Call }> = [];
 for (const [v, flags] of Object.entries(VARIANTS)) {
   replaceAscFlags(flags);
-  const mul = nb.vectorize('f8(f8, f8)', { name: `mul ${v}` })(new Function(`return ${KERNELS['x*y+1'].fn}`)());
-  const ec = nb.vectorize('f8(f8)', { name: `expcos ${v}` })(new Function(`return ${KERNELS['exp*cos'].fn}`)());
-  const rd = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', { name: `rowdot ${v}` })(new Function(`return ${KERNELS.rowdot.fn}`)()) as unknown as (a: nb.NDArray, b: nb.NDArray, o: { out: nb.NDArray }) => unknown;
+  // tier 'wasm': compiled in the factory, while this variant's flags are in place (tier
+  // 'auto' would compile later, in the background, and the first calls would run JS).
+  const mul = nb.vectorize('f8(f8, f8)', { name: `mul ${v}`, tier: 'wasm' })(new Function(`return ${KERNELS['x*y+1'].fn}`)());
+  const ec = nb.vectorize('f8(f8)', { name: `expcos ${v}`, tier: 'wasm' })(new Function(`return ${KERNELS['exp*cos'].fn}`)());
+  const rd = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', { name: `rowdot ${v}`, tier: 'wasm' })(new Function(`return ${KERNELS.rowdot.fn}`)()) as unknown as (a: nb.NDArray, b: nb.NDArray, o: { out: nb.NDArray }) => unknown;
   calls.push({ variant: v, kernel: 'x*y+1 1e6', call: () => { mul(x, y, { out }); } });
   calls.push({ variant: v, kernel: 'exp*cos 1e6', call: () => { ec(x, { out }); } });
   calls.push({ variant: v, kernel: 'rowdot (1e5,32)', call: () => { rd(A, B, { out: rout }); } });

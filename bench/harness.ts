@@ -27,6 +27,55 @@ export interface Case {
   baselineReps?: number;
   /** The same work in other JS libraries (`ndarray-ops`, ...), timed by `--report` (bench/report/). */
   others?: Record<string, () => unknown>;
+  /**
+   * The compiled kernels `run` calls: run.ts refuses to time the case unless every one is on
+   * the Wasm tier ({@link assertWasm}).
+   */
+  kernels?: readonly Tiered[];
+}
+
+/**
+ * A compiled function (vectorize, guvectorize, jit, stencil): its tier state (API.md). Both
+ * are absent on builds from before tiers (bench/*-measure.ts load older checkouts), whose
+ * factories compiled the Wasm before returning.
+ */
+export interface Tiered {
+  readonly ready?: Promise<unknown>;
+  readonly tier?: string;
+  readonly name?: string;
+}
+
+/**
+ * Throw unless every kernel runs on the Wasm tier. Kernels are tiered (tier 'auto', the
+ * default): their first calls run the JS tier while the Wasm compiles in the background, so
+ * a bench that times a kernel before `.ready` settles measures the JS tier (5-10x slower).
+ *
+ * @example
+ * ```ts
+ * assertWasm('x*y+1', [f]);
+ * ```
+ */
+export function assertWasm(what: string, kernels: readonly Tiered[]): void {
+  const js = kernels.filter((k) => k.tier !== undefined && k.tier !== 'wasm');
+  if (js.length > 0) {
+    throw new Error(`bench: '${what}' would time kernel(s) ${js.map((k) => `'${k.name ?? '?'}'`).join(', ')} on the '${js[0]!.tier}' tier: await wasmReady(...) first`);
+  }
+}
+
+/**
+ * Await `.ready` of every kernel (their Wasm tier in place) and check that they run on it.
+ * Returns the kernels, so a case list can keep them for run.ts's check.
+ *
+ * @example
+ * ```ts
+ * const f = nb.vectorize('f8(f8)')((x) => x + 1);
+ * await wasmReady(f);
+ * ```
+ */
+export async function wasmReady<T extends Tiered>(...kernels: T[]): Promise<T[]> {
+  await Promise.all(kernels.map((k) => k.ready));
+  assertWasm('wasmReady', kernels);
+  return kernels;
 }
 
 export interface Result {

@@ -19,9 +19,13 @@
  */
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { wasmReady, type Tiered } from './harness.js';
 
 type Nb = typeof import('../src/index.js');
 type Call = () => unknown;
+
+/** The kernel once its Wasm tier is in place (tier 'auto' runs the JS tier first). */
+const onWasm = async <F>(f: F): Promise<F> => ((await wasmReady(f as Tiered)), f);
 
 const beforeDir = process.argv[2];
 if (!beforeDir) {
@@ -39,32 +43,32 @@ const median = (xs: readonly number[]): number => {
 };
 
 /** The calls of one case on one side: arrays are made by that side's own numbats. */
-function elementwise(nb: Nb, kernel: (...a: number[]) => number, sig: string, nin: number, n: number): Call {
+async function elementwise(nb: Nb, kernel: (...a: number[]) => number, sig: string, nin: number, n: number): Promise<Call> {
   const x = nb.linspace(-3, 3, n);
   const y = nb.linspace(0, 1, n);
   const out = nb.empty([n]);
-  const f = nb.vectorize(sig)(kernel) as unknown as (...a: unknown[]) => unknown;
+  const f = await onWasm(nb.vectorize(sig)(kernel) as unknown as (...a: unknown[]) => unknown);
   return nin === 2 ? () => f(x, y, { out }) : () => f(x, { out });
 }
 
-function rowdot(nb: Nb, options: Record<string, unknown>): Call {
+async function rowdot(nb: Nb, options: Record<string, unknown>): Promise<Call> {
   const R = 1e5;
   const A = nb.linspace(0, 1, R * 32).reshape([R, 32]);
   const B = nb.linspace(1, 2, R * 32).reshape([R, 32]);
   const o = nb.empty([R]);
-  const f = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', options)((a: Float64Array, b: Float64Array, r: Float64Array) => {
+  const f = await onWasm(nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', options)((a: Float64Array, b: Float64Array, r: Float64Array) => {
     let s = 0;
     for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
     r[0] = s;
-  }) as unknown as (...a: unknown[]) => unknown;
+  }) as unknown as (...a: unknown[]) => unknown);
   return () => f(A, B, { out: o });
 }
 
 /** Alternate the two calls `pairs` times (after a warm-up out of V8's baseline tier). */
-function pair(name: string, elements: number, makeA: () => Call, makeB: () => Call): void {
+async function pair(name: string, elements: number, makeA: () => Promise<Call>, makeB: () => Promise<Call>): Promise<void> {
   let a: Call;
   let b: Call;
-  if (beforeFirst) { b = makeB(); a = makeA(); } else { a = makeA(); b = makeB(); }
+  if (beforeFirst) { b = await makeB(); a = await makeA(); } else { a = await makeA(); b = await makeB(); }
   for (let i = 0; i < 30; i++) { a(); b(); }
   const ta: number[] = [];
   const tb: number[] = [];
@@ -89,7 +93,7 @@ console.log(`rounds ${rounds} (x10 alternating pairs per case)`);
 console.log('| case | before | after | after/before (median of pairs) |');
 console.log('|---|---|---|---|');
 console.log(`arrays of the ${beforeFirst ? 'before' : 'after'} side made first`);
-pair('vectorize x*y+1, 1e7', N, () => elementwise(after, fma, 'f8(f8,f8)', 2, N), () => elementwise(before, fma, 'f8(f8,f8)', 2, N));
-pair('vectorize exp(-x*x)*cos(x), 1e7', N, () => elementwise(after, gauss, 'f8(f8)', 1, N), () => elementwise(before, gauss, 'f8(f8)', 1, N));
-pair('rowdot (1e5,32), boundscheck: true (default)', 32e5, () => rowdot(after, {}), () => rowdot(before, {}));
-pair('rowdot (1e5,32), boundscheck: false', 32e5, () => rowdot(after, { boundscheck: false }), () => rowdot(before, {}));
+await pair('vectorize x*y+1, 1e7', N, () => elementwise(after, fma, 'f8(f8,f8)', 2, N), () => elementwise(before, fma, 'f8(f8,f8)', 2, N));
+await pair('vectorize exp(-x*x)*cos(x), 1e7', N, () => elementwise(after, gauss, 'f8(f8)', 1, N), () => elementwise(before, gauss, 'f8(f8)', 1, N));
+await pair('rowdot (1e5,32), boundscheck: true (default)', 32e5, () => rowdot(after, {}), () => rowdot(before, {}));
+await pair('rowdot (1e5,32), boundscheck: false', 32e5, () => rowdot(after, { boundscheck: false }), () => rowdot(before, {}));

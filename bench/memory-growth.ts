@@ -19,6 +19,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { wasmReady } from './harness.js';
 
 export interface GrowthReport {
   n: number;
@@ -62,7 +63,7 @@ export async function runGrowth(n: number, calls: number): Promise<GrowthReport>
   // The Wasm tier compiles in the background (API.md: tiers); until it is in place calls run
   // the JS tier while the compiler worker keeps another core busy (1-6 s here), which is what
   // an earlier version of this script measured at 1e6 (CPU time twice the wall time).
-  await f.ready;
+  await wasmReady(f);
   // NB_GROWTH_STOP_COMPILER=1: end the compiler worker once the kernel is in place. For a few
   // seconds after a compile the worker's isolate keeps V8's background threads busy (the
   // process uses ~a third of a core while idle here), and a forced full GC on the main thread

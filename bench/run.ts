@@ -8,7 +8,7 @@
  * `npm run bench -- ndarray ufuncs --match='per call'` runs only the cases whose name contains the text.
  */
 import { cpus, loadavg } from 'node:os';
-import { findNumbaPython, findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
+import { assertWasm, findNumbaPython, findNumpyPython, formatTable, runNumpy, timeIt, type Case, type Result } from './harness.js';
 
 // Suites load only when selected: `npm run bench -- parallel` needs neither the PNG codec of
 // the downsample suite nor the other libraries of the report.
@@ -62,6 +62,8 @@ for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.na
   for (const c of cases) {
     if (match !== undefined && !c.name.includes(match)) continue;
     sizes.set(c.name, c.elements);
+    // A kernel still on the JS tier (its Wasm compiling in the background) is not timed.
+    if (c.kernels) assertWasm(c.name, c.kernels);
     // Interleave to share the machine's noise between both sides.
     const nbT = timeIt(c.run);
     const jsT = timeIt(c.baseline, c.baselineReps);

@@ -4,13 +4,15 @@
  * function, chosen by id, over float64 / float32 arrays on the caller's memory:
  *   - simd64 / simd32: the SIMD kernel over whole vectors, then the scalar kernel on the tail
  *     (the shape of the generated ufunc loops);
- *   - scalar64 / scalar32: the scalar kernel on every element.
+ *   - scalar64 / scalar32: the scalar kernel on every element;
+ *   - rows64: the row kernel of the generated float64 loops where one exists (exp64x2Rows;
+ *     LoopRow.rows), then the scalar tail; simd64 for the other functions.
  * Function ids: 0 sin, 1 cos, 2 exp, 3 log, 4 exp2, 5 log2, 6 tanh.
  * The kernels are reached through function references (call_indirect): fine for tests, not
  * a measurement of speed (bench/math-simd.ts inlines them).
  */
 import { sin64x2, sin64, cos64x2, cos64, sin32x4, sin32, cos32x4, cos32 } from './trig';
-import { exp64x2, exp64, exp264x2, exp264, exp32x4, exp32, exp232x4, exp232 } from './exp';
+import { exp64x2, exp64x2Rows, exp64, exp264x2, exp264, exp32x4, exp32, exp232x4, exp232 } from './exp';
 import { log64x2, log64, log264x2, log264, log32x4, log32, log232x4, log232 } from './log';
 import { tanh64x2, tanh64, tanh32x4, tanh32 } from './tanh';
 
@@ -48,6 +50,13 @@ export function simd64(id: i32, src: usize, dst: usize, n: i32): void {
   for (; i + 2 <= n; i += 2) v128.store(dst + (<usize>i << 3), f(v128.load(src + (<usize>i << 3))));
   const g = SCA64[id];
   for (; i < n; i++) store<f64>(dst + (<usize>i << 3), g(load<f64>(src + (<usize>i << 3))));
+}
+
+export function rows64(id: i32, src: usize, dst: usize, n: i32): void {
+  if (id != 2) return simd64(id, src, dst, n);
+  const m = n & ~1;
+  exp64x2Rows(src, dst, m);
+  for (let i = m; i < n; i++) store<f64>(dst + (<usize>i << 3), exp64(load<f64>(src + (<usize>i << 3))));
 }
 
 export function scalar64(id: i32, src: usize, dst: usize, n: i32): void {

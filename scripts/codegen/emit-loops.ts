@@ -64,21 +64,31 @@ function unaryRow(l: LoopRecord): string {
     lines.push(
       `  if (s0 == ${size(a)} && s1 == ${size(o)} && (p0 == p1 || p0 + <usize>(n * ${size(a)}) <= p1 || p1 + <usize>(n * ${size(o)}) <= p0)) {`,
     );
-    if (HEAVY_SIMD.test(l.row.simd)) {
-      // Heavy kernels (asm/math): touch the next 4 KiB block of the input before computing
-      // this one, so that its cache misses overlap (see asm/ufunc/touch.ts).
-      const blk = 4096 / size(a);
+    const rows = l.row.rows;
+    if (rows !== undefined) {
+      // A row kernel (LoopRow.rows) runs all the whole vectors (touching ahead itself).
       lines.push(
-        '    let t: u32 = 0;',
-        `    while (i + ${blk} <= n) {`,
-        `      if (i + ${2 * blk} <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }`,
-        `      const end = i + ${blk};`,
-        `      for (; i < end; i += ${L}) { ${step} }`,
-        '    }',
-        '    keepTouch(t);',
+        `    const m = n & ~${L - 1};`,
+        `    ${rows}(p0, p1, m); p0 += <usize>m * ${size(a)}; p1 += <usize>m * ${size(o)}; i = m;`,
+        '  }',
       );
+    } else {
+      if (HEAVY_SIMD.test(l.row.simd)) {
+        // Heavy kernels (asm/math): touch the next 4 KiB block of the input before computing
+        // this one, so that its cache misses overlap (see asm/ufunc/touch.ts).
+        const blk = 4096 / size(a);
+        lines.push(
+          '    let t: u32 = 0;',
+          `    while (i + ${blk} <= n) {`,
+          `      if (i + ${2 * blk} <= n) { const next = p0 + 4096; for (let k = 0; k < 4096; k += 64) t += load<u8>(next + <usize>k); }`,
+          `      const end = i + ${blk};`,
+          `      for (; i < end; i += ${L}) { ${step} }`,
+          '    }',
+          '    keepTouch(t);',
+        );
+      }
+      lines.push(`    for (; i + ${L} <= n; i += ${L}) { ${step} }`, '  }');
     }
-    lines.push(`    for (; i + ${L} <= n; i += ${L}) { ${step} }`, '  }');
   }
   lines.push(`  for (; i < n; i++) { ${store(o, 'p1', `k_${l.id}(${load(a, 'p0')})`)} p0 += s0; p1 += s1; }`, '}');
   return lines.join('\n') + '\n';

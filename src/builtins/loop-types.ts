@@ -17,6 +17,7 @@
 import type { DType } from '../dtype/dtypes.js';
 import type { LoopTrap, ReduceKind } from '../ufunc/loop-record.js';
 
+
 /** AssemblyScript type of each dtype inside loops. */
 export const AS_TYPE = {
   bool: 'bool', int8: 'i8', uint8: 'u8', int16: 'i16', uint16: 'u16', int32: 'i32', uint32: 'u32',
@@ -43,6 +44,13 @@ export interface LoopRow {
   types: string;
   scalar: string;
   simd?: string | undefined;
+  /**
+   * A kernel `f(src, dst, n)` that runs `simd` over n contiguous elements (n a multiple of
+   * the lanes; src and dst the same or disjoint), for unary rows whose per-vector kernel is
+   * cheaper with its constants kept in registers over a whole row (asm/math/exp.ts
+   * exp64x2Rows).
+   */
+  rows?: string | undefined;
   /** How `reduce` runs a contiguous row (binary loops whose inputs and output share a type). */
   reduce?: ReduceKind | undefined;
   /** Set when the body may trap to report an error (see LoopTrap). */
@@ -75,6 +83,7 @@ type Body = (t: LoopTypes) => string | undefined;
 export interface LoopBody {
   scalar: Body;
   simd?: Body;
+  rows?: Body;
   reduce?: ReduceKind;
   traps?: LoopTrap;
 }
@@ -111,17 +120,17 @@ export function toType(group: readonly DType[], nin: number, out: DType, body: L
 class TemplateLoop implements LoopRow {
   readonly reduce: ReduceKind | undefined;
   declare traps?: LoopTrap;
-  private made: { scalar: string; simd: string | undefined } | undefined;
+  private made: { scalar: string; simd: string | undefined; rows: string | undefined } | undefined;
 
   constructor(readonly types: string, private readonly body: LoopBody) {
     this.reduce = body.reduce;
     if (body.traps !== undefined) this.traps = body.traps;
   }
 
-  private bodies(): { scalar: string; simd: string | undefined } {
+  private bodies(): { scalar: string; simd: string | undefined; rows: string | undefined } {
     if (this.made === undefined) {
       const t = loopTypes(this.types);
-      this.made = { scalar: this.body.scalar(t)!, simd: this.body.simd?.(t) };
+      this.made = { scalar: this.body.scalar(t)!, simd: this.body.simd?.(t), rows: this.body.rows?.(t) };
     }
     return this.made;
   }
@@ -132,6 +141,10 @@ class TemplateLoop implements LoopRow {
 
   get simd(): string | undefined {
     return this.bodies().simd;
+  }
+
+  get rows(): string | undefined {
+    return this.bodies().rows;
   }
 }
 

@@ -82,11 +82,13 @@ function logical(op: '&&' | '||' | '!=', vec: 'and' | 'or' | 'xor') {
 
 /**
  * The SIMD transcendentals of asm/math/: `<f>64(a)` / `<f>32(a)` for scalars and tails,
- * `<f>64x2(va)` / `<f>32x4(va)` for the vector rows (exp64, exp64x2, sin32x4, ...).
+ * `<f>64x2(va)` / `<f>32x4(va)` for the vector rows (exp64, exp64x2, sin32x4, ...), and
+ * `rows64` (e.g. exp64x2Rows) for the float64 contiguous rows when the module has one.
  */
-const simdMath = (f: string) => ({
+const simdMath = (f: string, rows64?: string) => ({
   scalar: (t: LoopTypes) => `${f}${t.ins[0] === 'f64' ? '64' : '32'}(a)`,
   simd: (t: LoopTypes) => `${f}${t.ins[0] === 'f64' ? '64x2' : '32x4'}(va)`,
+  rows: (t: LoopTypes) => (t.ins[0] === 'f64' ? rows64 : undefined),
 });
 
 /** A unary row of float loops computing `scalar` (transcendentals: no SIMD yet). */
@@ -330,7 +332,7 @@ export const UFUNC_TABLE = {
     example: 'nb.exp(nb.array([0, 1])).toArray(); // [1, 2.718281828459045]',
     ulps: 2,
     gpu: unaryF('Math.exp(a)'),
-    loops: [...same(FLOATS, 1, 1, simdMath('exp'))],
+    loops: [...same(FLOATS, 1, 1, simdMath('exp', 'exp64x2Rows'))],
   },
   exp2: {
     numpy: 'exp2', nin: 1, nout: 1, identity: null, reorderable: false,

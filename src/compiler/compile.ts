@@ -102,6 +102,12 @@ export interface CompileKernelOptions {
   readonly name?: string;
   /** Prefix of the AS unit's top-level names (default ''), for linking several kernels into one module. */
   readonly prefix?: string;
+  /**
+   * Emit the reduce tile for `reduce` along a leading axis (emit-module.ts `reduceTile`:
+   * binary scalar kernels whose operands share the SIMD lane type; default false, as it adds
+   * compile time): vectorize sets it for ufuncs with an identity.
+   */
+  readonly reduceTile?: boolean;
   /** Turn lint warnings into errors. */
   readonly strict?: boolean;
   /**
@@ -502,7 +508,7 @@ export function compileKernel(
   let wasmSide: { asUnit: AsUnit; asSource: string; key: string } | undefined;
   const wasm = () => {
     if (wasmSide === undefined) {
-      const asUnit = emitAssemblyScript(pointerWalks(withSites), { prefix, simd, broadcasts, optimize });
+      const asUnit = emitAssemblyScript(pointerWalks(withSites), { prefix, simd, broadcasts, optimize, reduceTile: options.reduceTile ?? false });
       const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
       const key = createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '')
         .update(boundscheck ? '' : '\0noboundscheck').digest('hex');

@@ -188,6 +188,7 @@ const OPTION_KEYS: Record<keyof CompileKernelOptions, OptionKey> = {
   core: (o) => o.core && [o.core.nin, o.core.dims.map((d) => (typeof d === 'string' ? d : d.name)), o.core.operands],
   name: (o) => o.name ?? null,
   prefix: (o) => o.prefix ?? '',
+  reduceTile: (o) => o.reduceTile ?? false,
   strict: (o) => o.strict ?? false,
   boundscheck: (o) => o.boundscheck ?? true,
 };

@@ -135,6 +135,9 @@ function buildLoops(fn: (...args: never[]) => unknown, sigs: readonly string[], 
     signature: s,
     options: {
       kind: 'scalar', prefix: `${tag}${i}_`, fastmath: options.fastmath ?? false, name, boundscheck: options.boundscheck ?? true,
+      // A ufunc with an identity (or 'reorderable') is one meant for reduce: its module gets
+      // the reduce tile for leading-axis reductions (compile.ts reduceTile).
+      ...(options.identity !== undefined && options.identity !== null ? { reduceTile: true } : {}),
       ...(options.helpers ? { helpers: options.helpers } : {}), ...(options.constants ? { constants: options.constants } : {}),
     },
   })), { disk: options.cache ?? false, target: options.target ?? 'cpu' }, tiers);

@@ -211,6 +211,7 @@ interface Loops {
   heapBase(): number;
   simd64(id: number, src: number, dst: number, n: number): void;
   scalar64(id: number, src: number, dst: number, n: number): void;
+  rows64(id: number, src: number, dst: number, n: number): void;
   simd32(id: number, src: number, dst: number, n: number): void;
   scalar32(id: number, src: number, dst: number, n: number): void;
 }
@@ -247,8 +248,11 @@ const memory = new WebAssembly.Memory({ initial: 160, maximum: 65536, shared: tr
 let loops: Loops;
 let base = 0;
 
-/** Apply fn to xs with the SIMD loop and with the scalar loop. */
-function run(fn: Fn, dtype: DTypeName, xs: ArrayLike<number>): { simd: Float64Array; scalar: Float64Array } {
+/**
+ * Apply fn to xs with the SIMD loop and with the scalar loop, and (float64) with the row
+ * kernel of the generated loops (rows64), out of place and in place.
+ */
+function run(fn: Fn, dtype: DTypeName, xs: ArrayLike<number>): { simd: Float64Array; scalar: Float64Array; rows: Float64Array[] } {
   const n = xs.length;
   const size = dtype === 'float64' ? 8 : 4;
   const bytes = ((n * size + 63) & ~63) + 64;
@@ -263,7 +267,20 @@ function run(fn: Fn, dtype: DTypeName, xs: ArrayLike<number>): { simd: Float64Ar
     f(FN_ID[fn], src, dst, n);
     return Float64Array.from(new Arr(memory.buffer, dst, n));
   };
-  return { simd: result(true), scalar: result(false) };
+  const rows: Float64Array[] = [];
+  if (dtype === 'float64') {
+    loops.rows64(FN_ID[fn], src, dst, n);
+    rows.push(Float64Array.from(new Arr(memory.buffer, dst, n)));
+    new Arr(memory.buffer, dst, n).set(xs);
+    loops.rows64(FN_ID[fn], dst, dst, n);
+    rows.push(Float64Array.from(new Arr(memory.buffer, dst, n)));
+  }
+  return { simd: result(true), scalar: result(false), rows };
+}
+
+/** Count of results that differ in bits from the SIMD loop's, per row-kernel run. */
+function rowsDiffer(simd: Float64Array, rows: Float64Array[]): number[] {
+  return rows.map((r) => r.reduce((k, v, i) => k + (Object.is(v, simd[i]) ? 0 : 1), 0));
 }
 
 /** Inputs that leave a kernel's fast path (see the headers in asm/math/*.ts). */
@@ -343,7 +360,9 @@ describe.each(DTYPES)('asm/math kernels, %s', (dtype) => {
     });
 
     it('SIMD and scalar loops are within the ulp bound, with exact specials', () => {
-      const { simd, scalar } = run(fn, dtype, xs);
+      const { simd, scalar, rows } = run(fn, dtype, xs);
+      // The row kernel (out of place, in place): the SIMD loop's bits, checked below.
+      expect(rowsDiffer(simd, rows)).toEqual(rows.map(() => 0));
       const es = xs.map((_, i) => ulpError(simd[i], near[i], corr[i], dtype));
       const ec = xs.map((_, i) => ulpError(scalar[i], near[i], corr[i], dtype));
       row.simd = maxOf(es);
@@ -370,7 +389,8 @@ describe.each(DTYPES)('asm/math kernels, %s', (dtype) => {
         for (let l = 0; l < lanes; l++) idx.push(l === pos ? s : fast[f++ % fast.length]);
       });
       const mixed = idx.map((i) => xs[i]);
-      const { simd, scalar } = run(fn, dtype, mixed);
+      const { simd, scalar, rows } = run(fn, dtype, mixed);
+      expect(rowsDiffer(simd, rows)).toEqual(rows.map(() => 0));
       const errs = idx.map((i, j) => ulpError(simd[j], near[i], corr[i], dtype));
       row.mixed = maxOf(errs);
       expect(row.mixed, worst(mixed, simd, errs, BOUND[dtype][fn])).toBeLessThanOrEqual(BOUND[dtype][fn]);

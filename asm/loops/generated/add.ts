@@ -32,7 +32,14 @@ export function t_0(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_0(v0, v128.load(p)); v1 = v_0(v1, v128.load(p, 16)); v2 = v_0(v2, v128.load(p, 32)); v3 = v_0(v3, v128.load(p, 48)); v4 = v_0(v4, v128.load(p, 64)); v5 = v_0(v5, v128.load(p, 80)); v6 = v_0(v6, v128.load(p, 96)); v7 = v_0(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_0(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_0(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_0(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_0(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_0(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_0(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_0(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_0(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -117,7 +124,14 @@ export function t_1(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_1(v0, v128.load(p)); v1 = v_1(v1, v128.load(p, 16)); v2 = v_1(v2, v128.load(p, 32)); v3 = v_1(v3, v128.load(p, 48)); v4 = v_1(v4, v128.load(p, 64)); v5 = v_1(v5, v128.load(p, 80)); v6 = v_1(v6, v128.load(p, 96)); v7 = v_1(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_1(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_1(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_1(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_1(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_1(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_1(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_1(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_1(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -202,7 +216,14 @@ export function t_2(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_2(v0, v128.load(p)); v1 = v_2(v1, v128.load(p, 16)); v2 = v_2(v2, v128.load(p, 32)); v3 = v_2(v3, v128.load(p, 48)); v4 = v_2(v4, v128.load(p, 64)); v5 = v_2(v5, v128.load(p, 80)); v6 = v_2(v6, v128.load(p, 96)); v7 = v_2(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_2(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_2(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_2(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_2(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_2(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_2(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_2(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_2(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -279,7 +300,14 @@ export function t_3(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_3(v0, v128.load(p)); v1 = v_3(v1, v128.load(p, 16)); v2 = v_3(v2, v128.load(p, 32)); v3 = v_3(v3, v128.load(p, 48)); v4 = v_3(v4, v128.load(p, 64)); v5 = v_3(v5, v128.load(p, 80)); v6 = v_3(v6, v128.load(p, 96)); v7 = v_3(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_3(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_3(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_3(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_3(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_3(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_3(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_3(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_3(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -356,7 +384,14 @@ export function t_4(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_4(v0, v128.load(p)); v1 = v_4(v1, v128.load(p, 16)); v2 = v_4(v2, v128.load(p, 32)); v3 = v_4(v3, v128.load(p, 48)); v4 = v_4(v4, v128.load(p, 64)); v5 = v_4(v5, v128.load(p, 80)); v6 = v_4(v6, v128.load(p, 96)); v7 = v_4(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_4(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_4(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_4(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_4(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_4(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_4(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_4(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_4(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -429,7 +464,14 @@ export function t_5(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_5(v0, v128.load(p)); v1 = v_5(v1, v128.load(p, 16)); v2 = v_5(v2, v128.load(p, 32)); v3 = v_5(v3, v128.load(p, 48)); v4 = v_5(v4, v128.load(p, 64)); v5 = v_5(v5, v128.load(p, 80)); v6 = v_5(v6, v128.load(p, 96)); v7 = v_5(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_5(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_5(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_5(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_5(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_5(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_5(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_5(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_5(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -502,7 +544,14 @@ export function t_6(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_6(v0, v128.load(p)); v1 = v_6(v1, v128.load(p, 16)); v2 = v_6(v2, v128.load(p, 32)); v3 = v_6(v3, v128.load(p, 48)); v4 = v_6(v4, v128.load(p, 64)); v5 = v_6(v5, v128.load(p, 80)); v6 = v_6(v6, v128.load(p, 96)); v7 = v_6(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_6(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_6(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_6(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_6(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_6(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_6(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_6(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_6(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -573,7 +622,14 @@ export function t_7(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_7(v0, v128.load(p)); v1 = v_7(v1, v128.load(p, 16)); v2 = v_7(v2, v128.load(p, 32)); v3 = v_7(v3, v128.load(p, 48)); v4 = v_7(v4, v128.load(p, 64)); v5 = v_7(v5, v128.load(p, 80)); v6 = v_7(v6, v128.load(p, 96)); v7 = v_7(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_7(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_7(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_7(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_7(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_7(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_7(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_7(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_7(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -644,7 +700,14 @@ export function t_8(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_8(v0, v128.load(p)); v1 = v_8(v1, v128.load(p, 16)); v2 = v_8(v2, v128.load(p, 32)); v3 = v_8(v3, v128.load(p, 48)); v4 = v_8(v4, v128.load(p, 64)); v5 = v_8(v5, v128.load(p, 80)); v6 = v_8(v6, v128.load(p, 96)); v7 = v_8(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_8(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_8(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_8(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_8(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_8(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_8(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_8(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_8(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -698,7 +761,14 @@ export function t_9(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_9(v0, v128.load(p)); v1 = v_9(v1, v128.load(p, 16)); v2 = v_9(v2, v128.load(p, 32)); v3 = v_9(v3, v128.load(p, 48)); v4 = v_9(v4, v128.load(p, 64)); v5 = v_9(v5, v128.load(p, 80)); v6 = v_9(v6, v128.load(p, 96)); v7 = v_9(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_9(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_9(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_9(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_9(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_9(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_9(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_9(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_9(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -752,7 +822,14 @@ export function t_10(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_10(v0, v128.load(p)); v1 = v_10(v1, v128.load(p, 16)); v2 = v_10(v2, v128.load(p, 32)); v3 = v_10(v3, v128.load(p, 48)); v4 = v_10(v4, v128.load(p, 64)); v5 = v_10(v5, v128.load(p, 80)); v6 = v_10(v6, v128.load(p, 96)); v7 = v_10(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_10(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_10(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_10(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_10(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_10(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_10(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_10(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_10(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

@@ -31,7 +31,14 @@ export function t_417(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_417(v0, v128.load(p)); v1 = v_417(v1, v128.load(p, 16)); v2 = v_417(v2, v128.load(p, 32)); v3 = v_417(v3, v128.load(p, 48)); v4 = v_417(v4, v128.load(p, 64)); v5 = v_417(v5, v128.load(p, 80)); v6 = v_417(v6, v128.load(p, 96)); v7 = v_417(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_417(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_417(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_417(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_417(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_417(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_417(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_417(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_417(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -116,7 +123,14 @@ export function t_418(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_418(v0, v128.load(p)); v1 = v_418(v1, v128.load(p, 16)); v2 = v_418(v2, v128.load(p, 32)); v3 = v_418(v3, v128.load(p, 48)); v4 = v_418(v4, v128.load(p, 64)); v5 = v_418(v5, v128.load(p, 80)); v6 = v_418(v6, v128.load(p, 96)); v7 = v_418(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_418(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_418(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_418(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_418(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_418(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_418(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_418(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_418(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -201,7 +215,14 @@ export function t_419(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_419(v0, v128.load(p)); v1 = v_419(v1, v128.load(p, 16)); v2 = v_419(v2, v128.load(p, 32)); v3 = v_419(v3, v128.load(p, 48)); v4 = v_419(v4, v128.load(p, 64)); v5 = v_419(v5, v128.load(p, 80)); v6 = v_419(v6, v128.load(p, 96)); v7 = v_419(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_419(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_419(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_419(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_419(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_419(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_419(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_419(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_419(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -278,7 +299,14 @@ export function t_420(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_420(v0, v128.load(p)); v1 = v_420(v1, v128.load(p, 16)); v2 = v_420(v2, v128.load(p, 32)); v3 = v_420(v3, v128.load(p, 48)); v4 = v_420(v4, v128.load(p, 64)); v5 = v_420(v5, v128.load(p, 80)); v6 = v_420(v6, v128.load(p, 96)); v7 = v_420(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_420(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_420(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_420(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_420(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_420(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_420(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_420(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_420(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -355,7 +383,14 @@ export function t_421(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_421(v0, v128.load(p)); v1 = v_421(v1, v128.load(p, 16)); v2 = v_421(v2, v128.load(p, 32)); v3 = v_421(v3, v128.load(p, 48)); v4 = v_421(v4, v128.load(p, 64)); v5 = v_421(v5, v128.load(p, 80)); v6 = v_421(v6, v128.load(p, 96)); v7 = v_421(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_421(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_421(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_421(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_421(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_421(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_421(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_421(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_421(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -428,7 +463,14 @@ export function t_422(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_422(v0, v128.load(p)); v1 = v_422(v1, v128.load(p, 16)); v2 = v_422(v2, v128.load(p, 32)); v3 = v_422(v3, v128.load(p, 48)); v4 = v_422(v4, v128.load(p, 64)); v5 = v_422(v5, v128.load(p, 80)); v6 = v_422(v6, v128.load(p, 96)); v7 = v_422(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_422(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_422(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_422(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_422(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_422(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_422(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_422(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_422(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -501,7 +543,14 @@ export function t_423(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_423(v0, v128.load(p)); v1 = v_423(v1, v128.load(p, 16)); v2 = v_423(v2, v128.load(p, 32)); v3 = v_423(v3, v128.load(p, 48)); v4 = v_423(v4, v128.load(p, 64)); v5 = v_423(v5, v128.load(p, 80)); v6 = v_423(v6, v128.load(p, 96)); v7 = v_423(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_423(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_423(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_423(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_423(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_423(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_423(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_423(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_423(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -572,7 +621,14 @@ export function t_424(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_424(v0, v128.load(p)); v1 = v_424(v1, v128.load(p, 16)); v2 = v_424(v2, v128.load(p, 32)); v3 = v_424(v3, v128.load(p, 48)); v4 = v_424(v4, v128.load(p, 64)); v5 = v_424(v5, v128.load(p, 80)); v6 = v_424(v6, v128.load(p, 96)); v7 = v_424(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_424(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_424(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_424(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_424(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_424(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_424(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_424(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_424(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -643,7 +699,14 @@ export function t_425(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_425(v0, v128.load(p)); v1 = v_425(v1, v128.load(p, 16)); v2 = v_425(v2, v128.load(p, 32)); v3 = v_425(v3, v128.load(p, 48)); v4 = v_425(v4, v128.load(p, 64)); v5 = v_425(v5, v128.load(p, 80)); v6 = v_425(v6, v128.load(p, 96)); v7 = v_425(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_425(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_425(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_425(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_425(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_425(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_425(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_425(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_425(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

@@ -31,7 +31,14 @@ export function t_426(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_426(v0, v128.load(p)); v1 = v_426(v1, v128.load(p, 16)); v2 = v_426(v2, v128.load(p, 32)); v3 = v_426(v3, v128.load(p, 48)); v4 = v_426(v4, v128.load(p, 64)); v5 = v_426(v5, v128.load(p, 80)); v6 = v_426(v6, v128.load(p, 96)); v7 = v_426(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_426(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_426(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_426(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_426(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_426(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_426(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_426(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_426(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -116,7 +123,14 @@ export function t_427(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_427(v0, v128.load(p)); v1 = v_427(v1, v128.load(p, 16)); v2 = v_427(v2, v128.load(p, 32)); v3 = v_427(v3, v128.load(p, 48)); v4 = v_427(v4, v128.load(p, 64)); v5 = v_427(v5, v128.load(p, 80)); v6 = v_427(v6, v128.load(p, 96)); v7 = v_427(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_427(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_427(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_427(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_427(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_427(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_427(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_427(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_427(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -201,7 +215,14 @@ export function t_428(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_428(v0, v128.load(p)); v1 = v_428(v1, v128.load(p, 16)); v2 = v_428(v2, v128.load(p, 32)); v3 = v_428(v3, v128.load(p, 48)); v4 = v_428(v4, v128.load(p, 64)); v5 = v_428(v5, v128.load(p, 80)); v6 = v_428(v6, v128.load(p, 96)); v7 = v_428(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_428(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_428(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_428(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_428(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_428(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_428(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_428(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_428(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -278,7 +299,14 @@ export function t_429(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_429(v0, v128.load(p)); v1 = v_429(v1, v128.load(p, 16)); v2 = v_429(v2, v128.load(p, 32)); v3 = v_429(v3, v128.load(p, 48)); v4 = v_429(v4, v128.load(p, 64)); v5 = v_429(v5, v128.load(p, 80)); v6 = v_429(v6, v128.load(p, 96)); v7 = v_429(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_429(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_429(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_429(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_429(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_429(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_429(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_429(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_429(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -355,7 +383,14 @@ export function t_430(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_430(v0, v128.load(p)); v1 = v_430(v1, v128.load(p, 16)); v2 = v_430(v2, v128.load(p, 32)); v3 = v_430(v3, v128.load(p, 48)); v4 = v_430(v4, v128.load(p, 64)); v5 = v_430(v5, v128.load(p, 80)); v6 = v_430(v6, v128.load(p, 96)); v7 = v_430(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_430(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_430(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_430(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_430(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_430(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_430(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_430(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_430(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -428,7 +463,14 @@ export function t_431(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_431(v0, v128.load(p)); v1 = v_431(v1, v128.load(p, 16)); v2 = v_431(v2, v128.load(p, 32)); v3 = v_431(v3, v128.load(p, 48)); v4 = v_431(v4, v128.load(p, 64)); v5 = v_431(v5, v128.load(p, 80)); v6 = v_431(v6, v128.load(p, 96)); v7 = v_431(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_431(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_431(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_431(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_431(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_431(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_431(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_431(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_431(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -501,7 +543,14 @@ export function t_432(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_432(v0, v128.load(p)); v1 = v_432(v1, v128.load(p, 16)); v2 = v_432(v2, v128.load(p, 32)); v3 = v_432(v3, v128.load(p, 48)); v4 = v_432(v4, v128.load(p, 64)); v5 = v_432(v5, v128.load(p, 80)); v6 = v_432(v6, v128.load(p, 96)); v7 = v_432(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_432(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_432(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_432(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_432(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_432(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_432(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_432(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_432(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -572,7 +621,14 @@ export function t_433(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_433(v0, v128.load(p)); v1 = v_433(v1, v128.load(p, 16)); v2 = v_433(v2, v128.load(p, 32)); v3 = v_433(v3, v128.load(p, 48)); v4 = v_433(v4, v128.load(p, 64)); v5 = v_433(v5, v128.load(p, 80)); v6 = v_433(v6, v128.load(p, 96)); v7 = v_433(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_433(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_433(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_433(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_433(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_433(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_433(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_433(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_433(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -643,7 +699,14 @@ export function t_434(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_434(v0, v128.load(p)); v1 = v_434(v1, v128.load(p, 16)); v2 = v_434(v2, v128.load(p, 32)); v3 = v_434(v3, v128.load(p, 48)); v4 = v_434(v4, v128.load(p, 64)); v5 = v_434(v5, v128.load(p, 80)); v6 = v_434(v6, v128.load(p, 96)); v7 = v_434(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_434(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_434(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_434(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_434(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_434(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_434(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_434(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_434(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

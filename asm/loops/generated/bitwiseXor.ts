@@ -31,7 +31,14 @@ export function t_435(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_435(v0, v128.load(p)); v1 = v_435(v1, v128.load(p, 16)); v2 = v_435(v2, v128.load(p, 32)); v3 = v_435(v3, v128.load(p, 48)); v4 = v_435(v4, v128.load(p, 64)); v5 = v_435(v5, v128.load(p, 80)); v6 = v_435(v6, v128.load(p, 96)); v7 = v_435(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_435(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_435(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_435(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_435(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_435(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_435(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_435(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_435(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -116,7 +123,14 @@ export function t_436(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_436(v0, v128.load(p)); v1 = v_436(v1, v128.load(p, 16)); v2 = v_436(v2, v128.load(p, 32)); v3 = v_436(v3, v128.load(p, 48)); v4 = v_436(v4, v128.load(p, 64)); v5 = v_436(v5, v128.load(p, 80)); v6 = v_436(v6, v128.load(p, 96)); v7 = v_436(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_436(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_436(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_436(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_436(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_436(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_436(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_436(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_436(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -201,7 +215,14 @@ export function t_437(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_437(v0, v128.load(p)); v1 = v_437(v1, v128.load(p, 16)); v2 = v_437(v2, v128.load(p, 32)); v3 = v_437(v3, v128.load(p, 48)); v4 = v_437(v4, v128.load(p, 64)); v5 = v_437(v5, v128.load(p, 80)); v6 = v_437(v6, v128.load(p, 96)); v7 = v_437(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_437(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_437(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_437(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_437(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_437(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_437(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_437(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_437(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -278,7 +299,14 @@ export function t_438(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_438(v0, v128.load(p)); v1 = v_438(v1, v128.load(p, 16)); v2 = v_438(v2, v128.load(p, 32)); v3 = v_438(v3, v128.load(p, 48)); v4 = v_438(v4, v128.load(p, 64)); v5 = v_438(v5, v128.load(p, 80)); v6 = v_438(v6, v128.load(p, 96)); v7 = v_438(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_438(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_438(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_438(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_438(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_438(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_438(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_438(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_438(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -355,7 +383,14 @@ export function t_439(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_439(v0, v128.load(p)); v1 = v_439(v1, v128.load(p, 16)); v2 = v_439(v2, v128.load(p, 32)); v3 = v_439(v3, v128.load(p, 48)); v4 = v_439(v4, v128.load(p, 64)); v5 = v_439(v5, v128.load(p, 80)); v6 = v_439(v6, v128.load(p, 96)); v7 = v_439(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_439(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_439(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_439(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_439(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_439(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_439(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_439(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_439(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -428,7 +463,14 @@ export function t_440(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_440(v0, v128.load(p)); v1 = v_440(v1, v128.load(p, 16)); v2 = v_440(v2, v128.load(p, 32)); v3 = v_440(v3, v128.load(p, 48)); v4 = v_440(v4, v128.load(p, 64)); v5 = v_440(v5, v128.load(p, 80)); v6 = v_440(v6, v128.load(p, 96)); v7 = v_440(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_440(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_440(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_440(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_440(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_440(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_440(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_440(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_440(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -501,7 +543,14 @@ export function t_441(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_441(v0, v128.load(p)); v1 = v_441(v1, v128.load(p, 16)); v2 = v_441(v2, v128.load(p, 32)); v3 = v_441(v3, v128.load(p, 48)); v4 = v_441(v4, v128.load(p, 64)); v5 = v_441(v5, v128.load(p, 80)); v6 = v_441(v6, v128.load(p, 96)); v7 = v_441(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_441(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_441(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_441(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_441(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_441(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_441(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_441(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_441(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -572,7 +621,14 @@ export function t_442(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_442(v0, v128.load(p)); v1 = v_442(v1, v128.load(p, 16)); v2 = v_442(v2, v128.load(p, 32)); v3 = v_442(v3, v128.load(p, 48)); v4 = v_442(v4, v128.load(p, 64)); v5 = v_442(v5, v128.load(p, 80)); v6 = v_442(v6, v128.load(p, 96)); v7 = v_442(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_442(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_442(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_442(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_442(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_442(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_442(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_442(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_442(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -643,7 +699,14 @@ export function t_443(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_443(v0, v128.load(p)); v1 = v_443(v1, v128.load(p, 16)); v2 = v_443(v2, v128.load(p, 32)); v3 = v_443(v3, v128.load(p, 48)); v4 = v_443(v4, v128.load(p, 64)); v5 = v_443(v5, v128.load(p, 80)); v6 = v_443(v6, v128.load(p, 96)); v7 = v_443(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_443(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_443(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_443(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_443(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_443(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_443(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_443(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_443(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

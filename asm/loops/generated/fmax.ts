@@ -32,7 +32,14 @@ export function t_273(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_273(v0, v128.load(p)); v1 = v_273(v1, v128.load(p, 16)); v2 = v_273(v2, v128.load(p, 32)); v3 = v_273(v3, v128.load(p, 48)); v4 = v_273(v4, v128.load(p, 64)); v5 = v_273(v5, v128.load(p, 80)); v6 = v_273(v6, v128.load(p, 96)); v7 = v_273(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_273(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_273(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_273(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_273(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_273(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_273(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_273(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_273(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -117,7 +124,14 @@ export function t_274(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_274(v0, v128.load(p)); v1 = v_274(v1, v128.load(p, 16)); v2 = v_274(v2, v128.load(p, 32)); v3 = v_274(v3, v128.load(p, 48)); v4 = v_274(v4, v128.load(p, 64)); v5 = v_274(v5, v128.load(p, 80)); v6 = v_274(v6, v128.load(p, 96)); v7 = v_274(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_274(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_274(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_274(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_274(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_274(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_274(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_274(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_274(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -202,7 +216,14 @@ export function t_275(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_275(v0, v128.load(p)); v1 = v_275(v1, v128.load(p, 16)); v2 = v_275(v2, v128.load(p, 32)); v3 = v_275(v3, v128.load(p, 48)); v4 = v_275(v4, v128.load(p, 64)); v5 = v_275(v5, v128.load(p, 80)); v6 = v_275(v6, v128.load(p, 96)); v7 = v_275(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_275(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_275(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_275(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_275(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_275(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_275(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_275(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_275(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -279,7 +300,14 @@ export function t_276(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_276(v0, v128.load(p)); v1 = v_276(v1, v128.load(p, 16)); v2 = v_276(v2, v128.load(p, 32)); v3 = v_276(v3, v128.load(p, 48)); v4 = v_276(v4, v128.load(p, 64)); v5 = v_276(v5, v128.load(p, 80)); v6 = v_276(v6, v128.load(p, 96)); v7 = v_276(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_276(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_276(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_276(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_276(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_276(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_276(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_276(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_276(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -356,7 +384,14 @@ export function t_277(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_277(v0, v128.load(p)); v1 = v_277(v1, v128.load(p, 16)); v2 = v_277(v2, v128.load(p, 32)); v3 = v_277(v3, v128.load(p, 48)); v4 = v_277(v4, v128.load(p, 64)); v5 = v_277(v5, v128.load(p, 80)); v6 = v_277(v6, v128.load(p, 96)); v7 = v_277(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_277(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_277(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_277(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_277(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_277(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_277(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_277(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_277(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -429,7 +464,14 @@ export function t_278(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_278(v0, v128.load(p)); v1 = v_278(v1, v128.load(p, 16)); v2 = v_278(v2, v128.load(p, 32)); v3 = v_278(v3, v128.load(p, 48)); v4 = v_278(v4, v128.load(p, 64)); v5 = v_278(v5, v128.load(p, 80)); v6 = v_278(v6, v128.load(p, 96)); v7 = v_278(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_278(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_278(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_278(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_278(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_278(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_278(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_278(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_278(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -502,7 +544,14 @@ export function t_279(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_279(v0, v128.load(p)); v1 = v_279(v1, v128.load(p, 16)); v2 = v_279(v2, v128.load(p, 32)); v3 = v_279(v3, v128.load(p, 48)); v4 = v_279(v4, v128.load(p, 64)); v5 = v_279(v5, v128.load(p, 80)); v6 = v_279(v6, v128.load(p, 96)); v7 = v_279(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_279(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_279(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_279(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_279(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_279(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_279(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_279(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_279(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -573,7 +622,14 @@ export function t_280(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_280(v0, v128.load(p)); v1 = v_280(v1, v128.load(p, 16)); v2 = v_280(v2, v128.load(p, 32)); v3 = v_280(v3, v128.load(p, 48)); v4 = v_280(v4, v128.load(p, 64)); v5 = v_280(v5, v128.load(p, 80)); v6 = v_280(v6, v128.load(p, 96)); v7 = v_280(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_280(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_280(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_280(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_280(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_280(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_280(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_280(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_280(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -654,7 +710,14 @@ export function t_282(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_282(v0, v128.load(p)); v1 = v_282(v1, v128.load(p, 16)); v2 = v_282(v2, v128.load(p, 32)); v3 = v_282(v3, v128.load(p, 48)); v4 = v_282(v4, v128.load(p, 64)); v5 = v_282(v5, v128.load(p, 80)); v6 = v_282(v6, v128.load(p, 96)); v7 = v_282(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_282(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_282(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_282(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_282(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_282(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_282(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_282(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_282(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -725,7 +788,14 @@ export function t_283(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_283(v0, v128.load(p)); v1 = v_283(v1, v128.load(p, 16)); v2 = v_283(v2, v128.load(p, 32)); v3 = v_283(v3, v128.load(p, 48)); v4 = v_283(v4, v128.load(p, 64)); v5 = v_283(v5, v128.load(p, 80)); v6 = v_283(v6, v128.load(p, 96)); v7 = v_283(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_283(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_283(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_283(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_283(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_283(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_283(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_283(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_283(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

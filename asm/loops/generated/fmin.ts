@@ -32,7 +32,14 @@ export function t_284(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_284(v0, v128.load(p)); v1 = v_284(v1, v128.load(p, 16)); v2 = v_284(v2, v128.load(p, 32)); v3 = v_284(v3, v128.load(p, 48)); v4 = v_284(v4, v128.load(p, 64)); v5 = v_284(v5, v128.load(p, 80)); v6 = v_284(v6, v128.load(p, 96)); v7 = v_284(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_284(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_284(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_284(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_284(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_284(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_284(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_284(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_284(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -117,7 +124,14 @@ export function t_285(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_285(v0, v128.load(p)); v1 = v_285(v1, v128.load(p, 16)); v2 = v_285(v2, v128.load(p, 32)); v3 = v_285(v3, v128.load(p, 48)); v4 = v_285(v4, v128.load(p, 64)); v5 = v_285(v5, v128.load(p, 80)); v6 = v_285(v6, v128.load(p, 96)); v7 = v_285(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_285(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_285(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_285(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_285(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_285(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_285(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_285(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_285(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -202,7 +216,14 @@ export function t_286(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_286(v0, v128.load(p)); v1 = v_286(v1, v128.load(p, 16)); v2 = v_286(v2, v128.load(p, 32)); v3 = v_286(v3, v128.load(p, 48)); v4 = v_286(v4, v128.load(p, 64)); v5 = v_286(v5, v128.load(p, 80)); v6 = v_286(v6, v128.load(p, 96)); v7 = v_286(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_286(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_286(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_286(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_286(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_286(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_286(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_286(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_286(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -279,7 +300,14 @@ export function t_287(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_287(v0, v128.load(p)); v1 = v_287(v1, v128.load(p, 16)); v2 = v_287(v2, v128.load(p, 32)); v3 = v_287(v3, v128.load(p, 48)); v4 = v_287(v4, v128.load(p, 64)); v5 = v_287(v5, v128.load(p, 80)); v6 = v_287(v6, v128.load(p, 96)); v7 = v_287(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_287(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_287(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_287(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_287(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_287(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_287(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_287(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_287(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -356,7 +384,14 @@ export function t_288(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_288(v0, v128.load(p)); v1 = v_288(v1, v128.load(p, 16)); v2 = v_288(v2, v128.load(p, 32)); v3 = v_288(v3, v128.load(p, 48)); v4 = v_288(v4, v128.load(p, 64)); v5 = v_288(v5, v128.load(p, 80)); v6 = v_288(v6, v128.load(p, 96)); v7 = v_288(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_288(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_288(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_288(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_288(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_288(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_288(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_288(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_288(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -429,7 +464,14 @@ export function t_289(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_289(v0, v128.load(p)); v1 = v_289(v1, v128.load(p, 16)); v2 = v_289(v2, v128.load(p, 32)); v3 = v_289(v3, v128.load(p, 48)); v4 = v_289(v4, v128.load(p, 64)); v5 = v_289(v5, v128.load(p, 80)); v6 = v_289(v6, v128.load(p, 96)); v7 = v_289(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_289(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_289(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_289(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_289(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_289(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_289(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_289(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_289(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -502,7 +544,14 @@ export function t_290(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_290(v0, v128.load(p)); v1 = v_290(v1, v128.load(p, 16)); v2 = v_290(v2, v128.load(p, 32)); v3 = v_290(v3, v128.load(p, 48)); v4 = v_290(v4, v128.load(p, 64)); v5 = v_290(v5, v128.load(p, 80)); v6 = v_290(v6, v128.load(p, 96)); v7 = v_290(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_290(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_290(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_290(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_290(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_290(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_290(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_290(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_290(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -573,7 +622,14 @@ export function t_291(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_291(v0, v128.load(p)); v1 = v_291(v1, v128.load(p, 16)); v2 = v_291(v2, v128.load(p, 32)); v3 = v_291(v3, v128.load(p, 48)); v4 = v_291(v4, v128.load(p, 64)); v5 = v_291(v5, v128.load(p, 80)); v6 = v_291(v6, v128.load(p, 96)); v7 = v_291(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_291(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_291(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_291(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_291(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_291(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_291(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_291(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_291(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -654,7 +710,14 @@ export function t_293(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_293(v0, v128.load(p)); v1 = v_293(v1, v128.load(p, 16)); v2 = v_293(v2, v128.load(p, 32)); v3 = v_293(v3, v128.load(p, 48)); v4 = v_293(v4, v128.load(p, 64)); v5 = v_293(v5, v128.load(p, 80)); v6 = v_293(v6, v128.load(p, 96)); v7 = v_293(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_293(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_293(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_293(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_293(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_293(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_293(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_293(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_293(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -725,7 +788,14 @@ export function t_294(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_294(v0, v128.load(p)); v1 = v_294(v1, v128.load(p, 16)); v2 = v_294(v2, v128.load(p, 32)); v3 = v_294(v3, v128.load(p, 48)); v4 = v_294(v4, v128.load(p, 64)); v5 = v_294(v5, v128.load(p, 80)); v6 = v_294(v6, v128.load(p, 96)); v7 = v_294(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_294(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_294(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_294(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_294(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_294(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_294(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_294(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_294(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

@@ -32,7 +32,14 @@ export function t_251(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_251(v0, v128.load(p)); v1 = v_251(v1, v128.load(p, 16)); v2 = v_251(v2, v128.load(p, 32)); v3 = v_251(v3, v128.load(p, 48)); v4 = v_251(v4, v128.load(p, 64)); v5 = v_251(v5, v128.load(p, 80)); v6 = v_251(v6, v128.load(p, 96)); v7 = v_251(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_251(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_251(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_251(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_251(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_251(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_251(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_251(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_251(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -117,7 +124,14 @@ export function t_252(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_252(v0, v128.load(p)); v1 = v_252(v1, v128.load(p, 16)); v2 = v_252(v2, v128.load(p, 32)); v3 = v_252(v3, v128.load(p, 48)); v4 = v_252(v4, v128.load(p, 64)); v5 = v_252(v5, v128.load(p, 80)); v6 = v_252(v6, v128.load(p, 96)); v7 = v_252(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_252(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_252(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_252(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_252(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_252(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_252(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_252(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_252(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -202,7 +216,14 @@ export function t_253(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_253(v0, v128.load(p)); v1 = v_253(v1, v128.load(p, 16)); v2 = v_253(v2, v128.load(p, 32)); v3 = v_253(v3, v128.load(p, 48)); v4 = v_253(v4, v128.load(p, 64)); v5 = v_253(v5, v128.load(p, 80)); v6 = v_253(v6, v128.load(p, 96)); v7 = v_253(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_253(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_253(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_253(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_253(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_253(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_253(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_253(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_253(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -279,7 +300,14 @@ export function t_254(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_254(v0, v128.load(p)); v1 = v_254(v1, v128.load(p, 16)); v2 = v_254(v2, v128.load(p, 32)); v3 = v_254(v3, v128.load(p, 48)); v4 = v_254(v4, v128.load(p, 64)); v5 = v_254(v5, v128.load(p, 80)); v6 = v_254(v6, v128.load(p, 96)); v7 = v_254(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_254(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_254(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_254(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_254(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_254(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_254(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_254(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_254(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -356,7 +384,14 @@ export function t_255(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_255(v0, v128.load(p)); v1 = v_255(v1, v128.load(p, 16)); v2 = v_255(v2, v128.load(p, 32)); v3 = v_255(v3, v128.load(p, 48)); v4 = v_255(v4, v128.load(p, 64)); v5 = v_255(v5, v128.load(p, 80)); v6 = v_255(v6, v128.load(p, 96)); v7 = v_255(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_255(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_255(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_255(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_255(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_255(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_255(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_255(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_255(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -429,7 +464,14 @@ export function t_256(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_256(v0, v128.load(p)); v1 = v_256(v1, v128.load(p, 16)); v2 = v_256(v2, v128.load(p, 32)); v3 = v_256(v3, v128.load(p, 48)); v4 = v_256(v4, v128.load(p, 64)); v5 = v_256(v5, v128.load(p, 80)); v6 = v_256(v6, v128.load(p, 96)); v7 = v_256(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_256(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_256(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_256(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_256(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_256(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_256(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_256(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_256(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -502,7 +544,14 @@ export function t_257(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_257(v0, v128.load(p)); v1 = v_257(v1, v128.load(p, 16)); v2 = v_257(v2, v128.load(p, 32)); v3 = v_257(v3, v128.load(p, 48)); v4 = v_257(v4, v128.load(p, 64)); v5 = v_257(v5, v128.load(p, 80)); v6 = v_257(v6, v128.load(p, 96)); v7 = v_257(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_257(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_257(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_257(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_257(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_257(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_257(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_257(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_257(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -573,7 +622,14 @@ export function t_258(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_258(v0, v128.load(p)); v1 = v_258(v1, v128.load(p, 16)); v2 = v_258(v2, v128.load(p, 32)); v3 = v_258(v3, v128.load(p, 48)); v4 = v_258(v4, v128.load(p, 64)); v5 = v_258(v5, v128.load(p, 80)); v6 = v_258(v6, v128.load(p, 96)); v7 = v_258(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_258(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_258(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_258(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_258(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_258(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_258(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_258(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_258(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -654,7 +710,14 @@ export function t_260(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_260(v0, v128.load(p)); v1 = v_260(v1, v128.load(p, 16)); v2 = v_260(v2, v128.load(p, 32)); v3 = v_260(v3, v128.load(p, 48)); v4 = v_260(v4, v128.load(p, 64)); v5 = v_260(v5, v128.load(p, 80)); v6 = v_260(v6, v128.load(p, 96)); v7 = v_260(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_260(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_260(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_260(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_260(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_260(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_260(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_260(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_260(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -725,7 +788,14 @@ export function t_261(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_261(v0, v128.load(p)); v1 = v_261(v1, v128.load(p, 16)); v2 = v_261(v2, v128.load(p, 32)); v3 = v_261(v3, v128.load(p, 48)); v4 = v_261(v4, v128.load(p, 64)); v5 = v_261(v5, v128.load(p, 80)); v6 = v_261(v6, v128.load(p, 96)); v7 = v_261(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_261(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_261(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_261(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_261(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_261(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_261(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_261(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_261(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

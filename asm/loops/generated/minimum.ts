@@ -32,7 +32,14 @@ export function t_262(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_262(v0, v128.load(p)); v1 = v_262(v1, v128.load(p, 16)); v2 = v_262(v2, v128.load(p, 32)); v3 = v_262(v3, v128.load(p, 48)); v4 = v_262(v4, v128.load(p, 64)); v5 = v_262(v5, v128.load(p, 80)); v6 = v_262(v6, v128.load(p, 96)); v7 = v_262(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_262(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_262(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_262(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_262(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_262(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_262(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_262(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_262(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -117,7 +124,14 @@ export function t_263(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_263(v0, v128.load(p)); v1 = v_263(v1, v128.load(p, 16)); v2 = v_263(v2, v128.load(p, 32)); v3 = v_263(v3, v128.load(p, 48)); v4 = v_263(v4, v128.load(p, 64)); v5 = v_263(v5, v128.load(p, 80)); v6 = v_263(v6, v128.load(p, 96)); v7 = v_263(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_263(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_263(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_263(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_263(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_263(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_263(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_263(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_263(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -202,7 +216,14 @@ export function t_264(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_264(v0, v128.load(p)); v1 = v_264(v1, v128.load(p, 16)); v2 = v_264(v2, v128.load(p, 32)); v3 = v_264(v3, v128.load(p, 48)); v4 = v_264(v4, v128.load(p, 64)); v5 = v_264(v5, v128.load(p, 80)); v6 = v_264(v6, v128.load(p, 96)); v7 = v_264(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_264(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_264(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_264(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_264(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_264(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_264(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_264(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_264(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -279,7 +300,14 @@ export function t_265(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_265(v0, v128.load(p)); v1 = v_265(v1, v128.load(p, 16)); v2 = v_265(v2, v128.load(p, 32)); v3 = v_265(v3, v128.load(p, 48)); v4 = v_265(v4, v128.load(p, 64)); v5 = v_265(v5, v128.load(p, 80)); v6 = v_265(v6, v128.load(p, 96)); v7 = v_265(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_265(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_265(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_265(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_265(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_265(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_265(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_265(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_265(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -356,7 +384,14 @@ export function t_266(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_266(v0, v128.load(p)); v1 = v_266(v1, v128.load(p, 16)); v2 = v_266(v2, v128.load(p, 32)); v3 = v_266(v3, v128.load(p, 48)); v4 = v_266(v4, v128.load(p, 64)); v5 = v_266(v5, v128.load(p, 80)); v6 = v_266(v6, v128.load(p, 96)); v7 = v_266(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_266(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_266(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_266(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_266(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_266(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_266(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_266(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_266(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -429,7 +464,14 @@ export function t_267(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_267(v0, v128.load(p)); v1 = v_267(v1, v128.load(p, 16)); v2 = v_267(v2, v128.load(p, 32)); v3 = v_267(v3, v128.load(p, 48)); v4 = v_267(v4, v128.load(p, 64)); v5 = v_267(v5, v128.load(p, 80)); v6 = v_267(v6, v128.load(p, 96)); v7 = v_267(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_267(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_267(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_267(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_267(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_267(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_267(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_267(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_267(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -502,7 +544,14 @@ export function t_268(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_268(v0, v128.load(p)); v1 = v_268(v1, v128.load(p, 16)); v2 = v_268(v2, v128.load(p, 32)); v3 = v_268(v3, v128.load(p, 48)); v4 = v_268(v4, v128.load(p, 64)); v5 = v_268(v5, v128.load(p, 80)); v6 = v_268(v6, v128.load(p, 96)); v7 = v_268(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_268(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_268(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_268(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_268(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_268(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_268(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_268(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_268(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -573,7 +622,14 @@ export function t_269(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_269(v0, v128.load(p)); v1 = v_269(v1, v128.load(p, 16)); v2 = v_269(v2, v128.load(p, 32)); v3 = v_269(v3, v128.load(p, 48)); v4 = v_269(v4, v128.load(p, 64)); v5 = v_269(v5, v128.load(p, 80)); v6 = v_269(v6, v128.load(p, 96)); v7 = v_269(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_269(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_269(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_269(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_269(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_269(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_269(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_269(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_269(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -654,7 +710,14 @@ export function t_271(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_271(v0, v128.load(p)); v1 = v_271(v1, v128.load(p, 16)); v2 = v_271(v2, v128.load(p, 32)); v3 = v_271(v3, v128.load(p, 48)); v4 = v_271(v4, v128.load(p, 64)); v5 = v_271(v5, v128.load(p, 80)); v6 = v_271(v6, v128.load(p, 96)); v7 = v_271(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_271(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_271(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_271(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_271(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_271(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_271(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_271(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_271(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -725,7 +788,14 @@ export function t_272(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_272(v0, v128.load(p)); v1 = v_272(v1, v128.load(p, 16)); v2 = v_272(v2, v128.load(p, 32)); v3 = v_272(v3, v128.load(p, 48)); v4 = v_272(v4, v128.load(p, 64)); v5 = v_272(v5, v128.load(p, 80)); v6 = v_272(v6, v128.load(p, 96)); v7 = v_272(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_272(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_272(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_272(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_272(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_272(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_272(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_272(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_272(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

@@ -31,7 +31,14 @@ export function t_21(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 1;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_21(v0, v128.load(p)); v1 = v_21(v1, v128.load(p, 16)); v2 = v_21(v2, v128.load(p, 32)); v3 = v_21(v3, v128.load(p, 48)); v4 = v_21(v4, v128.load(p, 64)); v5 = v_21(v5, v128.load(p, 80)); v6 = v_21(v6, v128.load(p, 96)); v7 = v_21(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_21(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_21(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_21(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_21(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_21(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_21(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_21(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_21(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -124,7 +131,14 @@ export function t_24(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_24(v0, v128.load(p)); v1 = v_24(v1, v128.load(p, 16)); v2 = v_24(v2, v128.load(p, 32)); v3 = v_24(v3, v128.load(p, 48)); v4 = v_24(v4, v128.load(p, 64)); v5 = v_24(v5, v128.load(p, 80)); v6 = v_24(v6, v128.load(p, 96)); v7 = v_24(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_24(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_24(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_24(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_24(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_24(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_24(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_24(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_24(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -201,7 +215,14 @@ export function t_25(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 2;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_25(v0, v128.load(p)); v1 = v_25(v1, v128.load(p, 16)); v2 = v_25(v2, v128.load(p, 32)); v3 = v_25(v3, v128.load(p, 48)); v4 = v_25(v4, v128.load(p, 64)); v5 = v_25(v5, v128.load(p, 80)); v6 = v_25(v6, v128.load(p, 96)); v7 = v_25(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_25(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_25(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_25(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_25(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_25(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_25(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_25(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_25(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -274,7 +295,14 @@ export function t_26(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_26(v0, v128.load(p)); v1 = v_26(v1, v128.load(p, 16)); v2 = v_26(v2, v128.load(p, 32)); v3 = v_26(v3, v128.load(p, 48)); v4 = v_26(v4, v128.load(p, 64)); v5 = v_26(v5, v128.load(p, 80)); v6 = v_26(v6, v128.load(p, 96)); v7 = v_26(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_26(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_26(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_26(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_26(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_26(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_26(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_26(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_26(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -347,7 +375,14 @@ export function t_27(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_27(v0, v128.load(p)); v1 = v_27(v1, v128.load(p, 16)); v2 = v_27(v2, v128.load(p, 32)); v3 = v_27(v3, v128.load(p, 48)); v4 = v_27(v4, v128.load(p, 64)); v5 = v_27(v5, v128.load(p, 80)); v6 = v_27(v6, v128.load(p, 96)); v7 = v_27(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_27(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_27(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_27(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_27(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_27(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_27(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_27(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_27(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -418,7 +453,14 @@ export function t_28(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_28(v0, v128.load(p)); v1 = v_28(v1, v128.load(p, 16)); v2 = v_28(v2, v128.load(p, 32)); v3 = v_28(v3, v128.load(p, 48)); v4 = v_28(v4, v128.load(p, 64)); v5 = v_28(v5, v128.load(p, 80)); v6 = v_28(v6, v128.load(p, 96)); v7 = v_28(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_28(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_28(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_28(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_28(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_28(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_28(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_28(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_28(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -489,7 +531,14 @@ export function t_29(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_29(v0, v128.load(p)); v1 = v_29(v1, v128.load(p, 16)); v2 = v_29(v2, v128.load(p, 32)); v3 = v_29(v3, v128.load(p, 48)); v4 = v_29(v4, v128.load(p, 64)); v5 = v_29(v5, v128.load(p, 80)); v6 = v_29(v6, v128.load(p, 96)); v7 = v_29(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_29(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_29(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_29(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_29(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_29(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_29(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_29(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_29(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -540,7 +589,14 @@ export function t_30(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 4;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_30(v0, v128.load(p)); v1 = v_30(v1, v128.load(p, 16)); v2 = v_30(v2, v128.load(p, 32)); v3 = v_30(v3, v128.load(p, 48)); v4 = v_30(v4, v128.load(p, 64)); v5 = v_30(v5, v128.load(p, 80)); v6 = v_30(v6, v128.load(p, 96)); v7 = v_30(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_30(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_30(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_30(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_30(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_30(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_30(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_30(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_30(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
@@ -591,7 +647,14 @@ export function t_31(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
       let p = base + <usize>j * 8;
       let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
       for (let i = 0; i < rows; i++) {
-        v0 = v_31(v0, v128.load(p)); v1 = v_31(v1, v128.load(p, 16)); v2 = v_31(v2, v128.load(p, 32)); v3 = v_31(v3, v128.load(p, 48)); v4 = v_31(v4, v128.load(p, 64)); v5 = v_31(v5, v128.load(p, 80)); v6 = v_31(v6, v128.load(p, 96)); v7 = v_31(v7, v128.load(p, 112));
+        { const a = v128.load(p); v0 = v_31(v0, a); }
+        { const a = v128.load(p, 16); v1 = v_31(v1, a); }
+        { const a = v128.load(p, 32); v2 = v_31(v2, a); }
+        { const a = v128.load(p, 48); v3 = v_31(v3, a); }
+        { const a = v128.load(p, 64); v4 = v_31(v4, a); }
+        { const a = v128.load(p, 80); v5 = v_31(v5, a); }
+        { const a = v128.load(p, 96); v6 = v_31(v6, a); }
+        { const a = v128.load(p, 112); v7 = v_31(v7, a); }
         p += sa;
       }
       v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);

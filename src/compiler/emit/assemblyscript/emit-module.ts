@@ -32,6 +32,7 @@ import type { Expr, IRProgram } from '../../ir/nodes.js';
 import { asType, isBool } from '../../ir/types.js';
 import { asConst, AsFunctionEmitter, tableData } from './emit-function.js';
 import { preludeFor } from './prelude.js';
+import { reduceTileSource } from './reduce-tile.js';
 import { ascOptimizeDirective } from '../../toolchain/asc-flags.js';
 import type { AscOptimizeLevel } from '../../ir/passes/limits.js';
 
@@ -110,17 +111,60 @@ function scalarRow(p: IRProgram, simd: DType | null, broadcasts: readonly number
   return lines.join('\n');
 }
 
-/** The N-d walk over a plan, calling `<prefix>row` per innermost row (`core` passed through for gufuncs). */
-function walk(nops: number, prefix: string, gufunc: boolean): string {
+/**
+ * The reduce tile of a binary kernel whose operands share the SIMD lane type (reduce-tile.ts):
+ * `res = f(res, a)` along a leading axis (`f.reduce(A, { axis: 0 })`, res and in0 the same
+ * row with stride 0 along the rows) folds column chunks held in registers over panels of
+ * rows, as the built-in loops do, instead of loading and storing res once per row. The same
+ * order of operations per element, so the same bits. Null when the kernel has no such tile.
+ */
+function reduceTile(p: IRProgram, simd: DType | null, prefix: string): { code: string; size: number } | null {
+  const fn = p.main;
+  if (p.kind !== 'scalar' || simd === null || fn.params.length !== 2) return null;
+  if (!fn.params.every((q) => q.scalar === simd) || fn.returns !== simd) return null;
+  const size = SIZE[asType(simd)]!;
+  const code = reduceTileSource({
+    name: `${prefix}tile`,
+    size,
+    vec: (va, vb) => `${prefix}vkernel(${va}, ${vb})`,
+    scalar: (acc, x) => `${prefix}kernel(${acc}, ${x})`,
+    load: (q) => loadOp(simd, q),
+    store: (q, v) => storeOp(simd, q, v),
+  });
+  // True when the `bytes`-long row at pr overlaps none of the m rows at pa + i * sa (sa may be negative).
+  const apart = `function ${prefix}rowsApart(pr: usize, pa: usize, sa: usize, m: i32, bytes: usize): bool {
+  const last = pa + <usize>(m - 1) * sa;
+  const lo = <isize>sa < 0 ? last : pa;
+  const hi = (<isize>sa < 0 ? pa : last) + bytes;
+  return pr + bytes <= lo || hi <= pr;
+}`;
+  return { code: `${code}
+${apart}`, size };
+}
+
+/**
+ * The N-d walk over a plan, calling `<prefix>row` per innermost row (`core` passed through for
+ * gufuncs); with `tileSize`, the two innermost dims of a reduce plan go to `<prefix>tile`
+ * ({@link reduceTile}; the checks of asm/ufunc/walk.ts's walk3r).
+ */
+function walk(nops: number, prefix: string, gufunc: boolean, tileSize?: number): string {
   const ks = [...Array(nops).keys()];
   const extra = gufunc ? ', core: usize' : '';
   const pass = gufunc ? ', core' : '';
   const rowArgs = (n: string, s: (k: number) => string) => `${n}, ${ks.map((k) => `p${k}, ${s(k)}`).join(', ')}${pass}`;
+  const inner = (k: number) => `<usize>load<i32>(ops + ${k === 0 ? '' : `${k} * w + `}4 + (<usize>(d + 1) << 2)) == ${tileSize}`;
+  const tile = tileSize === undefined ? [] : [
+    '  if (d == ndim - 2 && s0 == 0 && s2 == 0 && p0 == p2) {',
+    '    const n1 = load<i32>(shape + (<usize>(d + 1) << 2));',
+    `    if (${[0, 1, 2].map(inner).join(' && ')} && ${prefix}rowsApart(p2, p1, s1, n, <usize>n1 * ${tileSize})) { ${prefix}tile(n, n1, p2, p1, s1); return; }`,
+    '  }',
+  ];
   return [
     `function ${prefix}dims(d: i32, ndim: i32, shape: usize, ops: usize, w: usize, ${ks.map((k) => `p${k}: usize`).join(', ')}${extra}): void {`,
     '  const n = load<i32>(shape + (<usize>d << 2));',
     ...ks.map((k) => `  const s${k} = <usize>load<i32>(ops + ${k === 0 ? '' : `${k} * w + `}4 + (<usize>d << 2));`),
     `  if (d == ndim - 1) { ${prefix}row(${rowArgs('n', (k) => `s${k}`)}); return; }`,
+    ...tile,
     '  for (let i = 0; i < n; i++) {',
     `    ${prefix}dims(d + 1, ndim, shape, ops, w, ${ks.map((k) => `p${k}`).join(', ')}${pass});`,
     `    ${ks.map((k) => `p${k} += s${k};`).join(' ')}`,
@@ -179,13 +223,14 @@ function gufuncRow(p: IRProgram, prefix: string): string {
  * Emit one kernel's AS unit.
  *
  * @param simd - the SIMD lane type (ir/passes/simd.ts), or null for no SIMD path.
+ * @param reduceTile - also emit the reduce tile where the kernel allows one ({@link reduceTile}).
  * @example
  * ```ts
  * const unit = emitAssemblyScript(program, { prefix: '', simd: 'float64' });
  * ```
  */
 export function emitAssemblyScript(
-  p: IRProgram, options: { prefix: string; simd: DType | null; broadcasts?: readonly number[]; optimize?: AscOptimizeLevel },
+  p: IRProgram, options: { prefix: string; simd: DType | null; broadcasts?: readonly number[]; optimize?: AscOptimizeLevel; reduceTile?: boolean },
 ): AsUnit {
   const { prefix, simd } = options;
   const em = new AsFunctionEmitter(p, { prefix });
@@ -197,7 +242,9 @@ export function emitAssemblyScript(
     parts.push(em.function(p.main, ['@inline']));
     if (simd !== null) parts.push(simdKernel(p, simd, prefix));
     parts.push(scalarRow(p, simd, simd === null ? [] : options.broadcasts ?? [], prefix));
-    parts.push(walk(p.main.params.length + 1, prefix, false));
+    const tile = options.reduceTile === true ? reduceTile(p, simd, prefix) : null;
+    if (tile !== null) parts.push(tile.code);
+    parts.push(walk(p.main.params.length + 1, prefix, false, tile?.size));
   } else {
     // Inlined into the row loop: a call per core row (1e5 rows of 32 for rowdot) cost
     // ~5 ns each, a quarter of the run time.
