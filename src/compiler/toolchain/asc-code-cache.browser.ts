@@ -25,6 +25,6 @@ export const ASC_BUILDS = {} as const;
  * await loadAscWithCodeCache(ascUrl, dir, ASC_BUILDS); // throws in a browser
  * ```
  */
-export async function loadAscWithCodeCache(_ascUrl: string, _cacheDir: string, _builds: object): Promise<LoadedAsc> {
+export async function loadAscWithCodeCache(_ascUrl: string, _cacheDir: string, _builds: object, _processFlags: readonly string[] = []): Promise<LoadedAsc> {
   throw new Error('asc code cache: not available in browsers (the browser caches the worker bundle itself)');
 }

@@ -59,7 +59,8 @@ export const ASC_BUILDS = {
 
 /**
  * Load asc from `ascUrl` (the file URL of `assemblyscript/dist/asc.js`) through `vm.Script`
- * with the code cache kept in `cacheDir`.
+ * with the code cache kept in `cacheDir`. `processFlags`: the process's command-line flags
+ * (a worker thread passes its parent's: its own `process.execArgv` is the worker's).
  *
  * @throws when the files are not the builds {@link ASC_BUILDS} describes, or do not load
  *   (the caller then imports asc as usual).
@@ -74,6 +75,7 @@ export async function loadAscWithCodeCache(
   ascUrl: string,
   cacheDir: string,
   builds: { readonly [name: string]: { readonly importMeta: number; readonly dynamicImports: number; readonly inCode: boolean; readonly staticImports: number } },
+  processFlags: readonly string[] = process.execArgv,
 ): Promise<LoadedAsc> {
   const fs = await import('node:fs');
   const path = await import('node:path');
@@ -88,9 +90,9 @@ export async function loadAscWithCodeCache(
   const resolveFromAs = createRequire(asPath);
   const files: Record<string, string> = { binaryen: resolveFromAs.resolve('binaryen'), assemblyscript: asPath, asc: ascPath };
   const dir = path.join(cacheDir, 'asc-code-cache');
-  // V8 rejects a cache made under other flags: the flags this process was started with are
+  // V8 rejects a cache made under other flags: the flags the process was started with are
   // part of the key, so that processes started differently keep a cache each.
-  const key = createHash('sha256').update(JSON.stringify([process.version, process.versions.v8, process.arch, process.execArgv, process.env.NODE_OPTIONS ?? '', builds]));
+  const key = createHash('sha256').update(JSON.stringify([process.version, process.versions.v8, process.arch, processFlags, process.env.NODE_OPTIONS ?? '', builds]));
   for (const name of Object.keys(files)) {
     const st = fs.statSync(files[name]!);
     key.update(`\0${files[name]}\0${st.size}\0${st.mtimeMs}`);

@@ -43,7 +43,7 @@ import type { CompileReply, CompileRequest, CompilerWorker } from './compiler-wo
  */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { port, ascUrl, codeCacheDir } = workerData;
+const { port, ascUrl, codeCacheDir, processFlags } = workerData;
 var __name = (f) => f;
 const reuseLibraryParses = ${reuseLibraryParses.toString()};
 const loadAscWithCodeCache = ${loadAscWithCodeCache.toString()};
@@ -54,7 +54,7 @@ async function loadAsc() {
   let asc;
   let compiler;
   try {
-    codeCache = await loadAscWithCodeCache(ascUrl, codeCacheDir, ASC_BUILDS);
+    codeCache = await loadAscWithCodeCache(ascUrl, codeCacheDir, ASC_BUILDS, processFlags);
     asc = codeCache.asc;
     compiler = codeCache.assemblyscript;
   } catch {
@@ -204,7 +204,7 @@ function ensureWorker(): MessagePort {
     // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
     // loader hooks (tsx) are not needed to load asc.
     execArgv: [],
-    workerData: { port: port2, ascUrl: ascUrl(), codeCacheDir: cacheDir(), flag: flag.buffer },
+    workerData: { port: port2, ascUrl: ascUrl(), codeCacheDir: cacheDir(), processFlags: process.execArgv, flag: flag.buffer },
     transferList: [port2],
     // Nothing the worker prints reaches the user's terminal (asc's crash banner, Binaryen's
     // aborts): its stdout and stderr are not piped to the process's, and never read (a
