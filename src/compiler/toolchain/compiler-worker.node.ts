@@ -12,6 +12,10 @@
  * - {@link CompilerWorker.compileSync} blocks the calling thread with `Atomics.wait` until
  *   the bytes are back (the synckit pattern; `tier: 'wasm'`, and everything that compiles
  *   synchronously today). Node only: a browser's main thread may not block.
+ * Compile cost (issue 15 item 3): the worker loads asc through a V8 code cache kept in the
+ * cache directory (asc-code-cache.node.ts; written once, after the first compile of the
+ * first process), and reuses its parse of AS's standard library from one compile to the
+ * next (asc-parse-reuse.ts); bench/compile-cost.ts measures both.
  * Both kinds of request share the one worker; it serves them one at a time, in order. The
  * worker and its port are unref'd: they never keep the process alive, except while
  * {@link CompilerWorker.hold} is held (someone awaits a compile: `.ready`).
