@@ -62,8 +62,8 @@ const ascUrl = pathToFileURL(require.resolve('assemblyscript/package.json').repl
 const binaryenUrl = pathToFileURL(createRequire(new URL(ascUrl)).resolve('binaryen')).href;
 const loaderUrl = pathToFileURL(join(process.cwd(), 'src/compiler/toolchain/asc-code-cache.node.ts')).href;
 
-/** A fresh process running `body` (an ES module, `cpu` and `mark(label)` defined); its marks. */
-function fresh(body: string, env: Record<string, string> = {}): Record<string, { cpu: number; wall: number }> {
+/** A fresh process running `body` (an ES module, `cpu` and `mark(label)` defined; through tsx unless `viaTsx` is false); its marks. */
+function fresh(body: string, viaTsx = true): Record<string, { cpu: number; wall: number }> {
   const program = [
     'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };',
     'const out = {}; let c = cpu(), t = performance.now();',
@@ -71,7 +71,8 @@ function fresh(body: string, env: Record<string, string> = {}): Record<string, {
     body,
     'console.log(JSON.stringify(out));',
   ].join('\n');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { encoding: 'utf8', env: { ...process.env, ...env } });
+  // tsx only where the program imports TypeScript (its loader would also process binaryen's 13.5 MB).
+  const r = spawnSync(process.execPath, [...(viaTsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', program], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, { cpu: number; wall: number }>;
 }
@@ -95,7 +96,7 @@ for (let r = 0; r < rounds; r++) {
 const inst = WebAssembly.instantiate; let wasmCpu = 0, wasmWall = 0;
 WebAssembly.instantiate = async function (...a) { const c0 = cpu(), t0 = performance.now(); const x = await inst.apply(this, a); wasmCpu += cpu() - c0; wasmWall += performance.now() - t0; return x; };
 await import(${JSON.stringify(binaryenUrl)}); mark('binaryen'); out['of which its Wasm compile'] = { cpu: wasmCpu, wall: wasmWall };
-await import(${JSON.stringify(ascUrl)}); mark('then asc');`));
+await import(${JSON.stringify(ascUrl)}); mark('then asc');`, false));
   // A cold code cache (an empty directory each round), then a warm one.
   const dir = join(cacheRoot, `r${r}`);
   const loader = `const { loadAscWithCodeCache, ASC_BUILDS } = await import(${JSON.stringify(loaderUrl)}); mark('(tsx: the loader module)');

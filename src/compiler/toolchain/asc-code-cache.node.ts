@@ -91,8 +91,10 @@ export async function loadAscWithCodeCache(
   const files: Record<string, string> = { binaryen: resolveFromAs.resolve('binaryen'), assemblyscript: asPath, asc: ascPath };
   const dir = path.join(cacheDir, 'asc-code-cache');
   // V8 rejects a cache made under other flags: the flags the process was started with are
-  // part of the key, so that processes started differently keep a cache each.
-  const key = createHash('sha256').update(JSON.stringify([process.version, process.versions.v8, process.arch, processFlags, process.env.NODE_OPTIONS ?? '', builds]));
+  // part of the key, so that processes started differently keep a cache each (but not the
+  // code of `node -e <code>`, which is in execArgv too).
+  const flags = processFlags.filter((f, i) => !/^(-e|--eval|-p|--print)(=|$)/.test(f) && !/^(-e|--eval|-p|--print)$/.test(processFlags[i - 1] ?? ''));
+  const key = createHash('sha256').update(JSON.stringify([process.version, process.versions.v8, process.arch, flags, process.env.NODE_OPTIONS ?? '', builds]));
   for (const name of Object.keys(files)) {
     const st = fs.statSync(files[name]!);
     key.update(`\0${files[name]}\0${st.size}\0${st.mtimeMs}`);
