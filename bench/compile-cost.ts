@@ -1,40 +1,47 @@
 /**
  * Where a kernel's compile time goes, and what asc's options cost or save (issue 15 item 3).
- * Run: `npx tsx bench/compile-cost.ts [rounds]` (default 5).
+ * Run: `npx tsx bench/compile-cost.ts [rounds]` (default 5). Every time is CPU time
+ * (process.cpuUsage: all of the process's threads, V8's background compiler threads
+ * included) beside wall time: the machine this was measured on is shared, and CPU time is
+ * what a compile costs an idle one.
  *
- * 1. Front end and asc load: compileKernel for a first and a later kernel; `import` of asc.
- * 2. asc per option variant, in this thread (asc's API, its `--stats` phases: parse (the
- *    kernel and AS's std library, parsed again by every compile), initialize, compile,
- *    validate, optimize (Binaryen), emit), for three kernels (x*y+1, exp*cos, rowdot),
- *    variants interleaved round by round; wall and CPU time (process.cpuUsage: the machine
- *    this was measured on is shared, and CPU time is what a compile costs an idle one).
- * 3. Run time of each variant's modules, the product path (nb.vectorize / nb.guvectorize,
- *    compiled by the compiler worker with the variant's flags, toolchain/asc-flags.ts
- *    replaceAscFlags): x*y+1 on 1e6 float64, exp*cos on 1e6 float64, rowdot on (1e5, 32);
- *    calls alternate between variants, `rounds` x 15 per variant; median and minimum.
+ * 1. Fresh processes (`rounds` each, medians): loading asc and Binaryen — `import` of
+ *    binaryen (of which Binaryen's Wasm compile, WebAssembly.instantiate), then of asc —
+ *    and the compiler worker's loader (asc-code-cache.node.ts) on a cold and on a warm V8
+ *    code cache; then the first compile in the process (x*y+1) with asc's `--stats` phases
+ *    (parse, initialize, compile, validate, optimize, emit), per optimisation level.
+ * 2. Warm compiles in this thread, variants interleaved round by round: the optimisation
+ *    levels, with asc's parse of the standard library reused between compiles
+ *    (asc-parse-reuse.ts, the product) and without (asc's own behaviour), for three kernels
+ *    (x*y+1, exp*cos, rowdot).
+ * 3. Run time of each level's modules, the product path (nb.vectorize / nb.guvectorize with
+ *    `tier: 'wasm'`, the level set with toolchain/asc-flags.ts replaceAscFlags): CPU ms per
+ *    call over batches of 5 calls, levels interleaved, `rounds` x 12 batches.
  * No assertions: a measurement tool.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import * as nb from '../src/index.js';
 import { compileKernel, linkKernels } from '../src/compiler/index.js';
 import { ASC_FLAGS, replaceAscFlags } from '../src/compiler/toolchain/asc-flags.js';
+import { loadAsc } from '../src/compiler/toolchain/asc.js';
+import { reuseLibraryParses, type AscInternals } from '../src/compiler/toolchain/asc-parse-reuse.js';
 
 const rounds = Number(process.argv[2] ?? 5);
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
+const f0 = (x: number) => x.toFixed(0);
 const f1 = (x: number) => x.toFixed(1);
 
 const DEFAULT = [...ASC_FLAGS];
-const level = (o: string, extra: string[] = []) => [...DEFAULT.map((f) => (f === '-O3' ? o : f)), ...extra];
-const VARIANTS: Record<string, string[]> = {
-  '-O3 (current)': DEFAULT,
-  '-O2': level('-O2'),
-  '-O1': level('-O1'),
-  '-O0': level('-O0'),
-  '-O3s (shrinkLevel 1)': level('-O3s'),
-  '-O3 --noValidate': level('-O3', ['--noValidate']),
-  '-O2 --noValidate': level('-O2', ['--noValidate']),
-};
+const LEVELS = ['-O3', '-O2', '-O1', '-O0'];
+const level = (o: string) => DEFAULT.map((f) => (f === '-O3' ? o : f));
+const PHASES = ['parse', 'initialize', 'compile', 'validate', 'optimize', 'emit'] as const;
 
 const KERNELS = {
   'x*y+1': { fn: '(x, y) => x * y + 1', sig: 'f8(f8, f8)', kind: 'scalar' as const },
@@ -42,28 +49,86 @@ const KERNELS = {
   rowdot: { fn: '(a, b, r) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; r[0] = s; }', sig: 'void(f8[:], f8[:], f8[:])', kind: 'gufunc' as const },
 };
 const ROWDOT_CORE = { nin: 2, dims: ['n'], operands: [[0], [0], []] };
-
-// ---- 1. front end and asc load --------------------------------------------------------------
-{
-  const t0 = performance.now(); const c0 = cpu();
-  compileKernel(KERNELS['x*y+1'].fn, KERNELS['x*y+1'].sig, { kind: 'scalar', prefix: 'v0_' });
-  const t1 = performance.now(); const c1 = cpu();
-  compileKernel(KERNELS['exp*cos'].fn, KERNELS['exp*cos'].sig, { kind: 'scalar', prefix: 'v0_' });
-  const t2 = performance.now(); const c2 = cpu();
-  console.log(`front end (parse → IR → passes → AS + JS): first kernel in the process ${f1(t1 - t0)} ms (cpu ${f1(c1 - c0)}), a later one ${f1(t2 - t1)} ms (cpu ${f1(c2 - c1)})`);
-}
-const a0 = performance.now(); const ac0 = cpu();
-const asc = (await import('assemblyscript/asc')) as unknown as {
-  main(argv: string[], o: object): Promise<{ error: Error | null }>;
-};
-console.log(`import asc (asc + Binaryen): ${f1(performance.now() - a0)} ms (cpu ${f1(cpu() - ac0)})`);
-
-// ---- 2. asc per variant ---------------------------------------------------------------------
 const sources = Object.fromEntries(Object.entries(KERNELS).map(([name, k]) => [name, linkKernels([
   compileKernel(k.fn, k.sig, k.kind === 'scalar' ? { kind: 'scalar', prefix: 'v0_' } : { kind: 'gufunc', prefix: 'g0_', core: ROWDOT_CORE }),
 ])])) as Record<keyof typeof KERNELS, string>;
 
-const PHASES = ['parse', 'initialize', 'compile', 'validate', 'optimize', 'emit'] as const;
+/** asc's --stats table → ms per phase. */
+const phasesOf = (stats: string) => Object.fromEntries(PHASES.map((p) => [p, Number(new RegExp(`│ ${p}\\s+│\\s+([0-9.]+) ms`).exec(stats)?.[1] ?? 0)]));
+
+// ---- 1. fresh processes ----------------------------------------------------------------------
+const require = createRequire(import.meta.url);
+const ascUrl = pathToFileURL(require.resolve('assemblyscript/package.json').replace(/package\.json$/, 'dist/asc.js')).href;
+const binaryenUrl = pathToFileURL(createRequire(new URL(ascUrl)).resolve('binaryen')).href;
+const loaderUrl = pathToFileURL(join(process.cwd(), 'src/compiler/toolchain/asc-code-cache.node.ts')).href;
+
+/** A fresh process running `body` (an ES module, `cpu` and `mark(label)` defined; through tsx unless `viaTsx` is false); its marks. */
+function fresh(body: string, viaTsx = true): Record<string, { cpu: number; wall: number }> {
+  const program = [
+    'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };',
+    'const out = {}; let c = cpu(), t = performance.now();',
+    'const mark = (label) => { const c2 = cpu(), t2 = performance.now(); out[label] = { cpu: c2 - c, wall: t2 - t }; c = cpu(); t = performance.now(); };',
+    body,
+    'console.log(JSON.stringify(out));',
+  ].join('\n');
+  // tsx only where the program imports TypeScript (its loader would also process binaryen's 13.5 MB).
+  const r = spawnSync(process.execPath, [...(viaTsx ? ['--import', 'tsx'] : []), '--input-type=module', '-e', program], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, { cpu: number; wall: number }>;
+}
+
+const compileBody = (o: string) => `
+const asc = (loaded.asc.default ?? loaded.asc);
+let stats = '';
+const sink = { write: (s) => { stats += s; return true; } };
+const { error } = await asc.main(['kernel.ts', '--outFile', 'kernel.wasm', '--stats', ...${JSON.stringify(level(o))}], {
+  readFile: (n) => (n === 'kernel.ts' ? ${JSON.stringify(sources['x*y+1'])} : null), writeFile: () => {}, listFiles: () => [], stdout: sink, stderr: sink });
+if (error) throw new Error(stats);
+mark('first compile');
+console.log(JSON.stringify({ stats }));`;
+
+const cacheRoot = mkdtempSync(join(tmpdir(), 'numbats-compile-cost-'));
+const freshRuns: Record<string, Array<Record<string, { cpu: number; wall: number }>>> = {};
+const freshStats: Record<string, string[]> = {};
+const add = (k: string, r: Record<string, { cpu: number; wall: number }>) => (freshRuns[k] ??= []).push(r);
+for (let r = 0; r < rounds; r++) {
+  add('import', fresh(`
+const inst = WebAssembly.instantiate; let wasmCpu = 0, wasmWall = 0;
+WebAssembly.instantiate = async function (...a) { const c0 = cpu(), t0 = performance.now(); const x = await inst.apply(this, a); wasmCpu += cpu() - c0; wasmWall += performance.now() - t0; return x; };
+await import(${JSON.stringify(binaryenUrl)}); mark('binaryen'); out['of which its Wasm compile'] = { cpu: wasmCpu, wall: wasmWall };
+await import(${JSON.stringify(ascUrl)}); mark('then asc');`, false));
+  // A cold code cache (an empty directory each round), then a warm one.
+  const dir = join(cacheRoot, `r${r}`);
+  const loader = `const { loadAscWithCodeCache, ASC_BUILDS } = await import(${JSON.stringify(loaderUrl)}); mark('(tsx: the loader module)');
+const loaded = await loadAscWithCodeCache(${JSON.stringify(ascUrl)}, ${JSON.stringify(dir)}, ASC_BUILDS); mark('load');`;
+  add('code cache cold', fresh(`${loader}\n${compileBody('-O3')}\nloaded.save(); mark('save');`));
+  for (const o of LEVELS) {
+    const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
+      'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };',
+      'const out = {}; let c = cpu(), t = performance.now();',
+      'const mark = (label) => { const c2 = cpu(), t2 = performance.now(); out[label] = { cpu: c2 - c, wall: t2 - t }; c = cpu(); t = performance.now(); };',
+      loader, compileBody(o), 'console.log(JSON.stringify(out));'].join('\n')], { encoding: 'utf8' });
+    if (out.status !== 0) throw new Error(out.stderr);
+    const lines = out.stdout.trim().split('\n');
+    add(`code cache warm, ${o}`, JSON.parse(lines.pop()!));
+    (freshStats[o] ??= []).push((JSON.parse(lines.pop()!) as { stats: string }).stats);
+  }
+}
+rmSync(cacheRoot, { recursive: true, force: true });
+console.log(`1. fresh processes, medians of ${rounds} (ms: cpu / wall)`);
+for (const [k, runs] of Object.entries(freshRuns)) {
+  const labels = Object.keys(runs[0]!).filter((l) => !l.startsWith('(tsx'));
+  console.log(`  ${k.padEnd(22)} ${labels.map((l) => `${l} ${f0(median(runs.map((x) => x[l]!.cpu)))} / ${f0(median(runs.map((x) => x[l]!.wall)))}`).join(', ')}`);
+}
+for (const o of LEVELS) {
+  const ph = freshStats[o]!.map(phasesOf);
+  console.log(`  first compile ${o}: asc phases (wall) ${PHASES.map((p) => `${p} ${f0(median(ph.map((x) => x[p]!)))}`).join(', ')}`);
+}
+
+// ---- 2. warm compiles in this thread ----------------------------------------------------------
+const asc = (await loadAsc()) as unknown as { main(argv: string[], o: object): Promise<{ error: Error | null }> };
+const reuse = reuseLibraryParses((await import('assemblyscript')) as unknown as AscInternals);
+
 /** One asc compile: wall, CPU, the --stats phases (ms), output size. */
 async function ascOnce(source: string, flags: string[]) {
   let stats = '';
@@ -78,70 +143,77 @@ async function ascOnce(source: string, flags: string[]) {
   });
   const wall = performance.now() - t; const used = cpu() - c;
   if (error || !wasm) throw new Error(`asc failed: ${stats}`);
-  const phase = Object.fromEntries(PHASES.map((p) => [p, Number(new RegExp(`│ ${p}\\s+│\\s+([0-9.]+) ms`).exec(stats)?.[1] ?? 0)]));
-  return { wall, cpu: used, phase, bytes: wasm.length };
+  return { wall, cpu: used, phase: phasesOf(stats), bytes: wasm.length };
 }
 
-const firstT = performance.now();
-const first = await ascOnce(sources['x*y+1'], DEFAULT);
-console.log(`first asc compile in the process (x*y+1, -O3): ${f1(performance.now() - firstT)} ms (cpu ${f1(first.cpu)}): ${PHASES.map((p) => `${p} ${f1(first.phase[p]!)}`).join(', ')}`);
-
+await ascOnce(sources['x*y+1'], DEFAULT); // the library is parsed once here
+const VARIANTS = LEVELS.flatMap((o) => [[`${o}, reuse`, o, true], [`${o}, no reuse`, o, false]] as const);
 const results = new Map<string, Array<Awaited<ReturnType<typeof ascOnce>>>>();
-for (let r = 0; r < rounds; r++) {
-  for (const [v, flags] of Object.entries(VARIANTS)) {
+for (let r = 0; r < rounds + 1; r++) {
+  for (const [v, o, on] of VARIANTS) {
+    reuse.enabled = on;
     for (const [k, src] of Object.entries(sources)) {
       const key = `${v}|${k}`;
-      if (!results.has(key)) results.set(key, []);
-      results.get(key)!.push(await ascOnce(src, flags));
+      const x = await ascOnce(src, level(o));
+      if (r > 0) (results.get(key) ?? results.set(key, []).get(key)!).push(x); // round 0 warms asc's JIT
     }
   }
 }
-console.log(`\nwarm asc compiles, median of ${rounds} (ms; wall, cpu, then asc's phases; wasm bytes):`);
-for (const v of Object.keys(VARIANTS)) {
+reuse.enabled = true;
+console.log(`\n2. warm asc compiles in one thread, median of ${rounds} (ms; cpu, wall, then asc's phases (wall); wasm bytes):`);
+for (const [v] of VARIANTS) {
   for (const k of Object.keys(sources)) {
     const rs = results.get(`${v}|${k}`)!;
-    console.log(`  ${v.padEnd(22)} ${k.padEnd(8)} wall ${f1(median(rs.map((x) => x.wall))).padStart(6)} cpu ${f1(median(rs.map((x) => x.cpu))).padStart(6)} | ${PHASES.map((p) => `${p} ${f1(median(rs.map((x) => x.phase[p]!)))}`).join(' ')} | ${rs[0]!.bytes} B`);
+    console.log(`  ${v.padEnd(15)} ${k.padEnd(8)} cpu ${f1(median(rs.map((x) => x.cpu))).padStart(6)} wall ${f1(median(rs.map((x) => x.wall))).padStart(6)} | ${PHASES.map((p) => `${p} ${f1(median(rs.map((x) => x.phase[p]!)))}`).join(' ')} | ${rs[0]!.bytes} B`);
   }
 }
 
-// ---- 3. run time per variant ----------------------------------------------------------------
+// ---- 3. run time per level --------------------------------------------------------------------
 const N = 1e6;
 const x = nb.linspace(-2, 2, N);
 const y = nb.linspace(1, 3, N);
+const xi = nb.arange(1, N + 1, 1, 'int32');
 const R = 1e5;
 const A = nb.linspace(0, 1, R * 32).reshape([R, 32]);
 const B = nb.linspace(0, 1, R * 32).reshape([R, 32]).slice('::-1').copy();
 const out = nb.empty([N]);
+const outi = nb.empty([N], 'int32');
 const rout = nb.empty([R]);
-type Call = () => void;
-const calls: Array<{ variant: string; kernel: string; call: Call }> = [];
-for (const [v, flags] of Object.entries(VARIANTS)) {
-  replaceAscFlags(flags);
-  // tier 'wasm': compiled in the factory, while this variant's flags are in place (tier
-  // 'auto' would compile later, in the background, and the first calls would run JS).
-  const mul = nb.vectorize('f8(f8, f8)', { name: `mul ${v}`, tier: 'wasm' })(new Function(`return ${KERNELS['x*y+1'].fn}`)());
-  const ec = nb.vectorize('f8(f8)', { name: `expcos ${v}`, tier: 'wasm' })(new Function(`return ${KERNELS['exp*cos'].fn}`)());
-  const rd = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', { name: `rowdot ${v}`, tier: 'wasm' })(new Function(`return ${KERNELS.rowdot.fn}`)()) as unknown as (a: nb.NDArray, b: nb.NDArray, o: { out: nb.NDArray }) => unknown;
-  calls.push({ variant: v, kernel: 'x*y+1 1e6', call: () => { mul(x, y, { out }); } });
-  calls.push({ variant: v, kernel: 'exp*cos 1e6', call: () => { ec(x, { out }); } });
-  calls.push({ variant: v, kernel: 'rowdot (1e5,32)', call: () => { rd(A, B, { out: rout }); } });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const make = (src: string) => new Function(`return ${src}`)() as (...a: any[]) => any;
+const calls: Array<{ level: string; kernel: string; call: () => void }> = [];
+for (const o of LEVELS) {
+  replaceAscFlags(level(o));
+  const opts = (name: string) => ({ name: `${name} ${o}`, tier: 'wasm' as const });
+  const mul = nb.vectorize('f8(f8, f8)', opts('mul'))(make(KERNELS['x*y+1'].fn));
+  const ec = nb.vectorize('f8(f8)', opts('expcos'))(make(KERNELS['exp*cos'].fn));
+  const hav = nb.vectorize('f8(f8, f8)', opts('haversine'))(make('(a, b) => { const s = Math.sin((b - a) / 2); const t = Math.sin(a / 2); return 2 * 6371 * Math.asin(Math.sqrt(s * s + Math.cos(a) * Math.cos(b) * t * t)); }'));
+  const steps = nb.vectorize('i4(i4)', opts('collatz'))(make('(n) => { let c = 0; while (n > 1 && c < 20) { n = n % 2 === 0 ? (n / 2) | 0 : 3 * n + 1; c++; } return c; }'));
+  const rd = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', opts('rowdot'))(make(KERNELS.rowdot.fn)) as unknown as (a: nb.NDArray, b: nb.NDArray, o: { out: nb.NDArray }) => unknown;
+  calls.push({ level: o, kernel: 'x*y+1 1e6', call: () => { mul(x, y, { out }); } });
+  calls.push({ level: o, kernel: 'exp*cos 1e6', call: () => { ec(x, { out }); } });
+  calls.push({ level: o, kernel: 'haversine 1e6', call: () => { hav(x, y, { out }); } });
+  calls.push({ level: o, kernel: 'collatz i4 1e6', call: () => { steps(xi, { out: outi }); } });
+  calls.push({ level: o, kernel: 'rowdot (1e5,32)', call: () => { rd(A, B, { out: rout }); } });
 }
 replaceAscFlags(DEFAULT);
-for (const c of calls) for (let i = 0; i < 30; i++) c.call(); // past V8's baseline tiers
+for (const c of calls) for (let i = 0; i < 10; i++) c.call(); // past V8's Wasm tier-up
 const times = new Map<(typeof calls)[number], number[]>(calls.map((c) => [c, []]));
-for (let r = 0; r < rounds * 15; r++) {
+const BATCH = 5;
+for (let r = 0; r < rounds * 12; r++) {
   for (const c of r % 2 ? calls : [...calls].reverse()) {
-    const t = performance.now();
-    c.call();
-    times.get(c)!.push(performance.now() - t);
+    const c0 = cpu();
+    for (let i = 0; i < BATCH; i++) c.call();
+    times.get(c)!.push((cpu() - c0) / BATCH);
   }
 }
-console.log(`\nrun time per variant (ms per call; median and min of ${rounds * 15}, variants interleaved):`);
-for (const kernel of ['x*y+1 1e6', 'exp*cos 1e6', 'rowdot (1e5,32)']) {
-  const base = median(times.get(calls.find((c) => c.kernel === kernel && c.variant === '-O3 (current)')!)!);
+const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!;
+console.log(`\n3. run time per level (CPU ms per call; median and quartiles of ${rounds * 12} batches of ${BATCH}, levels interleaved):`);
+for (const kernel of [...new Set(calls.map((c) => c.kernel))]) {
+  const base = median(times.get(calls.find((c) => c.kernel === kernel && c.level === '-O3')!)!);
   for (const c of calls.filter((c) => c.kernel === kernel)) {
     const ts = times.get(c)!;
-    console.log(`  ${kernel.padEnd(16)} ${c.variant.padEnd(22)} median ${median(ts).toFixed(3)} min ${Math.min(...ts).toFixed(3)}  (median / -O3: ${(median(ts) / base).toFixed(2)})`);
+    console.log(`  ${kernel.padEnd(16)} ${c.level} median ${median(ts).toFixed(3)} (${q(ts, 0.25).toFixed(3)}-${q(ts, 0.75).toFixed(3)})  median / -O3 ${(median(ts) / base).toFixed(3)}`);
   }
 }
 await nb.shutdown();

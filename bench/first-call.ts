@@ -10,7 +10,10 @@
  * decorate-and-first-call of the same kernel (`@vectorize(['float64(float64, float64)'])`,
  * then one call on 1e3 float64) is measured in the same run, in fresh Python processes
  * (bench/numpy/first_call.py), from before `import numba`, and from after the imports.
- * The compile cache is off (no `cache: true`): every process compiles.
+ * The compile cache is off (no `cache: true`): every process compiles (the compiler
+ * worker's code cache of asc itself, in the cache directory, is on: the first run writes it).
+ * CPU time (all threads; Python's process_time) is printed beside wall time: on a loaded
+ * machine it is the measure that holds.
  *
  *   npm run build:ts && npm run build:node && npx tsx bench/first-call.ts [--build label=dir ...]
  *
@@ -34,9 +37,10 @@ const entries = builds.map((b) => installBuild(work, b));
 
 function program(entry: string, tier: 'auto' | 'wasm'): string {
   return [
+    'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };',
     'const t0 = performance.now(); const c0 = process.cpuUsage();',
     `const nb = await import(${JSON.stringify(entry)});`,
-    'const t1 = performance.now();',
+    'const t1 = performance.now(); const c1 = cpu();',
     `const f = nb.vectorize('f8(f8, f8)', { tier: '${tier}' })((x, y) => x * y + 1);`,
     'const t2 = performance.now();',
     'const x = nb.linspace(0, 1, 1000); const y = nb.linspace(1, 2, 1000);',
@@ -45,14 +49,14 @@ function program(entry: string, tier: 'auto' | 'wasm'): string {
     'const t3 = performance.now(); const c3 = process.cpuUsage(c0);',
     'const firstTier = f.tier;',
     'await f.ready;',
-    'const t4 = performance.now();',
+    'const t4 = performance.now(); const c4 = cpu();',
     'const again = f(x, y).get(999) === 3;',
-    "console.log(JSON.stringify({ importMs: t1 - t0, makeMs: t2 - t1, firstMs: t3 - t0, firstCpuMs: (c3.user + c3.system) / 1000, readyMs: t4 - t0, ok: ok && again, firstTier, tier: f.tier }));",
+    "console.log(JSON.stringify({ importMs: t1 - t0, makeMs: t2 - t1, firstMs: t3 - t0, firstCpuMs: (c3.user + c3.system) / 1000, readyMs: t4 - t0, readyCpuMs: c4 - c1, ok: ok && again, firstTier, tier: f.tier }));",
   ].join('\n');
 }
 
-interface NodeRun { importMs: number; makeMs: number; firstMs: number; firstCpuMs: number; readyMs: number; ok: boolean; firstTier: string; tier: string }
-interface NumbaRun { import_ms: number; compile_ms: number; total_ms: number }
+interface NodeRun { importMs: number; makeMs: number; firstMs: number; firstCpuMs: number; readyMs: number; readyCpuMs: number; ok: boolean; firstTier: string; tier: string }
+interface NumbaRun { import_ms: number; compile_ms: number; total_ms: number; compile_cpu_ms: number }
 
 function runNode(entry: string, tier: 'auto' | 'wasm'): NodeRun {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(entry, tier)], { encoding: 'utf8', cwd: work });
@@ -102,7 +106,9 @@ if (numba.length > 0) {
   const imp = median(numba.map((r) => r.import_ms));
   const comp = median(numba.map((r) => r.compile_ms));
   const total = median(numba.map((r) => r.total_ms));
-  console.log(`Numba: import numpy+numba ${imp.toFixed(1)}, decorate-and-first-call ${comp.toFixed(1)}, total ${total.toFixed(1)}`);
+  const compCpu = median(numba.map((r) => r.compile_cpu_ms));
+  console.log(`Numba: import numpy+numba ${imp.toFixed(1)}, decorate-and-first-call ${comp.toFixed(1)} (CPU ${compCpu.toFixed(1)}), total ${total.toFixed(1)}`);
+  console.log(`CPU ratio (the measure on a loaded machine): numbats '${builds.at(-1)!.label}' factory-to-.ready CPU ${m(last, 'readyCpuMs').toFixed(1)} / Numba decorate-and-first-call CPU = ${(m(last, 'readyCpuMs') / compCpu).toFixed(2)}x`);
   console.log(`ratios: numbats .ready (from import) / Numba decorate-and-first-call ${(m(last, 'readyMs') / comp).toFixed(2)}x; / Numba total from import ${(m(last, 'readyMs') / total).toFixed(2)}x`);
   console.log(`        numbats .ready after the import (factory to ready) / Numba decorate-and-first-call ${((m(last, 'readyMs') - m(last, 'importMs')) / comp).toFixed(2)}x`);
 }

@@ -40,8 +40,9 @@
  * its cap (`$NUMBATS_CACHE_MAX_MB`, default 256).
  */
 import { createHash } from '../platform/hash.node.js';
-import { createRequire, dirname, env, fileURLToPath, join, mkdirSync, readdirSync, readFileSync, renameSync, resolve, statSync, unlinkSync, utimesSync, writeFileSync } from '../platform/files.node.js';
+import { createRequire, dirname, env, fileURLToPath, join, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from '../platform/files.node.js';
 import { ASC_FLAGS } from '../compiler/index.js';
+import { cacheDir } from '../util/cache-dir.js';
 import { compileBytesSync, moduleFromBytes } from './compile-sync.js';
 import { staticDataRange } from '../compiler/index.js';
 import { BASE_A, BASE_B, findRelocations, relocate, RELOCATABLE_LIMIT, setMemoryImportMinimum } from './relocate.js';
@@ -99,10 +100,7 @@ export interface Entry {
 
 const memory = new Map<string, Entry>();
 
-/** Cache directory: `$NUMBATS_CACHE_DIR` or `node_modules/.cache/numbats`. */
-export function cacheDir(): string {
-  return resolve(env('NUMBATS_CACHE_DIR') || join('node_modules', '.cache', 'numbats'));
-}
+export { cacheDir };
 
 /** Cap of the cache directory in bytes: `$NUMBATS_CACHE_MAX_MB` MiB, default 256. */
 export function cacheMaxBytes(): number {

@@ -5,13 +5,19 @@
  * one at a time, in order. asc's files live in memory; its console output (a crash banner)
  * becomes the reply's error text.
  */
+import { reuseLibraryParses, type AscInternals } from './asc-parse-reuse.js';
+
 interface AscMain {
   main(argv: string[], options: object): Promise<{ error: Error | null }>;
 }
 interface Request { id: number; source: string; flags: string[]; memoryBase?: number; fault?: string }
 
 const scope = globalThis as unknown as { onmessage: ((ev: MessageEvent<Request>) => void) | null; postMessage(m: unknown, transfer?: Transferable[]): void };
-const asc: Promise<AscMain> = import('assemblyscript/asc').then((m) => ((m as { default?: unknown }).default ?? m) as AscMain);
+// Parses of AS's standard library are reused between compiles (asc-parse-reuse.ts).
+const asc: Promise<AscMain> = Promise.all([import('assemblyscript/asc'), import('assemblyscript')]).then(([m, compiler]) => {
+  reuseLibraryParses(compiler as unknown as AscInternals);
+  return ((m as { default?: unknown }).default ?? m) as AscMain;
+});
 const CONSOLE = ['log', 'info', 'warn', 'error', 'debug'] as const;
 let queue: Promise<void> = Promise.resolve();
 

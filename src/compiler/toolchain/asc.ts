@@ -15,12 +15,14 @@
  * where the built-in module keeps its own static data. Callers that share the heap must pass
  * a `memoryBase` inside a block they own and keep `staticData` reserved.
  * Measured on this project's 2 vCPU machine: loading asc ~0.35 s, the first compile in a
- * process ~0.6 s, later compiles ~0.1-0.4 s per small kernel (most of it compiling AS's
- * std library again); see test/compiler/compile-time.test.ts.
+ * process ~0.6 s (parsing AS's standard library, once per thread: later compiles reuse it,
+ * asc-parse-reuse.ts), later compiles ~30-70 ms CPU per small kernel; see
+ * bench/compile-cost.ts and test/compiler/compile-time.test.ts.
  */
 import type { WasmModule } from '../../util/platform-types.js';
 import { TargetError } from '../../util/errors.js';
 import { ascFlagsFor, isHostImport } from './asc-flags.js';
+import { reuseLibraryParses, type AscInternals } from './asc-parse-reuse.js';
 
 /** asc's API as far as it is used here. */
 interface AscApi {
@@ -36,11 +38,16 @@ interface AscApi {
 let ascPromise: Promise<AscApi> | undefined;
 let ascLoadMs = 0;
 
-/** Load asc once (dynamic import). Resolves to its API; `ascLoadMs` is recorded on the first load. */
+/**
+ * Load asc once (dynamic import), with its parses of the standard library reused between
+ * compiles (asc-parse-reuse.ts). Resolves to its API; `ascLoadMs` is recorded on the first
+ * load.
+ */
 export function loadAsc(): Promise<AscApi> {
   if (!ascPromise) {
     const started = performance.now();
-    ascPromise = import('assemblyscript/asc').then((m) => {
+    ascPromise = Promise.all([import('assemblyscript/asc'), import('assemblyscript')]).then(([m, compiler]) => {
+      reuseLibraryParses(compiler as unknown as AscInternals);
       ascLoadMs = performance.now() - started;
       return (m.default ?? m) as unknown as AscApi;
     });

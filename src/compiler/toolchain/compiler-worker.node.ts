@@ -12,6 +12,10 @@
  * - {@link CompilerWorker.compileSync} blocks the calling thread with `Atomics.wait` until
  *   the bytes are back (the synckit pattern; `tier: 'wasm'`, and everything that compiles
  *   synchronously today). Node only: a browser's main thread may not block.
+ * Compile cost (issue 15 item 3): the worker loads asc through a V8 code cache kept in the
+ * cache directory (asc-code-cache.node.ts; written once, after the first compile of the
+ * first process), and reuses its parse of AS's standard library from one compile to the
+ * next (asc-parse-reuse.ts); bench/compile-cost.ts measures both.
  * Both kinds of request share the one worker; it serves them one at a time, in order. The
  * worker and its port are unref'd: they never keep the process alive, except while
  * {@link CompilerWorker.hold} is held (someone awaits a compile: `.ready`).
@@ -29,13 +33,43 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { AscCompileError } from './asc.js';
+import { ASC_BUILDS, loadAscWithCodeCache } from './asc-code-cache.node.js';
+import { reuseLibraryParses } from './asc-parse-reuse.js';
+import { cacheDir } from '../../util/cache-dir.js';
 import { TargetError } from '../../util/errors.js';
 import type { CompileReply, CompileRequest, CompilerWorker } from './compiler-worker-types.js';
 
-/** The worker's code (CommonJS, run with `eval: true`). */
+/**
+ * The worker's code (CommonJS, run with `eval: true`). It loads asc through the V8 code
+ * cache (asc-code-cache.node.ts; plain `import` when that fails) and reuses parses of the
+ * standard library between compiles (asc-parse-reuse.ts): both functions are embedded from
+ * their source text. `__name` is there for esbuild's keepNames (tsx, vitest), which wraps
+ * named functions in such text in calls to it.
+ */
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { port, ascUrl } = workerData;
+const { port, ascUrl, codeCacheDir, processFlags } = workerData;
+var __name = (f) => f;
+const reuseLibraryParses = ${reuseLibraryParses.toString()};
+const loadAscWithCodeCache = ${loadAscWithCodeCache.toString()};
+const ASC_BUILDS = ${JSON.stringify(ASC_BUILDS)};
+let codeCache;
+/** asc's exports; its parses of the standard library are reused from the first compile on. */
+async function loadAsc() {
+  let asc;
+  let compiler;
+  try {
+    codeCache = await loadAscWithCodeCache(ascUrl, codeCacheDir, ASC_BUILDS, processFlags);
+    asc = codeCache.asc;
+    compiler = codeCache.assemblyscript;
+  } catch {
+    codeCache = undefined;
+    asc = await import(ascUrl);
+    compiler = await import(new URL('assemblyscript.js', ascUrl).href);
+  }
+  reuseLibraryParses(compiler);
+  return asc.default ?? asc;
+}
 const flag = new Int32Array(workerData.flag);
 const signal = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
 process.on('uncaughtException', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
@@ -59,7 +93,7 @@ async function handle(req) {
   if (req.warm) {
     // Warm-up (compiler-worker.node.ts start()): load asc now, so that the first kernel's
     // compile does not pay for it; no reply.
-    try { ascP ??= import(ascUrl).then((m) => m.default ?? m); await ascP; } catch { ascP = undefined; }
+    try { ascP ??= loadAsc(); await ascP; } catch { ascP = undefined; }
     return;
   }
   let reply;
@@ -69,7 +103,7 @@ async function handle(req) {
     if (req.fault === 'throw') throw new Error('injected fault: asc threw');
     if (req.fault === 'crash') { setTimeout(() => { throw new Error('injected fault: compiler worker crashed'); }); return; }
     if (req.fault === 'exit') process.exit(70);
-    ascP ??= import(ascUrl).then((m) => m.default ?? m);
+    ascP ??= loadAsc();
     const asc = await ascP;
     const outputs = new Map();
     let diagnostics = '';
@@ -96,7 +130,13 @@ async function handle(req) {
     }
     const binary = outputs.get('kernel.wasm');
     if (result.error || !(binary instanceof Uint8Array)) reply = { id: req.id, error: diagnostics || printed || String(result.error) };
-    else reply = { id: req.id, binary, compileMs: performance.now() - started };
+    else {
+      reply = { id: req.id, binary, compileMs: performance.now() - started };
+      // The code cache is written once, after the first compile (so that the functions it
+      // ran are in it) and before its reply: written later, a process that exits as soon
+      // as it has its result would never leave one.
+      codeCache?.save();
+    }
   } catch (e) {
     // asc crashed (or exited): say what it printed; the main thread replaces this worker.
     const text = printed.replace(/^\\u258C ?/gm, '').trim();
@@ -179,7 +219,7 @@ function ensureWorker(): MessagePort {
     // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
     // loader hooks (tsx) are not needed to load asc.
     execArgv: [],
-    workerData: { port: port2, ascUrl: ascUrl(), flag: flag.buffer },
+    workerData: { port: port2, ascUrl: ascUrl(), codeCacheDir: cacheDir(), processFlags: process.execArgv, flag: flag.buffer },
     transferList: [port2],
     // Nothing the worker prints reaches the user's terminal (asc's crash banner, Binaryen's
     // aborts): its stdout and stderr are not piped to the process's, and never read (a

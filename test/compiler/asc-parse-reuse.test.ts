@@ -1,0 +1,84 @@
+/**
+ * asc's parses of the AS standard library reused between compiles (asc-parse-reuse.ts):
+ * the Wasm is the same, byte for byte, as asc's own full parse, for kernels across the
+ * language (dtypes, Math tables, int64, f32, SIMD rows, gufunc cores, a large module at
+ * -O0), compiled in an order where each reuses what the ones before parsed; and the reuse
+ * is real (library files taken from an earlier parse, none parsed again).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileKernel, linkKernels } from '../../src/compiler/compile.js';
+import { compileAssemblyScript, loadAsc } from '../../src/compiler/toolchain/asc.js';
+import { ascOptimizeDirective } from '../../src/compiler/toolchain/asc-flags.js';
+import { reuseLibraryParses, type AscInternals, type ParseReuse } from '../../src/compiler/toolchain/asc-parse-reuse.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const scalar = (fn: any, sig: string, prefix: string) => compileKernel(fn, sig, { kind: 'scalar', prefix });
+const CORE = { nin: 2, dims: ['n'], operands: [[0], [0], []] };
+
+const SOURCES: Array<[string, string]> = [
+  ['x*y+1 f8', linkKernels([scalar((x: any, y: any) => x * y + 1, 'f8(f8, f8)', 'a_')])],
+  ['exp*cos f8 (Math tables)', linkKernels([scalar((x: any) => Math.exp(-x * x) * Math.cos(x), 'f8(f8)', 'b_')])],
+  ['sin, pow f4', linkKernels([scalar((x: any) => Math.sin(x) * Math.pow(x, 2.5), 'f4(f4)', 'c_')])],
+  ['int64 poly', linkKernels([scalar('(x) => x * x * 3n + x - 7n', 'i8(i8)', 'd_')])],
+  ['u8 clamp, i4 floor div', linkKernels([
+    scalar((x: any) => Math.min(Math.max(Math.round(x), 0), 255), 'u1(f4)', 'e_'),
+    scalar((a: any, b: any) => Math.floor(a / b) + a % b, 'i4(i4, i4)', 'f_'),
+  ])],
+  ['bool, comparisons', linkKernels([scalar((a: any, b: any) => (a < b && !(a >= b)) || a === b, 'b1(f8, f8)', 'g_')])],
+  ['gufunc rowdot', linkKernels([compileKernel('(a, b, r) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; r[0] = s; }', 'void(f8[:], f8[:], f8[:])', { kind: 'gufunc', prefix: 'h_', core: CORE })])],
+  ['-O0 module', `// k: generated\n${ascOptimizeDirective(0)}\n${linkKernels([scalar((x: any) => Math.log1p(Math.abs(x)) + Math.atan2(x, 2), 'f8(f8)', 'i_')])}`],
+];
+
+let reuse: ParseReuse;
+
+beforeAll(async () => {
+  await loadAsc();
+  reuse = reuseLibraryParses((await import('assemblyscript')) as unknown as AscInternals);
+});
+
+describe('reusing asc parses of the standard library', () => {
+  it('gives the same Wasm as a full parse, kernel by kernel', async () => {
+    const first = await compileAssemblyScript(SOURCES[0]![1]); // the library is parsed (at the latest) here
+    expect(first.exports).toContain('a_loop');
+    const reusedBefore = reuse.reused;
+    const parsedBefore = reuse.parsed;
+    for (const [name, source] of SOURCES) {
+      reuse.enabled = false;
+      let full: Uint8Array;
+      try {
+        full = (await compileAssemblyScript(source)).binary;
+      } finally {
+        reuse.enabled = true;
+      }
+      const reused = (await compileAssemblyScript(source)).binary;
+      expect(Buffer.from(reused).equals(Buffer.from(full)), name).toBe(true);
+    }
+    // Every compile with reuse on took the library from before (dozens of files each) and
+    // parsed no library file again: each file's first parse was kept.
+    expect(reuse.reused - reusedBefore).toBeGreaterThan(20 * SOURCES.length);
+    expect(reuse.parsed).toBe(parsedBefore);
+  }, 300_000);
+
+  it('is installed once: a second call returns the same switch', async () => {
+    expect(reuseLibraryParses((await import('assemblyscript')) as unknown as AscInternals)).toBe(reuse);
+  });
+
+  it('leaves asc diagnostics of a bad kernel as they were (a library import it lacks)', async () => {
+    // Not a generated kernel: a source asc rejects, with and without reuse alike.
+    const bad = 'import { nope } from "~lib/math";\nexport function f(x: f64): f64 { return nope(x); }';
+    const messages: string[] = [];
+    for (const on of [false, true]) {
+      reuse.enabled = on;
+      try {
+        await compileAssemblyScript(bad);
+        messages.push('compiled');
+      } catch (e) {
+        messages.push((e as Error).message);
+      } finally {
+        reuse.enabled = true;
+      }
+    }
+    expect(messages[0]).toMatch(/nope/);
+    expect(messages[1]).toBe(messages[0]);
+  }, 120_000);
+});
