@@ -42,6 +42,9 @@ export function createRequire(_from: string | URL): (id: string) => never {
   return () => noFiles();
 }
 
+/** No temporary directory in a browser (no file system). */
+export const tmpdir = (): string => noFiles();
+
 /** No environment variables in a browser. */
 export function env(_name: string): string | undefined {
   return undefined;

@@ -9,6 +9,7 @@ export { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 export { dirname, join, resolve, sep } from 'node:path';
 export { fileURLToPath } from 'node:url';
 export { createRequire } from 'node:module';
+export { tmpdir } from 'node:os';
 
 /**
  * An environment variable (`process.env[name]`).

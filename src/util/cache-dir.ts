@@ -1,10 +1,13 @@
 /**
- * Where numbats keeps files between processes, the npm convention: `$NUMBATS_CACHE_DIR`, or
- * `node_modules/.cache/numbats` under the working directory. The disk compile cache
- * (vectorize/cache.ts) and the compiler worker's code cache of asc
- * (compiler/toolchain/asc-code-cache.node.ts, in its own subdirectory) live there.
+ * Where numbats keeps files between processes. The disk compile cache (vectorize/cache.ts,
+ * opt-in with `cache: true`) follows the npm convention: `$NUMBATS_CACHE_DIR`, or
+ * `node_modules/.cache/numbats` under the working directory. The compiler worker's code
+ * cache of asc (compiler/toolchain/asc-code-cache.node.ts) is always on, so it must not
+ * leave files in whatever directory a script runs from: it goes under `$NUMBATS_CACHE_DIR`
+ * when that is set, else under the OS temporary directory, as Node's own compile cache does
+ * (`module.enableCompileCache()`'s default).
  */
-import { env, join, resolve } from '../platform/files.node.js';
+import { env, join, resolve, tmpdir } from '../platform/files.node.js';
 
 /**
  * The cache directory (absolute).
@@ -16,4 +19,17 @@ import { env, join, resolve } from '../platform/files.node.js';
  */
 export function cacheDir(): string {
   return resolve(env('NUMBATS_CACHE_DIR') || join('node_modules', '.cache', 'numbats'));
+}
+
+/**
+ * The directory of the always-on code cache of the compiler (its `asc-code-cache`
+ * subdirectory is made there): `$NUMBATS_CACHE_DIR`, else `<os tmpdir>/numbats`.
+ *
+ * @example
+ * ```ts
+ * codeCacheDir(); // '/tmp/numbats' unless NUMBATS_CACHE_DIR is set
+ * ```
+ */
+export function codeCacheDir(): string {
+  return resolve(env('NUMBATS_CACHE_DIR') || join(tmpdir(), 'numbats'));
 }

@@ -35,7 +35,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { AscCompileError } from './asc.js';
 import { ASC_BUILDS, loadAscWithCodeCache } from './asc-code-cache.node.js';
 import { reuseLibraryParses } from './asc-parse-reuse.js';
-import { cacheDir } from '../../util/cache-dir.js';
+import { codeCacheDir } from '../../util/cache-dir.js';
 import { TargetError } from '../../util/errors.js';
 import type { CompileReply, CompileRequest, CompilerWorker } from './compiler-worker-types.js';
 
@@ -219,7 +219,7 @@ function ensureWorker(): MessagePort {
     // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
     // loader hooks (tsx) are not needed to load asc.
     execArgv: [],
-    workerData: { port: port2, ascUrl: ascUrl(), codeCacheDir: cacheDir(), processFlags: process.execArgv, flag: flag.buffer },
+    workerData: { port: port2, ascUrl: ascUrl(), codeCacheDir: codeCacheDir(), processFlags: process.execArgv, flag: flag.buffer },
     transferList: [port2],
     // Nothing the worker prints reaches the user's terminal (asc's crash banner, Binaryen's
     // aborts): its stdout and stderr are not piped to the process's, and never read (a
