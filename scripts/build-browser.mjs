@@ -31,11 +31,28 @@ const workerUrl = {
   },
 };
 
+/**
+ * The compiler's API (`import('assemblyscript')`: Parser and NodeKind, for the parse reuse of
+ * src/compiler/toolchain/asc-parse-reuse.ts) must be the same module instance asc runs on, so
+ * numbats-asc.js re-exports those two (as numbatsParser / numbatsNodeKind) and this module
+ * stands for 'assemblyscript' in the other bundles, importing them from `assemblyscript/asc`
+ * (which each bundle resolves to numbats-asc.js).
+ */
+const compilerApi = (b) => {
+  b.onResolve({ filter: /^assemblyscript$/ }, () => ({ path: 'asc-compiler-api', namespace: 'numbats' }));
+  b.onLoad({ filter: /^asc-compiler-api$/, namespace: 'numbats' }, () => ({
+    loader: 'js',
+    resolveDir: root,
+    contents: "export { numbatsParser as Parser, numbatsNodeKind as NodeKind } from 'assemblyscript/asc';",
+  }));
+};
+
 /** In the compiler worker, asc is numbats-asc.js beside it. */
 const ascBeside = {
   name: 'numbats-asc-beside',
   setup(b) {
     b.onResolve({ filter: /^assemblyscript\/asc$/ }, () => ({ path: './numbats-asc.js', external: true }));
+    compilerApi(b);
   },
 };
 
@@ -49,8 +66,14 @@ const ascStub = {
       contents: `let loaded;
 const load = () => (loaded ??= import(new URL('./numbats-asc.js', import.meta.url).href).then((m) => m.default ?? m));
 export async function main(argv, options) { return (await load()).main(argv, options); }
-export default { main };`,
+export default { main };
+// The compiler API for the parse reuse (asc.ts) would have to be the instance the loaded
+// asc runs on, which this lazy stub does not have: asc on the page's thread (never used by
+// numbats itself, whose compiles run in the compiler worker) parses without reuse.
+export const numbatsParser = { prototype: {} };
+export const numbatsNodeKind = { Import: -1, Export: -1 };`,
     }));
+    compilerApi(b);
   },
 };
 
@@ -68,9 +91,17 @@ const worker = await build({
   outfile: join(out, 'numbats-compiler-worker.js'),
   plugins: [ascBeside],
 });
+const ascEntry = join(root, 'node_modules/assemblyscript/dist/asc.js');
 const asc = await build({
   ...common,
-  entryPoints: [join(root, 'node_modules/assemblyscript/dist/asc.js')],
+  // asc's exports, plus the compiler API it runs on (see compilerApi above).
+  stdin: {
+    contents: `export * from ${JSON.stringify(ascEntry)};
+export { default } from ${JSON.stringify(ascEntry)};
+export { Parser as numbatsParser, NodeKind as numbatsNodeKind } from 'assemblyscript';`,
+    resolveDir: root,
+    sourcefile: 'numbats-asc-entry.js',
+  },
   outfile: join(out, 'numbats-asc.js'),
   // asc reaches Node's modules only behind its own `isNode` checks (dynamic imports).
   external: ['fs', 'module', 'path', 'process', 'url', 'node:*'],
