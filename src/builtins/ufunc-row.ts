@@ -9,9 +9,12 @@ import type { ResolverKind } from '../ufunc/dispatch.js';
 /**
  * Kernel-language sources of a built-in on the GPU, by the dtype of the loop's first input:
  * `f` float32, `i` int32 (and uint32 when there is no `u`), `u` uint32, `b` bool. The GPU
- * has no other dtypes (float64, 64-bit and 8/16-bit integers stay on the cpu).
+ * has no other dtypes (float64, 64-bit and 8/16-bit integers stay on the cpu). nb.jit's
+ * ufuncs on arrays (src/compiler/frontend/jit-ufunc.ts) use the same sources for every
+ * dtype, and `d` for float64 where `f` is spelled for float32 only (a constant rounded as
+ * NumPy's float32 loop rounds it).
  */
-export type GpuSources = Partial<Record<'f' | 'i' | 'u' | 'b', string>>;
+export type GpuSources = Partial<Record<'f' | 'i' | 'u' | 'b' | 'd', string>>;
 
 export interface UfuncRow {
   /** NumPy's name (`floor_divide`); the table key is numbats' camelCase name. */

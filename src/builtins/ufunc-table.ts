@@ -518,14 +518,14 @@ export const UFUNC_TABLE = {
     numpy: 'deg2rad', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from degrees to radians (x * (pi / 180), the constant rounded in the loop dtype).',
     example: 'nb.deg2rad(nb.array([180])).toArray(); // [3.141592653589793]',
-    gpu: unaryF(`a * ${DEG2RAD_F32}`),
+    gpu: { f: `(a) => a * ${DEG2RAD_F32}`, d: '(a) => a * (Math.PI / 180)' },
     loops: toRadians,
   },
   rad2deg: {
     numpy: 'rad2deg', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from radians to degrees (x * (180 / pi), the constant rounded in the loop dtype).',
     example: 'nb.rad2deg(nb.array([Math.PI / 2])).toArray(); // [90]',
-    gpu: unaryF(`a * ${RAD2DEG_F32}`),
+    gpu: { f: `(a) => a * ${RAD2DEG_F32}`, d: '(a) => a * (180 / Math.PI)' },
     loops: toDegrees,
   },
 
@@ -533,14 +533,14 @@ export const UFUNC_TABLE = {
     numpy: 'degrees', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from radians to degrees (the same as rad2deg).',
     example: 'nb.degrees(nb.array([Math.PI, -Math.PI / 2])).toArray(); // [180, -90]',
-    gpu: unaryF(`a * ${RAD2DEG_F32}`),
+    gpu: { f: `(a) => a * ${RAD2DEG_F32}`, d: '(a) => a * (180 / Math.PI)' },
     loops: toDegrees,
   },
   radians: {
     numpy: 'radians', nin: 1, nout: 1, identity: null, reorderable: false,
     doc: 'Convert angles from degrees to radians (the same as deg2rad).',
     example: 'nb.radians(nb.array([180, -90])).toArray(); // [3.141592653589793, -1.5707963267948966]',
-    gpu: unaryF(`a * ${DEG2RAD_F32}`),
+    gpu: { f: `(a) => a * ${DEG2RAD_F32}`, d: '(a) => a * (Math.PI / 180)' },
     loops: toRadians,
   },
 

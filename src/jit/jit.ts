@@ -31,7 +31,8 @@ import { compileJit, jitTypeText, type CompiledJit, type JitArgType, type Kernel
 import { DTypeError, KernelError, ValueError } from '../util/errors.js';
 import { checkOptionValues, isBoolean, isString, oneOf, type OptionRules } from '../util/options.js';
 import { CONSTANTS_OPTION, frozenConstants, SCRATCH_OPTION, TIER_OPTION } from '../vectorize/options.js';
-import { defaultTier, tierProperties, Tiers, type Tier, type TierOption } from '../vectorize/tier.js';
+import { defaultTier, tierProperties, Tiers } from '../vectorize/tier.js';
+import type { Tier, TierOption } from '../vectorize/tier-setting.js';
 import { JitAllocHost } from './alloc-host.js';
 import { jsJitRun } from './js-tier.js';
 import { arenaBytes, withArena } from '../vectorize/arena.js';

@@ -24,7 +24,9 @@ export class NumbatsError extends Error {
   constructor(code: string, message: string) {
     super(message);
     this.code = code;
-    this.name = new.target.name;
+    // The class's name as written (set on each prototype below): a minified build (dist/browser.js)
+    // renames classes, so `new.target.name` would read e.g. 'O' there.
+    this.name = (new.target.prototype as Error).name;
   }
 }
 
@@ -127,3 +129,12 @@ export class MemoryError extends NumbatsError {}
  * ```
  */
 export class ValueError extends NumbatsError {}
+
+// Each error class's name, spelled out (minifiers rename classes; see NumbatsError's constructor).
+for (const [cls, name] of [
+  [NumbatsError, 'NumbatsError'], [ShapeError, 'ShapeError'], [CastingError, 'CastingError'], [DTypeError, 'DTypeError'],
+  [IndexError, 'IndexError'], [KernelError, 'KernelError'], [TargetError, 'TargetError'], [MemoryError, 'MemoryError'],
+  [ValueError, 'ValueError'],
+] as const) {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true, enumerable: false });
+}

@@ -112,6 +112,24 @@ describe.skipIf(chromiumReason !== null)('numbats/browser.js from a static serve
     await page.close();
   }, 180_000);
 
+  it('typed errors keep their class names in the minified build (e.name, instanceof, code)', async () => {
+    const page = await open('isolated');
+    const r = await page.evaluate(() => {
+      const nb = (window as unknown as { nb: typeof import('../../src/index.js') }).nb;
+      const base = nb.NumbatsError as unknown as { prototype: object };
+      // Every exported error class: its export name against the name its instances carry.
+      const classes = Object.entries(nb).filter(([, v]) => typeof v === 'function' && (v === base || (v as { prototype?: object }).prototype instanceof (base as never)));
+      const named = classes.map(([k, v]) => [k, ((v as { prototype: Error }).prototype).name]);
+      let thrown: string[] = [];
+      try { nb.zeros([2, 3]).reshape([4]); } catch (e) { thrown = [(e as Error).name, String(e instanceof nb.ShapeError), (e as { code: string }).code, String(e).split(':')[0]!]; }
+      return { named, thrown };
+    });
+    expect(r.named.length).toBeGreaterThanOrEqual(9);
+    for (const [k, name] of r.named) expect(name).toBe(k);
+    expect(r.thrown).toEqual(['ShapeError', 'true', 'E_SHAPE_RESHAPE', 'ShapeError']);
+    await page.close();
+  }, 180_000);
+
   it.skipIf(!TIERED)('isolated page, tiered kernels (issue 12): vectorize on cpu before and after .ready, a parallel callAsync', async () => {
     const page = await open('isolated');
     const r = await page.evaluate(async () => {

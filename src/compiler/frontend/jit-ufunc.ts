@@ -93,17 +93,13 @@ function dispatchOf(name: UfuncName): UfuncDispatch {
   return d;
 }
 
-/**
- * Loops whose kernel source is not NumPy's answer on the cpu: degrees/rad2deg scale by a
- * constant the float32 loop computes in float32 (`180f / pif`), the source in float64 then
- * rounds (the gpu accepts that; test/jit/arrays.test.ts checks every other loop).
- */
-const NOT_EXACT: Readonly<Partial<Record<UfuncName, DType>>> = { rad2deg: 'float32', degrees: 'float32' };
 
 /** The kernel source of a row for a loop whose first input has dtype `t` (f: floats, i/u: integers, b: bool). */
-function elementSource(key: UfuncName, row: UfuncRow, t: DType): string | undefined {
+function elementSource(row: UfuncRow, t: DType): string | undefined {
   const g = row.gpu;
-  if (g === undefined || NOT_EXACT[key] === t) return undefined;
+  if (g === undefined) return undefined;
+  // (float64: `d` where the float32 source rounds a constant as NumPy's float32 loop does)
+  if (t === 'float64' && g.d !== undefined) return g.d;
   if (isFloatType(t)) return g.f;
   if (t === 'bool') return g.b;
   return (t === 'uint32' || t === 'uint64' ? g.u : undefined) ?? g.i;
@@ -242,7 +238,7 @@ export class UfuncCalls {
     } catch (e) {
       this.fail(call, `nb.${key} has no loop for (${kinds.join(', ')}): ${(e as Error).message}`);
     }
-    const source = elementSource(key, row, loop.ins[0]!);
+    const source = elementSource(row, loop.ins[0]!);
     if (source === undefined) {
       this.fail(call, `nb.${key} on ${loop.ins.join(', ')} has no kernel form in jit functions yet: write the loop (r.set(i, ..., f(a.get(i, ...))))`);
     }

@@ -93,6 +93,7 @@ export class AscCompileError extends TargetError {
     super('E_TARGET_COMPILE', `AssemblyScript compile of a generated kernel failed (please report this with the kernel):\n${diagnostics}`);
   }
 }
+Object.defineProperty(AscCompileError.prototype, 'name', { value: 'AscCompileError', writable: true, configurable: true });
 
 function readLeb(bytes: Uint8Array, pos: number, signed: boolean): [number, number] {
   let result = 0;
