@@ -22,12 +22,8 @@
  * in each of [-50, 50], [-800, 800] and [0, 1] with NaN, +-inf and the overflow and
  * underflow edges mixed in.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
+import { compileAsmBench } from './asm-module.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rounds = Number(process.argv[2] ?? 15);
 const RANDOM = process.env.RANDOM === '1';
 
@@ -103,34 +99,7 @@ function source(): string {
   ].join('\n');
 }
 
-async function compile(src: string): Promise<WebAssembly.Module> {
-  const outputs = new Map<string, Uint8Array | string>();
-  let diagnostics = '';
-  const entry = 'exp-variants-entry.ts';
-  const { error } = await asc.main(
-    [entry, '--baseDir', root, '--outFile', 'bench.wasm',
-      '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--enable', 'threads',
-      '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'],
-    {
-      readFile: (name: string, baseDir: string) => {
-        if (name === entry) return src;
-        try {
-          return readFileSync(join(baseDir, name), 'utf8');
-        } catch {
-          return null;
-        }
-      },
-      writeFile: (name: string, contents: Uint8Array | string) => {
-        outputs.set(name, contents);
-      },
-      listFiles: () => [],
-      stdout: { write: (s: string) => ((diagnostics += s), true) },
-      stderr: { write: (s: string) => ((diagnostics += s), true) },
-    } as unknown as Parameters<typeof asc.main>[1],
-  );
-  if (error) throw new Error(`asc failed: ${error.message}\n${diagnostics}`);
-  return new WebAssembly.Module(outputs.get('bench.wasm') as Uint8Array<ArrayBuffer>);
-}
+const compile = (src: string): Promise<WebAssembly.Module> => compileAsmBench(src, 'exp-variants-entry.ts');
 
 const N = 1e7;
 const BLOCK = 4096;

@@ -28,13 +28,9 @@
  * Inputs are uniform random over a typical domain per function (printed).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
+import { compileAsmBench } from './asm-module.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Fn {
   name: string;
@@ -117,34 +113,7 @@ export function native_${f.name}${bits}(src: usize, dst: usize, n: i32): void {
   return lines.join('\n');
 }
 
-async function compile(src: string): Promise<WebAssembly.Module> {
-  const outputs = new Map<string, Uint8Array | string>();
-  let diagnostics = '';
-  const entry = 'math-bench-entry.ts';
-  const { error } = await asc.main(
-    [entry, '--baseDir', root, '--outFile', 'bench.wasm',
-      '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--enable', 'threads',
-      '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'],
-    {
-      readFile: (name: string, baseDir: string) => {
-        if (name === entry) return src;
-        try {
-          return readFileSync(join(baseDir, name), 'utf8');
-        } catch {
-          return null;
-        }
-      },
-      writeFile: (name: string, contents: Uint8Array | string) => {
-        outputs.set(name, contents);
-      },
-      listFiles: () => [],
-      stdout: { write: (s: string) => ((diagnostics += s), true) },
-      stderr: { write: (s: string) => ((diagnostics += s), true) },
-    } as unknown as Parameters<typeof asc.main>[1],
-  );
-  if (error) throw new Error(`asc failed: ${error.message}\n${diagnostics}`);
-  return new WebAssembly.Module(outputs.get('bench.wasm') as Uint8Array<ArrayBuffer>);
-}
+const compile = (src: string): Promise<WebAssembly.Module> => compileAsmBench(src, 'math-bench-entry.ts');
 
 /** Median of RUNS timed calls in ns per element, after two untimed warm-up calls. */
 function time(fn: () => void): number {
