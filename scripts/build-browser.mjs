@@ -34,9 +34,8 @@ const workerUrl = {
 /**
  * The compiler's API (`import('assemblyscript')`: Parser and NodeKind, for the parse reuse of
  * src/compiler/toolchain/asc-parse-reuse.ts) must be the same module instance asc runs on, so
- * numbats-asc.js re-exports those two (as numbatsParser / numbatsNodeKind) and this module
- * stands for 'assemblyscript' in the other bundles, importing them from `assemblyscript/asc`
- * (which each bundle resolves to numbats-asc.js).
+ * numbats-asc.js re-exports those two (as numbatsParser / numbatsNodeKind); in browser.js this
+ * module stands for 'assemblyscript', reading them from the `assemblyscript/asc` stub.
  */
 const compilerApi = (b) => {
   b.onResolve({ filter: /^assemblyscript$/ }, () => ({ path: 'asc-compiler-api', namespace: 'numbats' }));
@@ -47,12 +46,15 @@ const compilerApi = (b) => {
   }));
 };
 
-/** In the compiler worker, asc is numbats-asc.js beside it. */
+/**
+ * In the compiler worker, asc is numbats-asc.js beside it, imported dynamically; the worker
+ * reads the compiler API from its numbatsParser / numbatsNodeKind (its `import('assemblyscript')`
+ * fallback, for the unbundled source, resolves to the same file and is not reached).
+ */
 const ascBeside = {
   name: 'numbats-asc-beside',
   setup(b) {
-    b.onResolve({ filter: /^assemblyscript\/asc$/ }, () => ({ path: './numbats-asc.js', external: true }));
-    compilerApi(b);
+    b.onResolve({ filter: /^assemblyscript(\/asc)?$/ }, () => ({ path: './numbats-asc.js', external: true }));
   },
 };
 

@@ -13,9 +13,17 @@ interface AscMain {
 interface Request { id: number; source: string; flags: string[]; memoryBase?: number; fault?: string }
 
 const scope = globalThis as unknown as { onmessage: ((ev: MessageEvent<Request>) => void) | null; postMessage(m: unknown, transfer?: Transferable[]): void };
-// Parses of AS's standard library are reused between compiles (asc-parse-reuse.ts).
-const asc: Promise<AscMain> = Promise.all([import('assemblyscript/asc'), import('assemblyscript')]).then(([m, compiler]) => {
-  reuseLibraryParses(compiler as unknown as AscInternals);
+// Parses of AS's standard library are reused between compiles (asc-parse-reuse.ts), through
+// the compiler API asc runs on: dist/numbats-asc.js re-exports it as numbatsParser /
+// numbatsNodeKind (scripts/build-browser.mjs), unbundled it is the 'assemblyscript' package.
+// (Only dynamic imports here: a static import of asc, whose Binaryen has a top-level await,
+// would delay `onmessage` past the first request, which the worker would then never see.)
+const asc: Promise<AscMain> = import('assemblyscript/asc').then(async (m) => {
+  const built = m as unknown as { numbatsParser?: AscInternals['Parser']; numbatsNodeKind?: AscInternals['NodeKind'] };
+  const api = built.numbatsParser !== undefined && built.numbatsNodeKind !== undefined
+    ? { Parser: built.numbatsParser, NodeKind: built.numbatsNodeKind }
+    : await import('assemblyscript');
+  reuseLibraryParses(api as unknown as AscInternals);
   return ((m as { default?: unknown }).default ?? m) as AscMain;
 });
 const CONSOLE = ['log', 'info', 'warn', 'error', 'debug'] as const;
