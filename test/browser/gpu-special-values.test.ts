@@ -5,10 +5,9 @@
  * (test/gpu/special-values.ts), and test/gpu/elementary-property.test.ts's property of the
  * prelude's own exp ... cosh. A missing adapter fails here, it does not skip.
  */
-import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import * as nb from '../../src/index.js';
-import { ELEMENTARY, elementaryMismatches, nearHalfPiMultiples, SPECIAL_ROWS, specialMismatches } from '../gpu/special-values.js';
+import { elementaryPropertyTests, SPECIAL_ROWS, specialMismatches } from '../gpu/special-values.js';
 
 describe('float32 built-ins on special inputs vs NumPy (navigator.gpu)', () => {
   test('a WebGPU adapter is there', async () => {
@@ -21,16 +20,5 @@ describe('float32 built-ins on special inputs vs NumPy (navigator.gpu)', () => {
 });
 
 describe('elementary functions on navigator.gpu vs Math.* (property)', () => {
-  test.each(Object.keys(ELEMENTARY))('%s', async (name) => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.float(), { minLength: 1, maxLength: 256 }), async (xs) => {
-        expect(await elementaryMismatches(name, xs)).toEqual([]);
-      }),
-      { numRuns: 40, seed: 20261207 },
-    );
-  });
-
-  test.each(['sin', 'cos', 'tan'])('%s next to the multiples of pi/2 (relative accuracy of the reduced argument)', async (name) => {
-    expect(await elementaryMismatches(name, nearHalfPiMultiples())).toEqual([]);
-  });
+  elementaryPropertyTests();
 });

@@ -7,22 +7,10 @@
  * Cody-Waite below 8192, Payne-Hanek past it), which the huge inputs and the float32s next to
  * the multiples of pi/2 exercise.
  */
-import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe } from 'vitest';
 import { hasGpu } from './harness.js';
-import { ELEMENTARY, elementaryMismatches, nearHalfPiMultiples } from './special-values.js';
+import { elementaryPropertyTests } from './special-values.js';
 
 describe.skipIf(!hasGpu)('elementary functions on the gpu target vs Math.* (property)', () => {
-  test.each(Object.keys(ELEMENTARY))('%s', async (name) => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.float(), { minLength: 1, maxLength: 256 }), async (xs) => {
-        expect(await elementaryMismatches(name, xs)).toEqual([]);
-      }),
-      { numRuns: 40, seed: 20261207 },
-    );
-  });
-
-  test.each(['sin', 'cos', 'tan'])('%s next to the multiples of pi/2 (relative accuracy of the reduced argument)', async (name) => {
-    expect(await elementaryMismatches(name, nearHalfPiMultiples())).toEqual([]);
-  });
+  elementaryPropertyTests();
 });

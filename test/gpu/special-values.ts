@@ -14,6 +14,8 @@
  * subnormal passed through a comparison that saw it as zero: max(0, -1e-40) is -1e-40 on
  * SwiftShader). Where NumPy itself differs by code path (`alt`: fmax(0, -0)), either.
  */
+import fc from 'fast-check';
+import { expect, test } from 'vitest';
 import * as nb from '../../src/index.js';
 import { GPU_BUILTINS } from '../../src/gpu/builtin-kernels.js';
 import { decodeScalar, loadFixture } from '../helpers/fixtures.js';
@@ -133,4 +135,24 @@ export function nearHalfPiMultiples(): number[] {
     }
   }
   return xs;
+}
+
+/**
+ * The property tests of the prelude's own exp ... cosh, registered in the caller's describe
+ * (test/gpu/elementary-property.test.ts on lavapipe, test/browser/gpu-special-values.test.ts on
+ * SwiftShader): any float32 from fast-check, and the float32s next to the multiples of pi/2.
+ */
+export function elementaryPropertyTests(): void {
+  test.each(Object.keys(ELEMENTARY))('%s', async (name) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.float(), { minLength: 1, maxLength: 256 }), async (xs) => {
+        expect(await elementaryMismatches(name, xs)).toEqual([]);
+      }),
+      { numRuns: 40, seed: 20261207 },
+    );
+  });
+
+  test.each(['sin', 'cos', 'tan'])('%s next to the multiples of pi/2 (relative accuracy of the reduced argument)', async (name) => {
+    expect(await elementaryMismatches(name, nearHalfPiMultiples())).toEqual([]);
+  });
 }
