@@ -11,13 +11,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
+import { LAYOUTS, laidOut, type Layout } from '../helpers/reduce-layouts.js';
 import { type BinOp, type DT, type Val, binary, fromRaw, sameVal, show, toRaw, valueArb } from '../helpers/reference.js';
 
 type Op = Extract<BinOp, 'add' | 'multiply' | 'maximum' | 'minimum' | 'bitwiseAnd'>;
 const OPS: Op[] = ['add', 'multiply', 'maximum', 'minimum', 'bitwiseAnd'];
 const DTYPES: DT[] = ['bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64', 'uint64', 'float32', 'float64'];
-type Layout = 'contiguous' | 'reversed' | 'columns' | 'middle' | 'strided';
-const LAYOUTS: Layout[] = ['contiguous', 'reversed', 'columns', 'middle', 'strided'];
 type Method = { reduce(a: nb.NDArray, o?: object): nb.NDArray };
 const ufunc = (op: Op) => (nb as unknown as Record<string, Method>)[op]!;
 
@@ -30,27 +29,8 @@ function identity(op: Op, d: DT): Val | undefined {
   return undefined;
 }
 
-/** `values` (m x n, C order) laid out as `layout`, as an m x n view (or (2, m, n) for 'middle', reduced on axis 1). */
-function build(values: readonly Val[], m: number, n: number, d: DT, layout: Layout): { arr: nb.NDArray; axis: number } {
-  const raw = values.map((v) => toRaw(v, d));
-  // Elements outside the m x n view stay 0.
-  const make = (shape: number[], at: (i: number, j: number) => number[]) => {
-    const base = nb.zeros(shape, d);
-    const data = base.data as unknown as (number | bigint)[];
-    const strides = base.strides;
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) data[at(i, j).reduce((p, x, q) => p + x * strides[q]!, 0)] = raw[i * n + j]!;
-    }
-    return base;
-  };
-  switch (layout) {
-    case 'contiguous': return { arr: make([m, n], (i, j) => [i, j]), axis: 0 };
-    case 'reversed': return { arr: make([m, n], (i, j) => [m - 1 - i, j]).slice('::-1', ':'), axis: 0 };
-    case 'columns': return { arr: make([m, n + 3], (i, j) => [i, j + 1]).slice(':', `1:${n + 1}`), axis: 0 };
-    case 'middle': return { arr: make([2, m, n], (i, j) => [1, i, j]).slice('1:2', ':', ':'), axis: 1 };
-    case 'strided': return { arr: make([m, 2 * n], (i, j) => [i, 2 * j]).slice(':', '::2'), axis: 0 };
-  }
-}
+/** `values` (m x n, C order) laid out as `layout` (test/helpers/reduce-layouts.ts). */
+const build = (values: readonly Val[], m: number, n: number, d: DT, layout: Layout): { arr: nb.NDArray; axis: number } => laidOut(values.map((v) => toRaw(v, d)), m, n, d, layout);
 
 /** Column j's fold in row order (from the identity, else from row 0), in dtype d. */
 function reference(op: Op, values: readonly Val[], m: number, n: number, d: DT): Val[] {

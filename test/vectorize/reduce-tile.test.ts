@@ -12,10 +12,9 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import * as nb from '../../src/index.js';
+import { LAYOUTS, laidOut, type Layout } from '../helpers/reduce-layouts.js';
 
 type DT = 'float64' | 'float32' | 'int32';
-type Layout = 'contiguous' | 'reversed' | 'columns' | 'middle' | 'strided';
-const LAYOUTS: Layout[] = ['contiguous', 'reversed', 'columns', 'middle', 'strided'];
 const SIG: Record<DT, string> = { float64: 'f8(f8, f8)', float32: 'f4(f4, f4)', int32: 'i4(i4, i4)' };
 
 /**
@@ -45,24 +44,8 @@ function ufunc(name: Name, d: DT): Ufunc {
   return made.get(key)!;
 }
 
-/** `values` (m x n, C order) laid out as `layout`, as an m x n view (or (2, m, n) for 'middle', reduced on axis 1). */
-function build(values: readonly number[], m: number, n: number, d: DT, layout: Layout): { arr: nb.NDArray; axis: number } {
-  const make = (shape: number[], at: (i: number, j: number) => number[]) => {
-    const base = nb.zeros(shape, d);
-    const data = base.data as unknown as number[];
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) data[at(i, j).reduce((p, x, q) => p + x * base.strides[q]!, 0)] = values[i * n + j]!;
-    }
-    return base;
-  };
-  switch (layout) {
-    case 'contiguous': return { arr: make([m, n], (i, j) => [i, j]), axis: 0 };
-    case 'reversed': return { arr: make([m, n], (i, j) => [m - 1 - i, j]).slice('::-1', ':'), axis: 0 };
-    case 'columns': return { arr: make([m, n + 3], (i, j) => [i, j + 1]).slice(':', `1:${n + 1}`), axis: 0 };
-    case 'middle': return { arr: make([2, m, n], (i, j) => [1, i, j]).slice('1:2', ':', ':'), axis: 1 };
-    case 'strided': return { arr: make([m, 2 * n], (i, j) => [i, 2 * j]).slice(':', '::2'), axis: 0 };
-  }
-}
+/** `values` (m x n, C order) laid out as `layout` (test/helpers/reduce-layouts.ts). */
+const build = (values: readonly number[], m: number, n: number, d: DT, layout: Layout): { arr: nb.NDArray; axis: number } => laidOut(values, m, n, d, layout);
 
 const valueArb = (d: DT): fc.Arbitrary<number> => (d === 'int32'
   ? fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 })
