@@ -14,7 +14,7 @@
 import { build } from 'esbuild';
 import { join } from 'node:path';
 import { esbuildSeams } from './platform-seams.mjs';
-import { buildArgs, checkImports, COMMON, reportSizes } from './build-shared.mjs';
+import { buildArgs, checkImports, COMMON, reportSizes, writeLicenseNotices } from './build-shared.mjs';
 
 const { root, out, analyze } = buildArgs();
 
@@ -113,4 +113,5 @@ export { Parser as numbatsParser, NodeKind as numbatsNodeKind } from 'assemblysc
 // lists every import it left in the output).
 checkImports(main, 'dist/browser.js', () => false, 'what a browser cannot resolve');
 
+writeLicenseNotices(out, [['browser.js', main], ['numbats-compiler-worker.js', worker], ['numbats-asc.js', asc]]);
 reportSizes(out, [['browser.js', main], ['numbats-compiler-worker.js', worker], ['numbats-asc.js', asc]], analyze);

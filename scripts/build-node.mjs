@@ -21,7 +21,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { join, sep } from 'node:path';
-import { buildArgs, checkImports, COMMON, reportSizes } from './build-shared.mjs';
+import { buildArgs, checkImports, COMMON, reportSizes, writeLicenseNotices } from './build-shared.mjs';
 
 const { root, out, analyze } = buildArgs();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -108,4 +108,5 @@ const node = await build({
 // Only Node's modules and the package's declared, unbundled dependencies are left to resolve.
 checkImports(node, 'dist/numbats.node.js', (p) => p.startsWith('node:') || builtinModules.includes(p) || (deps.has(packageOf(p)) && !BUNDLED.has(packageOf(p))), 'what it should carry or cannot resolve');
 
+writeLicenseNotices(out, [['numbats.node.js', node], [WASM_FILE, null]]);
 reportSizes(out, [['numbats.node.js', node], [WASM_FILE, null]], analyze);

@@ -3,8 +3,8 @@
 // builds the package copy in DIR, test/package/pack.ts; `--out DIR` writes to DIR instead of
 // dist/; `--analyze` prints what makes each file large), esbuild's options, the check that a
 // bundle imports only what its platform resolves, and the size report.
-import { statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 /** The build's command line: package root, output folder, `--analyze`. */
 export function buildArgs(argv = process.argv) {
@@ -45,5 +45,46 @@ export function reportSizes(out, built, analyze) {
       const inputs = Object.entries(Object.values(r.metafile.outputs)[0].inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
       for (const [file, i] of inputs.slice(0, 8)) console.log(`  ${(i.bytesInOutput / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
     }
+  }
+}
+
+/**
+ * The third-party packages whose code bundle `result` carries, from esbuild's metafile: each
+ * input under a `node_modules/` folder names its package (the innermost one, so a nested copy
+ * counts as its own package).
+ */
+export function bundledPackages(result) {
+  const dirs = new Map();
+  for (const file of Object.keys(Object.values(result.metafile.outputs)[0].inputs)) {
+    const at = file.lastIndexOf('node_modules/');
+    if (at < 0) continue;
+    const rest = file.slice(at + 'node_modules/'.length).split('/');
+    const name = rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+    dirs.set(name, file.slice(0, at + 'node_modules/'.length) + name);
+  }
+  return [...dirs].sort(([a], [b]) => a.localeCompare(b));
+}
+
+/**
+ * Write `<file>.LICENSES.txt` beside each bundle that carries third-party code: for every
+ * package in it, its name, version, licence and licence text. The bundles are minified with
+ * `legalComments: 'none'`, and the MIT and Apache-2.0 licences of what they carry (acorn,
+ * ndarray, assemblyscript, binaryen, ...) ask that their notices travel with the code.
+ * Fails the build when a package ships no licence file (a new dependency to look at).
+ */
+export function writeLicenseNotices(out, built) {
+  for (const [name, r] of built) {
+    if (r === null) continue;
+    const parts = bundledPackages(r).map(([pkgName, rel]) => {
+      const dir = resolve(rel); // metafile paths are relative to esbuild's working directory (the cwd)
+      const meta = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+      if (file === undefined) throw new Error(`${name}: bundled package ${pkgName} has no licence file in ${dir}`);
+      const text = readFileSync(join(dir, file), 'utf8').trim();
+      return `${pkgName}@${meta.version} (${meta.license ?? 'see below'})\n${'-'.repeat(60)}\n${text}\n`;
+    });
+    if (parts.length === 0) continue;
+    const head = `Third-party code carried in dist/${name}, with its licences (written by the build, scripts/build-shared.mjs).\n\n`;
+    writeFileSync(join(out, `${name}.LICENSES.txt`), head + parts.join('\n'));
   }
 }

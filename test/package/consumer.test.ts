@@ -13,7 +13,7 @@
  * The node project's tsc also emits the JS, which is run: its output is checked value by value.
  * Cost: ~30-60 s on a 2-vCPU machine, mostly building the package (see pack.ts).
  */
-import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installConsumer, packNumbats, repoRoot, run, runAllowFail, tempDir } from './pack.js';
@@ -73,6 +73,27 @@ describe('the packed package, installed into a consumer project', () => {
     // The optional peer (the gpu target's WebGPU implementation) is not installed, nor any @types package.
     expect(existsSync(join(consumer, 'node_modules/webgpu'))).toBe(false);
     expect(readdirSync(join(consumer, 'node_modules/@types'))).toEqual(['node']);
+  });
+
+  it('carries its licence and, beside each bundle, the licences of the code bundled into it', () => {
+    const installed = join(consumer, 'node_modules/numbats');
+    expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
+    // Which packages each bundle carries, as scripts/build-node.mjs and build-browser.mjs bundle them.
+    const carried: Record<string, string[]> = {
+      'numbats.node.js': ['acorn', 'ndarray'],
+      'browser.js': ['acorn', 'ndarray'],
+      'numbats-asc.js': ['assemblyscript', 'binaryen'],
+    };
+    for (const [bundle, packages] of Object.entries(carried)) {
+      const notices = readFileSync(join(installed, 'dist', `${bundle}.LICENSES.txt`), 'utf8');
+      for (const name of packages) {
+        const dir = join(repoRoot, 'node_modules', name);
+        const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+        const licence = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f))!;
+        expect(notices).toContain(`${name}@${version}`);
+        expect(notices).toContain(readFileSync(join(dir, licence), 'utf8').trim());
+      }
+    }
   });
 
   it.each(projects.map((p) => p.name))('type-checks in a strict %s project with skipLibCheck: false', (name) => {

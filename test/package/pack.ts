@@ -57,7 +57,7 @@ export function packNumbats(work: string): string {
   if (!existsSync(generated)) run(process.execPath, [join(repoRoot, 'scripts/build-asm.mjs')], repoRoot);
   const stage = join(work, 'stage');
   mkdirSync(stage);
-  for (const f of ['package.json', 'README.md', 'tsconfig.json', 'tsconfig.build.json', 'src']) {
+  for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'src']) {
     cpSync(join(repoRoot, f), join(stage, f), { recursive: true });
   }
   symlinkSync(realpathSync(join(repoRoot, 'node_modules')), join(stage, 'node_modules'), 'dir');
