@@ -123,9 +123,13 @@ export function timeIt(fn: () => unknown, reps = 11): number {
   return t[Math.floor(t.length / 2)]!;
 }
 
-/** The Python interpreter that has NumPy, or undefined (NumPy columns are then skipped). */
+/**
+ * The Python interpreter that has NumPy, or undefined (NumPy columns are then skipped):
+ * `NUMBATS_PYTHON`, then the `python3` first on PATH (the newest NumPy, as the fixtures
+ * use), then `/usr/bin/python3`.
+ */
 export function findNumpyPython(): { python: string; version: string } | undefined {
-  const candidates = [process.env.NUMBATS_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[];
+  const candidates = [process.env.NUMBATS_PYTHON, 'python3', '/usr/bin/python3'].filter(Boolean) as string[];
   for (const python of candidates) {
     const r = spawnSync(python, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
     if (r.status === 0) return { python, version: r.stdout.trim() };

@@ -119,7 +119,7 @@ print(f"numba exp(-x*x)*cos(x) out=: {med(lambda: g(x,out=out)):.2f} ms")
 print(f"numba guvectorize rowdot: {med(lambda: rd(A,B,o)):.2f} ms")
 `;
 try {
-  console.log(execFileSync('/usr/bin/python3', ['-c', numba], { encoding: 'utf8' }).trim());
+  console.log(execFileSync(process.env.NUMBATS_PYTHON ?? 'python3', ['-c', numba], { encoding: 'utf8' }).trim());
 } catch (e) {
   console.log('numba: unavailable', String(e).slice(0, 200));
 }
