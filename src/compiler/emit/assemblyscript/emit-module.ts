@@ -32,7 +32,7 @@ import type { Expr, IRProgram } from '../../ir/nodes.js';
 import { asType, isBool } from '../../ir/types.js';
 import { asConst, AsFunctionEmitter, tableData } from './emit-function.js';
 import { preludeFor } from './prelude.js';
-import { reduceTileSource } from './reduce-tile.js';
+import { reduceTileSource, tileChunk } from './reduce-tile.js';
 import { ascOptimizeDirective } from '../../toolchain/asc-flags.js';
 import type { AscOptimizeLevel } from '../../ir/passes/limits.js';
 
@@ -130,6 +130,7 @@ function reduceTile(p: IRProgram, simd: DType | null, prefix: string): { code: s
     scalar: (acc, x) => `${prefix}kernel(${acc}, ${x})`,
     load: (q) => loadOp(simd, q),
     store: (q, v) => storeOp(simd, q, v),
+    chunk: tileChunk(simdKernel(p, simd, prefix)),
   });
   // True when the `bytes`-long row at pr overlaps none of the m rows at pa + i * sa (sa may be negative).
   const apart = `function ${prefix}rowsApart(pr: usize, pa: usize, sa: usize, m: i32, bytes: usize): bool {
