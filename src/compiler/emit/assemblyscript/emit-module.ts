@@ -192,8 +192,10 @@ function walk(nops: number, prefix: string, gufunc: boolean, tileSize?: number):
  * of every such stride being the element size (contiguous core rows, `if` tested once per
  * row of rows), where the kernel gets the sizes as constants, so that asc folds the pointer
  * steps and the strict unroll's copies (passes/fastmath.ts unrollStrict) into constant
- * offsets; then for any strides. Measured on guvectorize rowdot (1e5, 32) float64
- * (bench/ab-builds.ts rows against the previous emitter, one process): see bench/README.md.
+ * offsets; then for any strides. Measured on guvectorize rowdot (1e5, 32) float64, the loops
+ * on one memory (bench/gufunc-loop-measure.ts, CPU medians of three runs): the unroll alone
+ * 0.91-0.97x the one-element loop's time, with this copy 0.85-0.93x, a two-stream f64x2 dot of
+ * the same arrays (the read bandwidth) 0.71-0.85x (bench/README.md, third pass).
  */
 function gufuncRow(p: IRProgram, prefix: string, contiguous: boolean): string {
   const fn = p.main;
