@@ -11,6 +11,8 @@
  *   add    c = a + b      24
  *   triad  c = a + 3 b    24
  *   sum    s += a         8 (read only; 4 accumulators)
+ *   dot    s += a * b     16 (read only, two streams; 4 accumulators): the ceiling of a
+ *                            row-wise dot such as guvectorize rowdot, which reads two arrays
  * GB/s = bytes per element / ns per element (the table's numbats column). NumPy's column is
  * the same operation with `out=` (bench/numpy/stream.py; triad needs a temporary there).
  */
@@ -64,6 +66,16 @@ export function sum(a: usize, n: i32): f64 {
   const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
   return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
 }
+export function dot(a: usize, b: usize, n: i32): f64 {
+  let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+  for (let i = 0; i < n; i += 8) {
+    const o = <usize>i << 3;
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + o), v128.load(b + o))); s1 = f64x2.add(s1, f64x2.mul(v128.load(a + o, 16), v128.load(b + o, 16)));
+    s2 = f64x2.add(s2, f64x2.mul(v128.load(a + o, 32), v128.load(b + o, 32))); s3 = f64x2.add(s3, f64x2.mul(v128.load(a + o, 48), v128.load(b + o, 48)));
+  }
+  const s = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
 `;
 
 interface StreamExports {
@@ -72,6 +84,7 @@ interface StreamExports {
   add(a: number, b: number, c: number, n: number): void;
   triad(a: number, b: number, c: number, n: number): void;
   sum(a: number, n: number): number;
+  dot(a: number, b: number, n: number): number;
 }
 
 async function compile(): Promise<WebAssembly.Module> {
@@ -116,5 +129,7 @@ export async function streamCases(): Promise<Case[]> {
       run: () => w.triad(pa, pb, pc, N), baseline: () => { for (let i = 0; i < N; i++) c[i] = a[i]! + 3 * b[i]!; return c[0]; } },
     { name: 'stream=sum,dtype=float64,n=1e7 (8 B/element, read only)', elements: N, numpy: 'sum',
       run: () => w.sum(pa, N), baseline: () => { let s = 0; for (let i = 0; i < N; i++) s += a[i]!; return s; } },
+    { name: 'stream=dot,dtype=float64,n=1e7 (16 B/element, read only)', elements: N, numpy: 'dot',
+      run: () => w.dot(pa, pb, N), baseline: () => { let s = 0; for (let i = 0; i < N; i++) s += a[i]! * b[i]!; return s; } },
   ];
 }

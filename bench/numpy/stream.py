@@ -18,5 +18,7 @@ res = {
     'add': median_ns(lambda: np.add(a, b, out=c), N),
     'triad': median_ns(lambda: np.add(a, np.multiply(b, 3.0, out=t), out=c), N),
     'sum': median_ns(lambda: np.add.reduce(a), N),
+    # einsum: one thread (np.dot would call a BLAS that may use several)
+    'dot': median_ns(lambda: np.einsum('i,i->', a, b), N),
 }
 print(json.dumps(res))

@@ -5,7 +5,7 @@
  */
 import type { BuiltinLoop as LoopRecord } from '../../src/builtins/loop-registry.js';
 import { AS_TYPE, type AsType } from '../../src/builtins/loop-types.js';
-import { reduceTileSource } from '../../src/compiler/emit/assemblyscript/reduce-tile.js';
+import { reduceTileSource, tileChunk } from '../../src/compiler/emit/assemblyscript/reduce-tile.js';
 
 export { TILE_ROWS } from '../../src/compiler/emit/assemblyscript/reduce-tile.js';
 
@@ -31,5 +31,6 @@ export function emitTile(
     scalar: (acc, x) => `k_${l.id}(${acc}, ${x})`,
     load: (p) => load(t, p),
     store: (p, v) => store(t, p, v),
+    chunk: tileChunk(l.row.simd!),
   });
 }

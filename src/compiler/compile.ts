@@ -42,7 +42,7 @@ import { forEachExpr, type BoundsSite, type CoreInfo, type IRFunction, type IRPr
 import { scratchSites } from './ir/passes/scratch.js';
 import { boundsChecks } from './ir/passes/bounds-check.js';
 import { checkReturns } from './ir/passes/check-returns.js';
-import { fastmath } from './ir/passes/fastmath.js';
+import { fastmath, unrollStrict } from './ir/passes/fastmath.js';
 import { foldConstants } from './ir/passes/fold-constants.js';
 import { lintGufunc } from './ir/passes/lint-gufunc.js';
 import { pointerWalks } from './ir/passes/pointer-walk.js';
@@ -508,7 +508,17 @@ export function compileKernel(
   let wasmSide: { asUnit: AsUnit; asSource: string; key: string } | undefined;
   const wasm = () => {
     if (wasmSide === undefined) {
-      const asUnit = emitAssemblyScript(pointerWalks(withSites), { prefix, simd, broadcasts, optimize, reduceTile: options.reduceTile ?? false });
+      // Leaner loops for the Wasm only: innermost loops unrolled without reassociation
+      // (passes/fastmath.ts unrollStrict) and a gufunc's row loop twice, once for contiguous
+      // core rows (emit-module.ts gufuncRow). Only while the module stays small enough for -O3:
+      // the kernel's size is counted with those copies.
+      // (fastmath's loops are unrolled already, and its remainder loops run at most 3 times.)
+      const unroll = fm ? (f: IRFunction<DType>) => f : unrollStrict;
+      const unrolled = { ...withSites, main: unroll(withSites.main), helpers: withSites.helpers.map(unroll) };
+      const lean = optimize === 3 && ascOptimizeLevel(kernelSize([unrolled.main, ...unrolled.helpers], [2 * copies])) === 3;
+      const asUnit = emitAssemblyScript(pointerWalks(lean ? unrolled : withSites), {
+        prefix, simd, broadcasts, optimize, reduceTile: options.reduceTile ?? false, contiguousRows: lean,
+      });
       const asSource = linkAssemblyScript([asUnit], `${name}: ${sig.text}`);
       const key = createHash('sha256').update(asSource).update('\0').update(ASC_FLAGS.join(' ')).update(ir.fastmath ? '\0fastmath' : '')
         .update(boundscheck ? '' : '\0noboundscheck').digest('hex');

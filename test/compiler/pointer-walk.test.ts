@@ -43,7 +43,11 @@ describe('pointer walks', () => {
     // The kernel's IR is target-neutral; only the AS unit is printed from the walked program.
     expect(loops(k.ir)[0]!.walks).toBeUndefined();
     expect(k.asSource).toContain('load<f64>(__w0) * load<f64>(__w1)');
-    expect(k.asSource).toContain('__w0 = __w0 + __a_s0');
+    // The AS unit's loop is unrolled (passes/fastmath.ts unrollStrict): four elements per step,
+    // the original loop, walked too, for the rest.
+    expect(k.asSource).toContain('__w0 = __w0 + 4 * __a_s0');
+    expect(k.asSource).toContain('load<f64>(__w0 + 3 * __a_s0) * load<f64>(__w1 + 3 * __b_s0)');
+    expect(k.asSource).toContain('__w2 = __w2 + __a_s0');
   });
 
   test('fastmath\'s unrolled loop steps by 4 and reads [i + c] at offsets; pointers number across loops', () => {

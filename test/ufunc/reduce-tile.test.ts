@@ -3,8 +3,9 @@
  * a plan to the loop's reduce tile (scripts/codegen/emit-tile.ts), which folds panels of
  * rows into column chunks held in registers. Checked against a plain-JS reference that
  * folds each column's elements in row order (NumPy's order for an outer reduction), so
- * float results must match bit for bit. Shapes cover every part of the tile: chunks of 8
- * vectors, single vectors, scalar columns, panels of 16 rows and the last short panel;
+ * float results must match bit for bit. Shapes cover every part of the tile: chunks of 8 (6 for
+ * a fold of several instructions: maximum, minimum) vectors, single vectors, scalar columns,
+ * panels of 16 rows and the last short panel;
  * layouts cover reversed rows (a negative outer stride), rows with gaps (a column slice),
  * a middle axis of a 3-D array, and a non-contiguous inner axis (the row-at-a-time walk).
  */

@@ -617,10 +617,10 @@ export function t_269(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
     const rows = min(16, m - r);
     const base = pa + <usize>r * sa;
     let j = 0;
-    for (; j + 16 <= n; j += 16) {
+    for (; j + 12 <= n; j += 12) {
       const q = pr + <usize>j * 8;
       let p = base + <usize>j * 8;
-      let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
+      let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80);
       for (let i = 0; i < rows; i++) {
         { const a = v128.load(p); v0 = v_269(v0, a); }
         { const a = v128.load(p, 16); v1 = v_269(v1, a); }
@@ -628,11 +628,9 @@ export function t_269(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
         { const a = v128.load(p, 48); v3 = v_269(v3, a); }
         { const a = v128.load(p, 64); v4 = v_269(v4, a); }
         { const a = v128.load(p, 80); v5 = v_269(v5, a); }
-        { const a = v128.load(p, 96); v6 = v_269(v6, a); }
-        { const a = v128.load(p, 112); v7 = v_269(v7, a); }
         p += sa;
       }
-      v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
+      v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80);
     }
     for (; j + 2 <= n; j += 2) {
       const q = pr + <usize>j * 8;
@@ -705,10 +703,10 @@ export function t_271(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
     const rows = min(16, m - r);
     const base = pa + <usize>r * sa;
     let j = 0;
-    for (; j + 32 <= n; j += 32) {
+    for (; j + 24 <= n; j += 24) {
       const q = pr + <usize>j * 4;
       let p = base + <usize>j * 4;
-      let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
+      let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80);
       for (let i = 0; i < rows; i++) {
         { const a = v128.load(p); v0 = v_271(v0, a); }
         { const a = v128.load(p, 16); v1 = v_271(v1, a); }
@@ -716,11 +714,9 @@ export function t_271(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
         { const a = v128.load(p, 48); v3 = v_271(v3, a); }
         { const a = v128.load(p, 64); v4 = v_271(v4, a); }
         { const a = v128.load(p, 80); v5 = v_271(v5, a); }
-        { const a = v128.load(p, 96); v6 = v_271(v6, a); }
-        { const a = v128.load(p, 112); v7 = v_271(v7, a); }
         p += sa;
       }
-      v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
+      v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80);
     }
     for (; j + 4 <= n; j += 4) {
       const q = pr + <usize>j * 4;
@@ -783,10 +779,10 @@ export function t_272(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
     const rows = min(16, m - r);
     const base = pa + <usize>r * sa;
     let j = 0;
-    for (; j + 16 <= n; j += 16) {
+    for (; j + 12 <= n; j += 12) {
       const q = pr + <usize>j * 8;
       let p = base + <usize>j * 8;
-      let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80), v6 = v128.load(q, 96), v7 = v128.load(q, 112);
+      let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48), v4 = v128.load(q, 64), v5 = v128.load(q, 80);
       for (let i = 0; i < rows; i++) {
         { const a = v128.load(p); v0 = v_272(v0, a); }
         { const a = v128.load(p, 16); v1 = v_272(v1, a); }
@@ -794,11 +790,9 @@ export function t_272(m: i32, n: i32, pr: usize, pa: usize, sa: usize): void {
         { const a = v128.load(p, 48); v3 = v_272(v3, a); }
         { const a = v128.load(p, 64); v4 = v_272(v4, a); }
         { const a = v128.load(p, 80); v5 = v_272(v5, a); }
-        { const a = v128.load(p, 96); v6 = v_272(v6, a); }
-        { const a = v128.load(p, 112); v7 = v_272(v7, a); }
         p += sa;
       }
-      v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80); v128.store(q, v6, 96); v128.store(q, v7, 112);
+      v128.store(q, v0); v128.store(q, v1, 16); v128.store(q, v2, 32); v128.store(q, v3, 48); v128.store(q, v4, 64); v128.store(q, v5, 80);
     }
     for (; j + 2 <= n; j += 2) {
       const q = pr + <usize>j * 8;

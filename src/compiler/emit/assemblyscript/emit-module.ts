@@ -32,7 +32,7 @@ import type { Expr, IRProgram } from '../../ir/nodes.js';
 import { asType, isBool } from '../../ir/types.js';
 import { asConst, AsFunctionEmitter, tableData } from './emit-function.js';
 import { preludeFor } from './prelude.js';
-import { reduceTileSource } from './reduce-tile.js';
+import { reduceTileSource, tileChunk } from './reduce-tile.js';
 import { ascOptimizeDirective } from '../../toolchain/asc-flags.js';
 import type { AscOptimizeLevel } from '../../ir/passes/limits.js';
 
@@ -130,6 +130,7 @@ function reduceTile(p: IRProgram, simd: DType | null, prefix: string): { code: s
     scalar: (acc, x) => `${prefix}kernel(${acc}, ${x})`,
     load: (q) => loadOp(simd, q),
     store: (q, v) => storeOp(simd, q, v),
+    chunk: tileChunk(simdKernel(p, simd, prefix)),
   });
   // True when the `bytes`-long row at pr overlaps none of the m rows at pa + i * sa (sa may be negative).
   const apart = `function ${prefix}rowsApart(pr: usize, pa: usize, sa: usize, m: i32, bytes: usize): bool {
@@ -185,7 +186,18 @@ function walk(nops: number, prefix: string, gufunc: boolean, tileSize?: number):
   ].join('\n');
 }
 
-function gufuncRow(p: IRProgram, prefix: string): string {
+/**
+ * The row of a gufunc: the kernel (inlined) once per core row. Where some array's last core
+ * dim is walked (its stride a runtime value), the loop comes twice: first for the common case
+ * of every such stride being the element size (contiguous core rows, `if` tested once per
+ * row of rows), where the kernel gets the sizes as constants, so that asc folds the pointer
+ * steps and the strict unroll's copies (passes/fastmath.ts unrollStrict) into constant
+ * offsets; then for any strides. Measured on guvectorize rowdot (1e5, 32) float64, the loops
+ * on one memory (bench/gufunc-loop-measure.ts, CPU medians of three runs): the unroll alone
+ * 0.91-0.97x the one-element loop's time, with this copy 0.85-0.93x, a two-stream f64x2 dot of
+ * the same arrays (the read bandwidth) 0.71-0.85x (bench/README.md, third pass).
+ */
+function gufuncRow(p: IRProgram, prefix: string, contiguous: boolean): string {
   const fn = p.main;
   const core = p.core!;
   const K = fn.params.length;
@@ -193,29 +205,38 @@ function gufuncRow(p: IRProgram, prefix: string): string {
   const ks = [...Array(K).keys()];
   const lines = [`export function ${prefix}row(n: i32, ${ks.map((k) => `p${k}: usize, s${k}: usize`).join(', ')}, core: usize): void {`];
   core.dims.forEach((name, d) => lines.push(`  const n${d} = load<i32>(core, ${12 + 4 * d}); // ${name}`));
+  // Argument lists of the general and the contiguous call; the strides tested for the latter.
   const args: string[] = [];
+  const dense: string[] = [];
+  const unit: string[] = [];
   let word = 0;
   fn.params.forEach((q, k) => {
     const dims = core.operands[k]!;
     if (q.array) {
       args.push(`p${k}`);
+      dense.push(`p${k}`);
       if (dims.length === q.array.ndim) {
         dims.forEach((_, j) => {
-          lines.push(`  const c${k}_${j} = <usize>load<i32>(core, ${12 + 4 * (D + word + j)});`);
-          args.push(`c${k}_${j}`);
+          const c = `c${k}_${j}`;
+          lines.push(`  const ${c} = <usize>load<i32>(core, ${12 + 4 * (D + word + j)});`);
+          args.push(c);
+          const last = j === dims.length - 1;
+          if (last) unit.push(`${c} == ${SIZE[asType(q.array!.dtype)]}`);
+          dense.push(last ? `${SIZE[asType(q.array!.dtype)]}` : c);
         });
-      } else for (let j = 0; j < q.array.ndim; j++) args.push('0');
-    } else args.push(loadOp(q.scalar!, `p${k}`));
+      } else for (let j = 0; j < q.array.ndim; j++) { args.push('0'); dense.push('0'); }
+    } else { args.push(loadOp(q.scalar!, `p${k}`)); dense.push(loadOp(q.scalar!, `p${k}`)); }
     word += dims.length;
   });
-  core.dims.forEach((_, d) => args.push(`n${d}`));
-  lines.push(
-    '  for (let i = 0; i < n; i++) {',
-    `    ${prefix}kernel(${args.join(', ')});`,
-    `    ${ks.map((k) => `p${k} += s${k};`).join(' ')}`,
-    '  }',
-    '}',
-  );
+  core.dims.forEach((_, d) => { args.push(`n${d}`); dense.push(`n${d}`); });
+  const loop = (a: string[], ind: string) => [
+    `${ind}for (let i = 0; i < n; i++) {`,
+    `${ind}  ${prefix}kernel(${a.join(', ')});`,
+    `${ind}  ${ks.map((k) => `p${k} += s${k};`).join(' ')}`,
+    `${ind}}`,
+  ];
+  if (contiguous && unit.length > 0) lines.push(`  if (${unit.join(' && ')}) {`, ...loop(dense, '    '), '    return;', '  }');
+  lines.push(...loop(args, '  '), '}');
   return lines.join('\n');
 }
 
@@ -224,13 +245,16 @@ function gufuncRow(p: IRProgram, prefix: string): string {
  *
  * @param simd - the SIMD lane type (ir/passes/simd.ts), or null for no SIMD path.
  * @param reduceTile - also emit the reduce tile where the kernel allows one ({@link reduceTile}).
+ * @param contiguousRows - a gufunc row also gets its loop for contiguous core rows ({@link gufuncRow}).
  * @example
  * ```ts
  * const unit = emitAssemblyScript(program, { prefix: '', simd: 'float64' });
  * ```
  */
 export function emitAssemblyScript(
-  p: IRProgram, options: { prefix: string; simd: DType | null; broadcasts?: readonly number[]; optimize?: AscOptimizeLevel; reduceTile?: boolean },
+  p: IRProgram, options: {
+    prefix: string; simd: DType | null; broadcasts?: readonly number[]; optimize?: AscOptimizeLevel; reduceTile?: boolean; contiguousRows?: boolean;
+  },
 ): AsUnit {
   const { prefix, simd } = options;
   const em = new AsFunctionEmitter(p, { prefix });
@@ -249,7 +273,7 @@ export function emitAssemblyScript(
     // Inlined into the row loop: a call per core row (1e5 rows of 32 for rowdot) cost
     // ~5 ns each, a quarter of the run time.
     parts.push(em.function(p.main, ['@inline']));
-    parts.push(gufuncRow(p, prefix));
+    parts.push(gufuncRow(p, prefix, options.contiguousRows === true));
     parts.push(walk(p.main.params.length, prefix, true));
   }
   return { prefix, code: parts.join('\n\n'), optimize: options.optimize ?? 3 };
