@@ -164,10 +164,10 @@ const EXP32: usize = memory.data<f32>([
  *     with a lane beyond the fast path's range (|x| > 704, +-inf) is computed again with
  *     exp64x2, from its inputs (in place, where the inputs are gone by then, the block is
  *     checked first, in a separate pass);
- *   - software pipelining (expBlock64): each step reduces the next vector (k, r, the table
- *     offsets) while it finishes the current one, so the two halves of the long dependency
- *     chain (load, round, extract, table load; polynomial, scale) overlap across steps
- *     instead of waiting on each other inside the CPU's reorder window;
+ *   - software pipelining (expBlock64): each step reduces vector i + 2 (k, r, the table
+ *     offsets), gathers vector i + 1's table entries and finishes vector i, so the parts of
+ *     the long dependency chain (load, round, extract; table loads; polynomial, scale)
+ *     overlap across steps instead of waiting on each other inside the CPU's reorder window;
  *   - no touch-ahead of the next 4 KiB block (asm/ufunc/touch.ts), unlike the generated heavy
  *     loops: here it measured slower at 1e7 (its burst of 64 missing loads holds up
  *     retirement; the hardware prefetcher already follows the two streams).
@@ -196,40 +196,80 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
 }
 
 /**
- * The fast path of exp64x2 over n (even, > 0) contiguous float64, software-pipelined: step i
- * loads vector i + 1 and computes its k, r, t << 44 and table offsets (stage 1), then finishes
- * vector i from the previous step's (stage 2). With `check` (a constant), also keeps a running
- * max and min of x and returns whether every lane was within the fast path's range (a NaN lane
- * is fine: it gives NaN, and pmax / pmin keep their first operand); the results of a block
- * that was not are wrong and must be redone.
+ * The fast path of exp64x2 over n (even, > 0) contiguous float64, software-pipelined in three
+ * stages: step i loads vector i + 2 and computes its k, r, t << 44 and table offsets (stage A),
+ * loads vector i + 1's table entries into tail + r and the scale (stage B), and finishes
+ * vector i (stage C: the polynomial and scale + scale tmp). With `check` (a constant), also keeps
+ * a running max and min of x and returns whether every lane was within the fast path's range (a
+ * NaN lane is fine: it gives NaN, and pmax / pmin keep their first operand); the results of a
+ * block that was not are wrong and must be redone.
  */
 // @ts-ignore: decorator
 @inline function expBlock64(src: usize, dst: usize, n: i32, check: bool, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, lim: v128): bool {
+  const zero = f64x2.splat(0);
+  // Stage A of vector 0.
   let x = v128.load(src);
-  let hi = f64x2.pmax(f64x2.splat(0), x);
-  let lo = f64x2.pmin(f64x2.splat(0), x);
+  let hi = f64x2.pmax(zero, x);
+  let lo = f64x2.pmin(zero, x);
   let kf = expRound64(x, c0);
   let t = f64x2.add(kf, c1);
   let j0 = expOffset64(i32x4.extract_lane(t, 0));
   let j1 = expOffset64(i32x4.extract_lane(t, 2));
   let ts = i64x2.shl(t, 44);
   let r = expReduce64(x, kf, c2, c3);
-  const end = dst + (<usize>n << 3) - 16;
-  for (; dst < end; dst += 16) {
-    src += 16;
-    x = v128.load(src);
+  // Stage B of vector 0.
+  let e0 = v128.load(j0, EXP_TABLE);
+  let e1 = v128.load(j1, EXP_TABLE);
+  let u = expTailPlus64(e0, e1, r);
+  let scale = expScale64(e0, e1, ts);
+  let rb = r;
+  if (n > 2) {
+    // Stage A of vector 1.
+    x = v128.load(src, 16);
     if (check) hi = f64x2.pmax(hi, x);
     if (check) lo = f64x2.pmin(lo, x);
     kf = expRound64(x, c0);
     t = f64x2.add(kf, c1);
-    const y = expFinish64(r, v128.load(j0, EXP_TABLE), v128.load(j1, EXP_TABLE), ts, x, false, c4, c5, c6);
     j0 = expOffset64(i32x4.extract_lane(t, 0));
     j1 = expOffset64(i32x4.extract_lane(t, 2));
     ts = i64x2.shl(t, 44);
     r = expReduce64(x, kf, c2, c3);
-    v128.store(dst, y);
+    const end = dst + (<usize>n << 3) - 32;
+    for (; dst < end; dst += 16) {
+      // A of vector i + 2, B of vector i + 1, C of vector i.
+      x = v128.load(src, 32);
+      src += 16;
+      if (check) hi = f64x2.pmax(hi, x);
+      if (check) lo = f64x2.pmin(lo, x);
+      kf = expRound64(x, c0);
+      t = f64x2.add(kf, c1);
+      const j0a = expOffset64(i32x4.extract_lane(t, 0));
+      const j1a = expOffset64(i32x4.extract_lane(t, 2));
+      const tsa = i64x2.shl(t, 44);
+      const ra = expReduce64(x, kf, c2, c3);
+      e0 = v128.load(j0, EXP_TABLE);
+      e1 = v128.load(j1, EXP_TABLE);
+      const ub = expTailPlus64(e0, e1, r);
+      const scaleb = expScale64(e0, e1, ts);
+      v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
+      u = ub;
+      scale = scaleb;
+      rb = r;
+      j0 = j0a;
+      j1 = j1a;
+      ts = tsa;
+      r = ra;
+    }
+    // C of vector n/2 - 2; B and C of vector n/2 - 1.
+    v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
+    dst += 16;
+    e0 = v128.load(j0, EXP_TABLE);
+    e1 = v128.load(j1, EXP_TABLE);
+    u = expTailPlus64(e0, e1, r);
+    scale = expScale64(e0, e1, ts);
+    rb = r;
   }
-  v128.store(dst, expFinish64(r, v128.load(j0, EXP_TABLE), v128.load(j1, EXP_TABLE), ts, x, false, c4, c5, c6));
+  v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
   return !check || all64(v128.and(f64x2.le(hi, lim), f64x2.ge(lo, f64x2.neg(lim))));
 }
 
@@ -283,26 +323,51 @@ let lastScaleTmp: v128 = i64x2.splat(0);
   return v128.load(expOffset64(tlo), EXP_TABLE);
 }
 
+/** tail + r: the tails of the table entries e0, e1 (lanes 0 and 1) plus r. */
+// @ts-ignore: decorator
+@inline function expTailPlus64(e0: v128, e1: v128, r: v128): v128 {
+  return f64x2.add(i8x16.shuffle(e0, e1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), r);
+}
+
+/**
+ * The bits of 2^q H_j: the entries' bits of H_j - (j << 44) plus ts = t << 44 (= k << 44: the
+ * bits of 1.5 2^52 above k shift out).
+ */
+// @ts-ignore: decorator
+@inline function expScale64(e0: v128, e1: v128, ts: v128): v128 {
+  return i64x2.add(i8x16.shuffle(e0, e1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), ts);
+}
+
+/**
+ * tmp = (tail + r) + r^2 ((C2 + r C3) + r^2 C4), from u = tail + r (c4..c6: EXPT64's C2..C4,
+ * splatted). The same multiplies as Horner, a shorter dependency chain.
+ */
+// @ts-ignore: decorator
+@inline function expTmp64(u: v128, r: v128, c4: v128, c5: v128, c6: v128): v128 {
+  const r2 = f64x2.mul(r, r);
+  const p = f64x2.add(f64x2.add(f64x2.mul(r, c5), c4), f64x2.mul(r2, c6));
+  return f64x2.add(u, f64x2.mul(r2, p));
+}
+
+/** scale + scale tmp (the fast path's result). */
+// @ts-ignore: decorator
+@inline function expTmpScale64(u: v128, r: v128, scale: v128, c4: v128, c5: v128, c6: v128): v128 {
+  return mad64(scale, expTmp64(u, r, c4, c5, c6), scale);
+}
+
 /**
  * scale + scale tmp, the table-driven e^x of exp64x2 for |x| <= 710 or NaN, from r, the table
- * entries e0, e1 of the two lanes and ts = t << 44 (= k << 44: the bits of 1.5 2^52 above k
- * shift out). With `scaled` (a constant: the branches fold away), the scale's exponent field is
- * first lowered by `adj` (i64 lanes: e << 52; the caller multiplies by 2^e), and scale and
- * scale tmp are kept in lastScale / lastScaleTmp for the caller's subnormal rounding. c4..c6
- * are EXPT64's C2..C4, splatted (passed in so that a loop can keep them in registers).
+ * entries e0, e1 of the two lanes and ts = t << 44. With `scaled` (a constant: the branches
+ * fold away), the scale's exponent field is first lowered by `adj` (i64 lanes: e << 52; the
+ * caller multiplies by 2^e), and scale and scale tmp are kept in lastScale / lastScaleTmp for
+ * the caller's subnormal rounding. c4..c6 are EXPT64's C2..C4, splatted.
  */
 // @ts-ignore: decorator
 @inline function expFinish64(r: v128, e0: v128, e1: v128, ts: v128, adj: v128, scaled: bool, c4: v128, c5: v128, c6: v128): v128 {
-  const tail = i8x16.shuffle(e0, e1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-  const hbits = i8x16.shuffle(e0, e1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-  let scale = i64x2.add(hbits, ts);
+  let scale = expScale64(e0, e1, ts);
   if (scaled) scale = i64x2.sub(scale, adj);
   if (scaled) lastScale = scale;
-  // tmp = (tail + r) + r^2 ((C2 + r C3) + r^2 C4): the same multiplies as Horner, a shorter
-  // dependency chain (the loop is bound by latency more than by issue slots).
-  const r2 = f64x2.mul(r, r);
-  const p = f64x2.add(f64x2.add(f64x2.mul(r, c5), c4), f64x2.mul(r2, c6));
-  const tmp = f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, p));
+  const tmp = expTmp64(expTailPlus64(e0, e1, r), r, c4, c5, c6);
   if (scaled) lastScaleTmp = f64x2.mul(scale, tmp);
   return mad64(scale, tmp, scale);
 }
