@@ -67,7 +67,7 @@ const EXPT64: usize = memory.data<f64>([
   0.5000000000000122, 0.16666667996646284, 0.041666660564157645,
   0.0,                        //  7 (unused)
   704.0,                      //  8 fast path while |x| <= 704: result and scale tmp normal
-  0.0,                        //  9 (unused)
+  495616.0,                   //  9 704^2 (the row kernel checks x^2 <= this: the same inputs)
   1.0,                        // 10 bits of 1.0 = 1023 << 52: adj + this is 2^e
   710.0,                      // 11 slow-path clamp: exp(710) = inf
   -746.0,                     // 12 slow-path clamp: exp(-746) rounds to 0
@@ -160,7 +160,7 @@ const EXP32: usize = memory.data<f32>([
  * bench/README.md):
  *   - the constants are loaded once and stay in registers (exp64x2 loads them at every use:
  *     V8 does not hoist loads out of a loop that stores);
- *   - no range branch per vector: a running max and min of x over the block, and a block
+ *   - no range branch per vector: a running max of x^2 over the block, and a block
  *     with a lane beyond the fast path's range (|x| > 704, +-inf) is computed again with
  *     exp64x2, from its inputs (in place, where the inputs are gone by then, the block is
  *     checked first, in a separate pass);
@@ -181,13 +181,13 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
   const c4 = k64(T + 4 * 8);
   const c5 = k64(T + 5 * 8);
   const c6 = k64(T + 6 * 8);
-  const lim = k64(T + 8 * 8);
+  const lim2 = k64(T + 9 * 8);
   for (let i = 0; i < n; i += 512) {
     const m = min(512, n - i);
     if (src == dst) {
-      if (expInRange64(src, m, lim)) expBlock64(src, src, m, false, c0, c1, c2, c3, c4, c5, c6, lim);
+      if (expInRange64(src, m, lim2)) expBlock64(src, src, m, false, c0, c1, c2, c3, c4, c5, c6, lim2);
       else exp64x2Each(src, src, m);
-    } else if (!expBlock64(src, dst, m, true, c0, c1, c2, c3, c4, c5, c6, lim)) {
+    } else if (!expBlock64(src, dst, m, true, c0, c1, c2, c3, c4, c5, c6, lim2)) {
       exp64x2Each(src, dst, m);
     }
     src += <usize>m << 3;
@@ -200,17 +200,19 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
  * stages: step i loads vector i + 2 and computes its k, r, t << 44 and table offsets (stage A),
  * loads vector i + 1's table entries into tail + r and the scale (stage B), and finishes
  * vector i (stage C: the polynomial and scale + scale tmp). With `check` (a constant), also keeps
- * a running max and min of x and returns whether every lane was within the fast path's range (a
- * NaN lane is fine: it gives NaN, and pmax / pmin keep their first operand); the results of a
- * block that was not are wrong and must be redone.
+ * a running max of x^2 and returns whether every lane was within the fast path's range: x^2 <=
+ * 704^2 (lim2) exactly when |x| <= 704, as rounding is monotonic and the next double above
+ * 704 squares to a few ulps above 704^2; one multiply and one pmax per vector, where pmax and
+ * pmin of x cost two of the add ports' operations and a register more. A NaN lane is fine: it
+ * gives NaN, and pmax keeps its first operand; +-inf and huge lanes square to +inf. The
+ * results of a block that was not in range are wrong and must be redone.
  */
 // @ts-ignore: decorator
-@inline function expBlock64(src: usize, dst: usize, n: i32, check: bool, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, lim: v128): bool {
+@inline function expBlock64(src: usize, dst: usize, n: i32, check: bool, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, lim2: v128): bool {
   const zero = f64x2.splat(0);
   // Stage A of vector 0.
   let x = v128.load(src);
-  let hi = f64x2.pmax(zero, x);
-  let lo = f64x2.pmin(zero, x);
+  let sq = f64x2.pmax(zero, f64x2.mul(x, x));
   let kf = expRound64(x, c0);
   let t = f64x2.add(kf, c1);
   let j0 = expOffset64(i32x4.extract_lane(t, 0));
@@ -226,8 +228,7 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
   if (n > 2) {
     // Stage A of vector 1.
     x = v128.load(src, 16);
-    if (check) hi = f64x2.pmax(hi, x);
-    if (check) lo = f64x2.pmin(lo, x);
+    if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
     kf = expRound64(x, c0);
     t = f64x2.add(kf, c1);
     j0 = expOffset64(i32x4.extract_lane(t, 0));
@@ -239,8 +240,7 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
       // A of vector i + 2, B of vector i + 1, C of vector i.
       x = v128.load(src, 32);
       src += 16;
-      if (check) hi = f64x2.pmax(hi, x);
-      if (check) lo = f64x2.pmin(lo, x);
+      if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
       kf = expRound64(x, c0);
       t = f64x2.add(kf, c1);
       const j0a = expOffset64(i32x4.extract_lane(t, 0));
@@ -270,19 +270,17 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
     rb = r;
   }
   v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
-  return !check || all64(v128.and(f64x2.le(hi, lim), f64x2.ge(lo, f64x2.neg(lim))));
+  return !check || all64(f64x2.le(sq, lim2));
 }
 
-/** Whether every lane of n (even) contiguous float64 is within exp64x2's fast path (|x| <= 704, or NaN). */
-function expInRange64(p: usize, n: i32, lim: v128): bool {
-  let hi = f64x2.splat(0);
-  let lo = f64x2.splat(0);
+/** Whether every lane of n (even) contiguous float64 is within exp64x2's fast path (x^2 <= lim2 = 704^2, or NaN). */
+function expInRange64(p: usize, n: i32, lim2: v128): bool {
+  let sq = f64x2.splat(0);
   for (let i = 0; i < n; i += 2) {
     const x = v128.load(p + (<usize>i << 3));
-    hi = f64x2.pmax(hi, x);
-    lo = f64x2.pmin(lo, x);
+    sq = f64x2.pmax(sq, f64x2.mul(x, x));
   }
-  return all64(v128.and(f64x2.le(hi, lim), f64x2.ge(lo, f64x2.neg(lim))));
+  return all64(f64x2.le(sq, lim2));
 }
 
 /** exp64x2 on each vector of n (even) float64 from src to dst. */
