@@ -164,10 +164,10 @@ const EXP32: usize = memory.data<f32>([
  *     with a lane beyond the fast path's range (|x| > 704, +-inf) is computed again with
  *     exp64x2, from its inputs (in place, where the inputs are gone by then, the block is
  *     checked first, in a separate pass);
- *   - software pipelining (expBlock64): each step reduces vector i + 2 (k, r, the table
- *     offsets), gathers vector i + 1's table entries and finishes vector i, so the parts of
- *     the long dependency chain (load, round, extract; table loads; polynomial, scale)
- *     overlap across steps instead of waiting on each other inside the CPU's reorder window;
+ *   - software pipelining (expBlock64): each step reduces vector i + 2 (k, t, r), gathers
+ *     vector i + 1's table entries and finishes vector i, so the parts of the long dependency
+ *     chain (load, multiply, round; extract, table loads; polynomial, scale) overlap across
+ *     steps instead of waiting on each other inside the CPU's reorder window;
  *   - no touch-ahead of the next 4 KiB block (asm/ufunc/touch.ts), unlike the generated heavy
  *     loops: here it measured slower at 1e7 (its burst of 64 missing loads holds up
  *     retirement; the hardware prefetcher already follows the two streams).
@@ -197,9 +197,9 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
 
 /**
  * The fast path of exp64x2 over n (even, > 0) contiguous float64, software-pipelined in three
- * stages: step i loads vector i + 2 and computes its k, r, t << 44 and table offsets (stage A),
- * loads vector i + 1's table entries into tail + r and the scale (stage B), and finishes
- * vector i (stage C: the polynomial and scale + scale tmp). With `check` (a constant), also keeps
+ * stages: step i loads vector i + 2 and computes its k, t and r (stage A), gathers vector
+ * i + 1's table entries into tail + r and the scale (stage B: the offsets extracted from t, the
+ * loads, t << 44), and finishes vector i (stage C: the polynomial and scale + scale tmp). With `check` (a constant), also keeps
  * a running max of x^2 and returns whether every lane was within the fast path's range: x^2 <=
  * 704^2 (lim2) exactly when |x| <= 704, as rounding is monotonic and the next double above
  * 704 squares to a few ulps above 704^2; one multiply and one pmax per vector, where pmax and
@@ -210,63 +210,47 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
 // @ts-ignore: decorator
 @inline function expBlock64(src: usize, dst: usize, n: i32, check: bool, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, lim2: v128): bool {
   const zero = f64x2.splat(0);
-  // Stage A of vector 0.
   let x = v128.load(src);
   let sq = f64x2.pmax(zero, f64x2.mul(x, x));
   let kf = expRound64(x, c0);
   let t = f64x2.add(kf, c1);
-  let j0 = expOffset64(i32x4.extract_lane(t, 0));
-  let j1 = expOffset64(i32x4.extract_lane(t, 2));
-  let ts = i64x2.shl(t, 44);
   let r = expReduce64(x, kf, c2, c3);
-  // Stage B of vector 0.
-  let e0 = v128.load(j0, EXP_TABLE);
-  let e1 = v128.load(j1, EXP_TABLE);
+  let e0 = expEntry64(i32x4.extract_lane(t, 0));
+  let e1 = expEntry64(i32x4.extract_lane(t, 2));
   let u = expTailPlus64(e0, e1, r);
-  let scale = expScale64(e0, e1, ts);
+  let scale = expScale64(e0, e1, i64x2.shl(t, 44));
   let rb = r;
   if (n > 2) {
-    // Stage A of vector 1.
     x = v128.load(src, 16);
     if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
     kf = expRound64(x, c0);
     t = f64x2.add(kf, c1);
-    j0 = expOffset64(i32x4.extract_lane(t, 0));
-    j1 = expOffset64(i32x4.extract_lane(t, 2));
-    ts = i64x2.shl(t, 44);
     r = expReduce64(x, kf, c2, c3);
     const end = dst + (<usize>n << 3) - 32;
     for (; dst < end; dst += 16) {
-      // A of vector i + 2, B of vector i + 1, C of vector i.
       x = v128.load(src, 32);
       src += 16;
       if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
       kf = expRound64(x, c0);
-      t = f64x2.add(kf, c1);
-      const j0a = expOffset64(i32x4.extract_lane(t, 0));
-      const j1a = expOffset64(i32x4.extract_lane(t, 2));
-      const tsa = i64x2.shl(t, 44);
+      const ta = f64x2.add(kf, c1);
       const ra = expReduce64(x, kf, c2, c3);
-      e0 = v128.load(j0, EXP_TABLE);
-      e1 = v128.load(j1, EXP_TABLE);
+      e0 = expEntry64(i32x4.extract_lane(t, 0));
+      e1 = expEntry64(i32x4.extract_lane(t, 2));
       const ub = expTailPlus64(e0, e1, r);
-      const scaleb = expScale64(e0, e1, ts);
+      const scaleb = expScale64(e0, e1, i64x2.shl(t, 44));
       v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
       u = ub;
       scale = scaleb;
       rb = r;
-      j0 = j0a;
-      j1 = j1a;
-      ts = tsa;
+      t = ta;
       r = ra;
     }
-    // C of vector n/2 - 2; B and C of vector n/2 - 1.
     v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
     dst += 16;
-    e0 = v128.load(j0, EXP_TABLE);
-    e1 = v128.load(j1, EXP_TABLE);
+    e0 = expEntry64(i32x4.extract_lane(t, 0));
+    e1 = expEntry64(i32x4.extract_lane(t, 2));
     u = expTailPlus64(e0, e1, r);
-    scale = expScale64(e0, e1, ts);
+    scale = expScale64(e0, e1, i64x2.shl(t, 44));
     rb = r;
   }
   v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
@@ -309,16 +293,10 @@ let lastScaleTmp: v128 = i64x2.splat(0);
   return f64x2.add(f64x2.add(x, f64x2.mul(kf, c2)), f64x2.mul(kf, c3));
 }
 
-/** The byte offset in EXP_TABLE of the entry j = k mod 256, from the low 32 bits of a lane of t. */
-// @ts-ignore: decorator
-@inline function expOffset64(tlo: i32): usize {
-  return (<usize>tlo & 255) << 4;
-}
-
-/** EXP_TABLE's entry [tail_j, bits of H_j - (j << 44)], from the low 32 bits of a lane of t. */
+/** EXP_TABLE's entry j = k mod 256, [tail_j, bits of H_j - (j << 44)], from the low 32 bits of a lane of t. */
 // @ts-ignore: decorator
 @inline function expEntry64(tlo: i32): v128 {
-  return v128.load(expOffset64(tlo), EXP_TABLE);
+  return v128.load((<usize>tlo & 255) << 4, EXP_TABLE);
 }
 
 /** tail + r: the tails of the table entries e0, e1 (lanes 0 and 1) plus r. */
