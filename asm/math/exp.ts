@@ -33,7 +33,6 @@
  */
 import { k64, k32, mad64, mad32, all64, all32 } from './common';
 import { EXP_TABLE } from './exp-table';
-import { keepTouch } from '../ufunc/touch';
 
 // prettier-ignore
 const EXP64: usize = memory.data<f64>([
@@ -61,14 +60,14 @@ const EXP64: usize = memory.data<f64>([
 // prettier-ignore
 const EXPT64: usize = memory.data<f64>([
   369.3299304675746,          //  0 256/ln2
-  6755399441055744.0,         //  1 shift = 1.5 * 2^52 (round to an integer)
+  6755399441055744.0,         //  1 shift = 1.5 * 2^52: t = k + this holds k in its low bits
   -0.00270760617331689,       //  2 -ln2hi/256 (EXP64's ln2hi / 256: k * this exact for |k| < 2^21)
   -7.453964567463233e-13,     //  3 -ln2lo/256
-  // 4..6: C2..C4, e^r = 1 + r + r^2 (C2 + r C3) + r^4 C4 on |r| <= ln2/512 (Remez, 2^-57.5)
+  // 4..6: C2..C4, e^r = 1 + r + r^2 ((C2 + r C3) + r^2 C4) on |r| <= ln2/512 (Remez, 2^-57.5)
   0.5000000000000122, 0.16666667996646284, 0.041666660564157645,
   0.0,                        //  7 (unused)
   704.0,                      //  8 fast path while |x| <= 704: result and scale tmp normal
-  0.0,                        //  9 (unused)
+  495616.0,                   //  9 704^2 (the row kernel checks x^2 <= this: the same inputs)
   1.0,                        // 10 bits of 1.0 = 1023 << 52: adj + this is 2^e
   710.0,                      // 11 slow-path clamp: exp(710) = inf
   -746.0,                     // 12 slow-path clamp: exp(-746) rounds to 0
@@ -138,7 +137,7 @@ const EXP32: usize = memory.data<f32>([
  * |r| <= ln2/512; e^x = 2^(k/256) e^r with 2^(k/256) = 2^q H_j (1 + tail_j), k = 256 q + j,
  * from EXP_TABLE (one 16-byte load per lane: [tail_j, bits of H_j - (j << 44)], + k << 44
  * gives the bits of 2^q H_j), and e^r (1 + tail) = 1 + tmp with
- * tmp = tail + r + r^2 (C2 + r C3) + r^4 C4 (Remez, relative error 2^-57.5); the result is
+ * tmp = (tail + r) + r^2 ((C2 + r C3) + r^2 C4) (Remez, relative error 2^-57.5); the result is
  * scale + scale tmp. A degree-4 polynomial instead of degree 11: about half the vector
  * operations of the polynomial path, for two table loads per vector. Measured in cache
  * (bench/README.md): N = 256 with degree 4 ran 6% faster than N = 128 with degree 5
@@ -148,30 +147,32 @@ const EXP32: usize = memory.data<f32>([
 @inline export function exp64x2(x: v128): v128 {
   const T = EXPT64;
   if (!all64(f64x2.le(f64x2.abs(x), k64(T + 8 * 8)))) return exp64x2Slow(x);
-  return expTable64(x, x, false, k64(T), k64(T + 8), k64(T + 2 * 8), k64(T + 3 * 8), k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
+  const kf = expRound64(x, k64(T));
+  const t = f64x2.add(kf, k64(T + 8));
+  const r = expReduce64(x, kf, k64(T + 2 * 8), k64(T + 3 * 8));
+  return expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 44), x, false, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
 }
 
 /**
- * exp64x2 over `n` contiguous float64 (n even) from `src` to `dst`, the same address or
+ * exp64x2Rows over `n` contiguous float64 (n even) from `src` to `dst`, the same address or
  * disjoint: the generated exp loop's contiguous rows (src/builtins/ufunc-table.ts `rows`),
- * with exp64x2's bits, touching each next 4 KiB block of the input ahead as the generated
- * heavy loops do (asm/ufunc/touch.ts). Measured in bench/exp-variants.ts (CPU time, 1e7
- * elements): 0.79x the time of the loop of exp64x2 calls it replaces. Why: the constants are loaded once and stay in registers
- * (exp64x2 loads them at every use: V8 does not hoist loads out of a loop that stores), and
- * the loop over two vectors a step has no branch: it keeps a running max of |x|, and a block
- * with a lane beyond the fast path's range (|x| > 704, +-inf) is computed again with
- * exp64x2, from its inputs. In place (src == dst) the inputs are gone by then, so there each
- * step checks its two vectors first (one branch a step: 0.95x).
+ * with exp64x2's bits, in blocks of 512 elements. Why a row kernel (bench/exp-variants.ts;
+ * bench/README.md):
+ *   - the constants are loaded once and stay in registers (exp64x2 loads them at every use:
+ *     V8 does not hoist loads out of a loop that stores);
+ *   - no range branch per vector: a running max of x^2 over the block, and a block
+ *     with a lane beyond the fast path's range (|x| > 704, +-inf) is computed again with
+ *     exp64x2, from its inputs (in place, where the inputs are gone by then, the block is
+ *     checked first, in a separate pass);
+ *   - software pipelining (expBlock64): each step reduces vector i + 2 (k, t, r), gathers
+ *     vector i + 1's table entries and finishes vector i, so the parts of the long dependency
+ *     chain (load, multiply, round; extract, table loads; polynomial, scale) overlap across
+ *     steps instead of waiting on each other inside the CPU's reorder window;
+ *   - no touch-ahead of the next 4 KiB block (asm/ufunc/touch.ts), unlike the generated heavy
+ *     loops: here it measured slower at 1e7 (its burst of 64 missing loads holds up
+ *     retirement; the hardware prefetcher already follows the two streams).
  */
 export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
-  const m = n & ~3;
-  if (src == dst) exp64x2RowsInPlace(src, m);
-  else exp64x2RowsApart(src, dst, m);
-  if (m < n) v128.store(dst + (<usize>m << 3), exp64x2(v128.load(src + (<usize>m << 3))));
-}
-
-/** exp64x2Rows out of place, n a multiple of 4 (separate functions: V8 allocates registers per function). */
-function exp64x2RowsApart(src: usize, dst: usize, n: i32): void {
   const T = EXPT64;
   const c0 = k64(T);
   const c1 = k64(T + 8);
@@ -180,58 +181,90 @@ function exp64x2RowsApart(src: usize, dst: usize, n: i32): void {
   const c4 = k64(T + 4 * 8);
   const c5 = k64(T + 5 * 8);
   const c6 = k64(T + 6 * 8);
-  const lim = k64(T + 8 * 8);
-  // Blocks of 512 elements: a NaN lane is fine on the fast path (it gives NaN) and leaves
-  // the max alone (pmax keeps its first operand); +-inf and huge lanes raise it.
-  let t: u32 = 0;
-  for (let i = 0; i < n; ) {
-    // Touch the next 4 KiB block of the input (asm/ufunc/touch.ts: the misses overlap).
-    if (i + 1024 <= n) for (let k: usize = 4096; k < 8192; k += 64) t += load<u8>(src + k);
-    const end = min(i + 512, n);
-    const s0 = src;
-    const d0 = dst;
-    let big = f64x2.splat(0);
-    for (; i < end; i += 4) {
-      const x0 = v128.load(src);
-      const x1 = v128.load(src, 16);
-      big = f64x2.pmax(big, f64x2.abs(x0));
-      big = f64x2.pmax(big, f64x2.abs(x1));
-      v128.store(dst, expTable64(x0, x0, false, c0, c1, c2, c3, c4, c5, c6));
-      v128.store(dst, expTable64(x1, x1, false, c0, c1, c2, c3, c4, c5, c6), 16);
-      src += 32;
-      dst += 32;
+  const lim2 = k64(T + 9 * 8);
+  for (let i = 0; i < n; i += 512) {
+    const m = min(512, n - i);
+    if (src == dst) {
+      if (expInRange64(src, m, lim2)) expBlock64(src, src, m, false, c0, c1, c2, c3, c4, c5, c6, lim2);
+      else exp64x2Each(src, src, m);
+    } else if (!expBlock64(src, dst, m, true, c0, c1, c2, c3, c4, c5, c6, lim2)) {
+      exp64x2Each(src, dst, m);
     }
-    if (!all64(f64x2.le(big, lim))) exp64x2Each(s0, d0, <i32>(src - s0) >> 3);
+    src += <usize>m << 3;
+    dst += <usize>m << 3;
   }
-  keepTouch(t);
 }
 
-/** exp64x2Rows in place, n a multiple of 4: each step checks its two vectors first. */
-function exp64x2RowsInPlace(p: usize, n: i32): void {
-  const T = EXPT64;
-  const c0 = k64(T);
-  const c1 = k64(T + 8);
-  const c2 = k64(T + 2 * 8);
-  const c3 = k64(T + 3 * 8);
-  const c4 = k64(T + 4 * 8);
-  const c5 = k64(T + 5 * 8);
-  const c6 = k64(T + 6 * 8);
-  const lim = k64(T + 8 * 8);
-  let t: u32 = 0;
-  for (let i = 0; i < n; i += 4) {
-    if ((i & 511) == 0 && i + 1024 <= n) for (let k: usize = 4096; k < 8192; k += 64) t += load<u8>(p + k);
-    const x0 = v128.load(p);
-    const x1 = v128.load(p, 16);
-    if (all64(v128.and(f64x2.le(f64x2.abs(x0), lim), f64x2.le(f64x2.abs(x1), lim)))) {
-      v128.store(p, expTable64(x0, x0, false, c0, c1, c2, c3, c4, c5, c6));
-      v128.store(p, expTable64(x1, x1, false, c0, c1, c2, c3, c4, c5, c6), 16);
-    } else {
-      v128.store(p, exp64x2(x0));
-      v128.store(p, exp64x2(x1), 16);
+/**
+ * The fast path of exp64x2 over n (even, > 0) contiguous float64, software-pipelined in three
+ * stages: step i loads vector i + 2 and computes its k, t and r (stage A), gathers vector
+ * i + 1's table entries into tail + r and the scale (stage B: the offsets extracted from t, the
+ * loads, t << 44), and finishes vector i (stage C: the polynomial and scale + scale tmp). With `check` (a constant), also keeps
+ * a running max of x^2 and returns whether every lane was within the fast path's range: x^2 <=
+ * 704^2 (lim2) exactly when |x| <= 704, as rounding is monotonic and the next double above
+ * 704 squares to a few ulps above 704^2; one multiply and one pmax per vector, where pmax and
+ * pmin of x cost two of the add ports' operations and a register more. A NaN lane is fine: it
+ * gives NaN, and pmax keeps its first operand; +-inf and huge lanes square to +inf. The
+ * results of a block that was not in range are wrong and must be redone.
+ */
+// @ts-ignore: decorator
+@inline function expBlock64(src: usize, dst: usize, n: i32, check: bool, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, lim2: v128): bool {
+  const zero = f64x2.splat(0);
+  let x = v128.load(src);
+  let sq = f64x2.pmax(zero, f64x2.mul(x, x));
+  let kf = expRound64(x, c0);
+  let t = f64x2.add(kf, c1);
+  let r = expReduce64(x, kf, c2, c3);
+  let e0 = expEntry64(i32x4.extract_lane(t, 0));
+  let e1 = expEntry64(i32x4.extract_lane(t, 2));
+  let u = expTailPlus64(e0, e1, r);
+  let scale = expScale64(e0, e1, i64x2.shl(t, 44));
+  let rb = r;
+  if (n > 2) {
+    x = v128.load(src, 16);
+    if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
+    kf = expRound64(x, c0);
+    t = f64x2.add(kf, c1);
+    r = expReduce64(x, kf, c2, c3);
+    const end = dst + (<usize>n << 3) - 32;
+    for (; dst < end; dst += 16) {
+      x = v128.load(src, 32);
+      src += 16;
+      if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
+      kf = expRound64(x, c0);
+      const ta = f64x2.add(kf, c1);
+      const ra = expReduce64(x, kf, c2, c3);
+      e0 = expEntry64(i32x4.extract_lane(t, 0));
+      e1 = expEntry64(i32x4.extract_lane(t, 2));
+      const ub = expTailPlus64(e0, e1, r);
+      const scaleb = expScale64(e0, e1, i64x2.shl(t, 44));
+      v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
+      u = ub;
+      scale = scaleb;
+      rb = r;
+      t = ta;
+      r = ra;
     }
-    p += 32;
+    v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
+    dst += 16;
+    e0 = expEntry64(i32x4.extract_lane(t, 0));
+    e1 = expEntry64(i32x4.extract_lane(t, 2));
+    u = expTailPlus64(e0, e1, r);
+    scale = expScale64(e0, e1, i64x2.shl(t, 44));
+    rb = r;
   }
-  keepTouch(t);
+  v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
+  return !check || all64(f64x2.le(sq, lim2));
+}
+
+/** Whether every lane of n (even) contiguous float64 is within exp64x2's fast path (x^2 <= lim2 = 704^2, or NaN). */
+function expInRange64(p: usize, n: i32, lim2: v128): bool {
+  let sq = f64x2.splat(0);
+  for (let i = 0; i < n; i += 2) {
+    const x = v128.load(p + (<usize>i << 3));
+    sq = f64x2.pmax(sq, f64x2.mul(x, x));
+  }
+  return all64(f64x2.le(sq, lim2));
 }
 
 /** exp64x2 on each vector of n (even) float64 from src to dst. */
@@ -239,34 +272,78 @@ function exp64x2Each(src: usize, dst: usize, n: i32): void {
   for (let i = 0; i < n; i += 2) v128.store(dst + (<usize>i << 3), exp64x2(v128.load(src + (<usize>i << 3))));
 }
 
-// The slow path's scale and scale * tmp (set by expTable64 when `scaled`).
+// The slow path's scale and scale * tmp (set by expFinish64 when `scaled`).
 let lastScale: v128 = i64x2.splat(0);
 let lastScaleTmp: v128 = i64x2.splat(0);
 
 /**
- * scale + scale tmp, the table-driven e^x of exp64x2 for |x| <= 710 or NaN. With `scaled`
- * (a constant: the branches fold away), the scale's exponent field is first lowered by `adj`
- * (i64 lanes: e << 52; the caller multiplies by 2^e), and scale and scale tmp are kept in
- * lastScale / lastScaleTmp for the caller's subnormal rounding. c0..c6 are EXPT64's first
- * seven constants, splatted (passed in so that a loop can keep them in registers).
+ * k = round(x 256/ln2) as a double (c0 = 256/ln2 splatted). f64x2.nearest rounds half to even
+ * like the "toint" trick (x c0 + 1.5 2^52) - 1.5 2^52 it replaces, so k is the same, one
+ * dependent operation sooner; t = k + 1.5 2^52 then holds k in its low mantissa bits (two's
+ * complement) for the table offset and the scale.
  */
 // @ts-ignore: decorator
-@inline function expTable64(x: v128, adj: v128, scaled: bool, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128): v128 {
-  const t = mad64(x, c0, c1);
-  const kf = f64x2.sub(t, c1);
-  const r = f64x2.add(f64x2.add(x, f64x2.mul(kf, c2)), f64x2.mul(kf, c3));
-  // j = k mod 256 from the low bits of t (k sits in its low mantissa bits, two's complement).
-  const e0 = v128.load(EXP_TABLE + ((<usize>i32x4.extract_lane(t, 0) & 255) << 4));
-  const e1 = v128.load(EXP_TABLE + ((<usize>i32x4.extract_lane(t, 2) & 255) << 4));
-  const tail = i8x16.shuffle(e0, e1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-  const hbits = i8x16.shuffle(e0, e1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-  // t << 44 is k << 44: the bits of 1.5 2^52 above k shift out.
-  let scale = i64x2.add(hbits, i64x2.shl(t, 44));
+@inline function expRound64(x: v128, c0: v128): v128 {
+  return f64x2.nearest(f64x2.mul(x, c0));
+}
+
+/** r = x - k ln2/256 (Cody-Waite: k c2 is exact; c2, c3 are EXPT64's -ln2hi/256, -ln2lo/256). */
+// @ts-ignore: decorator
+@inline function expReduce64(x: v128, kf: v128, c2: v128, c3: v128): v128 {
+  return f64x2.add(f64x2.add(x, f64x2.mul(kf, c2)), f64x2.mul(kf, c3));
+}
+
+/** EXP_TABLE's entry j = k mod 256, [tail_j, bits of H_j - (j << 44)], from the low 32 bits of a lane of t. */
+// @ts-ignore: decorator
+@inline function expEntry64(tlo: i32): v128 {
+  return v128.load((<usize>tlo & 255) << 4, EXP_TABLE);
+}
+
+/** tail + r: the tails of the table entries e0, e1 (lanes 0 and 1) plus r. */
+// @ts-ignore: decorator
+@inline function expTailPlus64(e0: v128, e1: v128, r: v128): v128 {
+  return f64x2.add(i8x16.shuffle(e0, e1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23), r);
+}
+
+/**
+ * The bits of 2^q H_j: the entries' bits of H_j - (j << 44) plus ts = t << 44 (= k << 44: the
+ * bits of 1.5 2^52 above k shift out).
+ */
+// @ts-ignore: decorator
+@inline function expScale64(e0: v128, e1: v128, ts: v128): v128 {
+  return i64x2.add(i8x16.shuffle(e0, e1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31), ts);
+}
+
+/**
+ * tmp = (tail + r) + r^2 ((C2 + r C3) + r^2 C4), from u = tail + r (c4..c6: EXPT64's C2..C4,
+ * splatted). The same multiplies as Horner, a shorter dependency chain.
+ */
+// @ts-ignore: decorator
+@inline function expTmp64(u: v128, r: v128, c4: v128, c5: v128, c6: v128): v128 {
+  const r2 = f64x2.mul(r, r);
+  const p = f64x2.add(f64x2.add(f64x2.mul(r, c5), c4), f64x2.mul(r2, c6));
+  return f64x2.add(u, f64x2.mul(r2, p));
+}
+
+/** scale + scale tmp (the fast path's result). */
+// @ts-ignore: decorator
+@inline function expTmpScale64(u: v128, r: v128, scale: v128, c4: v128, c5: v128, c6: v128): v128 {
+  return mad64(scale, expTmp64(u, r, c4, c5, c6), scale);
+}
+
+/**
+ * scale + scale tmp, the table-driven e^x of exp64x2 for |x| <= 710 or NaN, from r, the table
+ * entries e0, e1 of the two lanes and ts = t << 44. With `scaled` (a constant: the branches
+ * fold away), the scale's exponent field is first lowered by `adj` (i64 lanes: e << 52; the
+ * caller multiplies by 2^e), and scale and scale tmp are kept in lastScale / lastScaleTmp for
+ * the caller's subnormal rounding. c4..c6 are EXPT64's C2..C4, splatted.
+ */
+// @ts-ignore: decorator
+@inline function expFinish64(r: v128, e0: v128, e1: v128, ts: v128, adj: v128, scaled: bool, c4: v128, c5: v128, c6: v128): v128 {
+  let scale = expScale64(e0, e1, ts);
   if (scaled) scale = i64x2.sub(scale, adj);
   if (scaled) lastScale = scale;
-  const r2 = f64x2.mul(r, r);
-  const a = mad64(r, c5, c4);
-  const tmp = f64x2.add(f64x2.add(f64x2.add(tail, r), f64x2.mul(r2, a)), f64x2.mul(f64x2.mul(r2, r2), c6));
+  const tmp = expTmp64(expTailPlus64(e0, e1, r), r, c4, c5, c6);
   if (scaled) lastScaleTmp = f64x2.mul(scale, tmp);
   return mad64(scale, tmp, scale);
 }
@@ -284,7 +361,10 @@ function exp64x2Slow(x: v128): v128 {
   const big = f64x2.gt(xc, k64(T + 8 * 8));
   const tiny = f64x2.lt(xc, f64x2.neg(k64(T + 8 * 8)));
   const adj = v128.or(v128.and(big, k64(T + 13 * 8)), v128.and(tiny, k64(T + 14 * 8)));
-  const y = expTable64(xc, adj, true, k64(T), k64(T + 8), k64(T + 2 * 8), k64(T + 3 * 8), k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
+  const kf = expRound64(xc, k64(T));
+  const t = f64x2.add(kf, k64(T + 8));
+  const r = expReduce64(xc, kf, k64(T + 2 * 8), k64(T + 3 * 8));
+  const y = expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 44), adj, true, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
   // A result below 2^-1022 (y < 1 here): round once, onto the subnormal grid, by adding 1
   // (whose ulp is 2^-52, i.e. 2^-1074 after the product by 2^-1022) to y's exact value
   // y + lo (ARM's specialcase), rather than rounding y and then its product.

@@ -28,6 +28,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture } from '../helpers/fixtures.js';
 
@@ -420,6 +421,25 @@ describe.each(DTYPES)('asm/math kernels, %s', (dtype) => {
         expect(row.extra, worst(inputs, simd, errs, BOUND[dtype][fn])).toBeLessThanOrEqual(BOUND[dtype][fn]);
       });
     }
+  });
+});
+
+describe('float64 exp row kernel (exp64x2Rows: blocks of 512, software-pipelined)', () => {
+  // Inputs on both sides of the fast path's edge (|x| <= 704) and the specials that leave it.
+  const special = fc.constantFrom(NaN, -NaN, Infinity, -Infinity, -0, 0, 704, -704, 704.0000000000001, -704.0000000000001, 709.7, -745.1, 800, -800, 1e300, -1e300);
+  const input = fc.oneof(
+    { weight: 20, arbitrary: fc.double({ min: -50, max: 50, noNaN: true }) },
+    { weight: 1, arbitrary: fc.double({ min: -720, max: 720, noNaN: true }) },
+    { weight: 1, arbitrary: special },
+  );
+  it('gives the bits of the SIMD loop at any length (across block edges) and any placement of slow-path inputs, in and out of place', () => {
+    fc.assert(
+      fc.property(fc.array(input, { minLength: 0, maxLength: 1600 }), (xs) => {
+        const { simd, rows } = run('exp', 'float64', xs);
+        expect(rowsDiffer(simd, rows)).toEqual([0, 0]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
