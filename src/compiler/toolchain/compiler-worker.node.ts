@@ -75,7 +75,21 @@ const signal = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
 process.on('uncaughtException', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
 process.on('unhandledRejection', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
 // An exit (process.exit in asc or the fault hook) must wake the blocked main thread too.
-process.on('exit', (code) => { port.postMessage({ id: -1, fatal: 'compiler worker exited with code ' + code }); signal(); });
+process.on('exit', (code) => { if (!idleExit) { port.postMessage({ id: -1, fatal: 'compiler worker exited with code ' + code }); signal(); } });
+// Ending when idle (compiler-worker.node.ts, IDLE_MS): flag[1] counts the requests the main
+// thread has posted and this worker has not answered yet; flag[2] is the idle delay in ms.
+// The worker ends itself only by swapping a count of 0 for -1, so a request posted meanwhile
+// (the main thread increments first) keeps it alive, and one posted after it sees -1 and
+// goes to a new worker: no request is ever lost.
+let idleExit = false;
+let idleTimer;
+function answered() {
+  if (Atomics.sub(flag, 1, 1) !== 1) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (Atomics.compareExchange(flag, 1, 0, -1) === 0) { idleExit = true; process.exit(0); }
+  }, Atomics.load(flag, 2));
+}
 // asc reports its own crashes (a Binaryen abort, a stack overflow) by printing a banner
 // with console.error and calling process.exit(1). While it runs, both are caught here:
 // the banner becomes the reply's error text and the exit an exception, so the main thread
@@ -88,7 +102,7 @@ let ascP;
 // One request at a time, in arrival order: background (async) and blocking requests share
 // this worker, and asc.main must not run twice at once (console and process.exit are patched).
 let chain = Promise.resolve();
-port.on('message', (req) => { chain = chain.then(() => handle(req)); });
+port.on('message', (req) => { chain = chain.then(() => handle(req)).then(answered); });
 async function handle(req) {
   if (req.warm) {
     // Warm-up (compiler-worker.node.ts start()): load asc now, so that the first kernel's
@@ -153,9 +167,23 @@ export type { CompileReply, CompileRequest, CompilerFault, CompilerWorker } from
 interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number }
 interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; source: string }
 
+/**
+ * How long the worker waits with nothing to do before it ends itself: 1 s. While its isolate
+ * is alive, V8's background threads keep tiering up Binaryen's Wasm for seconds after a
+ * compile, and a full collection on the main thread then takes ~300 ms instead of ~15
+ * (bench/README.md, heap growth); an ended worker stops that. A restart costs the next
+ * compile what loading asc does with the code cache (bench/README.md: ~0.2 s), so the delay
+ * is long enough for a program that creates its kernels in a burst, one after another with
+ * its own work in between, to compile them all on one worker. The timer runs in the worker,
+ * so it fires even while the main thread runs a long synchronous loop.
+ */
+const IDLE_MS = 1000;
+
 let worker: Worker | undefined;
 let mainPort: MessagePort | undefined;
+/** [0]: the reply signal; [1]: requests not answered yet, -1 once the worker ended itself; [2]: the idle delay (ms). */
 let flag: Int32Array | undefined;
+let idleMs = IDLE_MS;
 let nextId = 1;
 let workerDead: string | undefined;
 let holds = 0;
@@ -209,11 +237,29 @@ function dispatch(reply: Reply): void {
   }
 }
 
+/** Hand every reply still queued on a retired worker's port to its Promise, then close the port. */
+function drainAndClose(port: MessagePort): void {
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) dispatch(m.message as Reply);
+  port.close();
+}
+
+/**
+ * The worker ended itself for idleness (it had answered everything): forget it without
+ * failing anything. Its port stays open until its 'exit' event, so that replies it posted
+ * and not yet dispatched here still settle their Promises.
+ */
+function retire(): void {
+  worker = undefined;
+  mainPort = undefined;
+}
+
 function ensureWorker(): MessagePort {
   if (worker !== undefined && mainPort !== undefined && workerDead === undefined) return mainPort;
   const { port1, port2 } = new MessageChannel();
   workerDead = undefined;
-  flag = new Int32Array(new SharedArrayBuffer(4));
+  const f = new Int32Array(new SharedArrayBuffer(12));
+  Atomics.store(f, 2, idleMs);
+  flag = f;
   const w = new Worker(WORKER_SOURCE, {
     eval: true,
     // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
@@ -235,7 +281,17 @@ function ensureWorker(): MessagePort {
   // Only this worker's own events count: a replaced worker's late 'exit' must not mark its
   // successor dead (that leaked the successor and restarted asc once more).
   w.on('error', (e) => { if (worker === w) { workerDead = String(e); failPending(`died: ${workerDead}`); } });
-  w.on('exit', (code) => { if (worker === w) { workerDead = `exited with code ${code}`; worker = undefined; failPending(`died: ${workerDead}`); } });
+  w.on('exit', (code) => {
+    if (Atomics.load(f, 1) === -1) {
+      // Ended itself when idle: nothing was in flight, nothing fails.
+      if (worker === w) retire();
+      drainAndClose(port1);
+    } else if (worker === w) {
+      workerDead = `exited with code ${code}`;
+      worker = undefined;
+      failPending(`died: ${workerDead}`);
+    }
+  });
   // Background replies arrive as messages; the listener is attached before unref (attaching
   // one refs the port).
   port1.on('message', (m: Reply) => dispatch(m));
@@ -246,15 +302,31 @@ function ensureWorker(): MessagePort {
   return port1;
 }
 
+/**
+ * Post a message to a live worker, counted as in flight (flag[1]) first: a worker that has
+ * ended itself for idleness (-1) is retired and a new one spawned.
+ */
+function send(message: object): void {
+  for (;;) {
+    const port = ensureWorker();
+    const f = flag!;
+    const n = Atomics.load(f, 1);
+    if (n >= 0 && Atomics.compareExchange(f, 1, n, n + 1) === n) {
+      port.postMessage(message);
+      return;
+    }
+    if (n < 0) retire();
+  }
+}
+
 function start(): void {
-  const fresh = worker === undefined || workerDead !== undefined;
-  const port = ensureWorker();
-  if (fresh) port.postMessage({ id: 0, warm: true });
+  const alive = worker !== undefined && workerDead === undefined && Atomics.load(flag!, 1) >= 0;
+  if (!alive) send({ id: 0, warm: true });
 }
 
 function post(req: CompileRequest, id: number): void {
   const { source, flags, memoryBase, fault } = req;
-  ensureWorker().postMessage(fault === undefined ? { id, source, memoryBase, flags } : { id, source, memoryBase, flags, fault });
+  send(fault === undefined ? { id, source, memoryBase, flags } : { id, source, memoryBase, flags, fault });
 }
 
 function compile(req: CompileRequest): Promise<CompileReply> {
@@ -329,4 +401,10 @@ async function stop(why = 'was stopped'): Promise<void> {
  * const { binary } = await nodeCompilerWorker.compile({ source, flags: ascFlagsFor(source) });
  * ```
  */
-export const nodeCompilerWorker: CompilerWorker = { start, compile, compileSync, hold, stop: () => stop(), spawned: () => spawned };
+export const nodeCompilerWorker: CompilerWorker = {
+  start, compile, compileSync, hold, stop: () => stop(), spawned: () => spawned,
+  setIdleMs: (ms) => {
+    idleMs = ms ?? IDLE_MS;
+    if (flag !== undefined) Atomics.store(flag, 2, idleMs);
+  },
+};
