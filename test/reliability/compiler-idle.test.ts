@@ -3,12 +3,12 @@
  * IDLE_MS), because its live isolate slows the main thread's forced collections for seconds
  * after a compile. A compile after that starts a new worker transparently; no request is
  * lost when one is posted just as the worker ends (the race is run on purpose with a 0 ms
- * delay); compiles in a burst share one worker; and a program that compiled a kernel exits
- * without waiting for the worker.
+ * delay); compiles in a burst share one worker; a worker only warmed up waits for its first
+ * kernel; and a program that compiled a kernel exits without waiting for the worker.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { compileSync, compilerWorkersSpawned, setCompilerIdleMs } from '../../src/vectorize/compile-sync.js';
+import { compileSync, compilerWorkersSpawned, setCompilerIdleMs, warmCompiler } from '../../src/vectorize/compile-sync.js';
 import { nodeCompilerWorker } from '../../src/compiler/toolchain/compiler-worker.node.js';
 
 /** A module whose export `f` returns `v`: each compile's bytes are checked by running them. */
@@ -51,6 +51,17 @@ describe('compiler worker idle exit', () => {
     await sleep(400);
     expect(await compileAsync(22)).toBe(22);
     expect(compilerWorkersSpawned()).toBe(spawned + 1);
+  });
+
+  it('a worker only warmed up (nothing compiled yet) does not end: it waits for the first kernel', async () => {
+    await nodeCompilerWorker.stop();
+    setCompilerIdleMs(30);
+    warmCompiler();
+    const spawned = compilerWorkersSpawned();
+    // Long enough for asc to load (0.2-1.5 s here) and then 30 ms of idleness.
+    await sleep(3000);
+    expect(await run(compileSync(source(40)).binary)).toBe(40);
+    expect(compilerWorkersSpawned()).toBe(spawned);
   });
 
   it('compiles one after another within the delay share one worker', async () => {

@@ -80,11 +80,15 @@ process.on('exit', (code) => { if (!idleExit) { port.postMessage({ id: -1, fatal
 // thread has posted and this worker has not answered yet; flag[2] is the idle delay in ms.
 // The worker ends itself only by swapping a count of 0 for -1, so a request posted meanwhile
 // (the main thread increments first) keeps it alive, and one posted after it sees -1 and
-// goes to a new worker: no request is ever lost.
+// goes to a new worker: no request is ever lost. A worker that has only been warmed up
+// (asc loaded, nothing compiled) waits for its first compile however long that takes: the
+// kernels of a program are often made at its start and first called much later.
 let idleExit = false;
 let idleTimer;
-function answered() {
-  if (Atomics.sub(flag, 1, 1) !== 1) return;
+let compiled = false;
+function answered(req) {
+  if (!req.warm) compiled = true;
+  if (Atomics.sub(flag, 1, 1) !== 1 || !compiled) return;
   clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     if (Atomics.compareExchange(flag, 1, 0, -1) === 0) { idleExit = true; process.exit(0); }
@@ -102,7 +106,7 @@ let ascP;
 // One request at a time, in arrival order: background (async) and blocking requests share
 // this worker, and asc.main must not run twice at once (console and process.exit are patched).
 let chain = Promise.resolve();
-port.on('message', (req) => { chain = chain.then(() => handle(req)).then(answered); });
+port.on('message', (req) => { chain = chain.then(() => handle(req)).then(() => answered(req)); });
 async function handle(req) {
   if (req.warm) {
     // Warm-up (compiler-worker.node.ts start()): load asc now, so that the first kernel's
@@ -172,10 +176,13 @@ interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; so
  * is alive, V8's background threads keep tiering up Binaryen's Wasm for seconds after a
  * compile, and a full collection on the main thread then takes ~300 ms instead of ~15
  * (bench/README.md, heap growth); an ended worker stops that. A restart costs the next
- * compile what loading asc does with the code cache (bench/README.md: ~0.2 s), so the delay
- * is long enough for a program that creates its kernels in a burst, one after another with
- * its own work in between, to compile them all on one worker. The timer runs in the worker,
- * so it fires even while the main thread runs a long synchronous loop.
+ * compile loading asc through the code cache and a first parse of its standard library
+ * (0.2-0.4 s on a quiet machine, ~1 s at load 7 on 2 cores: bench/README.md), so the delay is
+ * long enough for a program that makes its kernels in a burst, with its own work in between,
+ * to compile them all on one worker, and short against the seconds the slowdown lasts. The
+ * timer runs in the worker, so it fires even while the main thread runs a long synchronous
+ * loop. Only a worker that has compiled something ends: one only warmed up (start()) waits
+ * for its first kernel.
  */
 const IDLE_MS = 1000;
 
