@@ -89,7 +89,7 @@ describe('compiler worker idle exit', () => {
         // ones mixed: it lands on a worker that is idle, ending or gone.
         const values: number[] = [];
         const results: Promise<number>[] = [];
-        for (let i = 0; i < 12; i++) {
+        for (let i = 0; i < 8; i++) {
           const v = 100 + i;
           values.push(v);
           if (i % 4 === 3) results.push(run(compileSync(source(v)).binary));
