@@ -69,7 +69,7 @@ export function compilerWorkersSpawned(): number {
 
 /**
  * Test hook: how long the compiler worker waits with nothing to do before it ends itself
- * (ms; `undefined` restores the default, 1 s: compiler-worker.node.ts IDLE_MS). A compile
+ * (ms; `undefined` restores the default, 30 s: compiler-worker.node.ts IDLE_MS). A compile
  * after that starts a new worker transparently.
  *
  * @example

@@ -1,10 +1,10 @@
 /**
  * Issue 16 item 1: the compiler worker ends itself when idle (compiler-worker.node.ts,
- * IDLE_MS), because its live isolate slows the main thread's forced collections for seconds
- * after a compile. A compile after that starts a new worker transparently; no request is
- * lost when one is posted just as the worker ends (the race is run on purpose with a 0 ms
- * delay); compiles in a burst share one worker; a worker only warmed up waits for its first
- * kernel; and a program that compiled a kernel exits without waiting for the worker.
+ * IDLE_MS: 30 s), giving back its memory. A compile after that starts a new worker
+ * transparently; no request is lost when one is posted just as the worker ends (the race is
+ * run on purpose with a 0 ms delay); compiles in a burst share one worker; a worker only
+ * warmed up waits for its first kernel; and a program that compiled a kernel exits without
+ * waiting for the worker. Delays are set short here through setCompilerIdleMs.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { AscCompileError, compileKernel, linkKernels } from '../../src/compiler/index.js';
 import { cacheFile, cacheKey, clearMemoryCache, compileCached } from '../../src/vectorize/cache.js';
-import { compileSync, compilerWorkersSpawned, injectCompilerFault, setCompilerIdleMs } from '../../src/vectorize/compile-sync.js';
+import { compileSync, compilerWorkersSpawned, injectCompilerFault } from '../../src/vectorize/compile-sync.js';
 import { runtime } from '../../src/runtime/runtime.js';
 
 // Compiler faults at the factory call: kernels made here wait for their Wasm (faults in
@@ -129,7 +129,6 @@ describe('compiler faults', () => {
   });
 
   it('a worker replaced after a fault stays in use once the old one has exited (regression: its late exit event marked the new one dead)', async () => {
-    setCompilerIdleMs(60_000); // no idle exit (compiler-idle.test.ts) during the wait below
     injectCompilerFault('exit');
     expect(() => compileSync(SIMPLE)).toThrow();
     expect(compileSync(SIMPLE).binary.length).toBeGreaterThan(8); // a new worker
@@ -138,7 +137,6 @@ describe('compiler faults', () => {
     compileSync('export function g(): i32 { return 8; }');
     // No third worker: the replacement is still the one in use.
     expect(compilerWorkersSpawned()).toBe(spawned);
-    setCompilerIdleMs(undefined);
   });
 
   for (const fault of ['throw', 'crash', 'exit'] as const) {

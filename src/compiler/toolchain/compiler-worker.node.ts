@@ -172,19 +172,20 @@ interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boo
 interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; source: string }
 
 /**
- * How long the worker waits with nothing to do before it ends itself: 1 s. While its isolate
- * is alive, V8's background threads keep tiering up Binaryen's Wasm for seconds after a
- * compile, and a full collection on the main thread then takes ~300 ms instead of ~15
- * (bench/README.md, heap growth); an ended worker stops that. A restart costs the next
- * compile loading asc through the code cache and a first parse of its standard library
- * (0.2-0.4 s on a quiet machine, ~1 s at load 7 on 2 cores: bench/README.md), so the delay is
- * long enough for a program that makes its kernels in a burst, with its own work in between,
- * to compile them all on one worker, and short against the seconds the slowdown lasts. The
- * timer runs in the worker, so it fires even while the main thread runs a long synchronous
- * loop. Only a worker that has compiled something ends: one only warmed up (start()) waits
- * for its first kernel.
+ * How long the worker waits with nothing to do before it ends itself: 30 s. An idle worker
+ * holds ~90 MiB of the process's memory (asc, Binaryen and their heap; measured RSS 332 MiB
+ * with it, 240 after it ended), which a long-running program that made its kernels at its
+ * start should get back. The delay is long because a restart costs: the next compile loads
+ * asc again through the code cache and parses its standard library again (0.2-0.4 s on a
+ * quiet machine, 1.3-2.6 s at load 8-11 on 2 cores), and a fresh worker's first compiles
+ * keep V8's background threads busy for 1-2 s, during which a forced collection on the main
+ * thread takes ~10x longer (bench/README.md, heap growth) — a warm worker's compiles do not.
+ * So kernels made in a burst, or minutes apart in an interactive session, share one worker.
+ * The timer runs in the worker, so it fires even while the main thread runs a long
+ * synchronous loop. Only a worker that has compiled something ends: one only warmed up
+ * (start()) waits for its first kernel.
  */
-const IDLE_MS = 1000;
+const IDLE_MS = 30_000;
 
 let worker: Worker | undefined;
 let mainPort: MessagePort | undefined;
