@@ -4,9 +4,10 @@
  * One fresh process per run: it compiles a vectorize kernel, waits for its Wasm, then forces
  * a collection every 80 ms for 3 s and prints the median per window.
  *
- *   npx tsx bench/gc-after-compile.ts [first|second|stopped] [runs=3]
+ *   npx tsx bench/gc-after-compile.ts [first|second|restart|stopped] [runs=3]
  *     first:   after the process's first kernel (a fresh compiler worker's first compile)
  *     second:  after a second kernel, compiled 3 s after the first
+ *     restart: the same, the worker having ended in between (idle delay set to 100 ms)
  *     stopped: after the first kernel and `await stopCompilerWorker()` (prints how long that took)
  * A/B: run it in each checkout, alternately. No assertions: a measurement tool.
  */
@@ -18,18 +19,19 @@ const EDGES = [500, 1000, 1500, 2000, 3000];
 async function child(scenario: string): Promise<string> {
   const nb = await import('../src/index.js');
   const { collectGarbage } = await import('../src/runtime/gc-hooks.js');
-  const { stopCompilerWorker } = await import('../src/vectorize/compile-sync.js');
+  const { setCompilerIdleMs, stopCompilerWorker } = await import('../src/vectorize/compile-sync.js');
+  if (scenario === 'restart') setCompilerIdleMs(100);
   const { wasmReady } = await import('./harness.js');
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const make = (c: number) => nb.vectorize('f8(f8)')(new Function('a', `return Math.exp(-a * a) * Math.cos(a) + ${c}`) as (a: number) => number);
   let t = performance.now();
   await wasmReady(make(0.25));
   let note = `compile ${(performance.now() - t).toFixed(0)} ms`;
-  if (scenario === 'second') {
+  if (scenario === 'second' || scenario === 'restart') {
     await sleep(3000);
     t = performance.now();
     await wasmReady(make(0.5));
-    note = `second compile ${(performance.now() - t).toFixed(0)} ms`;
+    note = `${scenario} compile ${(performance.now() - t).toFixed(0)} ms`;
   } else if (scenario === 'stopped') {
     t = performance.now();
     await stopCompilerWorker();
@@ -56,7 +58,7 @@ if (isMain) {
     process.exit(0);
   }
   const scenario = args[0] ?? 'first';
-  if (!['first', 'second', 'stopped'].includes(scenario)) throw new Error(`unknown scenario ${scenario}: first, second or stopped`);
+  if (!['first', 'second', 'restart', 'stopped'].includes(scenario)) throw new Error(`unknown scenario ${scenario}: first, second, restart or stopped`);
   const runs = Number(args[1] ?? 3);
   const self = fileURLToPath(import.meta.url);
   for (let i = 0; i < runs; i++) {

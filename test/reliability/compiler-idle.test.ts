@@ -3,8 +3,9 @@
  * IDLE_MS: 30 s), giving back its memory. A compile after that starts a new worker
  * transparently; no request is lost when one is posted just as the worker ends (the race is
  * run on purpose with a 0 ms delay); compiles in a burst share one worker; a worker only
- * warmed up waits for its first kernel; and a program that compiled a kernel exits without
- * waiting for the worker. Delays are set short here through setCompilerIdleMs.
+ * warmed up waits for its first kernel; the main thread keeps Binaryen's compiled module for
+ * the next worker; and a program that compiled a kernel exits without waiting for the worker.
+ * Delays are set short here through setCompilerIdleMs.
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -62,6 +63,15 @@ describe('compiler worker idle exit', () => {
     await sleep(3000);
     expect(await run(compileSync(source(40)).binary)).toBe(40);
     expect(compilerWorkersSpawned()).toBe(spawned);
+  });
+
+  it("the main thread keeps Binaryen's compiled module, so that a restarted worker reuses its code", async () => {
+    setCompilerIdleMs(30);
+    expect(await run(compileSync(source(50)).binary)).toBe(50);
+    expect(nodeCompilerWorker.keepsCompiledBinaryen?.()).toBe(true);
+    await sleep(400); // the worker ends; the module stays
+    expect(await compileAsync(51)).toBe(51);
+    expect(nodeCompilerWorker.keepsCompiledBinaryen?.()).toBe(true);
   });
 
   it('compiles one after another within the delay share one worker', async () => {

@@ -36,4 +36,6 @@ export interface CompilerWorker {
   readonly spawned?: () => number;
   /** Tests: how long an idle worker waits before it ends itself (ms; `undefined`: the default). Applies from the next idle wait. */
   readonly setIdleMs?: (ms: number | undefined) => void;
+  /** Tests: whether this thread holds Binaryen's compiled module for later workers to reuse. */
+  readonly keepsCompiledBinaryen?: () => boolean;
 }

@@ -54,6 +54,15 @@ const reuseLibraryParses = ${reuseLibraryParses.toString()};
 const loadAscWithCodeCache = ${loadAscWithCodeCache.toString()};
 const ASC_BUILDS = ${JSON.stringify(ASC_BUILDS)};
 let codeCache;
+// Binaryen's compiled Wasm goes to the main thread once, which keeps it (keepBinaryen below):
+// while any thread holds that module, V8 gives a later worker that compiles the same bytes
+// the same code, tiered up already, instead of compiling and tiering it up again.
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = async function (source, imports) {
+  const r = await instantiate.call(WebAssembly, source, imports);
+  if (r && r.module instanceof WebAssembly.Module) port.postMessage({ id: -2, wasmModule: r.module });
+  return r;
+};
 /** asc's exports; its parses of the standard library are reused from the first compile on. */
 async function loadAsc() {
   let asc;
@@ -168,19 +177,20 @@ async function handle(req) {
 
 export type { CompileReply, CompileRequest, CompilerFault, CompilerWorker } from './compiler-worker-types.js';
 
-interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number }
+interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number; wasmModule?: WebAssembly.Module }
 interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; source: string }
 
 /**
  * How long the worker waits with nothing to do before it ends itself: 30 s. An idle worker
  * holds ~90 MiB of the process's memory (asc, Binaryen and their heap; measured RSS 332 MiB
  * with it, 240 after it ended), which a long-running program that made its kernels at its
- * start should get back. The delay is long because a restart costs: the next compile loads
- * asc again through the code cache and parses its standard library again (0.2-0.4 s on a
- * quiet machine, 1.3-2.6 s at load 8-11 on 2 cores), and a fresh worker's first compiles
- * keep V8's background threads busy for 1-2 s, during which a forced collection on the main
- * thread takes ~10x longer (bench/README.md, heap growth) — a warm worker's compiles do not.
- * So kernels made in a burst, or minutes apart in an interactive session, share one worker.
+ * start should get back. Ending it does not shorten the 1-2 s after a process's first
+ * compiles during which V8's background threads, tiering up Binaryen's Wasm, make a forced
+ * collection on the main thread ~10x slower (bench/README.md, heap growth, third pass). The
+ * delay is long because a restart still costs the next compile asc's JavaScript again and a
+ * new parse of its standard library (1.2-2.6 s at load 10 on 2 cores; Binaryen's tiered-up
+ * code is reused: keptWasmModule). So kernels made in a burst, or seconds apart in an
+ * interactive session, share one worker.
  * The timer runs in the worker, so it fires even while the main thread runs a long
  * synchronous loop. Only a worker that has compiled something ends: one only warmed up
  * (start()) waits for its first kernel.
@@ -229,8 +239,21 @@ function settle(reply: Reply, source: string): CompileReply {
   return { binary: new Uint8Array(reply.binary!), compileMs: reply.compileMs ?? 0 };
 }
 
+/**
+ * Binaryen's compiled module, from the first worker that loaded it (id -2 messages), kept
+ * for the life of the process. Measured (bench/README.md, heap growth, third pass): with it
+ * held here, a restarted worker's first compile took 1.5-1.8 s instead of 3.9-4.0 s (load 11)
+ * and the main thread's forced collections after it 6-50 ms instead of 35-225 ms, because V8
+ * hands the new worker the code it already tiered up for the same bytes.
+ */
+let keptWasmModule: WebAssembly.Module | undefined;
+
 /** A reply for a background compile (or a fatal message): settle its Promise. */
 function dispatch(reply: Reply): void {
+  if (reply.wasmModule !== undefined) {
+    keptWasmModule ??= reply.wasmModule;
+    return;
+  }
   if (reply.fatal !== undefined) {
     void stop(`failed: ${reply.fatal}`);
     return;
@@ -411,6 +434,7 @@ async function stop(why = 'was stopped'): Promise<void> {
  */
 export const nodeCompilerWorker: CompilerWorker = {
   start, compile, compileSync, hold, stop: () => stop(), spawned: () => spawned,
+  keepsCompiledBinaryen: () => keptWasmModule !== undefined,
   setIdleMs: (ms) => {
     idleMs = ms ?? IDLE_MS;
     if (flag !== undefined) Atomics.store(flag, 2, idleMs);
