@@ -67,7 +67,9 @@ export async function runGrowth(n: number, calls: number): Promise<GrowthReport>
   // NB_GROWTH_STOP_COMPILER=1: end the compiler worker once the kernel is in place. For a few
   // seconds after a compile the worker's isolate keeps V8's background threads busy (the
   // process uses ~a third of a core while idle here), and a forced full GC on the main thread
-  // then takes ~300 ms instead of ~15 ms (measured); this shows the loop without that.
+  // then takes ~300 ms instead of ~15 ms (measured); this shows the loop without that. What
+  // helps is mostly the wait: ending the worker takes 0.4-1 s, and 1 s of waiting with the
+  // worker alive gave equally fast collections (bench/README.md, heap growth, third pass).
   if (process.env.NB_GROWTH_STOP_COMPILER === '1') {
     const { stopCompilerWorker } = await import('../src/vectorize/compile-sync.js');
     await stopCompilerWorker();

@@ -67,6 +67,20 @@ export function compilerWorkersSpawned(): number {
   return compiler.spawned?.() ?? 0;
 }
 
+/**
+ * Test hook: how long the compiler worker waits with nothing to do before it ends itself
+ * (ms; `undefined` restores the default, 30 s: compiler-worker.node.ts IDLE_MS). A compile
+ * after that starts a new worker transparently.
+ *
+ * @example
+ * ```ts
+ * setCompilerIdleMs(50); // end the worker soon after each compile
+ * ```
+ */
+export function setCompilerIdleMs(ms: number | undefined): void {
+  compiler.setIdleMs?.(ms);
+}
+
 /** Result of {@link compileSync}. */
 export interface SyncCompileResult {
   readonly module: WebAssembly.Module;
@@ -183,7 +197,7 @@ export function compileSync(source: string, options: { memoryBase?: number; time
   return { module: moduleFromBytes(binary, source), binary, staticData: staticDataRange(binary), compileMs };
 }
 
-/** Stop the compiler worker (tests; it is unref'd, so this is never required). */
+/** Stop the compiler worker (tests; it is unref'd and ends itself when idle, so this is never required). */
 export async function stopCompilerWorker(): Promise<void> {
   await compiler.stop();
 }

@@ -34,4 +34,8 @@ export interface CompilerWorker {
   stop(): Promise<void>;
   /** How many workers were spawned so far (tests: a fault replaces the worker once, not per compile). */
   readonly spawned?: () => number;
+  /** Tests: how long an idle worker waits before it ends itself (ms; `undefined`: the default). Applies from the next idle wait. */
+  readonly setIdleMs?: (ms: number | undefined) => void;
+  /** Tests: whether this thread holds Binaryen's compiled module for later workers to reuse. */
+  readonly keepsCompiledBinaryen?: () => boolean;
 }

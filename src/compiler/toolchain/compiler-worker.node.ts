@@ -54,6 +54,15 @@ const reuseLibraryParses = ${reuseLibraryParses.toString()};
 const loadAscWithCodeCache = ${loadAscWithCodeCache.toString()};
 const ASC_BUILDS = ${JSON.stringify(ASC_BUILDS)};
 let codeCache;
+// Binaryen's compiled Wasm goes to the main thread once, which keeps it (keepBinaryen below):
+// while any thread holds that module, V8 gives a later worker that compiles the same bytes
+// the same code, tiered up already, instead of compiling and tiering it up again.
+const instantiate = WebAssembly.instantiate;
+WebAssembly.instantiate = async function (source, imports) {
+  const r = await instantiate.call(WebAssembly, source, imports);
+  if (r && r.module instanceof WebAssembly.Module) port.postMessage({ id: -2, wasmModule: r.module });
+  return r;
+};
 /** asc's exports; its parses of the standard library are reused from the first compile on. */
 async function loadAsc() {
   let asc;
@@ -75,7 +84,25 @@ const signal = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
 process.on('uncaughtException', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
 process.on('unhandledRejection', (e) => { port.postMessage({ id: -1, fatal: String(e && e.stack || e) }); signal(); });
 // An exit (process.exit in asc or the fault hook) must wake the blocked main thread too.
-process.on('exit', (code) => { port.postMessage({ id: -1, fatal: 'compiler worker exited with code ' + code }); signal(); });
+process.on('exit', (code) => { if (!idleExit) { port.postMessage({ id: -1, fatal: 'compiler worker exited with code ' + code }); signal(); } });
+// Ending when idle (compiler-worker.node.ts, IDLE_MS): flag[1] counts the requests the main
+// thread has posted and this worker has not answered yet; flag[2] is the idle delay in ms.
+// The worker ends itself only by swapping a count of 0 for -1, so a request posted meanwhile
+// (the main thread increments first) keeps it alive, and one posted after it sees -1 and
+// goes to a new worker: no request is ever lost. A worker that has only been warmed up
+// (asc loaded, nothing compiled) waits for its first compile however long that takes: the
+// kernels of a program are often made at its start and first called much later.
+let idleExit = false;
+let idleTimer;
+let compiled = false;
+function answered(req) {
+  if (!req.warm) compiled = true;
+  if (Atomics.sub(flag, 1, 1) !== 1 || !compiled) return;
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    if (Atomics.compareExchange(flag, 1, 0, -1) === 0) { idleExit = true; process.exit(0); }
+  }, Atomics.load(flag, 2));
+}
 // asc reports its own crashes (a Binaryen abort, a stack overflow) by printing a banner
 // with console.error and calling process.exit(1). While it runs, both are caught here:
 // the banner becomes the reply's error text and the exit an exception, so the main thread
@@ -88,7 +115,7 @@ let ascP;
 // One request at a time, in arrival order: background (async) and blocking requests share
 // this worker, and asc.main must not run twice at once (console and process.exit are patched).
 let chain = Promise.resolve();
-port.on('message', (req) => { chain = chain.then(() => handle(req)); });
+port.on('message', (req) => { chain = chain.then(() => handle(req)).then(() => answered(req)); });
 async function handle(req) {
   if (req.warm) {
     // Warm-up (compiler-worker.node.ts start()): load asc now, so that the first kernel's
@@ -150,12 +177,31 @@ async function handle(req) {
 
 export type { CompileReply, CompileRequest, CompilerFault, CompilerWorker } from './compiler-worker-types.js';
 
-interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number }
+interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; fatal?: string; compileMs?: number; wasmModule?: WebAssembly.Module }
 interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; source: string }
+
+/**
+ * How long the worker waits with nothing to do before it ends itself: 30 s. An idle worker
+ * holds ~90 MiB of the process's memory (asc, Binaryen and their heap; measured RSS 332 MiB
+ * with it, 240 after it ended), which a long-running program that made its kernels at its
+ * start should get back. Ending it does not shorten the 1-2 s after a process's first
+ * compiles during which V8's background threads, tiering up Binaryen's Wasm, make a forced
+ * collection on the main thread ~10x slower (bench/README.md, heap growth, third pass). The
+ * delay is long because a restart still costs the next compile asc's JavaScript again and a
+ * new parse of its standard library (1.2-2.6 s at load 10 on 2 cores; Binaryen's tiered-up
+ * code is reused: keptWasmModule). So kernels made in a burst, or seconds apart in an
+ * interactive session, share one worker.
+ * The timer runs in the worker, so it fires even while the main thread runs a long
+ * synchronous loop. Only a worker that has compiled something ends: one only warmed up
+ * (start()) waits for its first kernel.
+ */
+const IDLE_MS = 30_000;
 
 let worker: Worker | undefined;
 let mainPort: MessagePort | undefined;
+/** [0]: the reply signal; [1]: requests not answered yet, -1 once the worker ended itself; [2]: the idle delay (ms). */
 let flag: Int32Array | undefined;
+let idleMs = IDLE_MS;
 let nextId = 1;
 let workerDead: string | undefined;
 let holds = 0;
@@ -193,8 +239,21 @@ function settle(reply: Reply, source: string): CompileReply {
   return { binary: new Uint8Array(reply.binary!), compileMs: reply.compileMs ?? 0 };
 }
 
+/**
+ * Binaryen's compiled module, from the first worker that loaded it (id -2 messages), kept
+ * for the life of the process. Measured (bench/README.md, heap growth, third pass): with it
+ * held here, a restarted worker's first compile took 1.5-1.8 s instead of 3.9-4.0 s (load 11)
+ * and the main thread's forced collections after it 6-50 ms instead of 35-225 ms, because V8
+ * hands the new worker the code it already tiered up for the same bytes.
+ */
+let keptWasmModule: WebAssembly.Module | undefined;
+
 /** A reply for a background compile (or a fatal message): settle its Promise. */
 function dispatch(reply: Reply): void {
+  if (reply.wasmModule !== undefined) {
+    keptWasmModule ??= reply.wasmModule;
+    return;
+  }
   if (reply.fatal !== undefined) {
     void stop(`failed: ${reply.fatal}`);
     return;
@@ -209,11 +268,29 @@ function dispatch(reply: Reply): void {
   }
 }
 
+/** Hand every reply still queued on a retired worker's port to its Promise, then close the port. */
+function drainAndClose(port: MessagePort): void {
+  for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) dispatch(m.message as Reply);
+  port.close();
+}
+
+/**
+ * The worker ended itself for idleness (it had answered everything): forget it without
+ * failing anything. Its port stays open until its 'exit' event, so that replies it posted
+ * and not yet dispatched here still settle their Promises.
+ */
+function retire(): void {
+  worker = undefined;
+  mainPort = undefined;
+}
+
 function ensureWorker(): MessagePort {
   if (worker !== undefined && mainPort !== undefined && workerDead === undefined) return mainPort;
   const { port1, port2 } = new MessageChannel();
   workerDead = undefined;
-  flag = new Int32Array(new SharedArrayBuffer(4));
+  const f = new Int32Array(new SharedArrayBuffer(12));
+  Atomics.store(f, 2, idleMs);
+  flag = f;
   const w = new Worker(WORKER_SOURCE, {
     eval: true,
     // Not the parent's flags: `--input-type=module` would make this CommonJS code ESM, and
@@ -235,7 +312,17 @@ function ensureWorker(): MessagePort {
   // Only this worker's own events count: a replaced worker's late 'exit' must not mark its
   // successor dead (that leaked the successor and restarted asc once more).
   w.on('error', (e) => { if (worker === w) { workerDead = String(e); failPending(`died: ${workerDead}`); } });
-  w.on('exit', (code) => { if (worker === w) { workerDead = `exited with code ${code}`; worker = undefined; failPending(`died: ${workerDead}`); } });
+  w.on('exit', (code) => {
+    if (Atomics.load(f, 1) === -1) {
+      // Ended itself when idle: nothing was in flight, nothing fails.
+      if (worker === w) retire();
+      drainAndClose(port1);
+    } else if (worker === w) {
+      workerDead = `exited with code ${code}`;
+      worker = undefined;
+      failPending(`died: ${workerDead}`);
+    }
+  });
   // Background replies arrive as messages; the listener is attached before unref (attaching
   // one refs the port).
   port1.on('message', (m: Reply) => dispatch(m));
@@ -246,15 +333,31 @@ function ensureWorker(): MessagePort {
   return port1;
 }
 
+/**
+ * Post a message to a live worker, counted as in flight (flag[1]) first: a worker that has
+ * ended itself for idleness (-1) is retired and a new one spawned.
+ */
+function send(message: object): void {
+  for (;;) {
+    const port = ensureWorker();
+    const f = flag!;
+    const n = Atomics.load(f, 1);
+    if (n >= 0 && Atomics.compareExchange(f, 1, n, n + 1) === n) {
+      port.postMessage(message);
+      return;
+    }
+    if (n < 0) retire();
+  }
+}
+
 function start(): void {
-  const fresh = worker === undefined || workerDead !== undefined;
-  const port = ensureWorker();
-  if (fresh) port.postMessage({ id: 0, warm: true });
+  const alive = worker !== undefined && workerDead === undefined && Atomics.load(flag!, 1) >= 0;
+  if (!alive) send({ id: 0, warm: true });
 }
 
 function post(req: CompileRequest, id: number): void {
   const { source, flags, memoryBase, fault } = req;
-  ensureWorker().postMessage(fault === undefined ? { id, source, memoryBase, flags } : { id, source, memoryBase, flags, fault });
+  send(fault === undefined ? { id, source, memoryBase, flags } : { id, source, memoryBase, flags, fault });
 }
 
 function compile(req: CompileRequest): Promise<CompileReply> {
@@ -329,4 +432,11 @@ async function stop(why = 'was stopped'): Promise<void> {
  * const { binary } = await nodeCompilerWorker.compile({ source, flags: ascFlagsFor(source) });
  * ```
  */
-export const nodeCompilerWorker: CompilerWorker = { start, compile, compileSync, hold, stop: () => stop(), spawned: () => spawned };
+export const nodeCompilerWorker: CompilerWorker = {
+  start, compile, compileSync, hold, stop: () => stop(), spawned: () => spawned,
+  keepsCompiledBinaryen: () => keptWasmModule !== undefined,
+  setIdleMs: (ms) => {
+    idleMs = ms ?? IDLE_MS;
+    if (flag !== undefined) Atomics.store(flag, 2, idleMs);
+  },
+};
