@@ -6,11 +6,12 @@
  * needs more than the bundle's own code: the built-in ufuncs (the prebuilt Wasm module, read
  * from numbats-builtin.wasm beside the bundle), the compiler worker (vectorize's JS tier, then the
  * Wasm tier after `.ready`), guvectorize, the parallel target's piscina pool, the disk cache
- * (a second process hits what the first wrote), and the gpu target through the external
- * `webgpu` package where an adapter opens. Values are compared with plain JS.
+ * (a second process hits what the first wrote), the code cache of the bundle's own code
+ * (scripts/node-entry.ts), and the gpu target through the external `webgpu` package where an
+ * adapter opens. Values are compared with plain JS.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,13 +43,51 @@ function runProgram(name: string, body: string, env: Record<string, string> = {}
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
+/** What Dawn itself prints on stderr when it opens a device (lavapipe's limits): nothing else may appear. */
+const DAWN_NOTES = /^(Warning: [^\n]*artificially reduced[^\n]*\n)*$/;
+
 const N = 1000;
 /** The programs' inputs: `x` and `y`, printed back so that the references use the same values. */
 const INPUTS = `const x = nb.linspace(0, 1, ${N}), y = nb.linspace(1, 2, ${N}); const xs = x.toArray(), ys = y.toArray();`;
 
 describe('dist/numbats.node.js in a fresh process', () => {
-  it('is one module, with the prebuilt Wasm module\'s bytes beside it', () => {
-    expect(readdirSync(dir).filter((f) => /\.(js|wasm)$/.test(f)).sort()).toEqual(['numbats-builtin.wasm', 'numbats.node.js']);
+  it('is one body and its entry, with the prebuilt Wasm module\'s bytes beside them', () => {
+    expect(readdirSync(dir).filter((f) => /\.(c?js|wasm)$/.test(f)).sort()).toEqual(['numbats-builtin.wasm', 'numbats.node.cjs', 'numbats.node.js']);
+  });
+
+  it('compiles its body with a code cache: the first process writes it, the next ones use it as it is', () => {
+    const cacheDir = join(dir, 'code-cache');
+    const program = `const a = nb.linspace(0, 1, 5); console.log(JSON.stringify({ r: nb.add(a, nb.multiply(a, 2)).toArray(), xs: a.toArray() }));`;
+    const env = { NUMBATS_CACHE_DIR: cacheDir };
+    const check = (out: Record<string, unknown>) => expect(out.r).toEqual((out.xs as number[]).map((x) => x + x * 2));
+    check(runProgram('code-cache-fill', program, env));
+    const folder = join(cacheDir, 'numbats-code-cache');
+    const files = readdirSync(folder);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^numbats-[0-9a-f]{20}-.*\.bin$/);
+    const file = join(folder, files[0]!);
+    const written = statSync(file);
+    expect(written.size).toBeGreaterThan(10_000);
+    // A process that finds the cache usable never writes it again; the body's `import()`
+    // (webgpu's, through the entry) works in it: webgpu loads, whether or not an adapter opens.
+    const hit = runProgram('code-cache-hit', `${program.replace('console.log(JSON.stringify({', 'const gpu = await nb.gpuInfo().then(() => \'a device\', (e) => e.message); console.log(JSON.stringify({ gpu,')}`, env, DAWN_NOTES);
+    check(hit);
+    expect(hit.gpu).not.toMatch(/could not be loaded/);
+    expect(readdirSync(folder)).toEqual(files);
+    expect(statSync(file).mtimeMs).toBe(written.mtimeMs);
+    // One that V8 rejects (here: not a code cache at all) costs the compile, and is replaced.
+    writeFileSync(file, 'not a code cache');
+    check(runProgram('code-cache-rejected', program, env));
+    const replaced = readFileSync(file);
+    expect(replaced.length).toBeGreaterThan(10_000);
+    expect(replaced.toString('latin1')).not.toContain('not a code cache');
+  });
+
+  it('runs when the code cache cannot be written (its folder is a file)', () => {
+    const blocked = join(dir, 'code-cache-blocked');
+    writeFileSync(blocked, '');
+    const out = runProgram('code-cache-blocked', `console.log(JSON.stringify({ r: nb.sqrt(nb.array([4, 9])).toArray() }));`, { NUMBATS_CACHE_DIR: blocked });
+    expect(out).toEqual({ r: [2, 3] });
   });
 
   it('runs built-in ufuncs (the prebuilt module read from beside the bundle)', () => {
@@ -118,8 +157,6 @@ describe('dist/numbats.node.js in a fresh process', () => {
   });
 });
 
-/** What Dawn itself prints on stderr when it opens a device (lavapipe's limits): nothing else may appear. */
-const DAWN_NOTES = /^(Warning: [^\n]*artificially reduced[^\n]*\n)*$/;
 
 describe.skipIf(!hasGpu)('dist/numbats.node.js on the gpu target (the external webgpu package)', () => {
   it('runs a gpu vectorize kernel', () => {
