@@ -88,6 +88,29 @@ const dynamicImportFromEntry = {
 };
 
 /**
+ * node:worker_threads, required on first use rather than when the body loads: it loads
+ * Node's streams (~2 ms of the import), and a program's first kernel result needs no
+ * thread (the compiler worker starts after it, the prefault thread at the first large array,
+ * the pool at the first parallel call). numbats calls only these three (a fourth name is
+ * a build error: no such export).
+ */
+const lazyWorkerThreads = {
+  name: 'numbats-lazy-worker-threads',
+  setup(b) {
+    b.onResolve({ filter: /^node:worker_threads$/ }, (args) => (args.namespace === 'numbats-lazy' ? { path: args.path, external: true } : { path: 'worker_threads', namespace: 'numbats-lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'numbats-lazy' }, () => ({
+      loader: 'js',
+      contents: `let wt;
+const load = () => (wt ??= require('node:worker_threads'));
+export function Worker(...args) { return new (load().Worker)(...args); }
+export function MessageChannel() { return new (load().MessageChannel)(); }
+export function receiveMessageOnPort(port) { return load().receiveMessageOnPort(port); }
+`,
+    }));
+  },
+};
+
+/**
  * The prebuilt module's bytes as a file beside the bundle (dist/numbats-builtin.wasm), read
  * on first use, instead of src/runtime/builtin-bytes.ts's embedded base64 (which V8 would
  * compile at every import and decode at the first built-in call).
@@ -128,7 +151,7 @@ const body = await build({
   minifySyntax: true,
   platform: 'node',
   target: 'node20',
-  plugins: [externalDeps, acornInBundle, dynamicImportFromEntry, builtinBytesFile],
+  plugins: [lazyWorkerThreads, externalDeps, acornInBundle, dynamicImportFromEntry, builtinBytesFile],
   define: { 'import.meta.url': '__nb_meta_url' },
   banner: { js: '"use strict";var __nb_meta_url=require("node:url").pathToFileURL(__filename).href;' },
   entryPoints: [join(root, 'src/index.ts')],

@@ -93,9 +93,15 @@ describe('dist/numbats.node.js in a fresh process', () => {
   it('runs built-in ufuncs (the prebuilt module read from beside the bundle)', () => {
     const out = runProgram('builtins', `
       const a = nb.arange(10, undefined, undefined, 'float64');
-      console.log(JSON.stringify({ add: nb.add(a, 0.5).toArray(), sqrt: nb.sqrt(a).toArray(), sum: nb.add.reduce(a).toArray() }));`);
+      // The first large array starts the prefault thread (runtime/prefault.ts; node:worker_threads loaded then).
+      const before = process.report.getReport().workers.length;
+      const big = nb.zeros([1_000_000]);
+      // A thread is in the report once it runs.
+      for (let k = 0; k < 100 && process.report.getReport().workers.length === before; k++) await new Promise((r) => setTimeout(r, 50));
+      const threads = process.report.getReport().workers.length - before;
+      console.log(JSON.stringify({ add: nb.add(a, 0.5).toArray(), sqrt: nb.sqrt(a).toArray(), sum: nb.add.reduce(a).toArray(), threads, bigSum: nb.add.reduce(big).toArray() }));`);
     const a = Array.from({ length: 10 }, (_, i) => i);
-    expect(out).toEqual({ add: a.map((v) => v + 0.5), sqrt: a.map(Math.sqrt), sum: 45 });
+    expect(out).toEqual({ add: a.map((v) => v + 0.5), sqrt: a.map(Math.sqrt), sum: 45, threads: 1, bigSum: 0 });
   });
 
   it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker)', () => {
@@ -104,13 +110,15 @@ describe('dist/numbats.node.js in a fresh process', () => {
       ${INPUTS}
       const first = f(x, y).toArray(); const firstTier = f.tier;
       const crypto = process.moduleLoadList.includes('NativeModule crypto');
+      const threads = process.moduleLoadList.includes('NativeModule worker_threads');
       await f.ready;
-      console.log(JSON.stringify({ xs, ys, first, firstTier, crypto, ready: f(x, y).toArray(), tier: f.tier }));`);
+      console.log(JSON.stringify({ xs, ys, first, firstTier, crypto, threads, ready: f(x, y).toArray(), tier: f.tier }));`);
     const ys = out.ys as number[];
     const want = (out.xs as number[]).map((x, i) => x * ys[i]! + 1);
     expect(want.length).toBe(N);
-    // The first result needs no node:crypto (~3 ms to load): without `cache: true` nothing is hashed.
-    expect(out).toMatchObject({ first: want, firstTier: 'js', crypto: false, ready: want, tier: 'wasm' });
+    // The first result needs no node:crypto (~3 ms to load: without `cache: true` nothing is
+    // hashed) and no node:worker_threads (~2 ms: the compiler worker starts after it).
+    expect(out).toMatchObject({ first: want, firstTier: 'js', crypto: false, threads: false, ready: want, tier: 'wasm' });
   });
 
   it('runs guvectorize (core dimensions, the Wasm tier)', () => {
