@@ -32,7 +32,7 @@ declare const NUMBATS_BODY_FILE: string;
 declare const NUMBATS_BODY_SHA256: string;
 
 /** Cache files kept (one per key: Node versions, flags, numbats builds side by side). */
-export const KEEP = 4;
+const KEEP = 4;
 /** A temporary file older than this is a killed writer's: removed by the next writer. */
 const TMP_MAX_AGE_MS = 5 * 60_000;
 /** Milliseconds after the import when a missing cache is written (or at exit, if sooner). */

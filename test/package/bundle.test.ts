@@ -11,7 +11,7 @@
  * adapter opens. Values are compared with plain JS.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,27 @@ describe('dist/numbats.node.js in a fresh process', () => {
     const replaced = readFileSync(file);
     expect(replaced.length).toBeGreaterThan(10_000);
     expect(replaced.toString('latin1')).not.toContain('not a code cache');
+  });
+
+  it('keeps the four newest code cache files, and removes the temporary files of dead writers', () => {
+    const cacheDir = join(dir, 'code-cache-prune');
+    const folder = join(cacheDir, 'numbats-code-cache');
+    mkdirSync(folder, { recursive: true });
+    // Other builds' (or Node versions') caches, an hour old and older; a killed writer's file.
+    const hour = Date.now() / 1000 - 3600;
+    const old = ['a', 'b', 'c', 'd', 'e'].map((k, i) => join(folder, `numbats-${k.repeat(20)}-x-${i}.bin`));
+    old.forEach((f, i) => { writeFileSync(f, 'other'); utimesSync(f, hour - i * 60, hour - i * 60); });
+    const deadTmp = join(folder, 'numbats-dead.bin.1.x.tmp');
+    const liveTmp = join(folder, 'numbats-live.bin.2.x.tmp');
+    writeFileSync(deadTmp, '');
+    utimesSync(deadTmp, hour, hour);
+    writeFileSync(liveTmp, '');
+    runProgram('code-cache-prune', 'console.log(JSON.stringify({}));', { NUMBATS_CACHE_DIR: cacheDir });
+    const left = readdirSync(folder).sort();
+    // This build's new file and the three newest others; the fresh temporary file (a writer at work) stays.
+    expect(left.filter((f) => f.endsWith('.bin'))).toHaveLength(4);
+    expect(left).toEqual(expect.arrayContaining([...old.slice(0, 3).map((f) => f.slice(folder.length + 1)), 'numbats-live.bin.2.x.tmp']));
+    expect(left).not.toContain('numbats-dead.bin.1.x.tmp');
   });
 
   it('runs when the code cache cannot be written (its folder is a file)', () => {
