@@ -184,8 +184,9 @@ const entry = await build({
     NUMBATS_BODY_SHA256: JSON.stringify(createHash('sha256').update(bodyBytes).digest('hex')),
   },
   stdin: {
-    contents: `import { loadNumbats } from './scripts/node-entry.ts';\nconst nb = loadNumbats();\nexport const { ${exported.join(', ')} } = nb;\n`,
-    resolveDir: root,
+    contents: `import { loadNumbats } from './node-entry.ts';\nconst nb = loadNumbats();\nexport const { ${exported.join(', ')} } = nb;\n`,
+    // Beside this script (a `--src` package copy has no scripts/).
+    resolveDir: new URL('.', import.meta.url).pathname,
     sourcefile: 'numbats.node.js',
     loader: 'js',
   },

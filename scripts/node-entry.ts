@@ -18,8 +18,8 @@
  * in at build time, so that no file is hashed or stat-ed at import; V8 itself checks only
  * the source's length), V8's version, the architecture and the process's V8-relevant flags
  * (V8 rejects a cache made under other flags: processes started differently keep one
- * each). Made by a process that found none (or one V8 rejected): one second after the
- * import, or at exit if that comes first, so that it holds the functions a program's start
+ * each). Made by a process that found none (or one V8 rejected): {@link SAVE_AFTER_MS} after
+ * the import, or at exit if that comes first, so that it holds the functions a program's start
  * runs; written to a temporary file and renamed (a reader never sees half a file); the
  * newest {@link KEEP} files stay. The folder is made private (0700) and a file not owned by
  * this user is ignored: V8 runs what a cache file holds. Anything that fails (no file, an
@@ -35,8 +35,13 @@ declare const NUMBATS_BODY_SHA256: string;
 const KEEP = 4;
 /** A temporary file older than this is a killed writer's: removed by the next writer. */
 const TMP_MAX_AGE_MS = 5 * 60_000;
-/** Milliseconds after the import when a missing cache is written (or at exit, if sooner). */
-const SAVE_AFTER_MS = 1000;
+/**
+ * Milliseconds after the import when a missing cache is written (or at exit, if sooner): late
+ * enough to hold what a program's start compiles (acorn, the front end, the emitters: a cache
+ * made right after the import left a first kernel ~15 ms of compiling), early enough that a
+ * long-running program that is killed rather than exiting still writes one.
+ */
+const SAVE_AFTER_MS = 5000;
 
 // `require` of Node's built-ins, not `import`: an ES import of node:fs builds its ES facade,
 // which loads fs's streams (~1 ms).
