@@ -38,17 +38,22 @@ describe('the Node hash seam', () => {
   });
 
   it('digest() is a Buffer of the 32 bytes, below and above the limit; a reused input buffer is hashed as it was', async () => {
-    // A fresh instance of the seam (node:crypto not loaded by it yet): the switch from the JS
-    // to node:crypto happens inside this input, fed 6000 bytes, then the same buffer
-    // overwritten and fed again.
+    // A fresh instance of the seam (node:crypto not loaded by it yet). A caller's buffer,
+    // overwritten after an update, is hashed as it was when given: below the limit (the JS
+    // digest of what was kept), then past it (node:crypto gets what was kept).
     vi.resetModules();
     const fresh = (await import('../src/platform/hash.node.js')).createHash;
-    const buf = new Uint8Array(6000).fill(1);
+    // Below the limit first (the JS digest of what was kept; node:crypto not loaded yet).
+    const small = new Uint8Array(100).fill(3);
+    const g = fresh('sha256').update(small);
+    small.fill(4);
+    expect(g.update(small).digest('hex')).toBe(cryptoHash('sha256').update(new Uint8Array(100).fill(3)).update(new Uint8Array(100).fill(4)).digest('hex'));
+    const buf = new Uint8Array(3000).fill(1);
     const h = fresh('sha256').update(buf);
     buf.fill(2);
     h.update(buf);
-    expect(h.digest('hex')).toBe(cryptoHash('sha256').update(new Uint8Array(6000).fill(1)).update(new Uint8Array(6000).fill(2)).digest('hex'));
-    for (const n of [0, 1, 55, 56, 64, 1000, 8192, 8193, 20_000]) {
+    expect(h.digest('hex')).toBe(cryptoHash('sha256').update(new Uint8Array(3000).fill(1)).update(new Uint8Array(3000).fill(2)).digest('hex'));
+    for (const n of [0, 1, 55, 56, 64, 1000, 4092, 4093, 8192, 20_000]) {
       const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 255);
       const d = createHash('sha256').update('head').update(bytes).digest();
       expect(Buffer.isBuffer(d)).toBe(true);
