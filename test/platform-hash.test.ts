@@ -48,12 +48,12 @@ describe('the Node hash seam', () => {
     const g = fresh('sha256').update(small);
     small.fill(4);
     expect(g.update(small).digest('hex')).toBe(cryptoHash('sha256').update(new Uint8Array(100).fill(3)).update(new Uint8Array(100).fill(4)).digest('hex'));
-    const buf = new Uint8Array(3000).fill(1);
+    const buf = new Uint8Array(1500).fill(1);
     const h = fresh('sha256').update(buf);
     buf.fill(2);
     h.update(buf);
-    expect(h.digest('hex')).toBe(cryptoHash('sha256').update(new Uint8Array(3000).fill(1)).update(new Uint8Array(3000).fill(2)).digest('hex'));
-    for (const n of [0, 1, 55, 56, 64, 1000, 4092, 4093, 8192, 20_000]) {
+    expect(h.digest('hex')).toBe(cryptoHash('sha256').update(new Uint8Array(1500).fill(1)).update(new Uint8Array(1500).fill(2)).digest('hex'));
+    for (const n of [0, 1, 55, 56, 64, 1000, 2044, 2045, 8192, 20_000]) {
       const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 255);
       const d = createHash('sha256').update('head').update(bytes).digest();
       expect(Buffer.isBuffer(d)).toBe(true);

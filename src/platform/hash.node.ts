@@ -23,10 +23,13 @@ export interface Hash {
 
 /**
  * Inputs up to this many bytes (UTF-16 units for strings) are hashed in JS while node:crypto
- * is not loaded: cold JS takes ~20 us per 64-byte block, so 4 KiB costs about half of
- * node:crypto's load.
+ * is not loaded: cold JS takes ~20 us per 64-byte block, so 2 KiB costs at most a quarter
+ * of node:crypto's load (which also loads Node's streams when no thread has started yet),
+ * and a larger input that follows (a kernel with static data: its entry is tens of KiB)
+ * wastes little before node:crypto takes over. A plain kernel's key and entry are ~0.5
+ * and ~1 KiB.
  */
-const JS_LIMIT = 4096;
+const JS_LIMIT = 2048;
 
 let crypto: typeof import('node:crypto') | undefined;
 
