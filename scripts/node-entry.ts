@@ -13,8 +13,8 @@
  * ~46 ms without the cache, ~20 with it. The asc code cache (compiler/toolchain/
  * asc-code-cache.node.ts) does the same for the compiler in its worker.
  *
- * The cache: one file per key in the `numbats-code-cache` folder of {@link codeCacheDir}
- * (`$NUMBATS_CACHE_DIR`, else `<os tmpdir>/numbats`). The key: the body's SHA-256 (written
+ * The cache: one file per key in the `numbats-code-cache` folder of src/util/cache-dir.ts's
+ * codeCacheDir() (`$NUMBATS_CACHE_DIR`, else `<os tmpdir>/numbats`). The key: the body's SHA-256 (written
  * in at build time, so that no file is hashed or stat-ed at import; V8 itself checks only
  * the source's length), V8's version, the architecture and the process's V8-relevant flags
  * (V8 rejects a cache made under other flags: processes started differently keep one

@@ -104,6 +104,20 @@ describe('dist/numbats.node.js in a fresh process', () => {
     expect(left).not.toContain('numbats-dead.bin.1.x.tmp');
   });
 
+  it('keeps its code cache under <os tmpdir>/numbats without NUMBATS_CACHE_DIR (as codeCacheDir())', () => {
+    const tmp = join(dir, 'tmp-for-code-cache');
+    mkdirSync(tmp);
+    const env: Record<string, string> = { TMPDIR: tmp };
+    const saved = process.env.NUMBATS_CACHE_DIR;
+    delete process.env.NUMBATS_CACHE_DIR; // runProgram passes process.env on
+    try {
+      runProgram('code-cache-tmpdir', 'console.log(JSON.stringify({}));', env);
+    } finally {
+      if (saved !== undefined) process.env.NUMBATS_CACHE_DIR = saved;
+    }
+    expect(readdirSync(join(tmp, 'numbats', 'numbats-code-cache')).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+  });
+
   it('runs when the code cache cannot be written (its folder is a file)', () => {
     const blocked = join(dir, 'code-cache-blocked');
     writeFileSync(blocked, '');
