@@ -10,8 +10,10 @@
  * decorate-and-first-call of the same kernel (`@vectorize(['float64(float64, float64)'])`,
  * then one call on 1e3 float64) is measured in the same run, in fresh Python processes
  * (bench/numpy/first_call.py), from before `import numba`, and from after the imports.
- * The compile cache is off (no `cache: true`): every process compiles (the compiler
- * worker's code cache of asc itself, in the cache directory, is on: the first run writes it).
+ * The compile cache is off (no `cache: true`): every process compiles. The code caches are
+ * on (numbats' own code, scripts/node-entry.ts, and asc's in the compiler worker): each build
+ * gets a fresh cache directory, whose first process (printed apart: 'cold code caches', as a
+ * first run after an install) writes them; the RUNS timed processes then use them.
  * CPU time (all threads; Python's process_time) is printed beside wall time: on a loaded
  * machine it is the measure that holds.
  *
@@ -59,7 +61,8 @@ interface NodeRun { importMs: number; makeMs: number; firstMs: number; firstCpuM
 interface NumbaRun { import_ms: number; compile_ms: number; total_ms: number; compile_cpu_ms: number }
 
 function runNode(entry: string, tier: 'auto' | 'wasm'): NodeRun {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(entry, tier)], { encoding: 'utf8', cwd: work });
+  const env = { ...process.env, NUMBATS_CACHE_DIR: join(work, `cache-${entries.indexOf(entry)}`) };
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(entry, tier)], { encoding: 'utf8', cwd: work, env });
   if (r.status !== 0) throw new Error(r.stderr);
   const out = JSON.parse(r.stdout) as NodeRun;
   if (!out.ok) throw new Error(`wrong result: ${r.stdout}`);
@@ -80,6 +83,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const auto: NodeRun[][] = builds.map(() => []);
 const wasm: NodeRun[] = [];
 const numba: NumbaRun[] = [];
+// The first process of each build: its code caches are empty (it writes them).
+const cold = entries.map((e) => runNode(e, 'auto'));
 // Interleaved, so that the machine's load falls on every column alike.
 for (let i = 0; i < RUNS; i++) {
   entries.forEach((e, k) => auto[k]!.push(runNode(e, 'auto')));
@@ -95,6 +100,8 @@ console.log(`x*y+1 on 1e3 float64, fresh processes, median [min] of ${RUNS} (ms,
 builds.forEach((b, k) => {
   const rs = auto[k]!;
   console.log(`numbats '${b.label}' tier 'auto': import ${both(rs, 'importMs')}, factory ${both(rs, 'makeMs')}, first correct result ${both(rs, 'firstMs')} (tier ${rs[0]!.firstTier}; CPU ${both(rs, 'firstCpuMs')}), .ready ${both(rs, 'readyMs')} (tier ${rs[0]!.tier})`);
+  const c = cold[k]!;
+  console.log(`  cold code caches (the build's first process, once): import ${c.importMs.toFixed(1)}, factory ${c.makeMs.toFixed(1)}, first correct result ${c.firstMs.toFixed(1)} (CPU ${c.firstCpuMs.toFixed(1)}), .ready ${c.readyMs.toFixed(1)}`);
 });
 if (builds.length > 1) {
   const [a, z] = [auto[0]!, auto.at(-1)!];

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // Builds numbats' Node entry (issue 15: time to first result) with esbuild:
-//   dist/numbats.node.js   one ESM file, package.json's `exports["."].import`: numbats' ~200
-//                          modules in one file, so that `import 'numbats'` costs Node's ESM
-//                          loader one resolve, one read and one compile instead of one per
-//                          module (bench/first-call.ts measures it).
-// Beside it: numbats-builtin.wasm, the prebuilt module's bytes (read when a built-in loop is
-// first called). In the file: numbats, acorn (the kernel parser: made on the first kernel parse, as
+//   dist/numbats.node.cjs  numbats' ~200 modules in one CommonJS file (one read and one compile
+//                          instead of one per module, bench/first-call.ts measures it);
+//   dist/numbats.node.js   package.json's `exports["."].import`: a small ES module
+//                          (scripts/node-entry.ts) that compiles numbats.node.cjs with a V8 code
+//                          cache (Node 20 keeps none for ES modules: compiling the bundle was
+//                          most of the import) and re-exports its names.
+// Beside them: numbats-builtin.wasm, the prebuilt module's bytes (read when a built-in loop is
+// first called). In the body: numbats, acorn (the kernel parser: made on the first kernel parse, as
 // src/platform/acorn.node.ts loads it, but without Node's CommonJS loader, which costs a
 // first kernel ~8 ms cold) and ndarray (small; Node's CommonJS loader at import cost ~6 ms).
-// Left to Node's resolution from the bundle's URL, as for dist/src: assemblyscript (asc,
+// Left to Node's resolution from the bundle's folder, as for dist/src: assemblyscript (asc,
 // loaded by the compiler worker), piscina (the parallel pool) and the optional peer webgpu.
 // The worker threads need no files of their own: the compiler worker, the parallel pool's
 // worker (piscina) and the prefault thread run sources embedded in the bundle (their
@@ -67,6 +69,48 @@ const acornInBundle = {
 };
 
 /**
+ * The body's one `import()` that runs in the main thread, webgpu's (src/platform/gpu.node.ts),
+ * goes through `__nb_import`, the entry's own `import` (scripts/node-entry.ts): a `vm.Script`
+ * compiled from a code cache cannot `import()` (Node 20: "A dynamic import callback was not
+ * specified"). The entry sits beside the body, so specifiers resolve as before. (The
+ * `import()`s in the compiler worker's embedded source stay: the worker runs them itself.)
+ */
+const dynamicImportFromEntry = {
+  name: 'numbats-dynamic-import-from-entry',
+  setup(b) {
+    b.onLoad({ filter: /platform[\\/]gpu\.node\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const call = 'await import(name)';
+      if (!text.includes(call)) throw new Error(`gpu.node.ts no longer loads webgpu with ${call}`);
+      return { loader: 'ts', contents: text.replace(call, 'await __nb_import(name)') };
+    });
+  },
+};
+
+/**
+ * node:worker_threads, required on first use rather than when the body loads: it loads
+ * Node's streams (~2 ms of the import), and a program's first kernel result needs no
+ * thread (the compiler worker starts after it, the prefault thread at the first large array,
+ * the pool at the first parallel call). numbats calls only these three (a fourth name is
+ * a build error: no such export).
+ */
+const lazyWorkerThreads = {
+  name: 'numbats-lazy-worker-threads',
+  setup(b) {
+    b.onResolve({ filter: /^node:worker_threads$/ }, (args) => (args.namespace === 'numbats-lazy' ? { path: args.path, external: true } : { path: 'worker_threads', namespace: 'numbats-lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'numbats-lazy' }, () => ({
+      loader: 'js',
+      contents: `let wt;
+const load = () => (wt ??= require('node:worker_threads'));
+export function Worker(...args) { return new (load().Worker)(...args); }
+export function MessageChannel() { return new (load().MessageChannel)(); }
+export function receiveMessageOnPort(port) { return load().receiveMessageOnPort(port); }
+`,
+    }));
+  },
+};
+
+/**
  * The prebuilt module's bytes as a file beside the bundle (dist/numbats-builtin.wasm), read
  * on first use, instead of src/runtime/builtin-bytes.ts's embedded base64 (which V8 would
  * compile at every import and decode at the first built-in call).
@@ -85,28 +129,70 @@ const builtinBytesFile = {
       writeFileSync(join(out, WASM_FILE), bytes);
       return {
         loader: 'js',
-        contents: `import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+        contents: `import { readFileSync } from 'node:fs';
 export function builtinWasmBytes() { return new Uint8Array(readFileSync(new URL('./${WASM_FILE}', import.meta.url))); }`,
       };
     });
   },
 };
 
-const node = await build({
+/** The body's file name (scripts/node-entry.ts loads it). */
+const BODY_FILE = 'numbats.node.cjs';
+
+// The body: CommonJS (run by the entry in Node's CommonJS wrapper, with `__nb_import` added),
+// so that the entry can compile it as a script with a code cache. It stays strict mode code
+// (its sources are ES modules), and `import.meta.url` is the body file's URL (the prebuilt
+// module's bytes, asc and piscina are found from it).
+const body = await build({
   ...COMMON,
+  format: 'cjs',
   minify: false,
   minifyWhitespace: true,
   minifySyntax: true,
   platform: 'node',
   target: 'node20',
-  plugins: [externalDeps, acornInBundle, builtinBytesFile],
+  plugins: [lazyWorkerThreads, externalDeps, acornInBundle, dynamicImportFromEntry, builtinBytesFile],
+  define: { 'import.meta.url': '__nb_meta_url' },
+  banner: { js: '"use strict";var __nb_meta_url=require("node:url").pathToFileURL(__filename).href;' },
   entryPoints: [join(root, 'src/index.ts')],
-  outfile: join(out, 'numbats.node.js'),
+  outfile: join(out, BODY_FILE),
 });
 
 // Only Node's modules and the package's declared, unbundled dependencies are left to resolve.
-checkImports(node, 'dist/numbats.node.js', (p) => p.startsWith('node:') || builtinModules.includes(p) || (deps.has(packageOf(p)) && !BUNDLED.has(packageOf(p))), 'what it should carry or cannot resolve');
+checkImports(body, `dist/${BODY_FILE}`, (p) => p.startsWith('node:') || builtinModules.includes(p) || (deps.has(packageOf(p)) && !BUNDLED.has(packageOf(p))), 'what it should carry or cannot resolve');
 
-writeLicenseNotices(out, [['numbats.node.js', node], [WASM_FILE, null]]);
-reportSizes(out, [['numbats.node.js', node], [WASM_FILE, null]], analyze);
+const bodyBytes = readFileSync(join(out, BODY_FILE));
+if (bodyBytes.some((b) => b > 0x7f)) {
+  console.error(`dist/${BODY_FILE} is not ASCII (scripts/node-entry.ts reads it as latin1)`);
+  process.exit(1);
+}
+// esbuild ends a CommonJS bundle with `0&&(module.exports={a,b,...});` (for Node's
+// cjs-module-lexer): the names the entry re-exports.
+const names = /0\s*&&\s*\(module\.exports\s*=\s*\{([\w$,\s]*)\}\);?\s*$/.exec(bodyBytes.toString('latin1'));
+if (names === null) {
+  console.error(`dist/${BODY_FILE} does not end in esbuild's export list`);
+  process.exit(1);
+}
+const exported = names[1].split(',').map((n) => n.trim()).filter((n) => n !== '');
+
+const entry = await build({
+  ...COMMON,
+  platform: 'node',
+  target: 'node20',
+  define: {
+    NUMBATS_BODY_FILE: JSON.stringify(BODY_FILE),
+    NUMBATS_BODY_SHA256: JSON.stringify(createHash('sha256').update(bodyBytes).digest('hex')),
+  },
+  stdin: {
+    contents: `import { loadNumbats } from './node-entry.ts';\nconst nb = loadNumbats();\nexport const { ${exported.join(', ')} } = nb;\n`,
+    // Beside this script (a `--src` package copy has no scripts/).
+    resolveDir: new URL('.', import.meta.url).pathname,
+    sourcefile: 'numbats.node.js',
+    loader: 'js',
+  },
+  outfile: join(out, 'numbats.node.js'),
+});
+checkImports(entry, 'dist/numbats.node.js', (p) => p === 'node:module', 'more than node:module');
+
+writeLicenseNotices(out, [['numbats.node.js', entry], [BODY_FILE, body], [WASM_FILE, null]]);
+reportSizes(out, [['numbats.node.js', entry], [BODY_FILE, body], [WASM_FILE, null]], analyze);

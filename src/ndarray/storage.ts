@@ -17,7 +17,7 @@ import { DTYPES, dtypeOfTypedArray, type AnyTypedArray, type DType } from '../dt
 import { disposeBlock, pinBlock, throwDisposed, trackBlock, unpinBlock, type Block } from '../runtime/lifetime.js';
 import { runtime } from '../runtime/runtime.js';
 import { SLAB_CELL_MAX_BYTES, allocCell, anchorView } from '../runtime/slab.js';
-import { MAX_PAGES, PAGE_BYTES } from '../runtime/wasm-memory.js';
+import { MAX_PAGES, PAGE_BYTES, heapBytes } from '../runtime/wasm-memory.js';
 import { MemoryError } from '../util/errors.js';
 import { formatShape } from './layout.js';
 
@@ -219,7 +219,9 @@ export function allocateStorage(dtype: DType, length: number, zero = false, shap
   if (bytes <= SLAB_CELL_MAX_BYTES) {
     // A small array: a cell of a slab, tracked by its slab (slab.ts); its view comes later.
     const cell = allocCell(rt.heap, bytes);
-    if (zero) rt.loops.zeroBytes(cell.ptr, bytes);
+    // At most 1 KiB: zeroed here rather than by the prebuilt module's memory.fill, so that a
+    // program's first small arrays do not compile that module (~3 ms, runtime.ts; issue 15).
+    if (zero) heapBytes().fill(0, cell.ptr, cell.ptr + bytes);
     return new HeapStorage(dtype, length, cell, undefined);
   }
   const ptr = rt.heap.alloc(bytes);

@@ -2,10 +2,11 @@
  * Where numbats keeps files between processes. The disk compile cache (vectorize/cache.ts,
  * opt-in with `cache: true`) follows the npm convention: `$NUMBATS_CACHE_DIR`, or
  * `node_modules/.cache/numbats` under the working directory. The compiler worker's code
- * cache of asc (compiler/toolchain/asc-code-cache.node.ts) is always on, so it must not
- * leave files in whatever directory a script runs from: it goes under `$NUMBATS_CACHE_DIR`
- * when that is set, else under the OS temporary directory, as Node's own compile cache does
- * (`module.enableCompileCache()`'s default).
+ * cache of asc (compiler/toolchain/asc-code-cache.node.ts) and the Node bundle's code cache
+ * of numbats itself (scripts/node-entry.ts, which repeats this rule) are always on, so they
+ * must not leave files in whatever directory a script runs from: they go under
+ * `$NUMBATS_CACHE_DIR` when that is set, else under the OS temporary directory, as Node's
+ * own compile cache does (`module.enableCompileCache()`'s default).
  */
 import { env, join, resolve, tmpdir } from '../platform/files.node.js';
 
@@ -22,8 +23,9 @@ export function cacheDir(): string {
 }
 
 /**
- * The directory of the always-on code cache of the compiler (its `asc-code-cache`
- * subdirectory is made there): `$NUMBATS_CACHE_DIR`, else `<os tmpdir>/numbats`.
+ * The directory of the always-on code caches (the compiler's `asc-code-cache` subdirectory
+ * and the Node bundle's `numbats-code-cache` are made there): `$NUMBATS_CACHE_DIR`, else
+ * `<os tmpdir>/numbats`.
  *
  * @example
  * ```ts

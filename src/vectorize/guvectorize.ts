@@ -163,7 +163,7 @@ export function guvectorize(signatures: string | readonly string[], layout: stri
       if (target.guvectorize !== undefined) return attachKernelSource(target.guvectorize(fn, sigs, layout, name, options) as GuvectorizedGufunc, record);
       const tag = 'g'; // distinct within the module is enough; stable for the cache key
       // A kernel-cache hit (by the kernel's inputs) runs no front end and goes straight to Wasm.
-      const tiers = new Tiers(name, options.tier ?? defaultTier());
+      const tiers = new Tiers(name, options.tier ?? defaultTier(), true);
       const tiered = tieredKernels(fn, sigs.map((s, i) => ({
         signature: s,
         options: {

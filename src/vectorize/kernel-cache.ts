@@ -28,7 +28,7 @@
  * decode, does not compile, link or export its entries is ignored and the kernel compiled
  * again (and the entry replaced): never a crash.
  */
-import { createHash, type Hash } from '../platform/hash.node.js';
+import { createHash } from '../platform/hash.node.js';
 import { dirname, fileURLToPath, join, readdirSync, sep, statSync } from '../platform/files.node.js';
 import * as BUILTIN_UFUNCS from '../builtins/generated/exports.js';
 import { math as NB_MATH } from '../math/index.js';
@@ -117,17 +117,33 @@ function knownName(f: unknown): string | undefined {
   return known.get(f);
 }
 
+/**
+ * The in-memory key's text: the inputs printed one after another (each with its length, so
+ * that no two inputs print alike), not hashed: a first kernel without `cache: true` then
+ * never loads node:crypto (~3 ms of a fresh process, issue 15). A typed array's bytes go in
+ * as their SHA-256 (a table may be large). The disk key hashes the text.
+ */
+class KeyText {
+  private readonly parts: string[] = [];
+  update(x: string | Uint8Array): this {
+    this.parts.push(typeof x === 'string' ? x : `#${createHash('sha256').update(x).digest('hex')}`);
+    return this;
+  }
+  text(): string {
+    return this.parts.join('');
+  }
+}
 /** Thrown inside the key's hashing when an input has no fingerprint. */
 class NoFingerprint extends Error {}
 
 const MAX_DEPTH = 32;
 
-function hashText(h: Hash, tag: string, text: string): void {
+function hashText(h: KeyText, tag: string, text: string): void {
   h.update(`${tag}${text.length}:`).update(text);
 }
 
 /** A kernel or helper: its source text, its recorded kernel, or a known function's name. */
-function hashFunction(h: Hash, f: unknown, depth: number): void {
+function hashFunction(h: KeyText, f: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw new NoFingerprint();
   if (typeof f === 'string') return hashText(h, 's', f);
   if (typeof f !== 'function') throw new NoFingerprint();
@@ -147,7 +163,7 @@ function hashFunction(h: Hash, f: unknown, depth: number): void {
   hashText(h, 'f', text);
 }
 
-function hashHelpers(h: Hash, helpers: Readonly<Record<string, unknown>> | undefined, depth: number): void {
+function hashHelpers(h: KeyText, helpers: Readonly<Record<string, unknown>> | undefined, depth: number): void {
   const names = helpers === undefined ? [] : Object.keys(helpers);
   h.update(`H${names.length}:`);
   for (const n of names) {
@@ -156,7 +172,7 @@ function hashHelpers(h: Hash, helpers: Readonly<Record<string, unknown>> | undef
   }
 }
 
-function hashConstants(h: Hash, constants: Readonly<Record<string, unknown>> | undefined): void {
+function hashConstants(h: KeyText, constants: Readonly<Record<string, unknown>> | undefined): void {
   const names = constants === undefined ? [] : Object.keys(constants);
   h.update(`C${names.length}:`);
   for (const n of names) {
@@ -194,8 +210,8 @@ const OPTION_KEYS: Record<keyof CompileKernelOptions, OptionKey> = {
 };
 
 /**
- * The in-memory key of a module of `units` of kernel `fn` for `target`, or null when an
- * input has no fingerprint (see the file header).
+ * The in-memory key of a module of `units` of kernel `fn` for `target` (a text, see
+ * KeyText), or null when an input has no fingerprint (see the file header).
  *
  * @example
  * ```ts
@@ -203,7 +219,7 @@ const OPTION_KEYS: Record<keyof CompileKernelOptions, OptionKey> = {
  * ```
  */
 export function inputsKey(fn: unknown, units: readonly KernelUnit[], target: string): string | null {
-  const h = createHash('sha256');
+  const h = new KeyText();
   try {
     hashText(h, 'T', target);
     hashText(h, 'A', ASC_FLAGS.join(' '));
@@ -222,7 +238,7 @@ export function inputsKey(fn: unknown, units: readonly KernelUnit[], target: str
     if (e instanceof NoFingerprint) return null;
     throw e;
   }
-  return h.digest('hex');
+  return h.text();
 }
 
 let build: string | undefined;

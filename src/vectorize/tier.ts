@@ -75,10 +75,18 @@ export class Tiers {
   private onJs = 0;
   private warned = false;
 
-  constructor(private readonly name: string, readonly mode: TierOption) {
+  /**
+   * @param eager - the factory makes its specialisations now (signatures given: vectorize,
+   *   guvectorize), so whether anything must compile is known at once: a group that does
+   *   calls {@link add}, which starts the compiler, and a compile-cache hit never starts it
+   *   (issue 15: a hit's first result within 5 ms of the import; the worker's start is ~4 ms
+   *   of this thread and more of another). Otherwise (a lazy factory: its first call picks
+   *   the types) the compiler warms now, as for any factory that may compile.
+   */
+  constructor(private readonly name: string, readonly mode: TierOption, eager = false) {
     // The warm compiler: the worker and asc load while the caller goes on (the worker's
-    // start, ~5 ms of this thread, once the caller's current job is done, as the compile
-    // request in add()).
+    // start once the caller's current job is done, as the compile request in add()).
+    if (eager) return;
     if (mode === 'auto') queueMicrotask(warmCompiler);
     else if (mode === 'wasm') warmCompiler();
   }
@@ -97,6 +105,9 @@ export class Tiers {
     // `cache: true` a module on disk is looked up now, and used at once.
     const s = g.module.disk === true ? startInstantiate(g.source, g.module) : undefined;
     if (s?.now !== undefined) return g.wasm(s.now);
+    // The compiler starts before the AS source is linked for the request (an eager
+    // factory's first compile; idempotent).
+    queueMicrotask(warmCompiler);
     g.js();
     this.onJs++;
     const module = s !== undefined ? s.later! : Promise.resolve().then(() => {

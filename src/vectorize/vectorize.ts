@@ -201,7 +201,7 @@ function eager(fn: (...args: never[]) => unknown, sigs: string[], name: string, 
   for (const s of sigs) {
     if (parseKernelSignature(s).args.length !== nin) throw new TypeError(`vectorize: signature '${s}' does not take ${nin} argument(s) as '${sigs[0]}' does`);
   }
-  const tiers = new Tiers(name, options.tier ?? defaultTier());
+  const tiers = new Tiers(name, options.tier ?? defaultTier(), true);
   const { loops, kernels } = buildLoops(fn, sigs, name, options, target, tiers);
   const { identity, reorderable } = identityOption(options.identity);
   const u = createUfunc({ name, nin, nout: 1, identity, reorderable, resolver: 'declared', loops }) as unknown as Ufunc;

@@ -6,11 +6,12 @@
  * needs more than the bundle's own code: the built-in ufuncs (the prebuilt Wasm module, read
  * from numbats-builtin.wasm beside the bundle), the compiler worker (vectorize's JS tier, then the
  * Wasm tier after `.ready`), guvectorize, the parallel target's piscina pool, the disk cache
- * (a second process hits what the first wrote), and the gpu target through the external
- * `webgpu` package where an adapter opens. Values are compared with plain JS.
+ * (a second process hits what the first wrote), the code cache of the bundle's own code
+ * (scripts/node-entry.ts), and the gpu target through the external `webgpu` package where an
+ * adapter opens. Values are compared with plain JS.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,21 +43,100 @@ function runProgram(name: string, body: string, env: Record<string, string> = {}
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
 }
 
+/** What Dawn itself prints on stderr when it opens a device (lavapipe's limits): nothing else may appear. */
+const DAWN_NOTES = /^(Warning: [^\n]*artificially reduced[^\n]*\n)*$/;
+
 const N = 1000;
 /** The programs' inputs: `x` and `y`, printed back so that the references use the same values. */
 const INPUTS = `const x = nb.linspace(0, 1, ${N}), y = nb.linspace(1, 2, ${N}); const xs = x.toArray(), ys = y.toArray();`;
 
 describe('dist/numbats.node.js in a fresh process', () => {
-  it('is one module, with the prebuilt Wasm module\'s bytes beside it', () => {
-    expect(readdirSync(dir).filter((f) => /\.(js|wasm)$/.test(f)).sort()).toEqual(['numbats-builtin.wasm', 'numbats.node.js']);
+  it('is one body and its entry, with the prebuilt Wasm module\'s bytes beside them', () => {
+    expect(readdirSync(dir).filter((f) => /\.(c?js|wasm)$/.test(f)).sort()).toEqual(['numbats-builtin.wasm', 'numbats.node.cjs', 'numbats.node.js']);
+  });
+
+  it('compiles its body with a code cache: the first process writes it, the next ones use it as it is', () => {
+    const cacheDir = join(dir, 'code-cache');
+    const program = `const a = nb.linspace(0, 1, 5); console.log(JSON.stringify({ r: nb.add(a, nb.multiply(a, 2)).toArray(), xs: a.toArray() }));`;
+    const env = { NUMBATS_CACHE_DIR: cacheDir };
+    const check = (out: Record<string, unknown>) => expect(out.r).toEqual((out.xs as number[]).map((x) => x + x * 2));
+    check(runProgram('code-cache-fill', program, env));
+    const folder = join(cacheDir, 'numbats-code-cache');
+    const files = readdirSync(folder);
+    expect(files).toHaveLength(1);
+    expect(files[0]).toMatch(/^numbats-[0-9a-f]{20}-.*\.bin$/);
+    const file = join(folder, files[0]!);
+    const written = statSync(file);
+    expect(written.size).toBeGreaterThan(10_000);
+    // A process that finds the cache usable never writes it again; the body's `import()`
+    // (webgpu's, through the entry) works in it: webgpu loads, whether or not an adapter opens.
+    const hit = runProgram('code-cache-hit', `${program.replace('console.log(JSON.stringify({', 'const gpu = await nb.gpuInfo().then(() => \'a device\', (e) => e.message); console.log(JSON.stringify({ gpu,')}`, env, DAWN_NOTES);
+    check(hit);
+    expect(hit.gpu).not.toMatch(/could not be loaded/);
+    expect(readdirSync(folder)).toEqual(files);
+    expect(statSync(file).mtimeMs).toBe(written.mtimeMs);
+    // One that V8 rejects (here: not a code cache at all) costs the compile, and is replaced.
+    writeFileSync(file, 'not a code cache');
+    check(runProgram('code-cache-rejected', program, env));
+    const replaced = readFileSync(file);
+    expect(replaced.length).toBeGreaterThan(10_000);
+    expect(replaced.toString('latin1')).not.toContain('not a code cache');
+  });
+
+  it('keeps the four newest code cache files, and removes the temporary files of dead writers', () => {
+    const cacheDir = join(dir, 'code-cache-prune');
+    const folder = join(cacheDir, 'numbats-code-cache');
+    mkdirSync(folder, { recursive: true });
+    // Other builds' (or Node versions') caches, an hour old and older; a killed writer's file.
+    const hour = Date.now() / 1000 - 3600;
+    const old = ['a', 'b', 'c', 'd', 'e'].map((k, i) => join(folder, `numbats-${k.repeat(20)}-x-${i}.bin`));
+    old.forEach((f, i) => { writeFileSync(f, 'other'); utimesSync(f, hour - i * 60, hour - i * 60); });
+    const deadTmp = join(folder, 'numbats-dead.bin.1.x.tmp');
+    const liveTmp = join(folder, 'numbats-live.bin.2.x.tmp');
+    writeFileSync(deadTmp, '');
+    utimesSync(deadTmp, hour, hour);
+    writeFileSync(liveTmp, '');
+    runProgram('code-cache-prune', 'console.log(JSON.stringify({}));', { NUMBATS_CACHE_DIR: cacheDir });
+    const left = readdirSync(folder).sort();
+    // This build's new file and the three newest others; the fresh temporary file (a writer at work) stays.
+    expect(left.filter((f) => f.endsWith('.bin'))).toHaveLength(4);
+    expect(left).toEqual(expect.arrayContaining([...old.slice(0, 3).map((f) => f.slice(folder.length + 1)), 'numbats-live.bin.2.x.tmp']));
+    expect(left).not.toContain('numbats-dead.bin.1.x.tmp');
+  });
+
+  it('keeps its code cache under <os tmpdir>/numbats without NUMBATS_CACHE_DIR (as codeCacheDir())', () => {
+    const tmp = join(dir, 'tmp-for-code-cache');
+    mkdirSync(tmp);
+    const env: Record<string, string> = { TMPDIR: tmp };
+    const saved = process.env.NUMBATS_CACHE_DIR;
+    delete process.env.NUMBATS_CACHE_DIR; // runProgram passes process.env on
+    try {
+      runProgram('code-cache-tmpdir', 'console.log(JSON.stringify({}));', env);
+    } finally {
+      if (saved !== undefined) process.env.NUMBATS_CACHE_DIR = saved;
+    }
+    expect(readdirSync(join(tmp, 'numbats', 'numbats-code-cache')).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+  });
+
+  it('runs when the code cache cannot be written (its folder is a file)', () => {
+    const blocked = join(dir, 'code-cache-blocked');
+    writeFileSync(blocked, '');
+    const out = runProgram('code-cache-blocked', `console.log(JSON.stringify({ r: nb.sqrt(nb.array([4, 9])).toArray() }));`, { NUMBATS_CACHE_DIR: blocked });
+    expect(out).toEqual({ r: [2, 3] });
   });
 
   it('runs built-in ufuncs (the prebuilt module read from beside the bundle)', () => {
     const out = runProgram('builtins', `
       const a = nb.arange(10, undefined, undefined, 'float64');
-      console.log(JSON.stringify({ add: nb.add(a, 0.5).toArray(), sqrt: nb.sqrt(a).toArray(), sum: nb.add.reduce(a).toArray() }));`);
+      // The first large array starts the prefault thread (runtime/prefault.ts; node:worker_threads loaded then).
+      const before = process.report.getReport().workers.length;
+      const big = nb.zeros([1_000_000]);
+      // A thread is in the report once it runs.
+      for (let k = 0; k < 100 && process.report.getReport().workers.length === before; k++) await new Promise((r) => setTimeout(r, 50));
+      const threads = process.report.getReport().workers.length - before;
+      console.log(JSON.stringify({ add: nb.add(a, 0.5).toArray(), sqrt: nb.sqrt(a).toArray(), sum: nb.add.reduce(a).toArray(), threads, bigSum: nb.add.reduce(big).toArray() }));`);
     const a = Array.from({ length: 10 }, (_, i) => i);
-    expect(out).toEqual({ add: a.map((v) => v + 0.5), sqrt: a.map(Math.sqrt), sum: 45 });
+    expect(out).toEqual({ add: a.map((v) => v + 0.5), sqrt: a.map(Math.sqrt), sum: 45, threads: 1, bigSum: 0 });
   });
 
   it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker)', () => {
@@ -64,12 +144,16 @@ describe('dist/numbats.node.js in a fresh process', () => {
       const f = nb.vectorize('float64(float64, float64)')((x, y) => x * y + 1);
       ${INPUTS}
       const first = f(x, y).toArray(); const firstTier = f.tier;
+      const crypto = process.moduleLoadList.includes('NativeModule crypto');
+      const threads = process.moduleLoadList.includes('NativeModule worker_threads');
       await f.ready;
-      console.log(JSON.stringify({ xs, ys, first, firstTier, ready: f(x, y).toArray(), tier: f.tier }));`);
+      console.log(JSON.stringify({ xs, ys, first, firstTier, crypto, threads, ready: f(x, y).toArray(), tier: f.tier }));`);
     const ys = out.ys as number[];
     const want = (out.xs as number[]).map((x, i) => x * ys[i]! + 1);
     expect(want.length).toBe(N);
-    expect(out).toMatchObject({ first: want, firstTier: 'js', ready: want, tier: 'wasm' });
+    // The first result needs no node:crypto (~3 ms to load: without `cache: true` nothing is
+    // hashed) and no node:worker_threads (~2 ms: the compiler worker starts after it).
+    expect(out).toMatchObject({ first: want, firstTier: 'js', crypto: false, threads: false, ready: want, tier: 'wasm' });
   });
 
   it('runs guvectorize (core dimensions, the Wasm tier)', () => {
@@ -106,20 +190,20 @@ describe('dist/numbats.node.js in a fresh process', () => {
       const f = nb.vectorize('float64(float64, float64)', { cache: true })((x, y) => x - y * 3);
       ${INPUTS}
       const r = f(x, y).toArray(); const tier = f.tier;
+      const crypto = process.moduleLoadList.includes('NativeModule crypto');
       await f.ready;
-      console.log(JSON.stringify({ xs, ys, r, tier }));`;
+      console.log(JSON.stringify({ xs, ys, r, tier, crypto }));`;
     const env = { NUMBATS_CACHE_DIR: cacheDir };
     const fill = runProgram('cache-fill', program, env);
     const ys = fill.ys as number[];
     const want = (fill.xs as number[]).map((x, i) => x - ys[i]! * 3);
     expect(fill).toMatchObject({ r: want, tier: 'js' });
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wasm')).length).toBeGreaterThan(0);
-    expect(runProgram('cache-hit', program, env)).toMatchObject({ r: want, tier: 'wasm' });
+    // A hit's small key and entry are hashed without node:crypto (~3 ms to load; hash.node.ts).
+    expect(runProgram('cache-hit', program, env)).toMatchObject({ r: want, tier: 'wasm', crypto: false });
   });
 });
 
-/** What Dawn itself prints on stderr when it opens a device (lavapipe's limits): nothing else may appear. */
-const DAWN_NOTES = /^(Warning: [^\n]*artificially reduced[^\n]*\n)*$/;
 
 describe.skipIf(!hasGpu)('dist/numbats.node.js on the gpu target (the external webgpu package)', () => {
   it('runs a gpu vectorize kernel', () => {

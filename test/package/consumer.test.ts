@@ -80,7 +80,7 @@ describe('the packed package, installed into a consumer project', () => {
     expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT License/);
     // Which packages each bundle carries, as scripts/build-node.mjs and build-browser.mjs bundle them.
     const carried: Record<string, string[]> = {
-      'numbats.node.js': ['acorn', 'ndarray'],
+      'numbats.node.cjs': ['acorn', 'ndarray'],
       'browser.js': ['acorn', 'ndarray'],
       'numbats-asc.js': ['assemblyscript', 'binaryen'],
     };

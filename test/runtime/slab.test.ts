@@ -113,6 +113,25 @@ describe('slabs of small arrays', () => {
     expect(runtime().heap.stats().liveBytes).toBeLessThanOrEqual(heapBefore);
   });
 
+  it('zeros in a reused cell is all zeros, and its neighbours keep their values', () => {
+    // Cells are zeroed on this thread (not by the prebuilt module): check it on dirty memory.
+    for (const n of [1, 3, 16, SLAB_CELL_MAX_BYTES / 8]) {
+      const first = firstOfFreshSlab();
+      const p = ptrOf(first);
+      first.dispose();
+      const dirty = filled(SLAB_CELL_MAX_BYTES / 8, -1000);
+      expect(ptrOf(dirty)).toBe(p);
+      dirty.dispose();
+      const z = nb.zeros([n]);
+      expect(ptrOf(z)).toBe(p);
+      const after = filled(2, 5); // the next cell
+      expect(z.toArray()).toEqual(Array.from({ length: n }, () => 0));
+      expect(after.toArray()).toEqual([5, 6]);
+      z.dispose();
+      after.dispose();
+    }
+  });
+
   it('a pinned cell (work in flight) keeps its memory after dispose until the last unpin', () => {
     const first = firstOfFreshSlab();
     const p = ptrOf(first);

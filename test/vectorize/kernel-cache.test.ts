@@ -178,7 +178,9 @@ describe('kernel cache keyed by inputs', () => {
 
   it('every option and input changes the key; inputs without a fingerprint have no key', () => {
     const base = inputsKey(kernel, [unit()], 'cpu');
-    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    // The in-memory key is the inputs' text; the disk key its SHA-256 (with the build's identity).
+    expect(base).toContain('Math.exp(-x * x) * Math.cos(x) + 1');
+    expect(inputsDiskKey(base!)).toMatch(/^[0-9a-f]{64}$/);
     expect(inputsKey(kernel, [unit()], 'cpu')).toBe(base);
     // An omitted option and its default share the entry.
     expect(inputsKey(kernel, [unit({ boundscheck: true, fastmath: false, prefix: '' })], 'cpu')).toBe(base);
@@ -188,6 +190,9 @@ describe('kernel cache keyed by inputs', () => {
       { kind: 'gufunc', core: { nin: 1, dims: [], operands: [[], []] } },
       { kind: 'scalar', helpers: { h: '(x) => x' } }, { kind: 'scalar', constants: { c: 1 } },
       { kind: 'scalar', constants: { c: -0 } }, { kind: 'scalar', constants: { c: 0 } }, { kind: 'scalar', constants: { c: 0n } },
+      // Typed arrays by type and bytes (the bytes go in as their hash).
+      { kind: 'scalar', constants: { t: new Float64Array([1, 2]) } }, { kind: 'scalar', constants: { t: new Float64Array([1, 3]) } },
+      { kind: 'scalar', constants: { t: new Int32Array([1, 2]) } }, { kind: 'scalar', constants: { t: new Int32Array([1, 2, 0, 0]) } },
     ];
     const keys = new Set([base, ...variants.map((o) => inputsKey(kernel, [{ signature: 'f8(f8)', options: o }], 'cpu'))]);
     expect(keys.size).toBe(variants.length + 1);
