@@ -1,8 +1,9 @@
 /**
  * Compiles an AssemblyScript source that imports numbats' asm/ files (by paths relative to
  * the repository root) into a WebAssembly.Module, with the flags of the prebuilt module
- * (SIMD, shared imported memory, stub runtime): the by-hand math benches (bench/math-simd.ts,
- * bench/exp-variants.ts) time asm/ kernels through it.
+ * (SIMD, shared imported memory, stub runtime): the by-hand benches (bench/math-simd.ts,
+ * bench/exp-variants.ts, bench/stream.ts, bench/tile-chunk-measure.ts) time asm/ kernels
+ * through it; {@link interleavedMedians} times their variants round by round.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -38,4 +39,28 @@ export async function compileAsmBench(src: string, entry: string): Promise<WebAs
   );
   if (error) throw new Error(`asc failed: ${error.message}\n${diagnostics}`);
   return new WebAssembly.Module(outputs.get('bench.wasm') as Uint8Array<ArrayBuffer>);
+}
+
+/**
+ * Time `count` variants round by round (`run(k)` runs variant k once): 10 warm-up rounds,
+ * then `rounds` rounds, each variant once per round, so that all see the same machine load.
+ * Returns each variant's wall and CPU (process.cpuUsage, all threads) medians in ns per
+ * element of `elements`.
+ */
+export function interleavedMedians(count: number, run: (k: number) => void, rounds: number, elements: number): Array<{ wall: number; cpu: number }> {
+  const wall = Array.from({ length: count }, () => [] as number[]);
+  const cpu = Array.from({ length: count }, () => [] as number[]);
+  for (let i = 0; i < 10; i++) for (let k = 0; k < count; k++) run(k);
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < count; k++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      run(k);
+      wall[k]!.push(((performance.now() - t0) * 1e6) / elements);
+      const c = process.cpuUsage(c0);
+      cpu[k]!.push(((c.user + c.system) * 1e3) / elements);
+    }
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+  return wall.map((w, k) => ({ wall: median(w), cpu: median(cpu[k]!) }));
 }

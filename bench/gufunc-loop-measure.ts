@@ -16,6 +16,7 @@ import { emitAssemblyScript, linkAssemblyScript } from '../src/compiler/emit/ass
 import { pointerWalks } from '../src/compiler/ir/passes/pointer-walk.js';
 import { unrollStrict } from '../src/compiler/ir/passes/fastmath.js';
 import { compileAssemblyScript } from '../src/compiler/toolchain/asc.js';
+import { interleavedMedians } from './asm-module.js';
 
 const rounds = Number(process.argv[2] ?? 41);
 const R = Number(process.argv[3] ?? 1e5);
@@ -71,22 +72,9 @@ for (let m = 1; m < 3; m++) {
     if (!Object.is(f[po / 8 + R * m + r], f[po / 8 + r])) throw new Error(`${sources[m]![0]}: row ${r} differs from the one-element loop`);
   }
 }
-const wall = sources.map(() => [] as number[]);
-const cpu = sources.map(() => [] as number[]);
-for (let i = 0; i < 10; i++) sources.forEach((_, m) => run(m));
-for (let r = 0; r < rounds; r++) {
-  sources.forEach((_, m) => {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    run(m);
-    wall[m]!.push(((performance.now() - t0) * 1e6) / (R * C));
-    const c = process.cpuUsage(c0);
-    cpu[m]!.push(((c.user + c.system) * 1e3) / (R * C));
-  });
-}
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+const t = interleavedMedians(sources.length, run, rounds, R * C);
 console.log(`rowdot (${R}, ${C}) float64, ${rounds} rounds; same bits from all three loops`);
 sources.forEach(([name], m) => {
-  console.log(`${name}: wall median ${median(wall[m]!).toFixed(3)}, cpu median ${median(cpu[m]!).toFixed(3)} ` +
-    `(${(median(cpu[m]!) / median(cpu[0]!)).toFixed(2)}x before) ns/element`);
+  console.log(`${name}: wall median ${t[m]!.wall.toFixed(3)}, cpu median ${t[m]!.cpu.toFixed(3)} ` +
+    `(${(t[m]!.cpu / t[0]!.cpu).toFixed(2)}x before) ns/element`);
 });

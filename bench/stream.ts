@@ -16,7 +16,7 @@
  * GB/s = bytes per element / ns per element (the table's numbats column). NumPy's column is
  * the same operation with `out=` (bench/numpy/stream.py; triad needs a temporary there).
  */
-import asc from 'assemblyscript/asc';
+import { compileAsmBench } from './asm-module.js';
 import type { Case } from './harness.js';
 
 const N = 1e7;
@@ -87,23 +87,7 @@ interface StreamExports {
   dot(a: number, b: number, n: number): number;
 }
 
-async function compile(): Promise<WebAssembly.Module> {
-  const outputs = new Map<string, Uint8Array>();
-  let diagnostics = '';
-  const { error } = await asc.main(
-    ['stream.ts', '--outFile', 'stream.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=',
-      '--enable', 'simd', '--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'],
-    {
-      readFile: (name: string) => (name === 'stream.ts' ? SOURCE : null),
-      writeFile: (name: string, contents: Uint8Array) => void outputs.set(name, contents),
-      listFiles: () => [],
-      stdout: { write: (s: string) => ((diagnostics += s), true) },
-      stderr: { write: (s: string) => ((diagnostics += s), true) },
-    } as unknown as Parameters<typeof asc.main>[1],
-  );
-  if (error) throw new Error(`asc failed: ${error.message}\n${diagnostics}`);
-  return new WebAssembly.Module(outputs.get('stream.wasm') as Uint8Array<ArrayBuffer>);
-}
+const compile = (): Promise<WebAssembly.Module> => compileAsmBench(SOURCE, 'stream.ts');
 
 /** The STREAM cases: numbats' column is the Wasm loop, the baseline a plain JS loop. */
 export async function streamCases(): Promise<Case[]> {

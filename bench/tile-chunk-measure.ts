@@ -8,7 +8,7 @@
  *
  *   npx tsx bench/tile-chunk-measure.ts [rounds=61]
  */
-import asc from 'assemblyscript/asc';
+import { compileAsmBench, interleavedMedians } from './asm-module.js';
 import { reduceTileSource, tileChunk } from '../src/compiler/emit/assemblyscript/reduce-tile.js';
 
 const N = 2000;
@@ -26,24 +26,10 @@ const source = VARIANTS.map(([, fold, chunk], k) => reduceTileSource({
   load: (p) => `load<f64>(${p})`, store: (p, v) => `store<f64>(${p}, ${v});`,
 })).join('\n');
 
-const outputs = new Map<string, Uint8Array>();
-let diagnostics = '';
-const { error } = await asc.main(
-  ['tile.ts', '--outFile', 'tile.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=',
-    '--enable', 'simd', '--enable', 'threads', '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'],
-  {
-    readFile: (name: string) => (name === 'tile.ts' ? source : null),
-    writeFile: (name: string, contents: Uint8Array) => void outputs.set(name, contents),
-    listFiles: () => [],
-    stdout: { write: (s: string) => ((diagnostics += s), true) },
-    stderr: { write: (s: string) => ((diagnostics += s), true) },
-  } as unknown as Parameters<typeof asc.main>[1],
-);
-if (error) throw new Error(`asc failed: ${error.message}\n${diagnostics}`);
 
 type Tile = (m: number, n: number, pr: number, pa: number, sa: number) => void;
 const memory = new WebAssembly.Memory({ initial: Math.ceil((N * N * 8 + 2 * 65536) / 65536), maximum: 65536, shared: true });
-const mod = new WebAssembly.Module(outputs.get('tile.wasm') as Uint8Array<ArrayBuffer>);
+const mod = await compileAsmBench(source, 'tile.ts');
 const exports = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Record<string, Tile>;
 const pa = 65536;
 const pr = pa + N * N * 8;
@@ -54,21 +40,8 @@ const run = (k: number) => { f.copyWithin(pr / 8, pa / 8, pa / 8 + N); exports[`
 
 console.log(`tileChunk picks ${tileChunk(ADD)} vectors for add, ${tileChunk(MAX)} for maximum`);
 const rounds = Number(process.argv[2] ?? 61);
-const wall = VARIANTS.map(() => [] as number[]);
-const cpu = VARIANTS.map(() => [] as number[]);
-for (let i = 0; i < 10; i++) VARIANTS.forEach((_, k) => run(k));
-for (let r = 0; r < rounds; r++) {
-  VARIANTS.forEach((_, k) => {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    run(k);
-    wall[k]!.push(((performance.now() - t0) * 1e6) / (N * N));
-    const c = process.cpuUsage(c0);
-    cpu[k]!.push(((c.user + c.system) * 1e3) / (N * N));
-  });
-}
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+const t = interleavedMedians(VARIANTS.length, run, rounds, N * N);
 VARIANTS.forEach(([name], k) => {
-  console.log(`${name}: wall median ${median(wall[k]!).toFixed(3)} (${(median(wall[k]!) / median(wall[0]!)).toFixed(2)}x add at 8), ` +
-    `cpu median ${median(cpu[k]!).toFixed(3)} (${(median(cpu[k]!) / median(cpu[0]!)).toFixed(2)}x) ns/element`);
+  console.log(`${name}: wall median ${t[k]!.wall.toFixed(3)} (${(t[k]!.wall / t[0]!.wall).toFixed(2)}x add at 8), ` +
+    `cpu median ${t[k]!.cpu.toFixed(3)} (${(t[k]!.cpu / t[0]!.cpu).toFixed(2)}x) ns/element`);
 });
