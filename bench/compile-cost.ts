@@ -31,16 +31,21 @@ import { compileKernel, linkKernels } from '../src/compiler/index.js';
 import { ASC_FLAGS, replaceAscFlags } from '../src/compiler/toolchain/asc-flags.js';
 import { loadAsc } from '../src/compiler/toolchain/asc.js';
 import { reuseLibraryParses, type AscInternals } from '../src/compiler/toolchain/asc-parse-reuse.js';
+import { getDownSampleValue, jitLocalMean, mean2x2Kernel, MEAN2X2_OPTIONS } from '../examples/downsample.js';
+import { sum2d as jitSum2d } from './jit.bench.js';
 
 const rounds = Number(process.argv[2] ?? 5);
+/** Which sections run (SECTIONS=3 for the run-time table alone), and the levels compared (LEVELS=-O3,-O1). */
+const sections = new Set((process.env.SECTIONS ?? '1,2,3').split(','));
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
 const f0 = (x: number) => x.toFixed(0);
 const f1 = (x: number) => x.toFixed(1);
 
 const DEFAULT = [...ASC_FLAGS];
-const LEVELS = ['-O3', '-O2', '-O1', '-O0'];
-const level = (o: string) => DEFAULT.map((f) => (f === '-O3' ? o : f));
+const LEVELS = (process.env.LEVELS ?? '-O3,-O2,-O1,-O0').split(',');
+/** DESIGN.md decision 6's flags with `o` (a level, possibly with more asc flags: '-O1 --shrinkLevel 1') for -O3. */
+const level = (o: string) => DEFAULT.flatMap((f) => (f === '-O3' ? o.split(' ') : [f]));
 const PHASES = ['parse', 'initialize', 'compile', 'validate', 'optimize', 'emit'] as const;
 
 const KERNELS = {
@@ -87,6 +92,7 @@ if (error) throw new Error(stats);
 mark('first compile');
 console.log(JSON.stringify({ stats }));`;
 
+if (sections.has('1')) {
 const cacheRoot = mkdtempSync(join(tmpdir(), 'numbats-compile-cost-'));
 const freshRuns: Record<string, Array<Record<string, { cpu: number; wall: number }>>> = {};
 const freshStats: Record<string, string[]> = {};
@@ -124,8 +130,10 @@ for (const o of LEVELS) {
   const ph = freshStats[o]!.map(phasesOf);
   console.log(`  first compile ${o}: asc phases (wall) ${PHASES.map((p) => `${p} ${f0(median(ph.map((x) => x[p]!)))}`).join(', ')}`);
 }
+}
 
 // ---- 2. warm compiles in this thread ----------------------------------------------------------
+if (sections.has('2')) {
 const asc = (await loadAsc()) as unknown as { main(argv: string[], o: object): Promise<{ error: Error | null }> };
 const reuse = reuseLibraryParses((await import('assemblyscript')) as unknown as AscInternals);
 
@@ -168,7 +176,10 @@ for (const [v] of VARIANTS) {
   }
 }
 
+}
+
 // ---- 3. run time per level --------------------------------------------------------------------
+if (sections.has('3')) {
 const N = 1e6;
 const x = nb.linspace(-2, 2, N);
 const y = nb.linspace(1, 3, N);
@@ -179,9 +190,17 @@ const B = nb.linspace(0, 1, R * 32).reshape([R, 32]).slice('::-1').copy();
 const out = nb.empty([N]);
 const outi = nb.empty([N], 'int32');
 const rout = nb.empty([R]);
+const sum2dSource = jitSum2d.pyFunc.toString();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const make = (src: string) => new Function(`return ${src}`)() as (...a: any[]) => any;
 const calls: Array<{ level: string; kernel: string; call: () => void }> = [];
+// nb.jit's sum2d (bench/jit.bench.ts) on 1000x1000, the seed's localMean (a helper that takes
+// the image) and the mean2x2 stencil (examples/downsample.ts) on a 2000x2000 uint8 image.
+const big = nb.arange(1_000_000, undefined, undefined, 'float64').reshape([1000, 1000]);
+const S = 2000;
+const img = nb.empty([S, S], 'uint8');
+(img.data as Uint8Array).forEach((_, i, d) => { d[i] = Math.imul(i, 2654435761 | 0) >>> 24; });
+const imgOut = nb.zeros([S / 2, S / 2], 'uint8');
 for (const o of LEVELS) {
   replaceAscFlags(level(o));
   const opts = (name: string) => ({ name: `${name} ${o}`, tier: 'wasm' as const });
@@ -195,6 +214,16 @@ for (const o of LEVELS) {
   calls.push({ level: o, kernel: 'haversine 1e6', call: () => { hav(x, y, { out }); } });
   calls.push({ level: o, kernel: 'collatz i4 1e6', call: () => { steps(xi, { out: outi }); } });
   calls.push({ level: o, kernel: 'rowdot (1e5,32)', call: () => { rd(A, B, { out: rout }); } });
+  // jit functions and stencils compile at their first call (with the flags of that moment).
+  const sum2d = nb.jit({ tier: 'wasm' })(make(sum2dSource) as (a: nb.NDArray) => number);
+  const localMean = nb.jit({ tier: 'wasm', helpers: { getDownSampleValue } })(jitLocalMean.pyFunc);
+  const mean = nb.stencil(mean2x2Kernel, { ...MEAN2X2_OPTIONS, name: `mean2x2 ${o}`, tier: 'wasm' });
+  const callMean = () => { mean(img); };
+  const callLocal = () => { localMean(imgOut, S / 2, S / 2, 2, img); };
+  sum2d(big); callLocal(); callMean();
+  calls.push({ level: o, kernel: 'jit sum2d 1e3^2', call: () => { sum2d(big); } });
+  calls.push({ level: o, kernel: 'jit localMean', call: callLocal });
+  calls.push({ level: o, kernel: 'stencil mean2x2', call: callMean });
 }
 replaceAscFlags(DEFAULT);
 for (const c of calls) for (let i = 0; i < 10; i++) c.call(); // past V8's Wasm tier-up
@@ -215,5 +244,6 @@ for (const kernel of [...new Set(calls.map((c) => c.kernel))]) {
     const ts = times.get(c)!;
     console.log(`  ${kernel.padEnd(16)} ${c.level} median ${median(ts).toFixed(3)} (${q(ts, 0.25).toFixed(3)}-${q(ts, 0.75).toFixed(3)})  median / -O3 ${(median(ts) / base).toFixed(3)}`);
   }
+}
 }
 await nb.shutdown();
