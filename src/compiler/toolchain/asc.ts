@@ -7,9 +7,9 @@
  *   2. run `asc.main` on the source as `kernel.ts` with DESIGN.md decision 6's flags
  *      (-O3, stub runtime, no asserts, no abort import, SIMD, threads, imported shared memory
  *      of at most 65536 pages; -O0 when the source's header asks, toolchain/asc-flags.ts),
- *      reading and writing files in memory only, with
- *      asc's crash handler defused, against the standard library without the files kernels
- *      never use (asc-library-trim.ts; the whole library when that fails);
+ *      reading and writing files in memory only, with asc's crash handler defused, against
+ *      the standard library without the files kernels never use (asc-library-trim.ts; the
+ *      whole library when that fails);
  *   3. compile it (new WebAssembly.Module), check that it imports nothing but `env.memory`,
  *      and find the memory range its data segments write when instantiated.
  * NOTE: a module's active data segments (AS's Math tables, for one) are written into the
