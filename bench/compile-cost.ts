@@ -9,14 +9,19 @@
  *    binaryen (of which Binaryen's Wasm compile, WebAssembly.instantiate), then of asc —
  *    and the compiler worker's loader (asc-code-cache.node.ts) on a cold and on a warm V8
  *    code cache; then the first compile in the process (x*y+1) with asc's `--stats` phases
- *    (parse, initialize, compile, validate, optimize, emit), per optimisation level.
+ *    (parse, initialize, compile, validate, optimize, emit), per optimisation level, with the
+ *    whole standard library and with the trimmed one (asc-library-trim.ts, the product).
  * 2. Warm compiles in this thread, variants interleaved round by round: the optimisation
  *    levels, with asc's parse of the standard library reused between compiles
  *    (asc-parse-reuse.ts, the product) and without (asc's own behaviour), for three kernels
  *    (x*y+1, exp*cos, rowdot).
- * 3. Run time of each level's modules, the product path (nb.vectorize / nb.guvectorize with
- *    `tier: 'wasm'`, the level set with toolchain/asc-flags.ts replaceAscFlags): CPU ms per
- *    call over batches of 5 calls, levels interleaved, `rounds` x 12 batches.
+ * 3. Run time of each level's modules, the product path (nb.vectorize / nb.guvectorize, nb.jit
+ *    and nb.stencil with `tier: 'wasm'`, the level set with toolchain/asc-flags.ts
+ *    replaceAscFlags): CPU ms per call over batches of 5 calls, levels interleaved, `rounds`
+ *    x 12 batches; ratios to the first level listed.
+ * Environment: SECTIONS (default 1,2,3), LEVELS (default -O3,-O2,-O1,-O0; an entry may carry
+ * more asc flags: '-O1 --shrinkLevel 1'), LIBRARY (section 1: whole,trimmed), KERNELS
+ * (section 3: only the kernels whose names contain one of these, e.g. exp,haversine).
  * No assertions: a measurement tool.
  */
 import { spawnSync } from 'node:child_process';
@@ -31,16 +36,25 @@ import { compileKernel, linkKernels } from '../src/compiler/index.js';
 import { ASC_FLAGS, replaceAscFlags } from '../src/compiler/toolchain/asc-flags.js';
 import { loadAsc } from '../src/compiler/toolchain/asc.js';
 import { reuseLibraryParses, type AscInternals } from '../src/compiler/toolchain/asc-parse-reuse.js';
+import { UNUSED_LIBRARY_FILES } from '../src/compiler/toolchain/asc-library-trim.js';
+import { getDownSampleValue, jitLocalMean, mean2x2Kernel, MEAN2X2_OPTIONS } from '../examples/downsample.js';
+import { sum2d as jitSum2d } from './jit.bench.js';
 
 const rounds = Number(process.argv[2] ?? 5);
+/** Which sections run (SECTIONS=3 for the run-time table alone), and the levels compared (LEVELS=-O3,-O1). */
+const sections = new Set((process.env.SECTIONS ?? '1,2,3').split(','));
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2; };
 const f0 = (x: number) => x.toFixed(0);
 const f1 = (x: number) => x.toFixed(1);
 
 const DEFAULT = [...ASC_FLAGS];
-const LEVELS = ['-O3', '-O2', '-O1', '-O0'];
-const level = (o: string) => DEFAULT.map((f) => (f === '-O3' ? o : f));
+const DEFAULT_LEVEL = DEFAULT.find((f) => /^-O\d$/.test(f))!;
+const LEVELS = (process.env.LEVELS ?? '-O3,-O2,-O1,-O0').split(',');
+/** Section 1's first compiles with the whole standard library and/or the trimmed one (LIBRARY=trimmed). */
+const LIBRARIES = (process.env.LIBRARY ?? 'whole,trimmed').split(',');
+/** The product's flags with `o` (a level, possibly with more asc flags: '-O1 --shrinkLevel 1') for its level. */
+const level = (o: string) => DEFAULT.flatMap((f) => (f === DEFAULT_LEVEL ? o.split(' ') : [f]));
 const PHASES = ['parse', 'initialize', 'compile', 'validate', 'optimize', 'emit'] as const;
 
 const KERNELS = {
@@ -77,8 +91,10 @@ function fresh(body: string, viaTsx = true): Record<string, { cpu: number; wall:
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, { cpu: number; wall: number }>;
 }
 
-const compileBody = (o: string) => `
+/** The first compile of x*y+1 at level `o`, with the whole standard library or the trimmed one (asc-library-trim.ts). */
+const compileBody = (o: string, trimmed = false) => `
 const asc = (loaded.asc.default ?? loaded.asc);
+${trimmed ? `for (const k of ${JSON.stringify(UNUSED_LIBRARY_FILES)}) delete asc.libraryFiles[k];` : ''}
 let stats = '';
 const sink = { write: (s) => { stats += s; return true; } };
 const { error } = await asc.main(['kernel.ts', '--outFile', 'kernel.wasm', '--stats', ...${JSON.stringify(level(o))}], {
@@ -87,6 +103,7 @@ if (error) throw new Error(stats);
 mark('first compile');
 console.log(JSON.stringify({ stats }));`;
 
+if (sections.has('1')) {
 const cacheRoot = mkdtempSync(join(tmpdir(), 'numbats-compile-cost-'));
 const freshRuns: Record<string, Array<Record<string, { cpu: number; wall: number }>>> = {};
 const freshStats: Record<string, string[]> = {};
@@ -101,13 +118,13 @@ await import(${JSON.stringify(ascUrl)}); mark('then asc');`, false));
   const dir = join(cacheRoot, `r${r}`);
   const loader = `const { loadAscWithCodeCache, ASC_BUILDS } = await import(${JSON.stringify(loaderUrl)}); mark('(tsx: the loader module)');
 const loaded = await loadAscWithCodeCache(${JSON.stringify(ascUrl)}, ${JSON.stringify(dir)}, ASC_BUILDS); mark('load');`;
-  add('code cache cold', fresh(`${loader}\n${compileBody('-O3')}\nloaded.save(); mark('save');`));
-  for (const o of LEVELS) {
+  add('code cache cold', fresh(`${loader}\n${compileBody(DEFAULT_LEVEL)}\nloaded.save(); mark('save');`));
+  for (const o of LEVELS.flatMap((l) => LIBRARIES.map((lib) => `${l}${lib === 'trimmed' ? ' trimmed' : ''}`))) {
     const out = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
       'const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };',
       'const out = {}; let c = cpu(), t = performance.now();',
       'const mark = (label) => { const c2 = cpu(), t2 = performance.now(); out[label] = { cpu: c2 - c, wall: t2 - t }; c = cpu(); t = performance.now(); };',
-      loader, compileBody(o), 'console.log(JSON.stringify(out));'].join('\n')], { encoding: 'utf8' });
+      loader, compileBody(o.split(' ')[0]!, o.endsWith('trimmed')), 'console.log(JSON.stringify(out));'].join('\n')], { encoding: 'utf8' });
     if (out.status !== 0) throw new Error(out.stderr);
     const lines = out.stdout.trim().split('\n');
     add(`code cache warm, ${o}`, JSON.parse(lines.pop()!));
@@ -120,12 +137,14 @@ for (const [k, runs] of Object.entries(freshRuns)) {
   const labels = Object.keys(runs[0]!).filter((l) => !l.startsWith('(tsx'));
   console.log(`  ${k.padEnd(22)} ${labels.map((l) => `${l} ${f0(median(runs.map((x) => x[l]!.cpu)))} / ${f0(median(runs.map((x) => x[l]!.wall)))}`).join(', ')}`);
 }
-for (const o of LEVELS) {
+for (const o of Object.keys(freshStats)) {
   const ph = freshStats[o]!.map(phasesOf);
   console.log(`  first compile ${o}: asc phases (wall) ${PHASES.map((p) => `${p} ${f0(median(ph.map((x) => x[p]!)))}`).join(', ')}`);
 }
+}
 
 // ---- 2. warm compiles in this thread ----------------------------------------------------------
+if (sections.has('2')) {
 const asc = (await loadAsc()) as unknown as { main(argv: string[], o: object): Promise<{ error: Error | null }> };
 const reuse = reuseLibraryParses((await import('assemblyscript')) as unknown as AscInternals);
 
@@ -168,7 +187,10 @@ for (const [v] of VARIANTS) {
   }
 }
 
+}
+
 // ---- 3. run time per level --------------------------------------------------------------------
+if (sections.has('3')) {
 const N = 1e6;
 const x = nb.linspace(-2, 2, N);
 const y = nb.linspace(1, 3, N);
@@ -179,9 +201,17 @@ const B = nb.linspace(0, 1, R * 32).reshape([R, 32]).slice('::-1').copy();
 const out = nb.empty([N]);
 const outi = nb.empty([N], 'int32');
 const rout = nb.empty([R]);
+const sum2dSource = jitSum2d.pyFunc.toString();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const make = (src: string) => new Function(`return ${src}`)() as (...a: any[]) => any;
 const calls: Array<{ level: string; kernel: string; call: () => void }> = [];
+// nb.jit's sum2d (bench/jit.bench.ts) on 1000x1000, the seed's localMean (a helper that takes
+// the image) and the mean2x2 stencil (examples/downsample.ts) on a 2000x2000 uint8 image.
+const big = nb.arange(1_000_000, undefined, undefined, 'float64').reshape([1000, 1000]);
+const S = 2000;
+const img = nb.empty([S, S], 'uint8');
+(img.data as Uint8Array).forEach((_, i, d) => { d[i] = Math.imul(i, 2654435761 | 0) >>> 24; });
+const imgOut = nb.zeros([S / 2, S / 2], 'uint8');
 for (const o of LEVELS) {
   replaceAscFlags(level(o));
   const opts = (name: string) => ({ name: `${name} ${o}`, tier: 'wasm' as const });
@@ -195,8 +225,21 @@ for (const o of LEVELS) {
   calls.push({ level: o, kernel: 'haversine 1e6', call: () => { hav(x, y, { out }); } });
   calls.push({ level: o, kernel: 'collatz i4 1e6', call: () => { steps(xi, { out: outi }); } });
   calls.push({ level: o, kernel: 'rowdot (1e5,32)', call: () => { rd(A, B, { out: rout }); } });
+  // jit functions and stencils compile at their first call (with the flags of that moment).
+  const sum2d = nb.jit({ tier: 'wasm' })(make(sum2dSource) as (a: nb.NDArray) => number);
+  const localMean = nb.jit({ tier: 'wasm', helpers: { getDownSampleValue } })(jitLocalMean.pyFunc);
+  const mean = nb.stencil(mean2x2Kernel, { ...MEAN2X2_OPTIONS, name: `mean2x2 ${o}`, tier: 'wasm' });
+  const callMean = () => { mean(img); };
+  const callLocal = () => { localMean(imgOut, S / 2, S / 2, 2, img); };
+  sum2d(big); callLocal(); callMean();
+  calls.push({ level: o, kernel: 'jit sum2d 1e3^2', call: () => { sum2d(big); } });
+  calls.push({ level: o, kernel: 'jit localMean', call: callLocal });
+  calls.push({ level: o, kernel: 'stencil mean2x2', call: callMean });
 }
 replaceAscFlags(DEFAULT);
+// KERNELS=exp,haversine times only the kernels whose names contain one of these.
+const only = process.env.KERNELS?.split(',');
+if (only) calls.splice(0, calls.length, ...calls.filter((c) => only.some((k) => c.kernel.includes(k))));
 for (const c of calls) for (let i = 0; i < 10; i++) c.call(); // past V8's Wasm tier-up
 const times = new Map<(typeof calls)[number], number[]>(calls.map((c) => [c, []]));
 const BATCH = 5;
@@ -208,12 +251,13 @@ for (let r = 0; r < rounds * 12; r++) {
   }
 }
 const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))]!;
-console.log(`\n3. run time per level (CPU ms per call; median and quartiles of ${rounds * 12} batches of ${BATCH}, levels interleaved):`);
+console.log(`\n3. run time per level (CPU ms per call; median, quartiles and minimum of ${rounds * 12} batches of ${BATCH}, levels interleaved):`);
 for (const kernel of [...new Set(calls.map((c) => c.kernel))]) {
-  const base = median(times.get(calls.find((c) => c.kernel === kernel && c.level === '-O3')!)!);
+  const base = median(times.get(calls.find((c) => c.kernel === kernel && c.level === LEVELS[0])!)!);
   for (const c of calls.filter((c) => c.kernel === kernel)) {
     const ts = times.get(c)!;
-    console.log(`  ${kernel.padEnd(16)} ${c.level} median ${median(ts).toFixed(3)} (${q(ts, 0.25).toFixed(3)}-${q(ts, 0.75).toFixed(3)})  median / -O3 ${(median(ts) / base).toFixed(3)}`);
+    console.log(`  ${kernel.padEnd(16)} ${c.level} median ${median(ts).toFixed(3)} (${q(ts, 0.25).toFixed(3)}-${q(ts, 0.75).toFixed(3)}, min ${Math.min(...ts).toFixed(3)})  median / ${LEVELS[0]} ${(median(ts) / base).toFixed(3)}`);
   }
+}
 }
 await nb.shutdown();

@@ -99,13 +99,13 @@ const both = (rs: NodeRun[], k: keyof NodeRun) => `${m(rs, k).toFixed(1)} [${lo(
 console.log(`x*y+1 on 1e3 float64, fresh processes, median [min] of ${RUNS} (ms, from before the import)`);
 builds.forEach((b, k) => {
   const rs = auto[k]!;
-  console.log(`numbats '${b.label}' tier 'auto': import ${both(rs, 'importMs')}, factory ${both(rs, 'makeMs')}, first correct result ${both(rs, 'firstMs')} (tier ${rs[0]!.firstTier}; CPU ${both(rs, 'firstCpuMs')}), .ready ${both(rs, 'readyMs')} (tier ${rs[0]!.tier})`);
+  console.log(`numbats '${b.label}' tier 'auto': import ${both(rs, 'importMs')}, factory ${both(rs, 'makeMs')}, first correct result ${both(rs, 'firstMs')} (tier ${rs[0]!.firstTier}; CPU ${both(rs, 'firstCpuMs')}), .ready ${both(rs, 'readyMs')} (tier ${rs[0]!.tier}; factory-to-ready CPU ${both(rs, 'readyCpuMs')})`);
   const c = cold[k]!;
   console.log(`  cold code caches (the build's first process, once): import ${c.importMs.toFixed(1)}, factory ${c.makeMs.toFixed(1)}, first correct result ${c.firstMs.toFixed(1)} (CPU ${c.firstCpuMs.toFixed(1)}), .ready ${c.readyMs.toFixed(1)}`);
 });
 if (builds.length > 1) {
   const [a, z] = [auto[0]!, auto.at(-1)!];
-  console.log(`ratios '${builds.at(-1)!.label}' / '${builds[0]!.label}' (medians): import ${(m(z, 'importMs') / m(a, 'importMs')).toFixed(2)}x, factory ${(m(z, 'makeMs') / m(a, 'makeMs')).toFixed(2)}x, first result ${(m(z, 'firstMs') / m(a, 'firstMs')).toFixed(2)}x, its CPU ${(m(z, 'firstCpuMs') / m(a, 'firstCpuMs')).toFixed(2)}x`);
+  console.log(`ratios '${builds.at(-1)!.label}' / '${builds[0]!.label}' (medians): import ${(m(z, 'importMs') / m(a, 'importMs')).toFixed(2)}x, factory ${(m(z, 'makeMs') / m(a, 'makeMs')).toFixed(2)}x, first result ${(m(z, 'firstMs') / m(a, 'firstMs')).toFixed(2)}x, its CPU ${(m(z, 'firstCpuMs') / m(a, 'firstCpuMs')).toFixed(2)}x, .ready ${(m(z, 'readyMs') / m(a, 'readyMs')).toFixed(2)}x, factory-to-ready CPU ${(m(z, 'readyCpuMs') / m(a, 'readyCpuMs')).toFixed(2)}x`);
 }
 console.log(`numbats '${builds.at(-1)!.label}' tier 'wasm': import ${both(wasm, 'importMs')}, factory ${both(wasm, 'makeMs')}, first correct result ${both(wasm, 'firstMs')}`);
 const last = auto.at(-1)!;

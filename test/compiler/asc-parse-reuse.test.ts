@@ -6,28 +6,11 @@
  * is real (library files taken from an earlier parse, none parsed again).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileKernel, linkKernels } from '../../src/compiler/compile.js';
 import { compileAssemblyScript, loadAsc } from '../../src/compiler/toolchain/asc.js';
-import { ascOptimizeDirective } from '../../src/compiler/toolchain/asc-flags.js';
 import { reuseLibraryParses, type AscInternals, type ParseReuse } from '../../src/compiler/toolchain/asc-parse-reuse.js';
+import { KERNEL_SOURCES } from './asc-sources.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const scalar = (fn: any, sig: string, prefix: string) => compileKernel(fn, sig, { kind: 'scalar', prefix });
-const CORE = { nin: 2, dims: ['n'], operands: [[0], [0], []] };
-
-const SOURCES: Array<[string, string]> = [
-  ['x*y+1 f8', linkKernels([scalar((x: any, y: any) => x * y + 1, 'f8(f8, f8)', 'a_')])],
-  ['exp*cos f8 (Math tables)', linkKernels([scalar((x: any) => Math.exp(-x * x) * Math.cos(x), 'f8(f8)', 'b_')])],
-  ['sin, pow f4', linkKernels([scalar((x: any) => Math.sin(x) * Math.pow(x, 2.5), 'f4(f4)', 'c_')])],
-  ['int64 poly', linkKernels([scalar('(x) => x * x * 3n + x - 7n', 'i8(i8)', 'd_')])],
-  ['u8 clamp, i4 floor div', linkKernels([
-    scalar((x: any) => Math.min(Math.max(Math.round(x), 0), 255), 'u1(f4)', 'e_'),
-    scalar((a: any, b: any) => Math.floor(a / b) + a % b, 'i4(i4, i4)', 'f_'),
-  ])],
-  ['bool, comparisons', linkKernels([scalar((a: any, b: any) => (a < b && !(a >= b)) || a === b, 'b1(f8, f8)', 'g_')])],
-  ['gufunc rowdot', linkKernels([compileKernel('(a, b, r) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; r[0] = s; }', 'void(f8[:], f8[:], f8[:])', { kind: 'gufunc', prefix: 'h_', core: CORE })])],
-  ['-O0 module', `// k: generated\n${ascOptimizeDirective(0)}\n${linkKernels([scalar((x: any) => Math.log1p(Math.abs(x)) + Math.atan2(x, 2), 'f8(f8)', 'i_')])}`],
-];
+const SOURCES = KERNEL_SOURCES;
 
 let reuse: ParseReuse;
 

@@ -6,9 +6,12 @@
  * becomes the reply's error text.
  */
 import { reuseLibraryParses, type AscInternals } from './asc-parse-reuse.js';
+import { trimLibrary, UNUSED_LIBRARY_FILES, type LibraryTrim } from './asc-library-trim.js';
 
 interface AscMain {
   main(argv: string[], options: object): Promise<{ error: Error | null }>;
+  /** The standard library without the files kernels never use (asc-library-trim.ts). */
+  trim: LibraryTrim;
 }
 interface Request { id: number; source: string; flags: string[]; memoryBase?: number; fault?: string }
 
@@ -24,7 +27,8 @@ const asc: Promise<AscMain> = import('assemblyscript/asc').then(async (m) => {
     ? { Parser: built.numbatsParser, NodeKind: built.numbatsNodeKind }
     : await import('assemblyscript');
   reuseLibraryParses(api as unknown as AscInternals);
-  return ((m as { default?: unknown }).default ?? m) as AscMain;
+  const main = ((m as { default?: unknown }).default ?? m) as Omit<AscMain, 'trim'> & { libraryFiles?: Record<string, string> };
+  return { main: (argv, options) => main.main(argv, options), trim: trimLibrary(main.libraryFiles, UNUSED_LIBRARY_FILES) };
 });
 const CONSOLE = ['log', 'info', 'warn', 'error', 'debug'] as const;
 let queue: Promise<void> = Promise.resolve();
@@ -42,12 +46,16 @@ async function answer(req: Request): Promise<void> {
     if (req.memoryBase !== undefined) argv.push('--memoryBase', String(req.memoryBase));
     for (const k of CONSOLE) console[k] = (...a: unknown[]) => { printed += `${a.map(String).join(' ')}\n`; };
     const started = performance.now();
-    const result = await compiler.main(argv, {
-      readFile: (name: string) => (name === 'kernel.ts' ? req.source : null),
-      writeFile: (name: string, contents: Uint8Array | string) => { outputs.set(name, contents); },
-      listFiles: () => [],
-      stdout: sink,
-      stderr: sink,
+    const result = await compiler.trim.compile(() => {
+      outputs.clear();
+      diagnostics = '';
+      return compiler.main(argv, {
+        readFile: (name: string) => (name === 'kernel.ts' ? req.source : null),
+        writeFile: (name: string, contents: Uint8Array | string) => { outputs.set(name, contents); },
+        listFiles: () => [],
+        stdout: sink,
+        stderr: sink,
+      });
     });
     const binary = outputs.get('kernel.wasm');
     if (result.error || !(binary instanceof Uint8Array)) {

@@ -7,7 +7,9 @@
  *   2. run `asc.main` on the source as `kernel.ts` with DESIGN.md decision 6's flags
  *      (-O3, stub runtime, no asserts, no abort import, SIMD, threads, imported shared memory
  *      of at most 65536 pages; -O0 when the source's header asks, toolchain/asc-flags.ts),
- *      reading and writing files in memory only, with asc's crash handler defused;
+ *      reading and writing files in memory only, with asc's crash handler defused, against
+ *      the standard library without the files kernels never use (asc-library-trim.ts; the
+ *      whole library when that fails);
  *   3. compile it (new WebAssembly.Module), check that it imports nothing but `env.memory`,
  *      and find the memory range its data segments write when instantiated.
  * NOTE: a module's active data segments (AS's Math tables, for one) are written into the
@@ -23,6 +25,7 @@ import type { WasmModule } from '../../util/platform-types.js';
 import { TargetError } from '../../util/errors.js';
 import { ascFlagsFor, isHostImport } from './asc-flags.js';
 import { reuseLibraryParses, type AscInternals } from './asc-parse-reuse.js';
+import { trimLibrary, UNUSED_LIBRARY_FILES, type LibraryTrim } from './asc-library-trim.js';
 
 /** asc's API as far as it is used here. */
 interface AscApi {
@@ -35,21 +38,23 @@ interface AscApi {
   }): Promise<{ error: Error | null }>;
 }
 
-let ascPromise: Promise<AscApi> | undefined;
+let ascPromise: Promise<AscApi & { readonly trim: LibraryTrim }> | undefined;
 let ascLoadMs = 0;
 
 /**
  * Load asc once (dynamic import), with its parses of the standard library reused between
- * compiles (asc-parse-reuse.ts). Resolves to its API; `ascLoadMs` is recorded on the first
- * load.
+ * compiles (asc-parse-reuse.ts) and the library trimmed of the files kernels never use
+ * (asc-library-trim.ts). Resolves to its API and the trim's switch; `ascLoadMs` is recorded
+ * on the first load.
  */
-export function loadAsc(): Promise<AscApi> {
+export function loadAsc(): Promise<AscApi & { readonly trim: LibraryTrim }> {
   if (!ascPromise) {
     const started = performance.now();
     ascPromise = Promise.all([import('assemblyscript/asc'), import('assemblyscript')]).then(([m, compiler]) => {
       reuseLibraryParses(compiler as unknown as AscInternals);
+      const api = (m.default ?? m) as unknown as AscApi & { libraryFiles?: Record<string, string> };
       ascLoadMs = performance.now() - started;
-      return (m.default ?? m) as unknown as AscApi;
+      return { main: (argv, options) => api.main(argv, options), trim: trimLibrary(api.libraryFiles, UNUSED_LIBRARY_FILES) };
     });
   }
   return ascPromise;
@@ -196,12 +201,16 @@ export async function compileAssemblyScript(source: string, options: AscOptions 
   const argv = ['kernel.ts', '--outFile', 'kernel.wasm', ...ascFlagsFor(source)];
   if (options.wat) argv.push('--textFile', 'kernel.wat');
   if (options.memoryBase !== undefined) argv.push('--memoryBase', String(options.memoryBase));
-  const { error } = await withAscCrashesCaught(() => asc.main(argv, {
-    readFile: (name) => (name === 'kernel.ts' ? source : null),
-    writeFile: (name, contents) => { outputs.set(name, contents); },
-    listFiles: () => [],
-    stdout: sink,
-    stderr: sink,
+  const { error } = await withAscCrashesCaught(() => asc.trim.compile(() => {
+    outputs.clear();
+    diagnostics = '';
+    return asc.main(argv, {
+      readFile: (name) => (name === 'kernel.ts' ? source : null),
+      writeFile: (name, contents) => { outputs.set(name, contents); },
+      listFiles: () => [],
+      stdout: sink,
+      stderr: sink,
+    });
   }), source);
   const binary = outputs.get('kernel.wasm');
   if (error || !(binary instanceof Uint8Array)) throw new AscCompileError(diagnostics || String(error), source);

@@ -35,6 +35,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { AscCompileError } from './asc.js';
 import { ASC_BUILDS, loadAscWithCodeCache } from './asc-code-cache.node.js';
 import { reuseLibraryParses } from './asc-parse-reuse.js';
+import { trimLibrary, UNUSED_LIBRARY_FILES } from './asc-library-trim.js';
 import { codeCacheDir } from '../../util/cache-dir.js';
 import { TargetError } from '../../util/errors.js';
 import type { CompileReply, CompileRequest, CompilerWorker } from './compiler-worker-types.js';
@@ -52,6 +53,7 @@ const { port, ascUrl, codeCacheDir, processFlags } = workerData;
 var __name = (f) => f;
 const reuseLibraryParses = ${reuseLibraryParses.toString()};
 const loadAscWithCodeCache = ${loadAscWithCodeCache.toString()};
+const trimLibrary = ${trimLibrary.toString()};
 const ASC_BUILDS = ${JSON.stringify(ASC_BUILDS)};
 let codeCache;
 // Binaryen's compiled Wasm goes to the main thread once, which keeps it (keepBinaryen below):
@@ -63,7 +65,12 @@ WebAssembly.instantiate = async function (source, imports) {
   if (r && r.module instanceof WebAssembly.Module) port.postMessage({ id: -2, wasmModule: r.module });
   return r;
 };
-/** asc's exports; its parses of the standard library are reused from the first compile on. */
+let trim;
+/**
+ * asc's exports; its parses of the standard library are reused from the first compile on,
+ * and the library is trimmed of the files kernels never use (trim.compile falls back to the
+ * whole library).
+ */
 async function loadAsc() {
   let asc;
   let compiler;
@@ -77,7 +84,9 @@ async function loadAsc() {
     compiler = await import(new URL('assemblyscript.js', ascUrl).href);
   }
   reuseLibraryParses(compiler);
-  return asc.default ?? asc;
+  const api = asc.default ?? asc;
+  trim = trimLibrary(api.libraryFiles, ${JSON.stringify(UNUSED_LIBRARY_FILES)});
+  return api;
 }
 const flag = new Int32Array(workerData.flag);
 const signal = () => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
@@ -144,12 +153,16 @@ async function handle(req) {
     try {
       // Fault injection: asc's own crash handler (banner, then process.exit(1)).
       if (req.fault === 'asc-crash') { console.error('\\u258C Whoops, the AssemblyScript compiler has crashed during optimize :-('); process.exit(1); }
-      result = await asc.main(argv, {
-        readFile: (name) => (name === 'kernel.ts' ? req.source : null),
-        writeFile: (name, contents) => { outputs.set(name, contents); },
-        listFiles: () => [],
-        stdout: sink,
-        stderr: sink,
+      result = await trim.compile(() => {
+        outputs.clear();
+        diagnostics = '';
+        return asc.main(argv, {
+          readFile: (name) => (name === 'kernel.ts' ? req.source : null),
+          writeFile: (name, contents) => { outputs.set(name, contents); },
+          listFiles: () => [],
+          stdout: sink,
+          stderr: sink,
+        });
       });
     } finally {
       process.exit = realExit;
