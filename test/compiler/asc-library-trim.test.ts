@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileAssemblyScript, loadAsc } from '../../src/compiler/toolchain/asc.js';
 import { UNUSED_LIBRARY_FILES, type LibraryTrim } from '../../src/compiler/toolchain/asc-library-trim.js';
 import { compileSync } from '../../src/vectorize/compile-sync.js';
-import { goldenSources, KERNEL_SOURCES, stencilAndJitSources } from './asc-sources.js';
+import { diagnosticsOffAndOn, goldenSources, KERNEL_SOURCES, stencilAndJitSources } from './asc-sources.js';
 
 let trim: LibraryTrim;
 let libraryFiles: Record<string, string>;
@@ -80,18 +80,7 @@ describe('the trimmed standard library', () => {
 
   it('reports the whole library\'s diagnostics for a source asc rejects', async () => {
     const bad = 'export function f(x: f64): f64 { return nope(x); }';
-    const messages: string[] = [];
-    for (const on of [false, true]) {
-      trim.enabled = on;
-      try {
-        await compileAssemblyScript(bad);
-        messages.push('compiled');
-      } catch (e) {
-        messages.push((e as Error).message);
-      } finally {
-        trim.enabled = true;
-      }
-    }
+    const messages = await diagnosticsOffAndOn(trim, bad);
     expect(messages[0]).toMatch(/nope/);
     expect(messages[1]).toBe(messages[0]);
   }, 120_000);

@@ -13,6 +13,7 @@ import { compileJit } from '../../src/compiler/jit.js';
 import { compileStencil } from '../../src/compiler/stencil.js';
 import { linkAssemblyScript } from '../../src/compiler/emit/assemblyscript/emit-module.js';
 import { ascOptimizeDirective } from '../../src/compiler/toolchain/asc-flags.js';
+import { compileAssemblyScript } from '../../src/compiler/toolchain/asc.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const scalar = (fn: any, sig: string, prefix: string) => compileKernel(fn, sig, { kind: 'scalar', prefix });
@@ -55,4 +56,24 @@ export function stencilAndJitSources(): Array<[string, string]> {
     ['jit prange', linkAssemblyScript([par.asUnit], 'par: jit')],
     ['jit allocation', linkAssemblyScript([alloc.asUnit], 'alloc: jit')],
   ];
+}
+
+/**
+ * asc's message for `bad` (a source it rejects) with a compile-time switch (parse reuse,
+ * the trimmed library) off, then on; the switch is left on. Both must be the same.
+ */
+export async function diagnosticsOffAndOn(sw: { enabled: boolean }, bad: string): Promise<string[]> {
+  const messages: string[] = [];
+  for (const on of [false, true]) {
+    sw.enabled = on;
+    try {
+      await compileAssemblyScript(bad);
+      messages.push('compiled');
+    } catch (e) {
+      messages.push((e as Error).message);
+    } finally {
+      sw.enabled = true;
+    }
+  }
+  return messages;
 }
