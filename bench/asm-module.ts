@@ -3,7 +3,8 @@
  * the repository root) into a WebAssembly.Module, with the flags of the prebuilt module
  * (SIMD, shared imported memory, stub runtime): the by-hand benches (bench/math-simd.ts,
  * bench/exp-variants.ts, bench/stream.ts, bench/tile-chunk-measure.ts) time asm/ kernels
- * through it; {@link interleavedMedians} times their variants round by round.
+ * through it, and test/math/simd-math.test.ts checks them; {@link interleavedMedians} times
+ * the benches' variants round by round.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

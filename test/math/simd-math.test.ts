@@ -27,7 +27,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
+import { compileAsmBench } from '../../bench/asm-module.js';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixture } from '../helpers/fixtures.js';
@@ -217,32 +217,9 @@ interface Loops {
   scalar32(id: number, src: number, dst: number, n: number): void;
 }
 
-async function compileEntry(): Promise<WebAssembly.Module> {
-  const outputs = new Map<string, Uint8Array | string>();
-  let diagnostics = '';
-  const { error } = await asc.main(
-    ['asm/math/test-entry.ts', '--baseDir', root, '--outFile', 'math.wasm',
-      '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--enable', 'threads',
-      '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'],
-    {
-      readFile: (name: string, baseDir: string) => {
-        try {
-          return readFileSync(join(baseDir, name), 'utf8');
-        } catch {
-          return null;
-        }
-      },
-      writeFile: (name: string, contents: Uint8Array | string) => {
-        outputs.set(name, contents);
-      },
-      listFiles: () => [],
-      stdout: { write: (s: string) => ((diagnostics += s), true) },
-      stderr: { write: (s: string) => ((diagnostics += s), true) },
-    } as unknown as Parameters<typeof asc.main>[1],
-  );
-  if (error) throw new Error(`asc failed on asm/math/test-entry.ts: ${error.message}\n${diagnostics}`);
-  return new WebAssembly.Module(outputs.get('math.wasm') as Uint8Array<ArrayBuffer>);
-}
+/** asm/math/test-entry.ts compiled as the by-hand benches compile asm/ kernels (the prebuilt module's flags). */
+const compileEntry = (): Promise<WebAssembly.Module> =>
+  compileAsmBench(readFileSync(join(root, 'asm/math/test-entry.ts'), 'utf8'), 'asm/math/test-entry.ts');
 
 const fixture = loadFixture<Fixture>('math-reference');
 const memory = new WebAssembly.Memory({ initial: 160, maximum: 65536, shared: true });
