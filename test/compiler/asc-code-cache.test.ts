@@ -9,7 +9,7 @@
  * corrupted rewrites them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +87,25 @@ describe('asc with a V8 code cache', () => {
     expect(keys).toEqual(['2'.repeat(24), '3'.repeat(24), binFiles()[0]!.slice(0, 24)].sort());
     expect(names).not.toContain('dead.tmp');
     expect(names).toContain('live.tmp');
+  }, 120_000);
+
+  // Making a file another user owns needs root (chown): elsewhere the test says why it skips.
+  const root = process.getuid?.() === 0;
+  it.skipIf(!root)("reads no file another user owns (V8 would run its code as this user's); writes 0700/0600 (needs root to chown)", async () => {
+    expect(statSync(cacheFiles).mode & 0o777).toBe(0o700);
+    for (const name of binFiles()) expect(statSync(join(cacheFiles, name)).mode & 0o777).toBe(0o600);
+    const foreign = join(dir, 'foreign');
+    const files = join(foreign, 'asc-code-cache');
+    mkdirSync(files, { recursive: true });
+    for (const name of binFiles()) {
+      writeFileSync(join(files, name), readFileSync(join(cacheFiles, name)));
+      chownSync(join(files, name), 4242, 4242);
+    }
+    const loaded = await loadAscWithCodeCache(ascUrl, foreign, ASC_BUILDS);
+    expect(loaded.codeCache).toBe('miss');
+    // The same files, this user's: read (V8 may also answer from memory in one process).
+    for (const name of readdirSync(files)) chownSync(join(files, name), process.getuid!(), process.getgid!());
+    expect((await loadAscWithCodeCache(ascUrl, foreign, ASC_BUILDS)).codeCache).not.toBe('miss');
   }, 120_000);
 
   it('refuses files that are not the builds it was checked against (the worker then imports asc)', async () => {

@@ -20,8 +20,8 @@
  * The cache file names carry a key of Node's and V8's versions, the architecture, the
  * process's flags and each file's path, size and mtime (V8 itself checks only the source's
  * length, its own version and its flags: it rejects a cache made under other flags,
- * `codeCache: 'rejected'`, which is then rewritten); a cache file that cannot be read is a
- * miss; files are written to a temporary name and renamed, so a reader never sees half a
+ * `codeCache: 'rejected'`, which is then rewritten); a cache file that cannot be read, or
+ * that another user owns, is a miss (the folder is made 0700 and the files 0600); files are written to a temporary name and renamed, so a reader never sees half a
  * file; the files of the three newest keys are kept, older ones removed when a new one is
  * written.
  *
@@ -162,11 +162,19 @@ export async function loadAscWithCodeCache(
   let state: LoadedAsc['codeCache'] = 'hit';
   const run = async (name: string, imports: Record<string, unknown>): Promise<Record<string, unknown>> => {
     const file = files[name]!;
+    // V8 trusts cached code as it trusts the source: in a shared folder (the default is
+    // under the system's temporary directory) a file another user planted or can write
+    // would run as this user's code. Only files this user owns are read.
     let cachedData: Buffer | undefined;
+    let fd: number | undefined;
     try {
-      cachedData = fs.readFileSync(path.join(dir, `${prefix}-${name}.bin`));
+      fd = fs.openSync(path.join(dir, `${prefix}-${name}.bin`), 'r');
+      const uid = process.getuid?.();
+      cachedData = uid !== undefined && fs.fstatSync(fd).uid !== uid ? undefined : fs.readFileSync(fd);
     } catch {
       cachedData = undefined;
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
     }
     const script = new vm.Script(wrap(name, read(file)), { filename: file, cachedData });
     const hit = cachedData !== undefined && script.cachedDataRejected === false;
@@ -187,11 +195,11 @@ export async function loadAscWithCodeCache(
     if (state === 'hit' || saved) return false;
     saved = true;
     try {
-      fs.mkdirSync(dir, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       for (const name of Object.keys(scripts)) {
         const target = path.join(dir, `${prefix}-${name}.bin`);
         const tmp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-        fs.writeFileSync(tmp, scripts[name]!.script.createCachedData());
+        fs.writeFileSync(tmp, scripts[name]!.script.createCachedData(), { mode: 0o600 });
         fs.renameSync(tmp, target);
       }
       // The files of the newest few keys stay (processes started with other flags); older
