@@ -41,6 +41,28 @@ describe('platform seams in Chromium', () => {
     expect((inst.exports.triple as (x: number) => number)(14)).toBe(42);
   }, 120_000);
 
+  it('the compiler worker ends when idle and a later compile starts a new one; requests in a burst share one', async () => {
+    const src = (k: number) => `export function f(x: i32): i32 { return x * ${k}; }\n`;
+    const run = async (k: number) => {
+      const { binary } = await compilerWorker.compile({ source: src(k), flags: ascFlagsFor(src(k)) });
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+      return (new WebAssembly.Instance(new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>), { env: { memory } }).exports.f as (x: number) => number)(7);
+    };
+    compilerWorker.setIdleMs!(200);
+    try {
+      expect(await run(2)).toBe(14);
+      const before = compilerWorker.spawned!();
+      // Three requests in a row, each posted as the previous reply arrives: one worker.
+      expect([await run(3), await run(4), await run(5)]).toEqual([21, 28, 35]);
+      expect(compilerWorker.spawned!()).toBe(before);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(await run(6)).toBe(42);
+      expect(compilerWorker.spawned!()).toBe(before + 1);
+    } finally {
+      compilerWorker.setIdleMs!(undefined);
+    }
+  }, 120_000);
+
   it('there is no file system: file functions throw, the environment is empty', () => {
     expect(() => files.readFileSync()).toThrow(/no file system in a browser/);
     expect(files.env('NUMBATS_CACHE_DIR')).toBeUndefined();

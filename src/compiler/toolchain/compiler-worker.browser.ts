@@ -19,9 +19,35 @@ export type { CompileReply, CompileRequest, CompilerFault, CompilerWorker } from
 interface Reply { id: number; binary?: Uint8Array; error?: string; crashed?: boolean; compileMs?: number }
 interface Pending { resolve(r: CompileReply): void; reject(e: unknown): void; source: string }
 
+/**
+ * How long the worker waits with nothing to do before the page ends it: 30 s, as the Node
+ * worker (compiler-worker.node.ts IDLE_MS, which says why): asc, Binaryen and their heap
+ * hold ~90 MiB that a page which made its kernels at its start should get back, and kernels
+ * made in a burst share one worker. The page owns the decision (it posts every request and
+ * terminates the worker on its own thread), so no request can race the end. Only a worker
+ * that has compiled something ends: one only warmed up (start()) waits for its first kernel.
+ */
+const IDLE_MS = 30_000;
+
 let worker: Worker | undefined;
 let nextId = 1;
 const pending = new Map<number, Pending>();
+let idleMs = IDLE_MS;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+let spawned = 0;
+
+/** Arm the idle end once nothing is pending (after a reply); a new request disarms it. */
+function armIdle(): void {
+  clearTimeout(idleTimer);
+  if (pending.size > 0 || worker === undefined) return;
+  const w = worker;
+  idleTimer = setTimeout(() => {
+    if (worker === w && pending.size === 0) {
+      worker = undefined;
+      w.terminate();
+    }
+  }, idleMs);
+}
 
 function failPending(why: string): void {
   for (const p of pending.values()) p.reject(new TargetError('E_TARGET_COMPILE', `kernel compiler worker failed: ${why}`));
@@ -31,6 +57,7 @@ function failPending(why: string): void {
 function start(): Worker {
   if (worker !== undefined) return worker;
   const w = new Worker(new URL('./asc-worker.browser.ts', import.meta.url), { type: 'module', name: 'numbats-compiler' });
+  spawned++;
   w.onmessage = (ev: MessageEvent<Reply>) => {
     const r = ev.data;
     const p = pending.get(r.id);
@@ -40,6 +67,7 @@ function start(): Worker {
     else p.resolve({ binary: new Uint8Array(r.binary!), compileMs: r.compileMs ?? 0 });
     // After a crash Binaryen's state is not to be trusted: the next compile gets a new worker.
     if (r.crashed) void stop();
+    else armIdle();
   };
   w.onerror = (ev) => {
     ev.preventDefault();
@@ -53,6 +81,7 @@ function start(): Worker {
 
 function compile(req: CompileRequest): Promise<CompileReply> {
   const w = start();
+  clearTimeout(idleTimer);
   const id = nextId++;
   return new Promise<CompileReply>((resolve, reject) => {
     pending.set(id, { resolve, reject, source: req.source });
@@ -61,6 +90,7 @@ function compile(req: CompileRequest): Promise<CompileReply> {
 }
 
 async function stop(why = 'stopped'): Promise<void> {
+  clearTimeout(idleTimer);
   const w = worker;
   worker = undefined;
   failPending(why);
@@ -76,7 +106,12 @@ async function stop(why = 'stopped'): Promise<void> {
  * const { binary } = await compilerWorker.compile({ source, flags: ascFlagsFor(source) });
  * ```
  */
-export const compilerWorker: CompilerWorker = { start: () => void start(), compile, hold: () => () => {}, stop: () => stop() };
+export const compilerWorker: CompilerWorker = {
+  start: () => void start(), compile, hold: () => () => {}, stop: () => stop(), spawned: () => spawned,
+  setIdleMs: (ms) => {
+    idleMs = ms ?? IDLE_MS;
+  },
+};
 
 /** The seam's shared name (compile-sync.ts imports it from compiler-worker.node.ts). */
 export const nodeCompilerWorker = compilerWorker;
