@@ -60,7 +60,7 @@ const EXP64: usize = memory.data<f64>([
 // prettier-ignore
 const EXPT64: usize = memory.data<f64>([
   369.3299304675746,          //  0 256/ln2
-  6755399441055744.0,         //  1 shift = 1.5 * 2^52: t = k + this holds k in its low bits
+  422212465065984.0,          //  1 shift = 1.5 * 2^48: t = k + this holds 16 k in its low bits
   -0.00270760617331689,       //  2 -ln2hi/256 (EXP64's ln2hi / 256: k * this exact for |k| < 2^21)
   -7.453964567463233e-13,     //  3 -ln2lo/256
   // 4..6: C2..C4, e^r = 1 + r + r^2 ((C2 + r C3) + r^2 C4) on |r| <= ln2/512 (Remez, 2^-57.5)
@@ -150,7 +150,7 @@ const EXP32: usize = memory.data<f32>([
   const kf = expRound64(x, k64(T));
   const t = f64x2.add(kf, k64(T + 8));
   const r = expReduce64(x, kf, k64(T + 2 * 8), k64(T + 3 * 8));
-  return expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 44), x, false, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
+  return expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 40), x, false, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
 }
 
 /**
@@ -199,7 +199,7 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
  * The fast path of exp64x2 over n (even, > 0) contiguous float64, software-pipelined in three
  * stages: step i loads vector i + 2 and computes its k, t and r (stage A), gathers vector
  * i + 1's table entries into tail + r and the scale (stage B: the offsets extracted from t, the
- * loads, t << 44), and finishes vector i (stage C: the polynomial and scale + scale tmp). With `check` (a constant), also keeps
+ * loads, t << 40), and finishes vector i (stage C: the polynomial and scale + scale tmp). With `check` (a constant), also keeps
  * a running max of x^2 and returns whether every lane was within the fast path's range: x^2 <=
  * 704^2 (lim2) exactly when |x| <= 704, as rounding is monotonic and the next double above
  * 704 squares to a few ulps above 704^2; one multiply and one pmax per vector, where pmax and
@@ -218,7 +218,7 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
   let e0 = expEntry64(i32x4.extract_lane(t, 0));
   let e1 = expEntry64(i32x4.extract_lane(t, 2));
   let u = expTailPlus64(e0, e1, r);
-  let scale = expScale64(e0, e1, i64x2.shl(t, 44));
+  let scale = expScale64(e0, e1, i64x2.shl(t, 40));
   let rb = r;
   if (n > 2) {
     x = v128.load(src, 16);
@@ -226,10 +226,12 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
     kf = expRound64(x, c0);
     t = f64x2.add(kf, c1);
     r = expReduce64(x, kf, c2, c3);
-    const end = dst + (<usize>n << 3) - 32;
-    for (; dst < end; dst += 16) {
+    // One induction variable (src; the output at src + delta): with two, V8 kept copies of
+    // both pointers in the loop.
+    const delta = dst - src;
+    const end = src + (<usize>n << 3) - 32;
+    for (; src < end; src += 16) {
       x = v128.load(src, 32);
-      src += 16;
       if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
       kf = expRound64(x, c0);
       const ta = f64x2.add(kf, c1);
@@ -237,20 +239,21 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
       e0 = expEntry64(i32x4.extract_lane(t, 0));
       e1 = expEntry64(i32x4.extract_lane(t, 2));
       const ub = expTailPlus64(e0, e1, r);
-      const scaleb = expScale64(e0, e1, i64x2.shl(t, 44));
-      v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
+      const scaleb = expScale64(e0, e1, i64x2.shl(t, 40));
+      v128.store(src + delta, expTmpScale64(u, rb, scale, c4, c5, c6));
       u = ub;
       scale = scaleb;
       rb = r;
       t = ta;
       r = ra;
     }
+    dst = src + delta;
     v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
     dst += 16;
     e0 = expEntry64(i32x4.extract_lane(t, 0));
     e1 = expEntry64(i32x4.extract_lane(t, 2));
     u = expTailPlus64(e0, e1, r);
-    scale = expScale64(e0, e1, i64x2.shl(t, 44));
+    scale = expScale64(e0, e1, i64x2.shl(t, 40));
     rb = r;
   }
   v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
@@ -279,8 +282,10 @@ let lastScaleTmp: v128 = i64x2.splat(0);
 /**
  * k = round(x 256/ln2) as a double (c0 = 256/ln2 splatted). f64x2.nearest rounds half to even
  * like the "toint" trick (x c0 + 1.5 2^52) - 1.5 2^52 it replaces, so k is the same, one
- * dependent operation sooner; t = k + 1.5 2^52 then holds k in its low mantissa bits (two's
- * complement) for the table offset and the scale.
+ * dependent operation sooner. t = k + 1.5 2^48 (exact: t is in [2^48, 2^49), where the ulp is
+ * 1/16) then holds 16 k in its low mantissa bits (two's complement): the low 32 bits masked
+ * by 0xff0 are the table's byte offset 16 (k mod 256) with one `and` (k itself, from
+ * 1.5 2^52, took a zero-extension and a shift per lane), and t << 40 is k << 44.
  */
 // @ts-ignore: decorator
 @inline function expRound64(x: v128, c0: v128): v128 {
@@ -293,10 +298,10 @@ let lastScaleTmp: v128 = i64x2.splat(0);
   return f64x2.add(f64x2.add(x, f64x2.mul(kf, c2)), f64x2.mul(kf, c3));
 }
 
-/** EXP_TABLE's entry j = k mod 256, [tail_j, bits of H_j - (j << 44)], from the low 32 bits of a lane of t. */
+/** EXP_TABLE's entry j = k mod 256, [tail_j, bits of H_j - (j << 44)], from the low 32 bits of a lane of t (16 k). */
 // @ts-ignore: decorator
 @inline function expEntry64(tlo: i32): v128 {
-  return v128.load((<usize>tlo & 255) << 4, EXP_TABLE);
+  return v128.load(<usize>(tlo & 0xff0), EXP_TABLE);
 }
 
 /** tail + r: the tails of the table entries e0, e1 (lanes 0 and 1) plus r. */
@@ -306,8 +311,8 @@ let lastScaleTmp: v128 = i64x2.splat(0);
 }
 
 /**
- * The bits of 2^q H_j: the entries' bits of H_j - (j << 44) plus ts = t << 44 (= k << 44: the
- * bits of 1.5 2^52 above k shift out).
+ * The bits of 2^q H_j: the entries' bits of H_j - (j << 44) plus ts = t << 40 (= k << 44: the
+ * bits of 1.5 2^48 above 16 k shift out).
  */
 // @ts-ignore: decorator
 @inline function expScale64(e0: v128, e1: v128, ts: v128): v128 {
@@ -333,7 +338,7 @@ let lastScaleTmp: v128 = i64x2.splat(0);
 
 /**
  * scale + scale tmp, the table-driven e^x of exp64x2 for |x| <= 710 or NaN, from r, the table
- * entries e0, e1 of the two lanes and ts = t << 44. With `scaled` (a constant: the branches
+ * entries e0, e1 of the two lanes and ts = t << 40. With `scaled` (a constant: the branches
  * fold away), the scale's exponent field is first lowered by `adj` (i64 lanes: e << 52; the
  * caller multiplies by 2^e), and scale and scale tmp are kept in lastScale / lastScaleTmp for
  * the caller's subnormal rounding. c4..c6 are EXPT64's C2..C4, splatted.
@@ -364,7 +369,7 @@ function exp64x2Slow(x: v128): v128 {
   const kf = expRound64(xc, k64(T));
   const t = f64x2.add(kf, k64(T + 8));
   const r = expReduce64(xc, kf, k64(T + 2 * 8), k64(T + 3 * 8));
-  const y = expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 44), adj, true, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
+  const y = expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 40), adj, true, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
   // A result below 2^-1022 (y < 1 here): round once, onto the subnormal grid, by adding 1
   // (whose ulp is 2^-52, i.e. 2^-1074 after the product by 2^-1022) to y's exact value
   // y + lo (ARM's specialcase), rather than rounding y and then its product.
