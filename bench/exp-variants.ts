@@ -6,6 +6,9 @@
  *   - in cache: 16 blocks of 4096 elements in turn (1 MiB: L2);
  *   - 1e7: one call over 1e7 elements.
  * Inputs: linspace(0, 1) (bench/numpy/ab_rows.py's), or uniform [-50, 50] with RANDOM=1.
+ * The output starts 80 MiB + 4 KiB after the input, or DIST_MIB=d MiB after it: at 1e7, a
+ * distance that is a multiple of 32 MiB measured 13-20% slower on this machine (bench/README.md,
+ * exp "Fourth pass"), as in bench/ab-builds.ts, whose x, y and out lie 80 MiB apart.
  *
  *   npx tsx bench/exp-variants.ts [rounds=15]
  *
@@ -27,6 +30,7 @@ import { compileAsmBench } from './asm-module.js';
 
 const rounds = Number(process.argv[2] ?? 15);
 const RANDOM = process.env.RANDOM === '1';
+const DIST = process.env.DIST_MIB ? Number(process.env.DIST_MIB) * 2 ** 20 : 1e7 * 8 + 4096;
 
 /** exp.ts's fast path (exp64x2 without the range check) on x with the constants c0..c6 (EXPT64's) in locals: y. */
 const FAST = `
@@ -87,10 +91,10 @@ const N = 1e7;
 const BLOCK = 4096;
 const BLOCKS = 16;
 const module = await compile(source());
-const memory = new WebAssembly.Memory({ initial: Math.ceil((N * 16 + 4e6) / 65536), maximum: 65536, shared: true });
+const memory = new WebAssembly.Memory({ initial: Math.ceil((DIST + N * 8 + 4e6) / 65536), maximum: 65536, shared: true });
 const e = new WebAssembly.Instance(module, { env: { memory } }).exports as Record<string, (...a: number[]) => number>;
 const src = e.heapBase!();
-const dst = src + N * 8 + 4096;
+const dst = src + DIST;
 const names = ['current', 'plain', 'rows', 'rowstouch', 'copy'];
 const x = new Float64Array(memory.buffer, src, N);
 const y = new Float64Array(memory.buffer, dst, N);
