@@ -161,9 +161,9 @@ const EXP32: usize = memory.data<f32>([
  *   - the constants are loaded once and stay in registers (exp64x2 loads them at every use:
  *     V8 does not hoist loads out of a loop that stores);
  *   - no range branch per vector: a running maximum over the block (expRangeAcc64), and a
- *     block with a lane beyond the fast path's range (|x| >= 704, +-inf) is computed again
- *     with exp64x2, from its inputs (in place, where the inputs are gone by then, the block is
- *     checked first, in a separate pass). Out of place the maximum is first taken of x's high
+ *     block with a lane beyond the fast path's range (|x| about 704 or more, +-inf) is
+ *     computed again with exp64x2, from its inputs (in place, where the inputs are gone by
+ *     then, the block is checked first, in a separate pass). Out of place the maximum is first taken of x's high
  *     words (two integer operations, no multiply: 2-3% faster than x^2), which also turns
  *     away NaN; a block that fails it is done again with the x^2 check, which lets NaN
  *     through, and if that passes (a NaN lane), the rest of the call keeps the x^2 check, so
