@@ -60,7 +60,7 @@ const EXP64: usize = memory.data<f64>([
 // prettier-ignore
 const EXPT64: usize = memory.data<f64>([
   369.3299304675746,          //  0 256/ln2
-  6755399441055744.0,         //  1 shift = 1.5 * 2^52: t = k + this holds k in its low bits
+  422212465065984.0,          //  1 shift = 1.5 * 2^48: t = k + this holds 16 k in its low bits
   -0.00270760617331689,       //  2 -ln2hi/256 (EXP64's ln2hi / 256: k * this exact for |k| < 2^21)
   -7.453964567463233e-13,     //  3 -ln2lo/256
   // 4..6: C2..C4, e^r = 1 + r + r^2 ((C2 + r C3) + r^2 C4) on |r| <= ln2/512 (Remez, 2^-57.5)
@@ -150,7 +150,7 @@ const EXP32: usize = memory.data<f32>([
   const kf = expRound64(x, k64(T));
   const t = f64x2.add(kf, k64(T + 8));
   const r = expReduce64(x, kf, k64(T + 2 * 8), k64(T + 3 * 8));
-  return expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 44), x, false, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
+  return expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 40), x, false, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
 }
 
 /**
@@ -160,10 +160,14 @@ const EXP32: usize = memory.data<f32>([
  * bench/README.md):
  *   - the constants are loaded once and stay in registers (exp64x2 loads them at every use:
  *     V8 does not hoist loads out of a loop that stores);
- *   - no range branch per vector: a running max of x^2 over the block, and a block
- *     with a lane beyond the fast path's range (|x| > 704, +-inf) is computed again with
- *     exp64x2, from its inputs (in place, where the inputs are gone by then, the block is
- *     checked first, in a separate pass);
+ *   - no range branch per vector: a running maximum over the block (expRangeAcc64), and a
+ *     block with a lane beyond the fast path's range (|x| about 704 or more, +-inf) is
+ *     computed again with exp64x2, from its inputs (in place, where the inputs are gone by
+ *     then, the block is checked first, in a separate pass). Out of place the maximum is first taken of x's high
+ *     words (two integer operations, no multiply: 2-3% faster than x^2), which also turns
+ *     away NaN; a block that fails it is done again with the x^2 check, which lets NaN
+ *     through, and if that passes (a NaN lane), the rest of the call keeps the x^2 check, so
+ *     an input with NaN costs one block done twice;
  *   - software pipelining (expBlock64): each step reduces vector i + 2 (k, t, r), gathers
  *     vector i + 1's table entries and finishes vector i, so the parts of the long dependency
  *     chain (load, multiply, round; extract, table loads; polynomial, scale) overlap across
@@ -182,12 +186,17 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
   const c5 = k64(T + 5 * 8);
   const c6 = k64(T + 6 * 8);
   const lim2 = k64(T + 9 * 8);
+  let bitsCheck = true;
   for (let i = 0; i < n; i += 512) {
     const m = min(512, n - i);
     if (src == dst) {
-      if (expInRange64(src, m, lim2)) expBlock64(src, src, m, false, c0, c1, c2, c3, c4, c5, c6, lim2);
+      if (expInRange64(src, m, lim2)) expBlock64(src, src, m, CHECK_NONE, c0, c1, c2, c3, c4, c5, c6, lim2);
       else exp64x2Each(src, src, m);
-    } else if (!expBlock64(src, dst, m, true, c0, c1, c2, c3, c4, c5, c6, lim2)) {
+    } else if (bitsCheck && expBlock64(src, dst, m, CHECK_BITS, c0, c1, c2, c3, c4, c5, c6, lim2)) {
+      // done: every |x| < 704
+    } else if (expBlock64(src, dst, m, CHECK_SQ, c0, c1, c2, c3, c4, c5, c6, lim2)) {
+      bitsCheck = false;
+    } else {
       exp64x2Each(src, dst, m);
     }
     src += <usize>m << 3;
@@ -195,66 +204,97 @@ export function exp64x2Rows(src: usize, dst: usize, n: i32): void {
   }
 }
 
+// expBlock64's range checks (expRangeAcc64).
+const CHECK_NONE = 0;
+const CHECK_SQ = 1;
+const CHECK_BITS = 2;
+
+/**
+ * The running maximum of expBlock64's range check, with x the next vector:
+ *   - CHECK_SQ: the float64 max of x^2 (pmax). x^2 <= 704^2 (lim2) exactly when |x| <= 704,
+ *     as rounding is monotonic and the next double above 704 squares to a few ulps above
+ *     704^2. A NaN lane passes (pmax keeps its first operand), which is fine: the fast path
+ *     gives NaN for it; +-inf and huge lanes square to +inf.
+ *   - CHECK_BITS: the unsigned i32 max of x's words shifted left by one, which drops the sign
+ *     bit: the high words then order as |x| does, and |x| < 704 exactly when (high word << 1)
+ *     <= (0x40860000 - 1) << 1 (the low words' lanes are not looked at). Two integer
+ *     operations instead of a multiply and a pmax. NaN and +-inf fail it.
+ * CHECK_NONE: acc unchanged.
+ */
+// @ts-ignore: decorator
+@inline function expRangeAcc64(acc: v128, x: v128, check: i32): v128 {
+  if (check == CHECK_SQ) return f64x2.pmax(acc, f64x2.mul(x, x));
+  if (check == CHECK_BITS) return i32x4.max_u(acc, i32x4.shl(x, 1));
+  return acc;
+}
+
+/** Whether expRangeAcc64's maximum `acc` is within the fast path's range (lim2 = 704^2 splatted). */
+// @ts-ignore: decorator
+@inline function expRangeOk64(acc: v128, check: i32, lim2: v128): bool {
+  if (check == CHECK_SQ) return all64(f64x2.le(acc, lim2));
+  if (check == CHECK_BITS) return i32x4.bitmask(i32x4.le_u(acc, i64x2.splat(<i64>0x810bfffeffffffff))) == 15;
+  return true;
+}
+
 /**
  * The fast path of exp64x2 over n (even, > 0) contiguous float64, software-pipelined in three
  * stages: step i loads vector i + 2 and computes its k, t and r (stage A), gathers vector
  * i + 1's table entries into tail + r and the scale (stage B: the offsets extracted from t, the
- * loads, t << 44), and finishes vector i (stage C: the polynomial and scale + scale tmp). With `check` (a constant), also keeps
- * a running max of x^2 and returns whether every lane was within the fast path's range: x^2 <=
- * 704^2 (lim2) exactly when |x| <= 704, as rounding is monotonic and the next double above
- * 704 squares to a few ulps above 704^2; one multiply and one pmax per vector, where pmax and
- * pmin of x cost two of the add ports' operations and a register more. A NaN lane is fine: it
- * gives NaN, and pmax keeps its first operand; +-inf and huge lanes square to +inf. The
- * results of a block that was not in range are wrong and must be redone.
+ * loads, t << 40), and finishes vector i (stage C: the polynomial and scale + scale tmp). With
+ * `check` (a constant: CHECK_SQ or CHECK_BITS), also keeps a running maximum
+ * (expRangeAcc64) and returns whether every lane was within the fast path's range. The results
+ * of a block that was not in range are wrong and must be redone.
  */
 // @ts-ignore: decorator
-@inline function expBlock64(src: usize, dst: usize, n: i32, check: bool, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, lim2: v128): bool {
-  const zero = f64x2.splat(0);
+@inline function expBlock64(src: usize, dst: usize, n: i32, check: i32, c0: v128, c1: v128, c2: v128, c3: v128, c4: v128, c5: v128, c6: v128, lim2: v128): bool {
   let x = v128.load(src);
-  let sq = f64x2.pmax(zero, f64x2.mul(x, x));
+  let acc = expRangeAcc64(i64x2.splat(0), x, check);
   let kf = expRound64(x, c0);
   let t = f64x2.add(kf, c1);
   let r = expReduce64(x, kf, c2, c3);
   let e0 = expEntry64(i32x4.extract_lane(t, 0));
   let e1 = expEntry64(i32x4.extract_lane(t, 2));
   let u = expTailPlus64(e0, e1, r);
-  let scale = expScale64(e0, e1, i64x2.shl(t, 44));
+  let scale = expScale64(e0, e1, i64x2.shl(t, 40));
   let rb = r;
   if (n > 2) {
     x = v128.load(src, 16);
-    if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
+    acc = expRangeAcc64(acc, x, check);
     kf = expRound64(x, c0);
     t = f64x2.add(kf, c1);
     r = expReduce64(x, kf, c2, c3);
-    const end = dst + (<usize>n << 3) - 32;
-    for (; dst < end; dst += 16) {
+    // One induction variable (src; the output at src + delta): with two, V8 kept copies of
+    // both pointers in the loop.
+    const delta = dst - src;
+    const end = src + (<usize>n << 3) - 32;
+    for (; src < end; src += 16) {
       x = v128.load(src, 32);
-      src += 16;
-      if (check) sq = f64x2.pmax(sq, f64x2.mul(x, x));
+      acc = expRangeAcc64(acc, x, check);
       kf = expRound64(x, c0);
       const ta = f64x2.add(kf, c1);
       const ra = expReduce64(x, kf, c2, c3);
       e0 = expEntry64(i32x4.extract_lane(t, 0));
       e1 = expEntry64(i32x4.extract_lane(t, 2));
       const ub = expTailPlus64(e0, e1, r);
-      const scaleb = expScale64(e0, e1, i64x2.shl(t, 44));
-      v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
+      const scaleb = expScale64(e0, e1, i64x2.shl(t, 40));
+      v128.store(src + delta, expTmpScale64(u, rb, scale, c4, c5, c6));
       u = ub;
       scale = scaleb;
       rb = r;
       t = ta;
       r = ra;
     }
+    dst = src + delta;
     v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
     dst += 16;
     e0 = expEntry64(i32x4.extract_lane(t, 0));
     e1 = expEntry64(i32x4.extract_lane(t, 2));
     u = expTailPlus64(e0, e1, r);
-    scale = expScale64(e0, e1, i64x2.shl(t, 44));
+    scale = expScale64(e0, e1, i64x2.shl(t, 40));
     rb = r;
   }
   v128.store(dst, expTmpScale64(u, rb, scale, c4, c5, c6));
-  return !check || all64(f64x2.le(sq, lim2));
+  return expRangeOk64(acc, check, lim2);
 }
 
 /** Whether every lane of n (even) contiguous float64 is within exp64x2's fast path (x^2 <= lim2 = 704^2, or NaN). */
@@ -279,8 +319,10 @@ let lastScaleTmp: v128 = i64x2.splat(0);
 /**
  * k = round(x 256/ln2) as a double (c0 = 256/ln2 splatted). f64x2.nearest rounds half to even
  * like the "toint" trick (x c0 + 1.5 2^52) - 1.5 2^52 it replaces, so k is the same, one
- * dependent operation sooner; t = k + 1.5 2^52 then holds k in its low mantissa bits (two's
- * complement) for the table offset and the scale.
+ * dependent operation sooner. t = k + 1.5 2^48 (exact: t is in [2^48, 2^49), where the ulp is
+ * 1/16) then holds 16 k in its low mantissa bits (two's complement): the low 32 bits masked
+ * by 0xff0 are the table's byte offset 16 (k mod 256) with one `and` (k itself, from
+ * 1.5 2^52, took a zero-extension and a shift per lane), and t << 40 is k << 44.
  */
 // @ts-ignore: decorator
 @inline function expRound64(x: v128, c0: v128): v128 {
@@ -293,10 +335,10 @@ let lastScaleTmp: v128 = i64x2.splat(0);
   return f64x2.add(f64x2.add(x, f64x2.mul(kf, c2)), f64x2.mul(kf, c3));
 }
 
-/** EXP_TABLE's entry j = k mod 256, [tail_j, bits of H_j - (j << 44)], from the low 32 bits of a lane of t. */
+/** EXP_TABLE's entry j = k mod 256, [tail_j, bits of H_j - (j << 44)], from the low 32 bits of a lane of t (16 k). */
 // @ts-ignore: decorator
 @inline function expEntry64(tlo: i32): v128 {
-  return v128.load((<usize>tlo & 255) << 4, EXP_TABLE);
+  return v128.load(<usize>(tlo & 0xff0), EXP_TABLE);
 }
 
 /** tail + r: the tails of the table entries e0, e1 (lanes 0 and 1) plus r. */
@@ -306,8 +348,8 @@ let lastScaleTmp: v128 = i64x2.splat(0);
 }
 
 /**
- * The bits of 2^q H_j: the entries' bits of H_j - (j << 44) plus ts = t << 44 (= k << 44: the
- * bits of 1.5 2^52 above k shift out).
+ * The bits of 2^q H_j: the entries' bits of H_j - (j << 44) plus ts = t << 40 (= k << 44: the
+ * bits of 1.5 2^48 above 16 k shift out).
  */
 // @ts-ignore: decorator
 @inline function expScale64(e0: v128, e1: v128, ts: v128): v128 {
@@ -333,7 +375,7 @@ let lastScaleTmp: v128 = i64x2.splat(0);
 
 /**
  * scale + scale tmp, the table-driven e^x of exp64x2 for |x| <= 710 or NaN, from r, the table
- * entries e0, e1 of the two lanes and ts = t << 44. With `scaled` (a constant: the branches
+ * entries e0, e1 of the two lanes and ts = t << 40. With `scaled` (a constant: the branches
  * fold away), the scale's exponent field is first lowered by `adj` (i64 lanes: e << 52; the
  * caller multiplies by 2^e), and scale and scale tmp are kept in lastScale / lastScaleTmp for
  * the caller's subnormal rounding. c4..c6 are EXPT64's C2..C4, splatted.
@@ -364,7 +406,7 @@ function exp64x2Slow(x: v128): v128 {
   const kf = expRound64(xc, k64(T));
   const t = f64x2.add(kf, k64(T + 8));
   const r = expReduce64(xc, kf, k64(T + 2 * 8), k64(T + 3 * 8));
-  const y = expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 44), adj, true, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
+  const y = expFinish64(r, expEntry64(i32x4.extract_lane(t, 0)), expEntry64(i32x4.extract_lane(t, 2)), i64x2.shl(t, 40), adj, true, k64(T + 4 * 8), k64(T + 5 * 8), k64(T + 6 * 8));
   // A result below 2^-1022 (y < 1 here): round once, onto the subnormal grid, by adding 1
   // (whose ulp is 2^-52, i.e. 2^-1074 after the product by 2^-1022) to y's exact value
   // y + lo (ARM's specialcase), rather than rounding y and then its product.

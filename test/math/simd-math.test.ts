@@ -418,6 +418,19 @@ describe('float64 exp row kernel (exp64x2Rows: blocks of 512, software-pipelined
       { numRuns: 200 },
     );
   });
+  it('switches range checks after a NaN block and still redoes later out-of-range blocks', () => {
+    // Block 0: a NaN (fails the high-word check, passes x^2: the rest of the call takes x^2);
+    // block 2: a lane beyond 704 (fails both: done again by exp64x2); blocks 1 and 3: ordinary.
+    const xs = Array.from({ length: 4 * 512 }, (_, i) => -40 + (80 * ((i * 7919) % 2048)) / 2048);
+    xs[3] = NaN;
+    xs[2 * 512 + 5] = 705;
+    xs[2 * 512 + 6] = -Infinity;
+    const { simd, rows } = run('exp', 'float64', xs);
+    expect(rowsDiffer(simd, rows)).toEqual([0, 0]);
+    expect(Number.isNaN(rows[0]![3])).toBe(true);
+    expect(rows[0]![2 * 512 + 6]).toBe(0);
+    expect(Math.abs(rows[0]![2 * 512 + 5]! / Math.exp(705) - 1)).toBeLessThan(4e-16);
+  });
 });
 
 describe('special values, as NumPy', () => {
