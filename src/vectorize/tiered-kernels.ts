@@ -6,8 +6,18 @@
  * Wasm compiles in the background). A module that lands is remembered by the kernel's
  * inputs, so the next factory of the same kernel (this process; others with `cache: true`)
  * hits.
+ *
+ * A third way, after a miss, for the straight-line float kernels the direct emitter takes
+ * (compiler/emit/wasm: every kernel of the group eligible, tier 'auto' or 'wasm'): their
+ * module is written from the IR in well under a millisecond, compiled and instantiated now,
+ * and the Wasm tier is in place at once, with no compiler worker and no asc. Such modules
+ * are not put in the compile cache, in memory or on disk (`cache: true`): making one again
+ * costs less than a disk lookup's read and checksum, and nothing would be saved but the
+ * front end, which a JS-tier answer needs anyway on the asc path.
  */
 import { linkKernels, type CompiledKernel } from '../compiler/index.js';
+import { directLane, emitDirectWasm } from '../compiler/emit/wasm/emit-module.js';
+import { runtime } from '../runtime/runtime.js';
 import { compileUnits, findKernelModule, rememberKernelModule, type KernelUnit } from './kernel-cache.js';
 import type { KernelModule } from './module.js';
 import type { Tiers } from './tier.js';
@@ -15,10 +25,43 @@ import type { Tiers } from './tier.js';
 /** What the Wasm tier reads of a module. */
 export type LoadedModule = Pick<KernelModule, 'exports' | 'module'>;
 
+/**
+ * Chrome refuses `new WebAssembly.Module` of more than 4 KiB on a browser's main thread;
+ * a bigger direct module goes the asc way there (never on Node, which has no such limit).
+ */
+const SYNC_COMPILE_LIMIT = 4096;
+
+const onNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+const direct = { enabled: true };
+
+/**
+ * @internal Whether eligible kernels get the direct Wasm module (default true); tests set
+ * false to send them through asc as before.
+ */
+export function setDirectWasm(enabled: boolean): void {
+  direct.enabled = enabled;
+}
+
+/**
+ * The direct module of `kernels` (each unit's options may ask for what only asc makes: the
+ * reduce tile), instantiated on the runtime's memory; null when some kernel is not eligible
+ * (compiler/emit/wasm/emit-module.ts directLane) or the module is too big to compile here
+ * synchronously.
+ */
+function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[]): LoadedModule | null {
+  if (!direct.enabled || kernels.some((k, i) => k.kind !== 'scalar' || directLane(k.ir, units[i]!.options) === null)) return null;
+  const bytes = emitDirectWasm(kernels);
+  if (bytes.length > SYNC_COMPILE_LIMIT && !onNode) return null;
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory: runtime().memory } });
+  return { exports: instance.exports as Record<string, unknown>, module };
+}
+
 /** The kernels of a specialisation, and how its loops get their tiers. */
 export interface TieredKernels {
   readonly kernels: readonly CompiledKernel[];
-  /** Put the loops' tiers in place: Wasm at once on a hit, else per the function's `tiers`. */
+  /** Put the loops' tiers in place: Wasm at once on a hit or a direct module, else per the function's `tiers`. */
   add(g: { js(): void; wasm(m: LoadedModule): void }): void;
 }
 
@@ -42,6 +85,8 @@ export function tieredKernels(
     kernels,
     add(g) {
       if (hit !== null) return g.wasm(hit);
+      const now = tiers.mode === 'js' ? null : directModule(kernels, units);
+      if (now !== null) return g.wasm(now);
       tiers.add({
         get source() { return linkKernels(kernels); },
         module: { ...options, boundscheck: kernels.every((k) => k.boundscheck) },
