@@ -87,14 +87,28 @@ const literalOnly = (n: Node): boolean => {
   }
 };
 
+/** `n` with each local whose value is literals only replaced by its tree (a weak value stays weak: NEP 50). */
+function inlineLiterals(n: Node, lets: readonly Node[]): Node {
+  const go = (x: Node) => inlineLiterals(x, lets);
+  switch (n.k) {
+    case 'l': return literalOnly(lets[n.i]!) ? lets[n.i]! : n;
+    case 'p': case 'c': return n;
+    case 'neg': case 'f1': return { ...n, a: go(n.a) };
+    case 'bin': return { ...n, a: go(n.a), b: go(n.b) };
+    case 'mm': return { ...n, args: n.args.map(go) };
+  }
+}
+
 /**
  * The tree evaluated in plain JS: float64 arithmetic, or float32 (rounded after each
- * operation). Literal-only parts are weak floats (NEP 50: Python floats), computed in
- * float64 and taking the kernel's type where they meet a typed value.
+ * operation). Literal-only parts, through the locals that hold them, are weak floats (NEP 50:
+ * Python floats), computed in float64 and taking the kernel's type where they meet a typed value.
  */
 function evaluate(p: Program, xs: readonly number[], f32: boolean): number {
   const r = f32 ? Math.fround : (v: number) => v;
   const lets: number[] = [];
+  const inlined: Node[] = [];
+  for (const l of p.lets) inlined.push(inlineLiterals(l, inlined));
   const ev = (n: Node): number => (f32 && literalOnly(n) ? r(evaluate({ params: 0, lets: [], ret: n }, [], false)) : typed(n));
   const typed = (n: Node): number => {
     switch (n.k) {
@@ -111,8 +125,8 @@ function evaluate(p: Program, xs: readonly number[], f32: boolean): number {
       case 'mm': return n.args.map(ev).reduce((acc, v) => r(Math[n.fn](acc, v)));
     }
   };
-  for (const l of p.lets) lets.push(ev(l));
-  return ev(p.ret);
+  for (const l of inlined) lets.push(ev(l));
+  return ev(inlineLiterals(p.ret, inlined));
 }
 
 const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 5e-324, -5e-324, 1e-310, 1e-40, -1e-45, 1e308, -1.7976931348623157e308, 3.4e38, -3.5e38, 1, -1, 0.5, 2.5, -2.5];
