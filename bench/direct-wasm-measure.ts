@@ -8,7 +8,7 @@
  * SIMD variant). Prints per case the median (q1-q3) ns/element of each and the ratio of the
  * medians direct / asc.
  *
- *   npx tsx bench/direct-wasm-measure.ts [batches]
+ *   npx tsx bench/direct-wasm-measure.ts [batches]     (KERNELS=x*y+1,... picks kernels by name)
  */
 import * as nb from '../src/index.js';
 import { setDirectWasm } from '../src/vectorize/tiered-kernels.js';
@@ -40,7 +40,8 @@ const quartiles = (v: number[]) => {
   return { q1: at(0.25), med: at(0.5), q3: at(0.75) };
 };
 
-for (const k of KERNELS) {
+const pick = process.env['KERNELS']?.split(',');
+for (const k of KERNELS.filter((q) => pick === undefined || pick.includes(q.name))) {
   const fs = { asc: make(k, false), direct: make(k, true) };
   const cases: { label: string; n: number; reps: number; args: () => unknown[] }[] = [];
   const add = (label: string, n: number, reps: number, inputs: nb.NDArray[]) => {

@@ -203,6 +203,15 @@ function bump(c: Code, ptrs: readonly number[], by: (i: number) => void): void {
   ptrs.forEach((p, i) => { c.get(p); by(i); c.op(I32_ADD).set(p); });
 }
 
+/** Push `tests[0] && tests[1] && ...` (i32 0 or 1), each test run only when those before hold. */
+function andThen(c: Code, tests: readonly (() => void)[]): void {
+  tests[0]!();
+  if (tests.length === 1) return;
+  c.ifI32();
+  andThen(c, tests.slice(1));
+  c.else().i32(0).end();
+}
+
 /** `loop { if (i + step <= n) { body; i += step; continue } }`: asc -O3's shape of a counted loop. */
 function countedLoop(c: Code, i: number, n: number, step: number, body: () => void): void {
   c.loop().get(i).i32(step).op(I32_ADD).get(n).op(I32_LE_S).if();
@@ -246,14 +255,18 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
     le(plus(k, () => c.i32(S)), () => c.get(ptr(K)));
     le(plus(K, () => c.get(bytes)), () => c.get(ptr(k))); c.op(I32_OR);
   };
+  const ins = ops.slice(0, K);
   const variants = [-1, ...simdBroadcasts(p)];
   variants.forEach((b, v) => {
     if (v > 0) c.else();
-    strideIs(K, S);
-    for (let k = 0; k < K; k++) {
-      if (k === b) { strideIs(k, 0); c.op(I32_AND); disjoint(k); } else { strideIs(k, S); c.op(I32_AND); apart(k); }
-      c.op(I32_AND);
-    }
+    // The strides first, then the overlap tests, each only when the ones before hold (as
+    // asc's `&&`): evaluated all at once, the tests' temporaries pushed n and the memory
+    // base out of registers in the loops below (V8, x*y+1 on 1e5 float64: 14% slower).
+    andThen(c, [
+      () => strideIs(K, S),
+      ...ins.map((k) => () => strideIs(k, k === b ? 0 : S)),
+      ...ins.map((k) => () => (k === b ? disjoint(k) : apart(k))),
+    ]);
     c.if();
     for (const [key, v0] of consts) c.simd(V128_CONST, ...splatBytes(v0, lane)).set(vconst.get(key)!);
     if (b >= 0) c.get(ptr(b)).mem(lane.load, lane.align).simd(lane.splat).set(vector.values[b]!);

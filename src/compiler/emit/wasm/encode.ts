@@ -87,6 +87,8 @@ export class Code {
   block(): this { return this.op(0x02, 0x40); }
   loop(): this { return this.op(0x03, 0x40); }
   if(): this { return this.op(0x04, 0x40); }
+  /** `if` whose arms leave one i32. */
+  ifI32(): this { return this.op(0x04, I32); }
   else(): this { return this.op(0x05); }
   end(): this { return this.op(0x0b); }
   br(depth: number): this { return this.op(0x0c, ...unsignedLeb128(depth)); }
