@@ -46,16 +46,22 @@ export function setDirectWasm(enabled: boolean): void {
 /**
  * The direct module of `kernels` (each unit's options may ask for what only asc makes: the
  * reduce tile), instantiated on the runtime's memory; null when some kernel is not eligible
- * (compiler/emit/wasm/emit-module.ts directLane) or the module is too big to compile here
- * synchronously.
+ * (compiler/emit/wasm/emit-module.ts directLane), the module is too big to compile here
+ * synchronously, or the engine refuses it.
  */
 function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[]): LoadedModule | null {
   if (!direct.enabled || kernels.some((k, i) => k.kind !== 'scalar' || directLane(k.ir, units[i]!.options) === null)) return null;
   const bytes = emitDirectWasm(kernels);
   if (bytes.length > SYNC_COMPILE_LIMIT && !onNode) return null;
-  const module = new WebAssembly.Module(bytes);
-  const instance = new WebAssembly.Instance(module, { env: { memory: runtime().memory } });
-  return { exports: instance.exports as Record<string, unknown>, module };
+  try {
+    const module = new WebAssembly.Module(bytes);
+    const instance = new WebAssembly.Instance(module, { env: { memory: runtime().memory } });
+    return { exports: instance.exports as Record<string, unknown>, module };
+  } catch {
+    // An engine that refuses it (none known: asc's modules use the same SIMD instructions)
+    // gets the asc way, whose failures are reported as before.
+    return null;
+  }
 }
 
 /** The kernels of a specialisation, and how its loops get their tiers. */
