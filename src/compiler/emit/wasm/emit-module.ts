@@ -42,14 +42,13 @@ export interface DirectKernel {
 const I32_LOAD = 0x28;
 const I32_EQZ = 0x45;
 const I32_EQ = 0x46;
-const I32_GT_S = 0x4a;
 const I32_GT_U = 0x4b;
 const I32_LE_S = 0x4c;
+const I32_GE_S = 0x4e;
 const I32_LE_U = 0x4d;
 const I32_ADD = 0x6a;
 const I32_SUB = 0x6b;
 const I32_MUL = 0x6c;
-const I32_AND = 0x71;
 const I32_OR = 0x72;
 const I32_SHL = 0x74;
 const V128_LOAD = 0x00;
@@ -324,7 +323,7 @@ function dimsFunction(nops: number, row: number, self: number): WasmFunction {
   c.get(d).get(ndim).i32(1).op(I32_SUB).op(I32_EQ).if();
   c.get(n); for (const k of ks) c.get(ptr(k)).get(s[k]!);
   c.call(row).return().end();
-  c.block().loop().get(i).get(n).op(0x4e /* i32.ge_s */).brIf(1);
+  c.block().loop().get(i).get(n).op(I32_GE_S).brIf(1);
   c.get(d).i32(1).op(I32_ADD).get(ndim).get(shape).get(opsAt).get(w);
   for (const k of ks) c.get(ptr(k));
   c.call(self);
@@ -356,7 +355,7 @@ function loopFunction(nops: number, row: number, dims: number, name: string): Wa
   for (const k of ks) c.get(p[k]!).i32(0);
   c.call(row).return().end();
   // Any dim <= 0: nothing to do.
-  c.block().loop().get(d).get(ndim).op(0x4e /* i32.ge_s */).brIf(1);
+  c.block().loop().get(d).get(ndim).op(I32_GE_S).brIf(1);
   c.get(shape).get(d).i32(2).op(I32_SHL).op(I32_ADD).mem(I32_LOAD, 2).i32(0).op(I32_LE_S).if().return().end();
   c.get(d).i32(1).op(I32_ADD).set(d).br(0).end().end();
   c.i32(0).get(ndim).get(shape).get(opsAt).get(w);
