@@ -10,10 +10,12 @@
  * A third way, after a miss, for the straight-line float kernels the direct emitter takes
  * (compiler/emit/wasm: every kernel of the group eligible, tier 'auto' or 'wasm'): their
  * module is written from the IR in well under a millisecond, compiled and instantiated now,
- * and the Wasm tier is in place at once, with no compiler worker and no asc. Such modules
- * are not put in the compile cache, in memory or on disk (`cache: true`): making one again
- * costs less than a disk lookup's read and checksum, and nothing would be saved but the
- * front end, which a JS-tier answer needs anyway on the asc path.
+ * and the Wasm tier is in place at once, with no compiler worker and no asc. With
+ * `cache: true` such a module is remembered by the kernel's inputs like a compiled one (in
+ * memory and on disk: it has no static data, so its entry goes to any base), so that the next
+ * process hits and skips the front end too (~4 ms of a cold process's factory, where the
+ * lookup and instantiation of a hit cost well under 1 ms); without it, nothing is hashed or
+ * written (the kernel's inputs are hashed only for the cache).
  */
 import { linkKernels, type CompiledKernel } from '../compiler/index.js';
 import { directLane, emitDirectWasm } from '../compiler/emit/wasm/emit-module.js';
@@ -49,14 +51,18 @@ export function setDirectWasm(enabled: boolean): void {
  * (compiler/emit/wasm/emit-module.ts directLane), the module is too big to compile here
  * synchronously, or the engine refuses it.
  */
-function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[]): LoadedModule | null {
+function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[]): KernelModule | null {
   if (!direct.enabled || kernels.some((k, i) => k.kind !== 'scalar' || directLane(k.ir, units[i]!.options) === null)) return null;
   const bytes = emitDirectWasm(kernels);
   if (bytes.length > SYNC_COMPILE_LIMIT && !onNode) return null;
   try {
     const module = new WebAssembly.Module(bytes);
     const instance = new WebAssembly.Instance(module, { env: { memory: runtime().memory } });
-    return { exports: instance.exports as Record<string, unknown>, module };
+    return {
+      exports: instance.exports as Record<string, unknown>, module, from: 'compiled', compileMs: 0, block: null,
+      // No static data and no relocation sites: the same bytes go to any base.
+      portable: { bytes, relocs: null, onDisk: false },
+    };
   } catch {
     // An engine that refuses it (none known: asc's modules use the same SIMD instructions)
     // gets the asc way, whose failures are reported as before.
@@ -92,7 +98,10 @@ export function tieredKernels(
     add(g) {
       if (hit !== null) return g.wasm(hit);
       const now = tiers.mode === 'js' ? null : directModule(kernels, units);
-      if (now !== null) return g.wasm(now);
+      if (now !== null) {
+        if (options.disk) rememberKernelModule(fn, units, options, kernels, now);
+        return g.wasm(now);
+      }
       tiers.add({
         get source() { return linkKernels(kernels); },
         module: { ...options, boundscheck: kernels.every((k) => k.boundscheck) },

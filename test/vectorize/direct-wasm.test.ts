@@ -11,11 +11,15 @@
  * tile) go to asc as before; the ufunc methods and the parallel target run the direct module.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { directLane } from '../../src/compiler/emit/wasm/emit-module.js';
 import { setDirectWasm } from '../../src/vectorize/tiered-kernels.js';
+import { kernelCacheStats } from '../../src/vectorize/kernel-cache.js';
 import { poolStarted } from '../../src/parallel/pool.js';
 
 type Kernel = ((...a: unknown[]) => nb.NDArray) & nb.Ufunc & { readonly tier: 'js' | 'wasm'; readonly ready: Promise<void>; callAsync(...a: unknown[]): Promise<unknown>; readonly kernels: readonly { readonly ir: never }[] };
@@ -23,6 +27,11 @@ const vectorize = (sigs: string | string[], src: string, options: nb.VectorizeOp
   nb.vectorize(sigs, options)(new Function(`return ${src}`)() as (...a: number[]) => number) as unknown as Kernel;
 
 afterEach(() => setDirectWasm(true));
+
+// `cache: true` below writes its entries here, not under the working directory.
+const cacheDir = mkdtempSync(join(tmpdir(), 'numbats-direct-cache-'));
+process.env['NUMBATS_CACHE_DIR'] = cacheDir;
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 // ---- random kernels --------------------------------------------------------------------
 
@@ -228,6 +237,17 @@ describe('which kernels take the direct path', () => {
     for (const f of cases) expect(f.tier).toBe('wasm');
     expect(cases[2]!(nb.array([2], { dtype: 'int32' })).toArray()).toEqual([6 + Math.floor(c * 100)]);
     expect(cases[3]!(nb.array([1, 2]), 3).toArray()).toEqual([1 + 3 + c, 2 + 3 + c]);
+  });
+
+  it("cache: true keeps the direct module by the kernel's inputs: the next factory runs no front end", () => {
+    const c = Math.random();
+    const before = kernelCacheStats();
+    const f = vectorize('f8(f8,f8)', `(x, y) => x * y - ${c}`, { cache: true });
+    const g = vectorize('f8(f8,f8)', `(x, y) => x * y - ${c}`, { cache: true });
+    const after = kernelCacheStats();
+    expect([after.frontEnd - before.frontEnd, after.hits - before.hits]).toEqual([1, 1]);
+    expect([f.tier, g.tier]).toEqual(['wasm', 'wasm']);
+    expect(g(nb.array([2.5]), 4).toArray()).toEqual([10 - c]);
   });
 
   it('a fresh process: .ready settles and the calls run without the compiler worker starting', () => {
