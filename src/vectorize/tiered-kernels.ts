@@ -28,8 +28,10 @@ import type { Tiers } from './tier.js';
 export type LoadedModule = Pick<KernelModule, 'exports' | 'module'>;
 
 /**
- * Chrome refuses `new WebAssembly.Module` of more than 4 KiB on a browser's main thread;
- * a bigger direct module goes the asc way there (never on Node, which has no such limit).
+ * Chrome before 114 (2023) refuses `new WebAssembly.Module` of more than 4 KiB on a
+ * browser's main thread: in browsers a bigger direct module (a 4-input kernel for two
+ * signatures: 5.4 KB) goes the asc way, through the compiler worker, to stay safe there
+ * (Node has no such limit).
  */
 const SYNC_COMPILE_LIMIT = 4096;
 
