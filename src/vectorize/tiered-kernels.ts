@@ -6,8 +6,20 @@
  * Wasm compiles in the background). A module that lands is remembered by the kernel's
  * inputs, so the next factory of the same kernel (this process; others with `cache: true`)
  * hits.
+ *
+ * A third way, after a miss, for the straight-line float kernels the direct emitter takes
+ * (compiler/emit/wasm: every kernel of the group eligible, tier 'auto' or 'wasm'): their
+ * module is written from the IR in well under a millisecond, compiled and instantiated now,
+ * and the Wasm tier is in place at once, with no compiler worker and no asc. With
+ * `cache: true` such a module is remembered by the kernel's inputs like a compiled one (in
+ * memory and on disk: it has no static data, so its entry goes to any base), so that the next
+ * process hits and skips the front end too (~4 ms of a cold process's factory, where the
+ * lookup and instantiation of a hit cost well under 1 ms); without it, nothing is hashed or
+ * written (the kernel's inputs are hashed only for the cache).
  */
 import { linkKernels, type CompiledKernel } from '../compiler/index.js';
+import { directLane, emitDirectWasm } from '../compiler/emit/wasm/emit-module.js';
+import { runtime } from '../runtime/runtime.js';
 import { compileUnits, findKernelModule, rememberKernelModule, type KernelUnit } from './kernel-cache.js';
 import type { KernelModule } from './module.js';
 import type { Tiers } from './tier.js';
@@ -15,10 +27,55 @@ import type { Tiers } from './tier.js';
 /** What the Wasm tier reads of a module. */
 export type LoadedModule = Pick<KernelModule, 'exports' | 'module'>;
 
+/**
+ * Chrome before 114 (2023) refuses `new WebAssembly.Module` of more than 4 KiB on a
+ * browser's main thread: in browsers a bigger direct module (a 4-input kernel for two
+ * signatures: 5.4 KB) goes the asc way, through the compiler worker, to stay safe there
+ * (Node has no such limit).
+ */
+const SYNC_COMPILE_LIMIT = 4096;
+
+const onNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+const direct = { enabled: true };
+
+/**
+ * @internal Whether eligible kernels get the direct Wasm module (default true); tests set
+ * false to send them through asc as before.
+ */
+export function setDirectWasm(enabled: boolean): void {
+  direct.enabled = enabled;
+}
+
+/**
+ * The direct module of `kernels` (each unit's options may ask for what only asc makes: the
+ * reduce tile), instantiated on the runtime's memory; null when some kernel is not eligible
+ * (compiler/emit/wasm/emit-module.ts directLane), the module is too big to compile here
+ * synchronously, or the engine refuses it.
+ */
+function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[]): KernelModule | null {
+  if (!direct.enabled || kernels.some((k, i) => k.kind !== 'scalar' || directLane(k.ir, units[i]!.options) === null)) return null;
+  const bytes = emitDirectWasm(kernels);
+  if (bytes.length > SYNC_COMPILE_LIMIT && !onNode) return null;
+  try {
+    const module = new WebAssembly.Module(bytes);
+    const instance = new WebAssembly.Instance(module, { env: { memory: runtime().memory } });
+    return {
+      exports: instance.exports as Record<string, unknown>, module, from: 'compiled', compileMs: 0, block: null,
+      // No static data and no relocation sites: the same bytes go to any base.
+      portable: { bytes, relocs: null, onDisk: false },
+    };
+  } catch {
+    // An engine that refuses it (none known: asc's modules use the same SIMD instructions)
+    // gets the asc way, whose failures are reported as before.
+    return null;
+  }
+}
+
 /** The kernels of a specialisation, and how its loops get their tiers. */
 export interface TieredKernels {
   readonly kernels: readonly CompiledKernel[];
-  /** Put the loops' tiers in place: Wasm at once on a hit, else per the function's `tiers`. */
+  /** Put the loops' tiers in place: Wasm at once on a hit or a direct module, else per the function's `tiers`. */
   add(g: { js(): void; wasm(m: LoadedModule): void }): void;
 }
 
@@ -42,6 +99,11 @@ export function tieredKernels(
     kernels,
     add(g) {
       if (hit !== null) return g.wasm(hit);
+      const now = tiers.mode === 'js' ? null : directModule(kernels, units);
+      if (now !== null) {
+        if (options.disk) rememberKernelModule(fn, units, options, kernels, now);
+        return g.wasm(now);
+      }
       tiers.add({
         get source() { return linkKernels(kernels); },
         module: { ...options, boundscheck: kernels.every((k) => k.boundscheck) },

@@ -118,7 +118,8 @@ describe("the compiler worker's code cache across processes", () => {
   afterAll(() => rmSync(procDir, { recursive: true, force: true }));
   const program = [
     "import * as nb from './src/index.ts';",
-    "const f = nb.vectorize('f8(f8, f8)', { tier: 'wasm' })((x, y) => x * y + 1);",
+    // (a branch: the kernel needs asc; a straight-line float kernel would skip it, compiler/emit/wasm)
+    "const f = nb.vectorize('f8(f8, f8)', { tier: 'wasm' })((x, y) => (x > 1 ? x : 2) * y + 1);",
     'console.log(JSON.stringify(f(nb.array([1, 2]), nb.array([3, 4])).toArray()));',
   ].join('\n');
   const run = () => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {
@@ -133,7 +134,7 @@ describe("the compiler worker's code cache across processes", () => {
       const before = i === 0 ? [] : state();
       const res = run();
       expect(res.stderr).toBe('');
-      expect(JSON.parse(res.stdout)).toEqual([4, 9]);
+      expect(JSON.parse(res.stdout)).toEqual([7, 9]);
       expect(files()).toHaveLength(3);
       if (expectWrite) expect(state()).not.toEqual(before);
       else expect(state()).toEqual(before);

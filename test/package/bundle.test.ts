@@ -139,21 +139,25 @@ describe('dist/numbats.node.js in a fresh process', () => {
     expect(out).toEqual({ add: a.map((v) => v + 0.5), sqrt: a.map(Math.sqrt), sum: 45, threads: 1, bigSum: 0 });
   });
 
-  it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker)', () => {
+  it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker); a straight-line float kernel on Wasm at once', () => {
     const out = runProgram('vectorize', `
-      const f = nb.vectorize('float64(float64, float64)')((x, y) => x * y + 1);
+      const f = nb.vectorize('float64(float64, float64)')((x, y) => (x > 0.5 ? x * y : y) + 1);
+      const direct = nb.vectorize('float64(float64, float64)')((x, y) => x * y + 1);
       ${INPUTS}
       const first = f(x, y).toArray(); const firstTier = f.tier;
+      const now = direct(x, y).toArray(); const directTier = direct.tier;
       const crypto = process.moduleLoadList.includes('NativeModule crypto');
       const threads = process.moduleLoadList.includes('NativeModule worker_threads');
       await f.ready;
-      console.log(JSON.stringify({ xs, ys, first, firstTier, crypto, threads, ready: f(x, y).toArray(), tier: f.tier }));`);
+      console.log(JSON.stringify({ xs, ys, first, firstTier, now, directTier, crypto, threads, ready: f(x, y).toArray(), tier: f.tier }));`);
     const ys = out.ys as number[];
-    const want = (out.xs as number[]).map((x, i) => x * ys[i]! + 1);
+    const want = (out.xs as number[]).map((x, i) => (x > 0.5 ? x * ys[i]! : ys[i]!) + 1);
+    const fma = (out.xs as number[]).map((x, i) => x * ys[i]! + 1);
     expect(want.length).toBe(N);
     // The first result needs no node:crypto (~3 ms to load: without `cache: true` nothing is
-    // hashed) and no node:worker_threads (~2 ms: the compiler worker starts after it).
-    expect(out).toMatchObject({ first: want, firstTier: 'js', crypto: false, threads: false, ready: want, tier: 'wasm' });
+    // hashed) and no node:worker_threads (~2 ms: the compiler worker starts after it). The
+    // branch keeps f off the direct Wasm emitter (compiler/emit/wasm): its Wasm comes from asc.
+    expect(out).toMatchObject({ first: want, firstTier: 'js', now: fma, directTier: 'wasm', crypto: false, threads: false, ready: want, tier: 'wasm' });
   });
 
   it('runs guvectorize (core dimensions, the Wasm tier)', () => {
@@ -191,7 +195,8 @@ describe('dist/numbats.node.js in a fresh process', () => {
   it('fills the disk cache, and a second process hits it (Wasm at once, no compile)', () => {
     const cacheDir = join(dir, 'cache');
     const program = `
-      const f = nb.vectorize('float64(float64, float64)', { cache: true })((x, y) => x - y * 3);
+      // (Math.round: not a straight-line float kernel the direct emitter takes, so asc compiles it and the cache keeps it)
+      const f = nb.vectorize('float64(float64, float64)', { cache: true })((x, y) => x - Math.round(y) * 3);
       ${INPUTS}
       const r = f(x, y).toArray(); const tier = f.tier;
       const crypto = process.moduleLoadList.includes('NativeModule crypto');
@@ -200,7 +205,7 @@ describe('dist/numbats.node.js in a fresh process', () => {
     const env = { NUMBATS_CACHE_DIR: cacheDir };
     const fill = runProgram('cache-fill', program, env);
     const ys = fill.ys as number[];
-    const want = (fill.xs as number[]).map((x, i) => x - ys[i]! * 3);
+    const want = (fill.xs as number[]).map((x, i) => x - Math.round(ys[i]!) * 3);
     expect(fill).toMatchObject({ r: want, tier: 'js' });
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wasm')).length).toBeGreaterThan(0);
     // A hit's small key and entry are hashed without node:crypto (~3 ms to load; hash.node.ts).

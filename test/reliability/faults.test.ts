@@ -9,12 +9,13 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import { AscCompileError, compileKernel, linkKernels } from '../../src/compiler/index.js';
 import { cacheFile, cacheKey, clearMemoryCache, compileCached } from '../../src/vectorize/cache.js';
 import { compileSync, compilerWorkersSpawned, injectCompilerFault } from '../../src/vectorize/compile-sync.js';
 import { runtime } from '../../src/runtime/runtime.js';
+import { setDirectWasm } from '../../src/vectorize/tiered-kernels.js';
 
 // Compiler faults at the factory call: kernels made here wait for their Wasm (faults in
 // the background compile are test/vectorize/tiers.test.ts's).
@@ -23,6 +24,10 @@ nb.config({ tier: 'wasm' });
 const dir = mkdtempSync(join(tmpdir(), 'numbats-faults-'));
 process.env.NUMBATS_CACHE_DIR = dir;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Compiler faults need kernels that reach the compiler: straight-line float kernels such as
+// `x * c + 1` would get their module from the direct emitter (compiler/emit/wasm) instead.
+beforeAll(() => setDirectWasm(false));
+afterAll(() => setDirectWasm(true));
 
 // Kernels with static data (exp pulls AS's Math tables in): position-independent entries.
 const kernel = (c: number) =>

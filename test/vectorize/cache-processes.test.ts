@@ -63,7 +63,8 @@ function check(res: { status: number | null; stdout: string; stderr: string }, m
   expect(res.status).toBe(0);
   const got = JSON.parse(res.stdout.trim()) as [number[], number[], number[], number, { frontEnd: number; hits: number }, number];
   // Every kernel from an entry keyed by its inputs: no front end ran, and no compiler worker
-  // started (issue 15: eager factories start it only when something must compile).
+  // started (issue 15: eager factories start it only when something must compile). (`plain`
+  // is a straight-line float kernel: its entry holds the direct emitter's module.)
   if (mustHit) expect(got.slice(4)).toEqual([{ frontEnd: 0, hits: 3 }, 0]);
   const want = JSON.parse(expected) as number[][];
   for (let k = 0; k < 3; k++) (got[k] as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[k]![i]!, 12));

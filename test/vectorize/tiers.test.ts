@@ -7,10 +7,11 @@
  * the background compile never keeps the process alive, but an awaited `.ready` does.
  */
 import { spawnSync } from 'node:child_process';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import * as nb from '../../src/index.js';
 import { injectCompilerFault } from '../../src/vectorize/compile-sync.js';
+import { setDirectWasm } from '../../src/vectorize/tiered-kernels.js';
 import { AscCompileError } from '../../src/compiler/index.js';
 
 type Tiered = { readonly tier: 'js' | 'wasm'; readonly ready: Promise<void> };
@@ -198,7 +199,15 @@ describe('parity of the JS and Wasm tiers against plain JS', () => {
   });
 });
 
+/** The kernels below are straight-line float kernels: sent to asc, as any other kernel. */
+function viaAsc(): void {
+  beforeAll(() => setDirectWasm(false));
+  afterAll(() => setDirectWasm(true));
+}
+
 describe('the default tier', () => {
+  // (test/vectorize/direct-wasm.test.ts: such kernels' direct modules, on Wasm at once)
+  viaAsc();
   it("runs JS first, then Wasm after .ready (eager), with the same results", async () => {
     // A constant unique to this run: no compile cache can hold the module already.
     const c = 1 + Math.random();
@@ -261,6 +270,7 @@ describe('the default tier', () => {
 });
 
 describe('background compile failures', () => {
+  viaAsc();
   it('asc rejecting the module: .ready rejects with AscCompileError, one warning, the JS tier keeps running', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
@@ -300,7 +310,8 @@ describe('process lifetime', () => {
   const run = (body: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
     "import * as nb from './src/index.ts';",
     `const c = ${Math.random()};`,
-    "const f = nb.vectorize('f8(f8, f8)', { constants: { c } })((x, y) => x * y + c);",
+    // (a branch: asc compiles it in the background; a straight-line float kernel would be on Wasm at once)
+    "const f = nb.vectorize('f8(f8, f8)', { constants: { c } })((x, y) => (x > y ? x : y) * c);",
     body,
   ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
 

@@ -1,0 +1,78 @@
+/**
+ * Run time of the direct Wasm modules (src/compiler/emit/wasm, issue 15) against asc -O3's
+ * modules of the same kernels, through the product path (`nb.vectorize`, `out=`), in one
+ * process and one memory, the two interleaved batch by batch, in CPU time (process.cpuUsage:
+ * the machine is shared). Kernels: x*y+1, sqrt(x*x+y*y), (x-y)/(x+y) on float64 and
+ * Math.min(Math.max(x, 0), 1) on float32; cases: 1e7 and 1e5 contiguous, 1e6 with x a
+ * stride-2 view (the scalar loop), 1e6 with y broadcast (a 1-element array: the stride-0
+ * SIMD variant). Prints per case the median (q1-q3) ns/element of each and the ratio of the
+ * medians direct / asc.
+ *
+ *   npx tsx bench/direct-wasm-measure.ts [batches]     (KERNELS=x*y+1,... picks kernels by name)
+ */
+import * as nb from '../src/index.js';
+import { setDirectWasm } from '../src/vectorize/tiered-kernels.js';
+
+const BATCHES = Number(process.argv[2] ?? 21);
+
+type Call = (...a: unknown[]) => nb.NDArray;
+const KERNELS: { name: string; sig: string; dtype: 'float64' | 'float32'; fn: (x: number, y: number) => number; nin: 1 | 2 }[] = [
+  { name: 'x*y+1', sig: 'f8(f8,f8)', dtype: 'float64', fn: (x, y) => x * y + 1, nin: 2 },
+  { name: 'sqrt(x*x+y*y)', sig: 'f8(f8,f8)', dtype: 'float64', fn: (x, y) => Math.sqrt(x * x + y * y), nin: 2 },
+  { name: '(x-y)/(x+y)', sig: 'f8(f8,f8)', dtype: 'float64', fn: (x, y) => (x - y) / (x + y), nin: 2 },
+  { name: 'min(max(x,0),1) f32', sig: 'f4(f4)', dtype: 'float32', fn: (x) => Math.min(Math.max(x, 0), 1), nin: 1 },
+];
+
+const make = (k: (typeof KERNELS)[number], direct: boolean): Call => {
+  setDirectWasm(direct);
+  try {
+    const f = nb.vectorize(k.sig, { tier: 'wasm', name: direct ? 'direct' : 'asc' })(k.fn) as unknown as Call & { tier: string };
+    if (f.tier !== 'wasm') throw new Error('not on Wasm');
+    return f;
+  } finally {
+    setDirectWasm(true);
+  }
+};
+
+const quartiles = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.round(q * (s.length - 1)))]!;
+  return { q1: at(0.25), med: at(0.5), q3: at(0.75) };
+};
+
+const pick = process.env['KERNELS']?.split(',');
+for (const k of KERNELS.filter((q) => pick === undefined || pick.includes(q.name))) {
+  const fs = { asc: make(k, false), direct: make(k, true) };
+  const cases: { label: string; n: number; reps: number; args: () => unknown[] }[] = [];
+  const add = (label: string, n: number, reps: number, inputs: nb.NDArray[]) => {
+    const out = nb.empty([n], k.dtype);
+    cases.push({ label, n, reps, args: () => [...inputs.slice(0, k.nin), { out }] });
+  };
+  for (const [n, reps] of [[1e7, 3], [1e5, 300]] as const) {
+    add(`${n === 1e7 ? '1e7' : '1e5'} contiguous`, n, reps, [nb.linspace(-1, 2, n, { dtype: k.dtype }), nb.linspace(3, 0.5, n, { dtype: k.dtype })]);
+  }
+  const m = 1e6;
+  add('1e6 x stride 2', m, 30, [nb.linspace(-1, 2, 2 * m, { dtype: k.dtype }).slice('::2'), nb.linspace(3, 0.5, m, { dtype: k.dtype })]);
+  if (k.nin === 2) add('1e6 y broadcast', m, 30, [nb.linspace(-1, 2, m, { dtype: k.dtype }), nb.array([0.75], { dtype: k.dtype })]);
+  for (const c of cases) {
+    // Results equal, and both warm (V8 tiers a hot Wasm function up to TurboFan).
+    const a = fs.asc(...c.args()).toArray() as number[];
+    const d = fs.direct(...c.args()).toArray() as number[];
+    if (a.some((v, i) => !Object.is(v, d[i]))) throw new Error(`${k.name} ${c.label}: results differ`);
+    for (let w = 0; w < 3; w++) for (const f of Object.values(fs)) for (let r = 0; r < c.reps; r++) f(...c.args());
+    const t: Record<string, number[]> = { asc: [], direct: [] };
+    for (let b = 0; b < BATCHES; b++) {
+      for (const [name, f] of b % 2 === 0 ? Object.entries(fs) : Object.entries(fs).reverse()) {
+        const args = c.args();
+        const u0 = process.cpuUsage();
+        for (let r = 0; r < c.reps; r++) f(...args);
+        const u = process.cpuUsage(u0);
+        t[name]!.push(((u.user + u.system) * 1e3) / (c.reps * c.n));
+      }
+    }
+    const qa = quartiles(t['asc']!);
+    const qd = quartiles(t['direct']!);
+    const fmt = (q: { q1: number; med: number; q3: number }) => `${q.med.toFixed(3)} (${q.q1.toFixed(3)}-${q.q3.toFixed(3)})`;
+    console.log(`${k.name.padEnd(20)} ${c.label.padEnd(17)} asc -O3 ${fmt(qa)}  direct ${fmt(qd)} ns/el  direct/asc ${(qd.med / qa.med).toFixed(3)}`);
+  }
+}

@@ -1,0 +1,389 @@
+/**
+ * The direct Wasm emitter (issue 15): typed IR → a Wasm binary, without asc or Binaryen,
+ * for the straight-line float kernels ir/passes/simd.ts accepts (see {@link directLane}).
+ * Their Wasm is trivial to write down: every operation is one instruction, scalar and SIMD
+ * (lanes.ts), so the module costs well under a millisecond to make, where asc's first
+ * compile in a process costs hundreds (docs/notes/asc-compile-cost.md), and it gives the
+ * same bits as asc's module of the same kernel.
+ *
+ * The module has the ABI of the AS scalar unit (../assemblyscript/emit-module.ts; operand k
+ * has pointer p<k> and byte stride s<k>, inputs first, the output last, K = nin):
+ *   `<prefix>row(n, p0, s0, ..., pK, sK)`: the contiguous SIMD loops when every stride is
+ *     the element size and no input partially overlaps the output (`apart`), then one per
+ *     input of simdBroadcasts() with that input's stride 0 (`disjoint`: it does not lie in
+ *     the output row), each two vectors an iteration then one; then the scalar strided loop
+ *     for what is left;
+ *   `<prefix>loop(plan)`: the N-d walk of the plan (ndim, shape, per operand its pointer and
+ *     byte strides; walk() there), outer dims by recursion through `<prefix>dims`; ndim > 32
+ *     traps, a dim <= 0 returns, ndim 0 is one element.
+ * It imports only `env.memory` (shared, 0 to 65536 pages, as asc's modules declare it:
+ * toolchain/asc-flags.ts) and has no static data, so it instantiates anywhere on the heap,
+ * and the parallel target's workers instantiate it on the same memory. Several kernels
+ * (a multi-signature vectorize) link into one module, each under its own entry names.
+ *
+ * Good code, as asc -O3 makes it: the kernel inlined in each loop, pointers bumped (no index
+ * arithmetic), each input read once per element into a local, SIMD constants made once per
+ * row into locals (v128.const) before the loops.
+ */
+import type { DType } from '../../../dtype/dtypes.js';
+import type { Expr, IRProgram } from '../../ir/nodes.js';
+import { simdBroadcasts, simdType } from '../../ir/passes/simd.js';
+import { Code, encodeModule, I32, V128, type ValType, type WasmFunction } from './encode.js';
+import { LANES, type Lane } from './lanes.js';
+
+/** What the emitter reads of a compiled kernel. */
+export interface DirectKernel {
+  readonly ir: IRProgram;
+  /** Exported entry names (`<prefix>row`, `<prefix>loop`). */
+  readonly entries: { readonly row: string; readonly loop: string };
+}
+
+// i32 and memory opcodes used below (binary format 5.4).
+const I32_LOAD = 0x28;
+const I32_EQZ = 0x45;
+const I32_EQ = 0x46;
+const I32_GT_U = 0x4b;
+const I32_LE_S = 0x4c;
+const I32_GE_S = 0x4e;
+const I32_LE_U = 0x4d;
+const I32_ADD = 0x6a;
+const I32_SUB = 0x6b;
+const I32_MUL = 0x6c;
+const I32_OR = 0x72;
+const I32_SHL = 0x74;
+const V128_LOAD = 0x00;
+const V128_STORE = 0x0b;
+const V128_CONST = 0x0c;
+
+/**
+ * The lane type when kernel `p` can go to the direct emitter, else null: a scalar kernel
+ * simdType() accepts (every operand and the result one float type, straight-line lets and
+ * a return, operations with a SIMD spelling) whose every operation the lane table has and
+ * whose constants are numbers. `reduceTile`: the unit asks for asc's reduce tile (vectorize
+ * with an `identity`), which this emitter does not make.
+ *
+ * @example
+ * ```ts
+ * directLane(compileKernel((x, y) => x * y + 1, 'f8(f8,f8)', { kind: 'scalar' }).ir); // 'float64'
+ * ```
+ */
+export function directLane(p: IRProgram, options: { readonly reduceTile?: boolean } = {}): DType | null {
+  if (options.reduceTile === true || (p.tables?.length ?? 0) > 0) return null;
+  const t = simdType(p);
+  const lane = t === null ? undefined : LANES[t];
+  if (lane === undefined) return null;
+  const ok = (e: Expr<DType>): boolean => {
+    switch (e.kind) {
+      case 'const': return typeof e.value === 'number';
+      case 'param': case 'local': return true;
+      case 'unary': return e.op in lane.ops && ok(e.arg);
+      case 'binary': return e.op in lane.ops && ok(e.left) && ok(e.right);
+      case 'call': return e.fn in lane.ops && e.args.length > 0 && e.args.every(ok);
+      default: return false;
+    }
+  };
+  return p.main.body.every((s) => (s.kind === 'let' ? ok(s.init) : s.kind === 'return' && s.value != null && ok(s.value))) ? t : null;
+}
+
+/** Where an expression's leaves live while one loop's body is written. */
+interface Leaves {
+  /** The local holding input k's element (or vector). */
+  readonly param: (k: number) => number;
+  /** The local of IR local `id`. */
+  readonly local: (id: number) => number;
+  /** Push a constant. */
+  readonly constant: (c: Code, v: number) => void;
+}
+
+/** Push expression `e` (scalar or SIMD per `simd`); every operation is one instruction. */
+function expr(c: Code, e: Expr<DType>, lane: Lane, simd: boolean, leaves: Leaves): void {
+  const op = (name: string) => {
+    const o = lane.ops[name]!;
+    if (simd) c.simd(o.simd);
+    else c.op(o.scalar);
+  };
+  const go = (x: Expr<DType>) => expr(c, x, lane, simd, leaves);
+  switch (e.kind) {
+    case 'const': return leaves.constant(c, e.value as number);
+    case 'param': c.get(leaves.param(e.index)); return;
+    case 'local': c.get(leaves.local(e.id)); return;
+    case 'unary': go(e.arg); return op(e.op);
+    case 'binary': go(e.left); go(e.right); return op(e.op);
+    case 'call':
+      // min/max of several arguments fold left, as the AS and JS emitters do; of one, it is that one.
+      go(e.args[0]!);
+      if (e.args.length === 1 && (e.fn === 'min' || e.fn === 'max')) return;
+      if (e.args.length === 1) return op(e.fn);
+      for (const a of e.args.slice(1)) { go(a); op(e.fn); }
+      return;
+    default: throw new Error(`direct Wasm: not an eligible operation: ${e.kind}`);
+  }
+}
+
+/** A constant's lane bits, as a key (so that -0 and +0, and NaN payloads, stay apart). */
+function constBits(v: number, lane: Lane): string {
+  const dv = new DataView(new ArrayBuffer(8));
+  if (lane.size === 4) { dv.setFloat32(0, v, true); return String(dv.getUint32(0, true)); }
+  dv.setFloat64(0, v, true);
+  return String(dv.getBigUint64(0, true));
+}
+
+/** The 16 bytes of a vector with `v` in every lane. */
+function splatBytes(v: number, lane: Lane): number[] {
+  const b = new Uint8Array(16);
+  const dv = new DataView(b.buffer);
+  for (let o = 0; o < 16; o += lane.size) {
+    if (lane.size === 4) dv.setFloat32(o, v, true);
+    else dv.setFloat64(o, v, true);
+  }
+  return [...b];
+}
+
+/** Local indices handed out in order after a function's params. */
+class Locals {
+  readonly types: ValType[] = [];
+  constructor(private readonly first: number) {}
+  add(t: ValType): number {
+    this.types.push(t);
+    return this.first + this.types.length - 1;
+  }
+}
+
+/** Every distinct constant of the kernel (by its bits), in order of first use. */
+function constants(p: IRProgram, lane: Lane): Map<string, number> {
+  const seen = new Map<string, number>();
+  const visit = (e: Expr<DType>): void => {
+    if (e.kind === 'const') { const v = e.value as number; seen.set(constBits(v, lane), v); }
+    else if (e.kind === 'unary') visit(e.arg);
+    else if (e.kind === 'binary') { visit(e.left); visit(e.right); }
+    else if (e.kind === 'call') e.args.forEach(visit);
+  };
+  for (const s of p.main.body) {
+    if (s.kind === 'let') visit(s.init);
+    else if (s.kind === 'return') visit(s.value!);
+  }
+  return seen;
+}
+
+/**
+ * One element (scalar) or one vector (SIMD) of the kernel: read the inputs not in
+ * `preloaded` at their pointers (+ `offset`), the lets into their locals, the result
+ * stored at the output pointer.
+ */
+function kernelBody(c: Code, p: IRProgram, lane: Lane, simd: boolean, at: {
+  readonly ptr: (k: number) => number; readonly value: (k: number) => number; readonly local: (id: number) => number;
+  readonly preloaded: number; readonly offset: number; readonly constant: Leaves['constant'];
+}): void {
+  const fn = p.main;
+  const K = fn.params.length;
+  const leaves: Leaves = { param: at.value, local: at.local, constant: at.constant };
+  for (let k = 0; k < K; k++) {
+    if (k === at.preloaded) continue;
+    c.get(at.ptr(k));
+    if (simd) c.simdMem(V128_LOAD, 4, at.offset);
+    else c.mem(lane.load, lane.align, at.offset);
+    c.set(at.value(k));
+  }
+  for (const s of fn.body) {
+    if (s.kind !== 'let') continue;
+    expr(c, s.init, lane, simd, leaves);
+    c.set(at.local(s.local));
+  }
+  c.get(at.ptr(K));
+  const ret = fn.body[fn.body.length - 1]!;
+  if (ret.kind !== 'return') throw new Error('direct Wasm: the kernel does not end in a return');
+  expr(c, ret.value!, lane, simd, leaves);
+  if (simd) c.simdMem(V128_STORE, 4, at.offset);
+  else c.mem(lane.store, lane.align, at.offset);
+}
+
+/** `p += by` for each pointer local of `ptrs`. */
+function bump(c: Code, ptrs: readonly number[], by: (i: number) => void): void {
+  ptrs.forEach((p, i) => { c.get(p); by(i); c.op(I32_ADD).set(p); });
+}
+
+/** Push `tests[0] && tests[1] && ...` (i32 0 or 1), each test run only when those before hold. */
+function andThen(c: Code, tests: readonly (() => void)[]): void {
+  tests[0]!();
+  if (tests.length === 1) return;
+  c.ifI32();
+  andThen(c, tests.slice(1));
+  c.else().i32(0).end();
+}
+
+/** `loop { if (i + step <= n) { body; i += step; continue } }`: asc -O3's shape of a counted loop. */
+function countedLoop(c: Code, i: number, n: number, step: number, body: () => void): void {
+  c.loop().get(i).i32(step).op(I32_ADD).get(n).op(I32_LE_S).if();
+  body();
+  c.get(i).i32(step).op(I32_ADD).set(i).br(1).end().end();
+}
+
+/** The row function of one kernel (see the file header). */
+function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
+  const fn = p.main;
+  const K = fn.params.length;
+  const ops = [...Array(K + 1).keys()];
+  const n = 0;
+  const ptr = (k: number) => 1 + 2 * k;
+  const stride = (k: number) => 2 + 2 * k;
+  const params: ValType[] = [I32, ...ops.flatMap((): ValType[] => [I32, I32])];
+  const L = new Locals(params.length);
+  const i = L.add(I32);
+  const bytes = L.add(I32);
+  const lets = fn.body.filter((s) => s.kind === 'let').map((s) => (s.kind === 'let' ? s.local : -1));
+  const scalar = { values: ops.slice(0, K).map(() => L.add(lane.type)), lets: new Map(lets.map((id) => [id, L.add(lane.type)])) };
+  const vector = { values: ops.slice(0, K).map(() => L.add(V128)), lets: new Map(lets.map((id) => [id, L.add(V128)])) };
+  const consts = constants(p, lane);
+  const vconst = new Map([...consts.keys()].map((key) => [key, L.add(V128)]));
+  const S = lane.size;
+  const c = new Code();
+
+  // bytes = n * S: the row's extent, for the overlap tests (u32 arithmetic, as asc's usize).
+  c.get(n).i32(lane.align).op(I32_SHL).set(bytes);
+  const le = (a: () => void, b: () => void) => { a(); b(); c.op(I32_LE_U); };
+  const plus = (k: number, by: () => void) => () => { c.get(ptr(k)); by(); c.op(I32_ADD); };
+  const strideIs = (k: number, v: number) => { c.get(stride(k)); if (v === 0) c.op(I32_EQZ); else c.i32(v).op(I32_EQ); };
+  // Input k is the output or lies wholly apart from its row: SIMD reads a vector before writing one.
+  const apart = (k: number) => {
+    c.get(ptr(k)).get(ptr(K)).op(I32_EQ);
+    le(plus(k, () => c.get(bytes)), () => c.get(ptr(K))); c.op(I32_OR);
+    le(plus(K, () => c.get(bytes)), () => c.get(ptr(k))); c.op(I32_OR);
+  };
+  // Broadcast input k's one element lies outside the output row.
+  const disjoint = (k: number) => {
+    le(plus(k, () => c.i32(S)), () => c.get(ptr(K)));
+    le(plus(K, () => c.get(bytes)), () => c.get(ptr(k))); c.op(I32_OR);
+  };
+  const ins = ops.slice(0, K);
+  const variants = [-1, ...simdBroadcasts(p)];
+  variants.forEach((b, v) => {
+    if (v > 0) c.else();
+    // The strides first, then the overlap tests, each only when the ones before hold (as
+    // asc's `&&`): evaluated all at once, the tests' temporaries pushed n and the memory
+    // base out of registers in the loops below (V8, x*y+1 on 1e5 float64: 14% slower).
+    andThen(c, [
+      () => strideIs(K, S),
+      ...ins.map((k) => () => strideIs(k, k === b ? 0 : S)),
+      ...ins.map((k) => () => (k === b ? disjoint(k) : apart(k))),
+    ]);
+    c.if();
+    for (const [key, v0] of consts) c.simd(V128_CONST, ...splatBytes(v0, lane)).set(vconst.get(key)!);
+    if (b >= 0) c.get(ptr(b)).mem(lane.load, lane.align).simd(lane.splat).set(vector.values[b]!);
+    const moving = ops.filter((k) => k !== b).map(ptr);
+    const at = (offset: number) => ({
+      ptr, value: (k: number) => vector.values[k]!, local: (id: number) => vector.lets.get(id)!, preloaded: b, offset,
+      constant: (cc: Code, x: number) => { cc.get(vconst.get(constBits(x, lane))!); },
+    });
+    // Two vectors an iteration (x*y+1 on 1e7 float64: ~5% faster than one, emit-module.ts), then one.
+    countedLoop(c, i, n, 32 / S, () => {
+      kernelBody(c, p, lane, true, at(0));
+      kernelBody(c, p, lane, true, at(16));
+      bump(c, moving, () => c.i32(32));
+    });
+    countedLoop(c, i, n, 16 / S, () => {
+      kernelBody(c, p, lane, true, at(0));
+      bump(c, moving, () => c.i32(16));
+    });
+  });
+  variants.forEach(() => c.end());
+  // The strided scalar loop: what the SIMD loops left, or the whole row.
+  countedLoop(c, i, n, 1, () => {
+    kernelBody(c, p, lane, false, {
+      ptr, value: (k) => scalar.values[k]!, local: (id) => scalar.lets.get(id)!, preloaded: -1, offset: 0,
+      constant: (cc, x) => { if (lane.size === 4) cc.f32(x); else cc.f64(x); },
+    });
+    bump(c, ops.map(ptr), (k) => c.get(stride(k)));
+  });
+  c.end();
+  return { params, results: [], locals: L.types, code: c, export: name };
+}
+
+/**
+ * `dims(d, ndim, shape, ops, w, p0..pK)`: dim d of the plan; the innermost calls the row
+ * (asm/ufunc/walk.ts's recursion, as the AS unit's walk()).
+ */
+function dimsFunction(nops: number, row: number, self: number): WasmFunction {
+  const [d, ndim, shape, opsAt, w] = [0, 1, 2, 3, 4];
+  const ptr = (k: number) => 5 + k;
+  const ks = [...Array(nops).keys()];
+  const params: ValType[] = [I32, I32, I32, I32, I32, ...ks.map((): ValType => I32)];
+  const L = new Locals(params.length);
+  const n = L.add(I32);
+  const s = ks.map(() => L.add(I32));
+  const i = L.add(I32);
+  const c = new Code();
+  const dOffset = () => c.get(d).i32(2).op(I32_SHL);
+  c.get(shape); dOffset(); c.op(I32_ADD).mem(I32_LOAD, 2).set(n);
+  // s_k = ops[k * w + 4 + 4d]: operand k's byte stride along dim d.
+  for (const k of ks) {
+    c.get(opsAt);
+    if (k > 0) c.get(w).i32(k).op(I32_MUL).op(I32_ADD);
+    dOffset(); c.op(I32_ADD).mem(I32_LOAD, 2, 4).set(s[k]!);
+  }
+  c.get(d).get(ndim).i32(1).op(I32_SUB).op(I32_EQ).if();
+  c.get(n); for (const k of ks) c.get(ptr(k)).get(s[k]!);
+  c.call(row).return().end();
+  c.block().loop().get(i).get(n).op(I32_GE_S).brIf(1);
+  c.get(d).i32(1).op(I32_ADD).get(ndim).get(shape).get(opsAt).get(w);
+  for (const k of ks) c.get(ptr(k));
+  c.call(self);
+  bump(c, ks.map(ptr), (k) => c.get(s[k]!));
+  c.get(i).i32(1).op(I32_ADD).set(i).br(0).end().end();
+  c.end();
+  return { params, results: [], locals: L.types, code: c };
+}
+
+/** `loop(plan)`: the N-d entry (see the file header). */
+function loopFunction(nops: number, row: number, dims: number, name: string): WasmFunction {
+  const plan = 0;
+  const ks = [...Array(nops).keys()];
+  const L = new Locals(1);
+  const [ndim, shape, opsAt, w, d] = [L.add(I32), L.add(I32), L.add(I32), L.add(I32), L.add(I32)];
+  const p = ks.map(() => L.add(I32));
+  const c = new Code();
+  c.get(plan).mem(I32_LOAD, 2).set(ndim);
+  c.get(ndim).i32(32).op(I32_GT_U).if().unreachable().end();
+  c.get(plan).i32(4).op(I32_ADD).set(shape);
+  c.get(shape).get(ndim).i32(2).op(I32_SHL).op(I32_ADD).set(opsAt);
+  c.get(ndim).i32(1).op(I32_ADD).i32(2).op(I32_SHL).set(w);
+  for (const k of ks) {
+    c.get(opsAt);
+    if (k > 0) c.get(w).i32(k).op(I32_MUL).op(I32_ADD);
+    c.mem(I32_LOAD, 2).set(p[k]!);
+  }
+  c.get(ndim).op(I32_EQZ).if().i32(1);
+  for (const k of ks) c.get(p[k]!).i32(0);
+  c.call(row).return().end();
+  // Any dim <= 0: nothing to do.
+  c.block().loop().get(d).get(ndim).op(I32_GE_S).brIf(1);
+  c.get(shape).get(d).i32(2).op(I32_SHL).op(I32_ADD).mem(I32_LOAD, 2).i32(0).op(I32_LE_S).if().return().end();
+  c.get(d).i32(1).op(I32_ADD).set(d).br(0).end().end();
+  c.i32(0).get(ndim).get(shape).get(opsAt).get(w);
+  for (const k of ks) c.get(p[k]!);
+  c.call(dims).end();
+  return { params: [I32], results: [], locals: L.types, code: c, export: name };
+}
+
+/**
+ * The Wasm binary of one module holding `kernels` (each eligible: {@link directLane}), their
+ * entries exported under their names.
+ *
+ * @throws Error when a kernel is not eligible.
+ * @example
+ * ```ts
+ * const k = compileKernel((x, y) => x * y + 1, 'f8(f8,f8)', { kind: 'scalar', prefix: 'v0_' });
+ * const bytes = emitDirectWasm([k]);
+ * new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports.v0_row;
+ * ```
+ */
+export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<ArrayBuffer> {
+  const functions: WasmFunction[] = [];
+  for (const k of kernels) {
+    const t = directLane(k.ir);
+    if (t === null) throw new Error('emitDirectWasm: a kernel outside the direct subset (directLane)');
+    const base = functions.length;
+    const nops = k.ir.main.params.length + 1;
+    functions.push(rowFunction(k.ir, LANES[t]!, k.entries.row), dimsFunction(nops, base, base + 1), loopFunction(nops, base, base + 1, k.entries.loop));
+  }
+  return encodeModule(functions, { min: 0, max: 65536, shared: true });
+}

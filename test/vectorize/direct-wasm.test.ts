@@ -1,0 +1,315 @@
+/**
+ * Direct Wasm for straight-line float kernels (src/compiler/emit/wasm, issue 15), through
+ * nb.vectorize: random eligible kernels (expression trees over 1-4 float32 or float64
+ * parameters, lets, constants, neg + - * /, sqrt abs floor ceil trunc, min/max of 1-3
+ * arguments) on random inputs (NaN, ±0, ±Infinity, subnormals, huge values) in every layout
+ * the loops see (contiguous, strided, reversed, broadcast, 0-d, empty, `out=` the input itself
+ * or overlapping it by one element) give the bits of a plain-JS evaluation of the same tree
+ * (Math.fround after each float32 operation); such kernels are on the Wasm tier at once, with
+ * `tier: 'auto'` and `'wasm'`, and start no compiler worker; kernels outside the subset, a
+ * multi-signature function with one such signature, and ufuncs with an identity (asc's reduce
+ * tile) go to asc as before; the ufunc methods and the parallel target run the direct module.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import * as nb from '../../src/index.js';
+import { directLane } from '../../src/compiler/emit/wasm/emit-module.js';
+import { setDirectWasm } from '../../src/vectorize/tiered-kernels.js';
+import { kernelCacheStats } from '../../src/vectorize/kernel-cache.js';
+import { poolStarted } from '../../src/parallel/pool.js';
+
+type Kernel = ((...a: unknown[]) => nb.NDArray) & nb.Ufunc & { readonly tier: 'js' | 'wasm'; readonly ready: Promise<void>; callAsync(...a: unknown[]): Promise<unknown>; readonly kernels: readonly { readonly ir: never }[] };
+const vectorize = (sigs: string | string[], src: string, options: nb.VectorizeOptions = {}) =>
+  nb.vectorize(sigs, options)(new Function(`return ${src}`)() as (...a: number[]) => number) as unknown as Kernel;
+
+afterEach(() => setDirectWasm(true));
+
+// `cache: true` below writes its entries here, not under the working directory.
+const cacheDir = mkdtempSync(join(tmpdir(), 'numbats-direct-cache-'));
+process.env['NUMBATS_CACHE_DIR'] = cacheDir;
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+
+// ---- random kernels --------------------------------------------------------------------
+
+type Node =
+  | { k: 'p'; i: number } | { k: 'l'; i: number } | { k: 'c'; v: number } | { k: 'neg'; a: Node }
+  | { k: 'bin'; op: '+' | '-' | '*' | '/'; a: Node; b: Node }
+  | { k: 'f1'; fn: 'sqrt' | 'abs' | 'floor' | 'ceil' | 'trunc'; a: Node }
+  | { k: 'mm'; fn: 'min' | 'max'; args: Node[] };
+
+const CONSTS = [0, 1, 2, 0.5, 0.1, 3.25, 1e300, 1e-310, 65504, 16777217, 1e-40];
+
+function nodeArb(params: number, lets: number): fc.Arbitrary<Node> {
+  const leaf = fc.oneof(
+    fc.integer({ min: 0, max: params - 1 }).map((i): Node => ({ k: 'p', i })),
+    ...(lets > 0 ? [fc.integer({ min: 0, max: lets - 1 }).map((i): Node => ({ k: 'l', i }))] : []),
+    fc.tuple(fc.constantFrom(...CONSTS), fc.boolean()).map(([v, neg]): Node => ({ k: 'c', v: neg ? -v : v })),
+  );
+  const { node } = fc.letrec<{ node: Node }>((tie) => ({
+    node: fc.oneof({ depthSize: 'small', maxDepth: 4, withCrossShrink: true },
+      leaf,
+      tie('node').map((a): Node => ({ k: 'neg', a })),
+      fc.record({ op: fc.constantFrom('+', '-', '*', '/'), a: tie('node'), b: tie('node') }).map((r): Node => ({ k: 'bin', ...r } as Node)),
+      fc.record({ fn: fc.constantFrom('sqrt', 'abs', 'floor', 'ceil', 'trunc'), a: tie('node') }).map((r): Node => ({ k: 'f1', ...r } as Node)),
+      fc.record({ fn: fc.constantFrom('min', 'max'), args: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }).map((r): Node => ({ k: 'mm', ...r } as Node)),
+    ),
+  }));
+  return node;
+}
+
+interface Program { readonly params: number; readonly lets: Node[]; readonly ret: Node }
+
+const programArb: fc.Arbitrary<Program> = fc.integer({ min: 1, max: 4 }).chain((params) => fc.integer({ min: 0, max: 2 }).chain((nlets) =>
+  fc.tuple(...Array.from({ length: nlets }, (_, i) => nodeArb(params, i)), nodeArb(params, nlets))
+    .map((nodes) => ({ params, lets: nodes.slice(0, nlets) as Node[], ret: nodes[nlets] as Node }))));
+
+/** A float literal (a weak float: `1.0`, not the weak int `1`). */
+const literal = (v: number) => (Number.isInteger(v) && v < 1e21 ? `${v}.0` : String(v));
+
+function source(n: Node): string {
+  switch (n.k) {
+    case 'p': return `x${n.i}`;
+    case 'l': return `t${n.i}`;
+    case 'c': return n.v < 0 || Object.is(n.v, -0) ? `(-${literal(-n.v)})` : literal(n.v);
+    case 'neg': return `(-${source(n.a)})`;
+    case 'bin': return `(${source(n.a)} ${n.op} ${source(n.b)})`;
+    case 'f1': return `Math.${n.fn}(${source(n.a)})`;
+    case 'mm': return `Math.${n.fn}(${n.args.map(source).join(', ')})`;
+  }
+}
+
+const kernelSource = (p: Program) => `(${Array.from({ length: p.params }, (_, i) => `x${i}`).join(', ')}) => { ${
+  p.lets.map((l, i) => `const t${i} = ${source(l)}; `).join('')}return ${source(p.ret)}; }`;
+
+/** Whether a tree reads no parameter or local: literals only. */
+const literalOnly = (n: Node): boolean => {
+  switch (n.k) {
+    case 'p': case 'l': return false;
+    case 'c': return true;
+    case 'neg': case 'f1': return literalOnly(n.a);
+    case 'bin': return literalOnly(n.a) && literalOnly(n.b);
+    case 'mm': return n.args.every(literalOnly);
+  }
+};
+
+/** `n` with each local whose value is literals only replaced by its tree (a weak value stays weak: NEP 50). */
+function inlineLiterals(n: Node, lets: readonly Node[]): Node {
+  const go = (x: Node) => inlineLiterals(x, lets);
+  switch (n.k) {
+    case 'l': return literalOnly(lets[n.i]!) ? lets[n.i]! : n;
+    case 'p': case 'c': return n;
+    case 'neg': case 'f1': return { ...n, a: go(n.a) };
+    case 'bin': return { ...n, a: go(n.a), b: go(n.b) };
+    case 'mm': return { ...n, args: n.args.map(go) };
+  }
+}
+
+/**
+ * The tree evaluated in plain JS: float64 arithmetic, or float32 (rounded after each
+ * operation). Literal-only parts, through the locals that hold them, are weak floats (NEP 50:
+ * Python floats), computed in float64 and taking the kernel's type where they meet a typed value.
+ */
+function evaluate(p: Program, xs: readonly number[], f32: boolean): number {
+  const r = f32 ? Math.fround : (v: number) => v;
+  const lets: number[] = [];
+  const inlined: Node[] = [];
+  for (const l of p.lets) inlined.push(inlineLiterals(l, inlined));
+  const ev = (n: Node): number => (f32 && literalOnly(n) ? r(evaluate({ params: 0, lets: [], ret: n }, [], false)) : typed(n));
+  const typed = (n: Node): number => {
+    switch (n.k) {
+      case 'p': return xs[n.i]!;
+      case 'l': return lets[n.i]!;
+      case 'c': return r(n.v);
+      case 'neg': return -ev(n.a);
+      case 'bin': {
+        const a = ev(n.a);
+        const b = ev(n.b);
+        return r(n.op === '+' ? a + b : n.op === '-' ? a - b : n.op === '*' ? a * b : a / b);
+      }
+      case 'f1': return r(Math[n.fn](ev(n.a)));
+      case 'mm': return n.args.map(ev).reduce((acc, v) => r(Math[n.fn](acc, v)));
+    }
+  };
+  for (const l of inlined) lets.push(ev(l));
+  return ev(inlineLiterals(p.ret, inlined));
+}
+
+const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 5e-324, -5e-324, 1e-310, 1e-40, -1e-45, 1e308, -1.7976931348623157e308, 3.4e38, -3.5e38, 1, -1, 0.5, 2.5, -2.5];
+const valueArb = fc.oneof(fc.constantFrom(...SPECIAL), fc.double(), fc.double({ min: -100, max: 100, noNaN: true }));
+
+const LAYOUTS = ['contiguous', 'strided', 'reversed', 'broadcast', '0-d', 'empty', 'out=input', 'out overlaps input'] as const;
+
+const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
+
+describe('random eligible kernels give the bits of a plain-JS evaluation', () => {
+  it('float32 and float64, 1-4 inputs, every layout', () => {
+    fc.assert(fc.property(
+      programArb, fc.constantFrom('float32', 'float64'), fc.constantFrom(...LAYOUTS), fc.integer({ min: 1, max: 37 }),
+      fc.array(valueArb, { minLength: 4 * 40, maxLength: 4 * 40 }), fc.integer({ min: 0, max: 3 }),
+      (prog, dtype, chosen, len, pool, which) => {
+        // (one input broadcast against nothing is a 1-element call)
+        const layout = chosen === 'broadcast' && prog.params === 1 ? 'contiguous' : chosen;
+        const f32 = dtype === 'float32';
+        const t = f32 ? 'f4' : 'f8';
+        const f = vectorize(`${t}(${Array(prog.params).fill(t).join(',')})`, kernelSource(prog));
+        expect(directLane(f.kernels[0]!.ir)).toBe(dtype);
+        expect(f.tier).toBe('wasm');
+        const n = layout === 'empty' ? 0 : layout === '0-d' ? 1 : len;
+        const k0 = which % prog.params;
+        const vals = Array.from({ length: prog.params }, (_, k) =>
+          Array.from({ length: n }, (_, i) => (f32 ? Math.fround(pool[k * 40 + i]!) : pool[k * 40 + i]!)));
+        if (layout === 'broadcast') vals[k0] = vals[k0]!.map(() => vals[k0]![0]!);
+        const want = Array.from({ length: n }, (_, i) => evaluate(prog, vals.map((v) => v[i]!), f32));
+        const arr = (v: number[]) => nb.array(v, { dtype });
+        let inputs: nb.NDArray[];
+        let out: nb.NDArray | undefined;
+        let base: nb.NDArray | undefined;
+        switch (layout) {
+          case 'strided': inputs = vals.map((v) => arr(v.flatMap((x) => [x, 7])).slice('::2')); break;
+          case 'reversed': inputs = vals.map((v) => arr([...v].reverse()).slice('::-1')); break;
+          case 'broadcast': inputs = vals.map((v, k) => (k === k0 ? arr([v[0]!]) : arr(v))); break;
+          case '0-d': inputs = vals.map((v) => nb.array(v[0]! as never, { dtype })); break;
+          case 'out=input': inputs = vals.map(arr); out = inputs[k0]; break;
+          case 'out overlaps input':
+            // Input k0 and the output share one buffer, one element apart (either way round).
+            base = arr(which % 2 === 0 ? [...vals[k0]!, 9] : [9, ...vals[k0]!]);
+            inputs = vals.map((v, k) => (k !== k0 ? arr(v) : which % 2 === 0 ? base!.slice(`0:${n}`) : base!.slice(`1:${n + 1}`)));
+            out = which % 2 === 0 ? base.slice(`1:${n + 1}`) : base.slice(`0:${n}`);
+            break;
+          default: inputs = vals.map(arr);
+        }
+        const r = out === undefined ? f(...inputs) : f(...inputs, { out });
+        expect(r.shape).toEqual(layout === '0-d' ? [] : [n]);
+        const got = Array.from(r.copy().data as Float64Array | Float32Array);
+        const bad = got.findIndex((v, i) => !same(v, want[i]!));
+        if (bad >= 0) throw new Error(`${kernelSource(prog)} on ${dtype} (${layout}) at ${bad}: got ${got[bad]}, want ${want[bad]} (inputs ${vals.map((v) => v[bad])})`);
+        expect(got.length).toBe(n);
+      },
+    ), { numRuns: 300 });
+  });
+
+  it('min/max: NaN and -0 as Math.min/max, f32 constants exactly, on the SIMD and scalar loops', () => {
+    const specials = [NaN, -0, 0, -Infinity, Infinity, 1, -1, 5e-324, Math.fround(0.1)];
+    for (const t of ['f4', 'f8'] as const) {
+      const f = vectorize(`${t}(${t},${t})`, '(x, y) => Math.min(Math.max(x, y), 0.1) + Math.max(Math.min(x, -0), y * 0)');
+      const r = t === 'f4' ? Math.fround : (v: number) => v;
+      const xs = specials.flatMap((a) => specials.map(() => a));
+      const ys = specials.flatMap(() => specials);
+      const want = xs.map((x, i) => r(r(Math.min(Math.max(x, ys[i]!), r(0.1))) + r(Math.max(Math.min(x, -0), r(ys[i]! * 0)))));
+      const dtype = t === 'f4' ? 'float32' : 'float64';
+      const got = Array.from(f(nb.array(xs, { dtype }), nb.array(ys, { dtype })).data as Float64Array);
+      got.forEach((v, i) => expect(same(v, want[i]!), `${xs[i]}, ${ys[i]}: ${v} vs ${want[i]}`).toBe(true));
+    }
+  });
+});
+
+describe('which kernels take the direct path', () => {
+  it('eligible kernels are on the Wasm tier at once, with tier auto and wasm; the internal switch sends them to asc', async () => {
+    const c = Math.random();
+    expect(vectorize('f8(f8,f8)', `(x, y) => x * y + ${c}`).tier).toBe('wasm');
+    expect(vectorize('f8(f8,f8)', `(x, y) => x * y + ${c}`, { tier: 'wasm' }).tier).toBe('wasm');
+    expect(vectorize('f4(f4)', `(x) => Math.sqrt(x) * ${c}`, { fastmath: true }).tier).toBe('wasm');
+    const lazy = nb.vectorize()((x: number) => x * 2 + 1) as unknown as Kernel;
+    expect(lazy(nb.array([1.5, 2])).toArray()).toEqual([4, 5]);
+    expect(lazy.tier).toBe('wasm');
+    setDirectWasm(false);
+    const viaAsc = vectorize('f8(f8,f8)', `(x, y) => x * y + ${c} + 1`);
+    expect(viaAsc.tier).toBe('js');
+    await viaAsc.ready;
+    expect(viaAsc.tier).toBe('wasm');
+    expect(viaAsc(nb.array([2]), 3).toArray()).toEqual([2 * 3 + c + 1]);
+  });
+
+  it('outside the subset, a multi-signature function with one such signature, an identity: asc as before', async () => {
+    const c = Math.random();
+    const cases = [
+      vectorize('f8(f8)', `(x) => Math.exp(x) + ${c}`),
+      vectorize('f8(f8)', `(x) => x > ${c} ? x : 0`),
+      vectorize(['f8(f8)', 'i4(i4)'], `(x) => x * 3 + ${Math.floor(c * 100)}`),
+      vectorize('f8(f8,f8)', `(x, y) => x + y + ${c}`, { identity: 0 }),
+    ];
+    for (const f of cases) expect(f.tier).toBe('js');
+    await Promise.all(cases.map((f) => f.ready));
+    for (const f of cases) expect(f.tier).toBe('wasm');
+    expect(cases[2]!(nb.array([2], { dtype: 'int32' })).toArray()).toEqual([6 + Math.floor(c * 100)]);
+    expect(cases[3]!(nb.array([1, 2]), 3).toArray()).toEqual([1 + 3 + c, 2 + 3 + c]);
+  });
+
+  it("cache: true keeps the direct module by the kernel's inputs: the next factory runs no front end", () => {
+    const c = Math.random();
+    const before = kernelCacheStats();
+    const f = vectorize('f8(f8,f8)', `(x, y) => x * y - ${c}`, { cache: true });
+    const g = vectorize('f8(f8,f8)', `(x, y) => x * y - ${c}`, { cache: true });
+    const after = kernelCacheStats();
+    expect([after.frontEnd - before.frontEnd, after.hits - before.hits]).toEqual([1, 1]);
+    expect([f.tier, g.tier]).toEqual(['wasm', 'wasm']);
+    expect(g(nb.array([2.5]), 4).toArray()).toEqual([10 - c]);
+  });
+
+  it('a fresh process: .ready settles and the calls run without the compiler worker starting', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
+      "import * as nb from './src/index.ts';",
+      "import { compilerWorkersSpawned } from './src/vectorize/compile-sync.ts';",
+      "const f = nb.vectorize('f8(f8, f8)')((x, y) => x * y + 1);",
+      "const g = nb.vectorize(['f4(f4)', 'f8(f8)'], { tier: 'wasm' })((x) => Math.min(Math.max(x, 0), 1));",
+      'const tiers = [f.tier, g.tier];',
+      'await f.ready; await g.ready;',
+      'await new Promise((r) => setTimeout(r, 100));',
+      "console.log(JSON.stringify([tiers, f(nb.array([1, 2]), 3).toArray(), g(nb.array([-1, 0.5, 2])).toArray(), compilerWorkersSpawned()]));",
+    ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([['wasm', 'wasm'], [4, 7], [0, 0.5, 1], 0]);
+  });
+});
+
+describe('ufunc methods and targets on a direct kernel', () => {
+  const f = vectorize('f8(f8,f8)', '(x, y) => x * y - y / 2');
+  const ref = (x: number, y: number) => x * y - y / 2;
+  const xs = [1.5, -2, 0.25, 3, -0, 7, 1e-310, 2.5, -4];
+  const f8 = (v: number[]) => nb.array(v, { dtype: 'float64' });
+
+  it('reduce, accumulate, outer, at against plain JS', () => {
+    expect(f.tier).toBe('wasm');
+    const a = f8(xs);
+    expect((f.reduce(a) as nb.NDArray).item()).toBe(xs.reduce(ref));
+    const acc: number[] = [];
+    xs.forEach((v, i) => acc.push(i === 0 ? v : ref(acc[i - 1]!, v)));
+    expect(f.accumulate(a).toArray()).toEqual(acc);
+    const m = f8(xs.slice(0, 8)).reshape([4, 2]);
+    const cols = [0, 1].map((j) => [0, 1, 2, 3].map((i) => xs[2 * i + j]!).reduce(ref));
+    expect(f.reduce(m, { axis: 0 }).toArray()).toEqual(cols);
+    expect(f.outer(f8(xs.slice(0, 3)), f8(xs.slice(3, 6))).toArray()).toEqual(xs.slice(0, 3).map((x) => xs.slice(3, 6).map((y) => ref(x, y))));
+    const b = f8(xs.slice());
+    f.at(b, nb.array([0, 2, 2], { dtype: 'int32' }), 3);
+    const want = xs.slice();
+    for (const i of [0, 2, 2]) want[i] = ref(want[i]!, 3);
+    expect(b.toArray()).toEqual(want);
+  });
+
+  describe('parallel target', () => {
+    const defaults = nb.config().parallel;
+    afterAll(async () => {
+      nb.config({ parallel: { ...defaults } });
+      await nb.shutdown();
+    });
+
+    it('the workers run the direct module on the shared memory', async () => {
+      nb.config({ parallel: { threads: 2, minElements: 0, blockMs: 1e-6 } });
+      const g = vectorize('f8(f8,f8)', '(x, y) => Math.sqrt(x * x + y * y)', { target: 'parallel' });
+      expect(g.tier).toBe('wasm');
+      const n = 100_003;
+      const x = nb.linspace(-5, 5, n);
+      const y = nb.linspace(3, -1, n).slice('::-1');
+      const xv = x.toArray() as number[];
+      const yv = y.toArray() as number[];
+      const want = xv.map((v, i) => Math.sqrt(v * v + yv[i]! * yv[i]!));
+      expect(g(x, y).toArray()).toEqual(want);
+      expect(poolStarted()).toBe(true);
+      expect(((await g.callAsync(x, y)) as nb.NDArray).toArray()).toEqual(want);
+    });
+  });
+});
