@@ -178,13 +178,17 @@ export function overrideCacheOwner(uid: number | undefined): void {
   ownerOverride = uid;
 }
 
+/** Where the key of `n` bytes ends, padded to 4 bytes (the body is word-aligned for hash64). */
+const keyEnd = (n: number): number => 8 + ((n + 3) & ~3);
+
 const utf8 = (key: string | Uint8Array): Uint8Array => (typeof key === 'string' ? Buffer.from(key, 'utf8') : key);
 
 /**
  * The body of the disk entry in file `<name>.wasm` whose key is `key` (default: the name), or
  * undefined when there is none or it is not intact, not this key's or another user's. A file
  * is: 'NBE3'; u32 n; the key (n bytes of UTF-8, compared in full: a file copied or renamed over
- * another key's, or from another build whose identity is in the key, is not used); u32 lo, hi:
+ * another key's, or from another build whose identity is in the key, is not used), zeros to a
+ * multiple of 4 bytes; u32 lo, hi:
  * the body's {@link hash64} (a torn or flipped file is not used); the body. Little-endian.
  * A hit touches the file's mtime (least recently used goes first) unless it is recent.
  *
@@ -204,7 +208,7 @@ export function readDiskBody(name: string, key: string | Uint8Array = name): Buf
     if (uid !== undefined && st.uid !== uid) return undefined;
     const file = readFileSync(fd);
     const k = utf8(key);
-    const at = 8 + k.length; // the checksum; the body follows it
+    const at = keyEnd(k.length); // the checksum; the body follows it
     if (file.length < at + 8 || file.readUInt32LE(0) !== MAGIC || file.readUInt32LE(4) !== k.length) return undefined;
     if (!file.subarray(8, 8 + k.length).equals(k)) return undefined;
     const body = file.subarray(at + 8);
@@ -250,7 +254,7 @@ export function writeDiskBody(name: string, body: Uint8Array, key: string | Uint
     sum.writeUInt32LE(lo, 0);
     sum.writeUInt32LE(hi, 4);
     const tmp = join(dir, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    writeFileSync(tmp, Buffer.concat([head, k, sum, body]));
+    writeFileSync(tmp, Buffer.concat([head, k, Buffer.alloc(keyEnd(k.length) - 8 - k.length), sum, body]));
     renameSync(tmp, join(dir, `${name}.wasm`));
     sweepCache(dir);
     return true;

@@ -9,19 +9,45 @@
  * catch accidents (a torn or truncated write, a flipped bit), and the entry's identity is
  * checked by comparing the key stored in it byte for byte (cache.ts), not by a digest.
  *
- * Two lanes of MurmurHash3's 32-bit block step, with different constants, over the bytes
- * as little-endian 32-bit words (the tail zero-padded), then the length and a final
- * avalanche. Each lane's step is a bijection of its state for a given word, and a given
- * state a bijection of the word, so two inputs of one length that differ in a single word
- * (any number of bits in up to 4 aligned bytes) always end in different states: such a
+ * Lane a takes MurmurHash3's 32-bit block step, with one multiply rather than three (cold JS
+ * pays mostly for each `Math.imul` call), over the bytes as little-endian 32-bit words (the tail
+ * zero-padded); lane b a rotating sum of lane a's states (as Fletcher's second sum); then
+ * the length and a final avalanche of both. Lane a's step is a bijection of its state for a
+ * given word, and of the word for a given state, so two inputs of one length that differ in
+ * a single word (any bits of up to 4 aligned bytes) always end in different states: such a
  * corruption is always caught, not just with probability 1 - 2^-64 (test/vectorize/
  * hash64.test.ts checks it as a property). A different length always mixes in differently.
+ *
+ * Speed (a fresh process hashes a 10 KiB entry in ~0.35 ms): the words are read through a
+ * Uint32Array where the bytes are 4-byte aligned on a little-endian host, and the loop runs
+ * in {@link mixWords}, which returns its state through {@link lanes}: written this way V8
+ * did not start an on-stack replacement compile for a 10 KiB input, which took longer
+ * than the loop it would have sped up (0.6 ms in all).
  */
 
 const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-const D1 = 0x85ebca6b;
-const D2 = 0xc2b2ae35;
+
+/** The two lanes' state, between {@link mixWords} and {@link hash64}. */
+const lanes = new Int32Array(2);
+
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** One word into lane a, lane a's new state into lane b. */
+function mixWords(words: Uint32Array | null, bytes: Uint8Array, n: number): void {
+  let a = lanes[0]!;
+  let b = lanes[1]!;
+  for (let i = 0; i < n; i++) {
+    const j = 4 * i;
+    const w = words !== null ? words[i]! : bytes[j]! | (bytes[j + 1]! << 8) | (bytes[j + 2]! << 16) | (bytes[j + 3]! << 24);
+    a ^= Math.imul(w, C1);
+    a = (a << 13) | (a >>> 19);
+    a = (a + (a << 2) + 0xe6546b64) | 0;
+    b = (b + a) | 0;
+    b = (b << 7) | (b >>> 25);
+  }
+  lanes[0] = a;
+  lanes[1] = b;
+}
 
 /** MurmurHash3's finaliser: every input bit affects every output bit. */
 function fmix(h: number): number {
@@ -41,31 +67,20 @@ function fmix(h: number): number {
  * ```
  */
 export function hash64(bytes: Uint8Array): [number, number] {
-  let a = 0x9747b28c;
-  let b = 0x3c6ef372;
   const n = bytes.length;
-  const whole = n & ~3;
-  let i = 0;
-  for (;;) {
-    let w: number;
-    if (i < whole) w = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    else if (i < n) {
-      // The tail, zero-padded (the length, mixed in below, tells it from real zeros).
-      w = 0;
-      for (let j = n - 1; j >= i; j--) w = (w << 8) | bytes[j]!;
-    } else break;
-    i += 4;
-    let k = Math.imul(w, C1);
-    k = Math.imul((k << 15) | (k >>> 17), C2);
-    a ^= k;
-    a = (Math.imul((a << 13) | (a >>> 19), 5) + 0xe6546b64) | 0;
-    k = Math.imul(w, D1);
-    k = Math.imul((k << 16) | (k >>> 16), D2);
-    b ^= k;
-    b = (Math.imul((b << 17) | (b >>> 15), 5) + 0x561ccd1b) | 0;
+  const whole = n >>> 2;
+  lanes[0] = 0x9747b28c;
+  lanes[1] = 0x3c6ef372;
+  const aligned = littleEndian && bytes.byteOffset % 4 === 0;
+  mixWords(aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, whole) : null, bytes, whole);
+  if (n % 4 !== 0) {
+    // The tail, zero-padded (the length, mixed in below, tells it from real zeros).
+    const tail = new Uint8Array(4);
+    tail.set(bytes.subarray(4 * whole));
+    mixWords(null, tail, 1);
   }
-  a ^= n;
-  b ^= n;
+  let a = lanes[0]! ^ n;
+  let b = lanes[1]! ^ n;
   a = (a + b) | 0;
   b = (b + a) | 0;
   a = fmix(a);
