@@ -323,6 +323,32 @@ export function cacheFile(key: string): string {
 }
 
 /**
+ * The heap block that `entry`'s static data needs at any base (a relocated module keeps its
+ * data's offset from the base; 64 bytes for the base's alignment), 0 when it has none, or
+ * undefined when the entry is not position-independent: what a caller placing it reserves
+ * first (module.ts instantiateAt), instead of a guess that is too big or too small.
+ *
+ * @example
+ * ```ts
+ * instantiateAt((base, fresh) => finish(entry, base, source, 'inputs', 0, true)!, {}, entryBlockBytes(entry));
+ * ```
+ */
+export function entryBlockBytes(entry: Entry): number | undefined {
+  const sd = staticDataRange(entry.bytes);
+  if (sd === null) return 0;
+  return entry.relocs === null ? undefined : sd.end - BASE_A + 64;
+}
+
+/**
+ * A module without static data as its entry stores it: the memory import's minimum (asc's
+ * covers the compile-time base) already 0, which is what {@link materialize} sets, so that
+ * a hit uses the bytes as they are.
+ */
+function withoutStaticData(bytes: Uint8Array): Uint8Array {
+  return setMemoryImportMinimum(bytes, 0);
+}
+
+/**
  * The entry's module for static data at `memoryBase`: relocated if position-independent,
  * memory import minimum set to what the static data needs. Null when a relocatable entry
  * cannot go there (past {@link RELOCATABLE_LIMIT}).
@@ -387,7 +413,7 @@ export function compileCached(source: string, options: { memoryBase: number; dis
     // the relocation sites when there is static data.
     const a = compile(BASE_A);
     let entry: Entry | null = null;
-    if (staticDataRange(a) === null) entry = { bytes: a, relocs: null, onDisk: false };
+    if (staticDataRange(a) === null) entry = { bytes: withoutStaticData(a), relocs: null, onDisk: false };
     else {
       const relocs = findRelocations(a, compile(BASE_B));
       if (relocs !== null) entry = { bytes: a, relocs, onDisk: false };
@@ -400,8 +426,9 @@ export function compileCached(source: string, options: { memoryBase: number; dis
     }
   }
   const binary = compile(base);
-  const entry: Entry = { bytes: binary, relocs: null, onDisk: false };
-  const key = staticDataRange(binary) === null ? anyKey : baseKey;
+  const portable = staticDataRange(binary) === null;
+  const entry: Entry = { bytes: portable ? withoutStaticData(binary) : binary, relocs: null, onDisk: false };
+  const key = portable ? anyKey : baseKey;
   memory.set(key, entry);
   if (options.disk) writeDisk(key, entry);
   return finish(entry, base, source, 'compiled', compileMs, key === anyKey)!;

@@ -41,7 +41,7 @@ import { KERNEL_SOURCE, type KernelSourceRecord } from '../compiler/compile.js';
 import type { KernelDiagnostic } from '../compiler/frontend/diagnostics.js';
 import type { BoundsSite, ScratchSite } from '../compiler/ir/nodes.js';
 import type { DType } from '../dtype/dtypes.js';
-import { decode, encode, finish, readDiskBody, versionKey, writeDiskBody, type CacheSource, type Entry } from './cache.js';
+import { decode, encode, entryBlockBytes, finish, readDiskBody, versionKey, writeDiskBody, type CacheSource, type Entry } from './cache.js';
 import { hash64Hex } from './hash64.js';
 import { instantiateAt, instantiateKernels, type KernelModule } from './module.js';
 
@@ -389,7 +389,7 @@ function fromEntry(fn: ((...args: never[]) => unknown) | string, units: readonly
       const r = finish(hit.entry, base, 'a cached kernel module', 'inputs', 0, true);
       if (r === null) throw new UnusableEntry();
       return r;
-    });
+    }, {}, entryBlockBytes(hit.entry));
     if (!hit.meta.every((k) => typeof m.exports[k.entries.loop] === 'function')) return null;
     stats.hits++;
     const kernels = hit.meta.map((meta, i) => lazyKernel(meta, () => compileUnit(fn, units[i]!)));

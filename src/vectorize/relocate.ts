@@ -154,7 +154,9 @@ function patchSites(bytes: Uint8Array, relocs: Uint32Array, base: number): Uint8
 
 /**
  * Rewrite the minimum of the `env.memory` import to `pages` (the section is rebuilt, so its
- * length may change; nothing else refers to byte positions after it).
+ * length may change; nothing else refers to byte positions after it). `bytes` themselves
+ * when the minimum is `pages` already (cache.ts stores modules without static data so: a
+ * cache hit then copies nothing).
  */
 export function setMemoryImportMinimum(bytes: Uint8Array, pages: number): Uint8Array {
   const imports = sections(bytes).find((s) => s.id === 2);
@@ -172,7 +174,9 @@ export function setMemoryImportMinimum(bytes: Uint8Array, pages: number): Uint8A
     if (kind !== 2) return bytes; // only the memory import is expected (cache.ts checks)
     const flags = bytes[pos++]!;
     const minStart = pos;
-    [, pos] = readLeb(bytes, pos);
+    let min: number;
+    [min, pos] = readLeb(bytes, pos);
+    if (min === pages) return bytes;
     const body = [...bytes.subarray(imports.start, minStart), ...writeLeb(pages), ...bytes.subarray(pos, imports.end)];
     const out = new Uint8Array(bytes.length + body.length + 5 - (imports.end - imports.headerStart));
     let w = 0;

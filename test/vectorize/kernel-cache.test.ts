@@ -8,11 +8,12 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as nb from '../../src/index.js';
-import { compileKernel } from '../../src/compiler/index.js';
+import { compileKernel, staticDataRange } from '../../src/compiler/index.js';
 import { runtime as runtimeOf } from '../../src/runtime/runtime.js';
-import { cacheFile, clearMemoryCache, overrideCacheOwner, readDiskBody, writeDiskBody } from '../../src/vectorize/cache.js';
+import { cacheFile, clearMemoryCache, decode, overrideCacheOwner, readDiskBody, writeDiskBody } from '../../src/vectorize/cache.js';
+import { BASE_A } from '../../src/vectorize/relocate.js';
 import {
   buildIdentity, buildKernelModule, clearKernelMemoryCache, findKernelModule, inputsDiskKey, inputsKey, kernelCacheStats, overrideBuildIdentity,
   type KernelUnit,
@@ -124,6 +125,47 @@ describe('kernel cache keyed by inputs', () => {
     (hit.value!.exports[hit.value!.kernels[0]!.entries.row] as (...a: number[]) => void)(1, at, 8, at + 8, 8);
     expect(view[1]).toBe(f(1.5));
     heap.free(at);
+  });
+
+  it('a hit reserves the heap block its static data needs, once, and none without static data', () => {
+    const { heap, memory } = runtimeOf();
+    const cases: Array<[string, (x: number) => number, boolean]> = [
+      ['no static data', (x) => x * 4 - 3, false],
+      ['static data (Math tables)', (x) => Math.exp(-x) * Math.sin(x) + 4, true],
+    ];
+    for (const [what, f, hasData] of cases) {
+      const units: KernelUnit[] = [{ signature: 'f8(f8)', options: { kind: 'scalar', prefix: 'v0_', name: 'blocks' } }];
+      newProcess();
+      buildKernelModule(f, units, { disk: true, target: 'cpu' });
+      newProcess();
+      const sizes: number[] = [];
+      const alloc = heap.alloc.bind(heap);
+      const spy = vi.spyOn(heap, 'alloc').mockImplementation((bytes: number) => (sizes.push(bytes), alloc(bytes)));
+      let hit: ReturnType<typeof findKernelModule>;
+      try {
+        hit = findKernelModule(f, units, { disk: true, target: 'cpu' });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(hit!.from, what).toBe('inputs');
+      if (!hasData) expect(sizes, what).toEqual([]);
+      else {
+        // One block: the static data's end above the canonical base, and the base's 64-byte alignment.
+        const dk = inputsDiskKey(inputsKey(f, units, 'cpu')!);
+        const body = readDiskBody(dk.name, dk.key)!;
+        const entry = decode(body.subarray(4 + body.readUInt32LE(0)))!;
+        const data = staticDataRange(entry.bytes)!;
+        expect(entry.relocs, what).not.toBeNull();
+        expect(sizes.length, what).toBe(1);
+        expect(sizes[0]!, what).toBeGreaterThanOrEqual(data.end - BASE_A + 48);
+      }
+      const at = heap.alloc(16);
+      const view = new Float64Array(memory.buffer, at, 2);
+      view[0] = 0.75;
+      (hit!.exports[hit!.kernels[0]!.entries.row] as (...a: number[]) => void)(1, at, 8, at + 8, 8);
+      expect(view[1], what).toBeCloseTo(f(0.75), 14);
+      heap.free(at);
+    }
   });
 
   it('a gufunc hit keeps its lint warnings and bounds sites', () => {
