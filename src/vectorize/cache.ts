@@ -181,7 +181,7 @@ export function overrideCacheOwner(uid: number | undefined): void {
 /** Where the key of `n` bytes ends, padded to 4 bytes (the body is word-aligned for hash64). */
 const keyEnd = (n: number): number => 8 + ((n + 3) & ~3);
 
-const utf8 = (key: string | Uint8Array): Uint8Array => (typeof key === 'string' ? Buffer.from(key, 'utf8') : key);
+const utf8 = (key: string | Uint8Array): Uint8Array => (typeof key === 'string' ? new TextEncoder().encode(key) : key);
 
 /**
  * The body of the disk entry in file `<name>.wasm` whose key is `key` (default: the name), or

@@ -319,7 +319,7 @@ export interface DiskEntryKey {
  * ```
  */
 export function inputsDiskKey(key: string): DiskEntryKey {
-  const bytes = Buffer.from(`${key}\0${buildIdentity()}`, 'utf8');
+  const bytes = new TextEncoder().encode(`${key}\0${buildIdentity()}`);
   return { name: hash64Hex(bytes), key: bytes };
 }
 const diskKey = inputsDiskKey;
@@ -339,6 +339,15 @@ function encodeInputs(e: InputsEntry): Buffer {
   const head = Buffer.alloc(4);
   head.writeUInt32LE(json.length, 0);
   return Buffer.concat([head, json, encode(e.entry)]);
+}
+
+/** Write entry `e` to disk (false when it could not be: no file system, as in a browser, included). */
+function writeInputs(dk: DiskEntryKey, e: InputsEntry): boolean {
+  try {
+    return writeDiskBody(dk.name, encodeInputs(e), dk.key);
+  } catch {
+    return false;
+  }
 }
 
 const isStrings = (x: unknown): boolean => Array.isArray(x) && x.every((s) => typeof s === 'string');
@@ -432,8 +441,7 @@ export function findKernelModule(
   memory.set(key, hit);
   if (options.disk && !hit.entry.onDisk) {
     // Made without `cache: true` earlier in this process: now on disk too.
-    dk ??= diskKey(key);
-    if (writeDiskBody(dk.name, encodeInputs(hit), dk.key)) hit.entry.onDisk = true;
+    if (writeInputs(dk ?? diskKey(key), hit)) hit.entry.onDisk = true;
   }
   return r;
 }
@@ -477,9 +485,7 @@ export function rememberKernelModule(
   if (key === null) return;
   const e: InputsEntry = { meta: kernels.map(metaOf), entry: { ...m.portable!, onDisk: false } };
   memory.set(key, e);
-  if (!options.disk) return;
-  const dk = diskKey(key);
-  if (writeDiskBody(dk.name, encodeInputs(e), dk.key)) e.entry.onDisk = true;
+  if (options.disk && writeInputs(diskKey(key), e)) e.entry.onDisk = true;
 }
 
 /**
