@@ -43,6 +43,8 @@ describe('platform seams in Chromium', () => {
 
   it('there is no file system: file functions throw, the environment is empty', () => {
     expect(() => files.readFileSync()).toThrow(/no file system in a browser/);
+    expect(() => files.openSync()).toThrow(/no file system in a browser/);
+    expect(files.userId()).toBeUndefined();
     expect(files.env('NUMBATS_CACHE_DIR')).toBeUndefined();
     expect(files.join('a', 'b')).toBe('a/b');
   });
