@@ -265,7 +265,11 @@ export function writeDiskBody(name: string, body: Uint8Array, key: string | Uint
 }
 
 function writeDisk(key: string, entry: Entry): void {
-  if (writeDiskBody(key, encode(entry))) entry.onDisk = true;
+  try {
+    if (writeDiskBody(key, encode(entry))) entry.onDisk = true;
+  } catch {
+    // No file system and no Buffer (a browser): the entry stays in memory.
+  }
 }
 
 /**
