@@ -18,7 +18,7 @@
  * corruption is always caught, not just with probability 1 - 2^-64 (test/vectorize/
  * hash64.test.ts checks it as a property). A different length always mixes in differently.
  *
- * Speed (a fresh process hashes a 10 KiB entry in ~0.35 ms): the words are read through a
+ * Speed (a fresh process hashes a 10 KiB entry in ~0.4 ms): the words are read through a
  * Uint32Array where the bytes are 4-byte aligned on a little-endian host (cache.ts aligns
  * its bodies), and the loop, {@link mixWords}, has nothing else in it and returns its state
  * through {@link lanes}: with a branch per word for unaligned bytes, or its state in
