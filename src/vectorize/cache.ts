@@ -186,11 +186,11 @@ const utf8 = (key: string | Uint8Array): Uint8Array => (typeof key === 'string' 
 /**
  * The body of the disk entry in file `<name>.wasm` whose key is `key` (default: the name), or
  * undefined when there is none or it is not intact, not this key's or another user's. A file
- * is: 'NBE3'; u32 n; the key (n bytes of UTF-8, compared in full: a file copied or renamed over
- * another key's, or from another build whose identity is in the key, is not used), zeros to a
- * multiple of 4 bytes; u32 lo, hi:
- * the body's {@link hash64} (a torn or flipped file is not used); the body. Little-endian.
- * A hit touches the file's mtime (least recently used goes first) unless it is recent.
+ * is: 'NBE3'; u32 n; the key (n bytes of UTF-8, compared in full: a file copied or renamed
+ * over another key's, or from another build whose identity is in the key, is not used),
+ * zeros to a multiple of 4 bytes; u32 lo, hi: the body's {@link hash64} (a torn or flipped
+ * file is not used); the body (4-byte aligned). Little-endian. A hit touches the file's
+ * mtime (least recently used goes first) unless it is recent.
  *
  * @example
  * ```ts
