@@ -16,7 +16,9 @@
  * Each `--build` is a package root with a built `dist/` (default: this one, as 'this'); with
  * several, their processes alternate, so the medians compare builds in the same run. RUNS
  * (default 7) fresh processes per build. Then Numba's `cache=True` on the same kernels
- * (bench/numpy/numba_cache.py). Prints medians and minima.
+ * (bench/numpy/numba_cache.py). Prints medians and minima. `--first-each` also times each
+ * kernel as the only one of its process (RUNS more processes per kernel and build): what
+ * the first kernel of a program pays, cold code included, for every kernel.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -28,6 +30,7 @@ import { buildsFromArgs, installBuild } from './installed-build.js';
 const RUNS = Number(process.env.RUNS ?? 7);
 const argv = process.argv.slice(2);
 const checkout = argv.includes('--checkout');
+const firstEach = argv.includes('--first-each');
 const builds = buildsFromArgs(argv);
 
 const work = mkdtempSync(join(tmpdir(), 'numbats-bench-cache-'));
@@ -44,7 +47,7 @@ const KERNELS = [
   ['guvectorize rowsum log1p', "nb.guvectorize(['void(f8[:], f8[:])'], '(n)->()', { cache: true })((a, out) => { let s = 0; for (let i = 0; i < a.length; i++) s += Math.log1p(a[i]); out[0] = s; })", 'm'],
 ] as const;
 
-function program(entry: string, sizes: number[], cache = true): string {
+function program(entry: string, sizes: number[], cache = true, only?: number): string {
   // CPU time (process.cpuUsage) beside wall time: on a loaded machine the wall includes
   // waiting for a core; a hit runs on this thread only, so its CPU time is its idle wall.
   return [
@@ -58,7 +61,7 @@ function program(entry: string, sizes: number[], cache = true): string {
     "const xs = nb.array([0, 0.5, -1.25, 3]); const m = nb.array([[1, 2], [3, 4]]);",
     'const t3 = performance.now();',
     'const out = { importMs: t1 - t0, importCpu: c1 - c0, runtimeMs: t2 - t1, runtimeCpu: c2 - c1, kernels: [] };',
-    ...KERNELS.map(([, make, arg]) => `{ const a = performance.now(); const ca = cpu(); const f = ${cache ? make : make.replace('cache: true', 'cache: false')}; await f.ready; const b = performance.now(); f(${arg}).toArray(); const c = performance.now(); out.kernels.push([b - a, c - b, c - t3, cpu() - ca]); }`),
+    ...KERNELS.filter((_, i) => only === undefined || i === only).map(([, make, arg]) => `{ const a = performance.now(); const ca = cpu(); const f = ${cache ? make : make.replace('cache: true', 'cache: false')}; await f.ready; const b = performance.now(); f(${arg}).toArray(); const c = performance.now(); out.kernels.push([b - a, c - b, c - t3, cpu() - ca]); }`),
     'console.log(JSON.stringify(out));',
   ].join('\n');
 }
@@ -69,12 +72,12 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const setups = builds.map(({ label, root }) => {
   const entry = install(label, root);
   const env = { ...process.env, NUMBATS_CACHE_DIR: join(work, `${label}-cache`) };
-  const run = (sizes: number[], cache = true): Run => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(entry, sizes, cache)], { encoding: 'utf8', env, cwd: work });
+  const run = (sizes: number[], cache = true, only?: number): Run => {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', program(entry, sizes, cache, only)], { encoding: 'utf8', env, cwd: work });
     if (r.status !== 0) throw new Error(r.stderr);
     return JSON.parse(r.stdout) as Run;
   };
-  return { label, run, hits: [] as Run[] };
+  return { label, run, hits: [] as Run[], firsts: KERNELS.map(() => [] as Run[]) };
 });
 
 console.log(`layout: ${checkout ? 'source checkout (dist/ in place)' : 'installed (node_modules/numbats)'}`);
@@ -84,8 +87,14 @@ for (const s of setups) {
   const writer = s.run([3_500_000, 1000]);
   console.log(`[${s.label}] writer (miss; a second compile for static data): ${KERNELS.map(([name], i) => `${name} ${writer.kernels[i]![0]!.toFixed(0)} ms`).join('; ')}`);
 }
+const heaps = (i: number) => (i % 2 === 0 ? [17, 4096, 100_000] : [9_000_000, 3]);
 for (let i = 0; i < RUNS; i++) {
-  for (const s of setups) s.hits.push(s.run(i % 2 === 0 ? [17, 4096, 100_000] : [9_000_000, 3]));
+  for (const s of setups) s.hits.push(s.run(heaps(i)));
+}
+if (firstEach) {
+  for (let k = 0; k < KERNELS.length; k++) {
+    for (let i = 0; i < RUNS; i++) for (const s of setups) s.firsts[k]!.push(s.run(heaps(i), true, k));
+  }
 }
 console.log(`hits, median [min] of ${RUNS} fresh processes per build (alternating small heap / heap grown to 72 MB; builds interleaved):`);
 for (const { label, hits } of setups) {
@@ -95,6 +104,19 @@ for (const { label, hits } of setups) {
   KERNELS.forEach(([name], i) => {
     console.log(`  ${name}: make ${med((h) => h.kernels[i]![0]!)} ms, first call ${med((h) => h.kernels[i]![1]!)} ms (make + call cpu ${med((h) => h.kernels[i]![3]!)} ms), total since the allocations ${med((h) => h.kernels[i]![2]!)} ms`);
   });
+}
+if (firstEach) {
+  console.log(`each kernel as the only one of its process, median [min] of ${RUNS} per build: runtime start + make + first call (cpu)`);
+  for (const { label, firsts } of setups) {
+    KERNELS.forEach(([name], k) => {
+      const runs = firsts[k]!;
+      const stat = (f: (h: Run) => number) => {
+        const xs = runs.map(f);
+        return `${median(xs).toFixed(2)} [${Math.min(...xs).toFixed(2)}]`;
+      };
+      console.log(`[${label}] ${name}: ${stat((h) => h.runtimeMs + h.kernels[0]![0]! + h.kernels[0]![1]!)} ms (make ${stat((h) => h.kernels[0]![0]!)}, first call ${stat((h) => h.kernels[0]![1]!)}; cpu ${stat((h) => h.runtimeCpu + h.kernels[0]![3]!)})`);
+    });
+  }
 }
 rmSync(work, { recursive: true, force: true });
 

@@ -139,6 +139,21 @@ export function builtinWasmBytes() { return new Uint8Array(readFileSync(new URL(
 /** The body's file name (scripts/node-entry.ts loads it). */
 const BODY_FILE = 'numbats.node.cjs';
 
+/**
+ * The build's identity in the disk compile cache's keys (src/vectorize/kernel-cache.ts
+ * buildIdentity), written into the body so that a cache hit reads and hashes nothing for it
+ * (issue 15): the numbats version, the asc version (the one npm installs beside it:
+ * package.json pins it exactly) and the SHA-256 of the body itself, which stands in the body
+ * as BUILD_HASH_HOLE (64 characters, so that filling it in moves nothing) until it is known.
+ */
+const BUILD_HASH_HOLE = '#'.repeat(64);
+const ascVersion = pkg.dependencies?.assemblyscript;
+if (!/^\d+\.\d+\.\d+$/.test(ascVersion ?? '')) {
+  console.error(`package.json: assemblyscript ${ascVersion} is not one exact version (the bundle's cache identity names the asc users get)`);
+  process.exit(1);
+}
+const buildId = `numbats@${pkg.version};asc@${ascVersion};bundle:${BUILD_HASH_HOLE}`;
+
 // The body: CommonJS (run by the entry in Node's CommonJS wrapper, with `__nb_import` added),
 // so that the entry can compile it as a script with a code cache. It stays strict mode code
 // (its sources are ES modules), and `import.meta.url` is the body file's URL (the prebuilt
@@ -152,7 +167,7 @@ const body = await build({
   platform: 'node',
   target: 'node20',
   plugins: [lazyWorkerThreads, externalDeps, acornInBundle, dynamicImportFromEntry, builtinBytesFile],
-  define: { 'import.meta.url': '__nb_meta_url' },
+  define: { 'import.meta.url': '__nb_meta_url', NUMBATS_BUILD_ID: JSON.stringify(buildId) },
   banner: { js: '"use strict";var __nb_meta_url=require("node:url").pathToFileURL(__filename).href;' },
   entryPoints: [join(root, 'src/index.ts')],
   outfile: join(out, BODY_FILE),
@@ -161,6 +176,13 @@ const body = await build({
 // Only Node's modules and the package's declared, unbundled dependencies are left to resolve.
 checkImports(body, `dist/${BODY_FILE}`, (p) => p.startsWith('node:') || builtinModules.includes(p) || (deps.has(packageOf(p)) && !BUNDLED.has(packageOf(p))), 'what it should carry or cannot resolve');
 
+// The build identity's hole, filled in with the SHA-256 of the body as it stands (the hole in it).
+const bodyText = readFileSync(join(out, BODY_FILE), 'latin1');
+if (bodyText.split(BUILD_HASH_HOLE).length !== 2) {
+  console.error(`dist/${BODY_FILE} does not hold the build identity's hole once (kernel-cache.ts reads NUMBATS_BUILD_ID)`);
+  process.exit(1);
+}
+writeFileSync(join(out, BODY_FILE), bodyText.replace(BUILD_HASH_HOLE, createHash('sha256').update(bodyText, 'latin1').digest('hex')), 'latin1');
 const bodyBytes = readFileSync(join(out, BODY_FILE));
 if (bodyBytes.some((b) => b > 0x7f)) {
   console.error(`dist/${BODY_FILE} is not ASCII (scripts/node-entry.ts reads it as latin1)`);

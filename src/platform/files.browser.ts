@@ -7,7 +7,10 @@ function noFiles(): never {
   throw new Error('numbats: no file system in a browser (the compile cache stays in memory)');
 }
 
+export const closeSync = noFiles;
+export const fstatSync = noFiles;
 export const mkdirSync = noFiles;
+export const openSync = noFiles;
 export const readdirSync = noFiles;
 export const readFileSync = noFiles;
 export const renameSync = noFiles;
@@ -47,5 +50,10 @@ export const tmpdir = (): string => noFiles();
 
 /** No environment variables in a browser. */
 export function env(_name: string): string | undefined {
+  return undefined;
+}
+
+/** No users in a browser (and no files to own). */
+export function userId(): number | undefined {
   return undefined;
 }

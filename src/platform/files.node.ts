@@ -5,7 +5,7 @@
  * throw, which the cache treats as an unreadable, unwritable directory (a miss, never an
  * error), so `cache: true` keeps modules in memory only.
  */
-export { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+export { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 export { dirname, join, resolve, sep } from 'node:path';
 export { fileURLToPath } from 'node:url';
 export { createRequire } from 'node:module';
@@ -21,4 +21,17 @@ export { tmpdir } from 'node:os';
  */
 export function env(name: string): string | undefined {
   return process.env[name];
+}
+
+/**
+ * This process's user id (POSIX), or undefined where there is none (Windows): the disk cache
+ * reads only files that this user owns.
+ *
+ * @example
+ * ```ts
+ * userId(); // 1000
+ * ```
+ */
+export function userId(): number | undefined {
+  return process.getuid?.();
 }

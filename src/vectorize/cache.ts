@@ -29,22 +29,28 @@
  *
  * In memory always; on disk with `cache: true`, under `$NUMBATS_CACHE_DIR` or
  * `node_modules/.cache/numbats` (relative to the working directory, the npm convention
- * babel-loader and eslint follow): one file per key, `<key>.wasm`, whose first 32 bytes are
- * the SHA-256 of the key and the rest, verified on load: a corrupt, truncated or unreadable
- * entry, or one that is not this key's (another entry copied or renamed over it), is ignored
- * (and rewritten). Writes go through a temporary file and a rename, so readers never see half
- * a file, and two processes filling one entry at once both succeed (the last rename wins; the
- * bytes are the same). A hit touches the file's mtime; after each write the directory is
- * swept: temporary files older than {@link TMP_MAX_AGE_MS} (a writer killed between write and
- * rename) are removed, and the least recently used entries go until the directory is under
- * its cap (`$NUMBATS_CACHE_MAX_MB`, default 256).
+ * babel-loader and eslint follow): one file per key, `<key>.wasm` (the layout:
+ * {@link readDiskBody}). A file holds its key in full and a checksum of the rest, both verified
+ * on load: a corrupt, truncated or unreadable entry, one that is not this key's (another
+ * entry copied or renamed over it, a file name shared by two keys) or one another user owns
+ * is ignored (and rewritten). Writes go through a temporary file and a rename, so readers
+ * never see half a file, and two processes filling one entry at once both succeed (the last
+ * rename wins; the bytes are the same). A hit makes the file young (its mtime, unless that is
+ * under {@link TOUCH_AFTER_MS} old); after each write the directory is swept: temporary files
+ * older than {@link TMP_MAX_AGE_MS} (a writer killed between write and rename) are removed,
+ * and the least recently used entries go until the directory is under its cap
+ * (`$NUMBATS_CACHE_MAX_MB`, default 256).
  */
 import { createHash } from '../platform/hash.node.js';
-import { createRequire, dirname, env, fileURLToPath, join, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from '../platform/files.node.js';
+import {
+  closeSync, createRequire, dirname, env, fileURLToPath, fstatSync, join, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, userId,
+  utimesSync, writeFileSync,
+} from '../platform/files.node.js';
 import { ASC_FLAGS } from '../compiler/index.js';
 import { cacheDir } from '../util/cache-dir.js';
 import { compileBytesSync, moduleFromBytes } from './compile-sync.js';
 import { staticDataRange } from '../compiler/index.js';
+import { hash64 } from './hash64.js';
 import { BASE_A, BASE_B, findRelocations, relocate, RELOCATABLE_LIMIT, setMemoryImportMinimum } from './relocate.js';
 
 /** The `version` of the package.json at `path`, if that file is package `pkg`'s. */
@@ -84,8 +90,8 @@ export function versionKey(): string {
   return (versions ??= `numbats@${versionOf('numbats')};asc@${versionOf('assemblyscript')}`);
 }
 
-/** Entry format, in the key: bumped when the body layout changes. */
-const FORMAT = 'entry2';
+/** Entry format, in the key: bumped when the body or file layout changes. */
+const FORMAT = 'entry3';
 
 /**
  * A cache entry: Wasm bytes, and either the relocation sites of a module compiled at
@@ -136,11 +142,6 @@ export interface CachedCompile {
   readonly portable: Entry | null;
 }
 
-/** The checksum at the head of an entry: binds the bytes to their key. */
-function entrySum(key: string, body: Uint8Array): Buffer {
-  return createHash('sha256').update(key).update('\0').update(body).digest();
-}
-
 /** Body: u32 relocation count (0xffffffff: none, bytes as they are), the sites, the Wasm. */
 export function encode(entry: Entry): Buffer {
   const n = entry.relocs?.length ?? 0;
@@ -161,22 +162,67 @@ export function decode(body: Buffer): Entry | undefined {
   return { bytes: new Uint8Array(body.subarray(4 + 4 * n)), relocs, onDisk: true };
 }
 
+/** A hit leaves a file's mtime (the sweep's LRU order) alone when it is younger than this. */
+export const TOUCH_AFTER_MS = 60_000;
+
+/** The first 4 bytes of an entry file (the layout: {@link readDiskBody}). */
+const MAGIC = 0x3345424e; // 'NBE3', little-endian
+
+/** Test hook: the user whose files are read (undefined: this process's). */
+let ownerOverride: number | undefined;
 /**
- * The body of the disk entry `key` (checksum verified; the file's mtime touched: least
- * recently used goes first), or undefined when there is none or it is not intact.
+ * Test hook: read only files owned by user `uid`, as if this process ran as that user
+ * (undefined restores the process's own).
  */
-export function readDiskBody(key: string): Buffer | undefined {
-  const path = join(cacheDir(), `${key}.wasm`);
+export function overrideCacheOwner(uid: number | undefined): void {
+  ownerOverride = uid;
+}
+
+/** Where the key of `n` bytes ends, padded to 4 bytes (the body is word-aligned for hash64). */
+const keyEnd = (n: number): number => 8 + ((n + 3) & ~3);
+
+const utf8 = (key: string | Uint8Array): Uint8Array => (typeof key === 'string' ? new TextEncoder().encode(key) : key);
+
+/**
+ * The body of the disk entry in file `<name>.wasm` whose key is `key` (default: the name), or
+ * undefined when there is none or it is not intact, not this key's or another user's. A file
+ * is: 'NBE3'; u32 n; the key (n bytes of UTF-8, compared in full: a file copied or renamed
+ * over another key's, or from another build whose identity is in the key, is not used),
+ * zeros to a multiple of 4 bytes; u32 lo, hi: the body's {@link hash64} (a torn or flipped
+ * file is not used); the body (4-byte aligned). Little-endian. A hit touches the file's
+ * mtime (least recently used goes first) unless it is recent.
+ *
+ * @example
+ * ```ts
+ * const body = readDiskBody(cacheKey(source, 'cpu', null));
+ * ```
+ */
+export function readDiskBody(name: string, key: string | Uint8Array = name): Buffer | undefined {
+  const path = join(cacheDir(), `${name}.wasm`);
+  let fd: number | undefined;
   try {
-    const file = readFileSync(path);
-    if (file.length < 33) return undefined;
-    const body = file.subarray(32);
-    if (!entrySum(key, body).equals(file.subarray(0, 32))) return undefined;
-    const now = new Date();
-    try { utimesSync(path, now, now); } catch { /* read-only cache: still a hit */ }
+    fd = openSync(path, 'r');
+    const st = fstatSync(fd);
+    // Another user's file (a shared cache directory) is not trusted to hold this key's module.
+    const uid = ownerOverride ?? userId();
+    if (uid !== undefined && st.uid !== uid) return undefined;
+    const file = readFileSync(fd);
+    const k = utf8(key);
+    const at = keyEnd(k.length); // the checksum; the body follows it
+    if (file.length < at + 8 || file.readUInt32LE(0) !== MAGIC || file.readUInt32LE(4) !== k.length) return undefined;
+    if (!file.subarray(8, 8 + k.length).equals(k)) return undefined;
+    const body = file.subarray(at + 8);
+    const [lo, hi] = hash64(body);
+    if (file.readUInt32LE(at) !== lo || file.readUInt32LE(at + 4) !== hi) return undefined;
+    if (Date.now() - st.mtimeMs > TOUCH_AFTER_MS) {
+      const now = new Date();
+      try { utimesSync(path, now, now); } catch { /* read-only cache: still a hit */ }
+    }
     return body;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) try { closeSync(fd); } catch { /* closed already */ }
   }
 }
 
@@ -185,14 +231,31 @@ function readDisk(key: string): Entry | undefined {
   return body && decode(body);
 }
 
-/** Write the disk entry `key` (temporary file, then rename; then sweep). False when it could not be written. */
-export function writeDiskBody(key: string, body: Buffer): boolean {
+/**
+ * Write `body` as the disk entry in file `<name>.wasm` whose key is `key` (default: the name;
+ * the layout: {@link readDiskBody}), through a temporary file and a rename; then sweep. False
+ * when it could not be written.
+ *
+ * @example
+ * ```ts
+ * writeDiskBody(cacheKey(source, 'cpu', null), encode(entry));
+ * ```
+ */
+export function writeDiskBody(name: string, body: Uint8Array, key: string | Uint8Array = name): boolean {
   try {
     const dir = cacheDir();
     mkdirSync(dir, { recursive: true });
-    const tmp = join(dir, `${key}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-    writeFileSync(tmp, Buffer.concat([entrySum(key, body), body]));
-    renameSync(tmp, join(dir, `${key}.wasm`));
+    const k = utf8(key);
+    const head = Buffer.alloc(8);
+    head.writeUInt32LE(MAGIC, 0);
+    head.writeUInt32LE(k.length, 4);
+    const sum = Buffer.alloc(8);
+    const [lo, hi] = hash64(body);
+    sum.writeUInt32LE(lo, 0);
+    sum.writeUInt32LE(hi, 4);
+    const tmp = join(dir, `${name}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
+    writeFileSync(tmp, Buffer.concat([head, k, Buffer.alloc(keyEnd(k.length) - 8 - k.length), sum, body]));
+    renameSync(tmp, join(dir, `${name}.wasm`));
     sweepCache(dir);
     return true;
   } catch {
@@ -202,7 +265,11 @@ export function writeDiskBody(key: string, body: Buffer): boolean {
 }
 
 function writeDisk(key: string, entry: Entry): void {
-  if (writeDiskBody(key, encode(entry))) entry.onDisk = true;
+  try {
+    if (writeDiskBody(key, encode(entry))) entry.onDisk = true;
+  } catch {
+    // No file system and no Buffer (a browser): the entry stays in memory.
+  }
 }
 
 /**
@@ -257,6 +324,32 @@ export function sweepCache(dir = cacheDir(), cap = cacheMaxBytes(), now = Date.n
 /** Path of the disk entry for a key (tests). */
 export function cacheFile(key: string): string {
   return join(cacheDir(), `${key}.wasm`);
+}
+
+/**
+ * The heap block that `entry`'s static data needs at any base (a relocated module keeps its
+ * data's offset from the base; 64 bytes for the base's alignment), 0 when it has none, or
+ * undefined when the entry is not position-independent: what a caller placing it reserves
+ * first (module.ts instantiateAt), instead of a guess that is too big or too small.
+ *
+ * @example
+ * ```ts
+ * instantiateAt((base, fresh) => finish(entry, base, source, 'inputs', 0, true)!, {}, entryBlockBytes(entry));
+ * ```
+ */
+export function entryBlockBytes(entry: Entry): number | undefined {
+  const sd = staticDataRange(entry.bytes);
+  if (sd === null) return 0;
+  return entry.relocs === null ? undefined : sd.end - BASE_A + 64;
+}
+
+/**
+ * A module without static data as its entry stores it: the memory import's minimum (asc's
+ * covers the compile-time base) already 0, which is what {@link materialize} sets, so that
+ * a hit uses the bytes as they are.
+ */
+function withoutStaticData(bytes: Uint8Array): Uint8Array {
+  return setMemoryImportMinimum(bytes, 0);
 }
 
 /**
@@ -324,7 +417,7 @@ export function compileCached(source: string, options: { memoryBase: number; dis
     // the relocation sites when there is static data.
     const a = compile(BASE_A);
     let entry: Entry | null = null;
-    if (staticDataRange(a) === null) entry = { bytes: a, relocs: null, onDisk: false };
+    if (staticDataRange(a) === null) entry = { bytes: withoutStaticData(a), relocs: null, onDisk: false };
     else {
       const relocs = findRelocations(a, compile(BASE_B));
       if (relocs !== null) entry = { bytes: a, relocs, onDisk: false };
@@ -337,8 +430,9 @@ export function compileCached(source: string, options: { memoryBase: number; dis
     }
   }
   const binary = compile(base);
-  const entry: Entry = { bytes: binary, relocs: null, onDisk: false };
-  const key = staticDataRange(binary) === null ? anyKey : baseKey;
+  const portable = staticDataRange(binary) === null;
+  const entry: Entry = { bytes: portable ? withoutStaticData(binary) : binary, relocs: null, onDisk: false };
+  const key = portable ? anyKey : baseKey;
   memory.set(key, entry);
   if (options.disk) writeDisk(key, entry);
   return finish(entry, base, source, 'compiled', compileMs, key === anyKey)!;

@@ -16,12 +16,16 @@
  * An entry is the {@link KernelMeta} of every unit (entry names, operand dtypes, bounds and
  * scratch sites, lint warnings: JSON) and the position-independent cache entry of the
  * module (cache.ts: Wasm bytes and relocation sites). In memory always; on disk with
- * `cache: true`, as `<key>.wasm` files in the cache directory beside cache.ts's (same
- * checksum, atomic writes, LRU sweep), the disk key adding the build's identity: the
- * numbats and asc versions and the entry format and, where numbats is not installed under
- * a `node_modules` directory (a source checkout, where the code changes without a version
- * bump), the sizes and mtimes of its source files. A module compiled at a base of its own
- * (not relocatable) gets no entry here.
+ * `cache: true`, as `<name>.wasm` files in the cache directory beside cache.ts's (same
+ * layout, checksum, owner check, atomic writes, LRU sweep), the disk key adding the build's
+ * identity: in the Node bundle, its code's SHA-256 and the numbats and asc versions, written
+ * in at build time (scripts/build-node.mjs: nothing is read or hashed for it at run time);
+ * elsewhere the numbats and asc versions and, where numbats is not installed under a
+ * `node_modules` directory (a source checkout, where the code changes without a version
+ * bump), the sizes and mtimes of its source files; and the entry format. The file is named
+ * by the disk key's {@link hash64Hex} and holds the disk key in full (cache.ts compares it),
+ * so a hit computes no cryptographic digest: two keys that share a name only evict each
+ * other. A module compiled at a base of its own (not relocatable) gets no entry here.
  *
  * A hit hands out kernels whose loop facts come from the entry and whose other fields (IR,
  * sources, the JS reference) run the front end when first read. An entry that does not
@@ -37,7 +41,8 @@ import { KERNEL_SOURCE, type KernelSourceRecord } from '../compiler/compile.js';
 import type { KernelDiagnostic } from '../compiler/frontend/diagnostics.js';
 import type { BoundsSite, ScratchSite } from '../compiler/ir/nodes.js';
 import type { DType } from '../dtype/dtypes.js';
-import { decode, encode, finish, readDiskBody, versionKey, writeDiskBody, type CacheSource, type Entry } from './cache.js';
+import { decode, encode, entryBlockBytes, finish, readDiskBody, versionKey, writeDiskBody, type CacheSource, type Entry } from './cache.js';
+import { hash64Hex } from './hash64.js';
 import { instantiateAt, instantiateKernels, type KernelModule } from './module.js';
 
 /** Entry format, in the disk key: bumped when the layout of an entry or of {@link KernelMeta} changes. */
@@ -121,7 +126,8 @@ function knownName(f: unknown): string | undefined {
  * The in-memory key's text: the inputs printed one after another (each with its length, so
  * that no two inputs print alike), not hashed: a first kernel without `cache: true` then
  * never loads node:crypto (~3 ms of a fresh process, issue 15). A typed array's bytes go in
- * as their SHA-256 (a table may be large). The disk key hashes the text.
+ * as their SHA-256 (a table may be large, and two tables must never share a key). The disk
+ * key adds the build's identity ({@link inputsDiskKey}).
  */
 class KeyText {
   private readonly parts: string[] = [];
@@ -245,6 +251,13 @@ let build: string | undefined;
 let buildOverride: string | undefined;
 
 /**
+ * The Node bundle's identity, written in by scripts/build-node.mjs: the numbats and asc
+ * versions and the SHA-256 of the bundle's code. Not defined elsewhere (tsc's dist/src, tsx,
+ * vitest, the browser bundle): `typeof` reads 'undefined'.
+ */
+declare const NUMBATS_BUILD_ID: string | undefined;
+
+/**
  * Test hook: use `id` as the build's identity in disk keys (as a new numbats or asc version
  * would change it); undefined restores the real one.
  */
@@ -253,14 +266,15 @@ export function overrideBuildIdentity(id: string | undefined): void {
 }
 
 /**
- * The build's identity in disk keys: versions and format; in a source checkout also the
- * sizes and mtimes of numbats' code: its source files (this file's grandparent directory),
- * or in the bundled build (dist/numbats.node.js, scripts/build-node.mjs), where this module
- * is part of one file, that file.
+ * The build's identity in disk keys: in the Node bundle, the one written in at build time;
+ * elsewhere versions and, in a source checkout, the sizes and mtimes of numbats' code: its
+ * source files (this file's grandparent directory), or in another bundle, where this module
+ * is part of one file, that file. Then the entry format.
  */
 export function buildIdentity(): string {
   if (buildOverride !== undefined) return buildOverride;
   if (build !== undefined) return build;
+  if (typeof NUMBATS_BUILD_ID === 'string') return (build = `${NUMBATS_BUILD_ID};${FORMAT}`);
   const here = fileURLToPath(import.meta.url);
   const bundled = !/kernel-cache\.[jt]s$/.test(here);
   const root = bundled ? here : dirname(dirname(here));
@@ -289,16 +303,24 @@ export function buildIdentity(): string {
   return (build = id);
 }
 
+/** Where an entry lives on disk: its file's name, and the disk key the file holds. */
+export interface DiskEntryKey {
+  readonly name: string;
+  readonly key: Uint8Array;
+}
+
 /**
- * The disk key of in-memory key `key`: with the build's identity.
+ * The disk key of in-memory key `key` (with the build's identity, as UTF-8) and its file's
+ * name (the key's {@link hash64Hex}).
  *
  * @example
  * ```ts
- * cacheFile(inputsDiskKey(inputsKey(fn, units, 'cpu')!)); // its file
+ * cacheFile(inputsDiskKey(inputsKey(fn, units, 'cpu')!).name); // its file
  * ```
  */
-export function inputsDiskKey(key: string): string {
-  return createHash('sha256').update(key).update('\0').update(buildIdentity()).digest('hex');
+export function inputsDiskKey(key: string): DiskEntryKey {
+  const bytes = new TextEncoder().encode(`${key}\0${buildIdentity()}`);
+  return { name: hash64Hex(bytes), key: bytes };
 }
 const diskKey = inputsDiskKey;
 
@@ -317,6 +339,15 @@ function encodeInputs(e: InputsEntry): Buffer {
   const head = Buffer.alloc(4);
   head.writeUInt32LE(json.length, 0);
   return Buffer.concat([head, json, encode(e.entry)]);
+}
+
+/** Write entry `e` to disk (false when it could not be: no file system, as in a browser, included). */
+function writeInputs(dk: DiskEntryKey, e: InputsEntry): boolean {
+  try {
+    return writeDiskBody(dk.name, encodeInputs(e), dk.key);
+  } catch {
+    return false;
+  }
 }
 
 const isStrings = (x: unknown): boolean => Array.isArray(x) && x.every((s) => typeof s === 'string');
@@ -367,7 +398,7 @@ function fromEntry(fn: ((...args: never[]) => unknown) | string, units: readonly
       const r = finish(hit.entry, base, 'a cached kernel module', 'inputs', 0, true);
       if (r === null) throw new UnusableEntry();
       return r;
-    });
+    }, {}, entryBlockBytes(hit.entry));
     if (!hit.meta.every((k) => typeof m.exports[k.entries.loop] === 'function')) return null;
     stats.hits++;
     const kernels = hit.meta.map((meta, i) => lazyKernel(meta, () => compileUnit(fn, units[i]!)));
@@ -395,10 +426,10 @@ export function findKernelModule(
   const key = inputsKey(fn, units, options.target);
   if (key === null) return null;
   let hit = memory.get(key);
-  let dk: string | undefined;
+  let dk: DiskEntryKey | undefined;
   if (hit === undefined && options.disk) {
     dk = diskKey(key);
-    const body = readDiskBody(dk);
+    const body = readDiskBody(dk.name, dk.key);
     hit = body && decodeInputs(body, units.length);
   }
   if (hit === undefined) return null;
@@ -410,7 +441,7 @@ export function findKernelModule(
   memory.set(key, hit);
   if (options.disk && !hit.entry.onDisk) {
     // Made without `cache: true` earlier in this process: now on disk too.
-    if (writeDiskBody(dk ?? diskKey(key), encodeInputs(hit))) hit.entry.onDisk = true;
+    if (writeInputs(dk ?? diskKey(key), hit)) hit.entry.onDisk = true;
   }
   return r;
 }
@@ -454,7 +485,7 @@ export function rememberKernelModule(
   if (key === null) return;
   const e: InputsEntry = { meta: kernels.map(metaOf), entry: { ...m.portable!, onDisk: false } };
   memory.set(key, e);
-  if (options.disk && writeDiskBody(diskKey(key), encodeInputs(e))) e.entry.onDisk = true;
+  if (options.disk && writeInputs(diskKey(key), e)) e.entry.onDisk = true;
 }
 
 /**

@@ -75,15 +75,17 @@ function sourceCompiler(source: string, options: ModuleOptions): CompileAt {
  * Reserve a heap block, get the module for static data there (`compileAt`), and instantiate
  * it on `runtime().memory`; a bigger block when its static data does not fit. What
  * instantiateSource does with the compile cache; kernel-cache.ts with an entry found by the
- * kernel's inputs. Blocking: a compile the cache cannot answer runs now.
+ * kernel's inputs. Blocking: a compile the cache cannot answer runs now. `blockBytes`: the
+ * first block's size, for a caller that knows the static data's (0: none, no block is
+ * reserved and the base is 0; a module that has static data after all gets a block).
  *
  * @example
  * ```ts
  * const { exports } = instantiateAt((base, fresh) => compileCached(source, { memoryBase: base, fresh }));
  * ```
  */
-export function instantiateAt(compileAt: CompileAt, imports: Readonly<Record<string, unknown>> = {}): KernelModule {
-  const step = placeModule(compileAt, imports, false).next();
+export function instantiateAt(compileAt: CompileAt, imports: Readonly<Record<string, unknown>> = {}, blockBytes = FIRST_BLOCK): KernelModule {
+  const step = placeModule(compileAt, imports, false, blockBytes).next();
   if (!step.done) throw new Error('instantiateAt: a blocking compile asked for a background one');
   return step.value;
 }
@@ -137,19 +139,25 @@ function* probed(compile: () => CachedCompile, probe: boolean): Generator<NeedCo
   }
 }
 
-function* placeModule(compileAt: CompileAt, imports: Readonly<Record<string, unknown>>, probe: boolean): Generator<NeedCompile, KernelModule, void> {
+function* placeModule(
+  compileAt: CompileAt, imports: Readonly<Record<string, unknown>>, probe: boolean, blockBytes = FIRST_BLOCK,
+): Generator<NeedCompile, KernelModule, void> {
   const { heap, memory } = runtime();
-  let size = FIRST_BLOCK;
+  let size = blockBytes;
   let fresh = false;
+  // No block of size 0 (a module known to have no static data): nothing to reserve or free.
+  const free = (start: number): void => {
+    if (size > 0) heap.free(start);
+  };
   for (let attempt = 0; attempt < 5; attempt++) {
-    const start = heap.alloc(size);
+    const start = size > 0 ? heap.alloc(size) : 0;
     // 64-byte aligned: relocated entries (cache.ts) keep the low bits of their canonical base.
     const base = (start + 63) & ~63;
     let r: CachedCompile;
     try {
       r = yield* probed(() => compileAt(base, fresh), probe);
     } catch (e) {
-      heap.free(start); // a failed compile keeps no block
+      free(start); // a failed compile keeps no block
       throw e;
     }
     const sd = r.staticData;
@@ -159,7 +167,7 @@ function* placeModule(compileAt: CompileAt, imports: Readonly<Record<string, unk
         // (host functions the module imports: nb.jit's prange loops, src/parallel/jit.ts)
         instance = new WebAssembly.Instance(r.module, { env: { ...imports, memory } });
       } catch (e) {
-        heap.free(start);
+        free(start);
         // A cached module that does not link (an entry from another build or a stale layout):
         // never a crash; compile it again, once, and replace the entries.
         if (r.from === 'compiled' || fresh) throw e;
@@ -167,13 +175,13 @@ function* placeModule(compileAt: CompileAt, imports: Readonly<Record<string, unk
         continue;
       }
       // No static data: the block is not needed. Otherwise it stays reserved for good.
-      if (sd === null) heap.free(start);
+      if (sd === null) free(start);
       return {
         exports: instance.exports as Record<string, unknown>, module: r.module, from: r.from, compileMs: r.compileMs,
         block: sd === null ? null : { start, end: start + size }, portable: r.portable,
       };
     }
-    heap.free(start);
+    free(start);
     size = Math.max(size * 2, sd.end - sd.start + 128);
   }
   throw new Error('instantiateKernels: could not place the module static data');

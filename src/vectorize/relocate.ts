@@ -148,13 +148,19 @@ export function findRelocations(a: Uint8Array, b: Uint8Array): Uint32Array | nul
 
 function patchSites(bytes: Uint8Array, relocs: Uint32Array, base: number): Uint8Array {
   const out = new Uint8Array(bytes);
-  for (const s of relocs) write5(out, s, base + (read5(bytes, s)! - BASE_A));
+  // An index loop: a cache hit runs this cold, where a typed array's iterator is slow.
+  for (let i = 0; i < relocs.length; i++) {
+    const s = relocs[i]!;
+    write5(out, s, base + (read5(bytes, s)! - BASE_A));
+  }
   return out;
 }
 
 /**
  * Rewrite the minimum of the `env.memory` import to `pages` (the section is rebuilt, so its
- * length may change; nothing else refers to byte positions after it).
+ * length may change; nothing else refers to byte positions after it). `bytes` themselves
+ * when the minimum is `pages` already (cache.ts stores modules without static data so: a
+ * cache hit then copies nothing).
  */
 export function setMemoryImportMinimum(bytes: Uint8Array, pages: number): Uint8Array {
   const imports = sections(bytes).find((s) => s.id === 2);
@@ -170,19 +176,29 @@ export function setMemoryImportMinimum(bytes: Uint8Array, pages: number): Uint8A
     }
     const kind = bytes[pos++]!;
     if (kind !== 2) return bytes; // only the memory import is expected (cache.ts checks)
-    const flags = bytes[pos++]!;
+    pos++; // flags (shared, maximum): kept
     const minStart = pos;
-    [, pos] = readLeb(bytes, pos);
-    const body = [...bytes.subarray(imports.start, minStart), ...writeLeb(pages), ...bytes.subarray(pos, imports.end)];
-    const out = new Uint8Array(bytes.length + body.length + 5 - (imports.end - imports.headerStart));
+    let min: number;
+    [min, pos] = readLeb(bytes, pos);
+    if (min === pages) return bytes;
+    // Copied with `set` (no spreads: a cache hit runs this cold): the bytes before the
+    // section, its id and new size, its bytes up to the minimum, the new minimum, the rest.
+    const minLeb = writeLeb(pages);
+    const size = minStart - imports.start + minLeb.length + (imports.end - pos);
+    const sizeLeb = writeLeb(size);
+    const out = new Uint8Array(imports.headerStart + 1 + sizeLeb.length + size + (bytes.length - imports.end));
     let w = 0;
-    const put = (chunk: ArrayLike<number>) => { out.set(chunk, w); w += chunk.length; };
+    const put = (chunk: ArrayLike<number>): void => {
+      out.set(chunk, w);
+      w += chunk.length;
+    };
     put(bytes.subarray(0, imports.headerStart));
-    put([2, ...writeLeb(body.length)]);
-    put(body);
-    put(bytes.subarray(imports.end));
-    void flags;
-    return out.subarray(0, w);
+    put([2]);
+    put(sizeLeb);
+    put(bytes.subarray(imports.start, minStart));
+    put(minLeb);
+    put(bytes.subarray(pos));
+    return out;
   }
   return bytes;
 }

@@ -1,9 +1,12 @@
 /**
  * The browser sides of the platform seams, in Chromium: the synchronous SHA-256 that cache
  * keys use (FIPS 180-2 vectors), the compiler worker (a module Web Worker running asc:
- * typed errors, and a working compile after one), and the no-file-system seam.
+ * typed errors, and a working compile after one), and the no-file-system seam (and
+ * `cache: true` on top of it: modules stay in memory, a second factory hits there).
  */
 import { describe, expect, it } from 'vitest';
+import * as nb from '../../src/index.js';
+import { kernelCacheStats } from '../../src/vectorize/kernel-cache.js';
 import { compilerWorker } from '../../src/compiler/toolchain/compiler-worker.browser.js';
 import { AscCompileError, ascFlagsFor } from '../../src/compiler/toolchain/asc.js';
 import * as files from '../../src/platform/files.browser.js';
@@ -65,7 +68,22 @@ describe('platform seams in Chromium', () => {
 
   it('there is no file system: file functions throw, the environment is empty', () => {
     expect(() => files.readFileSync()).toThrow(/no file system in a browser/);
+    expect(() => files.openSync()).toThrow(/no file system in a browser/);
+    expect(files.userId()).toBeUndefined();
     expect(files.env('NUMBATS_CACHE_DIR')).toBeUndefined();
     expect(files.join('a', 'b')).toBe('a/b');
   });
+
+  it('vectorize with cache: true works without a file system: the module stays in memory, a second factory hits it', async () => {
+    const kernel = (x: number) => Math.exp(-x) * 2 + 0.5;
+    const xs = [0, 0.5, 3];
+    const first = nb.vectorize('f8(f8)', { cache: true })(kernel);
+    await first.ready;
+    (first(nb.array(xs)).toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(kernel(xs[i]!), 12));
+    const hits = kernelCacheStats().hits;
+    const second = nb.vectorize('f8(f8)', { cache: true })(kernel);
+    expect(second.tier).toBe('wasm');
+    expect(kernelCacheStats().hits).toBe(hits + 1);
+    (second(nb.array(xs)).toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(kernel(xs[i]!), 12));
+  }, 120_000);
 });

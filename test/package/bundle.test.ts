@@ -11,6 +11,7 @@
  * adapter opens. Values are compared with plain JS.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -197,19 +198,35 @@ describe('dist/numbats.node.js in a fresh process', () => {
     const program = `
       // (Math.round: not a straight-line float kernel the direct emitter takes, so asc compiles it and the cache keeps it)
       const f = nb.vectorize('float64(float64, float64)', { cache: true })((x, y) => x - Math.round(y) * 3);
+      const g = nb.vectorize('float64(float64)', { cache: true })((x) => Math.exp(-x) * Math.cos(x));
       ${INPUTS}
       const r = f(x, y).toArray(); const tier = f.tier;
+      const s = g(x).toArray(); const tierG = g.tier;
       const crypto = process.moduleLoadList.includes('NativeModule crypto');
-      await f.ready;
-      console.log(JSON.stringify({ xs, ys, r, tier, crypto }));`;
+      await f.ready; await g.ready;
+      console.log(JSON.stringify({ xs, ys, r, s, tier, tierG, crypto }));`;
     const env = { NUMBATS_CACHE_DIR: cacheDir };
     const fill = runProgram('cache-fill', program, env);
     const ys = fill.ys as number[];
     const want = (fill.xs as number[]).map((x, i) => x - Math.round(ys[i]!) * 3);
-    expect(fill).toMatchObject({ r: want, tier: 'js' });
+    const wantS = (fill.xs as number[]).map((x) => Math.exp(-x) * Math.cos(x));
+    expect(fill).toMatchObject({ r: want, tier: 'js', tierG: 'js' });
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.wasm')).length).toBeGreaterThan(0);
-    // A hit's small key and entry are hashed without node:crypto (~3 ms to load; hash.node.ts).
-    expect(runProgram('cache-hit', program, env)).toMatchObject({ r: want, tier: 'wasm', crypto: false });
+    // A hit computes no SHA-256 (node:crypto costs ~3 ms to load), not even for the entry with
+    // static data (Math tables: ~10 KiB): the key is compared in full and the checksum is hash64.
+    const hit = runProgram('cache-hit', program, env);
+    expect(hit).toMatchObject({ r: want, tier: 'wasm', tierG: 'wasm', crypto: false });
+    (hit.s as number[]).forEach((v, i) => expect(v).toBeCloseTo(wantS[i]!, 12));
+  });
+
+  it("carries its build identity for the disk cache: the versions and its own SHA-256, written in at build time", () => {
+    const body = readFileSync(join(dir, 'numbats.node.cjs'), 'latin1');
+    const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+    const id = new RegExp(`numbats@${pkg.version.replace(/\./g, '\\.')};asc@${pkg.dependencies.assemblyscript!.replace(/\./g, '\\.')};bundle:([0-9a-f]{64})`).exec(body);
+    expect(id).not.toBeNull();
+    // The hash of the body as it was with the hash's place held by 64 '#'.
+    const holed = body.replace(id![1]!, '#'.repeat(64));
+    expect(createHash('sha256').update(holed, 'latin1').digest('hex')).toBe(id![1]);
   });
 });
 

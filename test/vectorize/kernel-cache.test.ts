@@ -4,14 +4,16 @@
  * options, the build's identity) makes a different entry, and an entry that is corrupt or
  * wrong is compiled again, never a crash. Results are checked against plain JS.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as nb from '../../src/index.js';
-import { compileKernel } from '../../src/compiler/index.js';
+import { compileKernel, staticDataRange } from '../../src/compiler/index.js';
 import { runtime as runtimeOf } from '../../src/runtime/runtime.js';
-import { cacheFile, clearMemoryCache, writeDiskBody } from '../../src/vectorize/cache.js';
+import { cacheFile, clearMemoryCache, decode, overrideCacheOwner, readDiskBody, writeDiskBody } from '../../src/vectorize/cache.js';
+import { BASE_A } from '../../src/vectorize/relocate.js';
 import {
   buildIdentity, buildKernelModule, clearKernelMemoryCache, findKernelModule, inputsDiskKey, inputsKey, kernelCacheStats, overrideBuildIdentity,
   type KernelUnit,
@@ -125,6 +127,47 @@ describe('kernel cache keyed by inputs', () => {
     heap.free(at);
   });
 
+  it('a hit reserves the heap block its static data needs, once, and none without static data', () => {
+    const { heap, memory } = runtimeOf();
+    const cases: Array<[string, (x: number) => number, boolean]> = [
+      ['no static data', (x) => x * 4 - 3, false],
+      ['static data (Math tables)', (x) => Math.exp(-x) * Math.sin(x) + 4, true],
+    ];
+    for (const [what, f, hasData] of cases) {
+      const units: KernelUnit[] = [{ signature: 'f8(f8)', options: { kind: 'scalar', prefix: 'v0_', name: 'blocks' } }];
+      newProcess();
+      buildKernelModule(f, units, { disk: true, target: 'cpu' });
+      newProcess();
+      const sizes: number[] = [];
+      const alloc = heap.alloc.bind(heap);
+      const spy = vi.spyOn(heap, 'alloc').mockImplementation((bytes: number) => (sizes.push(bytes), alloc(bytes)));
+      let hit: ReturnType<typeof findKernelModule>;
+      try {
+        hit = findKernelModule(f, units, { disk: true, target: 'cpu' });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(hit!.from, what).toBe('inputs');
+      if (!hasData) expect(sizes, what).toEqual([]);
+      else {
+        // One block: the static data's end above the canonical base, and the base's 64-byte alignment.
+        const dk = inputsDiskKey(inputsKey(f, units, 'cpu')!);
+        const body = readDiskBody(dk.name, dk.key)!;
+        const entry = decode(body.subarray(4 + body.readUInt32LE(0)))!;
+        const data = staticDataRange(entry.bytes)!;
+        expect(entry.relocs, what).not.toBeNull();
+        expect(sizes.length, what).toBe(1);
+        expect(sizes[0]!, what).toBeGreaterThanOrEqual(data.end - BASE_A + 48);
+      }
+      const at = heap.alloc(16);
+      const view = new Float64Array(memory.buffer, at, 2);
+      view[0] = 0.75;
+      (hit!.exports[hit!.kernels[0]!.entries.row] as (...a: number[]) => void)(1, at, 8, at + 8, 8);
+      expect(view[1], what).toBeCloseTo(f(0.75), 14);
+      heap.free(at);
+    }
+  });
+
   it('a gufunc hit keeps its lint warnings and bounds sites', () => {
     newProcess();
     const make = () => nb.guvectorize(['void(f8[:], f8[:])'], '(n)->()', { cache: true })((a: Float64Array, out: Float64Array) => {
@@ -178,9 +221,11 @@ describe('kernel cache keyed by inputs', () => {
 
   it('every option and input changes the key; inputs without a fingerprint have no key', () => {
     const base = inputsKey(kernel, [unit()], 'cpu');
-    // The in-memory key is the inputs' text; the disk key its SHA-256 (with the build's identity).
+    // The in-memory key is the inputs' text; the disk key adds the build's identity, and names its file by a hash.
     expect(base).toContain('Math.exp(-x * x) * Math.cos(x) + 1');
-    expect(inputsDiskKey(base!)).toMatch(/^[0-9a-f]{64}$/);
+    const disk = inputsDiskKey(base!);
+    expect(disk.name).toMatch(/^[0-9a-f]{16}$/);
+    expect(Buffer.from(disk.key).toString('utf8')).toBe(`${base!}\0${buildIdentity()}`);
     expect(inputsKey(kernel, [unit()], 'cpu')).toBe(base);
     // An omitted option and its default share the entry.
     expect(inputsKey(kernel, [unit({ boundscheck: true, fastmath: false, prefix: '' })], 'cpu')).toBe(base);
@@ -226,12 +271,18 @@ describe('kernel cache keyed by inputs', () => {
     const f = (x: number) => Math.cos(x) * 2;
     const make = () => counted(() => nb.vectorize('f8(f8)', { cache: true, name: 'corrupt' })(f));
     const units: KernelUnit[] = [{ signature: 'f8(f8)', options: { kind: 'scalar', prefix: 'v0_', fastmath: false, name: 'corrupt', boundscheck: true } }];
-    const file = cacheFile(inputsDiskKey(inputsKey(f, units, 'cpu')!));
+    const dk = inputsDiskKey(inputsKey(f, units, 'cpu')!);
+    const file = cacheFile(dk.name);
     newProcess();
     expect(make().frontEnd).toBe(1);
     expect(readdirSync(dir)).toContain(file.split('/').pop());
+    // Another kernel's entry, for the copy below.
+    const g = (x: number) => Math.cos(x) * 3;
+    nb.vectorize('f8(f8)', { cache: true, name: 'corrupt' })(g);
+    const other = inputsDiskKey(inputsKey(g, units, 'cpu')!);
+    expect(readdirSync(dir)).toContain(`${other.name}.wasm`);
     const good = readFileSync(file);
-    const body = good.subarray(32);
+    const body = good.subarray(good.length - readDiskBody(dk.name, dk.key)!.length);
     const metaLen = body.readUInt32LE(0);
     const meta = JSON.parse(body.subarray(4, 4 + metaLen).toString()) as Array<Record<string, unknown>>;
     const withMeta = (m: unknown, rest = body.subarray(4 + metaLen)) => {
@@ -240,14 +291,19 @@ describe('kernel cache keyed by inputs', () => {
       head.writeUInt32LE(json.length);
       return Buffer.concat([head, json, rest]);
     };
-    const key = inputsDiskKey(inputsKey(f, units, 'cpu')!);
+    const write = (b: Buffer) => writeDiskBody(dk.name, b, dk.key);
     const cases: Array<[string, () => void]> = [
       ['a flipped byte (checksum)', () => { const b = Buffer.from(good); b[b.length - 7]! ^= 0xff; writeFileSync(file, b); }],
       ['a truncated file', () => writeFileSync(file, good.subarray(0, 40))],
-      ['metadata that is not JSON', () => writeDiskBody(key, Buffer.concat([Buffer.from([5, 0, 0, 0]), Buffer.from('{{{{{'), body.subarray(4 + metaLen)]))],
-      ['metadata of the wrong shape', () => writeDiskBody(key, withMeta([{ name: 1 }]))],
-      ['entry names the module does not export', () => writeDiskBody(key, withMeta(meta.map((m) => ({ ...m, entries: { row: 'nope', loop: 'nope' } }))))],
-      ['bytes that are not Wasm', () => writeDiskBody(key, withMeta(meta, Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8])))],
+      ['metadata that is not JSON', () => write(Buffer.concat([Buffer.from([5, 0, 0, 0]), Buffer.from('{{{{{'), body.subarray(4 + metaLen)]))],
+      ['metadata of the wrong shape', () => write(withMeta([{ name: 1 }]))],
+      ['entry names the module does not export', () => write(withMeta(meta.map((m) => ({ ...m, entries: { row: 'nope', loop: 'nope' } }))))],
+      ['bytes that are not Wasm', () => write(withMeta(meta, Buffer.from([0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4, 5, 6, 7, 8])))],
+      // Intact files that are not this key's: never used, whatever they hold.
+      ["another build's entry under this name", () => writeDiskBody(dk.name, body, Buffer.from(`${inputsKey(f, units, 'cpu')!}\0numbats@0.0.1;asc@0.0.1`))],
+      ['a flipped byte in the stored key', () => { const b = Buffer.from(good); b[8 + 3]! ^= 0x01; writeFileSync(file, b); }],
+      ["another kernel's file copied over it", () => copyFileSync(cacheFile(other.name), file)],
+      ['a file of the old layout (SHA-256 of key and body first)', () => writeFileSync(file, Buffer.concat([createHash('sha256').update(dk.name).update('\0').update(body).digest(), body]))],
     ];
     for (const [what, corrupt] of cases) {
       corrupt();
@@ -259,5 +315,33 @@ describe('kernel cache keyed by inputs', () => {
       newProcess();
       expect(make().frontEnd, what).toBe(0);
     }
+  });
+});
+
+describe('kernel cache: files of another user', () => {
+  let tier: nb.TierOption;
+  beforeAll(() => {
+    tier = nb.config().tier;
+    nb.config({ tier: 'wasm' });
+  });
+  afterAll(() => {
+    overrideCacheOwner(undefined);
+    nb.config({ tier });
+  });
+
+  it('an intact entry that another user owns is not used (a shared cache directory); its owner\'s is', () => {
+    const f = (x: number) => Math.sin(x) * 2 - 1;
+    const make = () => counted(() => nb.vectorize('f8(f8)', { cache: true, name: 'owned' })(f));
+    newProcess();
+    expect(make().frontEnd).toBe(1);
+    // Read as if this process ran as the next user id: the file (this user's) is another's.
+    overrideCacheOwner((process.getuid?.() ?? 1000) + 1);
+    newProcess();
+    const theirs = make();
+    expect(theirs.frontEnd).toBe(1);
+    expect(theirs.value(nb.array(xs)).toArray()).toEqual(xs.map(f));
+    overrideCacheOwner(undefined);
+    newProcess();
+    expect(make().frontEnd).toBe(0);
   });
 });
