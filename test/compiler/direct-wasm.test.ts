@@ -108,6 +108,7 @@ describe('directLane: the kernels the direct emitter takes', () => {
     expect(lane('(x, a, b) => (x > a && x < b) ? 1 : 0', 'f8(f8,f8,f8)')).toBe('float64');
     expect(lane('(x, a, b) => (x > a && x < b) ? 1 : 0', 'f4(f4,f4,f4)')).toBe('float32');
     expect(lane('(x) => !(x > 0) ? -x : x', 'f4(f4)')).toBe('float32');
+    expect(lane('(x) => x > 0 ? true : false', 'f8(f8)')).toBe('float64'); // (a bool select cast: constants 1 and 0)
     expect(lane('(x) => x ? 1 / x : 0', 'f8(f8)')).toBe('float64');
     expect(lane('(x, y) => (x || !y) ? 0.5 : 0.25', 'f4(f4,f4)')).toBe('float32');
     expect(lane('(x, y) => { const c = x >= y || !(x === y); const m = c ? x : y; return c && x !== 1 ? m : -m; }', 'f8(f8,f8)')).toBe('float64');
