@@ -101,7 +101,7 @@ describe('directLane: the kernels the direct emitter takes', () => {
     expect(lane('(x) => Math.floor(x) - Math.ceil(-x) + Math.trunc(x * 0.5)', 'f4(f4)')).toBe('float32');
   });
 
-  it('with comparisons of the float type, ?:, && || ! and the truthiness of a float', () => {
+  it('with comparisons of the float type, ?:, && || !, the truthiness of a float, isNaN and isFinite', () => {
     expect(lane('(x) => x > 0 ? x : 0.01 * x', 'f8(f8)')).toBe('float64');
     expect(lane('(x, y) => Math.abs(x) < 1e-3 ? 0 : y / x', 'f4(f4,f4)')).toBe('float32');
     // (two weak ints: the front end's select is int64, cast to the result; its constants convert exactly)
@@ -109,6 +109,7 @@ describe('directLane: the kernels the direct emitter takes', () => {
     expect(lane('(x, a, b) => (x > a && x < b) ? 1 : 0', 'f4(f4,f4,f4)')).toBe('float32');
     expect(lane('(x) => !(x > 0) ? -x : x', 'f4(f4)')).toBe('float32');
     expect(lane('(x) => x > 0 ? true : false', 'f8(f8)')).toBe('float64'); // (a bool select cast: constants 1 and 0)
+    expect(lane('(x, y) => Number.isNaN(x) || !isFinite(y) ? 0 : x * y', 'f4(f4,f4)')).toBe('float32');
     expect(lane('(x) => x ? 1 / x : 0', 'f8(f8)')).toBe('float64');
     expect(lane('(x, y) => (x || !y) ? 0.5 : 0.25', 'f4(f4,f4)')).toBe('float32');
     expect(lane('(x, y) => { const c = x >= y || !(x === y); const m = c ? x : y; return c && x !== 1 ? m : -m; }', 'f8(f8,f8)')).toBe('float64');
@@ -122,7 +123,6 @@ describe('directLane: the kernels the direct emitter takes', () => {
     expect(lane('(x) => (x | 0) > 2 ? x : 0', 'f8(f8)')).toBeNull(); // an integer comparison
     expect(lane('(x) => x > 0', 'b1(f8)')).toBeNull(); // a bool result
     expect(lane('(x) => (x > 0) + x', 'f8(f8)')).toBeNull(); // a bool cast to a float
-    expect(lane('(x) => Number.isNaN(x) ? 0 : x', 'f8(f8)')).toBeNull(); // a predicate call
     expect(lane('(x, y) => { const c = x > 0; return c != (y > 0) ? x : y; }', 'f8(f8,f8)')).toBeNull(); // bools compared
     expect(lane('(x) => x > 0 ? 2 ** 62 + 1 : 0', 'f8(f8)')).toBeNull(); // an int64 constant no float64 holds exactly
     expect(lane('(x) => Math.round(x)', 'f8(f8)')).toBeNull(); // JavaScript's rounding is not f64.nearest

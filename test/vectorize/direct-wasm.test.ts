@@ -2,7 +2,8 @@
  * Direct Wasm for straight-line float kernels (src/compiler/emit/wasm, issue 15), through
  * nb.vectorize: random eligible kernels (expression trees over 1-4 float32 or float64
  * parameters, float and bool lets, constants, neg + - * /, sqrt abs floor ceil trunc, min/max
- * of 1-3 arguments, `c ? a : b` with conditions of comparisons, truthiness, && || !) on random inputs (NaN, ±0, ±Infinity, subnormals, huge values) in every layout
+ * of 1-3 arguments, `c ? a : b` with conditions of comparisons, truthiness, Number.isNaN and
+ * isFinite, && || !) on random inputs (NaN, ±0, ±Infinity, subnormals, huge values) in every layout
  * the loops see (contiguous, strided, reversed, broadcast, 0-d, empty, `out=` the input itself
  * or overlapping it by one element) give the bits of a plain-JS evaluation of the same tree
  * (Math.fround after each float32 operation); such kernels are on the Wasm tier at once, with
@@ -42,9 +43,9 @@ type Node =
   | { k: 'mm'; fn: 'min' | 'max'; args: Node[] }
   | { k: 'sel'; c: Cond; a: Node; b: Node };
 
-/** A condition: a comparison, the truthiness of a float, && || !, a bool local. */
+/** A condition: a comparison, the truthiness of a float, Number.isNaN/isFinite, && || !, a bool local. */
 type Cond =
-  | { k: 'cmp'; op: CmpOp; a: Node; b: Node } | { k: 'truthy'; a: Node }
+  | { k: 'cmp'; op: CmpOp; a: Node; b: Node } | { k: 'truthy'; a: Node } | { k: 'pred'; fn: 'isNaN' | 'isFinite'; a: Node }
   | { k: 'and' | 'or'; a: Cond; b: Cond } | { k: 'not'; a: Cond } | { k: 'bl'; i: number };
 type CmpOp = '<' | '<=' | '>' | '>=' | '==' | '!=' | '===' | '!==';
 
@@ -70,6 +71,7 @@ function treeArb(params: number, lets: number, bools: number): { node: fc.Arbitr
     cond: fc.oneof(depth,
       fc.record({ op: fc.constantFrom<CmpOp>('<', '<=', '>', '>=', '==', '!=', '===', '!=='), a: tie('node'), b: tie('node') }).map((r): Cond => ({ k: 'cmp', ...r } as Cond)),
       tie('node').map((a): Cond => ({ k: 'truthy', a: a as Node })),
+      fc.record({ fn: fc.constantFrom('isNaN', 'isFinite'), a: tie('node') }).map((r): Cond => ({ k: 'pred', ...r } as Cond)),
       fc.record({ k: fc.constantFrom('and', 'or'), a: tie('cond'), b: tie('cond') }).map((r) => r as Cond),
       tie('cond').map((a): Cond => ({ k: 'not', a: a as Cond })),
       ...(bools > 0 ? [fc.integer({ min: 0, max: bools - 1 }).map((i): Cond => ({ k: 'bl', i }))] : []),
@@ -112,7 +114,7 @@ function typedSelects(n: Node, lets: readonly Node[]): Node {
 function typedCond(c: Cond, lets: readonly Node[]): Cond {
   switch (c.k) {
     case 'cmp': return { ...c, a: typedSelects(c.a, lets), b: typedSelects(c.b, lets) };
-    case 'truthy': return { ...c, a: typedSelects(c.a, lets) };
+    case 'truthy': case 'pred': return { ...c, a: typedSelects(c.a, lets) };
     case 'and': case 'or': return { ...c, a: typedCond(c.a, lets), b: typedCond(c.b, lets) };
     case 'not': return { ...c, a: typedCond(c.a, lets) };
     case 'bl': return c;
@@ -144,6 +146,7 @@ function condSource(c: Cond, condition: boolean): string {
   switch (c.k) {
     case 'cmp': return `(${source(c.a)} ${c.op} ${source(c.b)})`;
     case 'truthy': return condition ? `(${source(c.a)})` : `(!!${source(c.a)})`;
+    case 'pred': return `Number.${c.fn}(${source(c.a)})`;
     case 'and': case 'or': return `(${condSource(c.a, condition)} ${c.k === 'and' ? '&&' : '||'} ${condSource(c.b, condition)})`;
     case 'not': return `(!${condSource(c.a, true)})`;
     case 'bl': return `c${c.i}`;
@@ -181,7 +184,7 @@ function inlineLiterals(n: Node, lets: readonly Node[]): Node {
 function inlineCond(c: Cond, lets: readonly Node[]): Cond {
   switch (c.k) {
     case 'cmp': return { ...c, a: inlineLiterals(c.a, lets), b: inlineLiterals(c.b, lets) };
-    case 'truthy': return { ...c, a: inlineLiterals(c.a, lets) };
+    case 'truthy': case 'pred': return { ...c, a: inlineLiterals(c.a, lets) };
     case 'and': case 'or': return { ...c, a: inlineCond(c.a, lets), b: inlineCond(c.b, lets) };
     case 'not': return { ...c, a: inlineCond(c.a, lets) };
     case 'bl': return c;
@@ -233,6 +236,7 @@ function evaluate(p: Program, xs: readonly number[], f32: boolean): number {
     switch (c.k) {
       case 'cmp': return literalOnly(c.a) && literalOnly(c.b) ? compareJs(c.op, weak(c.a), weak(c.b)) : compareJs(c.op, ev(c.a), ev(c.b));
       case 'truthy': { const v = literalOnly(c.a) ? weak(c.a) : ev(c.a); return v !== 0 && !Number.isNaN(v); }
+      case 'pred': return Number[c.fn](literalOnly(c.a) ? weak(c.a) : ev(c.a));
       case 'and': return cond(c.a) && cond(c.b);
       case 'or': return cond(c.a) || cond(c.b);
       case 'not': return !cond(c.a);
@@ -312,7 +316,7 @@ describe('random eligible kernels give the bits of a plain-JS evaluation', () =>
     }
   });
 
-  it('comparisons, truthiness, && || ! on NaN, ±0, ±Infinity and subnormals as JavaScript, on the SIMD and scalar loops', () => {
+  it('comparisons, truthiness, isNaN, isFinite, && || ! on NaN, ±0, ±Infinity and subnormals as JavaScript, on the SIMD and scalar loops', () => {
     const specials = [NaN, -0, 0, -Infinity, Infinity, 1, -1, 5e-324, 1e-40];
     const ops: CmpOp[] = ['<', '<=', '>', '>=', '===', '!=='];
     const kernels: [string, (x: number, y: number) => boolean][] = [
@@ -321,6 +325,8 @@ describe('random eligible kernels give the bits of a plain-JS evaluation', () =>
       ['!y', (_, y) => !y],
       ['x && !(y < 1)', (x, y) => Boolean(x) && !(y < 1)],
       ['x > y || y', (x, y) => x > y || Boolean(y)],
+      ['Number.isNaN(x)', (x) => Number.isNaN(x)],
+      ['!Number.isFinite(y) || x < 0', (x, y) => !Number.isFinite(y) || x < 0],
     ];
     for (const t of ['f4', 'f8'] as const) {
       const dtype = t === 'f4' ? 'float32' : 'float64';

@@ -29,7 +29,7 @@
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { castConst } from '../../ir/infer-expr.js';
-import { forEachExpr, mapChildren, mapStmt, type ConstExpr, type Expr, type IRProgram } from '../../ir/nodes.js';
+import { forEachExpr, mapChildren, mapStmt, type CompareOp, type ConstExpr, type Expr, type IRProgram } from '../../ir/nodes.js';
 import { broadcastInputs, straightLineFloat } from '../../ir/passes/simd.js';
 import { isFloatType } from '../../ir/types.js';
 import { Code, encodeModule, I32, V128, type ValType, type WasmFunction } from './encode.js';
@@ -64,8 +64,8 @@ const V128_CONST = 0x0c;
  * whose every operand and result have one float type, straight-line (`const` lets, then a
  * return: ir/passes/simd.ts straightLineFloat), whose float operations the lane table has
  * (lanes.ts: + - * /, unary minus, sqrt abs min max floor ceil trunc), with comparisons of
- * that float type, `?:` of it, and `&&` `||` `!` on bools (JavaScript truthiness of a float
- * too), and whose constants are numbers or bools. `reduceTile`: the unit asks for asc's
+ * that float type, `?:` of it, `&&` `||` `!` on bools (JavaScript truthiness of a float
+ * too), `Number.isNaN` and `Number.isFinite`, and whose constants are numbers or bools. `reduceTile`: the unit asks for asc's
  * reduce tile (vectorize with an `identity`), which this emitter does not make.
  *
  * @example
@@ -81,7 +81,8 @@ export function directLane(p: IRProgram, options: { readonly reduceTile?: boolea
 /**
  * `e` as the emitter writes it (bottom-up):
  *   - `truthy(x)` (JavaScript truthiness of a float: neither ±0 nor NaN) is `abs(x) > 0`,
- *     one comparison, false for exactly ±0 and NaN, and x read once;
+ *     `isFinite(x)` is `abs(x) < Infinity` and `isNaN(x)` is `!(abs(x) <= Infinity)`: one
+ *     comparison each (any comparison with NaN is false), x read once;
  *   - a cast of `c ? a : b` is `c ? cast(a) : cast(b)`, and a float cast of a constant is
  *     the converted constant (of an integer, when exact): the front end types `c ? 1 : 0`
  *     (two weak ints) as int64, and `c ? 0.5 : 0.1` as float64, and casts it to the
@@ -91,10 +92,15 @@ export function directLane(p: IRProgram, options: { readonly reduceTile?: boolea
 function directExpr(e: Expr<DType>): Expr<DType> {
   const r = mapChildren(e, directExpr);
   const at = r.at;
-  if (r.kind === 'unary' && r.op === 'truthy' && isFloatType(r.arg.type)) {
-    const t = r.arg.type;
-    const abs: Expr<DType> = { kind: 'call', fn: 'abs', args: [r.arg], type: t, at };
-    return { kind: 'compare', op: 'gt', left: abs, right: { kind: 'const', value: 0, type: t, at }, operand: t, type: 'bool', at };
+  // `abs(x) op bound`, in x's float type.
+  const absIs = (x: Expr<DType>, op: CompareOp, bound: number): Expr<DType> => ({
+    kind: 'compare', op, left: { kind: 'call', fn: 'abs', args: [x], type: x.type, at },
+    right: { kind: 'const', value: bound, type: x.type, at }, operand: x.type, type: 'bool', at,
+  });
+  if (r.kind === 'unary' && r.op === 'truthy' && isFloatType(r.arg.type)) return absIs(r.arg, 'gt', 0);
+  if (r.kind === 'call' && r.args.length === 1 && isFloatType(r.args[0]!.type)) {
+    if (r.fn === 'isFinite') return absIs(r.args[0]!, 'lt', Infinity);
+    if (r.fn === 'isNaN') return { kind: 'unary', op: 'not', arg: absIs(r.args[0]!, 'le', Infinity), type: 'bool', at };
   }
   if (r.kind === 'cast' && r.arg.kind === 'select') {
     const arm = (x: Expr<DType>) => directExpr({ kind: 'cast', arg: x, type: r.type, at: x.at });
