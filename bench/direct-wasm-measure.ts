@@ -2,10 +2,12 @@
  * Run time of the direct Wasm modules (src/compiler/emit/wasm, issue 15) against asc -O3's
  * modules of the same kernels, through the product path (`nb.vectorize`, `out=`), in one
  * process and one memory, the two interleaved batch by batch, in CPU time (process.cpuUsage:
- * the machine is shared). Kernels: x*y+1, sqrt(x*x+y*y), (x-y)/(x+y) on float64 and
- * Math.min(Math.max(x, 0), 1) on float32; cases: 1e7 and 1e5 contiguous, 1e6 with x a
- * stride-2 view (the scalar loop), 1e6 with y broadcast (a 1-element array: the stride-0
- * SIMD variant). Prints per case the median (q1-q3) ns/element of each and the ratio of the
+ * the machine is shared). Kernels: x*y+1, sqrt(x*x+y*y), (x-y)/(x+y) on float64,
+ * Math.min(Math.max(x, 0), 1) on float32, and three with comparisons and `?:` (which asc's
+ * module runs scalar and the direct one SIMD): x > 0 ? x : 0.01 * x and
+ * Math.abs(x) < 1e-3 ? 0 : y / x on float64, (x > 0.25 && x < 0.75) ? 1 : 0 on float32.
+ * Cases: 1e7 and 1e5 contiguous, 1e6 with x a stride-2 view (the scalar loop), 1e6 with y
+ * broadcast (a 1-element array: the stride-0 SIMD variant). Prints per case the median (q1-q3) ns/element of each and the ratio of the
  * medians direct / asc.
  *
  *   npx tsx bench/direct-wasm-measure.ts [batches]     (KERNELS=x*y+1,... picks kernels by name)
@@ -21,6 +23,10 @@ const KERNELS: { name: string; sig: string; dtype: 'float64' | 'float32'; fn: (x
   { name: 'sqrt(x*x+y*y)', sig: 'f8(f8,f8)', dtype: 'float64', fn: (x, y) => Math.sqrt(x * x + y * y), nin: 2 },
   { name: '(x-y)/(x+y)', sig: 'f8(f8,f8)', dtype: 'float64', fn: (x, y) => (x - y) / (x + y), nin: 2 },
   { name: 'min(max(x,0),1) f32', sig: 'f4(f4)', dtype: 'float32', fn: (x) => Math.min(Math.max(x, 0), 1), nin: 1 },
+  // Comparisons and `?:`: asc's module runs these scalar (simdType), the direct one SIMD.
+  { name: 'x>0?x:0.01*x', sig: 'f8(f8)', dtype: 'float64', fn: (x) => (x > 0 ? x : 0.01 * x), nin: 1 },
+  { name: '|x|<1e-3?0:y/x', sig: 'f8(f8,f8)', dtype: 'float64', fn: (x, y) => (Math.abs(x) < 1e-3 ? 0 : y / x), nin: 2 },
+  { name: '(x>a&&x<b)?1:0 f32', sig: 'f4(f4)', dtype: 'float32', fn: (x) => (x > 0.25 && x < 0.75 ? 1 : 0), nin: 1 },
 ];
 
 const make = (k: (typeof KERNELS)[number], direct: boolean): Call => {

@@ -70,6 +70,10 @@ const CASES: Case[] = [
   { name: 'Math.abs wraps for INT_MIN', fn: '(a) => Math.abs(a)', sig: 'i1(i1)', rows: [[-128, -128], [-5, 5]] },
   { name: 'Math.sign on ints and floats', fn: '(a, b) => Math.sign(a) + Math.sign(b)', sig: 'f8(i4, f8)', rows: [[-5, 0.5, 0], [0, -0, 0], [3, -2, 0], [7, NaN, NaN], [-3, -0.5, -2]] },
   { name: 'uint32 - literal wraps (weak literal takes uint32)', fn: '(a) => a - 1', sig: 'u4(u4)', rows: [[0, 4294967295]] },
+  // (the select folds to a negative constant, then the minus: JavaScript's `--` would be a decrement)
+  { name: 'minus a folded negative float constant', fn: '(a) => -(1 < 2 ? -0.0 : a) + -(2 < 1 ? a : -1.5)', sig: 'f8(f8)', rows: [[3, 1.5]] },
+  { name: 'minus a folded -0 is +0', fn: '(a) => -(1 < 2 ? -0.0 : a)', sig: 'f8(f8)', rows: [[3, 0]] },
+  { name: 'minus a folded negative int constant', fn: '(a) => -(1 < 2 ? -3 : a)', sig: 'i4(i4)', rows: [[5, 3]] },
 ];
 
 describe('kernel arithmetic (JS reference and Wasm agree with hand values)', () => {

@@ -1,8 +1,9 @@
 /**
  * The direct Wasm emitter (src/compiler/emit/wasm, issue 15): the binary encoder's LEB128
  * numbers against a decoder written here, the modules it writes validate and import only
- * `env.memory` as asc's do, which kernels it takes (directLane), and its entries' ABI called
- * directly on the heap — rows with inputs overlapping the output exactly and partially,
+ * `env.memory` as asc's do, which kernels it takes (directLane: arithmetic, comparisons, ?:,
+ * && || !), and its entries' ABI called directly on the heap, for an arithmetic kernel and
+ * one with a select — rows with inputs overlapping the output exactly and partially,
  * broadcast inputs inside the output row, negative strides, and the N-d loop's plan (0-d,
  * empty dims, ndim > 32) — each against a plain-JS reference of the same element order.
  */
@@ -100,10 +101,30 @@ describe('directLane: the kernels the direct emitter takes', () => {
     expect(lane('(x) => Math.floor(x) - Math.ceil(-x) + Math.trunc(x * 0.5)', 'f4(f4)')).toBe('float32');
   });
 
+  it('with comparisons of the float type, ?:, && || !, the truthiness of a float, isNaN and isFinite', () => {
+    expect(lane('(x) => x > 0 ? x : 0.01 * x', 'f8(f8)')).toBe('float64');
+    expect(lane('(x, y) => Math.abs(x) < 1e-3 ? 0 : y / x', 'f4(f4,f4)')).toBe('float32');
+    // (two weak ints: the front end's select is int64, cast to the result; its constants convert exactly)
+    expect(lane('(x, a, b) => (x > a && x < b) ? 1 : 0', 'f8(f8,f8,f8)')).toBe('float64');
+    expect(lane('(x, a, b) => (x > a && x < b) ? 1 : 0', 'f4(f4,f4,f4)')).toBe('float32');
+    expect(lane('(x) => !(x > 0) ? -x : x', 'f4(f4)')).toBe('float32');
+    expect(lane('(x) => x > 0 ? true : false', 'f8(f8)')).toBe('float64'); // (a bool select cast: constants 1 and 0)
+    expect(lane('(x, y) => Number.isNaN(x) || !isFinite(y) ? 0 : x * y', 'f4(f4,f4)')).toBe('float32');
+    expect(lane('(x) => x ? 1 / x : 0', 'f8(f8)')).toBe('float64');
+    expect(lane('(x, y) => (x || !y) ? 0.5 : 0.25', 'f4(f4,f4)')).toBe('float32');
+    expect(lane('(x, y) => { const c = x >= y || !(x === y); const m = c ? x : y; return c && x !== 1 ? m : -m; }', 'f8(f8,f8)')).toBe('float64');
+  });
+
   it('everything else stays on asc', () => {
     expect(lane('(x, y) => x * y + 1', 'i4(i4,i4)')).toBeNull(); // integers
     expect(lane('(x) => Math.exp(x)', 'f8(f8)')).toBeNull(); // no one-instruction form
-    expect(lane('(x) => x > 0 ? x : 0', 'f8(f8)')).toBeNull(); // a branch
+    expect(lane('(x) => { if (x > 0) return x; return 0; }', 'f8(f8)')).toBeNull(); // a branch statement
+    expect(lane('(x) => x > 0 ? Math.exp(x) : 0', 'f8(f8)')).toBeNull(); // in an arm of ?:
+    expect(lane('(x) => (x | 0) > 2 ? x : 0', 'f8(f8)')).toBeNull(); // an integer comparison
+    expect(lane('(x) => x > 0', 'b1(f8)')).toBeNull(); // a bool result
+    expect(lane('(x) => (x > 0) + x', 'f8(f8)')).toBeNull(); // a bool cast to a float
+    expect(lane('(x, y) => { const c = x > 0; return c != (y > 0) ? x : y; }', 'f8(f8,f8)')).toBeNull(); // bools compared
+    expect(lane('(x) => x > 0 ? 2 ** 62 + 1 : 0', 'f8(f8)')).toBeNull(); // an int64 constant no float64 holds exactly
     expect(lane('(x) => Math.round(x)', 'f8(f8)')).toBeNull(); // JavaScript's rounding is not f64.nearest
     expect(lane('(x) => x * 2', 'f8(f4)')).toBeNull(); // mixed float types
     expect(lane('(x) => { let s = 0; for (let i = 0; i < 3; i++) s += x; return s; }', 'f8(f8)')).toBeNull();
@@ -136,9 +157,12 @@ const f64s = () => new Float64Array(runtime().memory.buffer);
 const i32s = () => new Int32Array(runtime().memory.buffer);
 const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
-describe('the row and loop entries on the heap', () => {
-  const kernel = (x: number, y: number) => Math.min(x * y + 1, Math.sqrt(x));
-  const { row, loop } = directEntries('(x, y) => Math.min(x * y + 1, Math.sqrt(x))', 'f8(f8,f8)');
+// Arithmetic, and a select whose condition reads both inputs (a lane mask on the SIMD loops).
+describe.each([
+  { src: '(x, y) => Math.min(x * y + 1, Math.sqrt(x))', kernel: (x: number, y: number) => Math.min(x * y + 1, Math.sqrt(x)) },
+  { src: '(x, y) => x > y && y ? x * y + 1 : Math.sqrt(x)', kernel: (x: number, y: number) => (x > y && y ? x * y + 1 : Math.sqrt(x)) },
+])('the row and loop entries on the heap: $src', ({ src, kernel }) => {
+  const { row, loop } = directEntries(src, 'f8(f8,f8)');
 
   it('rows with any overlap of inputs and output, strides and broadcasts give the element-order result', () => {
     // Element offsets (in float64s) into one region: the output may coincide with an input,

@@ -1,8 +1,9 @@
 /**
  * Direct Wasm for straight-line float kernels (src/compiler/emit/wasm, issue 15), through
  * nb.vectorize: random eligible kernels (expression trees over 1-4 float32 or float64
- * parameters, lets, constants, neg + - * /, sqrt abs floor ceil trunc, min/max of 1-3
- * arguments) on random inputs (NaN, ±0, ±Infinity, subnormals, huge values) in every layout
+ * parameters, float and bool lets, constants, neg + - * /, sqrt abs floor ceil trunc, min/max
+ * of 1-3 arguments, `c ? a : b` with conditions of comparisons, truthiness, Number.isNaN and
+ * isFinite, && || !) on random inputs (NaN, ±0, ±Infinity, subnormals, huge values) in every layout
  * the loops see (contiguous, strided, reversed, broadcast, 0-d, empty, `out=` the input itself
  * or overlapping it by one element) give the bits of a plain-JS evaluation of the same tree
  * (Math.fround after each float32 operation); such kernels are on the Wasm tier at once, with
@@ -39,33 +40,86 @@ type Node =
   | { k: 'p'; i: number } | { k: 'l'; i: number } | { k: 'c'; v: number } | { k: 'neg'; a: Node }
   | { k: 'bin'; op: '+' | '-' | '*' | '/'; a: Node; b: Node }
   | { k: 'f1'; fn: 'sqrt' | 'abs' | 'floor' | 'ceil' | 'trunc'; a: Node }
-  | { k: 'mm'; fn: 'min' | 'max'; args: Node[] };
+  | { k: 'mm'; fn: 'min' | 'max'; args: Node[] }
+  | { k: 'sel'; c: Cond; a: Node; b: Node };
+
+/** A condition: a comparison, the truthiness of a float, Number.isNaN/isFinite, && || !, a bool local. */
+type Cond =
+  | { k: 'cmp'; op: CmpOp; a: Node; b: Node } | { k: 'truthy'; a: Node } | { k: 'pred'; fn: 'isNaN' | 'isFinite'; a: Node }
+  | { k: 'and' | 'or'; a: Cond; b: Cond } | { k: 'not'; a: Cond } | { k: 'bl'; i: number };
+type CmpOp = '<' | '<=' | '>' | '>=' | '==' | '!=' | '===' | '!==';
 
 const CONSTS = [0, 1, 2, 0.5, 0.1, 3.25, 1e300, 1e-310, 65504, 16777217, 1e-40];
 
-function nodeArb(params: number, lets: number): fc.Arbitrary<Node> {
+/** Arbitrary float trees and conditions reading `params` inputs, `lets` float locals and `bools` bool locals. */
+function treeArb(params: number, lets: number, bools: number): { node: fc.Arbitrary<Node>; cond: fc.Arbitrary<Cond> } {
   const leaf = fc.oneof(
     fc.integer({ min: 0, max: params - 1 }).map((i): Node => ({ k: 'p', i })),
     ...(lets > 0 ? [fc.integer({ min: 0, max: lets - 1 }).map((i): Node => ({ k: 'l', i }))] : []),
     fc.tuple(fc.constantFrom(...CONSTS), fc.boolean()).map(([v, neg]): Node => ({ k: 'c', v: neg ? -v : v })),
   );
-  const { node } = fc.letrec<{ node: Node }>((tie) => ({
-    node: fc.oneof({ depthSize: 'small', maxDepth: 4, withCrossShrink: true },
+  const depth = { depthSize: 'small', maxDepth: 4, withCrossShrink: true, depthIdentifier: 'tree' } as const;
+  return fc.letrec<{ node: Node; cond: Cond }>((tie) => ({
+    node: fc.oneof(depth,
       leaf,
       tie('node').map((a): Node => ({ k: 'neg', a })),
       fc.record({ op: fc.constantFrom('+', '-', '*', '/'), a: tie('node'), b: tie('node') }).map((r): Node => ({ k: 'bin', ...r } as Node)),
       fc.record({ fn: fc.constantFrom('sqrt', 'abs', 'floor', 'ceil', 'trunc'), a: tie('node') }).map((r): Node => ({ k: 'f1', ...r } as Node)),
       fc.record({ fn: fc.constantFrom('min', 'max'), args: fc.array(tie('node'), { minLength: 1, maxLength: 3 }) }).map((r): Node => ({ k: 'mm', ...r } as Node)),
+      fc.record({ c: tie('cond'), a: tie('node'), b: tie('node') }).map((r): Node => ({ k: 'sel', ...r } as Node)),
+    ),
+    cond: fc.oneof(depth,
+      fc.record({ op: fc.constantFrom<CmpOp>('<', '<=', '>', '>=', '==', '!=', '===', '!=='), a: tie('node'), b: tie('node') }).map((r): Cond => ({ k: 'cmp', ...r } as Cond)),
+      tie('node').map((a): Cond => ({ k: 'truthy', a: a as Node })),
+      fc.record({ fn: fc.constantFrom('isNaN', 'isFinite'), a: tie('node') }).map((r): Cond => ({ k: 'pred', ...r } as Cond)),
+      fc.record({ k: fc.constantFrom('and', 'or'), a: tie('cond'), b: tie('cond') }).map((r) => r as Cond),
+      tie('cond').map((a): Cond => ({ k: 'not', a: a as Cond })),
+      ...(bools > 0 ? [fc.integer({ min: 0, max: bools - 1 }).map((i): Cond => ({ k: 'bl', i }))] : []),
     ),
   }));
-  return node;
 }
 
-interface Program { readonly params: number; readonly lets: Node[]; readonly ret: Node }
+/** Float lets `t<i>`, then bool lets `c<i>`, then the return. */
+interface Program { readonly params: number; readonly lets: Node[]; readonly bools: Cond[]; readonly ret: Node }
 
-const programArb: fc.Arbitrary<Program> = fc.integer({ min: 1, max: 4 }).chain((params) => fc.integer({ min: 0, max: 2 }).chain((nlets) =>
-  fc.tuple(...Array.from({ length: nlets }, (_, i) => nodeArb(params, i)), nodeArb(params, nlets))
-    .map((nodes) => ({ params, lets: nodes.slice(0, nlets) as Node[], ret: nodes[nlets] as Node }))));
+const programArb: fc.Arbitrary<Program> = fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 2 }))
+  .chain(([params, nlets, nbools]) => fc.tuple(
+    fc.tuple(...Array.from({ length: nlets }, (_, i) => treeArb(params, i, 0).node)),
+    fc.tuple(...Array.from({ length: nbools }, (_, i) => treeArb(params, nlets, i).cond)),
+    treeArb(params, nlets, nbools).node,
+  ).map(([lets, bools, ret]) => {
+    // Two literal arms make a float64 select (NEP 50: weak floats), not a float32 kernel's
+    // type: such a select reads input 0 in its else arm instead.
+    const inlined: Node[] = [];
+    for (const l of lets as Node[]) inlined.push(inlineLiterals(typedSelects(l, inlined), inlined));
+    const fixed = (lets as Node[]).map((l, i) => typedSelects(l, inlined.slice(0, i)));
+    return { params, lets: fixed, bools: (bools as Cond[]).map((b) => typedCond(b, inlined)), ret: typedSelects(ret, inlined) };
+  }));
+
+/** `n` with each select of two literal-only arms (through the literal-only `lets`) given an input for its else arm. */
+function typedSelects(n: Node, lets: readonly Node[]): Node {
+  const go = (x: Node) => typedSelects(x, lets);
+  switch (n.k) {
+    case 'p': case 'l': case 'c': return n;
+    case 'neg': case 'f1': return { ...n, a: go(n.a) };
+    case 'bin': return { ...n, a: go(n.a), b: go(n.b) };
+    case 'mm': return { ...n, args: n.args.map(go) };
+    case 'sel': {
+      const weakArms = literalOnly(inlineLiterals(n.a, lets)) && literalOnly(inlineLiterals(n.b, lets));
+      return { ...n, c: typedCond(n.c, lets), a: go(n.a), b: weakArms ? { k: 'p', i: 0 } : go(n.b) };
+    }
+  }
+}
+
+function typedCond(c: Cond, lets: readonly Node[]): Cond {
+  switch (c.k) {
+    case 'cmp': return { ...c, a: typedSelects(c.a, lets), b: typedSelects(c.b, lets) };
+    case 'truthy': case 'pred': return { ...c, a: typedSelects(c.a, lets) };
+    case 'and': case 'or': return { ...c, a: typedCond(c.a, lets), b: typedCond(c.b, lets) };
+    case 'not': return { ...c, a: typedCond(c.a, lets) };
+    case 'bl': return c;
+  }
+}
 
 /** A float literal (a weak float: `1.0`, not the weak int `1`). */
 const literal = (v: number) => (Number.isInteger(v) && v < 1e21 ? `${v}.0` : String(v));
@@ -79,22 +133,40 @@ function source(n: Node): string {
     case 'bin': return `(${source(n.a)} ${n.op} ${source(n.b)})`;
     case 'f1': return `Math.${n.fn}(${source(n.a)})`;
     case 'mm': return `Math.${n.fn}(${n.args.map(source).join(', ')})`;
+    case 'sel': return `(${condSource(n.c, true)} ? ${source(n.a)} : ${source(n.b)})`;
+  }
+}
+
+/**
+ * A condition's source. Where JavaScript takes it as a condition (`?:`, under `!`), a float
+ * is written bare (`x0 ? ...`, `(x0 && x1 > 1.0) ? ...`); elsewhere (a bool let) as `!!x0`,
+ * since && and || of floats there are floats.
+ */
+function condSource(c: Cond, condition: boolean): string {
+  switch (c.k) {
+    case 'cmp': return `(${source(c.a)} ${c.op} ${source(c.b)})`;
+    case 'truthy': return condition ? `(${source(c.a)})` : `(!!${source(c.a)})`;
+    case 'pred': return `Number.${c.fn}(${source(c.a)})`;
+    case 'and': case 'or': return `(${condSource(c.a, condition)} ${c.k === 'and' ? '&&' : '||'} ${condSource(c.b, condition)})`;
+    case 'not': return `(!${condSource(c.a, true)})`;
+    case 'bl': return `c${c.i}`;
   }
 }
 
 const kernelSource = (p: Program) => `(${Array.from({ length: p.params }, (_, i) => `x${i}`).join(', ')}) => { ${
-  p.lets.map((l, i) => `const t${i} = ${source(l)}; `).join('')}return ${source(p.ret)}; }`;
+  p.lets.map((l, i) => `const t${i} = ${source(l)}; `).join('')}${
+  p.bools.map((b, i) => `const c${i} = ${condSource(b, false)}; `).join('')}return ${source(p.ret)}; }`;
 
-/** Whether a tree reads no parameter or local: literals only. */
-const literalOnly = (n: Node): boolean => {
+/** Whether a tree reads no parameter or local: literals only (a weak value). A select is typed (NEP 50: its arms' type). */
+function literalOnly(n: Node): boolean {
   switch (n.k) {
-    case 'p': case 'l': return false;
+    case 'p': case 'l': case 'sel': return false;
     case 'c': return true;
     case 'neg': case 'f1': return literalOnly(n.a);
     case 'bin': return literalOnly(n.a) && literalOnly(n.b);
     case 'mm': return n.args.every(literalOnly);
   }
-};
+}
 
 /** `n` with each local whose value is literals only replaced by its tree (a weak value stays weak: NEP 50). */
 function inlineLiterals(n: Node, lets: readonly Node[]): Node {
@@ -105,20 +177,45 @@ function inlineLiterals(n: Node, lets: readonly Node[]): Node {
     case 'neg': case 'f1': return { ...n, a: go(n.a) };
     case 'bin': return { ...n, a: go(n.a), b: go(n.b) };
     case 'mm': return { ...n, args: n.args.map(go) };
+    case 'sel': return { ...n, c: inlineCond(n.c, lets), a: go(n.a), b: go(n.b) };
   }
 }
+
+function inlineCond(c: Cond, lets: readonly Node[]): Cond {
+  switch (c.k) {
+    case 'cmp': return { ...c, a: inlineLiterals(c.a, lets), b: inlineLiterals(c.b, lets) };
+    case 'truthy': case 'pred': return { ...c, a: inlineLiterals(c.a, lets) };
+    case 'and': case 'or': return { ...c, a: inlineCond(c.a, lets), b: inlineCond(c.b, lets) };
+    case 'not': return { ...c, a: inlineCond(c.a, lets) };
+    case 'bl': return c;
+  }
+}
+
+const compareJs = (op: CmpOp, a: number, b: number): boolean => {
+  switch (op) {
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+    case '==': case '===': return a === b;
+    case '!=': case '!==': return a !== b;
+  }
+};
 
 /**
  * The tree evaluated in plain JS: float64 arithmetic, or float32 (rounded after each
  * operation). Literal-only parts, through the locals that hold them, are weak floats (NEP 50:
- * Python floats), computed in float64 and taking the kernel's type where they meet a typed value.
+ * Python floats), computed in float64 and taking the kernel's type where they meet a typed
+ * value; so two of them compare, and one is truthy, as float64s.
  */
 function evaluate(p: Program, xs: readonly number[], f32: boolean): number {
   const r = f32 ? Math.fround : (v: number) => v;
   const lets: number[] = [];
+  const bools: boolean[] = [];
   const inlined: Node[] = [];
   for (const l of p.lets) inlined.push(inlineLiterals(l, inlined));
-  const ev = (n: Node): number => (f32 && literalOnly(n) ? r(evaluate({ params: 0, lets: [], ret: n }, [], false)) : typed(n));
+  const weak = (n: Node) => evaluate({ params: 0, lets: [], bools: [], ret: n }, [], false);
+  const ev = (n: Node): number => (f32 && literalOnly(n) ? r(weak(n)) : typed(n));
   const typed = (n: Node): number => {
     switch (n.k) {
       case 'p': return xs[n.i]!;
@@ -132,9 +229,22 @@ function evaluate(p: Program, xs: readonly number[], f32: boolean): number {
       }
       case 'f1': return r(Math[n.fn](ev(n.a)));
       case 'mm': return n.args.map(ev).reduce((acc, v) => r(Math[n.fn](acc, v)));
+      case 'sel': return cond(n.c) ? ev(n.a) : ev(n.b);
+    }
+  };
+  const cond = (c: Cond): boolean => {
+    switch (c.k) {
+      case 'cmp': return literalOnly(c.a) && literalOnly(c.b) ? compareJs(c.op, weak(c.a), weak(c.b)) : compareJs(c.op, ev(c.a), ev(c.b));
+      case 'truthy': { const v = literalOnly(c.a) ? weak(c.a) : ev(c.a); return v !== 0 && !Number.isNaN(v); }
+      case 'pred': return Number[c.fn](literalOnly(c.a) ? weak(c.a) : ev(c.a));
+      case 'and': return cond(c.a) && cond(c.b);
+      case 'or': return cond(c.a) || cond(c.b);
+      case 'not': return !cond(c.a);
+      case 'bl': return bools[c.i]!;
     }
   };
   for (const l of inlined) lets.push(ev(l));
+  for (const b of p.bools) bools.push(cond(inlineCond(b, inlined)));
   return ev(inlineLiterals(p.ret, inlined));
 }
 
@@ -205,6 +315,37 @@ describe('random eligible kernels give the bits of a plain-JS evaluation', () =>
       got.forEach((v, i) => expect(same(v, want[i]!), `${xs[i]}, ${ys[i]}: ${v} vs ${want[i]}`).toBe(true));
     }
   });
+
+  it('comparisons, truthiness, isNaN, isFinite, && || ! on NaN, ±0, ±Infinity and subnormals as JavaScript, on the SIMD and scalar loops', () => {
+    const specials = [NaN, -0, 0, -Infinity, Infinity, 1, -1, 5e-324, 1e-40];
+    const ops: CmpOp[] = ['<', '<=', '>', '>=', '===', '!=='];
+    const kernels: [string, (x: number, y: number) => boolean][] = [
+      ...ops.map((op): [string, (x: number, y: number) => boolean] => [`x ${op} y`, (x, y) => compareJs(op, x, y)]),
+      ['x', (x) => Boolean(x)],
+      ['!y', (_, y) => !y],
+      ['x && !(y < 1)', (x, y) => Boolean(x) && !(y < 1)],
+      ['x > y || y', (x, y) => x > y || Boolean(y)],
+      ['Number.isNaN(x)', (x) => Number.isNaN(x)],
+      ['!Number.isFinite(y) || x < 0', (x, y) => !Number.isFinite(y) || x < 0],
+    ];
+    for (const t of ['f4', 'f8'] as const) {
+      const dtype = t === 'f4' ? 'float32' : 'float64';
+      const r = t === 'f4' ? Math.fround : (v: number) => v;
+      const xs = specials.flatMap((a) => specials.map(() => r(a)));
+      const ys = specials.flatMap(() => specials.map(r));
+      for (const [cond, js] of kernels) {
+        // (`? 1 : 0`: weak ints, an int64 select cast to the result, made a select of two floats)
+        const f = vectorize(`${t}(${t},${t})`, `(x, y) => (${cond}) ? 1 : 0`);
+        expect(f.tier).toBe('wasm');
+        const want = xs.map((x, i) => (js(x, ys[i]!) ? 1 : 0));
+        const contiguous = Array.from(f(nb.array(xs, { dtype }), nb.array(ys, { dtype })).data as Float64Array);
+        // Every other element: the scalar loop.
+        const wide = (v: number[]) => nb.array(v.flatMap((a) => [a, 7]), { dtype }).slice('::2');
+        const strided = Array.from(f(wide(xs), wide(ys)).copy().data as Float64Array);
+        for (const got of [contiguous, strided]) got.forEach((v, i) => expect(v, `${t} ${cond} on ${xs[i]}, ${ys[i]}`).toBe(want[i]));
+      }
+    }
+  });
 });
 
 describe('which kernels take the direct path', () => {
@@ -213,6 +354,7 @@ describe('which kernels take the direct path', () => {
     expect(vectorize('f8(f8,f8)', `(x, y) => x * y + ${c}`).tier).toBe('wasm');
     expect(vectorize('f8(f8,f8)', `(x, y) => x * y + ${c}`, { tier: 'wasm' }).tier).toBe('wasm');
     expect(vectorize('f4(f4)', `(x) => Math.sqrt(x) * ${c}`, { fastmath: true }).tier).toBe('wasm');
+    expect(vectorize('f8(f8)', `(x) => x > ${c} ? x : 0.01 * x`).tier).toBe('wasm');
     const lazy = nb.vectorize()((x: number) => x * 2 + 1) as unknown as Kernel;
     expect(lazy(nb.array([1.5, 2])).toArray()).toEqual([4, 5]);
     expect(lazy.tier).toBe('wasm');
@@ -228,7 +370,7 @@ describe('which kernels take the direct path', () => {
     const c = Math.random();
     const cases = [
       vectorize('f8(f8)', `(x) => Math.exp(x) + ${c}`),
-      vectorize('f8(f8)', `(x) => x > ${c} ? x : 0`),
+      vectorize('f8(f8)', `(x) => { if (x > ${c}) return x; return 0; }`),
       vectorize(['f8(f8)', 'i4(i4)'], `(x) => x * 3 + ${Math.floor(c * 100)}`),
       vectorize('f8(f8,f8)', `(x, y) => x + y + ${c}`, { identity: 0 }),
     ];

@@ -310,8 +310,8 @@ describe('process lifetime', () => {
   const run = (body: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
     "import * as nb from './src/index.ts';",
     `const c = ${Math.random()};`,
-    // (a branch: asc compiles it in the background; a straight-line float kernel would be on Wasm at once)
-    "const f = nb.vectorize('f8(f8, f8)', { constants: { c } })((x, y) => (x > y ? x : y) * c);",
+    // (an if statement: asc compiles it in the background; a straight-line float kernel would be on Wasm at once)
+    "const f = nb.vectorize('f8(f8, f8)', { constants: { c } })((x, y) => { if (x > y) return x * c; return y * c; });",
     body,
   ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
 

@@ -43,7 +43,11 @@ export function spellConst(value: ConstValue, t: DType): string {
 
 export function spellUnary(op: UnaryOp, t: DType, argT: DType, a: string): string {
   switch (op) {
-    case 'neg': return isFloatType(t) ? `(-${a})` : wrap(t, `-${a}`);
+    case 'neg': {
+      // A negative constant's spelling starts with '-' (spellConst): `--1` would be a decrement.
+      const minus = a.startsWith('-') ? `-(${a})` : `-${a}`;
+      return isFloatType(t) ? `(${minus})` : wrap(t, minus);
+    }
     case 'pos': return a;
     case 'not': return `(!${a})`;
     case 'bitnot': return isSigned(t) ? `(~${a})` : wrap(t, `~${a}`);

@@ -1,16 +1,18 @@
 /**
  * The direct Wasm emitter (issue 15): typed IR → a Wasm binary, without asc or Binaryen,
- * for the straight-line float kernels ir/passes/simd.ts accepts (see {@link directLane}).
- * Their Wasm is trivial to write down: every operation is one instruction, scalar and SIMD
- * (lanes.ts), so the module costs well under a millisecond to make, where asc's first
- * compile in a process costs hundreds (docs/notes/asc-compile-cost.md), and it gives the
- * same bits as asc's module of the same kernel.
+ * for straight-line float kernels (see {@link directLane}): arithmetic, the intrinsics with
+ * one instruction, comparisons, `?:`, `&&`, `||` and `!`. Their Wasm is trivial to write
+ * down: every operation is one instruction, scalar and SIMD (lanes.ts), so the module costs
+ * well under a millisecond to make, where asc's first compile in a process costs hundreds
+ * (docs/notes/asc-compile-cost.md), and it gives the same bits as asc's module of the same
+ * kernel. Kernels with a comparison get a SIMD path here where asc's module runs them scalar
+ * (ir/passes/simd.ts does not take them): per lane the same instructions, so the same bits.
  *
  * The module has the ABI of the AS scalar unit (../assemblyscript/emit-module.ts; operand k
  * has pointer p<k> and byte stride s<k>, inputs first, the output last, K = nin):
  *   `<prefix>row(n, p0, s0, ..., pK, sK)`: the contiguous SIMD loops when every stride is
  *     the element size and no input partially overlaps the output (`apart`), then one per
- *     input of simdBroadcasts() with that input's stride 0 (`disjoint`: it does not lie in
+ *     input of broadcastInputs() with that input's stride 0 (`disjoint`: it does not lie in
  *     the output row), each two vectors an iteration then one; then the scalar strided loop
  *     for what is left;
  *   `<prefix>loop(plan)`: the N-d walk of the plan (ndim, shape, per operand its pointer and
@@ -26,10 +28,12 @@
  * row into locals (v128.const) before the loops.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import type { Expr, IRProgram } from '../../ir/nodes.js';
-import { simdBroadcasts, simdType } from '../../ir/passes/simd.js';
+import { castConst } from '../../ir/infer-expr.js';
+import { forEachExpr, mapChildren, mapStmt, type CompareOp, type ConstExpr, type Expr, type IRProgram } from '../../ir/nodes.js';
+import { broadcastInputs, straightLineFloat } from '../../ir/passes/simd.js';
+import { isFloatType } from '../../ir/types.js';
 import { Code, encodeModule, I32, V128, type ValType, type WasmFunction } from './encode.js';
-import { LANES, type Lane } from './lanes.js';
+import { LANES, MASK_OPS, type Instruction, type Lane } from './lanes.js';
 
 /** What the emitter reads of a compiled kernel. */
 export interface DirectKernel {
@@ -57,32 +61,87 @@ const V128_CONST = 0x0c;
 
 /**
  * The lane type when kernel `p` can go to the direct emitter, else null: a scalar kernel
- * simdType() accepts (every operand and the result one float type, straight-line lets and
- * a return, operations with a SIMD spelling) whose every operation the lane table has and
- * whose constants are numbers. `reduceTile`: the unit asks for asc's reduce tile (vectorize
- * with an `identity`), which this emitter does not make.
+ * whose every operand and result have one float type, straight-line (`const` lets, then a
+ * return: ir/passes/simd.ts straightLineFloat), whose float operations the lane table has
+ * (lanes.ts: + - * /, unary minus, sqrt abs min max floor ceil trunc), with comparisons of
+ * that float type, `?:` of it, `&&` `||` `!` on bools (JavaScript truthiness of a float
+ * too), `Number.isNaN` and `Number.isFinite`, and whose constants are numbers or bools. `reduceTile`: the unit asks for asc's
+ * reduce tile (vectorize with an `identity`), which this emitter does not make.
  *
  * @example
  * ```ts
  * directLane(compileKernel((x, y) => x * y + 1, 'f8(f8,f8)', { kind: 'scalar' }).ir); // 'float64'
+ * directLane(compileKernel((x) => x > 0 ? x : 0.01 * x, 'f4(f4)', { kind: 'scalar' }).ir); // 'float32'
  * ```
  */
 export function directLane(p: IRProgram, options: { readonly reduceTile?: boolean } = {}): DType | null {
-  if (options.reduceTile === true || (p.tables?.length ?? 0) > 0) return null;
-  const t = simdType(p);
-  const lane = t === null ? undefined : LANES[t];
-  if (lane === undefined) return null;
-  const ok = (e: Expr<DType>): boolean => {
+  return options.reduceTile === true ? null : directForm(p)?.type ?? null;
+}
+
+/**
+ * `e` as the emitter writes it (bottom-up):
+ *   - `truthy(x)` (JavaScript truthiness of a float: neither ±0 nor NaN) is `abs(x) > 0`,
+ *     `isFinite(x)` is `abs(x) < Infinity` and `isNaN(x)` is `!(abs(x) <= Infinity)`: one
+ *     comparison each (any comparison with NaN is false), x read once;
+ *   - a cast of `c ? a : b` is `c ? cast(a) : cast(b)`, and a float cast of a constant is
+ *     the converted constant (of an integer, when exact): the front end types `c ? 1 : 0`
+ *     (two weak ints) as int64, and `c ? 0.5 : 0.1` as float64, and casts it to the
+ *     kernel's float type, which here becomes a select of two constants of that type.
+ * Anything else is left as it is (and a cast left over is not eligible).
+ */
+function directExpr(e: Expr<DType>): Expr<DType> {
+  const r = mapChildren(e, directExpr);
+  const at = r.at;
+  // `abs(x) op bound`, in x's float type.
+  const absIs = (x: Expr<DType>, op: CompareOp, bound: number): Expr<DType> => ({
+    kind: 'compare', op, left: { kind: 'call', fn: 'abs', args: [x], type: x.type, at },
+    right: { kind: 'const', value: bound, type: x.type, at }, operand: x.type, type: 'bool', at,
+  });
+  if (r.kind === 'unary' && r.op === 'truthy' && isFloatType(r.arg.type)) return absIs(r.arg, 'gt', 0);
+  if (r.kind === 'call' && r.args.length === 1 && isFloatType(r.args[0]!.type)) {
+    if (r.fn === 'isFinite') return absIs(r.args[0]!, 'lt', Infinity);
+    if (r.fn === 'isNaN') return { kind: 'unary', op: 'not', arg: absIs(r.args[0]!, 'le', Infinity), type: 'bool', at };
+  }
+  if (r.kind === 'cast' && r.arg.kind === 'select') {
+    const arm = (x: Expr<DType>) => directExpr({ kind: 'cast', arg: x, type: r.type, at: x.at });
+    return { ...r.arg, then: arm(r.arg.then), else: arm(r.arg.else), type: r.type };
+  }
+  if (r.kind === 'cast' && r.arg.kind === 'const' && isFloatType(r.type)) {
+    const k = r.arg.value;
+    const v = castConst(k, r.arg.type, r.type) as number;
+    // A float is rounded once, as the cast's instruction rounds it; an integer only when
+    // exact (it comes back), so that no rounding of asc's converter can disagree.
+    const exact = isFloatType(r.arg.type) || typeof k === 'boolean' || (Number.isFinite(v) && BigInt(v) === BigInt(k));
+    if (exact) return { kind: 'const', value: v, type: r.type, at };
+  }
+  return r;
+}
+
+/** Kernel `p` in the emitter's form ({@link directExpr}), its lane type and lane; null when not eligible. */
+function directForm(p: IRProgram): { readonly ir: IRProgram; readonly type: DType; readonly lane: Lane } | null {
+  if ((p.tables?.length ?? 0) > 0) return null;
+  const ir: IRProgram = { ...p, main: { ...p.main, body: p.main.body.map((s) => mapStmt(s, directExpr, (b) => [...b])) } };
+  const ok = (e: Expr<DType>, t: DType): boolean => {
+    const lane = LANES[t];
+    if (lane === undefined) return false;
+    const all = (...xs: Expr<DType>[]) => xs.every((x) => ok(x, t));
+    // (The IR's invariants give the operands' types: those of the node, bools for `not`,
+    // `&&`, `||` and a select's condition, `operand` for a comparison.)
     switch (e.kind) {
-      case 'const': return typeof e.value === 'number';
-      case 'param': case 'local': return true;
-      case 'unary': return e.op in lane.ops && ok(e.arg);
-      case 'binary': return e.op in lane.ops && ok(e.left) && ok(e.right);
-      case 'call': return e.fn in lane.ops && e.args.length > 0 && e.args.every(ok);
+      case 'const': return e.type === 'bool' || (e.type === t && typeof e.value === 'number');
+      case 'param': return true; // (straightLineFloat: every parameter has type t)
+      case 'local': return e.type === t || e.type === 'bool';
+      case 'unary': return (e.op === 'not' || (e.type === t && e.op in lane.ops)) && all(e.arg);
+      case 'binary': return e.type === t && e.op in lane.ops && all(e.left, e.right);
+      case 'call': return e.type === t && e.fn in lane.ops && e.args.length > 0 && all(...e.args);
+      case 'compare': return e.operand === t && e.op in lane.compare && all(e.left, e.right);
+      case 'logical': return all(e.left, e.right);
+      case 'select': return e.type === t && all(e.cond, e.then, e.else);
       default: return false;
     }
   };
-  return p.main.body.every((s) => (s.kind === 'let' ? ok(s.init) : s.kind === 'return' && s.value != null && ok(s.value))) ? t : null;
+  const t = straightLineFloat(ir, ok);
+  return t === null ? null : { ir, type: t, lane: LANES[t]! };
 }
 
 /** Where an expression's leaves live while one loop's body is written. */
@@ -92,23 +151,36 @@ interface Leaves {
   /** The local of IR local `id`. */
   readonly local: (id: number) => number;
   /** Push a constant. */
-  readonly constant: (c: Code, v: number) => void;
+  readonly constant: (c: Code, k: ConstExpr<DType>) => void;
 }
 
-/** Push expression `e` (scalar or SIMD per `simd`); every operation is one instruction. */
+/**
+ * Push expression `e` (scalar or SIMD per `simd`); every operation is one instruction.
+ *
+ * `?:`, `&&` and `||` evaluate every operand (Wasm's `select` and `v128.bitselect` take
+ * both values; `i32.and/or` and `v128.and/or` both bools), where JavaScript evaluates only
+ * what it needs. That is the same only because nothing in the subset has an effect or can
+ * trap: float arithmetic never traps, and there are no loads, integer divisions, helper
+ * calls or stores in an expression. Keep the subset so: an operation that can trap or has
+ * an effect would need real branches here (and the SIMD path would need to leave it).
+ */
 function expr(c: Code, e: Expr<DType>, lane: Lane, simd: boolean, leaves: Leaves): void {
-  const op = (name: string) => {
-    const o = lane.ops[name]!;
+  const emit = (o: Instruction) => {
     if (simd) c.simd(o.simd);
     else c.op(o.scalar);
   };
+  const op = (name: string) => emit(lane.ops[name]!);
   const go = (x: Expr<DType>) => expr(c, x, lane, simd, leaves);
   switch (e.kind) {
-    case 'const': return leaves.constant(c, e.value as number);
+    case 'const': return leaves.constant(c, e);
     case 'param': c.get(leaves.param(e.index)); return;
     case 'local': c.get(leaves.local(e.id)); return;
-    case 'unary': go(e.arg); return op(e.op);
+    case 'unary': go(e.arg); return e.op === 'not' ? emit(MASK_OPS.not) : op(e.op);
     case 'binary': go(e.left); go(e.right); return op(e.op);
+    case 'compare': go(e.left); go(e.right); return emit(lane.compare[e.op]!);
+    case 'logical': go(e.left); go(e.right); return emit(MASK_OPS[e.op]);
+    // (select and bitselect both take then, else, condition)
+    case 'select': go(e.then); go(e.else); go(e.cond); return emit(MASK_OPS.select);
     case 'call':
       // min/max of several arguments fold left, as the AS and JS emitters do; of one, it is that one.
       go(e.args[0]!);
@@ -120,23 +192,35 @@ function expr(c: Code, e: Expr<DType>, lane: Lane, simd: boolean, leaves: Leaves
   }
 }
 
-/** A constant's lane bits, as a key (so that -0 and +0, and NaN payloads, stay apart). */
-function constBits(v: number, lane: Lane): string {
+/**
+ * A constant's key: a float's lane bits (so that -0 and +0, and NaN payloads, stay apart),
+ * a bool's value.
+ */
+function constKey(k: ConstExpr<DType>, lane: Lane): string {
+  if (typeof k.value === 'boolean') return String(k.value);
   const dv = new DataView(new ArrayBuffer(8));
-  if (lane.size === 4) { dv.setFloat32(0, v, true); return String(dv.getUint32(0, true)); }
-  dv.setFloat64(0, v, true);
+  if (lane.size === 4) { dv.setFloat32(0, k.value as number, true); return String(dv.getUint32(0, true)); }
+  dv.setFloat64(0, k.value as number, true);
   return String(dv.getBigUint64(0, true));
 }
 
-/** The 16 bytes of a vector with `v` in every lane. */
-function splatBytes(v: number, lane: Lane): number[] {
+/** The 16 bytes of a vector with constant `k` in every lane: a float splat, a bool's mask (all ones or zeros). */
+function splatBytes(k: ConstExpr<DType>, lane: Lane): number[] {
   const b = new Uint8Array(16);
+  if (typeof k.value === 'boolean') return [...b.fill(k.value ? 0xff : 0)];
   const dv = new DataView(b.buffer);
   for (let o = 0; o < 16; o += lane.size) {
-    if (lane.size === 4) dv.setFloat32(o, v, true);
-    else dv.setFloat64(o, v, true);
+    if (lane.size === 4) dv.setFloat32(o, k.value as number, true);
+    else dv.setFloat64(o, k.value as number, true);
   }
   return [...b];
+}
+
+/** Push constant `k` in the scalar loop: a float of the lane's type, a bool as i32 0 or 1. */
+function scalarConst(c: Code, k: ConstExpr<DType>, lane: Lane): void {
+  if (typeof k.value === 'boolean') c.i32(k.value ? 1 : 0);
+  else if (lane.size === 4) c.f32(k.value as number);
+  else c.f64(k.value as number);
 }
 
 /** Local indices handed out in order after a function's params. */
@@ -149,19 +233,10 @@ class Locals {
   }
 }
 
-/** Every distinct constant of the kernel (by its bits), in order of first use. */
-function constants(p: IRProgram, lane: Lane): Map<string, number> {
-  const seen = new Map<string, number>();
-  const visit = (e: Expr<DType>): void => {
-    if (e.kind === 'const') { const v = e.value as number; seen.set(constBits(v, lane), v); }
-    else if (e.kind === 'unary') visit(e.arg);
-    else if (e.kind === 'binary') { visit(e.left); visit(e.right); }
-    else if (e.kind === 'call') e.args.forEach(visit);
-  };
-  for (const s of p.main.body) {
-    if (s.kind === 'let') visit(s.init);
-    else if (s.kind === 'return') visit(s.value!);
-  }
+/** Every distinct constant of the kernel (by {@link constKey}), in order of first use. */
+function constants(p: IRProgram, lane: Lane): Map<string, ConstExpr<DType>> {
+  const seen = new Map<string, ConstExpr<DType>>();
+  forEachExpr(p.main.body, (e) => { if (e.kind === 'const' && !seen.has(constKey(e, lane))) seen.set(constKey(e, lane), e); });
   return seen;
 }
 
@@ -230,9 +305,10 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
   const L = new Locals(params.length);
   const i = L.add(I32);
   const bytes = L.add(I32);
-  const lets = fn.body.filter((s) => s.kind === 'let').map((s) => (s.kind === 'let' ? s.local : -1));
-  const scalar = { values: ops.slice(0, K).map(() => L.add(lane.type)), lets: new Map(lets.map((id) => [id, L.add(lane.type)])) };
-  const vector = { values: ops.slice(0, K).map(() => L.add(V128)), lets: new Map(lets.map((id) => [id, L.add(V128)])) };
+  // Each let's local: a float, or a bool (an i32 in the scalar loop, a mask in the SIMD ones).
+  const lets = fn.body.flatMap((s) => (s.kind === 'let' ? [{ id: s.local, scalar: s.init.type === 'bool' ? I32 : lane.type }] : []));
+  const scalar = { values: ops.slice(0, K).map(() => L.add(lane.type)), lets: new Map(lets.map((l) => [l.id, L.add(l.scalar)])) };
+  const vector = { values: ops.slice(0, K).map(() => L.add(V128)), lets: new Map(lets.map((l) => [l.id, L.add(V128)])) };
   const consts = constants(p, lane);
   const vconst = new Map([...consts.keys()].map((key) => [key, L.add(V128)]));
   const S = lane.size;
@@ -255,7 +331,7 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
     le(plus(K, () => c.get(bytes)), () => c.get(ptr(k))); c.op(I32_OR);
   };
   const ins = ops.slice(0, K);
-  const variants = [-1, ...simdBroadcasts(p)];
+  const variants = [-1, ...broadcastInputs(K)];
   variants.forEach((b, v) => {
     if (v > 0) c.else();
     // The strides first, then the overlap tests, each only when the ones before hold (as
@@ -267,12 +343,12 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
       ...ins.map((k) => () => (k === b ? disjoint(k) : apart(k))),
     ]);
     c.if();
-    for (const [key, v0] of consts) c.simd(V128_CONST, ...splatBytes(v0, lane)).set(vconst.get(key)!);
+    for (const [key, k] of consts) c.simd(V128_CONST, ...splatBytes(k, lane)).set(vconst.get(key)!);
     if (b >= 0) c.get(ptr(b)).mem(lane.load, lane.align).simd(lane.splat).set(vector.values[b]!);
     const moving = ops.filter((k) => k !== b).map(ptr);
     const at = (offset: number) => ({
       ptr, value: (k: number) => vector.values[k]!, local: (id: number) => vector.lets.get(id)!, preloaded: b, offset,
-      constant: (cc: Code, x: number) => { cc.get(vconst.get(constBits(x, lane))!); },
+      constant: (cc: Code, k: ConstExpr<DType>) => { cc.get(vconst.get(constKey(k, lane))!); },
     });
     // Two vectors an iteration (x*y+1 on 1e7 float64: ~5% faster than one, emit-module.ts), then one.
     countedLoop(c, i, n, 32 / S, () => {
@@ -290,7 +366,7 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
   countedLoop(c, i, n, 1, () => {
     kernelBody(c, p, lane, false, {
       ptr, value: (k) => scalar.values[k]!, local: (id) => scalar.lets.get(id)!, preloaded: -1, offset: 0,
-      constant: (cc, x) => { if (lane.size === 4) cc.f32(x); else cc.f64(x); },
+      constant: (cc, k) => scalarConst(cc, k, lane),
     });
     bump(c, ops.map(ptr), (k) => c.get(stride(k)));
   });
@@ -379,11 +455,11 @@ function loopFunction(nops: number, row: number, dims: number, name: string): Wa
 export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<ArrayBuffer> {
   const functions: WasmFunction[] = [];
   for (const k of kernels) {
-    const t = directLane(k.ir);
-    if (t === null) throw new Error('emitDirectWasm: a kernel outside the direct subset (directLane)');
+    const d = directForm(k.ir);
+    if (d === null) throw new Error('emitDirectWasm: a kernel outside the direct subset (directLane)');
     const base = functions.length;
     const nops = k.ir.main.params.length + 1;
-    functions.push(rowFunction(k.ir, LANES[t]!, k.entries.row), dimsFunction(nops, base, base + 1), loopFunction(nops, base, base + 1, k.entries.loop));
+    functions.push(rowFunction(d.ir, d.lane, k.entries.row), dimsFunction(nops, base, base + 1), loopFunction(nops, base, base + 1, k.entries.loop));
   }
   return encodeModule(functions, { min: 0, max: 65536, shared: true });
 }

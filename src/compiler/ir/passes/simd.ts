@@ -29,27 +29,42 @@ import { isFloatType } from '../types.js';
  * ```
  */
 export function simdType(p: IRProgram): DType | null {
+  const ok = (e: Expr<DType>, t: DType): boolean => {
+    if (e.type !== t) return false;
+    switch (e.kind) {
+      case 'const': case 'param': case 'local': return true;
+      case 'unary': return e.op === 'neg' && ok(e.arg, t);
+      case 'binary': return ['add', 'sub', 'mul', 'div'].includes(e.op) && ok(e.left, t) && ok(e.right, t);
+      case 'call': return INTRINSICS.get(e.fn)?.simd !== undefined && e.args.every((a) => ok(a, t));
+      default: return false;
+    }
+  };
+  return straightLineFloat(p, ok);
+}
+
+/**
+ * Steps 1 and 2 of {@link simdType}, with step 3 left to `accepts`: the float type of a
+ * scalar kernel whose every parameter and result have that one float type and whose body is
+ * `let`s then one `return`, each expression accepted by `accepts(e, type)`; else null.
+ * (The direct Wasm emitter, compiler/emit/wasm, accepts more expressions than simdType.)
+ *
+ * @example
+ * ```ts
+ * straightLineFloat(compileKernel((x) => x > 0 ? x : 0, 'f8(f8)', { kind: 'scalar' }).ir, () => true); // 'float64'
+ * ```
+ */
+export function straightLineFloat(p: IRProgram, accepts: (e: Expr<DType>, t: DType) => boolean): DType | null {
   if (p.kind !== 'scalar' || p.helpers.length > 0) return null;
   const fn = p.main;
   const t = fn.returns;
   if (t === 'void' || !isFloatType(t)) return null;
   if (fn.params.some((q) => q.scalar !== t)) return null;
-  const ok = (e: Expr<DType>): boolean => {
-    if (e.type !== t) return false;
-    switch (e.kind) {
-      case 'const': case 'param': case 'local': return true;
-      case 'unary': return e.op === 'neg' && ok(e.arg);
-      case 'binary': return ['add', 'sub', 'mul', 'div'].includes(e.op) && ok(e.left) && ok(e.right);
-      case 'call': return INTRINSICS.get(e.fn)?.simd !== undefined && e.args.every(ok);
-      default: return false;
-    }
-  };
   const body = fn.body;
   if (body.length === 0 || body[body.length - 1]!.kind !== 'return') return null;
   for (let k = 0; k < body.length; k++) {
     const s = body[k]!;
-    if (s.kind === 'let' && k < body.length - 1 && ok(s.init)) continue;
-    if (s.kind === 'return' && k === body.length - 1 && s.value && ok(s.value)) continue;
+    if (s.kind === 'let' && k < body.length - 1 && accepts(s.init, t)) continue;
+    if (s.kind === 'return' && k === body.length - 1 && s.value && accepts(s.value, t)) continue;
     return null;
   }
   return t;
@@ -68,6 +83,18 @@ export const SIMD_BROADCAST_MAX_INPUTS = 4;
  * ```
  */
 export function simdBroadcasts(p: IRProgram): number[] {
-  const k = p.main.params.length;
-  return simdType(p) !== null && k > 1 && k <= SIMD_BROADCAST_MAX_INPUTS ? [...Array(k).keys()] : [];
+  return simdType(p) !== null ? broadcastInputs(p.main.params.length) : [];
+}
+
+/**
+ * The inputs of a kernel of `nin` inputs that get a broadcast variant of its SIMD row: each,
+ * for 2 to {@link SIMD_BROADCAST_MAX_INPUTS} inputs, else none.
+ *
+ * @example
+ * ```ts
+ * broadcastInputs(3); // [0, 1, 2]
+ * ```
+ */
+export function broadcastInputs(nin: number): number[] {
+  return nin > 1 && nin <= SIMD_BROADCAST_MAX_INPUTS ? [...Array(nin).keys()] : [];
 }
