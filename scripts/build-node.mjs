@@ -52,21 +52,28 @@ const externalDeps = {
 };
 
 /**
+ * An esbuild plugin that rewrites one call in one source file of the bundle; the build fails
+ * when the file no longer holds that call (the rewrite would silently do nothing).
+ */
+function rewriteCall(name, filter, file, call, replacement) {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        if (!text.includes(call)) throw new Error(`${file} no longer holds ${call}`);
+        return { loader: 'ts', contents: text.replace(call, replacement) };
+      });
+    },
+  };
+}
+
+/**
  * acorn's seam loads it with `createRequire(import.meta.url)('acorn')` (so that dist/src
  * never loads it at import); in the bundle the same call is a plain `require('acorn')`,
  * which esbuild turns into the bundled copy's lazy initialiser.
  */
-const acornInBundle = {
-  name: 'numbats-acorn-in-bundle',
-  setup(b) {
-    b.onLoad({ filter: /platform[\\/]acorn\.node\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      const call = "createRequire(import.meta.url)('acorn')";
-      if (!text.includes(call)) throw new Error(`acorn.node.ts no longer loads acorn with ${call}`);
-      return { loader: 'ts', contents: text.replace(call, "require('acorn')") };
-    });
-  },
-};
+const acornInBundle = rewriteCall('numbats-acorn-in-bundle', /platform[\\/]acorn\.node\.ts$/, 'acorn.node.ts', "createRequire(import.meta.url)('acorn')", "require('acorn')");
 
 /**
  * The body's one `import()` that runs in the main thread, webgpu's (src/platform/gpu.node.ts),
@@ -75,17 +82,7 @@ const acornInBundle = {
  * specified"). The entry sits beside the body, so specifiers resolve as before. (The
  * `import()`s in the compiler worker's embedded source stay: the worker runs them itself.)
  */
-const dynamicImportFromEntry = {
-  name: 'numbats-dynamic-import-from-entry',
-  setup(b) {
-    b.onLoad({ filter: /platform[\\/]gpu\.node\.ts$/ }, async (args) => {
-      const text = await readFile(args.path, 'utf8');
-      const call = 'await import(name)';
-      if (!text.includes(call)) throw new Error(`gpu.node.ts no longer loads webgpu with ${call}`);
-      return { loader: 'ts', contents: text.replace(call, 'await __nb_import(name)') };
-    });
-  },
-};
+const dynamicImportFromEntry = rewriteCall('numbats-dynamic-import-from-entry', /platform[\\/]gpu\.node\.ts$/, 'gpu.node.ts', 'await import(name)', 'await __nb_import(name)');
 
 /**
  * node:worker_threads, required on first use rather than when the body loads: it loads
