@@ -76,17 +76,20 @@ export class Tiers {
   private warned = false;
 
   /**
-   * @param eager - the factory makes its specialisations now (signatures given: vectorize,
-   *   guvectorize), so whether anything must compile is known at once: a group that does
-   *   calls {@link add}, which starts the compiler, and a compile-cache hit never starts it
-   *   (issue 15: a hit's first result within 5 ms of the import; the worker's start is ~4 ms
-   *   of this thread and more of another). Otherwise (a lazy factory: its first call picks
-   *   the types) the compiler warms now, as for any factory that may compile.
+   * @param onDemand - start the compiler only when a group needs it ({@link add}), not now:
+   *   for factories that make their specialisations now (signatures given: vectorize,
+   *   guvectorize), so whether anything must compile is known at once, and a compile-cache
+   *   hit never starts it (issue 15: a hit's first result within 5 ms of the import; the
+   *   worker's start is ~4 ms of this thread and more of another); and for lazy vectorize,
+   *   whose specialisations are mostly direct modules (compiler/emit/wasm/: no compiler at
+   *   all; the worker would hold ~90 MiB and a core for nothing), so its first call that
+   *   needs asc starts it. Otherwise (nb.jit, nb.stencil: always asc) the compiler warms now,
+   *   while the caller goes on to its first call.
    */
-  constructor(private readonly name: string, readonly mode: TierOption, eager = false) {
+  constructor(private readonly name: string, readonly mode: TierOption, onDemand = false) {
     // The warm compiler: the worker and asc load while the caller goes on (the worker's
     // start once the caller's current job is done, as the compile request in add()).
-    if (eager) return;
+    if (onDemand) return;
     if (mode === 'auto') queueMicrotask(warmCompiler);
     else if (mode === 'wasm') warmCompiler();
   }

@@ -214,7 +214,8 @@ function lazy(fn: (...args: never[]) => unknown, name: string, options: Vectoriz
   const nin = fn.length;
   if (nin < 1) throw new TypeError(`vectorize: lazy kernel '${name}' must declare its parameters (fn.length is 0)`);
   const { identity, reorderable } = identityOption(options.identity);
-  const tiers = new Tiers(name, options.tier ?? defaultTier());
+  // The compiler starts when a specialisation needs asc, not at creation (Tiers' onDemand).
+  const tiers = new Tiers(name, options.tier ?? defaultTier(), true);
   const loops: LoopRecord[] = [];
   const kernels: CompiledKernel[] = [];
   const have = new Set<DType>();
@@ -307,6 +308,8 @@ export function vectorize(options: VectorizeOptions & { target: 'gpu' }): GpuVec
 export function vectorize<const S extends string | readonly string[]>(signatures: S, options?: VectorizeOptions): VectorizeDecoratorFor<S>;
 export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options?: VectorizeOptions): VectorizeDecorator;
 export function vectorize(signatures?: string | readonly string[] | VectorizeOptions | null, options: VectorizeOptions = {}): VectorizeDecorator | GpuVectorizeDecorator {
+  // Numba's bare `@vectorize` has no counterpart: the kernel comes in the second call.
+  if (typeof signatures === 'function') throw new TypeError('nb.vectorize(kernel): the kernel goes in a second call: nb.vectorize()(kernel) makes a lazy ufunc (its types from each call), nb.vectorize(\'f8(f8)\')(kernel) an eager one');
   if (signatures !== null && signatures !== undefined && typeof signatures === 'object' && !Array.isArray(signatures)) {
     // vectorize({ identity: 0 }): options only, lazy.
     options = signatures as VectorizeOptions;

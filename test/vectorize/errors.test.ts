@@ -33,6 +33,13 @@ describe('vectorize kernel errors', () => {
     expect(() => u(nb.array([1.5]))).toThrow(nb.KernelError);
   });
 
+  it('the kernel passed where the signatures go (Numba\'s bare @vectorize) says how to write it', () => {
+    const k = (x: number) => x + 1;
+    expect(() => vectorize(k as never)).toThrow(TypeError);
+    expect(() => vectorize(k as never)).toThrow('nb.vectorize()(kernel) makes a lazy ufunc');
+    expect(vectorize()(k)(nb.array([1.5])).toArray()).toEqual([2.5]);
+  });
+
   it('bad signatures are KernelErrors NB5001', () => {
     expect(kernelError(() => vectorize('f8(f9)')((x: number) => x)).code).toBe('NB5001');
   });
