@@ -459,73 +459,73 @@ function __nb_nextafter32(x: f32, y: f32): f32 {
   const u = reinterpret<u32>(x);
   return reinterpret<f32>((x > <f32>0.0) == (y > x) ? u + 1 : u - 1);
 }
-export function mod_f32(a0: f32, a1: f32): f32 { return a0 % a1; }
 export function mod_f64(a0: f64, a1: f64): f64 { return a0 % a1; }
-export function sin_f32(a0: f32): f32 { return Mathf.sin(a0); }
 export function sin_f64(a0: f64): f64 { return Math.sin(a0); }
-export function cos_f32(a0: f32): f32 { return Mathf.cos(a0); }
 export function cos_f64(a0: f64): f64 { return Math.cos(a0); }
-export function tan_f32(a0: f32): f32 { return Mathf.tan(a0); }
 export function tan_f64(a0: f64): f64 { return Math.tan(a0); }
-export function asin_f32(a0: f32): f32 { return Mathf.asin(a0); }
 export function asin_f64(a0: f64): f64 { return Math.asin(a0); }
-export function acos_f32(a0: f32): f32 { return Mathf.acos(a0); }
 export function acos_f64(a0: f64): f64 { return Math.acos(a0); }
-export function atan_f32(a0: f32): f32 { return Mathf.atan(a0); }
 export function atan_f64(a0: f64): f64 { return Math.atan(a0); }
-export function sinh_f32(a0: f32): f32 { return Mathf.sinh(a0); }
 export function sinh_f64(a0: f64): f64 { return Math.sinh(a0); }
-export function cosh_f32(a0: f32): f32 { return Mathf.cosh(a0); }
 export function cosh_f64(a0: f64): f64 { return Math.cosh(a0); }
-export function tanh_f32(a0: f32): f32 { return Mathf.tanh(a0); }
 export function tanh_f64(a0: f64): f64 { return Math.tanh(a0); }
-export function asinh_f32(a0: f32): f32 { return Mathf.asinh(a0); }
 export function asinh_f64(a0: f64): f64 { return Math.asinh(a0); }
-export function acosh_f32(a0: f32): f32 { return Mathf.acosh(a0); }
 export function acosh_f64(a0: f64): f64 { return Math.acosh(a0); }
-export function atanh_f32(a0: f32): f32 { return Mathf.atanh(a0); }
 export function atanh_f64(a0: f64): f64 { return Math.atanh(a0); }
-export function exp_f32(a0: f32): f32 { return Mathf.exp(a0); }
 export function exp_f64(a0: f64): f64 { return Math.exp(a0); }
-export function expm1_f32(a0: f32): f32 { return Mathf.expm1(a0); }
 export function expm1_f64(a0: f64): f64 { return Math.expm1(a0); }
-export function log_f32(a0: f32): f32 { return Mathf.log(a0); }
 export function log_f64(a0: f64): f64 { return Math.log(a0); }
-export function log1p_f32(a0: f32): f32 { return Mathf.log1p(a0); }
 export function log1p_f64(a0: f64): f64 { return Math.log1p(a0); }
-export function log2_f32(a0: f32): f32 { return Mathf.log2(a0); }
 export function log2_f64(a0: f64): f64 { return Math.log2(a0); }
-export function log10_f32(a0: f32): f32 { return Mathf.log10(a0); }
 export function log10_f64(a0: f64): f64 { return Math.log10(a0); }
-export function cbrt_f32(a0: f32): f32 { return Mathf.cbrt(a0); }
 export function cbrt_f64(a0: f64): f64 { return Math.cbrt(a0); }
-export function atan2_f32(a0: f32, a1: f32): f32 { return Mathf.atan2(a0, a1); }
 export function atan2_f64(a0: f64, a1: f64): f64 { return Math.atan2(a0, a1); }
-export function pow_f32(a0: f32, a1: f32): f32 { return Mathf.pow(a0, a1); }
 export function pow_f64(a0: f64, a1: f64): f64 { return Math.pow(a0, a1); }
-export function hypot_f32(a0: f32, a1: f32): f32 { return Mathf.hypot(a0, a1); }
 export function hypot_f64(a0: f64, a1: f64): f64 { return Math.hypot(a0, a1); }
-export function round_f32(a0: f32): f32 { return __round_f32(a0); }
 export function round_f64(a0: f64): f64 { return __round_f64(a0); }
-export function sign_f32(a0: f32): f32 { return Mathf.sign(a0); }
 export function sign_f64(a0: f64): f64 { return Math.sign(a0); }
-export function erf_f32(a0: f32): f32 { return <f32>__nb_erf(<f64>a0); }
 export function erf_f64(a0: f64): f64 { return __nb_erf(a0); }
-export function erfc_f32(a0: f32): f32 { return <f32>__nb_erfc(<f64>a0); }
 export function erfc_f64(a0: f64): f64 { return __nb_erfc(a0); }
-export function gamma_f32(a0: f32): f32 { return <f32>__nb_gamma(<f64>a0); }
 export function gamma_f64(a0: f64): f64 { return __nb_gamma(a0); }
-export function lgamma_f32(a0: f32): f32 { return <f32>__nb_lgamma(<f64>a0); }
 export function lgamma_f64(a0: f64): f64 { return __nb_lgamma(a0); }
-export function sinc_f32(a0: f32): f32 { return <f32>__nb_sinc(<f64>a0); }
 export function sinc_f64(a0: f64): f64 { return __nb_sinc(a0); }
-export function deg2rad_f32(a0: f32): f32 { return (a0 * <f32>0.01745329238474369); }
 export function deg2rad_f64(a0: f64): f64 { return (a0 * 0.017453292519943295); }
-export function rad2deg_f32(a0: f32): f32 { return (a0 * <f32>57.2957763671875); }
 export function rad2deg_f64(a0: f64): f64 { return (a0 * 57.29577951308232); }
-export function copysign_f32(a0: f32, a1: f32): f32 { return copysign<f32>(a0, a1); }
 export function copysign_f64(a0: f64, a1: f64): f64 { return copysign<f64>(a0, a1); }
-export function nextafter_f32(a0: f32, a1: f32): f32 { return __nb_nextafter32(a0, a1); }
 export function nextafter_f64(a0: f64, a1: f64): f64 { return __nb_nextafter64(a0, a1); }
-export function ldexp_f32(a0: f32, a1: i32): f32 { return Mathf.scalbn(a0, a1); }
 export function ldexp_f64(a0: f64, a1: i32): f64 { return Math.scalbn(a0, a1); }
+export function mod_f32(a0: f32, a1: f32): f32 { return a0 % a1; }
+export function sin_f32(a0: f32): f32 { return Mathf.sin(a0); }
+export function cos_f32(a0: f32): f32 { return Mathf.cos(a0); }
+export function tan_f32(a0: f32): f32 { return Mathf.tan(a0); }
+export function asin_f32(a0: f32): f32 { return Mathf.asin(a0); }
+export function acos_f32(a0: f32): f32 { return Mathf.acos(a0); }
+export function atan_f32(a0: f32): f32 { return Mathf.atan(a0); }
+export function sinh_f32(a0: f32): f32 { return Mathf.sinh(a0); }
+export function cosh_f32(a0: f32): f32 { return Mathf.cosh(a0); }
+export function tanh_f32(a0: f32): f32 { return Mathf.tanh(a0); }
+export function asinh_f32(a0: f32): f32 { return Mathf.asinh(a0); }
+export function acosh_f32(a0: f32): f32 { return Mathf.acosh(a0); }
+export function atanh_f32(a0: f32): f32 { return Mathf.atanh(a0); }
+export function exp_f32(a0: f32): f32 { return Mathf.exp(a0); }
+export function expm1_f32(a0: f32): f32 { return Mathf.expm1(a0); }
+export function log_f32(a0: f32): f32 { return Mathf.log(a0); }
+export function log1p_f32(a0: f32): f32 { return Mathf.log1p(a0); }
+export function log2_f32(a0: f32): f32 { return Mathf.log2(a0); }
+export function log10_f32(a0: f32): f32 { return Mathf.log10(a0); }
+export function cbrt_f32(a0: f32): f32 { return Mathf.cbrt(a0); }
+export function atan2_f32(a0: f32, a1: f32): f32 { return Mathf.atan2(a0, a1); }
+export function pow_f32(a0: f32, a1: f32): f32 { return Mathf.pow(a0, a1); }
+export function hypot_f32(a0: f32, a1: f32): f32 { return Mathf.hypot(a0, a1); }
+export function round_f32(a0: f32): f32 { return __round_f32(a0); }
+export function sign_f32(a0: f32): f32 { return Mathf.sign(a0); }
+export function erf_f32(a0: f32): f32 { return <f32>__nb_erf(<f64>a0); }
+export function erfc_f32(a0: f32): f32 { return <f32>__nb_erfc(<f64>a0); }
+export function gamma_f32(a0: f32): f32 { return <f32>__nb_gamma(<f64>a0); }
+export function lgamma_f32(a0: f32): f32 { return <f32>__nb_lgamma(<f64>a0); }
+export function sinc_f32(a0: f32): f32 { return <f32>__nb_sinc(<f64>a0); }
+export function deg2rad_f32(a0: f32): f32 { return (a0 * <f32>0.01745329238474369); }
+export function rad2deg_f32(a0: f32): f32 { return (a0 * <f32>57.2957763671875); }
+export function copysign_f32(a0: f32, a1: f32): f32 { return copysign<f32>(a0, a1); }
+export function nextafter_f32(a0: f32, a1: f32): f32 { return __nb_nextafter32(a0, a1); }
+export function ldexp_f32(a0: f32, a1: i32): f32 { return Mathf.scalbn(a0, a1); }
