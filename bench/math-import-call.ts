@@ -6,7 +6,8 @@
  * etc. (inlined by Binaryen), one calling `@external("nbmath", ...)` imports, instantiated
  * with the library's exports (as direct modules are):
  *   - exp(-x*x) * cos(x) over 1e6 float64;
- *   - haversine (sin, cos, asin; sqrt stays an instruction) over 1e6 float64 pairs of points.
+ *   - haversine (sin, cos, asin; sqrt stays an instruction) over 1e6 float64 pairs of points;
+ *   - Math.sign(x) (a few instructions: the cross-module call's own cost).
  * Interleaved rounds, medians of ns per element (wall and CPU), the ratio imported / inlined
  * measured side by side; the outputs of the two variants are compared bit for bit. Also
  * the cost to make the library available on first use (decode of the embedded base64,
@@ -26,13 +27,19 @@ const FRESH = Number(process.env.FRESH ?? 9);
 function source(imported: boolean): string {
   const fn = (name: string) => (imported ? `${name}_f64` : `Math.${name}`);
   const externs = imported
-    ? ['exp', 'cos', 'sin', 'asin'].map((n) => `@external("nbmath", "${n}_f64") declare function ${n}_f64(x: f64): f64;`).join('\n')
+    ? ['exp', 'cos', 'sin', 'asin', 'sign'].map((n) => `@external("nbmath", "${n}_f64") declare function ${n}_f64(x: f64): f64;`).join('\n')
     : '';
   return `${externs}
 export function expcos(x: usize, out: usize, n: i32): void {
   for (let i = 0; i < n; i++) {
     const v = load<f64>(x + (<usize>i << 3));
     store<f64>(out + (<usize>i << 3), ${fn('exp')}(-v * v) * ${fn('cos')}(v));
+  }
+}
+export function sign(x: usize, out: usize, n: i32): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<f64>(out + o, ${fn('sign')}(load<f64>(x + o)));
   }
 }
 export function haversine(lat1: usize, lon1: usize, lat2: usize, lon2: usize, out: usize, n: i32): void {
@@ -49,6 +56,7 @@ export function haversine(lat1: usize, lon1: usize, lat2: usize, lon2: usize, ou
 
 interface Loops {
   expcos(x: number, out: number, n: number): void;
+  sign(x: number, out: number, n: number): void;
   haversine(lat1: number, lon1: number, lat2: number, lon2: number, out: number, n: number): void;
 }
 
@@ -94,6 +102,8 @@ async function main(): Promise<void> {
   const loops = [
     ['exp(-x*x)*cos(x)', (l: Loops, out: number) => l.expcos(at(0), at(out), N)],
     ['haversine', (l: Loops, out: number) => l.haversine(at(0), at(1), at(2), at(3), at(out), N)],
+    // A function of a few instructions: what remains is the call's own cost.
+    ['Math.sign(x)', (l: Loops, out: number) => l.sign(at(0), at(out), N)],
   ] as const;
   console.log(`math library calls vs asc's inlined functions, ${N.toExponential(0)} float64, ${ROUNDS} interleaved rounds (ns/element, medians)`);
   for (const [name, run] of loops) {
