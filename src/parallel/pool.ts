@@ -3,7 +3,8 @@
  * waits for it.
  *
  * Pool: piscina, started lazily on the first parallel call, `threads` workers, each given
- * the shared heap memory and the compiled built-in module ONCE in `workerData`. Workers are
+ * the shared heap memory and the compiled built-in module ONCE in `workerData` (and the
+ * compiled math library with the tasks whose kernel module imports it: withMathLibrary). Workers are
  * unref'd by piscina while idle, so the pool never keeps a process alive; `shutdown()` ends
  * it. A worker that exits is replaced by piscina; its call fails with a TargetError.
  * Retiring a pool (`shutdown()`, or `nb.config({ parallel: { threads } })`, which starts
