@@ -16,11 +16,13 @@
  *     WasmRig), on the edge values and a random sample (tiers agree bit for bit).
  */
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileKernel, type CompiledKernel } from '../../src/compiler/compile.js';
 import { MATH_MODULE, mathImports, type MathImport } from '../../src/compiler/emit/wasm/math-imports.js';
 import { copysign, deg2rad, erf, erfc, gamma, ldexp, lgamma, nextafter, rad2deg, sinc } from '../../src/math/index.js';
 import { nextafterFloat32 } from '../../src/math/elementary.js';
+import { ASC_FLAGS } from '../../src/compiler/toolchain/asc-flags.js';
 import { mathLibraryBytes } from '../../src/runtime/math-library-bytes.js';
 import {
   importsMathLibrary, instantiateMathLibrary, MATH_LIBRARY_MODULE, mathLibraryExports, mathLibraryModule,
@@ -141,6 +143,14 @@ describe('the contract of compiler/emit/wasm/math-imports.ts', () => {
     expect(WebAssembly.Module.imports(module)).toEqual([]);
     expect(WebAssembly.Module.exports(module).every((e) => e.kind === 'function')).toBe(true);
     expect(MATH_LIBRARY_MODULE).toBe(MATH_MODULE);
+  });
+
+  it('is built with the kernel modules\' flags, but a memory of its own (scripts/build-asm.mjs)', () => {
+    const build = readFileSync(new URL('../../scripts/build-asm.mjs', import.meta.url), 'utf8');
+    const flags = (name: string) => JSON.parse(new RegExp(`const ${name} = (\\[[^\\]]*\\]);`).exec(build)![1]!.replace(/'/g, '"')) as string[];
+    const memory = ['--importMemory', '--sharedMemory', '--maximumMemory', '65536'];
+    expect(flags('CODE_FLAGS')).toEqual(ASC_FLAGS.filter((f) => !memory.includes(f)));
+    expect(flags('OWN_MEMORY_FLAGS')).toEqual(['--noExportMemory']);
   });
 
   it('one instance per thread, compiled once; another instance is independent and computes the same', () => {
