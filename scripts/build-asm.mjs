@@ -1,45 +1,59 @@
 #!/usr/bin/env node
 /**
- * Build numbats' prebuilt Wasm module (copy / cast / fill loops) from asm/index.ts.
+ * Build numbats' two prebuilt Wasm modules:
+ *   - the built-in module (copy / cast / fill / ufunc loops) from asm/index.ts, on the
+ *     runtime's shared heap memory;
+ *   - the math library (src/runtime/math-library.ts) from asm/nbmath/index.ts (written by
+ *     `npm run generate` from src/compiler/emit/assemblyscript/math-library.ts): the float
+ *     functions (`exp_f64`, `pow_f32`, ...) that direct kernel modules import as `nbmath.*`.
+ *     It has a memory of its own (not imported, not shared, not exported): its static data
+ *     (exp / log / pow tables, rem_pio2's bits of 2/pi) must not land on the heap, and its
+ *     functions take and return scalars only.
  *
- * Steps:
- *   1. compile asm/index.ts in-process with the AssemblyScript API and DESIGN.md decision 6's
- *      flags (-O3, stub runtime, SIMD, shared imported memory of at most 65536 pages);
- *   2. check that the module imports nothing but `env.memory` (a shared memory);
- *   3. write asm/build/numbats.wasm (+ .wat for reading) and
- *      src/runtime/generated/builtin-wasm.ts, which embeds the bytes as base64 with their
- *      SHA-256, so that the package loads the module without a file system (browsers too).
- * Both outputs are gitignored. Exits non-zero, printing asc's diagnostics, on any failure.
+ * Steps, for each:
+ *   1. compile in-process with the AssemblyScript API and DESIGN.md decision 6's flags (-O3,
+ *      stub runtime, SIMD; the built-in module: shared imported memory of at most 65536 pages);
+ *   2. check its imports (the built-in module: only `env.memory`, a shared memory; the library:
+ *      none) and exports;
+ *   3. write asm/build/<name>.wasm (+ .wat for reading) and src/runtime/generated/<name>-wasm.ts,
+ *      which embeds the bytes as base64 with their SHA-256, so that the package loads the
+ *      module without a file system (browsers too).
+ * All outputs are gitignored. Exits non-zero, printing asc's diagnostics, on any failure.
  *
  * Usage: npm run build:asm   (node scripts/build-asm.mjs)
  */
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import asc from 'assemblyscript/asc';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const entry = 'asm/index.ts';
-const wasmPath = join(root, 'asm/build/numbats.wasm');
-const watPath = join(root, 'asm/build/numbats.wat');
-const generatedPath = join(root, 'src/runtime/generated/builtin-wasm.ts');
 
-/** DESIGN.md decision 6; --initialMemory 1 keeps the declared minimum small (JS creates the memory). */
-const FLAGS = [
-  '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=',
-  '--enable', 'simd', '--enable', 'threads',
-  '--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536',
-];
+/**
+ * The kernel modules' flags (src/compiler/toolchain/asc-flags.ts ASC_FLAGS, DESIGN.md
+ * decision 6) without their memory: each module below adds its own.
+ */
+const CODE_FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--enable', 'threads'];
+/** The built-in module's memory: the heap; --initialMemory 1 keeps the declared minimum small (JS creates the memory). */
+const HEAP_MEMORY_FLAGS = ['--importMemory', '--sharedMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
+/** The library's memory: its own (asc's default, declared by the module), not exported. */
+const OWN_MEMORY_FLAGS = ['--noExportMemory'];
 
-async function main() {
-  const started = performance.now();
+function fail(message, diagnostics = '') {
+  process.stderr.write(diagnostics);
+  process.stderr.write(`build-asm: ${message}\n`);
+  process.exit(1);
+}
+
+/** Compile `entry` with `flags`: its binary and text. */
+async function compile(entry, flags) {
   /** @type {Map<string, Uint8Array | string>} */
   const outputs = new Map();
   let diagnostics = '';
   const { error } = await asc.main(
-    [entry, '--baseDir', root, '--outFile', 'numbats.wasm', '--textFile', 'numbats.wat', ...FLAGS],
+    [entry, '--baseDir', root, '--outFile', 'out.wasm', '--textFile', 'out.wat', ...flags],
     {
       stdout: { write: (s) => { diagnostics += s; return true; } },
       stderr: { write: (s) => { diagnostics += s; return true; } },
@@ -47,65 +61,83 @@ async function main() {
       writeFile: (name, contents) => { outputs.set(name, contents); },
     },
   );
-  if (error) {
-    process.stderr.write(diagnostics);
-    process.stderr.write(`build-asm: compiling ${entry} failed: ${error.message}\n`);
-    process.exit(1);
-  }
-  const wasm = outputs.get('numbats.wasm');
-  if (!(wasm instanceof Uint8Array)) {
-    process.stderr.write(diagnostics);
-    process.stderr.write('build-asm: asc produced no binary\n');
-    process.exit(1);
-  }
+  if (error) fail(`compiling ${entry} failed: ${error.message}`, diagnostics);
+  const wasm = outputs.get('out.wasm');
+  if (!(wasm instanceof Uint8Array)) fail(`asc produced no binary for ${entry}`, diagnostics);
   if (diagnostics.trim() !== '') process.stderr.write(diagnostics);
+  const wat = outputs.get('out.wat');
+  return { wasm, wat: typeof wat === 'string' ? wat : '', module: new WebAssembly.Module(wasm) };
+}
 
-  // The runtime instantiates the module on one shared memory, in workers too: any other
-  // import would have no provider there.
-  const module = new WebAssembly.Module(wasm);
-  const imports = WebAssembly.Module.imports(module);
-  const unexpected = imports.filter((i) => !(i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
-  if (unexpected.length > 0) {
-    process.stderr.write(`build-asm: unexpected imports ${JSON.stringify(unexpected)}; only env.memory is allowed\n`);
-    process.exit(1);
-  }
+/** Exit unless `module` exports every name of `names`. */
+function checkExports(what, module, names) {
   const exports = WebAssembly.Module.exports(module).map((e) => e.name);
-  for (const name of ['heapBase', 'copy', 'copyContiguous', 'fill', 'zeroBytes', 'ufunc', 'copyWhere', 'gufunc']) {
-    if (!exports.includes(name)) {
-      process.stderr.write(`build-asm: export ${name} is missing (have ${exports.join(', ')})\n`);
-      process.exit(1);
-    }
-  }
+  const missing = names.filter((n) => !exports.includes(n));
+  if (missing.length > 0) fail(`${what}: exports ${missing.join(', ')} missing (have ${exports.join(', ')})`);
+  return exports;
+}
 
+/**
+ * Write asm/build/<name>.wasm and .wat, and src/runtime/generated/<generated>-wasm.ts exporting
+ * `<PREFIX>_WASM_SHA256`, `<PREFIX>_WASM_BYTES` and `<PREFIX>_WASM_BASE64`.
+ */
+async function writeOutputs(name, generated, prefix, description, { wasm, wat }) {
+  const wasmPath = join(root, `asm/build/${name}.wasm`);
+  const generatedPath = join(root, `src/runtime/generated/${generated}-wasm.ts`);
   const sha256 = createHash('sha256').update(wasm).digest('hex');
-  const base64 = Buffer.from(wasm).toString('base64');
-  const generated = [
+  const text = [
     '// Generated by scripts/build-asm.mjs from asm/ — do not edit; run `npm run build:asm`.',
-    '// The prebuilt copy / cast / fill module, embedded so that no file system is needed to load it.',
+    `// ${description}, embedded so that no file system is needed to load it.`,
     '',
     '/** SHA-256 (hex) of the module bytes: a content hash for caches and load-time checks. */',
-    `export const BUILTIN_WASM_SHA256 = '${sha256}';`,
+    `export const ${prefix}_WASM_SHA256 = '${sha256}';`,
     '',
     '/** Size of the module in bytes. */',
-    `export const BUILTIN_WASM_BYTES = ${wasm.length};`,
+    `export const ${prefix}_WASM_BYTES = ${wasm.length};`,
     '',
     '/** The module bytes, base64-encoded. */',
-    `export const BUILTIN_WASM_BASE64 =\n  '${base64}';`,
+    `export const ${prefix}_WASM_BASE64 =\n  '${Buffer.from(wasm).toString('base64')}';`,
     '',
   ].join('\n');
-
   await mkdir(dirname(wasmPath), { recursive: true });
   await mkdir(dirname(generatedPath), { recursive: true });
   await writeFile(wasmPath, wasm);
-  const wat = outputs.get('numbats.wat');
-  if (typeof wat === 'string') await writeFile(watPath, wat);
-  await writeFile(generatedPath, generated);
+  if (wat !== '') await writeFile(wasmPath.replace(/\.wasm$/, '.wat'), wat);
+  await writeFile(generatedPath, text);
+  return `${relative(root, wasmPath)} ${(wasm.length / 1024).toFixed(1)} KiB (sha256 ${sha256.slice(0, 12)}), ${relative(root, generatedPath)}`;
+}
 
-  const ms = performance.now() - started;
-  console.log(
-    `build-asm: ${relative(root, wasmPath)} ${(wasm.length / 1024).toFixed(1)} KiB ` +
-      `(sha256 ${sha256.slice(0, 12)}), ${relative(root, generatedPath)}, ${ms.toFixed(0)} ms`,
-  );
+async function buildBuiltin() {
+  const built = await compile('asm/index.ts', [...CODE_FLAGS, ...HEAP_MEMORY_FLAGS]);
+  // The runtime instantiates the module on one shared memory, in workers too: any other
+  // import would have no provider there.
+  const unexpected = WebAssembly.Module.imports(built.module).filter((i) => !(i.module === 'env' && i.name === 'memory' && i.kind === 'memory'));
+  if (unexpected.length > 0) fail(`unexpected imports ${JSON.stringify(unexpected)}; only env.memory is allowed`);
+  checkExports('asm/index.ts', built.module, ['heapBase', 'copy', 'copyContiguous', 'fill', 'zeroBytes', 'ufunc', 'copyWhere', 'gufunc']);
+  return writeOutputs('numbats', 'builtin', 'BUILTIN', 'The prebuilt copy / cast / fill module', built);
+}
+
+async function buildMathLibrary() {
+  const entry = 'asm/nbmath/index.ts';
+  const source = await readFile(join(root, entry), 'utf8');
+  const built = await compile(entry, [...CODE_FLAGS, ...OWN_MEMORY_FLAGS]);
+  // Every thread instantiates it with no imports (src/runtime/math-library.ts, the pool's workers).
+  const imports = WebAssembly.Module.imports(built.module);
+  if (imports.length > 0) fail(`${entry}: the math library imports ${JSON.stringify(imports)}; it must import nothing`);
+  // Exactly the source's functions: no memory (its memory is its own), no globals.
+  const names = [...source.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]);
+  const exports = checkExports(entry, built.module, names);
+  const extra = exports.filter((n) => !names.includes(n));
+  if (extra.length > 0) fail(`${entry}: the math library exports ${extra.join(', ')} besides its functions`);
+  // The memory stays the module's declared one: nothing may grow it (its static data is all it holds).
+  if (/\bmemory\.grow\b/.test(built.wat)) fail(`${entry}: the math library grows its memory; its functions must take and return scalars only`);
+  return writeOutputs('nbmath', 'nbmath', 'MATH', "numbats' math library (direct kernel modules' `nbmath` imports)", built);
+}
+
+async function main() {
+  const started = performance.now();
+  const lines = [await buildBuiltin(), await buildMathLibrary()];
+  console.log(`build-asm: ${lines.join('; ')}, ${(performance.now() - started).toFixed(0)} ms`);
 }
 
 main().catch((e) => {

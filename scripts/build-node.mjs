@@ -7,7 +7,8 @@
 //                          cache (Node 20 keeps none for ES modules: compiling the bundle was
 //                          most of the import) and re-exports its names.
 // Beside them: numbats-builtin.wasm, the prebuilt module's bytes (read when a built-in loop is
-// first called). In the body: numbats, acorn (the kernel parser: made on the first kernel parse, as
+// first called), and numbats-math.wasm, the math library's (read when a kernel first needs it).
+// In the body: numbats, acorn (the kernel parser: made on the first kernel parse, as
 // src/platform/acorn.node.ts loads it, but without Node's CommonJS loader, which costs a
 // first kernel ~8 ms cold) and ndarray (small; Node's CommonJS loader at import cost ~6 ms).
 // Left to Node's resolution from the bundle's folder, as for dist/src: assemblyscript (asc,
@@ -108,30 +109,40 @@ export function receiveMessageOnPort(port) { return load().receiveMessageOnPort(
 };
 
 /**
- * The prebuilt module's bytes as a file beside the bundle (dist/numbats-builtin.wasm), read
- * on first use, instead of src/runtime/builtin-bytes.ts's embedded base64 (which V8 would
- * compile at every import and decode at the first built-in call).
+ * A prebuilt module's bytes as a file beside the bundle, read on first use, instead of the
+ * embedded base64 of `source` (src/runtime/<source>.ts, which V8 would compile at every import
+ * and decode at first use): the plugin writes `file` from the generated
+ * src/runtime/generated/<generated>.ts (its `<prefix>_WASM_BASE64`, checked against its
+ * `<prefix>_WASM_SHA256`) and replaces `source` by a `fn()` that reads it.
  */
+function bytesFile(source, generated, prefix, file, fn) {
+  return {
+    name: `numbats-${source}-file`,
+    setup(b) {
+      b.onLoad({ filter: new RegExp(`runtime[\\\\/]${source}\\.ts$`) }, async () => {
+        const text = await readFile(join(root, `src/runtime/generated/${generated}.ts`), 'utf8');
+        const field = (name) => /'([^']*)'/.exec(text.slice(text.indexOf(`export const ${prefix}_${name} =`)))[1];
+        const bytes = Buffer.from(field('WASM_BASE64'), 'base64');
+        const sha = createHash('sha256').update(bytes).digest('hex');
+        if (sha !== field('WASM_SHA256')) throw new Error(`${generated}.ts: the bytes' SHA-256 ${sha} is not the recorded one`);
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, file), bytes);
+        return {
+          loader: 'js',
+          contents: `import { readFileSync } from 'node:fs';
+export function ${fn}() { return new Uint8Array(readFileSync(new URL('./${file}', import.meta.url))); }`,
+        };
+      });
+    },
+  };
+}
+
+/** The built-in module (numbats-builtin.wasm: read when a built-in loop is first called). */
 const WASM_FILE = 'numbats-builtin.wasm';
-const builtinBytesFile = {
-  name: 'numbats-builtin-bytes-file',
-  setup(b) {
-    b.onLoad({ filter: /runtime[\\/]builtin-bytes\.ts$/ }, async () => {
-      const generated = await readFile(join(root, 'src/runtime/generated/builtin-wasm.ts'), 'utf8');
-      const field = (name) => /'([^']*)'/.exec(generated.slice(generated.indexOf(`export const ${name} =`)))[1];
-      const bytes = Buffer.from(field('BUILTIN_WASM_BASE64'), 'base64');
-      const sha = createHash('sha256').update(bytes).digest('hex');
-      if (sha !== field('BUILTIN_WASM_SHA256')) throw new Error(`builtin-wasm.ts: the bytes' SHA-256 ${sha} is not the recorded one`);
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, WASM_FILE), bytes);
-      return {
-        loader: 'js',
-        contents: `import { readFileSync } from 'node:fs';
-export function builtinWasmBytes() { return new Uint8Array(readFileSync(new URL('./${WASM_FILE}', import.meta.url))); }`,
-      };
-    });
-  },
-};
+const builtinBytesFile = bytesFile('builtin-bytes', 'builtin-wasm', 'BUILTIN', WASM_FILE, 'builtinWasmBytes');
+/** The math library (numbats-math.wasm: read when a kernel first imports it). */
+const MATH_FILE = 'numbats-math.wasm';
+const mathBytesFile = bytesFile('math-library-bytes', 'nbmath-wasm', 'MATH', MATH_FILE, 'mathLibraryBytes');
 
 /** The body's file name (scripts/node-entry.ts loads it). */
 const BODY_FILE = 'numbats.node.cjs';
@@ -163,7 +174,7 @@ const body = await build({
   minifySyntax: true,
   platform: 'node',
   target: 'node20',
-  plugins: [lazyWorkerThreads, externalDeps, acornInBundle, dynamicImportFromEntry, builtinBytesFile],
+  plugins: [lazyWorkerThreads, externalDeps, acornInBundle, dynamicImportFromEntry, builtinBytesFile, mathBytesFile],
   define: { 'import.meta.url': '__nb_meta_url', NUMBATS_BUILD_ID: JSON.stringify(buildId) },
   banner: { js: '"use strict";var __nb_meta_url=require("node:url").pathToFileURL(__filename).href;' },
   entryPoints: [join(root, 'src/index.ts')],
@@ -213,5 +224,5 @@ const entry = await build({
 });
 checkImports(entry, 'dist/numbats.node.js', (p) => p === 'node:module', 'more than node:module');
 
-writeLicenseNotices(out, [['numbats.node.js', entry], [BODY_FILE, body], [WASM_FILE, null]]);
-reportSizes(out, [['numbats.node.js', entry], [BODY_FILE, body], [WASM_FILE, null]], analyze);
+writeLicenseNotices(out, [['numbats.node.js', entry], [BODY_FILE, body], [WASM_FILE, null], [MATH_FILE, null]]);
+reportSizes(out, [['numbats.node.js', entry], [BODY_FILE, body], [WASM_FILE, null], [MATH_FILE, null]], analyze);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The project's test command (`npm test`): builds the prebuilt Wasm module when it is
+// The project's test command (`npm test`): builds the prebuilt Wasm modules when they are
 // missing or older than asm/, runs vitest, and ends with the plain summary line
 // `N passed, N failed, N skipped` that this project's CI reads (DESIGN.md decision 11); the
 // counts include vitest's browser project (headless Chromium, vitest.config.ts).
@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const generated = join(root, 'src/runtime/generated/builtin-wasm.ts');
+/** What scripts/build-asm.mjs writes (the built-in module, the math library). */
+const generated = ['builtin-wasm.ts', 'nbmath-wasm.ts'].map((f) => join(root, 'src/runtime/generated', f));
 
 function newestMtime(dir) {
   let t = 0;
@@ -21,7 +22,7 @@ function newestMtime(dir) {
   return t;
 }
 
-if (!existsSync(generated) || statSync(generated).mtimeMs < newestMtime(join(root, 'asm'))) {
+if (generated.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestMtime(join(root, 'asm'))))) {
   const b = spawnSync(process.execPath, [join(root, 'scripts/build-asm.mjs')], { stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }

@@ -3,7 +3,8 @@
  * waits for it.
  *
  * Pool: piscina, started lazily on the first parallel call, `threads` workers, each given
- * the shared heap memory and the compiled built-in module ONCE in `workerData`. Workers are
+ * the shared heap memory and the compiled built-in module ONCE in `workerData` (and the
+ * compiled math library with the tasks whose kernel module imports it: withMathLibrary). Workers are
  * unref'd by piscina while idle, so the pool never keeps a process alive; `shutdown()` ends
  * it. A worker that exits is replaced by piscina; its call fails with a TargetError.
  * Retiring a pool (`shutdown()`, or `nb.config({ parallel: { threads } })`, which starts
@@ -38,6 +39,7 @@
  */
 import { BoundsTrap, parseBoundsMessage, parseScratchMessage, ScratchTrap } from '../compiler/bounds.js';
 import { loadBuiltinModule } from '../runtime/builtin-module.js';
+import { importsMathLibrary, mathLibraryModule } from '../runtime/math-library.js';
 import { runtime } from '../runtime/runtime.js';
 import { TargetError } from '../util/errors.js';
 import type { TerminableWorker, WasmModule } from '../util/platform-types.js';
@@ -136,8 +138,25 @@ export async function shutdown(): Promise<void> {
   if (old !== undefined) await retire(old);
 }
 
+/** Whether each kernel module posted so far imports the math library (asked once per module). */
+const callsMathLibrary = new WeakMap<WasmModule, boolean>();
+
+/**
+ * `task` with the compiled math library (`mathModule`, src/runtime/math-library.ts) when its
+ * kernel `module` imports it: a worker instantiates the library once, on the first such
+ * task (worker-source.ts), so neither the pool's start nor a worker pays for it before a
+ * kernel needs it. Posting a compiled module shares V8's code: nothing is copied or recompiled.
+ */
+function withMathLibrary<T extends object>(task: T): T {
+  const module = (task as { module?: WasmModule }).module;
+  if (module === undefined) return task;
+  let calls = callsMathLibrary.get(module);
+  if (calls === undefined) callsMathLibrary.set(module, (calls = importsMathLibrary(module as WebAssembly.Module)));
+  return calls ? { ...task, mathModule: mathLibraryModule() } : task;
+}
+
 function taskOf(job: Job, ctrl: SharedArrayBuffer): object {
-  return { ...job.remote, ctrl, nblocks: job.nblocks, plans: job.plans, planStride: job.planStride };
+  return withMathLibrary({ ...job.remote, ctrl, nblocks: job.nblocks, plans: job.plans, planStride: job.planStride });
 }
 
 /**
@@ -242,7 +261,7 @@ export function postTasks(tasks: readonly object[], onReject: (i: number) => voi
     return Promise.reject(new TargetError('E_TARGET_UNAVAILABLE', "nb.jit callAsync on target 'parallel' needs the worker pool, which this page does not have " +
       '(a browser page needs cross-origin isolation: COOP same-origin and COEP require-corp); call the function synchronously instead'));
   }
-  const all = Promise.allSettled(tasks.map((t, i) => p.run(t).catch((e: unknown) => { onReject(i); throw e; })));
+  const all = Promise.allSettled(tasks.map((t, i) => p.run(withMathLibrary(t)).catch((e: unknown) => { onReject(i); throw e; })));
   let jobs = inFlight.get(p);
   if (jobs === undefined) inFlight.set(p, (jobs = new Set()));
   jobs.add(all);

@@ -6,6 +6,9 @@
  * What a worker holds, received ONCE:
  *   - `workerData`: the shared heap `WebAssembly.Memory` and the compiled built-in
  *     `WebAssembly.Module` (instantiated once per worker on that memory);
+ *   - the compiled math library (`mathModule`, src/runtime/math-library.ts), with each task
+ *     whose kernel module imports `nbmath` (pool.ts): instantiated once per worker, on the
+ *     first such task, and given to every kernel module that imports it;
  *   - kernel modules (vectorize/guvectorize): a task names its module by id; the module
  *     object rides along in the task message (structured clone of a compiled Module shares
  *     V8's compiled code, no copy and no recompile) and the worker instantiates it the first
@@ -44,15 +47,24 @@ export const WORKER_SOURCE = String.raw`'use strict';
 const { workerData } = require('node:worker_threads');
 const memory = workerData.memory;
 let builtin;
+let nbmath;
 const kernels = new Map();
-// A module's host functions (nb.jit's prange call) are only called on the calling thread:
-// a worker runs the module's block entries, which call none of them.
-function envOf(m) {
+// The import object of task t's kernel module: env, the heap memory and the module's host
+// functions (nb.jit's prange call), which are only called on the calling thread (a worker
+// runs the module's block entries, which call none of them); and nbmath, numbats' math
+// library (src/runtime/math-library.ts), when the module imports it: instantiated once per
+// worker (its memory is its own) from the compiled module the task carries (pool.ts).
+function importsOf(t) {
   const env = { memory };
-  for (const i of WebAssembly.Module.imports(m)) {
+  const imports = { env };
+  for (const i of WebAssembly.Module.imports(t.module)) {
     if (i.module === 'env' && i.kind === 'function') env[i.name] = () => { throw new Error('numbats: ' + i.name + ' called in a pool worker'); };
+    else if (i.module === 'nbmath' && imports.nbmath === undefined) {
+      if (t.mathModule === undefined) throw new Error('numbats: a kernel module imports nbmath.' + i.name + ' but its task carries no math library');
+      imports.nbmath = nbmath ??= new WebAssembly.Instance(t.mathModule, {}).exports;
+    }
   }
-  return env;
+  return imports;
 }
 function exportsOf(t) {
   if (t.kind === 0) {
@@ -61,7 +73,7 @@ function exportsOf(t) {
   }
   let e = kernels.get(t.moduleId);
   if (e === undefined) {
-    e = new WebAssembly.Instance(t.module, { env: envOf(t.module) }).exports;
+    e = new WebAssembly.Instance(t.module, importsOf(t)).exports;
     kernels.set(t.moduleId, e);
   }
   return e;
@@ -127,7 +139,7 @@ function workBlocks(t, w, e, gen) {
 }
 function help(t) {
   const w = new Int32Array(t.session);
-  const e = exportsOf({ kind: 1, moduleId: t.moduleId, module: t.module });
+  const e = exportsOf({ kind: 1, moduleId: t.moduleId, module: t.module, mathModule: t.mathModule });
   if (t.arenaBase !== undefined && typeof e.__nb_arena === 'function') e.__nb_arena(t.arenaBase, t.arenaBytes);
   let seen = 0, failed = false;
   for (;;) {
@@ -175,10 +187,10 @@ function drive(t) {
   let d = drivers.get(t.moduleId);
   if (d === undefined) {
     d = { t: null, w: null, e: null, gen: 0 };
-    const env = envOf(t.module);
+    const imports = importsOf(t);
     const self = d;
-    env[t.runImport] = (site, n) => driveSite(self, site, n);
-    d.e = new WebAssembly.Instance(t.module, { env }).exports;
+    imports.env[t.runImport] = (site, n) => driveSite(self, site, n);
+    d.e = new WebAssembly.Instance(t.module, imports).exports;
     drivers.set(t.moduleId, d);
   }
   d.t = t;

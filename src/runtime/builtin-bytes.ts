@@ -5,6 +5,7 @@
  * `numbats-builtin.wasm` beside itself (a 375 KB file read instead of ~490 KB of base64 for
  * V8 to compile at every import and decode at the first built-in call).
  */
+import { base64Bytes } from './base64.js';
 import { BUILTIN_WASM_BASE64 } from './generated/builtin-wasm.js';
 
 /**
@@ -16,9 +17,5 @@ import { BUILTIN_WASM_BASE64 } from './generated/builtin-wasm.js';
  * ```
  */
 export function builtinWasmBytes(): Uint8Array<ArrayBuffer> {
-  // atob, not Node's Buffer, so that browsers can load the module too.
-  const binary = atob(BUILTIN_WASM_BASE64);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  return base64Bytes(BUILTIN_WASM_BASE64);
 }

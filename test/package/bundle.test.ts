@@ -52,8 +52,8 @@ const N = 1000;
 const INPUTS = `const x = nb.linspace(0, 1, ${N}), y = nb.linspace(1, 2, ${N}); const xs = x.toArray(), ys = y.toArray();`;
 
 describe('dist/numbats.node.js in a fresh process', () => {
-  it('is one body and its entry, with the prebuilt Wasm module\'s bytes beside them', () => {
-    expect(readdirSync(dir).filter((f) => /\.(c?js|wasm)$/.test(f)).sort()).toEqual(['numbats-builtin.wasm', 'numbats.node.cjs', 'numbats.node.js']);
+  it('is one body and its entry, with the prebuilt Wasm modules\' bytes (built-ins, math library) beside them', () => {
+    expect(readdirSync(dir).filter((f) => /\.(c?js|wasm)$/.test(f)).sort()).toEqual(['numbats-builtin.wasm', 'numbats-math.wasm', 'numbats.node.cjs', 'numbats.node.js']);
   });
 
   it('compiles its body with a code cache: the first process writes it, the next ones use it as it is', () => {

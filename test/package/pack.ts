@@ -53,8 +53,8 @@ export function runAllowFail(cmd: string, args: string[], cwd: string): SpawnSyn
 
 /** Steps 1-2: a fresh build of the package, packed. Returns the tarball's path. */
 export function packNumbats(work: string): string {
-  const generated = join(repoRoot, 'src/runtime/generated/builtin-wasm.ts');
-  if (!existsSync(generated)) run(process.execPath, [join(repoRoot, 'scripts/build-asm.mjs')], repoRoot);
+  const generated = ['builtin-wasm.ts', 'nbmath-wasm.ts'].map((f) => join(repoRoot, 'src/runtime/generated', f));
+  if (!generated.every(existsSync)) run(process.execPath, [join(repoRoot, 'scripts/build-asm.mjs')], repoRoot);
   const stage = join(work, 'stage');
   mkdirSync(stage);
   for (const f of ['package.json', 'README.md', 'LICENSE', 'tsconfig.json', 'tsconfig.build.json', 'src']) {

@@ -32,7 +32,14 @@ const param = (t: DType, k: number) => `a${k}: ${asType(t)}`;
  * ```
  */
 export function mathLibrarySource(): string {
-  const fns = mathImports().map((m) =>
+  // float64 first, so that rem_pio2's table (Math.sin/cos/tan) is the first static data, at
+  // asc's data base, with zero bytes before it: asc lays data out in the order functions
+  // first use it, and AS's pio2_large_quot reads the word before that table (a negative
+  // offset) for 2^20 pi/2 <= |x| < 2^22, which is right only when that word is zero. Behind
+  // the float32 trig table it was not: sin, cos, tan had the wrong sign on a third of that
+  // range (test/runtime/math-library.test.ts checks the range).
+  const ordered = [...mathImports()].sort((a, b) => Number(a.result === 'float32') - Number(b.result === 'float32'));
+  const fns = ordered.map((m) =>
     `export function ${m.name}(${m.params.map(param).join(', ')}): ${asType(m.result)} { return ${body(m)}; }`);
   const code = fns.join('\n');
   return `${preludeFor(code)}\n${code}\n`;
