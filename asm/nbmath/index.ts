@@ -495,9 +495,9 @@ export function copysign_f64(a0: f64, a1: f64): f64 { return copysign<f64>(a0, a
 export function nextafter_f64(a0: f64, a1: f64): f64 { return __nb_nextafter64(a0, a1); }
 export function ldexp_f64(a0: f64, a1: i32): f64 { return Math.scalbn(a0, a1); }
 export function mod_f32(a0: f32, a1: f32): f32 { return a0 % a1; }
-export function sin_f32(a0: f32): f32 { return Mathf.sin(a0); }
-export function cos_f32(a0: f32): f32 { return Mathf.cos(a0); }
-export function tan_f32(a0: f32): f32 { return Mathf.tan(a0); }
+export function sin_f32(a0: f32): f32 { return <f32>Math.sin(<f64>a0); }
+export function cos_f32(a0: f32): f32 { return <f32>Math.cos(<f64>a0); }
+export function tan_f32(a0: f32): f32 { return <f32>Math.tan(<f64>a0); }
 export function asin_f32(a0: f32): f32 { return Mathf.asin(a0); }
 export function acos_f32(a0: f32): f32 { return Mathf.acos(a0); }
 export function atan_f32(a0: f32): f32 { return Mathf.atan(a0); }

@@ -91,19 +91,16 @@ const PAIRS = [NaN, 0, -0, Infinity, -Infinity, 5e-324, 0.5, -0.5, 1, -1, 2, -2,
 const EXPONENTS = [0, 1, -1, 10, -10, 1023, 1024, -1022, -1074, -1075, 2000, -2000, 2 ** 31 - 1, -(2 ** 31)];
 
 /**
- * AssemblyScript's float32 sin, cos and tan reduce |x| >= pi * 2^28 (its rempio2f's large
- * path) by far more than 2 ULPs (hundreds of ULPs, some results of the wrong sign): a known
- * defect of AS's Mathf (and so of asc's kernel modules too), pinned by the `it.fails` below
- * and left out of the bounds checked here.
+ * AssemblyScript's float32 sin, cos and tan (Mathf) reduce |x| >= pi * 2^28 by far more than
+ * 2 ULPs (hundreds, some results of the wrong sign); the kernel language computes them in
+ * float64 and rounds once (ir/intrinsics.ts `trig`), which the test below checks there.
  */
 const F32_TRIG_LARGE = Math.fround(Math.PI * 2 ** 28);
-const inF32TrigDefect = (m: MathImport, x: number) =>
-  typeOf(m) === 'float32' && ['sin', 'cos', 'tan'].includes(baseName(m)) && !(Math.abs(Math.fround(x)) < F32_TRIG_LARGE);
 
 /** The argument lists of the edge test for `m`. */
 function edgeArgs(m: MathImport): number[][] {
   const t = typeOf(m);
-  if (m.params.length === 1) return (t === 'float32' ? EDGE32 : EDGE64).filter((x) => !inF32TrigDefect(m, x) || Number.isNaN(x)).map((x) => [x]);
+  if (m.params.length === 1) return (t === 'float32' ? EDGE32 : EDGE64).map((x) => [x]);
   const xs = t === 'float32' ? [...new Set(PAIRS.map(Math.fround))] : PAIRS;
   if (m.params[1] === 'int32') return (t === 'float32' ? EDGE32 : EDGE64).flatMap((x) => EXPONENTS.map((n) => [x, n]));
   return xs.flatMap((a) => xs.map((b) => [a, b]));
@@ -112,7 +109,7 @@ function edgeArgs(m: MathImport): number[][] {
 /** Arbitrary arguments of `m`: any value of the type (NaN, ±Infinity, subnormals) or a moderate one. */
 function arbitraryArgs(m: MathImport): fc.Arbitrary<number[]> {
   const float = typeOf(m) === 'float32'
-    ? fc.oneof(fc.float(), fc.float({ min: -1000, max: 1000, noNaN: true })).filter((x) => !inF32TrigDefect(m, x))
+    ? fc.oneof(fc.float(), fc.float({ min: -1000, max: 1000, noNaN: true }))
     : fc.oneof(fc.double(), fc.double({ min: -1000, max: 1000, noNaN: true }));
   const exponent = fc.oneof(fc.integer({ min: -1100, max: 1100 }), fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }));
   return fc.tuple(...m.params.map((p) => (p === 'int32' ? exponent : float)));
@@ -192,9 +189,8 @@ describe('each function against JavaScript\'s Math and src/math', () => {
     fc.assert(fc.property(range, fc.boolean(), (x, negative) => firstMiss(m, [[negative ? -x : x]], lib[name]!, ref, tol) === null), { numRuns: 2000 });
   });
 
-  // Known defect (see F32_TRIG_LARGE): passes while AS's float32 large-argument reduction is off by more than 2 ULPs.
-  it.fails('sin_f32, cos_f32, tan_f32 for |x| >= pi * 2^28 within 2 ULPs (AS\'s Mathf reduction; asc\'s kernels alike)', () => {
-    const xs = fc.sample(fc.float({ min: F32_TRIG_LARGE, max: 3.4e38, noNaN: true }), { seed: 15, numRuns: 500 });
+  it('sin_f32, cos_f32, tan_f32 for |x| >= pi * 2^28 within 2 ULPs (computed in float64: AS\'s Mathf reduction is wrong there)', () => {
+    const xs = fc.sample(fc.float({ min: F32_TRIG_LARGE, max: Math.fround(3.4e38), noNaN: true }), { seed: 15, numRuns: 500 });
     for (const name of ['sin_f32', 'cos_f32', 'tan_f32']) {
       const m = IMPORTS.find((i) => i.name === name)!;
       const { ref, ulps: tol } = reference(m);

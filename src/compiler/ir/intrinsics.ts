@@ -83,6 +83,18 @@ function floatFn(name: string, arity: 1 | 2, wgsl: Intrinsic['wgsl']): Intrinsic
   };
 }
 
+/**
+ * sin / cos / tan: float32 is computed in float64 and rounded once (as the JS tier does:
+ * `Math.fround(Math.sin(x))`), not by AS's Mathf: its float32 argument reduction for |x| >=
+ * pi * 2^28 is off by hundreds of ULPs, some results of the wrong sign (found by the math
+ * library's tests, test/runtime/math-library.test.ts); a float64 reduction of a float32 value
+ * is exact, and one rounding of the float64 result is within 1 ULP of the true value.
+ */
+function trig(name: 'sin' | 'cos' | 'tan'): Intrinsic {
+  const row = floatFn(name, 1, wgslHelper(`nb_${name}f`));
+  return { ...row, as: ({ t }, a) => (t === 'float32' ? `<f32>Math.${name}(<f64>${a[0]})` : `Math.${name}(${a[0]})`) };
+}
+
 /** floor / ceil / trunc: only floats reach the emitters (infer drops the call on integers). */
 function rounding(name: 'floor' | 'ceil' | 'trunc'): Intrinsic {
   return {
@@ -124,7 +136,7 @@ const ROWS: readonly Intrinsic[] = [
   // WGSL's asin ... atanh are within WGSL's error bounds but far from the cpu target's near
   // 0 (prelude.ts), its exp/log/sin/cos/tan/cosh loose or adapter-defined at special values
   // (elementary-prelude.ts); pow follows JavaScript's special cases; the rest WGSL lacks.
-  floatFn('sin', 1, wgslHelper('nb_sinf')), floatFn('cos', 1, wgslHelper('nb_cosf')), floatFn('tan', 1, wgslHelper('nb_tanf')),
+  trig('sin'), trig('cos'), trig('tan'),
   floatFn('asin', 1, wgslHelper('nb_asinf')), floatFn('acos', 1, wgslHelper('nb_acosf')), floatFn('atan', 1, wgslHelper('nb_atanf')),
   floatFn('sinh', 1, wgslHelper('nb_sinhf')), floatFn('cosh', 1, wgslHelper('nb_coshf')), floatFn('tanh', 1, wgslHelper('nb_tanhf')),
   floatFn('asinh', 1, wgslHelper('nb_asinhf')), floatFn('acosh', 1, wgslHelper('nb_acoshf')), floatFn('atanh', 1, wgslHelper('nb_atanhf')),
