@@ -232,13 +232,15 @@ export class KernelBody {
       case 'toint32': {
         this.expr(arg);
         if (arg.type === 'float32') c.op(F64_PROMOTE_F32);
-        // JavaScript's ToInt32 (prelude.ts __toi32: trunc(x) mod 2^32, NaN and ±inf 0):
-        // r = x - trunc(x * 2^-32) * 2^32 is fmod(x, 2^32) exactly (the bits of x below
-        // 2^32), so trunc_sat(r) wrapped to 32 bits is __toi32's value; NaN and ±inf make r
-        // NaN, whose saturating truncation is 0.
+        // JavaScript's ToInt32 (prelude.ts __toi32: trunc(x) mod 2^32, NaN and ±inf 0). In
+        // (-2^31, 2^31), the common case, the truncation; else r = x - trunc(x * 2^-32) * 2^32,
+        // fmod(x, 2^32) exactly (the bits of x below 2^32), whose truncation wrapped to 32
+        // bits is __toi32's value (NaN and ±inf make r NaN, whose saturating truncation is 0).
         const x = this.stash('float64');
+        c.get(x).op(0x99).f64(TWO31).op(F64_CONST_OPS.lt).ifI32(); // f64.abs
+        c.get(x).sat(2).else();
         c.get(x).get(x).f64(2 ** -32).op(F64_CONST_OPS.mul).op(F64_CONST_OPS.trunc).f64(2 ** 32).op(F64_CONST_OPS.mul).op(F64_CONST_OPS.sub);
-        c.sat(6).op(I32_WRAP_I64);
+        c.sat(6).op(I32_WRAP_I64).end();
         return;
       }
       default: throw new Error(`direct Wasm: unary ${op}`);
