@@ -107,7 +107,7 @@ const SCALAR_KERNELS: { name: string; src: string; sig: string; n: number; reps:
     inputs: (n) => [Array.from({ length: n }, (_, i) => (i * 7919) % 65536), Array.from({ length: n }, (_, i) => (i * 104729) % 65536)],
   },
   {
-    name: 'if/else, early return', sig: 'f8(f8, f8)', n: 1e6, reps: 10,
+    name: 'if/else early return', sig: 'f8(f8, f8)', n: 1e6, reps: 10,
     src: '(x, y) => { if (x < 0) return -x * y; if (x > y) { return x - y; } else { return y * 0.5 + x; } }',
     inputs: (n) => [Array.from({ length: n }, (_, i) => Math.sin(i) * 3), Array.from({ length: n }, (_, i) => Math.cos(i * 0.7))],
   },

@@ -24,7 +24,7 @@
 import type { DType } from '../../../dtype/dtypes.js';
 import type { Expr, IRFunction, Stmt } from '../../ir/nodes.js';
 import { forEachChild } from '../../ir/nodes.js';
-import { is64, isBool, isFloatType, isSigned, isUnsigned } from '../../ir/types.js';
+import { bitsOf, is64, isBool, isFloatType, isSigned, isUnsigned } from '../../ir/types.js';
 import type { Code, ValType } from './encode.js';
 import { LANES } from './lanes.js';
 import { mathImport, type MathImport } from './math-imports.js';
@@ -82,22 +82,28 @@ export class KernelBody {
   /** Enclosing labels, innermost last: what `br` reaches from here. */
   private readonly labels: ('return' | 'break' | 'top' | 'continue' | 'if')[] = [];
   private readonly c: Code;
+  /** Whether returned values may be raw ({@link emit}). */
+  private rawReturn = false;
 
   constructor(private readonly fn: IRFunction<DType>, private readonly f: Frame) {
     this.c = f.code;
   }
 
-  /** Push the function's result: a block of its body leaving the returned value. */
-  emit(): void {
+  /**
+   * Push the function's result: a block of its body leaving the returned value (`raw`:
+   * a small integer may have bits above its width, for a store that writes its low bytes).
+   */
+  emit(raw = false): void {
     const body = this.fn.body;
     const result = this.fn.returns;
     if (result === 'void') throw new Error('direct Wasm: a scalar kernel returns a value');
+    this.rawReturn = raw;
     this.c.blockOf(valType(result));
     this.labels.push('return');
     const last = body[body.length - 1];
     // A final `return` leaves its value at the block's end (no branch needed).
     body.slice(0, last?.kind === 'return' ? -1 : body.length).forEach((s) => this.stmt(s));
-    if (last?.kind === 'return') this.expr(last.value!);
+    if (last?.kind === 'return') this.expr(last.value!, raw);
     else this.c.unreachable();
     this.labels.pop();
     this.c.end();
@@ -140,7 +146,7 @@ export class KernelBody {
       case 'for': return this.loop(s.init, s.cond, s.body, s.update, null);
       case 'break': c.br(this.depth('break')); return;
       case 'continue': c.br(this.depth('continue')); return;
-      case 'return': this.expr(s.value!); c.br(this.depth('return')); return;
+      case 'return': this.expr(s.value!, this.rawReturn); c.br(this.depth('return')); return;
       default: throw new Error(`direct Wasm: not an eligible statement: ${s.kind}`);
     }
   }
@@ -169,15 +175,20 @@ export class KernelBody {
     c.end();
   }
 
-  /** Push `e`'s value (canonical form). */
-  expr(e: Expr<DType>): void {
+  /**
+   * Push `e`'s value: in canonical form, or with `raw` (a caller that reads only the low bits
+   * of a small integer: a store of the element, a narrowing cast, + - * & | ^ ~ and unary
+   * minus of the same dtype) maybe with any bits above its width, as asc computes small
+   * integers (wrapped where a value is read whole). Saves a wrap per operation.
+   */
+  expr(e: Expr<DType>, raw = false): void {
     const c = this.c;
     switch (e.kind) {
       case 'const': return pushConst(c, e.type, e.value);
       case 'param': c.get(this.f.param(e.index)); return;
       case 'local': c.get(this.f.local(e.id)); return;
-      case 'unary': return this.unary(e.op, e.arg, e.type);
-      case 'binary': return this.binary(e);
+      case 'unary': return this.unary(e.op, e.arg, e.type, raw);
+      case 'binary': return this.binary(e, raw);
       case 'compare': return this.compare(e.op, e.left, e.right, e.operand);
       case 'logical': {
         const and = e.op === 'and';
@@ -189,15 +200,22 @@ export class KernelBody {
         return;
       }
       case 'select':
-        if (!calls(e.then) && !calls(e.else)) { this.expr(e.then); this.expr(e.else); this.expr(e.cond); c.op(SELECT); return; }
+        if (!calls(e.then) && !calls(e.else)) { this.expr(e.then, raw); this.expr(e.else, raw); this.expr(e.cond); c.op(SELECT); return; }
         this.expr(e.cond);
         c.ifOf(valType(e.type));
-        this.expr(e.then);
+        this.expr(e.then, raw);
         c.else();
-        this.expr(e.else);
+        this.expr(e.else, raw);
         c.end();
         return;
-      case 'cast': this.expr(e.arg); return this.cast(e.arg.type, e.type);
+      case 'cast': {
+        // To a small dtype from one at least as wide held in an i32: only the low bits count.
+        const from = e.arg.type;
+        const narrowing = isSmall(e.type) && !isBool(from) && !isFloatType(from) && !is64(from) && bitsOf(from) >= bitsOf(e.type);
+        this.expr(e.arg, narrowing);
+        if (narrowing && raw) return;
+        return this.cast(from, e.type);
+      }
       case 'call': return this.call(e);
       default: throw new Error(`direct Wasm: not an eligible expression: ${e.kind}`);
     }
@@ -210,16 +228,17 @@ export class KernelBody {
     return l;
   }
 
-  private unary(op: string, arg: Expr<DType>, t: DType): void {
+  private unary(op: string, arg: Expr<DType>, t: DType, raw: boolean): void {
     const c = this.c;
     const float = isFloatType(t);
+    const done = () => { if (!raw) wrap(c, t); };
     switch (op) {
-      case 'pos': return this.expr(arg);
+      case 'pos': return this.expr(arg, raw);
       case 'not': this.expr(arg); c.op(0x45); return;
       case 'neg':
         if (float) { this.expr(arg); c.op(LANES[t]!.ops['neg']!.scalar); return; }
-        pushConst(c, t, 0); this.expr(arg); c.op(intOps(t).sub); return wrap(c, t);
-      case 'bitnot': this.expr(arg); pushConst(c, t, -1); c.op(intOps(t).xor); return wrap(c, t);
+        pushConst(c, t, 0); this.expr(arg, true); c.op(intOps(t).sub); return done();
+      case 'bitnot': this.expr(arg, true); pushConst(c, t, -1); c.op(intOps(t).xor); return done();
       case 'truthy': {
         const a = arg.type;
         this.expr(arg);
@@ -247,7 +266,7 @@ export class KernelBody {
     }
   }
 
-  private binary(e: Extract<Expr<DType>, { kind: 'binary' }>): void {
+  private binary(e: Extract<Expr<DType>, { kind: 'binary' }>, raw: boolean): void {
     const c = this.c;
     const t = e.type;
     const lib = libraryCall(e);
@@ -259,11 +278,13 @@ export class KernelBody {
       return;
     }
     const ops = intOps(t);
+    // (+ - * & | ^: the low bits of the result are those of the operands' low bits)
+    const low = () => { this.expr(e.left, true); this.expr(e.right, true); };
     switch (e.op) {
       case 'add': case 'sub': case 'mul':
-        this.expr(e.left); this.expr(e.right); c.op(ops[e.op]); return wrap(c, t);
+        low(); c.op(ops[e.op]); if (!raw) wrap(c, t); return;
       case 'band': case 'bor': case 'bxor':
-        this.expr(e.left); this.expr(e.right); c.op(ops[e.op === 'band' ? 'and' : e.op === 'bor' ? 'or' : 'xor']); return;
+        low(); c.op(ops[e.op === 'band' ? 'and' : e.op === 'bor' ? 'or' : 'xor']); if (!raw) wrap(c, t); return;
       // Counts modulo the width, as Wasm's shifts take them (and JavaScript's, and AS's).
       case 'shl': this.expr(e.left); this.expr(e.right); c.op(ops.shl); return wrap(c, t);
       case 'shr': this.expr(e.left); this.expr(e.right); c.op(signedOp(ops.shr, t)); return;
@@ -286,6 +307,22 @@ export class KernelBody {
     const signed = isSigned(t);
     this.expr(left);
     const a = this.stash(t);
+    // A constant divisor other than 0 (and, signed, -1) needs no guard: the Wasm division
+    // gives the result, and the engine strength-reduces division by a constant.
+    const k = right.kind === 'const' ? BigInt(right.value as number | bigint) : null;
+    if (k !== null && k !== 0n && !(signed && k === -1n)) {
+      const div = () => { c.get(a); this.expr(right); };
+      if (op === 'mod') { div(); c.op(signedOp(ops.rem, t)); return; }
+      div(); c.op(signedOp(ops.div, t));
+      if (op === 'floordiv' && signed) {
+        div(); c.op(ops.rem[0]); pushConst(c, t, 0); c.op(ops.ne);
+        c.get(a); pushConst(c, t, 0); c.op(k < 0n ? ops.gt[0] : ops.lt[0]); // (a ^ k) < 0: a's sign is not k's
+        c.op(0x71);
+        if (is64(t)) c.op(I64_EXTEND_I32_U);
+        c.op(ops.sub);
+      }
+      return;
+    }
     this.expr(right);
     const b = this.stash(t);
     const isZero = () => c.get(b).op(ops.eqz);

@@ -14,7 +14,7 @@ import { Code, I32, type ValType, type WasmFunction } from './encode.js';
 import { bump, countedLoop, Locals } from './entries.js';
 import { KernelBody, libraryCall, type Callees } from './function.js';
 import { LANES } from './lanes.js';
-import { loadValue, storeValue, valType } from './values.js';
+import { isSmall, loadValue, storeValue, valType } from './values.js';
 
 /** Intrinsics written inline on integers (function.ts `call`), by name. */
 const INT_INLINE = new Set(['abs', 'sign', 'min', 'max', 'clamp', 'imul', 'clz32']);
@@ -95,7 +95,8 @@ export function scalarRowFunction(p: IRProgram, name: string, callees: Callees):
   countedLoop(c, i, n, 1, () => {
     ins.forEach((t, k) => { c.get(ptr(k)); loadValue(c, t); c.set(values[k]!); });
     c.get(ptr(K));
-    body.emit();
+    // (a small integer's store writes its low bytes: the result need not be wrapped first)
+    body.emit(isSmall(out));
     storeValue(c, out);
     bump(c, ops.map(ptr), (k) => c.get(stride(k)));
   });
