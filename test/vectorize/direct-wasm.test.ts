@@ -521,5 +521,17 @@ describe('ufunc methods and targets on a direct kernel', () => {
       expect(poolStarted()).toBe(true);
       expect(((await g.callAsync(x, y)) as nb.NDArray).toArray()).toEqual(want);
     });
+
+    it('and a module of the general scalar path (a loop on int32, a bool result)', async () => {
+      nb.config({ parallel: { threads: 2, minElements: 0, blockMs: 1e-6 } });
+      const steps = vectorize('i4(i4)', '(x) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; n++; } return n; }', { target: 'parallel' });
+      const odd = vectorize('b1(i8)', '(x) => { if (x < 0n) return false; return (x & 1n) === 1n; }', { target: 'parallel' });
+      expect([steps.tier, odd.tier]).toEqual(['wasm', 'wasm']);
+      const n = 50_001;
+      const xs = Array.from({ length: n }, (_, i) => (i * 7919) % 100_000 - 10);
+      const collatz = (x: number) => { let c = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; c++; } return c; };
+      expect(steps(nb.array(xs, 'int32')).toArray()).toEqual(xs.map(collatz));
+      expect(((await odd.callAsync(nb.array(xs.map(BigInt), 'int64'))) as nb.NDArray).toArray()).toEqual(xs.map((x) => x >= 0 && x % 2 === 1));
+    });
   });
 });
