@@ -62,9 +62,18 @@ const CONVERT = { float32: { 32: [0xb2, 0xb3], 64: [0xb4, 0xb5] }, float64: { 32
 const TWO31 = 2147483648;
 const TWO63 = 9223372036854775808;
 
+/**
+ * Float intrinsics the library has (math-imports.ts) but that are a few exact instructions,
+ * written inline ({@link KernelBody} floatInline) with AS's meaning: `round` (prelude.ts
+ * __round_*: floor, +1 from a half up, the sign of zero kept), `sign` (AS's Math.sign:
+ * `x > 0 ? 1 : x < 0 ? -1 : x`, NaN and ±0 themselves) and `copysign` (`fNN.copysign`).
+ * So kernels using them need no library.
+ */
+export const FLOAT_INLINE: ReadonlySet<string> = new Set(['round', 'sign', 'copysign']);
+
 /** The library function a call or a float `%` / `**` goes through, or null when it is written inline. */
 export function libraryCall(e: Expr<DType>): MathImport | null {
-  if (e.kind === 'call') return isFloatType(e.type) ? mathImport(e.fn, e.type) : null;
+  if (e.kind === 'call') return isFloatType(e.type) && !FLOAT_INLINE.has(e.fn) ? mathImport(e.fn, e.type) : null;
   if (e.kind === 'binary' && isFloatType(e.type) && (e.op === 'mod' || e.op === 'pow')) return mathImport(e.op, e.type);
   return null;
 }
@@ -446,6 +455,7 @@ export class KernelBody {
       if (e.fn === 'isFinite') c.op(l.compare['lt']!.scalar); else c.op(l.compare['le']!.scalar).op(0x45);
       return;
     }
+    if (isFloatType(t) && FLOAT_INLINE.has(e.fn)) return this.floatInline(e.fn, args, t);
     if (isFloatType(t)) {
       const l = LANES[t]!;
       if (e.fn === 'clamp') { this.expr(args[0]!); this.expr(args[1]!); c.op(l.ops['max']!.scalar); this.expr(args[2]!); c.op(l.ops['min']!.scalar); return; }
@@ -487,6 +497,30 @@ export class KernelBody {
       case 'clz32': this.expr(args[0]!); c.op(0x67); return; // i32.clz
       default: throw new Error(`direct Wasm: ${e.fn} on ${t}`);
     }
+  }
+
+  /** `round`, `sign` or `copysign` of float type `t` ({@link FLOAT_INLINE}). */
+  private floatInline(fn: string, args: readonly Expr<DType>[], t: DType): void {
+    const c = this.c;
+    const l = LANES[t]!.ops;
+    const cmp = LANES[t]!.compare;
+    const copysign = t === 'float64' ? 0xa6 : 0x98;
+    this.expr(args[0]!);
+    if (fn === 'copysign') { this.expr(args[1]!); c.op(copysign); return; }
+    const x = this.stash(t);
+    if (fn === 'sign') {
+      // select(1, select(-1, x, x < 0), x > 0)
+      pushConst(c, t, 1); pushConst(c, t, -1); c.get(x); c.get(x); pushConst(c, t, 0); c.op(cmp['lt']!.scalar).op(SELECT);
+      c.get(x); pushConst(c, t, 0); c.op(cmp['gt']!.scalar).op(SELECT);
+      return;
+    }
+    // r = floor(x); if (x - r >= 0.5) r += 1; r == 0 ? copysign(0, x) : r
+    c.get(x).op(l['floor']!.scalar);
+    const r = this.stash(t);
+    c.get(r); pushConst(c, t, 1); c.op(l['add']!.scalar); c.get(r);
+    c.get(x).get(r).op(l['sub']!.scalar); pushConst(c, t, 0.5); c.op(cmp['ge']!.scalar).op(SELECT);
+    const q = this.stash(t);
+    pushConst(c, t, 0); c.get(x).op(copysign); c.get(q); c.get(q); pushConst(c, t, 0); c.op(cmp['eq']!.scalar).op(SELECT);
   }
 
   /** min/max of integers (each operand pushed by a function) folded left: `a < b ? a : b` (max: `a > b`), as AS's min<T>/max<T>. */

@@ -12,7 +12,7 @@ import { forEachExpr, forEachStmt, type Expr, type IRProgram } from '../../ir/no
 import { isFloatType } from '../../ir/types.js';
 import { Code, I32, type ValType, type WasmFunction } from './encode.js';
 import { bump, countedLoop, Locals } from './entries.js';
-import { KernelBody, libraryCall, type Callees } from './function.js';
+import { FLOAT_INLINE, KernelBody, libraryCall, type Callees } from './function.js';
 import { LANES } from './lanes.js';
 import { isSmall, loadValue, storeValue, valType } from './values.js';
 
@@ -55,7 +55,7 @@ function exprIneligible(e: Expr<DType>, mathLibrary: boolean): string | null {
     case 'call': {
       if (libraryCall(e) !== null) return mathLibrary ? null : `Math.${e.fn} without the math library`;
       if (e.fn === 'isNaN' || e.fn === 'isFinite') return isFloatType(e.args[0]!.type) ? null : `${e.fn} of ${e.args[0]!.type}`;
-      if (isFloatType(e.type)) return e.fn === 'clamp' || LANES[e.type]!.ops[e.fn] !== undefined ? null : `Math.${e.fn} on ${e.type}`;
+      if (isFloatType(e.type)) return e.fn === 'clamp' || FLOAT_INLINE.has(e.fn) || LANES[e.type]!.ops[e.fn] !== undefined ? null : `Math.${e.fn} on ${e.type}`;
       return INT_INLINE.has(e.fn) ? null : `Math.${e.fn} on ${e.type}`;
     }
     case 'binary':
