@@ -12,7 +12,8 @@ import { forEachExpr, forEachStmt, type Expr, type IRProgram } from '../../ir/no
 import { isFloatType } from '../../ir/types.js';
 import { Code, I32, type ValType, type WasmFunction } from './encode.js';
 import { bump, countedLoop, Locals } from './entries.js';
-import { FLOAT_INLINE, KernelBody, libraryCall, type Callees } from './function.js';
+import { FLOAT_INLINE, libraryCall } from './calls.js';
+import { KernelBody, type Callees } from './function.js';
 import { LANES } from './lanes.js';
 import { isSmall, loadValue, storeValue, valType } from './values.js';
 

@@ -7,11 +7,13 @@
  *   - int8 / int16: an i32 sign-extended from 8 / 16 bits; uint8 / uint16: an i32
  *     zero-extended; int32 / uint32: an i32 (its 32 bits);
  *   - int64 / uint64: an i64; float32: f32; float64: f64.
- * So a small integer is the exact value of its dtype, and every operation that can leave
- * the range (add, sub, mul, neg, bitnot, division's MIN / -1, a power, an abs, a narrowing
- * cast) is followed by {@link wrap}; and, or, xor, the comparisons, division and remainder
- * of values in range stay in it. (AS wraps small integers lazily, by a flow analysis; the
- * values it stores are the same: the exact results modulo the width.)
+ * So a small integer is the exact value of its dtype, and an operation that can leave the
+ * range (add, sub, mul, neg, bitnot, division's MIN / -1, a power, an abs, a narrowing
+ * cast) is followed by {@link wrap} where its value is read whole (function.ts: a reader
+ * that needs only the low bits, such as another add or the element's store, takes it
+ * unwrapped); and, or, xor, the comparisons, division and remainder of values in range stay
+ * in it. (AS wraps small integers lazily, by a flow analysis; the values it stores are the
+ * same: the exact results modulo the width.)
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { is64, isSigned } from '../../ir/types.js';
@@ -101,3 +103,9 @@ export function pushConst(c: Code, t: DType, v: number | bigint | boolean): void
   // uint32 above 2^31 - 1: the same 32 bits as an i32.const.
   else c.i32(Number(BigInt.asIntN(32, BigInt(v))));
 }
+
+/** Opcodes the general scalar path's writers share (binary format 5.4). */
+export const OP = {
+  select: 0x1b, i32And: 0x71, i32WrapI64: 0xa7, i64ExtendI32S: 0xac, i64ExtendI32U: 0xad, f64PromoteF32: 0xbb, f32DemoteF64: 0xb6,
+  f64Abs: 0x99, f64Sub: 0xa1, f64Mul: 0xa2, f64Trunc: 0x9d, f64Ge: 0x66, f64Gt: 0x64, f64Lt: 0x63,
+} as const;
