@@ -7,6 +7,9 @@
  * (docs/notes/asc-compile-cost.md), and it gives the same bits as asc's module of the same
  * kernel. Kernels with a comparison get a SIMD path here where asc's module runs them scalar
  * (ir/passes/simd.ts does not take them): per lane the same instructions, so the same bits.
+ * Every other scalar kernel without helpers, tables or arrays ({@link directEligible}) takes
+ * the general scalar path (scalar-row.ts, function.ts: statements, every dtype, casts, the
+ * math library's functions as `nbmath` imports), with the same ABI.
  *
  * The module has the ABI of the AS scalar unit (../assemblyscript/emit-module.ts; operand k
  * has pointer p<k> and byte stride s<k>, inputs first, the output last, K = nin):
@@ -18,9 +21,10 @@
  *   `<prefix>loop(plan)`: the N-d walk of the plan (ndim, shape, per operand its pointer and
  *     byte strides; walk() there), outer dims by recursion through `<prefix>dims`; ndim > 32
  *     traps, a dim <= 0 returns, ndim 0 is one element.
- * It imports only `env.memory` (shared, 0 to 65536 pages, as asc's modules declare it:
- * toolchain/asc-flags.ts) and has no static data, so it instantiates anywhere on the heap,
- * and the parallel target's workers instantiate it on the same memory. Several kernels
+ * It imports `env.memory` (shared, 0 to 65536 pages, as asc's modules declare it:
+ * toolchain/asc-flags.ts) and, when a kernel calls them, the math library's functions from
+ * `nbmath` (math-imports.ts), and has no static data, so it instantiates anywhere on the
+ * heap, and the parallel target's workers instantiate it on the same memory. Several kernels
  * (a multi-signature vectorize) link into one module, each under its own entry names.
  *
  * Good code, as asc -O3 makes it: the kernel inlined in each loop, pointers bumped (no index
