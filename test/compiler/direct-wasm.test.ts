@@ -2,8 +2,9 @@
  * The direct Wasm emitter (src/compiler/emit/wasm, issue 15): the binary encoder's LEB128
  * numbers against a decoder written here, the modules it writes validate and import only
  * `env.memory` as asc's do, which kernels it takes (directLane: arithmetic, comparisons, ?:,
- * && || !), and its entries' ABI called directly on the heap, for an arithmetic kernel and
- * one with a select — rows with inputs overlapping the output exactly and partially,
+ * && || !; directEligible: the general scalar path, and what stays on asc), and its entries'
+ * ABI called directly on the heap, for an arithmetic kernel, one with a select and one of the
+ * general path (if, a loop, Math.round) — rows with inputs overlapping the output exactly and partially,
  * broadcast inputs inside the output row, negative strides, and the N-d loop's plan (0-d,
  * empty dims, ndim > 32) — each against a plain-JS reference of the same element order.
  */
@@ -197,6 +198,11 @@ const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Nu
 describe.each([
   { src: '(x, y) => Math.min(x * y + 1, Math.sqrt(x))', kernel: (x: number, y: number) => Math.min(x * y + 1, Math.sqrt(x)) },
   { src: '(x, y) => x > y && y ? x * y + 1 : Math.sqrt(x)', kernel: (x: number, y: number) => (x > y && y ? x * y + 1 : Math.sqrt(x)) },
+  // The general scalar path (statements: a strided loop only, the body inlined).
+  {
+    src: '(x, y) => { if (x > y) return x * y + 1; let s = x; for (let i = 0; i < 3; i++) s = s * 0.5 + Math.round(y); return s; }',
+    kernel: (x: number, y: number) => { if (x > y) return x * y + 1; let s = x; for (let i = 0; i < 3; i++) s = s * 0.5 + Math.round(y); return s; },
+  },
 ])('the row and loop entries on the heap: $src', ({ src, kernel }) => {
   const { row, loop } = directEntries(src, 'f8(f8,f8)');
 
