@@ -8,9 +8,11 @@
  * Math.abs(x) < 1e-3 ? 0 : y / x on float64, (x > 0.25 && x < 0.75) ? 1 : 0 on float32.
  * Cases: 1e7 and 1e5 contiguous, 1e6 with x a stride-2 view (the scalar loop), 1e6 with y
  * broadcast (a 1-element array: the stride-0 SIMD variant). Prints per case the median (q1-q3) ns/element of each and the ratio of the
- * medians direct / asc.
+ * medians direct / asc. Then the general scalar path (measureScalar below): collatz on int32
+ * (a loop), int8 and uint16 wrapping kernels, if/else with early returns, and haversine and
+ * exp(-x*x)*cos(x) calling the math library, row calls of each module on one memory.
  *
- *   npx tsx bench/direct-wasm-measure.ts [batches]     (KERNELS=x*y+1,... picks kernels by name)
+ *   npx tsx bench/direct-wasm-measure.ts [batches]     (KERNELS=x*y+1,... picks kernels by name; SCALAR=0 skips the second part)
  */
 import * as nb from '../src/index.js';
 import { setDirectWasm } from '../src/vectorize/tiered-kernels.js';
@@ -82,3 +84,100 @@ for (const k of KERNELS.filter((q) => pick === undefined || pick.includes(q.name
     console.log(`${k.name.padEnd(20)} ${c.label.padEnd(17)} asc -O3 ${fmt(qa)}  direct ${fmt(qd)} ns/el  direct/asc ${(qd.med / qa.med).toFixed(3)}`);
   }
 }
+
+// ---- the general scalar path (statements, integers, the math library) -------------------
+//
+// Row calls on a private memory (as test/compiler/harness.ts's rigs): asc -O3's module of
+// each kernel and the direct one (its `nbmath` imports from the math library compiled here
+// by asc, on its own memory: runtime/math-library.ts has none yet), the same inputs and the
+// same output buffer, interleaved batch by batch, CPU time. SCALAR=0 skips this part.
+
+const SCALAR_KERNELS: { name: string; src: string; sig: string; n: number; reps: number; inputs: (n: number) => number[][] }[] = [
+  {
+    name: 'collatz i4', sig: 'i4(i4)', n: 1e5, reps: 3,
+    src: '(x) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; n++; } return n; }',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => i + 1)],
+  },
+  {
+    name: 'a*b+a-b i1', sig: 'i1(i1, i1)', n: 1e6, reps: 10, src: '(a, b) => a * b + a - b',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => ((i * 37) % 256) - 128), Array.from({ length: n }, (_, i) => ((i * 11) % 256) - 128)],
+  },
+  {
+    name: '(a*b)^(a+b) u2', sig: 'u2(u2, u2)', n: 1e6, reps: 10, src: '(a, b) => (a * b) ^ (a + b)',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => (i * 7919) % 65536), Array.from({ length: n }, (_, i) => (i * 104729) % 65536)],
+  },
+  {
+    name: 'if/else early return', sig: 'f8(f8, f8)', n: 1e6, reps: 10,
+    src: '(x, y) => { if (x < 0) return -x * y; if (x > y) { return x - y; } else { return y * 0.5 + x; } }',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => Math.sin(i) * 3), Array.from({ length: n }, (_, i) => Math.cos(i * 0.7))],
+  },
+  {
+    name: 'haversine', sig: 'f8(f8, f8, f8, f8)', n: 1e6, reps: 3,
+    src: `(lat1, lon1, lat2, lon2) => {
+      const r = Math.PI / 180;
+      const dlat = (lat2 - lat1) * r;
+      const dlon = (lon2 - lon1) * r;
+      const s1 = Math.sin(dlat / 2);
+      const s2 = Math.sin(dlon / 2);
+      const a = s1 * s1 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * s2 * s2;
+      return 2 * 6371 * Math.asin(Math.sqrt(a));
+    }`,
+    inputs: (n) => [0, 1, 2, 3].map((k) => Array.from({ length: n }, (_, i) => Math.sin(i * (k + 1) * 0.37) * (k % 2 === 0 ? 89 : 179))),
+  },
+  {
+    name: 'exp(-x*x)*cos(x)', sig: 'f8(f8)', n: 1e6, reps: 5, src: '(x) => Math.exp(-x * x) * Math.cos(x)',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => -4 + (8 * i) / n)],
+  },
+];
+
+async function measureScalar(): Promise<void> {
+  const { compileKernel, linkKernels } = await import('../src/compiler/index.js');
+  const { compileAssemblyScript } = await import('../src/compiler/toolchain/asc.js');
+  const { emitDirectWasm } = await import('../src/compiler/emit/wasm/emit-module.js');
+  const { mathLibrarySource } = await import('../src/compiler/emit/assemblyscript/math-library.js');
+  const { DTYPES } = await import('../src/dtype/dtypes.js');
+  const libMemory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+  const nbmath = (await WebAssembly.instantiate((await compileAssemblyScript(mathLibrarySource())).module, { env: { memory: libMemory } })).exports;
+  for (const k of SCALAR_KERNELS.filter((q) => pick === undefined || pick.includes(q.name))) {
+    const kernel = compileKernel(k.src, k.sig, { kind: 'scalar', prefix: 'k_' });
+    const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
+    const asc = (await WebAssembly.instantiate((await compileAssemblyScript(linkKernels([kernel]))).module, { env: { memory } })).exports;
+    const direct = new WebAssembly.Instance(new WebAssembly.Module(emitDirectWasm([kernel])), { env: { memory }, nbmath }).exports;
+    // Operands from 1 MiB, 64-byte aligned; the output last.
+    let at = 1 << 20;
+    const args: number[] = [k.n];
+    const ins = k.inputs(k.n);
+    const views = kernel.operands.map((t, j) => {
+      const d = DTYPES[t];
+      const p = at;
+      at += Math.ceil((k.n * d.itemSize) / 64) * 64 + 64;
+      const v = new d.TypedArray(memory.buffer, p, k.n);
+      if (j < kernel.nin) (v as unknown as { set(a: ArrayLike<number | bigint>): void }).set(d.isBigInt ? ins[j]!.map(BigInt) : ins[j]!);
+      args.push(p, d.itemSize);
+      return v;
+    });
+    const out = views[kernel.nin]!;
+    const rows = { asc: asc[kernel.entries.row] as (...a: number[]) => void, direct: direct[kernel.entries.row] as (...a: number[]) => void };
+    rows.asc(...args);
+    const a = Array.from(out as ArrayLike<number>);
+    rows.direct(...args);
+    const d = Array.from(out as ArrayLike<number>);
+    if (a.some((v, i) => !Object.is(v, d[i]))) throw new Error(`${k.name}: results differ`);
+    for (let w = 0; w < 3; w++) for (const f of Object.values(rows)) for (let r = 0; r < k.reps; r++) f(...args);
+    const t: Record<string, number[]> = { asc: [], direct: [] };
+    for (let b = 0; b < BATCHES; b++) {
+      for (const [name, f] of b % 2 === 0 ? Object.entries(rows) : Object.entries(rows).reverse()) {
+        const u0 = process.cpuUsage();
+        for (let r = 0; r < k.reps; r++) f(...args);
+        const u = process.cpuUsage(u0);
+        t[name]!.push(((u.user + u.system) * 1e3) / (k.reps * k.n));
+      }
+    }
+    const qa = quartiles(t['asc']!);
+    const qd = quartiles(t['direct']!);
+    const fmt = (q: { q1: number; med: number; q3: number }) => `${q.med.toFixed(3)} (${q.q1.toFixed(3)}-${q.q3.toFixed(3)})`;
+    console.log(`${k.name.padEnd(20)} ${`${k.n} contiguous`.padEnd(17)} asc -O3 ${fmt(qa)}  direct ${fmt(qd)} ns/el  direct/asc ${(qd.med / qa.med).toFixed(3)}`);
+  }
+}
+
+if (process.env['SCALAR'] !== '0') await measureScalar();

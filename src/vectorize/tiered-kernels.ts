@@ -7,18 +7,21 @@
  * inputs, so the next factory of the same kernel (this process; others with `cache: true`)
  * hits.
  *
- * A third way, after a miss, for the straight-line float kernels the direct emitter takes
+ * A third way, after a miss, for the scalar kernels the direct emitter takes
  * (compiler/emit/wasm: every kernel of the group eligible, tier 'auto' or 'wasm'): their
  * module is written from the IR in well under a millisecond, compiled and instantiated now,
  * and the Wasm tier is in place at once, with no compiler worker and no asc. With
- * `cache: true` such a module is remembered by the kernel's inputs like a compiled one (in
+ * `cache: true` such a module (unless it imports the math library) is remembered by the kernel's inputs like a compiled one (in
  * memory and on disk: it has no static data, so its entry goes to any base), so that the next
  * process hits and skips the front end too (~4 ms of a cold process's factory, where the
  * lookup and instantiation of a hit cost well under 1 ms); without it, nothing is hashed or
  * written (the kernel's inputs are hashed only for the cache).
  */
 import { linkKernels, type CompiledKernel } from '../compiler/index.js';
-import { directLane, emitDirectWasm } from '../compiler/emit/wasm/emit-module.js';
+import { directEligible, emitDirectWasm } from '../compiler/emit/wasm/emit-module.js';
+import { MATH_MODULE } from '../compiler/emit/wasm/math-imports.js';
+import { usesMathLibrary } from '../compiler/emit/wasm/scalar-row.js';
+import { mathLibraryExports } from '../runtime/math-library.js';
 import { runtime } from '../runtime/runtime.js';
 import { compileUnits, findKernelModule, rememberKernelModule, type KernelUnit } from './kernel-cache.js';
 import type { KernelModule } from './module.js';
@@ -49,21 +52,32 @@ export function setDirectWasm(enabled: boolean): void {
 
 /**
  * The direct module of `kernels` (each unit's options may ask for what only asc makes: the
- * reduce tile), instantiated on the runtime's memory; null when some kernel is not eligible
- * (compiler/emit/wasm/emit-module.ts directLane), the module is too big to compile here
- * synchronously, or the engine refuses it.
+ * reduce tile), instantiated on the runtime's memory, with the math library's exports as
+ * `nbmath` when a kernel calls one of its functions; null when some kernel is not eligible
+ * (compiler/emit/wasm/emit-module.ts directEligible; a kernel that calls the math library
+ * is eligible only when this thread has it: runtime/math-library.ts), the module is too big
+ * to compile here synchronously, or the engine refuses it. `math`: whether it imports the
+ * library.
  */
-function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[]): KernelModule | null {
-  if (!direct.enabled || kernels.some((k, i) => k.kind !== 'scalar' || directLane(k.ir, units[i]!.options) === null)) return null;
+function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[]): { module: KernelModule; math: boolean } | null {
+  if (!direct.enabled || kernels.some((k) => k.kind !== 'scalar')) return null;
+  // (The library is looked up, and so instantiated, only for a kernel that calls it.)
+  const nbmath = kernels.some((k) => usesMathLibrary(k.ir)) ? mathLibraryExports() : null;
+  if (kernels.some((k, i) => !directEligible(k.ir, { ...units[i]!.options, mathLibrary: nbmath !== null }))) return null;
   const bytes = emitDirectWasm(kernels);
   if (bytes.length > SYNC_COMPILE_LIMIT && !onNode) return null;
   try {
     const module = new WebAssembly.Module(bytes);
-    const instance = new WebAssembly.Instance(module, { env: { memory: runtime().memory } });
+    const imports: WebAssembly.Imports = { env: { memory: runtime().memory } };
+    if (nbmath !== null) imports[MATH_MODULE] = nbmath;
+    const instance = new WebAssembly.Instance(module, imports);
     return {
-      exports: instance.exports as Record<string, unknown>, module, from: 'compiled', compileMs: 0, block: null,
-      // No static data and no relocation sites: the same bytes go to any base.
-      portable: { bytes, relocs: null, onDisk: false },
+      module: {
+        exports: instance.exports as Record<string, unknown>, module, from: 'compiled', compileMs: 0, block: null,
+        // No static data and no relocation sites: the same bytes go to any base.
+        portable: { bytes, relocs: null, onDisk: false },
+      },
+      math: nbmath !== null,
     };
   } catch {
     // An engine that refuses it (none known: asc's modules use the same SIMD instructions)
@@ -101,8 +115,10 @@ export function tieredKernels(
       if (hit !== null) return g.wasm(hit);
       const now = tiers.mode === 'js' ? null : directModule(kernels, units);
       if (now !== null) {
-        if (options.disk) rememberKernelModule(fn, units, options, kernels, now);
-        return g.wasm(now);
+        // A module that imports the math library is not remembered: the cache's loader
+        // (kernel-cache.ts, module.ts) instantiates an entry with `env` only.
+        if (options.disk && !now.math) rememberKernelModule(fn, units, options, kernels, now.module);
+        return g.wasm(now.module);
       }
       tiers.add({
         get source() { return linkKernels(kernels); },

@@ -10,6 +10,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { compileKernel, type CompiledKernel } from '../../src/compiler/compile.js';
 import type { DType } from '../../src/dtype/dtypes.js';
+import { directEligible } from '../../src/compiler/emit/wasm/emit-module.js';
 import { contiguous, mismatch, moderate, runJs, runWasm, strided, values, WasmRig, type Value } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -168,10 +169,14 @@ function inputsFor(u: Unit): Value[][] {
   return u.k.operands.slice(0, u.k.nin).map((t, j) => (u.c.inputs === 'moderate' && (t === 'float32' || t === 'float64') ? moderate(t, N, j) : values(t, N, j + 1)));
 }
 
+/** asc's module of every unit, shared by both describes below (one asc compile). */
+let ascRig: Promise<WasmRig> | null = null;
+const ascModule = () => (ascRig ??= WasmRig.of(UNITS.map((u) => u.k)));
+
 describe('constructs: JS reference vs Wasm on every dtype', () => {
   let rig: WasmRig;
   beforeAll(async () => {
-    rig = await WasmRig.of(UNITS.map((u) => u.k));
+    rig = await ascModule();
   }, 120_000);
 
   test.each(UNITS.map((u, i) => [`${u.c.name} [${u.k.signature.text}]`, i] as const))('%s', (_, i) => {
@@ -189,6 +194,29 @@ describe('constructs: JS reference vs Wasm on every dtype', () => {
       const plain = Array.from({ length: N }, (_, e) => u.c.fn(...inputs.map((col) => col[e])) as Value);
       expect(mismatch(out, js, plain)).toBeNull();
     }
+  });
+});
+
+describe('constructs on the direct emitter (issue 15): every unit direct, == the JS reference as asc\'s module is, == asc\'s module bit for bit', () => {
+  let rig: WasmRig;
+  let asc: WasmRig;
+  beforeAll(async () => {
+    rig = await WasmRig.direct(UNITS.map((u) => u.k));
+    asc = await ascModule();
+  }, 120_000);
+
+  test('every construct is eligible (with the math library)', () => {
+    expect(UNITS.filter((u) => !directEligible(u.k.ir, { mathLibrary: true })).map((u) => `${u.c.name} [${u.k.signature.text}]`)).toEqual([]);
+  });
+
+  test.each(UNITS.map((u, i) => [`${u.c.name} [${u.k.signature.text}]`, i] as const))('%s', (_, i) => {
+    const u = UNITS[i]!;
+    const out = u.k.operands[u.k.nin]!;
+    const inputs = inputsFor(u);
+    const direct = runWasm(rig, u.k, [N], inputs);
+    expect(mismatch(out, runJs(u.k, [N], inputs), direct, u.c.ulps ?? 0)).toBeNull();
+    // The same AS functions (the library's are the intrinsics' own spellings): the same bits.
+    expect(mismatch(out, runWasm(asc, u.k, [N], inputs), direct)).toBeNull();
   });
 });
 

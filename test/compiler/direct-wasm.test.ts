@@ -2,15 +2,16 @@
  * The direct Wasm emitter (src/compiler/emit/wasm, issue 15): the binary encoder's LEB128
  * numbers against a decoder written here, the modules it writes validate and import only
  * `env.memory` as asc's do, which kernels it takes (directLane: arithmetic, comparisons, ?:,
- * && || !), and its entries' ABI called directly on the heap, for an arithmetic kernel and
- * one with a select — rows with inputs overlapping the output exactly and partially,
+ * && || !; directEligible: the general scalar path, and what stays on asc), and its entries'
+ * ABI called directly on the heap, for an arithmetic kernel, one with a select and one of the
+ * general path (if, a loop, Math.round) — rows with inputs overlapping the output exactly and partially,
  * broadcast inputs inside the output row, negative strides, and the N-d loop's plan (0-d,
  * empty dims, ndim > 32) — each against a plain-JS reference of the same element order.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileKernel } from '../../src/compiler/index.js';
-import { directLane, emitDirectWasm } from '../../src/compiler/emit/wasm/emit-module.js';
+import { compileKernel, type CompileKernelOptions } from '../../src/compiler/index.js';
+import { directEligible, directLane, emitDirectWasm } from '../../src/compiler/emit/wasm/emit-module.js';
 import { Code, encodeModule, I32, signedLeb128, unsignedLeb128 } from '../../src/compiler/emit/wasm/encode.js';
 import { runtime } from '../../src/runtime/runtime.js';
 
@@ -115,7 +116,7 @@ describe('directLane: the kernels the direct emitter takes', () => {
     expect(lane('(x, y) => { const c = x >= y || !(x === y); const m = c ? x : y; return c && x !== 1 ? m : -m; }', 'f8(f8,f8)')).toBe('float64');
   });
 
-  it('everything else stays on asc', () => {
+  it('everything else is not a SIMD lane (directEligible below: the general path)', () => {
     expect(lane('(x, y) => x * y + 1', 'i4(i4,i4)')).toBeNull(); // integers
     expect(lane('(x) => Math.exp(x)', 'f8(f8)')).toBeNull(); // no one-instruction form
     expect(lane('(x) => { if (x > 0) return x; return 0; }', 'f8(f8)')).toBeNull(); // a branch statement
@@ -129,7 +130,43 @@ describe('directLane: the kernels the direct emitter takes', () => {
     expect(lane('(x) => x * 2', 'f8(f4)')).toBeNull(); // mixed float types
     expect(lane('(x) => { let s = 0; for (let i = 0; i < 3; i++) s += x; return s; }', 'f8(f8)')).toBeNull();
     expect(lane('(x, y) => x + y', 'f8(f8,f8)', { reduceTile: true })).toBeNull(); // asc's reduce tile
-    expect(() => emitDirectWasm([compileKernel('(x) => Math.exp(x)', 'f8(f8)', { kind: 'scalar' })])).toThrow(/direct subset/);
+    expect(() => emitDirectWasm([compileKernel('(x) => h(x)', 'f8(f8)', { kind: 'scalar', helpers: { h: '(v) => v + 1' } })])).toThrow(/direct subset \(helper calls\)/);
+  });
+});
+
+describe('directEligible: every scalar kernel but those with what only asc makes', () => {
+  const eligible = (src: string, sig: string, options: { mathLibrary?: boolean; reduceTile?: boolean } = {}, extra: Partial<CompileKernelOptions> = {}) =>
+    directEligible(compileKernel(src, sig, { kind: 'scalar', ...extra }).ir, options);
+
+  it('statements, integers, bools and casts: the general scalar path', () => {
+    expect(eligible('(x) => { let s = 0; for (let i = 0; i < 3; i++) s += x; return s; }', 'f8(f8)')).toBe(true); // a loop
+    expect(eligible('(x) => { if (x > 0) return x; return 0; }', 'f8(f8)')).toBe(true); // an if, an early return
+    expect(eligible('(x, y) => x * y + 1', 'i4(i4,i4)')).toBe(true);
+    expect(eligible('(x) => x > 0', 'b1(f8)')).toBe(true); // a bool result
+    expect(eligible('(x) => (x > 0) + x', 'f8(f8)')).toBe(true); // a bool cast to a float
+    expect(eligible('(x) => x * 2', 'f8(f4)')).toBe(true); // mixed float types (a cast)
+    expect(eligible('(x) => x', 'u1(f8)')).toBe(true); // float -> uint8
+    expect(eligible('(x) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : x / 2 | 0; n++; } return n; }', 'i4(i4)')).toBe(true); // collatz
+    expect(eligible('(a, b) => a ** b + Math.abs(a) + Math.sign(b) + Math.min(a, b, 3) + Math.imul(a, b) + Math.clz32(b)', 'i8(i8,i8)')).toBe(true);
+    // (round, sign and copysign of floats are a few exact instructions: no library needed)
+    expect(eligible('(x, y) => Math.round(x) + Math.sign(y) + nb.math.copysign(x, y)', 'f4(f4,f4)')).toBe(true);
+  });
+
+  it('a math library function only with the library there', () => {
+    expect(eligible('(x) => Math.exp(x)', 'f8(f8)')).toBe(false);
+    expect(eligible('(x) => Math.exp(x)', 'f8(f8)', { mathLibrary: true })).toBe(true);
+    expect(eligible('(x, y) => x % y', 'f4(f4,f4)')).toBe(false); // fmod
+    expect(eligible('(x, y) => x % y', 'f4(f4,f4)', { mathLibrary: true })).toBe(true);
+    expect(eligible('(x) => x > 0 ? Math.exp(x) : 0', 'f8(f8)', { mathLibrary: true })).toBe(true);
+  });
+
+  it('helpers, tables, gufuncs and the reduce tile stay on asc', () => {
+    expect(eligible('(x) => h(x)', 'f8(f8)', {}, { helpers: { h: '(v) => v + 1' } })).toBe(false);
+    expect(eligible('(i) => w[i & 1]', 'f8(i4)', {}, { constants: { w: new Float64Array([1, 2]) } })).toBe(false);
+    expect(eligible('(x, y) => x + y', 'f8(f8,f8)', { reduceTile: true })).toBe(false);
+    expect(eligible('(x, y) => x + y', 'i4(i4,i4)', { reduceTile: true })).toBe(false);
+    const gu = compileKernel('(a, out) => { out[0] = a[0]; }', 'void(f8[:], f8[:])', { kind: 'gufunc', core: { nin: 1, dims: ['n'], operands: [[0], [0]] } });
+    expect(directEligible(gu.ir)).toBe(false);
   });
 });
 
@@ -161,6 +198,11 @@ const same = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Nu
 describe.each([
   { src: '(x, y) => Math.min(x * y + 1, Math.sqrt(x))', kernel: (x: number, y: number) => Math.min(x * y + 1, Math.sqrt(x)) },
   { src: '(x, y) => x > y && y ? x * y + 1 : Math.sqrt(x)', kernel: (x: number, y: number) => (x > y && y ? x * y + 1 : Math.sqrt(x)) },
+  // The general scalar path (statements: a strided loop only, the body inlined).
+  {
+    src: '(x, y) => { if (x > y) return x * y + 1; let s = x; for (let i = 0; i < 3; i++) s = s * 0.5 + Math.round(y); return s; }',
+    kernel: (x: number, y: number) => { if (x > y) return x * y + 1; let s = x; for (let i = 0; i < 3; i++) s = s * 0.5 + Math.round(y); return s; },
+  },
 ])('the row and loop entries on the heap: $src', ({ src, kernel }) => {
   const { row, loop } = directEntries(src, 'f8(f8,f8)');
 

@@ -11,6 +11,9 @@ import { DTYPES, type AnyTypedArray, type DType } from '../../src/dtype/dtypes.j
 import { compileAssemblyScript } from '../../src/compiler/toolchain/asc.js';
 import { linkKernels, type CompiledKernel } from '../../src/compiler/compile.js';
 import type { JsOperand } from '../../src/compiler/emit/js/emit-module.js';
+import { emitDirectWasm } from '../../src/compiler/emit/wasm/emit-module.js';
+import { MATH_MODULE } from '../../src/compiler/emit/wasm/math-imports.js';
+import { mathLibrarySource } from '../../src/compiler/emit/assemblyscript/math-library.js';
 
 export type Value = number | bigint | boolean;
 
@@ -46,6 +49,19 @@ export class WasmRig {
     return WasmRig.create(linkKernels(kernels));
   }
 
+  /**
+   * The direct emitter's module of `kernels` (each eligible: emit-module.ts directEligible),
+   * with the ABI of {@link of}'s; its `nbmath` imports, if any, from {@link testMathLibrary}.
+   */
+  static async direct(kernels: readonly CompiledKernel[]): Promise<WasmRig> {
+    const memory = new WebAssembly.Memory({ initial: 512, maximum: 65536, shared: true });
+    const module = new WebAssembly.Module(emitDirectWasm(kernels));
+    const imports: WebAssembly.Imports = { env: { memory } };
+    if (WebAssembly.Module.imports(module).some((i) => i.module === MATH_MODULE)) imports[MATH_MODULE] = await testMathLibrary();
+    const instance = new WebAssembly.Instance(module, imports);
+    return new WasmRig(instance.exports as Record<string, (...args: number[]) => void>, memory);
+  }
+
   reset(): void {
     this.next = 1 << 20;
   }
@@ -65,6 +81,21 @@ export class WasmRig {
   i32(p: number, words: readonly number[]): void {
     new Int32Array(this.memory.buffer, p, words.length).set(words);
   }
+}
+
+let mathLibrary: Promise<WebAssembly.Exports> | null = null;
+
+/**
+ * The math library (compiler/emit/assemblyscript/math-library.ts) compiled by asc here, on
+ * its own memory (its static data must not land on a rig's), once per test file.
+ */
+export function testMathLibrary(): Promise<WebAssembly.Exports> {
+  mathLibrary ??= (async () => {
+    const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
+    const { module } = await compileAssemblyScript(mathLibrarySource());
+    return (await WebAssembly.instantiate(module, { env: { memory } })).exports;
+  })();
+  return mathLibrary;
 }
 
 /** A strided N-d layout of an operand: element strides (may be 0 or negative) and an offset. */

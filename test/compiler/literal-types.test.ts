@@ -89,8 +89,11 @@ describe('item 4 kernels: JS reference == Wasm (== plain JavaScript for float64)
   ];
   const gufuncs = GU.map(([name, src, sig], i) => compileKernel(src, sig, { kind: 'gufunc', core: core1, prefix: `g${i}_`, name }));
   let rig: WasmRig;
+  let direct: WasmRig;
   beforeAll(async () => {
     rig = await WasmRig.of([...kernels, ...gufuncs]);
+    // The direct emitter (issue 15) takes every scalar kernel here (ToInt32 of floats, casts).
+    direct = await WasmRig.direct(kernels);
   }, 120_000);
 
   test.each(SCALAR.map((c, i) => [c[0], i] as const))('%s', (_, i) => {
@@ -103,6 +106,7 @@ describe('item 4 kernels: JS reference == Wasm (== plain JavaScript for float64)
     const out = k.operands[k.nin]!;
     const js = runJs(k, [n], inputs);
     expect(mismatch(out, js, runWasm(rig, k, [n], inputs))).toBeNull();
+    expect(mismatch(out, js, runWasm(direct, k, [n], inputs))).toBeNull();
     if (vsPlain) expect(mismatch(out, js, inputs[0]!.map((x) => plain(src)(x) as Value))).toBeNull();
   });
 
@@ -110,6 +114,7 @@ describe('item 4 kernels: JS reference == Wasm (== plain JavaScript for float64)
     const k = kernels[0]!;
     expect(k.jsKernel(21)).toBe(51090942171709440000);
     expect(runWasm(rig, k, [1], [[21]])).toEqual([51090942171709440000]);
+    expect(runWasm(direct, k, [1], [[21]])).toEqual([51090942171709440000]);
   });
 
   test.each(GU.map((c, i) => [c[0], i] as const))('%s', (_, i) => {

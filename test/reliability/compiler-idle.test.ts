@@ -126,8 +126,8 @@ describe('compiler worker idle exit', () => {
       "import { setCompilerIdleMs } from './src/vectorize/compile-sync.ts';",
       'setCompilerIdleMs(600_000);',
       "nb.config({ tier: 'wasm' });",
-      // (an if statement: compiled by the worker; a straight-line float kernel would not start it)
-      "const f = nb.vectorize('f8(f8)')((x) => { if (x > 1) return x * 3 + 0.25; return x + 0.25; });",
+      // (a helper call: compiled by the worker; a kernel the direct emitter takes would not start it)
+      "const f = nb.vectorize('f8(f8)', { helpers: { plus: (v) => v + 0.25 } })((x) => { if (x > 1) return plus(x * 3); return plus(x); });",
       'console.log(JSON.stringify(f(nb.array([1, 2])).toArray()));',
     ].join('\n');
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });

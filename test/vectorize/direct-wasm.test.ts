@@ -7,9 +7,12 @@
  * the loops see (contiguous, strided, reversed, broadcast, 0-d, empty, `out=` the input itself
  * or overlapping it by one element) give the bits of a plain-JS evaluation of the same tree
  * (Math.fround after each float32 operation); such kernels are on the Wasm tier at once, with
- * `tier: 'auto'` and `'wasm'`, and start no compiler worker; kernels outside the subset, a
- * multi-signature function with one such signature, and ufuncs with an identity (asc's reduce
- * tile) go to asc as before; the ufunc methods and the parallel target run the direct module.
+ * `tier: 'auto'` and `'wasm'`, and start no compiler worker. The general scalar path: random
+ * integer kernels (int-kernel-arb.ts: dtype mixes, every integer operation, ?:, if/else, a
+ * loop, casts to the output) against a BigInt reference of NumPy's and JavaScript's rules,
+ * and collatz, early returns, bool results end to end. Kernels with helpers, tables, an
+ * identity (asc's reduce tile), or a math library call while there is no library go to asc
+ * as before; the ufunc methods and the parallel target run the direct module.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,10 +21,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
-import { directLane } from '../../src/compiler/emit/wasm/emit-module.js';
+import { directEligible, directLane } from '../../src/compiler/emit/wasm/emit-module.js';
+import { intEvaluate, intProgramArb, intSignature, intSource, intValueArb } from './int-kernel-arb.js';
 import { setDirectWasm } from '../../src/vectorize/tiered-kernels.js';
 import { kernelCacheStats } from '../../src/vectorize/kernel-cache.js';
 import { poolStarted } from '../../src/parallel/pool.js';
+import { mathLibraryExports } from '../../src/runtime/math-library.js';
 
 type Kernel = ((...a: unknown[]) => nb.NDArray) & nb.Ufunc & { readonly tier: 'js' | 'wasm'; readonly ready: Promise<void>; callAsync(...a: unknown[]): Promise<unknown>; readonly kernels: readonly { readonly ir: never }[] };
 const vectorize = (sigs: string | string[], src: string, options: nb.VectorizeOptions = {}) =>
@@ -348,6 +353,44 @@ describe('random eligible kernels give the bits of a plain-JS evaluation', () =>
   });
 });
 
+describe('random integer kernels (the general scalar path) give the values of a NumPy/JavaScript reference', () => {
+  it('int8 ... uint64 mixes, + - * & | ^ % floor/trunc division ** << >> (any count), ~ -, ?:, if/else, a loop, casts to the output', () => {
+    const INT_LAYOUTS = ['contiguous', 'strided', 'reversed', 'broadcast', '0-d', 'empty'] as const;
+    const caseArb = intProgramArb.chain((prog) => fc.tuple(
+      fc.constant(prog), fc.constantFrom(...INT_LAYOUTS), fc.integer({ min: 1, max: 23 }),
+      fc.tuple(...prog.params.map((t) => fc.array(intValueArb(t), { minLength: 23, maxLength: 23 }))), fc.nat(),
+    ));
+    fc.assert(fc.property(caseArb, ([prog, chosen, len, pool, which]) => {
+      const layout = chosen === 'broadcast' && prog.params.length === 1 ? 'contiguous' : chosen;
+      const f = nb.vectorize(intSignature(prog))(new Function(`return ${intSource(prog)}`)() as (...a: number[]) => number) as unknown as Kernel;
+      expect(directEligible(f.kernels[0]!.ir)).toBe(true);
+      expect(f.tier).toBe('wasm');
+      const n = layout === 'empty' ? 0 : layout === '0-d' ? 1 : len;
+      const k0 = which % prog.params.length;
+      const vals = pool.map((v, k) => (layout === 'broadcast' && k === k0 ? v.slice(0, n).map(() => v[0]!) : v.slice(0, n)));
+      const want = Array.from({ length: n }, (_, i) => intEvaluate(prog, vals.map((v) => v[i]!)));
+      const arr = (v: bigint[], k: number) => {
+        const t = prog.params[k]!;
+        return nb.array((t === 'int64' || t === 'uint64' ? v : v.map(Number)) as never, { dtype: t });
+      };
+      let inputs: nb.NDArray[];
+      switch (layout) {
+        case 'strided': inputs = vals.map((v, k) => arr(v.flatMap((x) => [x, 7n]), k).slice('::2')); break;
+        case 'reversed': inputs = vals.map((v, k) => arr([...v].reverse(), k).slice('::-1')); break;
+        case 'broadcast': inputs = vals.map((v, k) => (k === k0 ? arr([v[0]!], k) : arr(v, k))); break;
+        case '0-d': inputs = vals.map((v, k) => arr([v[0]!], k).reshape([])); break;
+        default: inputs = vals.map(arr);
+      }
+      const r = f(...inputs);
+      expect(r.shape).toEqual(layout === '0-d' ? [] : [n]);
+      const got = Array.from(r.copy().data as ArrayLike<number | bigint>, (v) => (prog.out === 'bool' ? v !== 0 : v));
+      const bad = got.findIndex((v, i) => !Object.is(v, want[i]));
+      if (bad >= 0) throw new Error(`${intSource(prog)} ${intSignature(prog)} (${layout}) at ${bad}: got ${got[bad]}, want ${want[bad]} (inputs ${vals.map((v) => v[bad])})`);
+      expect(got.length).toBe(n);
+    }), { numRuns: 300 });
+  });
+});
+
 describe('which kernels take the direct path', () => {
   it('eligible kernels are on the Wasm tier at once, with tier auto and wasm; the internal switch sends them to asc', async () => {
     const c = Math.random();
@@ -366,19 +409,41 @@ describe('which kernels take the direct path', () => {
     expect(viaAsc(nb.array([2]), 3).toArray()).toEqual([2 * 3 + c + 1]);
   });
 
-  it('outside the subset, a multi-signature function with one such signature, an identity: asc as before', async () => {
+  it('integer, bool, loop and early-return kernels are direct too, against plain JS', () => {
+    const c = Math.floor(Math.random() * 100);
+    const collatz = vectorize('i4(i4)', `(x) => { let n = ${c} - ${c}; while (x > 1) { x = x % 2 ? 3 * x + 1 : x / 2 | 0; n++; } return n; }`);
+    const steps = (x: number) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; n++; } return n; };
+    const early = vectorize(['i2(i2)', 'f8(f8)'], `(x) => { if (x < 0) return -x; if (x > ${c}) { return ${c}; } return x * 2; }`);
+    const isOdd = vectorize('b1(u1, i8)', '(a, b) => ((a + b) & 1n) === 1n');
+    for (const f of [collatz, early, isOdd]) expect(f.tier).toBe('wasm');
+    const xs = [1, 2, 3, 6, 7, 27, 97, 871, -5, 0];
+    expect(collatz(nb.array(xs, { dtype: 'int32' })).toArray()).toEqual(xs.map(steps));
+    const e = (x: number) => (x < 0 ? -x : x > c ? c : x * 2);
+    expect(early(nb.array([-3.5, 0.25, c + 1, -0], { dtype: 'float64' })).toArray()).toEqual([-3.5, 0.25, c + 1, -0].map(e));
+    // int16: x * 2 wraps; -(-32768) wraps to -32768.
+    const wrap16 = (v: number) => (v << 16) >> 16;
+    expect(early(nb.array([-32768, 20000, 40, -1], { dtype: 'int16' })).toArray()).toEqual([-32768, 20000, 40, -1].map((x) => wrap16(e(x))));
+    const as = [255, 0, 7, 128];
+    const bs = [1n, -1n, 2n ** 62n, -(2n ** 63n)];
+    expect(isOdd(nb.array(as, { dtype: 'uint8' }), nb.array(bs, { dtype: 'int64' })).toArray()).toEqual(as.map((a, i) => ((BigInt(a) + bs[i]!) & 1n) === 1n));
+  });
+
+  it('helpers, tables, an identity and (without the math library) Math.exp: asc as before', async () => {
     const c = Math.random();
     const cases = [
-      vectorize('f8(f8)', `(x) => Math.exp(x) + ${c}`),
-      vectorize('f8(f8)', `(x) => { if (x > ${c}) return x; return 0; }`),
-      vectorize(['f8(f8)', 'i4(i4)'], `(x) => x * 3 + ${Math.floor(c * 100)}`),
+      nb.vectorize('f8(f8)', { helpers: { h: new Function('v', `return v * ${c};`) as (v: number) => number } })(new Function('return (x) => h(x) + 1')() as (x: number) => number) as unknown as Kernel,
+      nb.vectorize('f8(i4)', { constants: { w: new Float64Array([c, 2]) } })(new Function('return (i) => w[i & 1]')() as (x: number) => number) as unknown as Kernel,
       vectorize('f8(f8,f8)', `(x, y) => x + y + ${c}`, { identity: 0 }),
     ];
     for (const f of cases) expect(f.tier).toBe('js');
-    await Promise.all(cases.map((f) => f.ready));
-    for (const f of cases) expect(f.tier).toBe('wasm');
-    expect(cases[2]!(nb.array([2], { dtype: 'int32' })).toArray()).toEqual([6 + Math.floor(c * 100)]);
-    expect(cases[3]!(nb.array([1, 2]), 3).toArray()).toEqual([1 + 3 + c, 2 + 3 + c]);
+    const exp = vectorize('f8(f8)', `(x) => Math.exp(x) + ${c}`);
+    expect(exp.tier).toBe(mathLibraryExports() === null ? 'js' : 'wasm');
+    await Promise.all([...cases, exp].map((f) => f.ready));
+    for (const f of [...cases, exp]) expect(f.tier).toBe('wasm');
+    expect(cases[0]!(nb.array([2])).toArray()).toEqual([2 * c + 1]);
+    expect(cases[1]!(nb.array([0, 1], { dtype: 'int32' })).toArray()).toEqual([c, 2]);
+    expect(cases[2]!(nb.array([1, 2]), 3).toArray()).toEqual([1 + 3 + c, 2 + 3 + c]);
+    expect(exp(nb.array([1])).toArray()).toEqual([Math.exp(1) + c]);
   });
 
   it("cache: true keeps the direct module by the kernel's inputs: the next factory runs no front end", () => {
@@ -398,13 +463,16 @@ describe('which kernels take the direct path', () => {
       "import { compilerWorkersSpawned } from './src/vectorize/compile-sync.ts';",
       "const f = nb.vectorize('f8(f8, f8)')((x, y) => x * y + 1);",
       "const g = nb.vectorize(['f4(f4)', 'f8(f8)'], { tier: 'wasm' })((x) => Math.min(Math.max(x, 0), 1));",
-      'const tiers = [f.tier, g.tier];',
-      'await f.ready; await g.ready;',
+      // (the general scalar path: a loop over int32, an early return, a bool result)
+      "const h = nb.vectorize('i4(i4)')((x) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : x / 2 | 0; n++; } return n; });",
+      "const b = nb.vectorize('b1(i2)')((x) => { if (x < 0) return false; return (x & 1) === 1; });",
+      'const tiers = [f.tier, g.tier, h.tier, b.tier];',
+      'await f.ready; await g.ready; await h.ready; await b.ready;',
       'await new Promise((r) => setTimeout(r, 100));',
-      "console.log(JSON.stringify([tiers, f(nb.array([1, 2]), 3).toArray(), g(nb.array([-1, 0.5, 2])).toArray(), compilerWorkersSpawned()]));",
+      "console.log(JSON.stringify([tiers, f(nb.array([1, 2]), 3).toArray(), g(nb.array([-1, 0.5, 2])).toArray(), h(nb.array([6, 27], { dtype: 'int32' })).toArray(), b(nb.array([-3, 3, 4], { dtype: 'int16' })).toArray(), compilerWorkersSpawned()]));",
     ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual([['wasm', 'wasm'], [4, 7], [0, 0.5, 1], 0]);
+    expect(JSON.parse(r.stdout)).toEqual([['wasm', 'wasm', 'wasm', 'wasm'], [4, 7], [0, 0.5, 1], [8, 111], [false, true, false], 0]);
   });
 });
 
@@ -452,6 +520,18 @@ describe('ufunc methods and targets on a direct kernel', () => {
       expect(g(x, y).toArray()).toEqual(want);
       expect(poolStarted()).toBe(true);
       expect(((await g.callAsync(x, y)) as nb.NDArray).toArray()).toEqual(want);
+    });
+
+    it('and a module of the general scalar path (a loop on int32, a bool result)', async () => {
+      nb.config({ parallel: { threads: 2, minElements: 0, blockMs: 1e-6 } });
+      const steps = vectorize('i4(i4)', '(x) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; n++; } return n; }', { target: 'parallel' });
+      const odd = vectorize('b1(i8)', '(x) => { if (x < 0n) return false; return (x & 1n) === 1n; }', { target: 'parallel' });
+      expect([steps.tier, odd.tier]).toEqual(['wasm', 'wasm']);
+      const n = 50_001;
+      const xs = Array.from({ length: n }, (_, i) => (i * 7919) % 100_000 - 10);
+      const collatz = (x: number) => { let c = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; c++; } return c; };
+      expect(steps(nb.array(xs, 'int32')).toArray()).toEqual(xs.map(collatz));
+      expect(((await odd.callAsync(nb.array(xs.map(BigInt), 'int64'))) as nb.NDArray).toArray()).toEqual(xs.map((x) => x >= 0 && x % 2 === 1));
     });
   });
 });

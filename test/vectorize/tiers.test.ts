@@ -310,8 +310,8 @@ describe('process lifetime', () => {
   const run = (body: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
     "import * as nb from './src/index.ts';",
     `const c = ${Math.random()};`,
-    // (an if statement: asc compiles it in the background; a straight-line float kernel would be on Wasm at once)
-    "const f = nb.vectorize('f8(f8, f8)', { constants: { c } })((x, y) => { if (x > y) return x * c; return y * c; });",
+    // (a helper call: asc compiles it in the background; a kernel the direct emitter takes would be on Wasm at once)
+    "const f = nb.vectorize('f8(f8, f8)', { constants: { c }, helpers: { pick: (x, y) => (x > y ? x : y) } })((x, y) => pick(x, y) * c);",
     body,
   ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
 

@@ -7,6 +7,9 @@
  * (docs/notes/asc-compile-cost.md), and it gives the same bits as asc's module of the same
  * kernel. Kernels with a comparison get a SIMD path here where asc's module runs them scalar
  * (ir/passes/simd.ts does not take them): per lane the same instructions, so the same bits.
+ * Every other scalar kernel without helpers, tables or arrays ({@link directEligible}) takes
+ * the general scalar path (scalar-row.ts, function.ts: statements, every dtype, casts, the
+ * math library's functions as `nbmath` imports), with the same ABI.
  *
  * The module has the ABI of the AS scalar unit (../assemblyscript/emit-module.ts; operand k
  * has pointer p<k> and byte stride s<k>, inputs first, the output last, K = nin):
@@ -18,9 +21,10 @@
  *   `<prefix>loop(plan)`: the N-d walk of the plan (ndim, shape, per operand its pointer and
  *     byte strides; walk() there), outer dims by recursion through `<prefix>dims`; ndim > 32
  *     traps, a dim <= 0 returns, ndim 0 is one element.
- * It imports only `env.memory` (shared, 0 to 65536 pages, as asc's modules declare it:
- * toolchain/asc-flags.ts) and has no static data, so it instantiates anywhere on the heap,
- * and the parallel target's workers instantiate it on the same memory. Several kernels
+ * It imports `env.memory` (shared, 0 to 65536 pages, as asc's modules declare it:
+ * toolchain/asc-flags.ts) and, when a kernel calls them, the math library's functions from
+ * `nbmath` (math-imports.ts), and has no static data, so it instantiates anywhere on the
+ * heap, and the parallel target's workers instantiate it on the same memory. Several kernels
  * (a multi-signature vectorize) link into one module, each under its own entry names.
  *
  * Good code, as asc -O3 makes it: the kernel inlined in each loop, pointers bumped (no index
@@ -32,8 +36,15 @@ import { castConst } from '../../ir/infer-expr.js';
 import { forEachExpr, mapChildren, mapStmt, type CompareOp, type ConstExpr, type Expr, type IRProgram } from '../../ir/nodes.js';
 import { broadcastInputs, straightLineFloat } from '../../ir/passes/simd.js';
 import { isFloatType } from '../../ir/types.js';
-import { Code, encodeModule, I32, V128, type ValType, type WasmFunction } from './encode.js';
+import { Code, encodeModule, I32, V128, type ValType, type WasmFunction, type WasmImport } from './encode.js';
+import { bump, countedLoop, dimsFunction, Locals, loopFunction } from './entries.js';
+import { libraryCall } from './calls.js';
+import type { Callees } from './function.js';
+import { ipowFunction } from './int-ops.js';
 import { LANES, MASK_OPS, type Instruction, type Lane } from './lanes.js';
+import { MATH_MODULE, type MathImport } from './math-imports.js';
+import { scalarIneligible, scalarRowFunction } from './scalar-row.js';
+import { valType } from './values.js';
 
 /** What the emitter reads of a compiled kernel. */
 export interface DirectKernel {
@@ -43,16 +54,10 @@ export interface DirectKernel {
 }
 
 // i32 and memory opcodes used below (binary format 5.4).
-const I32_LOAD = 0x28;
 const I32_EQZ = 0x45;
 const I32_EQ = 0x46;
-const I32_GT_U = 0x4b;
-const I32_LE_S = 0x4c;
-const I32_GE_S = 0x4e;
 const I32_LE_U = 0x4d;
 const I32_ADD = 0x6a;
-const I32_SUB = 0x6b;
-const I32_MUL = 0x6c;
 const I32_OR = 0x72;
 const I32_SHL = 0x74;
 const V128_LOAD = 0x00;
@@ -223,16 +228,6 @@ function scalarConst(c: Code, k: ConstExpr<DType>, lane: Lane): void {
   else c.f64(k.value as number);
 }
 
-/** Local indices handed out in order after a function's params. */
-class Locals {
-  readonly types: ValType[] = [];
-  constructor(private readonly first: number) {}
-  add(t: ValType): number {
-    this.types.push(t);
-    return this.first + this.types.length - 1;
-  }
-}
-
 /** Every distinct constant of the kernel (by {@link constKey}), in order of first use. */
 function constants(p: IRProgram, lane: Lane): Map<string, ConstExpr<DType>> {
   const seen = new Map<string, ConstExpr<DType>>();
@@ -272,11 +267,6 @@ function kernelBody(c: Code, p: IRProgram, lane: Lane, simd: boolean, at: {
   else c.mem(lane.store, lane.align, at.offset);
 }
 
-/** `p += by` for each pointer local of `ptrs`. */
-function bump(c: Code, ptrs: readonly number[], by: (i: number) => void): void {
-  ptrs.forEach((p, i) => { c.get(p); by(i); c.op(I32_ADD).set(p); });
-}
-
 /** Push `tests[0] && tests[1] && ...` (i32 0 or 1), each test run only when those before hold. */
 function andThen(c: Code, tests: readonly (() => void)[]): void {
   tests[0]!();
@@ -284,13 +274,6 @@ function andThen(c: Code, tests: readonly (() => void)[]): void {
   c.ifI32();
   andThen(c, tests.slice(1));
   c.else().i32(0).end();
-}
-
-/** `loop { if (i + step <= n) { body; i += step; continue } }`: asc -O3's shape of a counted loop. */
-function countedLoop(c: Code, i: number, n: number, step: number, body: () => void): void {
-  c.loop().get(i).i32(step).op(I32_ADD).get(n).op(I32_LE_S).if();
-  body();
-  c.get(i).i32(step).op(I32_ADD).set(i).br(1).end().end();
 }
 
 /** The row function of one kernel (see the file header). */
@@ -375,74 +358,28 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
 }
 
 /**
- * `dims(d, ndim, shape, ops, w, p0..pK)`: dim d of the plan; the innermost calls the row
- * (asm/ufunc/walk.ts's recursion, as the AS unit's walk()).
+ * Can kernel `p` go to the direct emitter? The straight-line float kernels of
+ * {@link directLane} (SIMD rows), and every other scalar kernel the general path takes
+ * (scalar-row.ts scalarIneligible: statements, all dtypes, casts, inline intrinsics, and
+ * the math library's functions when `mathLibrary`). `reduceTile`: the unit asks for asc's
+ * reduce tile (vectorize with an `identity`), which this emitter does not make.
+ *
+ * @example
+ * ```ts
+ * directEligible(compileKernel((x) => (x > 0 ? x * 2 : -x), 'i4(i4)', { kind: 'scalar' }).ir); // true
+ * directEligible(compileKernel((x) => Math.exp(x), 'f8(f8)', { kind: 'scalar' }).ir, { mathLibrary: false }); // false
+ * ```
  */
-function dimsFunction(nops: number, row: number, self: number): WasmFunction {
-  const [d, ndim, shape, opsAt, w] = [0, 1, 2, 3, 4];
-  const ptr = (k: number) => 5 + k;
-  const ks = [...Array(nops).keys()];
-  const params: ValType[] = [I32, I32, I32, I32, I32, ...ks.map((): ValType => I32)];
-  const L = new Locals(params.length);
-  const n = L.add(I32);
-  const s = ks.map(() => L.add(I32));
-  const i = L.add(I32);
-  const c = new Code();
-  const dOffset = () => c.get(d).i32(2).op(I32_SHL);
-  c.get(shape); dOffset(); c.op(I32_ADD).mem(I32_LOAD, 2).set(n);
-  // s_k = ops[k * w + 4 + 4d]: operand k's byte stride along dim d.
-  for (const k of ks) {
-    c.get(opsAt);
-    if (k > 0) c.get(w).i32(k).op(I32_MUL).op(I32_ADD);
-    dOffset(); c.op(I32_ADD).mem(I32_LOAD, 2, 4).set(s[k]!);
-  }
-  c.get(d).get(ndim).i32(1).op(I32_SUB).op(I32_EQ).if();
-  c.get(n); for (const k of ks) c.get(ptr(k)).get(s[k]!);
-  c.call(row).return().end();
-  c.block().loop().get(i).get(n).op(I32_GE_S).brIf(1);
-  c.get(d).i32(1).op(I32_ADD).get(ndim).get(shape).get(opsAt).get(w);
-  for (const k of ks) c.get(ptr(k));
-  c.call(self);
-  bump(c, ks.map(ptr), (k) => c.get(s[k]!));
-  c.get(i).i32(1).op(I32_ADD).set(i).br(0).end().end();
-  c.end();
-  return { params, results: [], locals: L.types, code: c };
-}
-
-/** `loop(plan)`: the N-d entry (see the file header). */
-function loopFunction(nops: number, row: number, dims: number, name: string): WasmFunction {
-  const plan = 0;
-  const ks = [...Array(nops).keys()];
-  const L = new Locals(1);
-  const [ndim, shape, opsAt, w, d] = [L.add(I32), L.add(I32), L.add(I32), L.add(I32), L.add(I32)];
-  const p = ks.map(() => L.add(I32));
-  const c = new Code();
-  c.get(plan).mem(I32_LOAD, 2).set(ndim);
-  c.get(ndim).i32(32).op(I32_GT_U).if().unreachable().end();
-  c.get(plan).i32(4).op(I32_ADD).set(shape);
-  c.get(shape).get(ndim).i32(2).op(I32_SHL).op(I32_ADD).set(opsAt);
-  c.get(ndim).i32(1).op(I32_ADD).i32(2).op(I32_SHL).set(w);
-  for (const k of ks) {
-    c.get(opsAt);
-    if (k > 0) c.get(w).i32(k).op(I32_MUL).op(I32_ADD);
-    c.mem(I32_LOAD, 2).set(p[k]!);
-  }
-  c.get(ndim).op(I32_EQZ).if().i32(1);
-  for (const k of ks) c.get(p[k]!).i32(0);
-  c.call(row).return().end();
-  // Any dim <= 0: nothing to do.
-  c.block().loop().get(d).get(ndim).op(I32_GE_S).brIf(1);
-  c.get(shape).get(d).i32(2).op(I32_SHL).op(I32_ADD).mem(I32_LOAD, 2).i32(0).op(I32_LE_S).if().return().end();
-  c.get(d).i32(1).op(I32_ADD).set(d).br(0).end().end();
-  c.i32(0).get(ndim).get(shape).get(opsAt).get(w);
-  for (const k of ks) c.get(p[k]!);
-  c.call(dims).end();
-  return { params: [I32], results: [], locals: L.types, code: c, export: name };
+export function directEligible(p: IRProgram, options: { readonly reduceTile?: boolean; readonly mathLibrary?: boolean } = {}): boolean {
+  if (options.reduceTile === true) return false;
+  return directForm(p) !== null || scalarIneligible(p, options.mathLibrary === true) === null;
 }
 
 /**
- * The Wasm binary of one module holding `kernels` (each eligible: {@link directLane}), their
- * entries exported under their names.
+ * The Wasm binary of one module holding `kernels` (each {@link directEligible}), their
+ * entries exported under their names. Kernels that call the math library import its
+ * functions from `nbmath` (math-imports.ts), each once, before the module's own functions;
+ * the integer powers they use are functions of the module, after the kernels' entries.
  *
  * @throws Error when a kernel is not eligible.
  * @example
@@ -453,13 +390,42 @@ function loopFunction(nops: number, row: number, dims: number, name: string): Wa
  * ```
  */
 export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<ArrayBuffer> {
+  const forms = kernels.map((k) => directForm(k.ir));
+  const imports: WasmImport[] = [];
+  const importAt = new Map<string, number>();
+  const math = (m: MathImport): number => {
+    if (!importAt.has(m.name)) {
+      importAt.set(m.name, imports.length);
+      imports.push({ module: MATH_MODULE, name: m.name, params: m.params.map(valType), results: [valType(m.result)] });
+    }
+    return importAt.get(m.name)!;
+  };
+  // The imports come first in the function index space: collect them before any index is used.
+  kernels.forEach((k, i) => {
+    if (forms[i] !== null) return;
+    const why = scalarIneligible(k.ir, true);
+    if (why !== null) throw new Error(`emitDirectWasm: a kernel outside the direct subset (${why})`);
+    forEachExpr(k.ir.main.body, (e) => { const m = libraryCall(e); if (m !== null) math(m); });
+  });
+  const first = imports.length + 3 * kernels.length; // the integer powers' indices
+  const powers: DType[] = [];
+  const callees: Callees = {
+    math: (m) => importAt.get(m.name)!,
+    ipow: (t) => { if (!powers.includes(t)) powers.push(t); return first + powers.indexOf(t); },
+  };
   const functions: WasmFunction[] = [];
-  for (const k of kernels) {
-    const d = directForm(k.ir);
-    if (d === null) throw new Error('emitDirectWasm: a kernel outside the direct subset (directLane)');
-    const base = functions.length;
+  kernels.forEach((k, i) => {
+    const d = forms[i]!;
+    const row = imports.length + functions.length;
     const nops = k.ir.main.params.length + 1;
-    functions.push(rowFunction(d.ir, d.lane, k.entries.row), dimsFunction(nops, base, base + 1), loopFunction(nops, base, base + 1, k.entries.loop));
+    functions.push(
+      d === null ? scalarRowFunction(k.ir, k.entries.row, callees) : rowFunction(d.ir, d.lane, k.entries.row),
+      dimsFunction(nops, row, row + 1), loopFunction(nops, row, row + 1, k.entries.loop),
+    );
+  });
+  for (const t of powers) {
+    const code = new Code();
+    functions.push({ ...ipowFunction(t, code), code });
   }
-  return encodeModule(functions, { min: 0, max: 65536, shared: true });
+  return encodeModule(functions, { min: 0, max: 65536, shared: true }, imports);
 }

@@ -7,8 +7,9 @@
  */
 
 /** Value types (binary format 5.3.1). */
-export type ValType = 0x7f | 0x7d | 0x7c | 0x7b;
+export type ValType = 0x7f | 0x7e | 0x7d | 0x7c | 0x7b;
 export const I32: ValType = 0x7f;
+export const I64: ValType = 0x7e;
 export const F32: ValType = 0x7d;
 export const F64: ValType = 0x7c;
 export const V128: ValType = 0x7b;
@@ -53,6 +54,27 @@ export function signedLeb128(n: number): number[] {
   }
 }
 
+/**
+ * The signed LEB128 bytes of 64-bit integer `n` (`i64.const` immediates; a bigint is taken
+ * modulo 2^64, as a two's-complement int64).
+ *
+ * @example
+ * ```ts
+ * signedLeb128Big(-1n); // [0x7f]
+ * ```
+ */
+export function signedLeb128Big(n: bigint): number[] {
+  let v = BigInt.asIntN(64, n);
+  const out: number[] = [];
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n; // arithmetic: the sign is kept
+    const done = (v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0);
+    out.push(done ? b : b | 0x80);
+    if (done) return out;
+  }
+}
+
 const utf8 = (s: string): number[] => [...new TextEncoder().encode(s)];
 const name = (s: string): number[] => { const b = utf8(s); return [...unsignedLeb128(b.length), ...b]; };
 const vec = (items: readonly number[][]): number[] => [...unsignedLeb128(items.length), ...items.flat()];
@@ -70,6 +92,10 @@ export class Code {
   get(i: number): this { return this.op(0x20, ...unsignedLeb128(i)); }
   set(i: number): this { return this.op(0x21, ...unsignedLeb128(i)); }
   i32(n: number): this { return this.op(0x41, ...signedLeb128(n)); }
+  i64(n: bigint): this { return this.op(0x42, ...signedLeb128Big(n)); }
+  tee(i: number): this { return this.op(0x22, ...unsignedLeb128(i)); }
+  /** A saturating float → integer truncation (`0xfc n`: 2 i32.trunc_sat_f64_s, 3 ..._u, 6 i64..._s, 7 ..._u). */
+  sat(n: number): this { return this.op(0xfc, n); }
   f32(v: number): this {
     const b = new Uint8Array(4);
     new DataView(b.buffer).setFloat32(0, v, true);
@@ -89,6 +115,9 @@ export class Code {
   if(): this { return this.op(0x04, 0x40); }
   /** `if` whose arms leave one i32. */
   ifI32(): this { return this.op(0x04, I32); }
+  /** `block` and `if` leaving one value of type `t`. */
+  blockOf(t: ValType): this { return this.op(0x02, t); }
+  ifOf(t: ValType): this { return this.op(0x04, t); }
   else(): this { return this.op(0x05); }
   end(): this { return this.op(0x0b); }
   br(depth: number): this { return this.op(0x0c, ...unsignedLeb128(depth)); }
@@ -108,6 +137,14 @@ export interface WasmFunction {
   readonly export?: string;
 }
 
+/** A function a module imports (before its own functions in the function index space). */
+export interface WasmImport {
+  readonly module: string;
+  readonly name: string;
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+}
+
 /** Locals as the code section wants them: runs of one type, `count type`. */
 function localRuns(locals: readonly ValType[]): number[][] {
   const runs: number[][] = [];
@@ -125,8 +162,9 @@ const section = (id: number, body: number[]): number[] => [id, ...unsignedLeb128
 
 /**
  * A module of `functions` importing one memory as `env.memory` (shared when `shared`, with
- * the given page limits) and exporting it again as `memory` (as asc's modules do), with the
- * functions that have an `export` name.
+ * the given page limits) and `imports` (functions: indices 0 .. imports.length - 1, the
+ * module's own functions after them) and exporting the memory again as `memory` (as asc's
+ * modules do), with the functions that have an `export` name.
  *
  * @example
  * ```ts
@@ -135,20 +173,27 @@ const section = (id: number, body: number[]): number[] => [id, ...unsignedLeb128
  * WebAssembly.validate(bytes); // true
  * ```
  */
-export function encodeModule(functions: readonly WasmFunction[], memory: { min: number; max: number; shared: boolean }): Uint8Array<ArrayBuffer> {
+export function encodeModule(
+  functions: readonly WasmFunction[], memory: { min: number; max: number; shared: boolean }, imported: readonly WasmImport[] = [],
+): Uint8Array<ArrayBuffer> {
   // Function types, each once.
   const types: number[][] = [];
   const typeIndex = new Map<string, number>();
-  const typeOf = functions.map((f) => {
+  const typeOf = (f: { readonly params: readonly ValType[]; readonly results: readonly ValType[] }) => {
     const t = [0x60, ...vec(f.params.map((p) => [p])), ...vec(f.results.map((r) => [r]))];
     const key = t.join(',');
     if (!typeIndex.has(key)) { typeIndex.set(key, types.length); types.push(t); }
     return typeIndex.get(key)!;
-  });
+  };
+  const importTypes = imported.map(typeOf);
+  const functionTypes = functions.map(typeOf);
   const limits = [memory.shared ? 0x03 : 0x01, ...unsignedLeb128(memory.min), ...unsignedLeb128(memory.max)];
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
+  const imports = vec([
+    [...name('env'), ...name('memory'), 0x02, ...limits],
+    ...imported.map((f, i) => [...name(f.module), ...name(f.name), 0x00, ...unsignedLeb128(importTypes[i]!)]),
+  ]);
   const exports = vec([
-    ...functions.flatMap((f, i) => (f.export === undefined ? [] : [[...name(f.export), 0x00, ...unsignedLeb128(i)]])),
+    ...functions.flatMap((f, i) => (f.export === undefined ? [] : [[...name(f.export), 0x00, ...unsignedLeb128(imported.length + i)]])),
     [...name('memory'), 0x02, 0x00],
   ]);
   const bodies = vec(functions.map((f) => {
@@ -159,7 +204,7 @@ export function encodeModule(functions: readonly WasmFunction[], memory: { min: 
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
     ...section(1, vec(types)),
     ...section(2, imports),
-    ...section(3, vec(typeOf.map((t) => unsignedLeb128(t)))),
+    ...section(3, vec(functionTypes.map((t) => unsignedLeb128(t)))),
     ...section(7, exports),
     ...section(10, bodies),
   ]);

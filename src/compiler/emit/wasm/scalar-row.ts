@@ -1,0 +1,106 @@
+/**
+ * The general scalar path of the direct emitter (issue 15): which scalar kernels it takes
+ * ({@link scalarEligible}) and their row function `<prefix>row(n, p0, s0, ..., pK, sK)`
+ * (the ABI of emit-module.ts's header): the strided scalar loop, each operand read and
+ * written in its dtype (values.ts: a bool is a byte read as `!= 0`, stored as 0 or 1), the
+ * kernel's body inlined in the loop (function.ts), as asc -O3 inlines the AS unit's kernel.
+ * No SIMD loop: asc's module of such a kernel has none either (ir/passes/simd.ts takes only
+ * straight-line float kernels, which emit-module.ts's own path takes first).
+ */
+import type { DType } from '../../../dtype/dtypes.js';
+import { forEachExpr, forEachStmt, type Expr, type IRProgram } from '../../ir/nodes.js';
+import { isFloatType } from '../../ir/types.js';
+import { Code, I32, type ValType, type WasmFunction } from './encode.js';
+import { bump, countedLoop, Locals } from './entries.js';
+import { FLOAT_INLINE, libraryCall } from './calls.js';
+import { KernelBody, type Callees } from './function.js';
+import { LANES } from './lanes.js';
+import { isSmall, loadValue, storeValue, valType } from './values.js';
+
+/** Intrinsics written inline on integers (function.ts `call`), by name. */
+const INT_INLINE = new Set(['abs', 'sign', 'min', 'max', 'clamp', 'imul', 'clz32']);
+
+/**
+ * Why kernel `p` cannot take the general scalar path, or null when it can. `mathLibrary`:
+ * whether the math library is there to import (runtime/math-library.ts); without it a
+ * kernel calling one of its functions stays on asc.
+ *
+ * Not taken: anything but a scalar kernel (gufuncs, jit), helper calls (other compiled
+ * functions), constant tables, array parameters and their loads, stores, `.length`,
+ * scratch arrays and allocations, and a call with neither an inline form nor a library
+ * function.
+ *
+ * @example
+ * ```ts
+ * scalarIneligible(compileKernel((x) => { while (x > 1) x = x % 2 ? 3 * x + 1 : x / 2; return x; }, 'i4(i4)', { kind: 'scalar' }).ir, false); // null
+ * ```
+ */
+export function scalarIneligible(p: IRProgram, mathLibrary: boolean): string | null {
+  if (p.kind !== 'scalar') return `a ${p.kind} kernel`;
+  if (p.helpers.length > 0) return 'helper calls';
+  if ((p.tables?.length ?? 0) > 0) return 'constant tables';
+  const fn = p.main;
+  if (fn.returns === 'void' || fn.params.some((q) => q.scalar === undefined)) return 'array parameters';
+  let why: string | null = null;
+  forEachStmt(fn.body, (s) => {
+    if (s.kind === 'store' || s.kind === 'scratch' || s.kind === 'alloc') why ??= `a ${s.kind} statement`;
+  });
+  forEachExpr(fn.body, (e) => { why ??= exprIneligible(e, mathLibrary); });
+  return why;
+}
+
+/** Why expression node `e` (not its operands) is not eligible, or null. */
+function exprIneligible(e: Expr<DType>, mathLibrary: boolean): string | null {
+  switch (e.kind) {
+    case 'helper': case 'load': case 'length': return `a ${e.kind}`;
+    case 'call': {
+      if (libraryCall(e) !== null) return mathLibrary ? null : `Math.${e.fn} without the math library`;
+      if (e.fn === 'isNaN' || e.fn === 'isFinite') return isFloatType(e.args[0]!.type) ? null : `${e.fn} of ${e.args[0]!.type}`;
+      if (isFloatType(e.type)) return e.fn === 'clamp' || FLOAT_INLINE.has(e.fn) || LANES[e.type]!.ops[e.fn] !== undefined ? null : `Math.${e.fn} on ${e.type}`;
+      return INT_INLINE.has(e.fn) ? null : `Math.${e.fn} on ${e.type}`;
+    }
+    case 'binary':
+      if (libraryCall(e) !== null) return mathLibrary ? null : `float ${e.op} without the math library`;
+      if (isFloatType(e.type) && LANES[e.type]!.ops[e.op] === undefined) return `float ${e.op}`;
+      return null;
+    default: return null;
+  }
+}
+
+/** Does kernel `p` call a function of the math library? */
+export function usesMathLibrary(p: IRProgram): boolean {
+  let uses = false;
+  forEachExpr(p.main.body, (e) => { uses ||= libraryCall(e) !== null; });
+  return uses;
+}
+
+/** The row function of eligible scalar kernel `p` (see the file header), exported as `name`. */
+export function scalarRowFunction(p: IRProgram, name: string, callees: Callees): WasmFunction {
+  const fn = p.main;
+  const ins = fn.params.map((q) => q.scalar!);
+  const out = fn.returns as DType;
+  const K = ins.length;
+  const ops = [...Array(K + 1).keys()];
+  const n = 0;
+  const ptr = (k: number) => 1 + 2 * k;
+  const stride = (k: number) => 2 + 2 * k;
+  const params: ValType[] = [I32, ...ops.flatMap((): ValType[] => [I32, I32])];
+  const L = new Locals(params.length);
+  const i = L.add(I32);
+  const values = ins.map((t) => L.add(valType(t)));
+  const locals = fn.locals.map((l) => L.add(valType(l.type)));
+  const c = new Code();
+  const body = new KernelBody(fn, {
+    code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees,
+  });
+  countedLoop(c, i, n, 1, () => {
+    ins.forEach((t, k) => { c.get(ptr(k)); loadValue(c, t); c.set(values[k]!); });
+    c.get(ptr(K));
+    // (a small integer's store writes its low bytes: the result need not be wrapped first)
+    body.emit(isSmall(out));
+    storeValue(c, out);
+    bump(c, ops.map(ptr), (k) => c.get(stride(k)));
+  });
+  c.end();
+  return { params, results: [], locals: L.types, code: c, export: name };
+}
