@@ -1,0 +1,34 @@
+/**
+ * A direct module that calls the math library is the Wasm tier at once; under tier 'auto'
+ * asc's module of the same kernel replaces it in the background (src/vectorize/tier.ts
+ * Tiers.optimize). Calls made while the swap lands give the same bits before, during and
+ * after it (the same AS functions, inlined by asc), and match plain JS within the
+ * transcendentals' bound; `.ready` does not wait for the swap.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+describe('the background asc module replaces a direct module that calls the math library', () => {
+  it('in a fresh process: Wasm at once, calls in a loop across the swap all give the same bits, the compiler worker starts once', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
+      "import * as nb from './src/index.ts';",
+      "import { compilerWorkersSpawned } from './src/vectorize/compile-sync.ts';",
+      "import { OPTIMIZED } from './src/vectorize/tier.ts';",
+      "const f = nb.vectorize('f8(f8)')((x) => Math.exp(-x * x) * Math.cos(x) + Math.pow(x, 1.5));",
+      'const x = nb.linspace(0, 3, 1001);',
+      'const tierAtOnce = f.tier;',
+      'const first = f(x).toArray();',
+      'await f.ready;',
+      'let calls = 0, same = 0, swapped = false;',
+      'f[OPTIMIZED].then(() => { swapped = true; });',
+      'while (!swapped) { const r = f(x).toArray(); calls++; if (r.every((v, i) => Object.is(v, first[i]))) same++; await new Promise((res) => setTimeout(res, 2)); }',
+      'for (let k = 0; k < 5; k++) { const r = f(x).toArray(); calls++; if (r.every((v, i) => Object.is(v, first[i]))) same++; }',
+      'const plain = x.toArray().map((v) => Math.exp(-v * v) * Math.cos(v) + Math.pow(v, 1.5));',
+      'const close = first.every((v, i) => Math.abs(v - plain[i]) <= 4e-16 * Math.max(1, Math.abs(plain[i])));',
+      "console.log(JSON.stringify({ tierAtOnce, tier: f.tier, sameAll: same === calls, manyCalls: calls > 5, close, workers: compilerWorkersSpawned() }));",
+      'process.exit(0);',
+    ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ tierAtOnce: 'wasm', tier: 'wasm', sameAll: true, manyCalls: true, close: true, workers: 1 });
+  });
+});
