@@ -44,6 +44,12 @@ import { ipowFunction } from './int-ops.js';
 import { LANES, MASK_OPS, type Instruction, type Lane } from './lanes.js';
 import { MATH_MODULE, type MathImport } from './math-imports.js';
 import { scalarIneligible, scalarRowFunction } from './scalar-row.js';
+import { BOUNDS_GLOBALS } from './arrays.js';
+import { gufuncIneligible, gufuncRowFunction } from './gufunc-row.js';
+
+/** Why kernel `p` is outside the general path (scalar-row.ts, or gufunc-row.ts for a guvectorize kernel), or null. */
+const ineligible = (p: IRProgram, mathLibrary: boolean): string | null =>
+  (p.kind === 'gufunc' ? gufuncIneligible : scalarIneligible)(p, mathLibrary);
 import { valType } from './values.js';
 
 /** What the emitter reads of a compiled kernel. */
@@ -372,7 +378,7 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
  */
 export function directEligible(p: IRProgram, options: { readonly reduceTile?: boolean; readonly mathLibrary?: boolean } = {}): boolean {
   if (options.reduceTile === true) return false;
-  return directForm(p) !== null || scalarIneligible(p, options.mathLibrary === true) === null;
+  return directForm(p) !== null || ineligible(p, options.mathLibrary === true) === null;
 }
 
 /**
@@ -403,7 +409,7 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
   // The imports come first in the function index space: collect them before any index is used.
   kernels.forEach((k, i) => {
     if (forms[i] !== null) return;
-    const why = scalarIneligible(k.ir, true);
+    const why = ineligible(k.ir, true);
     if (why !== null) throw new Error(`emitDirectWasm: a kernel outside the direct subset (${why})`);
     forEachExpr(k.ir.main.body, (e) => { const m = libraryCall(e); if (m !== null) math(m); });
   });
@@ -417,15 +423,20 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
   kernels.forEach((k, i) => {
     const d = forms[i]!;
     const row = imports.length + functions.length;
-    const nops = k.ir.main.params.length + 1;
+    // (a gufunc's operands are its parameters; its entries take the core block last)
+    const gufunc = k.ir.kind === 'gufunc';
+    const nops = k.ir.main.params.length + (gufunc ? 0 : 1);
     functions.push(
-      d === null ? scalarRowFunction(k.ir, k.entries.row, callees) : rowFunction(d.ir, d.lane, k.entries.row),
-      dimsFunction(nops, row, row + 1), loopFunction(nops, row, row + 1, k.entries.loop),
+      gufunc ? gufuncRowFunction(k.ir, k.entries.row, callees)
+        : d === null ? scalarRowFunction(k.ir, k.entries.row, callees) : rowFunction(d.ir, d.lane, k.entries.row),
+      dimsFunction(nops, row, row + 1, gufunc), loopFunction(nops, row, row + 1, k.entries.loop, gufunc),
     );
   });
   for (const t of powers) {
     const code = new Code();
     functions.push({ ...ipowFunction(t, code), code });
   }
-  return encodeModule(functions, { min: 0, max: 65536, shared: true }, imports);
+  // A kernel with bounds checks exports the prelude's globals (arrays.ts), as asc's module does.
+  const checks = kernels.some((k) => (k.ir.bounds?.length ?? 0) > 0);
+  return encodeModule(functions, { min: 0, max: 65536, shared: true }, imports, checks ? BOUNDS_GLOBALS : []);
 }
