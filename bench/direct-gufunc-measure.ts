@@ -6,7 +6,8 @@
  * (asm-module.ts interleavedMedians), after a check that the two give the same bits.
  * Kernels: rowdot (1e5, 32) float64 (issue 16's row), a small matmul (m,n),(n,p)->(m,p)
  * 8x8 @ 8x8 over 2e4 loop elements, a cumulative sum (n)->(n) of rows of 64, a scalar
- * input `(n),()->(n)` (a * s) of rows of 64, and rowdot int32. Prints wall and CPU
+ * input `(n),()->(n)` (a * s) of rows of 64, rowdot with the inputs' elements 2 apart (the
+ * row loop's strided copy), and rowdot int32. Prints wall and CPU
  * medians in ns per core element and the ratio direct / asc of the CPU medians.
  *
  *   npx tsx bench/direct-gufunc-measure.ts [rounds=41]     (KERNELS=rowdot,... picks by name)
@@ -27,6 +28,8 @@ interface Case {
   /** Loop elements, and the core sizes. */
   readonly rows: number;
   readonly sizes: readonly number[];
+  /** The inputs' elements this many apart (2: every other element; the strided copy of the row loop). */
+  readonly step?: number;
 }
 
 const DOT = '(a, b, r) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; r[0] = s; }';
@@ -44,6 +47,7 @@ const CASES: Case[] = [
     name: 'scale (n),()', sig: 'void(f8[:], f8, f8[:])', core: { nin: 2, dims: ['n'], operands: [[0], [], [0]] }, rows: 5e4, sizes: [64],
     src: '(a, s, o) => { for (let i = 0; i < a.length; i++) o[i] = a[i] * s; }',
   },
+  { name: 'rowdot step 2', src: DOT, sig: 'void(f8[:], f8[:], f8[:])', core: { nin: 2, dims: ['n'], operands: [[0], [0], []] }, rows: 1e5, sizes: [32], step: 2 },
   { name: 'rowdot i4', src: DOT, sig: 'void(i4[:], i4[:], i4[:])', core: { nin: 2, dims: ['n'], operands: [[0], [0], []] }, rows: 1e5, sizes: [32] },
 ];
 
@@ -61,15 +65,16 @@ for (const c of CASES.filter((q) => pick === undefined || pick.includes(q.name))
   const ops = k.operands.map((t, j) => {
     const d = DTYPES[t];
     const elements = coreShapes[j]!.reduce((a, b) => a * b, 1);
-    // C-contiguous core block; the core strides of dims listed in the signature.
-    let s = d.itemSize;
+    // C-contiguous core block (inputs: elements `step` apart); the core strides of dims listed in the signature.
+    const step = j < c.core.nin ? c.step ?? 1 : 1;
+    let s = d.itemSize * step;
     const strides = coreShapes[j]!.map(() => 0);
     for (let q = coreShapes[j]!.length - 1; q >= 0; q--) { strides[q] = s; s *= coreShapes[j]![q]!; }
     words.push(...strides.slice(0, c.core.operands[j]!.length));
     const p = at;
-    const bytes = elements * c.rows * d.itemSize;
+    const bytes = elements * c.rows * d.itemSize * step;
     at += Math.ceil(bytes / 64) * 64 + 64;
-    return { t, p, step: elements * d.itemSize, n: elements * c.rows };
+    return { t, p, step: elements * d.itemSize * step, n: elements * c.rows * step };
   });
   // Room for a second copy of each output (the other module's).
   const outs = ops.slice(c.core.nin).map((o) => { const p = at; at += Math.ceil((o.n * DTYPES[o.t].itemSize) / 64) * 64 + 64; return p; });

@@ -44,6 +44,20 @@ export interface ArrayPlaces {
   readonly stride: (k: number, j: number) => void;
   /** Push the size of core dim `d` (an i32). */
   readonly size: (d: number) => void;
+  /** The byte stride of array parameter `k` along dim `j` when it is a known constant (the contiguous loop's last dim), else null. */
+  readonly constStride: (k: number, j: number) => number | null;
+}
+
+/**
+ * `x + c` (int32, c a constant in [1, 4096]): the form of the strict unroll's copies
+ * `a[i_u + 1]`, ... (passes/fastmath.ts unrollStrict), whose `c * stride` goes into the
+ * access's constant offset where the stride is a constant, as asc -O3 folds the pointer
+ * walks' offsets (no add per access).
+ */
+function plusConstant(e: Expr<DType>): { x: Expr<DType>; c: number } | null {
+  if (e.kind !== 'binary' || e.op !== 'add' || e.type !== 'int32' || e.right.kind !== 'const') return null;
+  const c = Number(e.right.value);
+  return Number.isInteger(c) && c >= 1 && c <= 4096 ? { x: e.left, c } : null;
 }
 
 /**
@@ -86,16 +100,27 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
     }
     if (wide) c.op(OP.i32WrapI64);
   };
-  /** Push the address of an element: base + Σ index_k * stride_k (u32). */
-  const address = (b: BodyWriter, access: LoadExpr<DType> | StoreStmt<DType>) => {
+  /**
+   * Push the address of an element, base + Σ index_k * stride_k (u32), and return the
+   * constant part left for the access's offset: an unchecked index `x + c` along a dim of
+   * constant stride S adds c * S there ({@link plusConstant}; the address is inside the
+   * array, so the sum does not wrap and the offset's unwrapped add is the same).
+   */
+  const address = (b: BodyWriter, access: LoadExpr<DType> | StoreStmt<DType>): number => {
     if (access.array.kind !== 'param') throw new Error(`direct Wasm: an access of a ${access.array.kind} array`);
     const k = access.array.index;
+    let offset = 0;
     at.base(k);
     access.indices.forEach((i, j) => {
-      index(b, access, j, i, access.checks?.[j]);
+      const site = access.checks?.[j];
+      const S = at.constStride(k, j);
+      const folded = site == null && S !== null ? plusConstant(i) : null;
+      if (folded !== null) offset += folded.c * S!;
+      index(b, access, j, folded?.x ?? i, site);
       at.stride(k, j);
       b.c.op(I32_MUL).op(I32_ADD);
     });
+    return offset;
   };
   const dtype = (access: LoadExpr<DType> | StoreStmt<DType>): DType => {
     if (access.array.kind !== 'param') throw new Error(`direct Wasm: an access of a ${access.array.kind} array`);
@@ -103,8 +128,8 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
   };
   return {
     load(b, e) {
-      address(b, e);
-      loadValue(b.c, dtype(e));
+      const offset = address(b, e);
+      loadValue(b.c, dtype(e), offset);
     },
     length(b, e: LengthExpr<DType>) {
       pushSize(b, e, e.axis);
@@ -113,10 +138,10 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
       // The address first, then the value, as AS's `store<T>(addr, v)` evaluates them (the
       // first failing bounds check is the one reported). A small integer's store writes its
       // low bytes: the value need not be wrapped first.
-      address(b, s);
+      const offset = address(b, s);
       const t = dtype(s);
       b.expr(s.value, isSmall(t));
-      storeValue(b.c, t);
+      storeValue(b.c, t, offset);
     },
   };
 }

@@ -91,16 +91,17 @@ export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees):
   const values = fn.params.map((q) => (q.scalar === undefined ? -1 : L.add(valType(q.scalar))));
   const locals = fn.locals.map((l) => L.add(valType(l.type)));
   const loop = (dense: boolean) => {
+    // A stride known here: 0 for a "()" operand's, the element size for a walked last dim in the dense loop.
+    const constStride = (k: number, j: number): number | null => {
+      if (strides[k] === null) return 0;
+      const u = unit.find((x) => x.k === k);
+      return dense && u !== undefined && j === u.last ? u.size : null;
+    };
     const arrays = arrayAccess({ ...p, main: fn }, {
       base: (k) => c.get(ptr(k)),
-      stride: (k, j) => {
-        const s = strides[k];
-        if (s === null || s === undefined) { c.i32(0); return; }
-        const u = unit.find((x) => x.k === k);
-        if (dense && u !== undefined && j === u.last) c.i32(u.size);
-        else c.get(s[j]!);
-      },
+      stride: (k, j) => { const s = constStride(k, j); if (s === null) c.get(strides[k]![j]!); else c.i32(s); },
       size: (d) => c.get(sizes[d]!),
+      constStride,
     });
     const body = new KernelBody(fn, { code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, arrays });
     countedLoop(c, i, n, 1, () => {
