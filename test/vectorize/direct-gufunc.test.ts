@@ -7,14 +7,23 @@
  * asc's module gives), the parallel target, and a fast-check over random shapes and layouts.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
+import { kernelCacheStats } from '../../src/vectorize/kernel-cache.js';
 import { setDirectWasm } from '../../src/vectorize/tiered-kernels.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type A = any;
 type G = ((...a: unknown[]) => nb.NDArray) & { readonly tier: 'js' | 'wasm'; readonly ready: Promise<void>; callAsync(...a: unknown[]): Promise<unknown> };
+
+// `cache: true` below writes to a folder of this file's own.
+const cacheDir = mkdtempSync(join(tmpdir(), 'numbats-direct-gufunc-cache-'));
+process.env['NUMBATS_CACHE_DIR'] = cacheDir;
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 const gu = (sig: string | string[], layout: string, fn: unknown, options: Record<string, unknown> = {}): G =>
   nb.guvectorize(sig as string, layout, options)(fn as never) as unknown as G;
@@ -198,6 +207,19 @@ describe('guvectorize on the direct module, against plain JS', () => {
       expect((err as nb.IndexError).code).toBe('E_KERNEL_BOUNDS');
       expect((err as Error).message).toMatch(/index 4 is out of bounds for axis 0 of 'x' with size 4/);
     });
+  });
+
+  it("cache: true keeps the direct module by the kernel's inputs: the next factory runs no front end", () => {
+    const c = Math.random();
+    const src = `(a, o) => { let s = ${c}; for (let i = 0; i < a.length; i++) { s += a[i]; o[i] = s; } }`;
+    const make = () => gu('void(f8[:], f8[:])', '(n)->(n)', new Function(`return ${src}`)(), { cache: true, name: 'cumsum_cached' });
+    const before = kernelCacheStats();
+    const f = make();
+    const g = make();
+    const after = kernelCacheStats();
+    expect([after.frontEnd - before.frontEnd, after.hits - before.hits]).toEqual([1, 1]);
+    expect([f.tier, g.tier]).toEqual(['wasm', 'wasm']);
+    expect(g(f8([1, 2, 3])).toArray()).toEqual(refCumsum([c + 1, 2, 3]));
   });
 
   it('a fresh process: Wasm at once and no compiler worker for a guvectorize kernel', () => {
