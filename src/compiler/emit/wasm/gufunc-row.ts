@@ -57,7 +57,14 @@ export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | n
   return why;
 }
 
-/** The row function of eligible gufunc kernel `p` (see the file header), exported as `name`. */
+/**
+ * The row function of eligible gufunc kernel `p` (see the file header), exported as `name`.
+ *
+ * @example
+ * ```ts
+ * const row = gufuncRowFunction(k.ir, 'g0_row', callees); // emitDirectWasm's, beside dims and loop
+ * ```
+ */
 export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees): WasmFunction {
   const core = p.core!;
   const fn = p.fastmath ? p.main : unrollStrict(p.main);
