@@ -15,7 +15,7 @@ import { compileKernel, type CoreLayoutInput } from '../../src/compiler/index.js
 import { directEligible, emitDirectWasm } from '../../src/compiler/emit/wasm/emit-module.js';
 import { Code, encodeModule, I32, I64 } from '../../src/compiler/emit/wasm/encode.js';
 import { gufuncIneligible } from '../../src/compiler/emit/wasm/gufunc-row.js';
-import { WasmRig } from './harness.js';
+import { runGufuncWasm, WasmRig } from './harness.js';
 
 const N1: CoreLayoutInput = { nin: 1, dims: ['n'], operands: [[0], [0]] };
 const gu = (src: string, sig: string, core: CoreLayoutInput, extra: Record<string, unknown> = {}) =>
@@ -94,6 +94,16 @@ describe('row(n, p0, s0, ..., core) on the heap, against plain JS', () => {
         }
       }
     }), { numRuns: 200 });
+  });
+
+  it('an early return from inside a loop, break and continue (first negative index, else -1), against plain JS', async () => {
+    const first = gu('(a, o) => { for (let i = 0; i < a.length; i++) { if (a[i] === 0) continue; if (a[i] < 0) { o[0] = i; return; } if (a[i] > 100) break; } o[0] = -1; }',
+      'void(f8[:], i4[:])', { nin: 1, dims: ['n'], operands: [[0], []] });
+    const rig = await WasmRig.direct([first]);
+    const rows = [[1, 0, -2, 3], [1, 2, 3, 4], [0, 0, 0, -1], [200, -1, 0, 0], [-5, 1, 1, 1]];
+    const plain = (r: number[]) => { for (let i = 0; i < r.length; i++) { if (r[i] === 0) continue; if (r[i]! < 0) return i; if (r[i]! > 100) break; } return -1; };
+    const got = runGufuncWasm(rig, first, [rows.length], [{ core: [4], values: rows.flat() }, { core: [1] }], [4]);
+    expect(got[0]).toEqual(rows.map(plain));
   });
 
   it('a checked index out of range traps with the site, index and size in the globals', async () => {
