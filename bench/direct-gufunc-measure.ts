@@ -10,7 +10,9 @@
  * row loop's strided copy), and rowdot int32. Prints wall and CPU
  * medians in ns per core element and the ratio direct / asc of the CPU medians.
  *
- *   npx tsx bench/direct-gufunc-measure.ts [rounds=41]     (KERNELS=rowdot,... picks by name)
+ * Then the product path: `nb.guvectorize` rowdot (1e5, 32) with `out=`, both modules.
+ *
+ *   npx tsx bench/direct-gufunc-measure.ts [rounds=41]     (KERNELS=rowdot,... picks by name; PRODUCT=0 skips the last part)
  */
 import { compileKernel, linkKernels, type CoreLayoutInput } from '../src/compiler/compile.js';
 import { emitDirectWasm } from '../src/compiler/emit/wasm/emit-module.js';
@@ -97,5 +99,38 @@ for (const c of CASES.filter((q) => pick === undefined || pick.includes(q.name))
   const elements = c.rows * c.sizes.reduce((a, b) => a * b, 1);
   const t = interleavedMedians(2, run, rounds, elements);
   console.log(`${c.name.padEnd(14)} (${c.rows}, ${c.sizes.join('x')}) asc -O3 wall ${t[0]!.wall.toFixed(3)} cpu ${t[0]!.cpu.toFixed(3)}  ` +
+    `direct wall ${t[1]!.wall.toFixed(3)} cpu ${t[1]!.cpu.toFixed(3)} ns/element  direct/asc ${(t[1]!.cpu / t[0]!.cpu).toFixed(3)}`);
+}
+
+// ---- the product path: nb.guvectorize rowdot (1e5, 32) float64 with out=, both modules -------
+//
+// The issue-16 row as users call it: the direct module (the default) and asc -O3's
+// (setDirectWasm(false), tier 'wasm'), the same arrays, interleaved batch by batch. PRODUCT=0 skips it.
+if (process.env['PRODUCT'] !== '0' && (pick === undefined || pick.includes('rowdot'))) {
+  const nb = await import('../src/index.js');
+  const { setDirectWasm } = await import('../src/vectorize/tiered-kernels.js');
+  type Gu = ((...a: unknown[]) => unknown) & { readonly tier: string; readonly ready: Promise<void> };
+  const make = (direct: boolean): Gu => {
+    setDirectWasm(direct);
+    try {
+      return nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()', { tier: 'wasm', name: direct ? 'direct' : 'asc' })(
+        new Function(`return ${DOT}`)() as never) as unknown as Gu;
+    } finally {
+      setDirectWasm(true);
+    }
+  };
+  const fs = [make(false), make(true)];
+  if (fs.some((f) => f.tier !== 'wasm')) throw new Error('not on Wasm');
+  const R = 1e5;
+  const a = nb.linspace(-1, 2, R * 32).reshape([R, 32]);
+  const b = nb.linspace(3, 0.5, R * 32).reshape([R, 32]);
+  const outs = [nb.empty([R]), nb.empty([R])];
+  const run = (m: number) => { fs[m]!(a, b, { out: outs[m] }); };
+  run(0);
+  run(1);
+  const [x, y] = outs.map((o) => o.toArray() as number[]);
+  if (x!.some((v, i) => !Object.is(v, y![i]))) throw new Error('product path: results differ');
+  const t = interleavedMedians(2, run, rounds, R * 32);
+  console.log(`nb.guvectorize rowdot (1e5, 32) out= asc -O3 wall ${t[0]!.wall.toFixed(3)} cpu ${t[0]!.cpu.toFixed(3)}  ` +
     `direct wall ${t[1]!.wall.toFixed(3)} cpu ${t[1]!.cpu.toFixed(3)} ns/element  direct/asc ${(t[1]!.cpu / t[0]!.cpu).toFixed(3)}`);
 }
