@@ -11,7 +11,8 @@
  *   with their SOURCE run as plain JavaScript (with the Wasm's libm), and with V8's Math
  *   (exact without transcendentals, else within 2 ULP / 1e-6 relative: beyond that a listed
  *   divergence); every 40th compiled kernel also through the public nb.vectorize on
- *   strided and broadcast views (views.ts);
+ *   strided and broadcast views (views.ts); every kernel the direct emitter takes also
+ *   through its module (the math library imported), bit for bit asc's output;
  * - gufunc kernels (gufunc.ts): 20 guvectorize kernels over float64 core arrays (1-D and
  *   2-D), through the public nb.guvectorize on views and broadcast batches, against this
  *   suite's own loop calling the source as plain JavaScript;
@@ -53,6 +54,7 @@ describe('kernel compiler differential fuzz', () => {
       `fuzz seed ${SEED}: kernels tried ${s.tried}, rejected with KernelError ${s.rejected}, compiled ${s.compiled}, ` +
       `inputs compared ${s.inputsCompared}, same-libm exact ${s.sameLibmCompared}, plain kernels ${s.plainKernels} (plain JS exact ${s.plainJsCompared}, V8 ${s.plainV8Compared}), ` +
       `int-after-transcendental kernels ${s.intAfterTranscendental}, nb.vectorize on views ${s.vectorizeKernels} kernels / ${s.vectorizeCompared} elements ${JSON.stringify(s.views)}, ` +
+      `direct modules ${s.directKernels} kernels / ${s.directCompared} elements == asc's, ` +
       `mismatches ${s.mismatches}, approximate ${s.approximate}, divergent ${s.divergent}, ` +
       `${((Date.now() - t0) / 1000).toFixed(1)} s; codes ${JSON.stringify(s.codes)}`,
     );
@@ -68,6 +70,9 @@ describe('kernel compiler differential fuzz', () => {
     expect(s.plainJsCompared).toBeGreaterThan(s.plainKernels * 20);
     expect(s.intAfterTranscendental).toBeGreaterThan(KERNELS / 20);
     expect(s.vectorizeKernels).toBeGreaterThan(4);
+    // The direct emitter (issue 15) takes most of them; its module gives asc's bits.
+    expect(s.directKernels).toBeGreaterThan(s.compiled / 2);
+    expect(s.directCompared).toBeGreaterThan(s.directKernels * 20);
     expect(Object.keys(s.views).length).toBeGreaterThanOrEqual(4);
     expect(s.failures.map((f) => `${f.signature}: ${f.problem}\n${f.source}`)).toEqual([]);
     expect(s.mismatches).toBe(0);

@@ -29,6 +29,9 @@ import * as nb from '../../src/index.js';
 import { generateKernel, isFloat, mulberry32, type FuzzType, type GeneratedKernel } from './generate.js';
 import { plainJs, sameLibmJsKernel, samelibmPlain, wasmLibm, type WasmLibm } from './libm.js';
 import { broadcastShapes, buildView, logicalIndex, sizeOf, VIEW_KINDS, type ViewKind } from './views.js';
+import { directEligible, emitDirectWasm } from '../../src/compiler/emit/wasm/emit-module.js';
+import { MATH_MODULE } from '../../src/compiler/emit/wasm/math-imports.js';
+import { testMathLibrary } from '../compiler/harness.js';
 
 /** ULP bound for kernels using exp/sin/** (Wasm's libm vs V8's). */
 export const TRANSCENDENTAL_ULPS = 2;
@@ -70,13 +73,20 @@ export interface FuzzStats {
   vectorizeCompared: number;
   /** View kinds of the nb.vectorize operands, with counts. */
   views: Record<string, number>;
+  /**
+   * Kernels the direct emitter takes (compiler/emit/wasm, issue 15: its module of the batch's
+   * eligible kernels, the math library imported), and their elements compared with the asc
+   * module's bit for bit (NaN == NaN, -0 != +0).
+   */
+  directKernels: number;
+  directCompared: number;
 }
 
 export function emptyStats(): FuzzStats {
   return {
     tried: 0, rejected: 0, compiled: 0, inputsCompared: 0, plainJsCompared: 0, mismatches: 0, approximate: 0, divergent: 0,
     divergences: [], failures: [], codes: {}, sameLibmCompared: 0, libmUnmapped: 0, plainKernels: 0, plainV8Compared: 0,
-    intAfterTranscendental: 0, vectorizeKernels: 0, vectorizeCompared: 0, views: {},
+    intAfterTranscendental: 0, vectorizeKernels: 0, vectorizeCompared: 0, views: {}, directKernels: 0, directCompared: 0,
   };
 }
 
@@ -275,10 +285,21 @@ export function refsFor(g: GeneratedKernel, k: CompiledKernel, libm: WasmLibm, s
   };
 }
 
+/** The direct emitter's module of the batch's eligible kernels on `memory` (their `row` exports by name). */
+async function directModule(batch: Accepted[], memory: WebAssembly.Memory): Promise<Record<string, (...args: number[]) => void>> {
+  const eligible = batch.filter(({ k }) => directEligible(k.ir, { mathLibrary: true }));
+  if (eligible.length === 0) return {};
+  const module = new WebAssembly.Module(emitDirectWasm(eligible.map((a) => a.k)));
+  const imports: WebAssembly.Imports = { env: { memory } };
+  if (WebAssembly.Module.imports(module).some((i) => i.module === MATH_MODULE)) imports[MATH_MODULE] = await testMathLibrary();
+  return new WebAssembly.Instance(module, imports).exports as Record<string, (...args: number[]) => void>;
+}
+
 async function runModule(module: WebAssembly.Module, batch: Accepted[], seed: number, stats: FuzzStats, libm: WasmLibm): Promise<void> {
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const exports = instance.exports as Record<string, (...args: number[]) => void>;
+  const direct = await directModule(batch, memory);
   const r = mulberry32(seed ^ 0x5bd1e995);
   const base = 1 << 20;
   for (const { g, k } of batch) {
@@ -299,6 +320,22 @@ async function runModule(module: WebAssembly.Module, batch: Accepted[], seed: nu
     rows.forEach((row, j) => row.forEach((v, i) => { views[i]![j] = v; }));
     views[k.nin]!.fill((DTYPES[k.operands[k.nin]!].isBigInt ? 0n : 0) as never);
     exports[k.entries.row]!(...args);
+    const directRow = direct[k.entries.row];
+    if (directRow !== undefined) {
+      // The same row into an output of its own, after the operands: asc's bits.
+      const outT = k.operands[k.nin]!;
+      const p = base + (k.nin + 1) * (n * 8 + 64);
+      const got = new DTYPES[outT].TypedArray(memory.buffer, p, n) as unknown as V[];
+      directRow(...args.slice(0, -2), p, DTYPES[outT].itemSize);
+      stats.directKernels++;
+      for (let j = 0; j < n; j++) {
+        stats.directCompared++;
+        if (!same(outT as FuzzType, got[j], views[k.nin]![j], 0)) {
+          fail(`direct module: element ${j} ${String(got[j])}, asc's module ${String(views[k.nin]![j])} (inputs ${views.slice(0, k.nin).map((v) => String(v[j]))})`);
+          break;
+        }
+      }
+    }
     for (let j = 0; j < n; j++) {
       // The references receive the stored (typed-array) values, as the JS loop does.
       const ins = views.slice(0, k.nin).map((v) => v[j]!);
