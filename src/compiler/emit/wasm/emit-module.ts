@@ -10,6 +10,11 @@
  * Every other scalar kernel without helpers, tables or arrays ({@link directEligible}) takes
  * the general scalar path (scalar-row.ts, function.ts: statements, every dtype, casts, the
  * math library's functions as `nbmath` imports), with the same ABI.
+ * guvectorize kernels without helpers, tables or scratch arrays take it too (gufunc-row.ts,
+ * arrays.ts: array parameters, loads and stores, core sizes, bounds checks), with the AS
+ * unit's gufunc entries `<prefix>row(n, p0, s0, ..., core)` and `<prefix>loop(plan, core)`;
+ * a module with a checked index exports the bounds globals `__nb_bsite`, `__nb_bindex`,
+ * `__nb_bsize` as asc's does.
  *
  * The module has the ABI of the AS scalar unit (../assemblyscript/emit-module.ts; operand k
  * has pointer p<k> and byte stride s<k>, inputs first, the output last, K = nin):
@@ -44,13 +49,13 @@ import { ipowFunction } from './int-ops.js';
 import { LANES, MASK_OPS, type Instruction, type Lane } from './lanes.js';
 import { MATH_MODULE, type MathImport } from './math-imports.js';
 import { scalarIneligible, scalarRowFunction } from './scalar-row.js';
+import { valType } from './values.js';
 import { BOUNDS_GLOBALS } from './arrays.js';
 import { gufuncIneligible, gufuncRowFunction } from './gufunc-row.js';
 
 /** Why kernel `p` is outside the general path (scalar-row.ts, or gufunc-row.ts for a guvectorize kernel), or null. */
 const ineligible = (p: IRProgram, mathLibrary: boolean): string | null =>
   (p.kind === 'gufunc' ? gufuncIneligible : scalarIneligible)(p, mathLibrary);
-import { valType } from './values.js';
 
 /** What the emitter reads of a compiled kernel. */
 export interface DirectKernel {
@@ -367,7 +372,8 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
  * Can kernel `p` go to the direct emitter? The straight-line float kernels of
  * {@link directLane} (SIMD rows), and every other scalar kernel the general path takes
  * (scalar-row.ts scalarIneligible: statements, all dtypes, casts, inline intrinsics, and
- * the math library's functions when `mathLibrary`). `reduceTile`: the unit asks for asc's
+ * the math library's functions when `mathLibrary`), and the gufunc kernels it takes
+ * (gufunc-row.ts gufuncIneligible). `reduceTile`: the unit asks for asc's
  * reduce tile (vectorize with an `identity`), which this emitter does not make.
  *
  * @example
