@@ -61,7 +61,7 @@ export function setDirectWasm(enabled: boolean): void {
  * library not eligible.
  */
 function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[], math: boolean): { module: KernelModule; math: boolean } | null {
-  if (!direct.enabled || kernels.some((k) => k.kind !== 'scalar')) return null;
+  if (!direct.enabled) return null;
   // (The library is looked up, and so instantiated, only for a kernel that calls it.)
   const nbmath = math && kernels.some((k) => usesMathLibrary(k.ir)) ? mathLibraryExports() : null;
   if (kernels.some((k, i) => !directEligible(k.ir, { ...units[i]!.options, mathLibrary: nbmath !== null }))) return null;

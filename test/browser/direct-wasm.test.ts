@@ -21,6 +21,19 @@ describe('direct Wasm in Chromium', () => {
     await (f as unknown as Tiered).ready;
   });
 
+  it('a guvectorize rowdot (a 1.1 KB module) is on Wasm at once too', () => {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const d = nb.guvectorize('void(f8[:], f8[:], f8[:])', '(n),(n)->()')((a: any, b: any, o: any) => {
+      let s = 0;
+      for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+      o[0] = s;
+    }) as unknown as Tiered & ((...a: unknown[]) => nb.NDArray);
+    expect(d.tier).toBe('wasm');
+    const rows = Array.from({ length: 5 }, (_, r) => Array.from({ length: 7 }, (_, i) => Math.sin(r * 7 + i)));
+    const b = Array.from({ length: 7 }, (_, i) => Math.cos(i));
+    expect(d(nb.array(rows), nb.array(b)).toArray()).toEqual(rows.map((r) => r.reduce((s, v, i) => s + v * b[i]!, 0)));
+  });
+
   it('a module over 4 KB compiles in the compiler worker: JS tier first, Wasm after .ready', async () => {
     const f = nb.vectorize(['f4(f4, f4, f4, f4)', 'f8(f8, f8, f8, f8)'])((a: number, b: number, c: number, d: number) => (a - b) / (c + d)) as unknown as Tiered & ((...a: unknown[]) => nb.NDArray);
     expect(f.tier).toBe('js');

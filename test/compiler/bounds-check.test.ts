@@ -125,7 +125,8 @@ describe('checks the compiler keeps (one site per unproven index)', () => {
   });
 });
 
-describe('a failed check: the JS reference and Wasm report the same site, index and size', () => {
+// On asc's module and on the direct emitter's (compiler/emit/wasm/arrays.ts: the same globals).
+describe.each(['asc', 'direct'] as const)('a failed check: the JS reference and Wasm (%s) report the same site, index and size', (emitter) => {
   const cases: [string, string, string, CoreLayoutInput, GuOperand[], number[], RegExp][] = [
     ['read past the end', '(a, o) => {\n  for (let i = 0; i < a.length; i++) o[i] = a[i + 1];\n}', 'void(f8[:], f8[:])', N1,
       [{ core: [4], values: [1, 2, 3, 4] }, { core: [4] }], [4], /index 4 is out of bounds for axis 0 of 'a' with size 4 \(a read, line 2, column 45\)/],
@@ -139,7 +140,7 @@ describe('a failed check: the JS reference and Wasm report the same site, index 
   let rigs: WasmRig[];
   const ks = cases.map(([, src, sig, core]) => gu(src, sig, core));
   beforeAll(async () => {
-    rigs = await Promise.all(ks.map((k) => WasmRig.of([k])));
+    rigs = await Promise.all(ks.map((k) => (emitter === 'asc' ? WasmRig.of([k]) : WasmRig.direct([k]))));
   }, 120_000);
 
   test.each(cases.map((c, i) => [c[0], i] as const))('%s', (_, i) => {

@@ -52,8 +52,8 @@ describe('control flow: JS reference == Wasm == plain JavaScript', () => {
   let direct: WasmRig;
   beforeAll(async () => {
     rig = await WasmRig.of([...kernels, ...ints, ...gufuncs]);
-    // The direct emitter (issue 15) takes every scalar kernel here.
-    direct = await WasmRig.direct([...kernels, ...ints]);
+    // The direct emitter (issue 15) takes every kernel here (the gufuncs: gufunc-row.ts).
+    direct = await WasmRig.direct([...kernels, ...ints, ...gufuncs]);
   }, 120_000);
 
   test.each(SCALAR.map((c, i) => [c[0], i] as const))('%s', (_, i) => {
@@ -78,6 +78,7 @@ describe('control flow: JS reference == Wasm == plain JavaScript', () => {
     const ops: GuOperand[] = [{ core: [7], values: a }, { core: [2, 7], values: m }, { core: [7] }];
     const js = runGufuncJs(k, [], ops, [7, 2]);
     expect(js).toEqual(runGufuncWasm(rig, k, [], ops, [7, 2]));
+    expect(js).toEqual(runGufuncWasm(direct, k, [], ops, [7, 2]));
     // Plain JavaScript over typed arrays: m[r] is a row view.
     const rows = [Float64Array.from(m.slice(0, 7)), Float64Array.from(m.slice(7))];
     const o = new Float64Array(7);

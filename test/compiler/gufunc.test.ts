@@ -126,10 +126,11 @@ function operandsFor(k: CompiledKernel, c: Case, sizes: number[], loop: number[]
   });
 }
 
-describe('gufunc kernels: JS reference vs Wasm', () => {
+// asc's module, and the direct emitter's (compiler/emit/wasm: every case here is eligible).
+describe.each(['asc', 'direct'] as const)('gufunc kernels: JS reference vs Wasm (%s)', (emitter) => {
   let rig: WasmRig;
   beforeAll(async () => {
-    rig = await WasmRig.of(kernels);
+    rig = emitter === 'asc' ? await WasmRig.of(kernels) : await WasmRig.direct(kernels);
   }, 120_000);
 
   for (const transposed of [false, true]) {

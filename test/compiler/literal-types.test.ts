@@ -92,8 +92,8 @@ describe('item 4 kernels: JS reference == Wasm (== plain JavaScript for float64)
   let direct: WasmRig;
   beforeAll(async () => {
     rig = await WasmRig.of([...kernels, ...gufuncs]);
-    // The direct emitter (issue 15) takes every scalar kernel here (ToInt32 of floats, casts).
-    direct = await WasmRig.direct(kernels);
+    // The direct emitter (issue 15) takes every kernel here (ToInt32 of floats, casts; the gufuncs: gufunc-row.ts).
+    direct = await WasmRig.direct([...kernels, ...gufuncs]);
   }, 120_000);
 
   test.each(SCALAR.map((c, i) => [c[0], i] as const))('%s', (_, i) => {
@@ -125,6 +125,7 @@ describe('item 4 kernels: JS reference == Wasm (== plain JavaScript for float64)
     const ops: GuOperand[] = [{ core: [x.length], values: x }, { core: [second.length], values: second.map((v) => (tT === 'int64' || tT === 'uint64' ? BigInt(v) : v)) }, { core: [x.length] }];
     const js = runGufuncJs(k, [], ops, [x.length, second.length]);
     expect(js).toEqual(runGufuncWasm(rig, k, [], ops, [x.length, second.length]));
+    expect(js).toEqual(runGufuncWasm(direct, k, [], ops, [x.length, second.length]));
     const outT = k.operands[2]!;
     if (outT === 'int32') {
       // NumPy's unsafe cast (truncation; NaN gives INT32_MIN), where a JS Int32Array would store ToInt32 (NaN -> 0).

@@ -10,6 +10,11 @@
  * Every other scalar kernel without helpers, tables or arrays ({@link directEligible}) takes
  * the general scalar path (scalar-row.ts, function.ts: statements, every dtype, casts, the
  * math library's functions as `nbmath` imports), with the same ABI.
+ * guvectorize kernels without helpers, tables or scratch arrays take it too (gufunc-row.ts,
+ * arrays.ts: array parameters, loads and stores, core sizes, bounds checks), with the AS
+ * unit's gufunc entries `<prefix>row(n, p0, s0, ..., core)` and `<prefix>loop(plan, core)`;
+ * a module with a checked index exports the bounds globals `__nb_bsite`, `__nb_bindex`,
+ * `__nb_bsize` as asc's does.
  *
  * The module has the ABI of the AS scalar unit (../assemblyscript/emit-module.ts; operand k
  * has pointer p<k> and byte stride s<k>, inputs first, the output last, K = nin):
@@ -45,6 +50,12 @@ import { LANES, MASK_OPS, type Instruction, type Lane } from './lanes.js';
 import { MATH_MODULE, type MathImport } from './math-imports.js';
 import { scalarIneligible, scalarRowFunction } from './scalar-row.js';
 import { valType } from './values.js';
+import { BOUNDS_GLOBALS } from './arrays.js';
+import { gufuncIneligible, gufuncRowFunction } from './gufunc-row.js';
+
+/** Why kernel `p` is outside the general path (scalar-row.ts, or gufunc-row.ts for a guvectorize kernel), or null. */
+const ineligible = (p: IRProgram, mathLibrary: boolean): string | null =>
+  (p.kind === 'gufunc' ? gufuncIneligible : scalarIneligible)(p, mathLibrary);
 
 /** What the emitter reads of a compiled kernel. */
 export interface DirectKernel {
@@ -361,7 +372,8 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
  * Can kernel `p` go to the direct emitter? The straight-line float kernels of
  * {@link directLane} (SIMD rows), and every other scalar kernel the general path takes
  * (scalar-row.ts scalarIneligible: statements, all dtypes, casts, inline intrinsics, and
- * the math library's functions when `mathLibrary`). `reduceTile`: the unit asks for asc's
+ * the math library's functions when `mathLibrary`), and the gufunc kernels it takes
+ * (gufunc-row.ts gufuncIneligible). `reduceTile`: the unit asks for asc's
  * reduce tile (vectorize with an `identity`), which this emitter does not make.
  *
  * @example
@@ -372,7 +384,7 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
  */
 export function directEligible(p: IRProgram, options: { readonly reduceTile?: boolean; readonly mathLibrary?: boolean } = {}): boolean {
   if (options.reduceTile === true) return false;
-  return directForm(p) !== null || scalarIneligible(p, options.mathLibrary === true) === null;
+  return directForm(p) !== null || ineligible(p, options.mathLibrary === true) === null;
 }
 
 /**
@@ -403,7 +415,7 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
   // The imports come first in the function index space: collect them before any index is used.
   kernels.forEach((k, i) => {
     if (forms[i] !== null) return;
-    const why = scalarIneligible(k.ir, true);
+    const why = ineligible(k.ir, true);
     if (why !== null) throw new Error(`emitDirectWasm: a kernel outside the direct subset (${why})`);
     forEachExpr(k.ir.main.body, (e) => { const m = libraryCall(e); if (m !== null) math(m); });
   });
@@ -417,15 +429,20 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
   kernels.forEach((k, i) => {
     const d = forms[i]!;
     const row = imports.length + functions.length;
-    const nops = k.ir.main.params.length + 1;
+    // (a gufunc's operands are its parameters; its entries take the core block last)
+    const gufunc = k.ir.kind === 'gufunc';
+    const nops = k.ir.main.params.length + (gufunc ? 0 : 1);
     functions.push(
-      d === null ? scalarRowFunction(k.ir, k.entries.row, callees) : rowFunction(d.ir, d.lane, k.entries.row),
-      dimsFunction(nops, row, row + 1), loopFunction(nops, row, row + 1, k.entries.loop),
+      gufunc ? gufuncRowFunction(k.ir, k.entries.row, callees)
+        : d === null ? scalarRowFunction(k.ir, k.entries.row, callees) : rowFunction(d.ir, d.lane, k.entries.row),
+      dimsFunction(nops, row, row + 1, gufunc), loopFunction(nops, row, row + 1, k.entries.loop, gufunc),
     );
   });
   for (const t of powers) {
     const code = new Code();
     functions.push({ ...ipowFunction(t, code), code });
   }
-  return encodeModule(functions, { min: 0, max: 65536, shared: true }, imports);
+  // A kernel with bounds checks exports the prelude's globals (arrays.ts), as asc's module does.
+  const checks = kernels.some((k) => (k.ir.bounds?.length ?? 0) > 0);
+  return encodeModule(functions, { min: 0, max: 65536, shared: true }, imports, checks ? BOUNDS_GLOBALS : []);
 }

@@ -123,6 +123,8 @@ export class Code {
   br(depth: number): this { return this.op(0x0c, ...unsignedLeb128(depth)); }
   brIf(depth: number): this { return this.op(0x0d, ...unsignedLeb128(depth)); }
   return(): this { return this.op(0x0f); }
+  globalGet(i: number): this { return this.op(0x23, ...unsignedLeb128(i)); }
+  globalSet(i: number): this { return this.op(0x24, ...unsignedLeb128(i)); }
   unreachable(): this { return this.op(0x00); }
 }
 
@@ -145,6 +147,12 @@ export interface WasmImport {
   readonly results: readonly ValType[];
 }
 
+/** A mutable global of the module, zero at the start (i32 or i64), exported under `export`. */
+export interface WasmGlobal {
+  readonly type: ValType; // I32 or I64 only
+  readonly export: string;
+}
+
 /** Locals as the code section wants them: runs of one type, `count type`. */
 function localRuns(locals: readonly ValType[]): number[][] {
   const runs: number[][] = [];
@@ -164,7 +172,8 @@ const section = (id: number, body: number[]): number[] => [id, ...unsignedLeb128
  * A module of `functions` importing one memory as `env.memory` (shared when `shared`, with
  * the given page limits) and `imports` (functions: indices 0 .. imports.length - 1, the
  * module's own functions after them) and exporting the memory again as `memory` (as asc's
- * modules do), with the functions that have an `export` name.
+ * modules do), with the functions that have an `export` name, and `globals` (mutable,
+ * zero at the start, each exported).
  *
  * @example
  * ```ts
@@ -175,6 +184,7 @@ const section = (id: number, body: number[]): number[] => [id, ...unsignedLeb128
  */
 export function encodeModule(
   functions: readonly WasmFunction[], memory: { min: number; max: number; shared: boolean }, imported: readonly WasmImport[] = [],
+  globals: readonly WasmGlobal[] = [],
 ): Uint8Array<ArrayBuffer> {
   // Function types, each once.
   const types: number[][] = [];
@@ -195,6 +205,7 @@ export function encodeModule(
   const exports = vec([
     ...functions.flatMap((f, i) => (f.export === undefined ? [] : [[...name(f.export), 0x00, ...unsignedLeb128(imported.length + i)]])),
     [...name('memory'), 0x02, 0x00],
+    ...globals.map((g, i) => [...name(g.export), 0x03, ...unsignedLeb128(i)]),
   ]);
   const bodies = vec(functions.map((f) => {
     const body = [...vec(localRuns(f.locals)), ...f.code.bytes];
@@ -205,6 +216,8 @@ export function encodeModule(
     ...section(1, vec(types)),
     ...section(2, imports),
     ...section(3, vec(functionTypes.map((t) => unsignedLeb128(t)))),
+    // (mutable, initialised by `i32.const 0` / `i64.const 0`, `end`)
+    ...(globals.length === 0 ? [] : section(6, vec(globals.map((g) => [g.type, 0x01, g.type === I32 ? 0x41 : 0x42, 0x00, 0x0b])))),
     ...section(7, exports),
     ...section(10, bodies),
   ]);

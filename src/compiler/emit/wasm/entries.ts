@@ -43,13 +43,15 @@ export function countedLoop(c: Code, i: number, n: number, step: number, body: (
 
 /**
  * `dims(d, ndim, shape, ops, w, p0..pK)`: dim d of the plan; the innermost calls the row
- * (asm/ufunc/walk.ts's recursion, as the AS unit's walk()).
+ * (asm/ufunc/walk.ts's recursion, as the AS unit's walk()). `core`: a gufunc's, which take
+ * the core block last and pass it on to the row (asm/gufunc/walk.ts).
  */
-export function dimsFunction(nops: number, row: number, self: number): WasmFunction {
+export function dimsFunction(nops: number, row: number, self: number, core = false): WasmFunction {
   const [d, ndim, shape, opsAt, w] = [0, 1, 2, 3, 4];
   const ptr = (k: number) => 5 + k;
   const ks = [...Array(nops).keys()];
-  const params: ValType[] = [I32, I32, I32, I32, I32, ...ks.map((): ValType => I32)];
+  const params: ValType[] = [I32, I32, I32, I32, I32, ...ks.map((): ValType => I32), ...(core ? [I32] : [])];
+  const coreAt = 5 + nops;
   const L = new Locals(params.length);
   const n = L.add(I32);
   const s = ks.map(() => L.add(I32));
@@ -65,10 +67,12 @@ export function dimsFunction(nops: number, row: number, self: number): WasmFunct
   }
   c.get(d).get(ndim).i32(1).op(I32_SUB).op(I32_EQ).if();
   c.get(n); for (const k of ks) c.get(ptr(k)).get(s[k]!);
+  if (core) c.get(coreAt);
   c.call(row).return().end();
   c.block().loop().get(i).get(n).op(I32_GE_S).brIf(1);
   c.get(d).i32(1).op(I32_ADD).get(ndim).get(shape).get(opsAt).get(w);
   for (const k of ks) c.get(ptr(k));
+  if (core) c.get(coreAt);
   c.call(self);
   bump(c, ks.map(ptr), (k) => c.get(s[k]!));
   c.get(i).i32(1).op(I32_ADD).set(i).br(0).end().end();
@@ -76,11 +80,12 @@ export function dimsFunction(nops: number, row: number, self: number): WasmFunct
   return { params, results: [], locals: L.types, code: c };
 }
 
-/** `loop(plan)`: the N-d entry (see the file header). */
-export function loopFunction(nops: number, row: number, dims: number, name: string): WasmFunction {
+/** `loop(plan)` (a gufunc's: `loop(plan, core)`): the N-d entry (see the file header). */
+export function loopFunction(nops: number, row: number, dims: number, name: string, core = false): WasmFunction {
   const plan = 0;
+  const coreAt = 1;
   const ks = [...Array(nops).keys()];
-  const L = new Locals(1);
+  const L = new Locals(core ? 2 : 1);
   const [ndim, shape, opsAt, w, d] = [L.add(I32), L.add(I32), L.add(I32), L.add(I32), L.add(I32)];
   const p = ks.map(() => L.add(I32));
   const c = new Code();
@@ -96,6 +101,7 @@ export function loopFunction(nops: number, row: number, dims: number, name: stri
   }
   c.get(ndim).op(I32_EQZ).if().i32(1);
   for (const k of ks) c.get(p[k]!).i32(0);
+  if (core) c.get(coreAt);
   c.call(row).return().end();
   // Any dim <= 0: nothing to do.
   c.block().loop().get(d).get(ndim).op(I32_GE_S).brIf(1);
@@ -103,6 +109,7 @@ export function loopFunction(nops: number, row: number, dims: number, name: stri
   c.get(d).i32(1).op(I32_ADD).set(d).br(0).end().end();
   c.i32(0).get(ndim).get(shape).get(opsAt).get(w);
   for (const k of ks) c.get(p[k]!);
+  if (core) c.get(coreAt);
   c.call(dims).end();
-  return { params: [I32], results: [], locals: L.types, code: c, export: name };
+  return { params: core ? [I32, I32] : [I32], results: [], locals: L.types, code: c, export: name };
 }

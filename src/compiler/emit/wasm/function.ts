@@ -24,7 +24,7 @@
  * otherwise a real `if` saves the cost of the arm not taken.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import type { Expr, IRFunction, Stmt } from '../../ir/nodes.js';
+import type { Expr, IRFunction, LengthExpr, LoadExpr, Stmt, StoreStmt } from '../../ir/nodes.js';
 import { forEachChild } from '../../ir/nodes.js';
 import { bitsOf, is64, isBool, isFloatType } from '../../ir/types.js';
 import type { Code, ValType } from './encode.js';
@@ -53,6 +53,15 @@ export interface Frame {
   /** A new scratch local of type `t`. */
   readonly temp: (t: ValType) => number;
   readonly callees: Callees;
+  /** A gufunc kernel's array parameters (arrays.ts); absent: a scalar kernel, which has none. */
+  readonly arrays?: ArrayAccess;
+}
+
+/** Element access of array parameters: loads, stores and sizes (arrays.ts). */
+export interface ArrayAccess {
+  load(b: BodyWriter, e: LoadExpr<DType>): void;
+  length(b: BodyWriter, e: LengthExpr<DType>): void;
+  store(b: BodyWriter, s: StoreStmt<DType>): void;
 }
 
 /** What the expression writers of the other files (conversions.ts, int-ops.ts, calls.ts) use of a body. */
@@ -106,12 +115,18 @@ export class KernelBody implements BodyWriter {
 
   /**
    * Push the function's result: a block of its body leaving the returned value (`raw`:
-   * a small integer may have bits above its width, for a store that writes its low bytes).
+   * a small integer may have bits above its width, for a store that writes its low bytes);
+   * of a void function (a gufunc kernel), a block of its body leaving nothing.
    */
   emit(raw = false): void {
     const body = this.fn.body;
     const result = this.fn.returns;
-    if (result === 'void') throw new Error('direct Wasm: a scalar kernel returns a value');
+    if (result === 'void') {
+      this.c.block();
+      this.nested('return', () => this.block(body));
+      this.c.end();
+      return;
+    }
     this.rawReturn = raw;
     this.c.blockOf(valType(result));
     this.labels.push('return');
@@ -134,7 +149,7 @@ export class KernelBody implements BodyWriter {
     for (const s of b) this.stmt(s);
   }
 
-  private nested(label: 'break' | 'top' | 'continue' | 'if', body: () => void): void {
+  private nested(label: 'return' | 'break' | 'top' | 'continue' | 'if', body: () => void): void {
     this.labels.push(label);
     body();
     this.labels.pop();
@@ -161,7 +176,8 @@ export class KernelBody implements BodyWriter {
       case 'for': return this.loop(s.init, s.cond, s.body, s.update, null);
       case 'break': c.br(this.depth('break')); return;
       case 'continue': c.br(this.depth('continue')); return;
-      case 'return': this.expr(s.value!, this.rawReturn); c.br(this.depth('return')); return;
+      case 'return': if (s.value !== null) this.expr(s.value, this.rawReturn); c.br(this.depth('return')); return;
+      case 'store': return this.arrays.store(this, s);
       default: throw new Error(`direct Wasm: not an eligible statement: ${s.kind}`);
     }
   }
@@ -235,12 +251,19 @@ export class KernelBody implements BodyWriter {
         return castValue(this, from, e.type);
       }
       case 'call': return callIntrinsic(this, e);
+      case 'load': return this.arrays.load(this, e);
+      case 'length': return this.arrays.length(this, e);
       default: throw new Error(`direct Wasm: not an eligible expression: ${e.kind}`);
     }
   }
 
   get callees(): Callees {
     return this.f.callees;
+  }
+
+  private get arrays(): ArrayAccess {
+    if (this.f.arrays === undefined) throw new Error('direct Wasm: an array access in a kernel without array parameters');
+    return this.f.arrays;
   }
 
   /** Stash the value on the stack in a new local, and return it. */

@@ -49,8 +49,8 @@ export function scalarIneligible(p: IRProgram, mathLibrary: boolean): string | n
   return why;
 }
 
-/** Why expression node `e` (not its operands) is not eligible, or null. */
-function exprIneligible(e: Expr<DType>, mathLibrary: boolean): string | null {
+/** Why expression node `e` (not its operands) is not eligible, or null (gufunc-row.ts takes loads and lengths first). */
+export function exprIneligible(e: Expr<DType>, mathLibrary: boolean): string | null {
   switch (e.kind) {
     case 'helper': case 'load': case 'length': return `a ${e.kind}`;
     case 'call': {

@@ -42,19 +42,19 @@ const MEMORY: Readonly<Record<DType, { readonly load: number; readonly store: nu
 };
 
 /**
- * Load an element of dtype `t` from the address on the stack, in canonical form: a bool
- * is any nonzero byte (`load<u8>(p) != 0`, as the AS unit reads it).
+ * Load an element of dtype `t` from the address on the stack (+ `offset` bytes), in
+ * canonical form: a bool is any nonzero byte (`load<u8>(p) != 0`, as the AS unit reads it).
  */
-export function loadValue(c: Code, t: DType): void {
+export function loadValue(c: Code, t: DType, offset = 0): void {
   const m = MEMORY[t];
-  c.mem(m.load, m.align);
+  c.mem(m.load, m.align, offset);
   if (t === 'bool') c.i32(0).op(0x47); // i32.ne
 }
 
-/** Store the canonical value of dtype `t` (address, value on the stack); a bool as the byte 0 or 1. */
-export function storeValue(c: Code, t: DType): void {
+/** Store the canonical value of dtype `t` (address, value on the stack; + `offset` bytes); a bool as the byte 0 or 1. */
+export function storeValue(c: Code, t: DType, offset = 0): void {
   const m = MEMORY[t];
-  c.mem(m.store, m.align);
+  c.mem(m.store, m.align, offset);
 }
 
 /** Bring an i32 holding any bits to the canonical form of 8/16-bit dtype `t`; nothing for other dtypes. */
