@@ -20,7 +20,7 @@ import { coreOf, type Expr, type IRProgram, type LengthExpr, type LoadExpr, type
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64 } from '../../ir/types.js';
 import { I32, I64, type WasmGlobal } from './encode.js';
-import type { ArrayAccess, BodyWriter } from './function.js';
+import type { ArrayAccess, BodyWriter } from './body-writer.js';
 import { isSmall, loadValue, OP, storeValue } from './values.js';
 
 /** The bounds-check globals (prelude.ts `__nb_bsite`...), global indices 0, 1, 2 of a module that checks. */

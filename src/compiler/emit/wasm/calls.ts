@@ -6,7 +6,7 @@
 import type { DType } from '../../../dtype/dtypes.js';
 import type { Expr } from '../../ir/nodes.js';
 import { is64, isFloatType, isUnsigned } from '../../ir/types.js';
-import type { BodyWriter } from './function.js';
+import type { BodyWriter } from './body-writer.js';
 import { LANES } from './lanes.js';
 import { mathImport, type MathImport } from './math-imports.js';
 import { intOps, OP, pushConst, signedOp, wrap } from './values.js';

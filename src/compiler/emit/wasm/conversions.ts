@@ -5,7 +5,7 @@
  */
 import type { DType } from '../../../dtype/dtypes.js';
 import { is64, isBool, isFloatType, isSigned } from '../../ir/types.js';
-import type { BodyWriter } from './function.js';
+import type { BodyWriter } from './body-writer.js';
 import { LANES } from './lanes.js';
 import { intOps, OP, pushConst, wrap } from './values.js';
 

@@ -44,7 +44,7 @@ import { isFloatType } from '../../ir/types.js';
 import { Code, encodeModule, I32, V128, type ValType, type WasmFunction, type WasmImport } from './encode.js';
 import { bump, countedLoop, dimsFunction, Locals, loopFunction } from './entries.js';
 import { libraryCall } from './calls.js';
-import type { Callees } from './function.js';
+import type { Callees } from './body-writer.js';
 import { ipowFunction } from './int-ops.js';
 import { LANES, MASK_OPS, type Instruction, type Lane } from './lanes.js';
 import { MATH_MODULE, type MathImport } from './math-imports.js';

@@ -24,56 +24,16 @@
  * otherwise a real `if` saves the cost of the arm not taken.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import type { Expr, IRFunction, LengthExpr, LoadExpr, Stmt, StoreStmt } from '../../ir/nodes.js';
+import type { Expr, IRFunction, Stmt } from '../../ir/nodes.js';
 import { forEachChild } from '../../ir/nodes.js';
 import { bitsOf, is64, isBool, isFloatType } from '../../ir/types.js';
-import type { Code, ValType } from './encode.js';
+import type { Code } from './encode.js';
 import { callIntrinsic, libraryCall } from './calls.js';
 import { castValue, toInt32 } from './conversions.js';
 import { division } from './int-ops.js';
 import { LANES } from './lanes.js';
-import type { MathImport } from './math-imports.js';
+import type { ArrayAccess, BodyWriter, Callees, Frame } from './body-writer.js';
 import { intOps, isSmall, OP, pushConst, signedOp, valType, wrap } from './values.js';
-
-/** The functions a body calls: the library's imports and the module's own helpers, by function index. */
-export interface Callees {
-  /** The function index of library import `m` (math-imports.ts). */
-  readonly math: (m: MathImport) => number;
-  /** The function index of the integer power of dtype `t` (int-ops.ts ipowFunction). */
-  readonly ipow: (t: DType) => number;
-}
-
-/** Where a body's values live: locals handed out by the caller. */
-export interface Frame {
-  readonly code: Code;
-  /** The local of parameter `index` (its element, loaded by the caller). */
-  readonly param: (index: number) => number;
-  /** The local of IR local `id`. */
-  readonly local: (id: number) => number;
-  /** A new scratch local of type `t`. */
-  readonly temp: (t: ValType) => number;
-  readonly callees: Callees;
-  /** A gufunc kernel's array parameters (arrays.ts); absent: a scalar kernel, which has none. */
-  readonly arrays?: ArrayAccess;
-}
-
-/** Element access of array parameters: loads, stores and sizes (arrays.ts). */
-export interface ArrayAccess {
-  load(b: BodyWriter, e: LoadExpr<DType>): void;
-  length(b: BodyWriter, e: LengthExpr<DType>): void;
-  store(b: BodyWriter, s: StoreStmt<DType>): void;
-}
-
-/** What the expression writers of the other files (conversions.ts, int-ops.ts, calls.ts) use of a body. */
-export interface BodyWriter {
-  readonly c: Code;
-  /** Push `e`'s value ({@link KernelBody.expr}). */
-  expr(e: Expr<DType>, raw?: boolean): void;
-  /** Pop the value on the stack into a new local of dtype `t`'s type, and return it. */
-  stash(t: DType): number;
-  readonly callees: Callees;
-}
-
 
 /**
  * Is `e` cheap enough to evaluate whether or not it is needed: at most 8 nodes, each one

@@ -23,7 +23,8 @@ import { unrollStrict } from '../../ir/passes/fastmath.js';
 import { arrayAccess } from './arrays.js';
 import { Code, I32, type ValType, type WasmFunction } from './encode.js';
 import { bump, countedLoop, Locals } from './entries.js';
-import { KernelBody, type Callees } from './function.js';
+import type { Callees } from './body-writer.js';
+import { KernelBody } from './function.js';
 import { exprIneligible } from './scalar-row.js';
 import { loadValue, valType } from './values.js';
 

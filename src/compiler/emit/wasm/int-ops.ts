@@ -8,7 +8,7 @@ import type { DType } from '../../../dtype/dtypes.js';
 import type { Expr } from '../../ir/nodes.js';
 import { is64, isSigned } from '../../ir/types.js';
 import type { Code, ValType } from './encode.js';
-import type { BodyWriter } from './function.js';
+import type { BodyWriter } from './body-writer.js';
 import { intOps, OP, pushConst, signedOp, valType, wrap } from './values.js';
 
 /**

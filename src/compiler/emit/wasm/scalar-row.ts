@@ -13,7 +13,8 @@ import { isFloatType } from '../../ir/types.js';
 import { Code, I32, type ValType, type WasmFunction } from './encode.js';
 import { bump, countedLoop, Locals } from './entries.js';
 import { FLOAT_INLINE, libraryCall } from './calls.js';
-import { KernelBody, type Callees } from './function.js';
+import type { Callees } from './body-writer.js';
+import { KernelBody } from './function.js';
 import { LANES } from './lanes.js';
 import { isSmall, loadValue, storeValue, valType } from './values.js';
 
