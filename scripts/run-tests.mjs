@@ -22,7 +22,7 @@ function newestMtime(dir) {
   return t;
 }
 
-if (generated.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestMtime(join(root, 'asm'))))) {
+if (generated.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestMtime(join(root, 'asm')))) {
   const b = spawnSync(process.execPath, [join(root, 'scripts/build-asm.mjs')], { stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
