@@ -41,8 +41,8 @@ import { castConst } from '../../ir/infer-expr.js';
 import { forEachExpr, mapChildren, mapStmt, type CompareOp, type ConstExpr, type Expr, type IRProgram } from '../../ir/nodes.js';
 import { broadcastInputs, straightLineFloat } from '../../ir/passes/simd.js';
 import { isFloatType } from '../../ir/types.js';
-import { Code, encodeModule, I32, V128, type ValType, type WasmFunction, type WasmImport } from './encode.js';
-import { bump, countedLoop, dimsFunction, Locals, loopFunction } from './entries.js';
+import { Code, encodeModule, I32, V128, type WasmFunction, type WasmImport } from './encode.js';
+import { bump, countedLoop, dimsFunction, loopFunction, rowParams } from './entries.js';
 import { libraryCall } from './calls.js';
 import type { Callees } from './body-writer.js';
 import { ipowFunction } from './int-ops.js';
@@ -291,12 +291,7 @@ function andThen(c: Code, tests: readonly (() => void)[]): void {
 function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
   const fn = p.main;
   const K = fn.params.length;
-  const ops = [...Array(K + 1).keys()];
-  const n = 0;
-  const ptr = (k: number) => 1 + 2 * k;
-  const stride = (k: number) => 2 + 2 * k;
-  const params: ValType[] = [I32, ...ops.flatMap((): ValType[] => [I32, I32])];
-  const L = new Locals(params.length);
+  const { ops, n, ptr, stride, params, locals: L } = rowParams(K + 1);
   const i = L.add(I32);
   const bytes = L.add(I32);
   // Each let's local: a float, or a bool (an i32 in the scalar loop, a mask in the SIMD ones).

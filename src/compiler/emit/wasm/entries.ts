@@ -29,6 +29,20 @@ export class Locals {
   }
 }
 
+/**
+ * The row entry's parameters for `nops` operands (inputs, then the output):
+ * `(n, p0, s0, ..., p<nops-1>, s<nops-1>)`, n the row length, operand k's pointer and byte
+ * stride; `extra` more i32 parameters after them (a gufunc's core block). Locals come after.
+ */
+export function rowParams(nops: number, extra = 0): {
+  readonly ops: readonly number[]; readonly n: number; readonly ptr: (k: number) => number; readonly stride: (k: number) => number;
+  readonly params: ValType[]; readonly locals: Locals;
+} {
+  const ops = [...Array(nops).keys()];
+  const params: ValType[] = [I32, ...ops.flatMap((): ValType[] => [I32, I32]), ...Array<ValType>(extra).fill(I32)];
+  return { ops, n: 0, ptr: (k) => 1 + 2 * k, stride: (k) => 2 + 2 * k, params, locals: new Locals(params.length) };
+}
+
 /** `p += by` for each pointer local of `ptrs`. */
 export function bump(c: Code, ptrs: readonly number[], by: (i: number) => void): void {
   ptrs.forEach((p, i) => { c.get(p); by(i); c.op(I32_ADD).set(p); });

@@ -21,8 +21,8 @@ import { DTYPES, type DType } from '../../../dtype/dtypes.js';
 import { forEachExpr, forEachStmt, type IRProgram } from '../../ir/nodes.js';
 import { unrollStrict } from '../../ir/passes/fastmath.js';
 import { arrayAccess } from './arrays.js';
-import { Code, I32, type ValType, type WasmFunction } from './encode.js';
-import { bump, countedLoop, Locals } from './entries.js';
+import { Code, I32, type WasmFunction } from './encode.js';
+import { bump, countedLoop, rowParams } from './entries.js';
 import type { Callees } from './body-writer.js';
 import { KernelBody } from './function.js';
 import { exprIneligible } from './scalar-row.js';
@@ -71,12 +71,9 @@ export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees):
   const fn = p.fastmath ? p.main : unrollStrict(p.main);
   const K = fn.params.length;
   const D = core.dims.length;
-  const n = 0;
-  const ptr = (k: number) => 1 + 2 * k;
-  const stride = (k: number) => 2 + 2 * k;
+  // (A gufunc's operands are its parameters: outputs are array parameters too.)
+  const { n, ptr, stride, params, locals: L } = rowParams(K, 1);
   const coreAt = 1 + 2 * K;
-  const params: ValType[] = [I32, ...fn.params.flatMap((): ValType[] => [I32, I32]), I32];
-  const L = new Locals(params.length);
   const i = L.add(I32);
   const c = new Code();
   const word = (w: number) => c.get(coreAt).mem(I32_LOAD, 2, 12 + 4 * w);

@@ -10,8 +10,8 @@
 import type { DType } from '../../../dtype/dtypes.js';
 import { forEachExpr, forEachStmt, type Expr, type IRProgram } from '../../ir/nodes.js';
 import { isFloatType } from '../../ir/types.js';
-import { Code, I32, type ValType, type WasmFunction } from './encode.js';
-import { bump, countedLoop, Locals } from './entries.js';
+import { Code, I32, type WasmFunction } from './encode.js';
+import { bump, countedLoop, rowParams } from './entries.js';
 import { FLOAT_INLINE, libraryCall } from './calls.js';
 import type { Callees } from './body-writer.js';
 import { KernelBody } from './function.js';
@@ -81,12 +81,7 @@ export function scalarRowFunction(p: IRProgram, name: string, callees: Callees):
   const ins = fn.params.map((q) => q.scalar!);
   const out = fn.returns as DType;
   const K = ins.length;
-  const ops = [...Array(K + 1).keys()];
-  const n = 0;
-  const ptr = (k: number) => 1 + 2 * k;
-  const stride = (k: number) => 2 + 2 * k;
-  const params: ValType[] = [I32, ...ops.flatMap((): ValType[] => [I32, I32])];
-  const L = new Locals(params.length);
+  const { ops, n, ptr, stride, params, locals: L } = rowParams(K + 1);
   const i = L.add(I32);
   const values = ins.map((t) => L.add(valType(t)));
   const locals = fn.locals.map((l) => L.add(valType(l.type)));
