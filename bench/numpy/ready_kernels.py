@@ -58,6 +58,24 @@ def make(name):
             return (a * b + 3) >> 1
         x = np.arange(1000).astype(np.int8)
         return f, (x, x)
+    if name == 'helper':
+        from numba import njit
+
+        @njit
+        def lin(a, b):
+            return a * b + 1
+
+        @vectorize(['float64(float64, float64)'])
+        def f(x, y):
+            return lin(x, y) * 2
+        return f, (np.linspace(0, 1, 1000), np.linspace(1, 2, 1000))
+    if name == 'table':
+        coef = np.array([1.0, 2.0, 3.0])
+
+        @vectorize(['float64(float64)'])
+        def f(x):
+            return coef[0] + x * (coef[1] + x * coef[2])
+        return f, (np.linspace(0, 1, 1000),)
     if name == 'rowdot':
         @guvectorize(['void(float64[:], float64[:], float64[:])'], '(n),(n)->()')
         def f(a, b, out):
