@@ -51,20 +51,24 @@ export function setDirectWasm(enabled: boolean): void {
 }
 
 /**
- * The direct module of `kernels` (each unit's options may ask for what only asc makes: the
- * reduce tile), instantiated on the runtime's memory, with the math library's exports as
- * `nbmath` when a kernel calls one of its functions; null when some kernel is not eligible
- * (compiler/emit/wasm/emit-module.ts directEligible; a kernel that calls the math library
- * is eligible only when this thread has it: runtime/math-library.ts), the module is too big
- * to compile here synchronously, or the engine refuses it. `math`: whether it imports the
- * library. `math: false` (tier 'wasm': the best code, blocking) makes a kernel that calls the
- * library not eligible.
+ * The direct module of `kernels`, instantiated on the runtime's memory, with the math
+ * library's exports as `nbmath` when a kernel calls one of its functions; null when some
+ * kernel is not eligible (compiler/emit/wasm/emit-module.ts directEligible; a kernel that
+ * calls the math library is eligible only when this thread has it: runtime/math-library.ts),
+ * the module is too big to compile here synchronously, or the engine refuses it.
+ * `optimize`: asc's module of the group is better and should replace it (Tiers.optimize):
+ * it inlines the library's functions (1.15-1.3x faster on Math-heavy kernels), or it has the
+ * reduce tile a unit asks for (vectorize with an `identity`: leading-axis reductions with
+ * column chunks in registers; the direct module reduces row by row, in the same order, so
+ * the same bits). `auto` false (tier 'wasm': the best code, blocking) makes such groups not
+ * eligible.
  */
-function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[], math: boolean): { module: KernelModule; math: boolean } | null {
-  if (!direct.enabled) return null;
+function directModule(kernels: readonly CompiledKernel[], units: readonly KernelUnit[], auto: boolean): { module: KernelModule; optimize: boolean } | null {
+  const tile = units.some((u) => u.options.reduceTile === true);
+  if (!direct.enabled || (tile && !auto)) return null;
   // (The library is looked up, and so instantiated, only for a kernel that calls it.)
-  const nbmath = math && kernels.some((k) => usesMathLibrary(k.ir)) ? mathLibraryExports() : null;
-  if (kernels.some((k, i) => !directEligible(k.ir, { ...units[i]!.options, mathLibrary: nbmath !== null }))) return null;
+  const nbmath = auto && kernels.some((k) => usesMathLibrary(k.ir)) ? mathLibraryExports() : null;
+  if (kernels.some((k) => !directEligible(k.ir, { mathLibrary: nbmath !== null }))) return null;
   const bytes = emitDirectWasm(kernels);
   if (bytes.length > SYNC_COMPILE_LIMIT && !onNode) return null;
   try {
@@ -78,7 +82,7 @@ function directModule(kernels: readonly CompiledKernel[], units: readonly Kernel
         // No static data and no relocation sites: the same bytes go to any base.
         portable: { bytes, relocs: null, onDisk: false },
       },
-      math: nbmath !== null,
+      optimize: nbmath !== null || tile,
     };
   } catch {
     // An engine that refuses it (none known: asc's modules use the same SIMD instructions)
@@ -124,13 +128,13 @@ export function tieredKernels(
         },
       };
       if (now !== null) {
-        // A module that imports the math library is not remembered: the cache's loader
-        // (kernel-cache.ts, module.ts) instantiates an entry with `env` only. asc's module
-        // replaces it in the background (Tiers.optimize: asc inlines the library's
-        // functions, 1.15-1.3x faster on Math-heavy kernels), and that one is remembered.
-        if (options.disk && !now.math) rememberKernelModule(fn, units, options, kernels, now.module);
+        // A module that asc's replaces in the background (Tiers.optimize; directModule says
+        // when) is not remembered: the one that replaces it is (a hit then gets the better
+        // module; and the cache's loader, kernel-cache.ts and module.ts, instantiates an
+        // entry with `env` only, not the math library).
+        if (options.disk && !now.optimize) rememberKernelModule(fn, units, options, kernels, now.module);
         g.wasm(now.module);
-        if (now.math) tiers.optimize(asc);
+        if (now.optimize) tiers.optimize(asc);
         return;
       }
       tiers.add({ ...asc, source: asc.source, js: () => g.js() });

@@ -1,12 +1,14 @@
 /**
- * A direct module that calls the math library is the Wasm tier at once; under tier 'auto'
- * asc's module of the same kernel replaces it in the background (src/vectorize/tier.ts
- * Tiers.optimize). Calls made while the swap lands give the same bits before, during and
+ * A direct module that calls the math library, or whose ufunc has an `identity` (asc's
+ * module has a reduce tile for it), is the Wasm tier at once; under tier 'auto' asc's module
+ * of the same kernel replaces it in the background (src/vectorize/tier.ts Tiers.optimize). Calls made while the swap lands give the same bits before, during and
  * after it (the same AS functions, inlined by asc), and match plain JS within the
  * transcendentals' bound; `.ready` does not wait for the swap.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import * as nb from '../../src/index.js';
+import { OPTIMIZED } from '../../src/vectorize/tier.js';
 
 describe('the background asc module replaces a direct module that calls the math library', () => {
   it('in a fresh process: Wasm at once, calls in a loop across the swap all give the same bits, the compiler worker starts once', () => {
@@ -30,5 +32,22 @@ describe('the background asc module replaces a direct module that calls the math
     ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ tierAtOnce: 'wasm', tier: 'wasm', sameAll: true, manyCalls: true, close: true, workers: 1 });
+  });
+
+  it('a ufunc with an identity: Wasm at once, reductions along every axis the same bits before and after asc\'s module (with its reduce tile) lands, and plain JS\'s', async () => {
+    const k = (a: number, b: number) => a * 0.5 + b;
+    const f = nb.vectorize('f8(f8, f8)', { identity: 0, tier: 'auto' })(k);
+    expect(f.tier).toBe('wasm');
+    const rows = 37, cols = 11;
+    const data = Array.from({ length: rows * cols }, (_, i) => Math.sin(i) * 10);
+    const m = nb.array(data).reshape([rows, cols]);
+    const before = [0, 1].map((axis) => f.reduce(m, { axis }).toArray() as number[]);
+    await (f as unknown as Record<symbol, Promise<void>>)[OPTIMIZED];
+    const after = [0, 1].map((axis) => f.reduce(m, { axis }).toArray() as number[]);
+    expect(after).toEqual(before);
+    // Plain JS, NumPy's order: res = k(res, row) from the first row / column on.
+    const col = (j: number) => Array.from({ length: rows }, (_, i) => data[i * cols + j]!).reduce(k);
+    const row = (i: number) => data.slice(i * cols, (i + 1) * cols).reduce(k);
+    expect(before).toEqual([Array.from({ length: cols }, (_, j) => col(j)), Array.from({ length: rows }, (_, i) => row(i))]);
   });
 });

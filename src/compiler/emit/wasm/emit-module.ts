@@ -369,7 +369,8 @@ function rowFunction(p: IRProgram, lane: Lane, name: string): WasmFunction {
  * (scalar-row.ts scalarIneligible: statements, all dtypes, casts, inline intrinsics, and
  * the math library's functions when `mathLibrary`), and the gufunc kernels it takes
  * (gufunc-row.ts gufuncIneligible). `reduceTile`: the unit asks for asc's
- * reduce tile (vectorize with an `identity`), which this emitter does not make.
+ * reduce tile (vectorize with an `identity`), which this emitter does not make (the
+ * runtime then runs the direct module until asc's replaces it: src/vectorize/tiered-kernels.ts).
  *
  * @example
  * ```ts
