@@ -50,4 +50,24 @@ describe('the background asc module replaces a direct module that calls the math
     const row = (i: number) => data.slice(i * cols, (i + 1) * cols).reduce(k);
     expect(before).toEqual([Array.from({ length: cols }, (_, j) => col(j)), Array.from({ length: rows }, (_, i) => row(i))]);
   });
+
+  it('on the parallel target: the workers run the library-calling direct module, then asc\'s, the same bits', async () => {
+    const defaults = nb.config().parallel;
+    nb.config({ parallel: { threads: 2, minElements: 0, blockMs: 1e-6 } });
+    try {
+      const f = nb.vectorize('f8(f8)', { target: 'parallel' })((x: number) => Math.exp(-x * x) * Math.cos(x) + 0.25);
+      expect(f.tier).toBe('wasm');
+      const x = nb.linspace(-4, 4, 100_003);
+      const before = f(x).toArray() as number[];
+      const asyncBefore = ((await f.callAsync(x)) as nb.NDArray).toArray();
+      await (f as unknown as Record<symbol, Promise<void>>)[OPTIMIZED];
+      expect([f(x).toArray(), ((await f.callAsync(x)) as nb.NDArray).toArray(), asyncBefore]).toEqual([before, before, before]);
+      const plain = (x.toArray() as number[]).map((v) => Math.exp(-v * v) * Math.cos(v) + 0.25);
+      // (AS's exp and cos against V8's: each within an ulp or so; a few ulps on the sum)
+      expect(before.every((v, i) => Math.abs(v - plain[i]!) <= 1e-15)).toBe(true);
+    } finally {
+      nb.config({ parallel: { ...defaults } });
+      await nb.shutdown();
+    }
+  });
 });
