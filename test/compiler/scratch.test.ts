@@ -2,15 +2,18 @@
  * Scratch arrays in kernels (issue 13 item 5): `const buf = new Float64Array(n)` lowers to a
  * `scratch` statement (ArrayRef kind 'scratch'), is typed, bounds-checked and printed; the
  * errors have codes and positions; the emitted AS, JS and WGSL allocate, index and release
- * them. Runs through the public factories are in test/vectorize/scratch.test.ts.
+ * them. Asc's module and the direct emitter's (src/compiler/emit/wasm/scratch.ts) run the
+ * same kernels on the rig against plain JS, with the same exports and failure globals.
+ * Runs through the public factories are in test/vectorize/scratch.test.ts.
  */
-import { describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { compileKernel } from '../../src/compiler/index.js';
 import { ScratchTrap } from '../../src/compiler/bounds.js';
 import { validateTarget } from '../../src/compiler/ir/passes/validate-target.js';
 import { emitWgslFunctions } from '../../src/compiler/emit/wgsl/emit-function.js';
 import { KernelError } from '../../src/util/errors.js';
 import { MEDIAN } from '../helpers/scratch-kernels.js';
+import { runGufuncWasm, WasmRig } from './harness.js';
 
 /** A kernel from source text: its toString() is exactly `src`, so lines and columns are src's. */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -205,5 +208,70 @@ describe('emitted code', () => {
     const w = emitWgslFunctions(k.ir).source;
     expect(w).toContain('var w_t: array<i32, 16>;');
     expect(w).toContain('= (w_t[nb_bc_i32(((nb_toi32(');
+  });
+});
+
+describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the arena ABI, against plain JS', (emitter) => {
+  const LOOP = `(a, out) => {
+  let s = 0;
+  for (let i = 0; i < 200; i++) {
+    const t = new Float64Array(512);
+    t[i] = a[0] + i;
+    s += t[i] + t[511 - i];
+  }
+  out[0] = s;
+}`;
+  const FAIL = '(a, out) => { const t = new Float64Array(a[0] | 0); t[a[1] | 0] = 1; out[0] = t.length; }';
+  const kernels = [MEDIAN, LOOP, FAIL].map((src, i) => gufunc(src, 'void(f8[:], f8[:])', { prefix: `s${i}_` }));
+  let rig: WasmRig;
+  beforeAll(async () => {
+    rig = emitter === 'asc' ? await WasmRig.of(kernels) : await WasmRig.direct(kernels);
+  }, 120_000);
+  // The arena lent for a call (src/vectorize/arena.ts), far above the rig's operands.
+  const ARENA = 24 << 20;
+  const run = (k: number, rows: readonly (readonly number[])[], bytes: number): number[] => {
+    (rig.exports['__nb_arena'] as (base: number, bytes: number) => void)(ARENA, bytes);
+    const n = rows[0]!.length;
+    return runGufuncWasm(rig, kernels[k]!, [rows.length], [{ core: [n], values: rows.flat() }, { core: [] }], [n])[0] as number[];
+  };
+  const plain = (src: string, rows: readonly (readonly number[])[]) => rows.map((r) => {
+    const out = new Float64Array(1);
+    (kernel(src) as (a: Float64Array, o: Float64Array) => void)(new Float64Array(r), out);
+    return out[0]!;
+  });
+  const global = (name: string) => (rig.exports[name] as unknown as WebAssembly.Global).value as number | bigint;
+
+  test('exports: the entries, memory, `__nb_arena` and the failure globals (asc\'s names and kinds)', () => {
+    const names = Object.entries(rig.exports).map(([name, v]) => `${name}:${v instanceof WebAssembly.Global ? 'global' : typeof v}`).sort();
+    expect(names).toEqual([
+      '__nb_arena:function', '__nb_bindex:global', '__nb_bsite:global', '__nb_bsize:global', '__nb_sleft:global', '__nb_slen:global', '__nb_ssite:global',
+      'memory:object', ...[0, 1, 2].flatMap((i) => [`s${i}_loop:function`, `s${i}_row:function`]),
+    ]);
+  });
+
+  test('the median of rows of 1..40 (a scratch copy, insertion-sorted) equals plain JS; so does each row again (the arena given back)', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const n of [1, 2, 5, 40]) {
+      const rows = Array.from({ length: 50 }, () => Array.from({ length: n }, () => Math.floor(rnd() * 200) - 100));
+      // 50 rows of n float64 in an arena of one row: only if each core call gives it back.
+      expect(run(0, rows, Math.ceil((8 * n) / 16) * 16)).toEqual(plain(MEDIAN, rows));
+    }
+  });
+
+  test('a loop that allocates 4 KiB a pass, 200 passes, in an 8 KiB arena equals plain JS', () => {
+    const rows = [[1], [2.5], [-3]];
+    expect(run(1, rows, 8192)).toEqual(plain(LOOP, rows));
+  });
+
+  test('too long and negative lengths record site + 1, the length and the bytes left, then trap; an index outside, the bounds globals', () => {
+    expect(() => run(2, [[600, 0]], 4096)).toThrow(WebAssembly.RuntimeError);
+    expect([global('__nb_ssite'), global('__nb_slen'), global('__nb_sleft')]).toEqual([1, 600n, 4096]);
+    expect(() => run(2, [[-5, 0]], 4096)).toThrow(WebAssembly.RuntimeError);
+    expect([global('__nb_ssite'), global('__nb_slen')]).toEqual([1, -5n]);
+    // (`__nb_arena` clears the scratch site: a later failure is a bounds one)
+    expect(() => run(2, [[4, 4]], 4096)).toThrow(WebAssembly.RuntimeError);
+    expect([global('__nb_ssite'), global('__nb_bindex'), global('__nb_bsize')]).toEqual([0, 4n, 4]);
+    expect(run(2, [[512, 3]], 4096)).toEqual([512]);
   });
 });
