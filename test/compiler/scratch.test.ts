@@ -222,7 +222,24 @@ describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the aren
   out[0] = s;
 }`;
   const FAIL = '(a, out) => { const t = new Float64Array(a[0] | 0); t[a[1] | 0] = 1; out[0] = t.length; }';
-  const kernels = [MEDIAN, LOOP, FAIL].map((src, i) => gufunc(src, 'void(f8[:], f8[:])', { prefix: `s${i}_` }));
+  const EARLY = `(a, out) => {
+  for (let i = 0; i < 100; i++) {
+    const t = new Float64Array(256);
+    t[i] = a[0];
+    if (i === (a[1] | 0)) { out[0] = t[i] + i; return; }
+  }
+  out[0] = -1;
+}`;
+  const DTYPES = `(a, out) => {
+  const b = new Int8Array(a[0]);
+  const h = new Uint16Array(a[0] + 1);
+  const f = new Float32Array(3);
+  for (let i = 0; i < b.length; i++) { b[i] = a[1] * (i + 1); h[i + 1] = h[i] + b[i]; }
+  f[1] = h[h.length - 1] / 3;
+  out[0] = b.length + h[h.length - 1] + f[1];
+}`;
+  const SOURCES = [MEDIAN, LOOP, FAIL, EARLY, DTYPES];
+  const kernels = SOURCES.map((src, i) => gufunc(src, i === 4 ? 'void(u4[:], f8[:])' : 'void(f8[:], f8[:])', { prefix: `s${i}_` }));
   let rig: WasmRig;
   beforeAll(async () => {
     rig = emitter === 'asc' ? await WasmRig.of(kernels) : await WasmRig.direct(kernels);
@@ -234,9 +251,9 @@ describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the aren
     const n = rows[0]!.length;
     return runGufuncWasm(rig, kernels[k]!, [rows.length], [{ core: [n], values: rows.flat() }, { core: [] }], [n])[0] as number[];
   };
-  const plain = (src: string, rows: readonly (readonly number[])[]) => rows.map((r) => {
+  const plain = (src: string, rows: readonly (readonly number[])[], In: Float64ArrayConstructor | Uint32ArrayConstructor = Float64Array) => rows.map((r) => {
     const out = new Float64Array(1);
-    (kernel(src) as (a: Float64Array, o: Float64Array) => void)(new Float64Array(r), out);
+    (kernel(src) as (a: Float64Array | Uint32Array, o: Float64Array) => void)(new In(r), out);
     return out[0]!;
   });
   const global = (name: string) => (rig.exports[name] as unknown as WebAssembly.Global).value as number | bigint;
@@ -245,7 +262,7 @@ describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the aren
     const names = Object.entries(rig.exports).map(([name, v]) => `${name}:${v instanceof WebAssembly.Global ? 'global' : typeof v}`).sort();
     expect(names).toEqual([
       '__nb_arena:function', '__nb_bindex:global', '__nb_bsite:global', '__nb_bsize:global', '__nb_sleft:global', '__nb_slen:global', '__nb_ssite:global',
-      'memory:object', ...[0, 1, 2].flatMap((i) => [`s${i}_loop:function`, `s${i}_row:function`]),
+      'memory:object', ...SOURCES.flatMap((_, i) => [`s${i}_loop:function`, `s${i}_row:function`]),
     ]);
   });
 
@@ -262,6 +279,16 @@ describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the aren
   test('a loop that allocates 4 KiB a pass, 200 passes, in an 8 KiB arena equals plain JS', () => {
     const rows = [[1], [2.5], [-3]];
     expect(run(1, rows, 8192)).toEqual(plain(LOOP, rows));
+  });
+
+  test('an early return from a loop that allocates gives the arena back (60 rows, 2 KiB a pass, a 4 KiB arena)', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => [i * 0.5, (i * 7) % 100]);
+    expect(run(3, rows, 4096)).toEqual(plain(EARLY, rows));
+  });
+
+  test('Int8Array, Uint16Array and Float32Array scratch arrays (1, 2, 4-byte elements) of uint32 lengths wrap and round as in JS', () => {
+    const rows = [0, 1, 5, 37, 200].flatMap((n) => [[n, 3], [n, 250], [n, 4000000000]]);
+    expect(run(4, rows, 4096)).toEqual(plain(DTYPES, rows, Uint32Array));
   });
 
   test('too long and negative lengths record site + 1, the length and the bytes left, then trap; an index outside, the bounds globals', () => {
