@@ -6,6 +6,7 @@
  * same kernels on the rig against plain JS, with the same exports and failure globals.
  * Runs through the public factories are in test/vectorize/scratch.test.ts.
  */
+import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { compileKernel } from '../../src/compiler/index.js';
 import { ScratchTrap } from '../../src/compiler/bounds.js';
@@ -238,7 +239,18 @@ describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the aren
   f[1] = h[h.length - 1] / 3;
   out[0] = b.length + h[h.length - 1] + f[1];
 }`;
-  const SOURCES = [MEDIAN, LOOP, FAIL, EARLY, DTYPES];
+  // Two allocations of every element size: the second fits only after the first's 8-aligned bytes.
+  const CTORS = ['Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array'] as const;
+  const SIZE: Record<(typeof CTORS)[number], number> = { Int8Array: 1, Uint8Array: 1, Int16Array: 2, Uint16Array: 2, Int32Array: 4, Uint32Array: 4, Float32Array: 4, Float64Array: 8 };
+  const TWO = (ctor: string) => `(a, out) => {
+  const t = new ${ctor}(a[0] | 0);
+  for (let i = 0; i < t.length; i++) t[i] = a[1] * (i - 3);
+  const u = new Float64Array(a[2] | 0);
+  let s = u.length;
+  for (let i = 0; i < t.length; i++) s += t[i];
+  out[0] = s;
+}`;
+  const SOURCES = [MEDIAN, LOOP, FAIL, EARLY, DTYPES, ...CTORS.map(TWO)];
   const kernels = SOURCES.map((src, i) => gufunc(src, i === 4 ? 'void(u4[:], f8[:])' : 'void(f8[:], f8[:])', { prefix: `s${i}_` }));
   let rig: WasmRig;
   beforeAll(async () => {
@@ -263,7 +275,7 @@ describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the aren
     expect(names).toEqual([
       '__nb_arena:function', '__nb_bindex:global', '__nb_bsite:global', '__nb_bsize:global', '__nb_sleft:global', '__nb_slen:global', '__nb_ssite:global',
       'memory:object', ...SOURCES.flatMap((_, i) => [`s${i}_loop:function`, `s${i}_row:function`]),
-    ]);
+    ].sort());
   });
 
   test('the median of rows of 1..40 (a scratch copy, insertion-sorted) equals plain JS; so does each row again (the arena given back)', () => {
@@ -289,6 +301,26 @@ describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the aren
   test('Int8Array, Uint16Array and Float32Array scratch arrays (1, 2, 4-byte elements) of uint32 lengths wrap and round as in JS', () => {
     const rows = [0, 1, 5, 37, 200].flatMap((n) => [[n, 3], [n, 250], [n, 4000000000]]);
     expect(run(4, rows, 4096)).toEqual(plain(DTYPES, rows, Uint32Array));
+  });
+
+  test('property: two allocations fit exactly when the first\'s bytes rounded up to 8 plus the second\'s are in the arena; then plain JS\'s values, else the failing one\'s site, length and bytes left', () => {
+    const align8 = (b: number) => Math.ceil(b / 8) * 8;
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: CTORS.length - 1 }), fc.integer({ min: 0, max: 300 }), fc.double({ min: -300, max: 300, noNaN: true }),
+      fc.integer({ min: 0, max: 80 }), fc.integer({ min: 1, max: 64 }),
+      (c, n0, v, n2, units) => {
+        const bytes = units * 16;
+        const first = n0 * SIZE[CTORS[c]!];
+        const row = [n0, v, n2];
+        if (first > bytes || align8(first) + 8 * n2 > bytes) {
+          expect(() => run(5 + c, [row], bytes)).toThrow(WebAssembly.RuntimeError);
+          const want = first > bytes ? [1, BigInt(n0), bytes] : [2, BigInt(n2), bytes - align8(first)];
+          expect([global('__nb_ssite'), global('__nb_slen'), global('__nb_sleft')]).toEqual(want);
+        } else {
+          expect(run(5 + c, [row], bytes)).toEqual(plain(TWO(CTORS[c]!), [row]));
+        }
+      },
+    ), { numRuns: 300 });
   });
 
   test('too long and negative lengths record site + 1, the length and the bytes left, then trap; an index outside, the bounds globals', () => {
