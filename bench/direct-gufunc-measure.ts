@@ -7,7 +7,8 @@
  * Kernels: rowdot (1e5, 32) float64 (issue 16's row), a small matmul (m,n),(n,p)->(m,p)
  * 8x8 @ 8x8 over 2e4 loop elements, a cumulative sum (n)->(n) of rows of 64, a scalar
  * input `(n),()->(n)` (a * s) of rows of 64, rowdot with the inputs' elements 2 apart (the
- * row loop's strided copy), and rowdot int32. Prints wall and CPU
+ * row loop's strided copy), rowdot int32, and the median of rows of 32 (a scratch copy,
+ * insertion-sorted: scratch arrays, each module with an arena of its own). Prints wall and CPU
  * medians in ns per core element and the ratio direct / asc of the CPU medians.
  *
  * Then the product path: `nb.guvectorize` rowdot (1e5, 32) with `out=`, both modules.
@@ -19,6 +20,7 @@ import { emitDirectWasm } from '../src/compiler/emit/wasm/emit-module.js';
 import { compileAssemblyScript } from '../src/compiler/toolchain/asc.js';
 import { DTYPES } from '../src/dtype/dtypes.js';
 import { interleavedMedians } from './asm-module.js';
+import { MEDIAN } from '../test/helpers/scratch-kernels.js';
 
 const rounds = Number(process.argv[2] ?? 41);
 
@@ -51,6 +53,7 @@ const CASES: Case[] = [
   },
   { name: 'rowdot step 2', src: DOT, sig: 'void(f8[:], f8[:], f8[:])', core: { nin: 2, dims: ['n'], operands: [[0], [0], []] }, rows: 1e5, sizes: [32], step: 2 },
   { name: 'rowdot i4', src: DOT, sig: 'void(i4[:], i4[:], i4[:])', core: { nin: 2, dims: ['n'], operands: [[0], [0], []] }, rows: 1e5, sizes: [32] },
+  { name: 'median', src: MEDIAN, sig: 'void(f8[:], f8[:])', core: { nin: 1, dims: ['n'], operands: [[0], []] }, rows: 2e4, sizes: [32] },
 ];
 
 const pick = process.env['KERNELS']?.split(',');
@@ -80,6 +83,10 @@ for (const c of CASES.filter((q) => pick === undefined || pick.includes(q.name))
   });
   // Room for a second copy of each output (the other module's).
   const outs = ops.slice(c.core.nin).map((o) => { const p = at; at += Math.ceil((o.n * DTYPES[o.t].itemSize) / 64) * 64 + 64; return p; });
+  // A scratch arena per module (src/vectorize/arena.ts lends one per call), set before each run.
+  const ARENA = 65536;
+  const arenas = [at, at + ARENA];
+  at += 2 * ARENA;
   if (at > memory.buffer.byteLength) memory.grow(Math.ceil((at - memory.buffer.byteLength) / 65536));
   new Int32Array(memory.buffer, core, words.length).set(words);
   ops.slice(0, c.core.nin).forEach((o, j) => {
@@ -88,7 +95,8 @@ for (const c of CASES.filter((q) => pick === undefined || pick.includes(q.name))
   });
   const rows = [asc[k.entries.row] as (...a: number[]) => void, direct[k.entries.row] as (...a: number[]) => void];
   const args = (m: number) => [c.rows, ...ops.flatMap((o, j) => [j >= c.core.nin && m === 1 ? outs[j - c.core.nin]! : o.p, o.step]), core];
-  const run = (m: number) => rows[m]!(...args(m));
+  const setArena = [asc, direct].map((e) => e['__nb_arena'] as ((base: number, bytes: number) => void) | undefined);
+  const run = (m: number) => { setArena[m]?.(arenas[m]!, ARENA); rows[m]!(...args(m)); };
   run(0);
   run(1);
   ops.slice(c.core.nin).forEach((o, j) => {

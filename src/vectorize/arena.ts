@@ -3,7 +3,8 @@
  *
  * Design, and why:
  *   - A kernel module that allocates scratch arrays exports `__nb_arena(base, bytes)`
- *     (src/compiler/emit/assemblyscript/prelude.ts): a bump allocator over [base, base +
+ *     (src/compiler/emit/assemblyscript/prelude.ts; the direct emitter's module the same,
+ *     src/compiler/emit/wasm/scratch.ts): a bump allocator over [base, base +
  *     bytes) in the shared heap memory, whose pointer lives in the instance's globals, so
  *     per instance and hence per thread: the calling thread and every parallel worker each
  *     get their own region, never a shared one.

@@ -2,15 +2,19 @@
  * Scratch arrays in kernels (issue 13 item 5): `const buf = new Float64Array(n)` lowers to a
  * `scratch` statement (ArrayRef kind 'scratch'), is typed, bounds-checked and printed; the
  * errors have codes and positions; the emitted AS, JS and WGSL allocate, index and release
- * them. Runs through the public factories are in test/vectorize/scratch.test.ts.
+ * them. Asc's module and the direct emitter's (src/compiler/emit/wasm/scratch.ts) run the
+ * same kernels on the rig against plain JS, with the same exports and failure globals.
+ * Runs through the public factories are in test/vectorize/scratch.test.ts.
  */
-import { describe, expect, test } from 'vitest';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { compileKernel } from '../../src/compiler/index.js';
 import { ScratchTrap } from '../../src/compiler/bounds.js';
 import { validateTarget } from '../../src/compiler/ir/passes/validate-target.js';
 import { emitWgslFunctions } from '../../src/compiler/emit/wgsl/emit-function.js';
 import { KernelError } from '../../src/util/errors.js';
 import { MEDIAN } from '../helpers/scratch-kernels.js';
+import { runGufuncWasm, WasmRig } from './harness.js';
 
 /** A kernel from source text: its toString() is exactly `src`, so lines and columns are src's. */
 // eslint-disable-next-line @typescript-eslint/no-implied-eval
@@ -205,5 +209,128 @@ describe('emitted code', () => {
     const w = emitWgslFunctions(k.ir).source;
     expect(w).toContain('var w_t: array<i32, 16>;');
     expect(w).toContain('= (w_t[nb_bc_i32(((nb_toi32(');
+  });
+});
+
+describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the arena ABI, against plain JS', (emitter) => {
+  const LOOP = `(a, out) => {
+  let s = 0;
+  for (let i = 0; i < 200; i++) {
+    const t = new Float64Array(512);
+    t[i] = a[0] + i;
+    s += t[i] + t[511 - i];
+  }
+  out[0] = s;
+}`;
+  const FAIL = '(a, out) => { const t = new Float64Array(a[0] | 0); t[a[1] | 0] = 1; out[0] = t.length; }';
+  const EARLY = `(a, out) => {
+  for (let i = 0; i < 100; i++) {
+    const t = new Float64Array(256);
+    t[i] = a[0];
+    if (i === (a[1] | 0)) { out[0] = t[i] + i; return; }
+  }
+  out[0] = -1;
+}`;
+  const DTYPES = `(a, out) => {
+  const b = new Int8Array(a[0]);
+  const h = new Uint16Array(a[0] + 1);
+  const f = new Float32Array(3);
+  for (let i = 0; i < b.length; i++) { b[i] = a[1] * (i + 1); h[i + 1] = h[i] + b[i]; }
+  f[1] = h[h.length - 1] / 3;
+  out[0] = b.length + h[h.length - 1] + f[1];
+}`;
+  // Two allocations of every element size: the second fits only after the first's 8-aligned bytes.
+  const CTORS = ['Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array'] as const;
+  const SIZE: Record<(typeof CTORS)[number], number> = { Int8Array: 1, Uint8Array: 1, Int16Array: 2, Uint16Array: 2, Int32Array: 4, Uint32Array: 4, Float32Array: 4, Float64Array: 8 };
+  const TWO = (ctor: string) => `(a, out) => {
+  const t = new ${ctor}(a[0] | 0);
+  for (let i = 0; i < t.length; i++) t[i] = a[1] * (i - 3);
+  const u = new Float64Array(a[2] | 0);
+  let s = u.length;
+  for (let i = 0; i < t.length; i++) s += t[i];
+  out[0] = s;
+}`;
+  const SOURCES = [MEDIAN, LOOP, FAIL, EARLY, DTYPES, ...CTORS.map(TWO)];
+  const kernels = SOURCES.map((src, i) => gufunc(src, i === 4 ? 'void(u4[:], f8[:])' : 'void(f8[:], f8[:])', { prefix: `s${i}_` }));
+  let rig: WasmRig;
+  beforeAll(async () => {
+    rig = emitter === 'asc' ? await WasmRig.of(kernels) : await WasmRig.direct(kernels);
+  }, 120_000);
+  // The arena lent for a call (src/vectorize/arena.ts), far above the rig's operands.
+  const ARENA = 24 << 20;
+  const run = (k: number, rows: readonly (readonly number[])[], bytes: number): number[] => {
+    (rig.exports['__nb_arena'] as (base: number, bytes: number) => void)(ARENA, bytes);
+    const n = rows[0]!.length;
+    return runGufuncWasm(rig, kernels[k]!, [rows.length], [{ core: [n], values: rows.flat() }, { core: [] }], [n])[0] as number[];
+  };
+  const plain = (src: string, rows: readonly (readonly number[])[], In: Float64ArrayConstructor | Uint32ArrayConstructor = Float64Array) => rows.map((r) => {
+    const out = new Float64Array(1);
+    (kernel(src) as (a: Float64Array | Uint32Array, o: Float64Array) => void)(new In(r), out);
+    return out[0]!;
+  });
+  const global = (name: string) => (rig.exports[name] as unknown as WebAssembly.Global).value as number | bigint;
+
+  test('exports: the entries, memory, `__nb_arena` and the failure globals (asc\'s names and kinds)', () => {
+    const names = Object.entries(rig.exports).map(([name, v]) => `${name}:${v instanceof WebAssembly.Global ? 'global' : typeof v}`).sort();
+    expect(names).toEqual([
+      '__nb_arena:function', '__nb_bindex:global', '__nb_bsite:global', '__nb_bsize:global', '__nb_sleft:global', '__nb_slen:global', '__nb_ssite:global',
+      'memory:object', ...SOURCES.flatMap((_, i) => [`s${i}_loop:function`, `s${i}_row:function`]),
+    ].sort());
+  });
+
+  test('the median of rows of 1..40 (a scratch copy, insertion-sorted) equals plain JS; so does each row again (the arena given back)', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const n of [1, 2, 5, 40]) {
+      const rows = Array.from({ length: 50 }, () => Array.from({ length: n }, () => Math.floor(rnd() * 200) - 100));
+      // 50 rows of n float64 in an arena of one row: only if each core call gives it back.
+      expect(run(0, rows, Math.ceil((8 * n) / 16) * 16)).toEqual(plain(MEDIAN, rows));
+    }
+  });
+
+  test('a loop that allocates 4 KiB a pass, 200 passes, in an 8 KiB arena equals plain JS', () => {
+    const rows = [[1], [2.5], [-3]];
+    expect(run(1, rows, 8192)).toEqual(plain(LOOP, rows));
+  });
+
+  test('an early return from a loop that allocates gives the arena back (60 rows, 2 KiB a pass, a 4 KiB arena)', () => {
+    const rows = Array.from({ length: 60 }, (_, i) => [i * 0.5, (i * 7) % 100]);
+    expect(run(3, rows, 4096)).toEqual(plain(EARLY, rows));
+  });
+
+  test('Int8Array, Uint16Array and Float32Array scratch arrays (1, 2, 4-byte elements) of uint32 lengths wrap and round as in JS', () => {
+    const rows = [0, 1, 5, 37, 200].flatMap((n) => [[n, 3], [n, 250], [n, 4000000000]]);
+    expect(run(4, rows, 4096)).toEqual(plain(DTYPES, rows, Uint32Array));
+  });
+
+  test('property: two allocations fit exactly when the first\'s bytes rounded up to 8 plus the second\'s are in the arena; then plain JS\'s values, else the failing one\'s site, length and bytes left', () => {
+    const align8 = (b: number) => Math.ceil(b / 8) * 8;
+    fc.assert(fc.property(
+      fc.integer({ min: 0, max: CTORS.length - 1 }), fc.integer({ min: 0, max: 300 }), fc.double({ min: -300, max: 300, noNaN: true }),
+      fc.integer({ min: 0, max: 80 }), fc.integer({ min: 1, max: 64 }),
+      (c, n0, v, n2, units) => {
+        const bytes = units * 16;
+        const first = n0 * SIZE[CTORS[c]!];
+        const row = [n0, v, n2];
+        if (first > bytes || align8(first) + 8 * n2 > bytes) {
+          expect(() => run(5 + c, [row], bytes)).toThrow(WebAssembly.RuntimeError);
+          const want = first > bytes ? [1, BigInt(n0), bytes] : [2, BigInt(n2), bytes - align8(first)];
+          expect([global('__nb_ssite'), global('__nb_slen'), global('__nb_sleft')]).toEqual(want);
+        } else {
+          expect(run(5 + c, [row], bytes)).toEqual(plain(TWO(CTORS[c]!), [row]));
+        }
+      },
+    ), { numRuns: 300 });
+  });
+
+  test('too long and negative lengths record site + 1, the length and the bytes left, then trap; an index outside, the bounds globals', () => {
+    expect(() => run(2, [[600, 0]], 4096)).toThrow(WebAssembly.RuntimeError);
+    expect([global('__nb_ssite'), global('__nb_slen'), global('__nb_sleft')]).toEqual([1, 600n, 4096]);
+    expect(() => run(2, [[-5, 0]], 4096)).toThrow(WebAssembly.RuntimeError);
+    expect([global('__nb_ssite'), global('__nb_slen')]).toEqual([1, -5n]);
+    // (`__nb_arena` clears the scratch site: a later failure is a bounds one)
+    expect(() => run(2, [[4, 4]], 4096)).toThrow(WebAssembly.RuntimeError);
+    expect([global('__nb_ssite'), global('__nb_bindex'), global('__nb_bsize')]).toEqual([0, 4n, 4]);
+    expect(run(2, [[512, 3]], 4096)).toEqual([512]);
   });
 });

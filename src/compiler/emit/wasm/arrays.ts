@@ -9,6 +9,9 @@
  * wrapped to its low 32 bits, a small one is its i32), read and written in the array's
  * dtype (values.ts: a bool is a byte read as `!= 0`, stored as 0 or 1).
  *
+ * A scratch array (scratch.ts) is its base address and length in locals, one dimension of
+ * stride the element size (AS: `base + (<usize>i << shift)`).
+ *
  * A checked index (ir/passes/bounds-check.ts put a site in the access's `checks`) outside
  * [0, size) stores site + 1, the index (as an i64: an i32 index sign-extended) and the size
  * in the module's globals `__nb_bsite`, `__nb_bindex`, `__nb_bsize` and traps, exactly as
@@ -16,10 +19,10 @@
  * E_KERNEL_BOUNDS (src/compiler/bounds.ts readBoundsTrap; parallel workers: trapText).
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import { coreOf, type Expr, type IRProgram, type LengthExpr, type LoadExpr, type StoreStmt } from '../../ir/nodes.js';
+import { arrayInfo, coreOf, type Expr, type IRProgram, type LengthExpr, type LoadExpr, type StoreStmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64 } from '../../ir/types.js';
-import { I32, I64, type WasmGlobal } from './encode.js';
+import { I32, I64, type Code, type WasmGlobal } from './encode.js';
 import type { ArrayAccess, BodyWriter } from './body-writer.js';
 import { isSmall, loadValue, OP, storeValue } from './values.js';
 
@@ -46,6 +49,12 @@ export interface ArrayPlaces {
   readonly size: (d: number) => void;
   /** The byte stride of array parameter `k` along dim `j` when it is a known constant (the contiguous loop's last dim), else null. */
   readonly constStride: (k: number, j: number) => number | null;
+  /** The kernel's scratch arrays' base and length locals (scratch.ts ScratchFrame); absent: none. */
+  readonly scratch?: {
+    base(c: Code, id: number): void;
+    length(c: Code, id: number): void;
+    itemSize(id: number): number;
+  };
 }
 
 /**
@@ -61,8 +70,8 @@ function plusConstant(e: Expr<DType>): { x: Expr<DType>; c: number } | null {
 }
 
 /**
- * The element access of program `p`'s main function (array parameters only: scratch arrays
- * and tables are not eligible, gufunc-row.ts), its pointers and sizes in `at`.
+ * The element access of program `p`'s main function (array parameters and scratch arrays:
+ * tables are not eligible, gufunc-row.ts), its pointers and sizes in `at`.
  *
  * @example
  * ```ts
@@ -72,11 +81,15 @@ function plusConstant(e: Expr<DType>): { x: Expr<DType>; c: number } | null {
 export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
   const fn = p.main;
   const core = coreOf(p, fn);
+  const scratchAt = () => {
+    if (at.scratch === undefined) throw new Error('direct Wasm: a scratch array without an arena');
+    return at.scratch;
+  };
   const pushSize = (b: BodyWriter, e: { readonly array: LoadExpr<DType>['array'] }, axis: number) => {
     const s = axisSize(core, e.array, axis, p.tables);
     if ('size' in s) b.c.i32(s.size);
     else if ('dim' in s) at.size(s.dim);
-    else throw new Error('direct Wasm: a scratch array');
+    else scratchAt().length(b.c, s.scratch);
   };
   /** Push index `i` of an access (checked at `site` when there is one) as a u32 offset count. */
   const index = (b: BodyWriter, access: { readonly array: LoadExpr<DType>['array'] }, axis: number, i: Expr<DType>, site: number | null | undefined) => {
@@ -107,25 +120,26 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
    * array, so the sum does not wrap and the offset's unwrapped add is the same).
    */
   const address = (b: BodyWriter, access: LoadExpr<DType> | StoreStmt<DType>): number => {
-    if (access.array.kind !== 'param') throw new Error(`direct Wasm: an access of a ${access.array.kind} array`);
-    const k = access.array.index;
+    const r = access.array;
+    if (r.kind === 'table') throw new Error('direct Wasm: an access of a table');
+    // (a scratch array: one dim whose stride is its element size)
+    const scratch = r.kind === 'scratch' ? scratchAt() : null;
     let offset = 0;
-    at.base(k);
+    if (r.kind === 'scratch') scratch!.base(b.c, r.id);
+    else at.base(r.index);
     access.indices.forEach((i, j) => {
       const site = access.checks?.[j];
-      const S = at.constStride(k, j);
+      const S = r.kind === 'scratch' ? scratch!.itemSize(r.id) : at.constStride(r.index, j);
       const folded = site == null && S !== null ? plusConstant(i) : null;
       if (folded !== null) offset += folded.c * S!;
       index(b, access, j, folded?.x ?? i, site);
-      at.stride(k, j);
+      if (r.kind === 'scratch') b.c.i32(S!);
+      else at.stride(r.index, j);
       b.c.op(I32_MUL).op(I32_ADD);
     });
     return offset;
   };
-  const dtype = (access: LoadExpr<DType> | StoreStmt<DType>): DType => {
-    if (access.array.kind !== 'param') throw new Error(`direct Wasm: an access of a ${access.array.kind} array`);
-    return fn.params[access.array.index]!.array!.dtype;
-  };
+  const dtype = (access: LoadExpr<DType> | StoreStmt<DType>): DType => arrayInfo(fn, access.array).dtype;
   return {
     load(b, e) {
       const offset = address(b, e);

@@ -5,7 +5,7 @@
  * import circle forms.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import type { Expr, LengthExpr, LoadExpr, StoreStmt } from '../../ir/nodes.js';
+import type { Expr, LengthExpr, LoadExpr, ScratchStmt, StoreStmt } from '../../ir/nodes.js';
 import type { Code, ValType } from './encode.js';
 import type { MathImport } from './math-imports.js';
 
@@ -29,6 +29,18 @@ export interface Frame {
   readonly callees: Callees;
   /** A gufunc kernel's array parameters (arrays.ts); absent: a scalar kernel, which has none. */
   readonly arrays?: ArrayAccess;
+  /** A gufunc kernel's scratch arrays (scratch.ts); absent: it has none. */
+  readonly scratch?: ScratchHooks;
+}
+
+/** Scratch arrays (scratch.ts): allocation, and the arena pointer saved and restored. */
+export interface ScratchHooks {
+  /** Check `s`'s length against the arena, then carve the array out and zero-fill it. */
+  alloc(b: BodyWriter, s: ScratchStmt<DType>): void;
+  /** Save the arena pointer in a new local, and return the local. */
+  mark(c: Code): number;
+  /** Restore the arena pointer saved by {@link mark} in local `m`. */
+  restore(c: Code, m: number): void;
 }
 
 /** Element access of array parameters: loads, stores and sizes (arrays.ts). */

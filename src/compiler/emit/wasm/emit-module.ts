@@ -10,8 +10,9 @@
  * Every other scalar kernel without helpers, tables or arrays ({@link directEligible}) takes
  * the general scalar path (scalar-row.ts, function.ts: statements, every dtype, casts, the
  * math library's functions as `nbmath` imports), with the same ABI.
- * guvectorize kernels without helpers, tables or scratch arrays take it too (gufunc-row.ts,
- * arrays.ts: array parameters, loads and stores, core sizes, bounds checks), with the AS
+ * guvectorize kernels without helpers or tables take it too (gufunc-row.ts,
+ * arrays.ts: array parameters, loads and stores, core sizes, bounds checks; scratch.ts:
+ * scratch arrays, `__nb_arena` and the scratch failure globals), with the AS
  * unit's gufunc entries `<prefix>row(n, p0, s0, ..., core)` and `<prefix>loop(plan, core)`;
  * a module with a checked index exports the bounds globals `__nb_bsite`, `__nb_bindex`,
  * `__nb_bsize` as asc's does.
@@ -52,6 +53,7 @@ import { scalarIneligible, scalarRowFunction } from './scalar-row.js';
 import { valType } from './values.js';
 import { BOUNDS_GLOBALS } from './arrays.js';
 import { gufuncIneligible, gufuncRowFunction } from './gufunc-row.js';
+import { arenaFunction, hasScratch, scratchGlobals } from './scratch.js';
 
 /** Why kernel `p` is outside the general path (scalar-row.ts, or gufunc-row.ts for a guvectorize kernel), or null. */
 const ineligible = (p: IRProgram, mathLibrary: boolean): string | null =>
@@ -421,6 +423,12 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
     math: (m) => importAt.get(m.name)!,
     ipow: (t) => { if (!powers.includes(t)) powers.push(t); return first + powers.indexOf(t); },
   };
+  // A kernel with bounds checks exports the prelude's globals (arrays.ts), as asc's module
+  // does; one with scratch arrays the arena's after them, and `__nb_arena` (scratch.ts).
+  const checks = kernels.some((k) => (k.ir.bounds?.length ?? 0) > 0);
+  const arena = kernels.some((k) => hasScratch(k.ir.main));
+  const globals = [...(checks ? BOUNDS_GLOBALS : []), ...(arena ? scratchGlobals() : [])];
+  const arenaAt = checks ? BOUNDS_GLOBALS.length : 0;
   const functions: WasmFunction[] = [];
   kernels.forEach((k, i) => {
     const d = forms[i]!;
@@ -429,7 +437,7 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
     const gufunc = k.ir.kind === 'gufunc';
     const nops = k.ir.main.params.length + (gufunc ? 0 : 1);
     functions.push(
-      gufunc ? gufuncRowFunction(k.ir, k.entries.row, callees)
+      gufunc ? gufuncRowFunction(k.ir, k.entries.row, callees, arenaAt)
         : d === null ? scalarRowFunction(k.ir, k.entries.row, callees) : rowFunction(d.ir, d.lane, k.entries.row),
       dimsFunction(nops, row, row + 1, gufunc), loopFunction(nops, row, row + 1, k.entries.loop, gufunc),
     );
@@ -438,7 +446,6 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
     const code = new Code();
     functions.push({ ...ipowFunction(t, code), code });
   }
-  // A kernel with bounds checks exports the prelude's globals (arrays.ts), as asc's module does.
-  const checks = kernels.some((k) => (k.ir.bounds?.length ?? 0) > 0);
-  return encodeModule(functions, { min: 0, max: 65536, shared: true }, imports, checks ? BOUNDS_GLOBALS : []);
+  if (arena) functions.push(arenaFunction(arenaAt));
+  return encodeModule(functions, { min: 0, max: 65536, shared: true }, imports, globals);
 }

@@ -147,10 +147,10 @@ export interface WasmImport {
   readonly results: readonly ValType[];
 }
 
-/** A mutable global of the module, zero at the start (i32 or i64), exported under `export`. */
+/** A mutable global of the module, zero at the start (i32 or i64), exported under `export` when set. */
 export interface WasmGlobal {
   readonly type: ValType; // I32 or I64 only
-  readonly export: string;
+  readonly export?: string;
 }
 
 /** Locals as the code section wants them: runs of one type, `count type`. */
@@ -173,7 +173,7 @@ const section = (id: number, body: number[]): number[] => [id, ...unsignedLeb128
  * the given page limits) and `imports` (functions: indices 0 .. imports.length - 1, the
  * module's own functions after them) and exporting the memory again as `memory` (as asc's
  * modules do), with the functions that have an `export` name, and `globals` (mutable,
- * zero at the start, each exported).
+ * zero at the start, each exported that has an `export` name).
  *
  * @example
  * ```ts
@@ -205,7 +205,7 @@ export function encodeModule(
   const exports = vec([
     ...functions.flatMap((f, i) => (f.export === undefined ? [] : [[...name(f.export), 0x00, ...unsignedLeb128(imported.length + i)]])),
     [...name('memory'), 0x02, 0x00],
-    ...globals.map((g, i) => [...name(g.export), 0x03, ...unsignedLeb128(i)]),
+    ...globals.flatMap((g, i) => (g.export === undefined ? [] : [[...name(g.export), 0x03, ...unsignedLeb128(i)]])),
   ]);
   const bodies = vec(functions.map((f) => {
     const body = [...vec(localRuns(f.locals)), ...f.code.bytes];

@@ -26,6 +26,7 @@
 import type { DType } from '../../../dtype/dtypes.js';
 import type { Expr, IRFunction, Stmt } from '../../ir/nodes.js';
 import { forEachChild } from '../../ir/nodes.js';
+import { allocates } from '../../ir/passes/scratch.js';
 import { bitsOf, is64, isBool, isFloatType } from '../../ir/types.js';
 import type { Code } from './encode.js';
 import { callIntrinsic, libraryCall } from './calls.js';
@@ -82,9 +83,12 @@ export class KernelBody implements BodyWriter {
     const body = this.fn.body;
     const result = this.fn.returns;
     if (result === 'void') {
+      // Scratch arrays: every way out (each `return` leaves this block) restores the arena.
+      const mark = this.arenaMark(body);
       this.c.block();
       this.nested('return', () => this.block(body));
       this.c.end();
+      if (mark !== null) this.f.scratch!.restore(this.c, mark);
       return;
     }
     this.rawReturn = raw;
@@ -97,6 +101,11 @@ export class KernelBody implements BodyWriter {
     else this.c.unreachable();
     this.labels.pop();
     this.c.end();
+  }
+
+  /** The arena pointer saved in a local when `body` allocates scratch arrays (scratch.ts), else null. */
+  private arenaMark(body: readonly Stmt<DType>[]): number | null {
+    return this.f.scratch !== undefined && allocates(body) ? this.f.scratch.mark(this.c) : null;
   }
 
   private depth(label: 'return' | 'break' | 'continue' | 'top'): number {
@@ -134,6 +143,9 @@ export class KernelBody implements BodyWriter {
         return;
       case 'while': return this.loop([], s.doWhile === true ? null : s.cond, s.body, [], s.doWhile === true ? s.cond : null);
       case 'for': return this.loop(s.init, s.cond, s.body, s.update, null);
+      case 'scratch':
+        if (this.f.scratch === undefined) throw new Error('direct Wasm: a scratch array in a kernel without an arena');
+        return this.f.scratch.alloc(this, s);
       case 'break': c.br(this.depth('break')); return;
       case 'continue': c.br(this.depth('continue')); return;
       case 'return': if (s.value !== null) this.expr(s.value, this.rawReturn); c.br(this.depth('return')); return;
@@ -147,10 +159,13 @@ export class KernelBody implements BodyWriter {
    * update; if (test) br $top } }`: a `for`/`while` tests before the first pass and after
    * each (the loop rotated, as Binaryen's -O3 leaves asc's loops; no change measured on
    * collatz, int32, 1e5: 1.02x asc's time either way), a `do`/`while` (`after`) after each
-   * pass only; without a test, `br $top`.
+   * pass only; without a test, `br $top`. A loop whose body allocates scratch arrays saves
+   * the arena pointer before it and restores it at the start of each pass (the previous
+   * pass's arrays are out of scope), as the AS emitter's `__m<k>` marks do.
    */
   private loop(init: readonly Stmt<DType>[], test: Expr<DType> | null, body: readonly Stmt<DType>[], update: readonly Stmt<DType>[], after: Expr<DType> | null): void {
     const c = this.c;
+    const mark = this.arenaMark(body);
     this.block(init);
     c.block();
     this.nested('break', () => {
@@ -158,6 +173,7 @@ export class KernelBody implements BodyWriter {
       c.loop();
       this.nested('top', () => {
         c.block();
+        if (mark !== null) this.f.scratch!.restore(c, mark);
         this.nested('continue', () => this.block(body));
         c.end();
         this.block(update);

@@ -14,7 +14,10 @@
  * as for asc (passes/fastmath.ts unrollStrict: the same operations in the same order, so
  * the same bits), unless fastmath unrolled them already.
  *
- * Not taken (asc's): helper calls, constant tables, scratch arrays and jit allocations, and
+ * Scratch arrays (scratch.ts) live in the module's arena, with the AS unit's ABI
+ * (`__nb_arena`, the scratch failure globals).
+ *
+ * Not taken (asc's): helper calls, constant tables and jit allocations, and
  * what the scalar path does not take (scalar-row.ts exprIneligible).
  */
 import { DTYPES, type DType } from '../../../dtype/dtypes.js';
@@ -26,6 +29,7 @@ import { bump, countedLoop, rowParams } from './entries.js';
 import type { Callees } from './body-writer.js';
 import { KernelBody } from './function.js';
 import { exprIneligible } from './scalar-row.js';
+import { hasScratch, ScratchFrame } from './scratch.js';
 import { loadValue, valType } from './values.js';
 
 const I32_LOAD = 0x28;
@@ -49,24 +53,26 @@ export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | n
   if (fn.returns !== 'void') return 'a result';
   let why: string | null = null;
   forEachStmt(fn.body, (s) => {
-    if (s.kind === 'scratch' || s.kind === 'alloc') why ??= `a ${s.kind} statement`;
-    if (s.kind === 'store' && s.array.kind !== 'param') why ??= `a store to a ${s.array.kind} array`;
+    if (s.kind === 'alloc') why ??= `a ${s.kind} statement`;
+    if (s.kind === 'store' && s.array.kind === 'table') why ??= `a store to a ${s.array.kind} array`;
   });
   forEachExpr(fn.body, (e) => {
-    if (e.kind === 'load' || e.kind === 'length') { if (e.array.kind !== 'param') why ??= `a ${e.array.kind} array`; } else why ??= exprIneligible(e, mathLibrary);
+    if (e.kind === 'load' || e.kind === 'length') { if (e.array.kind === 'table') why ??= `a ${e.array.kind} array`; } else why ??= exprIneligible(e, mathLibrary);
   });
   return why;
 }
 
 /**
- * The row function of eligible gufunc kernel `p` (see the file header), exported as `name`.
+ * The row function of eligible gufunc kernel `p` (see the file header), exported as `name`;
+ * `arena`: the index of the module's first arena global (scratch.ts), for a kernel with
+ * scratch arrays.
  *
  * @example
  * ```ts
  * const row = gufuncRowFunction(k.ir, 'g0_row', callees); // emitDirectWasm's, beside dims and loop
  * ```
  */
-export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees): WasmFunction {
+export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees, arena = 0): WasmFunction {
   const core = p.core!;
   const fn = p.fastmath ? p.main : unrollStrict(p.main);
   const K = fn.params.length;
@@ -95,6 +101,7 @@ export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees):
   });
   const values = fn.params.map((q) => (q.scalar === undefined ? -1 : L.add(valType(q.scalar))));
   const locals = fn.locals.map((l) => L.add(valType(l.type)));
+  const scratch = hasScratch(fn) ? new ScratchFrame(fn, arena, (t) => L.add(t)) : undefined;
   const loop = (dense: boolean) => {
     // A stride known here: 0 for a "()" operand's, the element size for a walked last dim in the dense loop.
     const constStride = (k: number, j: number): number | null => {
@@ -107,8 +114,9 @@ export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees):
       stride: (k, j) => { const s = constStride(k, j); if (s === null) c.get(strides[k]![j]!); else c.i32(s); },
       size: (d) => c.get(sizes[d]!),
       constStride,
+      scratch,
     });
-    const body = new KernelBody(fn, { code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, arrays });
+    const body = new KernelBody(fn, { code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, arrays, scratch });
     countedLoop(c, i, n, 1, () => {
       fn.params.forEach((q, k) => { if (q.scalar !== undefined) { c.get(ptr(k)); loadValue(c, q.scalar as DType); c.set(values[k]!); } });
       body.emit();
