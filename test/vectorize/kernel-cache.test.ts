@@ -65,8 +65,8 @@ describe('kernel cache keyed by inputs', () => {
     nb.config({ tier: 'auto' });
     try {
       newProcess();
-      // (a helper call: a kernel the direct emitter does not take, so the miss starts on JS)
-      const k2 = (x: number) => Math.exp(-x * x) * cosOf(x) + 2;
+      // (a scratch array: a kernel the direct emitter does not take, so the miss starts on JS)
+      const k2 = (x: number) => { const t = new Float64Array(1); t[0] = cosOf(x); return Math.exp(-x * x) * t[0] + 2; };
       const cosOf = (x: number) => Math.cos(x);
       const make = () => nb.vectorize('f8(f8)', { cache: true, helpers: { cosOf } })(k2);
       const miss = counted(make);

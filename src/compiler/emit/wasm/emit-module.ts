@@ -48,7 +48,7 @@ import type { Callees } from './body-writer.js';
 import { ipowFunction } from './int-ops.js';
 import { LANES, MASK_OPS, type Instruction, type Lane } from './lanes.js';
 import { MATH_MODULE, type MathImport } from './math-imports.js';
-import { scalarIneligible, scalarRowFunction } from './scalar-row.js';
+import { programFunctions, scalarIneligible, scalarRowFunction } from './scalar-row.js';
 import { valType } from './values.js';
 import { BOUNDS_GLOBALS } from './arrays.js';
 import { gufuncIneligible, gufuncRowFunction } from './gufunc-row.js';
@@ -412,7 +412,7 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
     if (forms[i] !== null) return;
     const why = ineligible(k.ir, true);
     if (why !== null) throw new Error(`emitDirectWasm: a kernel outside the direct subset (${why})`);
-    forEachExpr(k.ir.main.body, (e) => { const m = libraryCall(e); if (m !== null) math(m); });
+    for (const f of programFunctions(k.ir)) forEachExpr(f.body, (e) => { const m = libraryCall(e); if (m !== null) math(m); });
   });
   const first = imports.length + 3 * kernels.length; // the integer powers' indices
   const powers: DType[] = [];

@@ -14,7 +14,7 @@
  * as for asc (passes/fastmath.ts unrollStrict: the same operations in the same order, so
  * the same bits), unless fastmath unrolled them already.
  *
- * Not taken (asc's): helper calls, constant tables, scratch arrays and jit allocations, and
+ * Not taken (asc's): helpers outside scalar-row.ts helpersIneligible's subset (the others are inlined), constant tables, scratch arrays and jit allocations, and
  * what the scalar path does not take (scalar-row.ts exprIneligible).
  */
 import { DTYPES, type DType } from '../../../dtype/dtypes.js';
@@ -25,7 +25,7 @@ import { Code, I32, type WasmFunction } from './encode.js';
 import { bump, countedLoop, rowParams } from './entries.js';
 import type { Callees } from './body-writer.js';
 import { KernelBody } from './function.js';
-import { exprIneligible } from './scalar-row.js';
+import { exprIneligible, helpersIneligible } from './scalar-row.js';
 import { loadValue, valType } from './values.js';
 
 const I32_LOAD = 0x28;
@@ -43,7 +43,6 @@ const I32_AND = 0x71;
  */
 export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | null {
   if (p.kind !== 'gufunc' || p.core === undefined) return `a ${p.kind} kernel`;
-  if (p.helpers.length > 0) return 'helper calls';
   if ((p.tables?.length ?? 0) > 0) return 'constant tables';
   const fn = p.main;
   if (fn.returns !== 'void') return 'a result';
@@ -55,7 +54,7 @@ export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | n
   forEachExpr(fn.body, (e) => {
     if (e.kind === 'load' || e.kind === 'length') { if (e.array.kind !== 'param') why ??= `a ${e.array.kind} array`; } else why ??= exprIneligible(e, mathLibrary);
   });
-  return why;
+  return why ?? helpersIneligible(p, mathLibrary);
 }
 
 /**
@@ -108,7 +107,7 @@ export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees):
       size: (d) => c.get(sizes[d]!),
       constStride,
     });
-    const body = new KernelBody(fn, { code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, arrays });
+    const body = new KernelBody(fn, { code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, helpers: p.helpers, arrays });
     countedLoop(c, i, n, 1, () => {
       fn.params.forEach((q, k) => { if (q.scalar !== undefined) { c.get(ptr(k)); loadValue(c, q.scalar as DType); c.set(values[k]!); } });
       body.emit();
