@@ -10,7 +10,7 @@
  * broadcast (a 1-element array: the stride-0 SIMD variant). Prints per case the median (q1-q3) ns/element of each and the ratio of the
  * medians direct / asc. Then the general scalar path (measureScalar below): collatz on int32
  * (a loop), int8 and uint16 wrapping kernels, if/else with early returns, and haversine and
- * exp(-x*x)*cos(x) calling the math library, row calls of each module on one memory.
+ * exp(-x*x)*cos(x) calling the math library, three kernels calling helpers, row calls of each module on one memory.
  *
  *   npx tsx bench/direct-wasm-measure.ts [batches]     (KERNELS=x*y+1,... picks kernels by name; SCALAR=0 skips the second part)
  */
@@ -92,7 +92,17 @@ for (const k of KERNELS.filter((q) => pick === undefined || pick.includes(q.name
 // by asc, on its own memory: runtime/math-library.ts has none yet), the same inputs and the
 // same output buffer, interleaved batch by batch, CPU time. SCALAR=0 skips this part.
 
-const SCALAR_KERNELS: { name: string; src: string; sig: string; n: number; reps: number; inputs: (n: number) => number[][] }[] = [
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** Helpers of the helper kernels below (options.helpers): the direct module inlines them, asc -O3 too when small. */
+const clampH = (v: any, lo: any, hi: any) => { if (v < lo) return lo; if (v > hi) return hi; return v; };
+const stepsH = (x: any) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; n++; } return n; };
+const hornerH = (x: any) => ((((0.0083 * x + 0.0417) * x + 0.1667) * x + 0.5) * x + 1) * x + 1;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const SCALAR_KERNELS: {
+  name: string; src: string; sig: string; n: number; reps: number; inputs: (n: number) => number[][];
+  helpers?: Record<string, (...a: never[]) => unknown>;
+}[] = [
   {
     name: 'collatz i4', sig: 'i4(i4)', n: 1e5, reps: 3,
     src: '(x) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; n++; } return n; }',
@@ -128,6 +138,22 @@ const SCALAR_KERNELS: { name: string; src: string; sig: string; n: number; reps:
     name: 'exp(-x*x)*cos(x)', sig: 'f8(f8)', n: 1e6, reps: 5, src: '(x) => Math.exp(-x * x) * Math.cos(x)',
     inputs: (n) => [Array.from({ length: n }, (_, i) => -4 + (8 * i) / n)],
   },
+  // Helper calls (issue 15: the helper's body inlined at each call site).
+  {
+    name: 'clamp helper f8', sig: 'f8(f8, f8)', n: 1e6, reps: 10, helpers: { clampH },
+    src: '(x, y) => clampH(x * y, -1, 1) + clampH(y, 0, 0.5)',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => Math.sin(i) * 3), Array.from({ length: n }, (_, i) => Math.cos(i * 0.7))],
+  },
+  {
+    name: 'collatz helper i4', sig: 'i4(i4)', n: 1e5, reps: 3, helpers: { stepsH },
+    src: '(x) => stepsH(x) - stepsH(x + 1)',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => i + 1)],
+  },
+  {
+    name: 'horner helper f8', sig: 'f8(f8)', n: 1e6, reps: 10, helpers: { hornerH },
+    src: '(x) => hornerH(x) - hornerH(-x)',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => -2 + (4 * i) / n)],
+  },
 ];
 
 async function measureScalar(): Promise<void> {
@@ -139,7 +165,7 @@ async function measureScalar(): Promise<void> {
   const libMemory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
   const nbmath = (await WebAssembly.instantiate((await compileAssemblyScript(mathLibrarySource())).module, { env: { memory: libMemory } })).exports;
   for (const k of SCALAR_KERNELS.filter((q) => pick === undefined || pick.includes(q.name))) {
-    const kernel = compileKernel(k.src, k.sig, { kind: 'scalar', prefix: 'k_' });
+    const kernel = compileKernel(k.src, k.sig, { kind: 'scalar', prefix: 'k_', ...(k.helpers ? { helpers: k.helpers } : {}) });
     const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
     const asc = (await WebAssembly.instantiate((await compileAssemblyScript(linkKernels([kernel]))).module, { env: { memory } })).exports;
     const direct = new WebAssembly.Instance(new WebAssembly.Module(emitDirectWasm([kernel])), { env: { memory }, nbmath }).exports;
