@@ -18,7 +18,9 @@
 import type { DType } from '../../../dtype/dtypes.js';
 import { coreOf, type Expr, type IRProgram, type LengthExpr, type LoadExpr, type StoreStmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
-import { is64 } from '../../ir/types.js';
+import { is64, isBool } from '../../ir/types.js';
+import { DTYPES } from '../../../dtype/dtypes.js';
+import { tableLayout } from './tables.js';
 import { I32, I64, type WasmGlobal } from './encode.js';
 import type { ArrayAccess, BodyWriter } from './body-writer.js';
 import { isSmall, loadValue, OP, storeValue } from './values.js';
@@ -34,6 +36,7 @@ const [BSITE, BINDEX, BSIZE] = [0, 1, 2];
 const I32_ADD = 0x6a;
 const I32_MUL = 0x6c;
 const I32_GE_U = 0x4f;
+const I32_SHL = 0x74;
 const I64_GE_U = 0x5a;
 
 /** Where the row function keeps an array parameter's pointer and strides, and the core sizes. */
@@ -61,21 +64,28 @@ function plusConstant(e: Expr<DType>): { x: Expr<DType>; c: number } | null {
 }
 
 /**
- * The element access of program `p`'s main function (array parameters only: scratch arrays
- * and tables are not eligible, gufunc-row.ts), its pointers and sizes in `at`.
+ * The element access of program `p`'s main function and helpers: its array parameters (a
+ * gufunc kernel's), their pointers and sizes in `at` (null: a scalar kernel, which has
+ * none), and its constant tables (loads and `.length`), table k at `tables` + its offset
+ * in tables.ts tableLayout (null: no tables). Scratch arrays are not eligible (gufunc-row.ts).
  *
  * @example
  * ```ts
- * const body = new KernelBody(p.main, { ...frame, arrays: arrayAccess(p, places) });
+ * const body = new KernelBody(p.main, { ...frame, arrays: arrayAccess(p, places, tableBase) });
  * ```
  */
-export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
+export function arrayAccess(p: IRProgram, at: ArrayPlaces | null, tables: number | null = null): ArrayAccess {
   const fn = p.main;
   const core = coreOf(p, fn);
+  const tableOffsets = tableLayout(p.tables ?? []).offsets;
+  const places = (): ArrayPlaces => {
+    if (at === null) throw new Error('direct Wasm: an array parameter in a scalar kernel');
+    return at;
+  };
   const pushSize = (b: BodyWriter, e: { readonly array: LoadExpr<DType>['array'] }, axis: number) => {
     const s = axisSize(core, e.array, axis, p.tables);
     if ('size' in s) b.c.i32(s.size);
-    else if ('dim' in s) at.size(s.dim);
+    else if ('dim' in s) places().size(s.dim);
     else throw new Error('direct Wasm: a scratch array');
   };
   /** Push index `i` of an access (checked at `site` when there is one) as a u32 offset count. */
@@ -107,8 +117,18 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
    * array, so the sum does not wrap and the offset's unwrapped add is the same).
    */
   const address = (b: BodyWriter, access: LoadExpr<DType> | StoreStmt<DType>): number => {
+    if (access.array.kind === 'table') {
+      // base + (<u32>i << log2(size)): the index shifted, the table's address the access's offset.
+      const t = access.array.table;
+      if (tables === null) throw new Error('direct Wasm: a table access without the tables\' address');
+      index(b, access, 0, access.indices[0]!, access.checks?.[0]);
+      const shift = Math.log2(DTYPES[p.tables![t]!.dtype].itemSize);
+      if (shift > 0) b.c.i32(shift).op(I32_SHL);
+      return tables + tableOffsets[t]!;
+    }
     if (access.array.kind !== 'param') throw new Error(`direct Wasm: an access of a ${access.array.kind} array`);
     const k = access.array.index;
+    const at = places();
     let offset = 0;
     at.base(k);
     access.indices.forEach((i, j) => {
@@ -123,6 +143,8 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
     return offset;
   };
   const dtype = (access: LoadExpr<DType> | StoreStmt<DType>): DType => {
+    // (a Uint8Array table also serves as a bool table: its loads read a byte as `!= 0`)
+    if (access.array.kind === 'table') return 'value' in access ? p.tables![access.array.table]!.dtype : isBool(access.type) ? 'bool' : p.tables![access.array.table]!.dtype;
     if (access.array.kind !== 'param') throw new Error(`direct Wasm: an access of a ${access.array.kind} array`);
     return fn.params[access.array.index]!.array!.dtype;
   };

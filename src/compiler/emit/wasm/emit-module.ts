@@ -62,6 +62,11 @@ export interface DirectKernel {
   readonly ir: IRProgram;
   /** Exported entry names (`<prefix>row`, `<prefix>loop`). */
   readonly entries: { readonly row: string; readonly loop: string };
+  /**
+   * A kernel with constant tables: the address of its tables' block in the memory the module
+   * will run on, where tables.ts writeTables put them (the loads read them there).
+   */
+  readonly tableBase?: number;
 }
 
 // i32 and memory opcodes used below (binary format 5.4).
@@ -412,6 +417,7 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
     if (forms[i] !== null) return;
     const why = ineligible(k.ir, true);
     if (why !== null) throw new Error(`emitDirectWasm: a kernel outside the direct subset (${why})`);
+    if ((k.ir.tables?.length ?? 0) > 0 && k.tableBase === undefined) throw new Error('emitDirectWasm: a kernel with constant tables needs their address (tableBase)');
     for (const f of programFunctions(k.ir)) forEachExpr(f.body, (e) => { const m = libraryCall(e); if (m !== null) math(m); });
   });
   const first = imports.length + 3 * kernels.length; // the integer powers' indices
@@ -428,8 +434,8 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
     const gufunc = k.ir.kind === 'gufunc';
     const nops = k.ir.main.params.length + (gufunc ? 0 : 1);
     functions.push(
-      gufunc ? gufuncRowFunction(k.ir, k.entries.row, callees)
-        : d === null ? scalarRowFunction(k.ir, k.entries.row, callees) : rowFunction(d.ir, d.lane, k.entries.row),
+      gufunc ? gufuncRowFunction(k.ir, k.entries.row, callees, k.tableBase ?? null)
+        : d === null ? scalarRowFunction(k.ir, k.entries.row, callees, k.tableBase ?? null) : rowFunction(d.ir, d.lane, k.entries.row),
       dimsFunction(nops, row, row + 1, gufunc), loopFunction(nops, row, row + 1, k.entries.loop, gufunc),
     );
   });

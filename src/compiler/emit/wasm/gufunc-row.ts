@@ -14,7 +14,7 @@
  * as for asc (passes/fastmath.ts unrollStrict: the same operations in the same order, so
  * the same bits), unless fastmath unrolled them already.
  *
- * Not taken (asc's): helpers outside scalar-row.ts helpersIneligible's subset (the others are inlined), constant tables, scratch arrays and jit allocations, and
+ * Not taken (asc's): helpers outside scalar-row.ts helpersIneligible's subset (the others are inlined), scratch arrays and jit allocations, and
  * what the scalar path does not take (scalar-row.ts exprIneligible).
  */
 import { DTYPES, type DType } from '../../../dtype/dtypes.js';
@@ -43,7 +43,6 @@ const I32_AND = 0x71;
  */
 export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | null {
   if (p.kind !== 'gufunc' || p.core === undefined) return `a ${p.kind} kernel`;
-  if ((p.tables?.length ?? 0) > 0) return 'constant tables';
   const fn = p.main;
   if (fn.returns !== 'void') return 'a result';
   let why: string | null = null;
@@ -52,7 +51,7 @@ export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | n
     if (s.kind === 'store' && s.array.kind !== 'param') why ??= `a store to a ${s.array.kind} array`;
   });
   forEachExpr(fn.body, (e) => {
-    if (e.kind === 'load' || e.kind === 'length') { if (e.array.kind !== 'param') why ??= `a ${e.array.kind} array`; } else why ??= exprIneligible(e, mathLibrary);
+    if (e.kind === 'load' || e.kind === 'length') { if (e.array.kind === 'scratch') why ??= 'a scratch array'; } else why ??= exprIneligible(e, mathLibrary);
   });
   return why ?? helpersIneligible(p, mathLibrary);
 }
@@ -65,7 +64,7 @@ export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | n
  * const row = gufuncRowFunction(k.ir, 'g0_row', callees); // emitDirectWasm's, beside dims and loop
  * ```
  */
-export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees): WasmFunction {
+export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees, tableBase: number | null = null): WasmFunction {
   const core = p.core!;
   const fn = p.fastmath ? p.main : unrollStrict(p.main);
   const K = fn.params.length;
@@ -106,7 +105,7 @@ export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees):
       stride: (k, j) => { const s = constStride(k, j); if (s === null) c.get(strides[k]![j]!); else c.i32(s); },
       size: (d) => c.get(sizes[d]!),
       constStride,
-    });
+    }, tableBase);
     const body = new KernelBody(fn, { code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, helpers: p.helpers, arrays });
     countedLoop(c, i, n, 1, () => {
       fn.params.forEach((q, k) => { if (q.scalar !== undefined) { c.get(ptr(k)); loadValue(c, q.scalar as DType); c.set(values[k]!); } });

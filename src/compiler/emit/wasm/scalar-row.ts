@@ -15,6 +15,7 @@ import { bump, countedLoop, rowParams } from './entries.js';
 import { FLOAT_INLINE, libraryCall } from './calls.js';
 import type { Callees } from './body-writer.js';
 import { KernelBody } from './function.js';
+import { arrayAccess } from './arrays.js';
 import { LANES } from './lanes.js';
 import { isSmall, loadValue, storeValue, valType } from './values.js';
 
@@ -27,7 +28,8 @@ const INT_INLINE = new Set(['abs', 'sign', 'min', 'max', 'clamp', 'imul', 'clz32
  * kernel calling one of its functions stays on asc.
  *
  * Not taken: anything but a scalar kernel (gufuncs, jit), helpers outside the subset
- * ({@link helpersIneligible}; the others are inlined), constant tables, array parameters and their loads, stores, `.length`,
+ * ({@link helpersIneligible}; the others are inlined), array parameters and their loads,
+ * stores, `.length` (a constant table's loads and `.length` are taken: arrays.ts),
  * scratch arrays and allocations, and a call with neither an inline form nor a library
  * function.
  *
@@ -38,7 +40,6 @@ const INT_INLINE = new Set(['abs', 'sign', 'min', 'max', 'clamp', 'imul', 'clz32
  */
 export function scalarIneligible(p: IRProgram, mathLibrary: boolean): string | null {
   if (p.kind !== 'scalar') return `a ${p.kind} kernel`;
-  if ((p.tables?.length ?? 0) > 0) return 'constant tables';
   const fn = p.main;
   if (fn.returns === 'void' || fn.params.some((q) => q.scalar === undefined)) return 'array parameters';
   let why: string | null = null;
@@ -53,7 +54,8 @@ export function scalarIneligible(p: IRProgram, mathLibrary: boolean): string | n
 export function exprIneligible(e: Expr<DType>, mathLibrary: boolean): string | null {
   switch (e.kind) {
     case 'helper': return (e.arrays?.length ?? 0) > 0 ? 'an array passed to a helper' : null;
-    case 'load': case 'length': return `a ${e.kind}`;
+    // (a constant table's loads and length: arrays.ts; array parameters: gufunc-row.ts)
+    case 'load': case 'length': return e.array.kind === 'table' ? null : `a ${e.kind} of a ${e.array.kind} array`;
     case 'call': {
       if (libraryCall(e) !== null) return mathLibrary ? null : `Math.${e.fn} without the math library`;
       if (e.fn === 'isNaN' || e.fn === 'isFinite') return isFloatType(e.args[0]!.type) ? null : `${e.fn} of ${e.args[0]!.type}`;
@@ -112,7 +114,7 @@ export function usesMathLibrary(p: IRProgram): boolean {
 }
 
 /** The row function of eligible scalar kernel `p` (see the file header), exported as `name`. */
-export function scalarRowFunction(p: IRProgram, name: string, callees: Callees): WasmFunction {
+export function scalarRowFunction(p: IRProgram, name: string, callees: Callees, tableBase: number | null = null): WasmFunction {
   const fn = p.main;
   const ins = fn.params.map((q) => q.scalar!);
   const out = fn.returns as DType;
@@ -124,6 +126,7 @@ export function scalarRowFunction(p: IRProgram, name: string, callees: Callees):
   const c = new Code();
   const body = new KernelBody(fn, {
     code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, helpers: p.helpers,
+    ...((p.tables?.length ?? 0) > 0 ? { arrays: arrayAccess(p, null, tableBase) } : {}),
   });
   countedLoop(c, i, n, 1, () => {
     ins.forEach((t, k) => { c.get(ptr(k)); loadValue(c, t); c.set(values[k]!); });
