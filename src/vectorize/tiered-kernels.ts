@@ -78,9 +78,11 @@ function directModule(kernels: readonly CompiledKernel[], units: readonly Kernel
       module: {
         exports: instance.exports as Record<string, unknown>, module, from: 'compiled', compileMs: 0,
         // No static data and no relocation sites: the same bytes go to any base; but a
-        // module with tables has their address inside, so it is remembered nowhere.
+        // module with tables has the address of their block (kept for the process's life)
+        // inside: the kernel cache keeps it in memory only (`local`), never on disk.
         block: tables?.block ?? null,
-        portable: tables === null ? { bytes, relocs: null, onDisk: false } : null,
+        portable: { bytes, relocs: null, onDisk: false },
+        ...(tables !== null ? { local: true as const } : {}),
       },
       math: nbmath !== null,
     };
