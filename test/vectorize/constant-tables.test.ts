@@ -72,6 +72,8 @@ describe('vectorize', () => {
       const p = nb.vectorize('f8(f8)', { target, constants: { coef } })(poly);
       expect(p(nb.array(xs)).toArray()).toEqual(xs.map(poly));
       const b = nb.vectorize('i4(f8)', { target, constants: { edges } })(bin);
+      // On Wasm at once: the direct module reads the tables where the runtime wrote them (issue 15).
+      expect([p.tier, b.tier]).toEqual(['wasm', 'wasm']);
       expect(b(nb.array(xs)).toArray()).toEqual(xs.map(bin));
       // Lazy: compiled per input dtype, the table the same.
       const lazy = nb.vectorize({ target, constants: { coef } })(poly);
@@ -80,6 +82,7 @@ describe('vectorize', () => {
 
     it(`${target}: an index outside the table is IndexError E_KERNEL_BOUNDS with the line and column`, async () => {
       const f = nb.vectorize('i4(i4)', { target, constants: { weights } })((i: number) => weights[i]!);
+      expect(f.tier).toBe('wasm');
       expect(f(nb.array([0, 5, 2], 'int32')).toArray()).toEqual([3, 9, 4]);
       for (const bad of [[0, 6], [-1]]) {
         const e = await errorOf(() => f(nb.array(bad, 'int32')));
@@ -148,6 +151,7 @@ describe('guvectorize', () => {
   for (const target of ['cpu', 'parallel'] as const) {
     it(`${target}: an int32 weights table indexed by the data`, () => {
       const g = nb.guvectorize('void(i4[:], i4[:])', '(n)->()', { target, constants: { weights } })(weighted);
+      expect(g.tier).toBe('wasm');
       expect((g(nb.array(rows, 'int32')) as nb.NDArray).toArray()).toEqual(expected);
     });
   }
