@@ -6,6 +6,7 @@
  * emitter's (issue 15: the helper's body inlined at each call site, emit/wasm/function.ts).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import * as nb from '../../src/index.js';
 import { attachKernelSource, compileKernel, helperTable, type CompiledKernel } from '../../src/compiler/compile.js';
 import { compileStencil } from '../../src/compiler/stencil.js';
@@ -94,6 +95,37 @@ describe('helpers', () => {
     expect(js[0]!.every((v) => (v as number) >= 0 && (v as number) <= 1)).toBe(true);
     expect(mismatch('float64', js[0]!, runGufuncWasm(rig, k, [2], ops, [6])[0]!)).toBeNull();
     expect(mismatch('float64', js[0]!, runGufuncWasm(direct, k, [2], ops, [6])[0]!)).toBeNull();
+  });
+});
+
+describe('the direct emitter inlines helpers: a property over int32 and float64 inputs', () => {
+  // A helper with a loop, early returns and a parameter it assigns, called twice (two
+  // inlined copies with their own locals) and from another helper; the reference is the same
+  // functions as plain JS with NumPy's int32 wraparound (| 0, Math.imul) where int32.
+  const digits = (v: any) => { let n = 0; if (v < 0) v = -v; while (v > 9) { v = (v / 10) | 0; n++; } return n; };
+  const both = (a: any, b: any) => { if (a > b) return digits(a) - digits(b); return digits(b) * 2; };
+  const k = compileKernel((x: any, y: any) => both(x, y) + digits(x ^ y), 'i4(i4, i4)', { kind: 'scalar', helpers: { digits, both }, prefix: 'pi_' });
+  const wrapDigits = (v: number) => { let n = 0; if (v < 0) v = -v | 0; while (v > 9) { v = (v / 10) | 0; n++; } return n; };
+  const ref = (x: number, y: number) => ((x > y ? wrapDigits(x) - wrapDigits(y) : wrapDigits(y) * 2) + wrapDigits(x ^ y)) | 0;
+  const lin = (a: any, b: any) => (a > 0 ? a * b : b - a);
+  const f = compileKernel((x: any, y: any) => lin(x, y) + lin(y, 0.5), 'f8(f8, f8)', { kind: 'scalar', helpers: { lin }, prefix: 'pf_' });
+  const fref = (x: number, y: number) => (x > 0 ? x * y : y - x) + (y > 0 ? y * 0.5 : 0.5 - y);
+  let rig: WasmRig;
+  beforeAll(async () => {
+    rig = await WasmRig.direct([k, f]);
+  });
+
+  test('int32 (min and max included) and float64 (NaN, ±0, infinities)', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer(), fc.integer()), { minLength: 1, maxLength: 40 }), (pairs) => {
+      const xs = pairs.map((p) => p[0]);
+      const ys = pairs.map((p) => p[1]);
+      expect(runWasm(rig, k, [xs.length], [xs, ys])).toEqual(xs.map((x, i) => ref(x, ys[i]!)));
+    }), { numRuns: 60 });
+    fc.assert(fc.property(fc.array(fc.tuple(fc.double(), fc.double()), { minLength: 1, maxLength: 40 }), (pairs) => {
+      const xs = pairs.map((p) => p[0]);
+      const ys = pairs.map((p) => p[1]);
+      expect(runWasm(rig, f, [xs.length], [xs, ys])).toEqual(xs.map((x, i) => fref(x, ys[i]!)));
+    }), { numRuns: 60 });
   });
 });
 
