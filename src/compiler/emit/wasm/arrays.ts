@@ -15,11 +15,10 @@
  * the prelude's `__bc` / `__bc64` do, so that the host raises the same IndexError
  * E_KERNEL_BOUNDS (src/compiler/bounds.ts readBoundsTrap; parallel workers: trapText).
  */
-import type { DType } from '../../../dtype/dtypes.js';
+import { DTYPES, type DType } from '../../../dtype/dtypes.js';
 import { coreOf, type Expr, type IRProgram, type LengthExpr, type LoadExpr, type StoreStmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
 import { is64, isBool } from '../../ir/types.js';
-import { DTYPES } from '../../../dtype/dtypes.js';
 import { tableLayout } from './tables.js';
 import { I32, I64, type WasmGlobal } from './encode.js';
 import type { ArrayAccess, BodyWriter } from './body-writer.js';
@@ -143,8 +142,11 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces | null, tables: number
     return offset;
   };
   const dtype = (access: LoadExpr<DType> | StoreStmt<DType>): DType => {
-    // (a Uint8Array table also serves as a bool table: its loads read a byte as `!= 0`)
-    if (access.array.kind === 'table') return 'value' in access ? p.tables![access.array.table]!.dtype : isBool(access.type) ? 'bool' : p.tables![access.array.table]!.dtype;
+    if (access.array.kind === 'table') {
+      // (a bool load of a Uint8Array table reads a byte as `!= 0`, as the AS emitter's `load<u8> != 0`)
+      const t = p.tables![access.array.table]!.dtype;
+      return access.kind === 'load' && isBool(access.type) ? 'bool' : t;
+    }
     if (access.array.kind !== 'param') throw new Error(`direct Wasm: an access of a ${access.array.kind} array`);
     return fn.params[access.array.index]!.array!.dtype;
   };
