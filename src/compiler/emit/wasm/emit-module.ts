@@ -7,10 +7,11 @@
  * (docs/notes/asc-compile-cost.md), and it gives the same bits as asc's module of the same
  * kernel. Kernels with a comparison get a SIMD path here where asc's module runs them scalar
  * (ir/passes/simd.ts does not take them): per lane the same instructions, so the same bits.
- * Every other scalar kernel without helpers, tables or arrays ({@link directEligible}) takes
+ * Every other scalar kernel without arrays or scratch arrays ({@link directEligible}) takes
  * the general scalar path (scalar-row.ts, function.ts: statements, every dtype, casts, the
- * math library's functions as `nbmath` imports), with the same ABI.
- * guvectorize kernels without helpers, tables or scratch arrays take it too (gufunc-row.ts,
+ * math library's functions as `nbmath` imports, helper calls inlined, constant tables read
+ * at an address baked in: tables.ts), with the same ABI.
+ * guvectorize kernels without scratch arrays take it too (gufunc-row.ts,
  * arrays.ts: array parameters, loads and stores, core sizes, bounds checks), with the AS
  * unit's gufunc entries `<prefix>row(n, p0, s0, ..., core)` and `<prefix>loop(plan, core)`;
  * a module with a checked index exports the bounds globals `__nb_bsite`, `__nb_bindex`,
@@ -29,7 +30,9 @@
  * It imports `env.memory` (shared, 0 to 65536 pages, as asc's modules declare it:
  * toolchain/asc-flags.ts) and, when a kernel calls them, the math library's functions from
  * `nbmath` (math-imports.ts), and has no static data, so it instantiates anywhere on the
- * heap, and the parallel target's workers instantiate it on the same memory. Several kernels
+ * heap (a kernel with constant tables reads them at the address it was given,
+ * {@link DirectKernel.tableBase}: that module only works on that memory), and the parallel
+ * target's workers instantiate it on the same memory. Several kernels
  * (a multi-signature vectorize) link into one module, each under its own entry names.
  *
  * Good code, as asc -O3 makes it: the kernel inlined in each loop, pointers bumped (no index
