@@ -142,7 +142,7 @@ describe('dist/numbats.node.js in a fresh process', () => {
 
   it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker); a straight-line float kernel on Wasm at once', () => {
     const out = runProgram('vectorize', `
-      const f = nb.vectorize('float64(float64, float64)', { helpers: { lin: (x, y) => x * y + 1 } })((x, y) => { const t = new Float64Array(1); t[0] = y + 1; if (x > 0.5) return lin(x, y); return t[0]; });
+      const f = nb.vectorize('float64(float64, float64)', { identity: 0, helpers: { lin: (x, y) => x * y + 1 } })((x, y) => { if (x > 0.5) return lin(x, y); return y + 1; });
       const direct = nb.vectorize('float64(float64, float64)')((x, y) => x * y + 1);
       ${INPUTS}
       const first = f(x, y).toArray(); const firstTier = f.tier;
@@ -157,8 +157,9 @@ describe('dist/numbats.node.js in a fresh process', () => {
     expect(want.length).toBe(N);
     // The first result needs no node:crypto (~3 ms to load: without `cache: true` nothing is
     // hashed) and no node:worker_threads (~2 ms: the compiler worker starts after it). The
-    // scratch array keeps f off the direct Wasm emitter (compiler/emit/wasm, which inlines
-    // helper calls): its Wasm comes from asc.
+    // identity keeps f off the direct Wasm emitter (compiler/emit/wasm, which inlines helper
+    // calls; the reduce tile is asc's): its Wasm comes from asc. (Not a scratch array: its JS
+    // tier loads node:crypto.)
     expect(out).toMatchObject({ first: want, firstTier: 'js', now: fma, directTier: 'wasm', crypto: false, threads: false, ready: want, tier: 'wasm' });
   });
 
