@@ -96,6 +96,18 @@ describe('vectorize', () => {
     });
   }
 
+  it('two signatures, each with the table in its own place in one direct module; two kernels with tables', () => {
+    const both = nb.vectorize(['i4(i4)', 'f8(f8)'], { constants: { coef, weights } })((x: number) => coef[1]! * x + weights[2]!);
+    const other = nb.vectorize('i4(i4)', { constants: { weights } })((i: number) => weights[5 - i]!);
+    expect([both.tier, other.tier]).toEqual(['wasm', 'wasm']);
+    const ref = (x: number) => coef[1]! * x + weights[2]!;
+    expect(both(nb.array(xs)).toArray()).toEqual(xs.map(ref));
+    // int32 (the first loop int32 inputs fit, as NumPy picks): coef[1] * x is float64 (a
+    // float table), truncated to the int32 output.
+    expect(both(nb.array([0, 3, -7], 'int32')).toArray()).toEqual([0, 3, -7].map((x) => Math.trunc(ref(x))));
+    expect(other(nb.array([0, 1, 5], 'int32')).toArray()).toEqual([0, 1, 5].map((i) => weights[5 - i]!));
+  });
+
   it('boundscheck: false compiles no check (in-range results unchanged)', () => {
     const f = nb.vectorize('i4(i4)', { constants: { weights }, boundscheck: false })((i: number) => weights[i]!);
     expect(f.kernels[0]!.bounds).toEqual([]);
