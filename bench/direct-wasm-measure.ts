@@ -10,7 +10,8 @@
  * broadcast (a 1-element array: the stride-0 SIMD variant). Prints per case the median (q1-q3) ns/element of each and the ratio of the
  * medians direct / asc. Then the general scalar path (measureScalar below): collatz on int32
  * (a loop), int8 and uint16 wrapping kernels, if/else with early returns, and haversine and
- * exp(-x*x)*cos(x) calling the math library, row calls of each module on one memory.
+ * exp(-x*x)*cos(x) calling the math library, three kernels calling helpers and two reading
+ * constant tables, row calls of each module on one memory.
  *
  *   npx tsx bench/direct-wasm-measure.ts [batches]     (KERNELS=x*y+1,... picks kernels by name; SCALAR=0 skips the second part)
  */
@@ -92,7 +93,17 @@ for (const k of KERNELS.filter((q) => pick === undefined || pick.includes(q.name
 // by asc, on its own memory: runtime/math-library.ts has none yet), the same inputs and the
 // same output buffer, interleaved batch by batch, CPU time. SCALAR=0 skips this part.
 
-const SCALAR_KERNELS: { name: string; src: string; sig: string; n: number; reps: number; inputs: (n: number) => number[][] }[] = [
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** Helpers of the helper kernels below (options.helpers): the direct module inlines them, asc -O3 too when small. */
+const clampH = (v: any, lo: any, hi: any) => { if (v < lo) return lo; if (v > hi) return hi; return v; };
+const stepsH = (x: any) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; n++; } return n; };
+const hornerH = (x: any) => ((((0.0083 * x + 0.0417) * x + 0.1667) * x + 0.5) * x + 1) * x + 1;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const SCALAR_KERNELS: {
+  name: string; src: string; sig: string; n: number; reps: number; inputs: (n: number) => number[][];
+  helpers?: Record<string, (...a: never[]) => unknown>; constants?: Record<string, Float64Array | Int32Array>;
+}[] = [
   {
     name: 'collatz i4', sig: 'i4(i4)', n: 1e5, reps: 3,
     src: '(x) => { let n = 0; while (x > 1) { x = x % 2 ? 3 * x + 1 : (x / 2) | 0; n++; } return n; }',
@@ -128,21 +139,53 @@ const SCALAR_KERNELS: { name: string; src: string; sig: string; n: number; reps:
     name: 'exp(-x*x)*cos(x)', sig: 'f8(f8)', n: 1e6, reps: 5, src: '(x) => Math.exp(-x * x) * Math.cos(x)',
     inputs: (n) => [Array.from({ length: n }, (_, i) => -4 + (8 * i) / n)],
   },
+  // Helper calls (issue 15: the helper's body inlined at each call site).
+  {
+    name: 'clamp helper f8', sig: 'f8(f8, f8)', n: 1e6, reps: 10, helpers: { clampH },
+    src: '(x, y) => clampH(x * y, -1, 1) + clampH(y, 0, 0.5)',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => Math.sin(i) * 3), Array.from({ length: n }, (_, i) => Math.cos(i * 0.7))],
+  },
+  {
+    name: 'collatz helper i4', sig: 'i4(i4)', n: 1e5, reps: 3, helpers: { stepsH },
+    src: '(x) => stepsH(x) - stepsH(x + 1)',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => i + 1)],
+  },
+  {
+    name: 'horner helper f8', sig: 'f8(f8)', n: 1e6, reps: 10, helpers: { hornerH },
+    src: '(x) => hornerH(x) - hornerH(-x)',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => -2 + (4 * i) / n)],
+  },
+  // Constant tables (the direct module reads them at an address baked in; asc's from its data segment).
+  {
+    name: 'horner table f8', sig: 'f8(f8)', n: 1e6, reps: 10, constants: { coef: new Float64Array([1, 1, 0.5, 0.1667, 0.0417, 0.0083]) },
+    src: '(x) => { let s = 0; for (let i = coef.length - 1; i >= 0; i--) s = s * x + coef[i]; return s; }',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => -2 + (4 * i) / n)],
+  },
+  {
+    name: 'lookup table i4', sig: 'i4(i4)', n: 1e6, reps: 10, constants: { lut: Int32Array.from({ length: 256 }, (_, i) => (i * 2654435761) | 0) },
+    src: '(x) => lut[x & 255] ^ lut[(x >> 8) & 255]',
+    inputs: (n) => [Array.from({ length: n }, (_, i) => (i * 7919) | 0)],
+  },
 ];
 
 async function measureScalar(): Promise<void> {
   const { compileKernel, linkKernels } = await import('../src/compiler/index.js');
   const { compileAssemblyScript } = await import('../src/compiler/toolchain/asc.js');
   const { emitDirectWasm } = await import('../src/compiler/emit/wasm/emit-module.js');
+  const { writeTables } = await import('../src/compiler/emit/wasm/tables.js');
   const { mathLibrarySource } = await import('../src/compiler/emit/assemblyscript/math-library.js');
   const { DTYPES } = await import('../src/dtype/dtypes.js');
   const libMemory = new WebAssembly.Memory({ initial: 16, maximum: 65536, shared: true });
   const nbmath = (await WebAssembly.instantiate((await compileAssemblyScript(mathLibrarySource())).module, { env: { memory: libMemory } })).exports;
   for (const k of SCALAR_KERNELS.filter((q) => pick === undefined || pick.includes(q.name))) {
-    const kernel = compileKernel(k.src, k.sig, { kind: 'scalar', prefix: 'k_' });
+    const kernel = compileKernel(k.src, k.sig, { kind: 'scalar', prefix: 'k_', ...(k.helpers ? { helpers: k.helpers } : {}), ...(k.constants ? { constants: k.constants } : {}) });
     const memory = new WebAssembly.Memory({ initial: 1024, maximum: 65536, shared: true });
+    // The direct module's tables at 512 KiB: above asc's module's static data (its data
+    // segments, at low addresses) and below the operands (from 1 MiB).
+    const tableBase = 512 * 1024;
+    writeTables(new Uint8Array(memory.buffer), tableBase, kernel.ir.tables ?? []);
     const asc = (await WebAssembly.instantiate((await compileAssemblyScript(linkKernels([kernel]))).module, { env: { memory } })).exports;
-    const direct = new WebAssembly.Instance(new WebAssembly.Module(emitDirectWasm([kernel])), { env: { memory }, nbmath }).exports;
+    const direct = new WebAssembly.Instance(new WebAssembly.Module(emitDirectWasm([{ ...kernel, tableBase }])), { env: { memory }, nbmath }).exports;
     // Operands from 1 MiB, 64-byte aligned; the output last.
     let at = 1 << 20;
     const args: number[] = [k.n];

@@ -16,8 +16,8 @@
  *
  *   npm run build && RUNS=5 npx tsx bench/ready-kernels.ts [--build label=dir ...]
  *
- * KERNELS=xy1,expcos,... picks kernels (default: all but `helper` and `table`, the kernels that
- * still need asc: KERNELS=helper,table measures asc's first and warm compile); NUMBA=0 skips
+ * KERNELS=xy1,expcos,... picks kernels (default: all; KERNELS=helper,table the kernels that
+ * needed asc before the direct emitter took helper calls and constant tables); NUMBA=0 skips
  * Numba; NUMBATS_PYTHON picks the Python.
  */
 import { spawnSync } from 'node:child_process';
@@ -50,7 +50,7 @@ const KERNELS: Record<string, { make: string; args: string; check: string }> = {
     args: 'nb.linspace(-2, 2, 1000), nb.linspace(1, 1, 1000)', check: 'r.get(0) === -1 && r.get(999) === 1',
   },
   wrap8: { make: "nb.vectorize('i1(i1, i1)')((a, b) => (a * b + 3) >> 1)", args: "nb.arange(0, 1000).astype('int8'), nb.arange(0, 1000).astype('int8')", check: 'r.get(3) === 6' },
-  // Kernels that still need asc (compiler worker): a helper call, a constant table.
+  // A helper call, a constant table (direct modules since issue 15's helpers and tables step).
   helper: {
     make: "nb.vectorize('f8(f8, f8)', { helpers: { lin: (a, b) => a * b + 1 } })((x, y) => lin(x, y) * 2)",
     args: 'nb.linspace(0, 1, 1000), nb.linspace(1, 2, 1000)', check: 'r.get(999) === 6',
@@ -64,7 +64,7 @@ const KERNELS: Record<string, { make: string; args: string; check: string }> = {
     args: 'nb.ones([100, 10]), nb.ones([100, 10])', check: 'r.get(0) === 10',
   },
 };
-const names = (process.env.KERNELS ?? 'xy1,expcos,haversine,collatz,clip,wrap8,rowdot').split(',');
+const names = (process.env.KERNELS ?? 'xy1,expcos,haversine,collatz,clip,wrap8,helper,table,rowdot').split(',');
 const pairs = names.map((a, i) => [a, names[(i + 1) % names.length]!] as const);
 
 function program(entry: string, a: string, b: string): string {

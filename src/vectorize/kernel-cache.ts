@@ -71,6 +71,8 @@ export interface KernelMeta {
 interface InputsEntry {
   readonly meta: readonly KernelMeta[];
   readonly entry: Entry;
+  /** Its bytes hold addresses in this process's heap (KernelModule.local): never written to disk. */
+  readonly local?: true;
 }
 
 /** The result of {@link compileKernelModule}. */
@@ -439,7 +441,7 @@ export function findKernelModule(
     return null;
   }
   memory.set(key, hit);
-  if (options.disk && !hit.entry.onDisk) {
+  if (options.disk && !hit.entry.onDisk && hit.local !== true) {
     // Made without `cache: true` earlier in this process: now on disk too.
     if (writeInputs(dk ?? diskKey(key), hit)) hit.entry.onDisk = true;
   }
@@ -483,9 +485,9 @@ export function rememberKernelModule(
 ): void {
   const key = m.portable === null ? null : inputsKey(fn, units, options.target);
   if (key === null) return;
-  const e: InputsEntry = { meta: kernels.map(metaOf), entry: { ...m.portable!, onDisk: false } };
+  const e: InputsEntry = { meta: kernels.map(metaOf), entry: { ...m.portable!, onDisk: false }, ...(m.local === true ? { local: true as const } : {}) };
   memory.set(key, e);
-  if (options.disk && writeInputs(diskKey(key), e)) e.entry.onDisk = true;
+  if (options.disk && e.local !== true && writeInputs(diskKey(key), e)) e.entry.onDisk = true;
 }
 
 /**

@@ -27,6 +27,11 @@ export interface KernelModule {
   readonly block: { start: number; end: number } | null;
   /** The cache entry it came from when that goes to any base (kernel-cache.ts stores it by the kernel's inputs), else null. */
   readonly portable: CachedCompile['portable'];
+  /**
+   * Its code holds addresses of this process's heap (a direct module's constant tables,
+   * vectorize/tiered-kernels.ts): kernel-cache.ts remembers it in memory only, never on disk.
+   */
+  readonly local?: true;
 }
 
 /**

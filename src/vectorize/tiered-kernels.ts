@@ -18,7 +18,8 @@
  * written (the kernel's inputs are hashed only for the cache).
  */
 import { linkKernels, type CompiledKernel } from '../compiler/index.js';
-import { directEligible, emitDirectWasm } from '../compiler/emit/wasm/emit-module.js';
+import { directEligible, emitDirectWasm, type DirectKernel } from '../compiler/emit/wasm/emit-module.js';
+import { tableLayout, writeTables } from '../compiler/emit/wasm/tables.js';
 import { MATH_MODULE } from '../compiler/emit/wasm/math-imports.js';
 import { usesMathLibrary } from '../compiler/emit/wasm/scalar-row.js';
 import { mathLibraryExports } from '../runtime/math-library.js';
@@ -69,8 +70,9 @@ function directModule(kernels: readonly CompiledKernel[], units: readonly Kernel
   // (The library is looked up, and so instantiated, only for a kernel that calls it.)
   const nbmath = auto && kernels.some((k) => usesMathLibrary(k.ir)) ? mathLibraryExports() : null;
   if (kernels.some((k) => !directEligible(k.ir, { mathLibrary: nbmath !== null }))) return null;
-  const bytes = emitDirectWasm(kernels);
-  if (bytes.length > SYNC_COMPILE_LIMIT && !onNode) return null;
+  const tables = placeTables(kernels);
+  const bytes = emitDirectWasm(tables?.kernels ?? kernels);
+  if (bytes.length > SYNC_COMPILE_LIMIT && !onNode) { tables?.free(); return null; }
   try {
     const module = new WebAssembly.Module(bytes);
     const imports: WebAssembly.Imports = { env: { memory: runtime().memory } };
@@ -78,17 +80,44 @@ function directModule(kernels: readonly CompiledKernel[], units: readonly Kernel
     const instance = new WebAssembly.Instance(module, imports);
     return {
       module: {
-        exports: instance.exports as Record<string, unknown>, module, from: 'compiled', compileMs: 0, block: null,
-        // No static data and no relocation sites: the same bytes go to any base.
+        exports: instance.exports as Record<string, unknown>, module, from: 'compiled', compileMs: 0,
+        // No static data and no relocation sites: the same bytes go to any base; but a
+        // module with tables has the address of their block (kept for the process's life)
+        // inside: the kernel cache keeps it in memory only (`local`), never on disk.
+        block: tables?.block ?? null,
         portable: { bytes, relocs: null, onDisk: false },
+        ...(tables !== null ? { local: true as const } : {}),
       },
       optimize: nbmath !== null || tile,
     };
   } catch {
+    tables?.free();
     // An engine that refuses it (none known: asc's modules use the same SIMD instructions)
     // gets the asc way, whose failures are reported as before.
     return null;
   }
+}
+
+/**
+ * The constant tables of `kernels` (compiler/emit/wasm/tables.ts), written into one heap
+ * block reserved for the module's life (the process's, as asc's modules' static data
+ * blocks), with each kernel's tables' address; null when no kernel has tables.
+ */
+function placeTables(kernels: readonly CompiledKernel[]): { kernels: DirectKernel[]; block: { start: number; end: number }; free(): void } | null {
+  const sizes = kernels.map((k) => tableLayout(k.ir.tables ?? []).bytes);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const { heap, memory } = runtime();
+  const start = heap.alloc(total + 15);
+  let at = (start + 15) & ~15;
+  const placed = kernels.map((k, i): DirectKernel => {
+    if (sizes[i] === 0) return k;
+    writeTables(new Uint8Array(memory.buffer), at, k.ir.tables!);
+    const tableBase = at;
+    at += sizes[i]!;
+    return { ir: k.ir, entries: k.entries, tableBase };
+  });
+  return { kernels: placed, block: { start, end: start + total + 15 }, free: () => heap.free(start) };
 }
 
 /** The kernels of a specialisation, and how its loops get their tiers. */

@@ -118,8 +118,9 @@ describe("the compiler worker's code cache across processes", () => {
   afterAll(() => rmSync(procDir, { recursive: true, force: true }));
   const program = [
     "import * as nb from './src/index.ts';",
-    // (a helper call: the kernel needs asc; a kernel the direct emitter takes would skip it, compiler/emit/wasm)
-    "const f = nb.vectorize('f8(f8, f8)', { tier: 'wasm', helpers: { lin: (x, y) => x * y + 1 } })((x, y) => { if (x > 1) return lin(x, y); return 2 * y + 1; });",
+    // (a scratch array: the kernel needs asc; a kernel the direct emitter takes, helper calls
+    // included, would skip it, compiler/emit/wasm)
+    "const f = nb.vectorize('f8(f8, f8)', { tier: 'wasm', helpers: { lin: (x, y) => x * y + 1 } })((x, y) => { const t = new Float64Array(1); t[0] = 2 * y + 1; if (x > 1) return lin(x, y); return t[0]; });",
     'console.log(JSON.stringify(f(nb.array([1, 2]), nb.array([3, 4])).toArray()));',
   ].join('\n');
   const run = () => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], {

@@ -8,7 +8,9 @@
  * they are copied when compiled, so mutating the user's array later changes nothing.
  *
  * Kernels are source strings (vitest's esbuild would reprint them); the reference is the same
- * source evaluated as plain JavaScript with the tables in scope.
+ * source evaluated as plain JavaScript with the tables in scope. The direct emitter's modules
+ * (issue 15: the tables written into the rig's memory, their address baked into the loads)
+ * run against that reference too.
  */
 import { describe, expect, test } from 'vitest';
 import { compileKernel, type CompileKernelOptions } from '../../src/compiler/compile.js';
@@ -17,6 +19,8 @@ import type { KernelConstants } from '../../src/compiler/constants.js';
 import { validateTarget } from '../../src/compiler/ir/passes/validate-target.js';
 import { BoundsTrap } from '../../src/compiler/bounds.js';
 import { kernelErrorOf } from '../helpers/errors.js';
+import { directEligible } from '../../src/compiler/emit/wasm/emit-module.js';
+import { runGufuncWasm, runWasm, WasmRig } from './harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const plain = (src: string, constants: Record<string, unknown>): (...a: any[]) => any =>
@@ -202,5 +206,61 @@ describe('the compiled output', () => {
     expect(k.jsKernel(1)).toBe(2);
     expect(k.ir.tables![0]!.values[1]).toBe(2);
     expect(scalar('(i) => t[i]', '(int32)', { t }).asSource).not.toBe(before);
+  });
+});
+
+describe('the direct emitter (issue 15): tables at an address baked into the loads', () => {
+  // Each table's dtype, negative and 64-bit values, a helper reading a table, a gufunc, and
+  // a bool result from a table compare; the reference is the source as plain JavaScript.
+  const coef = new Float64Array([1, -0.5, 0.25, 0.125]);
+  const i8 = new Int8Array([-128, -1, 0, 127, 5]);
+  const big = new BigInt64Array([-(2n ** 63n), 2n ** 62n + 3n, -5n]);
+  const f4 = new Float32Array([0.1, -2.5, 3e30]);
+  const w = new Int32Array([3, 1, 4, 1, 5]);
+  const same = (v: any) => v;
+  // NumPy's int8 arithmetic: int8 elements times a literal stay int8 and wrap.
+  const wrap8 = (v: number) => (v << 24) >> 24;
+  const cases: { src: string; sig: string; tables: KernelConstants; xs: number[]; want: (v: any) => unknown }[] = [
+    { src: '(x) => { let s = 0; for (let i = coef.length - 1; i >= 0; i--) s = s * x + coef[i]; return s; }', sig: 'f8(f8)', tables: { coef }, xs: [0, 1, -2, 0.3, 10], want: same },
+    { src: '(i) => i8[i] * 3 + i8[4]', sig: 'i4(i4)', tables: { i8 }, xs: [0, 1, 2, 3, 4], want: wrap8 },
+    // int64: wraps modulo 2^64 as NumPy's int64.
+    { src: '(i) => big[i] + big[2]', sig: 'i8(i4)', tables: { big }, xs: [0, 1, 2], want: (v: bigint) => BigInt.asIntN(64, v) },
+    { src: '(i) => f4[i] * 2', sig: 'f4(i4)', tables: { f4 }, xs: [0, 1, 2], want: Math.fround },
+    { src: '(i) => coef[i] > 0', sig: 'b1(i4)', tables: { coef }, xs: [0, 1, 2, 3], want: same },
+  ];
+  const kernels = cases.map((c, j) => scalar(c.src, c.sig, c.tables, { prefix: `t${j}_` }));
+  const helper = compileKernel('(x) => { let s = 0; for (const v of w) s += v * x; return s + pick(2) + pick(x & 3); }', 'i4(i4)', {
+    kind: 'scalar', constants: { w }, helpers: { pick: '(i) => w[i] * 100' }, prefix: 'h_',
+  });
+  const gsrc = '(a, out) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * coef[i % coef.length]; out[0] = s; }';
+  const gufunc = compileKernel(gsrc, 'void(f8[:], f8[:])', { kind: 'gufunc', core: vec, constants: { coef }, prefix: 'g_' });
+
+  test('every kernel here takes the direct emitter; results equal plain JavaScript', async () => {
+    const all = [...kernels, helper, gufunc];
+    expect(all.map((k) => directEligible(k.ir))).toEqual(all.map(() => true));
+    const rig = await WasmRig.direct(all);
+    cases.forEach((c, j) => {
+      const ref = plain(c.src, c.tables);
+      expect(runWasm(rig, kernels[j]!, [c.xs.length], [c.xs])).toEqual(c.xs.map((x) => c.want(ref(x))));
+    });
+    const pickRef = plain('(x) => { let s = 0; for (const v of w) s += v * x; return s + pick(2) + pick(x & 3); }', { w, pick: (i: number) => w[i]! * 100 });
+    const xs = [0, 1, -3, 7];
+    expect(runWasm(rig, helper, [xs.length], [xs])).toEqual(xs.map((x) => pickRef(x) | 0));
+    const a = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+    const ref = new Float64Array(2);
+    plain(gsrc, { coef })(new Float64Array(a.slice(0, 5)), ref.subarray(0, 1));
+    plain(gsrc, { coef })(new Float64Array(a.slice(5)), ref.subarray(1, 2));
+    const got = runGufuncWasm(rig, gufunc, [2], [{ core: [5], values: a }, { core: [] }], [5])[0]!;
+    expect(got).toEqual([...ref]);
+  });
+
+  test('an index out of range traps with the bounds globals set, as asc\'s module does', async () => {
+    const lut = new Int32Array([10, 20, 30, 40]);
+    const k = scalar('(i) => lut[i]', '(int32)', { lut }, { prefix: 'b_' });
+    const rig = await WasmRig.direct([k]);
+    expect(runWasm(rig, k, [4], [[3, 0, 2, 1]])).toEqual([40, 10, 30, 20]);
+    expect(() => runWasm(rig, k, [2], [[1, 4]])).toThrow(WebAssembly.RuntimeError);
+    const g = (name: string) => (rig.exports[name] as unknown as WebAssembly.Global).value as unknown;
+    expect([g('__nb_bsite'), g('__nb_bindex'), g('__nb_bsize')]).toEqual([1, 4n, 4]);
   });
 });

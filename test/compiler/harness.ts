@@ -12,6 +12,7 @@ import { compileAssemblyScript } from '../../src/compiler/toolchain/asc.js';
 import { linkKernels, type CompiledKernel } from '../../src/compiler/compile.js';
 import type { JsOperand } from '../../src/compiler/emit/js/emit-module.js';
 import { emitDirectWasm } from '../../src/compiler/emit/wasm/emit-module.js';
+import { tableLayout, writeTables } from '../../src/compiler/emit/wasm/tables.js';
 import { MATH_MODULE } from '../../src/compiler/emit/wasm/math-imports.js';
 import { mathLibrarySource } from '../../src/compiler/emit/assemblyscript/math-library.js';
 
@@ -55,7 +56,18 @@ export class WasmRig {
    */
   static async direct(kernels: readonly CompiledKernel[]): Promise<WasmRig> {
     const memory = new WebAssembly.Memory({ initial: 512, maximum: 65536, shared: true });
-    const module = new WebAssembly.Module(emitDirectWasm(kernels));
+    // Constant tables: written below the rig's allocations (from 1 MiB), their address baked in.
+    let at = 1 << 16;
+    const placed = kernels.map((k) => {
+      const tables = k.ir.tables ?? [];
+      if (tables.length === 0) return k;
+      writeTables(new Uint8Array(memory.buffer), at, tables);
+      const tableBase = at;
+      at += tableLayout(tables).bytes;
+      if (at > 1 << 20) throw new Error('WasmRig.direct: tables over 960 KiB');
+      return { ir: k.ir, entries: k.entries, tableBase };
+    });
+    const module = new WebAssembly.Module(emitDirectWasm(placed));
     const imports: WebAssembly.Imports = { env: { memory } };
     if (WebAssembly.Module.imports(module).some((i) => i.module === MATH_MODULE)) imports[MATH_MODULE] = await testMathLibrary();
     const instance = new WebAssembly.Instance(module, imports);

@@ -2,9 +2,11 @@
  * Calls to other kernels (`options.helpers`): compiled with the kernel, one specialisation
  * per distinct argument-type tuple (emitted as AS functions, which binaryen inlines when
  * small), helpers calling helpers, literal returns adopting the helper's type; checked on
- * the JS reference against hand values and against Wasm.
+ * the JS reference against hand values and against Wasm: asc's module and the direct
+ * emitter's (issue 15: the helper's body inlined at each call site, emit/wasm/function.ts).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
+import fc from 'fast-check';
 import * as nb from '../../src/index.js';
 import { attachKernelSource, compileKernel, helperTable, type CompiledKernel } from '../../src/compiler/compile.js';
 import { compileStencil } from '../../src/compiler/stencil.js';
@@ -16,6 +18,7 @@ import { gpuElementwise } from '../../src/gpu/call.js';
 import { gpuDevice } from '../../src/gpu/device.js';
 import { hasGpu } from '../gpu/harness.js';
 import { kernelErrorOf } from '../helpers/errors.js';
+import { directEligible } from '../../src/compiler/emit/wasm/emit-module.js';
 import { mismatch, moderate, runGufuncJs, runGufuncWasm, runJs, runWasm, values, WasmRig } from './harness.js';
 
 const nbSqrt = nb.sqrt;
@@ -45,9 +48,15 @@ const kernels = [
 
 describe('helpers', () => {
   let rig: WasmRig;
+  let direct: WasmRig;
   beforeAll(async () => {
     rig = await WasmRig.of(kernels);
+    direct = await WasmRig.direct(kernels);
   }, 120_000);
+
+  test('every kernel here, helpers and literal parameters included, takes the direct emitter', () => {
+    expect(kernels.map((k) => directEligible(k.ir))).toEqual(kernels.map(() => true));
+  });
 
   test('hand values on the JS reference', () => {
     expect(kernels[0]!.jsKernel(20, 0.5)).toBe(10.5);
@@ -73,7 +82,9 @@ describe('helpers', () => {
     for (const k of kernels.slice(0, 4)) {
       const n = 29;
       const inputs = k.operands.slice(0, k.nin).map((t, j) => (t.startsWith('float') ? moderate(t, n, j) : values(t, n, j)));
-      expect(mismatch(k.operands[k.nin]!, runJs(k, [n], inputs), runWasm(rig, k, [n], inputs))).toBeNull();
+      const js = runJs(k, [n], inputs);
+      expect(mismatch(k.operands[k.nin]!, js, runWasm(rig, k, [n], inputs))).toBeNull();
+      expect(mismatch(k.operands[k.nin]!, js, runWasm(direct, k, [n], inputs))).toBeNull();
     }
   });
 
@@ -83,6 +94,38 @@ describe('helpers', () => {
     const js = runGufuncJs(k, [2], ops, [6]);
     expect(js[0]!.every((v) => (v as number) >= 0 && (v as number) <= 1)).toBe(true);
     expect(mismatch('float64', js[0]!, runGufuncWasm(rig, k, [2], ops, [6])[0]!)).toBeNull();
+    expect(mismatch('float64', js[0]!, runGufuncWasm(direct, k, [2], ops, [6])[0]!)).toBeNull();
+  });
+});
+
+describe('the direct emitter inlines helpers: a property over int32 and float64 inputs', () => {
+  // A helper with a loop, early returns and a parameter it assigns, called twice (two
+  // inlined copies with their own locals) and from another helper; the reference is the same
+  // functions as plain JS with NumPy's int32 wraparound (| 0, Math.imul) where int32.
+  const digits = (v: any) => { let n = 0; if (v < 0) v = -v; while (v > 9) { v = (v / 10) | 0; n++; } return n; };
+  const both = (a: any, b: any) => { if (a > b) return digits(a) - digits(b); return digits(b) * 2; };
+  const k = compileKernel((x: any, y: any) => both(x, y) + digits(x ^ y), 'i4(i4, i4)', { kind: 'scalar', helpers: { digits, both }, prefix: 'pi_' });
+  const wrapDigits = (v: number) => { let n = 0; if (v < 0) v = -v | 0; while (v > 9) { v = (v / 10) | 0; n++; } return n; };
+  const ref = (x: number, y: number) => ((x > y ? wrapDigits(x) - wrapDigits(y) : wrapDigits(y) * 2) + wrapDigits(x ^ y)) | 0;
+  const lin = (a: any, b: any) => (a > 0 ? a * b : b - a);
+  const f = compileKernel((x: any, y: any) => lin(x, y) + lin(y, 0.5), 'f8(f8, f8)', { kind: 'scalar', helpers: { lin }, prefix: 'pf_' });
+  const fref = (x: number, y: number) => (x > 0 ? x * y : y - x) + (y > 0 ? y * 0.5 : 0.5 - y);
+  let rig: WasmRig;
+  beforeAll(async () => {
+    rig = await WasmRig.direct([k, f]);
+  });
+
+  test('int32 (min and max included) and float64 (NaN, ±0, infinities)', () => {
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer(), fc.integer()), { minLength: 1, maxLength: 40 }), (pairs) => {
+      const xs = pairs.map((p) => p[0]);
+      const ys = pairs.map((p) => p[1]);
+      expect(runWasm(rig, k, [xs.length], [xs, ys])).toEqual(xs.map((x, i) => ref(x, ys[i]!)));
+    }), { numRuns: 60 });
+    fc.assert(fc.property(fc.array(fc.tuple(fc.double(), fc.double()), { minLength: 1, maxLength: 40 }), (pairs) => {
+      const xs = pairs.map((p) => p[0]);
+      const ys = pairs.map((p) => p[1]);
+      expect(runWasm(rig, f, [xs.length], [xs, ys])).toEqual(xs.map((x, i) => fref(x, ys[i]!)));
+    }), { numRuns: 60 });
   });
 });
 
@@ -108,8 +151,11 @@ declare const rt: any, fl: any, mx: any, deg: any, sub: any; // names the kernel
 
 describe('compiled functions and built-in functions as helpers', () => {
   let rig: WasmRig;
+  let direct: WasmRig;
   beforeAll(async () => {
     rig = await WasmRig.of(compiledKernels);
+    expect(compiledKernels.map((k) => directEligible(k.ir, { mathLibrary: true }))).toEqual(compiledKernels.map(() => true));
+    direct = await WasmRig.direct(compiledKernels);
   }, 120_000);
 
   const ints = [3, -4, 46340, 46341, 2147483647, -2147483648, 0];
@@ -120,9 +166,11 @@ describe('compiled functions and built-in functions as helpers', () => {
     const wantI = ints.map((x) => ((Math.imul((x + 1) | 0, (x + 1) | 0) - ((x + 1) | 0)) | 0));
     expect(runJs(i4!, [ints.length], [ints])).toEqual(wantI);
     expect(runWasm(rig, i4!, [ints.length], [ints])).toEqual(wantI);
+    expect(runWasm(direct, i4!, [ints.length], [ints])).toEqual(wantI);
     const wantF = floats.map((x) => sqK(incK(x)) - incK(x));
     expect(runJs(f8!, [floats.length], [floats])).toEqual(wantF);
     expect(runWasm(rig, f8!, [floats.length], [floats])).toEqual(wantF);
+    expect(runWasm(direct, f8!, [floats.length], [floats])).toEqual(wantF);
     const names = (k: CompiledKernel) => k.ir.helpers.map((h) => `${h.name}(${h.params.map((p) => p.scalar).join(',')})->${h.returns}`);
     expect(names(i4!)).toEqual(['__h_incK_0(int32)->int32', '__h_sqK_1(int32)->int32', '__h_sqInc_2(int32)->int32']);
     expect(names(f8!)).toEqual(['__h_incK_0(float64)->float64', '__h_sqK_1(float64)->float64', '__h_sqInc_2(float64)->float64']);
@@ -135,6 +183,7 @@ describe('compiled functions and built-in functions as helpers', () => {
     const want = xs.map((x, i) => Math.sqrt(x * x + ys[i]! * ys[i]!) * Math.max(x, ys[i]!) + nbMath.deg2rad(Math.floor(x)));
     expect(runJs(k, [xs.length], [xs, ys])).toEqual(want);
     expect(runWasm(rig, k, [xs.length], [xs, ys])).toEqual(want);
+    expect(runWasm(direct, k, [xs.length], [xs, ys])).toEqual(want);
   });
 
   test('helperTable merges nested helpers; one name for two functions is NB2013 at the compiled helper', () => {

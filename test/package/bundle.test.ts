@@ -142,7 +142,7 @@ describe('dist/numbats.node.js in a fresh process', () => {
 
   it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker); a straight-line float kernel on Wasm at once', () => {
     const out = runProgram('vectorize', `
-      const f = nb.vectorize('float64(float64, float64)', { helpers: { lin: (x, y) => x * y + 1 } })((x, y) => { if (x > 0.5) return lin(x, y); return y + 1; });
+      const f = nb.vectorize('float64(float64, float64)', { identity: 0, helpers: { lin: (x, y) => x * y + 1 } })((x, y) => { if (x > 0.5) return lin(x, y); return y + 1; });
       const direct = nb.vectorize('float64(float64, float64)')((x, y) => x * y + 1);
       ${INPUTS}
       const first = f(x, y).toArray(); const firstTier = f.tier;
@@ -157,7 +157,9 @@ describe('dist/numbats.node.js in a fresh process', () => {
     expect(want.length).toBe(N);
     // The first result needs no node:crypto (~3 ms to load: without `cache: true` nothing is
     // hashed) and no node:worker_threads (~2 ms: the compiler worker starts after it). The
-    // helper call keeps f off the direct Wasm emitter (compiler/emit/wasm): its Wasm comes from asc.
+    // identity keeps f off the direct Wasm emitter (compiler/emit/wasm, which inlines helper
+    // calls; the reduce tile is asc's): its Wasm comes from asc. (Not a scratch array: its JS
+    // tier loads node:crypto.)
     expect(out).toMatchObject({ first: want, firstTier: 'js', now: fma, directTier: 'wasm', crypto: false, threads: false, ready: want, tier: 'wasm' });
   });
 
@@ -196,10 +198,10 @@ describe('dist/numbats.node.js in a fresh process', () => {
   it('fills the disk cache, and a second process hits it (Wasm at once, no compile)', () => {
     const cacheDir = join(dir, 'cache');
     const program = `
-      // f: a helper call, not a kernel the direct emitter takes, so asc compiles it (JS tier first)
+      // f: a scratch array, not a kernel the direct emitter takes, so asc compiles it (JS tier first)
       // and the cache keeps it; g: a direct module calling the math library (Wasm at once),
       // which asc's module replaces in the background (Tiers.optimize): the cache keeps that one
-      const f = nb.vectorize('float64(float64, float64)', { cache: true, helpers: { r3: (v) => Math.round(v) * 3 } })((x, y) => x - r3(y));
+      const f = nb.vectorize('float64(float64, float64)', { cache: true, helpers: { r3: (v) => Math.round(v) * 3 } })((x, y) => { const t = new Float64Array(1); t[0] = r3(y); return x - t[0]; });
       const g = nb.vectorize('float64(float64)', { cache: true })((x) => Math.exp(-x) * Math.cos(x));
       ${INPUTS}
       const r = f(x, y).toArray(); const tier = f.tier;

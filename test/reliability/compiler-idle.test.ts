@@ -126,8 +126,9 @@ describe('compiler worker idle exit', () => {
       "import { setCompilerIdleMs } from './src/vectorize/compile-sync.ts';",
       'setCompilerIdleMs(600_000);',
       "nb.config({ tier: 'wasm' });",
-      // (a helper call: compiled by the worker; a kernel the direct emitter takes would not start it)
-      "const f = nb.vectorize('f8(f8)', { helpers: { plus: (v) => v + 0.25 } })((x) => { if (x > 1) return plus(x * 3); return plus(x); });",
+      // (a scratch array: compiled by the worker; a kernel the direct emitter takes, helper
+      // calls included, would not start it)
+      "const f = nb.vectorize('f8(f8)', { helpers: { plus: (v) => v + 0.25 } })((x) => { const t = new Float64Array(1); t[0] = x; if (x > 1) return plus(t[0] * 3); return plus(t[0]); });",
       'console.log(JSON.stringify(f(nb.array([1, 2])).toArray()));',
     ].join('\n');
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', program], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });

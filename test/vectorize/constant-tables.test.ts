@@ -72,6 +72,8 @@ describe('vectorize', () => {
       const p = nb.vectorize('f8(f8)', { target, constants: { coef } })(poly);
       expect(p(nb.array(xs)).toArray()).toEqual(xs.map(poly));
       const b = nb.vectorize('i4(f8)', { target, constants: { edges } })(bin);
+      // On Wasm at once: the direct module reads the tables where the runtime wrote them (issue 15).
+      expect([p.tier, b.tier]).toEqual(['wasm', 'wasm']);
       expect(b(nb.array(xs)).toArray()).toEqual(xs.map(bin));
       // Lazy: compiled per input dtype, the table the same.
       const lazy = nb.vectorize({ target, constants: { coef } })(poly);
@@ -80,6 +82,7 @@ describe('vectorize', () => {
 
     it(`${target}: an index outside the table is IndexError E_KERNEL_BOUNDS with the line and column`, async () => {
       const f = nb.vectorize('i4(i4)', { target, constants: { weights } })((i: number) => weights[i]!);
+      expect(f.tier).toBe('wasm');
       expect(f(nb.array([0, 5, 2], 'int32')).toArray()).toEqual([3, 9, 4]);
       for (const bad of [[0, 6], [-1]]) {
         const e = await errorOf(() => f(nb.array(bad, 'int32')));
@@ -92,6 +95,18 @@ describe('vectorize', () => {
       expect(f(nb.array([1], 'int32')).toArray()).toEqual([-1]);
     });
   }
+
+  it('two signatures, each with the table in its own place in one direct module; two kernels with tables', () => {
+    const both = nb.vectorize(['i4(i4)', 'f8(f8)'], { constants: { coef, weights } })((x: number) => coef[1]! * x + weights[2]!);
+    const other = nb.vectorize('i4(i4)', { constants: { weights } })((i: number) => weights[5 - i]!);
+    expect([both.tier, other.tier]).toEqual(['wasm', 'wasm']);
+    const ref = (x: number) => coef[1]! * x + weights[2]!;
+    expect(both(nb.array(xs)).toArray()).toEqual(xs.map(ref));
+    // int32 (the first loop int32 inputs fit, as NumPy picks): coef[1] * x is float64 (a
+    // float table), truncated to the int32 output.
+    expect(both(nb.array([0, 3, -7], 'int32')).toArray()).toEqual([0, 3, -7].map((x) => Math.trunc(ref(x))));
+    expect(other(nb.array([0, 1, 5], 'int32')).toArray()).toEqual([0, 1, 5].map((i) => weights[5 - i]!));
+  });
 
   it('boundscheck: false compiles no check (in-range results unchanged)', () => {
     const f = nb.vectorize('i4(i4)', { constants: { weights }, boundscheck: false })((i: number) => weights[i]!);
@@ -148,6 +163,7 @@ describe('guvectorize', () => {
   for (const target of ['cpu', 'parallel'] as const) {
     it(`${target}: an int32 weights table indexed by the data`, () => {
       const g = nb.guvectorize('void(i4[:], i4[:])', '(n)->()', { target, constants: { weights } })(weighted);
+      expect(g.tier).toBe('wasm');
       expect((g(nb.array(rows, 'int32')) as nb.NDArray).toArray()).toEqual(expected);
     });
   }

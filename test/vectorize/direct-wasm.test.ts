@@ -10,9 +10,9 @@
  * `tier: 'auto'` and `'wasm'`, and start no compiler worker. The general scalar path: random
  * integer kernels (int-kernel-arb.ts: dtype mixes, every integer operation, ?:, if/else, a
  * loop, casts to the output) against a BigInt reference of NumPy's and JavaScript's rules,
- * and collatz, early returns, bool results end to end. Kernels with helpers, tables, an
- * identity (asc's reduce tile), or a math library call while there is no library go to asc
- * as before; the ufunc methods and the parallel target run the direct module.
+ * and collatz, early returns, bool results end to end; helper calls and constant tables
+ * too. Kernels with a scratch array, an identity (asc's reduce tile), or a math library call
+ * while there is no library go to asc as before; the ufunc methods and the parallel target run the direct module.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,7 +26,6 @@ import { intEvaluate, intProgramArb, intSignature, intSource, intValueArb } from
 import { setDirectWasm } from '../../src/vectorize/tiered-kernels.js';
 import { kernelCacheStats } from '../../src/vectorize/kernel-cache.js';
 import { poolStarted } from '../../src/parallel/pool.js';
-import { mathLibraryExports } from '../../src/runtime/math-library.js';
 
 type Kernel = ((...a: unknown[]) => nb.NDArray) & nb.Ufunc & { readonly tier: 'js' | 'wasm'; readonly ready: Promise<void>; callAsync(...a: unknown[]): Promise<unknown>; readonly kernels: readonly { readonly ir: never }[] };
 const vectorize = (sigs: string | string[], src: string, options: nb.VectorizeOptions = {}) =>
@@ -428,23 +427,27 @@ describe('which kernels take the direct path', () => {
     expect(isOdd(nb.array(as, { dtype: 'uint8' }), nb.array(bs, { dtype: 'int64' })).toArray()).toEqual(as.map((a, i) => ((BigInt(a) + bs[i]!) & 1n) === 1n));
   });
 
-  it('helpers and tables: asc as before; an identity and Math.exp: direct at once, asc\'s module later', async () => {
+  it('helpers (inlined) and constant tables (at an address the runtime wrote them to): Wasm at once', () => {
     const c = Math.random();
-    const cases = [
-      nb.vectorize('f8(f8)', { helpers: { h: new Function('v', `return v * ${c};`) as (v: number) => number } })(new Function('return (x) => h(x) + 1')() as (x: number) => number) as unknown as Kernel,
-      nb.vectorize('f8(i4)', { constants: { w: new Float64Array([c, 2]) } })(new Function('return (i) => w[i & 1]')() as (x: number) => number) as unknown as Kernel,
-    ];
-    for (const f of cases) expect(f.tier).toBe('js');
+    const h = nb.vectorize('f8(f8)', { helpers: { h: new Function('v', `return v * ${c};`) as (v: number) => number } })(new Function('return (x) => h(x) + 1')() as (x: number) => number) as unknown as Kernel;
+    const t = nb.vectorize('f8(i4)', { constants: { w: new Float64Array([c, 2]) } })(new Function('return (i) => w[i & 1]')() as (x: number) => number) as unknown as Kernel;
+    expect([h.tier, t.tier]).toEqual(['wasm', 'wasm']);
+    expect(h(nb.array([2])).toArray()).toEqual([2 * c + 1]);
+    expect(t(nb.array([0, 1, -1], { dtype: 'int32' })).toArray()).toEqual([c, 2, 2]);
+  });
+
+  it('a scratch array in a vectorize kernel: asc as before; an identity and Math.exp: direct at once, asc\'s module later', async () => {
+    const c = Math.random();
+    const scratch = vectorize('f8(f8)', `(x) => { const t = new Float64Array(1); t[0] = x; return t[0] + ${c}; }`);
+    expect(scratch.tier).toBe('js');
     // (the identity's reduce tile and the inlined library functions: asc's module replaces these, tier.ts Tiers.optimize)
     const sum = vectorize('f8(f8,f8)', `(x, y) => x + y + ${c}`, { identity: 0 });
     const exp = vectorize('f8(f8)', `(x) => Math.exp(x) + ${c}`);
-    expect([sum.tier, exp.tier]).toEqual(['wasm', mathLibraryExports() === null ? 'js' : 'wasm']);
-    cases.push(sum);
-    await Promise.all([...cases, exp].map((f) => f.ready));
-    for (const f of [...cases, exp]) expect(f.tier).toBe('wasm');
-    expect(cases[0]!(nb.array([2])).toArray()).toEqual([2 * c + 1]);
-    expect(cases[1]!(nb.array([0, 1], { dtype: 'int32' })).toArray()).toEqual([c, 2]);
-    expect(cases[2]!(nb.array([1, 2]), 3).toArray()).toEqual([1 + 3 + c, 2 + 3 + c]);
+    expect([sum.tier, exp.tier]).toEqual(['wasm', 'wasm']);
+    await Promise.all([scratch, sum, exp].map((f) => f.ready));
+    for (const f of [scratch, sum, exp]) expect(f.tier).toBe('wasm');
+    expect(scratch(nb.array([2])).toArray()).toEqual([2 + c]);
+    expect(sum(nb.array([1, 2]), 3).toArray()).toEqual([1 + 3 + c, 2 + 3 + c]);
     expect(exp(nb.array([1])).toArray()).toEqual([Math.exp(1) + c]);
   });
 

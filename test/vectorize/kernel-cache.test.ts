@@ -65,8 +65,8 @@ describe('kernel cache keyed by inputs', () => {
     nb.config({ tier: 'auto' });
     try {
       newProcess();
-      // (a helper call: a kernel the direct emitter does not take, so the miss starts on JS)
-      const k2 = (x: number) => Math.exp(-x * x) * cosOf(x) + 2;
+      // (a scratch array: a kernel the direct emitter does not take, so the miss starts on JS)
+      const k2 = (x: number) => { const t = new Float64Array(1); t[0] = cosOf(x); return Math.exp(-x * x) * t[0] + 2; };
       const cosOf = (x: number) => Math.cos(x);
       const make = () => nb.vectorize('f8(f8)', { cache: true, helpers: { cosOf } })(k2);
       const miss = counted(make);
@@ -242,6 +242,11 @@ describe('kernel cache keyed by inputs', () => {
     expect([a.frontEnd, b.frontEnd]).toEqual([1, 1]);
     expect(b.value(nb.array([0, 2], 'int32')).toArray()).toEqual([1, 4]);
     expect(run(new Float64Array([1, 2, 3])).frontEnd).toBe(0);
+    // The direct module has the tables' address in this process's heap inside: kept in
+    // memory only, so a new process (the memory caches cleared) finds no disk entry.
+    expect(a.value.tier).toBe('wasm');
+    newProcess();
+    expect(run(new Float64Array([1, 2, 3])).frontEnd).toBe(1);
   });
 
   it('every option and input changes the key; inputs without a fingerprint have no key', () => {

@@ -1,7 +1,7 @@
 /**
  * A lazy vectorize (no signatures: its first call picks the types) starts the compiler worker
  * only when a specialisation needs asc (src/vectorize/tier.ts, Tiers' onDemand): a kernel the
- * direct emitter takes never starts it; one that needs asc (here: a constant table) starts it
+ * direct emitter takes never starts it; one that needs asc (here: a scratch array) starts it
  * at its first call and still reaches the Wasm tier. Fresh processes, so that no other test's
  * compile has started the worker already.
  */
@@ -31,10 +31,9 @@ describe('lazy vectorize starts the compiler only when a specialisation needs it
     ])).toEqual([0, [5.5, 7], [4], 'wasm', 0]);
   });
 
-  it('a kernel that needs asc (a constant table): the worker starts at the first call, and .ready brings the Wasm tier', () => {
+  it('a kernel that needs asc (a scratch array): the worker starts at the first call, and .ready brings the Wasm tier', () => {
     expect(run([
-      'const coef = new Float64Array([1, 2, 3]);',
-      'const f = nb.vectorize({ constants: { coef } })((x) => coef[0] + x * (coef[1] + x * coef[2]));',
+      'const f = nb.vectorize()((x) => { const coef = new Float64Array(3); coef[0] = 1; coef[1] = 2; coef[2] = 3; return coef[0] + x * (coef[1] + x * coef[2]); });',
       'await new Promise((r) => setTimeout(r, 50));',
       'const spawnedAfterCreation = compilerWorkersSpawned();',
       'const first = f(nb.array([0, 1, 2])).toArray();',

@@ -310,8 +310,9 @@ describe('process lifetime', () => {
   const run = (body: string) => spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', [
     "import * as nb from './src/index.ts';",
     `const c = ${Math.random()};`,
-    // (a helper call: asc compiles it in the background; a kernel the direct emitter takes would be on Wasm at once)
-    "const f = nb.vectorize('f8(f8, f8)', { constants: { c }, helpers: { pick: (x, y) => (x > y ? x : y) } })((x, y) => pick(x, y) * c);",
+    // (a scratch array: asc compiles it in the background; a kernel the direct emitter takes,
+    // helper calls included, would be on Wasm at once)
+    "const f = nb.vectorize('f8(f8, f8)', { constants: { c }, helpers: { pick: (x, y) => (x > y ? x : y) } })((x, y) => { const t = new Float64Array(1); t[0] = pick(x, y); return t[0] * c; });",
     body,
   ].join('\n')], { cwd: process.cwd(), encoding: 'utf8', timeout: 120_000 });
 

@@ -18,10 +18,11 @@
  * the prelude's `__bc` / `__bc64` do, so that the host raises the same IndexError
  * E_KERNEL_BOUNDS (src/compiler/bounds.ts readBoundsTrap; parallel workers: trapText).
  */
-import type { DType } from '../../../dtype/dtypes.js';
+import { DTYPES, type DType } from '../../../dtype/dtypes.js';
 import { arrayInfo, coreOf, type Expr, type IRProgram, type LengthExpr, type LoadExpr, type StoreStmt } from '../../ir/nodes.js';
 import { axisSize } from '../../ir/passes/bounds-check.js';
-import { is64 } from '../../ir/types.js';
+import { is64, isBool } from '../../ir/types.js';
+import { tableLayout } from './tables.js';
 import { I32, I64, type Code, type WasmGlobal } from './encode.js';
 import type { ArrayAccess, BodyWriter } from './body-writer.js';
 import { isSmall, loadValue, OP, storeValue } from './values.js';
@@ -37,6 +38,7 @@ const [BSITE, BINDEX, BSIZE] = [0, 1, 2];
 const I32_ADD = 0x6a;
 const I32_MUL = 0x6c;
 const I32_GE_U = 0x4f;
+const I32_SHL = 0x74;
 const I64_GE_U = 0x5a;
 
 /** Where the row function keeps an array parameter's pointer and strides, and the core sizes. */
@@ -70,25 +72,34 @@ function plusConstant(e: Expr<DType>): { x: Expr<DType>; c: number } | null {
 }
 
 /**
- * The element access of program `p`'s main function (array parameters and scratch arrays:
- * tables are not eligible, gufunc-row.ts), its pointers and sizes in `at`.
+ * The element access of program `p`'s main function and helpers: its array parameters (a
+ * gufunc kernel's), their pointers and sizes in `at` (null: a scalar kernel, which has
+ * none), its scratch arrays (a gufunc kernel's: `at.scratch`), and its constant tables
+ * (loads and `.length`), table k at `tables` + its offset in tables.ts tableLayout (null:
+ * no tables).
  *
  * @example
  * ```ts
- * const body = new KernelBody(p.main, { ...frame, arrays: arrayAccess(p, places) });
+ * const body = new KernelBody(p.main, { ...frame, arrays: arrayAccess(p, places, tableBase) });
  * ```
  */
-export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
+export function arrayAccess(p: IRProgram, at: ArrayPlaces | null, tables: number | null = null): ArrayAccess {
   const fn = p.main;
   const core = coreOf(p, fn);
+  const tableOffsets = tableLayout(p.tables ?? []).offsets;
+  const places = (): ArrayPlaces => {
+    if (at === null) throw new Error('direct Wasm: an array parameter in a scalar kernel');
+    return at;
+  };
   const scratchAt = () => {
-    if (at.scratch === undefined) throw new Error('direct Wasm: a scratch array without an arena');
-    return at.scratch;
+    const s = places().scratch;
+    if (s === undefined) throw new Error('direct Wasm: a scratch array without an arena');
+    return s;
   };
   const pushSize = (b: BodyWriter, e: { readonly array: LoadExpr<DType>['array'] }, axis: number) => {
     const s = axisSize(core, e.array, axis, p.tables);
     if ('size' in s) b.c.i32(s.size);
-    else if ('dim' in s) at.size(s.dim);
+    else if ('dim' in s) places().size(s.dim);
     else scratchAt().length(b.c, s.scratch);
   };
   /** Push index `i` of an access (checked at `site` when there is one) as a u32 offset count. */
@@ -121,9 +132,17 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
    */
   const address = (b: BodyWriter, access: LoadExpr<DType> | StoreStmt<DType>): number => {
     const r = access.array;
-    if (r.kind === 'table') throw new Error('direct Wasm: an access of a table');
+    if (r.kind === 'table') {
+      // base + (<u32>i << log2(size)): the index shifted, the table's address the access's offset.
+      if (tables === null) throw new Error('direct Wasm: a table access without the tables\' address');
+      index(b, access, 0, access.indices[0]!, access.checks?.[0]);
+      const shift = Math.log2(DTYPES[p.tables![r.table]!.dtype].itemSize);
+      if (shift > 0) b.c.i32(shift).op(I32_SHL);
+      return tables + tableOffsets[r.table]!;
+    }
     // (a scratch array: one dim whose stride is its element size)
     const scratch = r.kind === 'scratch' ? scratchAt() : null;
+    const at = places();
     let offset = 0;
     if (r.kind === 'scratch') scratch!.base(b.c, r.id);
     else at.base(r.index);
@@ -139,7 +158,14 @@ export function arrayAccess(p: IRProgram, at: ArrayPlaces): ArrayAccess {
     });
     return offset;
   };
-  const dtype = (access: LoadExpr<DType> | StoreStmt<DType>): DType => arrayInfo(fn, access.array).dtype;
+  const dtype = (access: LoadExpr<DType> | StoreStmt<DType>): DType => {
+    if (access.array.kind === 'table') {
+      // (a bool load of a Uint8Array table reads a byte as `!= 0`, as the AS emitter's `load<u8> != 0`)
+      const t = p.tables![access.array.table]!.dtype;
+      return access.kind === 'load' && isBool(access.type) ? 'bool' : t;
+    }
+    return arrayInfo(fn, access.array).dtype;
+  };
   return {
     load(b, e) {
       const offset = address(b, e);

@@ -5,7 +5,7 @@
  * import circle forms.
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import type { Expr, LengthExpr, LoadExpr, ScratchStmt, StoreStmt } from '../../ir/nodes.js';
+import type { Expr, IRFunction, LengthExpr, LoadExpr, ScratchStmt, StoreStmt } from '../../ir/nodes.js';
 import type { Code, ValType } from './encode.js';
 import type { MathImport } from './math-imports.js';
 
@@ -27,6 +27,8 @@ export interface Frame {
   /** A new scratch local of type `t`. */
   readonly temp: (t: ValType) => number;
   readonly callees: Callees;
+  /** The program's helpers (IRProgram.helpers), whose bodies a helper call inlines (function.ts). */
+  readonly helpers: readonly IRFunction<DType>[];
   /** A gufunc kernel's array parameters (arrays.ts); absent: a scalar kernel, which has none. */
   readonly arrays?: ArrayAccess;
   /** A gufunc kernel's scratch arrays (scratch.ts); absent: it has none. */

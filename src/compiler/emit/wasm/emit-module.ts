@@ -7,10 +7,11 @@
  * (docs/notes/asc-compile-cost.md), and it gives the same bits as asc's module of the same
  * kernel. Kernels with a comparison get a SIMD path here where asc's module runs them scalar
  * (ir/passes/simd.ts does not take them): per lane the same instructions, so the same bits.
- * Every other scalar kernel without helpers, tables or arrays ({@link directEligible}) takes
+ * Every other scalar kernel without arrays or scratch arrays ({@link directEligible}) takes
  * the general scalar path (scalar-row.ts, function.ts: statements, every dtype, casts, the
- * math library's functions as `nbmath` imports), with the same ABI.
- * guvectorize kernels without helpers or tables take it too (gufunc-row.ts,
+ * math library's functions as `nbmath` imports, helper calls inlined, constant tables read
+ * at an address baked in: tables.ts), with the same ABI.
+ * guvectorize kernels take it too (gufunc-row.ts,
  * arrays.ts: array parameters, loads and stores, core sizes, bounds checks; scratch.ts:
  * scratch arrays, `__nb_arena` and the scratch failure globals), with the AS
  * unit's gufunc entries `<prefix>row(n, p0, s0, ..., core)` and `<prefix>loop(plan, core)`;
@@ -30,7 +31,9 @@
  * It imports `env.memory` (shared, 0 to 65536 pages, as asc's modules declare it:
  * toolchain/asc-flags.ts) and, when a kernel calls them, the math library's functions from
  * `nbmath` (math-imports.ts), and has no static data, so it instantiates anywhere on the
- * heap, and the parallel target's workers instantiate it on the same memory. Several kernels
+ * heap (a kernel with constant tables reads them at the address it was given,
+ * {@link DirectKernel.tableBase}: that module only works on that memory), and the parallel
+ * target's workers instantiate it on the same memory. Several kernels
  * (a multi-signature vectorize) link into one module, each under its own entry names.
  *
  * Good code, as asc -O3 makes it: the kernel inlined in each loop, pointers bumped (no index
@@ -49,7 +52,7 @@ import type { Callees } from './body-writer.js';
 import { ipowFunction } from './int-ops.js';
 import { LANES, MASK_OPS, type Instruction, type Lane } from './lanes.js';
 import { MATH_MODULE, type MathImport } from './math-imports.js';
-import { scalarIneligible, scalarRowFunction } from './scalar-row.js';
+import { programFunctions, scalarIneligible, scalarRowFunction } from './scalar-row.js';
 import { valType } from './values.js';
 import { BOUNDS_GLOBALS } from './arrays.js';
 import { gufuncIneligible, gufuncRowFunction } from './gufunc-row.js';
@@ -64,6 +67,11 @@ export interface DirectKernel {
   readonly ir: IRProgram;
   /** Exported entry names (`<prefix>row`, `<prefix>loop`). */
   readonly entries: { readonly row: string; readonly loop: string };
+  /**
+   * A kernel with constant tables: the address of its tables' block in the memory the module
+   * will run on, where tables.ts writeTables put them (the loads read them there).
+   */
+  readonly tableBase?: number;
 }
 
 // i32 and memory opcodes used below (binary format 5.4).
@@ -415,7 +423,8 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
     if (forms[i] !== null) return;
     const why = ineligible(k.ir, true);
     if (why !== null) throw new Error(`emitDirectWasm: a kernel outside the direct subset (${why})`);
-    forEachExpr(k.ir.main.body, (e) => { const m = libraryCall(e); if (m !== null) math(m); });
+    if ((k.ir.tables?.length ?? 0) > 0 && k.tableBase === undefined) throw new Error('emitDirectWasm: a kernel with constant tables needs their address (tableBase)');
+    for (const f of programFunctions(k.ir)) forEachExpr(f.body, (e) => { const m = libraryCall(e); if (m !== null) math(m); });
   });
   const first = imports.length + 3 * kernels.length; // the integer powers' indices
   const powers: DType[] = [];
@@ -437,8 +446,8 @@ export function emitDirectWasm(kernels: readonly DirectKernel[]): Uint8Array<Arr
     const gufunc = k.ir.kind === 'gufunc';
     const nops = k.ir.main.params.length + (gufunc ? 0 : 1);
     functions.push(
-      gufunc ? gufuncRowFunction(k.ir, k.entries.row, callees, arenaAt)
-        : d === null ? scalarRowFunction(k.ir, k.entries.row, callees) : rowFunction(d.ir, d.lane, k.entries.row),
+      gufunc ? gufuncRowFunction(k.ir, k.entries.row, callees, arenaAt, k.tableBase ?? null)
+        : d === null ? scalarRowFunction(k.ir, k.entries.row, callees, k.tableBase ?? null) : rowFunction(d.ir, d.lane, k.entries.row),
       dimsFunction(nops, row, row + 1, gufunc), loopFunction(nops, row, row + 1, k.entries.loop, gufunc),
     );
   });

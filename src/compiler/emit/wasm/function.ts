@@ -227,10 +227,34 @@ export class KernelBody implements BodyWriter {
         return castValue(this, from, e.type);
       }
       case 'call': return callIntrinsic(this, e);
+      case 'helper': return this.helper(e, raw);
       case 'load': return this.arrays.load(this, e);
       case 'length': return this.arrays.length(this, e);
-      default: throw new Error(`direct Wasm: not an eligible expression: ${e.kind}`);
     }
+  }
+
+  /**
+   * A helper call, inlined as asc -O3 inlines small helpers: each argument (typed to its
+   * parameter's dtype by ir/infer.ts) into a fresh local, then the helper's body as a block
+   * leaving its result, its locals fresh too (a `return` a `br` to the block). Helpers do not
+   * recurse (frontend NB2014), so inlining ends; a parameter bound to a literal is not passed
+   * (the specialisation reads the literal), and arrays passed whole (jit) are not eligible
+   * (scalar-row.ts helpersIneligible). A body call (`call` of a function of the module) measured
+   * slower in a tight row than the inlined body: docs/notes/direct-wasm.md.
+   */
+  private helper(e: Extract<Expr<DType>, { kind: 'helper' }>, raw: boolean): void {
+    const h = this.f.helpers[e.index]!;
+    const passed = h.params.flatMap((q, k) => (q.literal === undefined ? [k] : []));
+    for (const a of e.args) this.expr(a);
+    // (the stack holds the arguments in order: pop them into their locals last to first)
+    const at = new Map<number, number>();
+    for (const k of [...passed].reverse()) at.set(k, this.stash(h.params[k]!.scalar!));
+    const locals = h.locals.map((l) => this.f.temp(valType(l.type)));
+    new KernelBody(h, {
+      ...this.f,
+      param: (k) => { const l = at.get(k); if (l === undefined) throw new Error(`direct Wasm: helper parameter ${k} bound to a literal`); return l; },
+      local: (id) => locals[id]!,
+    }).emit(raw);
   }
 
   get callees(): Callees {

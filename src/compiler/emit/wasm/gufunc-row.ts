@@ -15,9 +15,10 @@
  * the same bits), unless fastmath unrolled them already.
  *
  * Scratch arrays (scratch.ts) live in the module's arena, with the AS unit's ABI
- * (`__nb_arena`, the scratch failure globals).
+ * (`__nb_arena`, the scratch failure globals); constant tables where the runtime wrote them
+ * (tables.ts); helpers are inlined (function.ts).
  *
- * Not taken (asc's): helper calls, constant tables and jit allocations, and
+ * Not taken (asc's): helpers outside scalar-row.ts helpersIneligible's subset, jit allocations, and
  * what the scalar path does not take (scalar-row.ts exprIneligible).
  */
 import { DTYPES, type DType } from '../../../dtype/dtypes.js';
@@ -28,7 +29,7 @@ import { Code, I32, type WasmFunction } from './encode.js';
 import { bump, countedLoop, rowParams } from './entries.js';
 import type { Callees } from './body-writer.js';
 import { KernelBody } from './function.js';
-import { exprIneligible } from './scalar-row.js';
+import { exprIneligible, helpersIneligible } from './scalar-row.js';
 import { hasScratch, ScratchFrame } from './scratch.js';
 import { loadValue, valType } from './values.js';
 
@@ -47,8 +48,6 @@ const I32_AND = 0x71;
  */
 export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | null {
   if (p.kind !== 'gufunc' || p.core === undefined) return `a ${p.kind} kernel`;
-  if (p.helpers.length > 0) return 'helper calls';
-  if ((p.tables?.length ?? 0) > 0) return 'constant tables';
   const fn = p.main;
   if (fn.returns !== 'void') return 'a result';
   let why: string | null = null;
@@ -57,22 +56,23 @@ export function gufuncIneligible(p: IRProgram, mathLibrary: boolean): string | n
     if (s.kind === 'store' && s.array.kind === 'table') why ??= `a store to a ${s.array.kind} array`;
   });
   forEachExpr(fn.body, (e) => {
-    if (e.kind === 'load' || e.kind === 'length') { if (e.array.kind === 'table') why ??= `a ${e.array.kind} array`; } else why ??= exprIneligible(e, mathLibrary);
+    // (loads and sizes of array parameters, scratch arrays and tables: arrays.ts)
+    if (e.kind !== 'load' && e.kind !== 'length') why ??= exprIneligible(e, mathLibrary);
   });
-  return why;
+  return why ?? helpersIneligible(p, mathLibrary);
 }
 
 /**
  * The row function of eligible gufunc kernel `p` (see the file header), exported as `name`;
  * `arena`: the index of the module's first arena global (scratch.ts), for a kernel with
- * scratch arrays.
+ * scratch arrays; `tableBase`: the address of its constant tables (tables.ts), when it has some.
  *
  * @example
  * ```ts
  * const row = gufuncRowFunction(k.ir, 'g0_row', callees); // emitDirectWasm's, beside dims and loop
  * ```
  */
-export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees, arena = 0): WasmFunction {
+export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees, arena = 0, tableBase: number | null = null): WasmFunction {
   const core = p.core!;
   const fn = p.fastmath ? p.main : unrollStrict(p.main);
   const K = fn.params.length;
@@ -115,8 +115,8 @@ export function gufuncRowFunction(p: IRProgram, name: string, callees: Callees, 
       size: (d) => c.get(sizes[d]!),
       constStride,
       scratch,
-    });
-    const body = new KernelBody(fn, { code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, arrays, scratch });
+    }, tableBase);
+    const body = new KernelBody(fn, { code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, helpers: p.helpers, arrays, scratch });
     countedLoop(c, i, n, 1, () => {
       fn.params.forEach((q, k) => { if (q.scalar !== undefined) { c.get(ptr(k)); loadValue(c, q.scalar as DType); c.set(values[k]!); } });
       body.emit();

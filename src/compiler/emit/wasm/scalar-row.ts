@@ -8,13 +8,14 @@
  * straight-line float kernels, which emit-module.ts's own path takes first).
  */
 import type { DType } from '../../../dtype/dtypes.js';
-import { forEachExpr, forEachStmt, type Expr, type IRProgram } from '../../ir/nodes.js';
+import { forEachExpr, forEachStmt, type Expr, type IRFunction, type IRProgram } from '../../ir/nodes.js';
 import { isFloatType } from '../../ir/types.js';
 import { Code, I32, type WasmFunction } from './encode.js';
 import { bump, countedLoop, rowParams } from './entries.js';
 import { FLOAT_INLINE, libraryCall } from './calls.js';
 import type { Callees } from './body-writer.js';
 import { KernelBody } from './function.js';
+import { arrayAccess } from './arrays.js';
 import { LANES } from './lanes.js';
 import { isSmall, loadValue, storeValue, valType } from './values.js';
 
@@ -26,8 +27,9 @@ const INT_INLINE = new Set(['abs', 'sign', 'min', 'max', 'clamp', 'imul', 'clz32
  * whether the math library is there to import (runtime/math-library.ts); without it a
  * kernel calling one of its functions stays on asc.
  *
- * Not taken: anything but a scalar kernel (gufuncs, jit), helper calls (other compiled
- * functions), constant tables, array parameters and their loads, stores, `.length`,
+ * Not taken: anything but a scalar kernel (gufuncs, jit), helpers outside the subset
+ * ({@link helpersIneligible}; the others are inlined), array parameters and their loads,
+ * stores, `.length` (a constant table's loads and `.length` are taken: arrays.ts),
  * scratch arrays and allocations, and a call with neither an inline form nor a library
  * function.
  *
@@ -38,8 +40,6 @@ const INT_INLINE = new Set(['abs', 'sign', 'min', 'max', 'clamp', 'imul', 'clz32
  */
 export function scalarIneligible(p: IRProgram, mathLibrary: boolean): string | null {
   if (p.kind !== 'scalar') return `a ${p.kind} kernel`;
-  if (p.helpers.length > 0) return 'helper calls';
-  if ((p.tables?.length ?? 0) > 0) return 'constant tables';
   const fn = p.main;
   if (fn.returns === 'void' || fn.params.some((q) => q.scalar === undefined)) return 'array parameters';
   let why: string | null = null;
@@ -47,13 +47,15 @@ export function scalarIneligible(p: IRProgram, mathLibrary: boolean): string | n
     if (s.kind === 'store' || s.kind === 'scratch' || s.kind === 'alloc') why ??= `a ${s.kind} statement`;
   });
   forEachExpr(fn.body, (e) => { why ??= exprIneligible(e, mathLibrary); });
-  return why;
+  return why ?? helpersIneligible(p, mathLibrary);
 }
 
 /** Why expression node `e` (not its operands) is not eligible, or null (gufunc-row.ts takes loads and lengths first). */
 export function exprIneligible(e: Expr<DType>, mathLibrary: boolean): string | null {
   switch (e.kind) {
-    case 'helper': case 'load': case 'length': return `a ${e.kind}`;
+    case 'helper': return (e.arrays?.length ?? 0) > 0 ? 'an array passed to a helper' : null;
+    // (a constant table's loads and length: arrays.ts; array parameters: gufunc-row.ts)
+    case 'load': case 'length': return e.array.kind === 'table' ? null : `a ${e.kind} of a ${e.array.kind} array`;
     case 'call': {
       if (libraryCall(e) !== null) return mathLibrary ? null : `Math.${e.fn} without the math library`;
       if (e.fn === 'isNaN' || e.fn === 'isFinite') return isFloatType(e.args[0]!.type) ? null : `${e.fn} of ${e.args[0]!.type}`;
@@ -68,15 +70,51 @@ export function exprIneligible(e: Expr<DType>, mathLibrary: boolean): string | n
   }
 }
 
+/**
+ * Why some helper of kernel `p` cannot be inlined (function.ts KernelBody.helper inlines a
+ * helper call at the call site, so a helper's body must be one the scalar path takes: scalar
+ * parameters or parameters bound to literals, a result, no stores, scratch arrays or
+ * allocations, only expressions {@link exprIneligible} takes) by the direct emitter, or null when every
+ * one can (or there are none). `mathLibrary`: whether the math library is there to import.
+ *
+ * @example
+ * ```ts
+ * helpersIneligible(compileKernel(f, 'f8(f8)', { kind: 'scalar', helpers: { sq } }).ir, false); // null
+ * ```
+ */
+export function helpersIneligible(p: IRProgram, mathLibrary: boolean): string | null {
+  for (const h of p.helpers) {
+    const why = helperIneligible(h, mathLibrary);
+    if (why !== null) return `helper ${h.name}: ${why}`;
+  }
+  return null;
+}
+
+function helperIneligible(h: IRFunction<DType>, mathLibrary: boolean): string | null {
+  if (h.returns === 'void') return 'no result';
+  if (h.params.some((q) => q.literal === undefined && q.scalar === undefined)) return 'array parameters';
+  let why: string | null = null;
+  forEachStmt(h.body, (s) => {
+    if (s.kind === 'store' || s.kind === 'scratch' || s.kind === 'alloc') why ??= `a ${s.kind} statement`;
+  });
+  forEachExpr(h.body, (e) => { why ??= exprIneligible(e, mathLibrary); });
+  return why;
+}
+
+/** The functions of kernel `p` whose bodies its module holds: the kernel and its helpers (inlined). */
+export function programFunctions(p: IRProgram): readonly IRFunction<DType>[] {
+  return [p.main, ...p.helpers];
+}
+
 /** Does kernel `p` call a function of the math library? */
 export function usesMathLibrary(p: IRProgram): boolean {
   let uses = false;
-  forEachExpr(p.main.body, (e) => { uses ||= libraryCall(e) !== null; });
+  for (const f of programFunctions(p)) forEachExpr(f.body, (e) => { uses ||= libraryCall(e) !== null; });
   return uses;
 }
 
 /** The row function of eligible scalar kernel `p` (see the file header), exported as `name`. */
-export function scalarRowFunction(p: IRProgram, name: string, callees: Callees): WasmFunction {
+export function scalarRowFunction(p: IRProgram, name: string, callees: Callees, tableBase: number | null = null): WasmFunction {
   const fn = p.main;
   const ins = fn.params.map((q) => q.scalar!);
   const out = fn.returns as DType;
@@ -87,7 +125,8 @@ export function scalarRowFunction(p: IRProgram, name: string, callees: Callees):
   const locals = fn.locals.map((l) => L.add(valType(l.type)));
   const c = new Code();
   const body = new KernelBody(fn, {
-    code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees,
+    code: c, param: (k) => values[k]!, local: (id) => locals[id]!, temp: (t) => L.add(t), callees, helpers: p.helpers,
+    ...((p.tables?.length ?? 0) > 0 ? { arrays: arrayAccess(p, null, tableBase) } : {}),
   });
   countedLoop(c, i, n, 1, () => {
     ins.forEach((t, k) => { c.get(ptr(k)); loadValue(c, t); c.set(values[k]!); });
