@@ -36,7 +36,7 @@ describe('which gufunc kernels the direct emitter takes', () => {
     expect(why('(a, out) => { const b = new Float64Array(a.length); b[0] = a[0]; out[0] = b[0]; }')).toBeNull();
     expect(why('(a, out) => { out[0] = Math.exp(a[0]); }')).toMatch(/Math\.exp without the math library/);
     expect(why('(a, out) => { out[0] = Math.exp(a[0]); }', {}, true)).toBeNull();
-    expect(() => emitDirectWasm([gu('(a, out) => { const b = new Float64Array(a.length); b[0] = a[0]; out[0] = b[0]; }', 'void(f8[:], f8[:])', N1)])).toThrow(/a scratch statement/);
+    expect(WebAssembly.validate(emitDirectWasm([gu('(a, out) => { const b = new Float64Array(a.length); b[0] = a[0]; out[0] = b[0]; }', 'void(f8[:], f8[:])', N1)]))).toBe(true);
   });
 });
 

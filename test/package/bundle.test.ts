@@ -140,8 +140,9 @@ describe('dist/numbats.node.js in a fresh process', () => {
     expect(out).toEqual({ add: a.map((v) => v + 0.5), sqrt: a.map(Math.sqrt), sum: 45, threads: 1, bigSum: 0 });
   });
 
-  it('runs vectorize on the JS tier, then on Wasm after .ready (the compiler worker); a straight-line float kernel on Wasm at once', () => {
+  it('runs vectorize on Wasm at once (direct modules), swaps in the compiler worker\'s module, and runs a kernel only asc takes on the JS tier, then on Wasm after .ready', () => {
     const out = runProgram('vectorize', `
+      // f: a direct module at once (the helper inlined), asc's module with the identity's reduce tile swapped in later
       const f = nb.vectorize('float64(float64, float64)', { identity: 0, helpers: { lin: (x, y) => x * y + 1 } })((x, y) => { if (x > 0.5) return lin(x, y); return y + 1; });
       const direct = nb.vectorize('float64(float64, float64)')((x, y) => x * y + 1);
       ${INPUTS}
@@ -149,18 +150,25 @@ describe('dist/numbats.node.js in a fresh process', () => {
       const now = direct(x, y).toArray(); const directTier = direct.tier;
       const crypto = process.moduleLoadList.includes('NativeModule crypto');
       const threads = process.moduleLoadList.includes('NativeModule worker_threads');
-      await f.ready;
-      console.log(JSON.stringify({ xs, ys, first, firstTier, now, directTier, crypto, threads, ready: f(x, y).toArray(), tier: f.tier }));`);
+      await f.ready; await f[Symbol.for('numbats.optimized')];
+      const threadsAfter = process.moduleLoadList.includes('NativeModule worker_threads');
+      // g: a scratch array in a vectorize kernel, which only asc takes
+      const g = nb.vectorize('float64(float64)')((v) => { const t = new Float64Array(1); t[0] = v; return t[0] * 2; });
+      const gFirst = g(x).toArray(); const gFirstTier = g.tier;
+      await g.ready;
+      console.log(JSON.stringify({ xs, ys, first, firstTier, now, directTier, crypto, threads, threadsAfter, ready: f(x, y).toArray(), tier: f.tier, gFirst, gFirstTier, gReady: g(x).toArray(), gTier: g.tier }));`);
     const ys = out.ys as number[];
     const want = (out.xs as number[]).map((x, i) => (x > 0.5 ? x * ys[i]! : ys[i]!) + 1);
     const fma = (out.xs as number[]).map((x, i) => x * ys[i]! + 1);
+    const twice = (out.xs as number[]).map((x) => x * 2);
     expect(want.length).toBe(N);
     // The first result needs no node:crypto (~3 ms to load: without `cache: true` nothing is
-    // hashed) and no node:worker_threads (~2 ms: the compiler worker starts after it). The
-    // identity keeps f off the direct Wasm emitter (compiler/emit/wasm, which inlines helper
-    // calls; the reduce tile is asc's): its Wasm comes from asc. (Not a scratch array: its JS
-    // tier loads node:crypto.)
-    expect(out).toMatchObject({ first: want, firstTier: 'js', now: fma, directTier: 'wasm', crypto: false, threads: false, ready: want, tier: 'wasm' });
+    // hashed) and no node:worker_threads (~2 ms: the compiler worker starts after it, for
+    // the module that replaces f's).
+    expect(out).toMatchObject({
+      first: want, firstTier: 'wasm', now: fma, directTier: 'wasm', crypto: false, threads: false, threadsAfter: true, ready: want, tier: 'wasm',
+      gFirst: twice, gFirstTier: 'js', gReady: twice, gTier: 'wasm',
+    });
   });
 
   it('runs guvectorize (core dimensions, the Wasm tier)', () => {
