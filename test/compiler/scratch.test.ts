@@ -13,7 +13,7 @@ import { ScratchTrap } from '../../src/compiler/bounds.js';
 import { validateTarget } from '../../src/compiler/ir/passes/validate-target.js';
 import { emitWgslFunctions } from '../../src/compiler/emit/wgsl/emit-function.js';
 import { KernelError } from '../../src/util/errors.js';
-import { MEDIAN } from '../helpers/scratch-kernels.js';
+import { MEDIAN, SCRATCH_LOOP } from '../helpers/scratch-kernels.js';
 import { runGufuncWasm, WasmRig } from './harness.js';
 
 /** A kernel from source text: its toString() is exactly `src`, so lines and columns are src's. */
@@ -213,15 +213,7 @@ describe('emitted code', () => {
 });
 
 describe.each(['asc', 'direct'] as const)('scratch arrays in Wasm (%s): the arena ABI, against plain JS', (emitter) => {
-  const LOOP = `(a, out) => {
-  let s = 0;
-  for (let i = 0; i < 200; i++) {
-    const t = new Float64Array(512);
-    t[i] = a[0] + i;
-    s += t[i] + t[511 - i];
-  }
-  out[0] = s;
-}`;
+  const LOOP = SCRATCH_LOOP;
   const FAIL = '(a, out) => { const t = new Float64Array(a[0] | 0); t[a[1] | 0] = 1; out[0] = t.length; }';
   const EARLY = `(a, out) => {
   for (let i = 0; i < 100; i++) {

@@ -15,3 +15,14 @@ export const MEDIAN = `(a, out) => {
   }
   out[0] = buf[buf.length >> 1];
 }`;
+
+/** (n),()->(): 200 passes, each allocating 4 KiB (the arena must be reset per pass). */
+export const SCRATCH_LOOP = `(a, out) => {
+  let s = 0;
+  for (let i = 0; i < 200; i++) {
+    const t = new Float64Array(512);
+    t[i] = a[0] + i;
+    s += t[i] + t[511 - i];
+  }
+  out[0] = s;
+}`;

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as nb from '../../src/index.js';
 import type { NDArray } from '../../src/ndarray/ndarray.js';
 import { boundsReportsFromWorkers } from '../../src/parallel/pool.js';
-import { MEDIAN } from '../helpers/scratch-kernels.js';
+import { MEDIAN, SCRATCH_LOOP } from '../helpers/scratch-kernels.js';
 import { directEligible } from '../../src/compiler/emit/wasm/emit-module.js';
 import { setDirectWasm } from '../../src/vectorize/tiered-kernels.js';
 
@@ -212,15 +212,7 @@ describe.each(HOST)('scratch arrays in the direct Wasm module on the %s target',
     nb.config({ tier: 'auto' });
     try { return body(); } finally { nb.config({ tier: 'wasm' }); }
   };
-  const LOOP = `(a, out) => {
-  let s = 0;
-  for (let i = 0; i < 200; i++) {
-    const t = new Float64Array(512);
-    t[i] = a[0] + i;
-    s += t[i] + t[511 - i];
-  }
-  out[0] = s;
-}`;
+  const LOOP = SCRATCH_LOOP;
 
   it('median, histogram and a loop that allocates per pass run on the Wasm tier right after the factory, and equal plain JS', () => {
     setup(target);
